@@ -1,0 +1,43 @@
+# Top-level Makefile. Each directory adds its targets through a small
+# fragment (DIR/module.mk); common rules live in mk/rules.mk.
+#
+#   make            build everything under build/
+#   make deps       install Debian packages, fetch the box's Xen and kernel
+#   make test       unit tests, sanitizer builds, integration tests in the box
+#   make demo       boot the box and run the main job
+#   make V=1        show full commands
+#
+# Host code is hosted C11; guest code is freestanding (see mk/rules.mk).
+
+BUILD ?= build
+V ?= 0
+
+.DEFAULT_GOAL := all
+.PHONY: all deps test unit-test integration-test demo clean distclean
+
+all:
+
+include mk/rules.mk
+include guests/module.mk
+include tests/module.mk
+
+all: $(ALL_TARGETS)
+
+deps:
+	@CACHE=$(BUILD)/cache bash mk/deps.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@bash tests/run-all
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@tests/demo/run
+
+clean:
+	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/san $(BUILD)/bin $(BUILD)/guests $(BUILD)/tests $(BUILD)/xenbox
+
+distclean:
+	rm -rf $(BUILD)
+
+-include $(DEPFILES)

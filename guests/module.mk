@@ -1,0 +1,61 @@
+# guests/module.mk — the guest library OS and the guests built on it.
+#
+# The library OS ("libos") is an archive, $(BUILD)/guest/libos.a, so an
+# image links only the modules its guest uses. The entry code and the Xen
+# notes are linked into every image directly: nothing refers to the notes,
+# so they would never be taken from an archive.
+#
+# A guest NAME is the C sources guests/NAME/*.c, which define main(). It is
+# linked into $(BUILD)/guests/NAME.xen. Adding a guest is one line:
+#   GUESTS += NAME
+
+GUESTS := hello
+
+LIBOS_ARCH := x86_64
+LIBOS_ARCH_DIR := guests/libos/arch/$(LIBOS_ARCH)
+LIBOS_LDS := $(LIBOS_ARCH_DIR)/libos.ld
+
+# Linked into every image, in this order (_start first).
+LIBOS_START_SRCS := $(LIBOS_ARCH_DIR)/entry.S $(LIBOS_ARCH_DIR)/notes.S
+# The archive.
+LIBOS_SRCS := \
+	guests/libos/console.c \
+	guests/libos/console_ring.c \
+	guests/libos/fmt.c \
+	guests/libos/sched.c \
+	guests/libos/start.c \
+	guests/libos/string.c
+
+LIBOS_START_OBJS := $(call guest_objs,$(LIBOS_START_SRCS))
+LIBOS_OBJS := $(call guest_objs,$(LIBOS_SRCS))
+LIBOS_LIB := $(BUILD)/guest/libos.a
+
+GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(LIBOS_LDS) \
+	-Wl,--build-id=none
+
+# Arch headers (hypercall.h) are for the library OS only.
+$(LIBOS_OBJS): GUEST_CFLAGS += -I$(LIBOS_ARCH_DIR)
+# Keep the compiler from turning memset's loop into a call to memset.
+$(call guest_objs,guests/libos/string.c): \
+	GUEST_CFLAGS += -fno-tree-loop-distribute-patterns
+
+$(LIBOS_LIB): $(LIBOS_OBJS)
+	$(quiet) AR $@
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+DEPFILES += $(patsubst %.o,%.d,$(LIBOS_START_OBJS) $(LIBOS_OBJS))
+
+# guest_rules NAME: build $(BUILD)/guests/NAME.xen from guests/NAME/*.c.
+define guest_rules
+$(1)_GUEST_OBJS := $(call guest_objs,$(wildcard guests/$(1)/*.c))
+$(BUILD)/guests/$(1).xen: $(LIBOS_START_OBJS) $$($(1)_GUEST_OBJS) \
+		$(LIBOS_LIB) $(LIBOS_LDS)
+	$$(quiet) LD $$@
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(GUEST_LDFLAGS) -o $$@ $(LIBOS_START_OBJS) \
+		$$($(1)_GUEST_OBJS) $(LIBOS_LIB)
+DEPFILES += $$(patsubst %.o,%.d,$$($(1)_GUEST_OBJS))
+ALL_TARGETS += $(BUILD)/guests/$(1).xen
+endef
+$(foreach g,$(GUESTS),$(eval $(call guest_rules,$(g))))

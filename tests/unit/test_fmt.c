@@ -1,0 +1,364 @@
+/*
+ * test_fmt.c — unit tests for guests/libos/fmt.c, built hosted.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <libos/fmt.h>
+
+/*
+ * Like lo_snprintf() but without the compiler's format checking, for
+ * formats the compiler warns about on purpose (flags printf ignores,
+ * conversions it does not know, NULL for %s).
+ */
+static int fmt_unchecked(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = lo_vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* Format with (fn) into a large buffer; check the text and the length. */
+#define CHECK_WITH(fn, expected, ...) do { \
+	char buf_[256]; \
+	int n_ = fn(buf_, sizeof(buf_), __VA_ARGS__); \
+	assert_string_equal(buf_, (expected)); \
+	assert_int_equal(n_, (int)strlen(expected)); \
+} while (0)
+#define CHECK(expected, ...) CHECK_WITH(lo_snprintf, expected, __VA_ARGS__)
+#define CHECK_UNCHECKED(expected, ...) \
+	CHECK_WITH(fmt_unchecked, expected, __VA_ARGS__)
+
+static void test_plain_text(void **state)
+{
+	(void)state;
+	CHECK("hello, world", "hello, world");
+	CHECK("", "%s", "");
+}
+
+static void test_string(void **state)
+{
+	(void)state;
+	CHECK("a-bc-d", "a-%s-d", "bc");
+}
+
+static void test_string_null(void **state)
+{
+	(void)state;
+	CHECK_UNCHECKED("(null)", "%s", (const char *)NULL);
+}
+
+static void test_string_width(void **state)
+{
+	(void)state;
+	CHECK("[   ab]", "[%5s]", "ab");
+	CHECK("[ab   ]", "[%-5s]", "ab");
+	CHECK("[abcdef]", "[%3s]", "abcdef");
+}
+
+static void test_string_precision(void **state)
+{
+	(void)state;
+	CHECK("[abc]", "[%.3s]", "abcdef");
+	CHECK("[  abc]", "[%5.3s]", "abcdef");
+	CHECK("[ab]", "[%.*s]", 2, "abcdef");
+	/* Precision limits reading: the array need not be NUL-terminated. */
+	const char unterminated[3] = { 'x', 'y', 'z' };
+	CHECK("[xyz]", "[%.3s]", unterminated);
+}
+
+static void test_char(void **state)
+{
+	(void)state;
+	CHECK("xAy", "x%cy", 'A');
+	CHECK("[  A]", "[%3c]", 'A');
+	CHECK("[A  ]", "[%-3c]", 'A');
+}
+
+static void test_percent(void **state)
+{
+	(void)state;
+	CHECK("100%", "100%%");
+	CHECK("%%", "%%%%");
+}
+
+static void test_decimal(void **state)
+{
+	(void)state;
+	CHECK("0", "%d", 0);
+	CHECK("42", "%d", 42);
+	CHECK("42", "%i", 42);
+	CHECK("-42", "%d", -42);
+}
+
+static void test_int_limits(void **state)
+{
+	(void)state;
+	CHECK("2147483647", "%d", INT32_MAX);
+	CHECK("-2147483648", "%d", INT32_MIN);
+	CHECK("4294967295", "%u", UINT32_MAX);
+}
+
+static void test_int64_limits(void **state)
+{
+	(void)state;
+	CHECK("9223372036854775807", "%lld", (long long)INT64_MAX);
+	CHECK("-9223372036854775808", "%lld", (long long)INT64_MIN);
+	CHECK("-9223372036854775808", "%ld", (long)INT64_MIN);
+	CHECK("18446744073709551615", "%llu", (unsigned long long)UINT64_MAX);
+	CHECK("18446744073709551615", "%lu", (unsigned long)UINT64_MAX);
+}
+
+static void test_size_t(void **state)
+{
+	(void)state;
+	CHECK("18446744073709551615", "%zu", SIZE_MAX);
+	CHECK("ff", "%zx", (size_t)255);
+	CHECK("-5", "%zd", (ptrdiff_t)-5);
+}
+
+static void test_short_and_char_lengths(void **state)
+{
+	(void)state;
+	/*
+	 * The argument arrives promoted to int; h and hh convert it back to
+	 * the short or char type, dropping the high bits.
+	 */
+	CHECK_UNCHECKED("1", "%hu", 65537);
+	CHECK_UNCHECKED("-1", "%hd", 65535);
+	CHECK_UNCHECKED("44", "%hhd", 300);
+	CHECK_UNCHECKED("-1", "%hhd", 255);
+	CHECK_UNCHECKED("ff", "%hhx", 0x1ff);
+}
+
+static void test_hex(void **state)
+{
+	(void)state;
+	CHECK("deadbeef", "%x", 0xdeadbeefu);
+	CHECK("DEADBEEF", "%X", 0xdeadbeefu);
+	CHECK("0", "%x", 0u);
+	CHECK("ffffffffffffffff", "%llx", (unsigned long long)UINT64_MAX);
+	CHECK("123456789abcdef0", "%lx", 0x123456789abcdef0ul);
+	/* %x takes an unsigned int: a negative int shows its bit pattern. */
+	CHECK("ffffffff", "%x", (unsigned)-1);
+}
+
+static void test_pointer(void **state)
+{
+	(void)state;
+	CHECK("0x0", "%p", (void *)NULL);
+	CHECK("0xffff800000000000", "%p", (void *)(uintptr_t)0xffff800000000000ull);
+	CHECK("[      0x1000]", "[%12p]", (void *)0x1000);
+	CHECK_UNCHECKED("[0x0000001000]", "[%012p]", (void *)0x1000);
+}
+
+static void test_width_right(void **state)
+{
+	(void)state;
+	CHECK("[   42]", "[%5d]", 42);
+	CHECK("[  -42]", "[%5d]", -42);
+	CHECK("[123456]", "[%3d]", 123456);
+}
+
+static void test_width_left(void **state)
+{
+	(void)state;
+	CHECK("[42   ]", "[%-5d]", 42);
+	CHECK("[-42  ]", "[%-5d]", -42);
+	CHECK("[ff  ]", "[%-4x]", 0xffu);
+}
+
+static void test_zero_pad(void **state)
+{
+	(void)state;
+	CHECK("[00042]", "[%05d]", 42);
+	CHECK("[-0042]", "[%05d]", -42);
+	CHECK("[000000ff]", "[%08x]", 0xffu);
+	CHECK("[00000]", "[%05u]", 0u);
+	CHECK("[-9223372036854775808]", "[%05lld]", (long long)INT64_MIN);
+}
+
+static void test_zero_pad_ignored(void **state)
+{
+	(void)state;
+	/* '-' wins over '0'. */
+	CHECK_UNCHECKED("[42   ]", "[%-05d]", 42);
+	/* A precision turns zero padding off for numbers. */
+	CHECK_UNCHECKED("[  042]", "[%05.3d]", 42);
+	/* Strings are padded with spaces. */
+	CHECK_UNCHECKED("[   ab]", "[%05s]", "ab");
+}
+
+static void test_star_width(void **state)
+{
+	(void)state;
+	CHECK("[   42]", "[%*d]", 5, 42);
+	CHECK("[42   ]", "[%*d]", -5, 42);
+	CHECK("[42]", "[%*d]", 0, 42);
+}
+
+static void test_precision_numbers(void **state)
+{
+	(void)state;
+	CHECK("[042]", "[%.3d]", 42);
+	CHECK("[-042]", "[%.3d]", -42);
+	CHECK("[  042]", "[%5.3d]", 42);
+	CHECK("[00ff]", "[%.4x]", 0xffu);
+	/* Zero with precision 0 has no digits at all. */
+	CHECK("[]", "[%.0d]", 0);
+	CHECK("[   ]", "[%3.0u]", 0u);
+	/* A negative '*' precision counts as none. */
+	CHECK("[42]", "[%.*d]", -1, 42);
+}
+
+static void test_truncation(void **state)
+{
+	char buf[6];
+	int n;
+	(void)state;
+
+	n = lo_snprintf(buf, sizeof(buf), "hello world");
+	assert_int_equal(n, 11);
+	assert_string_equal(buf, "hello");
+}
+
+static void test_truncation_in_conversion(void **state)
+{
+	char buf[4];
+	int n;
+	(void)state;
+
+	n = lo_snprintf(buf, sizeof(buf), "%d", -123456);
+	assert_int_equal(n, 7);
+	assert_string_equal(buf, "-12");
+
+	n = lo_snprintf(buf, sizeof(buf), "%8s|", "ab");
+	assert_int_equal(n, 9);
+	assert_string_equal(buf, "   ");
+}
+
+static void test_exact_fit(void **state)
+{
+	char buf[6];
+	int n;
+	(void)state;
+
+	n = lo_snprintf(buf, sizeof(buf), "%s", "12345");
+	assert_int_equal(n, 5);
+	assert_string_equal(buf, "12345");
+
+	n = lo_snprintf(buf, 5, "%s", "12345");
+	assert_int_equal(n, 5);
+	assert_string_equal(buf, "1234");
+}
+
+static void test_size_one(void **state)
+{
+	char buf[2] = { 'x', 'y' };
+	int n;
+	(void)state;
+
+	n = lo_snprintf(buf, 1, "abc");
+	assert_int_equal(n, 3);
+	assert_int_equal(buf[0], '\0');
+	assert_int_equal(buf[1], 'y');
+}
+
+static void test_size_zero(void **state)
+{
+	char buf[4] = { 'x', 'x', 'x', 'x' };
+	int n;
+	(void)state;
+
+	n = lo_snprintf(buf, 0, "%d-%s", 1234, "abc");
+	assert_int_equal(n, 8);
+	assert_memory_equal(buf, "xxxx", 4);
+}
+
+static void test_size_zero_null_buffer(void **state)
+{
+	(void)state;
+	assert_int_equal(lo_snprintf(NULL, 0, "%s %d", "answer", 42), 9);
+}
+
+static void test_unknown_conversion(void **state)
+{
+	char buf[32];
+	int n;
+	(void)state;
+
+	n = fmt_unchecked(buf, sizeof(buf), "a%qb");
+	assert_int_equal(n, 4);
+	assert_string_equal(buf, "a%qb");
+
+	n = fmt_unchecked(buf, sizeof(buf), "[%-5.2q]");
+	assert_int_equal(n, 8);
+	assert_string_equal(buf, "[%-5.2q]");
+}
+
+static void test_trailing_percent(void **state)
+{
+	char buf[32];
+	int n;
+	(void)state;
+
+	n = fmt_unchecked(buf, sizeof(buf), "50%");
+	assert_int_equal(n, 3);
+	assert_string_equal(buf, "50%");
+
+	n = fmt_unchecked(buf, sizeof(buf), "50%-3");
+	assert_int_equal(n, 5);
+	assert_string_equal(buf, "50%-3");
+}
+
+static void test_several_arguments(void **state)
+{
+	(void)state;
+	CHECK("x=1 y=-2 s=ok c=! p=0x10 %",
+	      "x=%d y=%ld s=%s c=%c p=%p %%", 1, -2L, "ok", '!', (void *)16);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_text),
+		cmocka_unit_test(test_string),
+		cmocka_unit_test(test_string_null),
+		cmocka_unit_test(test_string_width),
+		cmocka_unit_test(test_string_precision),
+		cmocka_unit_test(test_char),
+		cmocka_unit_test(test_percent),
+		cmocka_unit_test(test_decimal),
+		cmocka_unit_test(test_int_limits),
+		cmocka_unit_test(test_int64_limits),
+		cmocka_unit_test(test_size_t),
+		cmocka_unit_test(test_short_and_char_lengths),
+		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_pointer),
+		cmocka_unit_test(test_width_right),
+		cmocka_unit_test(test_width_left),
+		cmocka_unit_test(test_zero_pad),
+		cmocka_unit_test(test_zero_pad_ignored),
+		cmocka_unit_test(test_star_width),
+		cmocka_unit_test(test_precision_numbers),
+		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_truncation_in_conversion),
+		cmocka_unit_test(test_exact_fit),
+		cmocka_unit_test(test_size_one),
+		cmocka_unit_test(test_size_zero),
+		cmocka_unit_test(test_size_zero_null_buffer),
+		cmocka_unit_test(test_unknown_conversion),
+		cmocka_unit_test(test_trailing_percent),
+		cmocka_unit_test(test_several_arguments),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
