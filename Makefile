@@ -18,6 +18,8 @@ V ?= 0
 all:
 
 include mk/rules.mk
+include noxs/module.mk
+include toolstack/module.mk
 include guests/module.mk
 include tests/module.mk
 

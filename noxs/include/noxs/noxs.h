@@ -1,0 +1,87 @@
+/*
+ * noxs/noxs.h — encoding and validating the device page (noxs/abi.h).
+ *
+ * The same code (noxs/noxs.c) is compiled into the dom0 toolstack and into
+ * guests: freestanding, no allocation, no libc beyond what a freestanding
+ * compiler provides. Functions return 0 or a negative errno value from
+ * NOXS_E* below (numerically equal to Linux's errno values, so host code
+ * can pass them on as -errno).
+ */
+#ifndef NOXS_NOXS_H
+#define NOXS_NOXS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <noxs/abi.h>
+
+#define NOXS_EINVAL 22
+#define NOXS_ENOSPC 28
+#define NOXS_EPROTO 71
+#define NOXS_ENAMETOOLONG 36
+
+/*
+ * noxs_page_init() - [ts] zero (p) and write its header: magic, version,
+ * (domid), (name) (NUL-terminated, at most NOXS_NAME_MAX - 1 bytes), (uuid)
+ * (16 bytes), no devices, the sysctl record in NOXS_STATE_BOOTING with no
+ * request.
+ * Returns 0, -NOXS_EINVAL if (name) is empty or NULL, -NOXS_ENAMETOOLONG
+ * if it is too long; (p) is then left zeroed.
+ */
+int noxs_page_init(struct noxs_page *p, uint32_t domid, const char *name,
+		   const uint8_t uuid[16]);
+
+/*
+ * noxs_page_set_console() - [ts] describe the console ring: its guest frame
+ * (gfn), the guest's event channel port (evtchn), the backend (domid).
+ */
+void noxs_page_set_console(struct noxs_page *p, uint64_t gfn, uint32_t evtchn,
+			   uint32_t backend_domid);
+
+/*
+ * noxs_page_set_sysctl() - [ts] the guest's port (evtchn) for lifecycle
+ * requests and the backend (domid) that serves them.
+ */
+void noxs_page_set_sysctl(struct noxs_page *p, uint32_t evtchn,
+			  uint32_t backend_domid);
+
+/*
+ * noxs_page_add_dev() - [ts] append a device record; copies (config_len)
+ * bytes of (config), at most NOXS_DEV_CONFIG_SIZE.
+ * Returns the slot index (>= 0), -NOXS_ENOSPC when all NOXS_MAX_DEVICES
+ * slots are used, -NOXS_EINVAL for a bad type or an oversized config.
+ */
+int noxs_page_add_dev(struct noxs_page *p, uint16_t type, uint16_t id,
+		      uint32_t backend_domid, uint32_t evtchn, uint32_t grant,
+		      const void *config, size_t config_len);
+
+/*
+ * noxs_page_check() - [guest] validate a page the toolstack wrote: magic,
+ * version, ndevs within bounds, name NUL-terminated, device types known,
+ * request within range. Reads each field once.
+ * Returns 0 or -NOXS_EPROTO.
+ */
+int noxs_page_check(const volatile struct noxs_page *p);
+
+/* The guest-owned fields, as read once from a page and validated. */
+struct noxs_guest_view {
+	uint32_t state;              /* enum noxs_state */
+	uint32_t ack_seq;
+	uint64_t ready_tsc;
+	uint64_t ready_ns;
+	uint32_t fe_state[NOXS_MAX_DEVICES];
+};
+
+/*
+ * noxs_guest_view_read() - [ts] copy the guest-owned fields of (p) into
+ * (out), reading each exactly once (the guest may change them meanwhile),
+ * then validate the copy against what dom0 itself wrote: (ndevs) devices
+ * and the last request sequence number it issued (request_seq).
+ * Returns 0, or -NOXS_EPROTO if a state is out of range, ack_seq is ahead
+ * of (request_seq), or the guest claims READY without a ready_tsc. (out)
+ * is filled either way, for logging.
+ */
+int noxs_guest_view_read(const volatile struct noxs_page *p, uint32_t ndevs,
+			 uint32_t request_seq, struct noxs_guest_view *out);
+
+#endif

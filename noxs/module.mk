@@ -1,0 +1,1 @@
+# noxs/module.mk — the device-page codec, built for host and guest.

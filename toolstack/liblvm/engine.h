@@ -1,0 +1,128 @@
+/*
+ * engine.h — liblvm's domain engine: loading images and building domains
+ * with libxenctrl and libxenguest, without libxl and without XenStore.
+ * Internal to the toolstack: lvmd (and benchmarks) use it; users go through
+ * the client API in toolstack/include/lvm.h.
+ *
+ * Errors: 0 or -errno, and one message through the lvm_log callback
+ * (toolstack/liblvm/log.h). Nothing here exits or leaves a half-made
+ * domain behind: on failure every domain, mapping and event channel made
+ * so far is released.
+ *
+ * Creation is split in two, so that lvmd can prepare shells ahead of time:
+ *   lvm_shell_prepare()  the part that does not depend on the image:
+ *                        domain, vCPUs, memory limit and population,
+ *                        event channels
+ *   lvm_shell_finish()   the rest: load, build, device page, left paused
+ * A cold create is the two back to back.
+ */
+#ifndef LVM_ENGINE_H
+#define LVM_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <xenctrl.h>
+
+/* A parsed guest image, kept in memory so lvmd can cache it. */
+struct lvm_image {
+	char *path;                  /* as given */
+	dev_t dev;                   /* identity of the file it came from, */
+	ino_t ino;                   /* for the image cache */
+	off_t size;
+	struct timespec mtime;
+	void *blob;                  /* the file's bytes */
+	size_t blob_size;
+	uint64_t virt_base;          /* from the Xen notes */
+	uint64_t noxs_vaddr;         /* device page address; 0 if no noxs note */
+};
+
+/*
+ * lvm_image_load() - read the file at (path), check that it is an x86_64
+ * ELF with Xen notes (GUEST_OS, XEN_VERSION, ENTRY), and find the noxs note
+ * (noxs/abi.h) if any, with libelf.
+ * On success stores a new image in (*out); free it with lvm_image_free().
+ * Returns 0, or -ENOENT/-EACCES (cannot open), -ENOEXEC (not ELF, not
+ * x86_64, or no Xen notes), -EINVAL (a malformed noxs note: wrong size,
+ * unaligned or outside the image), -ENOMEM.
+ */
+int lvm_image_load(const char *path, struct lvm_image **out);
+
+/* lvm_image_free() - release (img); NULL is a no-op. */
+void lvm_image_free(struct lvm_image *img);
+
+/* Durations of the creation phases, in nanoseconds (0: not run). */
+struct lvm_phases {
+	uint64_t prepare;            /* create, vcpus, memory, event channels */
+	uint64_t load;               /* image read and parsed (0: cached) */
+	uint64_t build;              /* kernel, page tables, start info */
+	uint64_t devices;            /* device page, console, grant table */
+};
+
+/* The image-independent part of a domain: a shell. */
+struct lvm_shell {
+	uint32_t domid;
+	uint32_t memory_mb;          /* as populated */
+	uint32_t vcpus;
+	uint32_t console_port;       /* guest-side unbound ports, remote dom0 */
+	uint32_t sysctl_port;
+	uint32_t store_port;         /* 0 unless prepared for XenStore mode */
+	struct lvm_phases t;
+	void *priv;                  /* libxenguest state; engine-owned */
+};
+
+/*
+ * lvm_shell_prepare() - create a paused domain with (vcpus) vCPUs and
+ * (memory_mb) MiB populated (at least 4), tag it as lvm's with (uuid)
+ * (the domain handle), and allocate its console and sysctl event channels
+ * (and a store one if (xenstore)), all for dom0 to bind.
+ * Returns 0 and fills (*sh), or -errno with nothing left behind.
+ */
+int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
+		      const uint8_t uuid[16], bool xenstore,
+		      struct lvm_shell *sh);
+
+/* What a finished domain needs to be handed to the backends. */
+struct lvm_built {
+	uint32_t domid;
+	uint64_t console_gfn, console_mfn;
+	uint32_t console_port;
+	uint64_t noxs_gfn, noxs_mfn; /* 0 if the image has no noxs note */
+	uint32_t sysctl_port;
+	uint64_t store_gfn, store_mfn; /* XenStore mode only */
+	uint32_t store_port;
+	struct noxs_page *noxs_copy; /* what dom0 wrote into the device page;
+					engine-allocated, NULL without noxs */
+};
+
+/* The image-specific part of a request. */
+struct lvm_finish_req {
+	const struct lvm_image *img;
+	const char *name;            /* written into the device page */
+	const char *cmdline;         /* may be NULL */
+	const char *ramdisk;         /* path, may be NULL */
+	uint64_t create_tsc;         /* dom0's TSC when the request began */
+};
+
+/*
+ * lvm_shell_finish() - load (req->img) into the shell (sh), build it, fill
+ * the device page (if the image has a noxs note) and the grant table, and
+ * leave the domain paused, ready for the backends and unpause. Consumes
+ * (sh): on success it becomes (*out); on failure the domain is destroyed.
+ * Returns 0, or -errno (-ENOMEM, -EINVAL for an image libxenguest rejects).
+ */
+int lvm_shell_finish(xc_interface *xch, struct lvm_shell *sh,
+		     const struct lvm_finish_req *req, struct lvm_built *out);
+
+/*
+ * lvm_shell_discard() - destroy the domain of an unused shell and free its
+ * state. NULL-safe.
+ */
+void lvm_shell_discard(xc_interface *xch, struct lvm_shell *sh);
+
+/* lvm_built_release() - free (b)'s engine-owned memory (not the domain). */
+void lvm_built_release(struct lvm_built *b);
+
+#endif

@@ -1,0 +1,1 @@
+# toolstack/module.mk — liblvm, lvm and lvmd.
