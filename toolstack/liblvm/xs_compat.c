@@ -1,0 +1,171 @@
+/*
+ * xs_compat.c — the XenStore tree of a stock guest (see xs_compat.h).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "xs_compat.h"
+
+#define XS_TRIES 8
+
+void lvm_uuid_format(const uint8_t *u, char *buf)
+{
+	snprintf(buf, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		 "%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
+		 u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+/* One write in a transaction: (path) = (value), or a directory if NULL. */
+static int put(struct xs_handle *xs, xs_transaction_t t, const char *path,
+	       const char *value, const struct xs_permissions *perms)
+{
+	bool ok;
+
+	if (value)
+		ok = xs_write(xs, t, path, value, strlen(value));
+	else
+		ok = xs_mkdir(xs, t, path);
+	if (!ok || !xs_set_permissions(xs, t, path,
+				       (struct xs_permissions *)perms, 2))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+static int write_tree(struct xs_handle *xs, xs_transaction_t t,
+		      const struct lvm_xs_dom *d, const char *uuid)
+{
+	/* dom0 owns everything; the guest may read (ro) or read+write (rw). */
+	const struct xs_permissions ro[2] = {
+		{ .id = 0, .perms = XS_PERM_NONE },
+		{ .id = d->domid, .perms = XS_PERM_READ },
+	};
+	const struct xs_permissions rw[2] = {
+		{ .id = d->domid, .perms = XS_PERM_NONE },
+		{ .id = 0, .perms = XS_PERM_READ },
+	};
+	static const char *const rw_dirs[] = {
+		"control", "data", "device", "drivers", "error", "feature",
+		"attr",
+	};
+	char base[64], path[128], val[64];
+	unsigned int i;
+	int rc;
+
+	snprintf(base, sizeof(base), "/local/domain/%u", d->domid);
+
+#define PUT(perm, value, ...)                                                \
+	do {                                                                 \
+		snprintf(path, sizeof(path), __VA_ARGS__);                   \
+		rc = put(xs, t, path, (value), (perm));                      \
+		if (rc < 0)                                                  \
+			return rc;                                           \
+	} while (0)
+
+	PUT(ro, NULL, "%s", base);
+	PUT(ro, d->name, "%s/name", base);
+	snprintf(val, sizeof(val), "%u", d->domid);
+	PUT(ro, val, "%s/domid", base);
+	snprintf(val, sizeof(val), "/vm/%s", uuid);
+	PUT(ro, val, "%s/vm", base);
+	snprintf(val, sizeof(val), "%u", d->memory_mb * 1024);
+	PUT(ro, val, "%s/memory/static-max", base);
+	PUT(ro, val, "%s/memory/target", base);
+	for (i = 0; i < d->vcpus; i++)
+		PUT(ro, "online", "%s/cpu/%u/availability", base, i);
+	for (i = 0; i < sizeof(rw_dirs) / sizeof(rw_dirs[0]); i++)
+		PUT(rw, NULL, "%s/%s", base, rw_dirs[i]);
+	PUT(rw, "", "%s/control/shutdown", base);
+	PUT(ro, "1", "%s/control/platform-feature-multiprocessor-suspend",
+	    base);
+	PUT(ro, d->name, "/vm/%s/name", uuid);
+	PUT(ro, uuid, "/vm/%s/uuid", uuid);
+#undef PUT
+	return 0;
+}
+
+int lvm_xs_introduce(struct xs_handle *xs, const struct lvm_xs_dom *d)
+{
+	char uuid[37];
+	xs_transaction_t t;
+	int rc = -EIO, tries;
+
+	if (!xs || !d || !d->name || !*d->name || !d->uuid || !d->vcpus ||
+	    d->domid == 0 || !d->store_mfn)
+		return lvm_err(EINVAL, "xenstore: bad domain description");
+	lvm_uuid_format(d->uuid, uuid);
+
+	for (tries = 0; tries < XS_TRIES; tries++) {
+		t = xs_transaction_start(xs);
+		if (t == XBT_NULL) {
+			rc = -errno;
+			break;
+		}
+		rc = write_tree(xs, t, d, uuid);
+		if (rc < 0) {
+			xs_transaction_end(xs, t, true);
+			break;
+		}
+		if (xs_transaction_end(xs, t, false)) {
+			rc = 0;
+			break;
+		}
+		rc = -errno;
+		if (errno != EAGAIN)
+			break;
+	}
+	if (rc < 0) {
+		lvm_xs_forget(xs, d->domid, d->uuid);
+		return lvm_err(-rc, "xenstore: writing the tree of domain %u",
+			       d->domid);
+	}
+	if (!xs_introduce_domain(xs, d->domid, d->store_mfn, d->store_port)) {
+		rc = errno ? -errno : -EIO;
+		lvm_xs_forget(xs, d->domid, d->uuid);
+		return lvm_err(-rc, "xenstore: introducing domain %u",
+			       d->domid);
+	}
+	return 0;
+}
+
+int lvm_xs_request(struct xs_handle *xs, uint32_t domid, const char *what)
+{
+	char path[64];
+
+	if (!what || (strcmp(what, "poweroff") && strcmp(what, "reboot") &&
+		      strcmp(what, "suspend")))
+		return lvm_err(EINVAL, "xenstore: unknown request");
+	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown",
+		 domid);
+	if (!xs_write(xs, XBT_NULL, path, what, strlen(what)))
+		return lvm_err(errno ? errno : EIO,
+			       "xenstore: asking domain %u to %s", domid, what);
+	return 0;
+}
+
+int lvm_xs_forget(struct xs_handle *xs, uint32_t domid, const uint8_t *uuid)
+{
+	char path[64], u[37];
+	int rc = 0;
+
+	if (!xs)
+		return -EINVAL;
+	/* A domain that was never introduced answers ENOENT/EINVAL here. */
+	if (!xs_release_domain(xs, domid) && errno != ENOENT &&
+	    errno != EINVAL && errno != ESRCH)
+		rc = -errno;
+	snprintf(path, sizeof(path), "/local/domain/%u", domid);
+	if (!xs_rm(xs, XBT_NULL, path) && errno != ENOENT && !rc)
+		rc = -errno;
+	if (uuid) {
+		lvm_uuid_format(uuid, u);
+		snprintf(path, sizeof(path), "/vm/%s", u);
+		if (!xs_rm(xs, XBT_NULL, path) && errno != ENOENT && !rc)
+			rc = -errno;
+	}
+	return rc;
+}

@@ -1,0 +1,65 @@
+/*
+ * xs_compat.h — XenStore compatibility mode, for stock guests (a Linux PV
+ * kernel) that have no noxs note and look for their configuration in
+ * XenStore. Not on the noxs fast path: only these guests pay for it.
+ *
+ * lvm writes the smallest tree such a guest and the stock tools need, in
+ * one transaction, then introduces the domain to xenstored:
+ *   /local/domain/N/{name,domid,vm}                      read-only to N
+ *   /local/domain/N/memory/{static-max,target}           read-only to N
+ *   /local/domain/N/cpu/I/availability                   read-only to N
+ *   /local/domain/N/{control,data,device,drivers,error,feature,attr}
+ *                                                        writable by N
+ *   /local/domain/N/control/shutdown                     writable by N
+ *   /vm/UUID/{name,uuid}                                 read-only to N
+ * The console is left out on purpose: lvmd serves it from the start_info
+ * ring, as for noxs guests, so xenconsoled never competes for it.
+ */
+#ifndef LVM_XS_COMPAT_H
+#define LVM_XS_COMPAT_H
+
+#include <stdint.h>
+
+#include <xenstore.h>
+
+struct lvm_xs_dom {
+	uint32_t domid;
+	const char *name;
+	const uint8_t *uuid;         /* 16 bytes */
+	uint32_t memory_mb;
+	uint32_t vcpus;
+	uint64_t store_mfn;          /* the store ring the builder set up */
+	uint32_t store_port;         /* the guest's port for it */
+};
+
+/*
+ * lvm_xs_introduce() - write (d)'s tree and introduce the domain to
+ * xenstored through (xs). Retries the transaction when xenstored reports a
+ * conflict (EAGAIN), a bounded number of times.
+ * Returns 0; -EINVAL for a bad (d); or -errno from xenstored, with the
+ * tree removed again.
+ */
+int lvm_xs_introduce(struct xs_handle *xs, const struct lvm_xs_dom *d);
+
+/*
+ * lvm_xs_request() - ask the guest (domid) to (what): "poweroff",
+ * "reboot" or "suspend", through control/shutdown.
+ * Returns 0, -EINVAL for another (what), or -errno from xenstored.
+ */
+int lvm_xs_request(struct xs_handle *xs, uint32_t domid, const char *what);
+
+/*
+ * lvm_xs_forget() - release the domain (domid) in xenstored and remove its
+ * tree and its /vm entry (uuid, 16 bytes). Safe to call for a domain that
+ * was never introduced or is already gone.
+ * Returns 0, or the first -errno met; removes what it can either way.
+ */
+int lvm_xs_forget(struct xs_handle *xs, uint32_t domid, const uint8_t *uuid);
+
+/*
+ * lvm_uuid_format() - (uuid), 16 bytes, as 36 characters plus NUL in
+ * (buf), which holds at least 37 bytes.
+ */
+void lvm_uuid_format(const uint8_t *uuid, char *buf);
+
+#endif
