@@ -59,3 +59,4 @@ DEPFILES += $$(patsubst %.o,%.d,$$($(1)_GUEST_OBJS))
 ALL_TARGETS += $(BUILD)/guests/$(1).xen
 endef
 $(foreach g,$(GUESTS),$(eval $(call guest_rules,$(g))))
+include guests/linux/module.mk

@@ -39,7 +39,10 @@ static int put(struct xs_handle *xs, xs_transaction_t t, const char *path,
 static int write_tree(struct xs_handle *xs, xs_transaction_t t,
 		      const struct lvm_xs_dom *d, const char *uuid)
 {
-	/* dom0 owns everything; the guest may read (ro) or read+write (rw). */
+	/*
+	 * ro: dom0 owns the node, the guest may read it.
+	 * rw: the guest owns the node (so may write it), dom0 may read it.
+	 */
 	const struct xs_permissions ro[2] = {
 		{ .id = 0, .perms = XS_PERM_NONE },
 		{ .id = d->domid, .perms = XS_PERM_READ },

@@ -1,0 +1,26 @@
+# guests/linux/module.mk — a stock Debian Linux PV guest for XenStore
+# compatibility tests: the box's kernel (fetched by make deps) plus a tiny
+# busybox initramfs. Built only once `make deps` has fetched the kernel.
+
+LINUX_GUEST_INITRD := $(BUILD)/guests/linux-tiny.cpio.gz
+LINUX_GUEST_KERNEL := $(BUILD)/guests/linux.vmlinuz
+
+$(LINUX_GUEST_INITRD): guests/linux/init
+	$(quiet) CPIO $@
+	@rm -rf $@.root && mkdir -p $@.root/bin $@.root/proc $@.root/sys $@.root/dev
+	$(Q)cp /bin/busybox $@.root/bin/busybox
+	$(Q)for a in sh mount echo cat uname sleep poweroff; do \
+		ln -s busybox $@.root/bin/$$a; done
+	$(Q)install -m 755 guests/linux/init $@.root/init
+	$(Q)(cd $@.root && find . | LC_ALL=C sort | \
+		cpio -o -H newc -R 0:0 --quiet) | gzip -9 >$@.tmp && mv $@.tmp $@
+	@rm -rf $@.root
+
+ifneq ($(wildcard $(BUILD)/cache/box.env),)
+LINUX_GUEST_SRC := $(shell . $(BUILD)/cache/box.env && echo $$KERNEL)
+$(LINUX_GUEST_KERNEL): $(LINUX_GUEST_SRC)
+	$(quiet) CP $@
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
+ALL_TARGETS += $(LINUX_GUEST_KERNEL) $(LINUX_GUEST_INITRD)
+endif
