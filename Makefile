@@ -13,7 +13,7 @@ BUILD ?= build
 V ?= 0
 
 .DEFAULT_GOAL := all
-.PHONY: all deps test unit-test integration-test demo clean distclean
+.PHONY: all deps test demo clean distclean format format-check
 
 all:
 
@@ -36,10 +36,28 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@tests/demo/run
 
+# C sources under clang-format's rule (.clang-format).
+FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+
+format:
+	$(Q)clang-format -i $(FORMAT_SRCS)
+
+format-check:
+	$(Q)clang-format --dry-run -Werror $(FORMAT_SRCS)
+
 clean:
 	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/san $(BUILD)/bin $(BUILD)/guests $(BUILD)/tests $(BUILD)/xenbox
 
-distclean:
+dist# C sources under clang-format's rule (.clang-format).
+FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+
+format:
+	$(Q)clang-format -i $(FORMAT_SRCS)
+
+format-check:
+	$(Q)clang-format --dry-run -Werror $(FORMAT_SRCS)
+
+clean:
 	rm -rf $(BUILD)
 
 -include $(DEPFILES)
