@@ -48,16 +48,7 @@ format-check:
 clean:
 	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/san $(BUILD)/bin $(BUILD)/guests $(BUILD)/tests $(BUILD)/xenbox
 
-dist# C sources under clang-format's rule (.clang-format).
-FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
-
-format:
-	$(Q)clang-format -i $(FORMAT_SRCS)
-
-format-check:
-	$(Q)clang-format --dry-run -Werror $(FORMAT_SRCS)
-
-clean:
+distclean:
 	rm -rf $(BUILD)
 
 -include $(DEPFILES)
