@@ -43,3 +43,61 @@ $(BUILD)/bin/lvm-engine-try: $(call host_objs,$(ENGINE_TRY_SRCS)) \
 $(foreach s,$(ENGINE_TRY_SRCS),$(eval CFLAGS_$(s) += $(XEN_HOST_CFLAGS)))
 DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(ENGINE_TRY_SRCS)))
 ALL_TARGETS += $(BUILD)/bin/lvm-engine-try
+
+# ---------------------------------------------------------------------------
+# liblvm's client side: the public API (toolstack/include/lvm.h), the
+# protocol shared with lvmd, config files. Built twice: position-independent
+# objects for $(BUILD)/lib/liblvm.so (exporting only lvm.h's functions,
+# through liblvm.map) and plain ones for $(BUILD)/lib/liblvm.a, which the
+# `lvm` command links.
+TOOLSTACK_INC := -Itoolstack/include
+LIBLVM_PROTO_SRCS := \
+	toolstack/liblvm/proto.c \
+	toolstack/liblvm/proto_info.c \
+	toolstack/liblvm/proto_json.c
+LIBLVM_SRCS := \
+	$(LIBLVM_PROTO_SRCS) \
+	toolstack/liblvm/cfgkeys.c \
+	toolstack/liblvm/client.c \
+	toolstack/liblvm/config.c
+LIBLVM_LDLIBS := -lxlutil -ljson-c
+LIBLVM_MAP := toolstack/liblvm/liblvm.map
+LIBLVM_SO := $(BUILD)/lib/liblvm.so
+LIBLVM_A := $(BUILD)/lib/liblvm.a
+LIBLVM_SONAME := liblvm.so.0
+
+pic_objs = $(patsubst %.c,$(BUILD)/pic/%.o,$(1))
+$(BUILD)/pic/%.o: %.c
+	$(quiet) CC-PIC $<
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -fPIC $(CFLAGS_$(<)) -c -o $@ $<
+
+$(LIBLVM_SO): $(call pic_objs,$(LIBLVM_SRCS)) $(LIBLVM_MAP)
+	$(quiet) LD $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) -shared -o $@ -Wl,-soname,$(LIBLVM_SONAME) \
+		-Wl,--version-script=$(LIBLVM_MAP) -Wl,--no-undefined \
+		$(call pic_objs,$(LIBLVM_SRCS)) $(LIBLVM_LDLIBS)
+$(LIBLVM_A): $(call host_objs,$(LIBLVM_SRCS))
+	$(quiet) AR $@
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+# Every toolstack source sees the public header as <lvm.h>.
+$(foreach s,$(LIBLVM_SRCS),$(eval CFLAGS_$(s) += $(TOOLSTACK_INC)))
+# libxlutil's header pulls in libxl.h, which wants GNU C.
+CFLAGS_toolstack/liblvm/config.c += $(XEN_HOST_CFLAGS)
+DEPFILES += $(patsubst %.o,%.d,$(call pic_objs,$(LIBLVM_SRCS)) \
+	$(call host_objs,$(LIBLVM_SRCS)))
+ALL_TARGETS += $(LIBLVM_SO) $(LIBLVM_A)
+
+# The headers check: lvm.h compiles on its own, as C11 and as C++.
+LVM_HEADERS_CHK := $(BUILD)/host/toolstack/headers.chk
+$(LVM_HEADERS_CHK): toolstack/include/lvm.h
+	$(quiet) HDRCHK $<
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -fsyntax-only \
+		-x c $< && \
+	if command -v c++ >/dev/null; then \
+		c++ -Wall -Wextra -Werror -fsyntax-only -x c++ $<; fi && touch $@
+ALL_TARGETS += $(LVM_HEADERS_CHK)
