@@ -7,6 +7,7 @@
  *   lvm-engine-try [-m MB] [-v VCPUS] [-N NAME] [-c CMDLINE] [-n COUNT]
  *                  [--check-page] [--wait SECONDS] [--console] [--keep]
  *                  IMAGE
+ *   lvm-engine-try --destroy DOMID
  *
  * --check-page  before unpausing, map the device page and the console page
  *               from dom0 by their MFNs and check that the page holds what
@@ -15,6 +16,7 @@
  *               unless it powered off
  * --console     with --wait: print what the guest wrote on its console ring
  * --keep        leave the guests running (default: destroy them at the end)
+ * --destroy     destroy domain DOMID and wait until Xen has let it go
  * Exit status 0 when every step and check passed.
  */
 #include <errno.h>
@@ -41,6 +43,7 @@ struct opts {
 	unsigned int count;
 	int check_page, console, keep;
 	unsigned int wait_s;
+	long destroy;                /* --destroy DOMID; -1 if not given */
 };
 
 struct run {
@@ -55,7 +58,8 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: lvm-engine-try [-m MB] [-v VCPUS] [-N NAME] "
 		"[-c CMDLINE] [-n COUNT] [--check-page] [--wait SECONDS] "
-		"[--console] [--keep] IMAGE\n");
+		"[--console] [--keep] IMAGE\n"
+		"       lvm-engine-try --destroy DOMID\n");
 	return 2;
 }
 
@@ -66,12 +70,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "wait", required_argument, NULL, 'w' },
 		{ "console", no_argument, NULL, 'C' },
 		{ "keep", no_argument, NULL, 'k' },
+		{ "destroy", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	*o = (struct opts){ .memory_mb = 4, .vcpus = 1, .name = "engine-try",
-			    .count = 1 };
+			    .count = 1, .destroy = -1 };
 	while ((c = getopt_long(argc, argv, "m:v:N:c:n:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'm': o->memory_mb = (uint32_t)strtoul(optarg, NULL, 0); break;
@@ -83,9 +88,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'w': o->wait_s = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 'C': o->console = 1; break;
 		case 'k': o->keep = 1; break;
+		case 'D': o->destroy = strtol(optarg, NULL, 0); break;
 		default: return -EINVAL;
 		}
 	}
+	if (o->destroy >= 0)
+		return optind == argc && o->destroy > 0 ? 0 : -EINVAL;
 	if (optind != argc - 1 || o->count == 0)
 		return -EINVAL;
 	o->image = argv[optind];
@@ -313,6 +321,12 @@ int main(int argc, char **argv)
 	runs = calloc(o.count, sizeof(*runs));
 	if (xch == NULL || fm == NULL || runs == NULL) {
 		rc = lvm_err(errno ? errno : ENOMEM, "cannot open Xen handles");
+		goto out;
+	}
+	if (o.destroy > 0) {
+		rc = destroy_wait(xch, (uint32_t)o.destroy);
+		if (rc == 0)
+			printf("d%ld: destroyed, gone\n", o.destroy);
 		goto out;
 	}
 	t0 = lvm_mono_ns();
