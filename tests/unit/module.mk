@@ -25,3 +25,12 @@ config_SRCS := tests/unit/test_config.c toolstack/liblvm/config.c \
 	toolstack/liblvm/proto_json.c
 config_LIBS := -lxlutil -ljson-c
 config_CFLAGS := -Itoolstack/include
+
+# liblvm's engine: images (libelf) and shells (libxenctrl/libxenguest
+# replaced by the stubs in the test, through -Wl,--wrap).
+UNIT_TESTS += image
+image_SRCS := tests/unit/test_image.c toolstack/liblvm/image.c \
+	toolstack/liblvm/elfnote.c toolstack/liblvm/log.c
+image_LIBS := -lelf
+image_CFLAGS := $(XEN_HOST_CFLAGS)
+CFLAGS_tests/unit/test_image.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guests)"'
