@@ -60,3 +60,8 @@ int lvm_tsc_khz(xc_interface *xch, uint64_t *khz)
 	*khz = v;
 	return 0;
 }
+
+void lvm_tsc_khz_forget(void)
+{
+	atomic_store(&tsc_khz_cache, 0);
+}

@@ -50,4 +50,7 @@ int lvm_devpage_fill(struct noxs_page *p, const struct lvm_devpage_args *a);
  */
 int lvm_tsc_khz(xc_interface *xch, uint64_t *khz);
 
+/* lvm_tsc_khz_forget() - drop the cached frequency (for tests). */
+void lvm_tsc_khz_forget(void);
+
 #endif
