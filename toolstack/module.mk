@@ -101,3 +101,56 @@ $(LVM_HEADERS_CHK): toolstack/include/lvm.h
 	if command -v c++ >/dev/null; then \
 		c++ -Wall -Wextra -Werror -fsyntax-only -x c++ $<; fi && touch $@
 ALL_TARGETS += $(LVM_HEADERS_CHK)
+
+# ---------------------------------------------------------------------------
+# lvmd: the daemon (toolstack/lvmd/lvmd.h). Links the engine archive and the
+# protocol; noxs/noxs.c comes with the engine archive once it exists, and
+# until then lvmd carries a stand-in for the one function it needs.
+LVMD_SRCS := \
+	toolstack/lvmd/adopt.c \
+	toolstack/lvmd/cons_ring.c \
+	toolstack/lvmd/console.c \
+	toolstack/lvmd/create.c \
+	toolstack/lvmd/guest.c \
+	toolstack/lvmd/loop.c \
+	toolstack/lvmd/main.c \
+	toolstack/lvmd/ops.c \
+	toolstack/lvmd/reaper.c \
+	toolstack/lvmd/registry.c \
+	toolstack/lvmd/server.c \
+	toolstack/lvmd/sysctl.c
+ifeq ($(wildcard noxs/noxs.c),)
+LVMD_SRCS += toolstack/lvmd/noxs_view_fallback.c
+endif
+LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c
+
+$(BUILD)/bin/lvmd: $(call host_objs,$(LVMD_SRCS) $(LIBLVM_PROTO_SRCS)) \
+		$(LIBLVM_ENGINE_LIB)
+	$(quiet) LD $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) -o $@ $^ $(LVMD_LDLIBS) $(LIBLVM_ENGINE_LDLIBS)
+$(foreach s,$(LVMD_SRCS),$(eval CFLAGS_$(s) += $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)))
+DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(LVMD_SRCS)))
+ALL_TARGETS += $(BUILD)/bin/lvmd
+
+# ---------------------------------------------------------------------------
+# lvm: the command (toolstack/lvm/cli.h), one verb per file, over liblvm.a.
+LVM_CLI_SRCS := \
+	toolstack/lvm/args.c \
+	toolstack/lvm/console.c \
+	toolstack/lvm/create.c \
+	toolstack/lvm/destroy.c \
+	toolstack/lvm/fmt.c \
+	toolstack/lvm/info.c \
+	toolstack/lvm/list.c \
+	toolstack/lvm/main.c \
+	toolstack/lvm/pause.c \
+	toolstack/lvm/shutdown.c
+
+$(BUILD)/bin/lvm: $(call host_objs,$(LVM_CLI_SRCS)) $(LIBLVM_A)
+	$(quiet) LD $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) -o $@ $^ $(LIBLVM_LDLIBS)
+$(foreach s,$(LVM_CLI_SRCS),$(eval CFLAGS_$(s) += $(TOOLSTACK_INC)))
+DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(LVM_CLI_SRCS)))
+ALL_TARGETS += $(BUILD)/bin/lvm
