@@ -5,12 +5,17 @@
  * device page, no event channel bound in dom0, no XenStore), unpauses each
  * and prints how long each creation took.
  *
- *   lvm-bare-build [-m MB] [-n COUNT] [-w SECONDS] [--keep] [-v] IMAGE
+ *   lvm-bare-build [-m MB] [-n COUNT] [-w SECONDS] [--keep | -D] [-v]
+ *                  IMAGE
  *
  * -m MB       guest memory (default 4, the least the builder accepts)
  * -n COUNT    build COUNT domains in a row (default 1)
  * -w SECONDS  after the last one, let them run this long
  * --keep      leave them (default: destroy them all at the end)
+ * -D, --destroy-each
+ *             destroy each one as soon as it is timed, so that guests
+ *             left running (e.g. spinning on a console nobody reads) do
+ *             not slow down the next creations
  * -v          print each creation's phases
  * One line per creation ("bare: dN T ms"), then
  * "bare-build: n=N median M min A max B ms". Exit status 0 when all were
@@ -30,7 +35,7 @@
 
 struct opts {
 	unsigned int memory_mb, count, wait_s;
-	int keep, verbose;
+	int keep, verbose, destroy_each;
 	const char *image;
 };
 
@@ -115,6 +120,29 @@ out:
 	return rc;
 }
 
+/*
+ * destroy_wait() - destroy (domid) and wait (up to 5 s) until Xen has let
+ * it go, so its teardown does not overlap the next creation.
+ */
+static int destroy_wait(xc_interface *xch, uint32_t domid)
+{
+	uint64_t end = lvm_mono_ns() + 5000000000u;
+	xc_domaininfo_t info;
+
+	errno = 0;
+	if (xc_domain_destroy(xch, domid) != 0)
+		return fail(domid, "xc_domain_destroy");
+	while (xc_domain_getinfolist(xch, domid, 1, &info) == 1 &&
+	       info.domain == domid) {
+		if (lvm_mono_ns() > end) {
+			errno = EBUSY;
+			return fail(domid, "waiting for the destroyed domain");
+		}
+		usleep(1000);
+	}
+	return 0;
+}
+
 /* create_one() - one domain, built and unpaused; its id in (*domid). */
 static int create_one(xc_interface *xch, const struct opts *o,
 		      uint32_t *domid, struct phases *ph)
@@ -141,22 +169,25 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
 		{ "keep", no_argument, NULL, 'k' },
+		{ "destroy-each", no_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	*o = (struct opts){ .memory_mb = 4, .count = 1 };
-	while ((c = getopt_long(argc, argv, "m:n:w:v", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:n:w:vD", lo, NULL)) != -1) {
 		switch (c) {
 		case 'm': o->memory_mb = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 'n': o->count = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 'w': o->wait_s = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 'k': o->keep = 1; break;
 		case 'v': o->verbose = 1; break;
+		case 'D': o->destroy_each = 1; break;
 		default: return -EINVAL;
 		}
 	}
-	if (optind != argc - 1 || o->count == 0 || o->memory_mb < 4)
+	if (optind != argc - 1 || o->count == 0 || o->memory_mb < 4 ||
+	    (o->keep && o->destroy_each))
 		return -EINVAL;
 	o->image = argv[optind];
 	return 0;
@@ -175,7 +206,7 @@ int main(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o) != 0) {
 		fprintf(stderr, "usage: lvm-bare-build [-m MB] [-n COUNT] "
-			"[-w SECONDS] [--keep] [-v] IMAGE\n");
+			"[-w SECONDS] [--keep | -D] [-v] IMAGE\n");
 		return 2;
 	}
 	xch = xc_interface_open(NULL, NULL, 0);
@@ -204,6 +235,11 @@ int main(int argc, char **argv)
 			       ms(ph.unpause - ph.build));
 		else
 			printf("bare: d%u %.3f ms\n", domids[i], times[i]);
+		if (o.destroy_each) {
+			if (destroy_wait(xch, domids[i]) != 0)
+				rc = 1;
+			domids[i] = 0;
+		}
 	}
 	s = lvm_stats_of(times, made);
 	printf("bare-build: n=%u median %.3f min %.3f max %.3f ms\n", made,
@@ -212,7 +248,7 @@ int main(int argc, char **argv)
 		sleep(o.wait_s);
 out:
 	for (i = 0; i < made && !o.keep; i++) {
-		if (xc_domain_destroy(xch, domids[i]) != 0) {
+		if (domids[i] != 0 && xc_domain_destroy(xch, domids[i]) != 0) {
 			fail(domids[i], "xc_domain_destroy");
 			rc = 1;
 		}

@@ -5,8 +5,8 @@
  * go through `lvm`.
  *
  *   lvm-engine-try [-m MB] [-v VCPUS] [-N NAME] [-c CMDLINE] [-n COUNT]
- *                  [--check-page] [--wait SECONDS] [--console] [--keep]
- *                  IMAGE
+ *                  [--check-page] [--wait SECONDS] [--console]
+ *                  [--keep | --destroy-each] IMAGE
  *   lvm-engine-try --destroy DOMID
  *
  * --check-page  before unpausing, map the device page and the console page
@@ -16,6 +16,8 @@
  *               unless it powered off
  * --console     with --wait: print what the guest wrote on its console ring
  * --keep        leave the guests running (default: destroy them at the end)
+ * --destroy-each  destroy each guest as soon as it is timed, so that
+ *               guests left running do not slow the next creations down
  * --destroy     destroy domain DOMID and wait until Xen has let it go
  * Exit status 0 when every step and check passed.
  */
@@ -41,7 +43,7 @@ struct opts {
 	uint32_t memory_mb, vcpus;
 	const char *name, *cmdline, *image;
 	unsigned int count;
-	int check_page, console, keep;
+	int check_page, console, keep, destroy_each;
 	unsigned int wait_s;
 	long destroy;                /* --destroy DOMID; -1 if not given */
 };
@@ -58,7 +60,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: lvm-engine-try [-m MB] [-v VCPUS] [-N NAME] "
 		"[-c CMDLINE] [-n COUNT] [--check-page] [--wait SECONDS] "
-		"[--console] [--keep] IMAGE\n"
+		"[--console] [--keep | --destroy-each] IMAGE\n"
 		"       lvm-engine-try --destroy DOMID\n");
 	return 2;
 }
@@ -71,6 +73,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "console", no_argument, NULL, 'C' },
 		{ "keep", no_argument, NULL, 'k' },
 		{ "destroy", required_argument, NULL, 'D' },
+		{ "destroy-each", no_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -89,12 +92,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'C': o->console = 1; break;
 		case 'k': o->keep = 1; break;
 		case 'D': o->destroy = strtol(optarg, NULL, 0); break;
+		case 'E': o->destroy_each = 1; break;
 		default: return -EINVAL;
 		}
 	}
 	if (o->destroy >= 0)
 		return optind == argc && o->destroy > 0 ? 0 : -EINVAL;
-	if (optind != argc - 1 || o->count == 0)
+	if (optind != argc - 1 || o->count == 0 ||
+	    (o->destroy_each && (o->keep || o->wait_s)))
 		return -EINVAL;
 	o->image = argv[optind];
 	return 0;
@@ -344,6 +349,12 @@ int main(int argc, char **argv)
 			made = i + 1;
 		if (rc)
 			goto out;
+		if (o.destroy_each) {
+			rc = destroy_wait(xch, runs[i].domid);
+			if (rc)
+				goto out;
+			runs[i].domid = 0;
+		}
 	}
 	if (o.count > 1)
 		summary(runs, o.count);
@@ -356,7 +367,7 @@ int main(int argc, char **argv)
 	}
 out:
 	for (i = 0; i < made; i++) {
-		if (!o.keep) {
+		if (!o.keep && runs[i].domid != 0) {
 			int r = destroy_wait(xch, runs[i].domid);
 
 			if (r == 0)
