@@ -130,7 +130,8 @@ struct lvm_built {
 /* The image-specific part of a request. */
 struct lvm_finish_req {
 	const struct lvm_image *img;
-	const char *name;            /* written into the device page */
+	const char *name;            /* written into the device page; needed
+					only when the image has a noxs note */
 	const uint8_t *uuid;         /* 16 bytes, the domain's handle from now
 					on; NULL keeps the shell's */
 	const char *cmdline;         /* may be NULL */
@@ -148,10 +149,12 @@ struct lvm_finish_req {
  * it becomes (*out); on failure the domain is destroyed. Either way (sh)
  * is left with its phases filled and no state, so lvm_shell_discard() on
  * it is a no-op.
- * Returns 0, or -errno: -EINVAL for bad arguments or an image libxenguest
- * rejects (or whose device page it did not load), -ENAMETOOLONG for a
- * (req->name) longer than NOXS_NAME_MAX - 1, -ENOMEM, -ENOENT for a missing
- * ramdisk, or what the hypervisor said.
+ * Returns 0, or -errno: -EINVAL for bad arguments (a NULL (xch) or (sh),
+ * or a shell already consumed, are refused without consuming anything),
+ * an image libxenguest rejects or whose device page it did not load, or a
+ * NULL or empty (req->name) for an image with a noxs note; -ENAMETOOLONG
+ * for a (req->name) longer than NOXS_NAME_MAX - 1; -ENOMEM; -ENOENT for a
+ * missing ramdisk; or what the hypervisor said.
  */
 int lvm_shell_finish(xc_interface *xch, struct lvm_shell *sh,
 		     const struct lvm_finish_req *req, struct lvm_built *out);
