@@ -20,6 +20,7 @@ all:
 include mk/rules.mk
 include noxs/module.mk
 include toolstack/module.mk
+include bench/module.mk
 include guests/module.mk
 include tests/module.mk
 

@@ -1,1 +1,156 @@
 # toolstack/module.mk — liblvm, lvm and lvmd.
+
+# Xen's tool headers (xenctrl.h pulls in xen/foreign/x86_64.h) need GNU C:
+# under strict -std=c11 they do not compile. Sources that include them get
+# this through CFLAGS_<source>:
+#   $(foreach s,SOURCES,$(eval CFLAGS_$(s) += $(XEN_HOST_CFLAGS)))
+XEN_HOST_CFLAGS := -std=gnu11
+
+# ---------------------------------------------------------------------------
+# liblvm's engine: images, shells, building (toolstack/liblvm/engine.h).
+# A static archive that lvmd, the benchmarks and the engine's tests link:
+#   $(LIBLVM_ENGINE_LIB)  with $(LIBLVM_ENGINE_LDLIBS) after it.
+# noxs/noxs.c joins it as soon as it exists.
+LIBLVM_ENGINE_SRCS := \
+	toolstack/liblvm/devpage.c \
+	toolstack/liblvm/elfnote.c \
+	toolstack/liblvm/finish.c \
+	toolstack/liblvm/image.c \
+	toolstack/liblvm/log.c \
+	toolstack/liblvm/shell.c \
+	$(wildcard noxs/noxs.c)
+LIBLVM_ENGINE_OBJS := $(call host_objs,$(LIBLVM_ENGINE_SRCS))
+LIBLVM_ENGINE_LIB := $(BUILD)/host/toolstack/liblvm-engine.a
+LIBLVM_ENGINE_LDLIBS := -lxenguest -lxenctrl -lelf
+
+$(LIBLVM_ENGINE_LIB): $(LIBLVM_ENGINE_OBJS)
+	$(quiet) AR $@
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(foreach s,$(LIBLVM_ENGINE_SRCS),$(eval CFLAGS_$(s) += $(XEN_HOST_CFLAGS)))
+DEPFILES += $(patsubst %.o,%.d,$(LIBLVM_ENGINE_OBJS))
+ALL_TARGETS += $(LIBLVM_ENGINE_LIB)
+
+# lvm-engine-try: prepare + finish + unpause one image, for testing the
+# engine by hand and in tests/integration/engine-build.sh.
+ENGINE_TRY_SRCS := toolstack/tools/engine_try.c
+$(BUILD)/bin/lvm-engine-try: $(call host_objs,$(ENGINE_TRY_SRCS)) \
+		$(LIBLVM_ENGINE_LIB)
+	$(quiet) LD $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) -o $@ $^ $(LIBLVM_ENGINE_LDLIBS) -lxenforeignmemory
+$(foreach s,$(ENGINE_TRY_SRCS),$(eval CFLAGS_$(s) += $(XEN_HOST_CFLAGS)))
+DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(ENGINE_TRY_SRCS)))
+ALL_TARGETS += $(BUILD)/bin/lvm-engine-try
+
+# ---------------------------------------------------------------------------
+# liblvm's client side: the public API (toolstack/include/lvm.h), the
+# protocol shared with lvmd, config files. Built twice: position-independent
+# objects for $(BUILD)/lib/liblvm.so (exporting only lvm.h's functions,
+# through liblvm.map) and plain ones for $(BUILD)/lib/liblvm.a, which the
+# `lvm` command links.
+TOOLSTACK_INC := -Itoolstack/include
+LIBLVM_PROTO_SRCS := \
+	toolstack/liblvm/proto.c \
+	toolstack/liblvm/proto_info.c \
+	toolstack/liblvm/proto_json.c
+LIBLVM_SRCS := \
+	$(LIBLVM_PROTO_SRCS) \
+	toolstack/liblvm/cfgkeys.c \
+	toolstack/liblvm/client.c \
+	toolstack/liblvm/config.c
+LIBLVM_LDLIBS := -lxlutil -ljson-c
+LIBLVM_MAP := toolstack/liblvm/liblvm.map
+LIBLVM_SO := $(BUILD)/lib/liblvm.so
+LIBLVM_A := $(BUILD)/lib/liblvm.a
+LIBLVM_SONAME := liblvm.so.0
+
+pic_objs = $(patsubst %.c,$(BUILD)/pic/%.o,$(1))
+$(BUILD)/pic/%.o: %.c
+	$(quiet) CC-PIC $<
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -fPIC $(CFLAGS_$(<)) -c -o $@ $<
+
+$(LIBLVM_SO): $(call pic_objs,$(LIBLVM_SRCS)) $(LIBLVM_MAP)
+	$(quiet) LD $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) -shared -o $@ -Wl,-soname,$(LIBLVM_SONAME) \
+		-Wl,--version-script=$(LIBLVM_MAP) -Wl,--no-undefined \
+		$(call pic_objs,$(LIBLVM_SRCS)) $(LIBLVM_LDLIBS)
+$(LIBLVM_A): $(call host_objs,$(LIBLVM_SRCS))
+	$(quiet) AR $@
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+# Every toolstack source sees the public header as <lvm.h>.
+$(foreach s,$(LIBLVM_SRCS),$(eval CFLAGS_$(s) += $(TOOLSTACK_INC)))
+# libxlutil's header pulls in libxl.h, which wants GNU C.
+CFLAGS_toolstack/liblvm/config.c += $(XEN_HOST_CFLAGS)
+DEPFILES += $(patsubst %.o,%.d,$(call pic_objs,$(LIBLVM_SRCS)) \
+	$(call host_objs,$(LIBLVM_SRCS)))
+ALL_TARGETS += $(LIBLVM_SO) $(LIBLVM_A)
+
+# The headers check: lvm.h compiles on its own, as C11 and as C++.
+LVM_HEADERS_CHK := $(BUILD)/host/toolstack/headers.chk
+$(LVM_HEADERS_CHK): toolstack/include/lvm.h
+	$(quiet) HDRCHK $<
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -fsyntax-only \
+		-x c $< && \
+	if command -v c++ >/dev/null; then \
+		c++ -Wall -Wextra -Werror -fsyntax-only -x c++ $<; fi && touch $@
+ALL_TARGETS += $(LVM_HEADERS_CHK)
+
+# ---------------------------------------------------------------------------
+# lvmd: the daemon (toolstack/lvmd/lvmd.h). Links the engine archive and the
+# protocol; noxs/noxs.c comes with the engine archive once it exists, and
+# until then lvmd carries a stand-in for the one function it needs.
+LVMD_SRCS := \
+	toolstack/lvmd/adopt.c \
+	toolstack/lvmd/cons_ring.c \
+	toolstack/lvmd/console.c \
+	toolstack/lvmd/create.c \
+	toolstack/lvmd/guest.c \
+	toolstack/lvmd/loop.c \
+	toolstack/lvmd/main.c \
+	toolstack/lvmd/ops.c \
+	toolstack/lvmd/reaper.c \
+	toolstack/lvmd/registry.c \
+	toolstack/lvmd/server.c \
+	toolstack/lvmd/sysctl.c
+ifeq ($(wildcard noxs/noxs.c),)
+LVMD_SRCS += toolstack/lvmd/noxs_view_fallback.c
+endif
+LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c
+
+$(BUILD)/bin/lvmd: $(call host_objs,$(LVMD_SRCS) $(LIBLVM_PROTO_SRCS)) \
+		$(LIBLVM_ENGINE_LIB)
+	$(quiet) LD $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) -o $@ $^ $(LVMD_LDLIBS) $(LIBLVM_ENGINE_LDLIBS)
+$(foreach s,$(LVMD_SRCS),$(eval CFLAGS_$(s) += $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)))
+DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(LVMD_SRCS)))
+ALL_TARGETS += $(BUILD)/bin/lvmd
+
+# ---------------------------------------------------------------------------
+# lvm: the command (toolstack/lvm/cli.h), one verb per file, over liblvm.a.
+LVM_CLI_SRCS := \
+	toolstack/lvm/args.c \
+	toolstack/lvm/console.c \
+	toolstack/lvm/create.c \
+	toolstack/lvm/destroy.c \
+	toolstack/lvm/fmt.c \
+	toolstack/lvm/info.c \
+	toolstack/lvm/list.c \
+	toolstack/lvm/main.c \
+	toolstack/lvm/pause.c \
+	toolstack/lvm/shutdown.c
+
+$(BUILD)/bin/lvm: $(call host_objs,$(LVM_CLI_SRCS)) $(LIBLVM_A)
+	$(quiet) LD $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) -o $@ $^ $(LIBLVM_LDLIBS)
+$(foreach s,$(LVM_CLI_SRCS),$(eval CFLAGS_$(s) += $(TOOLSTACK_INC)))
+DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(LVM_CLI_SRCS)))
+ALL_TARGETS += $(BUILD)/bin/lvm

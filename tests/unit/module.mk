@@ -16,3 +16,44 @@ xs_compat_LIBS := -Wl,--wrap=xs_write -Wl,--wrap=xs_mkdir -Wl,--wrap=xs_rm \
 	-Wl,--wrap=xs_set_permissions -Wl,--wrap=xs_transaction_start \
 	-Wl,--wrap=xs_transaction_end -Wl,--wrap=xs_introduce_domain \
 	-Wl,--wrap=xs_release_domain -lxenstore
+
+# The toolstack's client library and protocol.
+UNIT_TESTS += proto
+proto_SRCS := tests/unit/test_proto.c toolstack/liblvm/proto.c \
+	toolstack/liblvm/proto_info.c toolstack/liblvm/proto_json.c
+proto_LIBS := -ljson-c
+proto_CFLAGS := -Itoolstack/include
+
+UNIT_TESTS += cfgkeys
+cfgkeys_SRCS := tests/unit/test_cfgkeys.c toolstack/liblvm/cfgkeys.c
+
+UNIT_TESTS += config
+config_SRCS := tests/unit/test_config.c toolstack/liblvm/config.c \
+	toolstack/liblvm/cfgkeys.c toolstack/liblvm/proto_info.c \
+	toolstack/liblvm/proto_json.c
+config_LIBS := -lxlutil -ljson-c
+config_CFLAGS := -Itoolstack/include
+
+# liblvm's engine: images (libelf) and shells (libxenctrl/libxenguest
+# replaced by the stubs in the test, through -Wl,--wrap).
+UNIT_TESTS += image
+image_SRCS := tests/unit/test_image.c toolstack/liblvm/image.c \
+	toolstack/liblvm/elfnote.c toolstack/liblvm/log.c
+image_LIBS := -lelf
+image_CFLAGS := $(XEN_HOST_CFLAGS)
+CFLAGS_tests/unit/test_image.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guests)"'
+
+UNIT_TESTS += shell
+shell_SRCS := tests/unit/test_shell.c toolstack/liblvm/shell.c \
+	toolstack/liblvm/finish.c toolstack/liblvm/devpage.c \
+	toolstack/liblvm/log.c
+SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
+	xc_domain_setmaxmem xc_evtchn_alloc_unbound xc_domain_destroy \
+	xc_domain_sethandle xc_physinfo xc_dom_allocate xc_dom_release \
+	xc_dom_boot_xen_init xc_dom_mem_init xc_dom_boot_mem_init \
+	xc_dom_strdup xc_dom_kernel_mem xc_dom_module_file \
+	xc_dom_parse_image xc_dom_build_image xc_dom_virt_base \
+	xc_dom_vaddr_to_ptr xc_dom_boot_image xc_dom_gnttab_init \
+	xc_dom_translated
+shell_LIBS := $(foreach f,$(SHELL_TEST_WRAPS),-Wl,--wrap=$(f))
+shell_CFLAGS := $(XEN_HOST_CFLAGS)

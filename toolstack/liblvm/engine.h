@@ -15,6 +15,18 @@
  *                        event channels
  *   lvm_shell_finish()   the rest: load, build, device page, left paused
  * A cold create is the two back to back.
+ *
+ * Why memory can be populated before the image is known: libxenguest's
+ * memory setup (xc_dom_mem_init, xc_dom_boot_mem_init) needs only the guest
+ * type, to pick the x86 PV hooks and the domain's address size, and the
+ * page count. Images are x86_64 only (lvm_image_load checks it), so prepare
+ * sets the type "xen-3.0-x86_64" itself; xc_dom_parse_image() in finish
+ * sets the same type again and touches neither the hooks nor the p2m, and
+ * finish refuses an image the builder would type otherwise.
+ *
+ * Frame numbers: a "gfn" is the guest's own (pseudo-physical) frame number,
+ * the one it maps at VIRT_BASE + gfn * 4096; an "mfn" is the machine frame
+ * that dom0 passes to xc_map_foreign_range() for this PV guest.
  */
 #ifndef LVM_ENGINE_H
 #define LVM_ENGINE_H
@@ -25,6 +37,8 @@
 #include <time.h>
 
 #include <xenctrl.h>
+
+#include <noxs/abi.h>
 
 /* A parsed guest image, kept in memory so lvmd can cache it. */
 struct lvm_image {
@@ -44,21 +58,28 @@ struct lvm_image {
  * ELF with Xen notes (GUEST_OS, XEN_VERSION, ENTRY), and find the noxs note
  * (noxs/abi.h) if any, with libelf.
  * On success stores a new image in (*out); free it with lvm_image_free().
- * Returns 0, or -ENOENT/-EACCES (cannot open), -ENOEXEC (not ELF, not
- * x86_64, or no Xen notes), -EINVAL (a malformed noxs note: wrong size,
- * unaligned or outside the image), -ENOMEM.
+ * Returns 0, or -ENOENT/-EACCES (cannot open), -ENOEXEC (not a regular
+ * file, not ELF, not x86_64, or no Xen notes), -EINVAL (a malformed noxs
+ * note: wrong size, unaligned or outside the image), -EFBIG (larger than
+ * LVM_IMAGE_MAX), -EIO (read failed), -ENOMEM.
  */
 int lvm_image_load(const char *path, struct lvm_image **out);
+
+#define LVM_IMAGE_MAX (256u << 20)   /* bytes, the largest image loaded */
 
 /* lvm_image_free() - release (img); NULL is a no-op. */
 void lvm_image_free(struct lvm_image *img);
 
-/* Durations of the creation phases, in nanoseconds (0: not run). */
+/*
+ * Durations of the creation phases, in nanoseconds (0: not run), measured
+ * with CLOCK_MONOTONIC. Reading the file (lvm_image_load) is not in here:
+ * its caller times it, or it was cached.
+ */
 struct lvm_phases {
 	uint64_t prepare;            /* create, vcpus, memory, event channels */
-	uint64_t load;               /* image read and parsed (0: cached) */
+	uint64_t load;               /* image handed to the builder, parsed */
 	uint64_t build;              /* kernel, page tables, start info */
-	uint64_t devices;            /* device page, console, grant table */
+	uint64_t devices;            /* device page, grant table */
 };
 
 /* The image-independent part of a domain: a shell. */
@@ -69,24 +90,33 @@ struct lvm_shell {
 	uint32_t console_port;       /* guest-side unbound ports, remote dom0 */
 	uint32_t sysctl_port;
 	uint32_t store_port;         /* 0 unless prepared for XenStore mode */
+	uint8_t uuid[16];            /* the domain handle */
 	struct lvm_phases t;
 	void *priv;                  /* libxenguest state; engine-owned */
 };
 
 /*
- * lvm_shell_prepare() - create a paused domain with (vcpus) vCPUs and
- * (memory_mb) MiB populated (at least 4), tag it as lvm's with (uuid)
- * (the domain handle), and allocate its console and sysctl event channels
- * (and a store one if (xenstore)), all for dom0 to bind.
- * Returns 0 and fills (*sh), or -errno with nothing left behind.
+ * lvm_shell_prepare() - create a paused PV domain with (vcpus) vCPUs and
+ * (memory_mb) MiB populated (at least LVM_MEMORY_MIN_MB, at most
+ * LVM_MEMORY_MAX_MB), tag it as lvm's with (uuid) (the domain handle), and
+ * allocate its console and sysctl event channels (and a store one if
+ * (xenstore)), all unbound with dom0 as the remote end. The shell keeps
+ * (xch): finish and discard must get the same handle.
+ * Returns 0 and fills (*sh), or -errno with nothing left behind: -EINVAL
+ * for bad arguments, else what the hypervisor said (-ENOMEM when it is out
+ * of memory).
  */
 int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 		      const uint8_t uuid[16], bool xenstore,
 		      struct lvm_shell *sh);
 
+#define LVM_MEMORY_MIN_MB 4u         /* the PV builder's initial mapping */
+#define LVM_MEMORY_MAX_MB (1u << 22)
+
 /* What a finished domain needs to be handed to the backends. */
 struct lvm_built {
 	uint32_t domid;
+	struct lvm_phases t;         /* the shell's prepare time and finish's */
 	uint64_t console_gfn, console_mfn;
 	uint32_t console_port;
 	uint64_t noxs_gfn, noxs_mfn; /* 0 if the image has no noxs note */
@@ -100,7 +130,10 @@ struct lvm_built {
 /* The image-specific part of a request. */
 struct lvm_finish_req {
 	const struct lvm_image *img;
-	const char *name;            /* written into the device page */
+	const char *name;            /* written into the device page; needed
+					only when the image has a noxs note */
+	const uint8_t *uuid;         /* 16 bytes, the domain's handle from now
+					on; NULL keeps the shell's */
 	const char *cmdline;         /* may be NULL */
 	const char *ramdisk;         /* path, may be NULL */
 	uint64_t create_tsc;         /* dom0's TSC when the request began */
@@ -108,17 +141,27 @@ struct lvm_finish_req {
 
 /*
  * lvm_shell_finish() - load (req->img) into the shell (sh), build it, fill
- * the device page (if the image has a noxs note) and the grant table, and
- * leave the domain paused, ready for the backends and unpause. Consumes
- * (sh): on success it becomes (*out); on failure the domain is destroyed.
- * Returns 0, or -errno (-ENOMEM, -EINVAL for an image libxenguest rejects).
+ * the device page (if the image has a noxs note: header, name, uuid,
+ * console, sysctl port, create_tsc, tsc_khz) and the grant table (dom0 is
+ * granted the console page, and the store page in XenStore mode), and leave
+ * the domain paused, ready for the backends and unpause. (req->img) must
+ * stay alive until this returns; it is not kept. Consumes (sh): on success
+ * it becomes (*out); on failure the domain is destroyed. Either way (sh)
+ * is left with its phases filled and no state, so lvm_shell_discard() on
+ * it is a no-op.
+ * Returns 0, or -errno: -EINVAL for bad arguments (a NULL (xch) or (sh),
+ * or a shell already consumed, are refused without consuming anything),
+ * an image libxenguest rejects or whose device page it did not load, or a
+ * NULL or empty (req->name) for an image with a noxs note; -ENAMETOOLONG
+ * for a (req->name) longer than NOXS_NAME_MAX - 1; -ENOMEM; -ENOENT for a
+ * missing ramdisk; or what the hypervisor said.
  */
 int lvm_shell_finish(xc_interface *xch, struct lvm_shell *sh,
 		     const struct lvm_finish_req *req, struct lvm_built *out);
 
 /*
  * lvm_shell_discard() - destroy the domain of an unused shell and free its
- * state. NULL-safe.
+ * state. NULL-safe; a no-op on a shell already consumed or discarded.
  */
 void lvm_shell_discard(xc_interface *xch, struct lvm_shell *sh);
 

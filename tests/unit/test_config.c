@@ -1,0 +1,243 @@
+/*
+ * test_config.c — unit tests for config files and checks
+ * (toolstack/liblvm/config.c over libxlutil and cfgkeys.c).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <lvm.h>
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	char err[512];
+	struct lvm_config cfg;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	strcpy(f->dir, "/tmp/lvm-test-config.XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/guest.cfg", f->dir);
+	lvm_config_init(&f->cfg);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	lvm_config_clear(&f->cfg);
+	unlink(f->path);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* parse: write (text) to the fixture's file and parse it. */
+static int parse(struct fixture *f, const char *text)
+{
+	FILE *fp = fopen(f->path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	f->err[0] = '\0';
+	return lvm_config_parse_file(f->path, &f->cfg, f->err, sizeof(f->err));
+}
+
+/* expect_error: parsing (text) fails with -EINVAL and the line
+ * "PATH:(suffix)". */
+static void expect_error(struct fixture *f, const char *text,
+			 const char *suffix)
+{
+	char want[512];
+
+	snprintf(want, sizeof(want), "%s:%s", f->path, suffix);
+	assert_int_equal(parse(f, text), -EINVAL);
+	assert_string_equal(f->err, want);
+}
+
+static void test_good_file(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(parse(f,
+		"# hello\n"
+		"name = \"web-1\"\n"
+		"kernel = \"/lvm/build/guests/hello.xen\"\n"
+		"ramdisk = '/r.img'\n"
+		"extra = \"console=hvc0 x=1\"\n"
+		"memory = 16\n"
+		"vcpus = 2; on_poweroff = \"preserve\"\n"
+		"on_crash = 'destroy'\n"), 0);
+	assert_string_equal(f->cfg.name, "web-1");
+	assert_string_equal(f->cfg.kernel, "/lvm/build/guests/hello.xen");
+	assert_string_equal(f->cfg.ramdisk, "/r.img");
+	assert_string_equal(f->cfg.cmdline, "console=hvc0 x=1");
+	assert_int_equal(f->cfg.memory_mb, 16);
+	assert_int_equal(f->cfg.vcpus, 2);
+	assert_int_equal(f->cfg.on_poweroff, LVM_ACTION_PRESERVE);
+	assert_int_equal(f->cfg.on_crash, LVM_ACTION_DESTROY);
+	assert_int_equal(lvm_config_check(&f->cfg, f->err, sizeof(f->err)), 0);
+}
+
+static void test_defaults_kept(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(parse(f, "kernel = \"k\"\ncmdline = \"c\"\n"), 0);
+	assert_null(f->cfg.name);
+	assert_string_equal(f->cfg.cmdline, "c");
+	assert_int_equal(f->cfg.memory_mb, LVM_DEFAULT_MEMORY_MB);
+	assert_int_equal(f->cfg.vcpus, LVM_DEFAULT_VCPUS);
+	assert_int_equal(f->cfg.on_poweroff, LVM_ACTION_DESTROY);
+}
+
+static void test_unknown_key(void **state)
+{
+	expect_error(*state, "name = \"a\"\n\nfoo = 1\n", "3: unknown key 'foo'");
+	expect_error(*state, "Memory = 4\n", "1: unknown key 'Memory'");
+}
+
+static void test_key_twice(void **state)
+{
+	expect_error(*state, "memory = 4\nvcpus = 1\nmemory = 8\n",
+		     "3: 'memory' is set twice (first on line 1)");
+}
+
+static void test_extra_and_cmdline(void **state)
+{
+	expect_error(*state, "extra = \"a\"\ncmdline = \"b\"\n",
+		     "2: 'cmdline' and 'extra' are the same setting; use one");
+}
+
+static void test_memory_bounds(void **state)
+{
+	struct fixture *f = *state;
+
+	expect_error(f, "memory = 0\n",
+		     "1: memory: 0 is out of range (4..16777216 MiB)");
+	expect_error(f, "memory = 3\n",
+		     "1: memory: 3 is out of range (4..16777216 MiB)");
+	expect_error(f, "memory = 16777217\n",
+		     "1: memory: 16777217 is out of range (4..16777216 MiB)");
+	expect_error(f, "memory = \"lots\"\n",
+		     "1: memory: must be a whole number MiB");
+	expect_error(f, "memory = [ 4 ]\n",
+		     "1: memory: must be a whole number MiB");
+	assert_int_equal(parse(f, "memory = 4\n"), 0);
+	assert_int_equal(f->cfg.memory_mb, 4);
+}
+
+static void test_vcpus_bounds(void **state)
+{
+	expect_error(*state, "vcpus = 0\n", "1: vcpus: 0 is out of range (1..128)");
+	expect_error(*state, "vcpus = 129\n",
+		     "1: vcpus: 129 is out of range (1..128)");
+}
+
+static void test_vif_not_yet(void **state)
+{
+	expect_error(*state, "name = \"a\"\nvif = [ 'bridge=br0' ]\n",
+		     "2: vif: not supported yet");
+}
+
+static void test_actions(void **state)
+{
+	expect_error(*state, "on_poweroff = \"restart\"\n",
+		     "1: on_poweroff: 'restart' is not supported (use destroy or preserve)");
+	expect_error(*state, "on_crash = \"explode\"\n",
+		     "1: on_crash: must be \"destroy\" or \"preserve\"");
+}
+
+static void test_bad_name(void **state)
+{
+	char text[300];
+
+	snprintf(text, sizeof(text), "name = \"%0200d\"\n", 1);
+	assert_int_equal(parse(*state, text), -EINVAL);
+	expect_error(*state, "name = \"a b\"\n",
+		     "1: name 'a b': must be 1..63 characters of A-Z a-z 0-9 . _ - and not a number");
+	expect_error(*state, "name = [ \"a\" ]\n", "1: name: must be a string");
+}
+
+static void test_syntax_error(void **state)
+{
+	expect_error(*state, "name = \"a\"\nkernel = \"k\n",
+		     "2: syntax error: newline in a string");
+	expect_error(*state, "name = \"a\"\nmemory 4\n",
+		     "2: syntax error: expected '=' after the key");
+	expect_error(*state, "memory += 4\n", "1: '+=' does not apply to 'memory'");
+}
+
+static void test_missing_file(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(lvm_config_parse_file("/nonexistent/x.cfg", &f->cfg,
+					       f->err, sizeof(f->err)), -ENOENT);
+	assert_string_equal(f->err, "/nonexistent/x.cfg: No such file or directory");
+	assert_int_equal(lvm_config_parse_file(f->dir, &f->cfg, f->err,
+					       sizeof(f->err)), -EINVAL);
+}
+
+static void test_check(void **state)
+{
+	struct fixture *f = *state;
+	struct lvm_config *c = &f->cfg;
+
+	assert_int_equal(lvm_config_check(c, f->err, sizeof(f->err)), -EINVAL);
+	assert_string_equal(f->err, "no name: set 'name' in the config or give --name");
+	assert_int_equal(lvm_config_set_str(&c->name, "g"), 0);
+	assert_int_equal(lvm_config_check(c, f->err, sizeof(f->err)), -EINVAL);
+	assert_string_equal(f->err, "no kernel: set 'kernel' in the config");
+	assert_int_equal(lvm_config_set_str(&c->kernel, "/k"), 0);
+	assert_int_equal(lvm_config_check(c, f->err, sizeof(f->err)), 0);
+	c->memory_mb = 0;
+	assert_int_equal(lvm_config_check(c, f->err, sizeof(f->err)), -EINVAL);
+	assert_string_equal(f->err, "memory: 0 MiB is out of range (4..16777216 MiB)");
+	c->memory_mb = 4;
+	c->vcpus = 0;
+	assert_int_equal(lvm_config_check(c, f->err, sizeof(f->err)), -EINVAL);
+	assert_string_equal(f->err, "vcpus: 0 is out of range (1..128)");
+	c->vcpus = 1;
+	assert_int_equal(lvm_config_set_str(&c->name, "12"), 0);
+	assert_int_equal(lvm_config_check(c, f->err, sizeof(f->err)), -EINVAL);
+}
+
+int main(void)
+{
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_good_file),
+		T(test_defaults_kept),
+		T(test_unknown_key),
+		T(test_key_twice),
+		T(test_extra_and_cmdline),
+		T(test_memory_bounds),
+		T(test_vcpus_bounds),
+		T(test_vif_not_yet),
+		T(test_actions),
+		T(test_bad_name),
+		T(test_syntax_error),
+		T(test_missing_file),
+		T(test_check),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

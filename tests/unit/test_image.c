@@ -1,0 +1,469 @@
+/*
+ * test_image.c — lvm_image_load() and the ELF/notes checks behind it
+ * (toolstack/liblvm/image.c, elfnote.c), against small ELF files this test
+ * writes itself, and against the real guest images when they are built.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <elf.h>
+
+#include <xen/elfnote.h>
+
+#include "toolstack/liblvm/elfnote.h"
+#include "toolstack/liblvm/engine.h"
+#include "toolstack/liblvm/log.h"
+
+/*
+ * The test image: an ELF header, program headers, a block of notes at
+ * NOTES_OFF, optional section headers; one PT_LOAD over the whole file at
+ * vaddr 0 (FILE_SIZE bytes) and one .bss-like PT_LOAD after it.
+ */
+#define FILE_SIZE 0x3000u
+#define NOTES_OFF 0x400u
+#define SHDR_OFF 0x1000u
+#define BSS_VADDR 0x3000u
+#define BSS_SIZE 0x2000u
+
+struct noxs_spec {
+	uint32_t descsz;             /* 0: no such note */
+	uint64_t vaddr;
+};
+
+struct spec {
+	uint8_t elfclass, data;
+	uint16_t machine;
+	bool xen_entry, xen_guest_os, xen_version;
+	uint32_t virt_base_size;     /* 0: no VIRT_BASE note */
+	uint64_t virt_base;
+	struct noxs_spec noxs[2];
+	bool ph_note;                /* notes reachable through PT_NOTE */
+	bool sh_note;                /* ... and/or through an SHT_NOTE section */
+	size_t truncate;             /* non-zero: file cut to this size */
+	uint64_t load_memsz;         /* first PT_LOAD's memsz; 0: FILE_SIZE */
+};
+
+static struct spec good_spec(void)
+{
+	return (struct spec){
+		.elfclass = ELFCLASS64, .data = ELFDATA2LSB,
+		.machine = EM_X86_64, .xen_entry = true,
+		.xen_guest_os = true, .xen_version = true,
+		.virt_base_size = 8, .virt_base = 0, .ph_note = true,
+	};
+}
+
+/* put_note() - append one note at (*off) in (buf); returns its size. */
+static void put_note(uint8_t *buf, size_t *off, const char *name,
+		     uint32_t type, const void *desc, uint32_t descsz)
+{
+	uint32_t namesz = (uint32_t)strlen(name) + 1;
+	uint32_t h[3] = { namesz, descsz, type };
+
+	memcpy(buf + *off, h, sizeof(h));
+	*off += sizeof(h);
+	memcpy(buf + *off, name, namesz);
+	*off += (namesz + 3) & ~3u;
+	memcpy(buf + *off, desc, descsz);
+	*off += (descsz + 3) & ~3u;
+}
+
+/* make_elf() - the image (s) describes, in a new FILE_SIZE buffer. */
+static uint8_t *make_elf(const struct spec *s, size_t *notes_size)
+{
+	uint8_t *b = calloc(1, FILE_SIZE);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)b;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(b + sizeof(*eh));
+	size_t off = NOTES_OFF;
+	uint64_t entry = 0x100;
+	int n = 0, i;
+
+	assert_non_null(b);
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = s->elfclass;
+	eh->e_ident[EI_DATA] = s->data;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_EXEC;
+	eh->e_machine = s->machine;
+	eh->e_version = EV_CURRENT;
+	eh->e_entry = entry;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_ehsize = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+
+	if (s->xen_guest_os)
+		put_note(b, &off, "Xen", XEN_ELFNOTE_GUEST_OS, "test", 5);
+	if (s->xen_version)
+		put_note(b, &off, "Xen", XEN_ELFNOTE_XEN_VERSION, "xen-3.0", 8);
+	if (s->virt_base_size)
+		put_note(b, &off, "Xen", XEN_ELFNOTE_VIRT_BASE, &s->virt_base,
+			 s->virt_base_size);
+	if (s->xen_entry)
+		put_note(b, &off, "Xen", XEN_ELFNOTE_ENTRY, &entry, 8);
+	put_note(b, &off, "GNU", 1, "abcd", 4);     /* ignored */
+	for (i = 0; i < 2; i++)
+		if (s->noxs[i].descsz)
+			put_note(b, &off, "lvm-noxs", 1, &s->noxs[i].vaddr,
+				 s->noxs[i].descsz);
+	*notes_size = off - NOTES_OFF;
+
+	ph[n++] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_X,
+		.p_offset = 0, .p_vaddr = 0, .p_paddr = 0,
+		.p_filesz = s->load_memsz ? s->load_memsz : FILE_SIZE,
+		.p_memsz = s->load_memsz ? s->load_memsz : FILE_SIZE,
+		.p_align = 0x1000 };
+	ph[n++] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_W,
+		.p_offset = 0, .p_vaddr = BSS_VADDR, .p_paddr = BSS_VADDR,
+		.p_filesz = 0, .p_memsz = BSS_SIZE, .p_align = 0x1000 };
+	if (s->ph_note)
+		ph[n++] = (Elf64_Phdr){ .p_type = PT_NOTE, .p_flags = PF_R,
+			.p_offset = NOTES_OFF, .p_vaddr = NOTES_OFF,
+			.p_paddr = NOTES_OFF, .p_filesz = *notes_size,
+			.p_memsz = *notes_size, .p_align = 4 };
+	eh->e_phnum = (uint16_t)n;
+
+	if (s->sh_note) {
+		/* null, .note, .shstrtab; the names follow the headers */
+		Elf64_Shdr *sh = (Elf64_Shdr *)(b + SHDR_OFF);
+		static const char names[] = "\0.note\0.shstrtab";
+		size_t names_off = SHDR_OFF + 3 * sizeof(*sh);
+
+		memcpy(b + names_off, names, sizeof(names));
+		sh[1] = (Elf64_Shdr){ .sh_name = 1, .sh_type = SHT_NOTE,
+			.sh_flags = SHF_ALLOC, .sh_addr = NOTES_OFF,
+			.sh_offset = NOTES_OFF, .sh_size = *notes_size,
+			.sh_addralign = 4 };
+		sh[2] = (Elf64_Shdr){ .sh_name = 7, .sh_type = SHT_STRTAB,
+			.sh_offset = names_off, .sh_size = sizeof(names),
+			.sh_addralign = 1 };
+		eh->e_shoff = SHDR_OFF;
+		eh->e_shentsize = sizeof(*sh);
+		eh->e_shnum = 3;
+		eh->e_shstrndx = 2;
+	}
+	return b;
+}
+
+/* write_tmp() - (n) bytes of (buf) into a new temporary file. */
+static char *write_tmp(const void *buf, size_t n)
+{
+	char *path = strdup("/tmp/lvm-test-image-XXXXXX");
+	int fd;
+
+	assert_non_null(path);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, buf, n), (ssize_t)n);
+	close(fd);
+	return path;
+}
+
+/* load_spec() - lvm_image_load() of the file (s) describes. */
+static int load_spec(const struct spec *s, struct lvm_image **img)
+{
+	size_t notes_size;
+	uint8_t *b = make_elf(s, &notes_size);
+	char *path;
+	int rc;
+
+	path = write_tmp(b, s->truncate ? s->truncate : FILE_SIZE);
+	*img = NULL;
+	rc = lvm_image_load(path, img);
+	unlink(path);
+	free(path);
+	free(b);
+	return rc;
+}
+
+static int expect(const struct spec *s)
+{
+	struct lvm_image *img;
+	int rc = load_spec(s, &img);
+
+	if (rc)
+		assert_null(img);
+	lvm_image_free(img);
+	return rc;
+}
+
+/* Logging is quiet in tests: errors are expected here. */
+static void quiet(void *arg, enum lvm_log_level l, int e, const char *m)
+{
+	(void)arg; (void)l; (void)e; (void)m;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	lvm_log_set(quiet, NULL, LVM_LOG_ERROR);
+	return 0;
+}
+
+static void test_missing_file(void **state)
+{
+	struct lvm_image *img = NULL;
+
+	(void)state;
+	assert_int_equal(lvm_image_load("/nonexistent/lvm-image", &img),
+			 -ENOENT);
+	assert_null(img);
+}
+
+static void test_not_elf(void **state)
+{
+	static const char text[] = "#!/bin/sh\necho not a kernel\n";
+	struct lvm_image *img = NULL;
+	char *path = write_tmp(text, sizeof(text));
+
+	(void)state;
+	assert_int_equal(lvm_image_load(path, &img), -ENOEXEC);
+	assert_null(img);
+	unlink(path);
+	free(path);
+}
+
+static void test_empty_and_directory(void **state)
+{
+	struct lvm_image *img = NULL;
+	char *path = write_tmp("", 0);
+
+	(void)state;
+	assert_int_equal(lvm_image_load(path, &img), -ENOEXEC);
+	assert_int_equal(lvm_image_load("/tmp", &img), -ENOEXEC);
+	assert_null(img);
+	unlink(path);
+	free(path);
+}
+
+static void test_wrong_machine(void **state)
+{
+	struct spec s = good_spec();
+
+	(void)state;
+	s.machine = EM_386;
+	assert_int_equal(expect(&s), -ENOEXEC);
+	s = good_spec();
+	s.machine = EM_AARCH64;
+	assert_int_equal(expect(&s), -ENOEXEC);
+}
+
+static void test_wrong_class_or_endianness(void **state)
+{
+	struct spec s = good_spec();
+
+	(void)state;
+	s.elfclass = ELFCLASS32;
+	assert_int_equal(expect(&s), -ENOEXEC);
+	s = good_spec();
+	s.data = ELFDATA2MSB;
+	assert_int_equal(expect(&s), -ENOEXEC);
+}
+
+static void test_no_xen_notes(void **state)
+{
+	struct spec s = good_spec();
+
+	(void)state;
+	s.xen_entry = s.xen_guest_os = s.xen_version = false;
+	s.virt_base_size = 0;
+	assert_int_equal(expect(&s), -ENOEXEC);
+	/* notes present but unreachable: no PT_NOTE, no section */
+	s = good_spec();
+	s.ph_note = false;
+	assert_int_equal(expect(&s), -ENOEXEC);
+}
+
+static void test_each_xen_note_required(void **state)
+{
+	struct spec s;
+
+	(void)state;
+	s = good_spec();
+	s.xen_entry = false;
+	assert_int_equal(expect(&s), -ENOEXEC);
+	s = good_spec();
+	s.xen_guest_os = false;
+	assert_int_equal(expect(&s), -ENOEXEC);
+	s = good_spec();
+	s.xen_version = false;
+	assert_int_equal(expect(&s), -ENOEXEC);
+	s = good_spec();
+	s.virt_base_size = 3;        /* not a number's size */
+	assert_int_equal(expect(&s), -ENOEXEC);
+}
+
+static void test_good_without_noxs(void **state)
+{
+	struct spec s = good_spec();
+	struct lvm_image *img;
+
+	(void)state;
+	s.virt_base = 0xffffffff80000000ull;
+	assert_int_equal(load_spec(&s, &img), 0);
+	assert_non_null(img);
+	assert_int_equal(img->virt_base, 0xffffffff80000000ull);
+	assert_int_equal(img->noxs_vaddr, 0);
+	assert_int_equal(img->blob_size, FILE_SIZE);
+	assert_int_equal(img->size, FILE_SIZE);
+	assert_non_null(img->path);
+	assert_int_equal(memcmp(img->blob, ELFMAG, SELFMAG), 0);
+	lvm_image_free(img);
+
+	/* no VIRT_BASE: 0, as the builder assumes */
+	s = good_spec();
+	s.virt_base_size = 0;
+	assert_int_equal(load_spec(&s, &img), 0);
+	assert_int_equal(img->virt_base, 0);
+	lvm_image_free(img);
+}
+
+static void test_good_noxs(void **state)
+{
+	struct spec s = good_spec();
+	struct lvm_image *img;
+
+	(void)state;
+	s.noxs[0] = (struct noxs_spec){ 8, 0x2000 };
+	assert_int_equal(load_spec(&s, &img), 0);
+	assert_int_equal(img->noxs_vaddr, 0x2000);
+	lvm_image_free(img);
+
+	/* in the .bss-like segment, last page */
+	s.noxs[0].vaddr = BSS_VADDR + BSS_SIZE - 0x1000;
+	assert_int_equal(load_spec(&s, &img), 0);
+	assert_int_equal(img->noxs_vaddr, BSS_VADDR + BSS_SIZE - 0x1000);
+	lvm_image_free(img);
+
+	/* the same note twice (segment and section see it) agrees */
+	s.noxs[1] = s.noxs[0];
+	s.sh_note = true;
+	assert_int_equal(load_spec(&s, &img), 0);
+	lvm_image_free(img);
+}
+
+static void test_notes_in_sections_only(void **state)
+{
+	struct spec s = good_spec();
+	struct lvm_image *img;
+
+	(void)state;
+	s.ph_note = false;
+	s.sh_note = true;
+	s.noxs[0] = (struct noxs_spec){ 8, 0x1000 };
+	assert_int_equal(load_spec(&s, &img), 0);
+	assert_int_equal(img->noxs_vaddr, 0x1000);
+	lvm_image_free(img);
+}
+
+static void test_noxs_bad(void **state)
+{
+	struct spec s;
+
+	(void)state;
+	s = good_spec();
+	s.noxs[0] = (struct noxs_spec){ 8, 0x2010 };          /* misaligned */
+	assert_int_equal(expect(&s), -EINVAL);
+	s.noxs[0] = (struct noxs_spec){ 8, 0x10000 };         /* outside */
+	assert_int_equal(expect(&s), -EINVAL);
+	s.noxs[0] = (struct noxs_spec){ 8, BSS_VADDR + BSS_SIZE }; /* just past */
+	assert_int_equal(expect(&s), -EINVAL);
+	s.noxs[0] = (struct noxs_spec){ 8, 0 };               /* zero */
+	assert_int_equal(expect(&s), -EINVAL);
+	s.noxs[0] = (struct noxs_spec){ 8, 0xfffffffffffff000ull }; /* wraps */
+	assert_int_equal(expect(&s), -EINVAL);
+	s.noxs[0] = (struct noxs_spec){ 4, 0x1000 };          /* wrong size */
+	assert_int_equal(expect(&s), -EINVAL);
+	s.noxs[0] = (struct noxs_spec){ 12, 0x1000 };
+	assert_int_equal(expect(&s), -EINVAL);
+	s.noxs[0] = (struct noxs_spec){ 8, 0x1000 };          /* disagree */
+	s.noxs[1] = (struct noxs_spec){ 8, 0x2000 };
+	assert_int_equal(expect(&s), -EINVAL);
+}
+
+static void test_noxs_page_straddles_segment_end(void **state)
+{
+	struct spec s = good_spec();
+
+	(void)state;
+	/* the first segment ends mid-page: its last page is not whole */
+	s.load_memsz = 0x2800;
+	s.noxs[0] = (struct noxs_spec){ 8, 0x1000 };
+	assert_int_equal(expect(&s), 0);
+	s.noxs[0].vaddr = 0x2000;
+	assert_int_equal(expect(&s), -EINVAL);
+}
+
+static void test_truncated(void **state)
+{
+	struct spec s = good_spec();
+	size_t cut[] = { 16, sizeof(Elf64_Ehdr), NOTES_OFF + 10,
+			 NOTES_OFF + 40 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
+		s.truncate = cut[i];
+		assert_int_equal(expect(&s), -ENOEXEC);
+	}
+}
+
+/* The real guests, when built: hello has no noxs note, hello-noxs has. */
+static void test_real_guests(void **state)
+{
+	char path[512];
+	struct lvm_image *img;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/hello.xen", TEST_GUESTS_DIR);
+	if (access(path, R_OK) != 0)
+		skip();
+	assert_int_equal(lvm_image_load(path, &img), 0);
+	assert_int_equal(img->virt_base, 0);
+	assert_int_equal(img->noxs_vaddr, 0);
+	lvm_image_free(img);
+
+	snprintf(path, sizeof(path), "%s/hello-noxs.xen", TEST_GUESTS_DIR);
+	if (access(path, R_OK) != 0)
+		skip();
+	assert_int_equal(lvm_image_load(path, &img), 0);
+	assert_int_not_equal(img->noxs_vaddr, 0);
+	assert_int_equal(img->noxs_vaddr % 4096, 0);
+	lvm_image_free(img);
+}
+
+static void test_free_null(void **state)
+{
+	(void)state;
+	lvm_image_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_not_elf),
+		cmocka_unit_test(test_empty_and_directory),
+		cmocka_unit_test(test_wrong_machine),
+		cmocka_unit_test(test_wrong_class_or_endianness),
+		cmocka_unit_test(test_no_xen_notes),
+		cmocka_unit_test(test_each_xen_note_required),
+		cmocka_unit_test(test_good_without_noxs),
+		cmocka_unit_test(test_good_noxs),
+		cmocka_unit_test(test_notes_in_sections_only),
+		cmocka_unit_test(test_noxs_bad),
+		cmocka_unit_test(test_noxs_page_straddles_segment_end),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_real_guests),
+		cmocka_unit_test(test_free_null),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}

@@ -1,0 +1,448 @@
+/*
+ * test_proto.c — unit tests for the lvmd protocol (toolstack/liblvm/proto.c,
+ * proto_info.c, proto_json.c): framing, requests, replies, info and timing
+ * codecs, names. Everything decoded is treated as hostile input.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "toolstack/liblvm/proto.h"
+
+/* frame: header for (len) bytes + (body), in (buf); returns the size. */
+static size_t frame(char *buf, uint32_t len, const char *body, size_t blen)
+{
+	buf[0] = (char)(len & 0xff);
+	buf[1] = (char)(len >> 8 & 0xff);
+	buf[2] = (char)(len >> 16 & 0xff);
+	buf[3] = (char)(len >> 24 & 0xff);
+	memcpy(buf + 4, body, blen);
+	return 4 + blen;
+}
+
+static int decode_str(const char *body, json_object **out)
+{
+	char buf[256];
+	size_t n = frame(buf, (uint32_t)strlen(body), body, strlen(body)), used = 0;
+	int rc = lvm_proto_decode(buf, n, &used, out);
+
+	if (rc == 1)
+		assert_int_equal(used, n);
+	return rc;
+}
+
+static void test_encode_decode_roundtrip(void **state)
+{
+	json_object *o = json_object_new_object(), *back = NULL, *v;
+	char *buf = NULL;
+	size_t len = 0, used = 0;
+
+	(void)state;
+	json_object_object_add(o, "op", json_object_new_string("list"));
+	assert_int_equal(lvm_proto_encode(o, &buf, &len), 0);
+	assert_int_equal(len, 4 + strlen("{\"op\":\"list\"}"));
+	assert_int_equal((unsigned char)buf[0], len - 4);
+	assert_int_equal(buf[1] | buf[2] | buf[3], 0);
+	assert_int_equal(lvm_proto_decode(buf, len, &used, &back), 1);
+	assert_int_equal(used, len);
+	assert_true(json_object_object_get_ex(back, "op", &v));
+	assert_string_equal(json_object_get_string(v), "list");
+	free(buf);
+	json_object_put(o);
+	json_object_put(back);
+}
+
+static void test_decode_needs_more(void **state)
+{
+	const char *body = "{\"op\":\"list\"}";
+	char buf[64];
+	size_t n = frame(buf, (uint32_t)strlen(body), body, strlen(body)), used = 0;
+	json_object *o = NULL;
+
+	(void)state;
+	for (size_t cut = 0; cut < n; cut++)
+		assert_int_equal(lvm_proto_decode(buf, cut, &used, &o), 0);
+	assert_null(o);
+}
+
+static void test_decode_two_messages(void **state)
+{
+	char buf[64];
+	size_t n = frame(buf, 2, "{}", 2), used = 0;
+	json_object *o = NULL;
+
+	(void)state;
+	n += frame(buf + n, 7, "{\"a\":1}", 7);
+	assert_int_equal(lvm_proto_decode(buf, n, &used, &o), 1);
+	assert_int_equal(used, 6);
+	json_object_put(o);
+	assert_int_equal(lvm_proto_decode(buf + used, n - used, &used, &o), 1);
+	assert_int_equal(used, 11);
+	json_object_put(o);
+}
+
+static void test_decode_oversize_and_zero(void **state)
+{
+	char buf[8];
+	size_t used = 0;
+	json_object *o = NULL;
+
+	(void)state;
+	frame(buf, LVM_PROTO_MAX + 1, "", 0);
+	assert_int_equal(lvm_proto_decode(buf, 4, &used, &o), -EMSGSIZE);
+	frame(buf, 0xffffffffu, "", 0);
+	assert_int_equal(lvm_proto_decode(buf, 4, &used, &o), -EMSGSIZE);
+	frame(buf, 0, "", 0);
+	assert_int_equal(lvm_proto_decode(buf, 4, &used, &o), -EMSGSIZE);
+	assert_null(o);
+}
+
+static void test_decode_bad_bodies(void **state)
+{
+	static const char *const bad[] = {
+		"[1,2]", "\"s\"", "42", "{", "{\"a\":}", "{} {}", "{}x",
+		"{\"a\":[[[[[[[[[[[[1]]]]]]]]]]]]}", "nul", "{\"a\" 1}",
+	};
+	json_object *o = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (decode_str(bad[i], &o) != -EPROTO)
+			fail_msg("accepted: %s", bad[i]);
+		assert_null(o);
+	}
+}
+
+static void test_decode_nul_byte(void **state)
+{
+	char buf[32];
+	size_t n = frame(buf, 9, "{\"a\":\"\0\"}", 9), used = 0;
+	json_object *o = NULL;
+
+	(void)state;
+	assert_int_equal(lvm_proto_decode(buf, n, &used, &o), -EPROTO);
+}
+
+static void test_send_recv_socketpair(void **state)
+{
+	json_object *o = json_object_new_object(), *back = NULL;
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	json_object_object_add(o, "ok", json_object_new_boolean(1));
+	assert_int_equal(lvm_proto_send(sv[0], o), 0);
+	/* Raw bytes after the message stay in the socket. */
+	assert_int_equal(write(sv[0], "raw", 3), 3);
+	assert_int_equal(lvm_proto_recv(sv[1], &back), 0);
+	assert_true(json_object_is_type(back, json_type_object));
+	char raw[4] = { 0 };
+	assert_int_equal(read(sv[1], raw, 3), 3);
+	assert_string_equal(raw, "raw");
+	json_object_put(back);
+	json_object_put(o);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void test_recv_truncated_and_oversize(void **state)
+{
+	char buf[16];
+	json_object *o = NULL;
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	size_t n = frame(buf, 10, "{\"a\"", 4);
+	assert_int_equal(write(sv[0], buf, n), (ssize_t)n);
+	close(sv[0]);
+	assert_int_equal(lvm_proto_recv(sv[1], &o), -ECONNRESET);
+	close(sv[1]);
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	n = frame(buf, LVM_PROTO_MAX + 1, "", 0);
+	assert_int_equal(write(sv[0], buf, n), (ssize_t)n);
+	assert_int_equal(lvm_proto_recv(sv[1], &o), -EMSGSIZE);
+	close(sv[0]);
+	assert_int_equal(lvm_proto_recv(sv[1], &o), -ECONNRESET);
+	close(sv[1]);
+	assert_null(o);
+}
+
+static void test_request_create_roundtrip(void **state)
+{
+	struct lvm_req r = { .op = LVM_OP_CREATE }, back;
+	json_object *o;
+	char err[128];
+
+	(void)state;
+	r.cfg = (struct lvm_req_cfg){ .name = "h1", .kernel = "/k.xen",
+				      .cmdline = "a b", .memory_mb = 8,
+				      .vcpus = 2,
+				      .on_crash = LVM_ACTION_PRESERVE,
+				      .store = LVM_STORE_NOXS, .paused = true };
+	o = lvm_proto_request(&r);
+	assert_non_null(o);
+	assert_int_equal(lvm_proto_parse_request(o, &back, err, sizeof(err)), 0);
+	assert_int_equal(back.op, LVM_OP_CREATE);
+	assert_string_equal(back.cfg.name, "h1");
+	assert_string_equal(back.cfg.kernel, "/k.xen");
+	assert_null(back.cfg.ramdisk);
+	assert_string_equal(back.cfg.cmdline, "a b");
+	assert_int_equal(back.cfg.memory_mb, 8);
+	assert_int_equal(back.cfg.vcpus, 2);
+	assert_int_equal(back.cfg.on_poweroff, LVM_ACTION_DESTROY);
+	assert_int_equal(back.cfg.on_crash, LVM_ACTION_PRESERVE);
+	assert_int_equal(back.cfg.store, LVM_STORE_NOXS);
+	assert_true(back.cfg.paused);
+	assert_false(back.cfg.wait_ready);
+	json_object_put(o);
+}
+
+/* parse: the request in (text) decoded; returns parse_request's result.
+ * (r)'s strings live until the next call. */
+static int parse(const char *text, struct lvm_req *r)
+{
+	static json_object *last;
+	char err[128] = "";
+	int rc;
+
+	json_object_put(last);
+	last = json_tokener_parse(text);
+	assert_non_null(last);
+	rc = lvm_proto_parse_request(last, r, err, sizeof(err));
+	if (rc < 0)
+		assert_true(err[0] != '\0' && !strchr(err, '\n'));
+	return rc;
+}
+
+static void test_request_wrong_types(void **state)
+{
+	static const char *const bad[] = {
+		"{}",
+		"{\"op\":1}",
+		"{\"op\":\"frobnicate\"}",
+		"{\"op\":\"destroy\"}",
+		"{\"op\":\"destroy\",\"target\":\"\"}",
+		"{\"op\":\"destroy\",\"target\":5}",
+		"{\"op\":\"create\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1}",
+		"{\"op\":\"create\",\"name\":\"a\",\"memory_mb\":4,\"vcpus\":1}",
+		"{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":\"4\",\"vcpus\":1}",
+		"{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":-4,\"vcpus\":1}",
+		"{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4294967296,\"vcpus\":1}",
+		"{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4.5,\"vcpus\":1}",
+		"{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4}",
+		"{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"on_crash\":\"restart\"}",
+		"{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"store\":7}",
+		"{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"paused\":1}",
+		"{\"op\":\"create\",\"name\":\"a\\u0000b\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1}",
+		"{\"op\":\"shutdown\",\"target\":\"a\",\"timeout_ms\":-1}",
+		"{\"op\":\"list\",\"all\":\"yes\"}",
+	};
+	struct lvm_req r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (parse(bad[i], &r) != -EPROTO)
+			fail_msg("accepted: %s", bad[i]);
+	}
+}
+
+static void test_request_simple_ops(void **state)
+{
+	struct lvm_req r;
+
+	(void)state;
+	assert_int_equal(parse("{\"op\":\"shutdown\",\"target\":\"7\",\"timeout_ms\":500,\"x\":[]}", &r), 0);
+	assert_int_equal(r.op, LVM_OP_SHUTDOWN);
+	assert_string_equal(r.target, "7");
+	assert_int_equal(r.timeout_ms, 500);
+	assert_int_equal(parse("{\"op\":\"reboot\",\"target\":\"a\"}", &r), 0);
+	assert_int_equal(r.timeout_ms, 0);
+	assert_int_equal(parse("{\"op\":\"list\",\"all\":true}", &r), 0);
+	assert_true(r.all);
+	assert_int_equal(parse("{\"op\":\"list\"}", &r), 0);
+	assert_false(r.all);
+	assert_int_equal(parse("{\"op\":\"console\",\"target\":\"g\"}", &r), 0);
+	assert_int_equal(r.op, LVM_OP_CONSOLE);
+}
+
+static void test_reply_ok_and_error(void **state)
+{
+	json_object *o = lvm_proto_ok();
+	const char *msg = NULL;
+	int e = -1;
+
+	(void)state;
+	assert_int_equal(lvm_proto_parse_reply(o, &e, &msg), 0);
+	assert_int_equal(e, 0);
+	json_object_put(o);
+	o = lvm_proto_error(EEXIST, "name 'a' is taken\nsecond line");
+	assert_int_equal(lvm_proto_parse_reply(o, &e, &msg), 0);
+	assert_int_equal(e, EEXIST);
+	assert_string_equal(msg, "name 'a' is taken");
+	json_object_put(o);
+}
+
+static void test_reply_malformed(void **state)
+{
+	static const char *const bad[] = { "{}", "{\"ok\":1}",
+					   "{\"ok\":\"true\"}" };
+	const char *msg;
+	int e;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		json_object *o = json_tokener_parse(bad[i]);
+
+		assert_int_equal(lvm_proto_parse_reply(o, &e, &msg), -EPROTO);
+		json_object_put(o);
+	}
+	/* A failure with a missing or silly errno still fails. */
+	json_object *o = json_tokener_parse("{\"ok\":false,\"errno\":0}");
+	assert_int_equal(lvm_proto_parse_reply(o, &e, &msg), 0);
+	assert_int_equal(e, EIO);
+	assert_string_equal(msg, "");
+	json_object_put(o);
+	o = json_tokener_parse("{\"ok\":false,\"errno\":-3,\"error\":7}");
+	assert_int_equal(lvm_proto_parse_reply(o, &e, &msg), 0);
+	assert_int_equal(e, EIO);
+	json_object_put(o);
+}
+
+static void test_info_roundtrip(void **state)
+{
+	struct lvm_info in = { .name = "web-1", .domid = 12, .managed = true,
+			       .uuid = "6c766d00-0000-0000-0000-000000000001",
+			       .state = LVM_STATE_PAUSED, .memory_mb = 16,
+			       .vcpus = 2, .created = 1700000000,
+			       .uptime_ms = 1234, .has_ready = true,
+			       .ready_ns = 4200000,
+			       .on_crash = LVM_ACTION_PRESERVE, .noxs = true,
+			       .kernel = "/k.xen", .console_log = "/run/x" };
+	struct lvm_info out;
+	json_object *o = lvm_proto_info_to_json(&in);
+
+	(void)state;
+	assert_non_null(o);
+	assert_int_equal(lvm_proto_info_from_json(o, &out), 0);
+	assert_string_equal(out.name, "web-1");
+	assert_int_equal(out.domid, 12);
+	assert_true(out.managed);
+	assert_string_equal(out.uuid, in.uuid);
+	assert_int_equal(out.state, LVM_STATE_PAUSED);
+	assert_int_equal(out.memory_mb, 16);
+	assert_int_equal(out.created, 1700000000);
+	assert_true(out.has_ready);
+	assert_int_equal(out.ready_ns, 4200000);
+	assert_int_equal(out.on_poweroff, LVM_ACTION_DESTROY);
+	assert_int_equal(out.on_crash, LVM_ACTION_PRESERVE);
+	assert_string_equal(out.kernel, "/k.xen");
+	assert_null(out.cmdline);
+	assert_string_equal(out.console_log, "/run/x");
+	lvm_info_clear(&out);
+	json_object_put(o);
+}
+
+static void test_info_bad(void **state)
+{
+	static const char *const bad[] = {
+		"{\"state\":\"running\"}",
+		"{\"domid\":1,\"state\":\"sleeping\"}",
+		"{\"domid\":1,\"state\":\"running\",\"name\":\"0123456789012345678901234567890123456789012345678901234567890123456789\"}",
+		"{\"domid\":1,\"state\":\"running\",\"uuid\":\"0123456789012345678901234567890123456789\"}",
+		"{\"domid\":1,\"state\":\"running\",\"managed\":true}",
+		"{\"domid\":1,\"state\":\"running\",\"managed\":true,\"created\":1,\"kernel\":3}",
+		"[]",
+	};
+	struct lvm_info out;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_object *o = json_tokener_parse(bad[i]);
+
+		if (lvm_proto_info_from_json(o, &out) != -EPROTO)
+			fail_msg("accepted: %s", bad[i]);
+		json_object_put(o);
+	}
+}
+
+static void test_timing_roundtrip(void **state)
+{
+	struct lvm_timing t = { .queue_ns = 1, .prepare_ns = 2, .load_ns = 3,
+				.build_ns = 4, .devices_ns = 5,
+				.unpause_ns = 6, .total_ns = 21,
+				.client_ns = 99 }, back;
+	json_object *o = lvm_proto_timing_to_json(&t);
+
+	(void)state;
+	assert_int_equal(lvm_proto_timing_from_json(o, &back), 0);
+	assert_int_equal(back.devices_ns, 5);
+	assert_int_equal(back.total_ns, 21);
+	assert_int_equal(back.client_ns, 0);
+	assert_false(back.has_ready);
+	json_object_put(o);
+	t.has_ready = true;
+	t.ready_ns = 77;
+	o = lvm_proto_timing_to_json(&t);
+	assert_int_equal(lvm_proto_timing_from_json(o, &back), 0);
+	assert_true(back.has_ready);
+	assert_int_equal(back.ready_ns, 77);
+	json_object_put(o);
+}
+
+static void test_name_check(void **state)
+{
+	char long_name[LVM_NAME_MAX + 2];
+
+	(void)state;
+	assert_int_equal(lvm_name_check("noop"), 0);
+	assert_int_equal(lvm_name_check("a.b_c-D9"), 0);
+	assert_int_equal(lvm_name_check("1a"), 0);
+	assert_int_equal(lvm_name_check(""), -EINVAL);
+	assert_int_equal(lvm_name_check(NULL), -EINVAL);
+	assert_int_equal(lvm_name_check("."), -EINVAL);
+	assert_int_equal(lvm_name_check(".."), -EINVAL);
+	assert_int_equal(lvm_name_check("42"), -EINVAL);
+	assert_int_equal(lvm_name_check("a b"), -EINVAL);
+	assert_int_equal(lvm_name_check("a/b"), -EINVAL);
+	assert_int_equal(lvm_name_check("caf\xc3\xa9"), -EINVAL);
+	memset(long_name, 'x', sizeof(long_name));
+	long_name[LVM_NAME_MAX] = '\0';
+	assert_int_equal(lvm_name_check(long_name), 0);
+	long_name[LVM_NAME_MAX] = 'x';
+	long_name[LVM_NAME_MAX + 1] = '\0';
+	assert_int_equal(lvm_name_check(long_name), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_encode_decode_roundtrip),
+		cmocka_unit_test(test_decode_needs_more),
+		cmocka_unit_test(test_decode_two_messages),
+		cmocka_unit_test(test_decode_oversize_and_zero),
+		cmocka_unit_test(test_decode_bad_bodies),
+		cmocka_unit_test(test_decode_nul_byte),
+		cmocka_unit_test(test_send_recv_socketpair),
+		cmocka_unit_test(test_recv_truncated_and_oversize),
+		cmocka_unit_test(test_request_create_roundtrip),
+		cmocka_unit_test(test_request_wrong_types),
+		cmocka_unit_test(test_request_simple_ops),
+		cmocka_unit_test(test_reply_ok_and_error),
+		cmocka_unit_test(test_reply_malformed),
+		cmocka_unit_test(test_info_roundtrip),
+		cmocka_unit_test(test_info_bad),
+		cmocka_unit_test(test_timing_roundtrip),
+		cmocka_unit_test(test_name_check),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

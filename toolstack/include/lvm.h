@@ -1,0 +1,264 @@
+/*
+ * lvm.h — liblvm's public API: talking to lvmd, the dom0 daemon that
+ * creates and runs lvm's guests.
+ *
+ * Every call goes through lvmd's UNIX socket (default LVM_DEFAULT_SOCK).
+ * A handle (lvm_t) is one connection; calls on it are synchronous and must
+ * not be made from two threads at once. Functions return 0 or -errno;
+ * lvm_open() returns NULL and sets errno. After an error, lvm_last_error()
+ * gives one line explaining it (lvmd's own words when lvmd refused).
+ *
+ * A guest is named by a target: its name, or its domain id in decimal.
+ *
+ * Config files are xl.cfg-style (see docs/lvm.md); lvm_config_parse_file()
+ * reads one without talking to lvmd.
+ */
+#ifndef LVM_H
+#define LVM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LVM_DEFAULT_SOCK "/run/lvm/lvmd.sock"
+#define LVM_DEFAULT_STATE_DIR "/run/lvm"
+#define LVM_NAME_MAX 63              /* bytes of a guest name, no NUL */
+#define LVM_MIN_MEMORY_MB 4          /* smaller PV guests cannot be built */
+#define LVM_MAX_MEMORY_MB (16u << 20) /* 16 TiB: a sanity bound */
+#define LVM_MAX_VCPUS 128
+#define LVM_DEFAULT_MEMORY_MB 4
+#define LVM_DEFAULT_VCPUS 1
+#define LVM_DEFAULT_SHUTDOWN_MS 10000
+#define LVM_READY_WAIT_MS 2000       /* how long LVM_CREATE_WAIT_READY waits */
+
+typedef struct lvm lvm_t;
+
+/* What lvmd does when a guest powers off or crashes. */
+enum lvm_action {
+	LVM_ACTION_DESTROY = 0,      /* destroy the domain (default) */
+	LVM_ACTION_PRESERVE = 1,     /* keep the shell for inspection */
+};
+
+/* How the guest learns about its devices. */
+enum lvm_store {
+	LVM_STORE_AUTO = 0,          /* noxs if the image has the note, else
+					no device page (console only) */
+	LVM_STORE_NOXS = 1,          /* require the noxs device page */
+	LVM_STORE_XENSTORE = 2,      /* XenStore compatibility (not yet) */
+};
+
+/* A guest's state, as the hypervisor reports it. */
+enum lvm_state {
+	LVM_STATE_RUNNING = 0,       /* running or blocked */
+	LVM_STATE_PAUSED = 1,
+	LVM_STATE_SHUTDOWN = 2,      /* powered off, kept (on_poweroff=preserve) */
+	LVM_STATE_CRASHED = 3,       /* crashed, kept (on_crash=preserve) */
+	LVM_STATE_DYING = 4,
+	LVM_STATE_GONE = 5,          /* no longer exists */
+};
+
+/*
+ * A guest's configuration. Strings are owned by the struct (malloc'd) and
+ * freed by lvm_config_clear(); set them with lvm_config_set_str().
+ */
+struct lvm_config {
+	char *name;                  /* 1..LVM_NAME_MAX of [A-Za-z0-9._-] */
+	char *kernel;                /* image path; relative to the cwd */
+	char *ramdisk;               /* may be NULL */
+	char *cmdline;               /* may be NULL */
+	uint32_t memory_mb;
+	uint32_t vcpus;
+	enum lvm_action on_poweroff;
+	enum lvm_action on_crash;
+	enum lvm_store store;
+	bool paused;                 /* leave the guest paused after creation */
+};
+
+/* lvm_config_init() - (cfg) with no strings and the defaults above. */
+void lvm_config_init(struct lvm_config *cfg);
+
+/* lvm_config_clear() - free (cfg)'s strings and re-init it. NULL-safe. */
+void lvm_config_clear(struct lvm_config *cfg);
+
+/*
+ * lvm_config_set_str() - replace the string (*field) of a config with a
+ * copy of (value) (NULL clears it).
+ * Returns 0 or -ENOMEM (the old value is then kept).
+ */
+int lvm_config_set_str(char **field, const char *value);
+
+/*
+ * lvm_config_parse_file() - read the xl.cfg-style file at (path) into
+ * (cfg), which must have been initialised; keys the file sets replace
+ * (cfg)'s values. Unknown keys, a key set twice, both `cmdline` and
+ * `extra`, bad values and `vif` (not supported yet) are errors.
+ * Returns 0, or -errno with one line in (err) (of (errlen) bytes) of the
+ * form "PATH:LINE: what is wrong": -ENOENT/-EACCES (cannot read), -EINVAL
+ * (bad syntax, key or value), -EFBIG (over 1 MiB), -ENOMEM.
+ */
+int lvm_config_parse_file(const char *path, struct lvm_config *cfg,
+			  char *err, size_t errlen);
+
+/*
+ * lvm_config_check() - the checks lvm_create() makes before asking lvmd:
+ * a name is set and valid, a kernel is set, memory and vcpus in bounds.
+ * Returns 0 or -EINVAL with one line in (err).
+ */
+int lvm_config_check(const struct lvm_config *cfg, char *err, size_t errlen);
+
+/*
+ * lvm_name_check() - (name) is 1..LVM_NAME_MAX bytes of [A-Za-z0-9._-],
+ * not "." or "..", and not all digits (that would read as a domain id).
+ * Returns 0 or -EINVAL.
+ */
+int lvm_name_check(const char *name);
+
+/* Durations of one creation, in nanoseconds, as lvmd measured them. */
+struct lvm_timing {
+	uint64_t queue_ns;           /* request received → work started */
+	uint64_t prepare_ns;         /* domain, vCPUs, memory, event channels */
+	uint64_t load_ns;            /* image read and parsed */
+	uint64_t build_ns;           /* kernel, page tables, start info */
+	uint64_t devices_ns;         /* device page, console, backends */
+	uint64_t unpause_ns;
+	uint64_t total_ns;           /* request received → reply sent */
+	uint64_t client_ns;          /* as the caller saw it: send → reply */
+	bool has_ready;
+	uint64_t ready_ns;           /* guest's ready mark − request received */
+};
+
+/* One guest, as lvm_info() and lvm_list() report it. */
+struct lvm_info {
+	char name[LVM_NAME_MAX + 1]; /* "" for a domain lvm does not manage */
+	uint32_t domid;
+	bool managed;                /* created (or adopted) by this lvmd */
+	char uuid[37];               /* the domain handle, lower-case */
+	enum lvm_state state;
+	uint32_t memory_mb;
+	uint32_t vcpus;
+	/* The rest is only set for managed guests. */
+	int64_t created;             /* creation time, seconds since the epoch */
+	uint64_t uptime_ms;
+	bool has_ready;
+	uint64_t ready_ns;           /* create → the guest's ready mark */
+	enum lvm_action on_poweroff;
+	enum lvm_action on_crash;
+	bool noxs;                   /* the guest has a noxs device page */
+	char *kernel;                /* owned; freed by lvm_info_clear() */
+	char *cmdline;               /* owned, may be NULL */
+	char *console_log;           /* owned: path of its console log */
+};
+
+/* lvm_info_clear() - free (info)'s strings and zero it. NULL-safe. */
+void lvm_info_clear(struct lvm_info *info);
+
+/*
+ * lvm_open() - connect to lvmd at (sock_path), or LVM_DEFAULT_SOCK when
+ * NULL. Does not block when lvmd is not running.
+ * Returns a handle to close with lvm_close(), or NULL with errno set:
+ * ENOENT or ECONNREFUSED (lvmd is not running), EACCES (not root),
+ * ENAMETOOLONG, ENOMEM.
+ */
+lvm_t *lvm_open(const char *sock_path);
+
+/* lvm_close() - close (h)'s connection and free it. NULL-safe. */
+void lvm_close(lvm_t *h);
+
+/*
+ * lvm_last_error() - one line describing the last failed call on (h):
+ * lvmd's message when lvmd refused the request, else liblvm's own. Valid
+ * until the next call on (h). Never NULL.
+ */
+const char *lvm_last_error(const lvm_t *h);
+
+/* Flags of lvm_create(). */
+#define LVM_CREATE_WAIT_READY 1u     /* wait up to LVM_READY_WAIT_MS for the
+					guest's ready mark before replying */
+
+/*
+ * lvm_create() - ask lvmd to create and start a guest from (cfg). A
+ * relative kernel or ramdisk path is made absolute against the cwd. On
+ * success fills (info) and (timing) when not NULL (free (info) with
+ * lvm_info_clear()).
+ * Returns 0, or -EINVAL (bad config), -EEXIST (name taken), -ENOENT
+ * (kernel or ramdisk missing), -ENOEXEC (not a Xen PV ELF image),
+ * -ENOMEM (not enough free memory in the hypervisor), -EOPNOTSUPP
+ * (XenStore mode), -EPROTO/-ECONNRESET (lvmd misbehaved or went away),
+ * or another -errno from the domain builder.
+ */
+int lvm_create(lvm_t *h, const struct lvm_config *cfg, unsigned flags,
+	       struct lvm_info *info, struct lvm_timing *timing);
+
+/*
+ * lvm_destroy() - destroy guest (target) at once, whatever its state.
+ * Returns 0, -ESRCH (no such guest), -EPERM (a domain lvm does not manage).
+ */
+int lvm_destroy(lvm_t *h, const char *target);
+
+/*
+ * lvm_shutdown() - ask guest (target) to power off through its sysctl
+ * device and wait until it is gone; after (timeout_ms) (0: the default,
+ * LVM_DEFAULT_SHUTDOWN_MS) lvmd destroys it.
+ * Returns 0 (it powered off and was reaped, or was preserved by
+ * on_poweroff), -ETIMEDOUT (it did not comply and was destroyed), -ESRCH,
+ * -EOPNOTSUPP (the guest has no sysctl device: use lvm_destroy()).
+ */
+int lvm_shutdown(lvm_t *h, const char *target, uint32_t timeout_ms);
+
+/*
+ * lvm_reboot() - like lvm_shutdown(), with a reboot request; lvmd then
+ * builds the guest again from the same config (same name and uuid, a new
+ * domain id). On success fills (info) when not NULL.
+ * Returns 0, -ETIMEDOUT (destroyed, not restarted), -ESRCH, -EOPNOTSUPP,
+ * or an error of recreating it (the guest is then gone).
+ */
+int lvm_reboot(lvm_t *h, const char *target, uint32_t timeout_ms,
+	       struct lvm_info *info);
+
+/* lvm_pause(), lvm_unpause() - pause or unpause guest (target).
+ * Return 0, -ESRCH, -EPERM, or -errno from the hypervisor. */
+int lvm_pause(lvm_t *h, const char *target);
+int lvm_unpause(lvm_t *h, const char *target);
+
+/*
+ * lvm_info() - fill (out) for guest (target); free it with
+ * lvm_info_clear(). Returns 0 or -ESRCH.
+ */
+int lvm_info(lvm_t *h, const char *target, struct lvm_info *out);
+
+/*
+ * lvm_list() - the guests lvmd manages, by domain id; with (all) also
+ * every other domain of the hypervisor (dom0 included, managed = false).
+ * Stores a malloc'd array in (*out) and its length in (*n); free it with
+ * lvm_list_free(). Returns 0 or -errno.
+ */
+int lvm_list(lvm_t *h, bool all, struct lvm_info **out, size_t *n);
+
+/* lvm_list_free() - free what lvm_list() returned. NULL-safe. */
+void lvm_list_free(struct lvm_info *list, size_t n);
+
+/*
+ * lvm_console_attach() - open a new connection to lvmd attached to guest
+ * (target)'s console. lvmd first sends what the guest wrote so far (up to
+ * 64 KiB of its log), then the guest's output as it comes; bytes written
+ * to the fd go to the guest's console input. lvmd closes the connection
+ * when the guest is gone. (h) stays usable.
+ * Returns the fd (>= 0; the caller closes it), or -ESRCH, -errno.
+ */
+int lvm_console_attach(lvm_t *h, const char *target);
+
+/* lvm_state_name() - "running", "paused", … ; "?" when out of range. */
+const char *lvm_state_name(enum lvm_state s);
+
+/* lvm_action_name() - "destroy" or "preserve"; "?" when out of range. */
+const char *lvm_action_name(enum lvm_action a);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

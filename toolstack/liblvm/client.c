@@ -1,0 +1,368 @@
+/*
+ * client.c — liblvm's client side: a connection to lvmd and one call per
+ * operation (lvm.h), over the protocol in proto.h.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lvm.h>
+
+#include "proto.h"
+#include "proto_json.h"
+
+struct lvm {
+	int fd;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char err[512];
+};
+
+__attribute__((format(printf, 3, 4)))
+static int fail(lvm_t *h, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(h->err, sizeof(h->err), fmt, ap);
+	va_end(ap);
+	return -errnum;
+}
+
+/* dial: a connected socket to (path), or -errno. */
+static int dial(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, e;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+lvm_t *lvm_open(const char *sock_path)
+{
+	const char *path = sock_path ? sock_path : LVM_DEFAULT_SOCK;
+	lvm_t *h;
+	int fd;
+
+	if (strlen(path) >= sizeof(h->path)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	fd = dial(path);
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	h = calloc(1, sizeof(*h));
+	if (!h) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	h->fd = fd;
+	strcpy(h->path, path);
+	return h;
+}
+
+void lvm_close(lvm_t *h)
+{
+	if (!h)
+		return;
+	if (h->fd >= 0)
+		close(h->fd);
+	free(h);
+}
+
+const char *lvm_last_error(const lvm_t *h)
+{
+	return h && h->err[0] ? h->err : "no error";
+}
+
+/* transport: the line for a failure to talk to lvmd. */
+static int transport(lvm_t *h, int rc)
+{
+	switch (rc) {
+	case -ECONNRESET:
+	case -EPIPE:
+		return fail(h, ECONNRESET, "lvmd at %s closed the connection",
+			    h->path);
+	case -EMSGSIZE:
+	case -EPROTO:
+		return fail(h, EPROTO, "lvmd at %s sent a malformed reply",
+			    h->path);
+	default:
+		return fail(h, -rc, "talking to lvmd at %s: %s", h->path,
+			    strerror(-rc));
+	}
+}
+
+/*
+ * roundtrip: send (req) (consumed) on (fd), read the reply into (*reply)
+ * when it is ok. Returns 0, the reply's -errno (its line in h->err), or a
+ * transport error.
+ */
+static int roundtrip(lvm_t *h, int fd, json_object *req, json_object **reply)
+{
+	json_object *rep = NULL;
+	const char *msg;
+	int rc, e;
+
+	if (!req)
+		return fail(h, ENOMEM, "out of memory");
+	h->err[0] = '\0';
+	rc = lvm_proto_send(fd, req);
+	json_object_put(req);
+	if (rc < 0)
+		return transport(h, rc);
+	rc = lvm_proto_recv(fd, &rep);
+	if (rc < 0)
+		return transport(h, rc);
+	if (lvm_proto_parse_reply(rep, &e, &msg) < 0) {
+		json_object_put(rep);
+		return transport(h, -EPROTO);
+	}
+	if (e) {
+		rc = fail(h, e, "%s", msg[0] ? msg : strerror(e));
+		json_object_put(rep);
+		return rc;
+	}
+	if (reply)
+		*reply = rep;
+	else
+		json_object_put(rep);
+	return 0;
+}
+
+static int simple(lvm_t *h, enum lvm_op op, const char *target,
+		  uint32_t timeout_ms, json_object **reply)
+{
+	struct lvm_req r = { .op = op, .target = target,
+			     .timeout_ms = timeout_ms };
+
+	if (!target || !target[0])
+		return fail(h, EINVAL, "no guest given");
+	return roundtrip(h, h->fd, lvm_proto_request(&r), reply);
+}
+
+/* absolute: (*out) = (path) made absolute against the cwd (malloc'd). */
+static int absolute(const char *path, char **out)
+{
+	char cwd[PATH_MAX];
+
+	if (!path) {
+		*out = NULL;
+		return 0;
+	}
+	if (path[0] == '/') {
+		*out = strdup(path);
+		return *out ? 0 : -ENOMEM;
+	}
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -errno;
+	if (asprintf(out, "%s/%s", strcmp(cwd, "/") ? cwd : "", path) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* reply_info: decode the "info" member of (rep) into (info), if wanted. */
+static int reply_info(lvm_t *h, json_object *rep, struct lvm_info *info)
+{
+	json_object *o;
+
+	if (!info)
+		return 0;
+	if (!json_object_object_get_ex(rep, "info", &o) ||
+	    lvm_proto_info_from_json(o, info) < 0)
+		return transport(h, -EPROTO);
+	return 0;
+}
+
+int lvm_create(lvm_t *h, const struct lvm_config *cfg, unsigned flags,
+	       struct lvm_info *info, struct lvm_timing *timing)
+{
+	struct lvm_req r = { .op = LVM_OP_CREATE };
+	char *kernel = NULL, *ramdisk = NULL;
+	json_object *rep = NULL, *o;
+	uint64_t t0;
+	int rc;
+
+	if (info)
+		memset(info, 0, sizeof(*info));
+	if (timing)
+		memset(timing, 0, sizeof(*timing));
+	rc = lvm_config_check(cfg, h->err, sizeof(h->err));
+	if (rc < 0)
+		return rc;
+	if (absolute(cfg->kernel, &kernel) < 0 ||
+	    absolute(cfg->ramdisk, &ramdisk) < 0) {
+		rc = fail(h, ENOMEM, "cannot make the image paths absolute");
+		goto out;
+	}
+	r.cfg = (struct lvm_req_cfg){
+		.name = cfg->name, .kernel = kernel, .ramdisk = ramdisk,
+		.cmdline = cfg->cmdline, .memory_mb = cfg->memory_mb,
+		.vcpus = cfg->vcpus, .on_poweroff = cfg->on_poweroff,
+		.on_crash = cfg->on_crash, .store = cfg->store,
+		.paused = cfg->paused,
+		.wait_ready = (flags & LVM_CREATE_WAIT_READY) != 0,
+	};
+	t0 = now_ns();
+	rc = roundtrip(h, h->fd, lvm_proto_request(&r), &rep);
+	if (rc < 0)
+		goto out;
+	if (timing) {
+		if (!json_object_object_get_ex(rep, "timing", &o) ||
+		    lvm_proto_timing_from_json(o, timing) < 0) {
+			rc = transport(h, -EPROTO);
+			goto out;
+		}
+		timing->client_ns = now_ns() - t0;
+	}
+	rc = reply_info(h, rep, info);
+out:
+	json_object_put(rep);
+	free(kernel);
+	free(ramdisk);
+	return rc;
+}
+
+int lvm_destroy(lvm_t *h, const char *target)
+{
+	return simple(h, LVM_OP_DESTROY, target, 0, NULL);
+}
+
+int lvm_shutdown(lvm_t *h, const char *target, uint32_t timeout_ms)
+{
+	return simple(h, LVM_OP_SHUTDOWN, target, timeout_ms, NULL);
+}
+
+int lvm_reboot(lvm_t *h, const char *target, uint32_t timeout_ms,
+	       struct lvm_info *info)
+{
+	json_object *rep = NULL;
+	int rc;
+
+	if (info)
+		memset(info, 0, sizeof(*info));
+	rc = simple(h, LVM_OP_REBOOT, target, timeout_ms, &rep);
+	if (rc == 0)
+		rc = reply_info(h, rep, info);
+	json_object_put(rep);
+	return rc;
+}
+
+int lvm_pause(lvm_t *h, const char *target)
+{
+	return simple(h, LVM_OP_PAUSE, target, 0, NULL);
+}
+
+int lvm_unpause(lvm_t *h, const char *target)
+{
+	return simple(h, LVM_OP_UNPAUSE, target, 0, NULL);
+}
+
+int lvm_info(lvm_t *h, const char *target, struct lvm_info *out)
+{
+	json_object *rep = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = simple(h, LVM_OP_INFO, target, 0, &rep);
+	if (rc == 0)
+		rc = reply_info(h, rep, out);
+	json_object_put(rep);
+	return rc;
+}
+
+void lvm_list_free(struct lvm_info *list, size_t n)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < n; i++)
+		lvm_info_clear(&list[i]);
+	free(list);
+}
+
+int lvm_list(lvm_t *h, bool all, struct lvm_info **out, size_t *n)
+{
+	struct lvm_req r = { .op = LVM_OP_LIST, .all = all };
+	json_object *rep = NULL, *arr;
+	struct lvm_info *list = NULL;
+	size_t len = 0, i;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = roundtrip(h, h->fd, lvm_proto_request(&r), &rep);
+	if (rc < 0)
+		return rc;
+	if (!json_object_object_get_ex(rep, "guests", &arr) ||
+	    !json_object_is_type(arr, json_type_array)) {
+		rc = transport(h, -EPROTO);
+		goto out;
+	}
+	len = json_object_array_length(arr);
+	list = calloc(len ? len : 1, sizeof(*list));
+	if (!list) {
+		rc = fail(h, ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < len; i++) {
+		if (lvm_proto_info_from_json(json_object_array_get_idx(arr, i),
+					     &list[i]) < 0) {
+			rc = transport(h, -EPROTO);
+			goto out;
+		}
+	}
+	*out = list;
+	*n = len;
+	list = NULL;
+out:
+	lvm_list_free(list, len);
+	json_object_put(rep);
+	return rc;
+}
+
+int lvm_console_attach(lvm_t *h, const char *target)
+{
+	struct lvm_req r = { .op = LVM_OP_CONSOLE, .target = target };
+	int fd, rc;
+
+	if (!target || !target[0])
+		return fail(h, EINVAL, "no guest given");
+	fd = dial(h->path);
+	if (fd < 0)
+		return fail(h, -fd, "cannot reach lvmd at %s: %s", h->path,
+			    strerror(-fd));
+	rc = roundtrip(h, fd, lvm_proto_request(&r), NULL);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}

@@ -1,0 +1,368 @@
+/*
+ * config.c — guest configs: defaults, xl.cfg-style files through
+ * libxlutil, and the checks made before a request leaves the client
+ * (lvm.h). Keys libxlutil cannot enumerate are found by cfgkeys.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxlutil.h>
+
+#include <lvm.h>
+
+#include "cfgkeys.h"
+#include "proto.h"
+
+#define CONFIG_MAX_BYTES (1 << 20)
+
+void lvm_config_init(struct lvm_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->memory_mb = LVM_DEFAULT_MEMORY_MB;
+	cfg->vcpus = LVM_DEFAULT_VCPUS;
+	cfg->on_poweroff = LVM_ACTION_DESTROY;
+	cfg->on_crash = LVM_ACTION_DESTROY;
+	cfg->store = LVM_STORE_AUTO;
+}
+
+void lvm_config_clear(struct lvm_config *cfg)
+{
+	if (!cfg)
+		return;
+	free(cfg->name);
+	free(cfg->kernel);
+	free(cfg->ramdisk);
+	free(cfg->cmdline);
+	lvm_config_init(cfg);
+}
+
+int lvm_config_set_str(char **field, const char *value)
+{
+	char *s = NULL;
+
+	if (value && !(s = strdup(value)))
+		return -ENOMEM;
+	free(*field);
+	*field = s;
+	return 0;
+}
+
+__attribute__((format(printf, 4, 5)))
+static int say(int errnum, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -errnum;
+}
+
+/* The keys a config may set, and where the file set them. */
+enum key {
+	K_NAME, K_KERNEL, K_RAMDISK, K_CMDLINE, K_EXTRA, K_MEMORY, K_VCPUS,
+	K_ON_POWEROFF, K_ON_CRASH, K_VIF, K_COUNT
+};
+
+static const char *const key_names[K_COUNT] = {
+	"name", "kernel", "ramdisk", "cmdline", "extra", "memory", "vcpus",
+	"on_poweroff", "on_crash", "vif",
+};
+
+struct keyscan {
+	const char *path;
+	unsigned line[K_COUNT];      /* 0: not set */
+	char *err;
+	size_t errlen;
+};
+
+static int on_key(void *arg, const char *key, size_t len, unsigned line,
+		  bool append)
+{
+	struct keyscan *ks = arg;
+	int k;
+
+	for (k = 0; k < K_COUNT; k++)
+		if (strlen(key_names[k]) == len &&
+		    memcmp(key_names[k], key, len) == 0)
+			break;
+	if (k == K_COUNT)
+		return say(EINVAL, ks->err, ks->errlen,
+			   "%s:%u: unknown key '%.*s'", ks->path, line,
+			   (int)(len > 64 ? 64 : len), key);
+	if (ks->line[k])
+		return say(EINVAL, ks->err, ks->errlen,
+			   "%s:%u: '%s' is set twice (first on line %u)",
+			   ks->path, line, key_names[k], ks->line[k]);
+	if (k == K_VIF)
+		return say(EINVAL, ks->err, ks->errlen,
+			   "%s:%u: vif: not supported yet", ks->path, line);
+	if (append)
+		return say(EINVAL, ks->err, ks->errlen,
+			   "%s:%u: '+=' does not apply to '%s'", ks->path,
+			   line, key_names[k]);
+	ks->line[k] = line;
+	return 0;
+}
+
+/* read_file: the whole file, NUL-terminated, at most CONFIG_MAX_BYTES. */
+static int read_file(const char *path, char **data, size_t *len, char *err,
+		     size_t errlen)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t off = 0;
+	ssize_t r;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return say(errno, err, errlen, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		rc = say(errno, err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = say(EINVAL, err, errlen, "%s: not a regular file", path);
+		goto out;
+	}
+	if (st.st_size > CONFIG_MAX_BYTES) {
+		rc = say(EFBIG, err, errlen, "%s: larger than %d bytes", path,
+			 CONFIG_MAX_BYTES);
+		goto out;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		rc = say(ENOMEM, err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	while (off < (size_t)st.st_size) {
+		r = read(fd, buf + off, (size_t)st.st_size - off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = say(errno, err, errlen, "%s: %s", path,
+				 strerror(errno));
+			goto out;
+		}
+		if (r == 0)
+			break;
+		off += (size_t)r;
+	}
+	buf[off] = '\0';
+	*data = buf;
+	*len = off;
+	buf = NULL;
+	rc = 0;
+out:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+/* report_line: the first line libxlutil reported, or (fallback). */
+static void report_line(FILE *f, char **mem, const char *fallback, char *err,
+			size_t errlen)
+{
+	size_t n;
+
+	fflush(f);
+	if (*mem && **mem) {
+		n = strcspn(*mem, "\n");
+		say(EINVAL, err, errlen, "%.*s", (int)(n > 400 ? 400 : n), *mem);
+	} else {
+		say(EINVAL, err, errlen, "%s", fallback);
+	}
+}
+
+struct parse {
+	const char *path;
+	struct keyscan *ks;
+	XLU_Config *xlu;
+	struct lvm_config *cfg;
+	char *err;
+	size_t errlen;
+};
+
+static int get_str(struct parse *p, enum key k, char **dst)
+{
+	const char *v;
+	int r;
+
+	if (!p->ks->line[k])
+		return 0;
+	r = xlu_cfg_get_string(p->xlu, key_names[k], &v, 1);
+	if (r)
+		return say(EINVAL, p->err, p->errlen,
+			   "%s:%u: %s: must be a string", p->path,
+			   p->ks->line[k], key_names[k]);
+	if (lvm_config_set_str(dst, v) < 0)
+		return say(ENOMEM, p->err, p->errlen, "out of memory");
+	return 0;
+}
+
+static int get_num(struct parse *p, enum key k, long min, long max,
+		   const char *unit, uint32_t *dst)
+{
+	long v;
+	int r;
+
+	if (!p->ks->line[k])
+		return 0;
+	r = xlu_cfg_get_long(p->xlu, key_names[k], &v, 1);
+	if (r)
+		return say(EINVAL, p->err, p->errlen,
+			   "%s:%u: %s: must be a whole number%s", p->path,
+			   p->ks->line[k], key_names[k], unit);
+	if (v < min || v > max)
+		return say(EINVAL, p->err, p->errlen,
+			   "%s:%u: %s: %ld is out of range (%ld..%ld%s)",
+			   p->path, p->ks->line[k], key_names[k], v, min, max,
+			   unit);
+	*dst = (uint32_t)v;
+	return 0;
+}
+
+static int get_action(struct parse *p, enum key k, enum lvm_action *dst)
+{
+	const char *v;
+	int r;
+
+	if (!p->ks->line[k])
+		return 0;
+	r = xlu_cfg_get_string(p->xlu, key_names[k], &v, 1);
+	if (r == 0 && lvm_action_parse(v, dst) == 0)
+		return 0;
+	if (r == 0 && (strcmp(v, "restart") == 0 ||
+		       strcmp(v, "rename-restart") == 0 ||
+		       strncmp(v, "coredump-", 9) == 0 ||
+		       strcmp(v, "soft-reset") == 0))
+		return say(EINVAL, p->err, p->errlen,
+			   "%s:%u: %s: '%s' is not supported (use destroy or preserve)",
+			   p->path, p->ks->line[k], key_names[k], v);
+	return say(EINVAL, p->err, p->errlen,
+		   "%s:%u: %s: must be \"destroy\" or \"preserve\"", p->path,
+		   p->ks->line[k], key_names[k]);
+}
+
+static int get_values(struct parse *p)
+{
+	struct lvm_config *c = p->cfg;
+	int rc;
+
+	if ((rc = get_str(p, K_NAME, &c->name)) < 0 ||
+	    (rc = get_str(p, K_KERNEL, &c->kernel)) < 0 ||
+	    (rc = get_str(p, K_RAMDISK, &c->ramdisk)) < 0 ||
+	    (rc = get_str(p, K_CMDLINE, &c->cmdline)) < 0 ||
+	    (rc = get_str(p, K_EXTRA, &c->cmdline)) < 0)
+		return rc;
+	if (p->ks->line[K_NAME] && lvm_name_check(c->name) < 0)
+		return say(EINVAL, p->err, p->errlen,
+			   "%s:%u: name '%.80s': must be 1..%d characters of A-Z a-z 0-9 . _ - and not a number",
+			   p->path, p->ks->line[K_NAME], c->name, LVM_NAME_MAX);
+	if (p->ks->line[K_KERNEL] && !c->kernel[0])
+		return say(EINVAL, p->err, p->errlen,
+			   "%s:%u: kernel: empty path", p->path,
+			   p->ks->line[K_KERNEL]);
+	if ((rc = get_num(p, K_MEMORY, LVM_MIN_MEMORY_MB, LVM_MAX_MEMORY_MB,
+			  " MiB", &c->memory_mb)) < 0 ||
+	    (rc = get_num(p, K_VCPUS, 1, LVM_MAX_VCPUS, "", &c->vcpus)) < 0 ||
+	    (rc = get_action(p, K_ON_POWEROFF, &c->on_poweroff)) < 0 ||
+	    (rc = get_action(p, K_ON_CRASH, &c->on_crash)) < 0)
+		return rc;
+	return 0;
+}
+
+int lvm_config_parse_file(const char *path, struct lvm_config *cfg,
+			  char *err, size_t errlen)
+{
+	struct keyscan ks = { .path = path, .err = err, .errlen = errlen };
+	struct parse p = { .path = path, .ks = &ks, .cfg = cfg, .err = err,
+			   .errlen = errlen };
+	char *data = NULL, *mem = NULL;
+	size_t len = 0, memlen = 0;
+	const char *what = "";
+	unsigned line = 0;
+	FILE *report = NULL;
+	int rc;
+
+	rc = read_file(path, &data, &len, err, errlen);
+	if (rc < 0)
+		return rc;
+	rc = lvm_cfgkeys_scan(data, len, on_key, &ks, &line, &what);
+	if (rc == -EINVAL && line) {
+		rc = say(EINVAL, err, errlen, "%s:%u: syntax error: %s", path,
+			 line, what);
+		goto out;
+	}
+	if (rc < 0)
+		goto out;
+	if (ks.line[K_CMDLINE] && ks.line[K_EXTRA]) {
+		unsigned l = ks.line[K_CMDLINE] > ks.line[K_EXTRA] ?
+				     ks.line[K_CMDLINE] : ks.line[K_EXTRA];
+		rc = say(EINVAL, err, errlen,
+			 "%s:%u: 'cmdline' and 'extra' are the same setting; use one",
+			 path, l);
+		goto out;
+	}
+	report = open_memstream(&mem, &memlen);
+	if (!report) {
+		rc = say(ENOMEM, err, errlen, "out of memory");
+		goto out;
+	}
+	p.xlu = xlu_cfg_init(report, path);
+	if (!p.xlu) {
+		rc = say(ENOMEM, err, errlen, "out of memory");
+		goto out;
+	}
+	if (xlu_cfg_readdata(p.xlu, data, (int)len)) {
+		report_line(report, &mem, "cannot parse the file", err, errlen);
+		rc = -EINVAL;
+		goto out;
+	}
+	rc = get_values(&p);
+out:
+	if (p.xlu)
+		xlu_cfg_destroy(p.xlu);
+	if (report)
+		fclose(report);
+	free(mem);
+	free(data);
+	return rc;
+}
+
+int lvm_config_check(const struct lvm_config *cfg, char *err, size_t errlen)
+{
+	if (!cfg->name)
+		return say(EINVAL, err, errlen,
+			   "no name: set 'name' in the config or give --name");
+	if (lvm_name_check(cfg->name) < 0)
+		return say(EINVAL, err, errlen,
+			   "name '%.80s': must be 1..%d characters of A-Z a-z 0-9 . _ - and not a number",
+			   cfg->name, LVM_NAME_MAX);
+	if (!cfg->kernel || !cfg->kernel[0])
+		return say(EINVAL, err, errlen, "no kernel: set 'kernel' in the config");
+	if (cfg->memory_mb < LVM_MIN_MEMORY_MB ||
+	    cfg->memory_mb > LVM_MAX_MEMORY_MB)
+		return say(EINVAL, err, errlen,
+			   "memory: %u MiB is out of range (%d..%u MiB)",
+			   cfg->memory_mb, LVM_MIN_MEMORY_MB, LVM_MAX_MEMORY_MB);
+	if (cfg->vcpus < 1 || cfg->vcpus > LVM_MAX_VCPUS)
+		return say(EINVAL, err, errlen,
+			   "vcpus: %u is out of range (1..%d)", cfg->vcpus,
+			   LVM_MAX_VCPUS);
+	if ((unsigned)cfg->on_poweroff > LVM_ACTION_PRESERVE ||
+	    (unsigned)cfg->on_crash > LVM_ACTION_PRESERVE)
+		return say(EINVAL, err, errlen, "bad on_poweroff or on_crash");
+	if ((unsigned)cfg->store > LVM_STORE_XENSTORE)
+		return say(EINVAL, err, errlen, "bad store mode");
+	return 0;
+}

@@ -1,0 +1,224 @@
+/*
+ * elfnote.c — checking a guest image's ELF header and notes with libelf
+ * (see elfnote.h). Everything in the file is untrusted: every offset and
+ * size goes through libelf's bounds checks, and every note is checked for
+ * its own size before its descriptor is read.
+ */
+#include <errno.h>
+#include <gelf.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <noxs/abi.h>
+#include <xen/elfnote.h>
+
+#include "elfnote.h"
+
+#define XEN_NOTE_NAME "Xen"
+
+/* What a walk over all notes has seen so far. */
+struct note_scan {
+	bool entry, guest_os, xen_version;
+	bool xen_bad;                /* a malformed Xen note */
+	bool have_virt_base;
+	uint64_t virt_base;
+	int noxs_count;
+	bool noxs_bad;               /* wrong size, or notes that disagree */
+	uint64_t noxs_vaddr;
+};
+
+/*
+ * note_named() - whether a note's name, (namesz) bytes at (name), is
+ * (want): with its NUL, or (as some producers write it) without one.
+ */
+static bool note_named(const char *name, size_t namesz, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (namesz == n + 1)
+		return memcmp(name, want, n + 1) == 0;
+	return namesz == n && memcmp(name, want, n) == 0;
+}
+
+/* read_le() - the (size)-byte little-endian number at (p); size <= 8. */
+static uint64_t read_le(const unsigned char *p, size_t size)
+{
+	uint64_t v = 0;
+
+	while (size--)
+		v = (v << 8) | p[size];
+	return v;
+}
+
+static void scan_xen_note(struct note_scan *s, uint32_t type,
+			  const unsigned char *desc, size_t descsz)
+{
+	switch (type) {
+	case XEN_ELFNOTE_ENTRY:
+		s->entry = true;
+		break;
+	case XEN_ELFNOTE_GUEST_OS:
+		s->guest_os = true;
+		break;
+	case XEN_ELFNOTE_XEN_VERSION:
+		s->xen_version = true;
+		break;
+	case XEN_ELFNOTE_VIRT_BASE:
+		if (descsz != 1 && descsz != 2 && descsz != 4 && descsz != 8) {
+			s->xen_bad = true;
+			break;
+		}
+		s->have_virt_base = true;
+		s->virt_base = read_le(desc, descsz);
+		break;
+	default:
+		break;
+	}
+}
+
+static void scan_noxs_note(struct note_scan *s, uint32_t type,
+			   const unsigned char *desc, size_t descsz)
+{
+	uint64_t vaddr;
+
+	if (type != NOXS_NOTE_PAGE)
+		return;
+	if (descsz != sizeof(uint64_t)) {
+		s->noxs_bad = true;
+		return;
+	}
+	vaddr = read_le(desc, descsz);
+	if (s->noxs_count++ > 0 && vaddr != s->noxs_vaddr)
+		s->noxs_bad = true;
+	s->noxs_vaddr = vaddr;
+}
+
+/* scan_notes() - walk the notes in (d), a block of ELF notes. */
+static void scan_notes(struct note_scan *s, Elf_Data *d)
+{
+	size_t off = 0, next, name_off, desc_off;
+	const unsigned char *base;
+	GElf_Nhdr nh;
+
+	if (d == NULL || d->d_buf == NULL)
+		return;
+	base = d->d_buf;
+	while (off < d->d_size &&
+	       (next = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
+		const char *name = (const char *)base + name_off;
+		const unsigned char *desc = base + desc_off;
+
+		if (note_named(name, nh.n_namesz, XEN_NOTE_NAME))
+			scan_xen_note(s, nh.n_type, desc, nh.n_descsz);
+		else if (note_named(name, nh.n_namesz, NOXS_NOTE_NAME))
+			scan_noxs_note(s, nh.n_type, desc, nh.n_descsz);
+		off = next;
+	}
+}
+
+static void scan_segments(struct note_scan *s, Elf *e, size_t phnum)
+{
+	GElf_Phdr ph;
+	size_t i;
+
+	for (i = 0; i < phnum; i++) {
+		if (gelf_getphdr(e, (int)i, &ph) == NULL || ph.p_type != PT_NOTE ||
+		    ph.p_filesz == 0)
+			continue;
+		/* A chunk outside the file is refused by libelf: skipped. */
+		scan_notes(s, elf_getdata_rawchunk(e, (int64_t)ph.p_offset,
+						   ph.p_filesz,
+						   ph.p_align == 8 ? ELF_T_NHDR8 :
+						   ELF_T_NHDR));
+	}
+}
+
+static void scan_sections(struct note_scan *s, Elf *e)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(e, scn)) != NULL) {
+		if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type != SHT_NOTE)
+			continue;
+		scan_notes(s, elf_getdata(scn, NULL));
+	}
+}
+
+/*
+ * page_in_load() - whether the page at (vaddr) lies wholly inside the
+ * memory image of one PT_LOAD segment.
+ */
+static bool page_in_load(Elf *e, size_t phnum, uint64_t vaddr)
+{
+	GElf_Phdr ph;
+	size_t i;
+
+	if (vaddr > UINT64_MAX - NOXS_PAGE_SIZE)
+		return false;
+	for (i = 0; i < phnum; i++) {
+		if (gelf_getphdr(e, (int)i, &ph) == NULL || ph.p_type != PT_LOAD)
+			continue;
+		if (ph.p_memsz > UINT64_MAX - ph.p_vaddr)
+			continue;
+		if (vaddr >= ph.p_vaddr &&
+		    vaddr + NOXS_PAGE_SIZE <= ph.p_vaddr + ph.p_memsz)
+			return true;
+	}
+	return false;
+}
+
+/* check_header() - 0 if (e) is a 64-bit little-endian x86_64 ELF. */
+static int check_header(Elf *e)
+{
+	GElf_Ehdr eh;
+
+	if (elf_kind(e) != ELF_K_ELF || gelf_getclass(e) != ELFCLASS64 ||
+	    gelf_getehdr(e, &eh) == NULL)
+		return -ENOEXEC;
+	if (eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_X86_64)
+		return -ENOEXEC;
+	return 0;
+}
+
+int lvm_elf_parse(void *buf, size_t size, struct lvm_elf_info *info)
+{
+	struct note_scan s = { 0 };
+	size_t phnum = 0;
+	Elf *e = NULL;
+	int rc;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -ENOEXEC;
+	e = elf_memory(buf, size);
+	if (e == NULL) {
+		rc = -ENOEXEC;
+		goto out;
+	}
+	rc = check_header(e);
+	if (rc)
+		goto out;
+	if (elf_getphdrnum(e, &phnum) != 0)
+		phnum = 0;
+
+	scan_segments(&s, e, phnum);
+	scan_sections(&s, e);
+
+	rc = -ENOEXEC;
+	if (s.xen_bad || !s.entry || !s.guest_os || !s.xen_version)
+		goto out;
+	rc = -EINVAL;
+	if (s.noxs_bad)
+		goto out;
+	if (s.noxs_count > 0 &&
+	    (s.noxs_vaddr == 0 || s.noxs_vaddr % NOXS_PAGE_SIZE != 0 ||
+	     !page_in_load(e, phnum, s.noxs_vaddr)))
+		goto out;
+
+	info->virt_base = s.have_virt_base ? s.virt_base : 0;
+	info->noxs_vaddr = s.noxs_count > 0 ? s.noxs_vaddr : 0;
+	rc = 0;
+out:
+	elf_end(e);
+	return rc;
+}

@@ -1,0 +1,36 @@
+/*
+ * elfnote.h — the guest image checker behind lvm_image_load(): an x86_64
+ * ELF with Xen's notes, and optionally the noxs note (noxs/abi.h).
+ * Internal to liblvm; pure (no files, no hypervisor), so it is unit-tested
+ * and fuzzed on its own.
+ */
+#ifndef LVM_ELFNOTE_H
+#define LVM_ELFNOTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the notes of an accepted image say. */
+struct lvm_elf_info {
+	uint64_t virt_base;          /* VIRT_BASE note; 0 if absent, as the
+					domain builder defaults it */
+	uint64_t noxs_vaddr;         /* device page; 0 without a noxs note */
+};
+
+/*
+ * lvm_elf_parse() - check the (size) bytes at (buf) as a guest image:
+ * a 64-bit little-endian x86_64 ELF whose notes (PT_NOTE segments and
+ * SHT_NOTE sections alike) named "Xen" include GUEST_OS, XEN_VERSION and
+ * ENTRY; VIRT_BASE, if present, must be a 1/2/4/8-byte number. A note
+ * named NOXS_NOTE_NAME of type NOXS_NOTE_PAGE must have an 8-byte
+ * little-endian descriptor holding a non-zero, NOXS_PAGE_SIZE-aligned
+ * address whose whole page lies inside one PT_LOAD segment's memory image
+ * (p_vaddr .. p_vaddr + p_memsz); several such notes must agree. Notes
+ * of other names or types are ignored. (buf) is only read, but libelf
+ * takes it as writable.
+ * Returns 0 and fills (*info), -ENOEXEC (not such an ELF, or no or
+ * malformed Xen notes), -EINVAL (a bad noxs note).
+ */
+int lvm_elf_parse(void *buf, size_t size, struct lvm_elf_info *info);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * engine_priv.h — what the engine's files (shell.c, finish.c, devpage.c)
+ * share and nothing else sees.
+ */
+#ifndef LVM_ENGINE_PRIV_H
+#define LVM_ENGINE_PRIV_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include <noxs/abi.h>
+#include <xenctrl.h>
+
+/* The one guest type the engine builds (see engine.h). */
+#define LVM_GUEST_TYPE "xen-3.0-x86_64"
+
+/* lvm_now_ns() - CLOCK_MONOTONIC in nanoseconds. */
+static inline uint64_t lvm_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* What dom0 writes into a new guest's device page. */
+struct lvm_devpage_args {
+	uint32_t domid;
+	const char *name;
+	const uint8_t *uuid;         /* 16 bytes */
+	uint64_t console_gfn;
+	uint32_t console_port;
+	uint32_t sysctl_port;
+	uint64_t create_tsc;
+	uint64_t tsc_khz;
+};
+
+/*
+ * lvm_devpage_fill() - write (a) into (p) (zeroed first): the header, the
+ * console and the sysctl record (dom0 serves both), no devices, state
+ * BOOTING with no request.
+ * Returns 0, -EINVAL for a NULL or empty name, -ENAMETOOLONG for a name
+ * of NOXS_NAME_MAX bytes or more; (p) is then left zeroed.
+ */
+int lvm_devpage_fill(struct noxs_page *p, const struct lvm_devpage_args *a);
+
+/*
+ * lvm_tsc_khz() - the TSC frequency Xen reports (xc_physinfo's cpu_khz),
+ * asked once per process. Returns 0 and sets (*khz), or -errno.
+ */
+int lvm_tsc_khz(xc_interface *xch, uint64_t *khz);
+
+/* lvm_tsc_khz_forget() - drop the cached frequency (for tests). */
+void lvm_tsc_khz_forget(void);
+
+#endif

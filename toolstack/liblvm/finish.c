@@ -1,0 +1,230 @@
+/*
+ * finish.c — the image-dependent half of a domain (engine.h): hand the
+ * image to libxenguest, build it, write the device page, boot it, seed the
+ * grant table; the domain is left paused.
+ *
+ * The device page is written between xc_dom_build_image() (the image is
+ * then in guest memory, mapped in dom0) and xc_dom_boot_image() (which
+ * unmaps everything).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xenctrl.h>
+#include <xenguest.h>
+
+#include "engine.h"
+#include "engine_priv.h"
+#include "log.h"
+
+/* dom_fail() - log that (what) failed; -errno, or -(dflt) if none. */
+static int dom_fail(const char *what, uint32_t domid, int dflt)
+{
+	int e = errno ? errno : dflt;
+
+	return lvm_err(e, "d%u: %s failed", domid, what);
+}
+
+/* load() - give the image, ramdisk and command line to the builder. */
+static int load(struct xc_dom_image *dom, const struct lvm_shell *sh,
+		const struct lvm_finish_req *req)
+{
+	const struct lvm_image *img = req->img;
+	xen_domain_handle_t handle;
+
+	if (req->uuid != NULL && memcmp(req->uuid, sh->uuid, 16) != 0) {
+		memcpy(handle, req->uuid, sizeof(handle));
+		errno = 0;
+		if (xc_domain_sethandle(dom->xch, sh->domid, handle) != 0)
+			return dom_fail("xc_domain_sethandle", sh->domid, EIO);
+	}
+	if (req->cmdline != NULL) {
+		dom->cmdline = xc_dom_strdup(dom, req->cmdline);
+		if (dom->cmdline == NULL)
+			return lvm_err(ENOMEM, "d%u: command line", sh->domid);
+	}
+	errno = 0;
+	if (xc_dom_kernel_mem(dom, img->blob, img->blob_size) != 0)
+		return dom_fail("xc_dom_kernel_mem", sh->domid, EINVAL);
+	errno = 0;
+	if (req->ramdisk != NULL &&
+	    xc_dom_module_file(dom, req->ramdisk, NULL) != 0)
+		return dom_fail(req->ramdisk, sh->domid, EIO);
+
+	dom->console_evtchn = sh->console_port;
+	dom->console_domid = 0;
+	if (sh->store_port != 0) {
+		dom->xenstore_evtchn = sh->store_port;
+		dom->xenstore_domid = 0;
+	} else {
+		/*
+		 * The builder makes a store page anyway; naming the guest
+		 * itself as its backend keeps it out of the grant table.
+		 */
+		dom->xenstore_evtchn = 0;
+		dom->xenstore_domid = sh->domid;
+	}
+
+	errno = 0;
+	if (xc_dom_parse_image(dom) != 0) {
+		errno = 0;
+		return dom_fail("xc_dom_parse_image (image rejected)",
+				sh->domid, EINVAL);
+	}
+	if (dom->guest_type == NULL ||
+	    strcmp(dom->guest_type, LVM_GUEST_TYPE) != 0)
+		return lvm_err(EINVAL, "d%u: image of type %s, not %s",
+			       sh->domid, dom->guest_type ? dom->guest_type :
+			       "?", LVM_GUEST_TYPE);
+	return 0;
+}
+
+/*
+ * write_devpage() - fill the image's device page in guest memory and keep
+ * a copy in (*copy); its gfn in (*gfn).
+ */
+static int write_devpage(struct xc_dom_image *dom, const struct lvm_shell *sh,
+			 const struct lvm_finish_req *req,
+			 struct noxs_page **copy, uint64_t *gfn)
+{
+	uint64_t vaddr = req->img->noxs_vaddr, base = xc_dom_virt_base(dom);
+	struct lvm_devpage_args a;
+	struct noxs_page *p;
+	size_t safe = 0;
+	void *dst;
+	int rc;
+
+	/* Only inside the kernel's own pages, never the builder's. */
+	if (vaddr < dom->kernel_seg.vstart || vaddr < base ||
+	    dom->kernel_seg.vend < NOXS_PAGE_SIZE ||
+	    vaddr > dom->kernel_seg.vend - NOXS_PAGE_SIZE ||
+	    (vaddr - base) % NOXS_PAGE_SIZE != 0)
+		return lvm_err(EINVAL, "d%u: device page 0x%llx is outside "
+			       "the loaded kernel", sh->domid,
+			       (unsigned long long)vaddr);
+	dst = xc_dom_vaddr_to_ptr(dom, vaddr, &safe);
+	if (dst == NULL || safe < NOXS_PAGE_SIZE)
+		return lvm_err(EINVAL, "d%u: device page 0x%llx not mapped",
+			       sh->domid, (unsigned long long)vaddr);
+
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return lvm_err(ENOMEM, "d%u: device page", sh->domid);
+	a.domid = sh->domid;
+	a.name = req->name;
+	a.uuid = req->uuid != NULL ? req->uuid : sh->uuid;
+	a.console_gfn = dom->console_pfn;
+	a.console_port = sh->console_port;
+	a.sysctl_port = sh->sysctl_port;
+	a.create_tsc = req->create_tsc;
+	rc = lvm_tsc_khz(dom->xch, &a.tsc_khz);
+	if (rc == 0) {
+		rc = lvm_devpage_fill(p, &a);
+		if (rc)
+			lvm_err(-rc, "d%u: device page: name \"%s\"",
+				sh->domid, req->name ? req->name : "");
+	}
+	if (rc) {
+		free(p);
+		return rc;
+	}
+	memcpy(dst, p, sizeof(*p));
+	*copy = p;
+	*gfn = (vaddr - base) / NOXS_PAGE_SIZE;
+	return 0;
+}
+
+/* boot() - page tables, start info, vCPU; then the grant table. */
+static int boot(struct xc_dom_image *dom, uint32_t domid, uint64_t *t_boot,
+		uint64_t *t_gnttab)
+{
+	uint64_t t0 = lvm_now_ns();
+
+	errno = 0;
+	if (xc_dom_boot_image(dom) != 0)
+		return dom_fail("xc_dom_boot_image", domid, EINVAL);
+	*t_boot = lvm_now_ns() - t0;
+	t0 = lvm_now_ns();
+	errno = 0;
+	if (xc_dom_gnttab_init(dom) != 0)
+		return dom_fail("xc_dom_gnttab_init", domid, EIO);
+	*t_gnttab = lvm_now_ns() - t0;
+	return 0;
+}
+
+int lvm_shell_finish(xc_interface *xch, struct lvm_shell *sh,
+		     const struct lvm_finish_req *req, struct lvm_built *out)
+{
+	struct xc_dom_image *dom;
+	struct noxs_page *copy = NULL;
+	uint64_t noxs_gfn = 0, t0, t_boot = 0, t_gnttab = 0;
+	int rc;
+
+	if (xch == NULL || sh == NULL || sh->priv == NULL)
+		return lvm_err(EINVAL, "finish: no shell");
+	dom = sh->priv;
+	sh->priv = NULL;
+	if (req == NULL || req->img == NULL || out == NULL) {
+		rc = lvm_err(EINVAL, "d%u: finish: no request", sh->domid);
+		goto out;
+	}
+	memset(out, 0, sizeof(*out));
+
+	t0 = lvm_now_ns();
+	rc = load(dom, sh, req);
+	if (rc)
+		goto out;
+	sh->t.load = lvm_now_ns() - t0;
+
+	t0 = lvm_now_ns();
+	errno = 0;
+	if (xc_dom_build_image(dom) != 0) {
+		rc = dom_fail("xc_dom_build_image", sh->domid, EINVAL);
+		goto out;
+	}
+	sh->t.build = lvm_now_ns() - t0;
+
+	t0 = lvm_now_ns();
+	if (req->img->noxs_vaddr != 0) {
+		rc = write_devpage(dom, sh, req, &copy, &noxs_gfn);
+		if (rc)
+			goto out;
+	}
+	sh->t.devices = lvm_now_ns() - t0;
+
+	rc = boot(dom, sh->domid, &t_boot, &t_gnttab);
+	if (rc)
+		goto out;
+	sh->t.build += t_boot;
+	sh->t.devices += t_gnttab;
+
+	out->domid = sh->domid;
+	out->t = sh->t;
+	out->console_gfn = dom->console_pfn;
+	out->console_mfn = xc_dom_p2m(dom, dom->console_pfn);
+	out->console_port = sh->console_port;
+	out->sysctl_port = sh->sysctl_port;
+	if (copy != NULL) {
+		out->noxs_gfn = noxs_gfn;
+		out->noxs_mfn = xc_dom_p2m(dom, noxs_gfn);
+	}
+	if (sh->store_port != 0) {
+		out->store_gfn = dom->xenstore_pfn;
+		out->store_mfn = xc_dom_p2m(dom, dom->xenstore_pfn);
+		out->store_port = sh->store_port;
+	}
+	out->noxs_copy = copy;
+	copy = NULL;
+out:
+	xc_dom_release(dom);
+	if (rc) {
+		errno = 0;
+		if (xc_domain_destroy(xch, sh->domid) != 0)
+			dom_fail("xc_domain_destroy", sh->domid, EIO);
+		free(copy);
+		if (out != NULL)
+			memset(out, 0, sizeof(*out));
+	}
+	return rc;
+}

@@ -1,0 +1,118 @@
+/*
+ * image.c — loading a guest image file into memory and checking it
+ * (lvm_image_load, see engine.h). The checks are elfnote.c's.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <noxs/abi.h>
+
+#include "elfnote.h"
+#include "engine.h"
+#include "log.h"
+
+/* read_all() - read (size) bytes of (fd) from offset 0 into (buf). */
+static int read_all(int fd, void *buf, size_t size)
+{
+	size_t done = 0;
+	ssize_t r;
+
+	while (done < size) {
+		r = pread(fd, (char *)buf + done, size - done, (off_t)done);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -EIO;         /* the file shrank under us */
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+int lvm_image_load(const char *path, struct lvm_image **out)
+{
+	struct lvm_image *img = NULL;
+	struct lvm_elf_info info;
+	struct stat st;
+	int fd = -1, rc;
+
+	if (path == NULL || out == NULL)
+		return lvm_err(EINVAL, "image: no path");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = lvm_err(errno, "image %s: cannot open", path);
+		goto out;
+	}
+	if (fstat(fd, &st) < 0) {
+		rc = lvm_err(errno, "image %s: cannot stat", path);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+		rc = lvm_err(ENOEXEC, "image %s: not a non-empty regular file",
+			     path);
+		goto out;
+	}
+	if ((uint64_t)st.st_size > LVM_IMAGE_MAX) {
+		rc = lvm_err(EFBIG, "image %s: larger than %u MiB", path,
+			     LVM_IMAGE_MAX >> 20);
+		goto out;
+	}
+
+	rc = -ENOMEM;
+	img = calloc(1, sizeof(*img));
+	if (img == NULL)
+		goto out;
+	img->path = strdup(path);
+	img->blob_size = (size_t)st.st_size;
+	img->blob = malloc(img->blob_size);
+	if (img->path == NULL || img->blob == NULL) {
+		lvm_err(ENOMEM, "image %s", path);
+		goto out;
+	}
+	rc = read_all(fd, img->blob, img->blob_size);
+	if (rc) {
+		lvm_err(-rc, "image %s: cannot read", path);
+		goto out;
+	}
+
+	rc = lvm_elf_parse(img->blob, img->blob_size, &info);
+	if (rc == -ENOEXEC) {
+		lvm_err(ENOEXEC, "image %s: not an x86_64 ELF with Xen notes",
+			path);
+		goto out;
+	}
+	if (rc) {
+		lvm_err(-rc, "image %s: bad %s note (it must hold one 8-byte, "
+			"page-aligned address inside a loaded segment)", path,
+			NOXS_NOTE_NAME);
+		goto out;
+	}
+	img->dev = st.st_dev;
+	img->ino = st.st_ino;
+	img->size = st.st_size;
+	img->mtime = st.st_mtim;
+	img->virt_base = info.virt_base;
+	img->noxs_vaddr = info.noxs_vaddr;
+	*out = img;
+	img = NULL;
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	lvm_image_free(img);
+	return rc;
+}
+
+void lvm_image_free(struct lvm_image *img)
+{
+	if (img == NULL)
+		return;
+	free(img->blob);
+	free(img->path);
+	free(img);
+}

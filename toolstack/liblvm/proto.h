@@ -1,0 +1,157 @@
+/*
+ * proto.h — the protocol between liblvm's client and lvmd, shared by both.
+ *
+ * A SOCK_STREAM UNIX socket. Each message is a 4-byte little-endian length
+ * (1..LVM_PROTO_MAX) followed by that many bytes of one JSON object.
+ * Requests: {"op": NAME, ...}; replies: {"ok": true, ...} or
+ * {"ok": false, "errno": N, "error": "one line"}. After the ok reply to
+ * "console" the connection carries raw bytes both ways. docs/lvm.md lists
+ * the fields of each op.
+ *
+ * Everything decoded here comes from the other side of a socket: lengths,
+ * types and ranges are checked, and a bad message is -EPROTO (or
+ * -EMSGSIZE), never a crash. Strings handed out point into the JSON object
+ * they came from and live as long as it does.
+ */
+#ifndef LVM_PROTO_H
+#define LVM_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include <lvm.h>
+
+#define LVM_PROTO_HDR 4
+#define LVM_PROTO_MAX 65536          /* largest JSON body, in bytes */
+#define LVM_PROTO_DEPTH 8            /* deepest JSON nesting accepted */
+
+enum lvm_op {
+	LVM_OP_CREATE,
+	LVM_OP_DESTROY,
+	LVM_OP_SHUTDOWN,
+	LVM_OP_REBOOT,
+	LVM_OP_PAUSE,
+	LVM_OP_UNPAUSE,
+	LVM_OP_LIST,
+	LVM_OP_INFO,
+	LVM_OP_CONSOLE,
+	LVM_OP_COUNT,
+};
+
+/* lvm_op_name() - the wire name of (op); NULL when out of range. */
+const char *lvm_op_name(enum lvm_op op);
+
+/*
+ * lvm_proto_encode() - frame (msg): a malloc'd buffer of header + JSON in
+ * (*buf), its size in (*len).
+ * Returns 0, -EMSGSIZE (the JSON is over LVM_PROTO_MAX), -ENOMEM.
+ */
+int lvm_proto_encode(json_object *msg, char **buf, size_t *len);
+
+/*
+ * lvm_proto_decode() - take one message from the (len) bytes at (buf).
+ * Returns 1 with the object in (*out) (the caller puts it) and the bytes
+ * it took in (*used); 0 when more bytes are needed; -EMSGSIZE for a length
+ * of 0 or over LVM_PROTO_MAX; -EPROTO when the body is not exactly one
+ * JSON object (bad syntax, trailing bytes, NUL bytes, too deep).
+ */
+int lvm_proto_decode(const void *buf, size_t len, size_t *used,
+		     json_object **out);
+
+/*
+ * lvm_proto_send() - write (msg) framed to the blocking socket (fd),
+ * whole. Returns 0, -EMSGSIZE, -ENOMEM, or the -errno of write (-EPIPE
+ * when the peer went away; SIGPIPE is not raised).
+ */
+int lvm_proto_send(int fd, json_object *msg);
+
+/*
+ * lvm_proto_recv() - read one framed message from the blocking socket
+ * (fd) into (*out). Reads exactly the message's bytes, nothing after it.
+ * Returns 0, -ECONNRESET (closed before a whole message), -EMSGSIZE,
+ * -EPROTO, -ENOMEM, or the -errno of read.
+ */
+int lvm_proto_recv(int fd, json_object **out);
+
+/* The creation part of a request; strings may be NULL. */
+struct lvm_req_cfg {
+	const char *name;
+	const char *kernel;
+	const char *ramdisk;
+	const char *cmdline;
+	uint32_t memory_mb;
+	uint32_t vcpus;
+	enum lvm_action on_poweroff;
+	enum lvm_action on_crash;
+	enum lvm_store store;
+	bool paused;
+	bool wait_ready;
+};
+
+/* A decoded request. Fields an op does not use are zero. */
+struct lvm_req {
+	enum lvm_op op;
+	const char *target;          /* destroy … info, console */
+	uint32_t timeout_ms;         /* shutdown, reboot; 0: default */
+	bool all;                    /* list */
+	struct lvm_req_cfg cfg;      /* create */
+};
+
+/*
+ * lvm_proto_request() - (r) as a JSON request. Returns a new object, or
+ * NULL with errno EINVAL (bad op) or ENOMEM.
+ */
+json_object *lvm_proto_request(const struct lvm_req *r);
+
+/*
+ * lvm_proto_parse_request() - decode (obj) into (r): a known op, and for
+ * it the fields it needs with the right types and ranges (a target is
+ * 1..255 bytes, memory and vcpus fit in 32 bits, enums are known words).
+ * Unknown fields are ignored. Strings in (r) point into (obj).
+ * Returns 0, or -EPROTO with one line in (err).
+ */
+int lvm_proto_parse_request(json_object *obj, struct lvm_req *r, char *err,
+			    size_t errlen);
+
+/* lvm_proto_ok() - a new {"ok": true} to add fields to; NULL on ENOMEM. */
+json_object *lvm_proto_ok(void);
+
+/*
+ * lvm_proto_error() - a new {"ok": false, "errno": (errnum), "error": (msg)}
+ * with (msg) cut at its first newline. NULL on ENOMEM.
+ */
+json_object *lvm_proto_error(int errnum, const char *msg);
+
+/*
+ * lvm_proto_parse_reply() - check that (obj) is a reply. For an ok reply
+ * sets (*errnum) to 0; for an error one to its errno (> 0; a missing or
+ * bad one reads as EIO) and (*msg) to its line (or "").
+ * Returns 0, or -EPROTO if (obj) is neither.
+ */
+int lvm_proto_parse_reply(json_object *obj, int *errnum, const char **msg);
+
+/* lvm_proto_info_to_json() - (info) as an object; NULL on ENOMEM. */
+json_object *lvm_proto_info_to_json(const struct lvm_info *info);
+
+/*
+ * lvm_proto_info_from_json() - decode (obj) into (info) (zeroed first;
+ * strings are copied, free them with lvm_info_clear()).
+ * Returns 0, -EPROTO (missing field, wrong type, out of range), -ENOMEM.
+ */
+int lvm_proto_info_from_json(json_object *obj, struct lvm_info *info);
+
+/* lvm_proto_timing_to_json(), lvm_proto_timing_from_json(): the same for
+ * (t); client_ns is not sent. */
+json_object *lvm_proto_timing_to_json(const struct lvm_timing *t);
+int lvm_proto_timing_from_json(json_object *obj, struct lvm_timing *t);
+
+/* Words on the wire for the enums; lvm_*_parse return 0 or -EINVAL. */
+const char *lvm_store_name(enum lvm_store s);
+int lvm_store_parse(const char *s, enum lvm_store *out);
+int lvm_action_parse(const char *s, enum lvm_action *out);
+int lvm_state_parse(const char *s, enum lvm_state *out);
+
+#endif

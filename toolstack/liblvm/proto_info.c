@@ -1,0 +1,295 @@
+/*
+ * proto_info.c — guest info and timing on the wire, and the words for the
+ * enums (proto.h), plus the name rule both sides apply (lvm.h).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+#include "proto_json.h"
+
+static const char *const state_names[] = {
+	[LVM_STATE_RUNNING] = "running",
+	[LVM_STATE_PAUSED] = "paused",
+	[LVM_STATE_SHUTDOWN] = "shutdown",
+	[LVM_STATE_CRASHED] = "crashed",
+	[LVM_STATE_DYING] = "dying",
+	[LVM_STATE_GONE] = "gone",
+};
+#define N_STATES (sizeof(state_names) / sizeof(state_names[0]))
+
+static const char *const action_names[] = {
+	[LVM_ACTION_DESTROY] = "destroy",
+	[LVM_ACTION_PRESERVE] = "preserve",
+};
+
+static const char *const store_names[] = {
+	[LVM_STORE_AUTO] = "auto",
+	[LVM_STORE_NOXS] = "noxs",
+	[LVM_STORE_XENSTORE] = "xenstore",
+};
+
+/* lookup: the index of (s) in (names), or -EINVAL. */
+static int lookup(const char *const *names, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (names[i] && strcmp(names[i], s) == 0)
+			return (int)i;
+	return -EINVAL;
+}
+
+const char *lvm_state_name(enum lvm_state s)
+{
+	return (unsigned)s < N_STATES ? state_names[s] : "?";
+}
+
+const char *lvm_action_name(enum lvm_action a)
+{
+	return (unsigned)a < 2 ? action_names[a] : "?";
+}
+
+const char *lvm_store_name(enum lvm_store s)
+{
+	return (unsigned)s < 3 ? store_names[s] : "?";
+}
+
+int lvm_state_parse(const char *s, enum lvm_state *out)
+{
+	int i = lookup(state_names, N_STATES, s);
+
+	if (i < 0)
+		return i;
+	*out = (enum lvm_state)i;
+	return 0;
+}
+
+int lvm_action_parse(const char *s, enum lvm_action *out)
+{
+	int i = lookup(action_names, 2, s);
+
+	if (i < 0)
+		return i;
+	*out = (enum lvm_action)i;
+	return 0;
+}
+
+int lvm_store_parse(const char *s, enum lvm_store *out)
+{
+	int i = lookup(store_names, 3, s);
+
+	if (i < 0)
+		return i;
+	*out = (enum lvm_store)i;
+	return 0;
+}
+
+int lvm_name_check(const char *name)
+{
+	size_t n, digits = 0;
+
+	if (!name)
+		return -EINVAL;
+	n = strlen(name);
+	if (n == 0 || n > LVM_NAME_MAX)
+		return -EINVAL;
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 0x80 && isdigit(c))
+			digits++;
+		else if (!(c < 0x80 && isalpha(c)) && c != '.' && c != '_' &&
+			 c != '-')
+			return -EINVAL;
+	}
+	return digits == n ? -EINVAL : 0;
+}
+
+void lvm_info_clear(struct lvm_info *info)
+{
+	if (!info)
+		return;
+	free(info->kernel);
+	free(info->cmdline);
+	free(info->console_log);
+	memset(info, 0, sizeof(*info));
+}
+
+json_object *lvm_proto_info_to_json(const struct lvm_info *in)
+{
+	json_object *o = json_object_new_object();
+	int rc = 0;
+
+	if (!o)
+		return NULL;
+	rc |= lvm_json_add_str(o, "name", in->name);
+	rc |= lvm_json_add_u64(o, "domid", in->domid);
+	rc |= lvm_json_add_bool(o, "managed", in->managed);
+	rc |= lvm_json_add_str(o, "uuid", in->uuid);
+	rc |= lvm_json_add_str(o, "state", lvm_state_name(in->state));
+	rc |= lvm_json_add_u64(o, "memory_mb", in->memory_mb);
+	rc |= lvm_json_add_u64(o, "vcpus", in->vcpus);
+	if (in->managed) {
+		rc |= lvm_json_add_i64(o, "created", in->created);
+		rc |= lvm_json_add_u64(o, "uptime_ms", in->uptime_ms);
+		if (in->has_ready)
+			rc |= lvm_json_add_u64(o, "ready_ns", in->ready_ns);
+		rc |= lvm_json_add_str(o, "on_poweroff",
+				       lvm_action_name(in->on_poweroff));
+		rc |= lvm_json_add_str(o, "on_crash",
+				       lvm_action_name(in->on_crash));
+		rc |= lvm_json_add_bool(o, "noxs", in->noxs);
+		rc |= lvm_json_add_str(o, "kernel", in->kernel);
+		rc |= lvm_json_add_str(o, "cmdline", in->cmdline);
+		rc |= lvm_json_add_str(o, "console_log", in->console_log);
+	}
+	if (rc) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* dup_opt: copy the optional string (key) of (o) into (*dst). */
+static int dup_opt(json_object *o, const char *key, char **dst)
+{
+	const char *s = NULL;
+
+	if (lvm_json_get_str(o, key, false, 4096, &s) < 0)
+		return -EPROTO;
+	if (s && !(*dst = strdup(s)))
+		return -ENOMEM;
+	return 0;
+}
+
+static int info_managed(json_object *o, struct lvm_info *in)
+{
+	const char *s;
+	uint64_t v;
+	int rc;
+
+	if (lvm_json_get_i64(o, "created", &in->created) < 0 ||
+	    lvm_json_get_u64(o, "uptime_ms", false, UINT64_MAX, &in->uptime_ms) < 0)
+		return -EPROTO;
+	if (json_object_object_get_ex(o, "ready_ns", NULL)) {
+		if (lvm_json_get_u64(o, "ready_ns", true, UINT64_MAX, &v) < 0)
+			return -EPROTO;
+		in->has_ready = true;
+		in->ready_ns = v;
+	}
+	s = "destroy";
+	if (lvm_json_get_str(o, "on_poweroff", false, 16, &s) < 0 ||
+	    lvm_action_parse(s, &in->on_poweroff) < 0)
+		return -EPROTO;
+	s = "destroy";
+	if (lvm_json_get_str(o, "on_crash", false, 16, &s) < 0 ||
+	    lvm_action_parse(s, &in->on_crash) < 0)
+		return -EPROTO;
+	if (lvm_json_get_bool(o, "noxs", &in->noxs) < 0)
+		return -EPROTO;
+	rc = dup_opt(o, "kernel", &in->kernel);
+	if (rc == 0)
+		rc = dup_opt(o, "cmdline", &in->cmdline);
+	if (rc == 0)
+		rc = dup_opt(o, "console_log", &in->console_log);
+	return rc;
+}
+
+int lvm_proto_info_from_json(json_object *o, struct lvm_info *in)
+{
+	const char *s = NULL;
+	uint64_t v;
+	int rc = -EPROTO;
+
+	memset(in, 0, sizeof(*in));
+	if (!json_object_is_type(o, json_type_object))
+		goto out;
+	if (lvm_json_get_str(o, "name", false, LVM_NAME_MAX, &s) < 0)
+		goto out;
+	if (s)
+		strcpy(in->name, s);
+	if (lvm_json_get_u64(o, "domid", true, UINT32_MAX, &v) < 0)
+		goto out;
+	in->domid = (uint32_t)v;
+	if (lvm_json_get_bool(o, "managed", &in->managed) < 0)
+		goto out;
+	s = NULL;
+	if (lvm_json_get_str(o, "uuid", false, 36, &s) < 0)
+		goto out;
+	if (s)
+		strcpy(in->uuid, s);
+	s = NULL;
+	if (lvm_json_get_str(o, "state", true, 16, &s) < 0 ||
+	    lvm_state_parse(s, &in->state) < 0)
+		goto out;
+	if (lvm_json_get_u64(o, "memory_mb", false, UINT32_MAX, &v) < 0)
+		goto out;
+	in->memory_mb = (uint32_t)v;
+	if (lvm_json_get_u64(o, "vcpus", false, UINT32_MAX, &v) < 0)
+		goto out;
+	in->vcpus = (uint32_t)v;
+	rc = in->managed ? info_managed(o, in) : 0;
+out:
+	if (rc < 0)
+		lvm_info_clear(in);
+	return rc;
+}
+
+static const struct {
+	const char *key;
+	size_t off;
+} timing_fields[] = {
+	{ "queue_ns", offsetof(struct lvm_timing, queue_ns) },
+	{ "prepare_ns", offsetof(struct lvm_timing, prepare_ns) },
+	{ "load_ns", offsetof(struct lvm_timing, load_ns) },
+	{ "build_ns", offsetof(struct lvm_timing, build_ns) },
+	{ "devices_ns", offsetof(struct lvm_timing, devices_ns) },
+	{ "unpause_ns", offsetof(struct lvm_timing, unpause_ns) },
+	{ "total_ns", offsetof(struct lvm_timing, total_ns) },
+};
+#define N_TIMING (sizeof(timing_fields) / sizeof(timing_fields[0]))
+
+json_object *lvm_proto_timing_to_json(const struct lvm_timing *t)
+{
+	json_object *o = json_object_new_object();
+	int rc = 0;
+
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < N_TIMING; i++)
+		rc |= lvm_json_add_u64(o, timing_fields[i].key,
+				       *(const uint64_t *)((const char *)t +
+							   timing_fields[i].off));
+	if (t->has_ready)
+		rc |= lvm_json_add_u64(o, "ready_ns", t->ready_ns);
+	if (rc) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+int lvm_proto_timing_from_json(json_object *o, struct lvm_timing *t)
+{
+	uint64_t v;
+
+	memset(t, 0, sizeof(*t));
+	if (!json_object_is_type(o, json_type_object))
+		return -EPROTO;
+	for (size_t i = 0; i < N_TIMING; i++) {
+		if (lvm_json_get_u64(o, timing_fields[i].key, false, UINT64_MAX,
+				     &v) < 0)
+			return -EPROTO;
+		*(uint64_t *)((char *)t + timing_fields[i].off) = v;
+	}
+	if (json_object_object_get_ex(o, "ready_ns", NULL)) {
+		if (lvm_json_get_u64(o, "ready_ns", true, UINT64_MAX, &v) < 0)
+			return -EPROTO;
+		t->has_ready = true;
+		t->ready_ns = v;
+	}
+	return 0;
+}

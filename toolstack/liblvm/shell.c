@@ -1,0 +1,191 @@
+/*
+ * shell.c — the image-independent half of a domain (engine.h): create the
+ * PV domain, its vCPUs, its memory limit and memory, its event channels;
+ * and throwing an unused shell away.
+ *
+ * A shell's libxenguest state (struct xc_dom_image) lives in sh->priv from
+ * prepare to finish or discard: it holds the p2m of the populated memory,
+ * which the build in finish needs. sh->priv != NULL means "a live shell
+ * whose domain this engine must destroy".
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xenctrl.h>
+#include <xenguest.h>
+
+#include "engine.h"
+#include "engine_priv.h"
+#include "log.h"
+
+/*
+ * Limits given to Xen at creation. A unikernel guest uses a handful of
+ * ports (console, sysctl, a few per device, VIRQs) and grants (a few per
+ * device ring); these leave room without costing memory up front, as Xen
+ * grows both tables on demand.
+ */
+#define SHELL_MAX_EVTCHN_PORT 1023
+#define SHELL_MAX_GRANT_FRAMES 4
+#define SHELL_MAX_MAPTRACK_FRAMES 4
+#define SHELL_GRANT_VERSION 1
+
+/* xc_fail() - log that (what) failed for (domid); -errno (EIO if none). */
+static int xc_fail(const char *what, uint32_t domid)
+{
+	int e = errno ? errno : EIO;
+
+	return lvm_err(e, "d%u: %s failed", domid, what);
+}
+
+/* alloc_port() - an unbound port of (domid) for dom0; 0 or -errno. */
+static int alloc_port(xc_interface *xch, uint32_t domid, const char *what,
+		      uint32_t *port)
+{
+	int r;
+
+	errno = 0;
+	r = xc_evtchn_alloc_unbound(xch, domid, 0);
+	if (r < 0)
+		return xc_fail(what, domid);
+	*port = (uint32_t)r;
+	return 0;
+}
+
+/*
+ * dom_prepare() - libxenguest's part of a shell: its state for (domid),
+ * typed x86_64 PV, and (memory_mb) MiB populated. Stores it in (*out).
+ */
+static int dom_prepare(xc_interface *xch, uint32_t domid, uint32_t memory_mb,
+		       uint32_t vcpus, struct xc_dom_image **out)
+{
+	struct xc_dom_image *dom;
+	int rc = 0;
+
+	dom = xc_dom_allocate(xch, NULL, NULL);
+	if (dom == NULL)
+		return lvm_err(ENOMEM, "d%u: xc_dom_allocate failed", domid);
+	dom->container_type = XC_DOM_PV_CONTAINER;
+	dom->guest_type = LVM_GUEST_TYPE;
+	dom->max_vcpus = vcpus;
+	dom->flags = 0;
+	dom->claim_enabled = 0;
+
+	errno = 0;
+	if (xc_dom_boot_xen_init(dom, xch, domid) != 0) {
+		rc = xc_fail("xc_dom_boot_xen_init", domid);
+		goto out;
+	}
+	errno = 0;
+	if (xc_dom_mem_init(dom, memory_mb) != 0) {
+		rc = xc_fail("xc_dom_mem_init", domid);
+		goto out;
+	}
+	errno = 0;
+	if (xc_dom_boot_mem_init(dom) != 0) {
+		rc = xc_fail("xc_dom_boot_mem_init (populating memory)", domid);
+		goto out;
+	}
+	*out = dom;
+	dom = NULL;
+out:
+	if (dom != NULL)
+		xc_dom_release(dom);
+	return rc;
+}
+
+int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
+		      const uint8_t uuid[16], bool xenstore,
+		      struct lvm_shell *sh)
+{
+	struct xen_domctl_createdomain cfg;
+	struct xc_dom_image *dom = NULL;
+	uint64_t t0 = lvm_now_ns();
+	uint32_t domid = 0;
+	bool created = false;
+	int rc;
+
+	if (xch == NULL || uuid == NULL || sh == NULL || vcpus == 0 ||
+	    memory_mb < LVM_MEMORY_MIN_MB || memory_mb > LVM_MEMORY_MAX_MB)
+		return lvm_err(EINVAL, "shell: bad arguments (memory %u MiB, "
+			       "%u vcpus)", memory_mb, vcpus);
+	memset(sh, 0, sizeof(*sh));
+
+	memset(&cfg, 0, sizeof(cfg));
+	memcpy(cfg.handle, uuid, sizeof(cfg.handle));
+	cfg.max_vcpus = vcpus;
+	cfg.max_evtchn_port = SHELL_MAX_EVTCHN_PORT;
+	cfg.max_grant_frames = SHELL_MAX_GRANT_FRAMES;
+	cfg.max_maptrack_frames = SHELL_MAX_MAPTRACK_FRAMES;
+	cfg.grant_opts = XEN_DOMCTL_GRANT_version(SHELL_GRANT_VERSION);
+	/* PV: no flags, no emulated devices (cfg.arch.emulation_flags 0). */
+
+	errno = 0;
+	if (xc_domain_create(xch, &domid, &cfg) != 0) {
+		rc = xc_fail("xc_domain_create", domid);
+		goto out;
+	}
+	created = true;
+	errno = 0;
+	if (xc_domain_max_vcpus(xch, domid, vcpus) != 0) {
+		rc = xc_fail("xc_domain_max_vcpus", domid);
+		goto out;
+	}
+	errno = 0;
+	if (xc_domain_setmaxmem(xch, domid, (uint64_t)memory_mb * 1024) != 0) {
+		rc = xc_fail("xc_domain_setmaxmem", domid);
+		goto out;
+	}
+	rc = alloc_port(xch, domid, "console event channel", &sh->console_port);
+	if (rc)
+		goto out;
+	rc = alloc_port(xch, domid, "sysctl event channel", &sh->sysctl_port);
+	if (rc)
+		goto out;
+	if (xenstore) {
+		rc = alloc_port(xch, domid, "store event channel",
+				&sh->store_port);
+		if (rc)
+			goto out;
+	}
+	rc = dom_prepare(xch, domid, memory_mb, vcpus, &dom);
+	if (rc)
+		goto out;
+
+	sh->domid = domid;
+	sh->memory_mb = memory_mb;
+	sh->vcpus = vcpus;
+	memcpy(sh->uuid, uuid, sizeof(sh->uuid));
+	sh->priv = dom;
+	sh->t.prepare = lvm_now_ns() - t0;
+	created = false;
+out:
+	if (created) {
+		/* Its event channels and memory go with it. */
+		errno = 0;
+		if (xc_domain_destroy(xch, domid) != 0)
+			xc_fail("xc_domain_destroy", domid);
+		memset(sh, 0, sizeof(*sh));
+	}
+	return rc;
+}
+
+void lvm_shell_discard(xc_interface *xch, struct lvm_shell *sh)
+{
+	if (sh == NULL || sh->priv == NULL)
+		return;
+	xc_dom_release(sh->priv);
+	sh->priv = NULL;
+	errno = 0;
+	if (xc_domain_destroy(xch, sh->domid) != 0)
+		xc_fail("xc_domain_destroy", sh->domid);
+	memset(sh, 0, sizeof(*sh));
+}
+
+void lvm_built_release(struct lvm_built *b)
+{
+	if (b == NULL)
+		return;
+	free(b->noxs_copy);
+	b->noxs_copy = NULL;
+}

@@ -1,0 +1,338 @@
+/*
+ * args.c — the `lvm` command line: verbs, their options, their help texts
+ * (see cli.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum opt_id {
+	O_HELP, O_NAME, O_MEMORY, O_VCPUS, O_CMDLINE, O_TIMING, O_JSON,
+	O_PAUSED, O_NOXS, O_XENSTORE, O_ALL, O_TIMEOUT, O_COUNT
+};
+
+static const struct {
+	const char *lng;
+	char shrt;
+	bool arg;
+} opts[O_COUNT] = {
+	[O_HELP] = { "help", 'h', false },
+	[O_NAME] = { "name", 'n', true },
+	[O_MEMORY] = { "memory", 'm', true },
+	[O_VCPUS] = { "vcpus", 'c', true },
+	[O_CMDLINE] = { "cmdline", 0, true },
+	[O_TIMING] = { "timing", 0, false },
+	[O_JSON] = { "json", 0, false },
+	[O_PAUSED] = { "paused", 'p', false },
+	[O_NOXS] = { "noxs", 0, false },
+	[O_XENSTORE] = { "xenstore", 0, false },
+	[O_ALL] = { "all", 'a', false },
+	[O_TIMEOUT] = { "timeout", 't', true },
+};
+
+#define BIT(o) (1u << (o))
+
+static const struct {
+	const char *name;
+	unsigned opts;               /* allowed options */
+	bool arg;                    /* takes one positional argument */
+	const char *usage;
+} verbs[V_COUNT] = {
+	[V_NONE] = { "lvm", 0, false,
+		"usage: lvm [-s SOCKET] VERB [OPTIONS] [ARG]\n"
+		"\n"
+		"Creates and runs lightweight Xen guests through lvmd, the lvm\n"
+		"daemon (start it with: lvmd -d).\n"
+		"\n"
+		"verbs:\n"
+		"  create CONFIG|IMAGE   create and start a guest\n"
+		"  destroy GUEST         destroy a guest at once\n"
+		"  shutdown GUEST        ask a guest to power off, wait until it is gone\n"
+		"  reboot GUEST          ask a guest to reboot; lvmd builds it again\n"
+		"  pause GUEST           pause a guest\n"
+		"  unpause GUEST         unpause a guest\n"
+		"  list                  the guests, one per line\n"
+		"  info GUEST            one guest in detail\n"
+		"  console GUEST         attach to a guest's console (Ctrl-] detaches)\n"
+		"\n"
+		"A GUEST is a name or a domain id. `lvm VERB --help` shows a verb's\n"
+		"options.\n"
+		"\n"
+		"options:\n"
+		"  -s, --socket PATH     lvmd's socket (default $LVM_SOCKET, else\n"
+		"                        " LVM_DEFAULT_SOCK ")\n"
+		"  -h, --help            this text\n"
+		"  --version             the version\n" },
+	[V_CREATE] = { "create",
+		BIT(O_HELP) | BIT(O_NAME) | BIT(O_MEMORY) | BIT(O_VCPUS) |
+			BIT(O_CMDLINE) | BIT(O_TIMING) | BIT(O_JSON) |
+			BIT(O_PAUSED) | BIT(O_NOXS) | BIT(O_XENSTORE),
+		true,
+		"usage: lvm create CONFIG|IMAGE [OPTIONS]\n"
+		"\n"
+		"Creates a guest and starts it. The argument is an xl.cfg-style\n"
+		"config file, or a guest image (an ELF file) to boot with the\n"
+		"options below; an image's guest is named after the file unless\n"
+		"--name is given. Options override the config.\n"
+		"\n"
+		"  -n, --name NAME       the guest's name (1-63 of A-Z a-z 0-9 . _ -)\n"
+		"  -m, --memory MIB      memory in MiB (at least 4; default 4)\n"
+		"  -c, --vcpus N         virtual CPUs (1-128; default 1)\n"
+		"      --cmdline TEXT    the guest's command line\n"
+		"  -p, --paused          leave it paused (start it with lvm unpause)\n"
+		"      --noxs            require the noxs device page\n"
+		"      --xenstore        XenStore mode (not supported yet)\n"
+		"      --timing          print how long each phase took, and when\n"
+		"                        the guest reported ready (waits up to 2 s)\n"
+		"      --json            print the result as JSON\n" },
+	[V_DESTROY] = { "destroy", BIT(O_HELP), true,
+		"usage: lvm destroy GUEST\n"
+		"\n"
+		"Destroys the guest at once, whatever its state.\n" },
+	[V_SHUTDOWN] = { "shutdown", BIT(O_HELP) | BIT(O_TIMEOUT), true,
+		"usage: lvm shutdown [-t SECONDS] GUEST\n"
+		"\n"
+		"Asks the guest to power off through its sysctl device and waits\n"
+		"until it is gone. A guest still running after SECONDS (default\n"
+		"10) is destroyed, and lvm exits with status 1.\n"
+		"\n"
+		"  -t, --timeout SECONDS how long the guest gets\n" },
+	[V_REBOOT] = { "reboot", BIT(O_HELP) | BIT(O_TIMEOUT), true,
+		"usage: lvm reboot [-t SECONDS] GUEST\n"
+		"\n"
+		"Asks the guest to reboot; once it has shut down, lvmd builds it\n"
+		"again from the same config (same name, a new domain id). A guest\n"
+		"still running after SECONDS (default 10) is destroyed.\n"
+		"\n"
+		"  -t, --timeout SECONDS how long the guest gets\n" },
+	[V_PAUSE] = { "pause", BIT(O_HELP), true,
+		"usage: lvm pause GUEST\n\nPauses the guest's vCPUs.\n" },
+	[V_UNPAUSE] = { "unpause", BIT(O_HELP), true,
+		"usage: lvm unpause GUEST\n\nLets a paused guest run again.\n" },
+	[V_LIST] = { "list", BIT(O_HELP) | BIT(O_ALL) | BIT(O_JSON), false,
+		"usage: lvm list [--all] [--json]\n"
+		"\n"
+		"Lists the guests lvmd manages: name, domain id, state, memory,\n"
+		"vCPUs, uptime, and the time from creation to the guest's ready\n"
+		"mark.\n"
+		"\n"
+		"  -a, --all             also every other domain of the hypervisor\n"
+		"      --json            JSON instead of a table\n" },
+	[V_INFO] = { "info", BIT(O_HELP) | BIT(O_JSON), true,
+		"usage: lvm info [--json] GUEST\n"
+		"\n"
+		"Shows one guest in detail.\n"
+		"\n"
+		"      --json            JSON instead of text\n" },
+	[V_CONSOLE] = { "console", BIT(O_HELP), true,
+		"usage: lvm console GUEST\n"
+		"\n"
+		"Shows what the guest wrote on its console so far and then as it\n"
+		"comes; what you type goes to the guest. Ctrl-] detaches. Ends\n"
+		"when the guest is gone.\n" },
+};
+
+const char *lvm_cli_usage(enum lvm_verb verb)
+{
+	return (unsigned)verb < V_COUNT ? verbs[verb].usage : verbs[V_NONE].usage;
+}
+
+const char *lvm_cli_verb_name(enum lvm_verb verb)
+{
+	return (unsigned)verb < V_COUNT ? verbs[verb].name : "lvm";
+}
+
+__attribute__((format(printf, 3, 4)))
+static int bad(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* number: (s) as a decimal in 0..(max), or -EINVAL. */
+static int number(const char *s, uint64_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*s - '0');
+		if (v > max)
+			return -EINVAL;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* find_opt: the option (s) names ("--name", "--name=X", "-n", "-nX"),
+ * with its inline value in (*val), or -1. */
+static int find_opt(const char *s, const char **val)
+{
+	*val = NULL;
+	if (s[0] == '-' && s[1] == '-') {
+		const char *eq = strchr(s + 2, '=');
+		size_t n = eq ? (size_t)(eq - s - 2) : strlen(s + 2);
+
+		for (int i = 0; i < O_COUNT; i++) {
+			if (strlen(opts[i].lng) == n &&
+			    strncmp(opts[i].lng, s + 2, n) == 0) {
+				*val = eq ? eq + 1 : NULL;
+				return i;
+			}
+		}
+		return -1;
+	}
+	for (int i = 0; i < O_COUNT; i++) {
+		if (opts[i].shrt && s[1] == opts[i].shrt) {
+			if (s[2])
+				*val = s + 2;
+			return i;
+		}
+	}
+	return -1;
+}
+
+static int set_opt(struct lvm_cli *c, int id, const char *v, const char *verb,
+		   const char *spelled, char *err, size_t errlen)
+{
+	switch (id) {
+	case O_HELP: c->help = true; break;
+	case O_NAME: c->name = v; break;
+	case O_CMDLINE: c->cmdline = v; break;
+	case O_MEMORY:
+		if (number(v, UINT32_MAX, &c->memory_mb) < 0)
+			return bad(err, errlen, "%s: %s wants a number of MiB, not '%.40s'",
+				   verb, spelled, v);
+		c->has_memory = true;
+		break;
+	case O_VCPUS:
+		if (number(v, UINT32_MAX, &c->vcpus) < 0)
+			return bad(err, errlen, "%s: %s wants a number, not '%.40s'",
+				   verb, spelled, v);
+		c->has_vcpus = true;
+		break;
+	case O_TIMEOUT:
+		if (number(v, 4000000, &c->timeout_s) < 0 || c->timeout_s == 0)
+			return bad(err, errlen,
+				   "%s: %s wants a number of seconds (1..4000000), not '%.40s'",
+				   verb, spelled, v);
+		break;
+	case O_TIMING: c->timing = true; break;
+	case O_JSON: c->json = true; break;
+	case O_PAUSED: c->paused = true; break;
+	case O_ALL: c->all = true; break;
+	case O_NOXS:
+	case O_XENSTORE: {
+		enum lvm_store s = id == O_NOXS ? LVM_STORE_NOXS : LVM_STORE_XENSTORE;
+
+		if (c->has_store && c->store != s)
+			return bad(err, errlen, "%s: --noxs and --xenstore exclude each other",
+				   verb);
+		c->has_store = true;
+		c->store = s;
+		break;
+	}
+	}
+	return 0;
+}
+
+/* global: options before the verb. Returns the index of the verb. */
+static int global(int argc, char *const argv[], struct lvm_cli *c, char *err,
+		  size_t errlen)
+{
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-' && argv[i][1]) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			c->help = true;
+		} else if (!strcmp(a, "--version")) {
+			c->version = true;
+		} else if (!strcmp(a, "-s") || !strcmp(a, "--socket")) {
+			if (i + 1 >= argc)
+				return bad(err, errlen, "%s wants a path", a);
+			c->sock = argv[++i];
+		} else if (!strncmp(a, "--socket=", 9)) {
+			c->sock = a + 9;
+		} else {
+			return bad(err, errlen, "unknown option '%.40s' (see lvm --help)", a);
+		}
+		i++;
+	}
+	return i;
+}
+
+int lvm_cli_parse(int argc, char *const argv[], struct lvm_cli *c, char *err,
+		  size_t errlen)
+{
+	const char *vn, *val;
+	bool dashdash = false;
+	int i, v, id;
+
+	memset(c, 0, sizeof(*c));
+	c->sock = getenv("LVM_SOCKET");
+	if (c->sock && !*c->sock)
+		c->sock = NULL;
+	i = global(argc, argv, c, err, errlen);
+	if (i < 0)
+		return i;
+	if (i >= argc) {
+		if (c->help || c->version)
+			return 0;
+		return bad(err, errlen, "no verb given (see lvm --help)");
+	}
+	for (v = 1; v < V_COUNT; v++)
+		if (!strcmp(argv[i], verbs[v].name))
+			break;
+	if (v == V_COUNT)
+		return bad(err, errlen, "unknown verb '%.40s' (see lvm --help)", argv[i]);
+	c->verb = (enum lvm_verb)v;
+	vn = verbs[v].name;
+	for (i++; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (dashdash || a[0] != '-' || !a[1]) {
+			if (!verbs[v].arg)
+				return bad(err, errlen, "%s: takes no argument ('%.40s')",
+					   vn, a);
+			if (c->arg)
+				return bad(err, errlen, "%s: one argument only ('%.40s' is extra)",
+					   vn, a);
+			c->arg = a;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			dashdash = true;
+			continue;
+		}
+		id = find_opt(a, &val);
+		if (id < 0 || !(verbs[v].opts & BIT(id)))
+			return bad(err, errlen, "%s: unknown option '%.40s' (see lvm %s --help)",
+				   vn, a, vn);
+		if (opts[id].arg && !val) {
+			if (i + 1 >= argc)
+				return bad(err, errlen, "%s: %s wants a value", vn, a);
+			val = argv[++i];
+		} else if (!opts[id].arg && val) {
+			return bad(err, errlen, "%s: %s takes no value", vn, a);
+		}
+		if (set_opt(c, id, val, vn, a, err, errlen) < 0)
+			return -EINVAL;
+	}
+	if (!c->help && verbs[v].arg && !c->arg)
+		return bad(err, errlen, "%s: missing %s (see lvm %s --help)", vn,
+			   v == V_CREATE ? "CONFIG or IMAGE" : "GUEST", vn);
+	return 0;
+}

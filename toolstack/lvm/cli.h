@@ -1,0 +1,98 @@
+/*
+ * cli.h — the `lvm` command: its parsed command line and one function per
+ * verb. Parsing (args.c) is separate from doing (one file per verb) so it
+ * can be tested without lvmd.
+ *
+ *   lvm [-s SOCKET] VERB [OPTIONS] [ARG]
+ */
+#ifndef LVM_CLI_H
+#define LVM_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lvm.h>
+
+enum lvm_verb {
+	V_NONE,                      /* only global options (--help, --version) */
+	V_CREATE,
+	V_DESTROY,
+	V_SHUTDOWN,
+	V_REBOOT,
+	V_PAUSE,
+	V_UNPAUSE,
+	V_LIST,
+	V_INFO,
+	V_CONSOLE,
+	V_COUNT,
+};
+
+struct lvm_cli {
+	enum lvm_verb verb;
+	const char *sock;            /* -s/--socket, else $LVM_SOCKET, else NULL */
+	bool help;                   /* --help: print the usage, do nothing */
+	bool version;
+	const char *arg;             /* CONFIG|IMAGE (create) or TARGET */
+	const char *name;            /* create --name */
+	const char *cmdline;         /* create --cmdline */
+	bool has_memory, has_vcpus;
+	uint32_t memory_mb;          /* create --memory */
+	uint32_t vcpus;              /* create --vcpus */
+	bool has_store;
+	enum lvm_store store;        /* create --noxs / --xenstore */
+	bool timing;                 /* create --timing */
+	bool paused;                 /* create --paused */
+	bool json;                   /* create, list, info --json */
+	bool all;                    /* list --all */
+	uint32_t timeout_s;          /* shutdown, reboot -t; 0: default */
+};
+
+/*
+ * lvm_cli_parse() - parse (argc)/(argv) (argv[0] is the program) into
+ * (cli). Pointers in (cli) point into (argv).
+ * Returns 0, or -EINVAL with one line in (err) (no "lvm: " prefix), e.g.
+ * "create: unknown option '--frob' (see lvm create --help)".
+ */
+int lvm_cli_parse(int argc, char *const argv[], struct lvm_cli *cli,
+		  char *err, size_t errlen);
+
+/* lvm_cli_usage() - the help text of (verb) (V_NONE: the whole command). */
+const char *lvm_cli_usage(enum lvm_verb verb);
+
+/* lvm_cli_verb_name() - "create", … ; "lvm" for V_NONE. */
+const char *lvm_cli_verb_name(enum lvm_verb verb);
+
+/*
+ * The verbs. Each gets the parsed line, checks what it can locally, reaches
+ * lvmd with lvm_connect(), prints its output on stdout and at most one
+ * "lvm: ..." line on stderr, and returns the exit status (0 or 1).
+ */
+int lvm_cmd_create(const struct lvm_cli *cli);
+int lvm_cmd_destroy(const struct lvm_cli *cli);
+int lvm_cmd_shutdown(const struct lvm_cli *cli); /* and reboot */
+int lvm_cmd_pause(const struct lvm_cli *cli);    /* and unpause */
+int lvm_cmd_list(const struct lvm_cli *cli);
+int lvm_cmd_info(const struct lvm_cli *cli);
+int lvm_cmd_console(const struct lvm_cli *cli);
+
+/*
+ * lvm_connect() - a handle on lvmd at (cli)'s socket, or NULL after
+ * printing the one error line ("cannot reach lvmd at PATH (is it
+ * running? ...)").
+ */
+lvm_t *lvm_connect(const struct lvm_cli *cli);
+
+/* Output helpers (fmt.c). */
+/* lvm_errorf() - print "lvm: " + the formatted line on stderr; returns 1. */
+int lvm_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* lvm_fail() - "lvm: " + (h)'s last error; returns 1. */
+int lvm_fail(lvm_t *h);
+/* lvm_fmt_ms() - (ns) as milliseconds, "12.345", into (buf). */
+const char *lvm_fmt_ms(uint64_t ns, char *buf, size_t len);
+/* lvm_fmt_uptime() - (ms) as "H:MM:SS" or "Nd HH:MM:SS". */
+const char *lvm_fmt_uptime(uint64_t ms, char *buf, size_t len);
+/* lvm_print_json() - (info) or a list of them as JSON on stdout. */
+int lvm_print_info_json(const struct lvm_info *info);
+
+#endif

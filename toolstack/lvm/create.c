@@ -1,0 +1,165 @@
+/*
+ * create.c — `lvm create CONFIG|IMAGE [OPTIONS]`: a config file or an ELF
+ * image, options on top, one request to lvmd; prints the guest, and with
+ * --timing the phases lvmd measured.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "toolstack/liblvm/proto.h"
+
+/* is_elf: 1 if (path) starts with the ELF magic, 0 if not, -errno. */
+static int is_elf(const char *path)
+{
+	unsigned char m[4];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, m, sizeof(m));
+	close(fd);
+	return n == 4 && m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' &&
+	       m[3] == 'F';
+}
+
+/* image_name: the image's file name without its extension, into (buf). */
+static const char *image_name(const char *path, char *buf, size_t len)
+{
+	const char *b = strrchr(path, '/');
+	char *dot;
+
+	snprintf(buf, len, "%s", b ? b + 1 : path);
+	dot = strrchr(buf, '.');
+	if (dot && dot != buf)
+		*dot = '\0';
+	return buf;
+}
+
+static int build_config(const struct lvm_cli *cli, struct lvm_config *cfg)
+{
+	char err[512], name[LVM_NAME_MAX + 16];
+	int elf = is_elf(cli->arg);
+
+	if (elf < 0)
+		return lvm_errorf("%s: %s", cli->arg, strerror(-elf));
+	if (elf) {
+		if (lvm_config_set_str(&cfg->kernel, cli->arg) < 0 ||
+		    lvm_config_set_str(&cfg->name, cli->name ? cli->name :
+				       image_name(cli->arg, name, sizeof(name))) < 0)
+			return lvm_errorf("out of memory");
+	} else if (lvm_config_parse_file(cli->arg, cfg, err, sizeof(err)) < 0) {
+		return lvm_errorf("%s", err);
+	}
+	if ((cli->name && lvm_config_set_str(&cfg->name, cli->name) < 0) ||
+	    (cli->cmdline && lvm_config_set_str(&cfg->cmdline, cli->cmdline) < 0))
+		return lvm_errorf("out of memory");
+	if (cli->has_memory)
+		cfg->memory_mb = cli->memory_mb;
+	if (cli->has_vcpus)
+		cfg->vcpus = cli->vcpus;
+	if (cli->has_store)
+		cfg->store = cli->store;
+	if (cli->paused)
+		cfg->paused = true;
+	return 0;
+}
+
+static void print_timing(const struct lvm_timing *t, bool noxs)
+{
+	static const struct {
+		const char *what;
+		size_t off;
+		const char *note;
+	} rows[] = {
+		{ "queue", offsetof(struct lvm_timing, queue_ns), "request received -> work started" },
+		{ "prepare", offsetof(struct lvm_timing, prepare_ns), "domain, vCPUs, memory, event channels" },
+		{ "load", offsetof(struct lvm_timing, load_ns), "image read and parsed" },
+		{ "build", offsetof(struct lvm_timing, build_ns), "kernel, page tables, start info" },
+		{ "devices", offsetof(struct lvm_timing, devices_ns), "device page, console, backends" },
+		{ "unpause", offsetof(struct lvm_timing, unpause_ns), "" },
+		{ "total", offsetof(struct lvm_timing, total_ns), "in lvmd: request received -> reply" },
+		{ "client", offsetof(struct lvm_timing, client_ns), "in lvm: request sent -> reply received" },
+	};
+	char ms[32];
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		printf("  %-8s %10s ms  %s\n", rows[i].what,
+		       lvm_fmt_ms(*(const uint64_t *)((const char *)t + rows[i].off),
+				  ms, sizeof(ms)),
+		       rows[i].note);
+	if (t->has_ready)
+		printf("  %-8s %10s ms  %s\n", "ready",
+		       lvm_fmt_ms(t->ready_ns, ms, sizeof(ms)),
+		       "the guest's ready mark - request received");
+	else
+		printf("  %-8s %10s     %s\n", "ready", "-",
+		       noxs ? "no ready mark within 2 s" :
+			      "no ready mark: the guest has no noxs device page");
+}
+
+static int print_json(const struct lvm_info *info, const struct lvm_timing *t)
+{
+	json_object *o = json_object_new_object();
+	json_object *i = lvm_proto_info_to_json(info);
+	json_object *tj = lvm_proto_timing_to_json(t);
+
+	if (!o || !i || !tj) {
+		json_object_put(o);
+		json_object_put(i);
+		json_object_put(tj);
+		return lvm_errorf("out of memory");
+	}
+	json_object_object_add(tj, "client_ns", json_object_new_uint64(t->client_ns));
+	json_object_object_add(o, "info", i);
+	json_object_object_add(o, "timing", tj);
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+	json_object_put(o);
+	return 0;
+}
+
+int lvm_cmd_create(const struct lvm_cli *cli)
+{
+	struct lvm_config cfg;
+	struct lvm_timing t;
+	struct lvm_info info;
+	char err[512];
+	lvm_t *h = NULL;
+	int rc;
+
+	lvm_config_init(&cfg);
+	rc = build_config(cli, &cfg);
+	if (rc)
+		goto out;
+	if (lvm_config_check(&cfg, err, sizeof(err)) < 0) {
+		rc = lvm_errorf("%s", err);
+		goto out;
+	}
+	h = lvm_connect(cli);
+	if (!h) {
+		rc = 1;
+		goto out;
+	}
+	if (lvm_create(h, &cfg, cli->timing ? LVM_CREATE_WAIT_READY : 0,
+		       &info, &t) < 0) {
+		rc = lvm_fail(h);
+		goto out;
+	}
+	if (cli->json) {
+		rc = print_json(&info, &t);
+	} else {
+		printf("created %s (domain %u)%s\n", info.name, info.domid,
+		       cfg.paused ? ", paused" : "");
+		if (cli->timing)
+			print_timing(&t, info.noxs);
+	}
+	lvm_info_clear(&info);
+out:
+	lvm_close(h);
+	lvm_config_clear(&cfg);
+	return rc;
+}

@@ -1,0 +1,238 @@
+/*
+ * create.c — building a guest for a request: checks, the engine's cold
+ * path (lvm_shell_prepare + lvm_shell_finish back to back), the backends,
+ * the record, unpause (see lvmd.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "lvmd.h"
+#include "toolstack/liblvm/engine.h"
+#include "toolstack/liblvm/log.h"
+
+__attribute__((format(printf, 4, 5)))
+static int refuse(char *err, size_t errlen, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -errnum;
+}
+
+/* engine_fail: the engine's own line for (rc), else strerror. */
+static int engine_fail(struct lvmd *l, int rc, char *err, size_t errlen)
+{
+	if (l->last_err[0])
+		snprintf(err, errlen, "%s", l->last_err);
+	else
+		snprintf(err, errlen, "%s", strerror(-rc));
+	return rc;
+}
+
+static int check(struct lvmd *l, const struct lvm_req_cfg *c, char *err,
+		 size_t errlen)
+{
+	struct guest *other;
+	xc_physinfo_t pi;
+	uint64_t free_mb;
+
+	if (lvm_name_check(c->name) < 0)
+		return refuse(err, errlen, EINVAL,
+			      "name '%.80s': must be 1..%d characters of A-Z a-z 0-9 . _ - and not a number",
+			      c->name, LVM_NAME_MAX);
+	other = lvmd_guest_by_name(l, c->name);
+	if (other)
+		return refuse(err, errlen, EEXIST,
+			      "name '%s' is taken (domain %u)", c->name,
+			      other->rec.domid);
+	if (c->store == LVM_STORE_XENSTORE)
+		return refuse(err, errlen, EOPNOTSUPP,
+			      "XenStore mode is not supported yet");
+	if (c->kernel[0] != '/')
+		return refuse(err, errlen, EINVAL,
+			      "kernel '%.200s': lvmd needs an absolute path",
+			      c->kernel);
+	if (c->ramdisk && c->ramdisk[0] != '/')
+		return refuse(err, errlen, EINVAL,
+			      "ramdisk '%.200s': lvmd needs an absolute path",
+			      c->ramdisk);
+	if (c->vcpus < 1 || c->vcpus > LVM_MAX_VCPUS)
+		return refuse(err, errlen, EINVAL,
+			      "vcpus: %u is out of range (1..%d)", c->vcpus,
+			      LVM_MAX_VCPUS);
+	if (c->memory_mb < LVM_MIN_MEMORY_MB || c->memory_mb > LVM_MAX_MEMORY_MB)
+		return refuse(err, errlen, EINVAL,
+			      "memory: %u MiB is out of range (%d..%u MiB)",
+			      c->memory_mb, LVM_MIN_MEMORY_MB, LVM_MAX_MEMORY_MB);
+	memset(&pi, 0, sizeof(pi));
+	if (xc_physinfo(l->xch, &pi) != 0)
+		return refuse(err, errlen, errno ? errno : EIO,
+			      "cannot ask the hypervisor for free memory: %s",
+			      strerror(errno ? errno : EIO));
+	free_mb = pi.free_pages / 256;
+	if (c->memory_mb > free_mb)
+		return refuse(err, errlen, ENOMEM,
+			      "memory: %u MiB requested, the hypervisor has %llu MiB free",
+			      c->memory_mb, (unsigned long long)free_mb);
+	return 0;
+}
+
+static int new_uuid(uint8_t u[16])
+{
+	memcpy(u, LVMD_UUID_PREFIX, LVMD_UUID_PREFIX_LEN);
+	if (getrandom(u + LVMD_UUID_PREFIX_LEN, 16 - LVMD_UUID_PREFIX_LEN, 0) !=
+	    16 - LVMD_UUID_PREFIX_LEN)
+		return -errno;
+	return 0;
+}
+
+/* record: (rec) filled from (c) and (b), strings copied. */
+static int record(struct lvm_reg_entry *rec, const struct lvm_req_cfg *c,
+		  const uint8_t uuid[16], const struct lvm_built *b)
+{
+	memset(rec, 0, sizeof(*rec));
+	snprintf(rec->name, sizeof(rec->name), "%s", c->name);
+	rec->domid = b->domid;
+	memcpy(rec->uuid, uuid, 16);
+	rec->kernel = strdup(c->kernel);
+	rec->ramdisk = c->ramdisk ? strdup(c->ramdisk) : NULL;
+	rec->cmdline = c->cmdline ? strdup(c->cmdline) : NULL;
+	rec->memory_mb = c->memory_mb;
+	rec->vcpus = c->vcpus;
+	rec->on_poweroff = c->on_poweroff;
+	rec->on_crash = c->on_crash;
+	rec->store = c->store;
+	rec->created_ns = lvmd_real_ns();
+	rec->console_gfn = b->console_gfn;
+	rec->console_mfn = b->console_mfn;
+	rec->console_port = b->console_port;
+	if (b->noxs_copy) {
+		rec->noxs = true;
+		rec->noxs_gfn = b->noxs_gfn;
+		rec->noxs_mfn = b->noxs_mfn;
+		rec->sysctl_port = b->sysctl_port;
+		rec->request_seq = b->noxs_copy->sysctl.request_seq;
+		rec->noxs_copy = malloc(sizeof(*rec->noxs_copy));
+		if (rec->noxs_copy)
+			memcpy(rec->noxs_copy, b->noxs_copy,
+			       sizeof(*rec->noxs_copy));
+	}
+	if (!rec->kernel || (c->ramdisk && !rec->ramdisk) ||
+	    (c->cmdline && !rec->cmdline) || (b->noxs_copy && !rec->noxs_copy)) {
+		lvm_reg_entry_free(rec);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
+		const uint8_t *uuid_in, bool keep_log, uint64_t create_tsc,
+		struct guest **out, struct lvm_timing *t, char *err,
+		size_t errlen)
+{
+	struct lvm_finish_req req = { 0 };
+	struct lvm_built b = { 0 };
+	struct lvm_reg_entry rec;
+	struct lvm_image *img = NULL;
+	struct lvm_shell sh = { 0 };
+	struct guest *g = NULL;
+	uint8_t uuid[16];
+	uint64_t t0;
+	int rc;
+
+	*out = NULL;
+	rc = check(l, cfg, err, errlen);
+	if (rc < 0)
+		return rc;
+	l->last_err[0] = '\0';
+	t0 = lvmd_now_ns();
+	rc = lvm_image_load(cfg->kernel, &img);
+	if (rc < 0)
+		return engine_fail(l, rc, err, errlen);
+	t->load_ns = lvmd_now_ns() - t0;
+	if (cfg->store == LVM_STORE_NOXS && !img->noxs_vaddr) {
+		rc = refuse(err, errlen, EINVAL,
+			    "image %s has no noxs note (store mode noxs)",
+			    cfg->kernel);
+		goto out;
+	}
+	if (uuid_in)
+		memcpy(uuid, uuid_in, 16);
+	else if ((rc = new_uuid(uuid)) < 0) {
+		rc = refuse(err, errlen, -rc, "no random uuid: %s",
+			    strerror(-rc));
+		goto out;
+	}
+	rc = lvm_shell_prepare(l->xch, cfg->memory_mb, cfg->vcpus, uuid, false,
+			       &sh);
+	if (rc < 0) {
+		rc = engine_fail(l, rc, err, errlen);
+		goto out;
+	}
+	req.img = img;
+	req.name = cfg->name;
+	req.cmdline = cfg->cmdline;
+	req.ramdisk = cfg->ramdisk;
+	req.create_tsc = create_tsc;
+	rc = lvm_shell_finish(l->xch, &sh, &req, &b);
+	if (rc < 0) {
+		rc = engine_fail(l, rc, err, errlen);
+		goto out;
+	}
+	t->prepare_ns = b.t.prepare;
+	t->load_ns += b.t.load;
+	t->build_ns = b.t.build;
+	t0 = lvmd_now_ns();
+	rc = record(&rec, cfg, uuid, &b);
+	if (rc == 0 && !(g = lvmd_guest_new(&rec))) {
+		lvm_reg_entry_free(&rec);
+		rc = -ENOMEM;
+	}
+	if (rc < 0) {
+		refuse(err, errlen, ENOMEM, "out of memory");
+		goto fail_domain;
+	}
+	rc = lvmd_guest_attach(l, g, LVMD_ATTACH_NEW |
+					     (keep_log ? 0 : LVMD_ATTACH_TRUNC));
+	if (rc < 0) {
+		engine_fail(l, rc, err, errlen);
+		goto fail_domain;
+	}
+	lvmd_guest_insert(l, g);
+	lvmd_guest_save(l, g);
+	t->devices_ns = b.t.devices + (lvmd_now_ns() - t0);
+	if (!cfg->paused) {
+		t0 = lvmd_now_ns();
+		if (xc_domain_unpause(l->xch, g->rec.domid) != 0) {
+			rc = refuse(err, errlen, errno ? errno : EIO,
+				    "d%u: cannot unpause: %s", g->rec.domid,
+				    strerror(errno ? errno : EIO));
+			lvmd_guest_destroy(l, g, rc);
+			g = NULL;
+			goto out;
+		}
+		t->unpause_ns = lvmd_now_ns() - t0;
+	}
+	*out = g;
+	g = NULL;
+	rc = 0;
+	goto out;
+fail_domain:
+	if (g) {
+		lvmd_guest_detach(l, g);
+		lvm_reg_entry_free(&g->rec);
+		free(g);
+		g = NULL;
+	}
+	xc_domain_destroy(l->xch, b.domid);
+out:
+	lvm_built_release(&b);
+	lvm_image_free(img);
+	return rc;
+}

@@ -1,0 +1,301 @@
+/*
+ * lvmd.h — the dom0 daemon's shared state and the functions its files
+ * offer each other. Internal to lvmd.
+ *
+ * lvmd is one thread around one poll(): the listening socket, its clients,
+ * one xenevtchn handle (every guest's console and sysctl ports, and
+ * VIRQ_DOM_EXC when it can have it) and timers. Nothing blocks on a guest.
+ *
+ * Files: main.c (options, startup, daemon), loop.c (the poll loop,
+ * timers, event dispatch), server.c (socket, clients, framing), ops.c (the
+ * requests), create.c (building a guest with the engine), guest.c (the
+ * guest table, backends on and off, destroying), console.c and
+ * cons_ring.c (console backend), sysctl.c (lifecycle requests, the ready
+ * mark), reaper.c (domains that shut down or vanished), registry.c and
+ * adopt.c (records on disk, re-adoption after a restart).
+ *
+ * Lifetimes: a guest is freed only by lvmd_guest_drop(); code that finds a
+ * guest misbehaving while handling one of its events calls
+ * lvmd_guest_doom(), and the loop destroys doomed guests once the event is
+ * handled. Clients pointing at a dropped guest are told first.
+ */
+#ifndef LVMD_H
+#define LVMD_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+#include <xenctrl.h>
+#include <xenevtchn.h>
+#include <xenforeignmemory.h>
+
+#include <lvm.h>
+#include <noxs/abi.h>
+
+#include "cons_ring.h"
+#include "registry.h"
+#include "toolstack/liblvm/proto.h"
+
+#define LVMD_MAX_DOMID 0x7ff0        /* DOMID_FIRST_RESERVED */
+#define LVMD_MAX_CLIENTS 256
+#define LVMD_CLIENT_OUT_MAX (1u << 20) /* a console reader this far behind
+					  is dropped */
+#define LVMD_CONSOLE_REPLAY (64u << 10) /* log bytes sent on attach */
+#define LVMD_REAP_POLL_MS 100        /* reaper period without VIRQ_DOM_EXC */
+#define LVMD_READY_POLL_MS 5         /* ready-mark polling while waited on */
+
+/* The uuid (domain handle) of every guest lvm makes starts with this. */
+#define LVMD_UUID_PREFIX "lvm\0vm\x01\x00"
+#define LVMD_UUID_PREFIX_LEN 8
+
+struct lvmd;
+struct client;
+
+enum port_kind { PORT_NONE = 0, PORT_CONSOLE, PORT_SYSCTL };
+
+struct guest {
+	struct guest *next, *prev;
+	struct lvm_reg_entry rec;    /* what is persisted */
+
+	/* console backend */
+	volatile struct xencons_interface *cons_page;
+	int cons_lport;              /* dom0's port, -1: not bound */
+	struct lvm_cons_ring cons;
+	int log_fd;
+	char in_buf[1024];           /* input waiting for ring space */
+	size_t in_len;
+
+	/* sysctl backend (noxs guests only) */
+	volatile struct noxs_page *noxs_page;
+	int sys_lport;
+	uint32_t req;                /* enum noxs_request pending, or 0 */
+	uint64_t req_deadline_ns;    /* monotonic; 0: no deadline */
+	bool has_ready;
+	uint64_t ready_ns;
+
+	/* lifecycle */
+	bool seen;                   /* reaper: the domain still exists */
+	uint32_t flags;              /* reaper: its XEN_DOMINF_* */
+	char doom[160];              /* non-empty: destroy, with this reason */
+	bool reboot_pending;         /* recreate when it shuts down */
+};
+
+enum client_mode {
+	C_REQUEST,                   /* reading requests */
+	C_WAIT,                      /* a reply is waiting on a guest */
+	C_CONSOLE,                   /* raw bytes to and from a guest */
+	C_CLOSING,                   /* send what is queued, then close */
+};
+
+enum client_wait {
+	W_NONE,
+	W_READY,                     /* create: the guest's ready mark */
+	W_GONE,                      /* shutdown: the guest is gone */
+	W_REBOOT,                    /* reboot: the guest is back */
+	W_REBOOT_HELD,               /* reboot: being rebuilt right now */
+};
+
+struct client {
+	struct client *next, *prev;
+	int fd;
+	enum client_mode mode;
+	char *in;                    /* request bytes received so far */
+	size_t in_len;
+	char *out;                   /* bytes to send */
+	size_t out_len, out_cap;
+	/* a reply held back (mode C_WAIT) */
+	enum client_wait wait;
+	struct guest *wg;
+	uint64_t wait_deadline_ns;
+	json_object *held;           /* the reply, completed when done */
+	struct lvm_timing timing;
+	/* console (mode C_CONSOLE) */
+	struct guest *cg;
+};
+
+struct lvmd {
+	const char *sock_path;
+	const char *state_dir;
+	char reg_dir[PATH_MAX];
+	char cons_dir[PATH_MAX];
+	int listen_fd;
+	xc_interface *xch;
+	xenevtchn_handle *xce;
+	xenforeignmemory_handle *xfm;
+	int virq_port;               /* -1: no VIRQ_DOM_EXC, poll instead */
+	uint64_t next_reap_ns;
+	bool reap_now;
+	uint64_t tsc_khz;
+	struct guest *guests;        /* newest first */
+	unsigned nguests;
+	struct guest *by_domid[LVMD_MAX_DOMID];
+	struct {
+		struct guest *g;
+		enum port_kind kind;
+	} *ports;
+	size_t nports;
+	struct client *clients;
+	unsigned nclients;
+	volatile int stop;
+	char last_err[512];          /* the last error the engine logged */
+};
+
+/* ---- util (loop.c) ---- */
+uint64_t lvmd_now_ns(void);          /* CLOCK_MONOTONIC */
+int64_t lvmd_real_ns(void);          /* CLOCK_REALTIME */
+static inline uint64_t lvmd_rdtsc(void) { return __builtin_ia32_rdtsc(); }
+
+/* lvmd_run() - the event loop, until (l->stop). Returns 0 or -errno. */
+int lvmd_run(struct lvmd *l);
+
+/* lvmd_port_set() - route events of local (port) to (g) as (kind). */
+int lvmd_port_set(struct lvmd *l, int port, struct guest *g,
+		  enum port_kind kind);
+
+/* ---- guest.c ---- */
+struct guest *lvmd_guest_by_name(struct lvmd *l, const char *name);
+struct guest *lvmd_guest_by_domid(struct lvmd *l, uint32_t domid);
+/* lvmd_guest_find() - (target) is a name or a decimal domid; NULL if no
+ * managed guest matches. */
+struct guest *lvmd_guest_find(struct lvmd *l, const char *target);
+
+/* lvmd_guest_new() - a guest owning (rec)'s members (moved out of it). */
+struct guest *lvmd_guest_new(struct lvm_reg_entry *rec);
+
+/* lvmd_guest_insert() - add (g) to the tables. */
+void lvmd_guest_insert(struct lvmd *l, struct guest *g);
+
+/*
+ * lvmd_guest_attach() - bind (g)'s console and sysctl ports, map its
+ * console ring and device page, open its console log. Flags:
+ * LVMD_ATTACH_NEW: a new domain, whose ring starts at zero (else the ring
+ * indices dom0 last wrote are adopted); LVMD_ATTACH_TRUNC: truncate the
+ * log (else append).
+ * Returns 0 or -errno with everything undone and the reason logged.
+ */
+#define LVMD_ATTACH_NEW 1u
+#define LVMD_ATTACH_TRUNC 2u
+int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags);
+
+/* lvmd_guest_detach() - the inverse: drain the console one last time,
+ * unbind, unmap, close the log. Idempotent. */
+void lvmd_guest_detach(struct lvmd *l, struct guest *g);
+
+/*
+ * lvmd_guest_drop() - forget (g): detach it, delete its record, tell
+ * clients waiting on it or attached to its console ((why) says how it
+ * ended: 0 gone normally, or -errno, e.g. -ETIMEDOUT), free it. The domain
+ * is not touched.
+ */
+void lvmd_guest_drop(struct lvmd *l, struct guest *g, int why);
+
+/* lvmd_guest_destroy() - detach, destroy the domain, drop (g). */
+int lvmd_guest_destroy(struct lvmd *l, struct guest *g, int why);
+
+/* lvmd_guest_doom() - mark (g) to be destroyed when the current event is
+ * handled, logging (fmt) once. */
+void lvmd_guest_doom(struct lvmd *l, struct guest *g, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* lvmd_guest_reap_doomed() - destroy every doomed guest. */
+void lvmd_guest_reap_doomed(struct lvmd *l);
+
+/* lvmd_guest_save() - persist (g)'s record; logs on failure. */
+int lvmd_guest_save(struct lvmd *l, struct guest *g);
+/* lvmd_reg_remove_logged() - delete (g)'s record; logs on failure. */
+void lvmd_reg_remove_logged(struct lvmd *l, struct guest *g);
+
+/* lvmd_guest_info() - fill (out) for (g) from the hypervisor and (g);
+ * -ESRCH if its domain is gone. */
+int lvmd_guest_info(struct lvmd *l, struct guest *g, struct lvm_info *out);
+
+/* lvmd_domain_state() - the lvm_state for Xen's domain (flags). */
+enum lvm_state lvmd_domain_state(uint32_t flags);
+
+/* ---- console.c ---- */
+void lvmd_console_event(struct lvmd *l, struct guest *g);
+/* lvmd_console_attach() - switch (c) to (g)'s console: replay its log. */
+int lvmd_console_attach(struct lvmd *l, struct client *c, struct guest *g);
+/* lvmd_console_input() - bytes a console client typed, for (g). */
+void lvmd_console_input(struct lvmd *l, struct guest *g, const char *buf,
+			size_t len);
+/* lvmd_console_note() - a line from lvmd into (g)'s console log. */
+void lvmd_console_note(struct guest *g, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- sysctl.c ---- */
+/*
+ * lvmd_sysctl_request() - post (req) (NOXS_REQ_POWEROFF or _REBOOT) in
+ * (g)'s device page and notify it; the guest must comply within
+ * (timeout_ms) or is destroyed. Returns 0, -EOPNOTSUPP (no device page).
+ */
+int lvmd_sysctl_request(struct lvmd *l, struct guest *g, uint32_t req,
+			uint32_t timeout_ms);
+/* lvmd_sysctl_poll() - read and check the guest-owned fields; dooms (g)
+ * when they are invalid, notes the ready mark. */
+void lvmd_sysctl_poll(struct lvmd *l, struct guest *g);
+
+/* ---- reaper.c ---- */
+/* lvmd_reap() - find guests that shut down, crashed or vanished and apply
+ * their policies. */
+void lvmd_reap(struct lvmd *l);
+
+/* ---- create.c ---- */
+/*
+ * lvmd_create() - build and start a guest from (cfg) ((uuid) NULL: a new
+ * one; (keep_log): append to its console log rather than start it anew,
+ * for a reboot), with (create_tsc) as the start of creation for its ready
+ * mark. On success the guest is in
+ * the tables, persisted and (unless cfg->paused) running; (*out) points at
+ * it and (t) has the phases (total and queue excluded). On failure one
+ * line in (err), nothing left behind. Returns 0 or -errno.
+ */
+int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
+		const uint8_t *uuid, bool keep_log, uint64_t create_tsc,
+		struct guest **out, struct lvm_timing *t, char *err,
+		size_t errlen);
+
+/* ---- server.c ---- */
+int lvmd_listen(struct lvmd *l);
+void lvmd_accept(struct lvmd *l);
+/* lvmd_client_events() - the poll events (c) waits for. */
+short lvmd_client_events(const struct client *c);
+/* lvmd_client_step() - handle (c)'s (revents) and any whole request it
+ * has buffered; -1 when the loop should close it. */
+int lvmd_client_step(struct lvmd *l, struct client *c, short revents);
+void lvmd_client_close(struct lvmd *l, struct client *c);
+/* lvmd_client_send() - queue a reply (consumed) on (c). */
+void lvmd_client_send(struct lvmd *l, struct client *c, json_object *msg);
+/* lvmd_client_raw() - queue raw bytes (console mode); drops a client
+ * that is too far behind. */
+void lvmd_client_raw(struct lvmd *l, struct client *c, const char *buf,
+		     size_t len);
+/* lvmd_client_fail() - queue an error reply (errnum > 0, one line). */
+void lvmd_client_fail(struct lvmd *l, struct client *c, int errnum,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* lvmd_clients_guest_gone() - answer clients waiting on (g) or attached to
+ * its console. */
+void lvmd_clients_guest_gone(struct lvmd *l, struct guest *g, int why);
+/* lvmd_clients_guest_ready() - (g) reported ready: answer W_READY waits. */
+void lvmd_clients_guest_ready(struct lvmd *l, struct guest *g);
+/* lvmd_clients_timers() - expire client waits; (*next) lowers to the next
+ * deadline. */
+void lvmd_clients_timers(struct lvmd *l, uint64_t now, uint64_t *next);
+
+/* ---- ops.c ---- */
+/* lvmd_dispatch() - handle one request from (c), received at (t_recv). */
+void lvmd_dispatch(struct lvmd *l, struct client *c, json_object *req,
+		   uint64_t t_recv, uint64_t tsc_recv);
+/* lvmd_reboot_restart() - (g) shut down for a reboot: build it again
+ * (same name, uuid and config, a new domain) and answer W_REBOOT waiters. */
+void lvmd_reboot_restart(struct lvmd *l, struct guest *g);
+
+/* ---- adopt.c ---- */
+/* lvmd_adopt() - take back the guests recorded in the registry whose
+ * domains still exist; forget the others. */
+void lvmd_adopt(struct lvmd *l);
+
+#endif

@@ -1,0 +1,309 @@
+/*
+ * main.c — lvmd: the dom0 daemon behind lvm. Options, startup, daemon
+ * mode, shutdown. The work is in loop.c and what it calls (see lvmd.h).
+ *
+ *   lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-v]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lvmd.h"
+#include "toolstack/liblvm/log.h"
+
+static const char usage[] =
+	"usage: lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-v]\n"
+	"\n"
+	"The lvm daemon: creates guests for `lvm`, serves their consoles and\n"
+	"lifecycle requests, reaps them. Runs as root in a Xen dom0.\n"
+	"\n"
+	"  -f            stay in the foreground, log to stderr (the default)\n"
+	"  -d            run as a daemon; log to STATE_DIR/lvmd.log; returns\n"
+	"                once the socket accepts requests\n"
+	"  -s SOCKET     the socket (default STATE_DIR/lvmd.sock, that is\n"
+	"                " LVM_DEFAULT_SOCK ")\n"
+	"  -S STATE_DIR  registry, console logs, pid, log (default "
+	LVM_DEFAULT_STATE_DIR ")\n"
+	"  -v            log debug messages too\n"
+	"  -h            this text\n";
+
+struct opts {
+	const char *sock, *state;
+	bool daemon, verbose;
+};
+
+static struct lvmd *the_lvmd;
+static bool log_stamps;
+
+static void on_log(void *arg, enum lvm_log_level level, int errnum,
+		   const char *msg)
+{
+	struct lvmd *l = arg;
+	char stamp[32] = "";
+	time_t now;
+	struct tm tm;
+
+	if (log_stamps) {
+		now = time(NULL);
+		localtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S ", &tm);
+	}
+	if (errnum)
+		fprintf(stderr, "%slvmd: %s: %s\n", stamp, msg, strerror(errnum));
+	else
+		fprintf(stderr, "%slvmd: %s\n", stamp, msg);
+	if (l && level >= LVM_LOG_ERROR) {
+		if (errnum)
+			snprintf(l->last_err, sizeof(l->last_err), "%s: %s", msg,
+				 strerror(errnum));
+		else
+			snprintf(l->last_err, sizeof(l->last_err), "%s", msg);
+	}
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	if (the_lvmd)
+		the_lvmd->stop = 1;
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	*o = (struct opts){ .state = LVM_DEFAULT_STATE_DIR };
+	while ((c = getopt(argc, argv, "fds:S:vh")) != -1) {
+		switch (c) {
+		case 'f': o->daemon = false; break;
+		case 'd': o->daemon = true; break;
+		case 's': o->sock = optarg; break;
+		case 'S': o->state = optarg; break;
+		case 'v': o->verbose = true; break;
+		case 'h': fputs(usage, stdout); exit(0);
+		default: return -EINVAL;
+		}
+	}
+	if (optind != argc)
+		return -EINVAL;
+	return 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return lvm_err(errno, "cannot create %s", path);
+	return 0;
+}
+
+/* lock: one lvmd per state directory; the fd stays open. */
+static int lock_state(const char *state)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/lvmd.lock", state);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return lvm_err(errno, "cannot open %s", path);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+
+		close(fd);
+		return lvm_err(e == EWOULDBLOCK ? EBUSY : e,
+			       "another lvmd uses %s", state);
+	}
+	return fd;
+}
+
+static int open_xen(struct lvmd *l)
+{
+	int fd, fl;
+
+	l->xch = xc_interface_open(NULL, NULL, 0);
+	l->xce = xenevtchn_open(NULL, 0);
+	l->xfm = xenforeignmemory_open(NULL, 0);
+	if (!l->xch || !l->xce || !l->xfm)
+		return lvm_err(errno ? errno : EIO,
+			       "cannot open the hypervisor interfaces (is this a Xen dom0 with xenfs mounted and the Xen modules loaded?)");
+	fd = xenevtchn_fd(l->xce);
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return lvm_err(errno, "event channel fd");
+	l->virq_port = xenevtchn_bind_virq(l->xce, VIRQ_DOM_EXC);
+	if (l->virq_port < 0) {
+		l->virq_port = -1;
+		lvm_info("VIRQ_DOM_EXC is held by another dom0 process (xenstored?): checking domains every %d ms instead",
+			 LVMD_REAP_POLL_MS);
+	}
+	{
+		xc_physinfo_t pi;
+
+		memset(&pi, 0, sizeof(pi));
+		if (xc_physinfo(l->xch, &pi) == 0)
+			l->tsc_khz = pi.cpu_khz;
+	}
+	return 0;
+}
+
+static void close_xen(struct lvmd *l)
+{
+	while (l->guests) {
+		struct guest *g = l->guests;
+
+		l->guests = g->next;
+		lvmd_guest_detach(l, g);
+		lvm_reg_entry_free(&g->rec);
+		free(g);
+	}
+	while (l->clients)
+		lvmd_client_close(l, l->clients);
+	if (l->xfm)
+		xenforeignmemory_close(l->xfm);
+	if (l->xce)
+		xenevtchn_close(l->xce);
+	if (l->xch)
+		xc_interface_close(l->xch);
+	free(l->ports);
+}
+
+/* daemonize: fork; the parent returns only in the child's stead, with the
+ * exit status to use once the child said it is ready (or died). */
+static int daemonize(int *ready_fd)
+{
+	int p[2];
+	pid_t pid;
+	char b;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return lvm_err(errno, "pipe");
+	pid = fork();
+	if (pid < 0)
+		return lvm_err(errno, "fork");
+	if (pid > 0) {
+		close(p[1]);
+		exit(read(p[0], &b, 1) == 1 && b == 'R' ? 0 : 1);
+	}
+	close(p[0]);
+	setsid();
+	*ready_fd = p[1];
+	return 0;
+}
+
+/* detach_stdio: stdin from /dev/null, stdout and stderr to (log). */
+static int detach_stdio(const char *state)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/lvmd.log", state);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return lvm_err(errno, "cannot open %s", path);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	close(fd);
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		close(fd);
+	}
+	return 0;
+}
+
+static void write_pid(const char *state)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/lvmd.pid", state);
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "%d\n", (int)getpid());
+		fclose(f);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct lvmd l;
+	struct sigaction sa = { .sa_handler = on_signal };
+	char sock[PATH_MAX];
+	sigset_t block;
+	struct opts o;
+	int ready_fd = -1, lock_fd = -1, rc;
+
+	if (parse(argc, argv, &o) < 0) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	lvm_log_set(on_log, &l, o.verbose ? LVM_LOG_DEBUG : LVM_LOG_INFO);
+	if (geteuid() != 0) {
+		lvm_err(0, "must run as root");
+		return 1;
+	}
+	l.listen_fd = -1;
+	l.virq_port = -1;
+	l.state_dir = o.state;
+	if (o.sock) {
+		l.sock_path = o.sock;
+	} else {
+		snprintf(sock, sizeof(sock), "%s/lvmd.sock", o.state);
+		l.sock_path = sock;
+	}
+	snprintf(l.reg_dir, sizeof(l.reg_dir), "%s/registry", o.state);
+	snprintf(l.cons_dir, sizeof(l.cons_dir), "%s/console", o.state);
+	if (o.daemon && daemonize(&ready_fd) < 0)
+		return 1;
+	the_lvmd = &l;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	rc = 1;
+	if (mkdir_p(o.state) < 0 || mkdir_p(l.reg_dir) < 0 ||
+	    mkdir_p(l.cons_dir) < 0)
+		goto out;
+	lock_fd = lock_state(o.state);
+	if (lock_fd < 0 || open_xen(&l) < 0 || lvmd_listen(&l) < 0)
+		goto out;
+	lvmd_adopt(&l);
+	write_pid(o.state);
+	lvm_info("listening on %s (state in %s, %u guests adopted)",
+		 l.sock_path, o.state, l.nguests);
+	if (ready_fd >= 0) {
+		if (detach_stdio(o.state) < 0)
+			goto out;
+		log_stamps = true;
+		if (write(ready_fd, "R", 1) != 1)
+			goto out;
+		close(ready_fd);
+		ready_fd = -1;
+	}
+	rc = lvmd_run(&l) < 0 ? 1 : 0;
+	lvm_info("stopping; %u guests keep running and are adopted at the next start",
+		 l.nguests);
+out:
+	if (l.listen_fd >= 0) {
+		close(l.listen_fd);
+		unlink(l.sock_path);
+	}
+	close_xen(&l);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	return rc;
+}

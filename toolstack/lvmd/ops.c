@@ -1,0 +1,435 @@
+/*
+ * ops.c — lvmd's requests, one function each (see proto.h for the fields
+ * and lvm.h for what each promises).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lvmd.h"
+#include "toolstack/liblvm/log.h"
+
+/* reply_info: a new ok reply carrying (info) (consumed). NULL on ENOMEM. */
+static json_object *reply_info(struct lvm_info *info)
+{
+	json_object *rep = lvm_proto_ok(), *o = lvm_proto_info_to_json(info);
+
+	lvm_info_clear(info);
+	if (!rep || !o || json_object_object_add(rep, "info", o) < 0) {
+		json_object_put(rep);
+		json_object_put(o);
+		return NULL;
+	}
+	return rep;
+}
+
+static void send_or_nomem(struct lvmd *l, struct client *c, json_object *rep)
+{
+	if (rep)
+		lvmd_client_send(l, c, rep);
+	else
+		lvmd_client_fail(l, c, ENOMEM, "lvmd: out of memory");
+}
+
+/*
+ * target: the managed guest (r->target) names, or NULL after answering
+ * ESRCH, or EPERM for a domain lvm does not manage.
+ */
+static struct guest *target(struct lvmd *l, struct client *c,
+			    const char *t)
+{
+	struct guest *g = lvmd_guest_find(l, t);
+	xc_domaininfo_t di;
+	char *end;
+	unsigned long d;
+
+	if (g)
+		return g;
+	d = strtoul(t, &end, 10);
+	if (*t >= '0' && *t <= '9' && *end == '\0' && d < LVMD_MAX_DOMID &&
+	    xc_domain_getinfolist(l->xch, (uint32_t)d, 1, &di) == 1 &&
+	    di.domain == d) {
+		lvmd_client_fail(l, c, EPERM,
+				 "domain %lu is not managed by lvm", d);
+		return NULL;
+	}
+	lvmd_client_fail(l, c, ESRCH, "no guest '%.100s'", t);
+	return NULL;
+}
+
+static void op_create(struct lvmd *l, struct client *c,
+		      const struct lvm_req_cfg *cfg, uint64_t t_recv,
+		      uint64_t tsc_recv)
+{
+	struct lvm_timing t = { 0 };
+	struct lvm_info info;
+	struct guest *g;
+	json_object *rep, *tj;
+	char err[512];
+	int rc;
+
+	t.queue_ns = lvmd_now_ns() - t_recv;
+	rc = lvmd_create(l, cfg, NULL, false, tsc_recv, &g, &t, err,
+			 sizeof(err));
+	if (rc < 0) {
+		lvmd_client_fail(l, c, -rc, "%s", err);
+		return;
+	}
+	lvm_info("%s (d%u): created from %s", g->rec.name, g->rec.domid,
+		 g->rec.kernel);
+	if (lvmd_guest_info(l, g, &info) < 0) {
+		lvmd_client_fail(l, c, ESRCH, "%s: the domain vanished",
+				 g->rec.name);
+		return;
+	}
+	t.total_ns = lvmd_now_ns() - t_recv;
+	rep = reply_info(&info);
+	if (!rep) {
+		lvmd_client_fail(l, c, ENOMEM, "lvmd: out of memory");
+		return;
+	}
+	if (cfg->wait_ready && g->noxs_page && !g->has_ready && !cfg->paused) {
+		c->mode = C_WAIT;
+		c->wait = W_READY;
+		c->wg = g;
+		c->held = rep;
+		c->timing = t;
+		c->wait_deadline_ns = lvmd_now_ns() +
+				      (uint64_t)LVM_READY_WAIT_MS * 1000000u;
+		return;
+	}
+	if (g->has_ready) {
+		t.has_ready = true;
+		t.ready_ns = g->ready_ns;
+	}
+	tj = lvm_proto_timing_to_json(&t);
+	if (!tj || json_object_object_add(rep, "timing", tj) < 0) {
+		json_object_put(tj);
+		json_object_put(rep);
+		rep = NULL;
+	}
+	send_or_nomem(l, c, rep);
+}
+
+static void op_destroy(struct lvmd *l, struct client *c, const char *t)
+{
+	struct guest *g = target(l, c, t);
+	int rc;
+
+	if (!g)
+		return;
+	lvm_info("%s (d%u): destroyed on request", g->rec.name, g->rec.domid);
+	lvmd_console_note(g, "lvmd: destroyed on request");
+	rc = lvmd_guest_destroy(l, g, -ECANCELED);
+	if (rc < 0)
+		lvmd_client_fail(l, c, -rc, "%s: %s", t, l->last_err);
+	else
+		send_or_nomem(l, c, lvm_proto_ok());
+}
+
+static void op_pause(struct lvmd *l, struct client *c, const char *t,
+		     bool pause)
+{
+	struct guest *g = target(l, c, t);
+	int r;
+
+	if (!g)
+		return;
+	if (g->rec.preserved) {
+		lvmd_client_fail(l, c, EINVAL, "%s has shut down", g->rec.name);
+		return;
+	}
+	r = pause ? xc_domain_pause(l->xch, g->rec.domid) :
+		    xc_domain_unpause(l->xch, g->rec.domid);
+	if (r != 0) {
+		int e = errno ? errno : EIO;
+
+		lvmd_client_fail(l, c, e, "%s: cannot %s: %s", g->rec.name,
+				 pause ? "pause" : "unpause", strerror(e));
+		return;
+	}
+	send_or_nomem(l, c, lvm_proto_ok());
+}
+
+static void op_shutdown(struct lvmd *l, struct client *c, const char *t,
+			uint32_t timeout_ms, bool reboot)
+{
+	struct guest *g = target(l, c, t);
+	xc_domaininfo_t di;
+	int rc;
+
+	if (!g)
+		return;
+	if (g->rec.preserved) {
+		lvmd_client_fail(l, c, EINVAL, "%s has already shut down",
+				 g->rec.name);
+		return;
+	}
+	if (!g->noxs_page) {
+		lvmd_client_fail(l, c, EOPNOTSUPP,
+				 "%s has no sysctl device (its image has no noxs note); use lvm destroy",
+				 g->rec.name);
+		return;
+	}
+	if (xc_domain_getinfolist(l->xch, g->rec.domid, 1, &di) == 1 &&
+	    di.domain == g->rec.domid && (di.flags & XEN_DOMINF_paused)) {
+		lvmd_client_fail(l, c, EBUSY,
+				 "%s is paused: unpause it first, or use lvm destroy",
+				 g->rec.name);
+		return;
+	}
+	if (!g->req) {
+		rc = lvmd_sysctl_request(l, g, reboot ? NOXS_REQ_REBOOT :
+							NOXS_REQ_POWEROFF,
+					 timeout_ms);
+		if (rc < 0) {
+			lvmd_client_fail(l, c, -rc, "%s: %s", g->rec.name,
+					 strerror(-rc));
+			return;
+		}
+		g->reboot_pending = reboot;
+		lvm_info("%s (d%u): %s requested", g->rec.name, g->rec.domid,
+			 reboot ? "reboot" : "shutdown");
+	}
+	c->mode = C_WAIT;
+	c->wait = reboot ? W_REBOOT : W_GONE;
+	c->wg = g;
+}
+
+static int cmp_domid(const void *a, const void *b)
+{
+	const struct lvm_info *x = a, *y = b;
+
+	return (x->domid > y->domid) - (x->domid < y->domid);
+}
+
+/* unmanaged: (out) for a domain lvm does not manage. */
+static void unmanaged(const xc_domaininfo_t *di, struct lvm_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->domid = di->domain;
+	lvm_uuid_format(di->handle, out->uuid);
+	out->state = lvmd_domain_state(di->flags);
+	out->memory_mb = (uint32_t)(di->tot_pages / 256);
+	out->vcpus = di->max_vcpu_id == XEN_INVALID_MAX_VCPU_ID ?
+			     0 : di->max_vcpu_id + 1;
+}
+
+/* list_all: the hypervisor's domains lvm does not manage, into (v). */
+static int list_all(struct lvmd *l, struct lvm_info **v, size_t *n,
+		    size_t *cap)
+{
+	xc_domaininfo_t di[256];
+	uint32_t first = 0;
+	int got;
+
+	do {
+		got = xc_domain_getinfolist(l->xch, first, 256, di);
+		if (got < 0)
+			return -errno;
+		for (int i = 0; i < got; i++) {
+			struct guest *g = lvmd_guest_by_domid(l, di[i].domain);
+
+			if (g && memcmp(g->rec.uuid, di[i].handle, 16) == 0)
+				continue;
+			if (*n == *cap) {
+				size_t nc = *cap ? *cap * 2 : 64;
+				struct lvm_info *nv = realloc(*v, nc * sizeof(**v));
+
+				if (!nv)
+					return -ENOMEM;
+				*v = nv;
+				*cap = nc;
+			}
+			unmanaged(&di[i], &(*v)[(*n)++]);
+		}
+		if (got > 0)
+			first = di[got - 1].domain + 1u;
+	} while (got == 256);
+	return 0;
+}
+
+static void op_list(struct lvmd *l, struct client *c, bool all)
+{
+	struct lvm_info *v = calloc(l->nguests + 1, sizeof(*v));
+	size_t n = 0, cap = l->nguests + 1;
+	json_object *rep = NULL, *arr = NULL;
+	int rc = 0;
+
+	if (!v)
+		goto nomem;
+	for (struct guest *g = l->guests; g; g = g->next)
+		if (lvmd_guest_info(l, g, &v[n]) == 0)
+			n++;
+	if (all)
+		rc = list_all(l, &v, &n, &cap);
+	if (rc < 0) {
+		lvmd_client_fail(l, c, -rc, "cannot list the domains: %s",
+				 strerror(-rc));
+		goto out;
+	}
+	qsort(v, n, sizeof(*v), cmp_domid);
+	rep = lvm_proto_ok();
+	arr = json_object_new_array();
+	if (!rep || !arr)
+		goto nomem;
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = lvm_proto_info_to_json(&v[i]);
+
+		if (!o || json_object_array_add(arr, o) < 0) {
+			json_object_put(o);
+			goto nomem;
+		}
+	}
+	json_object_object_add(rep, "guests", arr);
+	arr = NULL;
+	lvmd_client_send(l, c, rep);
+	rep = NULL;
+	goto out;
+nomem:
+	lvmd_client_fail(l, c, ENOMEM, "lvmd: out of memory");
+out:
+	json_object_put(arr);
+	json_object_put(rep);
+	for (size_t i = 0; i < n; i++)
+		lvm_info_clear(&v[i]);
+	free(v);
+}
+
+static void op_info(struct lvmd *l, struct client *c, const char *t)
+{
+	struct guest *g = lvmd_guest_find(l, t);
+	struct lvm_info info;
+	xc_domaininfo_t di;
+	unsigned long d;
+	char *end;
+
+	if (g) {
+		if (lvmd_guest_info(l, g, &info) < 0) {
+			lvmd_client_fail(l, c, ESRCH, "no guest '%.100s'", t);
+			return;
+		}
+		send_or_nomem(l, c, reply_info(&info));
+		return;
+	}
+	d = strtoul(t, &end, 10);
+	if (*t >= '0' && *t <= '9' && *end == '\0' && d < LVMD_MAX_DOMID &&
+	    xc_domain_getinfolist(l->xch, (uint32_t)d, 1, &di) == 1 &&
+	    di.domain == d) {
+		unmanaged(&di, &info);
+		send_or_nomem(l, c, reply_info(&info));
+		return;
+	}
+	lvmd_client_fail(l, c, ESRCH, "no guest '%.100s'", t);
+}
+
+static void op_console(struct lvmd *l, struct client *c, const char *t)
+{
+	struct guest *g = target(l, c, t);
+
+	if (!g)
+		return;
+	lvmd_client_send(l, c, lvm_proto_ok());
+	lvmd_console_attach(l, c, g);
+	if (g->rec.preserved || !g->cons_page) {
+		/* It will not write again: the log is all there is. */
+		c->mode = C_CLOSING;
+		c->cg = NULL;
+	}
+}
+
+void lvmd_dispatch(struct lvmd *l, struct client *c, json_object *req,
+		   uint64_t t_recv, uint64_t tsc_recv)
+{
+	struct lvm_req r;
+	char err[256];
+
+	if (lvm_proto_parse_request(req, &r, err, sizeof(err)) < 0) {
+		lvmd_client_fail(l, c, EPROTO, "bad request: %s", err);
+		return;
+	}
+	switch (r.op) {
+	case LVM_OP_CREATE:
+		op_create(l, c, &r.cfg, t_recv, tsc_recv);
+		break;
+	case LVM_OP_DESTROY:
+		op_destroy(l, c, r.target);
+		break;
+	case LVM_OP_SHUTDOWN:
+	case LVM_OP_REBOOT:
+		op_shutdown(l, c, r.target, r.timeout_ms,
+			    r.op == LVM_OP_REBOOT);
+		break;
+	case LVM_OP_PAUSE:
+	case LVM_OP_UNPAUSE:
+		op_pause(l, c, r.target, r.op == LVM_OP_PAUSE);
+		break;
+	case LVM_OP_LIST:
+		op_list(l, c, r.all);
+		break;
+	case LVM_OP_INFO:
+		op_info(l, c, r.target);
+		break;
+	case LVM_OP_CONSOLE:
+		op_console(l, c, r.target);
+		break;
+	case LVM_OP_COUNT:
+		lvmd_client_fail(l, c, EPROTO, "bad request");
+		break;
+	}
+}
+
+void lvmd_reboot_restart(struct lvmd *l, struct guest *g)
+{
+	struct lvm_reg_entry old = g->rec;
+	struct lvm_req_cfg cfg;
+	struct lvm_timing t = { 0 };
+	struct lvm_info info;
+	struct guest *ng = NULL;
+	char err[512];
+	int rc;
+
+	/* Keep the config: the old guest's record goes with it. */
+	g->rec.kernel = NULL;
+	g->rec.ramdisk = NULL;
+	g->rec.cmdline = NULL;
+	g->rec.noxs_copy = NULL;
+	for (struct client *c = l->clients; c; c = c->next) {
+		if (c->mode == C_WAIT && c->wait == W_REBOOT && c->wg == g) {
+			c->wait = W_REBOOT_HELD;
+			c->wg = NULL;
+		}
+	}
+	lvmd_console_note(g, "lvmd: rebooting");
+	lvmd_guest_destroy(l, g, 0);
+	cfg = (struct lvm_req_cfg){
+		.name = old.name, .kernel = old.kernel, .ramdisk = old.ramdisk,
+		.cmdline = old.cmdline, .memory_mb = old.memory_mb,
+		.vcpus = old.vcpus, .on_poweroff = old.on_poweroff,
+		.on_crash = old.on_crash, .store = old.store,
+	};
+	rc = lvmd_create(l, &cfg, old.uuid, true, lvmd_rdtsc(), &ng, &t, err,
+			 sizeof(err));
+	if (rc < 0)
+		lvm_err(-rc, "%s: cannot build it again after its reboot: %s",
+			old.name, err);
+	else
+		lvm_info("%s (d%u): built again after a reboot", old.name,
+			 ng->rec.domid);
+	for (struct client *c = l->clients; c; c = c->next) {
+		if (c->mode != C_WAIT || c->wait != W_REBOOT_HELD)
+			continue;
+		c->wait = W_NONE;
+		c->mode = C_REQUEST;
+		if (rc < 0)
+			lvmd_client_fail(l, c, -rc, "%s: rebuilding it: %s",
+					 old.name, err);
+		else if (lvmd_guest_info(l, ng, &info) < 0)
+			lvmd_client_fail(l, c, ESRCH, "%s: vanished after its reboot",
+					 old.name);
+		else
+			send_or_nomem(l, c, reply_info(&info));
+	}
+	lvm_reg_entry_free(&old);
+}

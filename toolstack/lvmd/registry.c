@@ -1,0 +1,435 @@
+/*
+ * registry.c — lvmd's guest records on disk (see registry.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "registry.h"
+#include "toolstack/liblvm/proto.h"
+#include "toolstack/liblvm/proto_json.h"
+
+#define REG_MAX_BYTES (64 * 1024)
+
+void lvm_reg_entry_free(struct lvm_reg_entry *e)
+{
+	free(e->kernel);
+	free(e->ramdisk);
+	free(e->cmdline);
+	free(e->noxs_copy);
+	memset(e, 0, sizeof(*e));
+}
+
+void lvm_uuid_format(const uint8_t u[16], char out[37])
+{
+	static const char hex[] = "0123456789abcdef";
+	char *p = out;
+
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		*p++ = hex[u[i] >> 4];
+		*p++ = hex[u[i] & 15];
+	}
+	*p = '\0';
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int lvm_uuid_parse(const char *s, uint8_t u[16])
+{
+	int i = 0;
+
+	if (strlen(s) != 36)
+		return -EINVAL;
+	for (const char *p = s; *p; p++) {
+		long off = p - s;
+		int hi, lo;
+
+		if (off == 8 || off == 13 || off == 18 || off == 23) {
+			if (*p != '-')
+				return -EINVAL;
+			continue;
+		}
+		hi = hexval(p[0]);
+		lo = p[1] ? hexval(p[1]) : -1;
+		if (hi < 0 || lo < 0 || i >= 16)
+			return -EINVAL;
+		u[i++] = (uint8_t)(hi << 4 | lo);
+		p++;
+	}
+	return i == 16 ? 0 : -EINVAL;
+}
+
+/* page_hex: the 4096 bytes of (p) as 8192 hex characters (malloc'd). */
+static char *page_hex(const struct noxs_page *p)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint8_t *b = (const uint8_t *)p;
+	char *s = malloc(2 * NOXS_PAGE_SIZE + 1);
+
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < NOXS_PAGE_SIZE; i++) {
+		s[2 * i] = hex[b[i] >> 4];
+		s[2 * i + 1] = hex[b[i] & 15];
+	}
+	s[2 * NOXS_PAGE_SIZE] = '\0';
+	return s;
+}
+
+static int page_unhex(const char *s, struct noxs_page *p)
+{
+	uint8_t *b = (uint8_t *)p;
+
+	if (strlen(s) != 2 * NOXS_PAGE_SIZE)
+		return -EINVAL;
+	for (size_t i = 0; i < NOXS_PAGE_SIZE; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		b[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+static json_object *to_json(const struct lvm_reg_entry *e)
+{
+	json_object *o = json_object_new_object(), *c = NULL, *n = NULL;
+	char uuid[37], *hex = NULL;
+	int rc = 0;
+
+	if (!o)
+		return NULL;
+	lvm_uuid_format(e->uuid, uuid);
+	rc |= lvm_json_add_u64(o, "version", LVM_REG_VERSION);
+	rc |= lvm_json_add_str(o, "name", e->name);
+	rc |= lvm_json_add_u64(o, "domid", e->domid);
+	rc |= lvm_json_add_str(o, "uuid", uuid);
+	rc |= lvm_json_add_str(o, "kernel", e->kernel);
+	rc |= lvm_json_add_str(o, "ramdisk", e->ramdisk);
+	rc |= lvm_json_add_str(o, "cmdline", e->cmdline);
+	rc |= lvm_json_add_u64(o, "memory_mb", e->memory_mb);
+	rc |= lvm_json_add_u64(o, "vcpus", e->vcpus);
+	rc |= lvm_json_add_str(o, "on_poweroff", lvm_action_name(e->on_poweroff));
+	rc |= lvm_json_add_str(o, "on_crash", lvm_action_name(e->on_crash));
+	rc |= lvm_json_add_str(o, "store", lvm_store_name(e->store));
+	rc |= lvm_json_add_i64(o, "created_ns", e->created_ns);
+	rc |= lvm_json_add_bool(o, "preserved", e->preserved);
+	c = json_object_new_object();
+	if (!c)
+		goto fail;
+	rc |= lvm_json_add_u64(c, "gfn", e->console_gfn);
+	rc |= lvm_json_add_u64(c, "mfn", e->console_mfn);
+	rc |= lvm_json_add_u64(c, "port", e->console_port);
+	json_object_object_add(o, "console", c);
+	if (e->noxs) {
+		n = json_object_new_object();
+		hex = e->noxs_copy ? page_hex(e->noxs_copy) : NULL;
+		if (!n || !hex)
+			goto fail;
+		rc |= lvm_json_add_u64(n, "gfn", e->noxs_gfn);
+		rc |= lvm_json_add_u64(n, "mfn", e->noxs_mfn);
+		rc |= lvm_json_add_u64(n, "sysctl_port", e->sysctl_port);
+		rc |= lvm_json_add_u64(n, "request_seq", e->request_seq);
+		rc |= lvm_json_add_str(n, "page", hex);
+		json_object_object_add(o, "noxs", n);
+		n = NULL;
+	}
+	free(hex);
+	if (rc) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+fail:
+	free(hex);
+	json_object_put(n);
+	json_object_put(o);
+	return NULL;
+}
+
+int lvm_reg_save(const char *dir, const struct lvm_reg_entry *e)
+{
+	char path[4096], tmp[4096];
+	json_object *o = to_json(e);
+	const char *s;
+	size_t len, off = 0;
+	ssize_t r;
+	int fd = -1, rc;
+
+	if (!o)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), "%s/%u.json", dir, e->domid);
+	snprintf(tmp, sizeof(tmp), "%s/.%u.json.tmp", dir, e->domid);
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	if (!s) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	len = strlen(s);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = -errno;
+		goto out;
+	}
+	while (off < len) {
+		r = write(fd, s + off, len - off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = -errno;
+			goto out;
+		}
+		off += (size_t)r;
+	}
+	if (write(fd, "\n", 1) != 1 || close(fd) < 0) {
+		fd = -1;
+		rc = -EIO;
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0)
+		unlink(tmp);
+	json_object_put(o);
+	return rc;
+}
+
+int lvm_reg_remove(const char *dir, uint32_t domid)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%u.json", dir, domid);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int bad(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EPROTO;
+}
+
+/* dup_str: copy string field (key) into (*dst); absent ⇒ NULL. */
+static int dup_str(json_object *o, const char *key, bool required, char **dst)
+{
+	const char *s = NULL;
+
+	if (lvm_json_get_str(o, key, required, 4096, &s) < 0)
+		return -EPROTO;
+	if (s && !(*dst = strdup(s)))
+		return -ENOMEM;
+	return 0;
+}
+
+static int get_u32(json_object *o, const char *key, uint32_t *out)
+{
+	uint64_t v;
+
+	if (lvm_json_get_u64(o, key, true, UINT32_MAX, &v) < 0)
+		return -EPROTO;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int get_frames(json_object *o, const char *what, uint64_t *gfn,
+		      uint64_t *mfn, const char *portkey, uint32_t *port,
+		      char *err, size_t errlen)
+{
+	if (lvm_json_get_u64(o, "gfn", true, UINT64_MAX, gfn) < 0 ||
+	    lvm_json_get_u64(o, "mfn", true, UINT64_MAX, mfn) < 0 ||
+	    get_u32(o, portkey, port) < 0)
+		return bad(err, errlen, "'%s' needs integers gfn, mfn, %s",
+			   what, portkey);
+	return 0;
+}
+
+static int from_json(json_object *o, struct lvm_reg_entry *e, char *err,
+		     size_t errlen)
+{
+	const char *s = NULL, *pg = NULL;
+	json_object *c, *n;
+	uint64_t v;
+	int rc;
+
+	if (lvm_json_get_u64(o, "version", true, 1000, &v) < 0 ||
+	    v != LVM_REG_VERSION)
+		return bad(err, errlen, "not a version %d record", LVM_REG_VERSION);
+	if (lvm_json_get_str(o, "name", true, LVM_NAME_MAX, &s) < 0 ||
+	    lvm_name_check(s) < 0)
+		return bad(err, errlen, "bad 'name'");
+	strcpy(e->name, s);
+	if (get_u32(o, "domid", &e->domid) < 0 || e->domid == 0 ||
+	    e->domid >= 0x7ff0)
+		return bad(err, errlen, "bad 'domid'");
+	if (lvm_json_get_str(o, "uuid", true, 36, &s) < 0 ||
+	    lvm_uuid_parse(s, e->uuid) < 0)
+		return bad(err, errlen, "bad 'uuid'");
+	if ((rc = dup_str(o, "kernel", true, &e->kernel)) < 0 ||
+	    (rc = dup_str(o, "ramdisk", false, &e->ramdisk)) < 0 ||
+	    (rc = dup_str(o, "cmdline", false, &e->cmdline)) < 0)
+		return rc == -ENOMEM ? rc :
+		       bad(err, errlen, "bad 'kernel', 'ramdisk' or 'cmdline'");
+	if (get_u32(o, "memory_mb", &e->memory_mb) < 0 ||
+	    get_u32(o, "vcpus", &e->vcpus) < 0)
+		return bad(err, errlen, "bad 'memory_mb' or 'vcpus'");
+	if (lvm_json_get_str(o, "on_poweroff", true, 16, &s) < 0 ||
+	    lvm_action_parse(s, &e->on_poweroff) < 0 ||
+	    lvm_json_get_str(o, "on_crash", true, 16, &s) < 0 ||
+	    lvm_action_parse(s, &e->on_crash) < 0)
+		return bad(err, errlen, "bad 'on_poweroff' or 'on_crash'");
+	if (lvm_json_get_str(o, "store", true, 16, &s) < 0 ||
+	    lvm_store_parse(s, &e->store) < 0)
+		return bad(err, errlen, "bad 'store'");
+	if (lvm_json_get_i64(o, "created_ns", &e->created_ns) < 0)
+		return bad(err, errlen, "bad 'created_ns'");
+	if (lvm_json_get_bool(o, "preserved", &e->preserved) < 0)
+		return bad(err, errlen, "bad 'preserved'");
+	if (!json_object_object_get_ex(o, "console", &c) ||
+	    !json_object_is_type(c, json_type_object))
+		return bad(err, errlen, "no 'console' object");
+	rc = get_frames(c, "console", &e->console_gfn, &e->console_mfn, "port",
+			&e->console_port, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (!json_object_object_get_ex(o, "noxs", &n))
+		return 0;
+	if (!json_object_is_type(n, json_type_object))
+		return bad(err, errlen, "'noxs' is not an object");
+	e->noxs = true;
+	rc = get_frames(n, "noxs", &e->noxs_gfn, &e->noxs_mfn, "sysctl_port",
+			&e->sysctl_port, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (get_u32(n, "request_seq", &e->request_seq) < 0)
+		return bad(err, errlen, "bad 'noxs.request_seq'");
+	if (lvm_json_get_str(n, "page", true, 2 * NOXS_PAGE_SIZE, &pg) < 0)
+		return bad(err, errlen, "no 'noxs.page'");
+	e->noxs_copy = malloc(sizeof(*e->noxs_copy));
+	if (!e->noxs_copy)
+		return -ENOMEM;
+	if (page_unhex(pg, e->noxs_copy) < 0)
+		return bad(err, errlen, "'noxs.page' is not %u hex bytes",
+			   NOXS_PAGE_SIZE);
+	return 0;
+}
+
+int lvm_reg_read(const char *path, struct lvm_reg_entry *e, char *err,
+		 size_t errlen)
+{
+	json_object *o = NULL;
+	json_tokener *tok = NULL;
+	char *buf = NULL;
+	ssize_t n;
+	int fd, rc;
+
+	memset(e, 0, sizeof(*e));
+	snprintf(err, errlen, "cannot read");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(REG_MAX_BYTES + 1);
+	if (!buf) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	n = read(fd, buf, REG_MAX_BYTES + 1);
+	if (n < 0) {
+		rc = -errno;
+		goto out;
+	}
+	if (n > REG_MAX_BYTES) {
+		rc = bad(err, errlen, "larger than %d bytes", REG_MAX_BYTES);
+		goto out;
+	}
+	tok = json_tokener_new_ex(8);
+	if (!tok) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	o = json_tokener_parse_ex(tok, buf, (int)n);
+	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
+	    !json_object_is_type(o, json_type_object)) {
+		rc = bad(err, errlen, "not a JSON object (truncated or corrupt)");
+		goto out;
+	}
+	for (size_t i = json_tokener_get_parse_end(tok); i < (size_t)n; i++) {
+		if (buf[i] != '\n' && buf[i] != ' ') {
+			rc = bad(err, errlen, "trailing bytes after the record");
+			goto out;
+		}
+	}
+	rc = from_json(o, e, err, errlen);
+out:
+	if (rc < 0)
+		lvm_reg_entry_free(e);
+	json_object_put(o);
+	if (tok)
+		json_tokener_free(tok);
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+/* is_record: DIGITS.json */
+static bool is_record(const char *name)
+{
+	const char *p = name;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return p != name && p - name <= 5 && strcmp(p, ".json") == 0;
+}
+
+int lvm_reg_scan(const char *dir, lvm_reg_fn *fn, void *arg)
+{
+	struct lvm_reg_entry e;
+	char path[4096], err[256];
+	struct dirent *d;
+	DIR *dp;
+	int rc;
+
+	dp = opendir(dir);
+	if (!dp)
+		return errno == ENOENT ? 0 : -errno;
+	while ((d = readdir(dp))) {
+		if (!is_record(d->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		err[0] = '\0';
+		rc = lvm_reg_read(path, &e, err, sizeof(err));
+		fn(arg, path, rc, &e, err);
+	}
+	closedir(dp);
+	return 0;
+}
