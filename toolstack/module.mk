@@ -12,6 +12,7 @@ XEN_HOST_CFLAGS := -std=gnu11
 #   $(LIBLVM_ENGINE_LIB)  with $(LIBLVM_ENGINE_LDLIBS) after it.
 # noxs/noxs.c joins it as soon as it exists.
 LIBLVM_ENGINE_SRCS := \
+	toolstack/liblvm/bzimage.c \
 	toolstack/liblvm/devpage.c \
 	toolstack/liblvm/elfnote.c \
 	toolstack/liblvm/finish.c \

@@ -38,6 +38,7 @@ config_CFLAGS := -Itoolstack/include
 # replaced by the stubs in the test, through -Wl,--wrap).
 UNIT_TESTS += image
 image_SRCS := tests/unit/test_image.c toolstack/liblvm/image.c \
+	toolstack/liblvm/bzimage.c \
 	toolstack/liblvm/elfnote.c toolstack/liblvm/log.c
 image_LIBS := -lelf
 image_CFLAGS := $(XEN_HOST_CFLAGS)
@@ -57,3 +58,7 @@ SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_dom_translated
 shell_LIBS := $(foreach f,$(SHELL_TEST_WRAPS),-Wl,--wrap=$(f))
 shell_CFLAGS := $(XEN_HOST_CFLAGS)
+
+UNIT_TESTS += bzimage
+bzimage_SRCS := tests/unit/test_bzimage.c toolstack/liblvm/bzimage.c
+CFLAGS_tests/unit/test_bzimage.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guests)"'

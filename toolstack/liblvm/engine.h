@@ -51,15 +51,19 @@ struct lvm_image {
 	size_t blob_size;
 	uint64_t virt_base;          /* from the Xen notes */
 	uint64_t noxs_vaddr;         /* device page address; 0 if no noxs note */
+	bool bzimage;                /* a Linux bzImage: its ELF and notes are
+					checked by libxenguest at build time */
 };
 
 /*
  * lvm_image_load() - read the file at (path), check that it is an x86_64
  * ELF with Xen notes (GUEST_OS, XEN_VERSION, ENTRY), and find the noxs note
- * (noxs/abi.h) if any, with libelf.
+ * (noxs/abi.h) if any, with libelf. A Linux bzImage (x86 boot protocol
+ * 2.08+) is accepted too, with (bzimage) set and no noxs note: it is for
+ * XenStore mode, and libxenguest checks the ELF inside when building.
  * On success stores a new image in (*out); free it with lvm_image_free().
  * Returns 0, or -ENOENT/-EACCES (cannot open), -ENOEXEC (not a regular
- * file, not ELF, not x86_64, or no Xen notes), -EINVAL (a malformed noxs
+ * file, neither a bzImage nor an x86_64 ELF with Xen notes), -EINVAL (a malformed noxs
  * note: wrong size, unaligned or outside the image), -EFBIG (larger than
  * LVM_IMAGE_MAX), -EIO (read failed), -ENOMEM.
  */

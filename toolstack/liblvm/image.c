@@ -11,6 +11,7 @@
 
 #include <noxs/abi.h>
 
+#include "bzimage.h"
 #include "elfnote.h"
 #include "engine.h"
 #include "log.h"
@@ -81,9 +82,16 @@ int lvm_image_load(const char *path, struct lvm_image **out)
 	}
 
 	rc = lvm_elf_parse(img->blob, img->blob_size, &info);
+	if (rc == -ENOEXEC && lvm_bzimage_check(img->blob, img->blob_size) == 0) {
+		/* A stock Linux kernel: no noxs note, so XenStore mode. */
+		img->bzimage = true;
+		info.virt_base = 0;
+		info.noxs_vaddr = 0;
+		rc = 0;
+	}
 	if (rc == -ENOEXEC) {
-		lvm_err(ENOEXEC, "image %s: not an x86_64 ELF with Xen notes",
-			path);
+		lvm_err(ENOEXEC, "image %s: not an x86_64 ELF with Xen notes, "
+			"nor a bzImage", path);
 		goto out;
 	}
 	if (rc) {
