@@ -3,7 +3,8 @@
 #
 #   make            build everything under build/
 #   make deps       install Debian packages, fetch the box's Xen and kernel
-#   make test       unit tests, sanitizer builds, integration tests in the box
+#   make test       unit tests, sanitizer builds, fuzzers, integration tests
+#   make fuzz       build the libFuzzer targets (tests/fuzz) with clang
 #   make demo       boot the box and run the main job
 #   make V=1        show full commands
 #
@@ -13,7 +14,7 @@ BUILD ?= build
 V ?= 0
 
 .DEFAULT_GOAL := all
-.PHONY: all deps test unit-test integration-test demo clean distclean
+.PHONY: all deps test unit-test integration-test demo clean distclean fuzz
 
 all:
 
@@ -29,7 +30,7 @@ deps:
 	@CACHE=$(BUILD)/cache bash mk/deps.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all fuzz
 	@bash tests/run-all
 
 demo: deps
@@ -37,7 +38,7 @@ demo: deps
 	@tests/demo/run
 
 clean:
-	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/san $(BUILD)/bin $(BUILD)/guests $(BUILD)/tests $(BUILD)/xenbox
+	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/san $(BUILD)/bin $(BUILD)/guests $(BUILD)/tests $(BUILD)/fuzz $(BUILD)/xenbox
 
 distclean:
 	rm -rf $(BUILD)

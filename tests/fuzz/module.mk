@@ -1,0 +1,39 @@
+# tests/fuzz/module.mk — libFuzzer targets for parsers of untrusted input.
+#
+# A fuzzer is declared in one line plus its sources:
+#   FUZZERS += name
+#   name_FUZZ_SRCS := tests/fuzz/fuzz_name.c the/parser.c
+#   name_FUZZ_CFLAGS :=     (extra include/define flags, optional)
+#   name_FUZZ_LIBS :=       (extra -l flags, optional)
+# and is built by `make fuzz` into $(BUILD)/fuzz/name with clang's
+# -fsanitize=fuzzer,address,undefined. tests/run-all runs every binary in
+# $(BUILD)/fuzz briefly and counts each as one test.
+
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 -MMD -MP -I. \
+	-Inoxs/include -D_GNU_SOURCE -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
+
+FUZZERS :=
+
+FUZZERS += noxs_page
+noxs_page_FUZZ_SRCS := tests/fuzz/fuzz_noxs_page.c $(NOXS_SRCS)
+
+.PHONY: fuzz
+fuzz: $(foreach f,$(FUZZERS),$(BUILD)/fuzz/$(f))
+
+# Objects are per fuzzer, so each can have its own flags.
+define fuzz_rules
+$(1)_FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/$(1)/%.o,$($(1)_FUZZ_SRCS))
+$(BUILD)/fuzz/obj/$(1)/%.o: %.c
+	$$(quiet) CC-FUZZ $$<
+	@mkdir -p $$(@D)
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $($(1)_FUZZ_CFLAGS) -c -o $$@ $$<
+$(BUILD)/fuzz/$(1): $$($(1)_FUZZ_OBJS)
+	$$(quiet) LD-FUZZ $$@
+	@mkdir -p $$(@D)
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_LDFLAGS) -o $$@ $$^ $($(1)_FUZZ_LIBS)
+DEPFILES += $$(patsubst %.o,%.d,$$($(1)_FUZZ_OBJS))
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_rules,$(f))))
