@@ -3,7 +3,8 @@
 #
 #   make            build everything under build/
 #   make deps       install Debian packages, fetch the box's Xen and kernel
-#   make test       unit tests, sanitizer builds, integration tests in the box
+#   make test       unit tests, sanitizer builds, fuzzers, integration tests
+#   make fuzz       build the libFuzzer targets (tests/fuzz) with clang
 #   make demo       boot the box and run the main job
 #   make V=1        show full commands
 #
@@ -13,7 +14,7 @@ BUILD ?= build
 V ?= 0
 
 .DEFAULT_GOAL := all
-.PHONY: all deps test demo clean distclean format format-check
+.PHONY: all deps test demo clean distclean format format-check fuzz
 
 all:
 
@@ -30,7 +31,7 @@ deps:
 	@CACHE=$(BUILD)/cache bash mk/deps.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all fuzz
 	@bash tests/run-all
 
 demo: deps
@@ -47,7 +48,7 @@ format-check:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRCS)
 
 clean:
-	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/san $(BUILD)/bin $(BUILD)/guests $(BUILD)/tests $(BUILD)/xenbox
+	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/san $(BUILD)/bin $(BUILD)/guests $(BUILD)/tests $(BUILD)/fuzz $(BUILD)/xenbox
 
 distclean:
 	rm -rf $(BUILD)

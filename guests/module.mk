@@ -9,7 +9,7 @@
 # linked into $(BUILD)/guests/NAME.xen. Adding a guest is one line:
 #   GUESTS += NAME
 
-GUESTS := hello
+GUESTS := hello noop scribble
 
 LIBOS_ARCH := x86_64
 LIBOS_ARCH_DIR := guests/libos/arch/$(LIBOS_ARCH)
@@ -17,14 +17,21 @@ LIBOS_LDS := $(LIBOS_ARCH_DIR)/libos.ld
 
 # Linked into every image, in this order (_start first).
 LIBOS_START_SRCS := $(LIBOS_ARCH_DIR)/entry.S $(LIBOS_ARCH_DIR)/notes.S
-# The archive.
+# The archive, with the noxs codec (noxs/module.mk) that the device page
+# frontend uses.
 LIBOS_SRCS := \
 	guests/libos/console.c \
 	guests/libos/console_ring.c \
+	guests/libos/evtchn.c \
 	guests/libos/fmt.c \
+	guests/libos/noxs_front.c \
 	guests/libos/sched.c \
+	guests/libos/shared_info.c \
 	guests/libos/start.c \
-	guests/libos/string.c
+	guests/libos/string.c \
+	guests/libos/sysctl.c \
+	guests/libos/time.c \
+	$(NOXS_SRCS)
 
 LIBOS_START_OBJS := $(call guest_objs,$(LIBOS_START_SRCS))
 LIBOS_OBJS := $(call guest_objs,$(LIBOS_SRCS))

@@ -14,7 +14,7 @@ set -euo pipefail
 CACHE=${CACHE:-build/cache}
 HOST_PKGS=(gcc make pkg-config libc6-dev
 	libxen-dev xen-utils-4.17 xenstore-utils
-	libcmocka-dev libelf-dev libjson-c-dev
+	libcmocka-dev libelf-dev libjson-c-dev clang libclang-rt-dev
 	qemu-system-x86 busybox-static cpio gzip kmod
 	gnuplot-nox)
 

@@ -1,1 +1,10 @@
 # noxs/module.mk — the device-page codec, built for host and guest.
+#
+# One source, no dependencies beyond <stddef.h>/<stdint.h>:
+#   guests   guests/module.mk adds $(NOXS_SRCS) to the libos archive, so
+#            every guest image links it (freestanding flags)
+#   host     host programs list $(NOXS_SRCS) among their sources; it builds
+#            with HOST_CFLAGS and SAN_CFLAGS like any other host file
+# Tested by tests/unit/test_noxs.c and fuzzed by tests/fuzz/fuzz_noxs_page.c.
+
+NOXS_SRCS := noxs/noxs.c

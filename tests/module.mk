@@ -12,6 +12,7 @@ UNIT_TESTS :=
 include tests/unit/module.mk
 include tests/fixtures/module.mk
 include tests/fuzz/module.mk
+include tests/tools/module.mk
 
 define unit_test_rules
 $(BUILD)/tests/unit/$(1): $(call host_objs,$($(1)_SRCS))

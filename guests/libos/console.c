@@ -1,6 +1,7 @@
 /*
  * console.c — the guest's PV console (see libos/console.h): finds the ring
- * page, translates newlines, waits for room and notifies the backend.
+ * page (from the device page or start_info), translates newlines, waits
+ * for room and notifies the backend.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,12 +11,13 @@
 
 #include <libos/console.h>
 #include <libos/console_ring.h>
+#include <libos/evtchn.h>
 #include <libos/fmt.h>
 #include <libos/sched.h>
+#include <libos/start.h>
 
+#include "cpu.h"
 #include "hypercall.h"
-
-#define PAGE_SHIFT 12
 
 /*
  * How many times console_flush() yields before giving up on a backend that
@@ -26,6 +28,19 @@
 static struct xencons_interface *ring;	/* NULL: use Xen's debug console */
 static evtchn_port_t ring_port;
 
+int console_attach(uint64_t pfn, evtchn_port_t port)
+{
+	const start_info_t *si = libos_start_info();
+
+	if (si == NULL || pfn >= si->nr_pages ||
+	    port >= EVTCHN_2L_NR_CHANNELS)
+		return -XEN_EINVAL;
+	/* VIRT_BASE is 0 and the builder maps all our frames 1:1 from it. */
+	ring = (struct xencons_interface *)(uintptr_t)(pfn << LO_PAGE_SHIFT);
+	ring_port = port;
+	return 0;
+}
+
 int console_init(const start_info_t *si)
 {
 	xen_pfn_t mfn = si->console.domU.mfn;
@@ -35,20 +50,22 @@ int console_init(const start_info_t *si)
 	if (mfn >= MACH2PHYS_NR_ENTRIES)
 		return -XEN_EINVAL;
 	pfn = ((const unsigned long *)MACH2PHYS_VIRT_START)[mfn];
-	if (pfn >= si->nr_pages)
-		return -XEN_EINVAL;
+	return console_attach(pfn, si->console.domU.evtchn);
+}
 
-	/* VIRT_BASE is 0 and the builder maps all our frames 1:1 from it. */
-	ring = (struct xencons_interface *)(pfn << PAGE_SHIFT);
-	ring_port = si->console.domU.evtchn;
-	return 0;
+struct xencons_interface *console_ring(void)
+{
+	return ring;
+}
+
+evtchn_port_t console_port(void)
+{
+	return ring_port;
 }
 
 static void notify(void)
 {
-	struct evtchn_send send = { .port = ring_port };
-
-	HYPERVISOR_event_channel_op(EVTCHNOP_send, &send);
+	evtchn_send(ring_port);
 }
 
 /* Put all (len) bytes of (buf) in the ring, waiting while it is full. */

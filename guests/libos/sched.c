@@ -28,6 +28,12 @@ _Noreturn void libos_poweroff(void)
 	libos_crash();
 }
 
+_Noreturn void libos_reboot(void)
+{
+	shutdown(SHUTDOWN_reboot);
+	libos_crash();
+}
+
 _Noreturn void libos_crash(void)
 {
 	shutdown(SHUTDOWN_crash);

@@ -1,29 +1,48 @@
-# tests/fuzz/module.mk — libFuzzer targets for the parsers of untrusted
-# input, built with clang by `make fuzz` (not by `make`):
-#   FUZZ_TARGETS += NAME
-#   NAME_FUZZ_SRCS := tests/fuzz/fuzz_NAME.c SOURCES...
-#   NAME_FUZZ_LIBS := (extra -l flags)
-# gives $(BUILD)/fuzz/NAME; run it as
-#   $(BUILD)/fuzz/NAME -max_total_time=60 CORPUS_DIR [SEED_DIR...]
-FUZZ_CC ?= clang
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. -Inoxs/include -D_GNU_SOURCE \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+# tests/fuzz/module.mk — libFuzzer targets for parsers of untrusted input.
+#
+# A fuzzer is declared in one line plus its sources:
+#   FUZZERS += name
+#   name_FUZZ_SRCS := tests/fuzz/fuzz_name.c the/parser.c
+#   name_FUZZ_CFLAGS :=     (extra include/define flags, optional)
+#   name_FUZZ_LIBS :=       (extra -l flags, optional)
+# and is built by `make fuzz` into $(BUILD)/fuzz/name with clang's
+# -fsanitize=fuzzer,address,undefined. tests/run-all runs every binary in
+# $(BUILD)/fuzz briefly and counts each as one test.
 
-FUZZ_TARGETS :=
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 -MMD -MP -I. \
+	-Inoxs/include -D_GNU_SOURCE -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
+
+FUZZERS :=
+
+FUZZERS += noxs_page
+noxs_page_FUZZ_SRCS := tests/fuzz/fuzz_noxs_page.c $(NOXS_SRCS)
 
 # The guest image checker (lvm_image_load's ELF and notes checks).
-# Seeds: the built guests, $(BUILD)/guests/*.xen.
-FUZZ_TARGETS += image
+FUZZERS += image
 image_FUZZ_SRCS := tests/fuzz/fuzz_image.c toolstack/liblvm/elfnote.c
 image_FUZZ_LIBS := -lelf
 
-define fuzz_rules
-$(BUILD)/fuzz/$(1): $($(1)_FUZZ_SRCS)
-	$$(quiet) FUZZ $$@
-	@mkdir -p $$(@D)
-	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $$^ $($(1)_FUZZ_LIBS)
-endef
-$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rules,$(t))))
+# The bzImage header check.
+FUZZERS += bzimage
+bzimage_FUZZ_SRCS := tests/fuzz/fuzz_bzimage.c toolstack/liblvm/bzimage.c
 
 .PHONY: fuzz
-fuzz: $(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz/$(t))
+fuzz: $(foreach f,$(FUZZERS),$(BUILD)/fuzz/$(f))
+
+# Objects are per fuzzer, so each can have its own flags.
+define fuzz_rules
+$(1)_FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/$(1)/%.o,$($(1)_FUZZ_SRCS))
+$(BUILD)/fuzz/obj/$(1)/%.o: %.c
+	$$(quiet) CC-FUZZ $$<
+	@mkdir -p $$(@D)
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $($(1)_FUZZ_CFLAGS) -c -o $$@ $$<
+$(BUILD)/fuzz/$(1): $$($(1)_FUZZ_OBJS)
+	$$(quiet) LD-FUZZ $$@
+	@mkdir -p $$(@D)
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_LDFLAGS) -o $$@ $$^ $($(1)_FUZZ_LIBS)
+DEPFILES += $$(patsubst %.o,%.d,$$($(1)_FUZZ_OBJS))
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_rules,$(f))))

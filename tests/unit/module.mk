@@ -45,7 +45,7 @@ image_CFLAGS := $(XEN_HOST_CFLAGS)
 CFLAGS_tests/unit/test_image.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guests)"'
 
 UNIT_TESTS += shell
-shell_SRCS := tests/unit/test_shell.c toolstack/liblvm/shell.c \
+shell_SRCS := tests/unit/test_shell.c toolstack/liblvm/shell.c noxs/noxs.c \
 	toolstack/liblvm/finish.c toolstack/liblvm/devpage.c \
 	toolstack/liblvm/log.c
 SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
@@ -62,3 +62,7 @@ shell_CFLAGS := $(XEN_HOST_CFLAGS)
 UNIT_TESTS += bzimage
 bzimage_SRCS := tests/unit/test_bzimage.c toolstack/liblvm/bzimage.c
 CFLAGS_tests/unit/test_bzimage.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guests)"'
+
+# The noxs device-page codec (noxs/), shared by the toolstack and guests.
+UNIT_TESTS += noxs
+noxs_SRCS := tests/unit/test_noxs.c $(NOXS_SRCS)

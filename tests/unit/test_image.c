@@ -422,7 +422,7 @@ static void test_real_guests(void **state)
 	struct lvm_image *img;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/hello.xen", TEST_GUESTS_DIR);
+	snprintf(path, sizeof(path), "%s/hello-plain.xen", TEST_GUESTS_DIR);
 	if (access(path, R_OK) != 0)
 		skip();
 	assert_int_equal(lvm_image_load(path, &img), 0);
@@ -430,7 +430,7 @@ static void test_real_guests(void **state)
 	assert_int_equal(img->noxs_vaddr, 0);
 	lvm_image_free(img);
 
-	snprintf(path, sizeof(path), "%s/hello-noxs.xen", TEST_GUESTS_DIR);
+	snprintf(path, sizeof(path), "%s/hello.xen", TEST_GUESTS_DIR);
 	if (access(path, R_OK) != 0)
 		skip();
 	assert_int_equal(lvm_image_load(path, &img), 0);

@@ -6,40 +6,26 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include <noxs/noxs.h>
+
 #include "engine_priv.h"
 #include "log.h"
 
 /*
- * TODO(noxs): this writes the page's fields by hand until noxs/noxs.c is
- * merged; then it becomes noxs_page_init(), noxs_page_set_console() and
- * noxs_page_set_sysctl(), with the same results and errors.
+ * The codec (noxs/noxs.c) is shared with the guests; only the timing
+ * fields, which guests never write, are set here directly.
  */
 int lvm_devpage_fill(struct noxs_page *p, const struct lvm_devpage_args *a)
 {
-	size_t len;
+	int rc;
 
-	memset(p, 0, sizeof(*p));
-	if (a->name == NULL || a->name[0] == '\0')
-		return -EINVAL;
-	len = strnlen(a->name, NOXS_NAME_MAX);
-	if (len >= NOXS_NAME_MAX)
-		return -ENAMETOOLONG;
-
-	p->magic = NOXS_MAGIC;
-	p->version = NOXS_VERSION;
-	p->domid = a->domid;
-	p->ndevs = 0;
-	memcpy(p->uuid, a->uuid, sizeof(p->uuid));
-	memcpy(p->name, a->name, len + 1);
+	rc = noxs_page_init(p, a->domid, a->name, a->uuid);
+	if (rc < 0)
+		return rc;
 	p->create_tsc = a->create_tsc;
 	p->tsc_khz = a->tsc_khz;
-	p->console.gfn = a->console_gfn;
-	p->console.evtchn = a->console_port;
-	p->console.backend_domid = 0;
-	p->sysctl.evtchn = a->sysctl_port;
-	p->sysctl.backend_domid = 0;
-	p->sysctl.request = NOXS_REQ_NONE;
-	p->sysctl.state = NOXS_STATE_BOOTING;
+	noxs_page_set_console(p, a->console_gfn, a->console_port, 0);
+	noxs_page_set_sysctl(p, a->sysctl_port, 0);
 	return 0;
 }
 

@@ -23,8 +23,8 @@
 /*
  * noxs_page_init() - [ts] zero (p) and write its header: magic, version,
  * (domid), (name) (NUL-terminated, at most NOXS_NAME_MAX - 1 bytes), (uuid)
- * (16 bytes), no devices, the sysctl record in NOXS_STATE_BOOTING with no
- * request.
+ * (16 bytes; NULL leaves it zero), no devices, the sysctl record in
+ * NOXS_STATE_BOOTING with no request (request_seq 0).
  * Returns 0, -NOXS_EINVAL if (name) is empty or NULL, -NOXS_ENAMETOOLONG
  * if it is too long; (p) is then left zeroed.
  */
@@ -57,8 +57,10 @@ int noxs_page_add_dev(struct noxs_page *p, uint16_t type, uint16_t id,
 
 /*
  * noxs_page_check() - [guest] validate a page the toolstack wrote: magic,
- * version, ndevs within bounds, name NUL-terminated, device types known,
- * request within range. Reads each field once.
+ * version, ndevs within bounds, name NUL-terminated, the type and be_state
+ * of each device in [0, ndevs) known, request within range. Reads each
+ * field once. Fields of a page the other side may still change must be
+ * used from the same copy that was checked: check a private copy.
  * Returns 0 or -NOXS_EPROTO.
  */
 int noxs_page_check(const volatile struct noxs_page *p);
@@ -77,9 +79,11 @@ struct noxs_guest_view {
  * (out), reading each exactly once (the guest may change them meanwhile),
  * then validate the copy against what dom0 itself wrote: (ndevs) devices
  * and the last request sequence number it issued (request_seq).
- * Returns 0, or -NOXS_EPROTO if a state is out of range, ack_seq is ahead
- * of (request_seq), or the guest claims READY without a ready_tsc. (out)
- * is filled either way, for logging.
+ * Returns 0, or -NOXS_EPROTO if a state (sysctl or a device's fe_state in
+ * [0, ndevs)) is out of range, ack_seq is ahead of (request_seq), or the
+ * guest claims READY without a ready_tsc; -NOXS_EINVAL if (ndevs) exceeds
+ * NOXS_MAX_DEVICES (a caller bug). (out) is filled either way, for
+ * logging; fe_state[] past (ndevs) reads as 0.
  */
 int noxs_guest_view_read(const volatile struct noxs_page *p, uint32_t ndevs,
 			 uint32_t request_seq, struct noxs_guest_view *out);

@@ -111,6 +111,18 @@ static inline long HYPERVISOR_event_channel_op(int cmd, void *arg)
 }
 
 /*
+ * HYPERVISOR_update_va_mapping() - set the page-table entry that maps the
+ * virtual address (va) to (pte), then flush the TLB as (flags) (UVMF_*)
+ * say. Xen validates the entry (the frame must be one we may map).
+ * Returns 0 or a negative Xen errno.
+ */
+static inline long HYPERVISOR_update_va_mapping(unsigned long va, uint64_t pte,
+						unsigned long flags)
+{
+	return _hypercall3(__HYPERVISOR_update_va_mapping, va, pte, flags);
+}
+
+/*
  * HYPERVISOR_console_io() - Xen's own console: CONSOLEIO_write (cmd) of
  * (count) bytes from (buf). For early debugging only: unless Xen was
  * built with verbose debugging, it refuses this (-EPERM) for an

@@ -1,11 +1,12 @@
 /*
  * libos/console.h — the guest's PV console.
  *
- * Output goes to the console ring that the domain builder set up (its page
- * and event channel are in start_info). Before console_init(), and if the
- * ring is unusable, output goes to Xen's debug console instead, which Xen
- * refuses for an unprivileged domain unless it was built with verbose
- * debugging.
+ * Output goes to the console ring that the domain builder set up. Its page
+ * and event channel come from the noxs device page when the toolstack
+ * filled one (console_attach()), else from start_info (console_init()).
+ * Before either, and if the ring is unusable, output goes to Xen's debug
+ * console instead, which Xen refuses for an unprivileged domain unless it
+ * was built with verbose debugging.
  */
 #ifndef LIBOS_CONSOLE_H
 #define LIBOS_CONSOLE_H
@@ -13,14 +14,34 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <xen/xen.h>
+#include <xen/event_channel.h>
+#include <xen/io/console.h>
 
 /*
- * console_init() - find the console ring described by (si). Called once by
- * libos_start() before main().
+ * console_attach() - use the ring in our guest frame (pfn) with event
+ * channel (port), as the device page's console record gives them. Called
+ * by libos_start() before main().
+ * Returns 0, or -XEN_EINVAL if (pfn) is not one of our frames or (port)
+ * is out of range; the console is then unchanged.
+ */
+int console_attach(uint64_t pfn, evtchn_port_t port);
+
+/*
+ * console_init() - find the console ring described by (si), translating
+ * its machine frame through Xen's M2P table. Called by libos_start()
+ * before main() when the device page gave no usable console.
  * Returns 0, or -XEN_EINVAL if (si) names a page the guest does not own;
  * output then falls back to Xen's debug console.
  */
 int console_init(const start_info_t *si);
+
+/*
+ * console_ring(), console_port() - the ring in use (NULL while output goes
+ * to Xen's debug console) and its event channel. For test guests that
+ * play a hostile frontend.
+ */
+struct xencons_interface *console_ring(void);
+evtchn_port_t console_port(void);
 
 /*
  * console_write() - write (len) bytes of (buf) to the console, each "\n"

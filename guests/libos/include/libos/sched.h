@@ -14,6 +14,13 @@ void libos_yield(void);
 _Noreturn void libos_poweroff(void);
 
 /*
+ * libos_reboot() - shut the domain down asking to be restarted
+ * (SHUTDOWN_reboot); what happens next is the toolstack's choice. Does not
+ * return.
+ */
+_Noreturn void libos_reboot(void);
+
+/*
  * libos_crash() - shut the domain down as crashed (SHUTDOWN_crash), which
  * the toolstack reports as a failure. Does not return.
  */

@@ -16,8 +16,10 @@ int main(void);
 
 /*
  * libos_start() - called by the entry code with the start_info page (si)
- * that Xen passed in %rsi. Sets up the console, runs main() and shuts the
- * domain down according to its result. Does not return.
+ * that Xen passed in %rsi. Maps shared_info, checks the noxs device page,
+ * sets up the console (from the device page, else start_info), marks the
+ * guest READY (libos_ready()), runs main() and shuts the domain down
+ * according to its result. Does not return.
  */
 _Noreturn void libos_start(start_info_t *si);
 

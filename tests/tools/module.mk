@@ -1,0 +1,27 @@
+# tests/tools/module.mk — small dom0 programs that integration tests drive.
+# They are test harnesses, not the product (that is toolstack/).
+#
+#   TEST_TOOLS += name
+#   name_TOOL_SRCS := tests/tools/name.c ...
+#   name_TOOL_LIBS := -l...       (optional)
+# builds $(BUILD)/tests/tools/name with HOST_CFLAGS; the box carries
+# $(BUILD)/tests/tools at /lvm/build/tests/tools.
+
+TEST_TOOLS :=
+
+TEST_TOOLS += noxs_boot
+noxs_boot_TOOL_SRCS := tests/tools/noxs_boot.c $(NOXS_SRCS)
+noxs_boot_TOOL_LIBS := -lxenguest -lxenctrl -lxenevtchn -lxenforeignmemory \
+	-lelf
+# xenctrl.h refuses strict ISO C (anonymous unions in Xen's headers).
+CFLAGS_tests/tools/noxs_boot.c := -std=gnu11
+
+define test_tool_rules
+$(BUILD)/tests/tools/$(1): $(call host_objs,$($(1)_TOOL_SRCS))
+	$$(quiet) LD $$@
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) -o $$@ $$^ $($(1)_TOOL_LIBS)
+DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$($(1)_TOOL_SRCS)))
+ALL_TARGETS += $(BUILD)/tests/tools/$(1)
+endef
+$(foreach t,$(TEST_TOOLS),$(eval $(call test_tool_rules,$(t))))
