@@ -49,3 +49,18 @@ SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_dom_translated
 shell_LIBS := $(foreach f,$(SHELL_TEST_WRAPS),-Wl,--wrap=$(f))
 shell_CFLAGS := $(XEN_HOST_CFLAGS)
+
+# lvmd's pure parts.
+UNIT_TESTS += registry
+registry_SRCS := tests/unit/test_registry.c toolstack/lvmd/registry.c \
+	toolstack/liblvm/proto_info.c toolstack/liblvm/proto_json.c
+registry_LIBS := -ljson-c
+registry_CFLAGS := -Itoolstack/include
+
+UNIT_TESTS += cons_ring
+cons_ring_SRCS := tests/unit/test_cons_ring.c toolstack/lvmd/cons_ring.c
+
+# The lvm command's parsing.
+UNIT_TESTS += cli_args
+cli_args_SRCS := tests/unit/test_cli_args.c toolstack/lvm/args.c
+cli_args_CFLAGS := -Itoolstack/include

@@ -278,6 +278,7 @@ int lvm_cli_parse(int argc, char *const argv[], struct lvm_cli *c, char *err,
 		  size_t errlen)
 {
 	const char *vn, *val;
+	char spelled[24];
 	bool dashdash = false;
 	int i, v, id;
 
@@ -321,14 +322,20 @@ int lvm_cli_parse(int argc, char *const argv[], struct lvm_cli *c, char *err,
 		if (id < 0 || !(verbs[v].opts & BIT(id)))
 			return bad(err, errlen, "%s: unknown option '%.40s' (see lvm %s --help)",
 				   vn, a, vn);
+		/* the option as spelled, without an inline value */
+		if (a[1] == '-')
+			snprintf(spelled, sizeof(spelled), "--%s", opts[id].lng);
+		else
+			snprintf(spelled, sizeof(spelled), "-%c", opts[id].shrt);
 		if (opts[id].arg && !val) {
 			if (i + 1 >= argc)
-				return bad(err, errlen, "%s: %s wants a value", vn, a);
+				return bad(err, errlen, "%s: %s wants a value", vn,
+					   spelled);
 			val = argv[++i];
 		} else if (!opts[id].arg && val) {
-			return bad(err, errlen, "%s: %s takes no value", vn, a);
+			return bad(err, errlen, "%s: %s takes no value", vn, spelled);
 		}
-		if (set_opt(c, id, val, vn, a, err, errlen) < 0)
+		if (set_opt(c, id, val, vn, spelled, err, errlen) < 0)
 			return -EINVAL;
 	}
 	if (!c->help && verbs[v].arg && !c->arg)
