@@ -5,6 +5,7 @@
 #   make deps       install Debian packages, fetch the box's Xen and kernel
 #   make test       unit tests, sanitizer builds, integration tests in the box
 #   make demo       boot the box and run the main job
+#   make bench-quick  lvm create against a bare domain build, in the box
 #   make V=1        show full commands
 #
 # Host code is hosted C11; guest code is freestanding (see mk/rules.mk).
@@ -13,7 +14,7 @@ BUILD ?= build
 V ?= 0
 
 .DEFAULT_GOAL := all
-.PHONY: all deps test unit-test integration-test demo clean distclean
+.PHONY: all deps test unit-test integration-test demo bench-quick clean distclean
 
 all:
 
@@ -36,6 +37,11 @@ test: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@tests/demo/run
+
+# lvm create against the bare libxenguest build, in the box (bench/quick.sh).
+bench-quick: deps
+	@$(MAKE) --no-print-directory all
+	@tests/xenbox/xenbox -t 600 run bench/quick.sh
 
 clean:
 	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/san $(BUILD)/bin $(BUILD)/guests $(BUILD)/tests $(BUILD)/xenbox

@@ -36,7 +36,7 @@ int lvm_proto_encode(json_object *msg, char **buf, size_t *len)
 	size_t n;
 	char *b;
 
-	s = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN);
+	s = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!s)
 		return -ENOMEM;
 	n = strlen(s);

@@ -117,7 +117,7 @@ static int print_json(const struct lvm_info *info, const struct lvm_timing *t)
 	json_object_object_add(tj, "client_ns", json_object_new_uint64(t->client_ns));
 	json_object_object_add(o, "info", i);
 	json_object_object_add(o, "timing", tj);
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return 0;
 }

@@ -1,0 +1,85 @@
+#!/bin/bash
+# bench/quick.sh [N] — `lvm create` against the bare libxenguest build of
+# the same image, in one dom0, cold (no shell pool): N creations of each
+# (default 20), each guest destroyed right after it is timed. Prints the
+# medians and their ratios. Run it in the box: make bench-quick.
+#
+# Figures (all medians, ms):
+#   bare       lvm-bare-build's own time per domain (in-process: create,
+#              memory, build, unpause)
+#   lvmd       lvm create as lvmd measured it: request received -> reply
+#   client     lvm create as liblvm saw it: request sent -> reply
+#   command    `lvm create` as a command: exec to exit
+#   bare-cmd   `lvm-bare-build -n 1` as a command: exec to exit
+# The target is lvmd/bare <= 1.3 (and client/bare near it): what lvm adds to
+# building a domain. command/bare-cmd compares the two as programs.
+set -u
+ROOT=${LVM_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+BUILD=${LVM_BUILD:-$ROOT/build}
+PATH=$BUILD/bin:/usr/lib/xen-4.17/bin:$PATH
+N=${1:-20}
+STATE=/run/lvm-bench
+die() { echo "bench-quick: $*" >&2; exit 1; }
+
+img=$BUILD/guests/noop.xen
+[ -f "$img" ] || img=$BUILD/guests/hello.xen
+[ -f "$img" ] || die "no guest image"
+now_us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+field() { sed -n "s/^ *\"$1\": *\([0-9]*\),\{0,1\}$/\1/p" | head -n1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+rm -rf "$STATE"
+lvmd -d -S "$STATE" || die "lvmd did not start"
+export LVM_SOCKET=$STATE/lvmd.sock
+trap 'kill "$(cat "$STATE/lvmd.pid")" 2>/dev/null' EXIT
+echo "bench-quick: $(basename "$img"), $N cold creations each, 4 MiB, 1 vCPU"
+
+# Kept after poweroff, so that each is destroyed by us whatever the guest.
+cfg=$STATE/guest.cfg
+printf 'kernel = "%s"\nmemory = 4\non_poweroff = "preserve"\non_crash = "preserve"\n' \
+	"$img" >"$cfg"
+# One warm-up of each, not counted (page cache, first-use costs).
+lvm create "$cfg" --name warm >/dev/null && lvm destroy warm
+lvm-bare-build -n 1 "$img" >/dev/null 2>&1
+
+rm -f "$STATE"/*.ms
+for i in $(seq 1 "$N"); do
+	t0=$(now_us)
+	out=$(lvm create "$cfg" --name "b$i" --json) || die "lvm create #$i: $out"
+	t1=$(now_us)
+	echo "scale=3; ($t1 - $t0) / 1000" | bc >>"$STATE/command.ms" 2>/dev/null ||
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1000 }' >>"$STATE/command.ms"
+	awk -v v="$(field total_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/lvmd.ms"
+	awk -v v="$(field client_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/client.ms"
+	for ph in queue prepare load build devices unpause; do
+		awk -v v="$(field ${ph}_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/$ph.ms"
+	done
+	lvm destroy "b$i" || die "lvm destroy b$i"
+done
+for i in $(seq 1 "$N"); do
+	t0=$(now_us)
+	lvm-bare-build -n 1 "$img" >/dev/null 2>&1 || die "lvm-bare-build -n 1 failed"
+	t1=$(now_us)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1000 }' >>"$STATE/bare-cmd.ms"
+done
+bare_out=$(lvm-bare-build -n "$N" -D -v "$img" 2>&1) || die "lvm-bare-build: $bare_out"
+bare=$(sed -n 's/^bare-build: n=[0-9]* *median \([0-9.]*\).*/\1/p' <<<"$bare_out")
+[ -n "$bare" ] || die "no median in: $(tail -n 1 <<<"$bare_out")"
+
+lvmd_ms=$(median <"$STATE/lvmd.ms")
+client_ms=$(median <"$STATE/client.ms")
+cmd_ms=$(median <"$STATE/command.ms")
+bcmd_ms=$(median <"$STATE/bare-cmd.ms")
+printf '  %-9s %9s ms\n' bare "$bare" lvmd "$lvmd_ms" client "$client_ms" \
+	command "$cmd_ms" bare-cmd "$bcmd_ms"
+printf '  lvmd phases (medians, ms):'
+for ph in queue prepare load build devices unpause; do
+	printf ' %s %s' "$ph" "$(median <"$STATE/$ph.ms")"
+done
+printf '\n'
+[ "${LVM_BENCH_VERBOSE:-0}" = 1 ] && printf '%s\n' "$bare_out" | sed 's/^/  /' 
+printf '  ratio lvmd/bare %s   client/bare %s   command/bare-cmd %s   (target lvmd/bare <= 1.3)\n' \
+	"$(ratio "$lvmd_ms" "$bare")" "$(ratio "$client_ms" "$bare")" \
+	"$(ratio "$cmd_ms" "$bcmd_ms")"
+[ -z "$(lvm list --json | field domid)" ] || die "guests left behind"
