@@ -112,6 +112,7 @@ LVMD_SRCS := \
 	toolstack/lvmd/console.c \
 	toolstack/lvmd/create.c \
 	toolstack/lvmd/guest.c \
+	toolstack/lvmd/images.c \
 	toolstack/lvmd/loop.c \
 	toolstack/lvmd/main.c \
 	toolstack/lvmd/ops.c \

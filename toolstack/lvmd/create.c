@@ -142,6 +142,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	struct lvm_image *img = NULL;
 	struct lvm_shell sh = { 0 };
 	struct guest *g = NULL;
+	bool img_owned = false;
 	uint8_t uuid[16];
 	uint64_t t0;
 	int rc;
@@ -152,7 +153,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		return rc;
 	l->last_err[0] = '\0';
 	t0 = lvmd_now_ns();
-	rc = lvm_image_load(cfg->kernel, &img);
+	rc = lvmd_image_get(l, cfg->kernel, &img, &img_owned);
 	if (rc < 0)
 		return engine_fail(l, rc, err, errlen);
 	t->load_ns = lvmd_now_ns() - t0;
@@ -233,6 +234,7 @@ fail_domain:
 	xc_domain_destroy(l->xch, b.domid);
 out:
 	lvm_built_release(&b);
-	lvm_image_free(img);
+	if (img_owned)
+		lvm_image_free(img);
 	return rc;
 }

@@ -46,6 +46,8 @@
 #define LVMD_CONSOLE_REPLAY (64u << 10) /* log bytes sent on attach */
 #define LVMD_REAP_POLL_MS 100        /* reaper period without VIRQ_DOM_EXC */
 #define LVMD_READY_POLL_MS 5         /* ready-mark polling while waited on */
+#define LVMD_IMAGE_CACHE 8           /* images kept parsed */
+#define LVMD_IMAGE_CACHE_BYTES (64u << 20)
 
 /* The uuid (domain handle) of every guest lvm makes starts with this. */
 #define LVMD_UUID_PREFIX "lvm\0vm\x01\x00"
@@ -53,6 +55,7 @@
 
 struct lvmd;
 struct client;
+struct lvm_image;
 
 enum port_kind { PORT_NONE = 0, PORT_CONSOLE, PORT_SYSCTL };
 
@@ -139,6 +142,11 @@ struct lvmd {
 	size_t nports;
 	struct client *clients;
 	unsigned nclients;
+	struct {
+		struct lvm_image *img;
+		uint64_t used;
+	} images[LVMD_IMAGE_CACHE];
+	uint64_t image_tick;
 	volatile int stop;
 	char last_err[512];          /* the last error the engine logged */
 };
@@ -257,6 +265,17 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		const uint8_t *uuid, bool keep_log, uint64_t create_tsc,
 		struct guest **out, struct lvm_timing *t, char *err,
 		size_t errlen);
+
+/* ---- images.c ---- */
+/*
+ * lvmd_image_get() - the image at (path), from the cache when the file is
+ * unchanged, else loaded (lvm_image_load(), same errors) and cached. The
+ * image stays lvmd's unless (*owned) comes back true: then the caller
+ * frees it.
+ */
+int lvmd_image_get(struct lvmd *l, const char *path, struct lvm_image **out,
+		   bool *owned);
+void lvmd_images_free(struct lvmd *l);
 
 /* ---- server.c ---- */
 int lvmd_listen(struct lvmd *l);
