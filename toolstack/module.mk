@@ -155,3 +155,12 @@ $(BUILD)/bin/lvm: $(call host_objs,$(LVM_CLI_SRCS)) $(LIBLVM_A)
 $(foreach s,$(LVM_CLI_SRCS),$(eval CFLAGS_$(s) += $(TOOLSTACK_INC)))
 DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(LVM_CLI_SRCS)))
 ALL_TARGETS += $(BUILD)/bin/lvm
+
+# ---------------------------------------------------------------------------
+# make install: see toolstack/scripts/install.sh (lightvm, lvmd, liblvm, and
+# an `lvm` link only where it shadows no other lvm, such as LVM2's).
+PREFIX ?= /usr/local
+.PHONY: install
+install: $(LIBLVM_SO) $(LIBLVM_A) $(BUILD)/bin/lvm $(BUILD)/bin/lvmd
+	@PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) BUILD=$(BUILD) \
+		sh toolstack/scripts/install.sh

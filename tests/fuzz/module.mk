@@ -3,6 +3,7 @@
 #   FUZZ_TARGETS += NAME
 #   NAME_FUZZ_SRCS := tests/fuzz/fuzz_NAME.c SOURCES...
 #   NAME_FUZZ_LIBS := (extra -l flags)
+#   NAME_FUZZ_CFLAGS := (extra include/define flags)
 # gives $(BUILD)/fuzz/NAME; run it as
 #   $(BUILD)/fuzz/NAME -max_total_time=60 CORPUS_DIR [SEED_DIR...]
 FUZZ_CC ?= clang
@@ -17,11 +18,23 @@ FUZZ_TARGETS += image
 image_FUZZ_SRCS := tests/fuzz/fuzz_image.c toolstack/liblvm/elfnote.c
 image_FUZZ_LIBS := -lelf
 
+# The lvmd protocol: framing, then every decoder of requests and replies.
+FUZZ_TARGETS += proto
+proto_FUZZ_SRCS := tests/fuzz/fuzz_proto.c toolstack/liblvm/proto.c \
+	toolstack/liblvm/proto_info.c toolstack/liblvm/proto_json.c
+proto_FUZZ_LIBS := -ljson-c
+proto_FUZZ_CFLAGS := -Itoolstack/include
+
+# The config key scanner (lvm create reads users' files).
+FUZZ_TARGETS += cfgkeys
+cfgkeys_FUZZ_SRCS := tests/fuzz/fuzz_cfgkeys.c toolstack/liblvm/cfgkeys.c
+
 define fuzz_rules
 $(BUILD)/fuzz/$(1): $($(1)_FUZZ_SRCS)
 	$$(quiet) FUZZ $$@
 	@mkdir -p $$(@D)
-	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $$^ $($(1)_FUZZ_LIBS)
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $($(1)_FUZZ_CFLAGS) -o $$@ $$^ \
+		$($(1)_FUZZ_LIBS)
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rules,$(t))))
 
