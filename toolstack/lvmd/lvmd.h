@@ -8,7 +8,8 @@
  *
  * Files: main.c (options, startup, daemon), loop.c (the poll loop,
  * timers, event dispatch), server.c (socket, clients, framing), ops.c (the
- * requests), create.c (building a guest with the engine), guest.c (the
+ * requests), create.c (building a guest with the engine), images.c (the
+ * image cache), guest.c (the
  * guest table, backends on and off, destroying), console.c and
  * cons_ring.c (console backend), sysctl.c (lifecycle requests, the ready
  * mark), reaper.c (domains that shut down or vanished), registry.c and

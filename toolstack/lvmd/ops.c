@@ -9,6 +9,7 @@
 
 #include "lvmd.h"
 #include "toolstack/liblvm/log.h"
+#include "toolstack/liblvm/proto_json.h"
 
 /* reply_info: a new ok reply carrying (info) (consumed). NULL on ENOMEM. */
 static json_object *reply_info(struct lvm_info *info)
@@ -250,17 +251,23 @@ static int list_all(struct lvmd *l, struct lvm_info **v, size_t *n,
 	return 0;
 }
 
-static void op_list(struct lvmd *l, struct client *c, bool all)
+/*
+ * op_list: the guests (and with (all) the other domains) by domain id,
+ * from domain (from) on, as many as fit in LVM_PROTO_LIST_BUDGET bytes;
+ * "next" says where the following page starts.
+ */
+static void op_list(struct lvmd *l, struct client *c, bool all,
+		    uint32_t from)
 {
 	struct lvm_info *v = calloc(l->nguests + 1, sizeof(*v));
-	size_t n = 0, cap = l->nguests + 1;
+	size_t n = 0, cap = l->nguests + 1, used = 0, i;
 	json_object *rep = NULL, *arr = NULL;
 	int rc = 0;
 
 	if (!v)
 		goto nomem;
 	for (struct guest *g = l->guests; g; g = g->next)
-		if (lvmd_guest_info(l, g, &v[n]) == 0)
+		if (g->rec.domid >= from && lvmd_guest_info(l, g, &v[n]) == 0)
 			n++;
 	if (all)
 		rc = list_all(l, &v, &n, &cap);
@@ -274,14 +281,30 @@ static void op_list(struct lvmd *l, struct client *c, bool all)
 	arr = json_object_new_array();
 	if (!rep || !arr)
 		goto nomem;
-	for (size_t i = 0; i < n; i++) {
-		json_object *o = lvm_proto_info_to_json(&v[i]);
+	for (i = 0; i < n; i++) {
+		json_object *o;
+		const char *s;
 
-		if (!o || json_object_array_add(arr, o) < 0) {
+		if (v[i].domid < from)
+			continue;
+		o = lvm_proto_info_to_json(&v[i]);
+		s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : NULL;
+		if (!s) {
+			json_object_put(o);
+			goto nomem;
+		}
+		if (used && used + strlen(s) + 1 > LVM_PROTO_LIST_BUDGET) {
+			json_object_put(o);
+			break;
+		}
+		used += strlen(s) + 1;
+		if (json_object_array_add(arr, o) < 0) {
 			json_object_put(o);
 			goto nomem;
 		}
 	}
+	if (i < n && lvm_json_add_u64(rep, "next", v[i].domid) < 0)
+		goto nomem;
 	json_object_object_add(rep, "guests", arr);
 	arr = NULL;
 	lvmd_client_send(l, c, rep);
@@ -292,7 +315,7 @@ nomem:
 out:
 	json_object_put(arr);
 	json_object_put(rep);
-	for (size_t i = 0; i < n; i++)
+	for (i = 0; i < n; i++)
 		lvm_info_clear(&v[i]);
 	free(v);
 }
@@ -366,7 +389,7 @@ void lvmd_dispatch(struct lvmd *l, struct client *c, json_object *req,
 		op_pause(l, c, r.target, r.op == LVM_OP_PAUSE);
 		break;
 	case LVM_OP_LIST:
-		op_list(l, c, r.all);
+		op_list(l, c, r.all, r.from);
 		break;
 	case LVM_OP_INFO:
 		op_info(l, c, r.target);
