@@ -6,8 +6,7 @@
 #
 # Figures (all medians, ms):
 #   bare       lvm-bare-build's own time per domain (in-process: create,
-#              memory, build, unpause), the second of two in one process
-#              so that it is warm like lvmd
+#              memory, build, unpause), in batches of N/2
 #   lvmd       lvm create as lvmd measured it: request received -> reply
 #   client     lvm create as liblvm saw it: request sent -> reply
 #   command    `lvm create` as a command: exec to exit
@@ -45,28 +44,35 @@ lvm create "$cfg" --name warm >/dev/null && lvm destroy warm
 lvm-bare-build -n 1 "$img" >/dev/null 2>&1
 
 rm -f "$STATE"/*.ms
-# Interleaved, one of each per round, so that whatever else the machine
-# does weighs on both sides alike.
-for i in $(seq 1 "$N"); do
-	t0=$(now_us)
-	out=$(lvm create "$cfg" --name "b$i" --json) || die "lvm create #$i: $out"
-	t1=$(now_us)
-	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1000 }' >>"$STATE/command.ms"
-	awk -v v="$(field total_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/lvmd.ms"
-	awk -v v="$(field client_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/client.ms"
-	for ph in queue prepare load build devices unpause; do
-		awk -v v="$(field ${ph}_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/$ph.ms"
+# Alternating blocks (half of each per round), so that what else the
+# machine does weighs on both sides alike. The bare builds run back to back
+# in one process and are destroyed at the end of their block: fresh memory,
+# no teardown in between, warm like lvmd.
+half=$(((N + 1) / 2))
+i=0
+for round in 1 2; do
+	for _ in $(seq 1 "$half"); do
+		[ "$i" -lt "$N" ] || break
+		i=$((i + 1))
+		t0=$(now_us)
+		out=$(lvm create "$cfg" --name "b$i" --json) || die "lvm create #$i: $out"
+		t1=$(now_us)
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1000 }' >>"$STATE/command.ms"
+		awk -v v="$(field total_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/lvmd.ms"
+		awk -v v="$(field client_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/client.ms"
+		for ph in queue prepare load build devices unpause; do
+			awk -v v="$(field ${ph}_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/$ph.ms"
+		done
+		lvm destroy "b$i" || die "lvm destroy b$i"
+		t0=$(now_us)
+		lvm-bare-build -n 1 "$img" >/dev/null 2>&1 || die "lvm-bare-build -n 1 failed"
+		t1=$(now_us)
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1000 }' >>"$STATE/bare-cmd.ms"
 	done
-	lvm destroy "b$i" || die "lvm destroy b$i"
-	t0=$(now_us)
-	lvm-bare-build -n 1 "$img" >/dev/null 2>&1 || die "lvm-bare-build -n 1 failed"
-	t1=$(now_us)
-	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1000 }' >>"$STATE/bare-cmd.ms"
-	# The second of two builds in one process: warm, as lvmd is.
-	bout=$(lvm-bare-build -n 2 -D "$img" 2>&1) || die "lvm-bare-build -n 2: $bout"
-	sed -n 's/^bare: d[0-9]* \([0-9.]*\) ms.*/\1/p' <<<"$bout" | tail -n 1 >>"$STATE/bare.ms"
+	bout=$(lvm-bare-build -n "$half" "$img" 2>&1) || die "lvm-bare-build -n $half: $bout"
+	sed -n 's/^bare: d[0-9]* \([0-9.]*\) ms.*/\1/p' <<<"$bout" >>"$STATE/bare.ms"
 done
-[ "$(wc -l <"$STATE/bare.ms")" = "$N" ] || die "lvm-bare-build printed no time: $bout"
+[ "$(wc -l <"$STATE/bare.ms")" -ge "$N" ] || die "lvm-bare-build printed too few times: $bout"
 bare=$(median <"$STATE/bare.ms")
 lvmd_ms=$(median <"$STATE/lvmd.ms")
 client_ms=$(median <"$STATE/client.ms")

@@ -164,3 +164,17 @@ PREFIX ?= /usr/local
 install: $(LIBLVM_SO) $(LIBLVM_A) $(BUILD)/bin/lvm $(BUILD)/bin/lvmd
 	@PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) BUILD=$(BUILD) \
 		sh toolstack/scripts/install.sh
+
+# The symbols check: liblvm.so exports exactly the functions lvm.h declares.
+LVM_SYMBOLS_CHK := $(BUILD)/host/toolstack/symbols.chk
+$(LVM_SYMBOLS_CHK): $(LIBLVM_SO) toolstack/include/lvm.h
+	$(quiet) SYMCHK $<
+	@mkdir -p $(@D)
+	$(Q)nm -D --defined-only $< | awk '$$2 == "T" { sub(/@.*/, "", $$3); print $$3 }' | \
+		sort >$@.so && \
+	sed -n 's/^[a-z].*[ *]\(lvm_[a-z_]*\)(.*/\1/p' toolstack/include/lvm.h | \
+		sort -u >$@.h && \
+	if ! cmp -s $@.so $@.h; then \
+		echo "liblvm.so exports differ from lvm.h (< exported, > declared):"; \
+		diff $@.so $@.h; exit 1; fi && touch $@
+ALL_TARGETS += $(LVM_SYMBOLS_CHK)
