@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lvmd.h"
@@ -130,6 +131,11 @@ int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags)
 			     r->name, path);
 		goto fail;
 	}
+	{
+		struct stat st;
+
+		g->log_bytes = fstat(g->log_fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	}
 	g->cons_page = map_page(l, r->domid, r->console_mfn);
 	if (!g->cons_page) {
 		rc = lvm_err(errno, "%s (d%u): cannot map the console ring",
@@ -233,7 +239,7 @@ void lvmd_guest_doom(struct lvmd *l, struct guest *g, const char *fmt, ...)
 		strcpy(g->doom, "misbehaved");
 	lvm_warn(0, "%s (d%u): %s; destroying it", g->rec.name, g->rec.domid,
 		 g->doom);
-	lvmd_console_note(g, "lvmd: %s; destroying the guest", g->doom);
+	lvmd_console_note(l, g, "lvmd: %s; destroying the guest", g->doom);
 }
 
 void lvmd_guest_reap_doomed(struct lvmd *l)

@@ -45,6 +45,8 @@
 #define LVMD_CLIENT_OUT_MAX (1u << 20) /* a console reader this far behind
 					  is dropped */
 #define LVMD_CONSOLE_REPLAY (64u << 10) /* log bytes sent on attach */
+#define LVMD_LOG_MAX (1u << 20)      /* a console log this big is moved to
+					NAME.log.1 and started anew */
 #define LVMD_REAP_POLL_MS 100        /* reaper period without VIRQ_DOM_EXC */
 #define LVMD_READY_POLL_MS 5         /* ready-mark polling while waited on */
 #define LVMD_IMAGE_CACHE 8           /* images kept parsed */
@@ -69,6 +71,7 @@ struct guest {
 	int cons_lport;              /* dom0's port, -1: not bound */
 	struct lvm_cons_ring cons;
 	int log_fd;
+	uint64_t log_bytes;          /* size of the log file */
 	char in_buf[1024];           /* input waiting for ring space */
 	size_t in_len;
 
@@ -232,8 +235,8 @@ int lvmd_console_attach(struct lvmd *l, struct client *c, struct guest *g);
 void lvmd_console_input(struct lvmd *l, struct guest *g, const char *buf,
 			size_t len);
 /* lvmd_console_note() - a line from lvmd into (g)'s console log. */
-void lvmd_console_note(struct guest *g, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void lvmd_console_note(struct lvmd *l, struct guest *g, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* ---- sysctl.c ---- */
 /*

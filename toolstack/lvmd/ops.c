@@ -121,7 +121,7 @@ static void op_destroy(struct lvmd *l, struct client *c, const char *t)
 	if (!g)
 		return;
 	lvm_info("%s (d%u): destroyed on request", g->rec.name, g->rec.domid);
-	lvmd_console_note(g, "lvmd: destroyed on request");
+	lvmd_console_note(l, g, "lvmd: destroyed on request");
 	rc = lvmd_guest_destroy(l, g, -ECANCELED);
 	if (rc < 0)
 		lvmd_client_fail(l, c, -rc, "%s: %s", t, l->last_err);
@@ -424,7 +424,7 @@ void lvmd_reboot_restart(struct lvmd *l, struct guest *g)
 			c->wg = NULL;
 		}
 	}
-	lvmd_console_note(g, "lvmd: rebooting");
+	lvmd_console_note(l, g, "lvmd: rebooting");
 	lvmd_guest_destroy(l, g, 0);
 	cfg = (struct lvm_req_cfg){
 		.name = old.name, .kernel = old.kernel, .ramdisk = old.ramdisk,
