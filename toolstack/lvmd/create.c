@@ -132,9 +132,8 @@ static int record(struct lvm_reg_entry *rec, const struct lvm_req_cfg *c,
 }
 
 int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
-		const uint8_t *uuid_in, bool keep_log, uint64_t create_tsc,
-		struct guest **out, struct lvm_timing *t, char *err,
-		size_t errlen)
+		const uint8_t *uuid_in, uint64_t create_tsc, struct guest **out,
+		struct lvm_timing *t, char *err, size_t errlen)
 {
 	struct lvm_finish_req req = { 0 };
 	struct lvm_built b = { 0 };
@@ -199,15 +198,16 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		refuse(err, errlen, ENOMEM, "out of memory");
 		goto fail_domain;
 	}
-	rc = lvmd_guest_attach(l, g, LVMD_ATTACH_NEW |
-					     (keep_log ? 0 : LVMD_ATTACH_TRUNC));
+	rc = lvmd_guest_attach(l, g, LVMD_ATTACH_NEW | LVMD_ATTACH_NO_LOG);
 	if (rc < 0) {
 		engine_fail(l, rc, err, errlen);
 		goto fail_domain;
 	}
 	lvmd_guest_insert(l, g);
-	lvmd_guest_save(l, g);
 	t->devices_ns = b.t.devices + (lvmd_now_ns() - t0);
+	lvm_debug("%s (d%u): devices: engine %.3f ms, backends %.3f ms",
+		  g->rec.name, g->rec.domid, b.t.devices / 1e6,
+		  (lvmd_now_ns() - t0) / 1e6);
 	if (!cfg->paused) {
 		t0 = lvmd_now_ns();
 		if (xc_domain_unpause(l->xch, g->rec.domid) != 0) {
@@ -237,4 +237,10 @@ out:
 	if (img_owned)
 		lvm_image_free(img);
 	return rc;
+}
+
+void lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log)
+{
+	lvmd_guest_open_log(l, g, !keep_log);
+	lvmd_guest_save(l, g);
 }

@@ -115,27 +115,29 @@ static int bind(struct lvmd *l, struct guest *g, uint32_t port,
 	return lp;
 }
 
+int lvmd_guest_open_log(struct lvmd *l, struct guest *g, bool trunc)
+{
+	char path[PATH_MAX + 80];
+	struct stat st;
+
+	if (g->log_fd >= 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s.log", l->cons_dir, g->rec.name);
+	g->log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+				       O_NOCTTY | (trunc ? O_TRUNC : 0),
+			 0600);
+	if (g->log_fd < 0)
+		return lvm_warn(errno, "%s: cannot open the console log %s",
+				g->rec.name, path);
+	g->log_bytes = fstat(g->log_fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	return 0;
+}
+
 int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags)
 {
 	struct lvm_reg_entry *r = &g->rec;
-	char path[PATH_MAX + 80];
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s.log", l->cons_dir, r->name);
-	g->log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
-				       O_NOCTTY |
-				       (flags & LVMD_ATTACH_TRUNC ? O_TRUNC : 0),
-			0600);
-	if (g->log_fd < 0) {
-		rc = lvm_err(errno, "%s: cannot open the console log %s",
-			     r->name, path);
-		goto fail;
-	}
-	{
-		struct stat st;
-
-		g->log_bytes = fstat(g->log_fd, &st) == 0 ? (uint64_t)st.st_size : 0;
-	}
 	g->cons_page = map_page(l, r->domid, r->console_mfn);
 	if (!g->cons_page) {
 		rc = lvm_err(errno, "%s (d%u): cannot map the console ring",
@@ -154,7 +156,7 @@ int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags)
 	}
 	g->cons_lport = rc;
 	if (!r->noxs)
-		return 0;
+		goto out;
 	g->noxs_page = map_page(l, r->domid, r->noxs_mfn);
 	if (!g->noxs_page) {
 		rc = lvm_err(errno, "%s (d%u): cannot map the device page",
@@ -168,6 +170,9 @@ int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags)
 		goto fail;
 	}
 	g->sys_lport = rc;
+out:
+	if (!(flags & LVMD_ATTACH_NO_LOG))
+		lvmd_guest_open_log(l, g, flags & LVMD_ATTACH_TRUNC);
 	return 0;
 fail:
 	lvmd_guest_detach(l, g);
@@ -289,24 +294,19 @@ enum lvm_state lvmd_domain_state(uint32_t flags)
 	return LVM_STATE_RUNNING;
 }
 
-int lvmd_guest_info(struct lvmd *l, struct guest *g, struct lvm_info *out)
+int lvmd_guest_info_as(struct lvmd *l, struct guest *g, enum lvm_state state,
+		       struct lvm_info *out)
 {
 	const struct lvm_reg_entry *r = &g->rec;
 	char path[PATH_MAX + 80];
-	xc_domaininfo_t di;
 	int64_t up;
 
 	memset(out, 0, sizeof(*out));
-	if (xc_domain_getinfolist(l->xch, r->domid, 1, &di) != 1 ||
-	    di.domain != r->domid)
-		return -ESRCH;
-	if (g->noxs_page)
-		lvmd_sysctl_poll(l, g);
 	strcpy(out->name, r->name);
 	out->domid = r->domid;
 	out->managed = true;
 	lvm_uuid_format(r->uuid, out->uuid);
-	out->state = lvmd_domain_state(di.flags);
+	out->state = state;
 	out->memory_mb = r->memory_mb;
 	out->vcpus = r->vcpus;
 	out->created = r->created_ns / 1000000000;
@@ -327,4 +327,17 @@ int lvmd_guest_info(struct lvmd *l, struct guest *g, struct lvm_info *out)
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+int lvmd_guest_info(struct lvmd *l, struct guest *g, struct lvm_info *out)
+{
+	xc_domaininfo_t di;
+
+	memset(out, 0, sizeof(*out));
+	if (xc_domain_getinfolist(l->xch, g->rec.domid, 1, &di) != 1 ||
+	    di.domain != g->rec.domid)
+		return -ESRCH;
+	if (g->noxs_page)
+		lvmd_sysctl_poll(l, g);
+	return lvmd_guest_info_as(l, g, lvmd_domain_state(di.flags), out);
 }

@@ -190,7 +190,13 @@ void lvmd_guest_insert(struct lvmd *l, struct guest *g);
  */
 #define LVMD_ATTACH_NEW 1u
 #define LVMD_ATTACH_TRUNC 2u
+#define LVMD_ATTACH_NO_LOG 4u        /* open the log later (settle) */
 int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags);
+
+/* lvmd_guest_open_log() - open (g)'s console log if it is not open
+ * (truncated when (trunc)); on failure logs a warning and returns -errno:
+ * the guest runs on, its output is not kept. */
+int lvmd_guest_open_log(struct lvmd *l, struct guest *g, bool trunc);
 
 /* lvmd_guest_detach() - the inverse: drain the console one last time,
  * unbind, unmap, close the log. Idempotent. */
@@ -223,6 +229,10 @@ void lvmd_reg_remove_logged(struct lvmd *l, struct guest *g);
 /* lvmd_guest_info() - fill (out) for (g) from the hypervisor and (g);
  * -ESRCH if its domain is gone. */
 int lvmd_guest_info(struct lvmd *l, struct guest *g, struct lvm_info *out);
+/* lvmd_guest_info_as() - the same without asking the hypervisor, with
+ * (state) as its state. 0 or -ENOMEM. */
+int lvmd_guest_info_as(struct lvmd *l, struct guest *g, enum lvm_state state,
+		       struct lvm_info *out);
 
 /* lvmd_domain_state() - the lvm_state for Xen's domain (flags). */
 enum lvm_state lvmd_domain_state(uint32_t flags);
@@ -258,17 +268,25 @@ void lvmd_reap(struct lvmd *l);
 /* ---- create.c ---- */
 /*
  * lvmd_create() - build and start a guest from (cfg) ((uuid) NULL: a new
- * one; (keep_log): append to its console log rather than start it anew,
- * for a reboot), with (create_tsc) as the start of creation for its ready
- * mark. On success the guest is in
+ * one), with (create_tsc) as the start of creation for its ready mark.
+ * What the reply need not wait for is left to lvmd_create_settle(), which
+ * the caller must call next (after sending its reply), in the same turn of
+ * the loop. On success the guest is in
  * the tables, persisted and (unless cfg->paused) running; (*out) points at
  * it and (t) has the phases (total and queue excluded). On failure one
  * line in (err), nothing left behind. Returns 0 or -errno.
  */
 int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
-		const uint8_t *uuid, bool keep_log, uint64_t create_tsc,
-		struct guest **out, struct lvm_timing *t, char *err,
-		size_t errlen);
+		const uint8_t *uuid, uint64_t create_tsc, struct guest **out,
+		struct lvm_timing *t, char *err, size_t errlen);
+
+/*
+ * lvmd_create_settle() - the rest of a creation: open (g)'s console log
+ * (appended to when (keep_log), for a reboot; else started anew) and
+ * write its record. Neither can undo the creation: a failure is logged.
+ * Until it runs, no event of (g) is handled: the loop does not turn.
+ */
+void lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log);
 
 /* ---- images.c ---- */
 /*
@@ -290,6 +308,9 @@ short lvmd_client_events(const struct client *c);
  * has buffered; -1 when the loop should close it. */
 int lvmd_client_step(struct lvmd *l, struct client *c, short revents);
 void lvmd_client_close(struct lvmd *l, struct client *c);
+/* lvmd_client_flush() - send what (c) has queued, as far as the socket
+ * takes it now. */
+void lvmd_client_flush(struct client *c);
 /* lvmd_client_send() - queue a reply (consumed) on (c). */
 void lvmd_client_send(struct lvmd *l, struct client *c, json_object *msg);
 /* lvmd_client_raw() - queue raw bytes (console mode); drops a client

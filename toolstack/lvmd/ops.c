@@ -71,26 +71,17 @@ static void op_create(struct lvmd *l, struct client *c,
 	int rc;
 
 	t.queue_ns = lvmd_now_ns() - t_recv;
-	rc = lvmd_create(l, cfg, NULL, false, tsc_recv, &g, &t, err,
-			 sizeof(err));
+	rc = lvmd_create(l, cfg, NULL, tsc_recv, &g, &t, err, sizeof(err));
 	if (rc < 0) {
 		lvmd_client_fail(l, c, -rc, "%s", err);
 		return;
 	}
-	lvm_info("%s (d%u): created from %s", g->rec.name, g->rec.domid,
-		 g->rec.kernel);
-	if (lvmd_guest_info(l, g, &info) < 0) {
-		lvmd_client_fail(l, c, ESRCH, "%s: the domain vanished",
-				 g->rec.name);
-		return;
-	}
+	rep = lvmd_guest_info_as(l, g, cfg->paused ? LVM_STATE_PAUSED :
+						     LVM_STATE_RUNNING,
+				 &info) == 0 ? reply_info(&info) : NULL;
 	t.total_ns = lvmd_now_ns() - t_recv;
-	rep = reply_info(&info);
-	if (!rep) {
-		lvmd_client_fail(l, c, ENOMEM, "lvmd: out of memory");
-		return;
-	}
-	if (cfg->wait_ready && g->noxs_page && !g->has_ready && !cfg->paused) {
+	if (rep && cfg->wait_ready && g->noxs_page && !g->has_ready &&
+	    !cfg->paused) {
 		c->mode = C_WAIT;
 		c->wait = W_READY;
 		c->wg = g;
@@ -98,19 +89,20 @@ static void op_create(struct lvmd *l, struct client *c,
 		c->timing = t;
 		c->wait_deadline_ns = lvmd_now_ns() +
 				      (uint64_t)LVM_READY_WAIT_MS * 1000000u;
-		return;
+	} else {
+		tj = rep ? lvm_proto_timing_to_json(&t) : NULL;
+		if (rep && (!tj || json_object_object_add(rep, "timing", tj) < 0)) {
+			json_object_put(tj);
+			json_object_put(rep);
+			rep = NULL;
+		}
+		send_or_nomem(l, c, rep);
+		/* The reply leaves now; the rest does not hold it up. */
+		lvmd_client_flush(c);
 	}
-	if (g->has_ready) {
-		t.has_ready = true;
-		t.ready_ns = g->ready_ns;
-	}
-	tj = lvm_proto_timing_to_json(&t);
-	if (!tj || json_object_object_add(rep, "timing", tj) < 0) {
-		json_object_put(tj);
-		json_object_put(rep);
-		rep = NULL;
-	}
-	send_or_nomem(l, c, rep);
+	lvmd_create_settle(l, g, false);
+	lvm_info("%s (d%u): created from %s", g->rec.name, g->rec.domid,
+		 g->rec.kernel);
 }
 
 static void op_destroy(struct lvmd *l, struct client *c, const char *t)
@@ -432,8 +424,10 @@ void lvmd_reboot_restart(struct lvmd *l, struct guest *g)
 		.vcpus = old.vcpus, .on_poweroff = old.on_poweroff,
 		.on_crash = old.on_crash, .store = old.store,
 	};
-	rc = lvmd_create(l, &cfg, old.uuid, true, lvmd_rdtsc(), &ng, &t, err,
+	rc = lvmd_create(l, &cfg, old.uuid, lvmd_rdtsc(), &ng, &t, err,
 			 sizeof(err));
+	if (rc == 0)
+		lvmd_create_settle(l, ng, true);
 	if (rc < 0)
 		lvm_err(-rc, "%s: cannot build it again after its reboot: %s",
 			old.name, err);
