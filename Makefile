@@ -6,6 +6,7 @@
 #   make test       unit tests, sanitizer builds, fuzzers, integration tests
 #   make fuzz       build the libFuzzer targets (tests/fuzz) with clang
 #   make demo       boot the box and run the main job
+#   make bench-quick  lvm create against a bare domain build, in the box
 #   make V=1        show full commands
 #
 # Host code is hosted C11; guest code is freestanding (see mk/rules.mk).
@@ -14,7 +15,7 @@ BUILD ?= build
 V ?= 0
 
 .DEFAULT_GOAL := all
-.PHONY: all deps test demo clean distclean format format-check fuzz
+.PHONY: all deps test demo bench-quick clean distclean format format-check fuzz
 
 all:
 
@@ -46,6 +47,11 @@ format:
 
 format-check:
 	$(Q)clang-format --dry-run -Werror $(FORMAT_SRCS)
+
+# lvm create against the bare libxenguest build, in the box (bench/quick.sh).
+bench-quick: deps
+	@$(MAKE) --no-print-directory all
+	@tests/xenbox/xenbox -t 600 run bench/quick.sh
 
 clean:
 	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/san $(BUILD)/bin $(BUILD)/guests $(BUILD)/tests $(BUILD)/fuzz $(BUILD)/xenbox

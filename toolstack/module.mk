@@ -19,10 +19,11 @@ LIBLVM_ENGINE_SRCS := \
 	toolstack/liblvm/image.c \
 	toolstack/liblvm/log.c \
 	toolstack/liblvm/shell.c \
+	toolstack/liblvm/xs_compat.c \
 	$(wildcard noxs/noxs.c)
 LIBLVM_ENGINE_OBJS := $(call host_objs,$(LIBLVM_ENGINE_SRCS))
 LIBLVM_ENGINE_LIB := $(BUILD)/host/toolstack/liblvm-engine.a
-LIBLVM_ENGINE_LDLIBS := -lxenguest -lxenctrl -lelf
+LIBLVM_ENGINE_LDLIBS := -lxenguest -lxenctrl -lxenstore -lelf
 
 $(LIBLVM_ENGINE_LIB): $(LIBLVM_ENGINE_OBJS)
 	$(quiet) AR $@
@@ -113,13 +114,15 @@ LVMD_SRCS := \
 	toolstack/lvmd/console.c \
 	toolstack/lvmd/create.c \
 	toolstack/lvmd/guest.c \
+	toolstack/lvmd/images.c \
 	toolstack/lvmd/loop.c \
 	toolstack/lvmd/main.c \
 	toolstack/lvmd/ops.c \
 	toolstack/lvmd/reaper.c \
 	toolstack/lvmd/registry.c \
 	toolstack/lvmd/server.c \
-	toolstack/lvmd/sysctl.c
+	toolstack/lvmd/sysctl.c \
+	toolstack/lvmd/xenstore.c
 ifeq ($(wildcard noxs/noxs.c),)
 LVMD_SRCS += toolstack/lvmd/noxs_view_fallback.c
 endif
@@ -155,3 +158,26 @@ $(BUILD)/bin/lvm: $(call host_objs,$(LVM_CLI_SRCS)) $(LIBLVM_A)
 $(foreach s,$(LVM_CLI_SRCS),$(eval CFLAGS_$(s) += $(TOOLSTACK_INC)))
 DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(LVM_CLI_SRCS)))
 ALL_TARGETS += $(BUILD)/bin/lvm
+
+# ---------------------------------------------------------------------------
+# make install: see toolstack/scripts/install.sh (lightvm, lvmd, liblvm, and
+# an `lvm` link only where it shadows no other lvm, such as LVM2's).
+PREFIX ?= /usr/local
+.PHONY: install
+install: $(LIBLVM_SO) $(LIBLVM_A) $(BUILD)/bin/lvm $(BUILD)/bin/lvmd
+	@PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) BUILD=$(BUILD) \
+		sh toolstack/scripts/install.sh
+
+# The symbols check: liblvm.so exports exactly the functions lvm.h declares.
+LVM_SYMBOLS_CHK := $(BUILD)/host/toolstack/symbols.chk
+$(LVM_SYMBOLS_CHK): $(LIBLVM_SO) toolstack/include/lvm.h
+	$(quiet) SYMCHK $<
+	@mkdir -p $(@D)
+	$(Q)nm -D --defined-only $< | awk '$$2 == "T" { sub(/@.*/, "", $$3); print $$3 }' | \
+		sort >$@.so && \
+	sed -n 's/^[a-z].*[ *]\(lvm_[a-z_]*\)(.*/\1/p' toolstack/include/lvm.h | \
+		sort -u >$@.h && \
+	if ! cmp -s $@.so $@.h; then \
+		echo "liblvm.so exports differ from lvm.h (< exported, > declared):"; \
+		diff $@.so $@.h; exit 1; fi && touch $@
+ALL_TARGETS += $(LVM_SYMBOLS_CHK)

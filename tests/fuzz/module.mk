@@ -29,6 +29,17 @@ image_FUZZ_LIBS := -lelf
 FUZZERS += bzimage
 bzimage_FUZZ_SRCS := tests/fuzz/fuzz_bzimage.c toolstack/liblvm/bzimage.c
 
+# The lvmd protocol: framing, then every decoder of requests and replies.
+FUZZERS += proto
+proto_FUZZ_SRCS := tests/fuzz/fuzz_proto.c toolstack/liblvm/proto.c \
+	toolstack/liblvm/proto_info.c toolstack/liblvm/proto_json.c
+proto_FUZZ_LIBS := -ljson-c
+proto_FUZZ_CFLAGS := -Itoolstack/include
+
+# The config key scanner (lvm create reads users' files).
+FUZZERS += cfgkeys
+cfgkeys_FUZZ_SRCS := tests/fuzz/fuzz_cfgkeys.c toolstack/liblvm/cfgkeys.c
+
 .PHONY: fuzz
 fuzz: $(foreach f,$(FUZZERS),$(BUILD)/fuzz/$(f))
 

@@ -45,3 +45,82 @@ console_has() { grep -qF "$2" "$(console_log "$1")" 2>/dev/null; }
 
 # now_us: microseconds since the epoch (bash's clock, no fork).
 now_us() { _t=${EPOCHREALTIME/./}; echo "$_t"; }
+
+# ---- lvm and lvmd ----
+# Each lvm test runs its own lvmd, with its state (registry, console logs,
+# socket, log) in LVMD_STATE, and stops it when it exits.
+LVMD_STATE=${LVMD_STATE:-/run/lvm-test/$(basename "$0" .sh)}
+LVMD_PID=
+
+# lvmd_start [ARG...]: start lvmd as a daemon on a fresh LVMD_STATE (unless
+# LVMD_KEEP_STATE=1), export LVM_SOCKET, and arrange lvmd_cleanup at exit.
+lvmd_start() {
+	[ "${LVMD_KEEP_STATE:-0}" = 1 ] || rm -rf "$LVMD_STATE"
+	mkdir -p "$(dirname "$LVMD_STATE")"
+	lvmd -d -S "$LVMD_STATE" "$@" ||
+		fail "lvmd did not start: $(tail -n 3 "$LVMD_STATE/lvmd.log" 2>/dev/null)"
+	export LVM_SOCKET=$LVMD_STATE/lvmd.sock
+	LVMD_PID=$(cat "$LVMD_STATE/lvmd.pid")
+	trap lvmd_cleanup EXIT
+}
+
+lvmd_alive() { [ -n "$LVMD_PID" ] && kill -0 "$LVMD_PID" 2>/dev/null; }
+lvmd_dead() { ! lvmd_alive; }
+
+# lvmd_stop: stop lvmd (its guests keep running) and wait until it is gone.
+lvmd_stop() {
+	lvmd_alive || return 0
+	kill "$LVMD_PID"
+	wait_for 10 lvmd_dead || fail "lvmd $LVMD_PID did not stop"
+	LVMD_PID=
+}
+
+# lvmd_cleanup: destroy the guests lvmd manages, stop it, show its log if
+# the test failed. Keeps the test's exit status.
+lvmd_cleanup() {
+	local rc=$? g
+	if lvmd_alive; then
+		for g in $(lvm_names); do lvm destroy "$g" >/dev/null 2>&1; done
+		lvmd_stop
+	fi
+	if [ $rc -ne 0 ] && [ -f "$LVMD_STATE/lvmd.log" ]; then
+		echo "  lvmd.log (last 20 lines):"
+		tail -n 20 "$LVMD_STATE/lvmd.log" | sed 's/^/    /'
+	fi
+	exit $rc
+}
+
+# json_field KEY: the values of "KEY" in the JSON on stdin (json-c's pretty
+# output: one member per line), one per line.
+json_field() { sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p"; }
+
+# lvm_names: the names of the guests lvmd manages.
+lvm_names() { lvm list --json 2>/dev/null | json_field name; }
+
+# hv_domain_count: the hypervisor's domains, dom0 included (needs lvmd, not
+# xenstored).
+hv_domain_count() { lvm list --all --json | json_field domid | wc -l; }
+
+# lvm_state NAME: running, paused, shutdown, … or nothing if NAME is unknown.
+lvm_state() { lvm info --json "$1" 2>/dev/null | json_field state; }
+lvm_domid() { lvm info --json "$1" 2>/dev/null | json_field domid; }
+lvm_gone() { ! lvm info "$1" >/dev/null 2>&1; }
+
+# lvm_console_log NAME: the path of NAME's console log.
+lvm_console_log() { echo "$LVMD_STATE/console/$1.log"; }
+lvm_console_has() { grep -qF "$2" "$(lvm_console_log "$1")" 2>/dev/null; }
+
+# hv_has_domid ID: the hypervisor still has domain ID.
+hv_has_domid() { lvm list --all --json | json_field domid | grep -qx "$1"; }
+
+# one_line_error OUT_FILE ERR_FILE STATUS: the status is non-zero and
+# stderr is exactly one line starting "lvm: "; prints it.
+one_line_error() {
+	local n
+	[ "$3" -ne 0 ] || fail "exit status 0; stdout: $(cat "$1")"
+	n=$(wc -l <"$2")
+	[ "$n" -eq 1 ] || fail "$n lines on stderr: $(cat "$2")"
+	grep -q '^lvm: ' "$2" || fail "stderr does not start with 'lvm: ': $(cat "$2")"
+	cat "$2"
+}
+hv_gone_domid() { ! hv_has_domid "$1"; }

@@ -66,3 +66,18 @@ CFLAGS_tests/unit/test_bzimage.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guest
 # The noxs device-page codec (noxs/), shared by the toolstack and guests.
 UNIT_TESTS += noxs
 noxs_SRCS := tests/unit/test_noxs.c $(NOXS_SRCS)
+
+# lvmd's pure parts.
+UNIT_TESTS += registry
+registry_SRCS := tests/unit/test_registry.c toolstack/lvmd/registry.c \
+	toolstack/liblvm/proto_info.c toolstack/liblvm/proto_json.c
+registry_LIBS := -ljson-c
+registry_CFLAGS := -Itoolstack/include
+
+UNIT_TESTS += cons_ring
+cons_ring_SRCS := tests/unit/test_cons_ring.c toolstack/lvmd/cons_ring.c
+
+# The lvm command's parsing.
+UNIT_TESTS += cli_args
+cli_args_SRCS := tests/unit/test_cli_args.c toolstack/lvm/args.c
+cli_args_CFLAGS := -Itoolstack/include

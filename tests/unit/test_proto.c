@@ -270,6 +270,10 @@ static void test_request_simple_ops(void **state)
 	assert_true(r.all);
 	assert_int_equal(parse("{\"op\":\"list\"}", &r), 0);
 	assert_false(r.all);
+	assert_int_equal(r.from, 0);
+	assert_int_equal(parse("{\"op\":\"list\",\"from\":42}", &r), 0);
+	assert_int_equal(r.from, 42);
+	assert_int_equal(parse("{\"op\":\"list\",\"from\":\"42\"}", &r), -EPROTO);
 	assert_int_equal(parse("{\"op\":\"console\",\"target\":\"g\"}", &r), 0);
 	assert_int_equal(r.op, LVM_OP_CONSOLE);
 }

@@ -46,9 +46,9 @@ enum lvm_action {
 /* How the guest learns about its devices. */
 enum lvm_store {
 	LVM_STORE_AUTO = 0,          /* noxs if the image has the note, else
-					no device page (console only) */
+					XenStore mode */
 	LVM_STORE_NOXS = 1,          /* require the noxs device page */
-	LVM_STORE_XENSTORE = 2,      /* XenStore compatibility (not yet) */
+	LVM_STORE_XENSTORE = 2,      /* XenStore compatibility mode */
 };
 
 /* A guest's state, as the hypervisor reports it. */
@@ -144,10 +144,11 @@ struct lvm_info {
 	int64_t created;             /* creation time, seconds since the epoch */
 	uint64_t uptime_ms;
 	bool has_ready;
-	uint64_t ready_ns;           /* create → the guest's ready mark */
+	uint64_t ready_ns;           /* create request → guest ready */
 	enum lvm_action on_poweroff;
 	enum lvm_action on_crash;
 	bool noxs;                   /* the guest has a noxs device page */
+	bool xenstore;               /* the guest runs in XenStore mode */
 	char *kernel;                /* owned; freed by lvm_info_clear() */
 	char *cmdline;               /* owned, may be NULL */
 	char *console_log;           /* owned: path of its console log */

@@ -308,43 +308,74 @@ void lvm_list_free(struct lvm_info *list, size_t n)
 	free(list);
 }
 
+/* list_page: append the guests of one reply to (*list); (*next) is the
+ * domain id to ask from next, or 0 when this was the last page. */
+static int list_page(lvm_t *h, json_object *rep, struct lvm_info **list,
+		     size_t *len, size_t *cap, uint32_t *next)
+{
+	json_object *arr;
+	size_t k, i;
+	uint64_t v = 0;
+
+	if (!json_object_object_get_ex(rep, "guests", &arr) ||
+	    !json_object_is_type(arr, json_type_array) ||
+	    lvm_json_get_u64(rep, "next", false, UINT32_MAX, &v) < 0)
+		return transport(h, -EPROTO);
+	k = json_object_array_length(arr);
+	if (*len + k > *cap) {
+		size_t nc = (*len + k) * 2 + 1;
+		struct lvm_info *nl = realloc(*list, nc * sizeof(*nl));
+
+		if (!nl)
+			return fail(h, ENOMEM, "out of memory");
+		memset(nl + *cap, 0, (nc - *cap) * sizeof(*nl));
+		*list = nl;
+		*cap = nc;
+	}
+	for (i = 0; i < k; i++) {
+		if (lvm_proto_info_from_json(json_object_array_get_idx(arr, i),
+					     &(*list)[*len]) < 0)
+			return transport(h, -EPROTO);
+		(*len)++;
+	}
+	/* lvmd pages forward only: a next at or below this page's start
+	 * would loop forever. */
+	if (v && (k == 0 || v <= (*list)[*len - 1].domid))
+		return transport(h, -EPROTO);
+	*next = (uint32_t)v;
+	return 0;
+}
+
 int lvm_list(lvm_t *h, bool all, struct lvm_info **out, size_t *n)
 {
 	struct lvm_req r = { .op = LVM_OP_LIST, .all = all };
-	json_object *rep = NULL, *arr;
 	struct lvm_info *list = NULL;
-	size_t len = 0, i;
+	size_t len = 0, cap = 0;
+	json_object *rep;
+	uint32_t next = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	rc = roundtrip(h, h->fd, lvm_proto_request(&r), &rep);
-	if (rc < 0)
-		return rc;
-	if (!json_object_object_get_ex(rep, "guests", &arr) ||
-	    !json_object_is_type(arr, json_type_array)) {
-		rc = transport(h, -EPROTO);
-		goto out;
-	}
-	len = json_object_array_length(arr);
-	list = calloc(len ? len : 1, sizeof(*list));
-	if (!list) {
+	do {
+		rep = NULL;
+		rc = roundtrip(h, h->fd, lvm_proto_request(&r), &rep);
+		if (rc == 0)
+			rc = list_page(h, rep, &list, &len, &cap, &next);
+		json_object_put(rep);
+		if (rc < 0)
+			goto out;
+		r.from = next;
+	} while (next);
+	if (!list && !(list = calloc(1, sizeof(*list)))) {
 		rc = fail(h, ENOMEM, "out of memory");
 		goto out;
-	}
-	for (i = 0; i < len; i++) {
-		if (lvm_proto_info_from_json(json_object_array_get_idx(arr, i),
-					     &list[i]) < 0) {
-			rc = transport(h, -EPROTO);
-			goto out;
-		}
 	}
 	*out = list;
 	*n = len;
 	list = NULL;
 out:
 	lvm_list_free(list, len);
-	json_object_put(rep);
 	return rc;
 }
 

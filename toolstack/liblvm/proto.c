@@ -36,7 +36,7 @@ int lvm_proto_encode(json_object *msg, char **buf, size_t *len)
 	size_t n;
 	char *b;
 
-	s = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN);
+	s = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!s)
 		return -ENOMEM;
 	n = strlen(s);
@@ -225,6 +225,8 @@ json_object *lvm_proto_request(const struct lvm_req *r)
 		break;
 	case LVM_OP_LIST:
 		rc |= lvm_json_add_bool(o, "all", r->all);
+		if (r->from)
+			rc |= lvm_json_add_u64(o, "from", r->from);
 		break;
 	case LVM_OP_COUNT:
 		break;
@@ -351,6 +353,9 @@ int lvm_proto_parse_request(json_object *obj, struct lvm_req *r, char *err,
 	case LVM_OP_LIST:
 		if (lvm_json_get_bool(obj, "all", &r->all) < 0)
 			BAD("list: 'all' must be a boolean");
+		if (lvm_json_get_u64(obj, "from", false, UINT32_MAX, &v) < 0)
+			BAD("list: 'from' must be an integer in 0..2^32-1");
+		r->from = (uint32_t)v;
 		return 0;
 	case LVM_OP_COUNT:
 		break;

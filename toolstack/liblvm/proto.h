@@ -27,6 +27,8 @@
 #define LVM_PROTO_HDR 4
 #define LVM_PROTO_MAX 65536          /* largest JSON body, in bytes */
 #define LVM_PROTO_DEPTH 8            /* deepest JSON nesting accepted */
+#define LVM_PROTO_LIST_BUDGET 49152  /* list: bytes of guests per reply; the
+					reply has "next" when more remain */
 
 enum lvm_op {
 	LVM_OP_CREATE,
@@ -97,6 +99,7 @@ struct lvm_req {
 	const char *target;          /* destroy … info, console */
 	uint32_t timeout_ms;         /* shutdown, reboot; 0: default */
 	bool all;                    /* list */
+	uint32_t from;               /* list: the first domain id wanted */
 	struct lvm_req_cfg cfg;      /* create */
 };
 

@@ -142,6 +142,7 @@ json_object *lvm_proto_info_to_json(const struct lvm_info *in)
 		rc |= lvm_json_add_str(o, "on_crash",
 				       lvm_action_name(in->on_crash));
 		rc |= lvm_json_add_bool(o, "noxs", in->noxs);
+		rc |= lvm_json_add_bool(o, "xenstore", in->xenstore);
 		rc |= lvm_json_add_str(o, "kernel", in->kernel);
 		rc |= lvm_json_add_str(o, "cmdline", in->cmdline);
 		rc |= lvm_json_add_str(o, "console_log", in->console_log);
@@ -188,7 +189,8 @@ static int info_managed(json_object *o, struct lvm_info *in)
 	if (lvm_json_get_str(o, "on_crash", false, 16, &s) < 0 ||
 	    lvm_action_parse(s, &in->on_crash) < 0)
 		return -EPROTO;
-	if (lvm_json_get_bool(o, "noxs", &in->noxs) < 0)
+	if (lvm_json_get_bool(o, "noxs", &in->noxs) < 0 ||
+	    lvm_json_get_bool(o, "xenstore", &in->xenstore) < 0)
 		return -EPROTO;
 	rc = dup_opt(o, "kernel", &in->kernel);
 	if (rc == 0)

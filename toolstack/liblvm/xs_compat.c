@@ -11,7 +11,7 @@
 
 #define XS_TRIES 8
 
-void lvm_uuid_format(const uint8_t *u, char *buf)
+static void fmt_uuid(const uint8_t *u, char *buf)
 {
 	snprintf(buf, 37,
 		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
@@ -100,7 +100,7 @@ int lvm_xs_introduce(struct xs_handle *xs, const struct lvm_xs_dom *d)
 	if (!xs || !d || !d->name || !*d->name || !d->uuid || !d->vcpus ||
 	    d->domid == 0 || !d->store_mfn)
 		return lvm_err(EINVAL, "xenstore: bad domain description");
-	lvm_uuid_format(d->uuid, uuid);
+	fmt_uuid(d->uuid, uuid);
 
 	for (tries = 0; tries < XS_TRIES; tries++) {
 		t = xs_transaction_start(xs);
@@ -165,7 +165,7 @@ int lvm_xs_forget(struct xs_handle *xs, uint32_t domid, const uint8_t *uuid)
 	if (!xs_rm(xs, XBT_NULL, path) && errno != ENOENT && !rc)
 		rc = -errno;
 	if (uuid) {
-		lvm_uuid_format(uuid, u);
+		fmt_uuid(uuid, u);
 		snprintf(path, sizeof(path), "/vm/%s", u);
 		if (!xs_rm(xs, XBT_NULL, path) && errno != ENOENT && !rc)
 			rc = -errno;

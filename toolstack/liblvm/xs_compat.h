@@ -56,10 +56,4 @@ int lvm_xs_request(struct xs_handle *xs, uint32_t domid, const char *what);
  */
 int lvm_xs_forget(struct xs_handle *xs, uint32_t domid, const uint8_t *uuid);
 
-/*
- * lvm_uuid_format() - (uuid), 16 bytes, as 36 characters plus NUL in
- * (buf), which holds at least 37 bytes.
- */
-void lvm_uuid_format(const uint8_t *uuid, char *buf);
-
 #endif

@@ -12,7 +12,7 @@
 
 enum opt_id {
 	O_HELP, O_NAME, O_MEMORY, O_VCPUS, O_CMDLINE, O_TIMING, O_JSON,
-	O_PAUSED, O_NOXS, O_XENSTORE, O_ALL, O_TIMEOUT, O_COUNT
+	O_PAUSED, O_NOXS, O_XENSTORE, O_ALL, O_TIMEOUT, O_RAMDISK, O_COUNT
 };
 
 static const struct {
@@ -32,6 +32,7 @@ static const struct {
 	[O_XENSTORE] = { "xenstore", 0, false },
 	[O_ALL] = { "all", 'a', false },
 	[O_TIMEOUT] = { "timeout", 't', true },
+	[O_RAMDISK] = { "ramdisk", 'r', true },
 };
 
 #define BIT(o) (1u << (o))
@@ -70,22 +71,25 @@ static const struct {
 	[V_CREATE] = { "create",
 		BIT(O_HELP) | BIT(O_NAME) | BIT(O_MEMORY) | BIT(O_VCPUS) |
 			BIT(O_CMDLINE) | BIT(O_TIMING) | BIT(O_JSON) |
-			BIT(O_PAUSED) | BIT(O_NOXS) | BIT(O_XENSTORE),
+			BIT(O_PAUSED) | BIT(O_NOXS) | BIT(O_XENSTORE) |
+			BIT(O_RAMDISK),
 		true,
 		"usage: lvm create CONFIG|IMAGE [OPTIONS]\n"
 		"\n"
 		"Creates a guest and starts it. The argument is an xl.cfg-style\n"
-		"config file, or a guest image (an ELF file) to boot with the\n"
-		"options below; an image's guest is named after the file unless\n"
-		"--name is given. Options override the config.\n"
+		"config file, or a guest image (an ELF file, or a Linux bzImage)\n"
+		"to boot with the options below; an image's guest is named after\n"
+		"the file unless --name is given. Options override the config.\n"
+		"An image without the noxs note runs in XenStore mode.\n"
 		"\n"
 		"  -n, --name NAME       the guest's name (1-63 of A-Z a-z 0-9 . _ -)\n"
 		"  -m, --memory MIB      memory in MiB (at least 4; default 4)\n"
 		"  -c, --vcpus N         virtual CPUs (1-128; default 1)\n"
 		"      --cmdline TEXT    the guest's command line\n"
+		"  -r, --ramdisk FILE    an initial ramdisk for the guest\n"
 		"  -p, --paused          leave it paused (start it with lvm unpause)\n"
 		"      --noxs            require the noxs device page\n"
-		"      --xenstore        XenStore mode (not supported yet)\n"
+		"      --xenstore        XenStore mode, even for a noxs image\n"
 		"      --timing          print how long each phase took, and when\n"
 		"                        the guest reported ready (waits up to 2 s)\n"
 		"      --json            print the result as JSON\n" },
@@ -210,6 +214,7 @@ static int set_opt(struct lvm_cli *c, int id, const char *v, const char *verb,
 	case O_HELP: c->help = true; break;
 	case O_NAME: c->name = v; break;
 	case O_CMDLINE: c->cmdline = v; break;
+	case O_RAMDISK: c->ramdisk = v; break;
 	case O_MEMORY:
 		if (number(v, UINT32_MAX, &c->memory_mb) < 0)
 			return bad(err, errlen, "%s: %s wants a number of MiB, not '%.40s'",
@@ -278,6 +283,7 @@ int lvm_cli_parse(int argc, char *const argv[], struct lvm_cli *c, char *err,
 		  size_t errlen)
 {
 	const char *vn, *val;
+	char spelled[24];
 	bool dashdash = false;
 	int i, v, id;
 
@@ -321,14 +327,20 @@ int lvm_cli_parse(int argc, char *const argv[], struct lvm_cli *c, char *err,
 		if (id < 0 || !(verbs[v].opts & BIT(id)))
 			return bad(err, errlen, "%s: unknown option '%.40s' (see lvm %s --help)",
 				   vn, a, vn);
+		/* the option as spelled, without an inline value */
+		if (a[1] == '-')
+			snprintf(spelled, sizeof(spelled), "--%s", opts[id].lng);
+		else
+			snprintf(spelled, sizeof(spelled), "-%c", opts[id].shrt);
 		if (opts[id].arg && !val) {
 			if (i + 1 >= argc)
-				return bad(err, errlen, "%s: %s wants a value", vn, a);
+				return bad(err, errlen, "%s: %s wants a value", vn,
+					   spelled);
 			val = argv[++i];
 		} else if (!opts[id].arg && val) {
-			return bad(err, errlen, "%s: %s takes no value", vn, a);
+			return bad(err, errlen, "%s: %s takes no value", vn, spelled);
 		}
-		if (set_opt(c, id, val, vn, a, err, errlen) < 0)
+		if (set_opt(c, id, val, vn, spelled, err, errlen) < 0)
 			return -EINVAL;
 	}
 	if (!c->help && verbs[v].arg && !c->arg)

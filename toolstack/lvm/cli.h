@@ -35,6 +35,7 @@ struct lvm_cli {
 	bool version;
 	const char *arg;             /* CONFIG|IMAGE (create) or TARGET */
 	const char *name;            /* create --name */
+	const char *ramdisk;         /* create --ramdisk */
 	const char *cmdline;         /* create --cmdline */
 	bool has_memory, has_vcpus;
 	uint32_t memory_mb;          /* create --memory */

@@ -1,7 +1,7 @@
 /*
- * create.c — `lvm create CONFIG|IMAGE [OPTIONS]`: a config file or an ELF
- * image, options on top, one request to lvmd; prints the guest, and with
- * --timing the phases lvmd measured.
+ * create.c — `lvm create CONFIG|IMAGE [OPTIONS]`: a config file or an
+ * image (ELF or bzImage), options on top, one request to lvmd; prints the
+ * guest, and with --timing the phases lvmd measured.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,10 +12,13 @@
 #include "cli.h"
 #include "toolstack/liblvm/proto.h"
 
-/* is_elf: 1 if (path) starts with the ELF magic, 0 if not, -errno. */
-static int is_elf(const char *path)
+/*
+ * is_image: 1 if (path) is a guest image rather than a config: it starts
+ * with the ELF magic, or has a bzImage's "HdrS" header; 0 if not; -errno.
+ */
+static int is_image(const char *path)
 {
-	unsigned char m[4];
+	unsigned char m[0x206];
 	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -23,8 +26,10 @@ static int is_elf(const char *path)
 		return -errno;
 	n = read(fd, m, sizeof(m));
 	close(fd);
-	return n == 4 && m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' &&
-	       m[3] == 'F';
+	if (n >= 4 && m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' &&
+	    m[3] == 'F')
+		return 1;
+	return n == (ssize_t)sizeof(m) && !memcmp(m + 0x202, "HdrS", 4);
 }
 
 /* image_name: the image's file name without its extension, into (buf). */
@@ -43,7 +48,7 @@ static const char *image_name(const char *path, char *buf, size_t len)
 static int build_config(const struct lvm_cli *cli, struct lvm_config *cfg)
 {
 	char err[512], name[LVM_NAME_MAX + 16];
-	int elf = is_elf(cli->arg);
+	int elf = is_image(cli->arg);
 
 	if (elf < 0)
 		return lvm_errorf("%s: %s", cli->arg, strerror(-elf));
@@ -56,7 +61,8 @@ static int build_config(const struct lvm_cli *cli, struct lvm_config *cfg)
 		return lvm_errorf("%s", err);
 	}
 	if ((cli->name && lvm_config_set_str(&cfg->name, cli->name) < 0) ||
-	    (cli->cmdline && lvm_config_set_str(&cfg->cmdline, cli->cmdline) < 0))
+	    (cli->cmdline && lvm_config_set_str(&cfg->cmdline, cli->cmdline) < 0) ||
+	    (cli->ramdisk && lvm_config_set_str(&cfg->ramdisk, cli->ramdisk) < 0))
 		return lvm_errorf("out of memory");
 	if (cli->has_memory)
 		cfg->memory_mb = cli->memory_mb;
@@ -95,7 +101,7 @@ static void print_timing(const struct lvm_timing *t, bool noxs)
 	if (t->has_ready)
 		printf("  %-8s %10s ms  %s\n", "ready",
 		       lvm_fmt_ms(t->ready_ns, ms, sizeof(ms)),
-		       "the guest's ready mark - request received");
+		       "request received -> guest ready (dom0 clock)");
 	else
 		printf("  %-8s %10s     %s\n", "ready", "-",
 		       noxs ? "no ready mark within 2 s" :
@@ -117,7 +123,7 @@ static int print_json(const struct lvm_info *info, const struct lvm_timing *t)
 	json_object_object_add(tj, "client_ns", json_object_new_uint64(t->client_ns));
 	json_object_object_add(o, "info", i);
 	json_object_object_add(o, "timing", tj);
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return 0;
 }

@@ -55,7 +55,7 @@ int lvm_print_info_json(const struct lvm_info *info)
 
 	if (!o)
 		return lvm_errorf("out of memory");
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return 0;
 }

@@ -33,8 +33,9 @@ static void print_text(const struct lvm_info *g)
 		       lvm_fmt_ms(g->ready_ns, ms, sizeof(ms)));
 	else
 		printf("ready:        -\n");
-	printf("devices:      %s\n", g->noxs ? "noxs device page, console" :
-						   "console");
+	printf("devices:      %s%sconsole\n",
+	       g->noxs ? "noxs device page, " : "",
+	       g->xenstore ? "xenstore, " : "");
 	printf("on_poweroff:  %s\n", lvm_action_name(g->on_poweroff));
 	printf("on_crash:     %s\n", lvm_action_name(g->on_crash));
 	printf("console log:  %s\n", g->console_log ? g->console_log : "-");

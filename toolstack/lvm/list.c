@@ -21,7 +21,7 @@ static int print_json(const struct lvm_info *v, size_t n)
 			return lvm_errorf("out of memory");
 		}
 	}
-	puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY));
+	puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(arr);
 	return 0;
 }

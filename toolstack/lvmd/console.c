@@ -19,10 +19,36 @@
  * writing cannot hold the loop. */
 #define DRAIN_MAX (16 * 2048)
 
-static void log_write(struct guest *g, const char *buf, size_t len)
+/*
+ * rotate: a guest can write without end, and the logs live in /run: past
+ * LVMD_LOG_MAX the log becomes NAME.log.1 (replacing an older one) and a
+ * new NAME.log starts, so a guest holds at most twice that.
+ */
+static void rotate(struct lvmd *l, struct guest *g)
+{
+	char path[PATH_MAX + 80], old[PATH_MAX + 80];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s.log", l->cons_dir, g->rec.name);
+	snprintf(old, sizeof(old), "%s/%s.log.1", l->cons_dir, g->rec.name);
+	if (rename(path, old) < 0)
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC |
+				O_NOCTTY, 0600);
+	if (fd < 0)
+		return; /* keep writing to the renamed one */
+	close(g->log_fd);
+	g->log_fd = fd;
+	g->log_bytes = 0;
+}
+
+static void log_write(struct lvmd *l, struct guest *g, const char *buf,
+		      size_t len)
 {
 	ssize_t r;
 
+	if (g->log_fd >= 0 && g->log_bytes + len > LVMD_LOG_MAX)
+		rotate(l, g);
 	while (g->log_fd >= 0 && len) {
 		r = write(g->log_fd, buf, len);
 		if (r < 0 && errno == EINTR)
@@ -31,10 +57,11 @@ static void log_write(struct guest *g, const char *buf, size_t len)
 			return; /* a full disk must not stop the guest */
 		buf += r;
 		len -= (size_t)r;
+		g->log_bytes += (uint64_t)r;
 	}
 }
 
-void lvmd_console_note(struct guest *g, const char *fmt, ...)
+void lvmd_console_note(struct lvmd *l, struct guest *g, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -45,9 +72,9 @@ void lvmd_console_note(struct guest *g, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	log_write(g, "\n[", 2);
-	log_write(g, msg, strlen(msg));
-	log_write(g, "]\n", 2);
+	log_write(l, g, "\n[", 2);
+	log_write(l, g, msg, strlen(msg));
+	log_write(l, g, "]\n", 2);
 }
 
 /* flush_input: give the guest what clients typed, as far as it fits. */
@@ -88,7 +115,7 @@ void lvmd_console_event(struct lvmd *l, struct guest *g)
 			break;
 		total += (size_t)n;
 		notify = true;
-		log_write(g, buf, (size_t)n);
+		log_write(l, g, buf, (size_t)n);
 		for (struct client *c = l->clients; c; c = c->next)
 			if (c->mode == C_CONSOLE && c->cg == g)
 				lvmd_client_raw(l, c, buf, (size_t)n);

@@ -11,6 +11,7 @@
 #include <sys/random.h>
 
 #include "lvmd.h"
+#include "toolstack/liblvm/xs_compat.h"
 #include "toolstack/liblvm/engine.h"
 #include "toolstack/liblvm/log.h"
 
@@ -51,9 +52,6 @@ static int check(struct lvmd *l, const struct lvm_req_cfg *c, char *err,
 		return refuse(err, errlen, EEXIST,
 			      "name '%s' is taken (domain %u)", c->name,
 			      other->rec.domid);
-	if (c->store == LVM_STORE_XENSTORE)
-		return refuse(err, errlen, EOPNOTSUPP,
-			      "XenStore mode is not supported yet");
 	if (c->kernel[0] != '/')
 		return refuse(err, errlen, EINVAL,
 			      "kernel '%.200s': lvmd needs an absolute path",
@@ -89,6 +87,28 @@ static int new_uuid(uint8_t u[16])
 	if (getrandom(u + LVMD_UUID_PREFIX_LEN, 16 - LVMD_UUID_PREFIX_LEN, 0) !=
 	    16 - LVMD_UUID_PREFIX_LEN)
 		return -errno;
+	return 0;
+}
+
+
+/*
+ * xs_introduce: XenStore mode: write (g)'s tree and introduce it to
+ * xenstored, mark its record as a XenStore guest.
+ */
+static int xs_introduce(struct lvmd *l, struct guest *g,
+			const struct lvm_built *b, char *err, size_t errlen)
+{
+	struct lvm_xs_dom d = {
+		.domid = g->rec.domid, .name = g->rec.name, .uuid = g->rec.uuid,
+		.memory_mb = g->rec.memory_mb, .vcpus = g->rec.vcpus,
+		.store_mfn = b->store_mfn, .store_port = b->store_port,
+	};
+	int rc;
+
+	rc = lvm_xs_introduce(l->xs, &d);
+	if (rc < 0)
+		return engine_fail(l, rc, err, errlen);
+	g->rec.store = LVM_STORE_XENSTORE;
 	return 0;
 }
 
@@ -132,9 +152,8 @@ static int record(struct lvm_reg_entry *rec, const struct lvm_req_cfg *c,
 }
 
 int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
-		const uint8_t *uuid_in, bool keep_log, uint64_t create_tsc,
-		struct guest **out, struct lvm_timing *t, char *err,
-		size_t errlen)
+		const uint8_t *uuid_in, uint64_t create_tsc, struct guest **out,
+		struct lvm_timing *t, char *err, size_t errlen)
 {
 	struct lvm_finish_req req = { 0 };
 	struct lvm_built b = { 0 };
@@ -142,8 +161,10 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	struct lvm_image *img = NULL;
 	struct lvm_shell sh = { 0 };
 	struct guest *g = NULL;
+	bool img_owned = false;
 	uint8_t uuid[16];
 	uint64_t t0;
+	bool xs_mode;
 	int rc;
 
 	*out = NULL;
@@ -152,7 +173,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		return rc;
 	l->last_err[0] = '\0';
 	t0 = lvmd_now_ns();
-	rc = lvm_image_load(cfg->kernel, &img);
+	rc = lvmd_image_get(l, cfg->kernel, &img, &img_owned);
 	if (rc < 0)
 		return engine_fail(l, rc, err, errlen);
 	t->load_ns = lvmd_now_ns() - t0;
@@ -162,6 +183,17 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 			    cfg->kernel);
 		goto out;
 	}
+	/* A guest without the noxs note looks for its devices in XenStore. */
+	xs_mode = cfg->store == LVM_STORE_XENSTORE ||
+		  (cfg->store == LVM_STORE_AUTO && !img->noxs_vaddr);
+	if (xs_mode && !lvmd_xs(l)) {
+		rc = refuse(err, errlen, EHOSTUNREACH,
+			    "%s needs XenStore mode (%s), but xenstored is not reachable: %s",
+			    cfg->kernel,
+			    img->noxs_vaddr ? "--xenstore" : "no noxs note",
+			    strerror(errno));
+		goto out;
+	}
 	if (uuid_in)
 		memcpy(uuid, uuid_in, 16);
 	else if ((rc = new_uuid(uuid)) < 0) {
@@ -169,8 +201,8 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 			    strerror(-rc));
 		goto out;
 	}
-	rc = lvm_shell_prepare(l->xch, cfg->memory_mb, cfg->vcpus, uuid, false,
-			       &sh);
+	rc = lvm_shell_prepare(l->xch, cfg->memory_mb, cfg->vcpus, uuid,
+			       xs_mode, &sh);
 	if (rc < 0) {
 		rc = engine_fail(l, rc, err, errlen);
 		goto out;
@@ -198,15 +230,21 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		refuse(err, errlen, ENOMEM, "out of memory");
 		goto fail_domain;
 	}
-	rc = lvmd_guest_attach(l, g, LVMD_ATTACH_NEW |
-					     (keep_log ? 0 : LVMD_ATTACH_TRUNC));
+	rc = lvmd_guest_attach(l, g, LVMD_ATTACH_NEW | LVMD_ATTACH_NO_LOG);
 	if (rc < 0) {
 		engine_fail(l, rc, err, errlen);
 		goto fail_domain;
 	}
+	if (xs_mode) {
+		rc = xs_introduce(l, g, &b, err, errlen);
+		if (rc < 0)
+			goto fail_domain;
+	}
 	lvmd_guest_insert(l, g);
-	lvmd_guest_save(l, g);
 	t->devices_ns = b.t.devices + (lvmd_now_ns() - t0);
+	lvm_debug("%s (d%u): devices: engine %.3f ms, backends %.3f ms",
+		  g->rec.name, g->rec.domid, b.t.devices / 1e6,
+		  (lvmd_now_ns() - t0) / 1e6);
 	if (!cfg->paused) {
 		t0 = lvmd_now_ns();
 		if (xc_domain_unpause(l->xch, g->rec.domid) != 0) {
@@ -233,6 +271,13 @@ fail_domain:
 	xc_domain_destroy(l->xch, b.domid);
 out:
 	lvm_built_release(&b);
-	lvm_image_free(img);
+	if (img_owned)
+		lvm_image_free(img);
 	return rc;
+}
+
+void lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log)
+{
+	lvmd_guest_open_log(l, g, !keep_log);
+	lvmd_guest_save(l, g);
 }

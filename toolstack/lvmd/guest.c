@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lvmd.h"
+#include "toolstack/liblvm/xs_compat.h"
 #include "toolstack/liblvm/log.h"
 
 struct guest *lvmd_guest_by_name(struct lvmd *l, const char *name)
@@ -114,22 +116,29 @@ static int bind(struct lvmd *l, struct guest *g, uint32_t port,
 	return lp;
 }
 
+int lvmd_guest_open_log(struct lvmd *l, struct guest *g, bool trunc)
+{
+	char path[PATH_MAX + 80];
+	struct stat st;
+
+	if (g->log_fd >= 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s.log", l->cons_dir, g->rec.name);
+	g->log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+				       O_NOCTTY | (trunc ? O_TRUNC : 0),
+			 0600);
+	if (g->log_fd < 0)
+		return lvm_warn(errno, "%s: cannot open the console log %s",
+				g->rec.name, path);
+	g->log_bytes = fstat(g->log_fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	return 0;
+}
+
 int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags)
 {
 	struct lvm_reg_entry *r = &g->rec;
-	char path[PATH_MAX + 80];
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s.log", l->cons_dir, r->name);
-	g->log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
-				       O_NOCTTY |
-				       (flags & LVMD_ATTACH_TRUNC ? O_TRUNC : 0),
-			0600);
-	if (g->log_fd < 0) {
-		rc = lvm_err(errno, "%s: cannot open the console log %s",
-			     r->name, path);
-		goto fail;
-	}
 	g->cons_page = map_page(l, r->domid, r->console_mfn);
 	if (!g->cons_page) {
 		rc = lvm_err(errno, "%s (d%u): cannot map the console ring",
@@ -148,7 +157,7 @@ int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags)
 	}
 	g->cons_lport = rc;
 	if (!r->noxs)
-		return 0;
+		goto out;
 	g->noxs_page = map_page(l, r->domid, r->noxs_mfn);
 	if (!g->noxs_page) {
 		rc = lvm_err(errno, "%s (d%u): cannot map the device page",
@@ -162,6 +171,9 @@ int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags)
 		goto fail;
 	}
 	g->sys_lport = rc;
+out:
+	if (!(flags & LVMD_ATTACH_NO_LOG))
+		lvmd_guest_open_log(l, g, flags & LVMD_ATTACH_TRUNC);
 	return 0;
 fail:
 	lvmd_guest_detach(l, g);
@@ -199,6 +211,8 @@ void lvmd_guest_detach(struct lvmd *l, struct guest *g)
 void lvmd_guest_drop(struct lvmd *l, struct guest *g, int why)
 {
 	lvmd_guest_detach(l, g);
+	if (g->rec.store == LVM_STORE_XENSTORE && lvmd_xs(l))
+		lvm_xs_forget(l->xs, g->rec.domid, g->rec.uuid);
 	guest_unlink(l, g);
 	lvmd_reg_remove_logged(l, g);
 	lvmd_clients_guest_gone(l, g, why);
@@ -233,7 +247,7 @@ void lvmd_guest_doom(struct lvmd *l, struct guest *g, const char *fmt, ...)
 		strcpy(g->doom, "misbehaved");
 	lvm_warn(0, "%s (d%u): %s; destroying it", g->rec.name, g->rec.domid,
 		 g->doom);
-	lvmd_console_note(g, "lvmd: %s; destroying the guest", g->doom);
+	lvmd_console_note(l, g, "lvmd: %s; destroying the guest", g->doom);
 }
 
 void lvmd_guest_reap_doomed(struct lvmd *l)
@@ -283,24 +297,19 @@ enum lvm_state lvmd_domain_state(uint32_t flags)
 	return LVM_STATE_RUNNING;
 }
 
-int lvmd_guest_info(struct lvmd *l, struct guest *g, struct lvm_info *out)
+int lvmd_guest_info_as(struct lvmd *l, struct guest *g, enum lvm_state state,
+		       struct lvm_info *out)
 {
 	const struct lvm_reg_entry *r = &g->rec;
 	char path[PATH_MAX + 80];
-	xc_domaininfo_t di;
 	int64_t up;
 
 	memset(out, 0, sizeof(*out));
-	if (xc_domain_getinfolist(l->xch, r->domid, 1, &di) != 1 ||
-	    di.domain != r->domid)
-		return -ESRCH;
-	if (g->noxs_page)
-		lvmd_sysctl_poll(l, g);
 	strcpy(out->name, r->name);
 	out->domid = r->domid;
 	out->managed = true;
 	lvm_uuid_format(r->uuid, out->uuid);
-	out->state = lvmd_domain_state(di.flags);
+	out->state = state;
 	out->memory_mb = r->memory_mb;
 	out->vcpus = r->vcpus;
 	out->created = r->created_ns / 1000000000;
@@ -311,6 +320,7 @@ int lvmd_guest_info(struct lvmd *l, struct guest *g, struct lvm_info *out)
 	out->on_poweroff = r->on_poweroff;
 	out->on_crash = r->on_crash;
 	out->noxs = r->noxs;
+	out->xenstore = r->store == LVM_STORE_XENSTORE;
 	snprintf(path, sizeof(path), "%s/%s.log", l->cons_dir, r->name);
 	out->kernel = r->kernel ? strdup(r->kernel) : NULL;
 	out->cmdline = r->cmdline ? strdup(r->cmdline) : NULL;
@@ -321,4 +331,17 @@ int lvmd_guest_info(struct lvmd *l, struct guest *g, struct lvm_info *out)
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+int lvmd_guest_info(struct lvmd *l, struct guest *g, struct lvm_info *out)
+{
+	xc_domaininfo_t di;
+
+	memset(out, 0, sizeof(*out));
+	if (xc_domain_getinfolist(l->xch, g->rec.domid, 1, &di) != 1 ||
+	    di.domain != g->rec.domid)
+		return -ESRCH;
+	if (g->noxs_page)
+		lvmd_sysctl_poll(l, g);
+	return lvmd_guest_info_as(l, g, lvmd_domain_state(di.flags), out);
 }

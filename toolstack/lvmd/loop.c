@@ -91,7 +91,7 @@ static void guest_timers(struct lvmd *l, uint64_t now, uint64_t *next)
 				 g->rec.name, g->rec.domid,
 				 g->req == NOXS_REQ_REBOOT ? "reboot" :
 							     "shut down");
-			lvmd_console_note(g, "lvmd: no shutdown in time; destroyed");
+			lvmd_console_note(l, g, "lvmd: no shutdown in time; destroyed");
 			lvmd_guest_destroy(l, g, -ETIMEDOUT);
 			continue;
 		}

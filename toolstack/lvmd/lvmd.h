@@ -8,7 +8,8 @@
  *
  * Files: main.c (options, startup, daemon), loop.c (the poll loop,
  * timers, event dispatch), server.c (socket, clients, framing), ops.c (the
- * requests), create.c (building a guest with the engine), guest.c (the
+ * requests), create.c (building a guest with the engine), images.c (the
+ * image cache), guest.c (the
  * guest table, backends on and off, destroying), console.c and
  * cons_ring.c (console backend), sysctl.c (lifecycle requests, the ready
  * mark), reaper.c (domains that shut down or vanished), registry.c and
@@ -31,6 +32,7 @@
 #include <xenctrl.h>
 #include <xenevtchn.h>
 #include <xenforeignmemory.h>
+#include <xenstore.h>
 
 #include <lvm.h>
 #include <noxs/abi.h>
@@ -44,8 +46,12 @@
 #define LVMD_CLIENT_OUT_MAX (1u << 20) /* a console reader this far behind
 					  is dropped */
 #define LVMD_CONSOLE_REPLAY (64u << 10) /* log bytes sent on attach */
+#define LVMD_LOG_MAX (1u << 20)      /* a console log this big is moved to
+					NAME.log.1 and started anew */
 #define LVMD_REAP_POLL_MS 100        /* reaper period without VIRQ_DOM_EXC */
 #define LVMD_READY_POLL_MS 5         /* ready-mark polling while waited on */
+#define LVMD_IMAGE_CACHE 8           /* images kept parsed */
+#define LVMD_IMAGE_CACHE_BYTES (64u << 20)
 
 /* The uuid (domain handle) of every guest lvm makes starts with this. */
 #define LVMD_UUID_PREFIX "lvm\0vm\x01\x00"
@@ -53,6 +59,7 @@
 
 struct lvmd;
 struct client;
+struct lvm_image;
 
 enum port_kind { PORT_NONE = 0, PORT_CONSOLE, PORT_SYSCTL };
 
@@ -65,6 +72,7 @@ struct guest {
 	int cons_lport;              /* dom0's port, -1: not bound */
 	struct lvm_cons_ring cons;
 	int log_fd;
+	uint64_t log_bytes;          /* size of the log file */
 	char in_buf[1024];           /* input waiting for ring space */
 	size_t in_len;
 
@@ -74,7 +82,9 @@ struct guest {
 	uint32_t req;                /* enum noxs_request pending, or 0 */
 	uint64_t req_deadline_ns;    /* monotonic; 0: no deadline */
 	bool has_ready;
-	uint64_t ready_ns;
+	uint64_t ready_ns;           /* create request received -> ready */
+	uint64_t t_recv_ns;          /* monotonic: the create request came;
+					0 for adopted guests (unknown) */
 
 	/* lifecycle */
 	bool seen;                   /* reaper: the domain still exists */
@@ -125,6 +135,7 @@ struct lvmd {
 	xc_interface *xch;
 	xenevtchn_handle *xce;
 	xenforeignmemory_handle *xfm;
+	struct xs_handle *xs;        /* XenStore mode only; opened lazily */
 	int virq_port;               /* -1: no VIRQ_DOM_EXC, poll instead */
 	uint64_t next_reap_ns;
 	bool reap_now;
@@ -139,6 +150,11 @@ struct lvmd {
 	size_t nports;
 	struct client *clients;
 	unsigned nclients;
+	struct {
+		struct lvm_image *img;
+		uint64_t used;
+	} images[LVMD_IMAGE_CACHE];
+	uint64_t image_tick;
 	volatile int stop;
 	char last_err[512];          /* the last error the engine logged */
 };
@@ -154,6 +170,22 @@ int lvmd_run(struct lvmd *l);
 /* lvmd_port_set() - route events of local (port) to (g) as (kind). */
 int lvmd_port_set(struct lvmd *l, int port, struct guest *g,
 		  enum port_kind kind);
+
+/* ---- xenstore.c ---- */
+/*
+ * lvmd_xs() - lvmd's connection to xenstored, opened on first use (socket
+ * only: without xenstored, XenStore mode fails at once instead of
+ * hanging). NULL with errno set if xenstored cannot be reached.
+ */
+struct xs_handle *lvmd_xs(struct lvmd *l);
+
+/*
+ * lvmd_xs_request() - ask the XenStore-mode guest (g) to power off or
+ * (reboot) through control/shutdown, with the same deadline as a sysctl
+ * request (timeout_ms, 0 for the default). Returns 0 or -errno.
+ */
+int lvmd_xs_request(struct lvmd *l, struct guest *g, bool reboot,
+		    uint32_t timeout_ms);
 
 /* ---- guest.c ---- */
 struct guest *lvmd_guest_by_name(struct lvmd *l, const char *name);
@@ -178,7 +210,13 @@ void lvmd_guest_insert(struct lvmd *l, struct guest *g);
  */
 #define LVMD_ATTACH_NEW 1u
 #define LVMD_ATTACH_TRUNC 2u
+#define LVMD_ATTACH_NO_LOG 4u        /* open the log later (settle) */
 int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags);
+
+/* lvmd_guest_open_log() - open (g)'s console log if it is not open
+ * (truncated when (trunc)); on failure logs a warning and returns -errno:
+ * the guest runs on, its output is not kept. */
+int lvmd_guest_open_log(struct lvmd *l, struct guest *g, bool trunc);
 
 /* lvmd_guest_detach() - the inverse: drain the console one last time,
  * unbind, unmap, close the log. Idempotent. */
@@ -211,6 +249,10 @@ void lvmd_reg_remove_logged(struct lvmd *l, struct guest *g);
 /* lvmd_guest_info() - fill (out) for (g) from the hypervisor and (g);
  * -ESRCH if its domain is gone. */
 int lvmd_guest_info(struct lvmd *l, struct guest *g, struct lvm_info *out);
+/* lvmd_guest_info_as() - the same without asking the hypervisor, with
+ * (state) as its state. 0 or -ENOMEM. */
+int lvmd_guest_info_as(struct lvmd *l, struct guest *g, enum lvm_state state,
+		       struct lvm_info *out);
 
 /* lvmd_domain_state() - the lvm_state for Xen's domain (flags). */
 enum lvm_state lvmd_domain_state(uint32_t flags);
@@ -223,8 +265,8 @@ int lvmd_console_attach(struct lvmd *l, struct client *c, struct guest *g);
 void lvmd_console_input(struct lvmd *l, struct guest *g, const char *buf,
 			size_t len);
 /* lvmd_console_note() - a line from lvmd into (g)'s console log. */
-void lvmd_console_note(struct guest *g, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void lvmd_console_note(struct lvmd *l, struct guest *g, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* ---- sysctl.c ---- */
 /*
@@ -246,17 +288,36 @@ void lvmd_reap(struct lvmd *l);
 /* ---- create.c ---- */
 /*
  * lvmd_create() - build and start a guest from (cfg) ((uuid) NULL: a new
- * one; (keep_log): append to its console log rather than start it anew,
- * for a reboot), with (create_tsc) as the start of creation for its ready
- * mark. On success the guest is in
+ * one), with (create_tsc) as the start of creation for its ready mark.
+ * What the reply need not wait for is left to lvmd_create_settle(), which
+ * the caller must call next (after sending its reply), in the same turn of
+ * the loop. On success the guest is in
  * the tables, persisted and (unless cfg->paused) running; (*out) points at
  * it and (t) has the phases (total and queue excluded). On failure one
  * line in (err), nothing left behind. Returns 0 or -errno.
  */
 int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
-		const uint8_t *uuid, bool keep_log, uint64_t create_tsc,
-		struct guest **out, struct lvm_timing *t, char *err,
-		size_t errlen);
+		const uint8_t *uuid, uint64_t create_tsc, struct guest **out,
+		struct lvm_timing *t, char *err, size_t errlen);
+
+/*
+ * lvmd_create_settle() - the rest of a creation: open (g)'s console log
+ * (appended to when (keep_log), for a reboot; else started anew) and
+ * write its record. Neither can undo the creation: a failure is logged.
+ * Until it runs, no event of (g) is handled: the loop does not turn.
+ */
+void lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log);
+
+/* ---- images.c ---- */
+/*
+ * lvmd_image_get() - the image at (path), from the cache when the file is
+ * unchanged, else loaded (lvm_image_load(), same errors) and cached. The
+ * image stays lvmd's unless (*owned) comes back true: then the caller
+ * frees it.
+ */
+int lvmd_image_get(struct lvmd *l, const char *path, struct lvm_image **out,
+		   bool *owned);
+void lvmd_images_free(struct lvmd *l);
 
 /* ---- server.c ---- */
 int lvmd_listen(struct lvmd *l);
@@ -267,6 +328,9 @@ short lvmd_client_events(const struct client *c);
  * has buffered; -1 when the loop should close it. */
 int lvmd_client_step(struct lvmd *l, struct client *c, short revents);
 void lvmd_client_close(struct lvmd *l, struct client *c);
+/* lvmd_client_flush() - send what (c) has queued, as far as the socket
+ * takes it now. */
+void lvmd_client_flush(struct client *c);
 /* lvmd_client_send() - queue a reply (consumed) on (c). */
 void lvmd_client_send(struct lvmd *l, struct client *c, json_object *msg);
 /* lvmd_client_raw() - queue raw bytes (console mode); drops a client

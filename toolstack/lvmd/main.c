@@ -42,6 +42,7 @@ struct opts {
 
 static struct lvmd *the_lvmd;
 static bool log_stamps;
+static int startup_fd = -1; /* daemon mode: the terminal, until ready */
 
 static void on_log(void *arg, enum lvm_log_level level, int errnum,
 		   const char *msg)
@@ -60,6 +61,10 @@ static void on_log(void *arg, enum lvm_log_level level, int errnum,
 		fprintf(stderr, "%slvmd: %s: %s\n", stamp, msg, strerror(errnum));
 	else
 		fprintf(stderr, "%slvmd: %s\n", stamp, msg);
+	/* While a daemon starts, its errors also reach whoever started it. */
+	if (startup_fd >= 0 && level >= LVM_LOG_ERROR)
+		dprintf(startup_fd, "lvmd: %s%s%s\n", msg, errnum ? ": " : "",
+			errnum ? strerror(errnum) : "");
 	if (l && level >= LVM_LOG_ERROR) {
 		if (errnum)
 			snprintf(l->last_err, sizeof(l->last_err), "%s: %s", msg,
@@ -166,8 +171,10 @@ static void close_xen(struct lvmd *l)
 	}
 	while (l->clients)
 		lvmd_client_close(l, l->clients);
+	lvmd_images_free(l);
 	if (l->xfm)
 		xenforeignmemory_close(l->xfm);
+	xs_close(l->xs);
 	if (l->xce)
 		xenevtchn_close(l->xce);
 	if (l->xch)
@@ -278,6 +285,12 @@ int main(int argc, char **argv)
 	if (mkdir_p(o.state) < 0 || mkdir_p(l.reg_dir) < 0 ||
 	    mkdir_p(l.cons_dir) < 0)
 		goto out;
+	if (o.daemon) {
+		startup_fd = dup(2);
+		if (detach_stdio(o.state) < 0)
+			goto out;
+		log_stamps = true;
+	}
 	lock_fd = lock_state(o.state);
 	if (lock_fd < 0 || open_xen(&l) < 0 || lvmd_listen(&l) < 0)
 		goto out;
@@ -286,13 +299,12 @@ int main(int argc, char **argv)
 	lvm_info("listening on %s (state in %s, %u guests adopted)",
 		 l.sock_path, o.state, l.nguests);
 	if (ready_fd >= 0) {
-		if (detach_stdio(o.state) < 0)
-			goto out;
-		log_stamps = true;
 		if (write(ready_fd, "R", 1) != 1)
 			goto out;
 		close(ready_fd);
 		ready_fd = -1;
+		close(startup_fd);
+		startup_fd = -1;
 	}
 	rc = lvmd_run(&l) < 0 ? 1 : 0;
 	lvm_info("stopping; %u guests keep running and are adopted at the next start",

@@ -9,6 +9,7 @@
 
 #include "lvmd.h"
 #include "toolstack/liblvm/log.h"
+#include "toolstack/liblvm/proto_json.h"
 
 /* reply_info: a new ok reply carrying (info) (consumed). NULL on ENOMEM. */
 static json_object *reply_info(struct lvm_info *info)
@@ -70,26 +71,20 @@ static void op_create(struct lvmd *l, struct client *c,
 	int rc;
 
 	t.queue_ns = lvmd_now_ns() - t_recv;
-	rc = lvmd_create(l, cfg, NULL, false, tsc_recv, &g, &t, err,
-			 sizeof(err));
+	rc = lvmd_create(l, cfg, NULL, tsc_recv, &g, &t, err, sizeof(err));
 	if (rc < 0) {
 		lvmd_client_fail(l, c, -rc, "%s", err);
 		return;
 	}
-	lvm_info("%s (d%u): created from %s", g->rec.name, g->rec.domid,
-		 g->rec.kernel);
-	if (lvmd_guest_info(l, g, &info) < 0) {
-		lvmd_client_fail(l, c, ESRCH, "%s: the domain vanished",
-				 g->rec.name);
-		return;
-	}
+	g->t_recv_ns = t_recv;
+	/* The guest may have marked itself ready already. */
+	lvmd_sysctl_poll(l, g);
+	rep = lvmd_guest_info_as(l, g, cfg->paused ? LVM_STATE_PAUSED :
+						     LVM_STATE_RUNNING,
+				 &info) == 0 ? reply_info(&info) : NULL;
 	t.total_ns = lvmd_now_ns() - t_recv;
-	rep = reply_info(&info);
-	if (!rep) {
-		lvmd_client_fail(l, c, ENOMEM, "lvmd: out of memory");
-		return;
-	}
-	if (cfg->wait_ready && g->noxs_page && !g->has_ready && !cfg->paused) {
+	if (rep && cfg->wait_ready && g->noxs_page && !g->has_ready &&
+	    !cfg->paused) {
 		c->mode = C_WAIT;
 		c->wait = W_READY;
 		c->wg = g;
@@ -97,19 +92,20 @@ static void op_create(struct lvmd *l, struct client *c,
 		c->timing = t;
 		c->wait_deadline_ns = lvmd_now_ns() +
 				      (uint64_t)LVM_READY_WAIT_MS * 1000000u;
-		return;
+	} else {
+		tj = rep ? lvm_proto_timing_to_json(&t) : NULL;
+		if (rep && (!tj || json_object_object_add(rep, "timing", tj) < 0)) {
+			json_object_put(tj);
+			json_object_put(rep);
+			rep = NULL;
+		}
+		send_or_nomem(l, c, rep);
+		/* The reply leaves now; the rest does not hold it up. */
+		lvmd_client_flush(c);
 	}
-	if (g->has_ready) {
-		t.has_ready = true;
-		t.ready_ns = g->ready_ns;
-	}
-	tj = lvm_proto_timing_to_json(&t);
-	if (!tj || json_object_object_add(rep, "timing", tj) < 0) {
-		json_object_put(tj);
-		json_object_put(rep);
-		rep = NULL;
-	}
-	send_or_nomem(l, c, rep);
+	lvmd_create_settle(l, g, false);
+	lvm_info("%s (d%u): created from %s", g->rec.name, g->rec.domid,
+		 g->rec.kernel);
 }
 
 static void op_destroy(struct lvmd *l, struct client *c, const char *t)
@@ -120,7 +116,7 @@ static void op_destroy(struct lvmd *l, struct client *c, const char *t)
 	if (!g)
 		return;
 	lvm_info("%s (d%u): destroyed on request", g->rec.name, g->rec.domid);
-	lvmd_console_note(g, "lvmd: destroyed on request");
+	lvmd_console_note(l, g, "lvmd: destroyed on request");
 	rc = lvmd_guest_destroy(l, g, -ECANCELED);
 	if (rc < 0)
 		lvmd_client_fail(l, c, -rc, "%s: %s", t, l->last_err);
@@ -166,7 +162,7 @@ static void op_shutdown(struct lvmd *l, struct client *c, const char *t,
 				 g->rec.name);
 		return;
 	}
-	if (!g->noxs_page) {
+	if (!g->noxs_page && g->rec.store != LVM_STORE_XENSTORE) {
 		lvmd_client_fail(l, c, EOPNOTSUPP,
 				 "%s has no sysctl device (its image has no noxs note); use lvm destroy",
 				 g->rec.name);
@@ -180,9 +176,12 @@ static void op_shutdown(struct lvmd *l, struct client *c, const char *t,
 		return;
 	}
 	if (!g->req) {
-		rc = lvmd_sysctl_request(l, g, reboot ? NOXS_REQ_REBOOT :
-							NOXS_REQ_POWEROFF,
-					 timeout_ms);
+		if (g->noxs_page)
+			rc = lvmd_sysctl_request(l, g, reboot ? NOXS_REQ_REBOOT :
+								NOXS_REQ_POWEROFF,
+						 timeout_ms);
+		else
+			rc = lvmd_xs_request(l, g, reboot, timeout_ms);
 		if (rc < 0) {
 			lvmd_client_fail(l, c, -rc, "%s: %s", g->rec.name,
 					 strerror(-rc));
@@ -250,17 +249,23 @@ static int list_all(struct lvmd *l, struct lvm_info **v, size_t *n,
 	return 0;
 }
 
-static void op_list(struct lvmd *l, struct client *c, bool all)
+/*
+ * op_list: the guests (and with (all) the other domains) by domain id,
+ * from domain (from) on, as many as fit in LVM_PROTO_LIST_BUDGET bytes;
+ * "next" says where the following page starts.
+ */
+static void op_list(struct lvmd *l, struct client *c, bool all,
+		    uint32_t from)
 {
 	struct lvm_info *v = calloc(l->nguests + 1, sizeof(*v));
-	size_t n = 0, cap = l->nguests + 1;
+	size_t n = 0, cap = l->nguests + 1, used = 0, i;
 	json_object *rep = NULL, *arr = NULL;
 	int rc = 0;
 
 	if (!v)
 		goto nomem;
 	for (struct guest *g = l->guests; g; g = g->next)
-		if (lvmd_guest_info(l, g, &v[n]) == 0)
+		if (g->rec.domid >= from && lvmd_guest_info(l, g, &v[n]) == 0)
 			n++;
 	if (all)
 		rc = list_all(l, &v, &n, &cap);
@@ -274,14 +279,30 @@ static void op_list(struct lvmd *l, struct client *c, bool all)
 	arr = json_object_new_array();
 	if (!rep || !arr)
 		goto nomem;
-	for (size_t i = 0; i < n; i++) {
-		json_object *o = lvm_proto_info_to_json(&v[i]);
+	for (i = 0; i < n; i++) {
+		json_object *o;
+		const char *s;
 
-		if (!o || json_object_array_add(arr, o) < 0) {
+		if (v[i].domid < from)
+			continue;
+		o = lvm_proto_info_to_json(&v[i]);
+		s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : NULL;
+		if (!s) {
+			json_object_put(o);
+			goto nomem;
+		}
+		if (used && used + strlen(s) + 1 > LVM_PROTO_LIST_BUDGET) {
+			json_object_put(o);
+			break;
+		}
+		used += strlen(s) + 1;
+		if (json_object_array_add(arr, o) < 0) {
 			json_object_put(o);
 			goto nomem;
 		}
 	}
+	if (i < n && lvm_json_add_u64(rep, "next", v[i].domid) < 0)
+		goto nomem;
 	json_object_object_add(rep, "guests", arr);
 	arr = NULL;
 	lvmd_client_send(l, c, rep);
@@ -292,7 +313,7 @@ nomem:
 out:
 	json_object_put(arr);
 	json_object_put(rep);
-	for (size_t i = 0; i < n; i++)
+	for (i = 0; i < n; i++)
 		lvm_info_clear(&v[i]);
 	free(v);
 }
@@ -366,7 +387,7 @@ void lvmd_dispatch(struct lvmd *l, struct client *c, json_object *req,
 		op_pause(l, c, r.target, r.op == LVM_OP_PAUSE);
 		break;
 	case LVM_OP_LIST:
-		op_list(l, c, r.all);
+		op_list(l, c, r.all, r.from);
 		break;
 	case LVM_OP_INFO:
 		op_info(l, c, r.target);
@@ -401,7 +422,7 @@ void lvmd_reboot_restart(struct lvmd *l, struct guest *g)
 			c->wg = NULL;
 		}
 	}
-	lvmd_console_note(g, "lvmd: rebooting");
+	lvmd_console_note(l, g, "lvmd: rebooting");
 	lvmd_guest_destroy(l, g, 0);
 	cfg = (struct lvm_req_cfg){
 		.name = old.name, .kernel = old.kernel, .ramdisk = old.ramdisk,
@@ -409,8 +430,10 @@ void lvmd_reboot_restart(struct lvmd *l, struct guest *g)
 		.vcpus = old.vcpus, .on_poweroff = old.on_poweroff,
 		.on_crash = old.on_crash, .store = old.store,
 	};
-	rc = lvmd_create(l, &cfg, old.uuid, true, lvmd_rdtsc(), &ng, &t, err,
+	rc = lvmd_create(l, &cfg, old.uuid, lvmd_rdtsc(), &ng, &t, err,
 			 sizeof(err));
+	if (rc == 0)
+		lvmd_create_settle(l, ng, true);
 	if (rc < 0)
 		lvm_err(-rc, "%s: cannot build it again after its reboot: %s",
 			old.name, err);

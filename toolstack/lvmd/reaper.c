@@ -71,7 +71,7 @@ static void shut_down(struct lvmd *l, struct guest *g, uint32_t reason)
 	lvm_info("%s (d%u): %s%s; %s", g->rec.name, g->rec.domid,
 		 reason_name(reason), asked ? " as asked" : "",
 		 act == LVM_ACTION_PRESERVE ? "preserved" : "destroying it");
-	lvmd_console_note(g, "lvmd: the guest %s", reason_name(reason));
+	lvmd_console_note(l, g, "lvmd: the guest %s", reason_name(reason));
 	if (act == LVM_ACTION_DESTROY) {
 		lvmd_guest_destroy(l, g, 0);
 		return;

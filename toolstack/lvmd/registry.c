@@ -178,7 +178,7 @@ int lvm_reg_save(const char *dir, const struct lvm_reg_entry *e)
 		return -ENOMEM;
 	snprintf(path, sizeof(path), "%s/%u.json", dir, e->domid);
 	snprintf(tmp, sizeof(tmp), "%s/.%u.json.tmp", dir, e->domid);
-	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!s) {
 		rc = -ENOMEM;
 		goto out;

@@ -124,6 +124,8 @@ void lvmd_client_close(struct lvmd *l, struct client *c)
 }
 
 /* kill: drop (c) at the next turn of the loop, sending nothing more. */
+static int flush(struct client *c);
+
 static void kill_client(struct client *c)
 {
 	c->mode = C_CLOSING;
@@ -200,6 +202,12 @@ void lvmd_client_fail(struct lvmd *l, struct client *c, int errnum,
 	va_end(ap);
 	lvm_debug("request failed: %s", line);
 	lvmd_client_send(l, c, lvm_proto_error(errnum, line));
+}
+
+void lvmd_client_flush(struct client *c)
+{
+	if (flush(c) < 0)
+		kill_client(c);
 }
 
 /* flush: send what is queued; -1 if the client is gone. */

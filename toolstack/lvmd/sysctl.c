@@ -53,21 +53,24 @@ void lvmd_sysctl_poll(struct lvmd *l, struct guest *g)
 				v.state, v.ack_seq, g->rec.request_seq);
 		return;
 	}
-	if (g->has_ready || v.state < NOXS_STATE_READY)
+	if (g->has_ready || v.state < NOXS_STATE_READY || !g->t_recv_ns)
 		return;
+	/*
+	 * "Ready" is measured on dom0's clock: from the create request to the
+	 * moment lvmd sees the READY state (the guest notifies the sysctl
+	 * port when it sets it). The guest's own TSC mark is tighter, but is
+	 * only comparable with dom0's TSC when Xen gives guests the native
+	 * TSC; where it does and the mark is plausible, it is used instead.
+	 */
 	g->has_ready = true;
+	g->ready_ns = lvmd_now_ns() - g->t_recv_ns;
 	khz = copy->tsc_khz ? copy->tsc_khz : l->tsc_khz;
-	if (khz && v.ready_tsc >= copy->create_tsc) {
+	if (khz && copy->create_tsc && v.ready_tsc >= copy->create_tsc) {
 		unsigned __int128 d = v.ready_tsc - copy->create_tsc;
+		uint64_t ns = (uint64_t)(d * 1000000u / khz);
 
-		g->ready_ns = (uint64_t)(d * 1000000u / khz);
-	} else {
-		/* A mark before creation began, or no clock rate: unknown. */
-		g->has_ready = false;
-		g->ready_ns = 0;
-		lvm_debug("%s (d%u): ready mark unusable", g->rec.name,
-			  g->rec.domid);
-		return;
+		if (ns <= g->ready_ns)
+			g->ready_ns = ns;
 	}
 	lvmd_clients_guest_ready(l, g);
 }

@@ -1,0 +1,79 @@
+/*
+ * fuzz_proto.c — libFuzzer target for what lvmd and liblvm parse off the
+ * socket (toolstack/liblvm/proto.c, proto_info.c): framing, then the
+ * request, reply, info and timing decoders on whatever object comes out.
+ * Nothing may crash, leak or read out of bounds; a decoded request's
+ * strings must be NUL-terminated and within their limits.
+ *
+ *   sources: tests/fuzz/fuzz_proto.c toolstack/liblvm/proto.c
+ *            toolstack/liblvm/proto_info.c toolstack/liblvm/proto_json.c
+ *   flags:   -Itoolstack/include, link -ljson-c
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "toolstack/liblvm/proto.h"
+
+static void check_str(const char *s, size_t max)
+{
+	if (s && strlen(s) > max)
+		abort();
+}
+
+static void decode_all(json_object *o)
+{
+	struct lvm_req r;
+	struct lvm_info info;
+	struct lvm_timing t;
+	json_object *v;
+	const char *msg;
+	char err[256];
+	int e;
+
+	if (lvm_proto_parse_request(o, &r, err, sizeof(err)) == 0) {
+		if ((unsigned)r.op >= LVM_OP_COUNT)
+			abort();
+		check_str(r.target, 255);
+		check_str(r.cfg.name, 4096);
+		check_str(r.cfg.kernel, 4096);
+		/* a decoded request encodes again */
+		json_object_put(lvm_proto_request(&r));
+	} else if (!memchr(err, '\0', sizeof(err))) {
+		abort();
+	}
+	if (lvm_proto_parse_reply(o, &e, &msg) == 0 && (e < 0 || !msg))
+		abort();
+	if (lvm_proto_info_from_json(o, &info) == 0) {
+		check_str(info.name, LVM_NAME_MAX);
+		json_object_put(lvm_proto_info_to_json(&info));
+		lvm_info_clear(&info);
+	}
+	if (json_object_object_get_ex(o, "info", &v) &&
+	    lvm_proto_info_from_json(v, &info) == 0)
+		lvm_info_clear(&info);
+	if (lvm_proto_timing_from_json(o, &t) == 0)
+		json_object_put(lvm_proto_timing_to_json(&t));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t off = 0, used;
+	json_object *o;
+	int rc;
+
+	/* Messages back to back, as a connection would carry them. */
+	while (off < size) {
+		o = NULL;
+		rc = lvm_proto_decode(data + off, size - off, &used, &o);
+		if (rc <= 0)
+			break;
+		if (used == 0 || used > size - off || !o)
+			abort();
+		decode_all(o);
+		json_object_put(o);
+		off += used;
+	}
+	return 0;
+}

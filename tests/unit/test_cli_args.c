@@ -1,0 +1,162 @@
+/*
+ * test_cli_args.c — unit tests for the `lvm` command line
+ * (toolstack/lvm/args.c).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "toolstack/lvm/cli.h"
+
+/* parse: split (line) on spaces ("lvm" is prepended) and parse it. */
+static int parse(const char *line, struct lvm_cli *c, char *err, size_t len)
+{
+	static char buf[512];
+	char *argv[32];
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "lvm %s", line);
+	for (char *t = strtok(buf, " "); t && argc < 31; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	err[0] = '\0';
+	return lvm_cli_parse(argc, argv, c, err, len);
+}
+
+static void test_create_all_options(void **state)
+{
+	struct lvm_cli c;
+	char err[256];
+
+	(void)state;
+	unsetenv("LVM_SOCKET");
+	assert_int_equal(parse("-s /tmp/s create g.cfg --name h1 -m 16 --vcpus=2 "
+			       "--cmdline x=1 --timing --json -p --noxs", &c, err,
+			       sizeof(err)), 0);
+	assert_int_equal(c.verb, V_CREATE);
+	assert_string_equal(c.sock, "/tmp/s");
+	assert_string_equal(c.arg, "g.cfg");
+	assert_string_equal(c.name, "h1");
+	assert_true(c.has_memory);
+	assert_int_equal(c.memory_mb, 16);
+	assert_true(c.has_vcpus);
+	assert_int_equal(c.vcpus, 2);
+	assert_string_equal(c.cmdline, "x=1");
+	assert_true(c.timing && c.json && c.paused);
+	assert_true(c.has_store);
+	assert_int_equal(c.store, LVM_STORE_NOXS);
+}
+
+static void test_create_defaults(void **state)
+{
+	struct lvm_cli c;
+	char err[256];
+
+	(void)state;
+	setenv("LVM_SOCKET", "/env/sock", 1);
+	assert_int_equal(parse("create hello.xen", &c, err, sizeof(err)), 0);
+	assert_string_equal(c.sock, "/env/sock");
+	assert_false(c.has_memory || c.has_vcpus || c.has_store || c.timing);
+	assert_null(c.name);
+	unsetenv("LVM_SOCKET");
+}
+
+static void test_verbs_and_targets(void **state)
+{
+	static const struct {
+		const char *line;
+		enum lvm_verb verb;
+	} ok[] = {
+		{ "destroy g", V_DESTROY }, { "shutdown -t 5 g", V_SHUTDOWN },
+		{ "reboot g", V_REBOOT }, { "pause 7", V_PAUSE },
+		{ "unpause 7", V_UNPAUSE }, { "list", V_LIST },
+		{ "list --all --json", V_LIST }, { "info --json g", V_INFO },
+		{ "console g", V_CONSOLE }, { "destroy -- -odd-name", V_DESTROY },
+	};
+	struct lvm_cli c;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		if (parse(ok[i].line, &c, err, sizeof(err)) != 0)
+			fail_msg("'%s': %s", ok[i].line, err);
+		assert_int_equal(c.verb, ok[i].verb);
+	}
+	assert_int_equal(parse("shutdown -t 5 g", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.timeout_s, 5);
+	assert_string_equal(c.arg, "g");
+	assert_int_equal(parse("destroy -- -odd-name", &c, err, sizeof(err)), 0);
+	assert_string_equal(c.arg, "-odd-name");
+}
+
+static void test_help(void **state)
+{
+	struct lvm_cli c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("--help", &c, err, sizeof(err)), 0);
+	assert_true(c.help);
+	assert_int_equal(c.verb, V_NONE);
+	assert_int_equal(parse("create --help", &c, err, sizeof(err)), 0);
+	assert_true(c.help);
+	assert_int_equal(c.verb, V_CREATE);
+	assert_non_null(strstr(lvm_cli_usage(V_CREATE), "--timing"));
+	assert_non_null(strstr(lvm_cli_usage(V_NONE), "console GUEST"));
+}
+
+static void test_errors(void **state)
+{
+	static const struct {
+		const char *line, *err;
+	} bad[] = {
+		{ "", "no verb given (see lvm --help)" },
+		{ "frob", "unknown verb 'frob' (see lvm --help)" },
+		{ "--frob list", "unknown option '--frob' (see lvm --help)" },
+		{ "create", "create: missing CONFIG or IMAGE (see lvm create --help)" },
+		{ "destroy", "destroy: missing GUEST (see lvm destroy --help)" },
+		{ "create a b", "create: one argument only ('b' is extra)" },
+		{ "list x", "list: takes no argument ('x')" },
+		{ "create a --memory", "create: --memory wants a value" },
+		{ "create a --memory 4x", "create: --memory wants a number of MiB, not '4x'" },
+		{ "create a --memory -4", "create: --memory wants a number of MiB, not '-4'" },
+		{ "create a --memory 99999999999", "create: --memory wants a number of MiB, not '99999999999'" },
+		{ "create a --vcpus two", "create: --vcpus wants a number, not 'two'" },
+		{ "create a --all", "create: unknown option '--all' (see lvm create --help)" },
+		{ "create a --timing=yes", "create: --timing takes no value" },
+		{ "create a --noxs --xenstore", "create: --noxs and --xenstore exclude each other" },
+		{ "shutdown -t 0 g", "shutdown: -t wants a number of seconds (1..4000000), not '0'" },
+		{ "destroy -t 5 g", "destroy: unknown option '-t' (see lvm destroy --help)" },
+		{ "-s", "-s wants a path" },
+	};
+	struct lvm_cli c;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (parse(bad[i].line, &c, err, sizeof(err)) != -EINVAL)
+			fail_msg("accepted: '%s'", bad[i].line);
+		if (strcmp(err, bad[i].err))
+			fail_msg("'%s': got \"%s\", want \"%s\"", bad[i].line, err,
+				 bad[i].err);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_create_all_options),
+		cmocka_unit_test(test_create_defaults),
+		cmocka_unit_test(test_verbs_and_targets),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,326 @@
+/*
+ * test_registry.c — unit tests for lvmd's on-disk guest records
+ * (toolstack/lvmd/registry.c): write, read back, scan, and corrupt files.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "toolstack/lvmd/registry.h"
+
+struct fixture {
+	char dir[64];
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	strcpy(f->dir, "/tmp/lvm-test-registry.XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	struct dirent *d;
+	char path[512];
+	DIR *dp = opendir(f->dir);
+
+	while (dp && (d = readdir(dp))) {
+		if (d->d_name[0] == '.' && (!d->d_name[1] || d->d_name[1] == '.'))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", f->dir, d->d_name);
+		unlink(path);
+	}
+	if (dp)
+		closedir(dp);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* sample: a record with every field set, noxs page included. */
+static void sample(struct lvm_reg_entry *e, uint32_t domid, bool noxs)
+{
+	memset(e, 0, sizeof(*e));
+	snprintf(e->name, sizeof(e->name), "guest-%u", domid);
+	e->domid = domid;
+	for (int i = 0; i < 16; i++)
+		e->uuid[i] = (uint8_t)(0xa0 + i);
+	e->kernel = strdup("/lvm/build/guests/noop.xen");
+	e->cmdline = strdup("a \"quoted\" line");
+	e->memory_mb = 8;
+	e->vcpus = 2;
+	e->on_poweroff = LVM_ACTION_PRESERVE;
+	e->on_crash = LVM_ACTION_DESTROY;
+	e->store = LVM_STORE_NOXS;
+	e->created_ns = 1795949427875475273;
+	e->console_gfn = 26;
+	e->console_mfn = 777242;
+	e->console_port = 1;
+	if (noxs) {
+		e->noxs = true;
+		e->noxs_gfn = 30;
+		e->noxs_mfn = 777250;
+		e->sysctl_port = 2;
+		e->request_seq = 3;
+		e->noxs_copy = calloc(1, sizeof(*e->noxs_copy));
+		e->noxs_copy->magic = NOXS_MAGIC;
+		e->noxs_copy->domid = domid;
+		e->noxs_copy->tsc_khz = 2400000;
+		e->noxs_copy->reserved[100] = 0xff;
+	}
+}
+
+static void test_save_and_read(void **state)
+{
+	struct fixture *f = *state;
+	struct lvm_reg_entry e, back;
+	char path[128], err[128];
+
+	sample(&e, 7, true);
+	assert_int_equal(lvm_reg_save(f->dir, &e), 0);
+	snprintf(path, sizeof(path), "%s/7.json", f->dir);
+	assert_int_equal(lvm_reg_read(path, &back, err, sizeof(err)), 0);
+	assert_string_equal(back.name, "guest-7");
+	assert_int_equal(back.domid, 7);
+	assert_memory_equal(back.uuid, e.uuid, 16);
+	assert_string_equal(back.kernel, e.kernel);
+	assert_null(back.ramdisk);
+	assert_string_equal(back.cmdline, e.cmdline);
+	assert_int_equal(back.memory_mb, 8);
+	assert_int_equal(back.vcpus, 2);
+	assert_int_equal(back.on_poweroff, LVM_ACTION_PRESERVE);
+	assert_int_equal(back.store, LVM_STORE_NOXS);
+	assert_int_equal(back.created_ns, e.created_ns);
+	assert_int_equal(back.console_mfn, 777242);
+	assert_true(back.noxs);
+	assert_int_equal(back.noxs_mfn, 777250);
+	assert_int_equal(back.sysctl_port, 2);
+	assert_int_equal(back.request_seq, 3);
+	assert_non_null(back.noxs_copy);
+	assert_memory_equal(back.noxs_copy, e.noxs_copy, NOXS_PAGE_SIZE);
+	lvm_reg_entry_free(&back);
+	lvm_reg_entry_free(&e);
+}
+
+static void test_without_noxs(void **state)
+{
+	struct fixture *f = *state;
+	struct lvm_reg_entry e, back;
+	char path[128], err[128];
+
+	sample(&e, 9, false);
+	assert_int_equal(lvm_reg_save(f->dir, &e), 0);
+	snprintf(path, sizeof(path), "%s/9.json", f->dir);
+	assert_int_equal(lvm_reg_read(path, &back, err, sizeof(err)), 0);
+	assert_false(back.noxs);
+	assert_null(back.noxs_copy);
+	lvm_reg_entry_free(&back);
+	lvm_reg_entry_free(&e);
+}
+
+static void test_overwrite_and_remove(void **state)
+{
+	struct fixture *f = *state;
+	struct lvm_reg_entry e, back;
+	char path[128], err[128];
+
+	sample(&e, 5, true);
+	assert_int_equal(lvm_reg_save(f->dir, &e), 0);
+	e.request_seq = 4;
+	e.preserved = true;
+	assert_int_equal(lvm_reg_save(f->dir, &e), 0);
+	snprintf(path, sizeof(path), "%s/5.json", f->dir);
+	assert_int_equal(lvm_reg_read(path, &back, err, sizeof(err)), 0);
+	assert_int_equal(back.request_seq, 4);
+	assert_true(back.preserved);
+	lvm_reg_entry_free(&back);
+	/* no temporary file is left behind */
+	snprintf(path, sizeof(path), "%s/.5.json.tmp", f->dir);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(lvm_reg_remove(f->dir, 5), 0);
+	assert_int_equal(lvm_reg_remove(f->dir, 5), 0);
+	snprintf(path, sizeof(path), "%s/5.json", f->dir);
+	assert_int_equal(lvm_reg_read(path, &back, err, sizeof(err)), -ENOENT);
+	lvm_reg_entry_free(&e);
+}
+
+/* write_file: (text) as (dir)/(name). */
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[128];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void test_corrupt_records(void **state)
+{
+	static const struct {
+		const char *text, *why;
+	} bad[] = {
+		{ "", "not a JSON object (truncated or corrupt)" },
+		{ "{\"version\":1,\"name\":\"a\"", "not a JSON object (truncated or corrupt)" },
+		{ "[1]", "not a JSON object (truncated or corrupt)" },
+		{ "{} x", "trailing bytes after the record" },
+		{ "{\"version\":2}", "not a version 1 record" },
+		{ "{\"version\":1,\"name\":\"a b\"}", "bad 'name'" },
+		{ "{\"version\":1,\"name\":\"a\",\"domid\":0}", "bad 'domid'" },
+		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,\"uuid\":\"xyz\"}", "bad 'uuid'" },
+		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,"
+		  "\"uuid\":\"6c766d00-766d-0100-dc2f-da58898cc5f4\",\"kernel\":7}",
+		  "bad 'kernel', 'ramdisk' or 'cmdline'" },
+		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,"
+		  "\"uuid\":\"6c766d00-766d-0100-dc2f-da58898cc5f4\",\"kernel\":\"/k\","
+		  "\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"destroy\","
+		  "\"on_crash\":\"destroy\",\"store\":\"auto\",\"created_ns\":1,"
+		  "\"console\":{\"gfn\":1,\"mfn\":2,\"port\":3},"
+		  "\"noxs\":{\"gfn\":1,\"mfn\":2,\"sysctl_port\":3,\"request_seq\":0,"
+		  "\"page\":\"00zz\"}}", "'noxs.page' is not 4096 hex bytes" },
+		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,"
+		  "\"uuid\":\"6c766d00-766d-0100-dc2f-da58898cc5f4\",\"kernel\":\"/k\","
+		  "\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"destroy\","
+		  "\"on_crash\":\"destroy\",\"store\":\"auto\",\"created_ns\":1}",
+		  "no 'console' object" },
+	};
+	struct fixture *f = *state;
+	struct lvm_reg_entry back;
+	char path[128], err[128];
+
+	snprintf(path, sizeof(path), "%s/3.json", f->dir);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_file(f->dir, "3.json", bad[i].text);
+		err[0] = '\0';
+		if (lvm_reg_read(path, &back, err, sizeof(err)) != -EPROTO)
+			fail_msg("accepted: %s", bad[i].text);
+		assert_string_equal(err, bad[i].why);
+		assert_null(back.kernel);
+		assert_null(back.noxs_copy);
+	}
+}
+
+static void test_page_bad_hex(void **state)
+{
+	static const char head[] =
+		"{\"version\":1,\"name\":\"a\",\"domid\":3,"
+		"\"uuid\":\"6c766d00-766d-0100-dc2f-da58898cc5f4\",\"kernel\":\"/k\","
+		"\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"destroy\","
+		"\"on_crash\":\"destroy\",\"store\":\"auto\",\"created_ns\":1,"
+		"\"console\":{\"gfn\":1,\"mfn\":2,\"port\":3},"
+		"\"noxs\":{\"gfn\":1,\"mfn\":2,\"sysctl_port\":3,\"request_seq\":0,"
+		"\"page\":\"";
+	struct fixture *f = *state;
+	struct lvm_reg_entry back;
+	size_t n = strlen(head);
+	char *text = malloc(n + 2 * NOXS_PAGE_SIZE + 8), path[128], err[128];
+
+	assert_non_null(text);
+	memcpy(text, head, n);
+	memset(text + n, '0', 2 * NOXS_PAGE_SIZE);
+	strcpy(text + n + 2 * NOXS_PAGE_SIZE, "\"}}");
+	write_file(f->dir, "3.json", text);
+	snprintf(path, sizeof(path), "%s/3.json", f->dir);
+	assert_int_equal(lvm_reg_read(path, &back, err, sizeof(err)), 0);
+	lvm_reg_entry_free(&back);
+	text[n + 4000] = 'g'; /* one bad digit, right length */
+	write_file(f->dir, "3.json", text);
+	assert_int_equal(lvm_reg_read(path, &back, err, sizeof(err)), -EPROTO);
+	assert_string_equal(err, "'noxs.page' is not 4096 hex bytes");
+	free(text);
+}
+
+struct seen {
+	int good, bad;
+	char last_err[128];
+};
+
+static void on_record(void *arg, const char *path, int rc,
+		      struct lvm_reg_entry *e, const char *err)
+{
+	struct seen *s = arg;
+
+	(void)path;
+	if (rc == 0) {
+		s->good++;
+		lvm_reg_entry_free(e);
+	} else {
+		s->bad++;
+		snprintf(s->last_err, sizeof(s->last_err), "%s", err);
+	}
+}
+
+static void test_scan(void **state)
+{
+	struct fixture *f = *state;
+	struct lvm_reg_entry e;
+	struct seen s = { 0 };
+
+	sample(&e, 11, true);
+	assert_int_equal(lvm_reg_save(f->dir, &e), 0);
+	lvm_reg_entry_free(&e);
+	sample(&e, 12, false);
+	assert_int_equal(lvm_reg_save(f->dir, &e), 0);
+	lvm_reg_entry_free(&e);
+	write_file(f->dir, "13.json", "{\"version\":1");
+	write_file(f->dir, "notes.txt", "ignored");
+	write_file(f->dir, ".14.json.tmp", "ignored");
+	write_file(f->dir, "15.json.corrupt", "ignored");
+	assert_int_equal(lvm_reg_scan(f->dir, on_record, &s), 0);
+	assert_int_equal(s.good, 2);
+	assert_int_equal(s.bad, 1);
+	assert_string_equal(s.last_err, "not a JSON object (truncated or corrupt)");
+	assert_int_equal(lvm_reg_scan("/nonexistent/registry", on_record, &s), 0);
+}
+
+static void test_uuid(void **state)
+{
+	uint8_t u[16], back[16];
+	char s[37];
+
+	(void)state;
+	for (int i = 0; i < 16; i++)
+		u[i] = (uint8_t)(i * 17);
+	lvm_uuid_format(u, s);
+	assert_string_equal(s, "00112233-4455-6677-8899-aabbccddeeff");
+	assert_int_equal(lvm_uuid_parse(s, back), 0);
+	assert_memory_equal(u, back, 16);
+	assert_int_equal(lvm_uuid_parse("00112233-4455-6677-8899-aabbccddeef", back), -EINVAL);
+	assert_int_equal(lvm_uuid_parse("0011223304455-6677-8899-aabbccddeeff", back), -EINVAL);
+	assert_int_equal(lvm_uuid_parse("00112233-4455-6677-8899-aabbccddeefg", back), -EINVAL);
+}
+
+int main(void)
+{
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_save_and_read),
+		T(test_without_noxs),
+		T(test_overwrite_and_remove),
+		T(test_corrupt_records),
+		T(test_page_bad_hex),
+		T(test_scan),
+		cmocka_unit_test(test_uuid),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

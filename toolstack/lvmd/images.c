@@ -1,0 +1,98 @@
+/*
+ * images.c — lvmd's image cache: guests are often made from the same
+ * image again and again, so parsed images are kept (up to
+ * LVMD_IMAGE_CACHE_BYTES in all) and reused while the file at that path is
+ * the same file, unchanged (device, inode, size, mtime; checked with one
+ * stat() per creation).
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lvmd.h"
+#include "toolstack/liblvm/engine.h"
+
+static bool same_file(const struct lvm_image *img, const char *path,
+		      const struct stat *st)
+{
+	return strcmp(img->path, path) == 0 && img->dev == st->st_dev &&
+	       img->ino == st->st_ino && img->size == st->st_size &&
+	       img->mtime.tv_sec == st->st_mtim.tv_sec &&
+	       img->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+static size_t cached_bytes(const struct lvmd *l)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < LVMD_IMAGE_CACHE; i++)
+		if (l->images[i].img)
+			n += l->images[i].img->blob_size;
+	return n;
+}
+
+static void drop(struct lvmd *l, int i)
+{
+	lvm_image_free(l->images[i].img);
+	l->images[i].img = NULL;
+}
+
+/* lru: the slot to reuse: an empty one, else the least recently used. */
+static int lru(const struct lvmd *l)
+{
+	int best = 0;
+
+	for (int i = 0; i < LVMD_IMAGE_CACHE; i++) {
+		if (!l->images[i].img)
+			return i;
+		if (l->images[i].used < l->images[best].used)
+			best = i;
+	}
+	return best;
+}
+
+int lvmd_image_get(struct lvmd *l, const char *path, struct lvm_image **out,
+		   bool *owned)
+{
+	struct lvm_image *img = NULL;
+	struct stat st;
+	int i, rc;
+
+	*owned = false;
+	if (stat(path, &st) == 0) {
+		for (i = 0; i < LVMD_IMAGE_CACHE; i++) {
+			if (l->images[i].img &&
+			    same_file(l->images[i].img, path, &st)) {
+				l->images[i].used = ++l->image_tick;
+				*out = l->images[i].img;
+				return 0;
+			}
+		}
+	}
+	rc = lvm_image_load(path, &img);
+	if (rc < 0)
+		return rc;
+	/* An entry for an older version of this file goes. */
+	for (i = 0; i < LVMD_IMAGE_CACHE; i++)
+		if (l->images[i].img && strcmp(l->images[i].img->path, path) == 0)
+			drop(l, i);
+	if (img->blob_size > LVMD_IMAGE_CACHE_BYTES) {
+		*owned = true; /* too big to keep */
+		*out = img;
+		return 0;
+	}
+	while (cached_bytes(l) + img->blob_size > LVMD_IMAGE_CACHE_BYTES)
+		drop(l, lru(l));
+	i = lru(l);
+	drop(l, i);
+	l->images[i].img = img;
+	l->images[i].used = ++l->image_tick;
+	*out = img;
+	return 0;
+}
+
+void lvmd_images_free(struct lvmd *l)
+{
+	for (int i = 0; i < LVMD_IMAGE_CACHE; i++)
+		drop(l, i);
+}
