@@ -1,23 +1,59 @@
 /*
  * xenstore.c — lvmd's side of XenStore compatibility mode: the connection
- * to xenstored. The tree itself is written by liblvm (xs_compat.c).
+ * to xenstored, and lifecycle requests through control/shutdown. The tree
+ * itself is written by liblvm (xs_compat.c).
  */
 #include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <noxs/abi.h>
+#include <xenstore_lib.h>
 
 #include "lvmd.h"
 #include "toolstack/liblvm/xs_compat.h"
 
+/*
+ * xenstored_listening: something accepts connections on xenstored's
+ * socket. Checked before libxenstore is asked for a connection, because
+ * without xenstored it may fall back to the kernel's xenbus device, where
+ * every request then waits forever.
+ */
+static bool xenstored_listening(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *path = xs_daemon_socket();
+	int fd, r;
+
+	if (!path || strlen(path) >= sizeof(sa.sun_path)) {
+		errno = ENAMETOOLONG;
+		return false;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	if (r < 0)
+		r = -errno;
+	close(fd);
+	if (r < 0) {
+		errno = -r;
+		return false;
+	}
+	return true;
+}
+
 struct xs_handle *lvmd_xs(struct lvmd *l)
 {
-	if (!l->xs)
+	if (!l->xs && xenstored_listening())
 		l->xs = xs_open(XS_OPEN_SOCKETONLY);
 	if (!l->xs && !errno)
 		errno = ECONNREFUSED;
 	return l->xs;
 }
-
 int lvmd_xs_request(struct lvmd *l, struct guest *g, bool reboot,
 		    uint32_t timeout_ms)
 {
