@@ -87,7 +87,6 @@ struct guest {
 	bool seen;                   /* reaper: the domain still exists */
 	uint32_t flags;              /* reaper: its XEN_DOMINF_* */
 	char doom[160];              /* non-empty: destroy, with this reason */
-	bool reboot_pending;         /* recreate when it shuts down */
 };
 
 enum client_mode {
