@@ -67,7 +67,9 @@ struct guest {
 	struct lvm_reg_entry rec;    /* what is persisted */
 
 	/* console backend */
-	volatile struct xencons_interface *cons_page;
+	volatile struct xencons_interface *cons_page; /* (+ the device page:
+					npages mapped from here) */
+	unsigned npages;
 	int cons_lport;              /* dom0's port, -1: not bound */
 	struct lvm_cons_ring cons;
 	int log_fd;
