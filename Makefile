@@ -54,7 +54,8 @@ bench-quick: deps
 	@tests/xenbox/xenbox -t 600 run bench/quick.sh
 
 clean:
-	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/san $(BUILD)/bin $(BUILD)/guests $(BUILD)/tests $(BUILD)/fuzz $(BUILD)/xenbox
+	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/san $(BUILD)/bin $(BUILD)/guests $(BUILD)/tests $(BUILD)/xenbox \
+		$(BUILD)/pic $(BUILD)/lib $(BUILD)/fuzz
 
 distclean:
 	rm -rf $(BUILD)

@@ -81,3 +81,11 @@ cons_ring_SRCS := tests/unit/test_cons_ring.c toolstack/lvmd/cons_ring.c
 UNIT_TESTS += cli_args
 cli_args_SRCS := tests/unit/test_cli_args.c toolstack/lvm/args.c
 cli_args_CFLAGS := -Itoolstack/include
+
+UNIT_TESTS += client
+client_SRCS := tests/unit/test_client.c toolstack/liblvm/client.c \
+	toolstack/liblvm/config.c toolstack/liblvm/cfgkeys.c \
+	toolstack/liblvm/proto.c toolstack/liblvm/proto_info.c \
+	toolstack/liblvm/proto_json.c
+client_LIBS := -lxlutil -ljson-c
+client_CFLAGS := -Itoolstack/include

@@ -81,19 +81,27 @@ static void guest_unlink(struct lvmd *l, struct guest *g)
 	l->nguests--;
 }
 
-/* map_page: (mfn) of (domid) mapped read-write, or NULL with errno. */
-static void *map_page(struct lvmd *l, uint32_t domid, uint64_t mfn)
+/*
+ * map_pages: the (n) machine frames (mfns) of (domid) mapped read-write,
+ * next to each other, in one call; NULL with errno if any failed.
+ */
+static void *map_pages(struct lvmd *l, uint32_t domid, const uint64_t *mfns,
+		       unsigned n)
 {
-	xen_pfn_t f = (xen_pfn_t)mfn;
-	int err = 0;
+	xen_pfn_t f[2];
+	int err[2] = { 0, 0 };
 	void *p;
 
-	p = xenforeignmemory_map(l->xfm, domid, PROT_READ | PROT_WRITE, 1, &f,
-				 &err);
-	if (p && err) {
-		xenforeignmemory_unmap(l->xfm, p, 1);
-		errno = err < 0 ? -err : err;
-		return NULL;
+	for (unsigned i = 0; i < n; i++)
+		f[i] = (xen_pfn_t)mfns[i];
+	p = xenforeignmemory_map(l->xfm, domid, PROT_READ | PROT_WRITE, n, f,
+				 err);
+	for (unsigned i = 0; p && i < n; i++) {
+		if (err[i]) {
+			xenforeignmemory_unmap(l->xfm, p, n);
+			errno = err[i] < 0 ? -err[i] : err[i];
+			return NULL;
+		}
 	}
 	return p;
 }
@@ -139,11 +147,29 @@ int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags)
 	struct lvm_reg_entry *r = &g->rec;
 	int rc;
 
-	g->cons_page = map_page(l, r->domid, r->console_mfn);
+	/* The console ring and the device page in one mapping. */
+	uint64_t mfns[2] = { r->console_mfn, r->noxs_mfn };
+
+	g->npages = r->noxs ? 2 : 1;
+	g->cons_page = map_pages(l, r->domid, mfns, g->npages);
 	if (!g->cons_page) {
-		rc = lvm_err(errno, "%s (d%u): cannot map the console ring",
-			     r->name, r->domid);
+		rc = lvm_err(errno, "%s (d%u): cannot map the console ring%s",
+			     r->name, r->domid,
+			     r->noxs ? " and the device page" : "");
 		goto fail;
+	}
+	if (r->noxs) {
+		g->noxs_page = (volatile struct noxs_page *)
+			((volatile char *)g->cons_page + XC_PAGE_SIZE);
+		/* A new guest has not run yet: its page is what dom0 wrote. */
+		if ((flags & LVMD_ATTACH_NEW) &&
+		    (g->noxs_page->magic != NOXS_MAGIC ||
+		     g->noxs_page->domid != r->domid)) {
+			rc = lvm_err(EIO, "%s (d%u): the device page at mfn 0x%llx does not hold what was written",
+				     r->name, r->domid,
+				     (unsigned long long)r->noxs_mfn);
+			goto fail;
+		}
 	}
 	if (flags & LVMD_ATTACH_NEW)
 		memset(&g->cons, 0, sizeof(g->cons));
@@ -158,12 +184,6 @@ int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags)
 	g->cons_lport = rc;
 	if (!r->noxs)
 		goto out;
-	g->noxs_page = map_page(l, r->domid, r->noxs_mfn);
-	if (!g->noxs_page) {
-		rc = lvm_err(errno, "%s (d%u): cannot map the device page",
-			     r->name, r->domid);
-		goto fail;
-	}
 	rc = bind(l, g, r->sysctl_port, PORT_SYSCTL);
 	if (rc < 0) {
 		lvm_err(-rc, "%s (d%u): cannot bind sysctl port %u", r->name,
@@ -195,11 +215,8 @@ void lvmd_guest_detach(struct lvmd *l, struct guest *g)
 		g->sys_lport = -1;
 	}
 	if (g->cons_page) {
-		xenforeignmemory_unmap(l->xfm, (void *)g->cons_page, 1);
+		xenforeignmemory_unmap(l->xfm, (void *)g->cons_page, g->npages);
 		g->cons_page = NULL;
-	}
-	if (g->noxs_page) {
-		xenforeignmemory_unmap(l->xfm, (void *)g->noxs_page, 1);
 		g->noxs_page = NULL;
 	}
 	if (g->log_fd >= 0) {

@@ -68,7 +68,9 @@ struct guest {
 	struct lvm_reg_entry rec;    /* what is persisted */
 
 	/* console backend */
-	volatile struct xencons_interface *cons_page;
+	volatile struct xencons_interface *cons_page; /* (+ the device page:
+					npages mapped from here) */
+	unsigned npages;
 	int cons_lport;              /* dom0's port, -1: not bound */
 	struct lvm_cons_ring cons;
 	int log_fd;
@@ -90,7 +92,6 @@ struct guest {
 	bool seen;                   /* reaper: the domain still exists */
 	uint32_t flags;              /* reaper: its XEN_DOMINF_* */
 	char doom[160];              /* non-empty: destroy, with this reason */
-	bool reboot_pending;         /* recreate when it shuts down */
 };
 
 enum client_mode {

@@ -187,7 +187,6 @@ static void op_shutdown(struct lvmd *l, struct client *c, const char *t,
 					 strerror(-rc));
 			return;
 		}
-		g->reboot_pending = reboot;
 		lvm_info("%s (d%u): %s requested", g->rec.name, g->rec.domid,
 			 reboot ? "reboot" : "shutdown");
 	}

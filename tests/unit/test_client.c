@@ -1,0 +1,325 @@
+/*
+ * test_client.c — unit tests for liblvm's client (toolstack/liblvm/
+ * client.c) against a fake lvmd: a child process on a UNIX socket that
+ * answers each request with scripted bytes. Covers reaching lvmd, error
+ * replies, malformed and missing replies, and list pages.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <lvm.h>
+
+struct fixture {
+	char dir[64];
+	char sock[128];
+	pid_t pid;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	strcpy(f->dir, "/tmp/lvm-test-client.XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->sock, sizeof(f->sock), "%s/lvmd.sock", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	if (f->pid > 0) {
+		kill(f->pid, SIGKILL);
+		waitpid(f->pid, NULL, 0);
+	}
+	unlink(f->sock);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* frame: a reply as the wire carries it. */
+static size_t frame(char *buf, const char *json)
+{
+	uint32_t n = (uint32_t)strlen(json);
+
+	buf[0] = (char)(n & 0xff);
+	buf[1] = (char)(n >> 8 & 0xff);
+	buf[2] = (char)(n >> 16 & 0xff);
+	buf[3] = (char)(n >> 24);
+	memcpy(buf + 4, json, n);
+	return 4 + n;
+}
+
+/* read_request: consume one framed request; 0, or -1 at EOF. */
+static int read_request(int fd)
+{
+	unsigned char hdr[4];
+	char body[65536];
+	uint32_t n;
+
+	if (recv(fd, hdr, 4, MSG_WAITALL) != 4)
+		return -1;
+	n = hdr[0] | hdr[1] << 8 | hdr[2] << 16 | (uint32_t)hdr[3] << 24;
+	if (n > sizeof(body) || recv(fd, body, n, MSG_WAITALL) != (ssize_t)n)
+		return -1;
+	return 0;
+}
+
+/*
+ * serve: a fake lvmd on f->sock that, for each request of one connection,
+ * sends the next of (replies) (NULL-terminated). A reply starting with '!'
+ * is sent raw (without the '!', unframed); "" closes the connection.
+ */
+static void serve(struct fixture *f, const char *const *replies)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int ls, fd;
+
+	strcpy(sa.sun_path, f->sock);
+	ls = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(ls >= 0);
+	assert_int_equal(bind(ls, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(ls, 4), 0);
+	f->pid = fork();
+	assert_true(f->pid >= 0);
+	if (f->pid > 0) {
+		close(ls);
+		return;
+	}
+	fd = accept(ls, NULL, NULL);
+	for (int i = 0; fd >= 0 && replies[i]; i++) {
+		static char buf[70000];
+		size_t n;
+
+		if (read_request(fd) < 0)
+			break;
+		if (!replies[i][0])
+			break;
+		if (replies[i][0] == '!') {
+			n = strlen(replies[i] + 1);
+			memcpy(buf, replies[i] + 1, n);
+		} else {
+			n = frame(buf, replies[i]);
+		}
+		if (write(fd, buf, n) != (ssize_t)n)
+			break;
+	}
+	_exit(0);
+}
+
+static void test_open_no_lvmd(void **state)
+{
+	struct fixture *f = *state;
+	FILE *fp;
+
+	errno = 0;
+	assert_null(lvm_open(f->sock));
+	assert_int_equal(errno, ENOENT);
+	fp = fopen(f->sock, "w"); /* a file, not a socket: nobody listens */
+	assert_non_null(fp);
+	fclose(fp);
+	errno = 0;
+	assert_null(lvm_open(f->sock));
+	assert_int_equal(errno, ECONNREFUSED);
+	lvm_close(NULL);
+}
+
+static void test_error_reply(void **state)
+{
+	static const char *const script[] = {
+		"{\"ok\":false,\"errno\":17,\"error\":\"name 'a' is taken (domain 3)\"}",
+		"{\"ok\":false,\"errno\":3,\"error\":\"no guest 'x'\"}",
+		NULL,
+	};
+	struct fixture *f = *state;
+	struct lvm_config cfg;
+	lvm_t *h;
+
+	serve(f, script);
+	h = lvm_open(f->sock);
+	assert_non_null(h);
+	lvm_config_init(&cfg);
+	lvm_config_set_str(&cfg.name, "a");
+	lvm_config_set_str(&cfg.kernel, "/k.xen");
+	assert_int_equal(lvm_create(h, &cfg, 0, NULL, NULL), -EEXIST);
+	assert_string_equal(lvm_last_error(h), "name 'a' is taken (domain 3)");
+	assert_int_equal(lvm_destroy(h, "x"), -ESRCH);
+	assert_string_equal(lvm_last_error(h), "no guest 'x'");
+	lvm_config_clear(&cfg);
+	lvm_close(h);
+}
+
+static void test_bad_config_not_sent(void **state)
+{
+	static const char *const script[] = { NULL };
+	struct fixture *f = *state;
+	struct lvm_config cfg;
+	lvm_t *h;
+
+	serve(f, script);
+	h = lvm_open(f->sock);
+	assert_non_null(h);
+	lvm_config_init(&cfg);
+	lvm_config_set_str(&cfg.name, "a");
+	lvm_config_set_str(&cfg.kernel, "/k.xen");
+	cfg.memory_mb = 0;
+	assert_int_equal(lvm_create(h, &cfg, 0, NULL, NULL), -EINVAL);
+	assert_string_equal(lvm_last_error(h),
+			    "memory: 0 MiB is out of range (4..16777216 MiB)");
+	lvm_config_clear(&cfg);
+	lvm_close(h);
+}
+
+static void test_malformed_replies(void **state)
+{
+	static const char *const script[] = {
+		"!\xff\xff\xff\xff", /* a length over the limit */
+		NULL,
+	};
+	static const char *const script2[] = { "[1,2]", NULL };
+	static const char *const script3[] = { "", NULL };
+	static const char *const script4[] = {
+		"{\"ok\":true,\"info\":{\"domid\":\"seven\",\"state\":\"running\"}}",
+		NULL,
+	};
+	struct fixture *f = *state;
+	struct lvm_info info;
+	lvm_t *h;
+
+	serve(f, script);
+	h = lvm_open(f->sock);
+	assert_int_equal(lvm_pause(h, "g"), -EPROTO);
+	assert_non_null(strstr(lvm_last_error(h), "malformed reply"));
+	lvm_close(h);
+	waitpid(f->pid, NULL, 0);
+	unlink(f->sock);
+
+	serve(f, script2);
+	h = lvm_open(f->sock);
+	assert_int_equal(lvm_unpause(h, "g"), -EPROTO);
+	lvm_close(h);
+	waitpid(f->pid, NULL, 0);
+	unlink(f->sock);
+
+	serve(f, script3);
+	h = lvm_open(f->sock);
+	assert_int_equal(lvm_shutdown(h, "g", 0), -ECONNRESET);
+	assert_non_null(strstr(lvm_last_error(h), "closed the connection"));
+	lvm_close(h);
+	waitpid(f->pid, NULL, 0);
+	unlink(f->sock);
+
+	serve(f, script4);
+	h = lvm_open(f->sock);
+	assert_int_equal(lvm_info(h, "g", &info), -EPROTO);
+	lvm_close(h);
+}
+
+#define G(id, name) \
+	"{\"name\":\"" name "\",\"domid\":" #id ",\"state\":\"running\",\"managed\":false}"
+
+static void test_list_pages(void **state)
+{
+	static const char *const script[] = {
+		"{\"ok\":true,\"next\":5,\"guests\":[" G(1, "a") "," G(2, "b") "]}",
+		"{\"ok\":true,\"next\":9,\"guests\":[" G(5, "c") "]}",
+		"{\"ok\":true,\"guests\":[" G(9, "d") "]}",
+		NULL,
+	};
+	struct fixture *f = *state;
+	struct lvm_info *v;
+	size_t n;
+	lvm_t *h;
+
+	serve(f, script);
+	h = lvm_open(f->sock);
+	assert_int_equal(lvm_list(h, false, &v, &n), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(v[0].name, "a");
+	assert_int_equal(v[2].domid, 5);
+	assert_string_equal(v[3].name, "d");
+	lvm_list_free(v, n);
+	lvm_close(h);
+}
+
+static void test_list_pages_that_loop(void **state)
+{
+	static const char *const script[] = {
+		"{\"ok\":true,\"next\":2,\"guests\":[" G(1, "a") "," G(2, "b") "]}",
+		"{\"ok\":true,\"next\":2,\"guests\":[" G(2, "b") "]}",
+		NULL,
+	};
+	static const char *const script2[] = {
+		"{\"ok\":true,\"next\":7,\"guests\":[]}",
+		NULL,
+	};
+	struct fixture *f = *state;
+	struct lvm_info *v;
+	size_t n;
+	lvm_t *h;
+
+	serve(f, script);
+	h = lvm_open(f->sock);
+	assert_int_equal(lvm_list(h, true, &v, &n), -EPROTO);
+	assert_null(v);
+	lvm_close(h);
+	waitpid(f->pid, NULL, 0);
+	unlink(f->sock);
+
+	serve(f, script2);
+	h = lvm_open(f->sock);
+	assert_int_equal(lvm_list(h, true, &v, &n), -EPROTO);
+	lvm_close(h);
+}
+
+static void test_list_empty(void **state)
+{
+	static const char *const script[] = { "{\"ok\":true,\"guests\":[]}", NULL };
+	struct fixture *f = *state;
+	struct lvm_info *v;
+	size_t n = 99;
+	lvm_t *h;
+
+	serve(f, script);
+	h = lvm_open(f->sock);
+	assert_int_equal(lvm_list(h, false, &v, &n), 0);
+	assert_int_equal(n, 0);
+	assert_non_null(v);
+	lvm_list_free(v, n);
+	lvm_close(h);
+}
+
+int main(void)
+{
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_open_no_lvmd),
+		T(test_error_reply),
+		T(test_bad_config_not_sent),
+		T(test_malformed_replies),
+		T(test_list_pages),
+		T(test_list_pages_that_loop),
+		T(test_list_empty),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
