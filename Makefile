@@ -21,6 +21,7 @@ include mk/rules.mk
 include noxs/module.mk
 include toolstack/module.mk
 include guests/module.mk
+include bench/module.mk
 include tests/module.mk
 
 all: $(ALL_TARGETS)

@@ -16,3 +16,19 @@ xs_compat_LIBS := -Wl,--wrap=xs_write -Wl,--wrap=xs_mkdir -Wl,--wrap=xs_rm \
 	-Wl,--wrap=xs_set_permissions -Wl,--wrap=xs_transaction_start \
 	-Wl,--wrap=xs_transaction_end -Wl,--wrap=xs_introduce_domain \
 	-Wl,--wrap=xs_release_domain -lxenstore
+
+# The benchmark harness's statistics, CSV, summary and console watch.
+UNIT_TESTS += bench_stats
+bench_stats_SRCS := tests/unit/test_bench_stats.c bench/stats.c
+bench_stats_LIBS := -lm
+
+UNIT_TESTS += bench_csv
+bench_csv_SRCS := tests/unit/test_bench_csv.c bench/csv.c
+
+UNIT_TESTS += bench_summary
+bench_summary_SRCS := tests/unit/test_bench_summary.c bench/summary.c \
+	bench/stats.c bench/csv.c bench/sample.c
+bench_summary_LIBS := -lm
+
+UNIT_TESTS += bench_watch
+bench_watch_SRCS := tests/unit/test_bench_watch.c bench/watch.c
