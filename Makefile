@@ -5,6 +5,7 @@
 #   make deps       install Debian packages, fetch the box's Xen and kernel
 #   make test       unit tests, sanitizer builds, integration tests in the box
 #   make demo       boot the box and run the main job
+#   make bench      the benchmarks, in the box (QUICK=1: a short run)
 #   make V=1        show full commands
 #
 # Host code is hosted C11; guest code is freestanding (see mk/rules.mk).
@@ -13,7 +14,7 @@ BUILD ?= build
 V ?= 0
 
 .DEFAULT_GOAL := all
-.PHONY: all deps test demo clean distclean format format-check
+.PHONY: all deps test demo bench clean distclean format format-check
 
 all:
 
@@ -36,6 +37,12 @@ test: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@tests/demo/run
+
+# The box carries Docker, containerd and runc for the benchmarks.
+bench:
+	@CACHE=$(BUILD)/cache CONTAINERS=1 bash mk/deps.sh
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) bench/box $(if $(filter 1,$(QUICK)),--quick)
 
 # C sources under clang-format's rule (.clang-format).
 FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)

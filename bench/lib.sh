@@ -35,7 +35,7 @@ bench_cmd() {
 
 # bench_tick [N]: N more samples (default 1) of the current series done.
 bench_tick() {
-	BENCH_DONE=$((BENCH_DONE + ${1:-1}))
+	[ "${BENCH_NO_TICK:-0}" = 1 ] || BENCH_DONE=$((BENCH_DONE + ${1:-1}))
 	bench_progress
 }
 

@@ -11,6 +11,8 @@
  *                   [-d CONSOLE_DIR -x TEXT [-t SECONDS]] [tag options]
  *   lvm-bench-libxl --destroy-prefix PREFIX
  *
+ * -v logs libxl's own messages, with times, from the debug level up.
+ *
  * The second form destroys every domain whose name starts with PREFIX (at
  * least 3 characters), in one process: the harness's fast teardown of its
  * guests, and its cleanup after an interrupted run.
@@ -191,7 +193,7 @@ static int destroy_prefix(libxl_ctx *ctx, const char *prefix)
 
 static void usage(FILE *f)
 {
-	fputs("usage: lvm-bench-libxl -k KERNEL [-M MIB] [-p PREFIX] [-n N] "
+	fputs("usage: lvm-bench-libxl [-v] -k KERNEL [-M MIB] [-p PREFIX] [-n N] "
 	      "[-w W]\n"
 	      "                       [-d CONSOLE_DIR -x TEXT [-t SECONDS]] "
 	      "[tag options]\n"
@@ -218,6 +220,7 @@ int main(int argc, char **argv)
 	};
 	struct lvm_sample_tag tag;
 	xentoollog_logger_stdiostream *lg = NULL;
+	xentoollog_level level = XTL_ERROR;
 	libxl_ctx *ctx = NULL;
 	double *ret = NULL, *run = NULL;
 	char name[128];
@@ -227,12 +230,15 @@ int main(int argc, char **argv)
 	lvm_sample_tag_init(&tag);
 	tag.system = "xl";
 	tag.mode = "library";
-	while ((opt = getopt_long(argc, argv, "hk:M:p:n:w:d:x:t:", lopts,
+	while ((opt = getopt_long(argc, argv, "hvk:M:p:n:w:d:x:t:", lopts,
 				  NULL)) != -1) {
 		rc = 0;
 		switch (opt) {
 		case 'k':
 			o.kernel = optarg;
+			break;
+		case 'v':
+			level = XTL_DEBUG;
 			break;
 		case 'D':
 			destroy = optarg;
@@ -284,7 +290,8 @@ int main(int argc, char **argv)
 	}
 	ret = calloc((size_t)o.n, sizeof(*ret));
 	run = calloc((size_t)o.n, sizeof(*run));
-	lg = xtl_createlogger_stdiostream(stderr, XTL_ERROR, 0);
+	lg = xtl_createlogger_stdiostream(stderr, level,
+					  XTL_STDIOSTREAM_SHOW_DATE);
 	if (ret == NULL || run == NULL || lg == NULL) {
 		fprintf(stderr, "lvm-bench-libxl: out of memory\n");
 		goto out;

@@ -99,12 +99,12 @@ xl_scale_modes() { echo command library; }
 XL_UP=0
 
 xl_up() {
-	local name cfg paused=-p
+	local name cfg paused=-p mode=command-paused
 	XL_UP=$((XL_UP + 1))
 	name=$BENCH_ID-up$XL_UP
 	cfg=$(xl_cfg "$name" "${BENCH_XL_STAY_IMAGE:-$BENCH_IMAGE}")
-	[ "${BENCH_XL_STAY_RUNNING:-0}" = 1 ] && paused=
-	bench_cmd xl command "$((XL_UP - 1))" -- xl create -q $paused "$cfg" || return 1
+	[ "${BENCH_XL_STAY_RUNNING:-0}" = 1 ] && paused= mode=command
+	bench_cmd xl $mode "$((XL_UP - 1))" -- xl create -q $paused "$cfg" || return 1
 	rm -f "$cfg"
 }
 

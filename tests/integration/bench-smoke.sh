@@ -22,7 +22,7 @@ for m in command library; do
 	[ "$(rows "start,xl,$m,returned,0")" -eq 2 ] || fail "not 2 xl $m samples: $(cat "$out/na.csv")"
 	[ "$(rows "start,xl,$m,running,0")" -eq 2 ] || fail "not 2 xl $m running samples"
 done
-[ "$(rows fill,xl,command,returned)" -eq 2 ] || fail "not 2 guests kept up for scaling"
+[ "$(rows fill,xl,command-paused,returned)" -eq 2 ] || fail "not 2 guests kept up for scaling"
 [ "$(rows start,xl,command,returned,2)" -ge 1 ] || fail "no xl probe with 2 guests up"
 info "$(($(wc -l <"$out/raw.csv") - 1)) samples"
 
