@@ -36,23 +36,24 @@
 static void usage(FILE *f)
 {
 	fputs("usage: lvm-bench-cmd [-i ITERATION] [-c CLOCK] "
-	      "[-f FILE -x TEXT [-t SECONDS]] [tag options] -- CMD [ARG...]\n"
-	      LVM_SAMPLE_TAG_USAGE, f);
+	      "[-f FILE -x TEXT [-t SECONDS]] [tag options] -- CMD "
+	      "[ARG...]\n" LVM_SAMPLE_TAG_USAGE,
+	      f);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		LVM_SAMPLE_TAG_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    LVM_SAMPLE_TAG_LONGOPTS,
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct lvm_sample_tag tag;
-	struct lvm_watch w = { .fd = -1 };
+	struct lvm_watch w = {.fd = -1};
 	const char *clock = "returned", *file = NULL, *text = NULL;
 	long iter = 0, timeout = 60;
 	uint64_t t0, t_ret = 0, t_run = 0, deadline;
-	struct timespec tick = { 0, 1000000 };
+	struct timespec tick = {0, 1000000};
 	bool exited = false;
 	sigset_t chld, old;
 	pid_t pid = -1;
@@ -161,14 +162,15 @@ int main(int argc, char **argv)
 	if (lvm_sample_write(stdout, &tag, clock, iter, lvm_ms(t0, t_ret)) < 0)
 		goto out;
 	if (file != NULL && !w.found) {
-		fprintf(stderr, "lvm-bench-cmd: '%s' did not appear in %s "
-			"within %ld s\n", text, file, timeout);
+		fprintf(stderr,
+			"lvm-bench-cmd: '%s' did not appear in %s "
+			"within %ld s\n",
+			text, file, timeout);
 		status = 2;
 		goto out;
 	}
-	if (file != NULL &&
-	    lvm_sample_write(stdout, &tag, "running", iter,
-			     lvm_ms(t0, t_run)) < 0)
+	if (file != NULL && lvm_sample_write(stdout, &tag, "running", iter,
+					     lvm_ms(t0, t_run)) < 0)
 		goto out;
 	status = 0;
 out:

@@ -34,13 +34,13 @@ int lvm_csv_write_row(FILE *f, const char *const *fields, size_t n);
 
 /* One row read back; its memory is reused from row to row. */
 struct lvm_csv_row {
-	size_t nfields;  /* 0 only at the end of the input */
-	char **fields;   /* nfields NUL-terminated strings, into buf */
-	size_t line;     /* the line the row began on, from 1 */
-	char *buf;       /* private */
-	size_t buf_cap;  /* private */
-	size_t *offs;    /* private */
-	size_t offs_cap; /* private */
+	size_t nfields;	  /* 0 only at the end of the input */
+	char **fields;	  /* nfields NUL-terminated strings, into buf */
+	size_t line;	  /* the line the row began on, from 1 */
+	char *buf;	  /* private */
+	size_t buf_cap;	  /* private */
+	size_t *offs;	  /* private */
+	size_t offs_cap;  /* private */
 	size_t next_line; /* private */
 };
 

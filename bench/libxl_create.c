@@ -83,9 +83,9 @@ static int make_config(libxl_ctx *ctx, const struct opts *o, const char *name,
 static int round_once(libxl_ctx *ctx, const struct opts *o, const char *name,
 		      double *ms_ret, double *ms_run)
 {
-	struct timespec tick = { 0, 1000000 };
+	struct timespec tick = {0, 1000000};
 	libxl_domain_config dc;
-	struct lvm_watch w = { .fd = -1 };
+	struct lvm_watch w = {.fd = -1};
 	char *log = NULL;
 	uint32_t domid = (uint32_t)INVALID_DOMID;
 	uint64_t t0, deadline;
@@ -173,7 +173,8 @@ static int destroy_prefix(libxl_ctx *ctx, const char *prefix)
 			continue;
 		name = libxl_domid_to_name(ctx, info[i].domid);
 		if (name != NULL && strncmp(name, prefix, plen) == 0) {
-			if (libxl_domain_destroy(ctx, info[i].domid, NULL) != 0) {
+			if (libxl_domain_destroy(ctx, info[i].domid, NULL) !=
+			    0) {
 				fprintf(stderr,
 					"lvm-bench-libxl: destroying %s "
 					"failed\n",
@@ -193,30 +194,31 @@ static int destroy_prefix(libxl_ctx *ctx, const char *prefix)
 
 static void usage(FILE *f)
 {
-	fputs("usage: lvm-bench-libxl [-v] -k KERNEL [-M MIB] [-p PREFIX] [-n N] "
-	      "[-w W]\n"
-	      "                       [-d CONSOLE_DIR -x TEXT [-t SECONDS]] "
-	      "[tag options]\n"
-	      "       lvm-bench-libxl --destroy-prefix PREFIX\n"
-	      LVM_SAMPLE_TAG_USAGE,
-	      f);
+	fputs(
+	    "usage: lvm-bench-libxl [-v] -k KERNEL [-M MIB] [-p PREFIX] [-n N] "
+	    "[-w W]\n"
+	    "                       [-d CONSOLE_DIR -x TEXT [-t SECONDS]] "
+	    "[tag options]\n"
+	    "       lvm-bench-libxl --destroy-prefix "
+	    "PREFIX\n" LVM_SAMPLE_TAG_USAGE,
+	    f);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		LVM_SAMPLE_TAG_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ "destroy-prefix", required_argument, NULL, 'D' },
-		{ NULL, 0, NULL, 0 },
+	    LVM_SAMPLE_TAG_LONGOPTS,
+	    {"help", no_argument, NULL, 'h'},
+	    {"destroy-prefix", required_argument, NULL, 'D'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *destroy = NULL;
 	struct opts o = {
-		.prefix = "lvm-bench-libxl",
-		.memory_mib = 4,
-		.n = 10,
-		.warm = 1,
-		.timeout = 60,
+	    .prefix = "lvm-bench-libxl",
+	    .memory_mib = 4,
+	    .n = 10,
+	    .warm = 1,
+	    .timeout = 60,
 	};
 	struct lvm_sample_tag tag;
 	xentoollog_logger_stdiostream *lg = NULL;
@@ -283,8 +285,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc ||
-	    (destroy == NULL &&
-	     (o.kernel == NULL || (o.console_dir == NULL) != (o.text == NULL)))) {
+	    (destroy == NULL && (o.kernel == NULL || (o.console_dir == NULL) !=
+							 (o.text == NULL)))) {
 		usage(stderr);
 		return 1;
 	}

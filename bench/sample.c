@@ -44,8 +44,8 @@ int lvm_sample_tag_option(struct lvm_sample_tag *t, int opt, const char *arg)
 	}
 }
 
-int lvm_sample_write(FILE *f, const struct lvm_sample_tag *t,
-		     const char *clock, long iteration, double ms)
+int lvm_sample_write(FILE *f, const struct lvm_sample_tag *t, const char *clock,
+		     long iteration, double ms)
 {
 	char running[24], iter[24], val[48];
 	const char *row[7];

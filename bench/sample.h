@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define LVM_SAMPLE_HEADER \
+#define LVM_SAMPLE_HEADER                                                      \
 	"experiment,system,mode,clock,running_guests,iteration,ms"
 
 struct lvm_sample_tag {
@@ -42,12 +42,14 @@ enum {
 	LVM_OPT_MODE,
 	LVM_OPT_RUNNING,
 };
+/* clang-format off */
 #define LVM_SAMPLE_TAG_LONGOPTS \
 	{ "experiment", required_argument, NULL, LVM_OPT_EXPERIMENT }, \
 	{ "system", required_argument, NULL, LVM_OPT_SYSTEM }, \
 	{ "mode", required_argument, NULL, LVM_OPT_MODE }, \
 	{ "running", required_argument, NULL, LVM_OPT_RUNNING }
-#define LVM_SAMPLE_TAG_USAGE \
+/* clang-format on */
+#define LVM_SAMPLE_TAG_USAGE                                                   \
 	"  --experiment E --system S --mode M --running N   tag the rows\n"
 
 /* lvm_sample_tag_init() - the default tag: "start", "?", "?", 0. */
@@ -66,8 +68,8 @@ int lvm_sample_tag_option(struct lvm_sample_tag *t, int opt, const char *arg);
  * lvm_sample_write() - write one row: (t), (clock), (iteration), (ms) with
  * microsecond precision. Returns 0 or -EIO.
  */
-int lvm_sample_write(FILE *f, const struct lvm_sample_tag *t,
-		     const char *clock, long iteration, double ms);
+int lvm_sample_write(FILE *f, const struct lvm_sample_tag *t, const char *clock,
+		     long iteration, double ms);
 
 /* lvm_now_ns() - CLOCK_MONOTONIC in nanoseconds. */
 uint64_t lvm_now_ns(void);

@@ -56,15 +56,16 @@ static int run_once(enum method m, char **argv)
 static void usage(FILE *f)
 {
 	fputs("usage: lvm-bench-spawn [-n N] [-w W] [-m fork|spawn] "
-	      "[tag options] PROG [ARG...]\n" LVM_SAMPLE_TAG_USAGE, f);
+	      "[tag options] PROG [ARG...]\n" LVM_SAMPLE_TAG_USAGE,
+	      f);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		LVM_SAMPLE_TAG_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    LVM_SAMPLE_TAG_LONGOPTS,
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct lvm_sample_tag tag;
 	enum method m = M_FORK;

@@ -36,7 +36,7 @@ static int cmp_double(const void *a, const void *b)
 
 int lvm_stats_compute(double *v, size_t n, struct lvm_stats *out)
 {
-	struct lvm_stats s = { .n = n };
+	struct lvm_stats s = {.n = n};
 	double sum = 0.0;
 	size_t i;
 

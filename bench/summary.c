@@ -15,7 +15,7 @@
 
 enum col { C_EXPERIMENT, C_SYSTEM, C_MODE, C_CLOCK, C_RUNNING, C_MS, NCOLS };
 static const char *const col_names[NCOLS] = {
-	"experiment", "system", "mode", "clock", "running_guests", "ms",
+    "experiment", "system", "mode", "clock", "running_guests", "ms",
 };
 
 struct series {
@@ -101,7 +101,7 @@ static int series_add(struct series *s, double v)
 }
 
 static int fail(char *err, size_t errlen, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static int fail(char *err, size_t errlen, size_t line, const char *fmt, ...)
 {
 	va_list ap;
@@ -168,7 +168,7 @@ static int write_table(FILE *out, struct table *t)
 int lvm_summary_run(FILE *in, FILE *out, char *err, size_t errlen)
 {
 	struct lvm_csv_row row;
-	struct table t = { 0 };
+	struct table t = {0};
 	struct series *s;
 	size_t idx[NCOLS], nhead, i;
 	char *key[4];
@@ -216,8 +216,8 @@ int lvm_summary_run(FILE *in, FILE *out, char *err, size_t errlen)
 			break;
 		if (row.nfields != nhead) {
 			rc = fail(err, errlen, row.line,
-				  "%zu fields, the header has %zu",
-				  row.nfields, nhead);
+				  "%zu fields, the header has %zu", row.nfields,
+				  nhead);
 			goto out;
 		}
 		if (lvm_parse_count(row.fields[idx[C_RUNNING]], 0, LONG_MAX,

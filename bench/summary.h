@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define LVM_SUMMARY_HEADER \
-	"experiment,system,mode,clock,running_guests,n,min,p50,p90,p99," \
+#define LVM_SUMMARY_HEADER                                                     \
+	"experiment,system,mode,clock,running_guests,n,min,p50,p90,p99,"       \
 	"max,mean"
 
 /*

@@ -15,15 +15,15 @@
 #include <sys/types.h>
 
 struct lvm_watch {
-	bool found;       /* the text was seen */
-	int fd;           /* private; -1 until the file is opened */
+	bool found;	  /* the text was seen */
+	int fd;		  /* private; -1 until the file is opened */
 	const char *path; /* private */
 	const char *text; /* private */
-	size_t tlen;      /* private */
-	off_t skip;       /* private: the file's size at init */
-	char *buf;        /* private: read buffer, starting with a carry */
-	size_t cap;       /* private */
-	size_t ncarry;    /* private */
+	size_t tlen;	  /* private */
+	off_t skip;	  /* private: the file's size at init */
+	char *buf;	  /* private: read buffer, starting with a carry */
+	size_t cap;	  /* private */
+	size_t ncarry;	  /* private */
 };
 
 /*

@@ -27,14 +27,15 @@ static char *write_row(const char *const *fields, size_t n, int *rc)
 	return buf;
 }
 
-#define CHECK_ROW(expected, ...) do { \
-	const char *const f_[] = { __VA_ARGS__ }; \
-	int rc_; \
-	char *got_ = write_row(f_, sizeof(f_) / sizeof(f_[0]), &rc_); \
-	assert_int_equal(rc_, 0); \
-	assert_string_equal(got_, (expected)); \
-	free(got_); \
-} while (0)
+#define CHECK_ROW(expected, ...)                                               \
+	do {                                                                   \
+		const char *const f_[] = {__VA_ARGS__};                        \
+		int rc_;                                                       \
+		char *got_ = write_row(f_, sizeof(f_) / sizeof(f_[0]), &rc_);  \
+		assert_int_equal(rc_, 0);                                      \
+		assert_string_equal(got_, (expected));                         \
+		free(got_);                                                    \
+	} while (0)
 
 static void test_plain_fields_are_not_quoted(void **state)
 {
@@ -185,10 +186,10 @@ static void test_read_quoted_fields(void **state)
 	struct reader *r;
 
 	assert_int_equal(
-		setup_reader(state,
-			     "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"\"\n"
-			     "next,row\n"),
-		0);
+	    setup_reader(state,
+			 "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"\"\n"
+			 "next,row\n"),
+	    0);
 	r = *state;
 	expect_row(r, 4, "a,b", "say \"hi\"", "two\nlines", "");
 	expect_row(r, 2, "next", "row");
@@ -199,8 +200,8 @@ static void test_read_quoted_fields(void **state)
 
 static void test_round_trip(void **state)
 {
-	const char *const in[] = { "plain", "a,b", "q\"uote", "l\nf",
-				   " sp ", "" };
+	const char *const in[] = {"plain", "a,b",  "q\"uote",
+				  "l\nf",  " sp ", ""};
 	struct reader *r;
 	size_t i;
 	int rc;
@@ -265,7 +266,7 @@ static void test_read_malformed(void **state)
 
 static void test_read_nul_byte(void **state)
 {
-	static const char text[] = { 'a', '\0', 'b', '\n' };
+	static const char text[] = {'a', '\0', 'b', '\n'};
 	struct lvm_csv_row row;
 	FILE *f = fmemopen((void *)text, sizeof(text), "r");
 
@@ -280,20 +281,20 @@ static void test_read_nul_byte(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain_fields_are_not_quoted),
-		cmocka_unit_test(test_special_fields_are_quoted),
-		cmocka_unit_test(test_null_field_is_empty),
-		cmocka_unit_test(test_no_field_is_refused),
-		cmocka_unit_test(test_needs_quotes),
-		cmocka_unit_test(test_read_plain_rows),
-		cmocka_unit_test(test_read_last_row_without_newline),
-		cmocka_unit_test(test_read_crlf),
-		cmocka_unit_test(test_read_empty_fields_and_lines),
-		cmocka_unit_test(test_read_quoted_fields),
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_read_many_fields_and_long_field),
-		cmocka_unit_test(test_read_malformed),
-		cmocka_unit_test(test_read_nul_byte),
+	    cmocka_unit_test(test_plain_fields_are_not_quoted),
+	    cmocka_unit_test(test_special_fields_are_quoted),
+	    cmocka_unit_test(test_null_field_is_empty),
+	    cmocka_unit_test(test_no_field_is_refused),
+	    cmocka_unit_test(test_needs_quotes),
+	    cmocka_unit_test(test_read_plain_rows),
+	    cmocka_unit_test(test_read_last_row_without_newline),
+	    cmocka_unit_test(test_read_crlf),
+	    cmocka_unit_test(test_read_empty_fields_and_lines),
+	    cmocka_unit_test(test_read_quoted_fields),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_read_many_fields_and_long_field),
+	    cmocka_unit_test(test_read_malformed),
+	    cmocka_unit_test(test_read_nul_byte),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,7 +24,7 @@ static double pct(const double *v, size_t n, double p)
 
 static void test_one_sample_is_every_percentile(void **state)
 {
-	const double v[] = { 7.5 };
+	const double v[] = {7.5};
 
 	(void)state;
 	assert_float_equal(pct(v, 1, 0), 7.5, EPS);
@@ -35,7 +35,7 @@ static void test_one_sample_is_every_percentile(void **state)
 
 static void test_two_samples_interpolate(void **state)
 {
-	const double v[] = { 10, 20 };
+	const double v[] = {10, 20};
 
 	(void)state;
 	assert_float_equal(pct(v, 2, 0), 10, EPS);
@@ -46,7 +46,7 @@ static void test_two_samples_interpolate(void **state)
 
 static void test_odd_count_median_is_middle(void **state)
 {
-	const double v[] = { 1, 2, 3, 4, 100 };
+	const double v[] = {1, 2, 3, 4, 100};
 
 	(void)state;
 	assert_float_equal(pct(v, 5, 50), 3, EPS);
@@ -58,7 +58,7 @@ static void test_odd_count_median_is_middle(void **state)
 
 static void test_even_count_median_is_mean_of_middle(void **state)
 {
-	const double v[] = { 1, 2, 3, 4, 5, 6 };
+	const double v[] = {1, 2, 3, 4, 5, 6};
 
 	(void)state;
 	assert_float_equal(pct(v, 6, 50), 3.5, EPS);
@@ -92,7 +92,7 @@ static void test_percentile_of_nothing(void **state)
 
 static void test_percentile_out_of_range(void **state)
 {
-	const double v[] = { 1, 2 };
+	const double v[] = {1, 2};
 	double out;
 
 	(void)state;
@@ -103,7 +103,7 @@ static void test_percentile_out_of_range(void **state)
 
 static void test_compute_sorts_and_summarises(void **state)
 {
-	double v[] = { 9, 1, 5, 3, 7 };
+	double v[] = {9, 1, 5, 3, 7};
 	struct lvm_stats s;
 
 	(void)state;
@@ -120,7 +120,7 @@ static void test_compute_sorts_and_summarises(void **state)
 
 static void test_compute_with_ties(void **state)
 {
-	double v[] = { 2, 2, 2, 2 };
+	double v[] = {2, 2, 2, 2};
 	struct lvm_stats s;
 
 	(void)state;
@@ -132,7 +132,7 @@ static void test_compute_with_ties(void **state)
 
 static void test_compute_empty(void **state)
 {
-	struct lvm_stats s = { .n = 99 };
+	struct lvm_stats s = {.n = 99};
 
 	(void)state;
 	assert_int_equal(lvm_stats_compute(NULL, 0, &s), -ENODATA);
@@ -141,9 +141,9 @@ static void test_compute_empty(void **state)
 
 static void test_compute_refuses_non_finite(void **state)
 {
-	double v[] = { 3, NAN, 1 };
-	double w[] = { 3, INFINITY };
-	struct lvm_stats s = { .n = 99 };
+	double v[] = {3, NAN, 1};
+	double w[] = {3, INFINITY};
+	struct lvm_stats s = {.n = 99};
 
 	(void)state;
 	assert_int_equal(lvm_stats_compute(v, 3, &s), -EINVAL);
@@ -155,17 +155,17 @@ static void test_compute_refuses_non_finite(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_one_sample_is_every_percentile),
-		cmocka_unit_test(test_two_samples_interpolate),
-		cmocka_unit_test(test_odd_count_median_is_middle),
-		cmocka_unit_test(test_even_count_median_is_mean_of_middle),
-		cmocka_unit_test(test_hundred_samples),
-		cmocka_unit_test(test_percentile_of_nothing),
-		cmocka_unit_test(test_percentile_out_of_range),
-		cmocka_unit_test(test_compute_sorts_and_summarises),
-		cmocka_unit_test(test_compute_with_ties),
-		cmocka_unit_test(test_compute_empty),
-		cmocka_unit_test(test_compute_refuses_non_finite),
+	    cmocka_unit_test(test_one_sample_is_every_percentile),
+	    cmocka_unit_test(test_two_samples_interpolate),
+	    cmocka_unit_test(test_odd_count_median_is_middle),
+	    cmocka_unit_test(test_even_count_median_is_mean_of_middle),
+	    cmocka_unit_test(test_hundred_samples),
+	    cmocka_unit_test(test_percentile_of_nothing),
+	    cmocka_unit_test(test_percentile_out_of_range),
+	    cmocka_unit_test(test_compute_sorts_and_summarises),
+	    cmocka_unit_test(test_compute_with_ties),
+	    cmocka_unit_test(test_compute_empty),
+	    cmocka_unit_test(test_compute_refuses_non_finite),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,14 +50,14 @@ static void test_groups_in_order_of_appearance(void **state)
 	(void)state;
 	assert_int_equal(rc, 0);
 	assert_string_equal(
-		out,
-		LVM_SUMMARY_HEADER "\n"
-		"start,xl,command,returned,0,3,10.000,20.000,28.000,29.800,"
-		"30.000,20.000\n"
-		"start,xl,command,running,0,2,50.000,60.000,68.000,69.800,"
-		"70.000,60.000\n"
-		"start,xl,command,returned,5,1,100.000,100.000,100.000,100.000,"
-		"100.000,100.000\n");
+	    out, LVM_SUMMARY_HEADER
+	    "\n"
+	    "start,xl,command,returned,0,3,10.000,20.000,28.000,29.800,"
+	    "30.000,20.000\n"
+	    "start,xl,command,running,0,2,50.000,60.000,68.000,69.800,"
+	    "70.000,60.000\n"
+	    "start,xl,command,returned,5,1,100.000,100.000,100.000,100.000,"
+	    "100.000,100.000\n");
 	free(out);
 }
 
@@ -73,9 +73,10 @@ static void test_columns_found_by_name(void **state)
 
 	(void)state;
 	assert_int_equal(rc, 0);
-	assert_string_equal(out, LVM_SUMMARY_HEADER "\n"
-				 "start,process,fork-exec,exited,0,2,2.000,"
-				 "3.000,3.800,3.980,4.000,3.000\n");
+	assert_string_equal(out, LVM_SUMMARY_HEADER
+			    "\n"
+			    "start,process,fork-exec,exited,0,2,2.000,"
+			    "3.000,3.800,3.980,4.000,3.000\n");
 	free(out);
 }
 
@@ -95,8 +96,8 @@ static void test_quoted_names_survive(void **state)
 {
 	char err[128];
 	int rc;
-	char *out = summarise(HDR "start,\"a,b\",m,c,0,0,1\n", &rc, err,
-			      sizeof(err));
+	char *out =
+	    summarise(HDR "start,\"a,b\",m,c,0,0,1\n", &rc, err, sizeof(err));
 
 	(void)state;
 	assert_int_equal(rc, 0);
@@ -149,8 +150,7 @@ static void test_sample_rows(void **state)
 	assert_non_null(f);
 	lvm_sample_tag_init(&t);
 	assert_int_equal(lvm_sample_tag_option(&t, LVM_OPT_SYSTEM, "xl"), 0);
-	assert_int_equal(lvm_sample_tag_option(&t, LVM_OPT_MODE, "library"),
-			 0);
+	assert_int_equal(lvm_sample_tag_option(&t, LVM_OPT_MODE, "library"), 0);
 	assert_int_equal(lvm_sample_tag_option(&t, LVM_OPT_RUNNING, "12"), 0);
 	assert_int_equal(lvm_sample_write(f, &t, "running", 3, 1.23456), 0);
 	fclose(f);
@@ -195,14 +195,14 @@ static void test_parse_count(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_groups_in_order_of_appearance),
-		cmocka_unit_test(test_columns_found_by_name),
-		cmocka_unit_test(test_header_only_gives_header_only),
-		cmocka_unit_test(test_quoted_names_survive),
-		cmocka_unit_test(test_refuses_bad_input),
-		cmocka_unit_test(test_sample_rows),
-		cmocka_unit_test(test_sample_tag_refuses_bad_values),
-		cmocka_unit_test(test_parse_count),
+	    cmocka_unit_test(test_groups_in_order_of_appearance),
+	    cmocka_unit_test(test_columns_found_by_name),
+	    cmocka_unit_test(test_header_only_gives_header_only),
+	    cmocka_unit_test(test_quoted_names_survive),
+	    cmocka_unit_test(test_refuses_bad_input),
+	    cmocka_unit_test(test_sample_rows),
+	    cmocka_unit_test(test_sample_tag_refuses_bad_values),
+	    cmocka_unit_test(test_parse_count),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -132,17 +132,16 @@ static void test_empty_text_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(
-			test_text_in_a_file_that_appears_later, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(test_text_split_across_writes,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_old_content_does_not_count,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_text_past_a_long_output,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty_text_refused, setup,
-						teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_text_in_a_file_that_appears_later, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_text_split_across_writes,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_old_content_does_not_count,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_text_past_a_long_output, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_empty_text_refused, setup,
+					    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
