@@ -7,6 +7,7 @@
 #   make fuzz       build the libFuzzer targets (tests/fuzz) with clang
 #   make demo       boot the box and run the main job
 #   make bench-quick  lvm create against a bare domain build, in the box
+#   make bench      the benchmarks, in the box (QUICK=1: a short run)
 #   make V=1        show full commands
 #
 # Host code is hosted C11; guest code is freestanding (see mk/rules.mk).
@@ -15,7 +16,7 @@ BUILD ?= build
 V ?= 0
 
 .DEFAULT_GOAL := all
-.PHONY: all deps test demo bench-quick clean distclean format format-check fuzz
+.PHONY: all deps test demo bench bench-quick clean distclean format format-check fuzz
 
 all:
 
@@ -38,6 +39,12 @@ test: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@tests/demo/run
+
+# The box carries Docker, containerd and runc for the benchmarks.
+bench:
+	@CACHE=$(BUILD)/cache CONTAINERS=1 bash mk/deps.sh
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) bench/box $(if $(filter 1,$(QUICK)),--quick)
 
 # C sources under clang-format's rule (.clang-format).
 FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)

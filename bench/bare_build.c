@@ -31,6 +31,7 @@
 #include <xenctrl.h>
 #include <xenguest.h>
 
+#include "bench/sample.h"
 #include "bench/stats.h"
 
 struct opts {
@@ -109,12 +110,12 @@ static int build(xc_interface *xch, const struct opts *o, uint32_t domid,
 	STEP(xc_dom_parse_image(dom), "xc_dom_parse_image");
 	STEP(xc_dom_mem_init(dom, o->memory_mb), "xc_dom_mem_init");
 	STEP(xc_dom_boot_mem_init(dom), "xc_dom_boot_mem_init");
-	ph->memory = lvm_mono_ns() - t0;
+	ph->memory = lvm_now_ns() - t0;
 	STEP(xc_dom_build_image(dom), "xc_dom_build_image");
 	STEP(xc_dom_boot_image(dom), "xc_dom_boot_image");
 	STEP(xc_dom_gnttab_init(dom), "xc_dom_gnttab_init");
 #undef STEP
-	ph->build = lvm_mono_ns() - t0;
+	ph->build = lvm_now_ns() - t0;
 out:
 	xc_dom_release(dom);
 	return rc;
@@ -126,7 +127,7 @@ out:
  */
 static int destroy_wait(xc_interface *xch, uint32_t domid)
 {
-	uint64_t end = lvm_mono_ns() + 5000000000u;
+	uint64_t end = lvm_now_ns() + 5000000000u;
 	xc_domaininfo_t info;
 
 	errno = 0;
@@ -134,7 +135,7 @@ static int destroy_wait(xc_interface *xch, uint32_t domid)
 		return fail(domid, "xc_domain_destroy");
 	while (xc_domain_getinfolist(xch, domid, 1, &info) == 1 &&
 	       info.domain == domid) {
-		if (lvm_mono_ns() > end) {
+		if (lvm_now_ns() > end) {
 			errno = EBUSY;
 			return fail(domid, "waiting for the destroyed domain");
 		}
@@ -147,17 +148,17 @@ static int destroy_wait(xc_interface *xch, uint32_t domid)
 static int create_one(xc_interface *xch, const struct opts *o,
 		      uint32_t *domid, struct phases *ph)
 {
-	uint64_t t0 = lvm_mono_ns();
+	uint64_t t0 = lvm_now_ns();
 	unsigned int port = 0;
 	int rc;
 
 	rc = make_domain(xch, o->memory_mb, domid, &port);
-	ph->domain = lvm_mono_ns() - t0;
+	ph->domain = lvm_now_ns() - t0;
 	if (rc == 0)
 		rc = build(xch, o, *domid, port, t0, ph);
 	if (rc == 0 && xc_domain_unpause(xch, *domid) != 0)
 		rc = fail(*domid, "xc_domain_unpause");
-	ph->unpause = lvm_mono_ns() - t0;
+	ph->unpause = lvm_now_ns() - t0;
 	if (rc && *domid != 0) {
 		xc_domain_destroy(xch, *domid);
 		*domid = 0;
@@ -198,7 +199,7 @@ int main(int argc, char **argv)
 	uint32_t *domids = NULL;
 	xc_interface *xch = NULL;
 	double *times = NULL;
-	struct lvm_stats s;
+	struct lvm_stats s = { 0 };
 	struct phases ph;
 	unsigned int i, made = 0;
 	struct opts o;
@@ -241,9 +242,9 @@ int main(int argc, char **argv)
 			domids[i] = 0;
 		}
 	}
-	s = lvm_stats_of(times, made);
+	lvm_stats_compute(times, made, &s);
 	printf("bare-build: n=%u median %.3f min %.3f max %.3f ms\n", made,
-	       s.median, s.min, s.max);
+	       s.p50, s.min, s.max);
 	if (o.wait_s)
 		sleep(o.wait_s);
 out:

@@ -1,11 +1,47 @@
-# bench/module.mk — benchmark tools (host code).
+# bench/module.mk — the benchmark harness's programs (see bench/README.md).
+#
+# A tool NAME is built into $(BUILD)/bin/NAME from $(NAME_SRCS) with
+# $(NAME_LIBS); adding one is three lines:
+#   BENCH_TOOLS += NAME
+#   NAME_SRCS := ...
+#   NAME_LIBS := ...
 
-# lvm-bare-build: the libxenctrl + libxenguest baseline for `lvm create`.
-BARE_BUILD_SRCS := bench/bare_build.c
-$(BUILD)/bin/lvm-bare-build: $(call host_objs,$(BARE_BUILD_SRCS))
+BENCH_COMMON := bench/csv.c bench/sample.c
+
+BENCH_TOOLS := lvm-bench-stats lvm-bench-spawn lvm-bench-cmd lvm-bench-libxl \
+	lvm-bare-build
+
+lvm-bench-stats_SRCS := bench/stats_main.c bench/summary.c bench/stats.c \
+	$(BENCH_COMMON)
+lvm-bench-stats_LIBS := -lm
+
+lvm-bench-spawn_SRCS := bench/spawn.c $(BENCH_COMMON)
+
+lvm-bench-cmd_SRCS := bench/cmdtime.c bench/watch.c $(BENCH_COMMON)
+
+lvm-bench-libxl_SRCS := bench/libxl_create.c bench/watch.c $(BENCH_COMMON)
+lvm-bench-libxl_LIBS := -lxenlight -lxentoollog
+
+define bench_tool_rules
+$(BUILD)/bin/$(1): $(call host_objs,$($(1)_SRCS))
+	$$(quiet) LD $$@
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) -o $$@ $$^ $($(1)_LIBS)
+DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$($(1)_SRCS)))
+ALL_TARGETS += $(BUILD)/bin/$(1)
+endef
+$(foreach t,$(BENCH_TOOLS),$(eval $(call bench_tool_rules,$(t))))
+
+# The trivial work of the process baselines: static, so that starting it
+# costs no dynamic loading.
+$(BUILD)/bin/lvm-bench-trivial: $(call host_objs,bench/trivial.c)
 	$(quiet) LD $@
 	@mkdir -p $(@D)
-	$(Q)$(CC) -o $@ $^ -lxenguest -lxenctrl
-$(foreach s,$(BARE_BUILD_SRCS),$(eval CFLAGS_$(s) += $(XEN_HOST_CFLAGS)))
-DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(BARE_BUILD_SRCS)))
-ALL_TARGETS += $(BUILD)/bin/lvm-bare-build
+	$(Q)$(CC) -static -o $@ $^
+DEPFILES += $(patsubst %.o,%.d,$(call host_objs,bench/trivial.c))
+ALL_TARGETS += $(BUILD)/bin/lvm-bench-trivial
+
+# lvm-bare-build: the libxenctrl + libxenguest baseline for `lvm create`.
+lvm-bare-build_SRCS := bench/bare_build.c bench/stats.c $(BENCH_COMMON)
+lvm-bare-build_LIBS := -lxenguest -lxenctrl -lm
+CFLAGS_bench/bare_build.c += $(XEN_HOST_CFLAGS)

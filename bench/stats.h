@@ -1,50 +1,40 @@
 /*
- * stats.h — the few statistics the benchmark tools print: median, minimum
- * and maximum of a series of durations. Header-only; host code.
+ * stats.h — the statistics the benchmark harness reports for a set of
+ * samples: minimum, percentiles (p50, p90, p99), maximum and mean.
+ *
+ * Percentiles interpolate linearly between the two nearest ranks of the
+ * sorted samples: percentile p of n samples is the value at rank
+ * h = (n - 1) * p / 100, counted from 0, interpolated between ranks
+ * floor(h) and floor(h) + 1. So p50 of an even count is the mean of the two
+ * middle samples, p0 is the minimum and p100 the maximum, and one sample
+ * is every percentile of itself.
+ *
+ * Errors: 0 or -errno. Nothing here exits or prints.
  */
 #ifndef LVM_BENCH_STATS_H
 #define LVM_BENCH_STATS_H
 
 #include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <time.h>
 
 struct lvm_stats {
-	double median, min, max;
+	size_t n;
+	double min, p50, p90, p99, max, mean;
 };
 
-static int lvm_stats_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
+/*
+ * lvm_percentile() - percentile (p), 0 to 100, of the (n) samples
+ * (sorted), which must be in ascending order, into (*out).
+ * Returns 0, -ENODATA if (n) is 0, -EDOM if (p) is outside [0, 100] or not
+ * a number.
+ */
+int lvm_percentile(const double *sorted, size_t n, double p, double *out);
 
 /*
- * lvm_stats_of() - the median, minimum and maximum of the (n) values at
- * (v), which it sorts in place. (n) 0 gives zeros.
+ * lvm_stats_compute() - the statistics of the (n) samples (v) into (*out).
+ * Sorts (v) in place (ascending).
+ * Returns 0, -ENODATA if (n) is 0, -EINVAL if a sample is not a finite
+ * number (then (v) is left unsorted and (*out) untouched).
  */
-static inline struct lvm_stats lvm_stats_of(double *v, size_t n)
-{
-	struct lvm_stats s = { 0, 0, 0 };
-
-	if (n == 0)
-		return s;
-	qsort(v, n, sizeof(*v), lvm_stats_cmp);
-	s.min = v[0];
-	s.max = v[n - 1];
-	s.median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-	return s;
-}
-
-/* lvm_mono_ns() - CLOCK_MONOTONIC in nanoseconds. */
-static inline uint64_t lvm_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+int lvm_stats_compute(double *v, size_t n, struct lvm_stats *out);
 
 #endif

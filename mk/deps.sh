@@ -7,11 +7,18 @@
 #    fetched with `apt-get download` into $CACHE/debs and unpacked under
 #    $CACHE/unpacked, without installing them on the host. The dom0 kernel's
 #    versioned package is found through the linux-image-amd64 metapackage.
+# 3. With CONTAINERS=1 (make deps CONTAINERS=1, and make bench), the same for
+#    Docker, containerd and runc, which the box carries with --containers;
+#    $CACHE/containers.env records where they are unpacked.
 #
 # Quick when nothing is missing: no network, no apt lock.
 set -euo pipefail
 
 CACHE=${CACHE:-build/cache}
+CONTAINERS=${CONTAINERS:-0}
+# Unpacked for the box's dom0 with CONTAINERS=1, never installed on the host.
+# Their libraries (libdevmapper, libseccomp, libsystemd) come from the host.
+CONTAINER_PKGS=(docker.io containerd runc)
 HOST_PKGS=(gcc make pkg-config libc6-dev
 	libxen-dev xen-utils-4.17 xenstore-utils
 	libcmocka-dev libelf-dev libjson-c-dev clang libclang-rt-dev
@@ -98,4 +105,15 @@ if ! cmp -s "$CACHE/box.env.tmp" "$CACHE/box.env" 2>/dev/null; then
 else
 	rm -f "$CACHE/box.env.tmp"
 fi
-log "ok ($kpkg, $(basename "$xendir"))"
+
+if [ "$CONTAINERS" = 1 ]; then
+	dirs=()
+	for p in "${CONTAINER_PKGS[@]}"; do dirs+=("$(fetch_deb "$p")"); done
+	echo "CONTAINER_ROOTS=\"${dirs[*]}\"" >"$CACHE/containers.env.tmp"
+	if ! cmp -s "$CACHE/containers.env.tmp" "$CACHE/containers.env" 2>/dev/null; then
+		mv "$CACHE/containers.env.tmp" "$CACHE/containers.env"
+	else
+		rm -f "$CACHE/containers.env.tmp"
+	fi
+fi
+log "ok ($kpkg, $(basename "$xendir")$([ "$CONTAINERS" = 1 ] && echo ', containers'))"

@@ -36,12 +36,13 @@ ALL_TARGETS += $(LIBLVM_ENGINE_LIB)
 
 # lvm-engine-try: prepare + finish + unpause one image, for testing the
 # engine by hand and in tests/integration/engine-build.sh.
-ENGINE_TRY_SRCS := toolstack/tools/engine_try.c
+ENGINE_TRY_SRCS := toolstack/tools/engine_try.c bench/stats.c bench/sample.c \
+	bench/csv.c
 $(BUILD)/bin/lvm-engine-try: $(call host_objs,$(ENGINE_TRY_SRCS)) \
 		$(LIBLVM_ENGINE_LIB)
 	$(quiet) LD $@
 	@mkdir -p $(@D)
-	$(Q)$(CC) -o $@ $^ $(LIBLVM_ENGINE_LDLIBS) -lxenforeignmemory
+	$(Q)$(CC) -o $@ $^ $(LIBLVM_ENGINE_LDLIBS) -lxenforeignmemory -lm
 $(foreach s,$(ENGINE_TRY_SRCS),$(eval CFLAGS_$(s) += $(XEN_HOST_CFLAGS)))
 DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(ENGINE_TRY_SRCS)))
 ALL_TARGETS += $(BUILD)/bin/lvm-engine-try

@@ -89,3 +89,19 @@ client_SRCS := tests/unit/test_client.c toolstack/liblvm/client.c \
 	toolstack/liblvm/proto_json.c
 client_LIBS := -lxlutil -ljson-c
 client_CFLAGS := -Itoolstack/include
+
+# The benchmark harness's statistics, CSV, summary and console watch.
+UNIT_TESTS += bench_stats
+bench_stats_SRCS := tests/unit/test_bench_stats.c bench/stats.c
+bench_stats_LIBS := -lm
+
+UNIT_TESTS += bench_csv
+bench_csv_SRCS := tests/unit/test_bench_csv.c bench/csv.c
+
+UNIT_TESTS += bench_summary
+bench_summary_SRCS := tests/unit/test_bench_summary.c bench/summary.c \
+	bench/stats.c bench/csv.c bench/sample.c
+bench_summary_LIBS := -lm
+
+UNIT_TESTS += bench_watch
+bench_watch_SRCS := tests/unit/test_bench_watch.c bench/watch.c

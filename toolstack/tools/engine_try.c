@@ -35,6 +35,7 @@
 #include <xen/io/console.h>
 #include <xen/sched.h>
 
+#include "bench/sample.h"
 #include "bench/stats.h"
 #include "toolstack/liblvm/engine.h"
 #include "toolstack/liblvm/log.h"
@@ -203,10 +204,10 @@ static int print_console(xenforeignmemory_handle *fm, const struct lvm_built *b)
 /* wait_shutdown() - wait for (domid) to shut down; 0 if it powered off. */
 static int wait_shutdown(xc_interface *xch, uint32_t domid, unsigned int s)
 {
-	uint64_t end = lvm_mono_ns() + (uint64_t)s * 1000000000u;
+	uint64_t end = lvm_now_ns() + (uint64_t)s * 1000000000u;
 	uint32_t flags, reason;
 
-	while (lvm_mono_ns() < end) {
+	while (lvm_now_ns() < end) {
 		if (domain_flags(xch, domid, &flags) != 0)
 			return lvm_err(ENOENT, "d%u: vanished", domid);
 		if (flags & XEN_DOMINF_shutdown) {
@@ -225,13 +226,13 @@ static int wait_shutdown(xc_interface *xch, uint32_t domid, unsigned int s)
 /* destroy_wait() - destroy (domid) and wait until Xen has let it go. */
 static int destroy_wait(xc_interface *xch, uint32_t domid)
 {
-	uint64_t end = lvm_mono_ns() + 5000000000u;
+	uint64_t end = lvm_now_ns() + 5000000000u;
 	uint32_t flags;
 
 	if (xc_domain_destroy(xch, domid) != 0)
 		return lvm_err(errno, "d%u: xc_domain_destroy", domid);
 	while (domain_flags(xch, domid, &flags) == 0) {
-		if (lvm_mono_ns() > end)
+		if (lvm_now_ns() > end)
 			return lvm_err(EBUSY, "d%u: still there after destroy",
 				       domid);
 		usleep(1000);
@@ -252,7 +253,7 @@ static int create_one(xc_interface *xch, xenforeignmemory_handle *fm,
 
 	if (getrandom(uuid, sizeof(uuid), 0) != sizeof(uuid))
 		return lvm_err(errno, "getrandom");
-	t0 = lvm_mono_ns();
+	t0 = lvm_now_ns();
 	rc = lvm_shell_prepare(xch, o->memory_mb, o->vcpus, uuid, false, &sh);
 	if (rc)
 		return rc;
@@ -265,17 +266,17 @@ static int create_one(xc_interface *xch, xenforeignmemory_handle *fm,
 		return rc;
 	r->domid = r->b.domid;
 	if (o->check_page) {
-		t1 = lvm_mono_ns();
+		t1 = lvm_now_ns();
 		rc = check_page(fm, &r->b);
-		t_check = lvm_mono_ns() - t1;
+		t_check = lvm_now_ns() - t1;
 		if (rc)
 			return rc;
 	}
-	t1 = lvm_mono_ns();
+	t1 = lvm_now_ns();
 	if (xc_domain_unpause(xch, r->domid) != 0)
 		return lvm_err(errno, "d%u: xc_domain_unpause", r->domid);
-	r->unpause_ms = ms(lvm_mono_ns() - t1);
-	r->total_ms = ms(lvm_mono_ns() - t0 - t_check);
+	r->unpause_ms = ms(lvm_now_ns() - t1);
+	r->total_ms = ms(lvm_now_ns() - t0 - t_check);
 	printf("d%u: prepare %.3f  load %.3f  build %.3f  devices %.3f  "
 	       "unpause %.3f  total %.3f ms\n", r->domid, ms(r->b.t.prepare),
 	       ms(r->b.t.load), ms(r->b.t.build), ms(r->b.t.devices),
@@ -286,25 +287,25 @@ static int create_one(xc_interface *xch, xenforeignmemory_handle *fm,
 static void summary(struct run *runs, unsigned int n)
 {
 	double *v = calloc(n, sizeof(*v));
-	struct lvm_stats s;
+	struct lvm_stats s = { 0 };
 	unsigned int i;
 
 	if (v == NULL)
 		return;
 	for (i = 0; i < n; i++)
 		v[i] = runs[i].total_ms;
-	s = lvm_stats_of(v, n);
+	lvm_stats_compute(v, n, &s);
 	printf("engine: n=%u  total median %.3f  min %.3f  max %.3f ms\n", n,
-	       s.median, s.min, s.max);
+	       s.p50, s.min, s.max);
 	for (i = 0; i < n; i++)
 		v[i] = ms(runs[i].b.t.prepare);
-	s = lvm_stats_of(v, n);
-	printf("engine: prepare median %.3f ms", s.median);
+	lvm_stats_compute(v, n, &s);
+	printf("engine: prepare median %.3f ms", s.p50);
 	for (i = 0; i < n; i++)
 		v[i] = ms(runs[i].b.t.load + runs[i].b.t.build +
 			  runs[i].b.t.devices) + runs[i].unpause_ms;
-	s = lvm_stats_of(v, n);
-	printf("  finish+unpause median %.3f ms\n", s.median);
+	lvm_stats_compute(v, n, &s);
+	printf("  finish+unpause median %.3f ms\n", s.p50);
 	free(v);
 }
 
@@ -334,13 +335,13 @@ int main(int argc, char **argv)
 			printf("d%ld: destroyed, gone\n", o.destroy);
 		goto out;
 	}
-	t0 = lvm_mono_ns();
+	t0 = lvm_now_ns();
 	rc = lvm_image_load(o.image, &img);
 	if (rc)
 		goto out;
 	printf("image %s: %zu bytes, load %.3f ms, virt_base 0x%llx, "
 	       "device page 0x%llx\n", o.image, img->blob_size,
-	       ms(lvm_mono_ns() - t0), (unsigned long long)img->virt_base,
+	       ms(lvm_now_ns() - t0), (unsigned long long)img->virt_base,
 	       (unsigned long long)img->noxs_vaddr);
 
 	for (i = 0; i < o.count; i++) {

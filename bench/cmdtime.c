@@ -1,0 +1,185 @@
+/*
+ * cmdtime.c — lvm-bench-cmd: time one command, and optionally the moment
+ * a text appears in a file (a guest's console log), and write raw CSV rows
+ * (sample.h). The harness uses it for every system it drives through a
+ * command (xl create, runc run, docker run), so they are all timed alike.
+ *
+ *   lvm-bench-cmd [-i ITERATION] [-c CLOCK] [-f FILE -x TEXT [-t SECONDS]]
+ *                 [tag options] -- CMD [ARG...]
+ *
+ * The clock starts just before fork(). Row CLOCK (default "returned") is
+ * the moment CMD exited, seen through SIGCHLD. With -f and -x, row
+ * "running" is the moment TEXT was first seen in FILE past the size FILE
+ * had at the start (the file may not exist yet); FILE is checked every
+ * millisecond, while CMD runs and after, for at most -t SECONDS (default
+ * 60) from the start.
+ *
+ * CMD's standard output goes to standard error, so standard output carries
+ * only the rows. Exit status: 0; 1 for bad usage or CMD failing to start or
+ * exiting non-zero (no row); 2 when TEXT did not appear in time (the
+ * CLOCK row is written, not "running").
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench/sample.h"
+#include "bench/watch.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: lvm-bench-cmd [-i ITERATION] [-c CLOCK] "
+	      "[-f FILE -x TEXT [-t SECONDS]] [tag options] -- CMD "
+	      "[ARG...]\n" LVM_SAMPLE_TAG_USAGE,
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+	    LVM_SAMPLE_TAG_LONGOPTS,
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct lvm_sample_tag tag;
+	struct lvm_watch w = {.fd = -1};
+	const char *clock = "returned", *file = NULL, *text = NULL;
+	long iter = 0, timeout = 60;
+	uint64_t t0, t_ret = 0, t_run = 0, deadline;
+	struct timespec tick = {0, 1000000};
+	bool exited = false;
+	sigset_t chld, old;
+	pid_t pid = -1;
+	int opt, rc, st, status = 1;
+
+	lvm_sample_tag_init(&tag);
+	while ((opt = getopt_long(argc, argv, "+hi:c:f:x:t:", lopts, NULL)) !=
+	       -1) {
+		rc = 0;
+		switch (opt) {
+		case 'i':
+			rc = lvm_parse_count(optarg, 0, 100000000, &iter);
+			break;
+		case 'c':
+			clock = optarg;
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'x':
+			text = optarg;
+			break;
+		case 't':
+			rc = lvm_parse_count(optarg, 1, 86400, &timeout);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			rc = lvm_sample_tag_option(&tag, opt, optarg);
+			if (rc == -ENOENT) {
+				usage(stderr);
+				return 1;
+			}
+			break;
+		}
+		if (rc < 0) {
+			fprintf(stderr, "lvm-bench-cmd: bad value '%s'\n",
+				optarg);
+			return 1;
+		}
+	}
+	if (optind >= argc || (file == NULL) != (text == NULL)) {
+		usage(stderr);
+		return 1;
+	}
+	if (file != NULL && lvm_watch_init(&w, file, text) < 0) {
+		fprintf(stderr, "lvm-bench-cmd: bad wait text\n");
+		goto out;
+	}
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+
+	t0 = lvm_now_ns();
+	deadline = t0 + (uint64_t)timeout * 1000000000u;
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "lvm-bench-cmd: fork: %s\n", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		execvp(argv[optind], &argv[optind]);
+		fprintf(stderr, "lvm-bench-cmd: %s: %s\n", argv[optind],
+			strerror(errno));
+		_exit(127);
+	}
+	for (;;) {
+		if (!exited) {
+			siginfo_t si;
+
+			sigtimedwait(&chld, &si, &tick);
+			if (waitpid(pid, &st, WNOHANG) == pid) {
+				t_ret = lvm_now_ns();
+				exited = true;
+				pid = -1;
+				if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+					fprintf(stderr,
+						"lvm-bench-cmd: %s failed "
+						"(status 0x%x)\n",
+						argv[optind], st);
+					goto out;
+				}
+			}
+		} else if (file != NULL && !w.found) {
+			nanosleep(&tick, NULL);
+		}
+		if (file != NULL && !w.found) {
+			lvm_watch_poll(&w);
+			if (w.found)
+				t_run = lvm_now_ns();
+		}
+		if (exited && (file == NULL || w.found))
+			break;
+		if (lvm_now_ns() > deadline)
+			break;
+	}
+	if (!exited) {
+		fprintf(stderr, "lvm-bench-cmd: %s still running after %ld s\n",
+			argv[optind], timeout);
+		goto out;
+	}
+	if (lvm_sample_write(stdout, &tag, clock, iter, lvm_ms(t0, t_ret)) < 0)
+		goto out;
+	if (file != NULL && !w.found) {
+		fprintf(stderr,
+			"lvm-bench-cmd: '%s' did not appear in %s "
+			"within %ld s\n",
+			text, file, timeout);
+		status = 2;
+		goto out;
+	}
+	if (file != NULL && lvm_sample_write(stdout, &tag, "running", iter,
+					     lvm_ms(t0, t_run)) < 0)
+		goto out;
+	status = 0;
+out:
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	if (fflush(stdout) != 0 && status == 0)
+		status = 1;
+	lvm_watch_free(&w);
+	return status;
+}

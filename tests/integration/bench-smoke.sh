@@ -1,0 +1,42 @@
+#!/bin/bash
+# The benchmark harness end to end, with a few samples of everything
+# (bench/run --smoke): raw samples of every system that can run here, a
+# summary, N/A with a reason for the others (lvm until it is built),
+# report.md, and no guest or temporary file left behind.
+. "$(dirname "$0")/lib.sh"
+
+out=$(mktemp -d)
+trap 'rm -rf "$out" "$out.log"' EXIT
+before=$(domain_count)
+tmps=$(ls -d /tmp/lvm-bench.* 2>/dev/null | wc -l)
+bash "$LVM_ROOT/bench/run" --smoke --out "$out" >"$out.log" 2>&1 ||
+	fail "bench/run --smoke failed: $(tail -n 5 "$out.log")"
+info "$(grep -a 'bench: done' "$out.log")"
+
+[ "$(head -n1 "$out/raw.csv")" = "experiment,system,mode,clock,running_guests,iteration,ms" ] ||
+	fail "raw.csv has no header: $(head -n1 "$out/raw.csv")"
+rows() { grep -c "^$1," "$out/raw.csv"; }
+[ "$(rows start,process,fork-exec,exited,0)" -eq 20 ] || fail "not 20 fork-exec samples"
+[ "$(rows start,process,posix-spawn,exited,0)" -eq 20 ] || fail "not 20 posix-spawn samples"
+for m in command library; do
+	[ "$(rows "start,xl,$m,returned,0")" -eq 2 ] || fail "not 2 xl $m samples: $(cat "$out/na.csv")"
+	[ "$(rows "start,xl,$m,running,0")" -eq 2 ] || fail "not 2 xl $m running samples"
+done
+[ "$(rows fill,xl,command-paused,returned)" -eq 2 ] || fail "not 2 guests kept up for scaling"
+[ "$(rows start,xl,command,returned,2)" -ge 1 ] || fail "no xl probe with 2 guests up"
+info "$(($(wc -l <"$out/raw.csv") - 1)) samples"
+
+grep -q '^start,process,fork-exec,exited,0,20,' "$out/summary.csv" ||
+	fail "summary.csv lacks the fork-exec series: $(head -n3 "$out/summary.csv")"
+if [ ! -x "$LVM_BUILD/bin/lvm" ]; then
+	grep -q '^lvm,pool-library,lvm not built yet$' "$out/na.csv" ||
+		fail "lvm is not reported N/A: $(grep '^lvm' "$out/na.csv")"
+fi
+grep -q '^xl,2,2,' "$out/scaling.csv" || fail "xl scaling did not reach 2: $(tail -n1 "$out/scaling.csv")"
+grep -q '^## Start times' "$out/report.md" || fail "no report.md"
+grep -q '| xl | command | create returned | 2 |' "$out/report.md" ||
+	fail "report.md lacks the xl command row"
+
+[ "$(domain_count)" -eq "$before" ] || fail "guests left behind: $(xl list | tail -n +2)"
+[ "$(ls -d /tmp/lvm-bench.* 2>/dev/null | wc -l)" -eq "$tmps" ] || fail "temporary files left behind"
+info "nothing left behind"

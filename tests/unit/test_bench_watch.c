@@ -1,0 +1,148 @@
+/*
+ * test_bench_watch.c — unit tests for bench/watch.c: a text appearing in a
+ * growing file, and what must not count as seeing it.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "bench/watch.h"
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct lvm_watch w;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	if (fx == NULL)
+		return -1;
+	strcpy(fx->dir, "/tmp/lvm-test-watch.XXXXXX");
+	if (mkdtemp(fx->dir) == NULL)
+		return -1;
+	snprintf(fx->path, sizeof(fx->path), "%s/guest-x.log", fx->dir);
+	fx->w.fd = -1;
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	lvm_watch_free(&fx->w);
+	unlink(fx->path);
+	rmdir(fx->dir);
+	free(fx);
+	return 0;
+}
+
+static void append(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "a");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_text_in_a_file_that_appears_later(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(lvm_watch_init(&fx->w, fx->path, "hello:"), 0);
+	lvm_watch_poll(&fx->w);
+	assert_false(fx->w.found);
+	append(fx->path, "booting\r\n");
+	lvm_watch_poll(&fx->w);
+	assert_false(fx->w.found);
+	append(fx->path, "hello: up\r\n");
+	lvm_watch_poll(&fx->w);
+	assert_true(fx->w.found);
+}
+
+static void test_text_split_across_writes(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(lvm_watch_init(&fx->w, fx->path, "ready-mark"), 0);
+	append(fx->path, "xxxxready-");
+	lvm_watch_poll(&fx->w);
+	assert_false(fx->w.found);
+	append(fx->path, "ma");
+	lvm_watch_poll(&fx->w);
+	assert_false(fx->w.found);
+	append(fx->path, "rk\n");
+	lvm_watch_poll(&fx->w);
+	assert_true(fx->w.found);
+}
+
+static void test_old_content_does_not_count(void **state)
+{
+	struct fixture *fx = *state;
+
+	append(fx->path, "hello: from an earlier guest\n");
+	assert_int_equal(lvm_watch_init(&fx->w, fx->path, "hello:"), 0);
+	lvm_watch_poll(&fx->w);
+	assert_false(fx->w.found);
+	append(fx->path, "hel");
+	lvm_watch_poll(&fx->w);
+	assert_false(fx->w.found);
+	append(fx->path, "lo: again\n");
+	lvm_watch_poll(&fx->w);
+	assert_true(fx->w.found);
+}
+
+static void test_text_past_a_long_output(void **state)
+{
+	struct fixture *fx = *state;
+	char *big = malloc(20001);
+
+	assert_non_null(big);
+	memset(big, 'y', 20000);
+	big[20000] = '\0';
+	assert_int_equal(lvm_watch_init(&fx->w, fx->path, "mark"), 0);
+	append(fx->path, big);
+	append(fx->path, "ma");
+	lvm_watch_poll(&fx->w);
+	assert_false(fx->w.found);
+	append(fx->path, "rk");
+	lvm_watch_poll(&fx->w);
+	assert_true(fx->w.found);
+	free(big);
+}
+
+static void test_empty_text_refused(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(lvm_watch_init(&fx->w, fx->path, ""), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(
+		test_text_in_a_file_that_appears_later, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_text_split_across_writes,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_old_content_does_not_count,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_text_past_a_long_output, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_empty_text_refused, setup,
+					    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
