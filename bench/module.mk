@@ -22,6 +22,11 @@ lvm-bench-cmd_SRCS := bench/cmdtime.c bench/watch.c $(BENCH_COMMON)
 lvm-bench-libxl_SRCS := bench/libxl_create.c bench/watch.c $(BENCH_COMMON)
 lvm-bench-libxl_LIBS := -lxenlight -lxentoollog
 
+# lvm-bare-build: the libxenctrl + libxenguest baseline for `lvm create`.
+lvm-bare-build_SRCS := bench/bare_build.c bench/stats.c $(BENCH_COMMON)
+lvm-bare-build_LIBS := -lxenguest -lxenctrl -lm
+CFLAGS_bench/bare_build.c += $(XEN_HOST_CFLAGS)
+
 define bench_tool_rules
 $(BUILD)/bin/$(1): $(call host_objs,$($(1)_SRCS))
 	$$(quiet) LD $$@
@@ -41,7 +46,3 @@ $(BUILD)/bin/lvm-bench-trivial: $(call host_objs,bench/trivial.c)
 DEPFILES += $(patsubst %.o,%.d,$(call host_objs,bench/trivial.c))
 ALL_TARGETS += $(BUILD)/bin/lvm-bench-trivial
 
-# lvm-bare-build: the libxenctrl + libxenguest baseline for `lvm create`.
-lvm-bare-build_SRCS := bench/bare_build.c bench/stats.c $(BENCH_COMMON)
-lvm-bare-build_LIBS := -lxenguest -lxenctrl -lm
-CFLAGS_bench/bare_build.c += $(XEN_HOST_CFLAGS)
