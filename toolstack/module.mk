@@ -10,7 +10,7 @@ XEN_HOST_CFLAGS := -std=gnu11
 # liblvm's engine: images, shells, building (toolstack/liblvm/engine.h).
 # A static archive that lvmd, the benchmarks and the engine's tests link:
 #   $(LIBLVM_ENGINE_LIB)  with $(LIBLVM_ENGINE_LDLIBS) after it.
-# noxs/noxs.c joins it as soon as it exists.
+# noxs/noxs.c, the device-page codec, is part of it.
 LIBLVM_ENGINE_SRCS := \
 	toolstack/liblvm/bzimage.c \
 	toolstack/liblvm/devpage.c \
@@ -20,7 +20,7 @@ LIBLVM_ENGINE_SRCS := \
 	toolstack/liblvm/log.c \
 	toolstack/liblvm/shell.c \
 	toolstack/liblvm/xs_compat.c \
-	$(wildcard noxs/noxs.c)
+	noxs/noxs.c
 LIBLVM_ENGINE_OBJS := $(call host_objs,$(LIBLVM_ENGINE_SRCS))
 LIBLVM_ENGINE_LIB := $(BUILD)/host/toolstack/liblvm-engine.a
 LIBLVM_ENGINE_LDLIBS := -lxenguest -lxenctrl -lxenstore -lelf
@@ -106,9 +106,8 @@ $(LVM_HEADERS_CHK): toolstack/include/lvm.h
 ALL_TARGETS += $(LVM_HEADERS_CHK)
 
 # ---------------------------------------------------------------------------
-# lvmd: the daemon (toolstack/lvmd/lvmd.h). Links the engine archive and the
-# protocol; noxs/noxs.c comes with the engine archive once it exists, and
-# until then lvmd carries a stand-in for the one function it needs.
+# lvmd: the daemon (toolstack/lvmd/lvmd.h). Links the engine archive (which
+# carries the noxs codec, noxs/noxs.c) and the protocol.
 LVMD_SRCS := \
 	toolstack/lvmd/adopt.c \
 	toolstack/lvmd/cons_ring.c \
@@ -124,9 +123,6 @@ LVMD_SRCS := \
 	toolstack/lvmd/server.c \
 	toolstack/lvmd/sysctl.c \
 	toolstack/lvmd/xenstore.c
-ifeq ($(wildcard noxs/noxs.c),)
-LVMD_SRCS += toolstack/lvmd/noxs_view_fallback.c
-endif
 LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c
 
 $(BUILD)/bin/lvmd: $(call host_objs,$(LVMD_SRCS) $(LIBLVM_PROTO_SRCS)) \
