@@ -123,7 +123,8 @@ struct lvm_timing {
 	uint64_t prepare_ns;         /* domain, vCPUs, memory, event channels */
 	uint64_t load_ns;            /* image read and parsed */
 	uint64_t build_ns;           /* kernel, page tables, start info */
-	uint64_t devices_ns;         /* device page, console, backends */
+	uint64_t devices_ns;         /* device page, grant table (the backends
+					attach right after the reply) */
 	uint64_t unpause_ns;
 	uint64_t total_ns;           /* request received → reply sent */
 	uint64_t client_ns;          /* as the caller saw it: send → reply */

@@ -86,7 +86,7 @@ static void print_timing(const struct lvm_timing *t, bool noxs)
 		{ "prepare", offsetof(struct lvm_timing, prepare_ns), "domain, vCPUs, memory, event channels" },
 		{ "load", offsetof(struct lvm_timing, load_ns), "image read and parsed" },
 		{ "build", offsetof(struct lvm_timing, build_ns), "kernel, page tables, start info" },
-		{ "devices", offsetof(struct lvm_timing, devices_ns), "device page, console, backends" },
+		{ "devices", offsetof(struct lvm_timing, devices_ns), "device page, grant table" },
 		{ "unpause", offsetof(struct lvm_timing, unpause_ns), "" },
 		{ "total", offsetof(struct lvm_timing, total_ns), "in lvmd: request received -> reply" },
 		{ "client", offsetof(struct lvm_timing, client_ns), "in lvm: request sent -> reply received" },

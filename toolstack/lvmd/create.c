@@ -230,11 +230,12 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		refuse(err, errlen, ENOMEM, "out of memory");
 		goto fail_domain;
 	}
-	rc = lvmd_guest_attach(l, g, LVMD_ATTACH_NEW | LVMD_ATTACH_NO_LOG);
-	if (rc < 0) {
-		engine_fail(l, rc, err, errlen);
-		goto fail_domain;
-	}
+	/*
+	 * The backends attach in lvmd_create_settle(), after the reply: the
+	 * guest's first words wait in its ring, and an event it sends to a
+	 * port dom0 has not bound yet is dropped, which costs nothing, since
+	 * attaching drains the ring and reads the device page anyway.
+	 */
 	if (xs_mode) {
 		rc = xs_introduce(l, g, &b, err, errlen);
 		if (rc < 0)
@@ -242,9 +243,6 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	}
 	lvmd_guest_insert(l, g);
 	t->devices_ns = b.t.devices + (lvmd_now_ns() - t0);
-	lvm_debug("%s (d%u): devices: engine %.3f ms, backends %.3f ms",
-		  g->rec.name, g->rec.domid, b.t.devices / 1e6,
-		  (lvmd_now_ns() - t0) / 1e6);
 	if (!cfg->paused) {
 		t0 = lvmd_now_ns();
 		if (xc_domain_unpause(l->xch, g->rec.domid) != 0) {
@@ -276,8 +274,23 @@ out:
 	return rc;
 }
 
-void lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log)
+int lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log)
 {
-	lvmd_guest_open_log(l, g, !keep_log);
+	uint64_t t0 = lvmd_now_ns();
+	int rc;
+
+	rc = lvmd_guest_attach(l, g, LVMD_ATTACH_NEW |
+				     (keep_log ? 0 : LVMD_ATTACH_TRUNC));
+	if (rc < 0) {
+		lvm_warn(-rc, "%s (d%u): backends failed; destroying it",
+			 g->rec.name, g->rec.domid);
+		lvmd_guest_destroy(l, g, rc);
+		return rc;
+	}
+	lvm_debug("%s (d%u): backends attached in %.3f ms", g->rec.name,
+		  g->rec.domid, (lvmd_now_ns() - t0) / 1e6);
 	lvmd_guest_save(l, g);
+	/* The guest may be ready already: its event came before the bind. */
+	lvmd_sysctl_poll(l, g);
+	return 0;
 }

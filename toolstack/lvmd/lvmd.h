@@ -290,10 +290,10 @@ void lvmd_reap(struct lvmd *l);
 /*
  * lvmd_create() - build and start a guest from (cfg) ((uuid) NULL: a new
  * one), with (create_tsc) as the start of creation for its ready mark.
- * What the reply need not wait for is left to lvmd_create_settle(), which
- * the caller must call next (after sending its reply), in the same turn of
- * the loop. On success the guest is in
- * the tables, persisted and (unless cfg->paused) running; (*out) points at
+ * What the reply need not wait for (the backends, the record) is left to
+ * lvmd_create_settle(), which the caller must call next (after sending its
+ * reply), in the same turn of the loop. On success the guest is in the
+ * tables and (unless cfg->paused) running; (*out) points at
  * it and (t) has the phases (total and queue excluded). On failure one
  * line in (err), nothing left behind. Returns 0 or -errno.
  */
@@ -302,12 +302,15 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		struct lvm_timing *t, char *err, size_t errlen);
 
 /*
- * lvmd_create_settle() - the rest of a creation: open (g)'s console log
- * (appended to when (keep_log), for a reboot; else started anew) and
- * write its record. Neither can undo the creation: a failure is logged.
+ * lvmd_create_settle() - the rest of a creation, off the reply's path:
+ * attach (g)'s backends (bind its console and sysctl ports, map its ring
+ * and device page, open its console log: appended to when (keep_log), for
+ * a reboot, else started anew), write its record, read its ready mark.
  * Until it runs, no event of (g) is handled: the loop does not turn.
+ * Returns 0, or -errno when the backends could not attach: (g) is then
+ * destroyed and dropped (clients waiting on it are told).
  */
-void lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log);
+int lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log);
 
 /* ---- images.c ---- */
 /*

@@ -77,13 +77,11 @@ static void op_create(struct lvmd *l, struct client *c,
 		return;
 	}
 	g->t_recv_ns = t_recv;
-	/* The guest may have marked itself ready already. */
-	lvmd_sysctl_poll(l, g);
 	rep = lvmd_guest_info_as(l, g, cfg->paused ? LVM_STATE_PAUSED :
 						     LVM_STATE_RUNNING,
 				 &info) == 0 ? reply_info(&info) : NULL;
 	t.total_ns = lvmd_now_ns() - t_recv;
-	if (rep && cfg->wait_ready && g->noxs_page && !g->has_ready &&
+	if (rep && cfg->wait_ready && g->rec.noxs && !g->has_ready &&
 	    !cfg->paused) {
 		c->mode = C_WAIT;
 		c->wait = W_READY;
@@ -103,9 +101,9 @@ static void op_create(struct lvmd *l, struct client *c,
 		/* The reply leaves now; the rest does not hold it up. */
 		lvmd_client_flush(c);
 	}
-	lvmd_create_settle(l, g, false);
 	lvm_info("%s (d%u): created from %s", g->rec.name, g->rec.domid,
 		 g->rec.kernel);
+	lvmd_create_settle(l, g, false);         /* may drop (g) */
 }
 
 static void op_destroy(struct lvmd *l, struct client *c, const char *t)
@@ -431,8 +429,12 @@ void lvmd_reboot_restart(struct lvmd *l, struct guest *g)
 	};
 	rc = lvmd_create(l, &cfg, old.uuid, lvmd_rdtsc(), &ng, &t, err,
 			 sizeof(err));
-	if (rc == 0)
-		lvmd_create_settle(l, ng, true);
+	if (rc == 0) {
+		rc = lvmd_create_settle(l, ng, true);
+		if (rc < 0)
+			snprintf(err, sizeof(err), "its backends failed: %s",
+				 strerror(-rc));
+	}
 	if (rc < 0)
 		lvm_err(-rc, "%s: cannot build it again after its reboot: %s",
 			old.name, err);
