@@ -118,6 +118,8 @@ LVMD_SRCS := \
 	toolstack/lvmd/loop.c \
 	toolstack/lvmd/main.c \
 	toolstack/lvmd/ops.c \
+	toolstack/lvmd/pool.c \
+	toolstack/lvmd/poolthr.c \
 	toolstack/lvmd/reaper.c \
 	toolstack/lvmd/registry.c \
 	toolstack/lvmd/server.c \
@@ -126,7 +128,7 @@ LVMD_SRCS := \
 ifeq ($(wildcard noxs/noxs.c),)
 LVMD_SRCS += toolstack/lvmd/noxs_view_fallback.c
 endif
-LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c
+LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread
 
 $(BUILD)/bin/lvmd: $(call host_objs,$(LVMD_SRCS) $(LIBLVM_PROTO_SRCS)) \
 		$(LIBLVM_ENGINE_LIB)

@@ -129,6 +129,10 @@ struct lvm_timing {
 	uint64_t client_ns;          /* as the caller saw it: send → reply */
 	bool has_ready;
 	uint64_t ready_ns;           /* guest's ready mark − request received */
+	uint64_t claim_ns;           /* taking a ready shell from lvmd's pool
+					(0: cold, the shell was prepared
+					for this request: prepare_ns) */
+	bool pool_hit;               /* a pre-created shell was used */
 };
 
 /* One guest, as lvm_info() and lvm_list() report it. */
