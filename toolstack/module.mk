@@ -151,6 +151,7 @@ LVM_CLI_SRCS := \
 	toolstack/lvm/list.c \
 	toolstack/lvm/main.c \
 	toolstack/lvm/pause.c \
+	toolstack/lvm/pool.c \
 	toolstack/lvm/shutdown.c
 
 $(BUILD)/bin/lvm: $(call host_objs,$(LVM_CLI_SRCS)) $(LIBLVM_A)
