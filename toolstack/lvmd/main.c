@@ -374,14 +374,14 @@ int main(int argc, char **argv)
 		log_stamps = true;
 	}
 	lock_fd = lock_state(o.state);
-	if (lock_fd < 0 || open_xen(&l) < 0)
+	if (lock_fd < 0)
 		goto out;
 	if (read_conf(&l, o.conf ? o.conf : LVMD_CONF, o.conf != NULL) < 0)
 		goto out;
 	for (unsigned i = 0; i < o.npools; i++)
 		if (pool_add(&l, o.pools[i], "-P") < 0)
 			goto out;
-	if (lvmd_listen(&l) < 0)
+	if (open_xen(&l) < 0 || lvmd_listen(&l) < 0)
 		goto out;
 	lvmd_destroy_stale_shells(&l);
 	lvmd_adopt(&l);
