@@ -130,9 +130,11 @@ static int pool_add(struct lvmd *l, const char *spec, const char *where)
 	uint32_t m, v, t;
 	int rc;
 
-	if (lvmd_pool_parse(spec, &m, &v, &t) < 0)
-		return lvm_err(0, "%s: bad pool '%s': want MEM VCPUS N (MiB, vCPUs, shells; N at most %d)",
-			       where, spec, LVMD_POOL_TARGET_MAX);
+	if (lvmd_pool_parse(spec, &m, &v, &t) < 0) {
+		lvm_err(0, "%s: bad pool '%s': want MEM VCPUS N (MiB, vCPUs, shells; N at most %d)",
+			where, spec, LVMD_POOL_TARGET_MAX);
+		return -EINVAL;
+	}
 	rc = lvmd_pools_set(l, m, v, t);
 	if (rc < 0)
 		return lvm_err(-rc, "%s: pool %u MiB x %u vCPUs", where, m, v);
@@ -155,21 +157,26 @@ static int read_conf(struct lvmd *l, const char *path, bool must)
 	}
 	while (fgets(line, sizeof(line), f)) {
 		char *p = line, *h = strchr(line, '#');
+		size_t len;
 
 		n++;
 		if (h)
 			*h = '\0';
+		len = strlen(line);
+		while (len > 0 && strchr(" \t\r\n", line[len - 1]))
+			line[--len] = '\0';
 		while (*p == ' ' || *p == '\t')
 			p++;
-		if (*p == '\0' || *p == '\n')
+		if (*p == '\0')
 			continue;
 		snprintf(where, sizeof(where), "%s:%u", path, n);
 		if (strncmp(p, "pool", 4) != 0 || (p[4] != ' ' && p[4] != '\t')) {
-			rc = lvm_err(0, "%s: unknown setting (want `pool MEM VCPUS N`)",
-				     where);
+			lvm_err(0, "%s: unknown setting (want `pool MEM VCPUS N`)",
+				where);
+			rc = -EINVAL;
 			break;
 		}
-		p += 5;
+		p += 4;
 		while (*p == ' ' || *p == '\t')
 			p++;
 		rc = pool_add(l, p, where);
