@@ -5,6 +5,8 @@
  * lvmd is one thread around one poll(): the listening socket, its clients,
  * one xenevtchn handle (every guest's console and sysctl ports, and
  * VIRQ_DOM_EXC when it can have it) and timers. Nothing blocks on a guest.
+ * A second thread refills the shell pools (pool.h, poolthr.c); it shares
+ * only struct lvmd_pools, under its mutex, and logs.
  *
  * Files: main.c (options, startup, daemon), loop.c (the poll loop,
  * timers, event dispatch), server.c (socket, clients, framing), ops.c (the
@@ -13,7 +15,8 @@
  * guest table, backends on and off, destroying), console.c and
  * cons_ring.c (console backend), sysctl.c (lifecycle requests, the ready
  * mark), reaper.c (domains that shut down or vanished), registry.c and
- * adopt.c (records on disk, re-adoption after a restart).
+ * adopt.c (records on disk, re-adoption after a restart, stale shells),
+ * pool.c and poolthr.c (the shell pools and their refill thread).
  *
  * Lifetimes: a guest is freed only by lvmd_guest_drop(); code that finds a
  * guest misbehaving while handling one of its events calls
