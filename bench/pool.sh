@@ -26,7 +26,7 @@ now_us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 field() { sed -n "s/^ *\"$1\": *\([0-9]*\),\{0,1\}$/\1/p" | head -n1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
-pool_ready() { lvm pool | awk '$1 == "4x1" { print $4 }'; }
+pool_ready() { lvm pool | awk '$1 == "4x1" { print ($5 == 0 ? $4 : 0) }'; }
 wait_ready() {
 	local i
 	for i in $(seq 1 200); do
@@ -49,7 +49,7 @@ run() {
 	local kind=$1 i out t0 t1
 	rm -f "$STATE/$kind".*.ms
 	for i in $(seq 1 "$N"); do
-		[ "$kind" = cold ] || wait_ready 2
+		[ "$kind" = cold ] || wait_ready 8
 		t0=$(now_us)
 		out=$(lvm create "$img" --name "$kind$i" --json --timing) ||
 			die "lvm create $kind$i: $out"
@@ -58,6 +58,9 @@ run() {
 			die "$kind$i: unexpected pool_hit: $out"
 		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1000 }' >>"$STATE/$kind.command.ms"
 		awk -v v="$(field total_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/$kind.lvmd.ms"
+		for ph in claim prepare load build devices unpause; do
+			awk -v v="$(field ${ph}_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/$kind.$ph.ms"
+		done
 		lvm destroy "$kind$i" || die "lvm destroy $kind$i"
 	done
 }
@@ -79,6 +82,13 @@ printf '  %-8s %10s %10s   (medians, ms)\n' "" lvmd command
 printf '  %-8s %10s %10s\n' pool "$pool" "$poolc"
 printf '  %-8s %10s %10s\n' cold "$cold" "$coldc"
 printf '  %-8s %10s %10s\n' spawn - "$spawn"
+for k in pool cold; do
+	printf '  %s phases (medians, ms):' "$k"
+	for ph in claim prepare load build devices unpause; do
+		printf ' %s %s' "$ph" "$(median <"$STATE/$k.$ph.ms")"
+	done
+	printf '\n'
+done
 printf '  ratio pool/cold %s (commands %s)   pool/spawn %s (commands %s)\n' \
 	"$(ratio "$pool" "$cold")" "$(ratio "$poolc" "$coldc")" \
 	"$(ratio "$pool" "$spawn")" "$(ratio "$poolc" "$spawn")"

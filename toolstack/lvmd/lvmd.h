@@ -390,9 +390,13 @@ int lvmd_pools_set(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
 		   uint32_t target);
 /* lvmd_pools_claim() - a ready shell of exactly that shape (the caller
  * owns it and frees it with free() once finished or discarded), or NULL;
- * a hit or a miss is counted, the thread woken. */
+ * a hit or a miss is counted. The thread is not woken: call
+ * lvmd_pools_kick() once the request is answered, so that refilling does
+ * not compete with it for the hypervisor. */
 struct lvm_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
 				   uint32_t vcpus);
+/* lvmd_pools_kick() - wake the refill thread. */
+void lvmd_pools_kick(struct lvmd *l);
 /* lvmd_pools_miss() - count a miss (a request that cannot use a shell). */
 void lvmd_pools_miss(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus);
 /* lvmd_pools_has() - whether a shell of that shape is ready now. */

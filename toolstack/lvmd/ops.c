@@ -74,6 +74,7 @@ static void op_create(struct lvmd *l, struct client *c,
 	rc = lvmd_create(l, cfg, NULL, tsc_recv, &g, &t, err, sizeof(err));
 	if (rc < 0) {
 		lvmd_client_fail(l, c, -rc, "%s", err);
+		lvmd_pools_kick(l);
 		return;
 	}
 	g->t_recv_ns = t_recv;
@@ -104,6 +105,8 @@ static void op_create(struct lvmd *l, struct client *c,
 		lvmd_client_flush(c);
 	}
 	lvmd_create_settle(l, g, false);
+	/* Refill now that the reply is out, not while it was being made. */
+	lvmd_pools_kick(l);
 	lvm_info("%s (d%u): created from %s", g->rec.name, g->rec.domid,
 		 g->rec.kernel);
 }
@@ -496,6 +499,7 @@ void lvmd_reboot_restart(struct lvmd *l, struct guest *g)
 	};
 	rc = lvmd_create(l, &cfg, old.uuid, lvmd_rdtsc(), &ng, &t, err,
 			 sizeof(err));
+	lvmd_pools_kick(l);
 	if (rc == 0)
 		lvmd_create_settle(l, ng, true);
 	if (rc < 0)

@@ -143,9 +143,15 @@ struct lvm_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
 
 	pthread_mutex_lock(&ps->mu);
 	x = lvmd_pool_claim(&ps->p, memory_mb, vcpus);
-	pthread_cond_signal(&ps->cv);
 	pthread_mutex_unlock(&ps->mu);
 	return x;
+}
+
+void lvmd_pools_kick(struct lvmd *l)
+{
+	pthread_mutex_lock(&l->pools.mu);
+	pthread_cond_signal(&l->pools.cv);
+	pthread_mutex_unlock(&l->pools.mu);
 }
 
 void lvmd_pools_miss(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus)
