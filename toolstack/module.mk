@@ -118,12 +118,14 @@ LVMD_SRCS := \
 	toolstack/lvmd/loop.c \
 	toolstack/lvmd/main.c \
 	toolstack/lvmd/ops.c \
+	toolstack/lvmd/pool.c \
+	toolstack/lvmd/poolthr.c \
 	toolstack/lvmd/reaper.c \
 	toolstack/lvmd/registry.c \
 	toolstack/lvmd/server.c \
 	toolstack/lvmd/sysctl.c \
 	toolstack/lvmd/xenstore.c
-LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c
+LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread
 
 $(BUILD)/bin/lvmd: $(call host_objs,$(LVMD_SRCS) $(LIBLVM_PROTO_SRCS)) \
 		$(LIBLVM_ENGINE_LIB)
@@ -146,6 +148,7 @@ LVM_CLI_SRCS := \
 	toolstack/lvm/list.c \
 	toolstack/lvm/main.c \
 	toolstack/lvm/pause.c \
+	toolstack/lvm/pool.c \
 	toolstack/lvm/shutdown.c
 
 $(BUILD)/bin/lvm: $(call host_objs,$(LVM_CLI_SRCS)) $(LIBLVM_A)

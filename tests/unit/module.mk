@@ -74,6 +74,9 @@ registry_SRCS := tests/unit/test_registry.c toolstack/lvmd/registry.c \
 registry_LIBS := -ljson-c
 registry_CFLAGS := -Itoolstack/include
 
+UNIT_TESTS += pool
+pool_SRCS := tests/unit/test_pool.c toolstack/lvmd/pool.c
+
 UNIT_TESTS += cons_ring
 cons_ring_SRCS := tests/unit/test_cons_ring.c toolstack/lvmd/cons_ring.c
 

@@ -148,6 +148,40 @@ static void test_errors(void **state)
 	}
 }
 
+static void test_pool(void **state)
+{
+	struct lvm_cli c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("pool", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.verb, V_POOL);
+	assert_false(c.pool_set);
+	assert_int_equal(parse("pool --json", &c, err, sizeof(err)), 0);
+	assert_true(c.json);
+	assert_int_equal(parse("pool set 4x1 16", &c, err, sizeof(err)), 0);
+	assert_true(c.pool_set);
+	assert_int_equal(c.pool_memory_mb, 4);
+	assert_int_equal(c.pool_vcpus, 1);
+	assert_int_equal(c.pool_target, 16);
+	assert_int_equal(parse("pool set 64:2 0", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.pool_memory_mb, 64);
+	assert_int_equal(c.pool_vcpus, 2);
+	assert_int_equal(c.pool_target, 0);
+	assert_int_equal(parse("pool frob", &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "unknown subcommand"));
+	assert_int_equal(parse("pool set 4x1", &c, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse("pool set 4 16", &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a shape"));
+	assert_int_equal(parse("pool set 4x0 16", &c, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse("pool set 4x1 many", &c, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse("pool set 4x1 1 2", &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "too many"));
+	/* the one-argument verbs still take one */
+	assert_int_equal(parse("destroy a b", &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "one argument only"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_verbs_and_targets),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_pool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

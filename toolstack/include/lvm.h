@@ -130,6 +130,10 @@ struct lvm_timing {
 	uint64_t client_ns;          /* as the caller saw it: send → reply */
 	bool has_ready;
 	uint64_t ready_ns;           /* guest's ready mark − request received */
+	uint64_t claim_ns;           /* taking a ready shell from lvmd's pool
+					(0: cold, the shell was prepared
+					for this request: prepare_ns) */
+	bool pool_hit;               /* a pre-created shell was used */
 };
 
 /* One guest, as lvm_info() and lvm_list() report it. */
@@ -242,6 +246,34 @@ int lvm_list(lvm_t *h, bool all, struct lvm_info **out, size_t *n);
 
 /* lvm_list_free() - free what lvm_list() returned. NULL-safe. */
 void lvm_list_free(struct lvm_info *list, size_t n);
+
+/* One shell pool of lvmd: shells of one shape kept ready for creates. */
+struct lvm_pool_info {
+	uint32_t memory_mb;
+	uint32_t vcpus;
+	uint32_t target;             /* shells to keep ready */
+	uint32_t ready;              /* ready now */
+	uint32_t preparing;          /* being prepared now */
+	uint64_t hits;               /* creates that took a shell */
+	uint64_t misses;             /* creates of this shape that went cold */
+};
+
+/*
+ * lvm_pool_list() - lvmd's pools. Stores a malloc'd array in (*out) (free
+ * it with free()) and its length in (*n); (*other_misses) gets the number
+ * of creates of a shape without a pool. Returns 0 or -errno.
+ */
+int lvm_pool_list(lvm_t *h, struct lvm_pool_info **out, size_t *n,
+		  uint64_t *other_misses);
+
+/*
+ * lvm_pool_set() - keep (target) shells of (memory_mb) MiB and (vcpus)
+ * vCPUs ready, creating that pool if new; 0 drains it (its shells are
+ * destroyed). Returns 0, -EINVAL (a shape lvm cannot create, a target over
+ * lvmd's maximum), -ENOSPC (lvmd has as many pools as it keeps), -errno.
+ */
+int lvm_pool_set(lvm_t *h, uint32_t memory_mb, uint32_t vcpus,
+		 uint32_t target);
 
 /*
  * lvm_console_attach() - open a new connection to lvmd attached to guest

@@ -3,6 +3,7 @@
  * operation (lvm.h), over the protocol in proto.h.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -396,4 +397,89 @@ int lvm_console_attach(lvm_t *h, const char *target)
 		return rc;
 	}
 	return fd;
+}
+
+/* pool_entry: one member of a "pools" reply into (p). */
+static int pool_entry(json_object *o, struct lvm_pool_info *p)
+{
+	static const struct {
+		const char *key;
+		bool wide;
+		size_t off;
+	} f[] = {
+		{ "memory_mb", false, offsetof(struct lvm_pool_info, memory_mb) },
+		{ "vcpus", false, offsetof(struct lvm_pool_info, vcpus) },
+		{ "target", false, offsetof(struct lvm_pool_info, target) },
+		{ "ready", false, offsetof(struct lvm_pool_info, ready) },
+		{ "preparing", false, offsetof(struct lvm_pool_info, preparing) },
+		{ "hits", true, offsetof(struct lvm_pool_info, hits) },
+		{ "misses", true, offsetof(struct lvm_pool_info, misses) },
+	};
+	uint64_t v;
+
+	if (!json_object_is_type(o, json_type_object))
+		return -EPROTO;
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (lvm_json_get_u64(o, f[i].key, true,
+				     f[i].wide ? UINT64_MAX : UINT32_MAX, &v) < 0)
+			return -EPROTO;
+		if (f[i].wide)
+			*(uint64_t *)((char *)p + f[i].off) = v;
+		else
+			*(uint32_t *)((char *)p + f[i].off) = (uint32_t)v;
+	}
+	return 0;
+}
+
+int lvm_pool_list(lvm_t *h, struct lvm_pool_info **out, size_t *n,
+		  uint64_t *other_misses)
+{
+	struct lvm_req r = { .op = LVM_OP_POOL };
+	struct lvm_pool_info *v = NULL;
+	json_object *rep = NULL, *arr;
+	size_t k = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	*other_misses = 0;
+	rc = roundtrip(h, h->fd, lvm_proto_request(&r), &rep);
+	if (rc < 0)
+		return rc;
+	if (!json_object_object_get_ex(rep, "pools", &arr) ||
+	    !json_object_is_type(arr, json_type_array) ||
+	    lvm_json_get_u64(rep, "other_misses", false, UINT64_MAX,
+			     other_misses) < 0) {
+		rc = transport(h, -EPROTO);
+		goto out;
+	}
+	k = json_object_array_length(arr);
+	v = calloc(k ? k : 1, sizeof(*v));
+	if (!v) {
+		rc = fail(h, ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < k; i++) {
+		if (pool_entry(json_object_array_get_idx(arr, i), &v[i]) < 0) {
+			rc = transport(h, -EPROTO);
+			goto out;
+		}
+	}
+	*out = v;
+	*n = k;
+	v = NULL;
+out:
+	free(v);
+	json_object_put(rep);
+	return rc;
+}
+
+int lvm_pool_set(lvm_t *h, uint32_t memory_mb, uint32_t vcpus,
+		 uint32_t target)
+{
+	struct lvm_req r = { .op = LVM_OP_POOL_SET, .pool_target = target };
+
+	r.cfg.memory_mb = memory_mb;
+	r.cfg.vcpus = vcpus;
+	return roundtrip(h, h->fd, lvm_proto_request(&r), NULL);
 }

@@ -104,8 +104,10 @@ struct lvm_shell {
  * (memory_mb) MiB populated (at least LVM_MEMORY_MIN_MB, at most
  * LVM_MEMORY_MAX_MB), tag it as lvm's with (uuid) (the domain handle), and
  * allocate its console and sysctl event channels (and a store one if
- * (xenstore)), all unbound with dom0 as the remote end. The shell keeps
- * (xch): finish and discard must get the same handle.
+ * (xenstore)), all unbound with dom0 as the remote end. Finish and
+ * discard may be given another handle than (xch) (e.g. from another
+ * thread, once this one is done with the shell): finish rebinds the
+ * shell's libxenguest state to the handle it gets.
  * Returns 0 and fills (*sh), or -errno with nothing left behind: -EINVAL
  * for bad arguments, else what the hypervisor said (-ENOMEM when it is out
  * of memory).

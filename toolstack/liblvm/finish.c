@@ -165,6 +165,9 @@ int lvm_shell_finish(xc_interface *xch, struct lvm_shell *sh,
 		return lvm_err(EINVAL, "finish: no shell");
 	dom = sh->priv;
 	sh->priv = NULL;
+	/* The shell may have been prepared with another handle (lvmd's refill
+	 * thread has its own): from now on libxenguest uses (xch). */
+	dom->xch = xch;
 	if (req == NULL || req->img == NULL || out == NULL) {
 		rc = lvm_err(EINVAL, "d%u: finish: no request", sh->domid);
 		goto out;

@@ -21,6 +21,8 @@ static const char *const op_names[LVM_OP_COUNT] = {
 	[LVM_OP_LIST] = "list",
 	[LVM_OP_INFO] = "info",
 	[LVM_OP_CONSOLE] = "console",
+	[LVM_OP_POOL] = "pool",
+	[LVM_OP_POOL_SET] = "pool_set",
 };
 
 const char *lvm_op_name(enum lvm_op op)
@@ -228,6 +230,13 @@ json_object *lvm_proto_request(const struct lvm_req *r)
 		if (r->from)
 			rc |= lvm_json_add_u64(o, "from", r->from);
 		break;
+	case LVM_OP_POOL:
+		break;
+	case LVM_OP_POOL_SET:
+		rc |= lvm_json_add_u64(o, "memory_mb", c->memory_mb);
+		rc |= lvm_json_add_u64(o, "vcpus", c->vcpus);
+		rc |= lvm_json_add_u64(o, "target", r->pool_target);
+		break;
 	case LVM_OP_COUNT:
 		break;
 	}
@@ -356,6 +365,19 @@ int lvm_proto_parse_request(json_object *obj, struct lvm_req *r, char *err,
 		if (lvm_json_get_u64(obj, "from", false, UINT32_MAX, &v) < 0)
 			BAD("list: 'from' must be an integer in 0..2^32-1");
 		r->from = (uint32_t)v;
+		return 0;
+	case LVM_OP_POOL:
+		return 0;
+	case LVM_OP_POOL_SET:
+		if (lvm_json_get_u64(obj, "memory_mb", true, UINT32_MAX, &v) < 0)
+			BAD("pool_set: 'memory_mb' must be an integer in 0..2^32-1");
+		r->cfg.memory_mb = (uint32_t)v;
+		if (lvm_json_get_u64(obj, "vcpus", true, UINT32_MAX, &v) < 0)
+			BAD("pool_set: 'vcpus' must be an integer in 0..2^32-1");
+		r->cfg.vcpus = (uint32_t)v;
+		if (lvm_json_get_u64(obj, "target", true, UINT32_MAX, &v) < 0)
+			BAD("pool_set: 'target' must be an integer in 0..2^32-1");
+		r->pool_target = (uint32_t)v;
 		return 0;
 	case LVM_OP_COUNT:
 		break;

@@ -40,6 +40,8 @@ enum lvm_op {
 	LVM_OP_LIST,
 	LVM_OP_INFO,
 	LVM_OP_CONSOLE,
+	LVM_OP_POOL,                 /* list the shell pools */
+	LVM_OP_POOL_SET,             /* set one pool's target */
 	LVM_OP_COUNT,
 };
 
@@ -100,6 +102,8 @@ struct lvm_req {
 	uint32_t timeout_ms;         /* shutdown, reboot; 0: default */
 	bool all;                    /* list */
 	uint32_t from;               /* list: the first domain id wanted */
+	uint32_t pool_target;        /* pool_set: shells to keep ready; the
+					shape is cfg.memory_mb, cfg.vcpus */
 	struct lvm_req_cfg cfg;      /* create */
 };
 

@@ -245,6 +245,7 @@ static const struct {
 	size_t off;
 } timing_fields[] = {
 	{ "queue_ns", offsetof(struct lvm_timing, queue_ns) },
+	{ "claim_ns", offsetof(struct lvm_timing, claim_ns) },
 	{ "prepare_ns", offsetof(struct lvm_timing, prepare_ns) },
 	{ "load_ns", offsetof(struct lvm_timing, load_ns) },
 	{ "build_ns", offsetof(struct lvm_timing, build_ns) },
@@ -267,6 +268,8 @@ json_object *lvm_proto_timing_to_json(const struct lvm_timing *t)
 							   timing_fields[i].off));
 	if (t->has_ready)
 		rc |= lvm_json_add_u64(o, "ready_ns", t->ready_ns);
+	rc |= json_object_object_add(o, "pool_hit",
+				     json_object_new_boolean(t->pool_hit)) < 0;
 	if (rc) {
 		json_object_put(o);
 		return NULL;
@@ -292,6 +295,15 @@ int lvm_proto_timing_from_json(json_object *o, struct lvm_timing *t)
 			return -EPROTO;
 		t->has_ready = true;
 		t->ready_ns = v;
+	}
+	{
+		json_object *h;
+
+		if (json_object_object_get_ex(o, "pool_hit", &h)) {
+			if (!json_object_is_type(h, json_type_boolean))
+				return -EPROTO;
+			t->pool_hit = json_object_get_boolean(h);
+		}
 	}
 	return 0;
 }

@@ -40,10 +40,10 @@ static const struct {
 static const struct {
 	const char *name;
 	unsigned opts;               /* allowed options */
-	bool arg;                    /* takes one positional argument */
+	unsigned arg;                /* positional arguments it takes, at most */
 	const char *usage;
 } verbs[V_COUNT] = {
-	[V_NONE] = { "lvm", 0, false,
+	[V_NONE] = { "lvm", 0, 0,
 		"usage: lvm [-s SOCKET] VERB [OPTIONS] [ARG]\n"
 		"\n"
 		"Creates and runs lightweight Xen guests through lvmd, the lvm\n"
@@ -59,6 +59,8 @@ static const struct {
 		"  list                  the guests, one per line\n"
 		"  info GUEST            one guest in detail\n"
 		"  console GUEST         attach to a guest's console (Ctrl-] detaches)\n"
+		"  pool                  lvmd's pools of pre-created shells\n"
+		"  pool set MEMxVCPUS N  keep N shells of that shape ready\n"
 		"\n"
 		"A GUEST is a name or a domain id. `lvm VERB --help` shows a verb's\n"
 		"options.\n"
@@ -73,7 +75,7 @@ static const struct {
 			BIT(O_CMDLINE) | BIT(O_TIMING) | BIT(O_JSON) |
 			BIT(O_PAUSED) | BIT(O_NOXS) | BIT(O_XENSTORE) |
 			BIT(O_RAMDISK),
-		true,
+		1,
 		"usage: lvm create CONFIG|IMAGE [OPTIONS]\n"
 		"\n"
 		"Creates a guest and starts it. The argument is an xl.cfg-style\n"
@@ -93,11 +95,11 @@ static const struct {
 		"      --timing          print how long each phase took, and when\n"
 		"                        the guest reported ready (waits up to 2 s)\n"
 		"      --json            print the result as JSON\n" },
-	[V_DESTROY] = { "destroy", BIT(O_HELP), true,
+	[V_DESTROY] = { "destroy", BIT(O_HELP), 1,
 		"usage: lvm destroy GUEST\n"
 		"\n"
 		"Destroys the guest at once, whatever its state.\n" },
-	[V_SHUTDOWN] = { "shutdown", BIT(O_HELP) | BIT(O_TIMEOUT), true,
+	[V_SHUTDOWN] = { "shutdown", BIT(O_HELP) | BIT(O_TIMEOUT), 1,
 		"usage: lvm shutdown [-t SECONDS] GUEST\n"
 		"\n"
 		"Asks the guest to power off through its sysctl device and waits\n"
@@ -105,7 +107,7 @@ static const struct {
 		"10) is destroyed, and lvm exits with status 1.\n"
 		"\n"
 		"  -t, --timeout SECONDS how long the guest gets\n" },
-	[V_REBOOT] = { "reboot", BIT(O_HELP) | BIT(O_TIMEOUT), true,
+	[V_REBOOT] = { "reboot", BIT(O_HELP) | BIT(O_TIMEOUT), 1,
 		"usage: lvm reboot [-t SECONDS] GUEST\n"
 		"\n"
 		"Asks the guest to reboot; once it has shut down, lvmd builds it\n"
@@ -113,11 +115,11 @@ static const struct {
 		"still running after SECONDS (default 10) is destroyed.\n"
 		"\n"
 		"  -t, --timeout SECONDS how long the guest gets\n" },
-	[V_PAUSE] = { "pause", BIT(O_HELP), true,
+	[V_PAUSE] = { "pause", BIT(O_HELP), 1,
 		"usage: lvm pause GUEST\n\nPauses the guest's vCPUs.\n" },
-	[V_UNPAUSE] = { "unpause", BIT(O_HELP), true,
+	[V_UNPAUSE] = { "unpause", BIT(O_HELP), 1,
 		"usage: lvm unpause GUEST\n\nLets a paused guest run again.\n" },
-	[V_LIST] = { "list", BIT(O_HELP) | BIT(O_ALL) | BIT(O_JSON), false,
+	[V_LIST] = { "list", BIT(O_HELP) | BIT(O_ALL) | BIT(O_JSON), 0,
 		"usage: lvm list [--all] [--json]\n"
 		"\n"
 		"Lists the guests lvmd manages: name, domain id, state, memory,\n"
@@ -126,18 +128,32 @@ static const struct {
 		"\n"
 		"  -a, --all             also every other domain of the hypervisor\n"
 		"      --json            JSON instead of a table\n" },
-	[V_INFO] = { "info", BIT(O_HELP) | BIT(O_JSON), true,
+	[V_INFO] = { "info", BIT(O_HELP) | BIT(O_JSON), 1,
 		"usage: lvm info [--json] GUEST\n"
 		"\n"
 		"Shows one guest in detail.\n"
 		"\n"
 		"      --json            JSON instead of text\n" },
-	[V_CONSOLE] = { "console", BIT(O_HELP), true,
+	[V_CONSOLE] = { "console", BIT(O_HELP), 1,
 		"usage: lvm console GUEST\n"
 		"\n"
 		"Shows what the guest wrote on its console so far and then as it\n"
 		"comes; what you type goes to the guest. Ctrl-] detaches. Ends\n"
 		"when the guest is gone.\n" },
+	[V_POOL] = { "pool", BIT(O_HELP) | BIT(O_JSON), 3,
+		"usage: lvm pool [--json]\n"
+		"       lvm pool set MEMxVCPUS N\n"
+		"\n"
+		"lvmd keeps VM shells (domains with their vCPUs and memory, made\n"
+		"ahead of time) ready in pools, one per shape; a create of exactly\n"
+		"that memory and vCPU count (noxs mode) takes one and skips that\n"
+		"work. Without arguments: each pool's shape, target, shells ready\n"
+		"and being prepared, hits and misses.\n"
+		"\n"
+		"  set MEMxVCPUS N       keep N shells of MEM MiB and VCPUS vCPUs\n"
+		"                        ready (e.g. `lvm pool set 4x1 16`); a new\n"
+		"                        shape makes a new pool; 0 drains it\n"
+		"      --json            JSON instead of a table\n" },
 };
 
 const char *lvm_cli_usage(enum lvm_verb verb)
@@ -252,6 +268,40 @@ static int set_opt(struct lvm_cli *c, int id, const char *v, const char *verb,
 	return 0;
 }
 
+int lvm_cli_shape(const char *s, uint32_t *memory_mb, uint32_t *vcpus)
+{
+	char m[16];
+	const char *x = strpbrk(s, "x:");
+
+	if (!x || (size_t)(x - s) >= sizeof(m))
+		return -EINVAL;
+	memcpy(m, s, (size_t)(x - s));
+	m[x - s] = '\0';
+	if (number(m, UINT32_MAX, memory_mb) < 0 ||
+	    number(x + 1, UINT32_MAX, vcpus) < 0 || *memory_mb == 0 ||
+	    *vcpus == 0)
+		return -EINVAL;
+	return 0;
+}
+
+/* pool_args: `pool set MEMxVCPUS N`. */
+static int pool_args(struct lvm_cli *c, char *err, size_t errlen)
+{
+	if (strcmp(c->args[0], "set") != 0)
+		return bad(err, errlen, "pool: unknown subcommand '%.40s' (see lvm pool --help)",
+			   c->args[0]);
+	if (c->nargs != 3)
+		return bad(err, errlen, "pool set: want MEMxVCPUS and N, e.g. `lvm pool set 4x1 16`");
+	if (lvm_cli_shape(c->args[1], &c->pool_memory_mb, &c->pool_vcpus) < 0)
+		return bad(err, errlen, "pool set: '%.40s' is not a shape MEMxVCPUS (e.g. 4x1)",
+			   c->args[1]);
+	if (number(c->args[2], UINT32_MAX, &c->pool_target) < 0)
+		return bad(err, errlen, "pool set: '%.40s' is not a number of shells",
+			   c->args[2]);
+	c->pool_set = true;
+	return 0;
+}
+
 /* global: options before the verb. Returns the index of the verb. */
 static int global(int argc, char *const argv[], struct lvm_cli *c, char *err,
 		  size_t errlen)
@@ -313,10 +363,13 @@ int lvm_cli_parse(int argc, char *const argv[], struct lvm_cli *c, char *err,
 			if (!verbs[v].arg)
 				return bad(err, errlen, "%s: takes no argument ('%.40s')",
 					   vn, a);
-			if (c->arg)
-				return bad(err, errlen, "%s: one argument only ('%.40s' is extra)",
+			if (c->nargs == verbs[v].arg)
+				return bad(err, errlen, verbs[v].arg == 1 ?
+					   "%s: one argument only ('%.40s' is extra)" :
+					   "%s: too many arguments ('%.40s' is extra)",
 					   vn, a);
-			c->arg = a;
+			c->args[c->nargs++] = a;
+			c->arg = c->args[0];
 			continue;
 		}
 		if (!strcmp(a, "--")) {
@@ -343,8 +396,10 @@ int lvm_cli_parse(int argc, char *const argv[], struct lvm_cli *c, char *err,
 		if (set_opt(c, id, val, vn, spelled, err, errlen) < 0)
 			return -EINVAL;
 	}
-	if (!c->help && verbs[v].arg && !c->arg)
+	if (!c->help && verbs[v].arg == 1 && !c->arg)
 		return bad(err, errlen, "%s: missing %s (see lvm %s --help)", vn,
 			   v == V_CREATE ? "CONFIG or IMAGE" : "GUEST", vn);
+	if (!c->help && v == V_POOL && c->nargs > 0)
+		return pool_args(c, err, errlen);
 	return 0;
 }

@@ -25,6 +25,7 @@ enum lvm_verb {
 	V_LIST,
 	V_INFO,
 	V_CONSOLE,
+	V_POOL,
 	V_COUNT,
 };
 
@@ -33,7 +34,13 @@ struct lvm_cli {
 	const char *sock;            /* -s/--socket, else $LVM_SOCKET, else NULL */
 	bool help;                   /* --help: print the usage, do nothing */
 	bool version;
-	const char *arg;             /* CONFIG|IMAGE (create) or TARGET */
+	const char *arg;             /* CONFIG|IMAGE (create) or TARGET; the
+					first of (args) */
+	const char *args[3];         /* positional arguments (pool: set
+					SHAPE N) */
+	unsigned nargs;
+	bool pool_set;               /* pool set MEMxVCPUS N */
+	uint32_t pool_memory_mb, pool_vcpus, pool_target;
 	const char *name;            /* create --name */
 	const char *ramdisk;         /* create --ramdisk */
 	const char *cmdline;         /* create --cmdline */
@@ -76,6 +83,13 @@ int lvm_cmd_pause(const struct lvm_cli *cli);    /* and unpause */
 int lvm_cmd_list(const struct lvm_cli *cli);
 int lvm_cmd_info(const struct lvm_cli *cli);
 int lvm_cmd_console(const struct lvm_cli *cli);
+int lvm_cmd_pool(const struct lvm_cli *cli);
+
+/*
+ * lvm_cli_shape() - parse a pool shape "MEMxVCPUS" (e.g. "4x1"; ':' also
+ * separates) into (*memory_mb) and (*vcpus). Returns 0 or -EINVAL.
+ */
+int lvm_cli_shape(const char *s, uint32_t *memory_mb, uint32_t *vcpus);
 
 /*
  * lvm_connect() - a handle on lvmd at (cli)'s socket, or NULL after

@@ -83,6 +83,7 @@ static void print_timing(const struct lvm_timing *t, bool noxs)
 		const char *note;
 	} rows[] = {
 		{ "queue", offsetof(struct lvm_timing, queue_ns), "request received -> work started" },
+		{ "claim", offsetof(struct lvm_timing, claim_ns), "shell taken from the pool (0: cold)" },
 		{ "prepare", offsetof(struct lvm_timing, prepare_ns), "domain, vCPUs, memory, event channels" },
 		{ "load", offsetof(struct lvm_timing, load_ns), "image read and parsed" },
 		{ "build", offsetof(struct lvm_timing, build_ns), "kernel, page tables, start info" },
@@ -93,6 +94,8 @@ static void print_timing(const struct lvm_timing *t, bool noxs)
 	};
 	char ms[32];
 
+	printf("  pool     %s\n", t->pool_hit ? "hit (a pre-created shell)" :
+					      "miss (cold: shell prepared now)");
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		printf("  %-8s %10s ms  %s\n", rows[i].what,
 		       lvm_fmt_ms(*(const uint64_t *)((const char *)t + rows[i].off),

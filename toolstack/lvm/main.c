@@ -25,6 +25,7 @@ static verb_fn *const run[V_COUNT] = {
 	[V_LIST] = lvm_cmd_list,
 	[V_INFO] = lvm_cmd_info,
 	[V_CONSOLE] = lvm_cmd_console,
+	[V_POOL] = lvm_cmd_pool,
 };
 
 lvm_t *lvm_connect(const struct lvm_cli *cli)

@@ -84,3 +84,28 @@ void lvmd_adopt(struct lvmd *l)
 	lvmd_guest_reap_doomed(l);
 	l->reap_now = true;
 }
+
+unsigned lvmd_destroy_stale_shells(struct lvmd *l)
+{
+	xc_domaininfo_t di[64];
+	uint32_t next = 1;
+	unsigned n = 0;
+	int r;
+
+	while ((r = xc_domain_getinfolist(l->xch, next, 64, di)) > 0) {
+		for (int i = 0; i < r; i++) {
+			if (lvmd_uuid_kind(di[i].handle) != LVMD_UUID_SHELL)
+				continue;
+			if (xc_domain_destroy(l->xch, di[i].domain) != 0) {
+				lvm_warn(errno, "d%u: cannot destroy a stale shell",
+					 di[i].domain);
+				continue;
+			}
+			n++;
+		}
+		next = di[r - 1].domain + 1;
+	}
+	if (n)
+		lvm_info("destroyed %u shells of a previous lvmd", n);
+	return n;
+}

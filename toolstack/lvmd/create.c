@@ -1,7 +1,8 @@
 /*
- * create.c — building a guest for a request: checks, the engine's cold
- * path (lvm_shell_prepare + lvm_shell_finish back to back), the backends,
- * the record, unpause (see lvmd.h).
+ * create.c — building a guest for a request: checks, a shell from the
+ * pool when one of the exact shape is ready (noxs mode only), else the
+ * engine's cold path (lvm_shell_prepare + lvm_shell_finish back to back),
+ * the backends, the record, unpause (see lvmd.h).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -74,6 +75,18 @@ static int check(struct lvmd *l, const struct lvm_req_cfg *c, char *err,
 			      "cannot ask the hypervisor for free memory: %s",
 			      strerror(errno ? errno : EIO));
 	free_mb = pi.free_pages / 256;
+	/* A ready shell of this shape has its memory already; otherwise
+	 * shells of other shapes give theirs back until the request fits. */
+	if (c->memory_mb > free_mb && c->store != LVM_STORE_XENSTORE &&
+	    lvmd_pools_has(l, c->memory_mb, c->vcpus))
+		return 0;
+	while (c->memory_mb > free_mb) {
+		uint32_t freed;
+
+		if (!lvmd_pools_steal(l, c->memory_mb, c->vcpus, &freed))
+			break;
+		free_mb += freed;
+	}
 	if (c->memory_mb > free_mb)
 		return refuse(err, errlen, ENOMEM,
 			      "memory: %u MiB requested, the hypervisor has %llu MiB free",
@@ -159,8 +172,9 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	struct lvm_built b = { 0 };
 	struct lvm_reg_entry rec;
 	struct lvm_image *img = NULL;
-	struct lvm_shell sh = { 0 };
+	struct lvm_shell sh = { 0 }, *claimed;
 	struct guest *g = NULL;
+	uint32_t freed;
 	bool img_owned = false;
 	uint8_t uuid[16];
 	uint64_t t0;
@@ -201,11 +215,29 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 			    strerror(-rc));
 		goto out;
 	}
-	rc = lvm_shell_prepare(l->xch, cfg->memory_mb, cfg->vcpus, uuid,
-			       xs_mode, &sh);
-	if (rc < 0) {
-		rc = engine_fail(l, rc, err, errlen);
-		goto out;
+	t0 = lvmd_now_ns();
+	claimed = xs_mode ? NULL :
+		  lvmd_pools_claim(l, cfg->memory_mb, cfg->vcpus);
+	if (xs_mode)
+		lvmd_pools_miss(l, cfg->memory_mb, cfg->vcpus);
+	if (claimed) {
+		sh = *claimed;
+		free(claimed);
+		req.uuid = uuid;
+		t->claim_ns = lvmd_now_ns() - t0;
+		t->pool_hit = true;
+	} else {
+		rc = lvm_shell_prepare(l->xch, cfg->memory_mb, cfg->vcpus, uuid,
+				       xs_mode, &sh);
+		/* Out of memory: a shell of another shape gives its back. */
+		if (rc == -ENOMEM &&
+		    lvmd_pools_steal(l, cfg->memory_mb, cfg->vcpus, &freed))
+			rc = lvm_shell_prepare(l->xch, cfg->memory_mb,
+					       cfg->vcpus, uuid, xs_mode, &sh);
+		if (rc < 0) {
+			rc = engine_fail(l, rc, err, errlen);
+			goto out;
+		}
 	}
 	req.img = img;
 	req.name = cfg->name;
@@ -217,7 +249,8 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		rc = engine_fail(l, rc, err, errlen);
 		goto out;
 	}
-	t->prepare_ns = b.t.prepare;
+	/* A pool shell was prepared off the request's path. */
+	t->prepare_ns = t->pool_hit ? 0 : b.t.prepare;
 	t->load_ns += b.t.load;
 	t->build_ns = b.t.build;
 	t0 = lvmd_now_ns();

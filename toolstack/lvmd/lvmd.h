@@ -5,6 +5,8 @@
  * lvmd is one thread around one poll(): the listening socket, its clients,
  * one xenevtchn handle (every guest's console and sysctl ports, and
  * VIRQ_DOM_EXC when it can have it) and timers. Nothing blocks on a guest.
+ * A second thread refills the shell pools (pool.h, poolthr.c); it shares
+ * only struct lvmd_pools, under its mutex, and logs.
  *
  * Files: main.c (options, startup, daemon), loop.c (the poll loop,
  * timers, event dispatch), server.c (socket, clients, framing), ops.c (the
@@ -13,7 +15,8 @@
  * guest table, backends on and off, destroying), console.c and
  * cons_ring.c (console backend), sysctl.c (lifecycle requests, the ready
  * mark), reaper.c (domains that shut down or vanished), registry.c and
- * adopt.c (records on disk, re-adoption after a restart).
+ * adopt.c (records on disk, re-adoption after a restart, stale shells),
+ * pool.c and poolthr.c (the shell pools and their refill thread).
  *
  * Lifetimes: a guest is freed only by lvmd_guest_drop(); code that finds a
  * guest misbehaving while handling one of its events calls
@@ -24,6 +27,7 @@
 #define LVMD_H
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +42,7 @@
 #include <noxs/abi.h>
 
 #include "cons_ring.h"
+#include "pool.h"
 #include "registry.h"
 #include "toolstack/liblvm/proto.h"
 
@@ -127,6 +132,18 @@ struct client {
 	struct guest *cg;
 };
 
+/* The shell pools and their refill thread (poolthr.c). */
+struct lvmd_pools {
+	pthread_mutex_t mu;          /* guards everything below but thr */
+	pthread_cond_t cv;           /* wakes the thread: claim, target */
+	struct lvmd_pool p;
+	bool stop;
+	bool backoff;                /* a prepare failed: wait a while */
+	bool running;
+	pthread_t thr;
+	xc_interface *xch;           /* the thread's own */
+};
+
 struct lvmd {
 	const char *sock_path;
 	const char *state_dir;
@@ -156,6 +173,7 @@ struct lvmd {
 		uint64_t used;
 	} images[LVMD_IMAGE_CACHE];
 	uint64_t image_tick;
+	struct lvmd_pools pools;
 	volatile int stop;
 	char last_err[512];          /* the last error the engine logged */
 };
@@ -361,9 +379,47 @@ void lvmd_dispatch(struct lvmd *l, struct client *c, json_object *req,
  * (same name, uuid and config, a new domain) and answer W_REBOOT waiters. */
 void lvmd_reboot_restart(struct lvmd *l, struct guest *g);
 
+/* ---- poolthr.c ---- */
+/* lvmd_pools_start() - open the refill thread's hypervisor handle and
+ * start it (l->pools.mu must be initialised). Returns 0 or -errno. */
+int lvmd_pools_start(struct lvmd *l);
+/* lvmd_pools_stop() - stop the thread, destroy every ready shell. Safe
+ * without a start. */
+void lvmd_pools_stop(struct lvmd *l);
+/* lvmd_pools_set() - set shape (memory_mb, vcpus)'s target (see
+ * lvmd_pool_set(); -EINVAL also for a shape lvm cannot create); wakes the
+ * thread. */
+int lvmd_pools_set(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
+		   uint32_t target);
+/* lvmd_pools_claim() - a ready shell of exactly that shape (the caller
+ * owns it and frees it with free() once finished or discarded), or NULL;
+ * a hit or a miss is counted. The thread is not woken: call
+ * lvmd_pools_kick() once the request is answered, so that refilling does
+ * not compete with it for the hypervisor. */
+struct lvm_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
+				   uint32_t vcpus);
+/* lvmd_pools_kick() - wake the refill thread. */
+void lvmd_pools_kick(struct lvmd *l);
+/* lvmd_pools_miss() - count a miss (a request that cannot use a shell). */
+void lvmd_pools_miss(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus);
+/* lvmd_pools_has() - whether a shell of that shape is ready now. */
+bool lvmd_pools_has(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus);
+/* lvmd_pools_steal() - destroy one ready shell of another shape to free
+ * memory; its size in (*freed_mb). false: there was none. */
+bool lvmd_pools_steal(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
+		      uint32_t *freed_mb);
+/* lvmd_pools_stats() - a snapshot of up to (max) shapes into (out); their
+ * number. */
+unsigned lvmd_pools_stats(struct lvmd *l, struct lvmd_pool_stats *out,
+			  unsigned max, uint64_t *other_misses);
+
 /* ---- adopt.c ---- */
 /* lvmd_adopt() - take back the guests recorded in the registry whose
  * domains still exist; forget the others. */
 void lvmd_adopt(struct lvmd *l);
+/* lvmd_destroy_stale_shells() - destroy every domain whose handle has the
+ * shell prefix: a previous lvmd's shells (their state died with it).
+ * Returns how many. */
+unsigned lvmd_destroy_stale_shells(struct lvmd *l);
 
 #endif

@@ -2,7 +2,7 @@
  * main.c — lvmd: the dom0 daemon behind lvm. Options, startup, daemon
  * mode, shutdown. The work is in loop.c and what it calls (see lvmd.h).
  *
- *   lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-v]
+ *   lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-c CONFIG] [-P MEM:VCPUS:N]... [-v]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,8 +19,11 @@
 #include "lvmd.h"
 #include "toolstack/liblvm/log.h"
 
+#define LVMD_CONF "/etc/lvm/lvmd.conf"
+
 static const char usage[] =
-	"usage: lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-v]\n"
+	"usage: lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-c CONFIG]\n"
+	"            [-P MEM:VCPUS:N]... [-v]\n"
 	"\n"
 	"The lvm daemon: creates guests for `lvm`, serves their consoles and\n"
 	"lifecycle requests, reaps them. Runs as root in a Xen dom0.\n"
@@ -32,17 +35,28 @@ static const char usage[] =
 	"                " LVM_DEFAULT_SOCK ")\n"
 	"  -S STATE_DIR  registry, console logs, pid, log (default "
 	LVM_DEFAULT_STATE_DIR ")\n"
+	"  -c CONFIG     the configuration file (default " LVMD_CONF "; a\n"
+	"                missing default is no error). Lines: `pool MEM VCPUS N`\n"
+	"                (keep N shells of MEM MiB and VCPUS vCPUs ready), '#'\n"
+	"                comments\n"
+	"  -P MEM:VCPUS:N  keep N pre-created shells of MEM MiB and VCPUS\n"
+	"                vCPUs ready (repeatable; after the file's pools)\n"
 	"  -v            log debug messages too\n"
 	"  -h            this text\n";
 
+#define MAX_P 16
+
 struct opts {
-	const char *sock, *state;
+	const char *sock, *state, *conf;
+	const char *pools[MAX_P];
+	unsigned npools;
 	bool daemon, verbose;
 };
 
 static struct lvmd *the_lvmd;
 static bool log_stamps;
 static int startup_fd = -1; /* daemon mode: the terminal, until ready */
+static pthread_t main_thread;
 
 static void on_log(void *arg, enum lvm_log_level level, int errnum,
 		   const char *msg)
@@ -65,7 +79,9 @@ static void on_log(void *arg, enum lvm_log_level level, int errnum,
 	if (startup_fd >= 0 && level >= LVM_LOG_ERROR)
 		dprintf(startup_fd, "lvmd: %s%s%s\n", msg, errnum ? ": " : "",
 			errnum ? strerror(errnum) : "");
-	if (l && level >= LVM_LOG_ERROR) {
+	/* last_err is the main thread's; the refill thread only logs. */
+	if (l && level >= LVM_LOG_ERROR &&
+	    pthread_equal(pthread_self(), main_thread)) {
 		if (errnum)
 			snprintf(l->last_err, sizeof(l->last_err), "%s: %s", msg,
 				 strerror(errnum));
@@ -86,12 +102,18 @@ static int parse(int argc, char **argv, struct opts *o)
 	int c;
 
 	*o = (struct opts){ .state = LVM_DEFAULT_STATE_DIR };
-	while ((c = getopt(argc, argv, "fds:S:vh")) != -1) {
+	while ((c = getopt(argc, argv, "fds:S:c:P:vh")) != -1) {
 		switch (c) {
 		case 'f': o->daemon = false; break;
 		case 'd': o->daemon = true; break;
 		case 's': o->sock = optarg; break;
 		case 'S': o->state = optarg; break;
+		case 'c': o->conf = optarg; break;
+		case 'P':
+			if (o->npools == MAX_P)
+				return -EINVAL;
+			o->pools[o->npools++] = optarg;
+			break;
 		case 'v': o->verbose = true; break;
 		case 'h': fputs(usage, stdout); exit(0);
 		default: return -EINVAL;
@@ -100,6 +122,69 @@ static int parse(int argc, char **argv, struct opts *o)
 	if (optind != argc)
 		return -EINVAL;
 	return 0;
+}
+
+/* pool_add: one pool from "MEM:VCPUS:N" ((where) names it in errors). */
+static int pool_add(struct lvmd *l, const char *spec, const char *where)
+{
+	uint32_t m, v, t;
+	int rc;
+
+	if (lvmd_pool_parse(spec, &m, &v, &t) < 0) {
+		lvm_err(0, "%s: bad pool '%s': want MEM VCPUS N (MiB, vCPUs, shells; N at most %d)",
+			where, spec, LVMD_POOL_TARGET_MAX);
+		return -EINVAL;
+	}
+	rc = lvmd_pools_set(l, m, v, t);
+	if (rc < 0)
+		return lvm_err(-rc, "%s: pool %u MiB x %u vCPUs", where, m, v);
+	return 0;
+}
+
+/* read_conf: the configuration file; a missing default file is fine. */
+static int read_conf(struct lvmd *l, const char *path, bool must)
+{
+	char line[512], where[PATH_MAX + 32];
+	unsigned n = 0;
+	int rc = 0;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f) {
+		if (!must && errno == ENOENT)
+			return 0;
+		return lvm_err(errno, "cannot open %s", path);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *h = strchr(line, '#');
+		size_t len;
+
+		n++;
+		if (h)
+			*h = '\0';
+		len = strlen(line);
+		while (len > 0 && strchr(" \t\r\n", line[len - 1]))
+			line[--len] = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			continue;
+		snprintf(where, sizeof(where), "%s:%u", path, n);
+		if (strncmp(p, "pool", 4) != 0 || (p[4] != ' ' && p[4] != '\t')) {
+			lvm_err(0, "%s: unknown setting (want `pool MEM VCPUS N`)",
+				where);
+			rc = -EINVAL;
+			break;
+		}
+		p += 4;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		rc = pool_add(l, p, where);
+		if (rc < 0)
+			break;
+	}
+	fclose(f);
+	return rc;
 }
 
 static int mkdir_p(const char *path)
@@ -161,6 +246,7 @@ static int open_xen(struct lvmd *l)
 
 static void close_xen(struct lvmd *l)
 {
+	lvmd_pools_stop(l);
 	while (l->guests) {
 		struct guest *g = l->guests;
 
@@ -259,6 +345,9 @@ int main(int argc, char **argv)
 	}
 	l.listen_fd = -1;
 	l.virq_port = -1;
+	main_thread = pthread_self();
+	pthread_mutex_init(&l.pools.mu, NULL);
+	lvmd_pool_init(&l.pools.p);
 	l.state_dir = o.state;
 	if (o.sock) {
 		l.sock_path = o.sock;
@@ -292,9 +381,19 @@ int main(int argc, char **argv)
 		log_stamps = true;
 	}
 	lock_fd = lock_state(o.state);
-	if (lock_fd < 0 || open_xen(&l) < 0 || lvmd_listen(&l) < 0)
+	if (lock_fd < 0)
 		goto out;
+	if (read_conf(&l, o.conf ? o.conf : LVMD_CONF, o.conf != NULL) < 0)
+		goto out;
+	for (unsigned i = 0; i < o.npools; i++)
+		if (pool_add(&l, o.pools[i], "-P") < 0)
+			goto out;
+	if (open_xen(&l) < 0 || lvmd_listen(&l) < 0)
+		goto out;
+	lvmd_destroy_stale_shells(&l);
 	lvmd_adopt(&l);
+	if (lvmd_pools_start(&l) < 0)
+		goto out;
 	write_pid(o.state);
 	lvm_info("listening on %s (state in %s, %u guests adopted)",
 		 l.sock_path, o.state, l.nguests);

@@ -74,6 +74,7 @@ static void op_create(struct lvmd *l, struct client *c,
 	rc = lvmd_create(l, cfg, NULL, tsc_recv, &g, &t, err, sizeof(err));
 	if (rc < 0) {
 		lvmd_client_fail(l, c, -rc, "%s", err);
+		lvmd_pools_kick(l);
 		return;
 	}
 	g->t_recv_ns = t_recv;
@@ -104,6 +105,8 @@ static void op_create(struct lvmd *l, struct client *c,
 	lvm_info("%s (d%u): created from %s", g->rec.name, g->rec.domid,
 		 g->rec.kernel);
 	lvmd_create_settle(l, g, false);         /* may drop (g) */
+	/* Refill now that the reply is out, not while it was being made. */
+	lvmd_pools_kick(l);
 }
 
 static void op_destroy(struct lvmd *l, struct client *c, const char *t)
@@ -357,6 +360,65 @@ static void op_console(struct lvmd *l, struct client *c, const char *t)
 	}
 }
 
+static void op_pool(struct lvmd *l, struct client *c)
+{
+	struct lvmd_pool_stats s[LVMD_POOL_SHAPES];
+	json_object *rep = lvm_proto_ok(), *arr = json_object_new_array(), *o;
+	uint64_t other;
+	unsigned n = lvmd_pools_stats(l, s, LVMD_POOL_SHAPES, &other);
+	int rc = 0;
+
+	for (unsigned i = 0; rep && arr && i < n && rc == 0; i++) {
+		o = json_object_new_object();
+		if (!o || json_object_array_add(arr, o) < 0) {
+			json_object_put(o);
+			rc = -1;
+			break;
+		}
+		rc |= lvm_json_add_u64(o, "memory_mb", s[i].memory_mb);
+		rc |= lvm_json_add_u64(o, "vcpus", s[i].vcpus);
+		rc |= lvm_json_add_u64(o, "target", s[i].target);
+		rc |= lvm_json_add_u64(o, "ready", s[i].ready);
+		rc |= lvm_json_add_u64(o, "preparing", s[i].preparing);
+		rc |= lvm_json_add_u64(o, "hits", s[i].hits);
+		rc |= lvm_json_add_u64(o, "misses", s[i].misses);
+	}
+	if (!rep || !arr || rc || json_object_object_add(rep, "pools", arr) < 0) {
+		json_object_put(arr);
+		json_object_put(rep);
+		rep = NULL;
+	} else if (lvm_json_add_u64(rep, "other_misses", other) < 0) {
+		json_object_put(rep);
+		rep = NULL;
+	}
+	send_or_nomem(l, c, rep);
+}
+
+static void op_pool_set(struct lvmd *l, struct client *c,
+			const struct lvm_req *r)
+{
+	int rc = lvmd_pools_set(l, r->cfg.memory_mb, r->cfg.vcpus,
+				r->pool_target);
+
+	if (rc == -EINVAL)
+		lvmd_client_fail(l, c, EINVAL,
+				 "pool %ux%u: want %d..%u MiB, 1..%d vCPUs, a target of at most %d",
+				 r->cfg.memory_mb, r->cfg.vcpus, LVM_MIN_MEMORY_MB,
+				 LVM_MAX_MEMORY_MB, LVM_MAX_VCPUS,
+				 LVMD_POOL_TARGET_MAX);
+	else if (rc == -ENOSPC)
+		lvmd_client_fail(l, c, ENOSPC, "lvmd keeps at most %d pools",
+				 LVMD_POOL_SHAPES);
+	else if (rc < 0)
+		lvmd_client_fail(l, c, -rc, "pool %ux%u: %s", r->cfg.memory_mb,
+				 r->cfg.vcpus, strerror(-rc));
+	else {
+		lvm_info("pool %u MiB x %u vCPUs: target %u", r->cfg.memory_mb,
+			 r->cfg.vcpus, r->pool_target);
+		lvmd_client_send(l, c, lvm_proto_ok());
+	}
+}
+
 void lvmd_dispatch(struct lvmd *l, struct client *c, json_object *req,
 		   uint64_t t_recv, uint64_t tsc_recv)
 {
@@ -391,6 +453,12 @@ void lvmd_dispatch(struct lvmd *l, struct client *c, json_object *req,
 		break;
 	case LVM_OP_CONSOLE:
 		op_console(l, c, r.target);
+		break;
+	case LVM_OP_POOL:
+		op_pool(l, c);
+		break;
+	case LVM_OP_POOL_SET:
+		op_pool_set(l, c, &r);
 		break;
 	case LVM_OP_COUNT:
 		lvmd_client_fail(l, c, EPROTO, "bad request");
@@ -429,6 +497,7 @@ void lvmd_reboot_restart(struct lvmd *l, struct guest *g)
 	};
 	rc = lvmd_create(l, &cfg, old.uuid, lvmd_rdtsc(), &ng, &t, err,
 			 sizeof(err));
+	lvmd_pools_kick(l);
 	if (rc == 0) {
 		rc = lvmd_create_settle(l, ng, true);
 		if (rc < 0)

@@ -1,0 +1,109 @@
+#!/bin/bash
+# bench/pool.sh [N] [LOAD] — `lvm create` of noop from lvmd's shell pool
+# against the cold path and against a process, in one dom0: N creations
+# of each (default 20), each guest destroyed once timed. Then the pool
+# under load: the median with 1 noop running against the median with LOAD
+# (default 400) running. Run it in the box with room for LOAD guests:
+#   tests/xenbox/xenbox -m 4096 -d 1024 -t 600 run bench/pool.sh
+#
+# Figures (medians, ms):
+#   pool       lvm create, 4 MiB 1 vCPU, a shell from the pool (lvmd's
+#              total: request received -> reply), and as a command
+#   cold       the same with the pool drained (prepare on the path)
+#   spawn      fork + exec + wait of a static binary (lvm-bench-spawn)
+set -u
+ROOT=${LVM_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+BUILD=${LVM_BUILD:-$ROOT/build}
+PATH=$BUILD/bin:/usr/lib/xen-4.17/bin:$PATH
+N=${1:-20}
+LOAD=${2:-400}
+STATE=/run/lvm-bench-pool
+die() { echo "bench-pool: $*" >&2; exit 1; }
+
+img=$BUILD/guests/noop.xen
+[ -f "$img" ] || die "no guest image $img"
+now_us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+field() { sed -n "s/^ *\"$1\": *\([0-9]*\),\{0,1\}$/\1/p" | head -n1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+pool_ready() { lvm pool | awk '$1 == "4x1" { print ($5 == 0 ? $4 : 0) }'; }
+wait_ready() {
+	local i
+	for i in $(seq 1 200); do
+		[ "$(pool_ready)" -ge "$1" ] && return 0
+		sleep 0.05
+	done
+	die "pool not refilled to $1: $(lvm pool)"
+}
+
+rm -rf "$STATE"
+lvmd -d -S "$STATE" -c /dev/null -P 4:1:8 || die "lvmd did not start"
+export LVM_SOCKET=$STATE/lvmd.sock
+trap 'kill "$(cat "$STATE/lvmd.pid")" 2>/dev/null' EXIT
+wait_ready 8
+echo "bench-pool: noop, 4 MiB, 1 vCPU, $N creations each"
+
+# run KIND NAME-PREFIX: N timed creations into $STATE/KIND-*.ms; with the
+# pool, each starts with shells ready (the refill is off the path).
+run() {
+	local kind=$1 i out t0 t1
+	rm -f "$STATE/$kind".*.ms
+	for i in $(seq 1 "$N"); do
+		[ "$kind" = cold ] || wait_ready 8
+		t0=$(now_us)
+		out=$(lvm create "$img" --name "$kind$i" --json --timing) ||
+			die "lvm create $kind$i: $out"
+		t1=$(now_us)
+		grep -qE "\"pool_hit\": ?$([ "$kind" = cold ] && echo false || echo true)" <<<"$out" ||
+			die "$kind$i: unexpected pool_hit: $out"
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1000 }' >>"$STATE/$kind.command.ms"
+		awk -v v="$(field total_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/$kind.lvmd.ms"
+		for ph in claim prepare load build devices unpause; do
+			awk -v v="$(field ${ph}_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/$kind.$ph.ms"
+		done
+		lvm destroy "$kind$i" || die "lvm destroy $kind$i"
+	done
+}
+
+# Warm-up, not counted.
+lvm create "$img" --name warm >/dev/null && lvm destroy warm
+run pool
+lvm pool set 4x1 0 || die "drain"
+sleep 0.5
+run cold
+lvm pool set 4x1 8 || die "refill"
+wait_ready 8
+lvm-bench-spawn -n "$N" -m fork "$BUILD/bin/lvm-bench-trivial" |
+	awk -F, '{ print $7 }' >"$STATE/spawn.ms"
+
+pool=$(median <"$STATE/pool.lvmd.ms"); poolc=$(median <"$STATE/pool.command.ms")
+cold=$(median <"$STATE/cold.lvmd.ms"); coldc=$(median <"$STATE/cold.command.ms")
+spawn=$(median <"$STATE/spawn.ms")
+printf '  %-8s %10s %10s   (medians, ms)\n' "" lvmd command
+printf '  %-8s %10s %10s\n' pool "$pool" "$poolc"
+printf '  %-8s %10s %10s\n' cold "$cold" "$coldc"
+printf '  %-8s %10s %10s\n' spawn - "$spawn"
+for k in pool cold; do
+	printf '  %s phases (medians, ms):' "$k"
+	for ph in claim prepare load build devices unpause; do
+		printf ' %s %s' "$ph" "$(median <"$STATE/$k.$ph.ms")"
+	done
+	printf '\n'
+done
+printf '  ratio pool/cold %s (commands %s)   pool/spawn %s (commands %s)\n' \
+	"$(ratio "$pool" "$cold")" "$(ratio "$poolc" "$coldc")" \
+	"$(ratio "$pool" "$spawn")" "$(ratio "$poolc" "$spawn")"
+
+# Flat under load: 1 guest running, then LOAD.
+lvm create "$img" --name load1 >/dev/null || die "load1"
+run pool
+one=$(median <"$STATE/pool.lvmd.ms"); onec=$(median <"$STATE/pool.command.ms")
+for i in $(seq 2 "$LOAD"); do
+	lvm create "$img" --name "load$i" >/dev/null || { LOAD=$((i - 1)); echo "  (only $LOAD guests fit)"; break; }
+done
+wait_ready 8
+run pool
+many=$(median <"$STATE/pool.lvmd.ms"); manyc=$(median <"$STATE/pool.command.ms")
+printf '  under load: pool create with 1 running %s ms (command %s), with %s running %s ms (command %s): ratio %s\n' \
+	"$one" "$onec" "$LOAD" "$many" "$manyc" "$(ratio "$many" "$one")"
+for i in $(seq 1 "$LOAD"); do lvm destroy "load$i" >/dev/null 2>&1; done

@@ -1,0 +1,251 @@
+/*
+ * test_pool.c — unit tests for the bookkeeping of lvmd's shell pools
+ * (toolstack/lvmd/pool.c): shapes, claims, refill accounting, target
+ * changes, misses, stealing memory, the config syntax, and classifying
+ * domains by their uuid prefix.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "toolstack/lvmd/pool.h"
+
+/* Fake shells: distinct addresses. */
+static int shells[64];
+
+/* fill: run the refill protocol until no shape wants more; returns how
+ * many shells were made. */
+static unsigned fill(struct lvmd_pool *p)
+{
+	uint32_t m, v;
+	unsigned n = 0;
+
+	while (lvmd_pool_next(p, &m, &v)) {
+		assert_true(n < 64);
+		assert_true(lvmd_pool_done(p, m, v, &shells[n]));
+		n++;
+	}
+	return n;
+}
+
+static const struct lvmd_pool_stats *stats(const struct lvmd_pool *p,
+					   uint32_t m, uint32_t v)
+{
+	for (unsigned i = 0; i < p->nshapes; i++)
+		if (p->shape[i].s.memory_mb == m && p->shape[i].s.vcpus == v)
+			return &p->shape[i].s;
+	fail_msg("no shape %ux%u", m, v);
+	return NULL;
+}
+
+static void test_refill_and_claim(void **state)
+{
+	struct lvmd_pool p;
+	void *a, *b;
+
+	(void)state;
+	lvmd_pool_init(&p);
+	assert_int_equal(lvmd_pool_set(&p, 4, 1, 3), 0);
+	assert_int_equal(fill(&p), 3);
+	assert_int_equal(stats(&p, 4, 1)->ready, 3);
+	assert_int_equal(stats(&p, 4, 1)->preparing, 0);
+	a = lvmd_pool_claim(&p, 4, 1);
+	b = lvmd_pool_claim(&p, 4, 1);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_ptr_not_equal(a, b);
+	assert_int_equal(stats(&p, 4, 1)->hits, 2);
+	assert_int_equal(stats(&p, 4, 1)->ready, 1);
+	/* refill makes exactly what was claimed */
+	assert_int_equal(fill(&p), 2);
+	assert_int_equal(stats(&p, 4, 1)->ready, 3);
+	lvmd_pool_fini(&p, NULL, NULL);
+}
+
+static void test_preparing_counts(void **state)
+{
+	struct lvmd_pool p;
+	uint32_t m, v;
+
+	(void)state;
+	lvmd_pool_init(&p);
+	lvmd_pool_set(&p, 8, 2, 2);
+	assert_true(lvmd_pool_next(&p, &m, &v));
+	assert_int_equal(m, 8);
+	assert_int_equal(v, 2);
+	assert_true(lvmd_pool_next(&p, &m, &v));
+	/* two in flight: the target is met */
+	assert_false(lvmd_pool_next(&p, &m, &v));
+	assert_int_equal(stats(&p, 8, 2)->preparing, 2);
+	/* one fails: preparing drops, the shape wants one again */
+	assert_false(lvmd_pool_done(&p, 8, 2, NULL));
+	assert_int_equal(stats(&p, 8, 2)->preparing, 1);
+	assert_true(lvmd_pool_next(&p, &m, &v));
+	lvmd_pool_fini(&p, NULL, NULL);
+}
+
+static void test_exact_shape_misses(void **state)
+{
+	struct lvmd_pool p;
+
+	(void)state;
+	lvmd_pool_init(&p);
+	lvmd_pool_set(&p, 4, 1, 1);
+	fill(&p);
+	/* same memory, other vCPUs: a miss of no pool */
+	assert_null(lvmd_pool_claim(&p, 4, 2));
+	assert_int_equal(p.other_misses, 1);
+	assert_null(lvmd_pool_claim(&p, 8, 1));
+	assert_int_equal(p.other_misses, 2);
+	assert_int_equal(stats(&p, 4, 1)->ready, 1);
+	assert_non_null(lvmd_pool_claim(&p, 4, 1));
+	/* drained faster than refilled: a miss of that pool */
+	assert_null(lvmd_pool_claim(&p, 4, 1));
+	assert_int_equal(stats(&p, 4, 1)->misses, 1);
+	assert_int_equal(stats(&p, 4, 1)->hits, 1);
+	lvmd_pool_miss(&p, 4, 1);
+	lvmd_pool_miss(&p, 16, 1);
+	assert_int_equal(stats(&p, 4, 1)->misses, 2);
+	assert_int_equal(p.other_misses, 3);
+	lvmd_pool_fini(&p, NULL, NULL);
+}
+
+static void discard_count(void *arg, void *shell)
+{
+	(void)shell;
+	(*(unsigned *)arg)++;
+}
+
+static void test_target_changes(void **state)
+{
+	struct lvmd_pool p;
+	unsigned n = 0;
+	uint32_t m, v;
+
+	(void)state;
+	lvmd_pool_init(&p);
+	lvmd_pool_set(&p, 4, 1, 4);
+	fill(&p);
+	/* lowered: the extra shells come back, then no more */
+	lvmd_pool_set(&p, 4, 1, 1);
+	while (lvmd_pool_excess(&p))
+		n++;
+	assert_int_equal(n, 3);
+	assert_int_equal(stats(&p, 4, 1)->ready, 1);
+	/* a shell finished after the target dropped is refused */
+	lvmd_pool_set(&p, 4, 1, 2);
+	assert_true(lvmd_pool_next(&p, &m, &v));
+	lvmd_pool_set(&p, 4, 1, 0);
+	assert_false(lvmd_pool_done(&p, 4, 1, &shells[10]));
+	assert_non_null(lvmd_pool_excess(&p));
+	assert_null(lvmd_pool_excess(&p));
+	assert_false(lvmd_pool_next(&p, &m, &v));
+	/* raised again, with a second shape */
+	lvmd_pool_set(&p, 4, 1, 2);
+	lvmd_pool_set(&p, 16, 1, 1);
+	assert_int_equal(p.nshapes, 2);
+	assert_int_equal(fill(&p), 3);
+	n = 0;
+	lvmd_pool_fini(&p, discard_count, &n);
+	assert_int_equal(n, 3);
+}
+
+static void test_set_limits(void **state)
+{
+	struct lvmd_pool p;
+
+	(void)state;
+	lvmd_pool_init(&p);
+	assert_int_equal(lvmd_pool_set(&p, 0, 1, 1), -EINVAL);
+	assert_int_equal(lvmd_pool_set(&p, 4, 0, 1), -EINVAL);
+	assert_int_equal(lvmd_pool_set(&p, 4, 1, LVMD_POOL_TARGET_MAX + 1),
+			 -EINVAL);
+	for (uint32_t i = 0; i < LVMD_POOL_SHAPES; i++)
+		assert_int_equal(lvmd_pool_set(&p, 4 + i, 1, 0), 0);
+	assert_int_equal(lvmd_pool_set(&p, 1000, 1, 1), -ENOSPC);
+	/* an existing shape can still change */
+	assert_int_equal(lvmd_pool_set(&p, 4, 1, 2), 0);
+	lvmd_pool_fini(&p, NULL, NULL);
+}
+
+static void test_steal(void **state)
+{
+	struct lvmd_pool p;
+	uint32_t freed = 0;
+
+	(void)state;
+	lvmd_pool_init(&p);
+	lvmd_pool_set(&p, 4, 1, 2);
+	lvmd_pool_set(&p, 64, 1, 1);
+	fill(&p);
+	assert_int_equal(lvmd_pool_ready_mb(&p), 72);
+	/* never the request's own shape; the largest first */
+	assert_non_null(lvmd_pool_steal(&p, 32, 1, &freed));
+	assert_int_equal(freed, 64);
+	assert_non_null(lvmd_pool_steal(&p, 32, 1, &freed));
+	assert_int_equal(freed, 4);
+	assert_null(lvmd_pool_steal(&p, 4, 1, &freed));
+	assert_int_equal(lvmd_pool_ready_mb(&p), 4);
+	lvmd_pool_fini(&p, NULL, NULL);
+}
+
+static void test_parse(void **state)
+{
+	uint32_t m, v, t;
+
+	(void)state;
+	assert_int_equal(lvmd_pool_parse("4:1:8", &m, &v, &t), 0);
+	assert_int_equal(m, 4);
+	assert_int_equal(v, 1);
+	assert_int_equal(t, 8);
+	assert_int_equal(lvmd_pool_parse("16 2\t0\n", &m, &v, &t), 0);
+	assert_int_equal(m, 16);
+	assert_int_equal(v, 2);
+	assert_int_equal(t, 0);
+	assert_int_equal(lvmd_pool_parse("4:1", &m, &v, &t), -EINVAL);
+	assert_int_equal(lvmd_pool_parse("4:1:8:9", &m, &v, &t), -EINVAL);
+	assert_int_equal(lvmd_pool_parse("0:1:8", &m, &v, &t), -EINVAL);
+	assert_int_equal(lvmd_pool_parse("4:0:8", &m, &v, &t), -EINVAL);
+	assert_int_equal(lvmd_pool_parse("4:1:-8", &m, &v, &t), -EINVAL);
+	assert_int_equal(lvmd_pool_parse("4:1:99999", &m, &v, &t), -EINVAL);
+	assert_int_equal(lvmd_pool_parse("99999999999:1:1", &m, &v, &t),
+			 -EINVAL);
+	assert_int_equal(lvmd_pool_parse("", &m, &v, &t), -EINVAL);
+}
+
+static void test_uuid_kind(void **state)
+{
+	uint8_t u[16] = { 0 };
+
+	(void)state;
+	assert_int_equal(lvmd_uuid_kind(u), LVMD_UUID_OTHER);
+	memcpy(u, LVMD_SHELL_UUID_PREFIX, LVMD_SHELL_UUID_PREFIX_LEN);
+	u[15] = 0x5a;
+	assert_int_equal(lvmd_uuid_kind(u), LVMD_UUID_SHELL);
+	memcpy(u, "lvm\0vm\x01\x00", 8);
+	assert_int_equal(lvmd_uuid_kind(u), LVMD_UUID_GUEST);
+	/* one byte off in the prefix: neither */
+	u[6] = 2;
+	assert_int_equal(lvmd_uuid_kind(u), LVMD_UUID_OTHER);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_refill_and_claim),
+		cmocka_unit_test(test_preparing_counts),
+		cmocka_unit_test(test_exact_shape_misses),
+		cmocka_unit_test(test_target_changes),
+		cmocka_unit_test(test_set_limits),
+		cmocka_unit_test(test_steal),
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_uuid_kind),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,244 @@
+/*
+ * pool.c — the bookkeeping of lvmd's shell pools (see pool.h). Pure: no
+ * locking, no Xen.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pool.h"
+
+/* Must match lvmd.h's LVMD_UUID_PREFIX (checked there). */
+#define GUEST_PREFIX "lvm\0vm\x01\x00"
+
+enum lvmd_uuid_kind lvmd_uuid_kind(const uint8_t uuid[16])
+{
+	if (memcmp(uuid, LVMD_SHELL_UUID_PREFIX, LVMD_SHELL_UUID_PREFIX_LEN) == 0)
+		return LVMD_UUID_SHELL;
+	if (memcmp(uuid, GUEST_PREFIX, LVMD_SHELL_UUID_PREFIX_LEN) == 0)
+		return LVMD_UUID_GUEST;
+	return LVMD_UUID_OTHER;
+}
+
+void lvmd_pool_init(struct lvmd_pool *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+void lvmd_pool_fini(struct lvmd_pool *p, void (*discard)(void *, void *),
+		    void *arg)
+{
+	for (unsigned i = 0; i < p->nshapes; i++) {
+		struct lvmd_pool_shape *sh = &p->shape[i];
+
+		while (sh->s.ready > 0) {
+			void *x = sh->ready[--sh->s.ready];
+
+			if (discard)
+				discard(arg, x);
+		}
+		free(sh->ready);
+	}
+	memset(p, 0, sizeof(*p));
+}
+
+static struct lvmd_pool_shape *find(struct lvmd_pool *p, uint32_t memory_mb,
+				    uint32_t vcpus)
+{
+	for (unsigned i = 0; i < p->nshapes; i++)
+		if (p->shape[i].s.memory_mb == memory_mb &&
+		    p->shape[i].s.vcpus == vcpus)
+			return &p->shape[i];
+	return NULL;
+}
+
+/* reserve: room in (sh)'s stack for (n) shells. */
+static int reserve(struct lvmd_pool_shape *sh, uint32_t n)
+{
+	void **r;
+
+	if (n <= sh->cap)
+		return 0;
+	r = realloc(sh->ready, n * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	sh->ready = r;
+	sh->cap = n;
+	return 0;
+}
+
+int lvmd_pool_set(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus,
+		  uint32_t target)
+{
+	struct lvmd_pool_shape *sh;
+
+	if (memory_mb == 0 || vcpus == 0 || target > LVMD_POOL_TARGET_MAX)
+		return -EINVAL;
+	sh = find(p, memory_mb, vcpus);
+	if (!sh) {
+		if (p->nshapes == LVMD_POOL_SHAPES)
+			return -ENOSPC;
+		sh = &p->shape[p->nshapes];
+		memset(sh, 0, sizeof(*sh));
+		sh->s.memory_mb = memory_mb;
+		sh->s.vcpus = vcpus;
+		if (reserve(sh, target) < 0)
+			return -ENOMEM;
+		p->nshapes++;
+	} else if (reserve(sh, target) < 0) {
+		return -ENOMEM;
+	}
+	sh->s.target = target;
+	return 0;
+}
+
+void lvmd_pool_miss(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus)
+{
+	struct lvmd_pool_shape *sh = find(p, memory_mb, vcpus);
+
+	if (sh)
+		sh->s.misses++;
+	else
+		p->other_misses++;
+}
+
+void *lvmd_pool_claim(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus)
+{
+	struct lvmd_pool_shape *sh = find(p, memory_mb, vcpus);
+
+	if (!sh) {
+		p->other_misses++;
+		return NULL;
+	}
+	if (sh->s.ready == 0) {
+		sh->s.misses++;
+		return NULL;
+	}
+	sh->s.hits++;
+	return sh->ready[--sh->s.ready];
+}
+
+bool lvmd_pool_next(struct lvmd_pool *p, uint32_t *memory_mb, uint32_t *vcpus)
+{
+	for (unsigned i = 0; i < p->nshapes; i++) {
+		struct lvmd_pool_shape *sh = &p->shape[i];
+
+		if ((uint64_t)sh->s.ready + sh->s.preparing < sh->s.target) {
+			sh->s.preparing++;
+			*memory_mb = sh->s.memory_mb;
+			*vcpus = sh->s.vcpus;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool lvmd_pool_done(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus,
+		    void *shell)
+{
+	struct lvmd_pool_shape *sh = find(p, memory_mb, vcpus);
+
+	if (!sh)
+		return false;
+	if (sh->s.preparing > 0)
+		sh->s.preparing--;
+	if (!shell || sh->s.ready >= sh->s.target ||
+	    reserve(sh, sh->s.ready + 1) < 0)
+		return false;
+	sh->ready[sh->s.ready++] = shell;
+	return true;
+}
+
+void *lvmd_pool_excess(struct lvmd_pool *p)
+{
+	for (unsigned i = 0; i < p->nshapes; i++) {
+		struct lvmd_pool_shape *sh = &p->shape[i];
+
+		if (sh->s.ready > sh->s.target)
+			return sh->ready[--sh->s.ready];
+	}
+	return NULL;
+}
+
+void *lvmd_pool_steal(struct lvmd_pool *p, uint32_t memory_mb,
+		      uint32_t vcpus, uint32_t *freed_mb)
+{
+	struct lvmd_pool_shape *best = NULL;
+
+	for (unsigned i = 0; i < p->nshapes; i++) {
+		struct lvmd_pool_shape *sh = &p->shape[i];
+
+		if (sh->s.ready == 0 ||
+		    (sh->s.memory_mb == memory_mb && sh->s.vcpus == vcpus))
+			continue;
+		if (!best || sh->s.memory_mb > best->s.memory_mb)
+			best = sh;
+	}
+	if (!best)
+		return NULL;
+	*freed_mb = best->s.memory_mb;
+	return best->ready[--best->s.ready];
+}
+
+uint64_t lvmd_pool_ready_mb(const struct lvmd_pool *p)
+{
+	uint64_t mb = 0;
+
+	for (unsigned i = 0; i < p->nshapes; i++)
+		mb += (uint64_t)p->shape[i].s.ready * p->shape[i].s.memory_mb;
+	return mb;
+}
+
+/* number: a decimal uint32 at (*s), which is moved past it. */
+static int number(const char **s, uint32_t *v)
+{
+	unsigned long long n = 0;
+	const char *q = *s;
+
+	if (*q < '0' || *q > '9')
+		return -EINVAL;
+	while (*q >= '0' && *q <= '9') {
+		n = n * 10 + (unsigned)(*q++ - '0');
+		if (n > UINT32_MAX)
+			return -EINVAL;
+	}
+	*v = (uint32_t)n;
+	*s = q;
+	return 0;
+}
+
+static void skip_sep(const char **s)
+{
+	const char *q = *s;
+
+	if (*q == ':' || *q == 'x')
+		q++;
+	else
+		while (*q == ' ' || *q == '\t')
+			q++;
+	*s = q;
+}
+
+int lvmd_pool_parse(const char *s, uint32_t *memory_mb, uint32_t *vcpus,
+		    uint32_t *target)
+{
+	const char *q = s;
+	uint32_t m, v, t;
+
+	if (number(&q, &m) < 0)
+		return -EINVAL;
+	skip_sep(&q);
+	if (number(&q, &v) < 0)
+		return -EINVAL;
+	skip_sep(&q);
+	if (number(&q, &t) < 0)
+		return -EINVAL;
+	while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+		q++;
+	if (*q != '\0' || m == 0 || v == 0 || t > LVMD_POOL_TARGET_MAX)
+		return -EINVAL;
+	*memory_mb = m;
+	*vcpus = v;
+	*target = t;
+	return 0;
+}

@@ -1,0 +1,223 @@
+/*
+ * poolthr.c — the refill thread of lvmd's shell pools and the main
+ * thread's calls into them (see pool.h, lvmd.h). The thread has its own
+ * xc_interface; everything it shares with the main thread is under
+ * l->pools.mu.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "lvmd.h"
+#include "toolstack/liblvm/engine.h"
+#include "toolstack/liblvm/log.h"
+
+#define BACKOFF_MS 1000              /* after a failed prepare */
+
+static void shell_free(void *arg, void *x)
+{
+	xc_interface *xch = arg;
+
+	lvm_shell_discard(xch, x);
+	free(x);
+}
+
+static int shell_uuid(uint8_t u[16])
+{
+	memcpy(u, LVMD_SHELL_UUID_PREFIX, LVMD_SHELL_UUID_PREFIX_LEN);
+	if (getrandom(u + LVMD_SHELL_UUID_PREFIX_LEN,
+		      16 - LVMD_SHELL_UUID_PREFIX_LEN, 0) !=
+	    16 - LVMD_SHELL_UUID_PREFIX_LEN)
+		return -errno;
+	return 0;
+}
+
+/* make: one shell of (memory_mb, vcpus) with the thread's handle. */
+static struct lvm_shell *make(xc_interface *xch, uint32_t memory_mb,
+			      uint32_t vcpus)
+{
+	struct lvm_shell *sh = calloc(1, sizeof(*sh));
+	uint8_t uuid[16];
+
+	if (!sh)
+		return NULL;
+	if (shell_uuid(uuid) < 0 ||
+	    lvm_shell_prepare(xch, memory_mb, vcpus, uuid, false, sh) < 0) {
+		free(sh);
+		return NULL;
+	}
+	return sh;
+}
+
+static void *refill(void *arg)
+{
+	struct lvmd_pools *ps = arg;
+	uint32_t mem, vcpus;
+	struct timespec ts;
+	void *x;
+
+	pthread_mutex_lock(&ps->mu);
+	while (!ps->stop) {
+		x = lvmd_pool_excess(&ps->p);
+		if (x) {
+			pthread_mutex_unlock(&ps->mu);
+			shell_free(ps->xch, x);
+			pthread_mutex_lock(&ps->mu);
+			continue;
+		}
+		if (ps->backoff || !lvmd_pool_next(&ps->p, &mem, &vcpus)) {
+			if (ps->backoff) {
+				clock_gettime(CLOCK_MONOTONIC, &ts);
+				ts.tv_sec += BACKOFF_MS / 1000;
+				ps->backoff = false;
+				pthread_cond_timedwait(&ps->cv, &ps->mu, &ts);
+			} else {
+				pthread_cond_wait(&ps->cv, &ps->mu);
+			}
+			continue;
+		}
+		pthread_mutex_unlock(&ps->mu);
+		x = make(ps->xch, mem, vcpus);
+		pthread_mutex_lock(&ps->mu);
+		if (!x)
+			ps->backoff = true;
+		if (!lvmd_pool_done(&ps->p, mem, vcpus, x) && x) {
+			pthread_mutex_unlock(&ps->mu);
+			shell_free(ps->xch, x);
+			pthread_mutex_lock(&ps->mu);
+		}
+	}
+	pthread_mutex_unlock(&ps->mu);
+	return NULL;
+}
+
+int lvmd_pools_start(struct lvmd *l)
+{
+	struct lvmd_pools *ps = &l->pools;
+	pthread_condattr_t ca;
+	int r;
+
+	ps->xch = xc_interface_open(NULL, NULL, 0);
+	if (!ps->xch)
+		return lvm_err(errno ? errno : EIO,
+			       "pool: cannot open a hypervisor interface");
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&ps->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	r = pthread_create(&ps->thr, NULL, refill, ps);
+	if (r != 0) {
+		xc_interface_close(ps->xch);
+		ps->xch = NULL;
+		return lvm_err(r, "pool: cannot start the refill thread");
+	}
+	ps->running = true;
+	return 0;
+}
+
+void lvmd_pools_stop(struct lvmd *l)
+{
+	struct lvmd_pools *ps = &l->pools;
+
+	if (ps->running) {
+		pthread_mutex_lock(&ps->mu);
+		ps->stop = true;
+		pthread_cond_signal(&ps->cv);
+		pthread_mutex_unlock(&ps->mu);
+		pthread_join(ps->thr, NULL);
+		ps->running = false;
+	}
+	lvmd_pool_fini(&ps->p, shell_free, l->xch);
+	if (ps->xch)
+		xc_interface_close(ps->xch);
+	ps->xch = NULL;
+}
+
+struct lvm_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
+				   uint32_t vcpus)
+{
+	struct lvmd_pools *ps = &l->pools;
+	void *x;
+
+	pthread_mutex_lock(&ps->mu);
+	x = lvmd_pool_claim(&ps->p, memory_mb, vcpus);
+	pthread_mutex_unlock(&ps->mu);
+	return x;
+}
+
+void lvmd_pools_kick(struct lvmd *l)
+{
+	pthread_mutex_lock(&l->pools.mu);
+	pthread_cond_signal(&l->pools.cv);
+	pthread_mutex_unlock(&l->pools.mu);
+}
+
+void lvmd_pools_miss(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus)
+{
+	pthread_mutex_lock(&l->pools.mu);
+	lvmd_pool_miss(&l->pools.p, memory_mb, vcpus);
+	pthread_mutex_unlock(&l->pools.mu);
+}
+
+int lvmd_pools_set(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
+		   uint32_t target)
+{
+	struct lvmd_pools *ps = &l->pools;
+	int rc;
+
+	if (memory_mb < LVM_MIN_MEMORY_MB || memory_mb > LVM_MAX_MEMORY_MB ||
+	    vcpus < 1 || vcpus > LVM_MAX_VCPUS)
+		return -EINVAL;
+	pthread_mutex_lock(&ps->mu);
+	rc = lvmd_pool_set(&ps->p, memory_mb, vcpus, target);
+	ps->backoff = false;
+	pthread_cond_signal(&ps->cv);
+	pthread_mutex_unlock(&ps->mu);
+	return rc;
+}
+
+bool lvmd_pools_steal(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
+		      uint32_t *freed_mb)
+{
+	void *x;
+
+	pthread_mutex_lock(&l->pools.mu);
+	x = lvmd_pool_steal(&l->pools.p, memory_mb, vcpus, freed_mb);
+	pthread_mutex_unlock(&l->pools.mu);
+	if (!x)
+		return false;
+	lvm_info("pool: discarding a %u MiB shell (d%u) for a %u MiB request",
+		 *freed_mb, ((struct lvm_shell *)x)->domid, memory_mb);
+	shell_free(l->xch, x);
+	return true;
+}
+
+bool lvmd_pools_has(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus)
+{
+	bool has = false;
+
+	pthread_mutex_lock(&l->pools.mu);
+	for (unsigned i = 0; i < l->pools.p.nshapes; i++) {
+		const struct lvmd_pool_stats *s = &l->pools.p.shape[i].s;
+
+		if (s->memory_mb == memory_mb && s->vcpus == vcpus)
+			has = s->ready > 0;
+	}
+	pthread_mutex_unlock(&l->pools.mu);
+	return has;
+}
+
+unsigned lvmd_pools_stats(struct lvmd *l, struct lvmd_pool_stats *out,
+			  unsigned max, uint64_t *other_misses)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&l->pools.mu);
+	for (n = 0; n < l->pools.p.nshapes && n < max; n++)
+		out[n] = l->pools.p.shape[n].s;
+	*other_misses = l->pools.p.other_misses;
+	pthread_mutex_unlock(&l->pools.mu);
+	return n;
+}
