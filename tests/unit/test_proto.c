@@ -245,6 +245,10 @@ static void test_request_wrong_types(void **state)
 		"{\"op\":\"create\",\"name\":\"a\\u0000b\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1}",
 		"{\"op\":\"shutdown\",\"target\":\"a\",\"timeout_ms\":-1}",
 		"{\"op\":\"list\",\"all\":\"yes\"}",
+		"{\"op\":\"pool_set\",\"memory_mb\":4,\"vcpus\":1}",
+		"{\"op\":\"pool_set\",\"memory_mb\":4,\"target\":1}",
+		"{\"op\":\"pool_set\",\"memory_mb\":4,\"vcpus\":1,\"target\":-1}",
+		"{\"op\":\"pool_set\",\"memory_mb\":\"4\",\"vcpus\":1,\"target\":1}",
 	};
 	struct lvm_req r;
 
@@ -276,6 +280,27 @@ static void test_request_simple_ops(void **state)
 	assert_int_equal(parse("{\"op\":\"list\",\"from\":\"42\"}", &r), -EPROTO);
 	assert_int_equal(parse("{\"op\":\"console\",\"target\":\"g\"}", &r), 0);
 	assert_int_equal(r.op, LVM_OP_CONSOLE);
+	assert_int_equal(parse("{\"op\":\"pool\"}", &r), 0);
+	assert_int_equal(r.op, LVM_OP_POOL);
+}
+
+static void test_request_pool_set_roundtrip(void **state)
+{
+	struct lvm_req r = { .op = LVM_OP_POOL_SET, .pool_target = 16 }, back;
+	json_object *o;
+	char err[128];
+
+	(void)state;
+	r.cfg.memory_mb = 64;
+	r.cfg.vcpus = 2;
+	o = lvm_proto_request(&r);
+	assert_non_null(o);
+	assert_int_equal(lvm_proto_parse_request(o, &back, err, sizeof(err)), 0);
+	assert_int_equal(back.op, LVM_OP_POOL_SET);
+	assert_int_equal(back.cfg.memory_mb, 64);
+	assert_int_equal(back.cfg.vcpus, 2);
+	assert_int_equal(back.pool_target, 16);
+	json_object_put(o);
 }
 
 static void test_reply_ok_and_error(void **state)
@@ -400,6 +425,13 @@ static void test_timing_roundtrip(void **state)
 	assert_true(back.has_ready);
 	assert_int_equal(back.ready_ns, 77);
 	json_object_put(o);
+	t.claim_ns = 12;
+	t.pool_hit = true;
+	o = lvm_proto_timing_to_json(&t);
+	assert_int_equal(lvm_proto_timing_from_json(o, &back), 0);
+	assert_int_equal(back.claim_ns, 12);
+	assert_true(back.pool_hit);
+	json_object_put(o);
 }
 
 static void test_name_check(void **state)
@@ -440,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_request_create_roundtrip),
 		cmocka_unit_test(test_request_wrong_types),
 		cmocka_unit_test(test_request_simple_ops),
+		cmocka_unit_test(test_request_pool_set_roundtrip),
 		cmocka_unit_test(test_reply_ok_and_error),
 		cmocka_unit_test(test_reply_malformed),
 		cmocka_unit_test(test_info_roundtrip),
