@@ -33,7 +33,7 @@ extern "C" {
 #define LVM_DEFAULT_MEMORY_MB 4
 #define LVM_DEFAULT_VCPUS 1
 #define LVM_DEFAULT_SHUTDOWN_MS 10000
-#define LVM_READY_WAIT_MS 2000       /* how long LVM_CREATE_WAIT_READY waits */
+#define LVM_READY_WAIT_MS 5000       /* how long LVM_CREATE_WAIT_READY waits */
 
 typedef struct lvm lvm_t;
 

@@ -93,7 +93,7 @@ static const struct {
 		"      --noxs            require the noxs device page\n"
 		"      --xenstore        XenStore mode, even for a noxs image\n"
 		"      --timing          print how long each phase took, and when\n"
-		"                        the guest reported ready (waits up to 2 s)\n"
+		"                        the guest reported ready (waits up to 5 s)\n"
 		"      --json            print the result as JSON\n" },
 	[V_DESTROY] = { "destroy", BIT(O_HELP), 1,
 		"usage: lvm destroy GUEST\n"

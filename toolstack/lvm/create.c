@@ -107,7 +107,7 @@ static void print_timing(const struct lvm_timing *t, bool noxs)
 		       "request received -> guest ready (dom0 clock)");
 	else
 		printf("  %-8s %10s     %s\n", "ready", "-",
-		       noxs ? "no ready mark within 2 s" :
+		       noxs ? "no ready mark within 5 s" :
 			      "no ready mark: the guest has no noxs device page");
 }
 
