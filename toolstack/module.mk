@@ -19,6 +19,7 @@ LIBLVM_ENGINE_SRCS := \
 	toolstack/liblvm/image.c \
 	toolstack/liblvm/log.c \
 	toolstack/liblvm/shell.c \
+	toolstack/liblvm/uuid.c \
 	toolstack/liblvm/xs_compat.c \
 	noxs/noxs.c
 LIBLVM_ENGINE_OBJS := $(call host_objs,$(LIBLVM_ENGINE_SRCS))

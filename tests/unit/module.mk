@@ -11,7 +11,7 @@ console_ring_CFLAGS := -Iguests/libos/include
 
 UNIT_TESTS += xs_compat
 xs_compat_SRCS := tests/unit/test_xs_compat.c toolstack/liblvm/xs_compat.c \
-	toolstack/liblvm/log.c
+	toolstack/liblvm/uuid.c toolstack/liblvm/log.c
 xs_compat_LIBS := -Wl,--wrap=xs_write -Wl,--wrap=xs_mkdir -Wl,--wrap=xs_rm \
 	-Wl,--wrap=xs_set_permissions -Wl,--wrap=xs_transaction_start \
 	-Wl,--wrap=xs_transaction_end -Wl,--wrap=xs_introduce_domain \
@@ -70,6 +70,7 @@ noxs_SRCS := tests/unit/test_noxs.c $(NOXS_SRCS)
 # lvmd's pure parts.
 UNIT_TESTS += registry
 registry_SRCS := tests/unit/test_registry.c toolstack/lvmd/registry.c \
+	toolstack/liblvm/uuid.c \
 	toolstack/liblvm/proto_info.c toolstack/liblvm/proto_json.c
 registry_LIBS := -ljson-c
 registry_CFLAGS := -Itoolstack/include

@@ -7,18 +7,10 @@
 #include <string.h>
 
 #include "log.h"
+#include "uuid.h"
 #include "xs_compat.h"
 
 #define XS_TRIES 8
-
-static void fmt_uuid(const uint8_t *u, char *buf)
-{
-	snprintf(buf, 37,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		 "%02x%02x%02x%02x%02x%02x",
-		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
-		 u[10], u[11], u[12], u[13], u[14], u[15]);
-}
 
 /* One write in a transaction: (path) = (value), or a directory if NULL. */
 static int put(struct xs_handle *xs, xs_transaction_t t, const char *path,
@@ -100,7 +92,7 @@ int lvm_xs_introduce(struct xs_handle *xs, const struct lvm_xs_dom *d)
 	if (!xs || !d || !d->name || !*d->name || !d->uuid || !d->vcpus ||
 	    d->domid == 0 || !d->store_mfn)
 		return lvm_err(EINVAL, "xenstore: bad domain description");
-	fmt_uuid(d->uuid, uuid);
+	lvm_uuid_format(d->uuid, uuid);
 
 	for (tries = 0; tries < XS_TRIES; tries++) {
 		t = xs_transaction_start(xs);
@@ -165,7 +157,7 @@ int lvm_xs_forget(struct xs_handle *xs, uint32_t domid, const uint8_t *uuid)
 	if (!xs_rm(xs, XBT_NULL, path) && errno != ENOENT && !rc)
 		rc = -errno;
 	if (uuid) {
-		fmt_uuid(uuid, u);
+		lvm_uuid_format(uuid, u);
 		snprintf(path, sizeof(path), "/vm/%s", u);
 		if (!xs_rm(xs, XBT_NULL, path) && errno != ENOENT && !rc)
 			rc = -errno;

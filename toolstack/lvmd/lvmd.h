@@ -295,6 +295,10 @@ void lvmd_console_note(struct lvmd *l, struct guest *g, const char *fmt, ...)
  */
 int lvmd_sysctl_request(struct lvmd *l, struct guest *g, uint32_t req,
 			uint32_t timeout_ms);
+/* lvmd_request_deadline() - (g) must be gone (timeout_ms) from now (0:
+ * the default), or the loop destroys it; for sysctl and XenStore requests. */
+void lvmd_request_deadline(struct guest *g, uint32_t timeout_ms);
+
 /* lvmd_sysctl_poll() - read and check the guest-owned fields; dooms (g)
  * when they are invalid, notes the ready mark. */
 void lvmd_sysctl_poll(struct lvmd *l, struct guest *g);

@@ -20,6 +20,8 @@
 #include <lvm.h>
 #include <noxs/abi.h>
 
+#include "toolstack/liblvm/uuid.h"
+
 #define LVM_REG_VERSION 1
 
 struct lvm_reg_entry {
@@ -79,9 +81,6 @@ typedef void lvm_reg_fn(void *arg, const char *path, int rc,
  * Returns 0 (also for a missing dir) or -errno if (dir) cannot be read.
  */
 int lvm_reg_scan(const char *dir, lvm_reg_fn *fn, void *arg);
-
-/* lvm_uuid_format() - (u) as 36 lower-case characters + NUL in (out). */
-void lvm_uuid_format(const uint8_t u[16], char out[37]);
 
 /* lvm_uuid_parse() - the inverse; 0 or -EINVAL. */
 int lvm_uuid_parse(const char *s, uint8_t u[16]);

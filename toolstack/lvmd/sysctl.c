@@ -10,6 +10,13 @@
 #include "lvmd.h"
 #include "toolstack/liblvm/log.h"
 
+void lvmd_request_deadline(struct guest *g, uint32_t timeout_ms)
+{
+	g->req_deadline_ns = lvmd_now_ns() +
+		(uint64_t)(timeout_ms ? timeout_ms : LVM_DEFAULT_SHUTDOWN_MS) *
+			1000000u;
+}
+
 int lvmd_sysctl_request(struct lvmd *l, struct guest *g, uint32_t req,
 			uint32_t timeout_ms)
 {
@@ -28,9 +35,7 @@ int lvmd_sysctl_request(struct lvmd *l, struct guest *g, uint32_t req,
 	copy->sysctl.request_seq = seq;
 	g->rec.request_seq = seq;
 	g->req = req;
-	g->req_deadline_ns = lvmd_now_ns() +
-		(uint64_t)(timeout_ms ? timeout_ms : LVM_DEFAULT_SHUTDOWN_MS) *
-			1000000u;
+	lvmd_request_deadline(g, timeout_ms);
 	lvmd_guest_save(l, g);
 	xenevtchn_notify(l->xce, (evtchn_port_t)g->sys_lport);
 	return 0;

@@ -66,8 +66,6 @@ int lvmd_xs_request(struct lvmd *l, struct guest *g, bool reboot,
 	if (rc < 0)
 		return rc;
 	g->req = reboot ? NOXS_REQ_REBOOT : NOXS_REQ_POWEROFF;
-	g->req_deadline_ns = lvmd_now_ns() +
-		(uint64_t)(timeout_ms ? timeout_ms : LVM_DEFAULT_SHUTDOWN_MS) *
-			1000000u;
+	lvmd_request_deadline(g, timeout_ms);
 	return 0;
 }
