@@ -63,8 +63,9 @@ LIBLVM_SRCS := \
 	$(LIBLVM_PROTO_SRCS) \
 	toolstack/liblvm/cfgkeys.c \
 	toolstack/liblvm/client.c \
-	toolstack/liblvm/config.c
-LIBLVM_LDLIBS := -lxlutil -ljson-c
+	toolstack/liblvm/config.c \
+	toolstack/liblvm/xlu.c
+LIBLVM_LDLIBS := -ljson-c
 LIBLVM_MAP := toolstack/liblvm/liblvm.map
 LIBLVM_SO := $(BUILD)/lib/liblvm.so
 LIBLVM_A := $(BUILD)/lib/liblvm.a
@@ -91,6 +92,7 @@ $(LIBLVM_A): $(call host_objs,$(LIBLVM_SRCS))
 $(foreach s,$(LIBLVM_SRCS),$(eval CFLAGS_$(s) += $(TOOLSTACK_INC)))
 # libxlutil's header pulls in libxl.h, which wants GNU C.
 CFLAGS_toolstack/liblvm/config.c += $(XEN_HOST_CFLAGS)
+CFLAGS_toolstack/liblvm/xlu.c += $(XEN_HOST_CFLAGS)
 DEPFILES += $(patsubst %.o,%.d,$(call pic_objs,$(LIBLVM_SRCS)) \
 	$(call host_objs,$(LIBLVM_SRCS)))
 ALL_TARGETS += $(LIBLVM_SO) $(LIBLVM_A)

@@ -30,8 +30,8 @@ cfgkeys_SRCS := tests/unit/test_cfgkeys.c toolstack/liblvm/cfgkeys.c
 UNIT_TESTS += config
 config_SRCS := tests/unit/test_config.c toolstack/liblvm/config.c \
 	toolstack/liblvm/cfgkeys.c toolstack/liblvm/proto_info.c \
-	toolstack/liblvm/proto_json.c
-config_LIBS := -lxlutil -ljson-c
+	toolstack/liblvm/proto_json.c toolstack/liblvm/xlu.c
+config_LIBS := -ljson-c
 config_CFLAGS := -Itoolstack/include
 
 # liblvm's engine: images (libelf) and shells (libxenctrl/libxenguest
@@ -55,7 +55,7 @@ SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_dom_strdup xc_dom_kernel_mem xc_dom_module_file \
 	xc_dom_parse_image xc_dom_build_image xc_dom_virt_base \
 	xc_dom_vaddr_to_ptr xc_dom_boot_image xc_dom_gnttab_init \
-	xc_dom_translated
+	xc_dom_translated xc_dom_pfn_to_ptr xc_dom_unmap_all
 shell_LIBS := $(foreach f,$(SHELL_TEST_WRAPS),-Wl,--wrap=$(f))
 shell_CFLAGS := $(XEN_HOST_CFLAGS)
 
@@ -90,8 +90,8 @@ UNIT_TESTS += client
 client_SRCS := tests/unit/test_client.c toolstack/liblvm/client.c \
 	toolstack/liblvm/config.c toolstack/liblvm/cfgkeys.c \
 	toolstack/liblvm/proto.c toolstack/liblvm/proto_info.c \
-	toolstack/liblvm/proto_json.c
-client_LIBS := -lxlutil -ljson-c
+	toolstack/liblvm/proto_json.c toolstack/liblvm/xlu.c
+client_LIBS := -ljson-c
 client_CFLAGS := -Itoolstack/include
 
 # The benchmark harness's statistics, CSV, summary and console watch.

@@ -28,7 +28,8 @@
 #define FAKE_PAGES 1024u             /* 4 MiB */
 #define CONSOLE_PFN 0x1bu
 #define STORE_PFN 0x1au
-#define KERNEL_END 0x20000u
+#define KERNEL_END 0x20000u          /* 32 pages */
+#define BOOTSTACK_PFN 0x22u
 #define NOXS_VADDR 0x15000u
 #define TSC_KHZ 2500000u
 
@@ -41,7 +42,9 @@ static struct fake {
 	const char *parse_type;      /* guest type parse sets; NULL: x86_64 */
 
 	int created, destroyed, allocated, released, physinfo_calls;
-	int sethandle_calls, vaddr_calls;
+	int sethandle_calls, vaddr_calls, gnttab_calls;
+	int premap_calls, unmap_all_calls;
+	xen_pfn_t premap_first, premap_count;
 	uint32_t destroyed_domid;
 	uint64_t maxmem_kb;
 	int next_port;
@@ -283,6 +286,7 @@ int __wrap_xc_dom_build_image(struct xc_dom_image *dom)
 		return -1;
 	dom->console_pfn = CONSOLE_PFN;
 	dom->xenstore_pfn = STORE_PFN;
+	dom->bootstack_pfn = BOOTSTACK_PFN;
 	return 0;
 }
 
@@ -318,11 +322,33 @@ int __wrap_xc_dom_boot_image(struct xc_dom_image *dom)
 int __wrap_xc_dom_gnttab_init(struct xc_dom_image *dom);
 int __wrap_xc_dom_gnttab_init(struct xc_dom_image *dom)
 {
+	F.gnttab_calls++;
 	if (hit("xc_dom_gnttab_init"))
 		return -1;
 	F.gnttab_console_domid = dom->console_domid;
 	F.gnttab_store_domid = dom->xenstore_domid;
 	return 0;
+}
+
+void *__wrap_xc_dom_pfn_to_ptr(struct xc_dom_image *dom, xen_pfn_t first,
+				xen_pfn_t count);
+void *__wrap_xc_dom_pfn_to_ptr(struct xc_dom_image *dom, xen_pfn_t first,
+				xen_pfn_t count)
+{
+	(void)dom;
+	F.premap_calls++;
+	F.premap_first = first;
+	F.premap_count = count;
+	if (hit("xc_dom_pfn_to_ptr"))
+		return NULL;
+	return F.page;
+}
+
+void __wrap_xc_dom_unmap_all(struct xc_dom_image *dom);
+void __wrap_xc_dom_unmap_all(struct xc_dom_image *dom)
+{
+	(void)dom;
+	F.unmap_all_calls++;
 }
 
 bool __wrap_xc_dom_translated(const struct xc_dom_image *dom);
@@ -508,10 +534,12 @@ static void test_finish_noxs(void **state)
 	assert_string_equal(F.cmdline, "x=1");
 	assert_int_equal(F.console_evtchn, 1);
 	assert_int_equal(F.store_evtchn, 0);
-	assert_int_equal(F.gnttab_console_domid, 0);
-	/* no XenStore: the unused store page is granted to nobody */
-	assert_int_equal(F.gnttab_store_domid, FAKE_DOMID);
+	/* its backends map its pages by frame: no grant table to seed */
+	assert_int_equal(F.gnttab_calls, 0);
 	assert_int_equal(F.sethandle_calls, 0);
+	assert_int_equal(b.footprint_pages, BOOTSTACK_PFN + 1);
+	assert_false(b.premap_used);
+	assert_int_equal(F.unmap_all_calls, 0);
 
 	assert_int_equal(b.domid, FAKE_DOMID);
 	assert_int_equal(b.console_gfn, CONSOLE_PFN);
@@ -567,6 +595,11 @@ static void test_finish_plain(void **state)
 	assert_int_equal(F.physinfo_calls, 0);
 	assert_true(all_zero(F.page, sizeof(F.page)));
 	assert_int_equal(F.cmdline[0], '\0');
+	/* no noxs note: the grant table is seeded, the unused store page
+	 * granted to nobody (the guest itself) */
+	assert_int_equal(F.gnttab_calls, 1);
+	assert_int_equal(F.gnttab_console_domid, 0);
+	assert_int_equal(F.gnttab_store_domid, FAKE_DOMID);
 	lvm_built_release(&b);
 }
 
@@ -584,6 +617,7 @@ static void test_finish_xenstore(void **state)
 	assert_int_equal(b.store_gfn, STORE_PFN);
 	assert_int_equal(b.store_mfn, F.p2m[STORE_PFN]);
 	assert_int_equal(F.store_evtchn, 3);
+	assert_int_equal(F.gnttab_calls, 1);
 	assert_int_equal(F.gnttab_store_domid, 0);
 	lvm_built_release(&b);
 }
@@ -663,6 +697,8 @@ static void test_finish_fails_leave_nothing(void **state)
 			req.name = long_name;
 		if (strcmp(f->what, "no name") == 0)
 			req.name = NULL;
+		if (strcmp(f->what, "gnttab") == 0)
+			img.noxs_vaddr = 0;      /* seeded only without noxs */
 		memset(&b, 0x5a, sizeof(b));
 
 		assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b), f->rc);
@@ -676,6 +712,90 @@ static void test_finish_fails_leave_nothing(void **state)
 		lvm_shell_discard(XCH, &sh);     /* consumed: no-op */
 		assert_int_equal(F.destroyed, 1);
 	}
+}
+
+/* ---- premap ---- */
+
+static void test_premap_maps_the_first_pages(void **state)
+{
+	struct lvm_shell sh;
+
+	(void)state;
+	prepare_ok(false, &sh);
+	assert_int_equal(lvm_shell_premap(&sh, 64), 0);
+	assert_int_equal(F.premap_calls, 1);
+	assert_int_equal(F.premap_first, 0);
+	assert_int_equal(F.premap_count, 64);
+	assert_int_equal(sh.premap_pages, 64);
+	/* once per shell */
+	assert_int_equal(lvm_shell_premap(&sh, 64), -EINVAL);
+	assert_int_equal(F.premap_calls, 1);
+	lvm_shell_discard(XCH, &sh);
+	assert_int_equal(F.destroyed, 1);
+
+	/* capped at the shell's memory (the stubs know 4 MiB shells only,
+	 * which LVM_PREMAP_MAX equals) */
+	reset(state);
+	prepare_ok(false, &sh);
+	assert_int_equal(lvm_shell_premap(&sh, FAKE_PAGES * 4), 0);
+	assert_int_equal(F.premap_count, FAKE_PAGES);
+	lvm_shell_discard(XCH, &sh);
+}
+
+static void test_premap_bad_args_and_failure(void **state)
+{
+	struct lvm_shell sh, empty = { 0 };
+
+	(void)state;
+	assert_int_equal(lvm_shell_premap(NULL, 64), -EINVAL);
+	assert_int_equal(lvm_shell_premap(&empty, 64), -EINVAL);
+	prepare_ok(false, &sh);
+	assert_int_equal(lvm_shell_premap(&sh, 0), -EINVAL);
+	assert_int_equal(F.premap_calls, 0);
+	/* a failed mapping leaves a usable, unmapped shell */
+	fail_at("xc_dom_pfn_to_ptr", 1, ENOMEM);
+	assert_int_equal(lvm_shell_premap(&sh, 64), -ENOMEM);
+	assert_int_equal(sh.premap_pages, 0);
+	assert_non_null(sh.priv);
+	assert_int_equal(F.destroyed, 0);
+	lvm_shell_discard(XCH, &sh);
+	assert_int_equal(F.destroyed, 1);
+}
+
+/*
+ * finish_premapped() - finish a shell premapped with (pages) (and a ramdisk
+ * if (ramdisk)); whether the build used the premap.
+ */
+static bool finish_premapped(uint32_t pages, bool ramdisk)
+{
+	struct lvm_image img = test_image(NOXS_VADDR);
+	struct lvm_finish_req req = { .img = &img, .name = "p",
+				      .ramdisk = ramdisk ? "/rd" : NULL };
+	struct lvm_shell sh;
+	struct lvm_built b;
+	bool used;
+
+	memset(&F, 0, sizeof(F));
+	prepare_ok(false, &sh);
+	assert_int_equal(lvm_shell_premap(&sh, pages), 0);
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b), 0);
+	used = b.premap_used;
+	/* a premap the build cannot use is dropped before building */
+	assert_int_equal(F.unmap_all_calls, used ? 0 : 1);
+	assert_int_equal(b.footprint_pages, BOOTSTACK_PFN + 1);
+	lvm_built_release(&b);
+	return used;
+}
+
+static void test_premap_fit(void **state)
+{
+	(void)state;
+	/* kernel 32 pages + p2m of 1024 pages (2) + 24 for the rest = 58 */
+	assert_true(finish_premapped(58, false));
+	assert_true(finish_premapped(64, false));
+	assert_false(finish_premapped(57, false));
+	assert_false(finish_premapped(16, false));
+	assert_false(finish_premapped(64, true));
 }
 
 static void test_finish_bad_args(void **state)
@@ -739,6 +859,9 @@ int main(void)
 		cmocka_unit_test_setup(test_finish_new_uuid, reset),
 		cmocka_unit_test_setup(test_finish_fails_leave_nothing, reset),
 		cmocka_unit_test_setup(test_finish_bad_args, reset),
+		cmocka_unit_test_setup(test_premap_maps_the_first_pages, reset),
+		cmocka_unit_test_setup(test_premap_bad_args_and_failure, reset),
+		cmocka_unit_test_setup(test_premap_fit, reset),
 		cmocka_unit_test_setup(test_devpage_names, reset),
 	};
 

@@ -12,12 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libxlutil.h>
 
 #include <lvm.h>
 
 #include "cfgkeys.h"
 #include "proto.h"
+#include "xlu.h"
 
 #define CONFIG_MAX_BYTES (1 << 20)
 
@@ -186,6 +186,7 @@ static void report_line(FILE *f, char **mem, const char *fallback, char *err,
 struct parse {
 	const char *path;
 	struct keyscan *ks;
+	const struct lvm_xlu *fn;
 	XLU_Config *xlu;
 	struct lvm_config *cfg;
 	char *err;
@@ -199,7 +200,7 @@ static int get_str(struct parse *p, enum key k, char **dst)
 
 	if (!p->ks->line[k])
 		return 0;
-	r = xlu_cfg_get_string(p->xlu, key_names[k], &v, 1);
+	r = p->fn->cfg_get_string(p->xlu, key_names[k], &v, 1);
 	if (r)
 		return say(EINVAL, p->err, p->errlen,
 			   "%s:%u: %s: must be a string", p->path,
@@ -217,7 +218,7 @@ static int get_num(struct parse *p, enum key k, long min, long max,
 
 	if (!p->ks->line[k])
 		return 0;
-	r = xlu_cfg_get_long(p->xlu, key_names[k], &v, 1);
+	r = p->fn->cfg_get_long(p->xlu, key_names[k], &v, 1);
 	if (r)
 		return say(EINVAL, p->err, p->errlen,
 			   "%s:%u: %s: must be a whole number%s", p->path,
@@ -238,7 +239,7 @@ static int get_action(struct parse *p, enum key k, enum lvm_action *dst)
 
 	if (!p->ks->line[k])
 		return 0;
-	r = xlu_cfg_get_string(p->xlu, key_names[k], &v, 1);
+	r = p->fn->cfg_get_string(p->xlu, key_names[k], &v, 1);
 	if (r == 0 && lvm_action_parse(v, dst) == 0)
 		return 0;
 	if (r == 0 && (strcmp(v, "restart") == 0 ||
@@ -292,6 +293,7 @@ int lvm_config_parse_file(const char *path, struct lvm_config *cfg,
 	const char *what = "";
 	unsigned line = 0;
 	FILE *report = NULL;
+	char why[256];
 	int rc;
 
 	rc = read_file(path, &data, &len, err, errlen);
@@ -313,17 +315,23 @@ int lvm_config_parse_file(const char *path, struct lvm_config *cfg,
 			 path, l);
 		goto out;
 	}
+	p.fn = lvm_xlu(why, sizeof(why));
+	if (!p.fn) {
+		rc = say(ENOSYS, err, errlen,
+			 "%s: cannot read xl config files: %s", path, why);
+		goto out;
+	}
 	report = open_memstream(&mem, &memlen);
 	if (!report) {
 		rc = say(ENOMEM, err, errlen, "out of memory");
 		goto out;
 	}
-	p.xlu = xlu_cfg_init(report, path);
+	p.xlu = p.fn->cfg_init(report, path);
 	if (!p.xlu) {
 		rc = say(ENOMEM, err, errlen, "out of memory");
 		goto out;
 	}
-	if (xlu_cfg_readdata(p.xlu, data, (int)len)) {
+	if (p.fn->cfg_readdata(p.xlu, data, (int)len)) {
 		report_line(report, &mem, "cannot parse the file", err, errlen);
 		rc = -EINVAL;
 		goto out;
@@ -331,7 +339,7 @@ int lvm_config_parse_file(const char *path, struct lvm_config *cfg,
 	rc = get_values(&p);
 out:
 	if (p.xlu)
-		xlu_cfg_destroy(p.xlu);
+		p.fn->cfg_destroy(p.xlu);
 	if (report)
 		fclose(report);
 	free(mem);

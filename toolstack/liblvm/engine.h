@@ -95,6 +95,7 @@ struct lvm_shell {
 	uint32_t sysctl_port;
 	uint32_t store_port;         /* 0 unless prepared for XenStore mode */
 	uint8_t uuid[16];            /* the domain handle */
+	uint32_t premap_pages;       /* mapped ahead by lvm_shell_premap() */
 	struct lvm_phases t;
 	void *priv;                  /* libxenguest state; engine-owned */
 };
@@ -117,6 +118,26 @@ int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 		      struct lvm_shell *sh);
 
 #define LVM_MEMORY_MIN_MB 4u         /* the PV builder's initial mapping */
+
+/*
+ * lvm_shell_premap() - map the first (pages) pages of (sh)'s memory into
+ * this process now, as one mapping, so that finish's build finds the
+ * kernel's pages, the p2m list, start info and page tables already mapped
+ * instead of mapping (and unmapping) each on the request path. It does not
+ * depend on the image: it is only where the builder will put it. Meant
+ * for lvmd's refill thread. A finish whose image (with everything the
+ * builder adds after it) might not fit in (pages) drops the mapping before
+ * building and maps as usual, so (pages) is a hint, never a limit; an
+ * image with a ramdisk always does. (pages) is capped at LVM_PREMAP_MAX
+ * and at the shell's memory.
+ * Returns 0, or -EINVAL (no live shell, (pages) 0, already premapped),
+ * -ENOMEM or what the mapping failed with; on failure the shell is still
+ * usable, unmapped.
+ */
+int lvm_shell_premap(struct lvm_shell *sh, uint32_t pages);
+
+#define LVM_PREMAP_MAX 1024u         /* pages (4 MiB) */
+#define LVM_PREMAP_DEFAULT 64u       /* pages: a unikernel of ~200 KiB */
 #define LVM_MEMORY_MAX_MB (1u << 22)
 
 /* What a finished domain needs to be handed to the backends. */
@@ -131,6 +152,9 @@ struct lvm_built {
 	uint32_t store_port;
 	struct noxs_page *noxs_copy; /* what dom0 wrote into the device page;
 					engine-allocated, NULL without noxs */
+	uint32_t footprint_pages;    /* pages the builder used: kernel to
+					boot stack; what a premap must cover */
+	bool premap_used;            /* the build ran in the shell's premap */
 };
 
 /* The image-specific part of a request. */
@@ -148,8 +172,10 @@ struct lvm_finish_req {
 /*
  * lvm_shell_finish() - load (req->img) into the shell (sh), build it, fill
  * the device page (if the image has a noxs note: header, name, uuid,
- * console, sysctl port, create_tsc, tsc_khz) and the grant table (dom0 is
- * granted the console page, and the store page in XenStore mode), and leave
+ * console, sysctl port, create_tsc, tsc_khz) and, for a guest without a
+ * noxs note or in XenStore mode, the grant table (dom0 is granted the
+ * console page, and the store page); a noxs guest's backends map its pages
+ * by frame number, so its grant table is left empty. Leave
  * the domain paused, ready for the backends and unpause. (req->img) must
  * stay alive until this returns; it is not kept. Consumes (sh): on success
  * it becomes (*out); on failure the domain is destroyed. Either way (sh)

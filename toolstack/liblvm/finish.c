@@ -135,9 +135,42 @@ static int write_devpage(struct xc_dom_image *dom, const struct lvm_shell *sh,
 	return 0;
 }
 
-/* boot() - page tables, start info, vCPU; then the grant table. */
-static int boot(struct xc_dom_image *dom, uint32_t domid, uint64_t *t_boot,
-		uint64_t *t_gnttab)
+/*
+ * Pages the builder puts after the kernel, at most, for an image that fits
+ * a premap (LVM_PREMAP_MAX pages or less, so an initial mapping under
+ * 8 MiB): start info, store and console pages, boot stack (4) and page
+ * tables (L4, L3, L2 and up to 5 L1), with room to spare. The p2m list
+ * comes on top (premap_fits()).
+ */
+#define BUILD_EXTRA_PAGES 24u
+
+/*
+ * premap_fits() - whether everything the builder will place for (dom),
+ * parsed, lies inside the first (premap) pages: from the start of memory
+ * to the end of the kernel, the p2m list, and BUILD_EXTRA_PAGES. A
+ * segment straddling the end of the premap would make the build fail.
+ */
+static bool premap_fits(struct xc_dom_image *dom, uint32_t premap,
+			bool ramdisk)
+{
+	uint64_t base = xc_dom_virt_base(dom), end = dom->kernel_seg.vend;
+	uint64_t kernel_pages, p2m_pages;
+
+	/* (uint64_t)-1: the image named no virt_base (libelf's "unset"). */
+	if (ramdisk || base == UINT64_MAX || end < base ||
+	    dom->kernel_seg.vstart < base)
+		return false;
+	kernel_pages = (end - base + 4095) / 4096;
+	p2m_pages = (dom->total_pages * 8 + 4095) / 4096;
+	return kernel_pages + p2m_pages + BUILD_EXTRA_PAGES <= premap;
+}
+
+/*
+ * boot() - page tables, start info, vCPU; then the grant table, if
+ * (gnttab).
+ */
+static int boot(struct xc_dom_image *dom, uint32_t domid, bool gnttab,
+		uint64_t *t_boot, uint64_t *t_gnttab)
 {
 	uint64_t t0 = lvm_now_ns();
 
@@ -145,6 +178,8 @@ static int boot(struct xc_dom_image *dom, uint32_t domid, uint64_t *t_boot,
 	if (xc_dom_boot_image(dom) != 0)
 		return dom_fail("xc_dom_boot_image", domid, EINVAL);
 	*t_boot = lvm_now_ns() - t0;
+	if (!gnttab)
+		return 0;
 	t0 = lvm_now_ns();
 	errno = 0;
 	if (xc_dom_gnttab_init(dom) != 0)
@@ -178,6 +213,12 @@ int lvm_shell_finish(xc_interface *xch, struct lvm_shell *sh,
 	rc = load(dom, sh, req);
 	if (rc)
 		goto out;
+	if (sh->premap_pages != 0) {
+		out->premap_used = premap_fits(dom, sh->premap_pages,
+					       req->ramdisk != NULL);
+		if (!out->premap_used)
+			xc_dom_unmap_all(dom);
+	}
 	sh->t.load = lvm_now_ns() - t0;
 
 	t0 = lvm_now_ns();
@@ -196,7 +237,11 @@ int lvm_shell_finish(xc_interface *xch, struct lvm_shell *sh,
 	}
 	sh->t.devices = lvm_now_ns() - t0;
 
-	rc = boot(dom, sh->domid, &t_boot, &t_gnttab);
+	if (dom->bootstack_pfn >= dom->rambase_pfn)
+		out->footprint_pages =
+			(uint32_t)(dom->bootstack_pfn - dom->rambase_pfn + 1);
+	rc = boot(dom, sh->domid, copy == NULL || sh->store_port != 0,
+		  &t_boot, &t_gnttab);
 	if (rc)
 		goto out;
 	sh->t.build += t_boot;

@@ -170,6 +170,30 @@ out:
 	return rc;
 }
 
+int lvm_shell_premap(struct lvm_shell *sh, uint32_t pages)
+{
+	struct xc_dom_image *dom;
+
+	if (sh == NULL || sh->priv == NULL || pages == 0 ||
+	    sh->premap_pages != 0)
+		return lvm_err(EINVAL, "premap: no shell, or nothing to map");
+	dom = sh->priv;
+	if (pages > LVM_PREMAP_MAX)
+		pages = LVM_PREMAP_MAX;
+	if (pages > dom->total_pages)
+		pages = (uint32_t)dom->total_pages;
+	/*
+	 * libxenguest keeps the mapping in its list of mapped ranges; every
+	 * later lookup inside it (segments, start info) is served from it,
+	 * and it goes with the rest in xc_dom_boot_image().
+	 */
+	errno = 0;
+	if (xc_dom_pfn_to_ptr(dom, dom->rambase_pfn, pages) == NULL)
+		return xc_fail("mapping the shell's first pages", sh->domid);
+	sh->premap_pages = pages;
+	return 0;
+}
+
 void lvm_shell_discard(xc_interface *xch, struct lvm_shell *sh)
 {
 	if (sh == NULL || sh->priv == NULL)

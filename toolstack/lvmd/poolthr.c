@@ -34,7 +34,11 @@ static int shell_uuid(uint8_t u[16])
 	return 0;
 }
 
-/* make: one shell of (memory_mb, vcpus) with the thread's handle. */
+/*
+ * make: one shell of (memory_mb, vcpus) with the thread's handle, its
+ * first pages mapped for the build (lvm_shell_premap); a shell whose
+ * premap failed is still a shell, built the usual way.
+ */
 static struct lvm_shell *make(xc_interface *xch, uint32_t memory_mb,
 			      uint32_t vcpus)
 {
@@ -48,6 +52,7 @@ static struct lvm_shell *make(xc_interface *xch, uint32_t memory_mb,
 		free(sh);
 		return NULL;
 	}
+	(void)lvm_shell_premap(sh, LVM_PREMAP_DEFAULT);
 	return sh;
 }
 

@@ -6,7 +6,7 @@
  *
  *   lvm-engine-try [-m MB] [-v VCPUS] [-N NAME] [-c CMDLINE] [-n COUNT]
  *                  [--check-page] [--wait SECONDS] [--console]
- *                  [--keep | --destroy-each] IMAGE
+ *                  [--keep | --destroy-each] [--premap PAGES] IMAGE
  *   lvm-engine-try --destroy DOMID
  *
  * --check-page  before unpausing, map the device page and the console page
@@ -18,6 +18,8 @@
  * --keep        leave the guests running (default: destroy them at the end)
  * --destroy-each  destroy each guest as soon as it is timed, so that
  *               guests left running do not slow the next creations down
+ * --premap P    map each shell's first P pages after preparing it, as
+ *               lvmd's pool does (lvm_shell_premap)
  * --destroy     destroy domain DOMID and wait until Xen has let it go
  * Exit status 0 when every step and check passed.
  */
@@ -46,6 +48,7 @@ struct opts {
 	unsigned int count;
 	int check_page, console, keep, destroy_each;
 	unsigned int wait_s;
+	uint32_t premap;
 	long destroy;                /* --destroy DOMID; -1 if not given */
 };
 
@@ -61,7 +64,8 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: lvm-engine-try [-m MB] [-v VCPUS] [-N NAME] "
 		"[-c CMDLINE] [-n COUNT] [--check-page] [--wait SECONDS] "
-		"[--console] [--keep | --destroy-each] IMAGE\n"
+		"[--console] [--keep | --destroy-each] [--premap PAGES] "
+		"IMAGE\n"
 		"       lvm-engine-try --destroy DOMID\n");
 	return 2;
 }
@@ -75,6 +79,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "keep", no_argument, NULL, 'k' },
 		{ "destroy", required_argument, NULL, 'D' },
 		{ "destroy-each", no_argument, NULL, 'E' },
+		{ "premap", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -94,6 +99,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'k': o->keep = 1; break;
 		case 'D': o->destroy = strtol(optarg, NULL, 0); break;
 		case 'E': o->destroy_each = 1; break;
+		case 'M': o->premap = (uint32_t)strtoul(optarg, NULL, 0); break;
 		default: return -EINVAL;
 		}
 	}
@@ -257,6 +263,15 @@ static int create_one(xc_interface *xch, xenforeignmemory_handle *fm,
 	rc = lvm_shell_prepare(xch, o->memory_mb, o->vcpus, uuid, false, &sh);
 	if (rc)
 		return rc;
+	if (o->premap != 0) {
+		t1 = lvm_now_ns();
+		rc = lvm_shell_premap(&sh, o->premap);
+		if (rc) {
+			lvm_shell_discard(xch, &sh);
+			return rc;
+		}
+		sh.t.prepare += lvm_now_ns() - t1;
+	}
 	req.img = img;
 	req.name = o->name;
 	req.cmdline = o->cmdline;
@@ -278,9 +293,12 @@ static int create_one(xc_interface *xch, xenforeignmemory_handle *fm,
 	r->unpause_ms = ms(lvm_now_ns() - t1);
 	r->total_ms = ms(lvm_now_ns() - t0 - t_check);
 	printf("d%u: prepare %.3f  load %.3f  build %.3f  devices %.3f  "
-	       "unpause %.3f  total %.3f ms\n", r->domid, ms(r->b.t.prepare),
-	       ms(r->b.t.load), ms(r->b.t.build), ms(r->b.t.devices),
-	       r->unpause_ms, r->total_ms);
+	       "unpause %.3f  total %.3f ms  footprint %u pages%s\n", r->domid,
+	       ms(r->b.t.prepare), ms(r->b.t.load), ms(r->b.t.build),
+	       ms(r->b.t.devices), r->unpause_ms, r->total_ms,
+	       r->b.footprint_pages,
+	       o->premap == 0 ? "" : r->b.premap_used ? ", premapped" :
+	       ", premap too small");
 	return 0;
 }
 
