@@ -19,8 +19,8 @@ void libos_ready(void);
 /*
  * libos_sysctl_wait() - wait for the toolstack's next request and act on
  * it. Blocks in SCHEDOP_poll on the sysctl port (re-reading the page on
- * each event and at least every second), for at most (timeout_ns) of Xen
- * system time, 0 meaning no limit.
+ * each event, and never otherwise: an idle guest uses no CPU), for at most
+ * (timeout_ns) of Xen system time, 0 meaning no limit.
  *
  * A request counts once per request_seq. Acting on it:
  *   POWEROFF, REBOOT: state CLOSING, ack_seq, notify, flush the console,
