@@ -35,6 +35,15 @@ wait_ready() {
 	done
 	die "pool not refilled to $1: $(lvm pool)"
 }
+# wait_empty: no shell of 4x1 ready or being prepared.
+wait_empty() {
+	local i
+	for i in $(seq 1 200); do
+		lvm pool | awk '$1 == "4x1" && ($4 != 0 || $5 != 0) { bad = 1 } END { exit bad }' && return 0
+		sleep 0.05
+	done
+	die "pool not drained: $(lvm pool)"
+}
 
 rm -rf "$STATE"
 lvmd -d -S "$STATE" -c /dev/null -P 4:1:8 || die "lvmd did not start"
@@ -43,36 +52,49 @@ trap 'kill "$(cat "$STATE/lvmd.pid")" 2>/dev/null' EXIT
 wait_ready 8
 echo "bench-pool: noop, 4 MiB, 1 vCPU, $N creations each"
 
-# run KIND NAME-PREFIX: N timed creations into $STATE/KIND-*.ms; with the
-# pool, each starts with shells ready (the refill is off the path).
-run() {
-	local kind=$1 i out t0 t1
-	rm -f "$STATE/$kind".*.ms
-	for i in $(seq 1 "$N"); do
-		[ "$kind" = cold ] || wait_ready 8
-		t0=$(now_us)
-		out=$(lvm create "$img" --name "$kind$i" --json --timing) ||
-			die "lvm create $kind$i: $out"
-		t1=$(now_us)
-		grep -qE "\"pool_hit\": ?$([ "$kind" = cold ] && echo false || echo true)" <<<"$out" ||
-			die "$kind$i: unexpected pool_hit: $out"
-		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1000 }' >>"$STATE/$kind.command.ms"
-		awk -v v="$(field total_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/$kind.lvmd.ms"
-		for ph in claim prepare load build devices unpause; do
-			awk -v v="$(field ${ph}_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/$kind.$ph.ms"
-		done
-		lvm destroy "$kind$i" || die "lvm destroy $kind$i"
+# one KIND I: one timed creation named KIND-I, its figures appended to
+# $STATE/KIND.*.ms, then the guest destroyed.
+one() {
+	local kind=$1 i=$2 out t0 t1 ph
+	t0=$(now_us)
+	out=$(lvm create "$img" --name "$kind$i" --json --timing) ||
+		die "lvm create $kind$i: $out"
+	t1=$(now_us)
+	grep -qE "\"pool_hit\": ?$([ "$kind" = cold ] && echo false || echo true)" <<<"$out" ||
+		die "$kind$i: unexpected pool_hit: $out"
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1000 }' >>"$STATE/$kind.command.ms"
+	awk -v v="$(field total_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/$kind.lvmd.ms"
+	for ph in claim prepare load build devices unpause; do
+		awk -v v="$(field ${ph}_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/$kind.$ph.ms"
 	done
+	lvm destroy "$kind$i" || die "lvm destroy $kind$i"
+}
+
+# run KIND...: N rounds, each one creation of every KIND in turn, so that
+# whatever else loads the machine weighs on each kind alike. "pool" starts
+# with a shell ready and the refill idle; "cold" with the pool drained.
+run() {
+	local i k
+	for k in "$@"; do rm -f "$STATE/$k".*.ms; done
+	for i in $(seq 1 "$N"); do
+		for k in "$@"; do
+			if [ "$k" = cold ]; then
+				lvm pool set 4x1 0 >/dev/null || die "drain"
+				wait_empty
+			else
+				lvm pool set 4x1 1 >/dev/null || die "refill"
+				wait_ready 1
+			fi
+			one "$k" "$i"
+		done
+	done
+	lvm pool set 4x1 1 >/dev/null || die "refill"
+	wait_ready 1
 }
 
 # Warm-up, not counted.
 lvm create "$img" --name warm >/dev/null && lvm destroy warm
-run pool
-lvm pool set 4x1 0 || die "drain"
-sleep 0.5
-run cold
-lvm pool set 4x1 8 || die "refill"
-wait_ready 8
+run pool cold
 lvm-bench-spawn -n "$N" -m fork "$BUILD/bin/lvm-bench-trivial" |
 	awk -F, '{ print $7 }' >"$STATE/spawn.ms"
 
@@ -97,13 +119,13 @@ printf '  ratio pool/cold %s (commands %s)   pool/spawn %s (commands %s)\n' \
 # Flat under load: 1 guest running, then LOAD.
 lvm create "$img" --name load1 >/dev/null || die "load1"
 run pool
-one=$(median <"$STATE/pool.lvmd.ms"); onec=$(median <"$STATE/pool.command.ms")
+one_ms=$(median <"$STATE/pool.lvmd.ms"); onec=$(median <"$STATE/pool.command.ms")
 for i in $(seq 2 "$LOAD"); do
 	lvm create "$img" --name "load$i" >/dev/null || { LOAD=$((i - 1)); echo "  (only $LOAD guests fit)"; break; }
 done
-wait_ready 8
+wait_ready 1
 run pool
 many=$(median <"$STATE/pool.lvmd.ms"); manyc=$(median <"$STATE/pool.command.ms")
 printf '  under load: pool create with 1 running %s ms (command %s), with %s running %s ms (command %s): ratio %s\n' \
-	"$one" "$onec" "$LOAD" "$many" "$manyc" "$(ratio "$many" "$one")"
+	"$one_ms" "$onec" "$LOAD" "$many" "$manyc" "$(ratio "$many" "$one_ms")"
 for i in $(seq 1 "$LOAD"); do lvm destroy "load$i" >/dev/null 2>&1; done

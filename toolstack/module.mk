@@ -16,6 +16,7 @@ LIBLVM_ENGINE_SRCS := \
 	toolstack/liblvm/devpage.c \
 	toolstack/liblvm/elfnote.c \
 	toolstack/liblvm/finish.c \
+	toolstack/liblvm/warm.c \
 	toolstack/liblvm/image.c \
 	toolstack/liblvm/log.c \
 	toolstack/liblvm/shell.c \

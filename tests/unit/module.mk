@@ -47,6 +47,7 @@ CFLAGS_tests/unit/test_image.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guests)
 UNIT_TESTS += shell
 shell_SRCS := tests/unit/test_shell.c toolstack/liblvm/shell.c noxs/noxs.c \
 	toolstack/liblvm/finish.c toolstack/liblvm/devpage.c \
+	toolstack/liblvm/warm.c \
 	toolstack/liblvm/log.c
 SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_domain_setmaxmem xc_evtchn_alloc_unbound xc_domain_destroy \
@@ -55,7 +56,8 @@ SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_dom_strdup xc_dom_kernel_mem xc_dom_module_file \
 	xc_dom_parse_image xc_dom_build_image xc_dom_virt_base \
 	xc_dom_vaddr_to_ptr xc_dom_boot_image xc_dom_gnttab_init \
-	xc_dom_translated xc_dom_pfn_to_ptr xc_dom_unmap_all
+	xc_dom_translated xc_dom_pfn_to_ptr xc_dom_unmap_all \
+	xc_map_foreign_pages
 shell_LIBS := $(foreach f,$(SHELL_TEST_WRAPS),-Wl,--wrap=$(f))
 shell_CFLAGS := $(XEN_HOST_CFLAGS)
 

@@ -175,8 +175,18 @@ static void test_pool(void **state)
 	assert_non_null(strstr(err, "not a shape"));
 	assert_int_equal(parse("pool set 4x0 16", &c, err, sizeof(err)), -EINVAL);
 	assert_int_equal(parse("pool set 4x1 many", &c, err, sizeof(err)), -EINVAL);
-	assert_int_equal(parse("pool set 4x1 1 2", &c, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse("pool set 4x1 1 /no/such/image.xen", &c, err,
+			       sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "/no/such/image.xen"));
+	assert_int_equal(parse("pool set 4x1 1 a b", &c, err, sizeof(err)),
+			 -EINVAL);
 	assert_non_null(strstr(err, "too many"));
+	/* an image is resolved to an absolute path */
+	assert_int_equal(parse("pool set 4x1 2 /tmp/../tmp", &c, err,
+			       sizeof(err)), 0);
+	assert_non_null(c.pool_image);
+	assert_string_equal(c.pool_image, "/tmp");
+	free(c.pool_image);
 	/* the one-argument verbs still take one */
 	assert_int_equal(parse("destroy a b", &c, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "one argument only"));

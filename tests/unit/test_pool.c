@@ -22,12 +22,12 @@ static int shells[64];
  * many shells were made. */
 static unsigned fill(struct lvmd_pool *p)
 {
-	uint32_t m, v;
+	struct lvmd_pool_job job;
 	unsigned n = 0;
 
-	while (lvmd_pool_next(p, &m, &v)) {
+	while (lvmd_pool_next(p, &job)) {
 		assert_true(n < 64);
-		assert_true(lvmd_pool_done(p, m, v, &shells[n]));
+		assert_true(lvmd_pool_done(p, &job, &shells[n]));
 		n++;
 	}
 	return n;
@@ -50,12 +50,12 @@ static void test_refill_and_claim(void **state)
 
 	(void)state;
 	lvmd_pool_init(&p);
-	assert_int_equal(lvmd_pool_set(&p, 4, 1, 3), 0);
+	assert_int_equal(lvmd_pool_set(&p, 4, 1, 3, NULL), 0);
 	assert_int_equal(fill(&p), 3);
 	assert_int_equal(stats(&p, 4, 1)->ready, 3);
 	assert_int_equal(stats(&p, 4, 1)->preparing, 0);
-	a = lvmd_pool_claim(&p, 4, 1);
-	b = lvmd_pool_claim(&p, 4, 1);
+	a = lvmd_pool_claim(&p, 4, 1, NULL, NULL);
+	b = lvmd_pool_claim(&p, 4, 1, NULL, NULL);
 	assert_non_null(a);
 	assert_non_null(b);
 	assert_ptr_not_equal(a, b);
@@ -70,22 +70,23 @@ static void test_refill_and_claim(void **state)
 static void test_preparing_counts(void **state)
 {
 	struct lvmd_pool p;
-	uint32_t m, v;
+	struct lvmd_pool_job job;
 
 	(void)state;
 	lvmd_pool_init(&p);
-	lvmd_pool_set(&p, 8, 2, 2);
-	assert_true(lvmd_pool_next(&p, &m, &v));
-	assert_int_equal(m, 8);
-	assert_int_equal(v, 2);
-	assert_true(lvmd_pool_next(&p, &m, &v));
+	lvmd_pool_set(&p, 8, 2, 2, NULL);
+	assert_true(lvmd_pool_next(&p, &job));
+	assert_int_equal(job.memory_mb, 8);
+	assert_int_equal(job.vcpus, 2);
+	assert_string_equal(job.image, "");
+	assert_true(lvmd_pool_next(&p, &job));
 	/* two in flight: the target is met */
-	assert_false(lvmd_pool_next(&p, &m, &v));
+	assert_false(lvmd_pool_next(&p, &job));
 	assert_int_equal(stats(&p, 8, 2)->preparing, 2);
 	/* one fails: preparing drops, the shape wants one again */
-	assert_false(lvmd_pool_done(&p, 8, 2, NULL));
+	assert_false(lvmd_pool_done(&p, &job, NULL));
 	assert_int_equal(stats(&p, 8, 2)->preparing, 1);
-	assert_true(lvmd_pool_next(&p, &m, &v));
+	assert_true(lvmd_pool_next(&p, &job));
 	lvmd_pool_fini(&p, NULL, NULL);
 }
 
@@ -95,17 +96,17 @@ static void test_exact_shape_misses(void **state)
 
 	(void)state;
 	lvmd_pool_init(&p);
-	lvmd_pool_set(&p, 4, 1, 1);
+	lvmd_pool_set(&p, 4, 1, 1, NULL);
 	fill(&p);
 	/* same memory, other vCPUs: a miss of no pool */
-	assert_null(lvmd_pool_claim(&p, 4, 2));
+	assert_null(lvmd_pool_claim(&p, 4, 2, NULL, NULL));
 	assert_int_equal(p.other_misses, 1);
-	assert_null(lvmd_pool_claim(&p, 8, 1));
+	assert_null(lvmd_pool_claim(&p, 8, 1, NULL, NULL));
 	assert_int_equal(p.other_misses, 2);
 	assert_int_equal(stats(&p, 4, 1)->ready, 1);
-	assert_non_null(lvmd_pool_claim(&p, 4, 1));
+	assert_non_null(lvmd_pool_claim(&p, 4, 1, NULL, NULL));
 	/* drained faster than refilled: a miss of that pool */
-	assert_null(lvmd_pool_claim(&p, 4, 1));
+	assert_null(lvmd_pool_claim(&p, 4, 1, NULL, NULL));
 	assert_int_equal(stats(&p, 4, 1)->misses, 1);
 	assert_int_equal(stats(&p, 4, 1)->hits, 1);
 	lvmd_pool_miss(&p, 4, 1);
@@ -125,29 +126,29 @@ static void test_target_changes(void **state)
 {
 	struct lvmd_pool p;
 	unsigned n = 0;
-	uint32_t m, v;
+	struct lvmd_pool_job job;
 
 	(void)state;
 	lvmd_pool_init(&p);
-	lvmd_pool_set(&p, 4, 1, 4);
+	lvmd_pool_set(&p, 4, 1, 4, NULL);
 	fill(&p);
 	/* lowered: the extra shells come back, then no more */
-	lvmd_pool_set(&p, 4, 1, 1);
+	lvmd_pool_set(&p, 4, 1, 1, NULL);
 	while (lvmd_pool_excess(&p))
 		n++;
 	assert_int_equal(n, 3);
 	assert_int_equal(stats(&p, 4, 1)->ready, 1);
 	/* a shell finished after the target dropped is refused */
-	lvmd_pool_set(&p, 4, 1, 2);
-	assert_true(lvmd_pool_next(&p, &m, &v));
-	lvmd_pool_set(&p, 4, 1, 0);
-	assert_false(lvmd_pool_done(&p, 4, 1, &shells[10]));
+	lvmd_pool_set(&p, 4, 1, 2, NULL);
+	assert_true(lvmd_pool_next(&p, &job));
+	lvmd_pool_set(&p, 4, 1, 0, NULL);
+	assert_false(lvmd_pool_done(&p, &job, &shells[10]));
 	assert_non_null(lvmd_pool_excess(&p));
 	assert_null(lvmd_pool_excess(&p));
-	assert_false(lvmd_pool_next(&p, &m, &v));
+	assert_false(lvmd_pool_next(&p, &job));
 	/* raised again, with a second shape */
-	lvmd_pool_set(&p, 4, 1, 2);
-	lvmd_pool_set(&p, 16, 1, 1);
+	lvmd_pool_set(&p, 4, 1, 2, NULL);
+	lvmd_pool_set(&p, 16, 1, 1, NULL);
 	assert_int_equal(p.nshapes, 2);
 	assert_int_equal(fill(&p), 3);
 	n = 0;
@@ -161,15 +162,15 @@ static void test_set_limits(void **state)
 
 	(void)state;
 	lvmd_pool_init(&p);
-	assert_int_equal(lvmd_pool_set(&p, 0, 1, 1), -EINVAL);
-	assert_int_equal(lvmd_pool_set(&p, 4, 0, 1), -EINVAL);
-	assert_int_equal(lvmd_pool_set(&p, 4, 1, LVMD_POOL_TARGET_MAX + 1),
+	assert_int_equal(lvmd_pool_set(&p, 0, 1, 1, NULL), -EINVAL);
+	assert_int_equal(lvmd_pool_set(&p, 4, 0, 1, NULL), -EINVAL);
+	assert_int_equal(lvmd_pool_set(&p, 4, 1, LVMD_POOL_TARGET_MAX + 1, NULL),
 			 -EINVAL);
 	for (uint32_t i = 0; i < LVMD_POOL_SHAPES; i++)
-		assert_int_equal(lvmd_pool_set(&p, 4 + i, 1, 0), 0);
-	assert_int_equal(lvmd_pool_set(&p, 1000, 1, 1), -ENOSPC);
+		assert_int_equal(lvmd_pool_set(&p, 4 + i, 1, 0, NULL), 0);
+	assert_int_equal(lvmd_pool_set(&p, 1000, 1, 1, NULL), -ENOSPC);
 	/* an existing shape can still change */
-	assert_int_equal(lvmd_pool_set(&p, 4, 1, 2), 0);
+	assert_int_equal(lvmd_pool_set(&p, 4, 1, 2, NULL), 0);
 	lvmd_pool_fini(&p, NULL, NULL);
 }
 
@@ -180,8 +181,8 @@ static void test_steal(void **state)
 
 	(void)state;
 	lvmd_pool_init(&p);
-	lvmd_pool_set(&p, 4, 1, 2);
-	lvmd_pool_set(&p, 64, 1, 1);
+	lvmd_pool_set(&p, 4, 1, 2, NULL);
+	lvmd_pool_set(&p, 64, 1, 1, NULL);
 	fill(&p);
 	assert_int_equal(lvmd_pool_ready_mb(&p), 72);
 	/* never the request's own shape; the largest first */
@@ -196,26 +197,95 @@ static void test_steal(void **state)
 
 static void test_parse(void **state)
 {
+	char img[LVMD_POOL_IMAGE_MAX], longer[LVMD_POOL_IMAGE_MAX + 16];
 	uint32_t m, v, t;
 
 	(void)state;
-	assert_int_equal(lvmd_pool_parse("4:1:8", &m, &v, &t), 0);
+	assert_int_equal(lvmd_pool_parse("4:1:8", &m, &v, &t, img), 0);
 	assert_int_equal(m, 4);
 	assert_int_equal(v, 1);
 	assert_int_equal(t, 8);
-	assert_int_equal(lvmd_pool_parse("16 2\t0\n", &m, &v, &t), 0);
+	assert_int_equal(lvmd_pool_parse("16 2\t0\n", &m, &v, &t, img), 0);
 	assert_int_equal(m, 16);
 	assert_int_equal(v, 2);
 	assert_int_equal(t, 0);
-	assert_int_equal(lvmd_pool_parse("4:1", &m, &v, &t), -EINVAL);
-	assert_int_equal(lvmd_pool_parse("4:1:8:9", &m, &v, &t), -EINVAL);
-	assert_int_equal(lvmd_pool_parse("0:1:8", &m, &v, &t), -EINVAL);
-	assert_int_equal(lvmd_pool_parse("4:0:8", &m, &v, &t), -EINVAL);
-	assert_int_equal(lvmd_pool_parse("4:1:-8", &m, &v, &t), -EINVAL);
-	assert_int_equal(lvmd_pool_parse("4:1:99999", &m, &v, &t), -EINVAL);
-	assert_int_equal(lvmd_pool_parse("99999999999:1:1", &m, &v, &t),
+	assert_int_equal(lvmd_pool_parse("4:1", &m, &v, &t, img), -EINVAL);
+	assert_int_equal(lvmd_pool_parse("4:1:8:9", &m, &v, &t, img), -EINVAL);
+	assert_int_equal(lvmd_pool_parse("0:1:8", &m, &v, &t, img), -EINVAL);
+	assert_int_equal(lvmd_pool_parse("4:0:8", &m, &v, &t, img), -EINVAL);
+	assert_int_equal(lvmd_pool_parse("4:1:-8", &m, &v, &t, img), -EINVAL);
+	assert_int_equal(lvmd_pool_parse("4:1:99999", &m, &v, &t, img), -EINVAL);
+	assert_int_equal(lvmd_pool_parse("99999999999:1:1", &m, &v, &t, img),
 			 -EINVAL);
-	assert_int_equal(lvmd_pool_parse("", &m, &v, &t), -EINVAL);
+	assert_int_equal(lvmd_pool_parse("", &m, &v, &t, img), -EINVAL);
+	/* with an image: absolute, after ':' or blanks, trailing blanks cut */
+	assert_int_equal(lvmd_pool_parse("4:1:8", &m, &v, &t, img), 0);
+	assert_string_equal(img, "");
+	assert_int_equal(lvmd_pool_parse("4:1:8:/img/noop.xen", &m, &v, &t,
+					 img), 0);
+	assert_string_equal(img, "/img/noop.xen");
+	assert_int_equal(t, 8);
+	assert_int_equal(lvmd_pool_parse("4 1 2  /a b.xen \n", &m, &v, &t,
+					 img), 0);
+	assert_string_equal(img, "/a b.xen");
+	assert_int_equal(lvmd_pool_parse("4:1:8:img", &m, &v, &t, img),
+			 -EINVAL);
+	longer[0] = '4'; longer[1] = ':'; longer[2] = '1'; longer[3] = ':';
+	longer[4] = '1'; longer[5] = ':';
+	memset(longer + 6, 'a', sizeof(longer) - 7);
+	longer[6] = '/';
+	longer[sizeof(longer) - 1] = '\0';
+	assert_int_equal(lvmd_pool_parse(longer, &m, &v, &t, img), -EINVAL);
+}
+
+static bool fits_tag(const void *shell, const void *arg)
+{
+	return shell != arg;         /* arg: the one shell that does not fit */
+}
+
+static void test_images(void **state)
+{
+	struct lvmd_pool p;
+	struct lvmd_pool_job job, old;
+	void *x;
+
+	(void)state;
+	lvmd_pool_init(&p);
+	assert_int_equal(lvmd_pool_set(&p, 4, 1, 2, "rel/img"), -EINVAL);
+	assert_int_equal(lvmd_pool_set(&p, 4, 1, 2, "/img/a"), 0);
+	assert_true(lvmd_pool_next(&p, &job));
+	assert_string_equal(job.image, "/img/a");
+	assert_true(lvmd_pool_done(&p, &job, &shells[0]));
+	assert_true(lvmd_pool_next(&p, &old));
+	/* the image changes while a shell is being built for the old one */
+	assert_int_equal(lvmd_pool_set(&p, 4, 1, 2, "/img/b"), 0);
+	assert_string_equal(stats(&p, 4, 1)->image, "/img/b");
+	assert_int_equal(stats(&p, 4, 1)->ready, 0);
+	assert_false(lvmd_pool_done(&p, &old, &shells[1]));  /* refused */
+	x = lvmd_pool_excess(&p);                  /* the retired one */
+	assert_ptr_equal(x, &shells[0]);
+	assert_null(lvmd_pool_excess(&p));
+	assert_int_equal(fill(&p), 2);
+	assert_string_equal(stats(&p, 4, 1)->image, "/img/b");
+	/* the same image again: nothing retired */
+	assert_int_equal(lvmd_pool_set(&p, 4, 1, 2, "/img/b"), 0);
+	assert_int_equal(stats(&p, 4, 1)->ready, 2);
+	/* a shell that does not fit (the file changed): a miss, and every
+	 * ready shell retired */
+	x = p.shape[0].ready[1];
+	assert_null(lvmd_pool_claim(&p, 4, 1, fits_tag, x));
+	assert_int_equal(stats(&p, 4, 1)->misses, 1);
+	assert_int_equal(stats(&p, 4, 1)->ready, 0);
+	assert_non_null(lvmd_pool_excess(&p));
+	assert_non_null(lvmd_pool_excess(&p));
+	assert_null(lvmd_pool_excess(&p));
+	assert_int_equal(fill(&p), 2);
+	assert_non_null(lvmd_pool_claim(&p, 4, 1, fits_tag, NULL));
+	assert_int_equal(stats(&p, 4, 1)->hits, 1);
+	/* back to no image: fini discards ready and retired shells */
+	assert_int_equal(lvmd_pool_set(&p, 4, 1, 2, NULL), 0);
+	assert_string_equal(stats(&p, 4, 1)->image, "");
+	lvmd_pool_fini(&p, NULL, NULL);
 }
 
 static void test_uuid_kind(void **state)
@@ -244,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_set_limits),
 		cmocka_unit_test(test_steal),
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_images),
 		cmocka_unit_test(test_uuid_kind),
 	};
 

@@ -15,8 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+#define XC_WANT_COMPAT_MAP_FOREIGN_API 1
 #include <xenctrl.h>
 #include <xenguest.h>
 
@@ -30,6 +33,7 @@
 #define STORE_PFN 0x1au
 #define KERNEL_END 0x20000u          /* 32 pages */
 #define BOOTSTACK_PFN 0x22u
+#define START_INFO_PFN 0x1du
 #define NOXS_VADDR 0x15000u
 #define TSC_KHZ 2500000u
 
@@ -43,7 +47,9 @@ static struct fake {
 
 	int created, destroyed, allocated, released, physinfo_calls;
 	int sethandle_calls, vaddr_calls, gnttab_calls;
-	int premap_calls, unmap_all_calls;
+	int premap_calls, unmap_all_calls, build_calls, map_calls;
+	xen_pfn_t map_frames[2];
+	void *view;                  /* the test's view of the warm mapping */
 	xen_pfn_t premap_first, premap_count;
 	uint32_t destroyed_domid;
 	uint64_t maxmem_kb;
@@ -282,8 +288,10 @@ int __wrap_xc_dom_parse_image(struct xc_dom_image *dom)
 int __wrap_xc_dom_build_image(struct xc_dom_image *dom);
 int __wrap_xc_dom_build_image(struct xc_dom_image *dom)
 {
+	F.build_calls++;
 	if (hit("xc_dom_build_image"))
 		return -1;
+	dom->start_info_pfn = START_INFO_PFN;
 	dom->console_pfn = CONSOLE_PFN;
 	dom->xenstore_pfn = STORE_PFN;
 	dom->bootstack_pfn = BOOTSTACK_PFN;
@@ -344,6 +352,40 @@ void *__wrap_xc_dom_pfn_to_ptr(struct xc_dom_image *dom, xen_pfn_t first,
 	return F.page;
 }
 
+/*
+ * Two shared views of one 2-page file: the engine gets one (and unmaps
+ * it), the test keeps the other to read what the engine wrote.
+ */
+void *__wrap_xc_map_foreign_pages(xc_interface *xch, uint32_t dom, int prot,
+				  const xen_pfn_t *arr, int num);
+void *__wrap_xc_map_foreign_pages(xc_interface *xch, uint32_t dom, int prot,
+				  const xen_pfn_t *arr, int num)
+{
+	void *p;
+	int fd;
+
+	(void)xch;
+	(void)prot;
+	assert_int_equal(dom, FAKE_DOMID);
+	assert_int_equal(num, 2);
+	F.map_calls++;
+	F.map_frames[0] = arr[0];
+	F.map_frames[1] = arr[1];
+	if (hit("xc_map_foreign_pages"))
+		return NULL;
+	fd = memfd_create("warm", 0);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 2 * 4096), 0);
+	p = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (F.view != NULL)
+		munmap(F.view, 2 * 4096);
+	F.view = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		      0);
+	close(fd);
+	assert_true(p != MAP_FAILED && F.view != MAP_FAILED);
+	return p;
+}
+
 void __wrap_xc_dom_unmap_all(struct xc_dom_image *dom);
 void __wrap_xc_dom_unmap_all(struct xc_dom_image *dom)
 {
@@ -368,6 +410,8 @@ static void quiet(void *arg, enum lvm_log_level l, int e, const char *m)
 static int reset(void **state)
 {
 	(void)state;
+	if (F.view != NULL)
+		munmap(F.view, 2 * 4096);
 	memset(&F, 0, sizeof(F));
 	lvm_tsc_khz_forget();
 	lvm_log_set(quiet, NULL, LVM_LOG_ERROR);
@@ -798,6 +842,186 @@ static void test_premap_fit(void **state)
 	assert_false(finish_premapped(64, true));
 }
 
+/* ---- shells built ahead (warm) ---- */
+
+static void prebuild_ok(struct lvm_shell *sh, struct lvm_image *img)
+{
+	prepare_ok(false, sh);
+	assert_int_equal(lvm_shell_prebuild(XCH, sh, img), 0);
+	assert_null(sh->priv);
+	assert_non_null(sh->warm);
+}
+
+static void test_prebuild_and_claim(void **state)
+{
+	static const uint8_t other[16] = { 0xab, 0xcd };
+	struct lvm_image img = test_image(NOXS_VADDR);
+	struct lvm_finish_req req = { .img = &img, .name = "warm-1",
+				      .cmdline = "a=1 b=2", .uuid = other,
+				      .create_tsc = 77 };
+	const struct noxs_page *p;
+	const start_info_t *si;
+	struct lvm_shell sh;
+	struct lvm_built b;
+
+	(void)state;
+	img.ino = 42;
+	prebuild_ok(&sh, &img);
+	assert_int_equal(F.build_calls, 1);
+	assert_int_equal(F.released, 1);
+	assert_int_equal(F.destroyed, 0);
+	assert_int_equal(F.gnttab_calls, 0);
+	assert_int_equal(F.map_calls, 1);
+	assert_int_equal(F.map_frames[0], F.p2m[START_INFO_PFN]);
+	assert_int_equal(F.map_frames[1], F.p2m[NOXS_VADDR >> 12]);
+	/* nothing of a request yet: the image's own page, untouched */
+	assert_true(all_zero(F.page, sizeof(F.page)));
+	assert_true(lvm_shell_fits(&sh, &img));
+
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b), 0);
+	assert_null(sh.warm);
+	assert_int_equal(F.build_calls, 1);      /* no second build */
+	assert_int_equal(F.released, 1);
+	assert_int_equal(F.destroyed, 0);
+	assert_int_equal(F.sethandle_calls, 1);
+	assert_memory_equal(F.handle, other, 16);
+	si = F.view;
+	assert_string_equal((const char *)si->cmd_line, "a=1 b=2");
+	p = (const struct noxs_page *)((const char *)F.view + 4096);
+	assert_int_equal(p->magic, NOXS_MAGIC);
+	assert_string_equal(p->name, "warm-1");
+	assert_memory_equal(p->uuid, other, 16);
+	assert_int_equal(p->create_tsc, 77);
+	assert_int_equal(p->console.gfn, CONSOLE_PFN);
+	assert_int_equal(p->sysctl.evtchn, 2);
+	assert_non_null(b.noxs_copy);
+	assert_memory_equal(p, b.noxs_copy, NOXS_PAGE_SIZE);
+	assert_int_equal(b.domid, FAKE_DOMID);
+	assert_int_equal(b.console_mfn, F.p2m[CONSOLE_PFN]);
+	assert_int_equal(b.noxs_gfn, NOXS_VADDR >> 12);
+	assert_int_equal(b.noxs_mfn, F.p2m[NOXS_VADDR >> 12]);
+	assert_int_equal(b.t.load, 0);
+	lvm_built_release(&b);
+	lvm_shell_discard(XCH, &sh);             /* consumed: no-op */
+	assert_int_equal(F.destroyed, 0);
+}
+
+static void test_warm_long_cmdline_cut(void **state)
+{
+	char line[MAX_GUEST_CMDLINE + 100];
+	struct lvm_image img = test_image(NOXS_VADDR);
+	struct lvm_finish_req req = { .img = &img, .name = "w",
+				      .cmdline = line };
+	const start_info_t *si;
+	struct lvm_shell sh;
+	struct lvm_built b;
+
+	(void)state;
+	memset(line, 'c', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\0';
+	prebuild_ok(&sh, &img);
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b), 0);
+	si = F.view;
+	assert_int_equal(strlen((const char *)si->cmd_line),
+			 MAX_GUEST_CMDLINE - 1);
+	lvm_built_release(&b);
+}
+
+static void test_warm_refuses_other_image(void **state)
+{
+	struct lvm_image img = test_image(NOXS_VADDR), changed;
+	struct lvm_finish_req req = { .img = &changed, .name = "w" };
+	struct lvm_shell sh;
+	struct lvm_built b;
+
+	(void)state;
+	img.ino = 1;
+	img.mtime.tv_sec = 100;
+	prebuild_ok(&sh, &img);
+	changed = img;
+	changed.mtime.tv_sec = 101;              /* the file was rewritten */
+	assert_false(lvm_shell_fits(&sh, &changed));
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b), -EINVAL);
+	assert_int_equal(F.destroyed, 1);
+	assert_null(sh.warm);
+	assert_true(all_zero(&b, sizeof(b)));
+
+	/* nor a ramdisk */
+	reset(state);
+	prebuild_ok(&sh, &img);
+	req.img = &img;
+	req.ramdisk = "/rd";
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b), -EINVAL);
+	assert_int_equal(F.destroyed, 1);
+}
+
+static void test_prebuild_refusals_and_failures(void **state)
+{
+	struct lvm_image plain = test_image(0), img = test_image(NOXS_VADDR);
+	struct lvm_shell sh, xs;
+
+	(void)state;
+	prepare_ok(false, &sh);
+	/* no noxs note: refused, nothing consumed */
+	assert_int_equal(lvm_shell_prebuild(XCH, &sh, &plain), -EINVAL);
+	assert_int_equal(lvm_shell_prebuild(XCH, &sh, NULL), -EINVAL);
+	assert_non_null(sh.priv);
+	assert_int_equal(F.build_calls, 0);
+	lvm_shell_discard(XCH, &sh);
+	assert_int_equal(F.destroyed, 1);
+
+	/* a XenStore shell: refused, nothing consumed */
+	reset(state);
+	prepare_ok(true, &xs);
+	assert_int_equal(lvm_shell_prebuild(XCH, &xs, &img), -EINVAL);
+	assert_non_null(xs.priv);
+	lvm_shell_discard(XCH, &xs);
+
+	/* twice: refused */
+	reset(state);
+	prebuild_ok(&sh, &img);
+	assert_int_equal(lvm_shell_prebuild(XCH, &sh, &img), -EINVAL);
+	assert_non_null(sh.warm);
+	/* a warm shell discarded: destroyed once */
+	lvm_shell_discard(XCH, &sh);
+	assert_int_equal(F.destroyed, 1);
+	assert_null(sh.warm);
+	lvm_shell_discard(XCH, &sh);
+	assert_int_equal(F.destroyed, 1);
+
+	/* the build fails: consumed, destroyed */
+	reset(state);
+	prepare_ok(false, &sh);
+	fail_at("xc_dom_build_image", 1, ENOMEM);
+	assert_int_equal(lvm_shell_prebuild(XCH, &sh, &img), -ENOMEM);
+	assert_int_equal(F.destroyed, 1);
+	assert_null(sh.priv);
+	assert_null(sh.warm);
+
+	/* the mapping fails: consumed, destroyed */
+	reset(state);
+	prepare_ok(false, &sh);
+	fail_at("xc_map_foreign_pages", 1, ENOMEM);
+	assert_int_equal(lvm_shell_prebuild(XCH, &sh, &img), -ENOMEM);
+	assert_int_equal(F.destroyed, 1);
+	assert_int_equal(F.released, 1);
+	assert_null(sh.warm);
+}
+
+static void test_shell_fits(void **state)
+{
+	struct lvm_image img = test_image(NOXS_VADDR);
+	struct lvm_shell sh, empty = { 0 };
+
+	(void)state;
+	assert_false(lvm_shell_fits(NULL, &img));
+	assert_false(lvm_shell_fits(&empty, &img));
+	prepare_ok(false, &sh);
+	assert_false(lvm_shell_fits(&sh, NULL));
+	assert_true(lvm_shell_fits(&sh, &img));  /* unbuilt: any image */
+	lvm_shell_discard(XCH, &sh);
+}
+
 static void test_finish_bad_args(void **state)
 {
 	struct lvm_image img = test_image(0);
@@ -862,6 +1086,12 @@ int main(void)
 		cmocka_unit_test_setup(test_premap_maps_the_first_pages, reset),
 		cmocka_unit_test_setup(test_premap_bad_args_and_failure, reset),
 		cmocka_unit_test_setup(test_premap_fit, reset),
+		cmocka_unit_test_setup(test_prebuild_and_claim, reset),
+		cmocka_unit_test_setup(test_warm_long_cmdline_cut, reset),
+		cmocka_unit_test_setup(test_warm_refuses_other_image, reset),
+		cmocka_unit_test_setup(test_prebuild_refusals_and_failures,
+				       reset),
+		cmocka_unit_test_setup(test_shell_fits, reset),
 		cmocka_unit_test_setup(test_devpage_names, reset),
 	};
 

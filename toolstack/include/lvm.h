@@ -247,6 +247,8 @@ int lvm_list(lvm_t *h, bool all, struct lvm_info **out, size_t *n);
 /* lvm_list_free() - free what lvm_list() returned. NULL-safe. */
 void lvm_list_free(struct lvm_info *list, size_t n);
 
+#define LVM_POOL_IMAGE_MAX 1024      /* bytes of a pool's image path, NUL in */
+
 /* One shell pool of lvmd: shells of one shape kept ready for creates. */
 struct lvm_pool_info {
 	uint32_t memory_mb;
@@ -256,6 +258,8 @@ struct lvm_pool_info {
 	uint32_t preparing;          /* being prepared now */
 	uint64_t hits;               /* creates that took a shell */
 	uint64_t misses;             /* creates of this shape that went cold */
+	char image[LVM_POOL_IMAGE_MAX]; /* shells built ahead for this image
+					   (absolute path); "": not built */
 };
 
 /*
@@ -274,6 +278,21 @@ int lvm_pool_list(lvm_t *h, struct lvm_pool_info **out, size_t *n,
  */
 int lvm_pool_set(lvm_t *h, uint32_t memory_mb, uint32_t vcpus,
 		 uint32_t target);
+
+/*
+ * lvm_pool_set_image() - lvm_pool_set(), and build that pool's shells
+ * ahead for the image at (image) (an absolute path; NULL or "": not built
+ * ahead, as lvm_pool_set()). A shell built ahead has the image loaded,
+ * its page tables and vCPU set, and is never run until claimed: a create
+ * of that image (same path, same file) then only writes its command line,
+ * name and devices, and unpauses. A create of another image, or with a
+ * ramdisk, does not use such a pool (a miss). Changing the image, or the
+ * file changing, replaces the pool's shells. Returns as lvm_pool_set();
+ * -EINVAL also for a relative path or one of LVM_POOL_IMAGE_MAX bytes or
+ * more.
+ */
+int lvm_pool_set_image(lvm_t *h, uint32_t memory_mb, uint32_t vcpus,
+		       uint32_t target, const char *image);
 
 /*
  * lvm_console_attach() - open a new connection to lvmd attached to guest

@@ -415,10 +415,15 @@ static int pool_entry(json_object *o, struct lvm_pool_info *p)
 		{ "hits", true, offsetof(struct lvm_pool_info, hits) },
 		{ "misses", true, offsetof(struct lvm_pool_info, misses) },
 	};
+	const char *image = NULL;
 	uint64_t v;
 
 	if (!json_object_is_type(o, json_type_object))
 		return -EPROTO;
+	if (lvm_json_get_str(o, "image", false, LVM_POOL_IMAGE_MAX - 1,
+			     &image) < 0)
+		return -EPROTO;
+	snprintf(p->image, sizeof(p->image), "%s", image ? image : "");
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		if (lvm_json_get_u64(o, f[i].key, true,
 				     f[i].wide ? UINT64_MAX : UINT32_MAX, &v) < 0)
@@ -474,12 +479,24 @@ out:
 	return rc;
 }
 
-int lvm_pool_set(lvm_t *h, uint32_t memory_mb, uint32_t vcpus,
-		 uint32_t target)
+int lvm_pool_set_image(lvm_t *h, uint32_t memory_mb, uint32_t vcpus,
+		       uint32_t target, const char *image)
 {
 	struct lvm_req r = { .op = LVM_OP_POOL_SET, .pool_target = target };
 
+	if (image && image[0] &&
+	    (image[0] != '/' || strlen(image) >= LVM_POOL_IMAGE_MAX))
+		return fail(h, EINVAL, "pool image '%.200s': want an absolute "
+			    "path shorter than %d bytes", image,
+			    LVM_POOL_IMAGE_MAX);
 	r.cfg.memory_mb = memory_mb;
 	r.cfg.vcpus = vcpus;
+	r.cfg.kernel = image && image[0] ? image : NULL;
 	return roundtrip(h, h->fd, lvm_proto_request(&r), NULL);
+}
+
+int lvm_pool_set(lvm_t *h, uint32_t memory_mb, uint32_t vcpus,
+		 uint32_t target)
+{
+	return lvm_pool_set_image(h, memory_mb, vcpus, target, NULL);
 }

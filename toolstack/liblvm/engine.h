@@ -98,6 +98,7 @@ struct lvm_shell {
 	uint32_t premap_pages;       /* mapped ahead by lvm_shell_premap() */
 	struct lvm_phases t;
 	void *priv;                  /* libxenguest state; engine-owned */
+	void *warm;                  /* built ahead: lvm_shell_prebuild() */
 };
 
 /*
@@ -152,6 +153,7 @@ struct lvm_built {
 	uint32_t store_port;
 	struct noxs_page *noxs_copy; /* what dom0 wrote into the device page;
 					engine-allocated, NULL without noxs */
+	uint64_t start_info_mfn;
 	uint32_t footprint_pages;    /* pages the builder used: kernel to
 					boot stack; what a premap must cover */
 	bool premap_used;            /* the build ran in the shell's premap */
@@ -192,8 +194,36 @@ int lvm_shell_finish(xc_interface *xch, struct lvm_shell *sh,
 		     const struct lvm_finish_req *req, struct lvm_built *out);
 
 /*
- * lvm_shell_discard() - destroy the domain of an unused shell and free its
- * state. NULL-safe; a no-op on a shell already consumed or discarded.
+ * lvm_shell_prebuild() - build (img) into the unbuilt shell (sh) ahead of
+ * any request: load, build and boot as lvm_shell_finish() does, but with
+ * no name, no command line and the device page left as the image has it,
+ * and map start info and the device page for the claim. The shell is then
+ * "warm": lvm_shell_finish() on it, for the same image (lvm_shell_fits),
+ * only writes the request's command line into start info, its device page
+ * (name, uuid, create_tsc) and, for another uuid, the domain handle; a
+ * ramdisk is refused. The domain never runs before that. Only images with
+ * a noxs note, in a shell prepared without XenStore. For lvmd's refill
+ * thread.
+ * Returns 0; -EINVAL with nothing consumed for a shell already built or
+ * consumed, an image without a noxs note or a XenStore shell; or -errno
+ * from the build (as lvm_shell_finish()) with the shell consumed, its
+ * domain destroyed.
+ */
+int lvm_shell_prebuild(xc_interface *xch, struct lvm_shell *sh,
+		       const struct lvm_image *img);
+
+/*
+ * lvm_shell_fits() - whether lvm_shell_finish() of (sh) can build (img):
+ * any image for a live unbuilt shell; for a warm one, only the image it
+ * was built with (same device, inode, size and mtime). false for NULLs or
+ * a consumed shell.
+ */
+bool lvm_shell_fits(const struct lvm_shell *sh, const struct lvm_image *img);
+
+/*
+ * lvm_shell_discard() - destroy the domain of an unused shell (warm or
+ * not) and free its state. NULL-safe; a no-op on a shell already consumed
+ * or discarded.
  */
 void lvm_shell_discard(xc_interface *xch, struct lvm_shell *sh);
 

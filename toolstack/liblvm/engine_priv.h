@@ -53,4 +53,32 @@ int lvm_tsc_khz(xc_interface *xch, uint64_t *khz);
 /* lvm_tsc_khz_forget() - drop the cached frequency (for tests). */
 void lvm_tsc_khz_forget(void);
 
+struct lvm_shell;
+struct lvm_finish_req;
+struct lvm_built;
+struct lvm_image;
+
+/*
+ * lvm_devpage_make() - a new device page for (sh) and (req), its console
+ * at (console_gfn), in (*out) (free() it). 0 or -errno, logged.
+ */
+int lvm_devpage_make(xc_interface *xch, const struct lvm_shell *sh,
+		     const struct lvm_finish_req *req, uint64_t console_gfn,
+		     struct noxs_page **out);
+
+/*
+ * lvm_warm_keep() - (sh), just built ahead for (img) as (b), becomes a
+ * warm shell: its start info and device page mapped for the claim.
+ * On failure the domain is destroyed. 0 or -errno. (warm.c)
+ */
+int lvm_warm_keep(xc_interface *xch, struct lvm_shell *sh,
+		  const struct lvm_image *img, const struct lvm_built *b);
+
+/* lvm_warm_finish() - lvm_shell_finish() of a warm shell. (warm.c) */
+int lvm_warm_finish(xc_interface *xch, struct lvm_shell *sh,
+		    const struct lvm_finish_req *req, struct lvm_built *out);
+
+/* lvm_warm_discard() - lvm_shell_discard() of a warm shell. (warm.c) */
+void lvm_warm_discard(xc_interface *xch, struct lvm_shell *sh);
+
 #endif

@@ -81,21 +81,16 @@ static int load(struct xc_dom_image *dom, const struct lvm_shell *sh,
 }
 
 /*
- * write_devpage() - fill the image's device page in guest memory and keep
- * a copy in (*copy); its gfn in (*gfn).
+ * locate_devpage() - the image's device page in guest memory: where dom0
+ * has it mapped (*dst) and its gfn (*gfn). Only inside the kernel's own
+ * pages, never the builder's.
  */
-static int write_devpage(struct xc_dom_image *dom, const struct lvm_shell *sh,
-			 const struct lvm_finish_req *req,
-			 struct noxs_page **copy, uint64_t *gfn)
+static int locate_devpage(struct xc_dom_image *dom, const struct lvm_shell *sh,
+			  const struct lvm_image *img, void **dst, uint64_t *gfn)
 {
-	uint64_t vaddr = req->img->noxs_vaddr, base = xc_dom_virt_base(dom);
-	struct lvm_devpage_args a;
-	struct noxs_page *p;
+	uint64_t vaddr = img->noxs_vaddr, base = xc_dom_virt_base(dom);
 	size_t safe = 0;
-	void *dst;
-	int rc;
 
-	/* Only inside the kernel's own pages, never the builder's. */
 	if (vaddr < dom->kernel_seg.vstart || vaddr < base ||
 	    dom->kernel_seg.vend < NOXS_PAGE_SIZE ||
 	    vaddr > dom->kernel_seg.vend - NOXS_PAGE_SIZE ||
@@ -103,10 +98,21 @@ static int write_devpage(struct xc_dom_image *dom, const struct lvm_shell *sh,
 		return lvm_err(EINVAL, "d%u: device page 0x%llx is outside "
 			       "the loaded kernel", sh->domid,
 			       (unsigned long long)vaddr);
-	dst = xc_dom_vaddr_to_ptr(dom, vaddr, &safe);
-	if (dst == NULL || safe < NOXS_PAGE_SIZE)
+	*dst = xc_dom_vaddr_to_ptr(dom, vaddr, &safe);
+	if (*dst == NULL || safe < NOXS_PAGE_SIZE)
 		return lvm_err(EINVAL, "d%u: device page 0x%llx not mapped",
 			       sh->domid, (unsigned long long)vaddr);
+	*gfn = (vaddr - base) / NOXS_PAGE_SIZE;
+	return 0;
+}
+
+int lvm_devpage_make(xc_interface *xch, const struct lvm_shell *sh,
+		     const struct lvm_finish_req *req, uint64_t console_gfn,
+		     struct noxs_page **out)
+{
+	struct lvm_devpage_args a;
+	struct noxs_page *p;
+	int rc;
 
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
@@ -114,11 +120,11 @@ static int write_devpage(struct xc_dom_image *dom, const struct lvm_shell *sh,
 	a.domid = sh->domid;
 	a.name = req->name;
 	a.uuid = req->uuid != NULL ? req->uuid : sh->uuid;
-	a.console_gfn = dom->console_pfn;
+	a.console_gfn = console_gfn;
 	a.console_port = sh->console_port;
 	a.sysctl_port = sh->sysctl_port;
 	a.create_tsc = req->create_tsc;
-	rc = lvm_tsc_khz(dom->xch, &a.tsc_khz);
+	rc = lvm_tsc_khz(xch, &a.tsc_khz);
 	if (rc == 0) {
 		rc = lvm_devpage_fill(p, &a);
 		if (rc)
@@ -129,9 +135,29 @@ static int write_devpage(struct xc_dom_image *dom, const struct lvm_shell *sh,
 		free(p);
 		return rc;
 	}
-	memcpy(dst, p, sizeof(*p));
-	*copy = p;
-	*gfn = (vaddr - base) / NOXS_PAGE_SIZE;
+	*out = p;
+	return 0;
+}
+
+/*
+ * write_devpage() - fill the image's device page in guest memory and keep
+ * a copy in (*copy); its gfn in (*gfn). With (ahead) (a shell built
+ * before its request) only locate it: the page is written at the claim.
+ */
+static int write_devpage(struct xc_dom_image *dom, const struct lvm_shell *sh,
+			 const struct lvm_finish_req *req, bool ahead,
+			 struct noxs_page **copy, uint64_t *gfn)
+{
+	void *dst = NULL;
+	int rc;
+
+	rc = locate_devpage(dom, sh, req->img, &dst, gfn);
+	if (rc || ahead)
+		return rc;
+	rc = lvm_devpage_make(dom->xch, sh, req, dom->console_pfn, copy);
+	if (rc)
+		return rc;
+	memcpy(dst, *copy, sizeof(**copy));
 	return 0;
 }
 
@@ -188,15 +214,25 @@ static int boot(struct xc_dom_image *dom, uint32_t domid, bool gnttab,
 	return 0;
 }
 
-int lvm_shell_finish(xc_interface *xch, struct lvm_shell *sh,
-		     const struct lvm_finish_req *req, struct lvm_built *out)
+/*
+ * finish() - lvm_shell_finish(), or with (ahead) the build of a shell
+ * before any request (lvm_shell_prebuild): the device page only located,
+ * and its frame and start info's in (*out).
+ */
+static int finish(xc_interface *xch, struct lvm_shell *sh,
+		  const struct lvm_finish_req *req, bool ahead,
+		  struct lvm_built *out)
 {
 	struct xc_dom_image *dom;
 	struct noxs_page *copy = NULL;
 	uint64_t noxs_gfn = 0, t0, t_boot = 0, t_gnttab = 0;
 	int rc;
 
-	if (xch == NULL || sh == NULL || sh->priv == NULL)
+	if (xch == NULL || sh == NULL)
+		return lvm_err(EINVAL, "finish: no shell");
+	if (sh->warm != NULL && !ahead)
+		return lvm_warm_finish(xch, sh, req, out);
+	if (sh->priv == NULL)
 		return lvm_err(EINVAL, "finish: no shell");
 	dom = sh->priv;
 	sh->priv = NULL;
@@ -231,7 +267,7 @@ int lvm_shell_finish(xc_interface *xch, struct lvm_shell *sh,
 
 	t0 = lvm_now_ns();
 	if (req->img->noxs_vaddr != 0) {
-		rc = write_devpage(dom, sh, req, &copy, &noxs_gfn);
+		rc = write_devpage(dom, sh, req, ahead, &copy, &noxs_gfn);
 		if (rc)
 			goto out;
 	}
@@ -240,8 +276,8 @@ int lvm_shell_finish(xc_interface *xch, struct lvm_shell *sh,
 	if (dom->bootstack_pfn >= dom->rambase_pfn)
 		out->footprint_pages =
 			(uint32_t)(dom->bootstack_pfn - dom->rambase_pfn + 1);
-	rc = boot(dom, sh->domid, copy == NULL || sh->store_port != 0,
-		  &t_boot, &t_gnttab);
+	rc = boot(dom, sh->domid, req->img->noxs_vaddr == 0 ||
+		  sh->store_port != 0, &t_boot, &t_gnttab);
 	if (rc)
 		goto out;
 	sh->t.build += t_boot;
@@ -253,10 +289,11 @@ int lvm_shell_finish(xc_interface *xch, struct lvm_shell *sh,
 	out->console_mfn = xc_dom_p2m(dom, dom->console_pfn);
 	out->console_port = sh->console_port;
 	out->sysctl_port = sh->sysctl_port;
-	if (copy != NULL) {
+	if (req->img->noxs_vaddr != 0) {
 		out->noxs_gfn = noxs_gfn;
 		out->noxs_mfn = xc_dom_p2m(dom, noxs_gfn);
 	}
+	out->start_info_mfn = xc_dom_p2m(dom, dom->start_info_pfn);
 	if (sh->store_port != 0) {
 		out->store_gfn = dom->xenstore_pfn;
 		out->store_mfn = xc_dom_p2m(dom, dom->xenstore_pfn);
@@ -275,4 +312,28 @@ out:
 			memset(out, 0, sizeof(*out));
 	}
 	return rc;
+}
+
+int lvm_shell_finish(xc_interface *xch, struct lvm_shell *sh,
+		     const struct lvm_finish_req *req, struct lvm_built *out)
+{
+	return finish(xch, sh, req, false, out);
+}
+
+int lvm_shell_prebuild(xc_interface *xch, struct lvm_shell *sh,
+		       const struct lvm_image *img)
+{
+	struct lvm_finish_req req = { .img = img };
+	struct lvm_built b;
+	int rc;
+
+	if (xch == NULL || sh == NULL || sh->priv == NULL || sh->warm != NULL)
+		return lvm_err(EINVAL, "prebuild: no shell");
+	if (img == NULL || img->noxs_vaddr == 0 || sh->store_port != 0)
+		return lvm_err(EINVAL, "prebuild: only images with a noxs "
+			       "note, without XenStore, are built ahead");
+	rc = finish(xch, sh, &req, true, &b);
+	if (rc)
+		return rc;
+	return lvm_warm_keep(xch, sh, img, &b);
 }

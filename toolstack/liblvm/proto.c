@@ -236,6 +236,8 @@ json_object *lvm_proto_request(const struct lvm_req *r)
 		rc |= lvm_json_add_u64(o, "memory_mb", c->memory_mb);
 		rc |= lvm_json_add_u64(o, "vcpus", c->vcpus);
 		rc |= lvm_json_add_u64(o, "target", r->pool_target);
+		if (c->kernel)
+			rc |= lvm_json_add_str(o, "image", c->kernel);
 		break;
 	case LVM_OP_COUNT:
 		break;
@@ -378,6 +380,9 @@ int lvm_proto_parse_request(json_object *obj, struct lvm_req *r, char *err,
 		if (lvm_json_get_u64(obj, "target", true, UINT32_MAX, &v) < 0)
 			BAD("pool_set: 'target' must be an integer in 0..2^32-1");
 		r->pool_target = (uint32_t)v;
+		if (lvm_json_get_str(obj, "image", false, 4096,
+				     &r->cfg.kernel) < 0)
+			BAD("pool_set: 'image' must be a string of 1..4096 bytes");
 		return 0;
 	case LVM_OP_COUNT:
 		break;

@@ -196,6 +196,10 @@ int lvm_shell_premap(struct lvm_shell *sh, uint32_t pages)
 
 void lvm_shell_discard(xc_interface *xch, struct lvm_shell *sh)
 {
+	if (sh != NULL && sh->warm != NULL) {
+		lvm_warm_discard(xch, sh);
+		return;
+	}
 	if (sh == NULL || sh->priv == NULL)
 		return;
 	xc_dom_release(sh->priv);

@@ -60,7 +60,7 @@ static const struct {
 		"  info GUEST            one guest in detail\n"
 		"  console GUEST         attach to a guest's console (Ctrl-] detaches)\n"
 		"  pool                  lvmd's pools of pre-created shells\n"
-		"  pool set MEMxVCPUS N  keep N shells of that shape ready\n"
+		"  pool set MEMxVCPUS N [IMAGE]  keep N shells of that shape ready\n"
 		"\n"
 		"A GUEST is a name or a domain id. `lvm VERB --help` shows a verb's\n"
 		"options.\n"
@@ -140,9 +140,9 @@ static const struct {
 		"Shows what the guest wrote on its console so far and then as it\n"
 		"comes; what you type goes to the guest. Ctrl-] detaches. Ends\n"
 		"when the guest is gone.\n" },
-	[V_POOL] = { "pool", BIT(O_HELP) | BIT(O_JSON), 3,
+	[V_POOL] = { "pool", BIT(O_HELP) | BIT(O_JSON), 4,
 		"usage: lvm pool [--json]\n"
-		"       lvm pool set MEMxVCPUS N\n"
+		"       lvm pool set MEMxVCPUS N [IMAGE]\n"
 		"\n"
 		"lvmd keeps VM shells (domains with their vCPUs and memory, made\n"
 		"ahead of time) ready in pools, one per shape; a create of exactly\n"
@@ -153,6 +153,11 @@ static const struct {
 		"  set MEMxVCPUS N       keep N shells of MEM MiB and VCPUS vCPUs\n"
 		"                        ready (e.g. `lvm pool set 4x1 16`); a new\n"
 		"                        shape makes a new pool; 0 drains it\n"
+		"  set MEMxVCPUS N IMAGE the same, with each shell built ahead for\n"
+		"                        IMAGE (a noxs image): its creates only\n"
+		"                        write the command line, name and devices;\n"
+		"                        creates of other images, or with a\n"
+		"                        ramdisk, do not use this pool\n"
 		"      --json            JSON instead of a table\n" },
 };
 
@@ -284,20 +289,27 @@ int lvm_cli_shape(const char *s, uint32_t *memory_mb, uint32_t *vcpus)
 	return 0;
 }
 
-/* pool_args: `pool set MEMxVCPUS N`. */
+/* pool_args: `pool set MEMxVCPUS N [IMAGE]`. */
 static int pool_args(struct lvm_cli *c, char *err, size_t errlen)
 {
 	if (strcmp(c->args[0], "set") != 0)
 		return bad(err, errlen, "pool: unknown subcommand '%.40s' (see lvm pool --help)",
 			   c->args[0]);
-	if (c->nargs != 3)
-		return bad(err, errlen, "pool set: want MEMxVCPUS and N, e.g. `lvm pool set 4x1 16`");
+	if (c->nargs != 3 && c->nargs != 4)
+		return bad(err, errlen, "pool set: want MEMxVCPUS, N and maybe an IMAGE, e.g. `lvm pool set 4x1 16`");
 	if (lvm_cli_shape(c->args[1], &c->pool_memory_mb, &c->pool_vcpus) < 0)
 		return bad(err, errlen, "pool set: '%.40s' is not a shape MEMxVCPUS (e.g. 4x1)",
 			   c->args[1]);
 	if (number(c->args[2], UINT32_MAX, &c->pool_target) < 0)
 		return bad(err, errlen, "pool set: '%.40s' is not a number of shells",
 			   c->args[2]);
+	if (c->nargs == 4) {
+		/* lvmd needs an absolute path, and a file that exists */
+		c->pool_image = realpath(c->args[3], NULL);
+		if (!c->pool_image)
+			return bad(err, errlen, "pool set: image %.200s: %s",
+				   c->args[3], strerror(errno));
+	}
 	c->pool_set = true;
 	return 0;
 }

@@ -36,11 +36,12 @@ struct lvm_cli {
 	bool version;
 	const char *arg;             /* CONFIG|IMAGE (create) or TARGET; the
 					first of (args) */
-	const char *args[3];         /* positional arguments (pool: set
-					SHAPE N) */
+	const char *args[4];         /* positional arguments (pool: set
+					SHAPE N [IMAGE]) */
 	unsigned nargs;
 	bool pool_set;               /* pool set MEMxVCPUS N */
 	uint32_t pool_memory_mb, pool_vcpus, pool_target;
+	char *pool_image;            /* pool set ... IMAGE, resolved; malloc'd */
 	const char *name;            /* create --name */
 	const char *ramdisk;         /* create --ramdisk */
 	const char *cmdline;         /* create --cmdline */

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -50,6 +51,7 @@ int main(int argc, char **argv)
 {
 	struct lvm_cli cli;
 	char err[512];
+	int rc;
 
 	if (lvm_cli_parse(argc, argv, &cli, err, sizeof(err)) < 0) {
 		lvm_errorf("%s", err);
@@ -63,5 +65,7 @@ int main(int argc, char **argv)
 		printf("lvm %s\n", LVM_VERSION);
 		return 0;
 	}
-	return run[cli.verb](&cli);
+	rc = run[cli.verb](&cli);
+	free(cli.pool_image);
+	return rc;
 }

@@ -1,6 +1,6 @@
 /*
  * pool.c — `lvm pool [--json]`: lvmd's shell pools, one line per shape;
- * `lvm pool set MEMxVCPUS N`: a pool's target.
+ * `lvm pool set MEMxVCPUS N [IMAGE]`: a pool's target and image.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +34,8 @@ static int print_json(const struct lvm_pool_info *v, size_t n, uint64_t other)
 		rc |= json_object_object_add(p, "preparing", json_object_new_uint64(v[i].preparing));
 		rc |= json_object_object_add(p, "hits", json_object_new_uint64(v[i].hits));
 		rc |= json_object_object_add(p, "misses", json_object_new_uint64(v[i].misses));
+		if (v[i].image[0])
+			rc |= json_object_object_add(p, "image", json_object_new_string(v[i].image));
 	}
 	if (rc == 0)
 		rc = json_object_object_add(o, "other_misses", json_object_new_uint64(other));
@@ -50,14 +52,15 @@ static void print_table(const struct lvm_pool_info *v, size_t n, uint64_t other)
 {
 	char shape[32];
 
-	printf("%-12s %8s %6s %6s %9s %8s %8s\n", "SHAPE", "MEM(MiB)", "TARGET",
-	       "READY", "PREPARING", "HITS", "MISSES");
+	printf("%-12s %8s %6s %6s %9s %8s %8s  %s\n", "SHAPE", "MEM(MiB)",
+	       "TARGET", "READY", "PREPARING", "HITS", "MISSES", "IMAGE");
 	for (size_t i = 0; i < n; i++) {
 		snprintf(shape, sizeof(shape), "%ux%u", v[i].memory_mb, v[i].vcpus);
-		printf("%-12s %8u %6u %6u %9u %8llu %8llu\n", shape, v[i].memory_mb,
-		       v[i].target, v[i].ready, v[i].preparing,
+		printf("%-12s %8u %6u %6u %9u %8llu %8llu  %s\n", shape,
+		       v[i].memory_mb, v[i].target, v[i].ready, v[i].preparing,
 		       (unsigned long long)v[i].hits,
-		       (unsigned long long)v[i].misses);
+		       (unsigned long long)v[i].misses,
+		       v[i].image[0] ? v[i].image : "-");
 	}
 	printf("%-12s %8s %6s %6s %9s %8s %8llu\n", "(other)", "-", "-", "-", "-",
 	       "-", (unsigned long long)other);
@@ -74,8 +77,8 @@ int lvm_cmd_pool(const struct lvm_cli *cli)
 	if (!h)
 		return 1;
 	if (cli->pool_set) {
-		if (lvm_pool_set(h, cli->pool_memory_mb, cli->pool_vcpus,
-				 cli->pool_target) < 0)
+		if (lvm_pool_set_image(h, cli->pool_memory_mb, cli->pool_vcpus,
+				       cli->pool_target, cli->pool_image) < 0)
 			rc = lvm_fail(h);
 		goto out;
 	}

@@ -217,7 +217,8 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	}
 	t0 = lvmd_now_ns();
 	claimed = xs_mode ? NULL :
-		  lvmd_pools_claim(l, cfg->memory_mb, cfg->vcpus);
+		  lvmd_pools_claim(l, cfg->memory_mb, cfg->vcpus, img,
+				   cfg->ramdisk != NULL);
 	if (xs_mode)
 		lvmd_pools_miss(l, cfg->memory_mb, cfg->vcpus);
 	if (claimed) {

@@ -390,18 +390,22 @@ int lvmd_pools_start(struct lvmd *l);
 /* lvmd_pools_stop() - stop the thread, destroy every ready shell. Safe
  * without a start. */
 void lvmd_pools_stop(struct lvmd *l);
-/* lvmd_pools_set() - set shape (memory_mb, vcpus)'s target (see
- * lvmd_pool_set(); -EINVAL also for a shape lvm cannot create); wakes the
- * thread. */
+/* lvmd_pools_set() - set shape (memory_mb, vcpus)'s target and image
+ * (see lvmd_pool_set(); -EINVAL also for a shape lvm cannot create); wakes
+ * the thread. */
 int lvmd_pools_set(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
-		   uint32_t target);
-/* lvmd_pools_claim() - a ready shell of exactly that shape (the caller
- * owns it and frees it with free() once finished or discarded), or NULL;
- * a hit or a miss is counted. The thread is not woken: call
- * lvmd_pools_kick() once the request is answered, so that refilling does
- * not compete with it for the hypervisor. */
+		   uint32_t target, const char *image);
+/* lvmd_pools_claim() - a ready shell of exactly that shape that can build
+ * (img) (lvm_shell_fits; the caller owns it and frees it with free() once
+ * finished or discarded), or NULL; a hit or a miss is counted. A pool
+ * built ahead for an image serves only requests for that image (same
+ * path) without a ramdisk; its shells built from an older version of the
+ * file are retired. The thread is not woken: call lvmd_pools_kick() once
+ * the request is answered, so that refilling does not compete with it for
+ * the hypervisor. */
 struct lvm_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
-				   uint32_t vcpus);
+				   uint32_t vcpus, const struct lvm_image *img,
+				   bool ramdisk);
 /* lvmd_pools_kick() - wake the refill thread. */
 void lvmd_pools_kick(struct lvmd *l);
 /* lvmd_pools_miss() - count a miss (a request that cannot use a shell). */

@@ -36,11 +36,13 @@ static const char usage[] =
 	"  -S STATE_DIR  registry, console logs, pid, log (default "
 	LVM_DEFAULT_STATE_DIR ")\n"
 	"  -c CONFIG     the configuration file (default " LVMD_CONF "; a\n"
-	"                missing default is no error). Lines: `pool MEM VCPUS N`\n"
-	"                (keep N shells of MEM MiB and VCPUS vCPUs ready), '#'\n"
-	"                comments\n"
-	"  -P MEM:VCPUS:N  keep N pre-created shells of MEM MiB and VCPUS\n"
-	"                vCPUs ready (repeatable; after the file's pools)\n"
+	"                missing default is no error). Lines:\n"
+	"                `pool MEM VCPUS N [IMAGE]` (keep N shells of MEM MiB\n"
+	"                and VCPUS vCPUs ready; with IMAGE, an absolute path,\n"
+	"                built ahead for that image), '#' comments\n"
+	"  -P MEM:VCPUS:N[:IMAGE]  keep N pre-created shells of MEM MiB and\n"
+	"                VCPUS vCPUs ready, built ahead for IMAGE if given\n"
+	"                (repeatable; after the file's pools)\n"
 	"  -v            log debug messages too\n"
 	"  -h            this text\n";
 
@@ -124,18 +126,20 @@ static int parse(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* pool_add: one pool from "MEM:VCPUS:N" ((where) names it in errors). */
+/* pool_add: one pool from "MEM:VCPUS:N[:IMAGE]" ((where) names it in
+ * errors). */
 static int pool_add(struct lvmd *l, const char *spec, const char *where)
 {
+	char image[LVMD_POOL_IMAGE_MAX];
 	uint32_t m, v, t;
 	int rc;
 
-	if (lvmd_pool_parse(spec, &m, &v, &t) < 0) {
-		lvm_err(0, "%s: bad pool '%s': want MEM VCPUS N (MiB, vCPUs, shells; N at most %d)",
+	if (lvmd_pool_parse(spec, &m, &v, &t, image) < 0) {
+		lvm_err(0, "%s: bad pool '%s': want MEM VCPUS N [IMAGE] (MiB, vCPUs, shells, N at most %d; an absolute path)",
 			where, spec, LVMD_POOL_TARGET_MAX);
 		return -EINVAL;
 	}
-	rc = lvmd_pools_set(l, m, v, t);
+	rc = lvmd_pools_set(l, m, v, t, image);
 	if (rc < 0)
 		return lvm_err(-rc, "%s: pool %u MiB x %u vCPUs", where, m, v);
 	return 0;
@@ -144,7 +148,7 @@ static int pool_add(struct lvmd *l, const char *spec, const char *where)
 /* read_conf: the configuration file; a missing default file is fine. */
 static int read_conf(struct lvmd *l, const char *path, bool must)
 {
-	char line[512], where[PATH_MAX + 32];
+	char line[LVMD_POOL_IMAGE_MAX + 64], where[PATH_MAX + 32];
 	unsigned n = 0;
 	int rc = 0;
 	FILE *f;
@@ -171,7 +175,7 @@ static int read_conf(struct lvmd *l, const char *path, bool must)
 			continue;
 		snprintf(where, sizeof(where), "%s:%u", path, n);
 		if (strncmp(p, "pool", 4) != 0 || (p[4] != ' ' && p[4] != '\t')) {
-			lvm_err(0, "%s: unknown setting (want `pool MEM VCPUS N`)",
+			lvm_err(0, "%s: unknown setting (want `pool MEM VCPUS N [IMAGE]`)",
 				where);
 			rc = -EINVAL;
 			break;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lvmd.h"
+#include "toolstack/liblvm/engine.h"
 #include "toolstack/liblvm/log.h"
 #include "toolstack/liblvm/proto_json.h"
 
@@ -382,6 +383,8 @@ static void op_pool(struct lvmd *l, struct client *c)
 		rc |= lvm_json_add_u64(o, "preparing", s[i].preparing);
 		rc |= lvm_json_add_u64(o, "hits", s[i].hits);
 		rc |= lvm_json_add_u64(o, "misses", s[i].misses);
+		if (s[i].image[0])
+			rc |= lvm_json_add_str(o, "image", s[i].image);
 	}
 	if (!rep || !arr || rc || json_object_object_add(rep, "pools", arr) < 0) {
 		json_object_put(arr);
@@ -394,12 +397,57 @@ static void op_pool(struct lvmd *l, struct client *c)
 	send_or_nomem(l, c, rep);
 }
 
+/*
+ * pool_image_check() - whether (path) can be a pool's image: an absolute
+ * path to an image lvm builds ahead (with a noxs note). 0, or -errno with
+ * the reason in (err).
+ */
+static int pool_image_check(struct lvmd *l, const char *path, char *err,
+			    size_t errlen)
+{
+	struct lvm_image *img = NULL;
+	bool owned = false;
+	int rc;
+
+	if (path[0] != '/' || strlen(path) >= LVMD_POOL_IMAGE_MAX) {
+		snprintf(err, errlen, "pool image '%.200s': want an absolute "
+			 "path shorter than %d bytes", path,
+			 LVMD_POOL_IMAGE_MAX);
+		return -EINVAL;
+	}
+	rc = lvmd_image_get(l, path, &img, &owned);
+	if (rc < 0) {
+		snprintf(err, errlen, "pool image %.200s: %.250s", path,
+			 l->last_err[0] ? l->last_err : strerror(-rc));
+		return rc;
+	}
+	if (!img->noxs_vaddr) {
+		snprintf(err, errlen, "pool image %.200s: no noxs note; only "
+			 "noxs images are built ahead", path);
+		rc = -EINVAL;
+	}
+	if (owned)
+		lvm_image_free(img);
+	return rc;
+}
+
 static void op_pool_set(struct lvmd *l, struct client *c,
 			const struct lvm_req *r)
 {
-	int rc = lvmd_pools_set(l, r->cfg.memory_mb, r->cfg.vcpus,
-				r->pool_target);
+	const char *image = r->cfg.kernel;
+	char err[512];
+	int rc;
 
+	if (image) {
+		l->last_err[0] = '\0';
+		rc = pool_image_check(l, image, err, sizeof(err));
+		if (rc < 0) {
+			lvmd_client_fail(l, c, -rc, "%s", err);
+			return;
+		}
+	}
+	rc = lvmd_pools_set(l, r->cfg.memory_mb, r->cfg.vcpus, r->pool_target,
+			    image);
 	if (rc == -EINVAL)
 		lvmd_client_fail(l, c, EINVAL,
 				 "pool %ux%u: want %d..%u MiB, 1..%d vCPUs, a target of at most %d",
@@ -413,8 +461,9 @@ static void op_pool_set(struct lvmd *l, struct client *c,
 		lvmd_client_fail(l, c, -rc, "pool %ux%u: %s", r->cfg.memory_mb,
 				 r->cfg.vcpus, strerror(-rc));
 	else {
-		lvm_info("pool %u MiB x %u vCPUs: target %u", r->cfg.memory_mb,
-			 r->cfg.vcpus, r->pool_target);
+		lvm_info("pool %u MiB x %u vCPUs: target %u%s%s",
+			 r->cfg.memory_mb, r->cfg.vcpus, r->pool_target,
+			 image ? ", built ahead for " : "", image ? image : "");
 		lvmd_client_send(l, c, lvm_proto_ok());
 	}
 }

@@ -37,7 +37,14 @@ void lvmd_pool_fini(struct lvmd_pool *p, void (*discard)(void *, void *),
 			if (discard)
 				discard(arg, x);
 		}
+		while (sh->nretired > 0) {
+			void *x = sh->retired[--sh->nretired];
+
+			if (discard)
+				discard(arg, x);
+		}
 		free(sh->ready);
+		free(sh->retired);
 	}
 	memset(p, 0, sizeof(*p));
 }
@@ -67,12 +74,56 @@ static int reserve(struct lvmd_pool_shape *sh, uint32_t n)
 	return 0;
 }
 
+/* retire: move (sh)'s ready shells to its retired ones; -ENOMEM. */
+static int retire(struct lvmd_pool_shape *sh)
+{
+	uint32_t n = sh->nretired + sh->s.ready;
+	void **r;
+
+	if (n > sh->retcap) {
+		r = realloc(sh->retired, n * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		sh->retired = r;
+		sh->retcap = n;
+	}
+	while (sh->s.ready > 0)
+		sh->retired[sh->nretired++] = sh->ready[--sh->s.ready];
+	sh->gen++;
+	return 0;
+}
+
+void lvmd_pool_retire(struct lvmd_pool *p, uint32_t memory_mb,
+		      uint32_t vcpus)
+{
+	struct lvmd_pool_shape *sh = find(p, memory_mb, vcpus);
+
+	if (sh)
+		(void)retire(sh);
+}
+
+/* set_image: (sh)'s image becomes (image) (NULL: none); 0 or -ENOMEM. */
+static int set_image(struct lvmd_pool_shape *sh, const char *image)
+{
+	if (!image)
+		image = "";
+	if (strcmp(sh->s.image, image) == 0)
+		return 0;
+	if (retire(sh) < 0)
+		return -ENOMEM;
+	strcpy(sh->s.image, image);
+	return 0;
+}
+
 int lvmd_pool_set(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus,
-		  uint32_t target)
+		  uint32_t target, const char *image)
 {
 	struct lvmd_pool_shape *sh;
 
 	if (memory_mb == 0 || vcpus == 0 || target > LVMD_POOL_TARGET_MAX)
+		return -EINVAL;
+	if (image && image[0] &&
+	    (image[0] != '/' || strlen(image) >= LVMD_POOL_IMAGE_MAX))
 		return -EINVAL;
 	sh = find(p, memory_mb, vcpus);
 	if (!sh) {
@@ -88,6 +139,8 @@ int lvmd_pool_set(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus,
 	} else if (reserve(sh, target) < 0) {
 		return -ENOMEM;
 	}
+	if (set_image(sh, image) < 0)
+		return -ENOMEM;
 	sh->s.target = target;
 	return 0;
 }
@@ -102,7 +155,9 @@ void lvmd_pool_miss(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus)
 		p->other_misses++;
 }
 
-void *lvmd_pool_claim(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus)
+void *lvmd_pool_claim(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus,
+		      bool (*fits)(const void *shell, const void *arg),
+		      const void *arg)
 {
 	struct lvmd_pool_shape *sh = find(p, memory_mb, vcpus);
 
@@ -114,35 +169,42 @@ void *lvmd_pool_claim(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus)
 		sh->s.misses++;
 		return NULL;
 	}
+	if (fits && !fits(sh->ready[sh->s.ready - 1], arg)) {
+		(void)retire(sh);
+		sh->s.misses++;
+		return NULL;
+	}
 	sh->s.hits++;
 	return sh->ready[--sh->s.ready];
 }
 
-bool lvmd_pool_next(struct lvmd_pool *p, uint32_t *memory_mb, uint32_t *vcpus)
+bool lvmd_pool_next(struct lvmd_pool *p, struct lvmd_pool_job *job)
 {
 	for (unsigned i = 0; i < p->nshapes; i++) {
 		struct lvmd_pool_shape *sh = &p->shape[i];
 
 		if ((uint64_t)sh->s.ready + sh->s.preparing < sh->s.target) {
 			sh->s.preparing++;
-			*memory_mb = sh->s.memory_mb;
-			*vcpus = sh->s.vcpus;
+			job->memory_mb = sh->s.memory_mb;
+			job->vcpus = sh->s.vcpus;
+			job->gen = sh->gen;
+			strcpy(job->image, sh->s.image);
 			return true;
 		}
 	}
 	return false;
 }
 
-bool lvmd_pool_done(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus,
+bool lvmd_pool_done(struct lvmd_pool *p, const struct lvmd_pool_job *job,
 		    void *shell)
 {
-	struct lvmd_pool_shape *sh = find(p, memory_mb, vcpus);
+	struct lvmd_pool_shape *sh = find(p, job->memory_mb, job->vcpus);
 
 	if (!sh)
 		return false;
 	if (sh->s.preparing > 0)
 		sh->s.preparing--;
-	if (!shell || sh->s.ready >= sh->s.target ||
+	if (!shell || sh->gen != job->gen || sh->s.ready >= sh->s.target ||
 	    reserve(sh, sh->s.ready + 1) < 0)
 		return false;
 	sh->ready[sh->s.ready++] = shell;
@@ -154,6 +216,8 @@ void *lvmd_pool_excess(struct lvmd_pool *p)
 	for (unsigned i = 0; i < p->nshapes; i++) {
 		struct lvmd_pool_shape *sh = &p->shape[i];
 
+		if (sh->nretired > 0)
+			return sh->retired[--sh->nretired];
 		if (sh->s.ready > sh->s.target)
 			return sh->ready[--sh->s.ready];
 	}
@@ -178,6 +242,16 @@ void *lvmd_pool_steal(struct lvmd_pool *p, uint32_t memory_mb,
 		return NULL;
 	*freed_mb = best->s.memory_mb;
 	return best->ready[--best->s.ready];
+}
+
+const char *lvmd_pool_image(const struct lvmd_pool *p, uint32_t memory_mb,
+			    uint32_t vcpus)
+{
+	for (unsigned i = 0; i < p->nshapes; i++)
+		if (p->shape[i].s.memory_mb == memory_mb &&
+		    p->shape[i].s.vcpus == vcpus)
+			return p->shape[i].s.image;
+	return NULL;
 }
 
 uint64_t lvmd_pool_ready_mb(const struct lvmd_pool *p)
@@ -220,10 +294,11 @@ static void skip_sep(const char **s)
 }
 
 int lvmd_pool_parse(const char *s, uint32_t *memory_mb, uint32_t *vcpus,
-		    uint32_t *target)
+		    uint32_t *target, char *image)
 {
-	const char *q = s;
+	const char *q = s, *end;
 	uint32_t m, v, t;
+	size_t n;
 
 	if (number(&q, &m) < 0)
 		return -EINVAL;
@@ -233,10 +308,21 @@ int lvmd_pool_parse(const char *s, uint32_t *memory_mb, uint32_t *vcpus,
 	skip_sep(&q);
 	if (number(&q, &t) < 0)
 		return -EINVAL;
-	while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+	if (*q == ':')
 		q++;
-	if (*q != '\0' || m == 0 || v == 0 || t > LVMD_POOL_TARGET_MAX)
+	while (*q == ' ' || *q == '\t')
+		q++;
+	/* the image: up to the end, less trailing blanks */
+	end = q + strlen(q);
+	while (end > q && (end[-1] == ' ' || end[-1] == '\t' ||
+			   end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	n = (size_t)(end - q);
+	if ((n > 0 && (*q != '/' || n >= LVMD_POOL_IMAGE_MAX)) || m == 0 ||
+	    v == 0 || t > LVMD_POOL_TARGET_MAX)
 		return -EINVAL;
+	memcpy(image, q, n);
+	image[n] = '\0';
 	*memory_mb = m;
 	*vcpus = v;
 	*target = t;

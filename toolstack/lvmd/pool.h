@@ -27,6 +27,7 @@
 #define LVMD_SHELL_UUID_PREFIX_LEN 8
 #define LVMD_POOL_SHAPES 16          /* shapes at most */
 #define LVMD_POOL_TARGET_MAX 1024    /* shells per shape at most */
+#define LVMD_POOL_IMAGE_MAX 1024     /* bytes of a pool's image path, NUL in */
 
 /* What a domain handle says about a domain. */
 enum lvmd_uuid_kind { LVMD_UUID_OTHER, LVMD_UUID_GUEST, LVMD_UUID_SHELL };
@@ -38,12 +39,17 @@ struct lvmd_pool_stats {
 	uint32_t memory_mb, vcpus, target;
 	uint32_t ready, preparing;
 	uint64_t hits, misses;
+	char image[LVMD_POOL_IMAGE_MAX]; /* shells built ahead for this
+					    image (absolute path); "": none */
 };
 
 struct lvmd_pool_shape {
 	struct lvmd_pool_stats s;
 	void **ready;                /* a stack of (s.ready) shells */
 	uint32_t cap;
+	void **retired;              /* shells of an earlier image, to be */
+	uint32_t nretired, retcap;   /* discarded (lvmd_pool_excess) */
+	uint32_t gen;                /* bumped when the image changes */
 };
 
 struct lvmd_pool {
@@ -64,44 +70,66 @@ void lvmd_pool_fini(struct lvmd_pool *p, void (*discard)(void *, void *),
 
 /*
  * lvmd_pool_set() - set the target of shape (memory_mb, vcpus) to
- * (target), creating the shape if new. Shells beyond the target are given
- * back by lvmd_pool_excess(). Returns 0, -EINVAL (a zero memory or vcpus,
- * a target above LVMD_POOL_TARGET_MAX), -ENOSPC (LVMD_POOL_SHAPES shapes
+ * (target) and its image to (image) (NULL or "": shells not built ahead),
+ * creating the shape if new. Shells beyond the target, and those built for
+ * another image when the image changes, are given back by
+ * lvmd_pool_excess(). Returns 0, -EINVAL (a zero memory or vcpus, a target
+ * above LVMD_POOL_TARGET_MAX, an image path not absolute or of
+ * LVMD_POOL_IMAGE_MAX bytes or more), -ENOSPC (LVMD_POOL_SHAPES shapes
  * already), -ENOMEM.
  */
 int lvmd_pool_set(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus,
-		  uint32_t target);
+		  uint32_t target, const char *image);
 
 /*
- * lvmd_pool_claim() - a ready shell of exactly shape (memory_mb, vcpus),
- * counted as a hit; or NULL, counted as a miss of that shape (or of
- * "other" when no pool has it). A request that cannot use a shell at all
- * (XenStore mode) is a miss all the same: lvmd_pool_miss().
+ * lvmd_pool_retire() - every ready shell of shape (memory_mb, vcpus) is
+ * out of date (its image file changed): hand them to lvmd_pool_excess()
+ * and refill. No-op for an unknown shape.
  */
-void *lvmd_pool_claim(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus);
+void lvmd_pool_retire(struct lvmd_pool *p, uint32_t memory_mb,
+		      uint32_t vcpus);
+
+/*
+ * lvmd_pool_claim() - a ready shell of exactly shape (memory_mb, vcpus)
+ * that (fits)(shell, arg) accepts (NULL: any), counted as a hit; or NULL,
+ * counted as a miss of that shape (or of "other" when no pool has it). A
+ * shell (fits) refuses (built ahead for another image, or for an older
+ * version of the file) is not taken: the shape's ready shells are retired
+ * (lvmd_pool_retire) and it is a miss. A request that cannot use a shell
+ * at all (XenStore mode) is a miss all the same: lvmd_pool_miss().
+ */
+void *lvmd_pool_claim(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus,
+		      bool (*fits)(const void *shell, const void *arg),
+		      const void *arg);
 
 /* lvmd_pool_miss() - count a miss for (memory_mb, vcpus). */
 void lvmd_pool_miss(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus);
 
+/* What the refill thread is to make next (lvmd_pool_next). */
+struct lvmd_pool_job {
+	uint32_t memory_mb, vcpus;
+	uint32_t gen;                /* the shape's image generation */
+	char image[LVMD_POOL_IMAGE_MAX]; /* build it ahead for this; "": no */
+};
+
 /*
  * lvmd_pool_next() - the shape that needs one more shell (ready +
- * preparing below its target), first in order; its (memory_mb, vcpus) in
- * the out parameters and its preparing count raised. false: none does.
+ * preparing below its target), first in order, described in (*job), its
+ * preparing count raised. false: none does.
  */
-bool lvmd_pool_next(struct lvmd_pool *p, uint32_t *memory_mb,
-		    uint32_t *vcpus);
+bool lvmd_pool_next(struct lvmd_pool *p, struct lvmd_pool_job *job);
 
 /*
- * lvmd_pool_done() - a shell lvmd_pool_next() asked for is done: (shell)
- * (NULL: preparing it failed). Lowers the preparing count. Returns true
- * when the shell was stored; false when the caller must discard it (the
- * target dropped meanwhile, the shape is gone, or no memory).
+ * lvmd_pool_done() - the shell (job) asked for is done: (shell) (NULL:
+ * preparing it failed). Lowers the preparing count. Returns true when the
+ * shell was stored; false when the caller must discard it (the target
+ * dropped meanwhile, the image changed, the shape is gone, or no memory).
  */
-bool lvmd_pool_done(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus,
+bool lvmd_pool_done(struct lvmd_pool *p, const struct lvmd_pool_job *job,
 		    void *shell);
 
-/* lvmd_pool_excess() - a ready shell above its shape's target, taken out
- * for the caller to discard; NULL if none. */
+/* lvmd_pool_excess() - a retired shell, or a ready shell above its
+ * shape's target, taken out for the caller to discard; NULL if none. */
 void *lvmd_pool_excess(struct lvmd_pool *p);
 
 /*
@@ -112,12 +140,21 @@ void *lvmd_pool_excess(struct lvmd_pool *p);
 void *lvmd_pool_steal(struct lvmd_pool *p, uint32_t memory_mb,
 		      uint32_t vcpus, uint32_t *freed_mb);
 
+/* lvmd_pool_image() - shape (memory_mb, vcpus)'s image ("" for none), or
+ * NULL for an unknown shape. Valid until the next change to (p). */
+const char *lvmd_pool_image(const struct lvmd_pool *p, uint32_t memory_mb,
+			    uint32_t vcpus);
+
 /* lvmd_pool_ready_mb() - MiB held by ready shells, all shapes. */
 uint64_t lvmd_pool_ready_mb(const struct lvmd_pool *p);
 
-/* lvmd_pool_parse() - parse "MEM:VCPUS:TARGET" (or with spaces or 'x' as
- * separators) into the out parameters. 0 or -EINVAL. */
+/*
+ * lvmd_pool_parse() - parse "MEM:VCPUS:TARGET[:IMAGE]" (or with spaces or
+ * 'x' as separators; IMAGE an absolute path, after ':' or spaces) into the
+ * out parameters; (image) (LVMD_POOL_IMAGE_MAX bytes) gets "" without one.
+ * 0 or -EINVAL.
+ */
 int lvmd_pool_parse(const char *s, uint32_t *memory_mb, uint32_t *vcpus,
-		    uint32_t *target);
+		    uint32_t *target, char *image);
 
 #endif

@@ -35,12 +35,32 @@ static int shell_uuid(uint8_t u[16])
 }
 
 /*
- * make: one shell of (memory_mb, vcpus) with the thread's handle, its
- * first pages mapped for the build (lvm_shell_premap); a shell whose
- * premap failed is still a shell, built the usual way.
+ * prebuild: build (sh) ahead for the image at (path), read now (the file
+ * as it is now is what a claim checks against). 0, or -errno with (sh)
+ * consumed or discarded.
  */
-static struct lvm_shell *make(xc_interface *xch, uint32_t memory_mb,
-			      uint32_t vcpus)
+static int prebuild(xc_interface *xch, struct lvm_shell *sh, const char *path)
+{
+	struct lvm_image *img = NULL;
+	int rc;
+
+	rc = lvm_image_load(path, &img);
+	if (rc == 0)
+		rc = lvm_shell_prebuild(xch, sh, img);
+	if (rc)
+		lvm_shell_discard(xch, sh);   /* no-op once consumed */
+	lvm_image_free(img);
+	return rc;
+}
+
+/*
+ * make: one shell for (job) with the thread's handle, its first pages
+ * mapped for the build (lvm_shell_premap; a shell whose premap failed is
+ * still a shell, built the usual way), and built ahead if the pool has an
+ * image.
+ */
+static struct lvm_shell *make(xc_interface *xch,
+			      const struct lvmd_pool_job *job)
 {
 	struct lvm_shell *sh = calloc(1, sizeof(*sh));
 	uint8_t uuid[16];
@@ -48,21 +68,30 @@ static struct lvm_shell *make(xc_interface *xch, uint32_t memory_mb,
 	if (!sh)
 		return NULL;
 	if (shell_uuid(uuid) < 0 ||
-	    lvm_shell_prepare(xch, memory_mb, vcpus, uuid, false, sh) < 0) {
+	    lvm_shell_prepare(xch, job->memory_mb, job->vcpus, uuid, false,
+			      sh) < 0) {
 		free(sh);
 		return NULL;
 	}
 	(void)lvm_shell_premap(sh, LVM_PREMAP_DEFAULT);
+	if (job->image[0] && prebuild(xch, sh, job->image) < 0) {
+		free(sh);
+		return NULL;
+	}
 	return sh;
 }
 
 static void *refill(void *arg)
 {
 	struct lvmd_pools *ps = arg;
-	uint32_t mem, vcpus;
+	struct lvmd_pool_job *job = malloc(sizeof(*job));
 	struct timespec ts;
 	void *x;
 
+	if (!job) {
+		lvm_err(ENOMEM, "pool: the refill thread has no memory");
+		return NULL;
+	}
 	pthread_mutex_lock(&ps->mu);
 	while (!ps->stop) {
 		x = lvmd_pool_excess(&ps->p);
@@ -72,7 +101,7 @@ static void *refill(void *arg)
 			pthread_mutex_lock(&ps->mu);
 			continue;
 		}
-		if (ps->backoff || !lvmd_pool_next(&ps->p, &mem, &vcpus)) {
+		if (ps->backoff || !lvmd_pool_next(&ps->p, job)) {
 			if (ps->backoff) {
 				clock_gettime(CLOCK_MONOTONIC, &ts);
 				ts.tv_sec += BACKOFF_MS / 1000;
@@ -84,17 +113,18 @@ static void *refill(void *arg)
 			continue;
 		}
 		pthread_mutex_unlock(&ps->mu);
-		x = make(ps->xch, mem, vcpus);
+		x = make(ps->xch, job);
 		pthread_mutex_lock(&ps->mu);
 		if (!x)
 			ps->backoff = true;
-		if (!lvmd_pool_done(&ps->p, mem, vcpus, x) && x) {
+		if (!lvmd_pool_done(&ps->p, job, x) && x) {
 			pthread_mutex_unlock(&ps->mu);
 			shell_free(ps->xch, x);
 			pthread_mutex_lock(&ps->mu);
 		}
 	}
 	pthread_mutex_unlock(&ps->mu);
+	free(job);
 	return NULL;
 }
 
@@ -140,14 +170,26 @@ void lvmd_pools_stop(struct lvmd *l)
 	ps->xch = NULL;
 }
 
+static bool fits(const void *shell, const void *img)
+{
+	return lvm_shell_fits(shell, img);
+}
+
 struct lvm_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
-				   uint32_t vcpus)
+				   uint32_t vcpus, const struct lvm_image *img,
+				   bool ramdisk)
 {
 	struct lvmd_pools *ps = &l->pools;
-	void *x;
+	const char *image;
+	void *x = NULL;
 
 	pthread_mutex_lock(&ps->mu);
-	x = lvmd_pool_claim(&ps->p, memory_mb, vcpus);
+	image = lvmd_pool_image(&ps->p, memory_mb, vcpus);
+	/* A pool built ahead serves its own image only, without ramdisk. */
+	if (image && image[0] && (ramdisk || strcmp(image, img->path) != 0))
+		lvmd_pool_miss(&ps->p, memory_mb, vcpus);
+	else
+		x = lvmd_pool_claim(&ps->p, memory_mb, vcpus, fits, img);
 	pthread_mutex_unlock(&ps->mu);
 	return x;
 }
@@ -167,7 +209,7 @@ void lvmd_pools_miss(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus)
 }
 
 int lvmd_pools_set(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
-		   uint32_t target)
+		   uint32_t target, const char *image)
 {
 	struct lvmd_pools *ps = &l->pools;
 	int rc;
@@ -176,7 +218,7 @@ int lvmd_pools_set(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
 	    vcpus < 1 || vcpus > LVM_MAX_VCPUS)
 		return -EINVAL;
 	pthread_mutex_lock(&ps->mu);
-	rc = lvmd_pool_set(&ps->p, memory_mb, vcpus, target);
+	rc = lvmd_pool_set(&ps->p, memory_mb, vcpus, target, image);
 	ps->backoff = false;
 	pthread_cond_signal(&ps->cv);
 	pthread_mutex_unlock(&ps->mu);

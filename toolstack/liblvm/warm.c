@@ -1,0 +1,177 @@
+/*
+ * warm.c — shells built ahead for one image (engine.h: lvm_shell_prebuild):
+ * what the build left to do at the claim, and doing it.
+ *
+ * A warm shell is a domain whose kernel, page tables, start info and vCPU
+ * are in place, still paused and never run, so its memory is exactly what
+ * the builder wrote. What depends on the request is written at the claim,
+ * through one mapping of two pages made ahead: the command line (start
+ * info) and the device page (name, uuid, create_tsc). The domain handle is
+ * set if the request brings its own uuid.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define XC_WANT_COMPAT_MAP_FOREIGN_API 1 /* xc_map_foreign_pages() */
+#include <xenctrl.h>
+
+#include "engine.h"
+#include "engine_priv.h"
+#include "log.h"
+
+#define PAGE 4096u
+
+/* What a warm shell keeps (sh->warm). */
+struct lvm_warm {
+	dev_t dev;                   /* the image it holds */
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	struct lvm_built b;          /* frames and ports, from the build */
+	void *map;                   /* start info, then the device page */
+};
+
+int lvm_warm_keep(xc_interface *xch, struct lvm_shell *sh,
+		  const struct lvm_image *img, const struct lvm_built *b)
+{
+	xen_pfn_t frames[2] = { b->start_info_mfn, b->noxs_mfn };
+	struct lvm_warm *w = calloc(1, sizeof(*w));
+	int rc;
+
+	if (w == NULL) {
+		rc = lvm_err(ENOMEM, "d%u: warm shell", sh->domid);
+		goto fail;
+	}
+	errno = 0;
+	w->map = xc_map_foreign_pages(xch, sh->domid, PROT_READ | PROT_WRITE,
+				      frames, 2);
+	if (w->map == NULL) {
+		rc = lvm_err(errno ? errno : EIO, "d%u: mapping start info "
+			     "and the device page", sh->domid);
+		goto fail;
+	}
+	w->dev = img->dev;
+	w->ino = img->ino;
+	w->size = img->size;
+	w->mtime = img->mtime;
+	w->b = *b;
+	w->b.noxs_copy = NULL;
+	sh->warm = w;
+	return 0;
+fail:
+	free(w);
+	errno = 0;
+	if (xc_domain_destroy(xch, sh->domid) != 0)
+		lvm_err(errno ? errno : EIO, "d%u: xc_domain_destroy failed",
+			sh->domid);
+	return rc;
+}
+
+/* same_image() - whether (img) is the file (w) was built from. */
+static bool same_image(const struct lvm_warm *w, const struct lvm_image *img)
+{
+	return w->dev == img->dev && w->ino == img->ino &&
+	       w->size == img->size && w->mtime.tv_sec == img->mtime.tv_sec &&
+	       w->mtime.tv_nsec == img->mtime.tv_nsec;
+}
+
+bool lvm_shell_fits(const struct lvm_shell *sh, const struct lvm_image *img)
+{
+	if (sh == NULL || img == NULL)
+		return false;
+	if (sh->warm == NULL)
+		return sh->priv != NULL;
+	return same_image(sh->warm, img);
+}
+
+/* destroy() - end (sh)'s domain and its warm state. */
+static void destroy(xc_interface *xch, struct lvm_shell *sh,
+		    struct lvm_warm *w)
+{
+	munmap(w->map, 2 * PAGE);
+	free(w);
+	errno = 0;
+	if (xc_domain_destroy(xch, sh->domid) != 0)
+		lvm_err(errno ? errno : EIO, "d%u: xc_domain_destroy failed",
+			sh->domid);
+}
+
+void lvm_warm_discard(xc_interface *xch, struct lvm_shell *sh)
+{
+	struct lvm_warm *w = sh->warm;
+
+	sh->warm = NULL;
+	destroy(xch, sh, w);
+	memset(sh, 0, sizeof(*sh));
+}
+
+/* claim() - write the request's parts; 0 or -errno. */
+static int claim(xc_interface *xch, struct lvm_shell *sh, struct lvm_warm *w,
+		 const struct lvm_finish_req *req, struct lvm_built *out)
+{
+	start_info_t *si = w->map;
+	struct noxs_page *copy = NULL;
+	xen_domain_handle_t handle;
+	uint64_t t0 = lvm_now_ns();
+	int rc;
+
+	if (req->ramdisk != NULL || !same_image(w, req->img))
+		return lvm_err(EINVAL, "d%u: the shell was built ahead for "
+			       "another image%s", sh->domid,
+			       req->ramdisk ? " (and no ramdisk)" : "");
+	if (req->uuid != NULL && memcmp(req->uuid, sh->uuid, 16) != 0) {
+		memcpy(handle, req->uuid, sizeof(handle));
+		errno = 0;
+		if (xc_domain_sethandle(xch, sh->domid, handle) != 0)
+			return lvm_err(errno ? errno : EIO,
+				       "d%u: xc_domain_sethandle failed",
+				       sh->domid);
+	}
+	/* As the builder does: at most MAX_GUEST_CMDLINE - 1 bytes. */
+	memset(si->cmd_line, 0, sizeof(si->cmd_line));
+	if (req->cmdline != NULL)
+		strncpy((char *)si->cmd_line, req->cmdline,
+			sizeof(si->cmd_line) - 1);
+	sh->t.build = lvm_now_ns() - t0;
+
+	t0 = lvm_now_ns();
+	rc = lvm_devpage_make(xch, sh, req, w->b.console_gfn, &copy);
+	if (rc)
+		return rc;
+	memcpy((char *)w->map + PAGE, copy, sizeof(*copy));
+	sh->t.devices = lvm_now_ns() - t0;
+
+	*out = w->b;
+	out->t.load = 0;
+	out->t.build = sh->t.build;
+	out->t.devices = sh->t.devices;
+	out->t.prepare = sh->t.prepare;
+	out->noxs_copy = copy;
+	return 0;
+}
+
+int lvm_warm_finish(xc_interface *xch, struct lvm_shell *sh,
+		    const struct lvm_finish_req *req, struct lvm_built *out)
+{
+	struct lvm_warm *w = sh->warm;
+	int rc;
+
+	sh->warm = NULL;
+	if (req == NULL || req->img == NULL || out == NULL) {
+		rc = lvm_err(EINVAL, "d%u: finish: no request", sh->domid);
+		destroy(xch, sh, w);
+		return rc;
+	}
+	memset(out, 0, sizeof(*out));
+	rc = claim(xch, sh, w, req, out);
+	if (rc) {
+		destroy(xch, sh, w);
+		memset(out, 0, sizeof(*out));
+		return rc;
+	}
+	munmap(w->map, 2 * PAGE);
+	free(w);
+	return 0;
+}
