@@ -7,8 +7,12 @@
 #   tests/xenbox/xenbox -m 4096 -d 1024 -t 600 run bench/pool.sh
 #
 # Figures (medians, ms):
-#   pool       lvm create, 4 MiB 1 vCPU, a shell from the pool (lvmd's
-#              total: request received -> reply), and as a command
+#   warm       lvm create, 4 MiB 1 vCPU, a shell from a pool built ahead
+#              for noop (lvm pool set 4x1 N noop.xen): only the command
+#              line, device page and unpause left (lvmd's total: request
+#              received -> reply), and as a command
+#   pool       the same from a pool of the shape only (load and build on
+#              the path, the shell's first pages mapped ahead)
 #   cold       the same with the pool drained (prepare on the path)
 #   spawn      fork + exec + wait of a static binary (lvm-bench-spawn)
 set -u
@@ -71,20 +75,25 @@ one() {
 }
 
 # run KIND...: N rounds, each one creation of every KIND in turn, so that
-# whatever else loads the machine weighs on each kind alike. "pool" starts
-# with a shell ready and the refill idle; "cold" with the pool drained.
+# whatever else loads the machine weighs on each kind alike. "warm" and
+# "pool" start with a shell ready (built ahead for noop, or not) and the
+# refill idle; "cold" with the pool drained.
 run() {
 	local i k
 	for k in "$@"; do rm -f "$STATE/$k".*.ms; done
 	for i in $(seq 1 "$N"); do
 		for k in "$@"; do
-			if [ "$k" = cold ]; then
+			case $k in
+			cold)
 				lvm pool set 4x1 0 >/dev/null || die "drain"
-				wait_empty
-			else
+				wait_empty ;;
+			warm)
+				lvm pool set 4x1 1 "$img" >/dev/null || die "warm"
+				wait_ready 1 ;;
+			*)
 				lvm pool set 4x1 1 >/dev/null || die "refill"
-				wait_ready 1
-			fi
+				wait_ready 1 ;;
+			esac
 			one "$k" "$i"
 		done
 	done
@@ -94,38 +103,47 @@ run() {
 
 # Warm-up, not counted.
 lvm create "$img" --name warm >/dev/null && lvm destroy warm
-run pool cold
+run warm pool cold
 lvm-bench-spawn -n "$N" -m fork "$BUILD/bin/lvm-bench-trivial" |
 	awk -F, '{ print $7 }' >"$STATE/spawn.ms"
 
+warm=$(median <"$STATE/warm.lvmd.ms"); warmc=$(median <"$STATE/warm.command.ms")
 pool=$(median <"$STATE/pool.lvmd.ms"); poolc=$(median <"$STATE/pool.command.ms")
 cold=$(median <"$STATE/cold.lvmd.ms"); coldc=$(median <"$STATE/cold.command.ms")
 spawn=$(median <"$STATE/spawn.ms")
 printf '  %-8s %10s %10s   (medians, ms)\n' "" lvmd command
+printf '  %-8s %10s %10s\n' warm "$warm" "$warmc"
 printf '  %-8s %10s %10s\n' pool "$pool" "$poolc"
 printf '  %-8s %10s %10s\n' cold "$cold" "$coldc"
 printf '  %-8s %10s %10s\n' spawn - "$spawn"
-for k in pool cold; do
+for k in warm pool cold; do
 	printf '  %s phases (medians, ms):' "$k"
 	for ph in claim prepare load build devices unpause; do
 		printf ' %s %s' "$ph" "$(median <"$STATE/$k.$ph.ms")"
 	done
 	printf '\n'
 done
+printf '  ratio warm/cold %s (commands %s)   warm/spawn %s (commands %s)\n' \
+	"$(ratio "$warm" "$cold")" "$(ratio "$warmc" "$coldc")" \
+	"$(ratio "$warm" "$spawn")" "$(ratio "$warmc" "$spawn")"
 printf '  ratio pool/cold %s (commands %s)   pool/spawn %s (commands %s)\n' \
 	"$(ratio "$pool" "$cold")" "$(ratio "$poolc" "$coldc")" \
 	"$(ratio "$pool" "$spawn")" "$(ratio "$poolc" "$spawn")"
 
 # Flat under load: 1 guest running, then LOAD.
 lvm create "$img" --name load1 >/dev/null || die "load1"
-run pool
+run warm pool
+one_w=$(median <"$STATE/warm.lvmd.ms")
 one_ms=$(median <"$STATE/pool.lvmd.ms"); onec=$(median <"$STATE/pool.command.ms")
 for i in $(seq 2 "$LOAD"); do
 	lvm create "$img" --name "load$i" >/dev/null || { LOAD=$((i - 1)); echo "  (only $LOAD guests fit)"; break; }
 done
 wait_ready 1
-run pool
+run warm pool
+many_w=$(median <"$STATE/warm.lvmd.ms")
 many=$(median <"$STATE/pool.lvmd.ms"); manyc=$(median <"$STATE/pool.command.ms")
 printf '  under load: pool create with 1 running %s ms (command %s), with %s running %s ms (command %s): ratio %s\n' \
 	"$one_ms" "$onec" "$LOAD" "$many" "$manyc" "$(ratio "$many" "$one_ms")"
+printf '  under load, built ahead: with 1 running %s ms, with %s running %s ms: ratio %s\n' \
+	"$one_w" "$LOAD" "$many_w" "$(ratio "$many_w" "$one_w")"
 for i in $(seq 1 "$LOAD"); do lvm destroy "load$i" >/dev/null 2>&1; done

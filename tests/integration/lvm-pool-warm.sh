@@ -72,7 +72,7 @@ grep -q '^  pool  *hit' <<<"$out" || fail "warm-noop did not hit: $out"
 grep -qE '^  ready +[0-9]+\.[0-9]+ ms' <<<"$out" || fail "warm-noop not ready: $out"
 
 # Not a noxs image: one line, non-zero, the pool unchanged.
-if err=$(lvm pool set 4x1 3 /etc/hostname 2>&1); then
+if err=$(lvm pool set 4x1 3 "$0" 2>&1); then
 	fail "a non-image was accepted as a pool image"
 fi
 [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] || fail "not one line: $err"
