@@ -28,6 +28,25 @@ for i in 1 2 3; do
 		"$(grep -F hello: "$(lvm_console_log "$name")" | tr -d '\r')"
 done
 
+echo "== the same from a pool of shells built ahead for hello (lvm pool set 4x1 3 hello.xen)"
+lvm pool set 4x1 3 "$hello" || fail "lvm pool set"
+pool_full() { lvm pool | awk '$1 == "4x1" { exit !($4 == 3 && $5 == 0) }'; }
+wait_for 30 pool_full || fail "the pool did not fill: $(lvm pool)"
+for i in 1 2 3; do
+	name=warm-$i
+	t0=$(now_us)
+	out=$(lvm create "$hello" --name "$name" --cmdline "demo=$i" --timing) ||
+		fail "lvm create $name: $out"
+	t1=$(now_us)
+	wait_for 30 lvm_console_has "$name" "hello: name" || fail "$name printed nothing"
+	printf '%-8s lvm create %6.1f ms (in lvmd %s ms, guest ready after %s ms)  console: %s\n' \
+		"$name" "$(((t1 - t0) / 100))e-1" "$(ms_of total "$out")" \
+		"$(ms_of ready "$out")" \
+		"$(grep -F 'hello: name' "$(lvm_console_log "$name")" | tr -d '\r')"
+done
+lvm pool | sed 's/^/    /'
+lvm pool set 4x1 0 || fail "lvm pool set 4x1 0"
+
 echo "== lvm create of noop (marks itself ready, waits for a shutdown request)"
 out=$(lvm create "$noop" --name noop-1 --timing) || fail "lvm create noop-1: $out"
 printf '%s\n' "$out" | sed 's/^/    /'

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -329,6 +330,22 @@ static void write_pid(const char *state)
 	}
 }
 
+/*
+ * raise_fd_limit: lvmd holds a few descriptors per guest (its console log,
+ * for one); the usual soft limit of 1024 would cap it near a thousand
+ * guests. Up to the hard limit, which needs no privilege.
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &r) != 0)
+			lvm_warn(errno, "cannot raise the descriptor limit");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct lvmd l;
@@ -347,6 +364,7 @@ int main(int argc, char **argv)
 		lvm_err(0, "must run as root");
 		return 1;
 	}
+	raise_fd_limit();
 	l.listen_fd = -1;
 	l.virq_port = -1;
 	main_thread = pthread_self();
