@@ -21,11 +21,11 @@ for i in 1 2 3; do
 	t0=$(now_us)
 	out=$(lvm create "$hello" --name "$name" --timing) || fail "lvm create $name: $out"
 	t1=$(now_us)
-	wait_for 30 lvm_console_has "$name" "hello:" || fail "$name printed nothing"
+	wait_for 30 lvm_console_has "$name" "hello: name" || fail "$name printed nothing"
 	printf '%-8s lvm create %6.1f ms (in lvmd %s ms, guest ready after %s ms)  console: %s\n' \
 		"$name" "$(((t1 - t0) / 100))e-1" "$(ms_of total "$out")" \
 		"$(ms_of ready "$out")" \
-		"$(grep -F hello: "$(lvm_console_log "$name")" | tr -d '\r')"
+		"$(grep -F "hello: name" "$(lvm_console_log "$name")" | tr -d '\r')"
 done
 
 echo "== the same from a pool of shells built ahead for hello (lvm pool set 4x1 3 hello.xen)"
