@@ -417,8 +417,11 @@ static int pool_image_check(struct lvmd *l, const char *path, char *err,
 	}
 	rc = lvmd_image_get(l, path, &img, &owned);
 	if (rc < 0) {
-		snprintf(err, errlen, "pool image %.200s: %.250s", path,
-			 l->last_err[0] ? l->last_err : strerror(-rc));
+		if (l->last_err[0])   /* names the image already */
+			snprintf(err, errlen, "pool: %.400s", l->last_err);
+		else
+			snprintf(err, errlen, "pool image %.200s: %s", path,
+				 strerror(-rc));
 		return rc;
 	}
 	if (!img->noxs_vaddr) {
