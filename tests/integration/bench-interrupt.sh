@@ -22,7 +22,7 @@ bench_lvmd() {
 # interrupt SYSTEM UP: run the smoke profile of SYSTEM, stop it once UP
 # (a test) says a guest stays up, check that nothing is left.
 interrupt() {
-	local sys=$1 up=$2 rc
+	local sys=$1 up=$2 rc t0=$SECONDS
 	bash "$LVM_ROOT/bench/run" --smoke --systems "$sys" --out "$out" >"$out/run.log" 2>&1 &
 	pid=$!
 	wait_for 120 "$up" || fail "bench/run never kept a $sys guest up: $(tail -n 3 "$out/run.log")"
@@ -37,7 +37,7 @@ interrupt() {
 		fail "guests left behind: $(xl list | tail -n +2 | awk '{ print $1 }' | tr '\n' ' ')"
 	! bench_lvmd || fail "lvmd left running"
 	[ "$(ls -d /tmp/lvm-bench.* 2>/dev/null | wc -l)" -eq "$tmps" ] || fail "temporary files left behind"
-	info "$sys: no guest, no lvmd, no temporary file left"
+	info "$sys: no guest, no lvmd, no temporary file left ($((SECONDS - t0)) s)"
 }
 
 xl_up_guests() { xl list | awk '$1 ~ /^lvb[0-9]+-up/' | grep -q .; }
