@@ -61,13 +61,16 @@ lvm_alive() { [ -n "$LVM_PID" ] && kill -0 "$LVM_PID" 2>/dev/null; }
 lvm_setup() {
 	LVM_STATE=$BENCH_TMP/lvmd
 	rm -rf "$LVM_STATE"
-	"$BENCH_BIN/lvmd" -d -S "$LVM_STATE" -c /dev/null || {
+	# lvmd keeps each guest's console log open: 1000 guests need more
+	# than the usual 1024 descriptors.
+	(ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+		exec "$BENCH_BIN/lvmd" -d -S "$LVM_STATE" -c /dev/null) || {
 		echo "lvmd did not start: $(tail -n 1 "$LVM_STATE/lvmd.log" 2>/dev/null)"
 		return 1
 	}
 	LVM_PID=$(cat "$LVM_STATE/lvmd.pid")
 	export LVM_SOCKET=$LVM_STATE/lvmd.sock
-	echo "lvm: lvmd $LVM_PID, state in $LVM_STATE"
+	echo "lvm: lvmd $LVM_PID, state in $LVM_STATE, $(awk '/^Max open files/ { print $4 }' "/proc/$LVM_PID/limits") descriptors"
 	lvm_pool_back
 }
 
