@@ -56,8 +56,6 @@ grep -q '| xl | command | create returned | 2 |' "$out/report.md" ||
 	fail "report.md lacks the xl command row"
 
 [ "$(domain_count)" -eq "$before" ] || fail "guests left behind: $(xl list | tail -n +2)"
-for p in /proc/[0-9]*/cmdline; do
-	! tr '\0' ' ' <"$p" 2>/dev/null | grep -q 'lvm[d] -d -S /tmp/lvm-bench' || fail "lvmd left running"
-done
+! bench_lvmd || fail "lvmd left running"
 [ "$(ls -d /tmp/lvm-bench.* 2>/dev/null | wc -l)" -eq "$tmps" ] || fail "temporary files left behind"
 info "nothing left behind"
