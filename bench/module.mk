@@ -9,7 +9,7 @@
 BENCH_COMMON := bench/csv.c bench/sample.c
 
 BENCH_TOOLS := lvm-bench-stats lvm-bench-spawn lvm-bench-cmd lvm-bench-libxl \
-	lvm-bare-build
+	lvm-bare-build lvm-bench-lvm
 
 lvm-bench-stats_SRCS := bench/stats_main.c bench/summary.c bench/stats.c \
 	$(BENCH_COMMON)
@@ -21,6 +21,12 @@ lvm-bench-cmd_SRCS := bench/cmdtime.c bench/watch.c $(BENCH_COMMON)
 
 lvm-bench-libxl_SRCS := bench/libxl_create.c bench/watch.c $(BENCH_COMMON)
 lvm-bench-libxl_LIBS := -lxenlight -lxentoollog
+
+# lvm-bench-lvm: lvm's library (liblvm's client API, lvm.h) to lvmd.
+lvm-bench-lvm_SRCS := bench/lvm_create.c bench/lvmclock.c $(BENCH_COMMON)
+lvm-bench-lvm_LIBS := $(LIBLVM_A) $(LIBLVM_LDLIBS) -lm
+CFLAGS_bench/lvm_create.c += $(TOOLSTACK_INC)
+$(BUILD)/bin/lvm-bench-lvm: $(LIBLVM_A)
 
 # lvm-bare-build: the libxenctrl + libxenguest baseline for `lvm create`.
 lvm-bare-build_SRCS := bench/bare_build.c bench/stats.c $(BENCH_COMMON)

@@ -2,7 +2,7 @@
 # The benchmark harness end to end, with a few samples of everything
 # (bench/run --smoke): raw samples of every system that can run here, a
 # summary, N/A with a reason for the others (lvm until it is built),
-# report.md, and no guest or temporary file left behind.
+# report.md, and no guest, lvmd or temporary file left behind.
 . "$(dirname "$0")/lib.sh"
 
 out=$(mktemp -d)
@@ -31,6 +31,24 @@ grep -q '^start,process,fork-exec,exited,0,20,' "$out/summary.csv" ||
 if [ ! -x "$LVM_BUILD/bin/lvm" ]; then
 	grep -q '^lvm,pool-library,lvm not built yet$' "$out/na.csv" ||
 		fail "lvm is not reported N/A: $(grep '^lvm' "$out/na.csv")"
+else
+	# lvm: both clocks of every mode, the guests kept up, a probe with
+	# them up, and the pool really used where it should be.
+	! grep -q '^lvm,' "$out/na.csv" || fail "lvm N/A: $(grep '^lvm,' "$out/na.csv")"
+	for m in pool-library pool-command cold-library cold-command \
+		xenstore-library xenstore-command; do
+		for c in returned running; do
+			[ "$(rows "start,lvm,$m,$c,0")" -eq 2 ] || fail "not 2 lvm $m $c samples"
+		done
+	done
+	[ "$(rows fill,lvm)" -eq 2 ] || fail "not 2 lvm guests kept up for scaling"
+	[ "$(rows start,lvm,pool-library,returned,2)" -ge 1 ] || fail "no lvm probe with 2 guests up"
+	grep -q '^lvm,2,2,' "$out/scaling.csv" || fail "lvm scaling did not reach 2: $(grep '^lvm' "$out/scaling.csv")"
+	grep -q '^| lvm | pool-library | application running | 2 |' "$out/report.md" ||
+		fail "report.md lacks the lvm pool-library row"
+	grep -q '^| lvm (pool) against fork+exec |.*×' "$out/report.md" ||
+		fail "report.md lacks the lvm headline"
+	info "lvm: $(grep -c '^start,lvm,' "$out/raw.csv") start rows, pool $(awk -F, '$1 == "start" && $3 == "pool-library" && $4 == "returned" && $5 == 0 { printf "%s ", $7 }' "$out/raw.csv")ms"
 fi
 grep -q '^xl,2,2,' "$out/scaling.csv" || fail "xl scaling did not reach 2: $(tail -n1 "$out/scaling.csv")"
 grep -q '^## Start times' "$out/report.md" || fail "no report.md"
@@ -38,5 +56,6 @@ grep -q '| xl | command | create returned | 2 |' "$out/report.md" ||
 	fail "report.md lacks the xl command row"
 
 [ "$(domain_count)" -eq "$before" ] || fail "guests left behind: $(xl list | tail -n +2)"
+! bench_lvmd || fail "lvmd left running"
 [ "$(ls -d /tmp/lvm-bench.* 2>/dev/null | wc -l)" -eq "$tmps" ] || fail "temporary files left behind"
 info "nothing left behind"

@@ -124,3 +124,43 @@ one_line_error() {
 	cat "$2"
 }
 hv_gone_domid() { ! hv_has_domid "$1"; }
+
+# ---- the benchmark harness ----
+# bench_lvmd: an lvmd of a benchmark run (its state in /tmp/lvm-bench.*)
+# is running.
+bench_lvmd() {
+	local p
+	for p in /proc/[0-9]*/cmdline; do
+		tr '\0' ' ' <"$p" 2>/dev/null | grep -q 'lvm[d] -d -S /tmp/lvm-bench' && return 0
+	done
+	return 1
+}
+
+# bench_interrupt SYSTEM UP: run bench/run's smoke profile of SYSTEM, stop
+# it (TERM) once the test UP succeeds, and check that it left no guest,
+# lvmd or temporary file. Sets BENCH_PID while the run goes on.
+bench_interrupt() {
+	local sys=$1 up=$2 rc t0=$SECONDS out before tmps
+	out=$(mktemp -d)
+	before=$(domain_count)
+	tmps=$(ls -d /tmp/lvm-bench.* 2>/dev/null | wc -l)
+	bash "$LVM_ROOT/bench/run" --smoke --systems "$sys" --out "$out" >"$out/run.log" 2>&1 &
+	BENCH_PID=$!
+	BENCH_OUT=$out BENCH_BEFORE=$before
+	wait_for 120 "$up" || fail "bench/run never kept a $sys guest up: $(tail -n 3 "$out/run.log")"
+	! grep -qa 'bench: done' "$out/run.log" || fail "bench/run ended before it could be stopped"
+	kill -TERM "$BENCH_PID"
+	# It stops once the command it runs now has returned.
+	wait_for 90 eval '! kill -0 $BENCH_PID' || fail "bench/run did not stop"
+	wait "$BENCH_PID"
+	rc=$?
+	BENCH_PID=
+	info "$sys: bench/run stopped (status $rc): $(grep -a interrupted "$out/run.log")"
+	[ $rc -ne 0 ] || fail "an interrupted run exited 0"
+	wait_for 30 eval '[ "$(domain_count)" -eq "$before" ]' ||
+		fail "guests left behind: $(xl list | tail -n +2 | awk '{ print $1 }' | tr '\n' ' ')"
+	! bench_lvmd || fail "lvmd left running"
+	[ "$(ls -d /tmp/lvm-bench.* 2>/dev/null | wc -l)" -eq "$tmps" ] || fail "temporary files left behind"
+	rm -rf "$out"
+	info "$sys: no guest, no lvmd, no temporary file left ($((SECONDS - t0)) s)"
+}

@@ -96,7 +96,8 @@ client_SRCS := tests/unit/test_client.c toolstack/liblvm/client.c \
 client_LIBS := -ljson-c
 client_CFLAGS := -Itoolstack/include
 
-# The benchmark harness's statistics, CSV, summary and console watch.
+# The benchmark harness's statistics, CSV, summary, console watch and
+# lvm's clocks.
 UNIT_TESTS += bench_stats
 bench_stats_SRCS := tests/unit/test_bench_stats.c bench/stats.c
 bench_stats_LIBS := -lm
@@ -111,3 +112,7 @@ bench_summary_LIBS := -lm
 
 UNIT_TESTS += bench_watch
 bench_watch_SRCS := tests/unit/test_bench_watch.c bench/watch.c
+
+UNIT_TESTS += bench_lvmclock
+bench_lvmclock_SRCS := tests/unit/test_bench_lvmclock.c bench/lvmclock.c
+bench_lvmclock_LIBS := -lm

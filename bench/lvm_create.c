@@ -1,0 +1,406 @@
+/*
+ * lvm_create.c — lvm-bench-lvm: lvm's library, in-process, for the
+ * harness's lvm driver (bench/drivers/lvm.sh). Creates the guest KERNEL
+ * through liblvm's client API (lvm_create() to lvmd), reads its ready
+ * mark, destroys it; (n) times after (warm) untimed rounds. Writes raw
+ * CSV rows (sample.h): "returned" when lvm_create() returned, "running"
+ * at the guest's ready mark (lvmclock.h: lvmd's ready figure put on the
+ * caller's clock).
+ *
+ *   lvm-bench-lvm -k KERNEL [-M MIB] [-p PREFIX] [-n N] [-w W] [-X]
+ *                 [-P TARGET] [-e hit|miss|any] [-t SECONDS] [-s SOCKET]
+ *                 [tag options]
+ *   lvm-bench-lvm --pool MIB:VCPUS:TARGET [-t SECONDS] [-s SOCKET]
+ *   lvm-bench-lvm --destroy-prefix PREFIX [-s SOCKET]
+ *
+ * -X creates in XenStore mode. -P sets lvmd's pool of the guests' shape
+ * (MIB, 1 vCPU) to TARGET shells and, before every round, waits until
+ * that many are ready (0: drained, every create cold). -e says what each
+ * create must have been (pool_hit in lvmd's timing); one that was not is
+ * an error, never a sample. -t bounds every wait (default 10 s).
+ *
+ * The second form sets a pool's target and waits until it holds that
+ * many ready shells (for the command modes, between their samples). The
+ * third destroys every guest lvmd manages whose name starts with PREFIX
+ * (at least 3 characters): the harness's teardown and cleanup.
+ *
+ * Guests are named PREFIX-0, PREFIX-1, ... (warm-up included). The socket
+ * is -s, else $LVM_SOCKET, else liblvm's default. Exit status 0, or 1
+ * with one line on stderr; no guest of ours is left behind on any exit
+ * path but a kill.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <lvm.h>
+
+#include "bench/lvmclock.h"
+#include "bench/sample.h"
+
+#define TOOL "lvm-bench-lvm"
+
+struct opts {
+	const char *kernel;
+	const char *prefix;
+	long memory_mib;
+	long n, warm, timeout;
+	long pool; /* -1: leave lvmd's pools alone */
+	bool xenstore;
+	enum lvm_bench_pool_expect expect;
+};
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * pool_fill: set the pool of (mib) MiB, 1 vCPU to (target) shells if
+ * (set), then wait until it holds exactly (target) ready shells and
+ * prepares none. Returns 0 or -errno, after one line on stderr.
+ */
+static int pool_fill(lvm_t *h, uint32_t mib, uint32_t vcpus, uint32_t target,
+		     bool set, long timeout)
+{
+	uint64_t deadline = lvm_now_ns() + (uint64_t)timeout * 1000000000u;
+	struct lvm_pool_info *p = NULL;
+	uint64_t other;
+	size_t n, i;
+	int rc;
+
+	if (set && (rc = lvm_pool_set(h, mib, vcpus, target)) < 0) {
+		fprintf(stderr, TOOL ": pool %ux%u to %u: %s\n", mib, vcpus,
+			target, lvm_last_error(h));
+		return rc;
+	}
+	for (;;) {
+		bool full = target == 0;
+
+		rc = lvm_pool_list(h, &p, &n, &other);
+		if (rc < 0) {
+			fprintf(stderr, TOOL ": listing the pools: %s\n",
+				lvm_last_error(h));
+			return rc;
+		}
+		for (i = 0; i < n; i++)
+			if (p[i].memory_mb == mib && p[i].vcpus == vcpus)
+				full =
+				    p[i].ready == target && p[i].preparing == 0;
+		free(p);
+		if (full)
+			return 0;
+		if (lvm_now_ns() > deadline) {
+			fprintf(stderr,
+				TOOL ": pool %ux%u not at %u ready shells "
+				     "within %ld s\n",
+				mib, vcpus, target, timeout);
+			return -ETIMEDOUT;
+		}
+		pause_ms(2);
+	}
+}
+
+/*
+ * ready_wait: wait until lvmd has seen guest (name)'s ready mark; its
+ * figure (request received → ready) into (*ready_ns). Returns 0 or
+ * -errno, after one line on stderr.
+ */
+static int ready_wait(lvm_t *h, const char *name, long timeout,
+		      uint64_t *ready_ns)
+{
+	uint64_t deadline = lvm_now_ns() + (uint64_t)timeout * 1000000000u;
+	struct lvm_info info;
+	int rc;
+
+	for (;;) {
+		rc = lvm_info(h, name, &info);
+		if (rc < 0) {
+			fprintf(stderr, TOOL ": %s: %s\n", name,
+				lvm_last_error(h));
+			return rc;
+		}
+		*ready_ns = info.ready_ns;
+		rc = info.has_ready ? 0 : -EAGAIN;
+		lvm_info_clear(&info);
+		if (rc == 0)
+			return 0;
+		if (lvm_now_ns() > deadline) {
+			fprintf(stderr,
+				TOOL ": %s: no ready mark within %ld s\n", name,
+				timeout);
+			return -ETIMEDOUT;
+		}
+		pause_ms(1);
+	}
+}
+
+/*
+ * One round: create (name), read its ready mark, destroy it. Stores the
+ * two clocks in (*ms_ret) and (*ms_run). Returns 0 or -errno, after one
+ * line on stderr.
+ */
+static int round_once(lvm_t *h, const struct opts *o, const char *name,
+		      double *ms_ret, double *ms_run)
+{
+	struct lvm_config cfg;
+	struct lvm_timing t;
+	struct lvm_info info;
+	uint64_t t0, ready_ns = 0;
+	bool made = false;
+	int rc;
+
+	lvm_config_init(&cfg);
+	cfg.memory_mb = (uint32_t)o->memory_mib;
+	cfg.vcpus = 1;
+	cfg.store = o->xenstore ? LVM_STORE_XENSTORE : LVM_STORE_AUTO;
+	if (lvm_config_set_str(&cfg.name, name) < 0 ||
+	    lvm_config_set_str(&cfg.kernel, o->kernel) < 0) {
+		fprintf(stderr, TOOL ": out of memory\n");
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (o->pool > 0) {
+		rc = pool_fill(h, (uint32_t)o->memory_mib, 1, (uint32_t)o->pool,
+			       false, o->timeout);
+		if (rc < 0)
+			goto out;
+	}
+
+	t0 = lvm_now_ns();
+	rc = lvm_create(h, &cfg, 0, &info, &t);
+	*ms_ret = lvm_ms(t0, lvm_now_ns());
+	if (rc < 0) {
+		fprintf(stderr, TOOL ": creating %s: %s\n", name,
+			lvm_last_error(h));
+		goto out;
+	}
+	lvm_info_clear(&info);
+	made = true;
+	rc = lvm_bench_pool_check(o->expect, t.pool_hit);
+	if (rc < 0) {
+		fprintf(stderr,
+			TOOL ": %s: a pool %s where a pool %s was wanted\n",
+			name, t.pool_hit ? "hit" : "miss (a cold create)",
+			o->expect == LVM_BENCH_POOL_HIT ? "hit" : "miss");
+		goto out;
+	}
+	rc = ready_wait(h, name, o->timeout, &ready_ns);
+	if (rc < 0)
+		goto out;
+	rc = lvm_bench_running_ms(*ms_ret, t.total_ns, ready_ns, ms_run);
+	if (rc < 0)
+		fprintf(stderr,
+			TOOL ": %s: lvmd's total %.3f ms exceeds the "
+			     "caller's %.3f ms\n",
+			name, (double)t.total_ns / 1e6, *ms_ret);
+out:
+	if (made && lvm_destroy(h, name) < 0) {
+		fprintf(stderr, TOOL ": destroying %s: %s\n", name,
+			lvm_last_error(h));
+		if (rc == 0)
+			rc = -EIO;
+	}
+	lvm_config_clear(&cfg);
+	return rc;
+}
+
+/* Destroy every guest named (prefix)*. Returns 0 or -EIO. */
+static int destroy_prefix(lvm_t *h, const char *prefix)
+{
+	struct lvm_info *list = NULL;
+	size_t n = 0, i, plen = strlen(prefix);
+	int done = 0, rc = 0;
+
+	if (lvm_list(h, false, &list, &n) < 0) {
+		fprintf(stderr, TOOL ": listing guests: %s\n",
+			lvm_last_error(h));
+		return -EIO;
+	}
+	for (i = 0; i < n; i++) {
+		if (strncmp(list[i].name, prefix, plen) != 0)
+			continue;
+		if (lvm_destroy(h, list[i].name) < 0) {
+			fprintf(stderr, TOOL ": destroying %s: %s\n",
+				list[i].name, lvm_last_error(h));
+			rc = -EIO;
+		} else {
+			done++;
+		}
+	}
+	lvm_list_free(list, n);
+	fprintf(stderr, TOOL ": destroyed %d guest(s) named %s*\n", done,
+		prefix);
+	return rc;
+}
+
+/* "MIB:VCPUS:TARGET" into (v[3]). Returns 0 or -EINVAL. */
+static int parse_pool(const char *s, long v[3])
+{
+	char buf[64], *f[3], *save = NULL;
+	int i;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	for (i = 0; i < 3; i++) {
+		f[i] = strtok_r(i ? NULL : buf, ":", &save);
+		if (f[i] == NULL)
+			return -EINVAL;
+	}
+	if (strtok_r(NULL, ":", &save) != NULL ||
+	    lvm_parse_count(f[0], LVM_MIN_MEMORY_MB, 1 << 20, &v[0]) < 0 ||
+	    lvm_parse_count(f[1], 1, LVM_MAX_VCPUS, &v[1]) < 0 ||
+	    lvm_parse_count(f[2], 0, 100000, &v[2]) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: " TOOL " -k KERNEL [-M MIB] [-p PREFIX] [-n N] [-w W] "
+	      "[-X]\n"
+	      "                     [-P TARGET] [-e hit|miss|any] "
+	      "[-t SECONDS] [-s SOCKET] [tag options]\n"
+	      "       " TOOL " --pool MIB:VCPUS:TARGET [-t SECONDS] "
+	      "[-s SOCKET]\n"
+	      "       " TOOL
+	      " --destroy-prefix PREFIX [-s SOCKET]\n" LVM_SAMPLE_TAG_USAGE,
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+	    LVM_SAMPLE_TAG_LONGOPTS,
+	    {"help", no_argument, NULL, 'h'},
+	    {"destroy-prefix", required_argument, NULL, 'D'},
+	    {"pool", required_argument, NULL, 'F'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *destroy = NULL, *fill = NULL, *sock = getenv("LVM_SOCKET");
+	struct opts o = {
+	    .prefix = "lvm-bench-lvm",
+	    .memory_mib = 4,
+	    .n = 10,
+	    .warm = 1,
+	    .timeout = 10,
+	    .pool = -1,
+	};
+	struct lvm_sample_tag tag;
+	lvm_t *h = NULL;
+	char name[LVM_NAME_MAX + 1];
+	long i, pv[3];
+	int opt, rc, status = 1;
+
+	lvm_sample_tag_init(&tag);
+	tag.system = "lvm";
+	tag.mode = "library";
+	while ((opt = getopt_long(argc, argv, "hk:M:p:n:w:XP:e:t:s:", lopts,
+				  NULL)) != -1) {
+		rc = 0;
+		switch (opt) {
+		case 'k':
+			o.kernel = optarg;
+			break;
+		case 'M':
+			rc = lvm_parse_count(optarg, LVM_MIN_MEMORY_MB, 1 << 20,
+					     &o.memory_mib);
+			break;
+		case 'p':
+			o.prefix = optarg;
+			break;
+		case 'n':
+			rc = lvm_parse_count(optarg, 1, 1000000, &o.n);
+			break;
+		case 'w':
+			rc = lvm_parse_count(optarg, 0, 1000000, &o.warm);
+			break;
+		case 'X':
+			o.xenstore = true;
+			break;
+		case 'P':
+			rc = lvm_parse_count(optarg, 0, 100000, &o.pool);
+			break;
+		case 'e':
+			rc = lvm_bench_pool_expect_parse(optarg, &o.expect);
+			break;
+		case 't':
+			rc = lvm_parse_count(optarg, 1, 86400, &o.timeout);
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		case 'D':
+			destroy = optarg;
+			rc = strlen(destroy) >= 3 ? 0 : -EINVAL;
+			break;
+		case 'F':
+			fill = optarg;
+			rc = parse_pool(fill, pv);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			rc = lvm_sample_tag_option(&tag, opt, optarg);
+			if (rc == -ENOENT) {
+				usage(stderr);
+				return 1;
+			}
+			break;
+		}
+		if (rc < 0) {
+			fprintf(stderr, TOOL ": bad value '%s'\n", optarg);
+			return 1;
+		}
+	}
+	if (optind != argc || (destroy && fill) ||
+	    (!destroy && !fill && o.kernel == NULL)) {
+		usage(stderr);
+		return 1;
+	}
+	h = lvm_open(sock && *sock ? sock : NULL);
+	if (h == NULL) {
+		fprintf(stderr, TOOL ": cannot reach lvmd at %s: %s\n",
+			sock && *sock ? sock : LVM_DEFAULT_SOCK,
+			strerror(errno));
+		return 1;
+	}
+	if (destroy != NULL) {
+		status = destroy_prefix(h, destroy) == 0 ? 0 : 1;
+		goto out;
+	}
+	if (fill != NULL) {
+		status = pool_fill(h, (uint32_t)pv[0], (uint32_t)pv[1],
+				   (uint32_t)pv[2], true, o.timeout) == 0
+			     ? 0
+			     : 1;
+		goto out;
+	}
+	if (o.pool >= 0 && pool_fill(h, (uint32_t)o.memory_mib, 1,
+				     (uint32_t)o.pool, true, o.timeout) < 0)
+		goto out;
+	for (i = -o.warm; i < o.n; i++) {
+		double ret = 0.0, run = 0.0;
+
+		snprintf(name, sizeof(name), "%s-%ld", o.prefix, i + o.warm);
+		if (round_once(h, &o, name, &ret, &run) < 0)
+			goto out;
+		if (i >= 0 &&
+		    (lvm_sample_write(stdout, &tag, "returned", i, ret) < 0 ||
+		     lvm_sample_write(stdout, &tag, "running", i, run) < 0))
+			goto out;
+	}
+	status = 0;
+out:
+	if (fflush(stdout) != 0)
+		status = 1;
+	lvm_close(h);
+	return status;
+}
