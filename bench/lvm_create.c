@@ -8,14 +8,17 @@
  * caller's clock).
  *
  *   lvm-bench-lvm -k KERNEL [-M MIB] [-p PREFIX] [-n N] [-w W] [-X]
- *                 [-P TARGET] [-e hit|miss|any] [-t SECONDS] [-s SOCKET]
- *                 [tag options]
- *   lvm-bench-lvm --pool MIB:VCPUS:TARGET [-t SECONDS] [-s SOCKET]
+ *                 [-P TARGET [-I IMAGE]] [-e hit|miss|any] [-t SECONDS]
+ *                 [-s SOCKET] [tag options]
+ *   lvm-bench-lvm --pool MIB:VCPUS:TARGET [-I IMAGE] [-t SECONDS]
+ *                 [-s SOCKET]
  *   lvm-bench-lvm --destroy-prefix PREFIX [-s SOCKET]
  *
  * -X creates in XenStore mode. -P sets lvmd's pool of the guests' shape
  * (MIB, 1 vCPU) to TARGET shells and, before every round, waits until
- * that many are ready (0: drained, every create cold). -e says what each
+ * that many are ready (0: drained, every create cold); with -I, a pool
+ * whose shells are built ahead for IMAGE (lvm_pool_set_image(); without
+ * -I, a pool of the shape only). -e says what each
  * create must have been (pool_hit in lvmd's timing); one that was not is
  * an error, never a sample. -t bounds every wait (default 10 s).
  *
@@ -49,6 +52,7 @@ struct opts {
 	long memory_mib;
 	long n, warm, timeout;
 	long pool; /* -1: leave lvmd's pools alone */
+	const char *pool_image; /* -I: shells built ahead for it */
 	bool xenstore;
 	enum lvm_bench_pool_expect expect;
 };
@@ -66,7 +70,7 @@ static void pause_ms(long ms)
  * prepares none. Returns 0 or -errno, after one line on stderr.
  */
 static int pool_fill(lvm_t *h, uint32_t mib, uint32_t vcpus, uint32_t target,
-		     bool set, long timeout)
+		     const char *image, bool set, long timeout)
 {
 	uint64_t deadline = lvm_now_ns() + (uint64_t)timeout * 1000000000u;
 	struct lvm_pool_info *p = NULL;
@@ -74,7 +78,8 @@ static int pool_fill(lvm_t *h, uint32_t mib, uint32_t vcpus, uint32_t target,
 	size_t n, i;
 	int rc;
 
-	if (set && (rc = lvm_pool_set(h, mib, vcpus, target)) < 0) {
+	if (set &&
+	    (rc = lvm_pool_set_image(h, mib, vcpus, target, image)) < 0) {
 		fprintf(stderr, TOOL ": pool %ux%u to %u: %s\n", mib, vcpus,
 			target, lvm_last_error(h));
 		return rc;
@@ -167,7 +172,7 @@ static int round_once(lvm_t *h, const struct opts *o, const char *name,
 	}
 	if (o->pool > 0) {
 		rc = pool_fill(h, (uint32_t)o->memory_mib, 1, (uint32_t)o->pool,
-			       false, o->timeout);
+			       o->pool_image, false, o->timeout);
 		if (rc < 0)
 			goto out;
 	}
@@ -265,10 +270,10 @@ static void usage(FILE *f)
 {
 	fputs("usage: " TOOL " -k KERNEL [-M MIB] [-p PREFIX] [-n N] [-w W] "
 	      "[-X]\n"
-	      "                     [-P TARGET] [-e hit|miss|any] "
+	      "                     [-P TARGET [-I IMAGE]] [-e hit|miss|any] "
 	      "[-t SECONDS] [-s SOCKET] [tag options]\n"
-	      "       " TOOL " --pool MIB:VCPUS:TARGET [-t SECONDS] "
-	      "[-s SOCKET]\n"
+	      "       " TOOL " --pool MIB:VCPUS:TARGET [-I IMAGE] "
+	      "[-t SECONDS] [-s SOCKET]\n"
 	      "       " TOOL
 	      " --destroy-prefix PREFIX [-s SOCKET]\n" LVM_SAMPLE_TAG_USAGE,
 	      f);
@@ -301,7 +306,7 @@ int main(int argc, char **argv)
 	lvm_sample_tag_init(&tag);
 	tag.system = "lvm";
 	tag.mode = "library";
-	while ((opt = getopt_long(argc, argv, "hk:M:p:n:w:XP:e:t:s:", lopts,
+	while ((opt = getopt_long(argc, argv, "hk:M:p:n:w:XP:I:e:t:s:", lopts,
 				  NULL)) != -1) {
 		rc = 0;
 		switch (opt) {
@@ -326,6 +331,10 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			rc = lvm_parse_count(optarg, 0, 100000, &o.pool);
+			break;
+		case 'I':
+			o.pool_image = optarg;
+			rc = optarg[0] == '/' ? 0 : -EINVAL;
 			break;
 		case 'e':
 			rc = lvm_bench_pool_expect_parse(optarg, &o.expect);
@@ -378,13 +387,15 @@ int main(int argc, char **argv)
 	}
 	if (fill != NULL) {
 		status = pool_fill(h, (uint32_t)pv[0], (uint32_t)pv[1],
-				   (uint32_t)pv[2], true, o.timeout) == 0
+				   (uint32_t)pv[2], o.pool_image, true,
+				   o.timeout) == 0
 			     ? 0
 			     : 1;
 		goto out;
 	}
 	if (o.pool >= 0 && pool_fill(h, (uint32_t)o.memory_mib, 1,
-				     (uint32_t)o.pool, true, o.timeout) < 0)
+				     (uint32_t)o.pool, o.pool_image, true,
+				     o.timeout) < 0)
 		goto out;
 	for (i = -o.warm; i < o.n; i++) {
 		double ret = 0.0, run = 0.0;

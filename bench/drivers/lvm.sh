@@ -46,15 +46,17 @@ lvm_check() {
 	return 0
 }
 
+# built: a pool whose shells are built ahead for the noop image (lvm pool
+# set SHAPE N IMAGE); pool: a pool of the shape only; cold: no pool.
 lvm_modes() {
-	echo pool-library pool-command cold-library cold-command \
-		xenstore-library xenstore-command
+	echo built-library built-command pool-library pool-command \
+		cold-library cold-command xenstore-library xenstore-command
 }
 
 lvm_cost() { echo 0.3; }
 
 # Probed at each number of running guests in the scaling series.
-lvm_scale_modes() { echo pool-library pool-command; }
+lvm_scale_modes() { echo built-library pool-library pool-command; }
 
 lvm_alive() { [ -n "$LVM_PID" ] && kill -0 "$LVM_PID" 2>/dev/null; }
 
@@ -92,8 +94,16 @@ lvm_teardown() {
 # lvm_pool_of MODE: the pool target and the pool_hit each create must show.
 lvm_pool_of() {
 	case $1 in
-	pool-*) echo "$LVM_POOL hit" ;;
+	pool-* | built-*) echo "$LVM_POOL hit" ;;
 	*) echo "0 miss" ;;
+	esac
+}
+
+# lvm_pool_image MODE: the options that make the pool built ahead for the
+# image, for the built-* modes.
+lvm_pool_image() {
+	case $1 in
+	built-*) echo "-I $(realpath "$BENCH_IMAGE")" ;;
 	esac
 }
 
@@ -110,18 +120,20 @@ lvm_start() {
 		# shellcheck disable=SC2046
 		"$BENCH_BIN/lvm-bench-lvm" -k "$BENCH_IMAGE" -M "$LVM_MEM_MIB" \
 			-p "$BENCH_ID-lvm-lib$LVM_SEQ" -n "$n" -w "$warm" \
-			-P "$target" -e "$expect" ${xs[0]:+-X} \
+			-P "$target" $(lvm_pool_image "$mode") -e "$expect" ${xs[0]:+-X} \
 			$(bench_tags lvm "$mode") || return 1
 		bench_tick "$n"
 		lvm_pool_back
 		return 0
 	fi
 	out=$BENCH_TMP/lvm-create.json
-	"$BENCH_BIN/lvm-bench-lvm" --pool "$LVM_MEM_MIB:1:$target" || return 1
+	# shellcheck disable=SC2046
+	"$BENCH_BIN/lvm-bench-lvm" --pool "$LVM_MEM_MIB:1:$target" $(lvm_pool_image "$mode") || return 1
 	for ((i = -warm; i < n; i++)); do
 		LVM_SEQ=$((LVM_SEQ + 1))
 		name=$BENCH_ID-lvm-cmd$LVM_SEQ
-		[ "$target" = 0 ] || "$BENCH_BIN/lvm-bench-lvm" --pool "$LVM_MEM_MIB:1:$target" || return 1
+		# shellcheck disable=SC2046
+		[ "$target" = 0 ] || "$BENCH_BIN/lvm-bench-lvm" --pool "$LVM_MEM_MIB:1:$target" $(lvm_pool_image "$mode") || return 1
 		rows=$(bench_cmd lvm "$mode" "$((i < 0 ? 0 : i))" -- \
 			"$BENCH_BIN/lvm" create "$BENCH_IMAGE" --name "$name" \
 			--memory "$LVM_MEM_MIB" --vcpus 1 "${xs[@]}" --json 2>"$out") || {

@@ -35,8 +35,8 @@ else
 	# lvm: both clocks of every mode, the guests kept up, a probe with
 	# them up, and the pool really used where it should be.
 	! grep -q '^lvm,' "$out/na.csv" || fail "lvm N/A: $(grep '^lvm,' "$out/na.csv")"
-	for m in pool-library pool-command cold-library cold-command \
-		xenstore-library xenstore-command; do
+	for m in built-library built-command pool-library pool-command \
+		cold-library cold-command xenstore-library xenstore-command; do
 		for c in returned running; do
 			[ "$(rows "start,lvm,$m,$c,0")" -eq 2 ] || fail "not 2 lvm $m $c samples"
 		done
@@ -48,6 +48,8 @@ else
 		fail "report.md lacks the lvm pool-library row"
 	grep -q '^| lvm (pool) against fork+exec |.*×' "$out/report.md" ||
 		fail "report.md lacks the lvm headline"
+	grep -q '^| lvm (pool built ahead) against fork+exec |.*×' "$out/report.md" ||
+		fail "report.md lacks the lvm built-ahead headline"
 	info "lvm: $(grep -c '^start,lvm,' "$out/raw.csv") start rows, pool $(awk -F, '$1 == "start" && $3 == "pool-library" && $4 == "returned" && $5 == 0 { printf "%s ", $7 }' "$out/raw.csv")ms"
 fi
 grep -q '^xl,2,2,' "$out/scaling.csv" || fail "xl scaling did not reach 2: $(tail -n1 "$out/scaling.csv")"

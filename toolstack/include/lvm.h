@@ -284,7 +284,7 @@ int lvm_pool_set(lvm_t *h, uint32_t memory_mb, uint32_t vcpus,
  * ahead for the image at (image) (an absolute path; NULL or "": not built
  * ahead, as lvm_pool_set()). A shell built ahead has the image loaded,
  * its page tables and vCPU set, and is never run until claimed: a create
- * of that image (same path, same file) then only writes its command line,
+ * of that image (the same file, by any path) then only writes its command line,
  * name and devices, and unpauses. A create of another image, or with a
  * ramdisk, does not use such a pool (a miss). Changing the image, or the
  * file changing, replaces the pool's shells. Returns as lvm_pool_set();

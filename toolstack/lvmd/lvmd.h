@@ -398,8 +398,8 @@ int lvmd_pools_set(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
 /* lvmd_pools_claim() - a ready shell of exactly that shape that can build
  * (img) (lvm_shell_fits; the caller owns it and frees it with free() once
  * finished or discarded), or NULL; a hit or a miss is counted. A pool
- * built ahead for an image serves only requests for that image (same
- * path) without a ramdisk; its shells built from an older version of the
+ * built ahead for an image serves only requests for that image (the same
+ * file, device and inode, by any path) without a ramdisk; its shells built from an older version of the
  * file are retired. The thread is not woken: call lvmd_pools_kick() once
  * the request is answered, so that refilling does not compete with it for
  * the hypervisor. */

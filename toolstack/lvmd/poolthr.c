@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "lvmd.h"
@@ -170,6 +171,15 @@ void lvmd_pools_stop(struct lvmd *l)
 	ps->xch = NULL;
 }
 
+/* same_file: whether (path) names the file (img) was read from. */
+static bool same_file(const char *path, const struct lvm_image *img)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && st.st_dev == img->dev &&
+	       st.st_ino == img->ino;
+}
+
 static bool fits(const void *shell, const void *img)
 {
 	return lvm_shell_fits(shell, img);
@@ -185,8 +195,12 @@ struct lvm_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
 
 	pthread_mutex_lock(&ps->mu);
 	image = lvmd_pool_image(&ps->p, memory_mb, vcpus);
-	/* A pool built ahead serves its own image only, without ramdisk. */
-	if (image && image[0] && (ramdisk || strcmp(image, img->path) != 0))
+	/*
+	 * A pool built ahead serves its own image only (the same file, by
+	 * whatever path), without ramdisk; a shell built from an older
+	 * version of that file is refused by fits() and retires the pool.
+	 */
+	if (image && image[0] && (ramdisk || !same_file(image, img)))
 		lvmd_pool_miss(&ps->p, memory_mb, vcpus);
 	else
 		x = lvmd_pool_claim(&ps->p, memory_mb, vcpus, fits, img);
