@@ -53,6 +53,12 @@ int lvm_tsc_khz(xc_interface *xch, uint64_t *khz);
 /* lvm_tsc_khz_forget() - drop the cached frequency (for tests). */
 void lvm_tsc_khz_forget(void);
 
+/*
+ * lvm_domain_destroy() - destroy (domid), logging a failure (its event
+ * channels and memory go with it). (shell.c)
+ */
+void lvm_domain_destroy(xc_interface *xch, uint32_t domid);
+
 struct lvm_shell;
 struct lvm_finish_req;
 struct lvm_built;

@@ -304,9 +304,7 @@ static int finish(xc_interface *xch, struct lvm_shell *sh,
 out:
 	xc_dom_release(dom);
 	if (rc) {
-		errno = 0;
-		if (xc_domain_destroy(xch, sh->domid) != 0)
-			dom_fail("xc_domain_destroy", sh->domid, EIO);
+		lvm_domain_destroy(xch, sh->domid);
 		free(copy);
 		if (out != NULL)
 			memset(out, 0, sizeof(*out));

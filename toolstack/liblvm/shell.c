@@ -38,6 +38,13 @@ static int xc_fail(const char *what, uint32_t domid)
 	return lvm_err(e, "d%u: %s failed", domid, what);
 }
 
+void lvm_domain_destroy(xc_interface *xch, uint32_t domid)
+{
+	errno = 0;
+	if (xc_domain_destroy(xch, domid) != 0)
+		xc_fail("xc_domain_destroy", domid);
+}
+
 /* alloc_port() - an unbound port of (domid) for dom0; 0 or -errno. */
 static int alloc_port(xc_interface *xch, uint32_t domid, const char *what,
 		      uint32_t *port)
@@ -161,10 +168,7 @@ int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 	created = false;
 out:
 	if (created) {
-		/* Its event channels and memory go with it. */
-		errno = 0;
-		if (xc_domain_destroy(xch, domid) != 0)
-			xc_fail("xc_domain_destroy", domid);
+		lvm_domain_destroy(xch, domid);
 		memset(sh, 0, sizeof(*sh));
 	}
 	return rc;
@@ -204,9 +208,7 @@ void lvm_shell_discard(xc_interface *xch, struct lvm_shell *sh)
 		return;
 	xc_dom_release(sh->priv);
 	sh->priv = NULL;
-	errno = 0;
-	if (xc_domain_destroy(xch, sh->domid) != 0)
-		xc_fail("xc_domain_destroy", sh->domid);
+	lvm_domain_destroy(xch, sh->domid);
 	memset(sh, 0, sizeof(*sh));
 }
 

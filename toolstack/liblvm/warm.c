@@ -62,10 +62,7 @@ int lvm_warm_keep(xc_interface *xch, struct lvm_shell *sh,
 	return 0;
 fail:
 	free(w);
-	errno = 0;
-	if (xc_domain_destroy(xch, sh->domid) != 0)
-		lvm_err(errno ? errno : EIO, "d%u: xc_domain_destroy failed",
-			sh->domid);
+	lvm_domain_destroy(xch, sh->domid);
 	return rc;
 }
 
@@ -92,10 +89,7 @@ static void destroy(xc_interface *xch, struct lvm_shell *sh,
 {
 	munmap(w->map, 2 * PAGE);
 	free(w);
-	errno = 0;
-	if (xc_domain_destroy(xch, sh->domid) != 0)
-		lvm_err(errno ? errno : EIO, "d%u: xc_domain_destroy failed",
-			sh->domid);
+	lvm_domain_destroy(xch, sh->domid);
 }
 
 void lvm_warm_discard(xc_interface *xch, struct lvm_shell *sh)
@@ -143,11 +137,9 @@ static int claim(xc_interface *xch, struct lvm_shell *sh, struct lvm_warm *w,
 	memcpy((char *)w->map + PAGE, copy, sizeof(*copy));
 	sh->t.devices = lvm_now_ns() - t0;
 
+	sh->t.load = 0;              /* loaded ahead */
 	*out = w->b;
-	out->t.load = 0;
-	out->t.build = sh->t.build;
-	out->t.devices = sh->t.devices;
-	out->t.prepare = sh->t.prepare;
+	out->t = sh->t;
 	out->noxs_copy = copy;
 	return 0;
 }
