@@ -91,6 +91,13 @@ int lvmd_image_get(struct lvmd *l, const char *path, struct lvm_image **out,
 	return 0;
 }
 
+bool lvmd_image_unchanged(const struct lvm_image *img, const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && same_file(img, path, &st);
+}
+
 void lvmd_images_free(struct lvmd *l)
 {
 	for (int i = 0; i < LVMD_IMAGE_CACHE; i++)

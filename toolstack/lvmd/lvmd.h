@@ -142,6 +142,8 @@ struct lvmd_pools {
 	bool running;
 	pthread_t thr;
 	xc_interface *xch;           /* the thread's own */
+	struct lvm_image *img;       /* the thread's: the last image it built
+					shells ahead for */
 };
 
 struct lvmd {
@@ -344,6 +346,9 @@ int lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log);
 int lvmd_image_get(struct lvmd *l, const char *path, struct lvm_image **out,
 		   bool *owned);
 void lvmd_images_free(struct lvmd *l);
+/* lvmd_image_unchanged() - whether the file at (path) is still the one
+ * (img) was read from (device, inode, size, mtime; one stat()). */
+bool lvmd_image_unchanged(const struct lvm_image *img, const char *path);
 
 /* ---- server.c ---- */
 int lvmd_listen(struct lvmd *l);

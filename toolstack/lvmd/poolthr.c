@@ -36,21 +36,25 @@ static int shell_uuid(uint8_t u[16])
 }
 
 /*
- * prebuild: build (sh) ahead for the image at (path), read now (the file
- * as it is now is what a claim checks against). 0, or -errno with (sh)
- * consumed or discarded.
+ * prebuild: build (sh) ahead for the image at (path), as the file is now
+ * (what a claim checks against): the thread's last image (*cached) if the
+ * file is unchanged, else read again into (*cached). 0, or -errno with
+ * (sh) consumed or discarded.
  */
-static int prebuild(xc_interface *xch, struct lvm_shell *sh, const char *path)
+static int prebuild(xc_interface *xch, struct lvm_shell *sh, const char *path,
+		    struct lvm_image **cached)
 {
-	struct lvm_image *img = NULL;
-	int rc;
+	int rc = 0;
 
-	rc = lvm_image_load(path, &img);
+	if (!*cached || !lvmd_image_unchanged(*cached, path)) {
+		lvm_image_free(*cached);
+		*cached = NULL;
+		rc = lvm_image_load(path, cached);
+	}
 	if (rc == 0)
-		rc = lvm_shell_prebuild(xch, sh, img);
+		rc = lvm_shell_prebuild(xch, sh, *cached);
 	if (rc)
 		lvm_shell_discard(xch, sh);   /* no-op once consumed */
-	lvm_image_free(img);
 	return rc;
 }
 
@@ -61,7 +65,8 @@ static int prebuild(xc_interface *xch, struct lvm_shell *sh, const char *path)
  * image.
  */
 static struct lvm_shell *make(xc_interface *xch,
-			      const struct lvmd_pool_job *job)
+			      const struct lvmd_pool_job *job,
+			      struct lvm_image **cached)
 {
 	struct lvm_shell *sh = calloc(1, sizeof(*sh));
 	uint8_t uuid[16];
@@ -75,7 +80,7 @@ static struct lvm_shell *make(xc_interface *xch,
 		return NULL;
 	}
 	(void)lvm_shell_premap(sh, LVM_PREMAP_DEFAULT);
-	if (job->image[0] && prebuild(xch, sh, job->image) < 0) {
+	if (job->image[0] && prebuild(xch, sh, job->image, cached) < 0) {
 		free(sh);
 		return NULL;
 	}
@@ -114,7 +119,7 @@ static void *refill(void *arg)
 			continue;
 		}
 		pthread_mutex_unlock(&ps->mu);
-		x = make(ps->xch, job);
+		x = make(ps->xch, job, &ps->img);
 		pthread_mutex_lock(&ps->mu);
 		if (!x)
 			ps->backoff = true;
@@ -166,6 +171,8 @@ void lvmd_pools_stop(struct lvmd *l)
 		ps->running = false;
 	}
 	lvmd_pool_fini(&ps->p, shell_free, l->xch);
+	lvm_image_free(ps->img);     /* the thread has stopped */
+	ps->img = NULL;
 	if (ps->xch)
 		xc_interface_close(ps->xch);
 	ps->xch = NULL;
