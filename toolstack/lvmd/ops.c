@@ -397,6 +397,10 @@ static void op_pool(struct lvmd *l, struct client *c)
 	send_or_nomem(l, c, rep);
 }
 
+/* A pool's image goes back to clients, into LVM_POOL_IMAGE_MAX bytes. */
+_Static_assert(LVMD_POOL_IMAGE_MAX == LVM_POOL_IMAGE_MAX,
+	       "lvmd's and liblvm's pool image limits differ");
+
 /*
  * pool_image_check() - whether (path) can be a pool's image: an absolute
  * path to an image lvm builds ahead (with a noxs note). 0, or -errno with
@@ -409,7 +413,7 @@ static int pool_image_check(struct lvmd *l, const char *path, char *err,
 	bool owned = false;
 	int rc;
 
-	if (path[0] != '/' || strlen(path) >= LVMD_POOL_IMAGE_MAX) {
+	if (!lvmd_pool_image_ok(path)) {
 		snprintf(err, errlen, "pool image '%.200s': want an absolute "
 			 "path shorter than %d bytes", path,
 			 LVMD_POOL_IMAGE_MAX);

@@ -115,6 +115,11 @@ static int set_image(struct lvmd_pool_shape *sh, const char *image)
 	return 0;
 }
 
+bool lvmd_pool_image_ok(const char *image)
+{
+	return image[0] == '/' && strlen(image) < LVMD_POOL_IMAGE_MAX;
+}
+
 int lvmd_pool_set(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus,
 		  uint32_t target, const char *image)
 {
@@ -122,8 +127,7 @@ int lvmd_pool_set(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus,
 
 	if (memory_mb == 0 || vcpus == 0 || target > LVMD_POOL_TARGET_MAX)
 		return -EINVAL;
-	if (image && image[0] &&
-	    (image[0] != '/' || strlen(image) >= LVMD_POOL_IMAGE_MAX))
+	if (image && image[0] && !lvmd_pool_image_ok(image))
 		return -EINVAL;
 	sh = find(p, memory_mb, vcpus);
 	if (!sh) {

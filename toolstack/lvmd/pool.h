@@ -81,6 +81,10 @@ void lvmd_pool_fini(struct lvmd_pool *p, void (*discard)(void *, void *),
 int lvmd_pool_set(struct lvmd_pool *p, uint32_t memory_mb, uint32_t vcpus,
 		  uint32_t target, const char *image);
 
+/* lvmd_pool_image_ok() - whether (image) can name a pool's image: an
+ * absolute path shorter than LVMD_POOL_IMAGE_MAX bytes. */
+bool lvmd_pool_image_ok(const char *image);
+
 /*
  * lvmd_pool_retire() - every ready shell of shape (memory_mb, vcpus) is
  * out of date (its image file changed): hand them to lvmd_pool_excess()
