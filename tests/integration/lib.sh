@@ -106,6 +106,12 @@ lvm_state() { lvm info --json "$1" 2>/dev/null | json_field state; }
 lvm_domid() { lvm info --json "$1" 2>/dev/null | json_field domid; }
 lvm_gone() { ! lvm info "$1" >/dev/null 2>&1; }
 
+# pool_col SHAPE N: column N of SHAPE's row in `lvm pool` (3 target,
+# 4 ready, 5 preparing, 6 hits, 7 misses, 8 image); SHAPE "(other)": 7 only.
+pool_col() { lvm pool | awk -v s="$1" -v n="$2" '$1 == s { print $n }'; }
+# pool_ready_is SHAPE N: SHAPE's pool holds N ready shells, none in the making.
+pool_ready_is() { [ "$(pool_col "$1" 4)" = "$2" ] && [ "$(pool_col "$1" 5)" = 0 ]; }
+
 # lvm_console_log NAME: the path of NAME's console log.
 lvm_console_log() { echo "$LVMD_STATE/console/$1.log"; }
 lvm_console_has() { grep -qF "$2" "$(lvm_console_log "$1")" 2>/dev/null; }

@@ -8,8 +8,6 @@
 
 img=$LVM_BUILD/guests/noop.xen
 [ -f "$img" ] || fail "no guest image $img"
-pool_col() { lvm pool | awk -v s="$1" -v n="$2" '$1 == s { print $n }'; }
-pool_ready_is() { [ "$(pool_col "$1" 4)" = "$2" ] && [ "$(pool_col "$1" 5)" = 0 ]; }
 
 lvmd_start -P 4:1:2
 wait_for 20 pool_ready_is 4x1 2 || fail "pool not warm: $(lvm pool)"

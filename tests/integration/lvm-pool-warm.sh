@@ -21,8 +21,6 @@ hello_src=$LVM_BUILD/guests/hello.xen
 hello=/tmp/lvm-pool-warm-hello.xen
 cp "$hello_src" "$hello"
 
-pool_col() { lvm pool | awk -v s="$1" -v n="$2" '$1 == s { print $n }'; }
-pool_ready_is() { [ "$(pool_col "$1" 4)" = "$2" ] && [ "$(pool_col "$1" 5)" = 0 ]; }
 hit_of() { lvm create "$@" --json --timing | json_field pool_hit; }
 
 lvmd_start -c /dev/null

@@ -13,11 +13,6 @@
 img=$LVM_BUILD/guests/noop.xen
 [ -f "$img" ] || fail "no guest image $img"
 
-# pool_col SHAPE N: column N of SHAPE's row in `lvm pool` (3 target,
-# 4 ready, 5 preparing, 6 hits, 7 misses); SHAPE "(other)": 7 only.
-pool_col() { lvm pool | awk -v s="$1" -v n="$2" '$1 == s { print $n }'; }
-pool_ready_is() { [ "$(pool_col "$1" 4)" = "$2" ] && [ "$(pool_col "$1" 5)" = 0 ]; }
-
 # A bad line in the config file: one error, no lvmd.
 mkdir -p /run/lvm-test
 conf=/tmp/lvm-pool-test.conf

@@ -178,8 +178,8 @@ void lvmd_pools_stop(struct lvmd *l)
 	ps->xch = NULL;
 }
 
-/* same_file: whether (path) names the file (img) was read from. */
-static bool same_file(const char *path, const struct lvm_image *img)
+/* same_inode: whether (path) names the file (img) was read from. */
+static bool same_inode(const char *path, const struct lvm_image *img)
 {
 	struct stat st;
 
@@ -207,7 +207,7 @@ struct lvm_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
 	 * whatever path), without ramdisk; a shell built from an older
 	 * version of that file is refused by fits() and retires the pool.
 	 */
-	if (image && image[0] && (ramdisk || !same_file(image, img)))
+	if (image && image[0] && (ramdisk || !same_inode(image, img)))
 		lvmd_pool_miss(&ps->p, memory_mb, vcpus);
 	else
 		x = lvmd_pool_claim(&ps->p, memory_mb, vcpus, fits, img);
