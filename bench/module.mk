@@ -52,3 +52,12 @@ $(BUILD)/bin/lvm-bench-trivial: $(call host_objs,bench/trivial.c)
 DEPFILES += $(patsubst %.o,%.d,$(call host_objs,bench/trivial.c))
 ALL_TARGETS += $(BUILD)/bin/lvm-bench-trivial
 
+
+# lvm-engine-try: the engine alone (prepare, finish, unpause one image, or
+# many, timed), for testing it by hand and in
+# tests/integration/engine-build.sh.
+lvm-engine-try_SRCS := bench/engine_try.c bench/stats.c $(BENCH_COMMON)
+lvm-engine-try_LIBS := $(ENGINE_LIB) $(ENGINE_LDLIBS) -lxenforeignmemory -lm
+CFLAGS_bench/engine_try.c += $(XEN_HOST_CFLAGS)
+$(BUILD)/bin/lvm-engine-try: $(ENGINE_LIB)
+$(eval $(call bench_tool_rules,lvm-engine-try))

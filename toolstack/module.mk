@@ -1,4 +1,11 @@
-# toolstack/module.mk — liblvm, lvm and lvmd.
+# toolstack/module.mk — the toolstack's products, one directory each:
+#   toolstack/engine/  building domains: a static archive for lvmd and the
+#                      dom0 tools of bench/ (never in liblvm.so)
+#   toolstack/proto/   the wire protocol, shared by liblvm and lvmd
+#   toolstack/liblvm/  the client library: liblvm.so is built from it and
+#                      proto/ alone
+#   toolstack/lvm/     the command, over lvm.h and liblvm.so only
+#   toolstack/lvmd/    the daemon, over the engine and proto/
 
 # Xen's tool headers (xenctrl.h pulls in xen/foreign/x86_64.h) need GNU C:
 # under strict -std=c11 they do not compile. Sources that include them get
@@ -7,64 +14,53 @@
 XEN_HOST_CFLAGS := -std=gnu11
 
 # ---------------------------------------------------------------------------
-# liblvm's engine: images, shells, building (toolstack/liblvm/engine.h).
+# The engine: images, shells, building (toolstack/engine/engine.h).
 # A static archive that lvmd, the benchmarks and the engine's tests link:
-#   $(LIBLVM_ENGINE_LIB)  with $(LIBLVM_ENGINE_LDLIBS) after it.
+#   $(ENGINE_LIB)  with $(ENGINE_LDLIBS) after it.
 # noxs/noxs.c, the device-page codec, is part of it.
-LIBLVM_ENGINE_SRCS := \
-	toolstack/liblvm/bzimage.c \
-	toolstack/liblvm/devpage.c \
-	toolstack/liblvm/elfnote.c \
-	toolstack/liblvm/finish.c \
-	toolstack/liblvm/warm.c \
-	toolstack/liblvm/image.c \
-	toolstack/liblvm/log.c \
-	toolstack/liblvm/shell.c \
-	toolstack/liblvm/uuid.c \
-	toolstack/liblvm/xs_compat.c \
+ENGINE_SRCS := \
+	toolstack/engine/bzimage.c \
+	toolstack/engine/devpage.c \
+	toolstack/engine/elfnote.c \
+	toolstack/engine/finish.c \
+	toolstack/engine/warm.c \
+	toolstack/engine/image.c \
+	toolstack/engine/log.c \
+	toolstack/engine/shell.c \
+	toolstack/engine/uuid.c \
+	toolstack/engine/xs_compat.c \
 	noxs/noxs.c
-LIBLVM_ENGINE_OBJS := $(call host_objs,$(LIBLVM_ENGINE_SRCS))
-LIBLVM_ENGINE_LIB := $(BUILD)/host/toolstack/liblvm-engine.a
-LIBLVM_ENGINE_LDLIBS := -lxenguest -lxenctrl -lxenstore -lelf
+ENGINE_OBJS := $(call host_objs,$(ENGINE_SRCS))
+ENGINE_LIB := $(BUILD)/host/toolstack/engine.a
+ENGINE_LDLIBS := -lxenguest -lxenctrl -lxenstore -lelf
 
-$(LIBLVM_ENGINE_LIB): $(LIBLVM_ENGINE_OBJS)
+$(ENGINE_LIB): $(ENGINE_OBJS)
 	$(quiet) AR $@
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(foreach s,$(LIBLVM_ENGINE_SRCS),$(eval CFLAGS_$(s) += $(XEN_HOST_CFLAGS)))
-DEPFILES += $(patsubst %.o,%.d,$(LIBLVM_ENGINE_OBJS))
-ALL_TARGETS += $(LIBLVM_ENGINE_LIB)
+$(foreach s,$(ENGINE_SRCS),$(eval CFLAGS_$(s) += $(XEN_HOST_CFLAGS)))
+DEPFILES += $(patsubst %.o,%.d,$(ENGINE_OBJS))
+ALL_TARGETS += $(ENGINE_LIB)
 
-# lvm-engine-try: prepare + finish + unpause one image, for testing the
-# engine by hand and in tests/integration/engine-build.sh.
-ENGINE_TRY_SRCS := toolstack/tools/engine_try.c bench/stats.c bench/sample.c \
-	bench/csv.c
-$(BUILD)/bin/lvm-engine-try: $(call host_objs,$(ENGINE_TRY_SRCS)) \
-		$(LIBLVM_ENGINE_LIB)
-	$(quiet) LD $@
-	@mkdir -p $(@D)
-	$(Q)$(CC) -o $@ $^ $(LIBLVM_ENGINE_LDLIBS) -lxenforeignmemory -lm
-$(foreach s,$(ENGINE_TRY_SRCS),$(eval CFLAGS_$(s) += $(XEN_HOST_CFLAGS)))
-DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(ENGINE_TRY_SRCS)))
-ALL_TARGETS += $(BUILD)/bin/lvm-engine-try
 
 # ---------------------------------------------------------------------------
-# liblvm's client side: the public API (toolstack/include/lvm.h), the
-# protocol shared with lvmd, config files. Built twice: position-independent
-# objects for $(BUILD)/lib/liblvm.so (exporting only lvm.h's functions,
-# through liblvm.map) and plain ones for $(BUILD)/lib/liblvm.a, which the
-# `lvm` command links.
+# liblvm: the public API (toolstack/include/lvm.h): the client, config
+# files, and the protocol shared with lvmd (toolstack/proto/). Built twice:
+# position-independent objects for $(BUILD)/lib/liblvm.so (exporting only
+# lvm.h's functions, through liblvm.map), which the `lvm` command links,
+# and plain ones for $(BUILD)/lib/liblvm.a, which the bench's tools link.
 TOOLSTACK_INC := -Itoolstack/include
-LIBLVM_PROTO_SRCS := \
-	toolstack/liblvm/proto.c \
-	toolstack/liblvm/proto_info.c \
-	toolstack/liblvm/proto_json.c
+PROTO_SRCS := \
+	toolstack/proto/proto.c \
+	toolstack/proto/proto_info.c \
+	toolstack/proto/proto_json.c
 LIBLVM_SRCS := \
-	$(LIBLVM_PROTO_SRCS) \
+	$(PROTO_SRCS) \
 	toolstack/liblvm/cfgkeys.c \
 	toolstack/liblvm/client.c \
 	toolstack/liblvm/config.c \
+	toolstack/liblvm/json.c \
 	toolstack/liblvm/xlu.c
 LIBLVM_LDLIBS := -ljson-c
 LIBLVM_MAP := toolstack/liblvm/liblvm.map
@@ -131,17 +127,19 @@ LVMD_SRCS := \
 	toolstack/lvmd/xenstore.c
 LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread
 
-$(BUILD)/bin/lvmd: $(call host_objs,$(LVMD_SRCS) $(LIBLVM_PROTO_SRCS)) \
-		$(LIBLVM_ENGINE_LIB)
+$(BUILD)/bin/lvmd: $(call host_objs,$(LVMD_SRCS) $(PROTO_SRCS)) \
+		$(ENGINE_LIB)
 	$(quiet) LD $@
 	@mkdir -p $(@D)
-	$(Q)$(CC) -o $@ $^ $(LVMD_LDLIBS) $(LIBLVM_ENGINE_LDLIBS)
+	$(Q)$(CC) -o $@ $^ $(LVMD_LDLIBS) $(ENGINE_LDLIBS)
 $(foreach s,$(LVMD_SRCS),$(eval CFLAGS_$(s) += $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)))
 DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(LVMD_SRCS)))
 ALL_TARGETS += $(BUILD)/bin/lvmd
 
 # ---------------------------------------------------------------------------
-# lvm: the command (toolstack/lvm/cli.h), one verb per file, over liblvm.a.
+# lvm: the command (toolstack/lvm/cli.h), one verb per file, over lvm.h
+# alone, linked to liblvm.so: found next to it through the run path
+# ($ORIGIN/../lib: build/lib in the tree, PREFIX/lib once installed).
 LVM_CLI_SRCS := \
 	toolstack/lvm/args.c \
 	toolstack/lvm/console.c \
@@ -155,10 +153,12 @@ LVM_CLI_SRCS := \
 	toolstack/lvm/pool.c \
 	toolstack/lvm/shutdown.c
 
-$(BUILD)/bin/lvm: $(call host_objs,$(LVM_CLI_SRCS)) $(LIBLVM_A)
+$(BUILD)/bin/lvm: $(call host_objs,$(LVM_CLI_SRCS)) $(LIBLVM_SO)
 	$(quiet) LD $@
-	@mkdir -p $(@D)
-	$(Q)$(CC) -o $@ $^ $(LIBLVM_LDLIBS)
+	@mkdir -p $(@D) $(BUILD)/lib
+	$(Q)ln -sf liblvm.so $(BUILD)/lib/$(LIBLVM_SONAME)
+	$(Q)$(CC) -o $@ $(call host_objs,$(LVM_CLI_SRCS)) -L$(BUILD)/lib -llvm \
+		-Wl,-rpath,'$$ORIGIN/../lib' -ljson-c
 $(foreach s,$(LVM_CLI_SRCS),$(eval CFLAGS_$(s) += $(TOOLSTACK_INC)))
 DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(LVM_CLI_SRCS)))
 ALL_TARGETS += $(BUILD)/bin/lvm

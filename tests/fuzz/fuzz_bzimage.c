@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "toolstack/liblvm/bzimage.h"
+#include "toolstack/engine/bzimage.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_image.c — libFuzzer entry point for the guest image checker
- * (toolstack/liblvm/elfnote.c): any bytes, as a file lvm_image_load()
+ * (toolstack/engine/elfnote.c): any bytes, as a file lvm_image_load()
  * might read. It must never crash, and must answer 0, -ENOEXEC or -EINVAL;
  * an accepted device page must be page-aligned and non-zero.
  */
@@ -11,7 +11,7 @@
 
 #include <noxs/abi.h>
 
-#include "toolstack/liblvm/elfnote.h"
+#include "toolstack/engine/elfnote.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

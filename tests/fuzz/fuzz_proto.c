@@ -1,12 +1,12 @@
 /*
  * fuzz_proto.c — libFuzzer target for what lvmd and liblvm parse off the
- * socket (toolstack/liblvm/proto.c, proto_info.c): framing, then the
+ * socket (toolstack/proto/proto.c, proto_info.c): framing, then the
  * request, reply, info and timing decoders on whatever object comes out.
  * Nothing may crash, leak or read out of bounds; a decoded request's
  * strings must be NUL-terminated and within their limits.
  *
- *   sources: tests/fuzz/fuzz_proto.c toolstack/liblvm/proto.c
- *            toolstack/liblvm/proto_info.c toolstack/liblvm/proto_json.c
+ *   sources: tests/fuzz/fuzz_proto.c toolstack/proto/proto.c
+ *            toolstack/proto/proto_info.c toolstack/proto/proto_json.c
  *   flags:   -Itoolstack/include, link -ljson-c
  */
 #include <stddef.h>
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "toolstack/liblvm/proto.h"
+#include "toolstack/proto/proto.h"
 
 static void check_str(const char *s, size_t max)
 {

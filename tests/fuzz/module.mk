@@ -22,17 +22,17 @@ noxs_page_FUZZ_SRCS := tests/fuzz/fuzz_noxs_page.c $(NOXS_SRCS)
 
 # The guest image checker (lvm_image_load's ELF and notes checks).
 FUZZERS += image
-image_FUZZ_SRCS := tests/fuzz/fuzz_image.c toolstack/liblvm/elfnote.c
+image_FUZZ_SRCS := tests/fuzz/fuzz_image.c toolstack/engine/elfnote.c
 image_FUZZ_LIBS := -lelf
 
 # The bzImage header check.
 FUZZERS += bzimage
-bzimage_FUZZ_SRCS := tests/fuzz/fuzz_bzimage.c toolstack/liblvm/bzimage.c
+bzimage_FUZZ_SRCS := tests/fuzz/fuzz_bzimage.c toolstack/engine/bzimage.c
 
 # The lvmd protocol: framing, then every decoder of requests and replies.
 FUZZERS += proto
-proto_FUZZ_SRCS := tests/fuzz/fuzz_proto.c toolstack/liblvm/proto.c \
-	toolstack/liblvm/proto_info.c toolstack/liblvm/proto_json.c
+proto_FUZZ_SRCS := tests/fuzz/fuzz_proto.c toolstack/proto/proto.c \
+	toolstack/proto/proto_info.c toolstack/proto/proto_json.c
 proto_FUZZ_LIBS := -ljson-c
 proto_FUZZ_CFLAGS := -Itoolstack/include
 

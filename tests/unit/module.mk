@@ -10,8 +10,8 @@ console_ring_SRCS := tests/unit/test_console_ring.c guests/libos/console_ring.c
 console_ring_CFLAGS := -Iguests/libos/include
 
 UNIT_TESTS += xs_compat
-xs_compat_SRCS := tests/unit/test_xs_compat.c toolstack/liblvm/xs_compat.c \
-	toolstack/liblvm/uuid.c toolstack/liblvm/log.c
+xs_compat_SRCS := tests/unit/test_xs_compat.c toolstack/engine/xs_compat.c \
+	toolstack/engine/uuid.c toolstack/engine/log.c
 xs_compat_LIBS := -Wl,--wrap=xs_write -Wl,--wrap=xs_mkdir -Wl,--wrap=xs_rm \
 	-Wl,--wrap=xs_set_permissions -Wl,--wrap=xs_transaction_start \
 	-Wl,--wrap=xs_transaction_end -Wl,--wrap=xs_introduce_domain \
@@ -19,8 +19,8 @@ xs_compat_LIBS := -Wl,--wrap=xs_write -Wl,--wrap=xs_mkdir -Wl,--wrap=xs_rm \
 
 # The toolstack's client library and protocol.
 UNIT_TESTS += proto
-proto_SRCS := tests/unit/test_proto.c toolstack/liblvm/proto.c \
-	toolstack/liblvm/proto_info.c toolstack/liblvm/proto_json.c
+proto_SRCS := tests/unit/test_proto.c toolstack/proto/proto.c \
+	toolstack/proto/proto_info.c toolstack/proto/proto_json.c
 proto_LIBS := -ljson-c
 proto_CFLAGS := -Itoolstack/include
 
@@ -29,26 +29,26 @@ cfgkeys_SRCS := tests/unit/test_cfgkeys.c toolstack/liblvm/cfgkeys.c
 
 UNIT_TESTS += config
 config_SRCS := tests/unit/test_config.c toolstack/liblvm/config.c \
-	toolstack/liblvm/cfgkeys.c toolstack/liblvm/proto_info.c \
-	toolstack/liblvm/proto_json.c toolstack/liblvm/xlu.c
+	toolstack/liblvm/cfgkeys.c toolstack/proto/proto_info.c \
+	toolstack/proto/proto_json.c toolstack/liblvm/xlu.c
 config_LIBS := -ljson-c
 config_CFLAGS := -Itoolstack/include
 
 # liblvm's engine: images (libelf) and shells (libxenctrl/libxenguest
 # replaced by the stubs in the test, through -Wl,--wrap).
 UNIT_TESTS += image
-image_SRCS := tests/unit/test_image.c toolstack/liblvm/image.c \
-	toolstack/liblvm/bzimage.c \
-	toolstack/liblvm/elfnote.c toolstack/liblvm/log.c
+image_SRCS := tests/unit/test_image.c toolstack/engine/image.c \
+	toolstack/engine/bzimage.c \
+	toolstack/engine/elfnote.c toolstack/engine/log.c
 image_LIBS := -lelf
 image_CFLAGS := $(XEN_HOST_CFLAGS)
 CFLAGS_tests/unit/test_image.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guests)"'
 
 UNIT_TESTS += shell
-shell_SRCS := tests/unit/test_shell.c toolstack/liblvm/shell.c noxs/noxs.c \
-	toolstack/liblvm/finish.c toolstack/liblvm/devpage.c \
-	toolstack/liblvm/warm.c \
-	toolstack/liblvm/log.c
+shell_SRCS := tests/unit/test_shell.c toolstack/engine/shell.c noxs/noxs.c \
+	toolstack/engine/finish.c toolstack/engine/devpage.c \
+	toolstack/engine/warm.c \
+	toolstack/engine/log.c
 SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_domain_setmaxmem xc_evtchn_alloc_unbound xc_domain_destroy \
 	xc_domain_sethandle xc_physinfo xc_dom_allocate xc_dom_release \
@@ -62,7 +62,7 @@ shell_LIBS := $(foreach f,$(SHELL_TEST_WRAPS),-Wl,--wrap=$(f))
 shell_CFLAGS := $(XEN_HOST_CFLAGS)
 
 UNIT_TESTS += bzimage
-bzimage_SRCS := tests/unit/test_bzimage.c toolstack/liblvm/bzimage.c
+bzimage_SRCS := tests/unit/test_bzimage.c toolstack/engine/bzimage.c
 CFLAGS_tests/unit/test_bzimage.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guests)"'
 
 # The noxs device-page codec (noxs/), shared by the toolstack and guests.
@@ -72,8 +72,8 @@ noxs_SRCS := tests/unit/test_noxs.c $(NOXS_SRCS)
 # lvmd's pure parts.
 UNIT_TESTS += registry
 registry_SRCS := tests/unit/test_registry.c toolstack/lvmd/registry.c \
-	toolstack/liblvm/uuid.c \
-	toolstack/liblvm/proto_info.c toolstack/liblvm/proto_json.c
+	toolstack/engine/uuid.c \
+	toolstack/proto/proto_info.c toolstack/proto/proto_json.c
 registry_LIBS := -ljson-c
 registry_CFLAGS := -Itoolstack/include
 
@@ -91,8 +91,8 @@ cli_args_CFLAGS := -Itoolstack/include
 UNIT_TESTS += client
 client_SRCS := tests/unit/test_client.c toolstack/liblvm/client.c \
 	toolstack/liblvm/config.c toolstack/liblvm/cfgkeys.c \
-	toolstack/liblvm/proto.c toolstack/liblvm/proto_info.c \
-	toolstack/liblvm/proto_json.c toolstack/liblvm/xlu.c
+	toolstack/proto/proto.c toolstack/proto/proto_info.c \
+	toolstack/proto/proto_json.c toolstack/liblvm/xlu.c
 client_LIBS := -ljson-c
 client_CFLAGS := -Itoolstack/include
 

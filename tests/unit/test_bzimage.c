@@ -1,5 +1,5 @@
 /*
- * test_bzimage.c — recognising a Linux bzImage (toolstack/liblvm/bzimage.c)
+ * test_bzimage.c — recognising a Linux bzImage (toolstack/engine/bzimage.c)
  * against headers this test writes, and the box's real kernel when
  * `make deps` has fetched it.
  */
@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "toolstack/liblvm/bzimage.h"
+#include "toolstack/engine/bzimage.h"
 
 #define SIZE 0x4000u
 

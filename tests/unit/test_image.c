@@ -1,6 +1,6 @@
 /*
  * test_image.c — lvm_image_load() and the ELF/notes checks behind it
- * (toolstack/liblvm/image.c, elfnote.c), against small ELF files this test
+ * (toolstack/engine/image.c, elfnote.c), against small ELF files this test
  * writes itself, and against the real guest images when they are built.
  */
 #include <errno.h>
@@ -18,9 +18,9 @@
 
 #include <xen/elfnote.h>
 
-#include "toolstack/liblvm/elfnote.h"
-#include "toolstack/liblvm/engine.h"
-#include "toolstack/liblvm/log.h"
+#include "toolstack/engine/elfnote.h"
+#include "toolstack/engine/engine.h"
+#include "toolstack/engine/log.h"
 
 /*
  * The test image: an ELF header, program headers, a block of notes at

@@ -1,5 +1,5 @@
 /*
- * test_proto.c — unit tests for the lvmd protocol (toolstack/liblvm/proto.c,
+ * test_proto.c — unit tests for the lvmd protocol (toolstack/proto/proto.c,
  * proto_info.c, proto_json.c): framing, requests, replies, info and timing
  * codecs, names. Everything decoded is treated as hostile input.
  */
@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "toolstack/liblvm/proto.h"
+#include "toolstack/proto/proto.h"
 
 /* frame: header for (len) bytes + (body), in (buf); returns the size. */
 static size_t frame(char *buf, uint32_t len, const char *body, size_t blen)

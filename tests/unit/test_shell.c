@@ -1,5 +1,5 @@
 /*
- * test_shell.c — the engine's shells (toolstack/liblvm/shell.c, finish.c,
+ * test_shell.c — the engine's shells (toolstack/engine/shell.c, finish.c,
  * devpage.c) against stubs of libxenctrl and libxenguest, linked in with
  * -Wl,--wrap. What is checked: the calls are made with the right values,
  * the results land in the right fields, the device page holds what dom0
@@ -23,9 +23,9 @@
 #include <xenctrl.h>
 #include <xenguest.h>
 
-#include "toolstack/liblvm/engine.h"
-#include "toolstack/liblvm/engine_priv.h"
-#include "toolstack/liblvm/log.h"
+#include "toolstack/engine/engine.h"
+#include "toolstack/engine/engine_priv.h"
+#include "toolstack/engine/log.h"
 
 #define FAKE_DOMID 7u
 #define FAKE_PAGES 1024u             /* 4 MiB */

@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "toolstack/liblvm/log.h"
-#include "toolstack/liblvm/xs_compat.h"
+#include "toolstack/engine/log.h"
+#include "toolstack/engine/xs_compat.h"
 
 #define MAX_OPS 512
 

@@ -304,6 +304,14 @@ int lvm_pool_set_image(lvm_t *h, uint32_t memory_mb, uint32_t vcpus,
  */
 int lvm_console_attach(lvm_t *h, const char *target);
 
+/*
+ * lvm_info_json(), lvm_timing_json() - (info) or (t) as one JSON object,
+ * in the field names of lvmd's protocol (the timing also has client_ns).
+ * Returns malloc'd text (free it with free()), or NULL with errno ENOMEM.
+ */
+char *lvm_info_json(const struct lvm_info *info);
+char *lvm_timing_json(const struct lvm_timing *t);
+
 /* lvm_state_name() - "running", "paused", … ; "?" when out of range. */
 const char *lvm_state_name(enum lvm_state s);
 

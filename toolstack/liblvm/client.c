@@ -16,8 +16,8 @@
 
 #include <lvm.h>
 
-#include "proto.h"
-#include "proto_json.h"
+#include "toolstack/proto/proto.h"
+#include "toolstack/proto/proto_json.h"
 
 struct lvm {
 	int fd;

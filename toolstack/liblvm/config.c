@@ -16,7 +16,7 @@
 #include <lvm.h>
 
 #include "cfgkeys.h"
-#include "proto.h"
+#include "toolstack/proto/proto.h"
 #include "xlu.h"
 
 #define CONFIG_MAX_BYTES (1 << 20)

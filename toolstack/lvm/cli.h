@@ -108,7 +108,14 @@ int lvm_fail(lvm_t *h);
 const char *lvm_fmt_ms(uint64_t ns, char *buf, size_t len);
 /* lvm_fmt_uptime() - (ms) as "H:MM:SS" or "Nd HH:MM:SS". */
 const char *lvm_fmt_uptime(uint64_t ms, char *buf, size_t len);
-/* lvm_print_json() - (info) or a list of them as JSON on stdout. */
+/* lvm_json_info(), lvm_json_timing() - lvm.h's JSON text of (info) or
+ * (t) as a json-c object (NULL: out of memory). */
+struct json_object *lvm_json_info(const struct lvm_info *info);
+struct json_object *lvm_json_timing(const struct lvm_timing *t);
+/* lvm_print_json() - (o) pretty-printed on stdout, then released; 0, or 1
+ * with an error line when (o) is NULL. */
+int lvm_print_json(struct json_object *o);
+/* lvm_print_info_json() - (info) as JSON on stdout. */
 int lvm_print_info_json(const struct lvm_info *info);
 
 #endif

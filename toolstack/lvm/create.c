@@ -9,8 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "cli.h"
-#include "toolstack/liblvm/proto.h"
 
 /*
  * is_image: 1 if (path) is a guest image rather than a config: it starts
@@ -114,8 +115,8 @@ static void print_timing(const struct lvm_timing *t, bool noxs)
 static int print_json(const struct lvm_info *info, const struct lvm_timing *t)
 {
 	json_object *o = json_object_new_object();
-	json_object *i = lvm_proto_info_to_json(info);
-	json_object *tj = lvm_proto_timing_to_json(t);
+	json_object *i = lvm_json_info(info);
+	json_object *tj = lvm_json_timing(t);
 
 	if (!o || !i || !tj) {
 		json_object_put(o);
@@ -123,12 +124,9 @@ static int print_json(const struct lvm_info *info, const struct lvm_timing *t)
 		json_object_put(tj);
 		return lvm_errorf("out of memory");
 	}
-	json_object_object_add(tj, "client_ns", json_object_new_uint64(t->client_ns));
 	json_object_object_add(o, "info", i);
 	json_object_object_add(o, "timing", tj);
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-	return 0;
+	return lvm_print_json(o);
 }
 
 int lvm_cmd_create(const struct lvm_cli *cli)

@@ -5,7 +5,9 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "toolstack/liblvm/proto.h"
+#include <stdlib.h>
+
+#include <json-c/json.h>
 
 int lvm_errorf(const char *fmt, ...)
 {
@@ -49,13 +51,35 @@ const char *lvm_fmt_uptime(uint64_t ms, char *buf, size_t len)
 	return buf;
 }
 
-int lvm_print_info_json(const struct lvm_info *info)
+/* parsed() - the object of JSON text (s), which it frees. */
+static json_object *parsed(char *s)
 {
-	json_object *o = lvm_proto_info_to_json(info);
+	json_object *o = s ? json_tokener_parse(s) : NULL;
 
+	free(s);
+	return o;
+}
+
+json_object *lvm_json_info(const struct lvm_info *info)
+{
+	return parsed(lvm_info_json(info));
+}
+
+json_object *lvm_json_timing(const struct lvm_timing *t)
+{
+	return parsed(lvm_timing_json(t));
+}
+
+int lvm_print_json(json_object *o)
+{
 	if (!o)
 		return lvm_errorf("out of memory");
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return 0;
+}
+
+int lvm_print_info_json(const struct lvm_info *info)
+{
+	return lvm_print_json(lvm_json_info(info));
 }

@@ -3,8 +3,9 @@
  */
 #include <stdio.h>
 
+#include <json-c/json.h>
+
 #include "cli.h"
-#include "toolstack/liblvm/proto.h"
 
 static int print_json(const struct lvm_info *v, size_t n)
 {
@@ -13,7 +14,7 @@ static int print_json(const struct lvm_info *v, size_t n)
 	if (!arr)
 		return lvm_errorf("out of memory");
 	for (size_t i = 0; i < n; i++) {
-		json_object *o = lvm_proto_info_to_json(&v[i]);
+		json_object *o = lvm_json_info(&v[i]);
 
 		if (!o || json_object_array_add(arr, o) < 0) {
 			json_object_put(o);
@@ -21,9 +22,7 @@ static int print_json(const struct lvm_info *v, size_t n)
 			return lvm_errorf("out of memory");
 		}
 	}
-	puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(arr);
-	return 0;
+	return lvm_print_json(arr);
 }
 
 static void print_table(const struct lvm_info *v, size_t n)

@@ -5,8 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <json-c/json.h>
+
 #include "cli.h"
-#include "toolstack/liblvm/proto.h"
 
 static int print_json(const struct lvm_pool_info *v, size_t n, uint64_t other)
 {
@@ -43,9 +44,7 @@ static int print_json(const struct lvm_pool_info *v, size_t n, uint64_t other)
 		json_object_put(o);
 		return lvm_errorf("out of memory");
 	}
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-	return 0;
+	return lvm_print_json(o);
 }
 
 static void print_table(const struct lvm_pool_info *v, size_t n, uint64_t other)

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "lvmd.h"
-#include "toolstack/liblvm/log.h"
+#include "toolstack/engine/log.h"
 
 static void set_aside(const char *path, const char *err)
 {

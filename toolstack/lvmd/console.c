@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "lvmd.h"
-#include "toolstack/liblvm/log.h"
+#include "toolstack/engine/log.h"
 
 /* At most this much output is taken per event, so a guest that keeps
  * writing cannot hold the loop. */

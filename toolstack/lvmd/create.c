@@ -12,9 +12,9 @@
 #include <sys/random.h>
 
 #include "lvmd.h"
-#include "toolstack/liblvm/xs_compat.h"
-#include "toolstack/liblvm/engine.h"
-#include "toolstack/liblvm/log.h"
+#include "toolstack/engine/xs_compat.h"
+#include "toolstack/engine/engine.h"
+#include "toolstack/engine/log.h"
 
 __attribute__((format(printf, 4, 5)))
 static int refuse(char *err, size_t errlen, int errnum, const char *fmt, ...)

@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "lvmd.h"
-#include "toolstack/liblvm/xs_compat.h"
-#include "toolstack/liblvm/log.h"
+#include "toolstack/engine/xs_compat.h"
+#include "toolstack/engine/log.h"
 
 struct guest *lvmd_guest_by_name(struct lvmd *l, const char *name)
 {

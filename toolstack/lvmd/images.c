@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "lvmd.h"
-#include "toolstack/liblvm/engine.h"
+#include "toolstack/engine/engine.h"
 
 static bool same_file(const struct lvm_image *img, const char *path,
 		      const struct stat *st)

@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "lvmd.h"
-#include "toolstack/liblvm/log.h"
+#include "toolstack/engine/log.h"
 
 uint64_t lvmd_now_ns(void)
 {

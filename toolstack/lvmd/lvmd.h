@@ -44,7 +44,7 @@
 #include "cons_ring.h"
 #include "pool.h"
 #include "registry.h"
-#include "toolstack/liblvm/proto.h"
+#include "toolstack/proto/proto.h"
 
 #define LVMD_MAX_DOMID 0x7ff0        /* DOMID_FIRST_RESERVED */
 #define LVMD_MAX_CLIENTS 256

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "lvmd.h"
-#include "toolstack/liblvm/log.h"
+#include "toolstack/engine/log.h"
 
 #define LVMD_CONF "/etc/lvm/lvmd.conf"
 

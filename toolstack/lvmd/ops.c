@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "lvmd.h"
-#include "toolstack/liblvm/engine.h"
-#include "toolstack/liblvm/log.h"
-#include "toolstack/liblvm/proto_json.h"
+#include "toolstack/engine/engine.h"
+#include "toolstack/engine/log.h"
+#include "toolstack/proto/proto_json.h"
 
 /* reply_info: a new ok reply carrying (info) (consumed). NULL on ENOMEM. */
 static json_object *reply_info(struct lvm_info *info)

@@ -12,8 +12,8 @@
 #include <time.h>
 
 #include "lvmd.h"
-#include "toolstack/liblvm/engine.h"
-#include "toolstack/liblvm/log.h"
+#include "toolstack/engine/engine.h"
+#include "toolstack/engine/log.h"
 
 #define BACKOFF_MS 1000              /* after a failed prepare */
 

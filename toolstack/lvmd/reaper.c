@@ -10,7 +10,7 @@
 #include "lvmd.h"
 
 #include <xen/sched.h>
-#include "toolstack/liblvm/log.h"
+#include "toolstack/engine/log.h"
 
 #define BATCH 256
 

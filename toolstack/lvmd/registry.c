@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "registry.h"
-#include "toolstack/liblvm/proto.h"
-#include "toolstack/liblvm/proto_json.h"
+#include "toolstack/proto/proto.h"
+#include "toolstack/proto/proto_json.h"
 
 #define REG_MAX_BYTES (64 * 1024)
 

@@ -20,7 +20,7 @@
 #include <lvm.h>
 #include <noxs/abi.h>
 
-#include "toolstack/liblvm/uuid.h"
+#include "toolstack/engine/uuid.h"
 
 #define LVM_REG_VERSION 1
 

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "lvmd.h"
-#include "toolstack/liblvm/log.h"
+#include "toolstack/engine/log.h"
 
 #define IN_MAX (LVM_PROTO_HDR + LVM_PROTO_MAX)
 

@@ -8,7 +8,7 @@
 #include <noxs/noxs.h>
 
 #include "lvmd.h"
-#include "toolstack/liblvm/log.h"
+#include "toolstack/engine/log.h"
 
 void lvmd_request_deadline(struct guest *g, uint32_t timeout_ms)
 {

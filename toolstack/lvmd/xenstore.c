@@ -13,7 +13,7 @@
 #include <xenstore_lib.h>
 
 #include "lvmd.h"
-#include "toolstack/liblvm/xs_compat.h"
+#include "toolstack/engine/xs_compat.h"
 
 /*
  * xenstored_listening: something accepts connections on xenstored's

@@ -39,8 +39,8 @@
 
 #include "bench/sample.h"
 #include "bench/stats.h"
-#include "toolstack/liblvm/engine.h"
-#include "toolstack/liblvm/log.h"
+#include "toolstack/engine/engine.h"
+#include "toolstack/engine/log.h"
 
 struct opts {
 	uint32_t memory_mb, vcpus;

@@ -5,7 +5,7 @@
  * the client API in toolstack/include/lvm.h.
  *
  * Errors: 0 or -errno, and one message through the lvm_log callback
- * (toolstack/liblvm/log.h). Nothing here exits or leaves a half-made
+ * (toolstack/engine/log.h). Nothing here exits or leaves a half-made
  * domain behind: on failure every domain, mapping and event channel made
  * so far is released.
  *

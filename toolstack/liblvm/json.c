@@ -1,0 +1,43 @@
+/*
+ * json.c — lvm.h's JSON forms of a guest's info and a creation's timing:
+ * the protocol's own codec (toolstack/proto/), as text, for callers that
+ * print or store them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lvm.h>
+
+#include "toolstack/proto/proto.h"
+
+/* text() - (o) as compact JSON text, malloc'd; consumes (o). */
+static char *text(json_object *o)
+{
+	char *s = NULL;
+
+	if (o)
+		s = strdup(json_object_to_json_string_ext(
+			o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	if (!s)
+		errno = ENOMEM;
+	return s;
+}
+
+char *lvm_info_json(const struct lvm_info *info)
+{
+	return text(lvm_proto_info_to_json(info));
+}
+
+char *lvm_timing_json(const struct lvm_timing *t)
+{
+	json_object *o = lvm_proto_timing_to_json(t);
+
+	if (o && json_object_object_add(o, "client_ns",
+					json_object_new_uint64(t->client_ns)) < 0) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return text(o);
+}
