@@ -11,17 +11,10 @@
 #include <noxs/abi.h>
 #include <xenctrl.h>
 
+#include "toolstack/common/clock.h"
+
 /* The one guest type the engine builds (see engine.h). */
 #define LVM_GUEST_TYPE "xen-3.0-x86_64"
-
-/* lvm_now_ns() - CLOCK_MONOTONIC in nanoseconds. */
-static inline uint64_t lvm_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* What dom0 writes into a new guest's device page. */
 struct lvm_devpage_args {

@@ -1,0 +1,35 @@
+/*
+ * clock.h — the toolstack's clocks, one home for every product (engine,
+ * proto, liblvm, lvmd, the dom0 tools of bench/). Header only.
+ */
+#ifndef LVM_COMMON_CLOCK_H
+#define LVM_COMMON_CLOCK_H
+
+#include <stdint.h>
+#include <time.h>
+
+/* lvm_now_ns() - CLOCK_MONOTONIC in nanoseconds: durations, deadlines. */
+static inline uint64_t lvm_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* lvm_real_ns() - CLOCK_REALTIME in nanoseconds since the epoch: dates. */
+static inline int64_t lvm_real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* lvm_rdtsc() - the TSC, for the ready mark (dom0 and guest share it). */
+static inline uint64_t lvm_rdtsc(void)
+{
+	return __builtin_ia32_rdtsc();
+}
+
+#endif
