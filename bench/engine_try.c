@@ -247,11 +247,19 @@ static int destroy_wait(xc_interface *xch, uint32_t domid)
 }
 
 /* create_one() - prepare, finish, (check,) unpause one guest. */
+/* engine_fail: print the engine's line (e) for its failure (rc). */
+static int engine_fail(const struct lvm_error *e, int rc)
+{
+	lvm_log(LVM_LOG_ERROR, 0, "%s", e->msg);
+	return rc;
+}
+
 static int create_one(xc_interface *xch, xenforeignmemory_handle *fm,
 		      const struct opts *o, const struct lvm_image *img,
 		      struct run *r)
 {
 	struct lvm_finish_req req = { 0 };
+	struct lvm_error e = { 0 };
 	struct lvm_shell sh;
 	uint8_t uuid[16];
 	uint64_t t0, t_check = 0, t1;
@@ -260,15 +268,16 @@ static int create_one(xc_interface *xch, xenforeignmemory_handle *fm,
 	if (getrandom(uuid, sizeof(uuid), 0) != sizeof(uuid))
 		return lvm_err(errno, "getrandom");
 	t0 = lvm_now_ns();
-	rc = lvm_shell_prepare(xch, o->memory_mb, o->vcpus, uuid, false, &sh);
+	rc = lvm_shell_prepare(xch, o->memory_mb, o->vcpus, uuid, false, &sh,
+			       &e);
 	if (rc)
-		return rc;
+		return engine_fail(&e, rc);
 	if (o->premap != 0) {
 		t1 = lvm_now_ns();
-		rc = lvm_shell_premap(&sh, o->premap);
+		rc = lvm_shell_premap(&sh, o->premap, &e);
 		if (rc) {
 			lvm_shell_discard(xch, &sh);
-			return rc;
+			return engine_fail(&e, rc);
 		}
 		sh.t.prepare += lvm_now_ns() - t1;
 	}
@@ -276,9 +285,9 @@ static int create_one(xc_interface *xch, xenforeignmemory_handle *fm,
 	req.name = o->name;
 	req.cmdline = o->cmdline;
 	req.create_tsc = __builtin_ia32_rdtsc();
-	rc = lvm_shell_finish(xch, &sh, &req, &r->b);
+	rc = lvm_shell_finish(xch, &sh, &req, &r->b, &e);
 	if (rc)
-		return rc;
+		return engine_fail(&e, rc);
 	r->domid = r->b.domid;
 	if (o->check_page) {
 		t1 = lvm_now_ns();
@@ -354,9 +363,15 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	t0 = lvm_now_ns();
-	rc = lvm_image_load(o.image, &img);
-	if (rc)
-		goto out;
+	{
+		struct lvm_error e = { 0 };
+
+		rc = lvm_image_load(o.image, &img, &e);
+		if (rc) {
+			engine_fail(&e, rc);
+			goto out;
+		}
+	}
 	printf("image %s: %zu bytes, load %.3f ms, virt_base 0x%llx, "
 	       "device page 0x%llx\n", o.image, img->blob_size,
 	       ms(lvm_now_ns() - t0), (unsigned long long)img->virt_base,

@@ -20,8 +20,11 @@ XEN_HOST_CFLAGS := -std=gnu11
 # noxs/noxs.c, the device-page codec, is part of it.
 ENGINE_SRCS := \
 	toolstack/engine/bzimage.c \
+	toolstack/engine/destroy.c \
 	toolstack/engine/devpage.c \
 	toolstack/engine/elfnote.c \
+	toolstack/engine/error.c \
+	toolstack/engine/fileid.c \
 	toolstack/engine/finish.c \
 	toolstack/engine/warm.c \
 	toolstack/engine/image.c \

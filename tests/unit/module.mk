@@ -11,7 +11,7 @@ console_ring_CFLAGS := -Iguests/libos/include
 
 UNIT_TESTS += xs_compat
 xs_compat_SRCS := tests/unit/test_xs_compat.c toolstack/engine/xs_compat.c \
-	toolstack/engine/uuid.c toolstack/engine/log.c
+	toolstack/engine/uuid.c toolstack/engine/error.c
 xs_compat_LIBS := -Wl,--wrap=xs_write -Wl,--wrap=xs_mkdir -Wl,--wrap=xs_rm \
 	-Wl,--wrap=xs_set_permissions -Wl,--wrap=xs_transaction_start \
 	-Wl,--wrap=xs_transaction_end -Wl,--wrap=xs_introduce_domain \
@@ -38,8 +38,8 @@ config_CFLAGS := -Itoolstack/include
 # replaced by the stubs in the test, through -Wl,--wrap).
 UNIT_TESTS += image
 image_SRCS := tests/unit/test_image.c toolstack/engine/image.c \
-	toolstack/engine/bzimage.c \
-	toolstack/engine/elfnote.c toolstack/engine/log.c
+	toolstack/engine/bzimage.c toolstack/engine/fileid.c \
+	toolstack/engine/elfnote.c toolstack/engine/error.c
 image_LIBS := -lelf
 image_CFLAGS := $(XEN_HOST_CFLAGS)
 CFLAGS_tests/unit/test_image.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guests)"'
@@ -47,8 +47,8 @@ CFLAGS_tests/unit/test_image.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guests)
 UNIT_TESTS += shell
 shell_SRCS := tests/unit/test_shell.c toolstack/engine/shell.c noxs/noxs.c \
 	toolstack/engine/finish.c toolstack/engine/devpage.c \
-	toolstack/engine/warm.c \
-	toolstack/engine/log.c
+	toolstack/engine/warm.c toolstack/engine/destroy.c \
+	toolstack/engine/fileid.c toolstack/engine/error.c
 SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_domain_setmaxmem xc_evtchn_alloc_unbound xc_domain_destroy \
 	xc_domain_sethandle xc_physinfo xc_dom_allocate xc_dom_release \
@@ -79,6 +79,11 @@ registry_CFLAGS := -Itoolstack/include
 
 UNIT_TESTS += pool
 pool_SRCS := tests/unit/test_pool.c toolstack/lvmd/pool.c
+pool_CFLAGS := -Itoolstack/include
+
+# The engine's uuids (prefixes, generator, classifier).
+UNIT_TESTS += uuid
+uuid_SRCS := tests/unit/test_uuid.c toolstack/engine/uuid.c
 
 UNIT_TESTS += cons_ring
 cons_ring_SRCS := tests/unit/test_cons_ring.c toolstack/lvmd/cons_ring.c

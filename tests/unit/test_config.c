@@ -131,11 +131,11 @@ static void test_memory_bounds(void **state)
 	struct fixture *f = *state;
 
 	expect_error(f, "memory = 0\n",
-		     "1: memory: 0 is out of range (4..16777216 MiB)");
+		     "1: memory: 0 is out of range (4..4194304 MiB)");
 	expect_error(f, "memory = 3\n",
-		     "1: memory: 3 is out of range (4..16777216 MiB)");
-	expect_error(f, "memory = 16777217\n",
-		     "1: memory: 16777217 is out of range (4..16777216 MiB)");
+		     "1: memory: 3 is out of range (4..4194304 MiB)");
+	expect_error(f, "memory = 4194305\n",
+		     "1: memory: 4194305 is out of range (4..4194304 MiB)");
 	expect_error(f, "memory = \"lots\"\n",
 		     "1: memory: must be a whole number MiB");
 	expect_error(f, "memory = [ 4 ]\n",
@@ -210,7 +210,7 @@ static void test_check(void **state)
 	assert_int_equal(lvm_config_check(c, f->err, sizeof(f->err)), 0);
 	c->memory_mb = 0;
 	assert_int_equal(lvm_config_check(c, f->err, sizeof(f->err)), -EINVAL);
-	assert_string_equal(f->err, "memory: 0 MiB is out of range (4..16777216 MiB)");
+	assert_string_equal(f->err, "memory: 0 MiB is out of range (4..4194304 MiB)");
 	c->memory_mb = 4;
 	c->vcpus = 0;
 	assert_int_equal(lvm_config_check(c, f->err, sizeof(f->err)), -EINVAL);

@@ -1,8 +1,8 @@
 /*
  * test_pool.c — unit tests for the bookkeeping of lvmd's shell pools
  * (toolstack/lvmd/pool.c): shapes, claims, refill accounting, target
- * changes, misses, stealing memory, the config syntax, and classifying
- * domains by their uuid prefix.
+ * changes, misses, stealing memory, the config syntax, and each shape's
+ * last refill error.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,8 +33,8 @@ static unsigned fill(struct lvmd_pool *p)
 	return n;
 }
 
-static const struct lvmd_pool_stats *stats(const struct lvmd_pool *p,
-					   uint32_t m, uint32_t v)
+static const struct lvm_pool_info *stats(const struct lvmd_pool *p,
+					 uint32_t m, uint32_t v)
 {
 	for (unsigned i = 0; i < p->nshapes; i++)
 		if (p->shape[i].s.memory_mb == m && p->shape[i].s.vcpus == v)
@@ -288,20 +288,70 @@ static void test_images(void **state)
 	lvmd_pool_fini(&p, NULL, NULL);
 }
 
-static void test_uuid_kind(void **state)
+static void test_refill_errors(void **state)
 {
-	uint8_t u[16] = { 0 };
+	struct lvmd_pool p;
+	struct lvmd_pool_job job, old;
 
 	(void)state;
-	assert_int_equal(lvmd_uuid_kind(u), LVMD_UUID_OTHER);
-	memcpy(u, LVMD_SHELL_UUID_PREFIX, LVMD_SHELL_UUID_PREFIX_LEN);
-	u[15] = 0x5a;
-	assert_int_equal(lvmd_uuid_kind(u), LVMD_UUID_SHELL);
-	memcpy(u, "lvm\0vm\x01\x00", 8);
-	assert_int_equal(lvmd_uuid_kind(u), LVMD_UUID_GUEST);
-	/* one byte off in the prefix: neither */
-	u[6] = 2;
-	assert_int_equal(lvmd_uuid_kind(u), LVMD_UUID_OTHER);
+	lvmd_pool_init(&p);
+	assert_int_equal(lvmd_pool_set(&p, 4, 1, 2, "/img/a"), 0);
+	assert_int_equal(lvmd_pool_set(&p, 8, 1, 1, NULL), 0);
+	assert_string_equal(stats(&p, 4, 1)->error, "");
+
+	/* The first failure is news; the same one again (another domain)
+	 * is not, so it is logged once. */
+	assert_true(lvmd_pool_next(&p, &job));
+	assert_true(lvmd_pool_fail(&p, &job, "d12: xc_dom_build_image failed: "
+				   "Invalid argument"));
+	assert_false(lvmd_pool_done(&p, &job, NULL));
+	assert_string_equal(stats(&p, 4, 1)->error,
+			    "xc_dom_build_image failed: Invalid argument");
+	assert_int_equal(stats(&p, 4, 1)->preparing, 0);
+	assert_true(lvmd_pool_next(&p, &job));
+	assert_false(lvmd_pool_fail(&p, &job, "d13: xc_dom_build_image failed: "
+				    "Invalid argument"));
+	assert_false(lvmd_pool_done(&p, &job, NULL));
+	/* Another reason is news again; the other shape is untouched. */
+	assert_true(lvmd_pool_next(&p, &job));
+	assert_true(lvmd_pool_fail(&p, &job, "image /img/a: cannot open: "
+				   "No such file or directory"));
+	assert_false(lvmd_pool_done(&p, &job, NULL));
+	assert_string_equal(stats(&p, 4, 1)->error, "image /img/a: cannot open: "
+			    "No such file or directory");
+	assert_string_equal(stats(&p, 8, 1)->error, "");
+
+	/* A shell made clears it. */
+	assert_true(lvmd_pool_next(&p, &job));
+	assert_true(lvmd_pool_done(&p, &job, &shells[0]));
+	assert_string_equal(stats(&p, 4, 1)->error, "");
+
+	/* A job of the image before is not the shape's error any more, and
+	 * a new image forgets the old image's error. */
+	assert_true(lvmd_pool_next(&p, &old));
+	assert_true(lvmd_pool_fail(&p, &old, "d1: x: Invalid argument"));
+	assert_false(lvmd_pool_done(&p, &old, NULL));
+	assert_int_equal(lvmd_pool_set(&p, 4, 1, 2, "/img/b"), 0);
+	assert_string_equal(stats(&p, 4, 1)->error, "");
+	assert_false(lvmd_pool_fail(&p, &old, "d2: y: Invalid argument"));
+	assert_string_equal(stats(&p, 4, 1)->error, "");
+
+	/* Only "dN: " goes; a long line is cut, still a string. */
+	assert_true(lvmd_pool_next(&p, &job));
+	{
+		char big[2 * LVM_POOL_ERROR_MAX];
+
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		assert_true(lvmd_pool_fail(&p, &job, big));
+		assert_int_equal(strlen(stats(&p, 4, 1)->error),
+				 LVM_POOL_ERROR_MAX - 1);
+		assert_true(lvmd_pool_fail(&p, &job, "d7 is not a prefix"));
+		assert_string_equal(stats(&p, 4, 1)->error,
+				    "d7 is not a prefix");
+	}
+	assert_false(lvmd_pool_done(&p, &job, NULL));
+	lvmd_pool_fini(&p, NULL, NULL);
 }
 
 int main(void)
@@ -315,7 +365,7 @@ int main(void)
 		cmocka_unit_test(test_steal),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_images),
-		cmocka_unit_test(test_uuid_kind),
+		cmocka_unit_test(test_refill_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

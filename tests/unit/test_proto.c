@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -434,6 +435,91 @@ static void test_timing_roundtrip(void **state)
 	json_object_put(o);
 }
 
+static void test_pools_roundtrip(void **state)
+{
+	struct lvm_pool_info v[2], *back = NULL;
+	json_object *rep, *arr, *p0;
+	uint64_t other = 0;
+	size_t n = 9;
+
+	(void)state;
+	memset(v, 0, sizeof(v));
+	v[0] = (struct lvm_pool_info){ .memory_mb = 64, .vcpus = 1,
+		.target = 4, .ready = 3, .preparing = 1, .hits = 1ull << 40,
+		.misses = 7 };
+	strcpy(v[0].image, "/img/noop.xen");
+	strcpy(v[0].error, "image /img/noop.xen: cannot open: No such file "
+	       "or directory");
+	v[1] = (struct lvm_pool_info){ .memory_mb = 8, .vcpus = 2,
+		.target = 1, .ready = UINT32_MAX };
+	rep = lvm_proto_ok();
+	assert_int_equal(lvm_proto_pools_to_json(rep, v, 2, 99), 0);
+	/* "image" and "error" only when there is one */
+	assert_true(json_object_object_get_ex(rep, "pools", &arr));
+	p0 = json_object_array_get_idx(arr, 1);
+	assert_false(json_object_object_get_ex(p0, "image", NULL));
+	assert_false(json_object_object_get_ex(p0, "error", NULL));
+
+	assert_int_equal(lvm_proto_pools_from_json(rep, &back, &n, &other), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(other, 99);
+	assert_memory_equal(&back[0], &v[0], sizeof(v[0]));
+	assert_memory_equal(&back[1], &v[1], sizeof(v[1]));
+	free(back);
+	json_object_put(rep);
+
+	/* no pools: an empty array, still a malloc'd one */
+	rep = lvm_proto_ok();
+	assert_int_equal(lvm_proto_pools_to_json(rep, NULL, 0, 0), 0);
+	assert_int_equal(lvm_proto_pools_from_json(rep, &back, &n, &other), 0);
+	assert_int_equal(n, 0);
+	assert_non_null(back);
+	free(back);
+	json_object_put(rep);
+}
+
+static void test_pools_bad(void **state)
+{
+	static const char *const bad[] = {
+		"{\"ok\":true}",
+		"{\"ok\":true,\"pools\":{}}",
+		"{\"ok\":true,\"pools\":[1]}",
+		"{\"ok\":true,\"pools\":[{\"memory_mb\":1}]}",
+		"{\"ok\":true,\"pools\":[],\"other_misses\":-1}",
+		"{\"ok\":true,\"pools\":[{\"memory_mb\":4294967296,"
+		"\"vcpus\":1,\"target\":1,\"ready\":1,\"preparing\":0,"
+		"\"hits\":0,\"misses\":0}]}",
+		"{\"ok\":true,\"pools\":[{\"memory_mb\":4,\"vcpus\":1,"
+		"\"target\":1,\"ready\":1,\"preparing\":0,\"hits\":0,"
+		"\"misses\":0,\"error\":7}]}",
+	};
+	char big[LVM_POOL_ERROR_MAX + 256];
+	struct lvm_pool_info *v = (void *)1;
+	json_object *o;
+	uint64_t other;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o = json_tokener_parse(bad[i]);
+		assert_non_null(o);
+		assert_int_equal(lvm_proto_pools_from_json(o, &v, &n, &other),
+				 -EPROTO);
+		assert_null(v);
+		json_object_put(o);
+	}
+	/* an error line longer than a pool keeps is refused, not cut */
+	snprintf(big, sizeof(big), "{\"ok\":true,\"pools\":[{\"memory_mb\":4,"
+		 "\"vcpus\":1,\"target\":1,\"ready\":1,\"preparing\":0,"
+		 "\"hits\":0,\"misses\":0,\"error\":\"%0*d\"}]}",
+		 LVM_POOL_ERROR_MAX, 0);
+	o = json_tokener_parse(big);
+	assert_non_null(o);
+	assert_int_equal(lvm_proto_pools_from_json(o, &v, &n, &other),
+			 -EPROTO);
+	json_object_put(o);
+}
+
 static void test_name_check(void **state)
 {
 	char long_name[LVM_NAME_MAX + 2];
@@ -478,6 +564,8 @@ int main(void)
 		cmocka_unit_test(test_info_roundtrip),
 		cmocka_unit_test(test_info_bad),
 		cmocka_unit_test(test_timing_roundtrip),
+		cmocka_unit_test(test_pools_roundtrip),
+		cmocka_unit_test(test_pools_bad),
 		cmocka_unit_test(test_name_check),
 	};
 

@@ -4,10 +4,15 @@
  * Internal to the toolstack: lvmd (and benchmarks) use it; users go through
  * the client API in toolstack/include/lvm.h.
  *
- * Errors: 0 or -errno, and one message through the lvm_log callback
- * (toolstack/engine/log.h). Nothing here exits or leaves a half-made
- * domain behind: on failure every domain, mapping and event channel made
- * so far is released.
+ * Errors are values: every call that can fail returns 0 or -errno and
+ * fills its (err) out-parameter (error.h; NULL when the caller does not
+ * want the line) with that errno and one line saying what failed. The
+ * engine never logs. Nothing here exits or leaves a half-made domain
+ * behind: on failure every domain, mapping and event channel made so far
+ * is released.
+ *
+ * Limits (memory, vCPUs) are the public ones of lvm.h, so that what a
+ * client may ask for and what the engine builds are one rule.
  *
  * Creation is split in two, so that lvmd can prepare shells ahead of time:
  *   lvm_shell_prepare()  the part that does not depend on the image:
@@ -40,13 +45,15 @@
 
 #include <noxs/abi.h>
 
+#include "toolstack/include/lvm.h"
+
+#include "error.h"
+#include "fileid.h"
+
 /* A parsed guest image, kept in memory so lvmd can cache it. */
 struct lvm_image {
 	char *path;                  /* as given */
-	dev_t dev;                   /* identity of the file it came from, */
-	ino_t ino;                   /* for the image cache */
-	off_t size;
-	struct timespec mtime;
+	struct lvm_file_id file;     /* the file it came from, as it was */
 	void *blob;                  /* the file's bytes */
 	size_t blob_size;
 	uint64_t virt_base;          /* from the Xen notes */
@@ -65,9 +72,10 @@ struct lvm_image {
  * Returns 0, or -ENOENT/-EACCES (cannot open), -ENOEXEC (not a regular
  * file, neither a bzImage nor an x86_64 ELF with Xen notes), -EINVAL (a malformed noxs
  * note: wrong size, unaligned or outside the image), -EFBIG (larger than
- * LVM_IMAGE_MAX), -EIO (read failed), -ENOMEM.
+ * LVM_IMAGE_MAX), -EIO (read failed), -ENOMEM; the line in (err).
  */
-int lvm_image_load(const char *path, struct lvm_image **out);
+int lvm_image_load(const char *path, struct lvm_image **out,
+		   struct lvm_error *err);
 
 #define LVM_IMAGE_MAX (256u << 20)   /* bytes, the largest image loaded */
 
@@ -103,8 +111,8 @@ struct lvm_shell {
 
 /*
  * lvm_shell_prepare() - create a paused PV domain with (vcpus) vCPUs and
- * (memory_mb) MiB populated (at least LVM_MEMORY_MIN_MB, at most
- * LVM_MEMORY_MAX_MB), tag it as lvm's with (uuid) (the domain handle), and
+ * (memory_mb) MiB populated (LVM_MIN_MEMORY_MB .. LVM_MAX_MEMORY_MB of
+ * lvm.h), tag it as lvm's with (uuid) (the domain handle), and
  * allocate its console and sysctl event channels (and a store one if
  * (xenstore)), all unbound with dom0 as the remote end. Finish and
  * discard may be given another handle than (xch) (e.g. from another
@@ -112,13 +120,11 @@ struct lvm_shell {
  * shell's libxenguest state to the handle it gets.
  * Returns 0 and fills (*sh), or -errno with nothing left behind: -EINVAL
  * for bad arguments, else what the hypervisor said (-ENOMEM when it is out
- * of memory).
+ * of memory); the line in (err).
  */
 int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 		      const uint8_t uuid[16], bool xenstore,
-		      struct lvm_shell *sh);
-
-#define LVM_MEMORY_MIN_MB 4u         /* the PV builder's initial mapping */
+		      struct lvm_shell *sh, struct lvm_error *err);
 
 /*
  * lvm_shell_premap() - map the first (pages) pages of (sh)'s memory into
@@ -132,14 +138,14 @@ int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
  * image with a ramdisk always does. (pages) is capped at LVM_PREMAP_MAX
  * and at the shell's memory.
  * Returns 0, or -EINVAL (no live shell, (pages) 0, already premapped),
- * -ENOMEM or what the mapping failed with; on failure the shell is still
- * usable, unmapped.
+ * -ENOMEM or what the mapping failed with, the line in (err); on failure
+ * the shell is still usable, unmapped.
  */
-int lvm_shell_premap(struct lvm_shell *sh, uint32_t pages);
+int lvm_shell_premap(struct lvm_shell *sh, uint32_t pages,
+		     struct lvm_error *err);
 
 #define LVM_PREMAP_MAX 1024u         /* pages (4 MiB) */
 #define LVM_PREMAP_DEFAULT 64u       /* pages: a unikernel of ~200 KiB */
-#define LVM_MEMORY_MAX_MB (1u << 22)
 
 /* What a finished domain needs to be handed to the backends. */
 struct lvm_built {
@@ -188,10 +194,11 @@ struct lvm_finish_req {
  * an image libxenguest rejects or whose device page it did not load, or a
  * NULL or empty (req->name) for an image with a noxs note; -ENAMETOOLONG
  * for a (req->name) longer than NOXS_NAME_MAX - 1; -ENOMEM; -ENOENT for a
- * missing ramdisk; or what the hypervisor said.
+ * missing ramdisk; or what the hypervisor said. The line in (err).
  */
 int lvm_shell_finish(xc_interface *xch, struct lvm_shell *sh,
-		     const struct lvm_finish_req *req, struct lvm_built *out);
+		     const struct lvm_finish_req *req, struct lvm_built *out,
+		     struct lvm_error *err);
 
 /*
  * lvm_shell_prebuild() - build (img) into the unbuilt shell (sh) ahead of
@@ -207,16 +214,16 @@ int lvm_shell_finish(xc_interface *xch, struct lvm_shell *sh,
  * Returns 0; -EINVAL with nothing consumed for a shell already built or
  * consumed, an image without a noxs note or a XenStore shell; or -errno
  * from the build (as lvm_shell_finish()) with the shell consumed, its
- * domain destroyed.
+ * domain destroyed. The line in (err).
  */
 int lvm_shell_prebuild(xc_interface *xch, struct lvm_shell *sh,
-		       const struct lvm_image *img);
+		       const struct lvm_image *img, struct lvm_error *err);
 
 /*
  * lvm_shell_fits() - whether lvm_shell_finish() of (sh) can build (img):
  * any image for a live unbuilt shell; for a warm one, only the image it
- * was built with (same device, inode, size and mtime). false for NULLs or
- * a consumed shell.
+ * was built with (lvm_file_match(): the same file, unchanged). false for
+ * NULLs or a consumed shell.
  */
 bool lvm_shell_fits(const struct lvm_shell *sh, const struct lvm_image *img);
 

@@ -1,6 +1,14 @@
 /*
- * engine_priv.h — what the engine's files (shell.c, finish.c, devpage.c)
- * share and nothing else sees.
+ * engine_priv.h — what the engine's files share and nothing else sees.
+ *
+ * The files call downwards only, never back up (no call circle):
+ *   finish.c  → warm.c, devpage.c, destroy.c
+ *   shell.c   → warm.c, destroy.c
+ *   warm.c    → devpage.c, destroy.c, fileid.c
+ *   image.c   → elfnote.c, bzimage.c, fileid.c
+ *   xs_compat.c → uuid.c
+ *   devpage.c, destroy.c, fileid.c, uuid.c, error.c: the bottom
+ * (every file may also fill an error value: error.c).
  */
 #ifndef LVM_ENGINE_PRIV_H
 #define LVM_ENGINE_PRIV_H
@@ -12,6 +20,8 @@
 #include <xenctrl.h>
 
 #include "toolstack/common/clock.h"
+
+#include "error.h"
 
 /* The one guest type the engine builds (see engine.h). */
 #define LVM_GUEST_TYPE "xen-3.0-x86_64"
@@ -39,18 +49,21 @@ int lvm_devpage_fill(struct noxs_page *p, const struct lvm_devpage_args *a);
 
 /*
  * lvm_tsc_khz() - the TSC frequency Xen reports (xc_physinfo's cpu_khz),
- * asked once per process. Returns 0 and sets (*khz), or -errno.
+ * asked once per process. Returns 0 and sets (*khz), or -errno with the
+ * line in (err). (devpage.c)
  */
-int lvm_tsc_khz(xc_interface *xch, uint64_t *khz);
+int lvm_tsc_khz(xc_interface *xch, uint64_t *khz, struct lvm_error *err);
 
 /* lvm_tsc_khz_forget() - drop the cached frequency (for tests). */
 void lvm_tsc_khz_forget(void);
 
 /*
- * lvm_domain_destroy() - destroy (domid), logging a failure (its event
- * channels and memory go with it). (shell.c)
+ * lvm_domain_destroy() - destroy (domid) (its event channels and memory
+ * go with it). Returns 0, or -errno with the line in (err) (NULL on the
+ * cleanup paths, where the first error is the one reported). (destroy.c)
  */
-void lvm_domain_destroy(xc_interface *xch, uint32_t domid);
+int lvm_domain_destroy(xc_interface *xch, uint32_t domid,
+		       struct lvm_error *err);
 
 struct lvm_shell;
 struct lvm_finish_req;
@@ -59,23 +72,27 @@ struct lvm_image;
 
 /*
  * lvm_devpage_make() - a new device page for (sh) and (req), its console
- * at (console_gfn), in (*out) (free() it). 0 or -errno, logged.
+ * at (console_gfn), in (*out) (free() it). 0 or -errno with the line in
+ * (err). (devpage.c)
  */
 int lvm_devpage_make(xc_interface *xch, const struct lvm_shell *sh,
 		     const struct lvm_finish_req *req, uint64_t console_gfn,
-		     struct noxs_page **out);
+		     struct noxs_page **out, struct lvm_error *err);
 
 /*
  * lvm_warm_keep() - (sh), just built ahead for (img) as (b), becomes a
  * warm shell: its start info and device page mapped for the claim.
- * On failure the domain is destroyed. 0 or -errno. (warm.c)
+ * On failure the domain is destroyed. 0 or -errno, the line in (err).
+ * (warm.c)
  */
 int lvm_warm_keep(xc_interface *xch, struct lvm_shell *sh,
-		  const struct lvm_image *img, const struct lvm_built *b);
+		  const struct lvm_image *img, const struct lvm_built *b,
+		  struct lvm_error *err);
 
 /* lvm_warm_finish() - lvm_shell_finish() of a warm shell. (warm.c) */
 int lvm_warm_finish(xc_interface *xch, struct lvm_shell *sh,
-		    const struct lvm_finish_req *req, struct lvm_built *out);
+		    const struct lvm_finish_req *req, struct lvm_built *out,
+		    struct lvm_error *err);
 
 /* lvm_warm_discard() - lvm_shell_discard() of a warm shell. (warm.c) */
 void lvm_warm_discard(xc_interface *xch, struct lvm_shell *sh);

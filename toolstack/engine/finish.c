@@ -16,19 +16,19 @@
 
 #include "engine.h"
 #include "engine_priv.h"
-#include "log.h"
 
-/* dom_fail() - log that (what) failed; -errno, or -(dflt) if none. */
-static int dom_fail(const char *what, uint32_t domid, int dflt)
+/* dom_fail() - (err) says (what) failed; -errno, or -(dflt) if none. */
+static int dom_fail(struct lvm_error *err, const char *what, uint32_t domid,
+		    int dflt)
 {
 	int e = errno ? errno : dflt;
 
-	return lvm_err(e, "d%u: %s failed", domid, what);
+	return lvm_error_set(err, e, "d%u: %s failed", domid, what);
 }
 
 /* load() - give the image, ramdisk and command line to the builder. */
 static int load(struct xc_dom_image *dom, const struct lvm_shell *sh,
-		const struct lvm_finish_req *req)
+		const struct lvm_finish_req *req, struct lvm_error *err)
 {
 	const struct lvm_image *img = req->img;
 	xen_domain_handle_t handle;
@@ -37,20 +37,22 @@ static int load(struct xc_dom_image *dom, const struct lvm_shell *sh,
 		memcpy(handle, req->uuid, sizeof(handle));
 		errno = 0;
 		if (xc_domain_sethandle(dom->xch, sh->domid, handle) != 0)
-			return dom_fail("xc_domain_sethandle", sh->domid, EIO);
+			return dom_fail(err, "xc_domain_sethandle", sh->domid,
+					EIO);
 	}
 	if (req->cmdline != NULL) {
 		dom->cmdline = xc_dom_strdup(dom, req->cmdline);
 		if (dom->cmdline == NULL)
-			return lvm_err(ENOMEM, "d%u: command line", sh->domid);
+			return lvm_error_set(err, ENOMEM, "d%u: command line",
+					     sh->domid);
 	}
 	errno = 0;
 	if (xc_dom_kernel_mem(dom, img->blob, img->blob_size) != 0)
-		return dom_fail("xc_dom_kernel_mem", sh->domid, EINVAL);
+		return dom_fail(err, "xc_dom_kernel_mem", sh->domid, EINVAL);
 	errno = 0;
 	if (req->ramdisk != NULL &&
 	    xc_dom_module_file(dom, req->ramdisk, NULL) != 0)
-		return dom_fail(req->ramdisk, sh->domid, EIO);
+		return dom_fail(err, req->ramdisk, sh->domid, EIO);
 
 	dom->console_evtchn = sh->console_port;
 	dom->console_domid = 0;
@@ -69,14 +71,14 @@ static int load(struct xc_dom_image *dom, const struct lvm_shell *sh,
 	errno = 0;
 	if (xc_dom_parse_image(dom) != 0) {
 		errno = 0;
-		return dom_fail("xc_dom_parse_image (image rejected)",
+		return dom_fail(err, "xc_dom_parse_image (image rejected)",
 				sh->domid, EINVAL);
 	}
 	if (dom->guest_type == NULL ||
 	    strcmp(dom->guest_type, LVM_GUEST_TYPE) != 0)
-		return lvm_err(EINVAL, "d%u: image of type %s, not %s",
-			       sh->domid, dom->guest_type ? dom->guest_type :
-			       "?", LVM_GUEST_TYPE);
+		return lvm_error_set(err, EINVAL, "d%u: image of type %s, "
+				     "not %s", sh->domid, dom->guest_type ?
+				     dom->guest_type : "?", LVM_GUEST_TYPE);
 	return 0;
 }
 
@@ -86,7 +88,8 @@ static int load(struct xc_dom_image *dom, const struct lvm_shell *sh,
  * pages, never the builder's.
  */
 static int locate_devpage(struct xc_dom_image *dom, const struct lvm_shell *sh,
-			  const struct lvm_image *img, void **dst, uint64_t *gfn)
+			  const struct lvm_image *img, void **dst, uint64_t *gfn,
+			  struct lvm_error *err)
 {
 	uint64_t vaddr = img->noxs_vaddr, base = xc_dom_virt_base(dom);
 	size_t safe = 0;
@@ -95,47 +98,15 @@ static int locate_devpage(struct xc_dom_image *dom, const struct lvm_shell *sh,
 	    dom->kernel_seg.vend < NOXS_PAGE_SIZE ||
 	    vaddr > dom->kernel_seg.vend - NOXS_PAGE_SIZE ||
 	    (vaddr - base) % NOXS_PAGE_SIZE != 0)
-		return lvm_err(EINVAL, "d%u: device page 0x%llx is outside "
-			       "the loaded kernel", sh->domid,
-			       (unsigned long long)vaddr);
+		return lvm_error_set(err, EINVAL, "d%u: device page 0x%llx "
+				     "is outside the loaded kernel", sh->domid,
+				     (unsigned long long)vaddr);
 	*dst = xc_dom_vaddr_to_ptr(dom, vaddr, &safe);
 	if (*dst == NULL || safe < NOXS_PAGE_SIZE)
-		return lvm_err(EINVAL, "d%u: device page 0x%llx not mapped",
-			       sh->domid, (unsigned long long)vaddr);
+		return lvm_error_set(err, EINVAL, "d%u: device page 0x%llx "
+				     "not mapped", sh->domid,
+				     (unsigned long long)vaddr);
 	*gfn = (vaddr - base) / NOXS_PAGE_SIZE;
-	return 0;
-}
-
-int lvm_devpage_make(xc_interface *xch, const struct lvm_shell *sh,
-		     const struct lvm_finish_req *req, uint64_t console_gfn,
-		     struct noxs_page **out)
-{
-	struct lvm_devpage_args a;
-	struct noxs_page *p;
-	int rc;
-
-	p = calloc(1, sizeof(*p));
-	if (p == NULL)
-		return lvm_err(ENOMEM, "d%u: device page", sh->domid);
-	a.domid = sh->domid;
-	a.name = req->name;
-	a.uuid = req->uuid != NULL ? req->uuid : sh->uuid;
-	a.console_gfn = console_gfn;
-	a.console_port = sh->console_port;
-	a.sysctl_port = sh->sysctl_port;
-	a.create_tsc = req->create_tsc;
-	rc = lvm_tsc_khz(xch, &a.tsc_khz);
-	if (rc == 0) {
-		rc = lvm_devpage_fill(p, &a);
-		if (rc)
-			lvm_err(-rc, "d%u: device page: name \"%s\"",
-				sh->domid, req->name ? req->name : "");
-	}
-	if (rc) {
-		free(p);
-		return rc;
-	}
-	*out = p;
 	return 0;
 }
 
@@ -146,15 +117,16 @@ int lvm_devpage_make(xc_interface *xch, const struct lvm_shell *sh,
  */
 static int write_devpage(struct xc_dom_image *dom, const struct lvm_shell *sh,
 			 const struct lvm_finish_req *req, bool ahead,
-			 struct noxs_page **copy, uint64_t *gfn)
+			 struct noxs_page **copy, uint64_t *gfn,
+			 struct lvm_error *err)
 {
 	void *dst = NULL;
 	int rc;
 
-	rc = locate_devpage(dom, sh, req->img, &dst, gfn);
+	rc = locate_devpage(dom, sh, req->img, &dst, gfn, err);
 	if (rc || ahead)
 		return rc;
-	rc = lvm_devpage_make(dom->xch, sh, req, dom->console_pfn, copy);
+	rc = lvm_devpage_make(dom->xch, sh, req, dom->console_pfn, copy, err);
 	if (rc)
 		return rc;
 	memcpy(dst, *copy, sizeof(**copy));
@@ -196,20 +168,20 @@ static bool premap_fits(struct xc_dom_image *dom, uint32_t premap,
  * (gnttab).
  */
 static int boot(struct xc_dom_image *dom, uint32_t domid, bool gnttab,
-		uint64_t *t_boot, uint64_t *t_gnttab)
+		uint64_t *t_boot, uint64_t *t_gnttab, struct lvm_error *err)
 {
 	uint64_t t0 = lvm_now_ns();
 
 	errno = 0;
 	if (xc_dom_boot_image(dom) != 0)
-		return dom_fail("xc_dom_boot_image", domid, EINVAL);
+		return dom_fail(err, "xc_dom_boot_image", domid, EINVAL);
 	*t_boot = lvm_now_ns() - t0;
 	if (!gnttab)
 		return 0;
 	t0 = lvm_now_ns();
 	errno = 0;
 	if (xc_dom_gnttab_init(dom) != 0)
-		return dom_fail("xc_dom_gnttab_init", domid, EIO);
+		return dom_fail(err, "xc_dom_gnttab_init", domid, EIO);
 	*t_gnttab = lvm_now_ns() - t0;
 	return 0;
 }
@@ -221,7 +193,7 @@ static int boot(struct xc_dom_image *dom, uint32_t domid, bool gnttab,
  */
 static int finish(xc_interface *xch, struct lvm_shell *sh,
 		  const struct lvm_finish_req *req, bool ahead,
-		  struct lvm_built *out)
+		  struct lvm_built *out, struct lvm_error *err)
 {
 	struct xc_dom_image *dom;
 	struct noxs_page *copy = NULL;
@@ -229,24 +201,25 @@ static int finish(xc_interface *xch, struct lvm_shell *sh,
 	int rc;
 
 	if (xch == NULL || sh == NULL)
-		return lvm_err(EINVAL, "finish: no shell");
+		return lvm_error_set(err, EINVAL, "finish: no shell");
 	if (sh->warm != NULL && !ahead)
-		return lvm_warm_finish(xch, sh, req, out);
+		return lvm_warm_finish(xch, sh, req, out, err);
 	if (sh->priv == NULL)
-		return lvm_err(EINVAL, "finish: no shell");
+		return lvm_error_set(err, EINVAL, "finish: no shell");
 	dom = sh->priv;
 	sh->priv = NULL;
 	/* The shell may have been prepared with another handle (lvmd's refill
 	 * thread has its own): from now on libxenguest uses (xch). */
 	dom->xch = xch;
 	if (req == NULL || req->img == NULL || out == NULL) {
-		rc = lvm_err(EINVAL, "d%u: finish: no request", sh->domid);
+		rc = lvm_error_set(err, EINVAL, "d%u: finish: no request",
+				   sh->domid);
 		goto out;
 	}
 	memset(out, 0, sizeof(*out));
 
 	t0 = lvm_now_ns();
-	rc = load(dom, sh, req);
+	rc = load(dom, sh, req, err);
 	if (rc)
 		goto out;
 	if (sh->premap_pages != 0) {
@@ -260,14 +233,15 @@ static int finish(xc_interface *xch, struct lvm_shell *sh,
 	t0 = lvm_now_ns();
 	errno = 0;
 	if (xc_dom_build_image(dom) != 0) {
-		rc = dom_fail("xc_dom_build_image", sh->domid, EINVAL);
+		rc = dom_fail(err, "xc_dom_build_image", sh->domid, EINVAL);
 		goto out;
 	}
 	sh->t.build = lvm_now_ns() - t0;
 
 	t0 = lvm_now_ns();
 	if (req->img->noxs_vaddr != 0) {
-		rc = write_devpage(dom, sh, req, ahead, &copy, &noxs_gfn);
+		rc = write_devpage(dom, sh, req, ahead, &copy, &noxs_gfn,
+				   err);
 		if (rc)
 			goto out;
 	}
@@ -277,7 +251,7 @@ static int finish(xc_interface *xch, struct lvm_shell *sh,
 		out->footprint_pages =
 			(uint32_t)(dom->bootstack_pfn - dom->rambase_pfn + 1);
 	rc = boot(dom, sh->domid, req->img->noxs_vaddr == 0 ||
-		  sh->store_port != 0, &t_boot, &t_gnttab);
+		  sh->store_port != 0, &t_boot, &t_gnttab, err);
 	if (rc)
 		goto out;
 	sh->t.build += t_boot;
@@ -304,7 +278,7 @@ static int finish(xc_interface *xch, struct lvm_shell *sh,
 out:
 	xc_dom_release(dom);
 	if (rc) {
-		lvm_domain_destroy(xch, sh->domid);
+		lvm_domain_destroy(xch, sh->domid, NULL);
 		free(copy);
 		if (out != NULL)
 			memset(out, 0, sizeof(*out));
@@ -313,25 +287,27 @@ out:
 }
 
 int lvm_shell_finish(xc_interface *xch, struct lvm_shell *sh,
-		     const struct lvm_finish_req *req, struct lvm_built *out)
+		     const struct lvm_finish_req *req, struct lvm_built *out,
+		     struct lvm_error *err)
 {
-	return finish(xch, sh, req, false, out);
+	return finish(xch, sh, req, false, out, err);
 }
 
 int lvm_shell_prebuild(xc_interface *xch, struct lvm_shell *sh,
-		       const struct lvm_image *img)
+		       const struct lvm_image *img, struct lvm_error *err)
 {
 	struct lvm_finish_req req = { .img = img };
 	struct lvm_built b;
 	int rc;
 
 	if (xch == NULL || sh == NULL || sh->priv == NULL || sh->warm != NULL)
-		return lvm_err(EINVAL, "prebuild: no shell");
+		return lvm_error_set(err, EINVAL, "prebuild: no shell");
 	if (img == NULL || img->noxs_vaddr == 0 || sh->store_port != 0)
-		return lvm_err(EINVAL, "prebuild: only images with a noxs "
-			       "note, without XenStore, are built ahead");
-	rc = finish(xch, sh, &req, true, &b);
+		return lvm_error_set(err, EINVAL, "prebuild: only images with "
+				     "a noxs note, without XenStore, are built "
+				     "ahead");
+	rc = finish(xch, sh, &req, true, &b, err);
 	if (rc)
 		return rc;
-	return lvm_warm_keep(xch, sh, img, &b);
+	return lvm_warm_keep(xch, sh, img, &b, err);
 }

@@ -14,7 +14,6 @@
 #include "bzimage.h"
 #include "elfnote.h"
 #include "engine.h"
-#include "log.h"
 
 /* read_all() - read (size) bytes of (fd) from offset 0 into (buf). */
 static int read_all(int fd, void *buf, size_t size)
@@ -35,7 +34,8 @@ static int read_all(int fd, void *buf, size_t size)
 	return 0;
 }
 
-int lvm_image_load(const char *path, struct lvm_image **out)
+int lvm_image_load(const char *path, struct lvm_image **out,
+		   struct lvm_error *err)
 {
 	struct lvm_image *img = NULL;
 	struct lvm_elf_info info;
@@ -43,41 +43,42 @@ int lvm_image_load(const char *path, struct lvm_image **out)
 	int fd = -1, rc;
 
 	if (path == NULL || out == NULL)
-		return lvm_err(EINVAL, "image: no path");
+		return lvm_error_set(err, EINVAL, "image: no path");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		rc = lvm_err(errno, "image %s: cannot open", path);
+		rc = lvm_error_set(err, errno, "image %s: cannot open", path);
 		goto out;
 	}
 	if (fstat(fd, &st) < 0) {
-		rc = lvm_err(errno, "image %s: cannot stat", path);
+		rc = lvm_error_set(err, errno, "image %s: cannot stat", path);
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
-		rc = lvm_err(ENOEXEC, "image %s: not a non-empty regular file",
-			     path);
+		rc = lvm_error_set(err, ENOEXEC, "image %s: not a non-empty "
+				   "regular file", path);
 		goto out;
 	}
 	if ((uint64_t)st.st_size > LVM_IMAGE_MAX) {
-		rc = lvm_err(EFBIG, "image %s: larger than %u MiB", path,
-			     LVM_IMAGE_MAX >> 20);
+		rc = lvm_error_set(err, EFBIG, "image %s: larger than %u MiB",
+				   path, LVM_IMAGE_MAX >> 20);
 		goto out;
 	}
 
-	rc = -ENOMEM;
 	img = calloc(1, sizeof(*img));
-	if (img == NULL)
+	if (img == NULL) {
+		rc = lvm_error_set(err, ENOMEM, "image %s", path);
 		goto out;
+	}
 	img->path = strdup(path);
 	img->blob_size = (size_t)st.st_size;
 	img->blob = malloc(img->blob_size);
 	if (img->path == NULL || img->blob == NULL) {
-		lvm_err(ENOMEM, "image %s", path);
+		rc = lvm_error_set(err, ENOMEM, "image %s", path);
 		goto out;
 	}
 	rc = read_all(fd, img->blob, img->blob_size);
 	if (rc) {
-		lvm_err(-rc, "image %s: cannot read", path);
+		lvm_error_set(err, -rc, "image %s: cannot read", path);
 		goto out;
 	}
 
@@ -90,20 +91,17 @@ int lvm_image_load(const char *path, struct lvm_image **out)
 		rc = 0;
 	}
 	if (rc == -ENOEXEC) {
-		lvm_err(ENOEXEC, "image %s: not an x86_64 ELF with Xen notes, "
-			"nor a bzImage", path);
+		lvm_error_set(err, ENOEXEC, "image %s: not an x86_64 ELF with "
+			      "Xen notes, nor a bzImage", path);
 		goto out;
 	}
 	if (rc) {
-		lvm_err(-rc, "image %s: bad %s note (it must hold one 8-byte, "
-			"page-aligned address inside a loaded segment)", path,
-			NOXS_NOTE_NAME);
+		lvm_error_set(err, -rc, "image %s: bad %s note (it must hold "
+			      "one 8-byte, page-aligned address inside a "
+			      "loaded segment)", path, NOXS_NOTE_NAME);
 		goto out;
 	}
-	img->dev = st.st_dev;
-	img->ino = st.st_ino;
-	img->size = st.st_size;
-	img->mtime = st.st_mtim;
+	lvm_file_id_of(&st, &img->file);
 	img->virt_base = info.virt_base;
 	img->noxs_vaddr = info.noxs_vaddr;
 	*out = img;

@@ -17,7 +17,6 @@
 
 #include "engine.h"
 #include "engine_priv.h"
-#include "log.h"
 
 /*
  * Limits given to Xen at creation. A unikernel guest uses a handful of
@@ -30,31 +29,22 @@
 #define SHELL_MAX_MAPTRACK_FRAMES 4
 #define SHELL_GRANT_VERSION 1
 
-/* xc_fail() - log that (what) failed for (domid); -errno (EIO if none). */
-static int xc_fail(const char *what, uint32_t domid)
+/* xc_fail() - (err) says (what) failed for (domid); -errno (EIO if none). */
+static int xc_fail(struct lvm_error *err, const char *what, uint32_t domid)
 {
-	int e = errno ? errno : EIO;
-
-	return lvm_err(e, "d%u: %s failed", domid, what);
-}
-
-void lvm_domain_destroy(xc_interface *xch, uint32_t domid)
-{
-	errno = 0;
-	if (xc_domain_destroy(xch, domid) != 0)
-		xc_fail("xc_domain_destroy", domid);
+	return lvm_error_set(err, errno, "d%u: %s failed", domid, what);
 }
 
 /* alloc_port() - an unbound port of (domid) for dom0; 0 or -errno. */
 static int alloc_port(xc_interface *xch, uint32_t domid, const char *what,
-		      uint32_t *port)
+		      uint32_t *port, struct lvm_error *err)
 {
 	int r;
 
 	errno = 0;
 	r = xc_evtchn_alloc_unbound(xch, domid, 0);
 	if (r < 0)
-		return xc_fail(what, domid);
+		return xc_fail(err, what, domid);
 	*port = (uint32_t)r;
 	return 0;
 }
@@ -64,14 +54,16 @@ static int alloc_port(xc_interface *xch, uint32_t domid, const char *what,
  * typed x86_64 PV, and (memory_mb) MiB populated. Stores it in (*out).
  */
 static int dom_prepare(xc_interface *xch, uint32_t domid, uint32_t memory_mb,
-		       uint32_t vcpus, struct xc_dom_image **out)
+		       uint32_t vcpus, struct xc_dom_image **out,
+		       struct lvm_error *err)
 {
 	struct xc_dom_image *dom;
 	int rc = 0;
 
 	dom = xc_dom_allocate(xch, NULL, NULL);
 	if (dom == NULL)
-		return lvm_err(ENOMEM, "d%u: xc_dom_allocate failed", domid);
+		return lvm_error_set(err, ENOMEM, "d%u: xc_dom_allocate failed",
+				     domid);
 	dom->container_type = XC_DOM_PV_CONTAINER;
 	dom->guest_type = LVM_GUEST_TYPE;
 	dom->max_vcpus = vcpus;
@@ -80,17 +72,18 @@ static int dom_prepare(xc_interface *xch, uint32_t domid, uint32_t memory_mb,
 
 	errno = 0;
 	if (xc_dom_boot_xen_init(dom, xch, domid) != 0) {
-		rc = xc_fail("xc_dom_boot_xen_init", domid);
+		rc = xc_fail(err, "xc_dom_boot_xen_init", domid);
 		goto out;
 	}
 	errno = 0;
 	if (xc_dom_mem_init(dom, memory_mb) != 0) {
-		rc = xc_fail("xc_dom_mem_init", domid);
+		rc = xc_fail(err, "xc_dom_mem_init", domid);
 		goto out;
 	}
 	errno = 0;
 	if (xc_dom_boot_mem_init(dom) != 0) {
-		rc = xc_fail("xc_dom_boot_mem_init (populating memory)", domid);
+		rc = xc_fail(err, "xc_dom_boot_mem_init (populating memory)",
+			     domid);
 		goto out;
 	}
 	*out = dom;
@@ -103,7 +96,7 @@ out:
 
 int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 		      const uint8_t uuid[16], bool xenstore,
-		      struct lvm_shell *sh)
+		      struct lvm_shell *sh, struct lvm_error *err)
 {
 	struct xen_domctl_createdomain cfg;
 	struct xc_dom_image *dom = NULL;
@@ -113,9 +106,10 @@ int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 	int rc;
 
 	if (xch == NULL || uuid == NULL || sh == NULL || vcpus == 0 ||
-	    memory_mb < LVM_MEMORY_MIN_MB || memory_mb > LVM_MEMORY_MAX_MB)
-		return lvm_err(EINVAL, "shell: bad arguments (memory %u MiB, "
-			       "%u vcpus)", memory_mb, vcpus);
+	    memory_mb < LVM_MIN_MEMORY_MB || memory_mb > LVM_MAX_MEMORY_MB)
+		return lvm_error_set(err, EINVAL, "shell: bad arguments "
+				     "(memory %u MiB, %u vcpus)", memory_mb,
+				     vcpus);
 	memset(sh, 0, sizeof(*sh));
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -129,33 +123,35 @@ int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 
 	errno = 0;
 	if (xc_domain_create(xch, &domid, &cfg) != 0) {
-		rc = xc_fail("xc_domain_create", domid);
+		rc = xc_fail(err, "xc_domain_create", domid);
 		goto out;
 	}
 	created = true;
 	errno = 0;
 	if (xc_domain_max_vcpus(xch, domid, vcpus) != 0) {
-		rc = xc_fail("xc_domain_max_vcpus", domid);
+		rc = xc_fail(err, "xc_domain_max_vcpus", domid);
 		goto out;
 	}
 	errno = 0;
 	if (xc_domain_setmaxmem(xch, domid, (uint64_t)memory_mb * 1024) != 0) {
-		rc = xc_fail("xc_domain_setmaxmem", domid);
+		rc = xc_fail(err, "xc_domain_setmaxmem", domid);
 		goto out;
 	}
-	rc = alloc_port(xch, domid, "console event channel", &sh->console_port);
+	rc = alloc_port(xch, domid, "console event channel", &sh->console_port,
+			err);
 	if (rc)
 		goto out;
-	rc = alloc_port(xch, domid, "sysctl event channel", &sh->sysctl_port);
+	rc = alloc_port(xch, domid, "sysctl event channel", &sh->sysctl_port,
+			err);
 	if (rc)
 		goto out;
 	if (xenstore) {
 		rc = alloc_port(xch, domid, "store event channel",
-				&sh->store_port);
+				&sh->store_port, err);
 		if (rc)
 			goto out;
 	}
-	rc = dom_prepare(xch, domid, memory_mb, vcpus, &dom);
+	rc = dom_prepare(xch, domid, memory_mb, vcpus, &dom, err);
 	if (rc)
 		goto out;
 
@@ -168,19 +164,21 @@ int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 	created = false;
 out:
 	if (created) {
-		lvm_domain_destroy(xch, domid);
+		lvm_domain_destroy(xch, domid, NULL);
 		memset(sh, 0, sizeof(*sh));
 	}
 	return rc;
 }
 
-int lvm_shell_premap(struct lvm_shell *sh, uint32_t pages)
+int lvm_shell_premap(struct lvm_shell *sh, uint32_t pages,
+		     struct lvm_error *err)
 {
 	struct xc_dom_image *dom;
 
 	if (sh == NULL || sh->priv == NULL || pages == 0 ||
 	    sh->premap_pages != 0)
-		return lvm_err(EINVAL, "premap: no shell, or nothing to map");
+		return lvm_error_set(err, EINVAL,
+				     "premap: no shell, or nothing to map");
 	dom = sh->priv;
 	if (pages > LVM_PREMAP_MAX)
 		pages = LVM_PREMAP_MAX;
@@ -193,7 +191,8 @@ int lvm_shell_premap(struct lvm_shell *sh, uint32_t pages)
 	 */
 	errno = 0;
 	if (xc_dom_pfn_to_ptr(dom, dom->rambase_pfn, pages) == NULL)
-		return xc_fail("mapping the shell's first pages", sh->domid);
+		return xc_fail(err, "mapping the shell's first pages",
+			       sh->domid);
 	sh->premap_pages = pages;
 	return 0;
 }
@@ -208,7 +207,7 @@ void lvm_shell_discard(xc_interface *xch, struct lvm_shell *sh)
 		return;
 	xc_dom_release(sh->priv);
 	sh->priv = NULL;
-	lvm_domain_destroy(xch, sh->domid);
+	lvm_domain_destroy(xch, sh->domid, NULL);
 	memset(sh, 0, sizeof(*sh));
 }
 

@@ -19,59 +19,51 @@
 
 #include "engine.h"
 #include "engine_priv.h"
-#include "log.h"
 
 #define PAGE 4096u
 
 /* What a warm shell keeps (sh->warm). */
 struct lvm_warm {
-	dev_t dev;                   /* the image it holds */
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
+	struct lvm_file_id file;     /* the image it holds */
 	struct lvm_built b;          /* frames and ports, from the build */
 	void *map;                   /* start info, then the device page */
 };
 
 int lvm_warm_keep(xc_interface *xch, struct lvm_shell *sh,
-		  const struct lvm_image *img, const struct lvm_built *b)
+		  const struct lvm_image *img, const struct lvm_built *b,
+		  struct lvm_error *err)
 {
 	xen_pfn_t frames[2] = { b->start_info_mfn, b->noxs_mfn };
 	struct lvm_warm *w = calloc(1, sizeof(*w));
 	int rc;
 
 	if (w == NULL) {
-		rc = lvm_err(ENOMEM, "d%u: warm shell", sh->domid);
+		rc = lvm_error_set(err, ENOMEM, "d%u: warm shell", sh->domid);
 		goto fail;
 	}
 	errno = 0;
 	w->map = xc_map_foreign_pages(xch, sh->domid, PROT_READ | PROT_WRITE,
 				      frames, 2);
 	if (w->map == NULL) {
-		rc = lvm_err(errno ? errno : EIO, "d%u: mapping start info "
-			     "and the device page", sh->domid);
+		rc = lvm_error_set(err, errno, "d%u: mapping start info and "
+				   "the device page", sh->domid);
 		goto fail;
 	}
-	w->dev = img->dev;
-	w->ino = img->ino;
-	w->size = img->size;
-	w->mtime = img->mtime;
+	w->file = img->file;
 	w->b = *b;
 	w->b.noxs_copy = NULL;
 	sh->warm = w;
 	return 0;
 fail:
 	free(w);
-	lvm_domain_destroy(xch, sh->domid);
+	lvm_domain_destroy(xch, sh->domid, NULL);
 	return rc;
 }
 
 /* same_image() - whether (img) is the file (w) was built from. */
 static bool same_image(const struct lvm_warm *w, const struct lvm_image *img)
 {
-	return w->dev == img->dev && w->ino == img->ino &&
-	       w->size == img->size && w->mtime.tv_sec == img->mtime.tv_sec &&
-	       w->mtime.tv_nsec == img->mtime.tv_nsec;
+	return lvm_file_match(&w->file, &img->file) == LVM_FILE_SAME;
 }
 
 bool lvm_shell_fits(const struct lvm_shell *sh, const struct lvm_image *img)
@@ -89,7 +81,7 @@ static void destroy(xc_interface *xch, struct lvm_shell *sh,
 {
 	munmap(w->map, 2 * PAGE);
 	free(w);
-	lvm_domain_destroy(xch, sh->domid);
+	lvm_domain_destroy(xch, sh->domid, NULL);
 }
 
 void lvm_warm_discard(xc_interface *xch, struct lvm_shell *sh)
@@ -103,7 +95,8 @@ void lvm_warm_discard(xc_interface *xch, struct lvm_shell *sh)
 
 /* claim() - write the request's parts; 0 or -errno. */
 static int claim(xc_interface *xch, struct lvm_shell *sh, struct lvm_warm *w,
-		 const struct lvm_finish_req *req, struct lvm_built *out)
+		 const struct lvm_finish_req *req, struct lvm_built *out,
+		 struct lvm_error *err)
 {
 	start_info_t *si = w->map;
 	struct noxs_page *copy = NULL;
@@ -112,16 +105,16 @@ static int claim(xc_interface *xch, struct lvm_shell *sh, struct lvm_warm *w,
 	int rc;
 
 	if (req->ramdisk != NULL || !same_image(w, req->img))
-		return lvm_err(EINVAL, "d%u: the shell was built ahead for "
-			       "another image%s", sh->domid,
-			       req->ramdisk ? " (and no ramdisk)" : "");
+		return lvm_error_set(err, EINVAL, "d%u: the shell was built "
+				     "ahead for another image%s", sh->domid,
+				     req->ramdisk ? " (and no ramdisk)" : "");
 	if (req->uuid != NULL && memcmp(req->uuid, sh->uuid, 16) != 0) {
 		memcpy(handle, req->uuid, sizeof(handle));
 		errno = 0;
 		if (xc_domain_sethandle(xch, sh->domid, handle) != 0)
-			return lvm_err(errno ? errno : EIO,
-				       "d%u: xc_domain_sethandle failed",
-				       sh->domid);
+			return lvm_error_set(err, errno, "d%u: "
+					     "xc_domain_sethandle failed",
+					     sh->domid);
 	}
 	/* As the builder does: at most MAX_GUEST_CMDLINE - 1 bytes. */
 	memset(si->cmd_line, 0, sizeof(si->cmd_line));
@@ -131,7 +124,7 @@ static int claim(xc_interface *xch, struct lvm_shell *sh, struct lvm_warm *w,
 	sh->t.build = lvm_now_ns() - t0;
 
 	t0 = lvm_now_ns();
-	rc = lvm_devpage_make(xch, sh, req, w->b.console_gfn, &copy);
+	rc = lvm_devpage_make(xch, sh, req, w->b.console_gfn, &copy, err);
 	if (rc)
 		return rc;
 	memcpy((char *)w->map + PAGE, copy, sizeof(*copy));
@@ -145,19 +138,21 @@ static int claim(xc_interface *xch, struct lvm_shell *sh, struct lvm_warm *w,
 }
 
 int lvm_warm_finish(xc_interface *xch, struct lvm_shell *sh,
-		    const struct lvm_finish_req *req, struct lvm_built *out)
+		    const struct lvm_finish_req *req, struct lvm_built *out,
+		    struct lvm_error *err)
 {
 	struct lvm_warm *w = sh->warm;
 	int rc;
 
 	sh->warm = NULL;
 	if (req == NULL || req->img == NULL || out == NULL) {
-		rc = lvm_err(EINVAL, "d%u: finish: no request", sh->domid);
+		rc = lvm_error_set(err, EINVAL, "d%u: finish: no request",
+				   sh->domid);
 		destroy(xch, sh, w);
 		return rc;
 	}
 	memset(out, 0, sizeof(*out));
-	rc = claim(xch, sh, w, req, out);
+	rc = claim(xch, sh, w, req, out, err);
 	if (rc) {
 		destroy(xch, sh, w);
 		memset(out, 0, sizeof(*out));

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "log.h"
 #include "uuid.h"
 #include "xs_compat.h"
 
@@ -83,7 +82,8 @@ static int write_tree(struct xs_handle *xs, xs_transaction_t t,
 	return 0;
 }
 
-int lvm_xs_introduce(struct xs_handle *xs, const struct lvm_xs_dom *d)
+int lvm_xs_introduce(struct xs_handle *xs, const struct lvm_xs_dom *d,
+		     struct lvm_error *err)
 {
 	char uuid[37];
 	xs_transaction_t t;
@@ -91,7 +91,8 @@ int lvm_xs_introduce(struct xs_handle *xs, const struct lvm_xs_dom *d)
 
 	if (!xs || !d || !d->name || !*d->name || !d->uuid || !d->vcpus ||
 	    d->domid == 0 || !d->store_mfn)
-		return lvm_err(EINVAL, "xenstore: bad domain description");
+		return lvm_error_set(err, EINVAL,
+				     "xenstore: bad domain description");
 	lvm_uuid_format(d->uuid, uuid);
 
 	for (tries = 0; tries < XS_TRIES; tries++) {
@@ -115,30 +116,31 @@ int lvm_xs_introduce(struct xs_handle *xs, const struct lvm_xs_dom *d)
 	}
 	if (rc < 0) {
 		lvm_xs_forget(xs, d->domid, d->uuid);
-		return lvm_err(-rc, "xenstore: writing the tree of domain %u",
-			       d->domid);
+		return lvm_error_set(err, -rc, "xenstore: writing the tree of "
+				     "domain %u", d->domid);
 	}
 	if (!xs_introduce_domain(xs, d->domid, d->store_mfn, d->store_port)) {
 		rc = errno ? -errno : -EIO;
 		lvm_xs_forget(xs, d->domid, d->uuid);
-		return lvm_err(-rc, "xenstore: introducing domain %u",
-			       d->domid);
+		return lvm_error_set(err, -rc, "xenstore: introducing domain %u",
+				     d->domid);
 	}
 	return 0;
 }
 
-int lvm_xs_request(struct xs_handle *xs, uint32_t domid, const char *what)
+int lvm_xs_request(struct xs_handle *xs, uint32_t domid, const char *what,
+		   struct lvm_error *err)
 {
 	char path[64];
 
 	if (!what || (strcmp(what, "poweroff") && strcmp(what, "reboot") &&
 		      strcmp(what, "suspend")))
-		return lvm_err(EINVAL, "xenstore: unknown request");
+		return lvm_error_set(err, EINVAL, "xenstore: unknown request");
 	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown",
 		 domid);
 	if (!xs_write(xs, XBT_NULL, path, what, strlen(what)))
-		return lvm_err(errno ? errno : EIO,
-			       "xenstore: asking domain %u to %s", domid, what);
+		return lvm_error_set(err, errno, "xenstore: asking domain %u "
+				     "to %s", domid, what);
 	return 0;
 }
 

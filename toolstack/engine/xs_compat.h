@@ -22,6 +22,8 @@
 
 #include <xenstore.h>
 
+#include "error.h"
+
 struct lvm_xs_dom {
 	uint32_t domid;
 	const char *name;
@@ -37,16 +39,19 @@ struct lvm_xs_dom {
  * xenstored through (xs). Retries the transaction when xenstored reports a
  * conflict (EAGAIN), a bounded number of times.
  * Returns 0; -EINVAL for a bad (d); or -errno from xenstored, with the
- * tree removed again.
+ * tree removed again. The line in (err).
  */
-int lvm_xs_introduce(struct xs_handle *xs, const struct lvm_xs_dom *d);
+int lvm_xs_introduce(struct xs_handle *xs, const struct lvm_xs_dom *d,
+		     struct lvm_error *err);
 
 /*
  * lvm_xs_request() - ask the guest (domid) to (what): "poweroff",
  * "reboot" or "suspend", through control/shutdown.
- * Returns 0, -EINVAL for another (what), or -errno from xenstored.
+ * Returns 0, -EINVAL for another (what), or -errno from xenstored; the
+ * line in (err).
  */
-int lvm_xs_request(struct xs_handle *xs, uint32_t domid, const char *what);
+int lvm_xs_request(struct xs_handle *xs, uint32_t domid, const char *what,
+		   struct lvm_error *err);
 
 /*
  * lvm_xs_forget() - release the domain (domid) in xenstored and remove its

@@ -28,7 +28,8 @@ extern "C" {
 #define LVM_DEFAULT_STATE_DIR "/run/lvm"
 #define LVM_NAME_MAX 63              /* bytes of a guest name, no NUL */
 #define LVM_MIN_MEMORY_MB 4          /* smaller PV guests cannot be built */
-#define LVM_MAX_MEMORY_MB (16u << 20) /* 16 TiB: a sanity bound */
+#define LVM_MAX_MEMORY_MB (4u << 20) /* 4 TiB: the largest the domain builder
+					counts in pages without overflow */
 #define LVM_MAX_VCPUS 128
 #define LVM_DEFAULT_MEMORY_MB 4
 #define LVM_DEFAULT_VCPUS 1
@@ -248,6 +249,7 @@ int lvm_list(lvm_t *h, bool all, struct lvm_info **out, size_t *n);
 void lvm_list_free(struct lvm_info *list, size_t n);
 
 #define LVM_POOL_IMAGE_MAX 1024      /* bytes of a pool's image path, NUL in */
+#define LVM_POOL_ERROR_MAX 256       /* bytes of a pool's last error, NUL in */
 
 /* One shell pool of lvmd: shells of one shape kept ready for creates. */
 struct lvm_pool_info {
@@ -260,6 +262,8 @@ struct lvm_pool_info {
 	uint64_t misses;             /* creates of this shape that went cold */
 	char image[LVM_POOL_IMAGE_MAX]; /* shells built ahead for this image
 					   (absolute path); "": not built */
+	char error[LVM_POOL_ERROR_MAX]; /* why the last refill failed, one
+					   line; "": the last one worked */
 };
 
 /*
@@ -311,6 +315,15 @@ int lvm_console_attach(lvm_t *h, const char *target);
  */
 char *lvm_info_json(const struct lvm_info *info);
 char *lvm_timing_json(const struct lvm_timing *t);
+
+/*
+ * lvm_pool_json() - the (n) pools (v) and (other_misses), as lvm_pool_list()
+ * returned them, as one JSON object {"pools": [...], "other_misses": N}
+ * in the field names of lvmd's protocol. Returns malloc'd text (free it
+ * with free()), or NULL with errno ENOMEM.
+ */
+char *lvm_pool_json(const struct lvm_pool_info *v, size_t n,
+		    uint64_t other_misses);
 
 /* lvm_state_name() - "running", "paused", … ; "?" when out of range. */
 const char *lvm_state_name(enum lvm_state s);

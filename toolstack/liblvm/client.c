@@ -3,7 +3,6 @@
  * operation (lvm.h), over the protocol in proto.h.
  */
 #include <errno.h>
-#include <stddef.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,11 +10,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <lvm.h>
 
+#include "toolstack/common/clock.h"
 #include "toolstack/proto/proto.h"
 #include "toolstack/proto/proto_json.h"
 
@@ -182,14 +181,6 @@ static int absolute(const char *path, char **out)
 	return 0;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* reply_info: decode the "info" member of (rep) into (info), if wanted. */
 static int reply_info(lvm_t *h, json_object *rep, struct lvm_info *info)
 {
@@ -232,7 +223,7 @@ int lvm_create(lvm_t *h, const struct lvm_config *cfg, unsigned flags,
 		.paused = cfg->paused,
 		.wait_ready = (flags & LVM_CREATE_WAIT_READY) != 0,
 	};
-	t0 = now_ns();
+	t0 = lvm_now_ns();
 	rc = roundtrip(h, h->fd, lvm_proto_request(&r), &rep);
 	if (rc < 0)
 		goto out;
@@ -242,7 +233,7 @@ int lvm_create(lvm_t *h, const struct lvm_config *cfg, unsigned flags,
 			rc = transport(h, -EPROTO);
 			goto out;
 		}
-		timing->client_ns = now_ns() - t0;
+		timing->client_ns = lvm_now_ns() - t0;
 	}
 	rc = reply_info(h, rep, info);
 out:
@@ -399,50 +390,11 @@ int lvm_console_attach(lvm_t *h, const char *target)
 	return fd;
 }
 
-/* pool_entry: one member of a "pools" reply into (p). */
-static int pool_entry(json_object *o, struct lvm_pool_info *p)
-{
-	static const struct {
-		const char *key;
-		bool wide;
-		size_t off;
-	} f[] = {
-		{ "memory_mb", false, offsetof(struct lvm_pool_info, memory_mb) },
-		{ "vcpus", false, offsetof(struct lvm_pool_info, vcpus) },
-		{ "target", false, offsetof(struct lvm_pool_info, target) },
-		{ "ready", false, offsetof(struct lvm_pool_info, ready) },
-		{ "preparing", false, offsetof(struct lvm_pool_info, preparing) },
-		{ "hits", true, offsetof(struct lvm_pool_info, hits) },
-		{ "misses", true, offsetof(struct lvm_pool_info, misses) },
-	};
-	const char *image = NULL;
-	uint64_t v;
-
-	if (!json_object_is_type(o, json_type_object))
-		return -EPROTO;
-	if (lvm_json_get_str(o, "image", false, LVM_POOL_IMAGE_MAX - 1,
-			     &image) < 0)
-		return -EPROTO;
-	snprintf(p->image, sizeof(p->image), "%s", image ? image : "");
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		if (lvm_json_get_u64(o, f[i].key, true,
-				     f[i].wide ? UINT64_MAX : UINT32_MAX, &v) < 0)
-			return -EPROTO;
-		if (f[i].wide)
-			*(uint64_t *)((char *)p + f[i].off) = v;
-		else
-			*(uint32_t *)((char *)p + f[i].off) = (uint32_t)v;
-	}
-	return 0;
-}
-
 int lvm_pool_list(lvm_t *h, struct lvm_pool_info **out, size_t *n,
 		  uint64_t *other_misses)
 {
 	struct lvm_req r = { .op = LVM_OP_POOL };
-	struct lvm_pool_info *v = NULL;
-	json_object *rep = NULL, *arr;
-	size_t k = 0;
+	json_object *rep = NULL;
 	int rc;
 
 	*out = NULL;
@@ -451,30 +403,11 @@ int lvm_pool_list(lvm_t *h, struct lvm_pool_info **out, size_t *n,
 	rc = roundtrip(h, h->fd, lvm_proto_request(&r), &rep);
 	if (rc < 0)
 		return rc;
-	if (!json_object_object_get_ex(rep, "pools", &arr) ||
-	    !json_object_is_type(arr, json_type_array) ||
-	    lvm_json_get_u64(rep, "other_misses", false, UINT64_MAX,
-			     other_misses) < 0) {
-		rc = transport(h, -EPROTO);
-		goto out;
-	}
-	k = json_object_array_length(arr);
-	v = calloc(k ? k : 1, sizeof(*v));
-	if (!v) {
+	rc = lvm_proto_pools_from_json(rep, out, n, other_misses);
+	if (rc == -ENOMEM)
 		rc = fail(h, ENOMEM, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < k; i++) {
-		if (pool_entry(json_object_array_get_idx(arr, i), &v[i]) < 0) {
-			rc = transport(h, -EPROTO);
-			goto out;
-		}
-	}
-	*out = v;
-	*n = k;
-	v = NULL;
-out:
-	free(v);
+	else if (rc < 0)
+		rc = transport(h, -EPROTO);
 	json_object_put(rep);
 	return rc;
 }

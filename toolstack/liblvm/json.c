@@ -1,5 +1,6 @@
 /*
- * json.c — lvm.h's JSON forms of a guest's info and a creation's timing:
+ * json.c — lvm.h's JSON forms of a guest's info, a creation's timing and
+ * lvmd's pools:
  * the protocol's own codec (toolstack/proto/), as text, for callers that
  * print or store them.
  */
@@ -36,6 +37,18 @@ char *lvm_timing_json(const struct lvm_timing *t)
 
 	if (o && json_object_object_add(o, "client_ns",
 					json_object_new_uint64(t->client_ns)) < 0) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return text(o);
+}
+
+char *lvm_pool_json(const struct lvm_pool_info *v, size_t n,
+		    uint64_t other_misses)
+{
+	json_object *o = json_object_new_object();
+
+	if (o && lvm_proto_pools_to_json(o, v, n, other_misses) < 0) {
 		json_object_put(o);
 		o = NULL;
 	}

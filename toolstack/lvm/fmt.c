@@ -70,6 +70,12 @@ json_object *lvm_json_timing(const struct lvm_timing *t)
 	return parsed(lvm_timing_json(t));
 }
 
+json_object *lvm_json_pools(const struct lvm_pool_info *v, size_t n,
+			    uint64_t other_misses)
+{
+	return parsed(lvm_pool_json(v, n, other_misses));
+}
+
 int lvm_print_json(json_object *o)
 {
 	if (!o)

@@ -11,6 +11,7 @@
 
 #include "lvmd.h"
 #include "toolstack/engine/log.h"
+#include "toolstack/engine/uuid.h"
 
 static void set_aside(const char *path, const char *err)
 {
@@ -94,7 +95,7 @@ unsigned lvmd_destroy_stale_shells(struct lvmd *l)
 
 	while ((r = xc_domain_getinfolist(l->xch, next, 64, di)) > 0) {
 		for (int i = 0; i < r; i++) {
-			if (lvmd_uuid_kind(di[i].handle) != LVMD_UUID_SHELL)
+			if (lvm_uuid_kind(di[i].handle) != LVM_UUID_SHELL)
 				continue;
 			if (xc_domain_destroy(l->xch, di[i].domain) != 0) {
 				lvm_warn(errno, "d%u: cannot destroy a stale shell",

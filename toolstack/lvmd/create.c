@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "lvmd.h"
 #include "toolstack/engine/xs_compat.h"
 #include "toolstack/engine/engine.h"
 #include "toolstack/engine/log.h"
+#include "toolstack/engine/uuid.h"
 
 __attribute__((format(printf, 4, 5)))
 static int refuse(char *err, size_t errlen, int errnum, const char *fmt, ...)
@@ -27,11 +27,12 @@ static int refuse(char *err, size_t errlen, int errnum, const char *fmt, ...)
 	return -errnum;
 }
 
-/* engine_fail: the engine's own line for (rc), else strerror. */
-static int engine_fail(struct lvmd *l, int rc, char *err, size_t errlen)
+/* engine_fail: the engine's own line (e) for (rc), unchanged. */
+static int engine_fail(const struct lvm_error *e, int rc, char *err,
+		       size_t errlen)
 {
-	if (l->last_err[0])
-		snprintf(err, errlen, "%s", l->last_err);
+	if (e->msg[0])
+		snprintf(err, errlen, "%s", e->msg);
 	else
 		snprintf(err, errlen, "%s", strerror(-rc));
 	return rc;
@@ -94,15 +95,6 @@ static int check(struct lvmd *l, const struct lvm_req_cfg *c, char *err,
 	return 0;
 }
 
-static int new_uuid(uint8_t u[16])
-{
-	memcpy(u, LVMD_UUID_PREFIX, LVMD_UUID_PREFIX_LEN);
-	if (getrandom(u + LVMD_UUID_PREFIX_LEN, 16 - LVMD_UUID_PREFIX_LEN, 0) !=
-	    16 - LVMD_UUID_PREFIX_LEN)
-		return -errno;
-	return 0;
-}
-
 
 /*
  * xs_introduce: XenStore mode: write (g)'s tree and introduce it to
@@ -116,11 +108,12 @@ static int xs_introduce(struct lvmd *l, struct guest *g,
 		.memory_mb = g->rec.memory_mb, .vcpus = g->rec.vcpus,
 		.store_mfn = b->store_mfn, .store_port = b->store_port,
 	};
+	struct lvm_error e = { 0 };
 	int rc;
 
-	rc = lvm_xs_introduce(l->xs, &d);
+	rc = lvm_xs_introduce(l->xs, &d, &e);
 	if (rc < 0)
-		return engine_fail(l, rc, err, errlen);
+		return engine_fail(&e, rc, err, errlen);
 	g->rec.store = LVM_STORE_XENSTORE;
 	return 0;
 }
@@ -173,6 +166,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	struct lvm_reg_entry rec;
 	struct lvm_image *img = NULL;
 	struct lvm_shell sh = { 0 }, *claimed;
+	struct lvm_error e = { 0 };
 	struct guest *g = NULL;
 	uint32_t freed;
 	bool img_owned = false;
@@ -185,11 +179,10 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	rc = check(l, cfg, err, errlen);
 	if (rc < 0)
 		return rc;
-	l->last_err[0] = '\0';
 	t0 = lvmd_now_ns();
-	rc = lvmd_image_get(l, cfg->kernel, &img, &img_owned);
+	rc = lvmd_image_get(l, cfg->kernel, &img, &img_owned, &e);
 	if (rc < 0)
-		return engine_fail(l, rc, err, errlen);
+		return engine_fail(&e, rc, err, errlen);
 	t->load_ns = lvmd_now_ns() - t0;
 	if (cfg->store == LVM_STORE_NOXS && !img->noxs_vaddr) {
 		rc = refuse(err, errlen, EINVAL,
@@ -210,7 +203,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	}
 	if (uuid_in)
 		memcpy(uuid, uuid_in, 16);
-	else if ((rc = new_uuid(uuid)) < 0) {
+	else if ((rc = lvm_uuid_new(LVM_UUID_GUEST, uuid)) < 0) {
 		rc = refuse(err, errlen, -rc, "no random uuid: %s",
 			    strerror(-rc));
 		goto out;
@@ -229,14 +222,15 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		t->pool_hit = true;
 	} else {
 		rc = lvm_shell_prepare(l->xch, cfg->memory_mb, cfg->vcpus, uuid,
-				       xs_mode, &sh);
+				       xs_mode, &sh, &e);
 		/* Out of memory: a shell of another shape gives its back. */
 		if (rc == -ENOMEM &&
 		    lvmd_pools_steal(l, cfg->memory_mb, cfg->vcpus, &freed))
 			rc = lvm_shell_prepare(l->xch, cfg->memory_mb,
-					       cfg->vcpus, uuid, xs_mode, &sh);
+					       cfg->vcpus, uuid, xs_mode, &sh,
+					       &e);
 		if (rc < 0) {
-			rc = engine_fail(l, rc, err, errlen);
+			rc = engine_fail(&e, rc, err, errlen);
 			goto out;
 		}
 	}
@@ -245,9 +239,9 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	req.cmdline = cfg->cmdline;
 	req.ramdisk = cfg->ramdisk;
 	req.create_tsc = create_tsc;
-	rc = lvm_shell_finish(l->xch, &sh, &req, &b);
+	rc = lvm_shell_finish(l->xch, &sh, &req, &b, &e);
 	if (rc < 0) {
-		rc = engine_fail(l, rc, err, errlen);
+		rc = engine_fail(&e, rc, err, errlen);
 		goto out;
 	}
 	/* A pool shell was prepared off the request's path. */

@@ -2,8 +2,8 @@
  * images.c — lvmd's image cache: guests are often made from the same
  * image again and again, so parsed images are kept (up to
  * LVMD_IMAGE_CACHE_BYTES in all) and reused while the file at that path is
- * the same file, unchanged (device, inode, size, mtime; checked with one
- * stat() per creation).
+ * the same file, unchanged (the engine's lvm_file_match(); checked with
+ * one stat() per creation).
  */
 #include <errno.h>
 #include <string.h>
@@ -12,13 +12,13 @@
 #include "lvmd.h"
 #include "toolstack/engine/engine.h"
 
+/* same_file: whether (img) was read from (path), as the file is now
+ * ((id)). */
 static bool same_file(const struct lvm_image *img, const char *path,
-		      const struct stat *st)
+		      const struct lvm_file_id *id)
 {
-	return strcmp(img->path, path) == 0 && img->dev == st->st_dev &&
-	       img->ino == st->st_ino && img->size == st->st_size &&
-	       img->mtime.tv_sec == st->st_mtim.tv_sec &&
-	       img->mtime.tv_nsec == st->st_mtim.tv_nsec;
+	return strcmp(img->path, path) == 0 &&
+	       lvm_file_match(&img->file, id) == LVM_FILE_SAME;
 }
 
 static size_t cached_bytes(const struct lvmd *l)
@@ -52,24 +52,26 @@ static int lru(const struct lvmd *l)
 }
 
 int lvmd_image_get(struct lvmd *l, const char *path, struct lvm_image **out,
-		   bool *owned)
+		   bool *owned, struct lvm_error *err)
 {
 	struct lvm_image *img = NULL;
+	struct lvm_file_id id;
 	struct stat st;
 	int i, rc;
 
 	*owned = false;
 	if (stat(path, &st) == 0) {
+		lvm_file_id_of(&st, &id);
 		for (i = 0; i < LVMD_IMAGE_CACHE; i++) {
 			if (l->images[i].img &&
-			    same_file(l->images[i].img, path, &st)) {
+			    same_file(l->images[i].img, path, &id)) {
 				l->images[i].used = ++l->image_tick;
 				*out = l->images[i].img;
 				return 0;
 			}
 		}
 	}
-	rc = lvm_image_load(path, &img);
+	rc = lvm_image_load(path, &img, err);
 	if (rc < 0)
 		return rc;
 	/* An entry for an older version of this file goes. */
@@ -93,9 +95,13 @@ int lvmd_image_get(struct lvmd *l, const char *path, struct lvm_image **out,
 
 bool lvmd_image_unchanged(const struct lvm_image *img, const char *path)
 {
+	struct lvm_file_id id;
 	struct stat st;
 
-	return stat(path, &st) == 0 && same_file(img, path, &st);
+	if (stat(path, &st) != 0)
+		return false;
+	lvm_file_id_of(&st, &id);
+	return same_file(img, path, &id);
 }
 
 void lvmd_images_free(struct lvmd *l)

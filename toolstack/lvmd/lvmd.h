@@ -6,7 +6,7 @@
  * one xenevtchn handle (every guest's console and sysctl ports, and
  * VIRQ_DOM_EXC when it can have it) and timers. Nothing blocks on a guest.
  * A second thread refills the shell pools (pool.h, poolthr.c); it shares
- * only struct lvmd_pools, under its mutex, and logs.
+ * only the pools' state, opaque outside poolthr.c, under its mutex.
  *
  * Files: main.c (options, startup, daemon), loop.c (the poll loop,
  * timers, event dispatch), server.c (socket, clients, framing), ops.c (the
@@ -58,13 +58,11 @@
 #define LVMD_IMAGE_CACHE 8           /* images kept parsed */
 #define LVMD_IMAGE_CACHE_BYTES (64u << 20)
 
-/* The uuid (domain handle) of every guest lvm makes starts with this. */
-#define LVMD_UUID_PREFIX "lvm\0vm\x01\x00"
-#define LVMD_UUID_PREFIX_LEN 8
-
 struct lvmd;
 struct client;
 struct lvm_image;
+struct lvm_error;
+struct lvmd_pools;                   /* poolthr.c's */
 
 enum port_kind { PORT_NONE = 0, PORT_CONSOLE, PORT_SYSCTL };
 
@@ -132,20 +130,6 @@ struct client {
 	struct guest *cg;
 };
 
-/* The shell pools and their refill thread (poolthr.c). */
-struct lvmd_pools {
-	pthread_mutex_t mu;          /* guards everything below but thr */
-	pthread_cond_t cv;           /* wakes the thread: claim, target */
-	struct lvmd_pool p;
-	bool stop;
-	bool backoff;                /* a prepare failed: wait a while */
-	bool running;
-	pthread_t thr;
-	xc_interface *xch;           /* the thread's own */
-	struct lvm_image *img;       /* the thread's: the last image it built
-					shells ahead for */
-};
-
 struct lvmd {
 	const char *sock_path;
 	const char *state_dir;
@@ -175,9 +159,8 @@ struct lvmd {
 		uint64_t used;
 	} images[LVMD_IMAGE_CACHE];
 	uint64_t image_tick;
-	struct lvmd_pools pools;
+	struct lvmd_pools *pools;    /* the shell pools (poolthr.c) */
 	volatile int stop;
-	char last_err[512];          /* the last error the engine logged */
 };
 
 /* ---- util (loop.c) ---- */
@@ -339,12 +322,12 @@ int lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log);
 /* ---- images.c ---- */
 /*
  * lvmd_image_get() - the image at (path), from the cache when the file is
- * unchanged, else loaded (lvm_image_load(), same errors) and cached. The
- * image stays lvmd's unless (*owned) comes back true: then the caller
- * frees it.
+ * unchanged, else loaded (lvm_image_load(), same errors, the line in
+ * (err)) and cached. The image stays lvmd's unless (*owned) comes back
+ * true: then the caller frees it.
  */
 int lvmd_image_get(struct lvmd *l, const char *path, struct lvm_image **out,
-		   bool *owned);
+		   bool *owned, struct lvm_error *err);
 void lvmd_images_free(struct lvmd *l);
 /* lvmd_image_unchanged() - whether the file at (path) is still the one
  * (img) was read from (device, inode, size, mtime; one stat()). */
@@ -389,11 +372,14 @@ void lvmd_dispatch(struct lvmd *l, struct client *c, json_object *req,
 void lvmd_reboot_restart(struct lvmd *l, struct guest *g);
 
 /* ---- poolthr.c ---- */
+/* lvmd_pools_init() - (l)'s empty pools, before any other lvmd_pools_*
+ * call. Returns 0 or -ENOMEM. */
+int lvmd_pools_init(struct lvmd *l);
 /* lvmd_pools_start() - open the refill thread's hypervisor handle and
- * start it (l->pools.mu must be initialised). Returns 0 or -errno. */
+ * start it (after lvmd_pools_init()). Returns 0 or -errno. */
 int lvmd_pools_start(struct lvmd *l);
-/* lvmd_pools_stop() - stop the thread, destroy every ready shell. Safe
- * without a start. */
+/* lvmd_pools_stop() - stop the thread, destroy every ready shell, free
+ * the pools. Safe without a start or an init. */
 void lvmd_pools_stop(struct lvmd *l);
 /* lvmd_pools_set() - set shape (memory_mb, vcpus)'s target and image
  * (see lvmd_pool_set(); -EINVAL also for a shape lvm cannot create); wakes
@@ -421,9 +407,9 @@ bool lvmd_pools_has(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus);
  * memory; its size in (*freed_mb). false: there was none. */
 bool lvmd_pools_steal(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
 		      uint32_t *freed_mb);
-/* lvmd_pools_stats() - a snapshot of up to (max) shapes into (out); their
- * number. */
-unsigned lvmd_pools_stats(struct lvmd *l, struct lvmd_pool_stats *out,
+/* lvmd_pools_stats() - a snapshot of up to (max) shapes into (out) (with
+ * each shape's last refill error); their number. */
+unsigned lvmd_pools_stats(struct lvmd *l, struct lvm_pool_info *out,
 			  unsigned max, uint64_t *other_misses);
 
 /* ---- adopt.c ---- */

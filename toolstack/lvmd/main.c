@@ -59,16 +59,15 @@ struct opts {
 static struct lvmd *the_lvmd;
 static bool log_stamps;
 static int startup_fd = -1; /* daemon mode: the terminal, until ready */
-static pthread_t main_thread;
 
 static void on_log(void *arg, enum lvm_log_level level, int errnum,
 		   const char *msg)
 {
-	struct lvmd *l = arg;
 	char stamp[32] = "";
 	time_t now;
 	struct tm tm;
 
+	(void)arg;
 	if (log_stamps) {
 		now = time(NULL);
 		localtime_r(&now, &tm);
@@ -82,15 +81,6 @@ static void on_log(void *arg, enum lvm_log_level level, int errnum,
 	if (startup_fd >= 0 && level >= LVM_LOG_ERROR)
 		dprintf(startup_fd, "lvmd: %s%s%s\n", msg, errnum ? ": " : "",
 			errnum ? strerror(errnum) : "");
-	/* last_err is the main thread's; the refill thread only logs. */
-	if (l && level >= LVM_LOG_ERROR &&
-	    pthread_equal(pthread_self(), main_thread)) {
-		if (errnum)
-			snprintf(l->last_err, sizeof(l->last_err), "%s: %s", msg,
-				 strerror(errnum));
-		else
-			snprintf(l->last_err, sizeof(l->last_err), "%s", msg);
-	}
 }
 
 static void on_signal(int sig)
@@ -359,7 +349,7 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	lvm_log_set(on_log, &l, o.verbose ? LVM_LOG_DEBUG : LVM_LOG_INFO);
+	lvm_log_set(on_log, NULL, o.verbose ? LVM_LOG_DEBUG : LVM_LOG_INFO);
 	if (geteuid() != 0) {
 		lvm_err(0, "must run as root");
 		return 1;
@@ -367,9 +357,10 @@ int main(int argc, char **argv)
 	raise_fd_limit();
 	l.listen_fd = -1;
 	l.virq_port = -1;
-	main_thread = pthread_self();
-	pthread_mutex_init(&l.pools.mu, NULL);
-	lvmd_pool_init(&l.pools.p);
+	if (lvmd_pools_init(&l) < 0) {
+		lvm_err(ENOMEM, "cannot set up the pools");
+		return 1;
+	}
 	l.state_dir = o.state;
 	if (o.sock) {
 		l.sock_path = o.sock;

@@ -121,7 +121,8 @@ static void op_destroy(struct lvmd *l, struct client *c, const char *t)
 	lvmd_console_note(l, g, "lvmd: destroyed on request");
 	rc = lvmd_guest_destroy(l, g, -ECANCELED);
 	if (rc < 0)
-		lvmd_client_fail(l, c, -rc, "%s: %s", t, l->last_err);
+		lvmd_client_fail(l, c, -rc, "%s: cannot destroy it: %s", t,
+				 strerror(-rc));
 	else
 		send_or_nomem(l, c, lvm_proto_ok());
 }
@@ -363,43 +364,17 @@ static void op_console(struct lvmd *l, struct client *c, const char *t)
 
 static void op_pool(struct lvmd *l, struct client *c)
 {
-	struct lvmd_pool_stats s[LVMD_POOL_SHAPES];
-	json_object *rep = lvm_proto_ok(), *arr = json_object_new_array(), *o;
+	struct lvm_pool_info s[LVMD_POOL_SHAPES];
+	json_object *rep = lvm_proto_ok();
 	uint64_t other;
 	unsigned n = lvmd_pools_stats(l, s, LVMD_POOL_SHAPES, &other);
-	int rc = 0;
 
-	for (unsigned i = 0; rep && arr && i < n && rc == 0; i++) {
-		o = json_object_new_object();
-		if (!o || json_object_array_add(arr, o) < 0) {
-			json_object_put(o);
-			rc = -1;
-			break;
-		}
-		rc |= lvm_json_add_u64(o, "memory_mb", s[i].memory_mb);
-		rc |= lvm_json_add_u64(o, "vcpus", s[i].vcpus);
-		rc |= lvm_json_add_u64(o, "target", s[i].target);
-		rc |= lvm_json_add_u64(o, "ready", s[i].ready);
-		rc |= lvm_json_add_u64(o, "preparing", s[i].preparing);
-		rc |= lvm_json_add_u64(o, "hits", s[i].hits);
-		rc |= lvm_json_add_u64(o, "misses", s[i].misses);
-		if (s[i].image[0])
-			rc |= lvm_json_add_str(o, "image", s[i].image);
-	}
-	if (!rep || !arr || rc || json_object_object_add(rep, "pools", arr) < 0) {
-		json_object_put(arr);
-		json_object_put(rep);
-		rep = NULL;
-	} else if (lvm_json_add_u64(rep, "other_misses", other) < 0) {
+	if (rep && lvm_proto_pools_to_json(rep, s, n, other) < 0) {
 		json_object_put(rep);
 		rep = NULL;
 	}
 	send_or_nomem(l, c, rep);
 }
-
-/* A pool's image goes back to clients, into LVM_POOL_IMAGE_MAX bytes. */
-_Static_assert(LVMD_POOL_IMAGE_MAX == LVM_POOL_IMAGE_MAX,
-	       "lvmd's and liblvm's pool image limits differ");
 
 /*
  * pool_image_check() - whether (path) can be a pool's image: an absolute
@@ -410,6 +385,7 @@ static int pool_image_check(struct lvmd *l, const char *path, char *err,
 			    size_t errlen)
 {
 	struct lvm_image *img = NULL;
+	struct lvm_error e = { 0 };
 	bool owned = false;
 	int rc;
 
@@ -419,10 +395,10 @@ static int pool_image_check(struct lvmd *l, const char *path, char *err,
 			 LVMD_POOL_IMAGE_MAX);
 		return -EINVAL;
 	}
-	rc = lvmd_image_get(l, path, &img, &owned);
+	rc = lvmd_image_get(l, path, &img, &owned, &e);
 	if (rc < 0) {
-		if (l->last_err[0])   /* names the image already */
-			snprintf(err, errlen, "pool: %.400s", l->last_err);
+		if (e.msg[0])         /* names the image already */
+			snprintf(err, errlen, "pool: %s", e.msg);
 		else
 			snprintf(err, errlen, "pool image %.200s: %s", path,
 				 strerror(-rc));
@@ -446,7 +422,6 @@ static void op_pool_set(struct lvmd *l, struct client *c,
 	int rc;
 
 	if (image) {
-		l->last_err[0] = '\0';
 		rc = pool_image_check(l, image, err, sizeof(err));
 		if (rc < 0) {
 			lvmd_client_fail(l, c, -rc, "%s", err);

@@ -3,22 +3,11 @@
  * locking, no Xen.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pool.h"
-
-/* Must match lvmd.h's LVMD_UUID_PREFIX (checked there). */
-#define GUEST_PREFIX "lvm\0vm\x01\x00"
-
-enum lvmd_uuid_kind lvmd_uuid_kind(const uint8_t uuid[16])
-{
-	if (memcmp(uuid, LVMD_SHELL_UUID_PREFIX, LVMD_SHELL_UUID_PREFIX_LEN) == 0)
-		return LVMD_UUID_SHELL;
-	if (memcmp(uuid, GUEST_PREFIX, LVMD_SHELL_UUID_PREFIX_LEN) == 0)
-		return LVMD_UUID_GUEST;
-	return LVMD_UUID_OTHER;
-}
 
 void lvmd_pool_init(struct lvmd_pool *p)
 {
@@ -90,6 +79,7 @@ static int retire(struct lvmd_pool_shape *sh)
 	while (sh->s.ready > 0)
 		sh->retired[sh->nretired++] = sh->ready[--sh->s.ready];
 	sh->gen++;
+	sh->s.error[0] = '\0';          /* it was about the old image */
 	return 0;
 }
 
@@ -208,10 +198,35 @@ bool lvmd_pool_done(struct lvmd_pool *p, const struct lvmd_pool_job *job,
 		return false;
 	if (sh->s.preparing > 0)
 		sh->s.preparing--;
+	if (shell && sh->gen == job->gen)
+		sh->s.error[0] = '\0';
 	if (!shell || sh->gen != job->gen || sh->s.ready >= sh->s.target ||
 	    reserve(sh, sh->s.ready + 1) < 0)
 		return false;
 	sh->ready[sh->s.ready++] = shell;
+	return true;
+}
+
+bool lvmd_pool_fail(struct lvmd_pool *p, const struct lvmd_pool_job *job,
+		    const char *msg)
+{
+	struct lvmd_pool_shape *sh = find(p, job->memory_mb, job->vcpus);
+	const char *q = msg;
+	char line[LVM_POOL_ERROR_MAX];
+
+	if (!sh || sh->gen != job->gen)
+		return false;
+	/* "dN: ", the domain the failure named, is gone. */
+	if (q[0] == 'd' && q[1] >= '0' && q[1] <= '9') {
+		q++;
+		while (*q >= '0' && *q <= '9')
+			q++;
+		q = q[0] == ':' && q[1] == ' ' ? q + 2 : msg;
+	}
+	snprintf(line, sizeof(line), "%s", q);
+	if (strcmp(line, sh->s.error) == 0)
+		return false;
+	memcpy(sh->s.error, line, sizeof(line));
 	return true;
 }
 

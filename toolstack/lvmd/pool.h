@@ -12,9 +12,10 @@
  *     after a claim or a target change. The main loop only pops a ready
  *     shell, O(1).
  *
- * A shell's domain handle (uuid) starts with LVMD_SHELL_UUID_PREFIX, so a
- * restarted lvmd can tell shells (whose libxenguest state died with the old
- * process: destroyed) from guests (LVMD_UUID_PREFIX: adopted).
+ * A shell's domain handle (uuid) starts with the shell prefix of
+ * toolstack/engine/uuid.h, so a restarted lvmd can tell shells (whose
+ * libxenguest state died with the old process: destroyed) from guests
+ * (adopted).
  */
 #ifndef LVMD_POOL_H
 #define LVMD_POOL_H
@@ -23,28 +24,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LVMD_SHELL_UUID_PREFIX "lvm\0sh\x01\x00"
-#define LVMD_SHELL_UUID_PREFIX_LEN 8
+#include <lvm.h>
+
 #define LVMD_POOL_SHAPES 16          /* shapes at most */
 #define LVMD_POOL_TARGET_MAX 1024    /* shells per shape at most */
-#define LVMD_POOL_IMAGE_MAX 1024     /* bytes of a pool's image path, NUL in */
-
-/* What a domain handle says about a domain. */
-enum lvmd_uuid_kind { LVMD_UUID_OTHER, LVMD_UUID_GUEST, LVMD_UUID_SHELL };
-
-/* lvmd_uuid_kind() - classify the 16-byte domain handle (uuid). */
-enum lvmd_uuid_kind lvmd_uuid_kind(const uint8_t uuid[16]);
-
-struct lvmd_pool_stats {
-	uint32_t memory_mb, vcpus, target;
-	uint32_t ready, preparing;
-	uint64_t hits, misses;
-	char image[LVMD_POOL_IMAGE_MAX]; /* shells built ahead for this
-					    image (absolute path); "": none */
-};
+#define LVMD_POOL_IMAGE_MAX LVM_POOL_IMAGE_MAX /* bytes of a pool's image
+					path, NUL in */
 
 struct lvmd_pool_shape {
-	struct lvmd_pool_stats s;
+	struct lvm_pool_info s;      /* what `lvm pool` shows of it */
 	void **ready;                /* a stack of (s.ready) shells */
 	uint32_t cap;
 	void **retired;              /* shells of an earlier image, to be */
@@ -125,12 +113,26 @@ bool lvmd_pool_next(struct lvmd_pool *p, struct lvmd_pool_job *job);
 
 /*
  * lvmd_pool_done() - the shell (job) asked for is done: (shell) (NULL:
- * preparing it failed). Lowers the preparing count. Returns true when the
- * shell was stored; false when the caller must discard it (the target
- * dropped meanwhile, the image changed, the shape is gone, or no memory).
+ * preparing it failed: lvmd_pool_fail() first). Lowers the preparing
+ * count; a shell of the shape's current image also clears its last error.
+ * Returns true when the shell was stored; false when the caller must
+ * discard it (the target dropped meanwhile, the image changed, the shape
+ * is gone, or no memory).
  */
 bool lvmd_pool_done(struct lvmd_pool *p, const struct lvmd_pool_job *job,
 		    void *shell);
+
+/*
+ * lvmd_pool_fail() - preparing the shell (job) asked for failed with
+ * (msg) (one line): it becomes the shape's last error (s.error), cut to
+ * LVM_POOL_ERROR_MAX - 1 bytes, less a leading "dN: " (that domain is
+ * gone, and the same failure should read the same each time). Returns
+ * true when that is news (the shape had no error, or another one): the
+ * caller logs it then, and only then. false also for a gone shape or an
+ * older image's job.
+ */
+bool lvmd_pool_fail(struct lvmd_pool *p, const struct lvmd_pool_job *job,
+		    const char *msg);
 
 /* lvmd_pool_excess() - a retired shell, or a ready shell above its
  * shape's target, taken out for the caller to discard; NULL if none. */

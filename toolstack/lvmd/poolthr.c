@@ -1,21 +1,40 @@
 /*
  * poolthr.c — the refill thread of lvmd's shell pools and the main
- * thread's calls into them (see pool.h, lvmd.h). The thread has its own
- * xc_interface; everything it shares with the main thread is under
- * l->pools.mu.
+ * thread's calls into them (see pool.h, lvmd.h). The pools' state is
+ * this file's alone (struct lvmd_pools); the thread has its own
+ * xc_interface, and everything it shares with the main thread is under
+ * the pools' mutex. A failed refill is kept as its shape's last error
+ * (shown by `lvm pool`) and logged once, when it starts or changes.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "lvmd.h"
 #include "toolstack/engine/engine.h"
 #include "toolstack/engine/log.h"
+#include "toolstack/engine/uuid.h"
 
 #define BACKOFF_MS 1000              /* after a failed prepare */
+
+_Static_assert(LVM_ERROR_MAX <= LVM_POOL_ERROR_MAX,
+	       "an engine error must fit a pool's last error");
+
+/* The shell pools and their refill thread. */
+struct lvmd_pools {
+	pthread_mutex_t mu;          /* guards everything below but thr */
+	pthread_cond_t cv;           /* wakes the thread: claim, target */
+	struct lvmd_pool p;
+	bool stop;
+	bool backoff;                /* a prepare failed: wait a while */
+	bool running;
+	pthread_t thr;
+	xc_interface *xch;           /* the thread's own */
+	struct lvm_image *img;       /* the thread's: the last image it built
+					shells ahead for */
+};
 
 static void shell_free(void *arg, void *x)
 {
@@ -25,16 +44,6 @@ static void shell_free(void *arg, void *x)
 	free(x);
 }
 
-static int shell_uuid(uint8_t u[16])
-{
-	memcpy(u, LVMD_SHELL_UUID_PREFIX, LVMD_SHELL_UUID_PREFIX_LEN);
-	if (getrandom(u + LVMD_SHELL_UUID_PREFIX_LEN,
-		      16 - LVMD_SHELL_UUID_PREFIX_LEN, 0) !=
-	    16 - LVMD_SHELL_UUID_PREFIX_LEN)
-		return -errno;
-	return 0;
-}
-
 /*
  * prebuild: build (sh) ahead for the image at (path), as the file is now
  * (what a claim checks against): the thread's last image (*cached) if the
@@ -42,17 +51,17 @@ static int shell_uuid(uint8_t u[16])
  * (sh) consumed or discarded.
  */
 static int prebuild(xc_interface *xch, struct lvm_shell *sh, const char *path,
-		    struct lvm_image **cached)
+		    struct lvm_image **cached, struct lvm_error *err)
 {
 	int rc = 0;
 
 	if (!*cached || !lvmd_image_unchanged(*cached, path)) {
 		lvm_image_free(*cached);
 		*cached = NULL;
-		rc = lvm_image_load(path, cached);
+		rc = lvm_image_load(path, cached, err);
 	}
 	if (rc == 0)
-		rc = lvm_shell_prebuild(xch, sh, *cached);
+		rc = lvm_shell_prebuild(xch, sh, *cached, err);
 	if (rc)
 		lvm_shell_discard(xch, sh);   /* no-op once consumed */
 	return rc;
@@ -62,35 +71,54 @@ static int prebuild(xc_interface *xch, struct lvm_shell *sh, const char *path,
  * make: one shell for (job) with the thread's handle, its first pages
  * mapped for the build (lvm_shell_premap; a shell whose premap failed is
  * still a shell, built the usual way), and built ahead if the pool has an
- * image.
+ * image. NULL with the reason in (err) when it cannot be made.
  */
 static struct lvm_shell *make(xc_interface *xch,
 			      const struct lvmd_pool_job *job,
-			      struct lvm_image **cached)
+			      struct lvm_image **cached, struct lvm_error *err)
 {
 	struct lvm_shell *sh = calloc(1, sizeof(*sh));
 	uint8_t uuid[16];
+	int rc;
 
-	if (!sh)
+	if (!sh) {
+		lvm_error_set(err, ENOMEM, "a shell");
 		return NULL;
-	if (shell_uuid(uuid) < 0 ||
-	    lvm_shell_prepare(xch, job->memory_mb, job->vcpus, uuid, false,
-			      sh) < 0) {
+	}
+	rc = lvm_uuid_new(LVM_UUID_SHELL, uuid);
+	if (rc < 0)
+		lvm_error_set(err, -rc, "no random uuid");
+	else
+		rc = lvm_shell_prepare(xch, job->memory_mb, job->vcpus, uuid,
+				       false, sh, err);
+	if (rc < 0) {
 		free(sh);
 		return NULL;
 	}
-	(void)lvm_shell_premap(sh, LVM_PREMAP_DEFAULT);
-	if (job->image[0] && prebuild(xch, sh, job->image, cached) < 0) {
+	(void)lvm_shell_premap(sh, LVM_PREMAP_DEFAULT, NULL);
+	if (job->image[0] && prebuild(xch, sh, job->image, cached, err) < 0) {
 		free(sh);
 		return NULL;
 	}
 	return sh;
 }
 
+/* failed: (job)'s refill failed with (err): its shape's last error,
+ * logged when it is news. Under ps->mu. */
+static void failed(struct lvmd_pools *ps, const struct lvmd_pool_job *job,
+		   const struct lvm_error *err)
+{
+	if (lvmd_pool_fail(&ps->p, job, err->msg))
+		lvm_warn(0, "pool %u MiB x %u vCPUs: refill failed: %s (retried "
+			 "every %d ms; logged again only when it changes)",
+			 job->memory_mb, job->vcpus, err->msg, BACKOFF_MS);
+}
+
 static void *refill(void *arg)
 {
 	struct lvmd_pools *ps = arg;
 	struct lvmd_pool_job *job = malloc(sizeof(*job));
+	struct lvm_error err;
 	struct timespec ts;
 	void *x;
 
@@ -119,10 +147,13 @@ static void *refill(void *arg)
 			continue;
 		}
 		pthread_mutex_unlock(&ps->mu);
-		x = make(ps->xch, job, &ps->img);
+		lvm_error_clear(&err);
+		x = make(ps->xch, job, &ps->img, &err);
 		pthread_mutex_lock(&ps->mu);
-		if (!x)
+		if (!x) {
 			ps->backoff = true;
+			failed(ps, job, &err);
+		}
 		if (!lvmd_pool_done(&ps->p, job, x) && x) {
 			pthread_mutex_unlock(&ps->mu);
 			shell_free(ps->xch, x);
@@ -134,20 +165,32 @@ static void *refill(void *arg)
 	return NULL;
 }
 
+int lvmd_pools_init(struct lvmd *l)
+{
+	struct lvmd_pools *ps = calloc(1, sizeof(*ps));
+	pthread_condattr_t ca;
+
+	if (!ps)
+		return -ENOMEM;
+	pthread_mutex_init(&ps->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&ps->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	lvmd_pool_init(&ps->p);
+	l->pools = ps;
+	return 0;
+}
+
 int lvmd_pools_start(struct lvmd *l)
 {
-	struct lvmd_pools *ps = &l->pools;
-	pthread_condattr_t ca;
+	struct lvmd_pools *ps = l->pools;
 	int r;
 
 	ps->xch = xc_interface_open(NULL, NULL, 0);
 	if (!ps->xch)
 		return lvm_err(errno ? errno : EIO,
 			       "pool: cannot open a hypervisor interface");
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&ps->cv, &ca);
-	pthread_condattr_destroy(&ca);
 	r = pthread_create(&ps->thr, NULL, refill, ps);
 	if (r != 0) {
 		xc_interface_close(ps->xch);
@@ -160,8 +203,10 @@ int lvmd_pools_start(struct lvmd *l)
 
 void lvmd_pools_stop(struct lvmd *l)
 {
-	struct lvmd_pools *ps = &l->pools;
+	struct lvmd_pools *ps = l->pools;
 
+	if (!ps)
+		return;
 	if (ps->running) {
 		pthread_mutex_lock(&ps->mu);
 		ps->stop = true;
@@ -175,16 +220,23 @@ void lvmd_pools_stop(struct lvmd *l)
 	ps->img = NULL;
 	if (ps->xch)
 		xc_interface_close(ps->xch);
-	ps->xch = NULL;
+	pthread_cond_destroy(&ps->cv);
+	pthread_mutex_destroy(&ps->mu);
+	free(ps);
+	l->pools = NULL;
 }
 
-/* same_inode: whether (path) names the file (img) was read from. */
-static bool same_inode(const char *path, const struct lvm_image *img)
+/* same_file: whether (path) names the file (img) was read from, in
+ * whatever version. */
+static bool same_file(const char *path, const struct lvm_image *img)
 {
+	struct lvm_file_id id;
 	struct stat st;
 
-	return stat(path, &st) == 0 && st.st_dev == img->dev &&
-	       st.st_ino == img->ino;
+	if (stat(path, &st) != 0)
+		return false;
+	lvm_file_id_of(&st, &id);
+	return lvm_file_match(&id, &img->file) != LVM_FILE_OTHER;
 }
 
 static bool fits(const void *shell, const void *img)
@@ -196,7 +248,7 @@ struct lvm_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
 				   uint32_t vcpus, const struct lvm_image *img,
 				   bool ramdisk)
 {
-	struct lvmd_pools *ps = &l->pools;
+	struct lvmd_pools *ps = l->pools;
 	const char *image;
 	void *x = NULL;
 
@@ -207,7 +259,7 @@ struct lvm_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
 	 * whatever path), without ramdisk; a shell built from an older
 	 * version of that file is refused by fits() and retires the pool.
 	 */
-	if (image && image[0] && (ramdisk || !same_inode(image, img)))
+	if (image && image[0] && (ramdisk || !same_file(image, img)))
 		lvmd_pool_miss(&ps->p, memory_mb, vcpus);
 	else
 		x = lvmd_pool_claim(&ps->p, memory_mb, vcpus, fits, img);
@@ -217,22 +269,22 @@ struct lvm_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
 
 void lvmd_pools_kick(struct lvmd *l)
 {
-	pthread_mutex_lock(&l->pools.mu);
-	pthread_cond_signal(&l->pools.cv);
-	pthread_mutex_unlock(&l->pools.mu);
+	pthread_mutex_lock(&l->pools->mu);
+	pthread_cond_signal(&l->pools->cv);
+	pthread_mutex_unlock(&l->pools->mu);
 }
 
 void lvmd_pools_miss(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus)
 {
-	pthread_mutex_lock(&l->pools.mu);
-	lvmd_pool_miss(&l->pools.p, memory_mb, vcpus);
-	pthread_mutex_unlock(&l->pools.mu);
+	pthread_mutex_lock(&l->pools->mu);
+	lvmd_pool_miss(&l->pools->p, memory_mb, vcpus);
+	pthread_mutex_unlock(&l->pools->mu);
 }
 
 int lvmd_pools_set(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
 		   uint32_t target, const char *image)
 {
-	struct lvmd_pools *ps = &l->pools;
+	struct lvmd_pools *ps = l->pools;
 	int rc;
 
 	if (memory_mb < LVM_MIN_MEMORY_MB || memory_mb > LVM_MAX_MEMORY_MB ||
@@ -251,9 +303,9 @@ bool lvmd_pools_steal(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
 {
 	void *x;
 
-	pthread_mutex_lock(&l->pools.mu);
-	x = lvmd_pool_steal(&l->pools.p, memory_mb, vcpus, freed_mb);
-	pthread_mutex_unlock(&l->pools.mu);
+	pthread_mutex_lock(&l->pools->mu);
+	x = lvmd_pool_steal(&l->pools->p, memory_mb, vcpus, freed_mb);
+	pthread_mutex_unlock(&l->pools->mu);
 	if (!x)
 		return false;
 	lvm_info("pool: discarding a %u MiB shell (d%u) for a %u MiB request",
@@ -266,26 +318,26 @@ bool lvmd_pools_has(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus)
 {
 	bool has = false;
 
-	pthread_mutex_lock(&l->pools.mu);
-	for (unsigned i = 0; i < l->pools.p.nshapes; i++) {
-		const struct lvmd_pool_stats *s = &l->pools.p.shape[i].s;
+	pthread_mutex_lock(&l->pools->mu);
+	for (unsigned i = 0; i < l->pools->p.nshapes; i++) {
+		const struct lvm_pool_info *s = &l->pools->p.shape[i].s;
 
 		if (s->memory_mb == memory_mb && s->vcpus == vcpus)
 			has = s->ready > 0;
 	}
-	pthread_mutex_unlock(&l->pools.mu);
+	pthread_mutex_unlock(&l->pools->mu);
 	return has;
 }
 
-unsigned lvmd_pools_stats(struct lvmd *l, struct lvmd_pool_stats *out,
+unsigned lvmd_pools_stats(struct lvmd *l, struct lvm_pool_info *out,
 			  unsigned max, uint64_t *other_misses)
 {
 	unsigned n;
 
-	pthread_mutex_lock(&l->pools.mu);
-	for (n = 0; n < l->pools.p.nshapes && n < max; n++)
-		out[n] = l->pools.p.shape[n].s;
-	*other_misses = l->pools.p.other_misses;
-	pthread_mutex_unlock(&l->pools.mu);
+	pthread_mutex_lock(&l->pools->mu);
+	for (n = 0; n < l->pools->p.nshapes && n < max; n++)
+		out[n] = l->pools->p.shape[n].s;
+	*other_misses = l->pools->p.other_misses;
+	pthread_mutex_unlock(&l->pools->mu);
 	return n;
 }

@@ -13,6 +13,7 @@
 #include <xenstore_lib.h>
 
 #include "lvmd.h"
+#include "toolstack/engine/log.h"
 #include "toolstack/engine/xs_compat.h"
 
 /*
@@ -57,14 +58,17 @@ struct xs_handle *lvmd_xs(struct lvmd *l)
 int lvmd_xs_request(struct lvmd *l, struct guest *g, bool reboot,
 		    uint32_t timeout_ms)
 {
+	struct lvm_error e = { 0 };
 	int rc;
 
 	if (!lvmd_xs(l))
 		return -(errno ? errno : ECONNREFUSED);
 	rc = lvm_xs_request(l->xs, g->rec.domid, reboot ? "reboot" :
-							  "poweroff");
-	if (rc < 0)
+							  "poweroff", &e);
+	if (rc < 0) {
+		lvm_warn(0, "%s", e.msg);
 		return rc;
+	}
 	g->req = reboot ? NOXS_REQ_REBOOT : NOXS_REQ_POWEROFF;
 	lvmd_request_deadline(g, timeout_ms);
 	return 0;

@@ -155,6 +155,25 @@ int lvm_proto_info_from_json(json_object *obj, struct lvm_info *info);
 json_object *lvm_proto_timing_to_json(const struct lvm_timing *t);
 int lvm_proto_timing_from_json(json_object *obj, struct lvm_timing *t);
 
+/*
+ * lvm_proto_pools_to_json() - add the (n) pools (v) to the reply (rep) as
+ * "pools" (one object per shape; "image" and "error" only when not empty)
+ * and (other_misses) as "other_misses". Returns 0 or -ENOMEM ((rep) may
+ * then hold part of it).
+ */
+int lvm_proto_pools_to_json(json_object *rep, const struct lvm_pool_info *v,
+			    size_t n, uint64_t other_misses);
+
+/*
+ * lvm_proto_pools_from_json() - decode the "pools" and "other_misses" of
+ * the reply (rep): a malloc'd array (free it with free(); never NULL on
+ * success, even for no pools) in (*out), its length in (*n).
+ * Returns 0, -EPROTO (missing field, wrong type, out of range, a string
+ * too long), -ENOMEM; (*out) is then NULL.
+ */
+int lvm_proto_pools_from_json(json_object *rep, struct lvm_pool_info **out,
+			      size_t *n, uint64_t *other_misses);
+
 /* Words on the wire for the enums; lvm_*_parse return 0 or -EINVAL. */
 const char *lvm_store_name(enum lvm_store s);
 int lvm_store_parse(const char *s, enum lvm_store *out);

@@ -1,9 +1,11 @@
 /*
- * proto_info.c — guest info and timing on the wire, and the words for the
- * enums (proto.h), plus the name rule both sides apply (lvm.h).
+ * proto_info.c — guest info, timing and the shell pools on the wire, and
+ * the words for the enums (proto.h), plus the name rule both sides apply
+ * (lvm.h).
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -306,4 +308,120 @@ int lvm_proto_timing_from_json(json_object *o, struct lvm_timing *t)
 		}
 	}
 	return 0;
+}
+
+/* A pool's numbers on the wire: 32-bit ones and 64-bit counters. */
+static const struct {
+	const char *key;
+	bool wide;
+	size_t off;
+} pool_fields[] = {
+	{ "memory_mb", false, offsetof(struct lvm_pool_info, memory_mb) },
+	{ "vcpus", false, offsetof(struct lvm_pool_info, vcpus) },
+	{ "target", false, offsetof(struct lvm_pool_info, target) },
+	{ "ready", false, offsetof(struct lvm_pool_info, ready) },
+	{ "preparing", false, offsetof(struct lvm_pool_info, preparing) },
+	{ "hits", true, offsetof(struct lvm_pool_info, hits) },
+	{ "misses", true, offsetof(struct lvm_pool_info, misses) },
+};
+#define N_POOL (sizeof(pool_fields) / sizeof(pool_fields[0]))
+
+/* pool_to_json: one pool as a new member of (arr); 0 or -ENOMEM. */
+static int pool_to_json(json_object *arr, const struct lvm_pool_info *p)
+{
+	json_object *o = json_object_new_object();
+	uint64_t v;
+	int rc = 0;
+
+	if (!o || json_object_array_add(arr, o) < 0) {
+		json_object_put(o);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < N_POOL; i++) {
+		const char *f = (const char *)p + pool_fields[i].off;
+
+		v = pool_fields[i].wide ? *(const uint64_t *)f :
+					  *(const uint32_t *)f;
+		rc |= lvm_json_add_u64(o, pool_fields[i].key, v);
+	}
+	if (p->image[0])
+		rc |= lvm_json_add_str(o, "image", p->image);
+	if (p->error[0])
+		rc |= lvm_json_add_str(o, "error", p->error);
+	return rc ? -ENOMEM : 0;
+}
+
+int lvm_proto_pools_to_json(json_object *rep, const struct lvm_pool_info *v,
+			    size_t n, uint64_t other_misses)
+{
+	json_object *arr = json_object_new_array();
+
+	if (!arr || json_object_object_add(rep, "pools", arr) < 0) {
+		json_object_put(arr);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (pool_to_json(arr, &v[i]) < 0)
+			return -ENOMEM;
+	return lvm_json_add_u64(rep, "other_misses", other_misses);
+}
+
+/* pool_from_json: one member of "pools" into (p). 0 or -EPROTO. */
+static int pool_from_json(json_object *o, struct lvm_pool_info *p)
+{
+	const char *image = NULL, *error = NULL;
+	uint64_t v;
+
+	if (!json_object_is_type(o, json_type_object) ||
+	    lvm_json_get_str(o, "image", false, LVM_POOL_IMAGE_MAX - 1,
+			     &image) < 0 ||
+	    lvm_json_get_str(o, "error", false, LVM_POOL_ERROR_MAX - 1,
+			     &error) < 0)
+		return -EPROTO;
+	snprintf(p->image, sizeof(p->image), "%s", image ? image : "");
+	snprintf(p->error, sizeof(p->error), "%s", error ? error : "");
+	for (size_t i = 0; i < N_POOL; i++) {
+		char *f = (char *)p + pool_fields[i].off;
+
+		if (lvm_json_get_u64(o, pool_fields[i].key, true,
+				     pool_fields[i].wide ? UINT64_MAX :
+							   UINT32_MAX, &v) < 0)
+			return -EPROTO;
+		if (pool_fields[i].wide)
+			*(uint64_t *)f = v;
+		else
+			*(uint32_t *)f = (uint32_t)v;
+	}
+	return 0;
+}
+
+int lvm_proto_pools_from_json(json_object *rep, struct lvm_pool_info **out,
+			      size_t *n, uint64_t *other_misses)
+{
+	struct lvm_pool_info *v = NULL;
+	json_object *arr;
+	size_t k;
+	int rc = -EPROTO;
+
+	*out = NULL;
+	*n = 0;
+	if (!json_object_object_get_ex(rep, "pools", &arr) ||
+	    !json_object_is_type(arr, json_type_array) ||
+	    lvm_json_get_u64(rep, "other_misses", false, UINT64_MAX,
+			     other_misses) < 0)
+		return -EPROTO;
+	k = json_object_array_length(arr);
+	v = calloc(k ? k : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < k; i++)
+		if (pool_from_json(json_object_array_get_idx(arr, i), &v[i]) < 0)
+			goto out;
+	*out = v;
+	*n = k;
+	v = NULL;
+	rc = 0;
+out:
+	free(v);
+	return rc;
 }
