@@ -136,8 +136,8 @@ static int check_page(xenforeignmemory_handle *fm, const struct lvm_built *b)
 
 	p = map_frame(fm, b->domid, b->console_mfn);
 	if (p == NULL)
-		return lvm_err(errno, "d%u: cannot map console mfn 0x%llx",
-			       b->domid, (unsigned long long)b->console_mfn);
+		return lvm_log_err(errno, "d%u: cannot map console mfn 0x%llx",
+				   b->domid, (unsigned long long)b->console_mfn);
 	xenforeignmemory_unmap(fm, p, 1);
 	if (b->noxs_copy == NULL) {
 		printf("d%u: console mfn 0x%llx mapped; no device page\n",
@@ -146,16 +146,16 @@ static int check_page(xenforeignmemory_handle *fm, const struct lvm_built *b)
 	}
 	p = map_frame(fm, b->domid, b->noxs_mfn);
 	if (p == NULL)
-		return lvm_err(errno, "d%u: cannot map device page mfn 0x%llx",
-			       b->domid, (unsigned long long)b->noxs_mfn);
+		return lvm_log_err(errno, "d%u: cannot map device page mfn 0x%llx",
+				   b->domid, (unsigned long long)b->noxs_mfn);
 	if (memcmp(p, b->noxs_copy, NOXS_PAGE_SIZE) != 0)
-		rc = lvm_err(EPROTO, "d%u: device page differs from the copy",
-			     b->domid);
+		rc = lvm_log_err(EPROTO, "d%u: device page differs from the copy",
+				 b->domid);
 	else if (b->noxs_copy->magic != NOXS_MAGIC ||
 		 b->noxs_copy->domid != b->domid ||
 		 b->noxs_copy->console.gfn != b->console_gfn)
-		rc = lvm_err(EPROTO, "d%u: device page has wrong contents",
-			     b->domid);
+		rc = lvm_log_err(EPROTO, "d%u: device page has wrong contents",
+				 b->domid);
 	else
 		printf("d%u: device page ok (gfn 0x%llx mfn 0x%llx, name %s, "
 		       "console gfn 0x%llx port %u, sysctl port %u, "
@@ -190,7 +190,7 @@ static int print_console(xenforeignmemory_handle *fm, const struct lvm_built *b)
 
 	ring = map_frame(fm, b->domid, b->console_mfn);
 	if (ring == NULL)
-		return lvm_err(errno, "d%u: cannot map the console", b->domid);
+		return lvm_log_err(errno, "d%u: cannot map the console", b->domid);
 	cons = ring->out_cons;
 	prod = ring->out_prod;
 	if (prod - cons > sizeof(ring->out))
@@ -215,18 +215,18 @@ static int wait_shutdown(xc_interface *xch, uint32_t domid, unsigned int s)
 
 	while (lvm_now_ns() < end) {
 		if (domain_flags(xch, domid, &flags) != 0)
-			return lvm_err(ENOENT, "d%u: vanished", domid);
+			return lvm_log_err(ENOENT, "d%u: vanished", domid);
 		if (flags & XEN_DOMINF_shutdown) {
 			reason = (flags >> XEN_DOMINF_shutdownshift) &
 				 XEN_DOMINF_shutdownmask;
 			printf("d%u: shut down, reason %u%s\n", domid, reason,
 			       reason == SHUTDOWN_poweroff ? " (poweroff)" : "");
 			return reason == SHUTDOWN_poweroff ? 0 :
-			       lvm_err(EPROTO, "d%u: did not power off", domid);
+			       lvm_log_err(EPROTO, "d%u: did not power off", domid);
 		}
 		usleep(10000);
 	}
-	return lvm_err(ETIMEDOUT, "d%u: still running after %u s", domid, s);
+	return lvm_log_err(ETIMEDOUT, "d%u: still running after %u s", domid, s);
 }
 
 /* destroy_wait() - destroy (domid) and wait until Xen has let it go. */
@@ -236,11 +236,11 @@ static int destroy_wait(xc_interface *xch, uint32_t domid)
 	uint32_t flags;
 
 	if (xc_domain_destroy(xch, domid) != 0)
-		return lvm_err(errno, "d%u: xc_domain_destroy", domid);
+		return lvm_log_err(errno, "d%u: xc_domain_destroy", domid);
 	while (domain_flags(xch, domid, &flags) == 0) {
 		if (lvm_now_ns() > end)
-			return lvm_err(EBUSY, "d%u: still there after destroy",
-				       domid);
+			return lvm_log_err(EBUSY, "d%u: still there after destroy",
+					   domid);
 		usleep(1000);
 	}
 	return 0;
@@ -266,7 +266,7 @@ static int create_one(xc_interface *xch, xenforeignmemory_handle *fm,
 	int rc;
 
 	if (getrandom(uuid, sizeof(uuid), 0) != sizeof(uuid))
-		return lvm_err(errno, "getrandom");
+		return lvm_log_err(errno, "getrandom");
 	t0 = lvm_now_ns();
 	rc = lvm_shell_prepare(xch, o->memory_mb, o->vcpus, uuid, false, &sh,
 			       &e);
@@ -298,7 +298,7 @@ static int create_one(xc_interface *xch, xenforeignmemory_handle *fm,
 	}
 	t1 = lvm_now_ns();
 	if (xc_domain_unpause(xch, r->domid) != 0)
-		return lvm_err(errno, "d%u: xc_domain_unpause", r->domid);
+		return lvm_log_err(errno, "d%u: xc_domain_unpause", r->domid);
 	r->unpause_ms = ms(lvm_now_ns() - t1);
 	r->total_ms = ms(lvm_now_ns() - t0 - t_check);
 	printf("d%u: prepare %.3f  load %.3f  build %.3f  devices %.3f  "
@@ -353,7 +353,7 @@ int main(int argc, char **argv)
 	fm = xenforeignmemory_open(NULL, 0);
 	runs = calloc(o.count, sizeof(*runs));
 	if (xch == NULL || fm == NULL || runs == NULL) {
-		rc = lvm_err(errno ? errno : ENOMEM, "cannot open Xen handles");
+		rc = lvm_log_err(errno ? errno : ENOMEM, "cannot open Xen handles");
 		goto out;
 	}
 	if (o.destroy > 0) {

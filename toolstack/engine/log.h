@@ -1,7 +1,11 @@
 /*
- * log.h — how liblvm's code reports errors: one callback, set once per
+ * log.h — how lvmd and the dom0 tools log: one callback, set once per
  * process, that receives (level, errno, message). It defaults to one line
- * on stderr: "lvm: message: strerror(errno)".
+ * on stderr: "lvm: message: strerror(errno)". The engine itself never
+ * logs: its errors are values (error.h).
+ *
+ * The macros are all lvm_log_*, so that none of them shares a name with a
+ * function of lvm.h (lvm_info()) and nothing depends on include order.
  */
 #ifndef LVM_LOG_H
 #define LVM_LOG_H
@@ -31,9 +35,9 @@ void lvm_log_set(lvm_log_fn *fn, void *arg, enum lvm_log_level min);
 int lvm_log(enum lvm_log_level level, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-#define lvm_err(errnum, ...) lvm_log(LVM_LOG_ERROR, (errnum), __VA_ARGS__)
-#define lvm_warn(errnum, ...) lvm_log(LVM_LOG_WARN, (errnum), __VA_ARGS__)
-#define lvm_info(...) lvm_log(LVM_LOG_INFO, 0, __VA_ARGS__)
-#define lvm_debug(...) lvm_log(LVM_LOG_DEBUG, 0, __VA_ARGS__)
+#define lvm_log_err(errnum, ...) lvm_log(LVM_LOG_ERROR, (errnum), __VA_ARGS__)
+#define lvm_log_warn(errnum, ...) lvm_log(LVM_LOG_WARN, (errnum), __VA_ARGS__)
+#define lvm_log_info(...) lvm_log(LVM_LOG_INFO, 0, __VA_ARGS__)
+#define lvm_log_debug(...) lvm_log(LVM_LOG_DEBUG, 0, __VA_ARGS__)
 
 #endif

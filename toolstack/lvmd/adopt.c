@@ -19,11 +19,11 @@ static void set_aside(const char *path, const char *err)
 
 	snprintf(dst, sizeof(dst), "%s.corrupt", path);
 	if (rename(path, dst) == 0)
-		lvm_warn(0, "registry record %s: %s; moved it to %s", path, err,
-			 dst);
+		lvm_log_warn(0, "registry record %s: %s; moved it to %s", path, err,
+			     dst);
 	else
-		lvm_warn(errno, "registry record %s: %s; cannot move it aside",
-			 path, err);
+		lvm_log_warn(errno, "registry record %s: %s; cannot move it aside",
+			     path, err);
 }
 
 static void adopt_one(void *arg, const char *path, int rc,
@@ -38,33 +38,33 @@ static void adopt_one(void *arg, const char *path, int rc,
 		return;
 	}
 	if (rc < 0) {
-		lvm_warn(-rc, "registry record %s", path);
+		lvm_log_warn(-rc, "registry record %s", path);
 		return;
 	}
 	if (xc_domain_getinfolist(l->xch, e->domid, 1, &di) != 1 ||
 	    di.domain != e->domid || memcmp(di.handle, e->uuid, 16) != 0 ||
 	    (di.flags & XEN_DOMINF_dying)) {
-		lvm_info("%s (d%u): its domain is gone; forgetting it", e->name,
-			 e->domid);
+		lvm_log_info("%s (d%u): its domain is gone; forgetting it", e->name,
+			     e->domid);
 		lvm_reg_remove(l->reg_dir, e->domid);
 		lvm_reg_entry_free(e);
 		return;
 	}
 	if (lvmd_guest_by_name(l, e->name) || lvmd_guest_by_domid(l, e->domid)) {
-		lvm_warn(0, "%s (d%u): a second record for this guest; ignored",
-			 e->name, e->domid);
+		lvm_log_warn(0, "%s (d%u): a second record for this guest; ignored",
+			     e->name, e->domid);
 		lvm_reg_entry_free(e);
 		return;
 	}
 	g = lvmd_guest_new(e);
 	if (!g) {
-		lvm_err(ENOMEM, "%s: cannot adopt it", e->name);
+		lvm_log_err(ENOMEM, "%s: cannot adopt it", e->name);
 		lvm_reg_entry_free(e);
 		return;
 	}
 	if (!g->rec.preserved && lvmd_guest_attach(l, g, 0) < 0) {
-		lvm_warn(0, "%s (d%u): cannot take it back; it runs on, unmanaged",
-			 g->rec.name, g->rec.domid);
+		lvm_log_warn(0, "%s (d%u): cannot take it back; it runs on, unmanaged",
+			     g->rec.name, g->rec.domid);
 		lvm_reg_remove(l->reg_dir, g->rec.domid);
 		lvm_reg_entry_free(&g->rec);
 		free(g);
@@ -73,7 +73,7 @@ static void adopt_one(void *arg, const char *path, int rc,
 	lvmd_guest_insert(l, g);
 	if (g->noxs_page)
 		lvmd_sysctl_poll(l, g);
-	lvm_info("%s (d%u): adopted", g->rec.name, g->rec.domid);
+	lvm_log_info("%s (d%u): adopted", g->rec.name, g->rec.domid);
 }
 
 void lvmd_adopt(struct lvmd *l)
@@ -81,7 +81,7 @@ void lvmd_adopt(struct lvmd *l)
 	int rc = lvm_reg_scan(l->reg_dir, adopt_one, l);
 
 	if (rc < 0)
-		lvm_warn(-rc, "cannot read the registry %s", l->reg_dir);
+		lvm_log_warn(-rc, "cannot read the registry %s", l->reg_dir);
 	lvmd_guest_reap_doomed(l);
 	l->reap_now = true;
 }
@@ -98,8 +98,8 @@ unsigned lvmd_destroy_stale_shells(struct lvmd *l)
 			if (lvm_uuid_kind(di[i].handle) != LVM_UUID_SHELL)
 				continue;
 			if (xc_domain_destroy(l->xch, di[i].domain) != 0) {
-				lvm_warn(errno, "d%u: cannot destroy a stale shell",
-					 di[i].domain);
+				lvm_log_warn(errno, "d%u: cannot destroy a stale shell",
+					     di[i].domain);
 				continue;
 			}
 			n++;
@@ -107,6 +107,6 @@ unsigned lvmd_destroy_stale_shells(struct lvmd *l)
 		next = di[r - 1].domain + 1;
 	}
 	if (n)
-		lvm_info("destroyed %u shells of a previous lvmd", n);
+		lvm_log_info("destroyed %u shells of a previous lvmd", n);
 	return n;
 }

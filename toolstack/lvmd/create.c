@@ -310,13 +310,13 @@ int lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log)
 	rc = lvmd_guest_attach(l, g, LVMD_ATTACH_NEW |
 				     (keep_log ? 0 : LVMD_ATTACH_TRUNC));
 	if (rc < 0) {
-		lvm_warn(-rc, "%s (d%u): backends failed; destroying it",
-			 g->rec.name, g->rec.domid);
+		lvm_log_warn(-rc, "%s (d%u): backends failed; destroying it",
+			     g->rec.name, g->rec.domid);
 		lvmd_guest_destroy(l, g, rc);
 		return rc;
 	}
-	lvm_debug("%s (d%u): backends attached in %.3f ms", g->rec.name,
-		  g->rec.domid, (lvmd_now_ns() - t0) / 1e6);
+	lvm_log_debug("%s (d%u): backends attached in %.3f ms", g->rec.name,
+		      g->rec.domid, (lvmd_now_ns() - t0) / 1e6);
 	lvmd_guest_save(l, g);
 	/* The guest may be ready already: its event came before the bind. */
 	lvmd_sysctl_poll(l, g);

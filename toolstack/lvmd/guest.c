@@ -136,8 +136,8 @@ int lvmd_guest_open_log(struct lvmd *l, struct guest *g, bool trunc)
 				       O_NOCTTY | (trunc ? O_TRUNC : 0),
 			 0600);
 	if (g->log_fd < 0)
-		return lvm_warn(errno, "%s: cannot open the console log %s",
-				g->rec.name, path);
+		return lvm_log_warn(errno, "%s: cannot open the console log %s",
+				    g->rec.name, path);
 	g->log_bytes = fstat(g->log_fd, &st) == 0 ? (uint64_t)st.st_size : 0;
 	return 0;
 }
@@ -153,9 +153,9 @@ int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags)
 	g->npages = r->noxs ? 2 : 1;
 	g->cons_page = map_pages(l, r->domid, mfns, g->npages);
 	if (!g->cons_page) {
-		rc = lvm_err(errno, "%s (d%u): cannot map the console ring%s",
-			     r->name, r->domid,
-			     r->noxs ? " and the device page" : "");
+		rc = lvm_log_err(errno, "%s (d%u): cannot map the console ring%s",
+				 r->name, r->domid,
+				 r->noxs ? " and the device page" : "");
 		goto fail;
 	}
 	if (r->noxs) {
@@ -165,9 +165,9 @@ int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags)
 		if ((flags & LVMD_ATTACH_NEW) &&
 		    (g->noxs_page->magic != NOXS_MAGIC ||
 		     g->noxs_page->domid != r->domid)) {
-			rc = lvm_err(EIO, "%s (d%u): the device page at mfn 0x%llx does not hold what was written",
-				     r->name, r->domid,
-				     (unsigned long long)r->noxs_mfn);
+			rc = lvm_log_err(EIO, "%s (d%u): the device page at mfn 0x%llx does not hold what was written",
+					 r->name, r->domid,
+					 (unsigned long long)r->noxs_mfn);
 			goto fail;
 		}
 	}
@@ -177,8 +177,8 @@ int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags)
 		lvm_cons_ring_adopt(&g->cons, g->cons_page);
 	rc = bind(l, g, r->console_port, PORT_CONSOLE);
 	if (rc < 0) {
-		lvm_err(-rc, "%s (d%u): cannot bind console port %u", r->name,
-			r->domid, r->console_port);
+		lvm_log_err(-rc, "%s (d%u): cannot bind console port %u", r->name,
+			    r->domid, r->console_port);
 		goto fail;
 	}
 	g->cons_lport = rc;
@@ -186,8 +186,8 @@ int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags)
 		goto out;
 	rc = bind(l, g, r->sysctl_port, PORT_SYSCTL);
 	if (rc < 0) {
-		lvm_err(-rc, "%s (d%u): cannot bind sysctl port %u", r->name,
-			r->domid, r->sysctl_port);
+		lvm_log_err(-rc, "%s (d%u): cannot bind sysctl port %u", r->name,
+			    r->domid, r->sysctl_port);
 		goto fail;
 	}
 	g->sys_lport = rc;
@@ -244,8 +244,8 @@ int lvmd_guest_destroy(struct lvmd *l, struct guest *g, int why)
 
 	lvmd_guest_detach(l, g);
 	if (xc_domain_destroy(l->xch, domid) != 0 && errno != ESRCH)
-		rc = lvm_err(errno, "%s (d%u): xc_domain_destroy", g->rec.name,
-			     domid);
+		rc = lvm_log_err(errno, "%s (d%u): xc_domain_destroy", g->rec.name,
+				 domid);
 	lvmd_guest_drop(l, g, why);
 	return rc;
 }
@@ -262,8 +262,8 @@ void lvmd_guest_doom(struct lvmd *l, struct guest *g, const char *fmt, ...)
 	va_end(ap);
 	if (!g->doom[0])
 		strcpy(g->doom, "misbehaved");
-	lvm_warn(0, "%s (d%u): %s; destroying it", g->rec.name, g->rec.domid,
-		 g->doom);
+	lvm_log_warn(0, "%s (d%u): %s; destroying it", g->rec.name, g->rec.domid,
+		     g->doom);
 	lvmd_console_note(l, g, "lvmd: %s; destroying the guest", g->doom);
 }
 
@@ -283,8 +283,8 @@ int lvmd_guest_save(struct lvmd *l, struct guest *g)
 	int rc = lvm_reg_save(l->reg_dir, &g->rec);
 
 	if (rc < 0)
-		lvm_err(-rc, "%s (d%u): cannot write its record in %s",
-			g->rec.name, g->rec.domid, l->reg_dir);
+		lvm_log_err(-rc, "%s (d%u): cannot write its record in %s",
+			    g->rec.name, g->rec.domid, l->reg_dir);
 	return rc;
 }
 
@@ -293,8 +293,8 @@ void lvmd_reg_remove_logged(struct lvmd *l, struct guest *g)
 	int rc = lvm_reg_remove(l->reg_dir, g->rec.domid);
 
 	if (rc < 0)
-		lvm_err(-rc, "%s (d%u): cannot remove its record", g->rec.name,
-			g->rec.domid);
+		lvm_log_err(-rc, "%s (d%u): cannot remove its record", g->rec.name,
+			    g->rec.domid);
 }
 
 enum lvm_state lvmd_domain_state(uint32_t flags)

@@ -87,9 +87,9 @@ static void guest_timers(struct lvmd *l, uint64_t now, uint64_t *next)
 		if (!g->req_deadline_ns)
 			continue;
 		if (now >= g->req_deadline_ns) {
-			lvm_warn(0, "%s (d%u): did not %s in time; destroying it",
-				 g->rec.name, g->rec.domid,
-				 g->req == NOXS_REQ_REBOOT ? "reboot" :
+			lvm_log_warn(0, "%s (d%u): did not %s in time; destroying it",
+				     g->rec.name, g->rec.domid,
+				     g->req == NOXS_REQ_REBOOT ? "reboot" :
 							     "shut down");
 			lvmd_console_note(l, g, "lvmd: no shutdown in time; destroyed");
 			lvmd_guest_destroy(l, g, -ETIMEDOUT);
@@ -172,7 +172,7 @@ int lvmd_run(struct lvmd *l)
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			rc = lvm_err(errno, "poll");
+			rc = lvm_log_err(errno, "poll");
 			break;
 		}
 		if (pfd[1].revents & POLLIN)

@@ -126,13 +126,13 @@ static int pool_add(struct lvmd *l, const char *spec, const char *where)
 	int rc;
 
 	if (lvmd_pool_parse(spec, &m, &v, &t, image) < 0) {
-		lvm_err(0, "%s: bad pool '%s': want MEM VCPUS N [IMAGE] (MiB, vCPUs, shells, N at most %d; an absolute path)",
-			where, spec, LVMD_POOL_TARGET_MAX);
+		lvm_log_err(0, "%s: bad pool '%s': want MEM VCPUS N [IMAGE] (MiB, vCPUs, shells, N at most %d; an absolute path)",
+			    where, spec, LVMD_POOL_TARGET_MAX);
 		return -EINVAL;
 	}
 	rc = lvmd_pools_set(l, m, v, t, image);
 	if (rc < 0)
-		return lvm_err(-rc, "%s: pool %u MiB x %u vCPUs", where, m, v);
+		return lvm_log_err(-rc, "%s: pool %u MiB x %u vCPUs", where, m, v);
 	return 0;
 }
 
@@ -148,7 +148,7 @@ static int read_conf(struct lvmd *l, const char *path, bool must)
 	if (!f) {
 		if (!must && errno == ENOENT)
 			return 0;
-		return lvm_err(errno, "cannot open %s", path);
+		return lvm_log_err(errno, "cannot open %s", path);
 	}
 	while (fgets(line, sizeof(line), f)) {
 		char *p = line, *h = strchr(line, '#');
@@ -166,8 +166,8 @@ static int read_conf(struct lvmd *l, const char *path, bool must)
 			continue;
 		snprintf(where, sizeof(where), "%s:%u", path, n);
 		if (strncmp(p, "pool", 4) != 0 || (p[4] != ' ' && p[4] != '\t')) {
-			lvm_err(0, "%s: unknown setting (want `pool MEM VCPUS N [IMAGE]`)",
-				where);
+			lvm_log_err(0, "%s: unknown setting (want `pool MEM VCPUS N [IMAGE]`)",
+				    where);
 			rc = -EINVAL;
 			break;
 		}
@@ -185,7 +185,7 @@ static int read_conf(struct lvmd *l, const char *path, bool must)
 static int mkdir_p(const char *path)
 {
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
-		return lvm_err(errno, "cannot create %s", path);
+		return lvm_log_err(errno, "cannot create %s", path);
 	return 0;
 }
 
@@ -198,13 +198,13 @@ static int lock_state(const char *state)
 	snprintf(path, sizeof(path), "%s/lvmd.lock", state);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return lvm_err(errno, "cannot open %s", path);
+		return lvm_log_err(errno, "cannot open %s", path);
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		int e = errno;
 
 		close(fd);
-		return lvm_err(e == EWOULDBLOCK ? EBUSY : e,
-			       "another lvmd uses %s", state);
+		return lvm_log_err(e == EWOULDBLOCK ? EBUSY : e,
+				   "another lvmd uses %s", state);
 	}
 	return fd;
 }
@@ -217,17 +217,17 @@ static int open_xen(struct lvmd *l)
 	l->xce = xenevtchn_open(NULL, 0);
 	l->xfm = xenforeignmemory_open(NULL, 0);
 	if (!l->xch || !l->xce || !l->xfm)
-		return lvm_err(errno ? errno : EIO,
-			       "cannot open the hypervisor interfaces (is this a Xen dom0 with xenfs mounted and the Xen modules loaded?)");
+		return lvm_log_err(errno ? errno : EIO,
+				   "cannot open the hypervisor interfaces (is this a Xen dom0 with xenfs mounted and the Xen modules loaded?)");
 	fd = xenevtchn_fd(l->xce);
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		return lvm_err(errno, "event channel fd");
+		return lvm_log_err(errno, "event channel fd");
 	l->virq_port = xenevtchn_bind_virq(l->xce, VIRQ_DOM_EXC);
 	if (l->virq_port < 0) {
 		l->virq_port = -1;
-		lvm_info("VIRQ_DOM_EXC is held by another dom0 process (xenstored?): checking domains every %d ms instead",
-			 LVMD_REAP_POLL_MS);
+		lvm_log_info("VIRQ_DOM_EXC is held by another dom0 process (xenstored?): checking domains every %d ms instead",
+			     LVMD_REAP_POLL_MS);
 	}
 	{
 		xc_physinfo_t pi;
@@ -272,10 +272,10 @@ static int daemonize(int *ready_fd)
 	char b;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
-		return lvm_err(errno, "pipe");
+		return lvm_log_err(errno, "pipe");
 	pid = fork();
 	if (pid < 0)
-		return lvm_err(errno, "fork");
+		return lvm_log_err(errno, "fork");
 	if (pid > 0) {
 		close(p[1]);
 		exit(read(p[0], &b, 1) == 1 && b == 'R' ? 0 : 1);
@@ -295,7 +295,7 @@ static int detach_stdio(const char *state)
 	snprintf(path, sizeof(path), "%s/lvmd.log", state);
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return lvm_err(errno, "cannot open %s", path);
+		return lvm_log_err(errno, "cannot open %s", path);
 	dup2(fd, 1);
 	dup2(fd, 2);
 	close(fd);
@@ -332,7 +332,7 @@ static void raise_fd_limit(void)
 	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
 		r.rlim_cur = r.rlim_max;
 		if (setrlimit(RLIMIT_NOFILE, &r) != 0)
-			lvm_warn(errno, "cannot raise the descriptor limit");
+			lvm_log_warn(errno, "cannot raise the descriptor limit");
 	}
 }
 
@@ -351,14 +351,14 @@ int main(int argc, char **argv)
 	}
 	lvm_log_set(on_log, NULL, o.verbose ? LVM_LOG_DEBUG : LVM_LOG_INFO);
 	if (geteuid() != 0) {
-		lvm_err(0, "must run as root");
+		lvm_log_err(0, "must run as root");
 		return 1;
 	}
 	raise_fd_limit();
 	l.listen_fd = -1;
 	l.virq_port = -1;
 	if (lvmd_pools_init(&l) < 0) {
-		lvm_err(ENOMEM, "cannot set up the pools");
+		lvm_log_err(ENOMEM, "cannot set up the pools");
 		return 1;
 	}
 	l.state_dir = o.state;
@@ -408,8 +408,8 @@ int main(int argc, char **argv)
 	if (lvmd_pools_start(&l) < 0)
 		goto out;
 	write_pid(o.state);
-	lvm_info("listening on %s (state in %s, %u guests adopted)",
-		 l.sock_path, o.state, l.nguests);
+	lvm_log_info("listening on %s (state in %s, %u guests adopted)",
+		     l.sock_path, o.state, l.nguests);
 	if (ready_fd >= 0) {
 		if (write(ready_fd, "R", 1) != 1)
 			goto out;
@@ -419,8 +419,8 @@ int main(int argc, char **argv)
 		startup_fd = -1;
 	}
 	rc = lvmd_run(&l) < 0 ? 1 : 0;
-	lvm_info("stopping; %u guests keep running and are adopted at the next start",
-		 l.nguests);
+	lvm_log_info("stopping; %u guests keep running and are adopted at the next start",
+		     l.nguests);
 out:
 	if (l.listen_fd >= 0) {
 		close(l.listen_fd);

@@ -103,8 +103,8 @@ static void op_create(struct lvmd *l, struct client *c,
 		/* The reply leaves now; the rest does not hold it up. */
 		lvmd_client_flush(c);
 	}
-	lvm_info("%s (d%u): created from %s", g->rec.name, g->rec.domid,
-		 g->rec.kernel);
+	lvm_log_info("%s (d%u): created from %s", g->rec.name, g->rec.domid,
+		     g->rec.kernel);
 	lvmd_create_settle(l, g, false);         /* may drop (g) */
 	/* Refill now that the reply is out, not while it was being made. */
 	lvmd_pools_kick(l);
@@ -117,7 +117,7 @@ static void op_destroy(struct lvmd *l, struct client *c, const char *t)
 
 	if (!g)
 		return;
-	lvm_info("%s (d%u): destroyed on request", g->rec.name, g->rec.domid);
+	lvm_log_info("%s (d%u): destroyed on request", g->rec.name, g->rec.domid);
 	lvmd_console_note(l, g, "lvmd: destroyed on request");
 	rc = lvmd_guest_destroy(l, g, -ECANCELED);
 	if (rc < 0)
@@ -190,8 +190,8 @@ static void op_shutdown(struct lvmd *l, struct client *c, const char *t,
 					 strerror(-rc));
 			return;
 		}
-		lvm_info("%s (d%u): %s requested", g->rec.name, g->rec.domid,
-			 reboot ? "reboot" : "shutdown");
+		lvm_log_info("%s (d%u): %s requested", g->rec.name, g->rec.domid,
+			     reboot ? "reboot" : "shutdown");
 	}
 	c->mode = C_WAIT;
 	c->wait = reboot ? W_REBOOT : W_GONE;
@@ -443,9 +443,9 @@ static void op_pool_set(struct lvmd *l, struct client *c,
 		lvmd_client_fail(l, c, -rc, "pool %ux%u: %s", r->cfg.memory_mb,
 				 r->cfg.vcpus, strerror(-rc));
 	else {
-		lvm_info("pool %u MiB x %u vCPUs: target %u%s%s",
-			 r->cfg.memory_mb, r->cfg.vcpus, r->pool_target,
-			 image ? ", built ahead for " : "", image ? image : "");
+		lvm_log_info("pool %u MiB x %u vCPUs: target %u%s%s",
+			     r->cfg.memory_mb, r->cfg.vcpus, r->pool_target,
+			     image ? ", built ahead for " : "", image ? image : "");
 		lvmd_client_send(l, c, lvm_proto_ok());
 	}
 }
@@ -536,11 +536,11 @@ void lvmd_reboot_restart(struct lvmd *l, struct guest *g)
 				 strerror(-rc));
 	}
 	if (rc < 0)
-		lvm_err(-rc, "%s: cannot build it again after its reboot: %s",
-			old.name, err);
+		lvm_log_err(-rc, "%s: cannot build it again after its reboot: %s",
+			    old.name, err);
 	else
-		lvm_info("%s (d%u): built again after a reboot", old.name,
-			 ng->rec.domid);
+		lvm_log_info("%s (d%u): built again after a reboot", old.name,
+			     ng->rec.domid);
 	for (struct client *c = l->clients; c; c = c->next) {
 		if (c->mode != C_WAIT || c->wait != W_REBOOT_HELD)
 			continue;

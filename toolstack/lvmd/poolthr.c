@@ -109,9 +109,9 @@ static void failed(struct lvmd_pools *ps, const struct lvmd_pool_job *job,
 		   const struct lvm_error *err)
 {
 	if (lvmd_pool_fail(&ps->p, job, err->msg))
-		lvm_warn(0, "pool %u MiB x %u vCPUs: refill failed: %s (retried "
-			 "every %d ms; logged again only when it changes)",
-			 job->memory_mb, job->vcpus, err->msg, BACKOFF_MS);
+		lvm_log_warn(0, "pool %u MiB x %u vCPUs: refill failed: %s (retried "
+			     "every %d ms; logged again only when it changes)",
+			     job->memory_mb, job->vcpus, err->msg, BACKOFF_MS);
 }
 
 static void *refill(void *arg)
@@ -123,7 +123,7 @@ static void *refill(void *arg)
 	void *x;
 
 	if (!job) {
-		lvm_err(ENOMEM, "pool: the refill thread has no memory");
+		lvm_log_err(ENOMEM, "pool: the refill thread has no memory");
 		return NULL;
 	}
 	pthread_mutex_lock(&ps->mu);
@@ -189,13 +189,13 @@ int lvmd_pools_start(struct lvmd *l)
 
 	ps->xch = xc_interface_open(NULL, NULL, 0);
 	if (!ps->xch)
-		return lvm_err(errno ? errno : EIO,
-			       "pool: cannot open a hypervisor interface");
+		return lvm_log_err(errno ? errno : EIO,
+				   "pool: cannot open a hypervisor interface");
 	r = pthread_create(&ps->thr, NULL, refill, ps);
 	if (r != 0) {
 		xc_interface_close(ps->xch);
 		ps->xch = NULL;
-		return lvm_err(r, "pool: cannot start the refill thread");
+		return lvm_log_err(r, "pool: cannot start the refill thread");
 	}
 	ps->running = true;
 	return 0;
@@ -308,8 +308,8 @@ bool lvmd_pools_steal(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
 	pthread_mutex_unlock(&l->pools->mu);
 	if (!x)
 		return false;
-	lvm_info("pool: discarding a %u MiB shell (d%u) for a %u MiB request",
-		 *freed_mb, ((struct lvm_shell *)x)->domid, memory_mb);
+	lvm_log_info("pool: discarding a %u MiB shell (d%u) for a %u MiB request",
+		     *freed_mb, ((struct lvm_shell *)x)->domid, memory_mb);
 	shell_free(l->xch, x);
 	return true;
 }

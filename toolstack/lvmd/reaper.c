@@ -38,7 +38,7 @@ static int mark_seen(struct lvmd *l)
 	do {
 		n = xc_domain_getinfolist(l->xch, first, BATCH, info);
 		if (n < 0)
-			return lvm_err(errno, "xc_domain_getinfolist");
+			return lvm_log_err(errno, "xc_domain_getinfolist");
 		for (int i = 0; i < n; i++) {
 			struct guest *g = lvmd_guest_by_domid(l, info[i].domain);
 
@@ -61,16 +61,16 @@ static void shut_down(struct lvmd *l, struct guest *g, uint32_t reason)
 
 	g->req_deadline_ns = 0;
 	if (reason == SHUTDOWN_reboot) {
-		lvm_info("%s (d%u): rebooted; building it again", g->rec.name,
-			 g->rec.domid);
+		lvm_log_info("%s (d%u): rebooted; building it again", g->rec.name,
+			     g->rec.domid);
 		lvmd_reboot_restart(l, g);
 		return;
 	}
 	act = reason == SHUTDOWN_poweroff ? g->rec.on_poweroff :
 					    g->rec.on_crash;
-	lvm_info("%s (d%u): %s%s; %s", g->rec.name, g->rec.domid,
-		 reason_name(reason), asked ? " as asked" : "",
-		 act == LVM_ACTION_PRESERVE ? "preserved" : "destroying it");
+	lvm_log_info("%s (d%u): %s%s; %s", g->rec.name, g->rec.domid,
+		     reason_name(reason), asked ? " as asked" : "",
+		     act == LVM_ACTION_PRESERVE ? "preserved" : "destroying it");
 	lvmd_console_note(l, g, "lvmd: the guest %s", reason_name(reason));
 	if (act == LVM_ACTION_DESTROY) {
 		lvmd_guest_destroy(l, g, 0);
@@ -92,8 +92,8 @@ void lvmd_reap(struct lvmd *l)
 	for (g = l->guests; g; g = next) {
 		next = g->next;
 		if (!g->seen || (g->flags & XEN_DOMINF_dying)) {
-			lvm_info("%s (d%u): the domain is gone", g->rec.name,
-				 g->rec.domid);
+			lvm_log_info("%s (d%u): the domain is gone", g->rec.name,
+				     g->rec.domid);
 			lvmd_guest_drop(l, g, 0);
 			continue;
 		}

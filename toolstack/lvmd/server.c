@@ -31,32 +31,32 @@ int lvmd_listen(struct lvmd *l)
 	int fd, probe, rc;
 
 	if (strlen(l->sock_path) >= sizeof(sa.sun_path))
-		return lvm_err(ENAMETOOLONG, "socket path %s", l->sock_path);
+		return lvm_log_err(ENAMETOOLONG, "socket path %s", l->sock_path);
 	strcpy(sa.sun_path, l->sock_path);
 	/* A socket file nobody answers on is a leftover: replace it. */
 	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (probe >= 0) {
 		if (connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
 			close(probe);
-			return lvm_err(EADDRINUSE,
-				       "another lvmd answers on %s", l->sock_path);
+			return lvm_log_err(EADDRINUSE,
+					   "another lvmd answers on %s", l->sock_path);
 		}
 		close(probe);
 	}
 	unlink(l->sock_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return lvm_err(errno, "socket");
+		return lvm_log_err(errno, "socket");
 	old = umask(0177);
 	rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
 	if (rc < 0 || chmod(l->sock_path, 0600) < 0) {
-		rc = lvm_err(errno, "cannot bind %s", l->sock_path);
+		rc = lvm_log_err(errno, "cannot bind %s", l->sock_path);
 		close(fd);
 		return rc;
 	}
 	if (listen(fd, 64) < 0) {
-		rc = lvm_err(errno, "listen on %s", l->sock_path);
+		rc = lvm_log_err(errno, "listen on %s", l->sock_path);
 		close(fd);
 		return rc;
 	}
@@ -77,19 +77,19 @@ void lvmd_accept(struct lvmd *l)
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
 			    errno != EINTR && errno != ECONNABORTED)
-				lvm_warn(errno, "accept");
+				lvm_log_warn(errno, "accept");
 			return;
 		}
 		len = sizeof(cred);
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
 		    (cred.uid != 0 && cred.uid != geteuid())) {
-			lvm_warn(0, "refused a client of uid %d",
-				 len == sizeof(cred) ? (int)cred.uid : -1);
+			lvm_log_warn(0, "refused a client of uid %d",
+				     len == sizeof(cred) ? (int)cred.uid : -1);
 			close(fd);
 			continue;
 		}
 		if (l->nclients >= LVMD_MAX_CLIENTS) {
-			lvm_warn(0, "too many clients; refused one");
+			lvm_log_warn(0, "too many clients; refused one");
 			close(fd);
 			continue;
 		}
@@ -170,7 +170,7 @@ void lvmd_client_send(struct lvmd *l, struct client *c, json_object *msg)
 	rc = lvm_proto_encode(msg, &buf, &len);
 	json_object_put(msg);
 	if (rc < 0) {
-		lvm_warn(-rc, "cannot encode a reply");
+		lvm_log_warn(-rc, "cannot encode a reply");
 		kill_client(c);
 		return;
 	}
@@ -183,8 +183,8 @@ void lvmd_client_raw(struct lvmd *l, struct client *c, const char *buf,
 {
 	(void)l;
 	if (c->out_len + len > LVMD_CLIENT_OUT_MAX) {
-		lvm_warn(0, "a console client fell %u bytes behind; dropped it",
-			 LVMD_CLIENT_OUT_MAX);
+		lvm_log_warn(0, "a console client fell %u bytes behind; dropped it",
+			     LVMD_CLIENT_OUT_MAX);
 		kill_client(c);
 		return;
 	}
@@ -200,7 +200,7 @@ void lvmd_client_fail(struct lvmd *l, struct client *c, int errnum,
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	lvm_debug("request failed: %s", line);
+	lvm_log_debug("request failed: %s", line);
 	lvmd_client_send(l, c, lvm_proto_error(errnum, line));
 }
 

@@ -66,7 +66,7 @@ int lvmd_xs_request(struct lvmd *l, struct guest *g, bool reboot,
 	rc = lvm_xs_request(l->xs, g->rec.domid, reboot ? "reboot" :
 							  "poweroff", &e);
 	if (rc < 0) {
-		lvm_warn(0, "%s", e.msg);
+		lvm_log_warn(0, "%s", e.msg);
 		return rc;
 	}
 	g->req = reboot ? NOXS_REQ_REBOOT : NOXS_REQ_POWEROFF;
