@@ -145,6 +145,7 @@ ALL_TARGETS += $(BUILD)/bin/lvmd
 # ($ORIGIN/../lib: build/lib in the tree, PREFIX/lib once installed).
 LVM_CLI_SRCS := \
 	toolstack/lvm/args.c \
+	toolstack/lvm/connect.c \
 	toolstack/lvm/console.c \
 	toolstack/lvm/create.c \
 	toolstack/lvm/destroy.c \

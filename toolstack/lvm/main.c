@@ -1,12 +1,11 @@
 /*
- * main.c — `lvm`: parse the command line, reach lvmd, run the verb.
+ * main.c — `lvm`: parse the command line, run the verb (which reaches
+ * lvmd through connect.c).
  * Every error is one "lvm: ..." line on stderr and a non-zero status
  * (2 for a bad command line).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 
@@ -28,24 +27,6 @@ static verb_fn *const run[V_COUNT] = {
 	[V_CONSOLE] = lvm_cmd_console,
 	[V_POOL] = lvm_cmd_pool,
 };
-
-lvm_t *lvm_connect(const struct lvm_cli *cli)
-{
-	const char *sock = cli->sock ? cli->sock : LVM_DEFAULT_SOCK;
-	lvm_t *h = lvm_open(sock);
-
-	if (h)
-		return h;
-	if (errno == ENOENT || errno == ECONNREFUSED)
-		lvm_errorf("cannot reach lvmd at %s (is it running? start it with: lvmd -d)",
-			   sock);
-	else if (errno == EACCES || errno == EPERM)
-		lvm_errorf("cannot reach lvmd at %s: %s (lvm needs root)", sock,
-			   strerror(errno));
-	else
-		lvm_errorf("cannot reach lvmd at %s: %s", sock, strerror(errno));
-	return NULL;
-}
 
 int main(int argc, char **argv)
 {
