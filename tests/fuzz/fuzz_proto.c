@@ -1,7 +1,8 @@
 /*
  * fuzz_proto.c — libFuzzer target for what lvmd and liblvm parse off the
  * socket (toolstack/proto/proto.c, proto_info.c): framing, then the
- * request, reply, info and timing decoders on whatever object comes out.
+ * request, reply, info, timing and pools decoders on whatever object
+ * comes out.
  * Nothing may crash, leak or read out of bounds; a decoded request's
  * strings must be NUL-terminated and within their limits.
  *
@@ -20,6 +21,36 @@ static void check_str(const char *s, size_t max)
 {
 	if (s && strlen(s) > max)
 		abort();
+}
+
+/* decode_pools: a decoded pools reply has bounded strings and encodes
+ * again. */
+static void decode_pools(json_object *o)
+{
+	struct lvm_pool_info *v = NULL, *w = NULL;
+	json_object *rep;
+	uint64_t other, other2;
+	size_t n, n2;
+
+	if (lvm_proto_pools_from_json(o, &v, &n, &other) != 0) {
+		if (v)
+			abort();
+		return;
+	}
+	rep = json_object_new_object();
+	for (size_t i = 0; i < n; i++) {
+		check_str(v[i].image, LVM_POOL_IMAGE_MAX - 1);
+		check_str(v[i].error, LVM_POOL_ERROR_MAX - 1);
+	}
+	if (rep && lvm_proto_pools_to_json(rep, v, n, other) == 0) {
+		if (lvm_proto_pools_from_json(rep, &w, &n2, &other2) != 0 ||
+		    n2 != n || other2 != other ||
+		    (n && memcmp(v, w, n * sizeof(*v)) != 0))
+			abort();
+	}
+	json_object_put(rep);
+	free(w);
+	free(v);
 }
 
 static void decode_all(json_object *o)
@@ -55,6 +86,7 @@ static void decode_all(json_object *o)
 		lvm_info_clear(&info);
 	if (lvm_proto_timing_from_json(o, &t) == 0)
 		json_object_put(lvm_proto_timing_to_json(&t));
+	decode_pools(o);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

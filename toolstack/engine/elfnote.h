@@ -1,7 +1,7 @@
 /*
  * elfnote.h — the guest image checker behind lvm_image_load(): an x86_64
  * ELF with Xen's notes, and optionally the noxs note (noxs/abi.h).
- * Internal to liblvm; pure (no files, no hypervisor), so it is unit-tested
+ * Internal to the engine; pure (no files, no hypervisor), so it is unit-tested
  * and fuzzed on its own.
  */
 #ifndef LVM_ELFNOTE_H

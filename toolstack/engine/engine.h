@@ -1,5 +1,5 @@
 /*
- * engine.h — liblvm's domain engine: loading images and building domains
+ * engine.h — the domain engine: loading images and building domains
  * with libxenctrl and libxenguest, without libxl and without XenStore.
  * Internal to the toolstack: lvmd (and benchmarks) use it; users go through
  * the client API in toolstack/include/lvm.h.
