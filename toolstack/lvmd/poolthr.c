@@ -45,42 +45,38 @@ static void shell_free(void *arg, void *x)
 }
 
 /*
- * prebuild: build (sh) ahead for the image at (path), as the file is now
- * (what a claim checks against): the thread's last image (*cached) if the
- * file is unchanged, else read again into (*cached). 0, or -errno with
- * (sh) consumed or discarded.
+ * image: the image at (path) as the file is now (what a claim checks
+ * against): the thread's last image (*cached) if the file is unchanged,
+ * else read again into (*cached). 0, or -errno with the reason in (err).
  */
-static int prebuild(xc_interface *xch, struct lvm_shell *sh, const char *path,
-		    struct lvm_image **cached, struct lvm_error *err)
+static int image(const char *path, struct lvm_image **cached,
+		 struct lvm_error *err)
 {
-	int rc = 0;
-
-	if (!*cached || !lvmd_image_unchanged(*cached, path)) {
-		lvm_image_free(*cached);
-		*cached = NULL;
-		rc = lvm_image_load(path, cached, err);
-	}
-	if (rc == 0)
-		rc = lvm_shell_prebuild(xch, sh, *cached, err);
-	if (rc)
-		lvm_shell_discard(xch, sh);   /* no-op once consumed */
-	return rc;
+	if (*cached && lvmd_image_unchanged(*cached, path))
+		return 0;
+	lvm_image_free(*cached);
+	*cached = NULL;
+	return lvm_image_load(path, cached, err);
 }
 
 /*
  * make: one shell for (job) with the thread's handle, its first pages
  * mapped for the build (lvm_shell_premap; a shell whose premap failed is
  * still a shell, built the usual way), and built ahead if the pool has an
- * image. NULL with the reason in (err) when it cannot be made.
+ * image (read first: an image that cannot be read costs no domain). NULL
+ * with the reason in (err) when it cannot be made.
  */
 static struct lvm_shell *make(xc_interface *xch,
 			      const struct lvmd_pool_job *job,
 			      struct lvm_image **cached, struct lvm_error *err)
 {
-	struct lvm_shell *sh = calloc(1, sizeof(*sh));
+	struct lvm_shell *sh;
 	uint8_t uuid[16];
 	int rc;
 
+	if (job->image[0] && image(job->image, cached, err) < 0)
+		return NULL;
+	sh = calloc(1, sizeof(*sh));
 	if (!sh) {
 		lvm_error_set(err, ENOMEM, "a shell");
 		return NULL;
@@ -91,12 +87,14 @@ static struct lvm_shell *make(xc_interface *xch,
 	else
 		rc = lvm_shell_prepare(xch, job->memory_mb, job->vcpus, uuid,
 				       false, sh, err);
-	if (rc < 0) {
-		free(sh);
-		return NULL;
+	if (rc == 0) {
+		(void)lvm_shell_premap(sh, LVM_PREMAP_DEFAULT, NULL);
+		if (job->image[0])
+			rc = lvm_shell_prebuild(xch, sh, *cached, err);
+		if (rc < 0)
+			lvm_shell_discard(xch, sh);  /* no-op once consumed */
 	}
-	(void)lvm_shell_premap(sh, LVM_PREMAP_DEFAULT, NULL);
-	if (job->image[0] && prebuild(xch, sh, job->image, cached, err) < 0) {
+	if (rc < 0) {
 		free(sh);
 		return NULL;
 	}
