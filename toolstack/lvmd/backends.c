@@ -7,7 +7,6 @@
 #include <stddef.h>
 
 #include "backend.h"
-#include "guest.h"
 #include "lvmd.h"
 #include "toolstack/engine/log.h"
 

@@ -241,8 +241,7 @@ static int setup(struct lvmd *l)
 
 const struct lvmd_backend lvmd_backend_console = {
 	.name = "console",
-	.usage = "each guest's console: kept in STATE_DIR/console/NAME.log, "
-		 "`lvm console` attaches",
+	.usage = "consoles: a log each in STATE_DIR/console, `lvm console`",
 	.setup = setup,
 	.attach = attach,
 	.adopt = adopt,

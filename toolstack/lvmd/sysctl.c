@@ -162,8 +162,7 @@ static int setup(struct lvmd *l)
 
 const struct lvmd_backend lvmd_backend_sysctl = {
 	.name = "sysctl",
-	.usage = "noxs guests' lifecycle requests and ready mark, through "
-		 "the device page",
+	.usage = "noxs guests' shutdown, reboot and ready mark (device page)",
 	.setup = setup,
 	.attach = attach,
 	.adopt = adopt,

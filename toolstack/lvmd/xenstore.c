@@ -154,8 +154,7 @@ static void detach(struct lvmd *l, struct guest *g, bool gone)
 
 const struct lvmd_backend lvmd_backend_xenstore = {
 	.name = "xenstore",
-	.usage = "guests without the noxs note (or --xenstore): their "
-		 "XenStore tree, through xenstored",
+	.usage = "guests with no noxs note or --xenstore: a XenStore tree",
 	.attach = attach,
 	.adopt = adopt,
 	.detach = detach,
