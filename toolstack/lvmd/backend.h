@@ -29,6 +29,7 @@ struct lvmd;
 struct guest;
 struct lvm_built;
 
+/* Every call may be NULL: nothing to do. */
 struct lvmd_backend {
 	const char *name;            /* one word */
 	const char *usage;           /* one line: what it serves */
@@ -66,10 +67,11 @@ struct lvmd_control {
 					never comes from a pool */
 	bool reports_ready;          /* it marks itself ready (create waits) */
 	/* reach() - 0 if guests of this control can be made now, else
-	 * -errno (XenStore: xenstored is not reachable). */
+	 * -errno (XenStore: xenstored is not reachable). NULL: always. */
 	int (*reach)(struct lvmd *l);
 	/* introduce() - (g) is built (b), not yet running: make what it
-	 * looks for at boot. 0, or -errno (the engine logged why). */
+	 * looks for at boot. 0, or -errno (the engine logged why). NULL:
+	 * nothing to make. */
 	int (*introduce)(struct lvmd *l, struct guest *g,
 			 const struct lvm_built *b);
 	/* can_request() - whether (g) can be asked to power off now. */

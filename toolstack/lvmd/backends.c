@@ -47,6 +47,15 @@ void lvmd_backends_usage(FILE *f)
 		fprintf(f, "  %-12s  %s\n", table[i]->name, table[i]->usage);
 }
 
+/* attach_one: (be) attaches or (adopt) adopts (g); 0 if it has no call. */
+static int attach_one(struct lvmd *l, const struct lvmd_backend *be,
+		      struct guest *g, unsigned flags, bool adopt)
+{
+	if (adopt)
+		return be->adopt ? be->adopt(l, g) : 0;
+	return be->attach ? be->attach(l, g, flags) : 0;
+}
+
 int lvmd_backends_attach(struct lvmd *l, struct guest *g, unsigned flags,
 			 bool adopt)
 {
@@ -54,21 +63,22 @@ int lvmd_backends_attach(struct lvmd *l, struct guest *g, unsigned flags,
 	int rc = 0;
 
 	for (i = 0; i < NBACKENDS; i++) {
-		rc = adopt ? table[i]->adopt(l, g) :
-			     table[i]->attach(l, g, flags);
+		rc = attach_one(l, table[i], g, flags, adopt);
 		if (rc < 0)
 			break;
 	}
-	if (rc < 0)
+	if (rc < 0) /* the one that failed undid itself; the others now */
 		while (i-- > 0)
-			table[i]->detach(l, g, false);
+			if (table[i]->detach)
+				table[i]->detach(l, g, false);
 	return rc;
 }
 
 void lvmd_backends_detach(struct lvmd *l, struct guest *g, bool gone)
 {
 	for (size_t i = NBACKENDS; i-- > 0;)
-		table[i]->detach(l, g, gone);
+		if (table[i]->detach)
+			table[i]->detach(l, g, gone);
 }
 
 void lvmd_backends_event(struct lvmd *l, int port)

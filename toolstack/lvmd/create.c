@@ -183,7 +183,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	 * for its devices in XenStore. */
 	ctl = lvmd_control_of(cfg->store == LVM_STORE_AUTO && !img->noxs_vaddr ?
 			      LVM_STORE_XENSTORE : cfg->store);
-	rc = ctl->reach(l);
+	rc = ctl->reach ? ctl->reach(l) : 0;
 	if (rc < 0) {
 		rc = refuse(err, errlen, EHOSTUNREACH,
 			    "%s needs XenStore mode (%s), but xenstored is not reachable: %s",
@@ -255,7 +255,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	 * port dom0 has not bound yet is dropped, which costs nothing, since
 	 * attaching drains the ring and reads the device page anyway.
 	 */
-	rc = ctl->introduce(l, g, &b);
+	rc = ctl->introduce ? ctl->introduce(l, g, &b) : 0;
 	if (rc < 0) {
 		rc = engine_fail(l, rc, err, errlen);
 		goto fail_domain;

@@ -84,27 +84,11 @@ static int request(struct lvmd *l, struct guest *g, bool reboot,
 	return 0;
 }
 
-static int reach(struct lvmd *l)
-{
-	(void)l;
-	return 0;
-}
-
-static int introduce(struct lvmd *l, struct guest *g,
-		     const struct lvm_built *b)
-{
-	(void)l;
-	(void)g;
-	(void)b;
-	return 0; /* its device page is written by the engine */
-}
-
 const struct lvmd_control lvmd_control_noxs = {
 	.name = "noxs",
 	.xenstore = false,
 	.reports_ready = true,
-	.reach = reach,
-	.introduce = introduce,
+	/* always reachable; its device page is written by the engine */
 	.can_request = can_request,
 	.request = request,
 	.poll = poll_guest,

@@ -131,20 +131,6 @@ const struct lvmd_control lvmd_control_xenstore = {
 	.poll = poll_guest,
 };
 
-/* attach, adopt: the tree was introduced before the guest ran. */
-static int attach(struct lvmd *l, struct guest *g, unsigned flags)
-{
-	(void)l;
-	(void)g;
-	(void)flags;
-	return 0;
-}
-
-static int adopt(struct lvmd *l, struct guest *g)
-{
-	return attach(l, g, 0);
-}
-
 /* detach: a guest gone for good leaves xenstored's tables. */
 static void detach(struct lvmd *l, struct guest *g, bool gone)
 {
@@ -155,7 +141,7 @@ static void detach(struct lvmd *l, struct guest *g, bool gone)
 const struct lvmd_backend lvmd_backend_xenstore = {
 	.name = "xenstore",
 	.usage = "guests with no noxs note or --xenstore: a XenStore tree",
-	.attach = attach,
-	.adopt = adopt,
+	/* nothing to attach or adopt: the tree was introduced before the
+	 * guest ran (the control's introduce()) */
 	.detach = detach,
 };
