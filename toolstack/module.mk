@@ -113,6 +113,8 @@ ALL_TARGETS += $(LVM_HEADERS_CHK)
 # carries the noxs codec, noxs/noxs.c) and the protocol.
 LVMD_SRCS := \
 	toolstack/lvmd/adopt.c \
+	toolstack/lvmd/backends.c \
+	toolstack/lvmd/client.c \
 	toolstack/lvmd/cons_ring.c \
 	toolstack/lvmd/console.c \
 	toolstack/lvmd/create.c \
@@ -123,10 +125,12 @@ LVMD_SRCS := \
 	toolstack/lvmd/ops.c \
 	toolstack/lvmd/pool.c \
 	toolstack/lvmd/poolthr.c \
+	toolstack/lvmd/ports.c \
 	toolstack/lvmd/reaper.c \
 	toolstack/lvmd/registry.c \
 	toolstack/lvmd/server.c \
 	toolstack/lvmd/sysctl.c \
+	toolstack/lvmd/table.c \
 	toolstack/lvmd/xenstore.c
 LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread
 

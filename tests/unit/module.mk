@@ -88,6 +88,14 @@ uuid_SRCS := tests/unit/test_uuid.c toolstack/engine/uuid.c
 UNIT_TESTS += cons_ring
 cons_ring_SRCS := tests/unit/test_cons_ring.c toolstack/lvmd/cons_ring.c
 
+# lvmd's backend table and port routing, over fake backends.
+UNIT_TESTS += backends
+backends_SRCS := tests/unit/test_backends.c toolstack/lvmd/backends.c \
+	toolstack/lvmd/ports.c toolstack/engine/log.c
+backends_LIBS := -Wl,--wrap=xenevtchn_bind_interdomain \
+	-Wl,--wrap=xenevtchn_unbind -lxenevtchn
+backends_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)
+
 # The lvm command's parsing.
 UNIT_TESTS += cli_args
 cli_args_SRCS := tests/unit/test_cli_args.c toolstack/lvm/args.c

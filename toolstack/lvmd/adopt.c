@@ -1,14 +1,17 @@
 /*
  * adopt.c — a restarted lvmd takes back its guests: each record in
  * STATE_DIR/registry whose domain still exists with the same uuid gets its
- * pages mapped and its ports bound again; records of vanished domains are
- * deleted, unreadable ones moved aside (see registry.h).
+ * control chosen from the record and is adopted by its backends (pages
+ * mapped, ports bound again); records of vanished domains are deleted,
+ * unreadable ones moved aside (see registry.h).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
+#include "guest.h"
 #include "lvmd.h"
 #include "toolstack/engine/log.h"
 #include "toolstack/engine/uuid.h"
@@ -56,23 +59,21 @@ static void adopt_one(void *arg, const char *path, int rc,
 		lvm_reg_entry_free(e);
 		return;
 	}
-	g = lvmd_guest_new(e);
+	g = lvmd_guest_new(e, lvmd_control_of(e->store));
 	if (!g) {
 		lvm_log_err(ENOMEM, "%s: cannot adopt it", e->name);
 		lvm_reg_entry_free(e);
 		return;
 	}
-	if (!g->rec.preserved && lvmd_guest_attach(l, g, 0) < 0) {
+	if (!g->rec.preserved && lvmd_guest_adopt(l, g) < 0) {
 		lvm_log_warn(0, "%s (d%u): cannot take it back; it runs on, unmanaged",
 			     g->rec.name, g->rec.domid);
 		lvm_reg_remove(l->reg_dir, g->rec.domid);
-		lvm_reg_entry_free(&g->rec);
-		free(g);
+		lvmd_guest_free(g);
 		return;
 	}
 	lvmd_guest_insert(l, g);
-	if (g->noxs_page)
-		lvmd_sysctl_poll(l, g);
+	g->ctl->poll(l, g);
 	lvm_log_info("%s (d%u): adopted", g->rec.name, g->rec.domid);
 }
 

@@ -1,8 +1,8 @@
 /*
  * console.c — the console backend: each guest's xencons ring drained into
- * its log file STATE_DIR/console/NAME.log and to attached clients, and
- * their input fed into the ring (see lvmd.h; the ring logic is in
- * cons_ring.c).
+ * its log file STATE_DIR/console/NAME.log and to attached clients (through
+ * hooks->output), and their input fed into the ring (see backend.h; the
+ * ring logic is in cons_ring.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backend.h"
+#include "guest.h"
 #include "lvmd.h"
 #include "toolstack/engine/log.h"
 
@@ -96,7 +98,7 @@ static int flush_input(struct lvmd *l, struct guest *g, bool *notify)
 	return 0;
 }
 
-void lvmd_console_event(struct lvmd *l, struct guest *g)
+void lvmd_console_drain(struct lvmd *l, struct guest *g)
 {
 	char buf[2048];
 	size_t total = 0;
@@ -116,16 +118,14 @@ void lvmd_console_event(struct lvmd *l, struct guest *g)
 		total += (size_t)n;
 		notify = true;
 		log_write(l, g, buf, (size_t)n);
-		for (struct client *c = l->clients; c; c = c->next)
-			if (c->mode == C_CONSOLE && c->cg == g)
-				lvmd_client_raw(l, c, buf, (size_t)n);
+		l->hooks->output(l, g, buf, (size_t)n);
 	}
 	if (flush_input(l, g, &notify) < 0) {
 		lvmd_guest_doom(l, g, "console ring indices out of range");
 		return;
 	}
-	if (notify && g->cons_lport >= 0)
-		xenevtchn_notify(l->xce, (evtchn_port_t)g->cons_lport);
+	if (notify)
+		lvmd_port_notify(l, g->cons_lport);
 }
 
 void lvmd_console_input(struct lvmd *l, struct guest *g, const char *buf,
@@ -144,32 +144,107 @@ void lvmd_console_input(struct lvmd *l, struct guest *g, const char *buf,
 		lvmd_guest_doom(l, g, "console ring indices out of range");
 		return;
 	}
-	if (notify && g->cons_lport >= 0)
-		xenevtchn_notify(l->xce, (evtchn_port_t)g->cons_lport);
+	if (notify)
+		lvmd_port_notify(l, g->cons_lport);
 }
 
-int lvmd_console_attach(struct lvmd *l, struct client *c, struct guest *g)
+int lvmd_console_replay(struct lvmd *l, struct guest *g)
 {
-	char path[PATH_MAX + 80], buf[4096];
+	char path[PATH_MAX + 80];
 	struct stat st;
-	off_t off = 0;
-	ssize_t r;
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s.log", l->cons_dir, g->rec.name);
-	lvmd_console_event(l, g); /* the log holds everything so far */
+	lvmd_console_drain(l, g); /* the log holds everything so far */
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && fstat(fd, &st) == 0) {
-		if (st.st_size > (off_t)LVMD_CONSOLE_REPLAY)
-			off = st.st_size - (off_t)LVMD_CONSOLE_REPLAY;
-		while ((r = pread(fd, buf, sizeof(buf), off)) > 0) {
-			lvmd_client_raw(l, c, buf, (size_t)r);
-			off += r;
-		}
-	}
-	if (fd >= 0)
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) == 0 && st.st_size > (off_t)LVMD_CONSOLE_REPLAY &&
+	    lseek(fd, st.st_size - (off_t)LVMD_CONSOLE_REPLAY, SEEK_SET) < 0) {
 		close(fd);
-	c->mode = C_CONSOLE;
-	c->cg = g;
+		return -errno;
+	}
+	return fd;
+}
+
+/* open_log: open (g)'s console log if it is not open (truncated when
+ * (trunc)); on failure a warning: the guest runs on, its output is not
+ * kept. */
+static void open_log(struct lvmd *l, struct guest *g, bool trunc)
+{
+	char path[PATH_MAX + 80];
+	struct stat st;
+
+	if (g->log_fd >= 0)
+		return;
+	snprintf(path, sizeof(path), "%s/%s.log", l->cons_dir, g->rec.name);
+	g->log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+				       O_NOCTTY | (trunc ? O_TRUNC : 0),
+			 0600);
+	if (g->log_fd < 0) {
+		lvm_log_warn(errno, "%s: cannot open the console log %s",
+			     g->rec.name, path);
+		return;
+	}
+	g->log_bytes = fstat(g->log_fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
+/* start: bind (g)'s console port and open its log; (adopt): take over the
+ * ring indices dom0 last wrote, else (a new domain) start from zero. */
+static int start(struct lvmd *l, struct guest *g, bool adopt, bool trunc)
+{
+	int rc;
+
+	if (adopt)
+		lvm_cons_ring_adopt(&g->cons, g->cons_page);
+	else
+		memset(&g->cons, 0, sizeof(g->cons));
+	rc = lvmd_port_bind(l, g, g->rec.console_port, &lvmd_backend_console);
+	if (rc < 0)
+		return lvm_log_err(-rc, "%s (d%u): cannot bind console port %u",
+				   g->rec.name, g->rec.domid, g->rec.console_port);
+	g->cons_lport = rc;
+	open_log(l, g, trunc);
 	return 0;
 }
+
+static int attach(struct lvmd *l, struct guest *g, unsigned flags)
+{
+	return start(l, g, false, !(flags & LVMD_ATTACH_KEEP_LOG));
+}
+
+static int adopt(struct lvmd *l, struct guest *g)
+{
+	return start(l, g, true, false);
+}
+
+static void detach(struct lvmd *l, struct guest *g, bool gone)
+{
+	(void)gone;
+	if (g->cons_page && g->cons_lport >= 0 && !g->doom[0])
+		lvmd_console_drain(l, g); /* what it wrote last */
+	lvmd_port_unbind(l, &g->cons_lport);
+	if (g->log_fd >= 0) {
+		close(g->log_fd);
+		g->log_fd = -1;
+	}
+}
+
+/* setup: the directory of the console logs. */
+static int setup(struct lvmd *l)
+{
+	snprintf(l->cons_dir, sizeof(l->cons_dir), "%s/console", l->state_dir);
+	if (mkdir(l->cons_dir, 0700) < 0 && errno != EEXIST)
+		return lvm_log_err(errno, "cannot create %s", l->cons_dir);
+	return 0;
+}
+
+const struct lvmd_backend lvmd_backend_console = {
+	.name = "console",
+	.usage = "consoles: a log each in STATE_DIR/console, `lvm console`",
+	.setup = setup,
+	.attach = attach,
+	.adopt = adopt,
+	.event = lvmd_console_drain,
+	.detach = detach,
+};

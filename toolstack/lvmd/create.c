@@ -1,8 +1,10 @@
 /*
- * create.c — building a guest for a request: checks, a shell from the
- * pool when one of the exact shape is ready (noxs mode only), else the
- * engine's cold path (lvm_shell_prepare + lvm_shell_finish back to back),
- * the backends, the record, unpause (see lvmd.h).
+ * create.c — building a guest for a request: checks, its control (noxs or
+ * XenStore) chosen once, a shell from the pool when one of the exact shape
+ * is ready (noxs mode only), else the engine's cold path
+ * (lvm_shell_prepare + lvm_shell_finish back to back), the backends, the
+ * record, unpause; and building a guest again after its reboot (see
+ * lvmd.h).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -10,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
+#include "guest.h"
 #include "lvmd.h"
-#include "toolstack/engine/xs_compat.h"
+#include "toolstack/common/clock.h"
 #include "toolstack/engine/engine.h"
 #include "toolstack/engine/log.h"
 #include "toolstack/engine/uuid.h"
@@ -95,29 +99,6 @@ static int check(struct lvmd *l, const struct lvm_req_cfg *c, char *err,
 	return 0;
 }
 
-
-/*
- * xs_introduce: XenStore mode: write (g)'s tree and introduce it to
- * xenstored, mark its record as a XenStore guest.
- */
-static int xs_introduce(struct lvmd *l, struct guest *g,
-			const struct lvm_built *b, char *err, size_t errlen)
-{
-	struct lvm_xs_dom d = {
-		.domid = g->rec.domid, .name = g->rec.name, .uuid = g->rec.uuid,
-		.memory_mb = g->rec.memory_mb, .vcpus = g->rec.vcpus,
-		.store_mfn = b->store_mfn, .store_port = b->store_port,
-	};
-	struct lvm_error e = { 0 };
-	int rc;
-
-	rc = lvm_xs_introduce(l->xs, &d, &e);
-	if (rc < 0)
-		return engine_fail(&e, rc, err, errlen);
-	g->rec.store = LVM_STORE_XENSTORE;
-	return 0;
-}
-
 /* record: (rec) filled from (c) and (b), strings copied. */
 static int record(struct lvm_reg_entry *rec, const struct lvm_req_cfg *c,
 		  const uint8_t uuid[16], const struct lvm_built *b)
@@ -134,7 +115,7 @@ static int record(struct lvm_reg_entry *rec, const struct lvm_req_cfg *c,
 	rec->on_poweroff = c->on_poweroff;
 	rec->on_crash = c->on_crash;
 	rec->store = c->store;
-	rec->created_ns = lvmd_real_ns();
+	rec->created_ns = lvm_real_ns();
 	rec->console_gfn = b->console_gfn;
 	rec->console_mfn = b->console_mfn;
 	rec->console_port = b->console_port;
@@ -163,42 +144,44 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 {
 	struct lvm_finish_req req = { 0 };
 	struct lvm_built b = { 0 };
+	struct lvm_error e = { 0 };
 	struct lvm_reg_entry rec;
 	struct lvm_image *img = NULL;
 	struct lvm_shell sh = { 0 }, *claimed;
-	struct lvm_error e = { 0 };
 	struct guest *g = NULL;
 	uint32_t freed;
 	bool img_owned = false;
 	uint8_t uuid[16];
+	const struct lvmd_control *ctl;
 	uint64_t t0;
-	bool xs_mode;
 	int rc;
 
 	*out = NULL;
 	rc = check(l, cfg, err, errlen);
 	if (rc < 0)
 		return rc;
-	t0 = lvmd_now_ns();
+	t0 = lvm_now_ns();
 	rc = lvmd_image_get(l, cfg->kernel, &img, &img_owned, &e);
 	if (rc < 0)
 		return engine_fail(&e, rc, err, errlen);
-	t->load_ns = lvmd_now_ns() - t0;
+	t->load_ns = lvm_now_ns() - t0;
 	if (cfg->store == LVM_STORE_NOXS && !img->noxs_vaddr) {
 		rc = refuse(err, errlen, EINVAL,
 			    "image %s has no noxs note (store mode noxs)",
 			    cfg->kernel);
 		goto out;
 	}
-	/* A guest without the noxs note looks for its devices in XenStore. */
-	xs_mode = cfg->store == LVM_STORE_XENSTORE ||
-		  (cfg->store == LVM_STORE_AUTO && !img->noxs_vaddr);
-	if (xs_mode && !lvmd_xs(l)) {
+	/* The guest's control, once. A guest without the noxs note looks
+	 * for its devices in XenStore. */
+	ctl = lvmd_control_of(cfg->store == LVM_STORE_AUTO && !img->noxs_vaddr ?
+			      LVM_STORE_XENSTORE : cfg->store);
+	rc = ctl->reach ? ctl->reach(l) : 0;
+	if (rc < 0) {
 		rc = refuse(err, errlen, EHOSTUNREACH,
 			    "%s needs XenStore mode (%s), but xenstored is not reachable: %s",
 			    cfg->kernel,
 			    img->noxs_vaddr ? "--xenstore" : "no noxs note",
-			    strerror(errno));
+			    strerror(-rc));
 		goto out;
 	}
 	if (uuid_in)
@@ -208,27 +191,27 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 			    strerror(-rc));
 		goto out;
 	}
-	t0 = lvmd_now_ns();
-	claimed = xs_mode ? NULL :
+	t0 = lvm_now_ns();
+	claimed = ctl->xenstore ? NULL :
 		  lvmd_pools_claim(l, cfg->memory_mb, cfg->vcpus, img,
 				   cfg->ramdisk != NULL);
-	if (xs_mode)
+	if (ctl->xenstore)
 		lvmd_pools_miss(l, cfg->memory_mb, cfg->vcpus);
 	if (claimed) {
 		sh = *claimed;
 		free(claimed);
 		req.uuid = uuid;
-		t->claim_ns = lvmd_now_ns() - t0;
+		t->claim_ns = lvm_now_ns() - t0;
 		t->pool_hit = true;
 	} else {
 		rc = lvm_shell_prepare(l->xch, cfg->memory_mb, cfg->vcpus, uuid,
-				       xs_mode, &sh, &e);
+				       ctl->xenstore, &sh, &e);
 		/* Out of memory: a shell of another shape gives its back. */
 		if (rc == -ENOMEM &&
 		    lvmd_pools_steal(l, cfg->memory_mb, cfg->vcpus, &freed))
 			rc = lvm_shell_prepare(l->xch, cfg->memory_mb,
-					       cfg->vcpus, uuid, xs_mode, &sh,
-					       &e);
+					       cfg->vcpus, uuid, ctl->xenstore,
+					       &sh, &e);
 		if (rc < 0) {
 			rc = engine_fail(&e, rc, err, errlen);
 			goto out;
@@ -248,9 +231,9 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	t->prepare_ns = t->pool_hit ? 0 : b.t.prepare;
 	t->load_ns += b.t.load;
 	t->build_ns = b.t.build;
-	t0 = lvmd_now_ns();
+	t0 = lvm_now_ns();
 	rc = record(&rec, cfg, uuid, &b);
-	if (rc == 0 && !(g = lvmd_guest_new(&rec))) {
+	if (rc == 0 && !(g = lvmd_guest_new(&rec, ctl))) {
 		lvm_reg_entry_free(&rec);
 		rc = -ENOMEM;
 	}
@@ -264,15 +247,15 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	 * port dom0 has not bound yet is dropped, which costs nothing, since
 	 * attaching drains the ring and reads the device page anyway.
 	 */
-	if (xs_mode) {
-		rc = xs_introduce(l, g, &b, err, errlen);
-		if (rc < 0)
-			goto fail_domain;
+	rc = ctl->introduce ? ctl->introduce(l, g, &b, &e) : 0;
+	if (rc < 0) {
+		rc = engine_fail(&e, rc, err, errlen);
+		goto fail_domain;
 	}
 	lvmd_guest_insert(l, g);
-	t->devices_ns = b.t.devices + (lvmd_now_ns() - t0);
+	t->devices_ns = b.t.devices + (lvm_now_ns() - t0);
 	if (!cfg->paused) {
-		t0 = lvmd_now_ns();
+		t0 = lvm_now_ns();
 		if (xc_domain_unpause(l->xch, g->rec.domid) != 0) {
 			rc = refuse(err, errlen, errno ? errno : EIO,
 				    "d%u: cannot unpause: %s", g->rec.domid,
@@ -281,7 +264,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 			g = NULL;
 			goto out;
 		}
-		t->unpause_ns = lvmd_now_ns() - t0;
+		t->unpause_ns = lvm_now_ns() - t0;
 	}
 	*out = g;
 	g = NULL;
@@ -289,9 +272,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	goto out;
 fail_domain:
 	if (g) {
-		lvmd_guest_detach(l, g);
-		lvm_reg_entry_free(&g->rec);
-		free(g);
+		lvmd_guest_free(g);
 		g = NULL;
 	}
 	xc_domain_destroy(l->xch, b.domid);
@@ -304,21 +285,64 @@ out:
 
 int lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log)
 {
-	uint64_t t0 = lvmd_now_ns();
+	uint64_t t0 = lvm_now_ns();
 	int rc;
 
-	rc = lvmd_guest_attach(l, g, LVMD_ATTACH_NEW |
-				     (keep_log ? 0 : LVMD_ATTACH_TRUNC));
+	rc = lvmd_guest_attach(l, g, keep_log ? LVMD_ATTACH_KEEP_LOG : 0);
 	if (rc < 0) {
 		lvm_log_warn(-rc, "%s (d%u): backends failed; destroying it",
-			     g->rec.name, g->rec.domid);
+			 g->rec.name, g->rec.domid);
 		lvmd_guest_destroy(l, g, rc);
 		return rc;
 	}
 	lvm_log_debug("%s (d%u): backends attached in %.3f ms", g->rec.name,
-		      g->rec.domid, (lvmd_now_ns() - t0) / 1e6);
+		  g->rec.domid, (lvm_now_ns() - t0) / 1e6);
 	lvmd_guest_save(l, g);
 	/* The guest may be ready already: its event came before the bind. */
-	lvmd_sysctl_poll(l, g);
+	g->ctl->poll(l, g);
 	return 0;
+}
+
+void lvmd_rebuild(struct lvmd *l, struct guest *g)
+{
+	struct lvm_reg_entry old = g->rec;
+	struct lvm_req_cfg cfg;
+	struct lvm_timing t = { 0 };
+	struct guest *ng = NULL;
+	char err[512];
+	int rc;
+
+	/* Keep the config: the old guest's record goes with it. */
+	g->rec.kernel = NULL;
+	g->rec.ramdisk = NULL;
+	g->rec.cmdline = NULL;
+	g->rec.noxs_copy = NULL;
+	l->hooks->rebuilding(l, g);
+	lvmd_console_note(l, g, "lvmd: rebooting");
+	lvmd_guest_destroy(l, g, 0);
+	cfg = (struct lvm_req_cfg){
+		.name = old.name, .kernel = old.kernel, .ramdisk = old.ramdisk,
+		.cmdline = old.cmdline, .memory_mb = old.memory_mb,
+		.vcpus = old.vcpus, .on_poweroff = old.on_poweroff,
+		.on_crash = old.on_crash, .store = old.store,
+	};
+	rc = lvmd_create(l, &cfg, old.uuid, lvm_rdtsc(), &ng, &t, err,
+			 sizeof(err));
+	lvmd_pools_kick(l);
+	if (rc == 0) {
+		rc = lvmd_create_settle(l, ng, true);
+		if (rc < 0) {
+			snprintf(err, sizeof(err), "its backends failed: %s",
+				 strerror(-rc));
+			ng = NULL;
+		}
+	}
+	if (rc < 0)
+		lvm_log_err(-rc, "%s: cannot build it again after its reboot: %s",
+			old.name, err);
+	else
+		lvm_log_info("%s (d%u): built again after a reboot", old.name,
+			 ng->rec.domid);
+	l->hooks->rebuilt(l, old.name, rc < 0 ? NULL : ng, rc, err);
+	lvm_reg_entry_free(&old);
 }

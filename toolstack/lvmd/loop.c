@@ -1,60 +1,21 @@
 /*
  * loop.c — lvmd's event loop: one ppoll() over the listening socket, the
- * clients and the event channel handle; timers for shutdown deadlines,
- * held replies and, without VIRQ_DOM_EXC, the reaper (see lvmd.h).
+ * clients and the event channel handle, each port's event routed through
+ * the backend table; timers for shutdown deadlines, held replies and,
+ * without VIRQ_DOM_EXC, the reaper (see lvmd.h).
  */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
+#include "backend.h"
+#include "client.h"
+#include "guest.h"
 #include "lvmd.h"
+#include "toolstack/common/clock.h"
 #include "toolstack/engine/log.h"
-
-uint64_t lvmd_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-int64_t lvmd_real_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-int lvmd_port_set(struct lvmd *l, int port, struct guest *g,
-		  enum port_kind kind)
-{
-	size_t n;
-	void *p;
-
-	if (port < 0)
-		return -EINVAL;
-	if ((size_t)port >= l->nports) {
-		if (!g)
-			return 0;
-		n = l->nports ? l->nports : 256;
-		while (n <= (size_t)port)
-			n *= 2;
-		p = realloc(l->ports, n * sizeof(*l->ports));
-		if (!p)
-			return -ENOMEM;
-		l->ports = p;
-		memset(&l->ports[l->nports], 0,
-		       (n - l->nports) * sizeof(*l->ports));
-		l->nports = n;
-	}
-	l->ports[port].g = g;
-	l->ports[port].kind = g ? kind : PORT_NONE;
-	return 0;
-}
 
 /* events: every pending port, dispatched; then unmasked. */
 static void events(struct lvmd *l)
@@ -63,40 +24,11 @@ static void events(struct lvmd *l)
 	int budget = 4096;
 
 	while (budget-- > 0 && (port = xenevtchn_pending(l->xce)) >= 0) {
-		if (port == l->virq_port) {
+		if (port == l->virq_port)
 			l->reap_now = true;
-		} else if ((size_t)port < l->nports && l->ports[port].g) {
-			struct guest *g = l->ports[port].g;
-
-			if (l->ports[port].kind == PORT_CONSOLE)
-				lvmd_console_event(l, g);
-			else if (l->ports[port].kind == PORT_SYSCTL)
-				lvmd_sysctl_poll(l, g);
-		}
+		else
+			lvmd_backends_event(l, port);
 		xenevtchn_unmask(l->xce, (evtchn_port_t)port);
-	}
-}
-
-/* guest_timers: destroy guests that ignored a request past its deadline. */
-static void guest_timers(struct lvmd *l, uint64_t now, uint64_t *next)
-{
-	struct guest *g, *nx;
-
-	for (g = l->guests; g; g = nx) {
-		nx = g->next;
-		if (!g->req_deadline_ns)
-			continue;
-		if (now >= g->req_deadline_ns) {
-			lvm_log_warn(0, "%s (d%u): did not %s in time; destroying it",
-				     g->rec.name, g->rec.domid,
-				     g->req == NOXS_REQ_REBOOT ? "reboot" :
-							     "shut down");
-			lvmd_console_note(l, g, "lvmd: no shutdown in time; destroyed");
-			lvmd_guest_destroy(l, g, -ETIMEDOUT);
-			continue;
-		}
-		if (g->req_deadline_ns < *next)
-			*next = g->req_deadline_ns;
 	}
 }
 
@@ -122,7 +54,7 @@ int lvmd_run(struct lvmd *l)
 
 	sigemptyset(&empty);
 	while (!l->stop) {
-		uint64_t now = lvmd_now_ns(), next = UINT64_MAX;
+		uint64_t now = lvm_now_ns(), next = UINT64_MAX;
 		struct timespec ts, *tsp = NULL;
 		size_t n = 0, need = 2 + l->nclients;
 		int t, r;
@@ -140,7 +72,7 @@ int lvmd_run(struct lvmd *l)
 			who = b;
 			cap = need;
 		}
-		guest_timers(l, now, &next);
+		lvmd_guest_timers(l, now, &next);
 		lvmd_clients_timers(l, now, &next);
 		if (l->virq_port < 0 && l->guests) {
 			if (now >= l->next_reap_ns)
@@ -157,11 +89,7 @@ int lvmd_run(struct lvmd *l)
 		pfd[n++] = (struct pollfd){ .fd = l->listen_fd, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = xenevtchn_fd(l->xce),
 					    .events = POLLIN };
-		for (struct client *c = l->clients; c; c = c->next) {
-			who[n] = c;
-			pfd[n++] = (struct pollfd){ .fd = c->fd,
-						    .events = lvmd_client_events(c) };
-		}
+		n += lvmd_clients_poll(l, pfd + n, who + n);
 		t = timeout_ms(now, next);
 		if (t >= 0) {
 			ts.tv_sec = t / 1000;
@@ -181,7 +109,7 @@ int lvmd_run(struct lvmd *l)
 		for (size_t i = 2; i < n; i++) {
 			struct client *c = who[i];
 
-			if (lvmd_client_step(l, c, pfd[i].revents) < 0)
+			if (lvmd_server_step(l, c, pfd[i].revents) < 0)
 				lvmd_client_close(l, c);
 		}
 		lvmd_guest_reap_doomed(l);

@@ -17,6 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend.h"
+#include "client.h"
+#include "guest.h"
 #include "lvmd.h"
 #include "toolstack/engine/log.h"
 
@@ -68,6 +71,7 @@ static void on_log(void *arg, enum lvm_log_level level, int errnum,
 	struct tm tm;
 
 	(void)arg;
+
 	if (log_stamps) {
 		now = time(NULL);
 		localtime_r(&now, &tm);
@@ -108,7 +112,10 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->pools[o->npools++] = optarg;
 			break;
 		case 'v': o->verbose = true; break;
-		case 'h': fputs(usage, stdout); exit(0);
+		case 'h':
+			fputs(usage, stdout);
+			lvmd_backends_usage(stdout);
+			exit(0);
 		default: return -EINVAL;
 		}
 	}
@@ -229,13 +236,6 @@ static int open_xen(struct lvmd *l)
 		lvm_log_info("VIRQ_DOM_EXC is held by another dom0 process (xenstored?): checking domains every %d ms instead",
 			     LVMD_REAP_POLL_MS);
 	}
-	{
-		xc_physinfo_t pi;
-
-		memset(&pi, 0, sizeof(pi));
-		if (xc_physinfo(l->xch, &pi) == 0)
-			l->tsc_khz = pi.cpu_khz;
-	}
 	return 0;
 }
 
@@ -247,20 +247,19 @@ static void close_xen(struct lvmd *l)
 
 		l->guests = g->next;
 		lvmd_guest_detach(l, g);
-		lvm_reg_entry_free(&g->rec);
-		free(g);
+		lvmd_guest_free(g);
 	}
 	while (l->clients)
 		lvmd_client_close(l, l->clients);
 	lvmd_images_free(l);
 	if (l->xfm)
 		xenforeignmemory_close(l->xfm);
-	xs_close(l->xs);
+	lvmd_xs_close(l);
 	if (l->xce)
 		xenevtchn_close(l->xce);
 	if (l->xch)
 		xc_interface_close(l->xch);
-	free(l->ports);
+	lvmd_ports_free(l);
 }
 
 /* daemonize: fork; the parent returns only in the child's stead, with the
@@ -357,6 +356,7 @@ int main(int argc, char **argv)
 	raise_fd_limit();
 	l.listen_fd = -1;
 	l.virq_port = -1;
+	l.hooks = &lvmd_client_hooks;
 	if (lvmd_pools_init(&l) < 0) {
 		lvm_log_err(ENOMEM, "cannot set up the pools");
 		return 1;
@@ -369,7 +369,6 @@ int main(int argc, char **argv)
 		l.sock_path = sock;
 	}
 	snprintf(l.reg_dir, sizeof(l.reg_dir), "%s/registry", o.state);
-	snprintf(l.cons_dir, sizeof(l.cons_dir), "%s/console", o.state);
 	if (o.daemon && daemonize(&ready_fd) < 0)
 		return 1;
 	the_lvmd = &l;
@@ -384,8 +383,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	rc = 1;
-	if (mkdir_p(o.state) < 0 || mkdir_p(l.reg_dir) < 0 ||
-	    mkdir_p(l.cons_dir) < 0)
+	if (mkdir_p(o.state) < 0 || mkdir_p(l.reg_dir) < 0)
 		goto out;
 	if (o.daemon) {
 		startup_fd = dup(2);
@@ -401,7 +399,8 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < o.npools; i++)
 		if (pool_add(&l, o.pools[i], "-P") < 0)
 			goto out;
-	if (open_xen(&l) < 0 || lvmd_listen(&l) < 0)
+	if (open_xen(&l) < 0 || lvmd_backends_setup(&l) < 0 ||
+	    lvmd_listen(&l) < 0)
 		goto out;
 	lvmd_destroy_stale_shells(&l);
 	lvmd_adopt(&l);

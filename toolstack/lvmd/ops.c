@@ -7,32 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
+#include "client.h"
+#include "guest.h"
 #include "lvmd.h"
+#include "toolstack/common/clock.h"
 #include "toolstack/engine/engine.h"
 #include "toolstack/engine/log.h"
 #include "toolstack/proto/proto_json.h"
-
-/* reply_info: a new ok reply carrying (info) (consumed). NULL on ENOMEM. */
-static json_object *reply_info(struct lvm_info *info)
-{
-	json_object *rep = lvm_proto_ok(), *o = lvm_proto_info_to_json(info);
-
-	lvm_info_clear(info);
-	if (!rep || !o || json_object_object_add(rep, "info", o) < 0) {
-		json_object_put(rep);
-		json_object_put(o);
-		return NULL;
-	}
-	return rep;
-}
-
-static void send_or_nomem(struct lvmd *l, struct client *c, json_object *rep)
-{
-	if (rep)
-		lvmd_client_send(l, c, rep);
-	else
-		lvmd_client_fail(l, c, ENOMEM, "lvmd: out of memory");
-}
 
 /*
  * target: the managed guest (r->target) names, or NULL after answering
@@ -71,7 +53,7 @@ static void op_create(struct lvmd *l, struct client *c,
 	char err[512];
 	int rc;
 
-	t.queue_ns = lvmd_now_ns() - t_recv;
+	t.queue_ns = lvm_now_ns() - t_recv;
 	rc = lvmd_create(l, cfg, NULL, tsc_recv, &g, &t, err, sizeof(err));
 	if (rc < 0) {
 		lvmd_client_fail(l, c, -rc, "%s", err);
@@ -81,17 +63,13 @@ static void op_create(struct lvmd *l, struct client *c,
 	g->t_recv_ns = t_recv;
 	rep = lvmd_guest_info_as(l, g, cfg->paused ? LVM_STATE_PAUSED :
 						     LVM_STATE_RUNNING,
-				 &info) == 0 ? reply_info(&info) : NULL;
-	t.total_ns = lvmd_now_ns() - t_recv;
-	if (rep && cfg->wait_ready && g->rec.noxs && !g->has_ready &&
-	    !cfg->paused) {
-		c->mode = C_WAIT;
-		c->wait = W_READY;
-		c->wg = g;
-		c->held = rep;
-		c->timing = t;
-		c->wait_deadline_ns = lvmd_now_ns() +
-				      (uint64_t)LVM_READY_WAIT_MS * 1000000u;
+				 &info) == 0 ? lvmd_reply_info(&info) : NULL;
+	t.total_ns = lvm_now_ns() - t_recv;
+	if (rep && cfg->wait_ready && g->ctl->reports_ready &&
+	    !g->has_ready && !cfg->paused) {
+		lvmd_client_hold(c, W_READY, g, rep, &t,
+				 lvm_now_ns() +
+					 (uint64_t)LVM_READY_WAIT_MS * 1000000u);
 	} else {
 		tj = rep ? lvm_proto_timing_to_json(&t) : NULL;
 		if (rep && (!tj || json_object_object_add(rep, "timing", tj) < 0)) {
@@ -99,7 +77,7 @@ static void op_create(struct lvmd *l, struct client *c,
 			json_object_put(rep);
 			rep = NULL;
 		}
-		send_or_nomem(l, c, rep);
+		lvmd_client_send(l, c, rep);
 		/* The reply leaves now; the rest does not hold it up. */
 		lvmd_client_flush(c);
 	}
@@ -124,7 +102,7 @@ static void op_destroy(struct lvmd *l, struct client *c, const char *t)
 		lvmd_client_fail(l, c, -rc, "%s: cannot destroy it: %s", t,
 				 strerror(-rc));
 	else
-		send_or_nomem(l, c, lvm_proto_ok());
+		lvmd_client_send(l, c, lvm_proto_ok());
 }
 
 static void op_pause(struct lvmd *l, struct client *c, const char *t,
@@ -148,7 +126,7 @@ static void op_pause(struct lvmd *l, struct client *c, const char *t,
 				 pause ? "pause" : "unpause", strerror(e));
 		return;
 	}
-	send_or_nomem(l, c, lvm_proto_ok());
+	lvmd_client_send(l, c, lvm_proto_ok());
 }
 
 static void op_shutdown(struct lvmd *l, struct client *c, const char *t,
@@ -165,7 +143,7 @@ static void op_shutdown(struct lvmd *l, struct client *c, const char *t,
 				 g->rec.name);
 		return;
 	}
-	if (!g->noxs_page && g->rec.store != LVM_STORE_XENSTORE) {
+	if (!g->ctl->can_request(g)) {
 		lvmd_client_fail(l, c, EOPNOTSUPP,
 				 "%s has no sysctl device (its image has no noxs note); use lvm destroy",
 				 g->rec.name);
@@ -179,12 +157,7 @@ static void op_shutdown(struct lvmd *l, struct client *c, const char *t,
 		return;
 	}
 	if (!g->req) {
-		if (g->noxs_page)
-			rc = lvmd_sysctl_request(l, g, reboot ? NOXS_REQ_REBOOT :
-								NOXS_REQ_POWEROFF,
-						 timeout_ms);
-		else
-			rc = lvmd_xs_request(l, g, reboot, timeout_ms);
+		rc = g->ctl->request(l, g, reboot, timeout_ms);
 		if (rc < 0) {
 			lvmd_client_fail(l, c, -rc, "%s: %s", g->rec.name,
 					 strerror(-rc));
@@ -193,9 +166,7 @@ static void op_shutdown(struct lvmd *l, struct client *c, const char *t,
 		lvm_log_info("%s (d%u): %s requested", g->rec.name, g->rec.domid,
 			     reboot ? "reboot" : "shutdown");
 	}
-	c->mode = C_WAIT;
-	c->wait = reboot ? W_REBOOT : W_GONE;
-	c->wg = g;
+	lvmd_client_hold(c, reboot ? W_REBOOT : W_GONE, g, NULL, NULL, 0);
 }
 
 static int cmp_domid(const void *a, const void *b)
@@ -333,7 +304,7 @@ static void op_info(struct lvmd *l, struct client *c, const char *t)
 			lvmd_client_fail(l, c, ESRCH, "no guest '%.100s'", t);
 			return;
 		}
-		send_or_nomem(l, c, reply_info(&info));
+		lvmd_client_send(l, c, lvmd_reply_info(&info));
 		return;
 	}
 	d = strtoul(t, &end, 10);
@@ -341,7 +312,7 @@ static void op_info(struct lvmd *l, struct client *c, const char *t)
 	    xc_domain_getinfolist(l->xch, (uint32_t)d, 1, &di) == 1 &&
 	    di.domain == d) {
 		unmanaged(&di, &info);
-		send_or_nomem(l, c, reply_info(&info));
+		lvmd_client_send(l, c, lvmd_reply_info(&info));
 		return;
 	}
 	lvmd_client_fail(l, c, ESRCH, "no guest '%.100s'", t);
@@ -354,12 +325,8 @@ static void op_console(struct lvmd *l, struct client *c, const char *t)
 	if (!g)
 		return;
 	lvmd_client_send(l, c, lvm_proto_ok());
-	lvmd_console_attach(l, c, g);
-	if (g->rec.preserved || !g->cons_page) {
-		/* It will not write again: the log is all there is. */
-		c->mode = C_CLOSING;
-		c->cg = NULL;
-	}
+	/* A guest that shut down will not write again. */
+	lvmd_client_console(l, c, g, !g->rec.preserved && g->cons_page);
 }
 
 static void op_pool(struct lvmd *l, struct client *c)
@@ -373,7 +340,10 @@ static void op_pool(struct lvmd *l, struct client *c)
 		json_object_put(rep);
 		rep = NULL;
 	}
-	send_or_nomem(l, c, rep);
+	if (rep)
+		lvmd_client_send(l, c, rep);
+	else
+		lvmd_client_fail(l, c, ENOMEM, "lvmd: out of memory");
 }
 
 /*
@@ -495,65 +465,4 @@ void lvmd_dispatch(struct lvmd *l, struct client *c, json_object *req,
 		lvmd_client_fail(l, c, EPROTO, "bad request");
 		break;
 	}
-}
-
-void lvmd_reboot_restart(struct lvmd *l, struct guest *g)
-{
-	struct lvm_reg_entry old = g->rec;
-	struct lvm_req_cfg cfg;
-	struct lvm_timing t = { 0 };
-	struct lvm_info info;
-	struct guest *ng = NULL;
-	char err[512];
-	int rc;
-
-	/* Keep the config: the old guest's record goes with it. */
-	g->rec.kernel = NULL;
-	g->rec.ramdisk = NULL;
-	g->rec.cmdline = NULL;
-	g->rec.noxs_copy = NULL;
-	for (struct client *c = l->clients; c; c = c->next) {
-		if (c->mode == C_WAIT && c->wait == W_REBOOT && c->wg == g) {
-			c->wait = W_REBOOT_HELD;
-			c->wg = NULL;
-		}
-	}
-	lvmd_console_note(l, g, "lvmd: rebooting");
-	lvmd_guest_destroy(l, g, 0);
-	cfg = (struct lvm_req_cfg){
-		.name = old.name, .kernel = old.kernel, .ramdisk = old.ramdisk,
-		.cmdline = old.cmdline, .memory_mb = old.memory_mb,
-		.vcpus = old.vcpus, .on_poweroff = old.on_poweroff,
-		.on_crash = old.on_crash, .store = old.store,
-	};
-	rc = lvmd_create(l, &cfg, old.uuid, lvmd_rdtsc(), &ng, &t, err,
-			 sizeof(err));
-	lvmd_pools_kick(l);
-	if (rc == 0) {
-		rc = lvmd_create_settle(l, ng, true);
-		if (rc < 0)
-			snprintf(err, sizeof(err), "its backends failed: %s",
-				 strerror(-rc));
-	}
-	if (rc < 0)
-		lvm_log_err(-rc, "%s: cannot build it again after its reboot: %s",
-			    old.name, err);
-	else
-		lvm_log_info("%s (d%u): built again after a reboot", old.name,
-			     ng->rec.domid);
-	for (struct client *c = l->clients; c; c = c->next) {
-		if (c->mode != C_WAIT || c->wait != W_REBOOT_HELD)
-			continue;
-		c->wait = W_NONE;
-		c->mode = C_REQUEST;
-		if (rc < 0)
-			lvmd_client_fail(l, c, -rc, "%s: rebuilding it: %s",
-					 old.name, err);
-		else if (lvmd_guest_info(l, ng, &info) < 0)
-			lvmd_client_fail(l, c, ESRCH, "%s: vanished after its reboot",
-					 old.name);
-		else
-			send_or_nomem(l, c, reply_info(&info));
-	}
-	lvm_reg_entry_free(&old);
 }

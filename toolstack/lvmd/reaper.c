@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include "backend.h"
+#include "guest.h"
 #include "lvmd.h"
 
-#include <xen/sched.h>
+#include <xen/sched.h> /* after xenctrl.h (lvmd.h), which it needs */
 #include "toolstack/engine/log.h"
 
 #define BATCH 256
@@ -63,7 +65,7 @@ static void shut_down(struct lvmd *l, struct guest *g, uint32_t reason)
 	if (reason == SHUTDOWN_reboot) {
 		lvm_log_info("%s (d%u): rebooted; building it again", g->rec.name,
 			     g->rec.domid);
-		lvmd_reboot_restart(l, g);
+		lvmd_rebuild(l, g);
 		return;
 	}
 	act = reason == SHUTDOWN_poweroff ? g->rec.on_poweroff :
@@ -80,7 +82,7 @@ static void shut_down(struct lvmd *l, struct guest *g, uint32_t reason)
 	g->rec.preserved = true;
 	g->req = 0;
 	lvmd_guest_save(l, g);
-	lvmd_clients_guest_gone(l, g, 0);
+	l->hooks->gone(l, g, 0);
 }
 
 void lvmd_reap(struct lvmd *l)

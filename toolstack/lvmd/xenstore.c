@@ -1,7 +1,9 @@
 /*
- * xenstore.c — lvmd's side of XenStore compatibility mode: the connection
- * to xenstored, and lifecycle requests through control/shutdown. The tree
- * itself is written by liblvm (xs_compat.c).
+ * xenstore.c — the XenStore backend and the XenStore control, lvmd's side
+ * of XenStore compatibility mode: the connection to xenstored, each
+ * guest's tree introduced before it runs and forgotten when it is gone,
+ * lifecycle requests through control/shutdown (see backend.h). The tree
+ * itself is written by the engine (xs_compat.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -12,7 +14,11 @@
 #include <noxs/abi.h>
 #include <xenstore_lib.h>
 
+#include "backend.h"
+#include "guest.h"
 #include "lvmd.h"
+#include "toolstack/engine/engine.h"
+#include "toolstack/engine/error.h"
 #include "toolstack/engine/log.h"
 #include "toolstack/engine/xs_compat.h"
 
@@ -55,8 +61,46 @@ struct xs_handle *lvmd_xs(struct lvmd *l)
 		errno = ECONNREFUSED;
 	return l->xs;
 }
-int lvmd_xs_request(struct lvmd *l, struct guest *g, bool reboot,
-		    uint32_t timeout_ms)
+
+void lvmd_xs_close(struct lvmd *l)
+{
+	if (l->xs)
+		xs_close(l->xs);
+	l->xs = NULL;
+}
+
+static int reach(struct lvmd *l)
+{
+	return lvmd_xs(l) ? 0 : -(errno ? errno : ECONNREFUSED);
+}
+
+/* introduce: write (g)'s tree, introduce it to xenstored, and mark its
+ * record as a XenStore guest. */
+static int introduce(struct lvmd *l, struct guest *g,
+		     const struct lvm_built *b, struct lvm_error *err)
+{
+	struct lvm_xs_dom d = {
+		.domid = g->rec.domid, .name = g->rec.name, .uuid = g->rec.uuid,
+		.memory_mb = g->rec.memory_mb, .vcpus = g->rec.vcpus,
+		.store_mfn = b->store_mfn, .store_port = b->store_port,
+	};
+	int rc;
+
+	rc = lvm_xs_introduce(l->xs, &d, err);
+	if (rc < 0)
+		return rc;
+	g->rec.store = LVM_STORE_XENSTORE;
+	return 0;
+}
+
+static bool can_request(const struct guest *g)
+{
+	(void)g;
+	return true;
+}
+
+static int request(struct lvmd *l, struct guest *g, bool reboot,
+		   uint32_t timeout_ms)
 {
 	struct lvm_error e = { 0 };
 	int rc;
@@ -70,6 +114,39 @@ int lvmd_xs_request(struct lvmd *l, struct guest *g, bool reboot,
 		return rc;
 	}
 	g->req = reboot ? NOXS_REQ_REBOOT : NOXS_REQ_POWEROFF;
-	lvmd_request_deadline(g, timeout_ms);
+	lvmd_guest_deadline(g, timeout_ms);
 	return 0;
 }
+
+/* poll: a XenStore guest reports no ready mark lvmd reads. */
+static void poll_guest(struct lvmd *l, struct guest *g)
+{
+	(void)l;
+	(void)g;
+}
+
+const struct lvmd_control lvmd_control_xenstore = {
+	.name = "xenstore",
+	.xenstore = true,
+	.reports_ready = false,
+	.reach = reach,
+	.introduce = introduce,
+	.can_request = can_request,
+	.request = request,
+	.poll = poll_guest,
+};
+
+/* detach: a guest gone for good leaves xenstored's tables. */
+static void detach(struct lvmd *l, struct guest *g, bool gone)
+{
+	if (gone && g->rec.store == LVM_STORE_XENSTORE && lvmd_xs(l))
+		lvm_xs_forget(l->xs, g->rec.domid, g->rec.uuid);
+}
+
+const struct lvmd_backend lvmd_backend_xenstore = {
+	.name = "xenstore",
+	.usage = "guests with no noxs note or --xenstore: a XenStore tree",
+	/* nothing to attach or adopt: the tree was introduced before the
+	 * guest ran (the control's introduce()) */
+	.detach = detach,
+};

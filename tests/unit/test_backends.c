@@ -1,0 +1,258 @@
+/*
+ * test_backends.c — unit tests for lvmd's backend seam
+ * (toolstack/lvmd/backends.c over ports.c), with three fake backends in
+ * the table's places and the event channel calls replaced: attach and
+ * adopt in table order, a failed attach undone in reverse, detach in
+ * reverse, calls left NULL skipped, a port's event routed to the backend
+ * that bound it and to nobody once unbound, setup errors, the controls.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "toolstack/lvmd/backend.h"
+#include "toolstack/lvmd/guest.h"
+#include "toolstack/lvmd/lvmd.h"
+
+/* ---- what the fakes did, in order ---- */
+static char trace[512];
+static int fail_attach = -1;   /* index of the fake whose attach fails */
+static int fail_setup = -1;
+
+static void note(const char *fmt, ...)
+{
+	size_t n = strlen(trace);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(trace + n, sizeof(trace) - n, fmt, ap);
+	va_end(ap);
+}
+
+static int fake_setup(int i)
+{
+	note("%d.setup ", i);
+	return i == fail_setup ? -EIO : 0;
+}
+
+static int fake_attach(int i, struct guest *g, unsigned flags)
+{
+	note("%d.attach(%s,%u) ", i, g->rec.name, flags);
+	return i == fail_attach ? -ENODEV : 0;
+}
+
+static int setup0(struct lvmd *l) { (void)l; return fake_setup(0); }
+static int setup1(struct lvmd *l) { (void)l; return fake_setup(1); }
+static int attach0(struct lvmd *l, struct guest *g, unsigned f)
+{ (void)l; return fake_attach(0, g, f); }
+static int attach1(struct lvmd *l, struct guest *g, unsigned f)
+{ (void)l; return fake_attach(1, g, f); }
+static int adopt0(struct lvmd *l, struct guest *g)
+{ (void)l; note("0.adopt(%s) ", g->rec.name); return 0; }
+static void event0(struct lvmd *l, struct guest *g)
+{ (void)l; note("0.event(%s) ", g->rec.name); }
+static void event1(struct lvmd *l, struct guest *g)
+{ (void)l; note("1.event(%s) ", g->rec.name); }
+static void detach0(struct lvmd *l, struct guest *g, bool gone)
+{ (void)l; note("0.detach(%s,%d) ", g->rec.name, gone); }
+static void detach1(struct lvmd *l, struct guest *g, bool gone)
+{ (void)l; note("1.detach(%s,%d) ", g->rec.name, gone); }
+static void detach2(struct lvmd *l, struct guest *g, bool gone)
+{ (void)l; note("2.detach(%s,%d) ", g->rec.name, gone); }
+
+/* The table's three places, filled by fakes; the third has only
+ * detach (as XenStore's), the second no adopt. */
+const struct lvmd_backend lvmd_backend_console = {
+	.name = "fake0", .usage = "the first", .setup = setup0,
+	.attach = attach0, .adopt = adopt0, .event = event0,
+	.detach = detach0,
+};
+const struct lvmd_backend lvmd_backend_sysctl = {
+	.name = "fake1", .usage = "the second", .setup = setup1,
+	.attach = attach1, .event = event1, .detach = detach1,
+};
+const struct lvmd_backend lvmd_backend_xenstore = {
+	.name = "fake2", .usage = "the third", .detach = detach2,
+};
+const struct lvmd_control lvmd_control_noxs = { .name = "noxs" };
+const struct lvmd_control lvmd_control_xenstore = { .name = "xenstore",
+						    .xenstore = true };
+
+/* ---- the event channel, replaced ---- */
+static int next_lport = 300;   /* past the port table's first size */
+static int unbound;
+
+xenevtchn_port_or_error_t __wrap_xenevtchn_bind_interdomain(
+	xenevtchn_handle *xce, uint32_t domid, evtchn_port_t remote);
+int __wrap_xenevtchn_unbind(xenevtchn_handle *xce, evtchn_port_t port);
+
+xenevtchn_port_or_error_t __wrap_xenevtchn_bind_interdomain(
+	xenevtchn_handle *xce, uint32_t domid, evtchn_port_t remote)
+{
+	(void)xce;
+	(void)domid;
+	(void)remote;
+	return next_lport++;
+}
+
+int __wrap_xenevtchn_unbind(xenevtchn_handle *xce, evtchn_port_t port)
+{
+	(void)xce;
+	(void)port;
+	unbound++;
+	return 0;
+}
+
+struct fixture {
+	struct lvmd l;
+	struct guest g;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	strcpy(f->g.rec.name, "g1");
+	f->g.rec.domid = 7;
+	trace[0] = '\0';
+	fail_attach = fail_setup = -1;
+	unbound = 0;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	lvmd_ports_free(&f->l);
+	free(f);
+	return 0;
+}
+
+static void test_attach_in_order(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(lvmd_backends_attach(&f->l, &f->g,
+					      LVMD_ATTACH_KEEP_LOG, false), 0);
+	assert_string_equal(trace, "0.attach(g1,1) 1.attach(g1,1) ");
+}
+
+static void test_attach_failure_undone(void **state)
+{
+	struct fixture *f = *state;
+
+	fail_attach = 1;
+	assert_int_equal(lvmd_backends_attach(&f->l, &f->g, 0, false),
+			 -ENODEV);
+	/* the second undid itself; the first is detached, not for good */
+	assert_string_equal(trace,
+			    "0.attach(g1,0) 1.attach(g1,0) 0.detach(g1,0) ");
+}
+
+static void test_first_failure_undoes_nothing(void **state)
+{
+	struct fixture *f = *state;
+
+	fail_attach = 0;
+	assert_int_equal(lvmd_backends_attach(&f->l, &f->g, 0, false),
+			 -ENODEV);
+	assert_string_equal(trace, "0.attach(g1,0) ");
+}
+
+static void test_adopt(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(lvmd_backends_attach(&f->l, &f->g, 0, true), 0);
+	assert_string_equal(trace, "0.adopt(g1) ");
+}
+
+static void test_detach_reverse(void **state)
+{
+	struct fixture *f = *state;
+
+	lvmd_backends_detach(&f->l, &f->g, true);
+	assert_string_equal(trace,
+			    "2.detach(g1,1) 1.detach(g1,1) 0.detach(g1,1) ");
+}
+
+static void test_event_routed(void **state)
+{
+	struct fixture *f = *state;
+	struct guest h = { .rec = { .name = "g2", .domid = 8 } };
+	int p0, p1;
+
+	p0 = lvmd_port_bind(&f->l, &f->g, 3, &lvmd_backend_console);
+	p1 = lvmd_port_bind(&f->l, &h, 4, &lvmd_backend_sysctl);
+	assert_true(p0 >= 300 && p1 == p0 + 1);
+	lvmd_backends_event(&f->l, p1);
+	lvmd_backends_event(&f->l, p0);
+	lvmd_backends_event(&f->l, 5);        /* nobody's */
+	lvmd_backends_event(&f->l, 100000);   /* past the table */
+	lvmd_backends_event(&f->l, -1);
+	assert_string_equal(trace, "1.event(g2) 0.event(g1) ");
+	lvmd_port_unbind(&f->l, &p1);
+	assert_int_equal(p1, -1);
+	assert_int_equal(unbound, 1);
+	lvmd_port_unbind(&f->l, &p1);         /* again: nothing */
+	assert_int_equal(unbound, 1);
+	trace[0] = '\0';
+	lvmd_backends_event(&f->l, p0 + 1);
+	assert_string_equal(trace, "");
+}
+
+static void test_setup(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(lvmd_backends_setup(&f->l), 0);
+	assert_string_equal(trace, "0.setup 1.setup ");
+	trace[0] = '\0';
+	fail_setup = 0;
+	assert_int_equal(lvmd_backends_setup(&f->l), -EIO);
+	assert_string_equal(trace, "0.setup ");
+}
+
+static void test_usage_and_controls(void **state)
+{
+	char buf[1024] = "";
+	FILE *m = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	(void)state;
+	assert_non_null(m);
+	lvmd_backends_usage(m);
+	fclose(m);
+	assert_non_null(strstr(buf, "fake0"));
+	assert_non_null(strstr(buf, "the first"));
+	assert_non_null(strstr(buf, "fake2"));
+	assert_ptr_equal(lvmd_control_of(LVM_STORE_XENSTORE),
+			 &lvmd_control_xenstore);
+	assert_ptr_equal(lvmd_control_of(LVM_STORE_NOXS), &lvmd_control_noxs);
+	assert_ptr_equal(lvmd_control_of(LVM_STORE_AUTO), &lvmd_control_noxs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_attach_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attach_failure_undone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_first_failure_undoes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_adopt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_detach_reverse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_routed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_setup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_usage_and_controls, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

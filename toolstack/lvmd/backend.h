@@ -1,0 +1,156 @@
+/*
+ * backend.h — lvmd's backends behind one seam: the interface every
+ * backend implements (struct lvmd_backend), the one table that lists them
+ * (backends.c), the event channel ports they bind (ports.c), the guest's
+ * control (noxs or XenStore, struct lvmd_control) chosen once per guest,
+ * and the few calls each backend offers beyond its interface. Internal to
+ * lvmd (see lvmd.h for the layers).
+ *
+ * A backend serves a part of every guest it is given (its console, its
+ * lifecycle requests, its XenStore tree, ...). guest.c calls the table,
+ * never a backend by name, and the loop routes a port's event to the
+ * backend that bound the port. To add one (e.g. vif): write vif.c with a
+ * `const struct lvmd_backend lvmd_backend_vif`, its per-guest state in
+ * struct guest under a comment naming it, and add it to the table in
+ * backends.c; bind ports with lvmd_port_bind(..., &lvmd_backend_vif) so
+ * that its events come to its event().
+ */
+#ifndef LVMD_BACKEND_H
+#define LVMD_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <lvm.h>
+
+struct lvmd;
+struct guest;
+struct lvm_built;
+
+/* Every call may be NULL: nothing to do. */
+struct lvmd_backend {
+	const char *name;            /* one word */
+	const char *usage;           /* one line: what it serves */
+	/* setup() - once when lvmd starts, before any guest (the hypervisor
+	 * handles are open). 0, or -errno, logged: lvmd does not start. */
+	int (*setup)(struct lvmd *l);
+	/* attach() - serve the new guest (g), its pages mapped (guest.h);
+	 * (flags): LVMD_ATTACH_*. 0 also when it has nothing to serve in
+	 * (g); -errno, logged, with what it did for (g) undone. */
+	int (*attach)(struct lvmd *l, struct guest *g, unsigned flags);
+	/* adopt() - the same for a guest found running when lvmd restarted:
+	 * take over the state left in its pages and record. */
+	int (*adopt)(struct lvmd *l, struct guest *g);
+	/* event() - a port this backend bound for (g) fired. It may doom
+	 * (g), not destroy it. */
+	void (*event)(struct lvmd *l, struct guest *g);
+	/* detach() - stop serving (g); idempotent. (gone): (g) is forgotten
+	 * for good: also release what is kept for it outside lvmd. */
+	void (*detach)(struct lvmd *l, struct guest *g, bool gone);
+};
+
+/* The backends: each file's one entry in the table. */
+extern const struct lvmd_backend lvmd_backend_console;  /* console.c */
+extern const struct lvmd_backend lvmd_backend_sysctl;   /* sysctl.c */
+extern const struct lvmd_backend lvmd_backend_xenstore; /* xenstore.c */
+
+/*
+ * A guest's control: how it is built and asked to stop. One per guest,
+ * chosen when it is created (from the store mode and its image) or
+ * adopted (from its record), in g->ctl; the rest calls through it.
+ */
+struct lvmd_control {
+	const char *name;            /* "noxs" or "xenstore" */
+	bool xenstore;               /* its shell gets a XenStore ring, so
+					never comes from a pool */
+	bool reports_ready;          /* it marks itself ready (create waits) */
+	/* reach() - 0 if guests of this control can be made now, else
+	 * -errno (XenStore: xenstored is not reachable). NULL: always. */
+	int (*reach)(struct lvmd *l);
+	/* introduce() - (g) is built (b), not yet running: make what it
+	 * looks for at boot. 0, or -errno with the engine's line in (err).
+	 * NULL: nothing to make. */
+	int (*introduce)(struct lvmd *l, struct guest *g,
+			 const struct lvm_built *b, struct lvm_error *err);
+	/* can_request() - whether (g) can be asked to power off now. */
+	bool (*can_request)(const struct guest *g);
+	/* request() - ask (g) to power off or (reboot); it must be gone
+	 * within (timeout_ms) (0: the default) or is destroyed. 0 or
+	 * -errno. */
+	int (*request)(struct lvmd *l, struct guest *g, bool reboot,
+		       uint32_t timeout_ms);
+	/* poll() - read what (g) reports: its ready mark (hooks->ready),
+	 * or doom it if that is invalid. */
+	void (*poll)(struct lvmd *l, struct guest *g);
+};
+
+extern const struct lvmd_control lvmd_control_noxs;     /* sysctl.c */
+extern const struct lvmd_control lvmd_control_xenstore; /* xenstore.c */
+
+/* ---- backends.c: the table ---- */
+/* lvmd_control_of() - the control for a guest of store mode (store)
+ * (LVM_STORE_XENSTORE: XenStore; else noxs). */
+const struct lvmd_control *lvmd_control_of(enum lvm_store store);
+
+/* lvmd_backends_setup() - every backend's setup, in table order. 0 or the
+ * first -errno. */
+int lvmd_backends_setup(struct lvmd *l);
+/* lvmd_backends_usage() - one line per backend into (f). */
+void lvmd_backends_usage(FILE *f);
+/* lvmd_backends_attach() - attach (or with (adopt) adopt) (g) to every
+ * backend in table order; on failure those attached are detached again.
+ * 0 or -errno. */
+int lvmd_backends_attach(struct lvmd *l, struct guest *g, unsigned flags,
+			 bool adopt);
+/* lvmd_backends_detach() - detach (g) from every backend, in reverse
+ * order. */
+void lvmd_backends_detach(struct lvmd *l, struct guest *g, bool gone);
+/* lvmd_backends_event() - (port) fired: its backend's event(), if a
+ * backend bound it. */
+void lvmd_backends_event(struct lvmd *l, int port);
+
+/* ---- ports.c: the event channel ports ---- */
+struct lvmd_port {
+	struct guest *g;             /* NULL: not ours */
+	const struct lvmd_backend *be;
+};
+
+/* lvmd_port_bind() - bind dom0's end of (g)'s (remote) port for backend
+ * (be). The local port, or -errno. */
+int lvmd_port_bind(struct lvmd *l, struct guest *g, uint32_t remote,
+		   const struct lvmd_backend *be);
+/* lvmd_port_unbind() - unbind (*lport) if bound; sets it to -1. */
+void lvmd_port_unbind(struct lvmd *l, int *lport);
+/* lvmd_port_notify() - notify the guest on local port (lport) if bound. */
+void lvmd_port_notify(struct lvmd *l, int lport);
+/* lvmd_port_owner() - the owner of local (port), or NULL. */
+const struct lvmd_port *lvmd_port_owner(struct lvmd *l, int port);
+/* lvmd_ports_free() - the port table (at exit). */
+void lvmd_ports_free(struct lvmd *l);
+
+/* ---- console.c ---- */
+/* lvmd_console_drain() - take what (g) wrote to its console now. */
+void lvmd_console_drain(struct lvmd *l, struct guest *g);
+/* lvmd_console_input() - bytes a console client typed, for (g). */
+void lvmd_console_input(struct lvmd *l, struct guest *g, const char *buf,
+			size_t len);
+/* lvmd_console_note() - a line from lvmd into (g)'s console log. */
+void lvmd_console_note(struct lvmd *l, struct guest *g, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* lvmd_console_replay() - (g)'s console drained, its log opened read-only
+ * at the last LVMD_CONSOLE_REPLAY bytes: the descriptor, or -errno. */
+int lvmd_console_replay(struct lvmd *l, struct guest *g);
+
+/* ---- xenstore.c ---- */
+/*
+ * lvmd_xs() - lvmd's connection to xenstored, opened on first use (socket
+ * only: without xenstored, XenStore mode fails at once instead of
+ * hanging). NULL with errno set if xenstored cannot be reached.
+ */
+struct xs_handle *lvmd_xs(struct lvmd *l);
+/* lvmd_xs_close() - close that connection, if open (at exit). */
+void lvmd_xs_close(struct lvmd *l);
+
+#endif

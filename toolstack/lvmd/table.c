@@ -1,0 +1,184 @@
+/*
+ * table.c — lvmd's guest table: lookups by name and domid, guests in and
+ * out, their records on disk, doom marks and request deadlines, what
+ * `lvm info` says of a guest (see guest.h). Calls nothing of lvmd above
+ * registry.c.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guest.h"
+#include "lvmd.h"
+#include "toolstack/common/clock.h"
+#include "toolstack/engine/log.h"
+
+struct guest *lvmd_guest_by_name(struct lvmd *l, const char *name)
+{
+	for (struct guest *g = l->guests; g; g = g->next)
+		if (strcmp(g->rec.name, name) == 0)
+			return g;
+	return NULL;
+}
+
+struct guest *lvmd_guest_by_domid(struct lvmd *l, uint32_t domid)
+{
+	return domid < LVMD_MAX_DOMID ? l->by_domid[domid] : NULL;
+}
+
+struct guest *lvmd_guest_find(struct lvmd *l, const char *target)
+{
+	const char *p = target;
+	unsigned long v = 0;
+
+	if (!*p)
+		return NULL;
+	while (*p >= '0' && *p <= '9' && v < LVMD_MAX_DOMID)
+		v = v * 10 + (unsigned long)(*p++ - '0');
+	if (*p == '\0')
+		return lvmd_guest_by_domid(l, (uint32_t)v);
+	return lvmd_guest_by_name(l, target);
+}
+
+struct guest *lvmd_guest_new(struct lvm_reg_entry *rec,
+			     const struct lvmd_control *ctl)
+{
+	struct guest *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return NULL;
+	g->rec = *rec;
+	memset(rec, 0, sizeof(*rec));
+	g->ctl = ctl;
+	g->cons_lport = -1;
+	g->sys_lport = -1;
+	g->log_fd = -1;
+	return g;
+}
+
+void lvmd_guest_free(struct guest *g)
+{
+	lvm_reg_entry_free(&g->rec);
+	free(g);
+}
+
+void lvmd_guest_insert(struct lvmd *l, struct guest *g)
+{
+	g->prev = NULL;
+	g->next = l->guests;
+	if (l->guests)
+		l->guests->prev = g;
+	l->guests = g;
+	l->by_domid[g->rec.domid] = g;
+	l->nguests++;
+}
+
+void lvmd_guest_unlink(struct lvmd *l, struct guest *g)
+{
+	if (g->prev)
+		g->prev->next = g->next;
+	else
+		l->guests = g->next;
+	if (g->next)
+		g->next->prev = g->prev;
+	if (l->by_domid[g->rec.domid] == g)
+		l->by_domid[g->rec.domid] = NULL;
+	l->nguests--;
+}
+
+void lvmd_guest_doom(struct lvmd *l, struct guest *g, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)l;
+	if (g->doom[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(g->doom, sizeof(g->doom), fmt, ap);
+	va_end(ap);
+	if (!g->doom[0])
+		strcpy(g->doom, "misbehaved");
+	lvm_log_warn(0, "%s (d%u): %s; destroying it", g->rec.name, g->rec.domid,
+		     g->doom);
+}
+
+void lvmd_guest_deadline(struct guest *g, uint32_t timeout_ms)
+{
+	g->req_deadline_ns = lvm_now_ns() +
+		(uint64_t)(timeout_ms ? timeout_ms : LVM_DEFAULT_SHUTDOWN_MS) *
+			1000000u;
+}
+
+int lvmd_guest_save(struct lvmd *l, struct guest *g)
+{
+	int rc = lvm_reg_save(l->reg_dir, &g->rec);
+
+	if (rc < 0)
+		lvm_log_err(-rc, "%s (d%u): cannot write its record in %s",
+			    g->rec.name, g->rec.domid, l->reg_dir);
+	return rc;
+}
+
+void lvmd_reg_remove_logged(struct lvmd *l, struct guest *g)
+{
+	int rc = lvm_reg_remove(l->reg_dir, g->rec.domid);
+
+	if (rc < 0)
+		lvm_log_err(-rc, "%s (d%u): cannot remove its record", g->rec.name,
+			    g->rec.domid);
+}
+
+enum lvm_state lvmd_domain_state(uint32_t flags)
+{
+	uint32_t reason;
+
+	if (flags & XEN_DOMINF_dying)
+		return LVM_STATE_DYING;
+	if (flags & XEN_DOMINF_shutdown) {
+		reason = (flags >> XEN_DOMINF_shutdownshift) &
+			 XEN_DOMINF_shutdownmask;
+		return reason == SHUTDOWN_crash ? LVM_STATE_CRASHED :
+						  LVM_STATE_SHUTDOWN;
+	}
+	if (flags & XEN_DOMINF_paused)
+		return LVM_STATE_PAUSED;
+	return LVM_STATE_RUNNING;
+}
+
+int lvmd_guest_info_as(struct lvmd *l, struct guest *g, enum lvm_state state,
+		       struct lvm_info *out)
+{
+	const struct lvm_reg_entry *r = &g->rec;
+	char path[PATH_MAX + 80];
+	int64_t up;
+
+	memset(out, 0, sizeof(*out));
+	strcpy(out->name, r->name);
+	out->domid = r->domid;
+	out->managed = true;
+	lvm_uuid_format(r->uuid, out->uuid);
+	out->state = state;
+	out->memory_mb = r->memory_mb;
+	out->vcpus = r->vcpus;
+	out->created = r->created_ns / 1000000000;
+	up = lvm_real_ns() - r->created_ns;
+	out->uptime_ms = up > 0 ? (uint64_t)up / 1000000 : 0;
+	out->has_ready = g->has_ready;
+	out->ready_ns = g->ready_ns;
+	out->on_poweroff = r->on_poweroff;
+	out->on_crash = r->on_crash;
+	out->noxs = r->noxs;
+	out->xenstore = r->store == LVM_STORE_XENSTORE;
+	snprintf(path, sizeof(path), "%s/%s.log", l->cons_dir, r->name);
+	out->kernel = r->kernel ? strdup(r->kernel) : NULL;
+	out->cmdline = r->cmdline ? strdup(r->cmdline) : NULL;
+	out->console_log = strdup(path);
+	if ((r->kernel && !out->kernel) || (r->cmdline && !out->cmdline) ||
+	    !out->console_log) {
+		lvm_info_clear(out);
+		return -ENOMEM;
+	}
+	return 0;
+}
