@@ -52,6 +52,7 @@ ALL_TARGETS += $(ENGINE_LIB)
 # and plain ones for $(BUILD)/lib/liblvm.a, which the bench's tools link.
 TOOLSTACK_INC := -Itoolstack/include
 PROTO_SRCS := \
+	toolstack/proto/escape.c \
 	toolstack/proto/proto.c \
 	toolstack/proto/proto_info.c \
 	toolstack/proto/proto_json.c

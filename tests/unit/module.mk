@@ -24,11 +24,16 @@ proto_SRCS := tests/unit/test_proto.c toolstack/proto/proto.c \
 proto_LIBS := -ljson-c
 proto_CFLAGS := -Itoolstack/include
 
+UNIT_TESTS += escape
+escape_SRCS := tests/unit/test_escape.c toolstack/proto/escape.c
+escape_CFLAGS := -Itoolstack/include
+
 UNIT_TESTS += cfgkeys
 cfgkeys_SRCS := tests/unit/test_cfgkeys.c toolstack/liblvm/cfgkeys.c
 
 UNIT_TESTS += config
 config_SRCS := tests/unit/test_config.c toolstack/liblvm/config.c \
+	toolstack/proto/escape.c \
 	toolstack/liblvm/cfgkeys.c toolstack/proto/proto_info.c \
 	toolstack/proto/proto_json.c toolstack/liblvm/xlu.c
 config_LIBS := -ljson-c
@@ -85,13 +90,14 @@ cons_ring_SRCS := tests/unit/test_cons_ring.c toolstack/lvmd/cons_ring.c
 
 # The lvm command's parsing.
 UNIT_TESTS += cli_args
-cli_args_SRCS := tests/unit/test_cli_args.c toolstack/lvm/args.c
+cli_args_SRCS := tests/unit/test_cli_args.c toolstack/lvm/args.c \
+	toolstack/proto/escape.c
 cli_args_CFLAGS := -Itoolstack/include
 
 UNIT_TESTS += client
 client_SRCS := tests/unit/test_client.c toolstack/liblvm/client.c \
 	toolstack/liblvm/config.c toolstack/liblvm/cfgkeys.c \
-	toolstack/proto/proto.c toolstack/proto/proto_info.c \
+	toolstack/proto/escape.c toolstack/proto/proto.c toolstack/proto/proto_info.c \
 	toolstack/proto/proto_json.c toolstack/liblvm/xlu.c
 client_LIBS := -ljson-c
 client_CFLAGS := -Itoolstack/include
@@ -116,3 +122,9 @@ bench_watch_SRCS := tests/unit/test_bench_watch.c bench/watch.c
 UNIT_TESTS += bench_lvmclock
 bench_lvmclock_SRCS := tests/unit/test_bench_lvmclock.c bench/lvmclock.c
 bench_lvmclock_LIBS := -lm
+
+# lvmd's image cache, over a stub of the engine's image loading.
+UNIT_TESTS += images
+images_SRCS := tests/unit/test_images.c toolstack/lvmd/images.c
+images_CFLAGS := $(XEN_HOST_CFLAGS) -Itoolstack/include
+images_LIBS := -ljson-c

@@ -56,7 +56,8 @@ static struct guest *target(struct lvmd *l, struct client *c,
 				 "domain %lu is not managed by lvm", d);
 		return NULL;
 	}
-	lvmd_client_fail(l, c, ESRCH, "no guest '%.100s'", t);
+	lvmd_client_fail(l, c, ESRCH, "no guest '%s'",
+			 LVM_ESCAPED(t, 100));
 	return NULL;
 }
 
@@ -329,7 +330,8 @@ static void op_info(struct lvmd *l, struct client *c, const char *t)
 
 	if (g) {
 		if (lvmd_guest_info(l, g, &info) < 0) {
-			lvmd_client_fail(l, c, ESRCH, "no guest '%.100s'", t);
+			lvmd_client_fail(l, c, ESRCH, "no guest '%s'",
+					 LVM_ESCAPED(t, 100));
 			return;
 		}
 		send_or_nomem(l, c, reply_info(&info));
@@ -343,7 +345,8 @@ static void op_info(struct lvmd *l, struct client *c, const char *t)
 		send_or_nomem(l, c, reply_info(&info));
 		return;
 	}
-	lvmd_client_fail(l, c, ESRCH, "no guest '%.100s'", t);
+	lvmd_client_fail(l, c, ESRCH, "no guest '%s'",
+			 LVM_ESCAPED(t, 100));
 }
 
 static void op_console(struct lvmd *l, struct client *c, const char *t)
@@ -414,8 +417,8 @@ static int pool_image_check(struct lvmd *l, const char *path, char *err,
 	int rc;
 
 	if (!lvmd_pool_image_ok(path)) {
-		snprintf(err, errlen, "pool image '%.200s': want an absolute "
-			 "path shorter than %d bytes", path,
+		snprintf(err, errlen, "pool image '%s': want an absolute "
+			 "path shorter than %d bytes", LVM_ESCAPED(path, 200),
 			 LVMD_POOL_IMAGE_MAX);
 		return -EINVAL;
 	}
@@ -424,13 +427,14 @@ static int pool_image_check(struct lvmd *l, const char *path, char *err,
 		if (l->last_err[0])   /* names the image already */
 			snprintf(err, errlen, "pool: %.400s", l->last_err);
 		else
-			snprintf(err, errlen, "pool image %.200s: %s", path,
+			snprintf(err, errlen, "pool image %s: %s",
+				 LVM_ESCAPED(path, 200),
 				 strerror(-rc));
 		return rc;
 	}
 	if (!img->noxs_vaddr) {
-		snprintf(err, errlen, "pool image %.200s: no noxs note; only "
-			 "noxs images are built ahead", path);
+		snprintf(err, errlen, "pool image %s: no noxs note; only "
+			 "noxs images are built ahead", LVM_ESCAPED(path, 200));
 		rc = -EINVAL;
 	}
 	if (owned)
