@@ -26,6 +26,7 @@ ENGINE_SRCS := \
 	toolstack/engine/warm.c \
 	toolstack/engine/image.c \
 	toolstack/engine/log.c \
+	toolstack/engine/regfile.c \
 	toolstack/engine/shell.c \
 	toolstack/engine/uuid.c \
 	toolstack/engine/xs_compat.c \

@@ -44,7 +44,8 @@ config_CFLAGS := -Itoolstack/include
 UNIT_TESTS += image
 image_SRCS := tests/unit/test_image.c toolstack/engine/image.c \
 	toolstack/engine/bzimage.c \
-	toolstack/engine/elfnote.c toolstack/engine/log.c
+	toolstack/engine/elfnote.c toolstack/engine/log.c \
+	toolstack/engine/regfile.c
 image_LIBS := -lelf
 image_CFLAGS := $(XEN_HOST_CFLAGS)
 CFLAGS_tests/unit/test_image.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guests)"'
@@ -52,7 +53,7 @@ CFLAGS_tests/unit/test_image.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guests)
 UNIT_TESTS += shell
 shell_SRCS := tests/unit/test_shell.c toolstack/engine/shell.c noxs/noxs.c \
 	toolstack/engine/finish.c toolstack/engine/devpage.c \
-	toolstack/engine/warm.c \
+	toolstack/engine/warm.c toolstack/engine/regfile.c \
 	toolstack/engine/log.c
 SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_domain_setmaxmem xc_evtchn_alloc_unbound xc_domain_destroy \

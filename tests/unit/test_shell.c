@@ -27,6 +27,10 @@
 #include "toolstack/engine/engine_priv.h"
 #include "toolstack/engine/log.h"
 
+/* A ramdisk the engine opens for real (it must be a regular file): the
+ * test binary itself. */
+#define RAMDISK "/proc/self/exe"
+
 #define FAKE_DOMID 7u
 #define FAKE_PAGES 1024u             /* 4 MiB */
 #define CONSOLE_PFN 0x1bu
@@ -730,7 +734,7 @@ static void test_finish_fails_leave_nothing(void **state)
 		prepare_ok(false, &sh);
 		img = test_image(NOXS_VADDR);
 		req = (struct lvm_finish_req){ .img = &img, .name = "n",
-			.uuid = other, .cmdline = "c", .ramdisk = "/rd" };
+			.uuid = other, .cmdline = "c", .ramdisk = RAMDISK };
 		if (f->fn != NULL)
 			fail_at(f->fn, 1, f->err);
 		if (strcmp(f->what, "type") == 0)
@@ -814,7 +818,7 @@ static bool finish_premapped(uint32_t pages, bool ramdisk)
 {
 	struct lvm_image img = test_image(NOXS_VADDR);
 	struct lvm_finish_req req = { .img = &img, .name = "p",
-				      .ramdisk = ramdisk ? "/rd" : NULL };
+				      .ramdisk = ramdisk ? RAMDISK : NULL };
 	struct lvm_shell sh;
 	struct lvm_built b;
 	bool used;
@@ -950,7 +954,7 @@ static void test_warm_refuses_other_image(void **state)
 	reset(state);
 	prebuild_ok(&sh, &img);
 	req.img = &img;
-	req.ramdisk = "/rd";
+	req.ramdisk = RAMDISK;
 	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b), -EINVAL);
 	assert_int_equal(F.destroyed, 1);
 }
