@@ -80,7 +80,7 @@ UNIT_TESTS += registry
 registry_SRCS := tests/unit/test_registry.c toolstack/lvmd/registry.c \
 	toolstack/engine/uuid.c \
 	toolstack/proto/proto_info.c toolstack/proto/proto_json.c
-registry_LIBS := -ljson-c
+registry_LIBS := -ljson-c -Wl,--wrap=write
 registry_CFLAGS := -Itoolstack/include
 
 UNIT_TESTS += pool

@@ -185,12 +185,17 @@ int lvm_reg_save(const char *dir, const struct lvm_reg_entry *e)
 		}
 		off += (size_t)r;
 	}
-	if (write(fd, "\n", 1) != 1 || close(fd) < 0) {
-		fd = -1;
+	r = write(fd, "\n", 1);
+	if (r != 1) {
+		rc = r < 0 ? -errno : -EIO;
+		goto out;
+	}
+	rc = close(fd);
+	fd = -1;
+	if (rc < 0) {
 		rc = -EIO;
 		goto out;
 	}
-	fd = -1;
 	if (rename(tmp, path) < 0) {
 		rc = -errno;
 		goto out;
