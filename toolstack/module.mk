@@ -112,6 +112,7 @@ ALL_TARGETS += $(LVM_HEADERS_CHK)
 # carries the noxs codec, noxs/noxs.c) and the protocol.
 LVMD_SRCS := \
 	toolstack/lvmd/adopt.c \
+	toolstack/lvmd/conf.c \
 	toolstack/lvmd/cons_ring.c \
 	toolstack/lvmd/console.c \
 	toolstack/lvmd/create.c \
