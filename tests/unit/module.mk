@@ -20,6 +20,7 @@ xs_compat_LIBS := -Wl,--wrap=xs_write -Wl,--wrap=xs_mkdir -Wl,--wrap=xs_rm \
 # The toolstack's client library and protocol.
 UNIT_TESTS += proto
 proto_SRCS := tests/unit/test_proto.c toolstack/proto/proto.c \
+	toolstack/proto/escape.c \
 	toolstack/proto/proto_info.c toolstack/proto/proto_json.c
 proto_LIBS := -ljson-c
 proto_CFLAGS := -Itoolstack/include
