@@ -18,6 +18,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -103,28 +104,30 @@ static json_object *num(uint64_t v)
 	return json_object_new_uint64(v);
 }
 
-/* A record built around the input's fields; (page_len) is the hex's. */
-static void structured(uint8_t how, const char *f[4], size_t page_len)
+/* A record built around the input's fields (f: uuid, name, page bytes,
+ * kernel; a NULL uuid or name is a good one); the page's hex is (page_len)
+ * characters, with the page bytes at (at). */
+static void structured(bool edge_domid, const char *f[4], size_t at,
+		       size_t page_len)
 {
 	static char page[PAGE_HEX + 8];
 	json_object *o = json_object_new_object();
 	json_object *c = json_object_new_object();
 	json_object *x = json_object_new_object();
+	const char *uuid = f[0] ? f[0] : "6c766d00-766d-0100-0001-020304050607";
 	const char *s;
-	size_t at, n;
+	size_t n;
 
 	memset(page, '0', sizeof(page));
-	/* the input's bytes somewhere in an otherwise good page */
-	at = (size_t)how * 64 % PAGE_HEX;
 	n = strlen(f[2]);
 	if (n > PAGE_HEX - at)
 		n = PAGE_HEX - at;
 	memcpy(page + at, f[2], n);
 	page[page_len] = '\0';
 	json_object_object_add(o, "version", num(1));
-	json_object_object_add(o, "name", json_object_new_string(f[1]));
-	json_object_object_add(o, "domid", num(how & 1 ? 0x7ff0 - (how >> 1) : 7));
-	json_object_object_add(o, "uuid", json_object_new_string(f[0]));
+	json_object_object_add(o, "name", json_object_new_string(f[1] ? f[1] : "g"));
+	json_object_object_add(o, "domid", num(edge_domid ? 0x7fef + n % 2 : 7));
+	json_object_object_add(o, "uuid", json_object_new_string(uuid));
 	json_object_object_add(o, "kernel", json_object_new_string(f[3]));
 	json_object_object_add(o, "memory_mb", num(8));
 	json_object_object_add(o, "vcpus", num(1));
@@ -144,19 +147,28 @@ static void structured(uint8_t how, const char *f[4], size_t page_len)
 	json_object_object_add(x, "page", json_object_new_string(page));
 	json_object_object_add(o, "noxs", x);
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	check(s, strlen(s), f[0], page);
+	check(s, strlen(s), uuid, page);
 	json_object_put(o);
 }
 
+/*
+ * The first byte: bit 0 clear, the rest is a record file as it is; set, a
+ * built record, and then bit 1: the uuid from the input, bit 2: the name
+ * from the input, bit 3: a domid at the edge, bits 4-7: the page hex's
+ * length (8191..8193). The second byte places the input's page bytes.
+ * Fields follow, NUL-separated: uuid, name, page bytes, kernel.
+ */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *f[4] = { "", "g", "", "/k" };
+	const char *f[4] = { NULL, NULL, "", "/k" };
 	char *copy;
-	size_t at = 1;
+	size_t at = 2;
+	uint8_t how;
 
-	if (size == 0)
+	if (size < 2)
 		return 0;
-	if (!(data[0] & 1)) {
+	how = data[0];
+	if (!(how & 1)) {
 		check((const char *)data + 1, size - 1, NULL, NULL);
 		return 0;
 	}
@@ -166,11 +178,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, data, size);
 	copy[size] = '\0';
 	for (int i = 0; i < 4 && at <= size; i++) {
+		if ((i == 0 && !(how & 2)) || (i == 1 && !(how & 4)))
+			continue;            /* a good one of these */
 		f[i] = copy + at;
 		at += strlen(copy + at) + 1;
 	}
-	check_uuid(f[0]);
-	structured(data[0] >> 1, f, PAGE_HEX - 1 + (data[0] >> 1) % 3);
+	if (f[0])
+		check_uuid(f[0]);
+	structured(how & 8, f, (size_t)data[1] * 32 % PAGE_HEX,
+		   PAGE_HEX - 1 + (how >> 4) % 3);
 	free(copy);
 	return 0;
 }
