@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "toolstack/lvmd/cons_ring.h"
+#include "tests/fuzz/ring.h"
 
 #define OUT_SIZE sizeof(((struct xencons_interface *)0)->out)
 #define IN_SIZE sizeof(((struct xencons_interface *)0)->in)
@@ -46,36 +47,6 @@ static XENCONS_RING_IDX guest_index(struct input *in, XENCONS_RING_IDX base)
 	if (how & 1)
 		return take(in, 4);
 	return base + (XENCONS_RING_IDX)(int16_t)take(in, 2);
-}
-
-/* ring_cmp: whether the (n) bytes of (ring) (of (size)) from index (at) on
- * equal (data); ring_put: put them there. */
-static int ring_cmp(const char *ring, size_t size, uint32_t at,
-		    const char *data, size_t n)
-{
-	size_t o = at % size, k = n < size - o ? n : size - o;
-
-	return memcmp(ring + o, data, k) || memcmp(ring, data + k, n - k);
-}
-
-static void ring_put(char *ring, size_t size, uint32_t at, const char *data,
-		     size_t n)
-{
-	size_t o = at % size, k = n < size - o ? n : size - o;
-
-	memcpy(ring + o, data, k);
-	memcpy(ring, data + k, n - k);
-}
-
-/* pattern: bytes to write, made once. */
-static const char *pattern(void)
-{
-	static char p[8192];
-
-	if (!p[1])
-		for (size_t i = 0; i < sizeof(p); i++)
-			p[i] = (char)(i * 13 + 1);
-	return p;
 }
 
 /* unchanged: the page as it was, but for what the step may change (the

@@ -19,6 +19,8 @@
 
 #include <libos/console_ring.h>
 
+#include "tests/fuzz/ring.h"
+
 #define OUT_SIZE sizeof(((struct xencons_interface *)0)->out)
 
 static uint32_t take(const uint8_t **p, size_t *left, size_t bytes)
@@ -31,36 +33,6 @@ static uint32_t take(const uint8_t **p, size_t *left, size_t bytes)
 		(*left)--;
 	}
 	return v;
-}
-
-/* ring_cmp: whether the (n) bytes of (ring) (of (size)) from index (at) on
- * equal (data); ring_put: put them there. */
-static int ring_cmp(const char *ring, size_t size, uint32_t at,
-		    const char *data, size_t n)
-{
-	size_t o = at % size, k = n < size - o ? n : size - o;
-
-	return memcmp(ring + o, data, k) || memcmp(ring, data + k, n - k);
-}
-
-static void ring_put(char *ring, size_t size, uint32_t at, const char *data,
-		     size_t n)
-{
-	size_t o = at % size, k = n < size - o ? n : size - o;
-
-	memcpy(ring + o, data, k);
-	memcpy(ring, data + k, n - k);
-}
-
-/* pattern: bytes to write, made once. */
-static const char *pattern(void)
-{
-	static char p[8192];
-
-	if (!p[1])
-		for (size_t i = 0; i < sizeof(p); i++)
-			p[i] = (char)(i * 13 + 1);
-	return p;
 }
 
 static void step_write(struct xencons_interface *intf, size_t len)
