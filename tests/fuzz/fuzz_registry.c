@@ -31,12 +31,22 @@
 
 #define PAGE_HEX (2 * NOXS_PAGE_SIZE)
 
+/* hexval: the value of hex digit (c), -1 if it is none (a table, made
+ * once: the page check runs it 8192 times an input). */
 static int hexval(char c)
 {
-	const char *d = "0123456789abcdef";
-	const char *p = c ? strchr(d, tolower((unsigned char)c)) : NULL;
+	static signed char t[256];
+	static bool made;
 
-	return p ? (int)(p - d) : -1;
+	if (!made) {
+		memset(t, -1, sizeof(t));
+		for (int i = 0; i < 16; i++) {
+			t[(unsigned char)"0123456789abcdef"[i]] = (signed char)i;
+			t[(unsigned char)"0123456789ABCDEF"[i]] = (signed char)i;
+		}
+		made = true;
+	}
+	return t[(unsigned char)c];
 }
 
 /* A uuid parsed must print back as its text, in lower case. */
