@@ -29,6 +29,7 @@ ENGINE_SRCS := \
 	toolstack/engine/warm.c \
 	toolstack/engine/image.c \
 	toolstack/engine/log.c \
+	toolstack/engine/regfile.c \
 	toolstack/engine/shell.c \
 	toolstack/engine/uuid.c \
 	toolstack/engine/xs_compat.c \
@@ -55,6 +56,7 @@ ALL_TARGETS += $(ENGINE_LIB)
 # and plain ones for $(BUILD)/lib/liblvm.a, which the bench's tools link.
 TOOLSTACK_INC := -Itoolstack/include
 PROTO_SRCS := \
+	toolstack/proto/escape.c \
 	toolstack/proto/proto.c \
 	toolstack/proto/proto_info.c \
 	toolstack/proto/proto_json.c
@@ -115,6 +117,7 @@ LVMD_SRCS := \
 	toolstack/lvmd/adopt.c \
 	toolstack/lvmd/backends.c \
 	toolstack/lvmd/client.c \
+	toolstack/lvmd/conf.c \
 	toolstack/lvmd/cons_ring.c \
 	toolstack/lvmd/console.c \
 	toolstack/lvmd/create.c \

@@ -32,6 +32,7 @@ bzimage_FUZZ_SRCS := tests/fuzz/fuzz_bzimage.c toolstack/engine/bzimage.c
 # The lvmd protocol: framing, then every decoder of requests and replies.
 FUZZERS += proto
 proto_FUZZ_SRCS := tests/fuzz/fuzz_proto.c toolstack/proto/proto.c \
+	toolstack/proto/escape.c \
 	toolstack/proto/proto_info.c toolstack/proto/proto_json.c
 proto_FUZZ_LIBS := -ljson-c
 proto_FUZZ_CFLAGS := -Itoolstack/include
@@ -39,6 +40,32 @@ proto_FUZZ_CFLAGS := -Itoolstack/include
 # The config key scanner (lvm create reads users' files).
 FUZZERS += cfgkeys
 cfgkeys_FUZZ_SRCS := tests/fuzz/fuzz_cfgkeys.c toolstack/liblvm/cfgkeys.c
+
+# lvmd's console ring backend, stateful: guest index moves interleaved
+# with lvmd's reads and writes.
+FUZZERS += cons_ring
+cons_ring_FUZZ_SRCS := tests/fuzz/fuzz_cons_ring.c toolstack/lvmd/cons_ring.c
+
+# The library OS's console ring, built for the host as its unit test is.
+FUZZERS += console_ring
+console_ring_FUZZ_SRCS := tests/fuzz/fuzz_console_ring.c \
+	guests/libos/console_ring.c
+console_ring_FUZZ_CFLAGS := -Iguests/libos/include
+
+# lvmd's guest records (records, the device page's hex, uuids).
+FUZZERS += registry
+registry_FUZZ_SRCS := tests/fuzz/fuzz_registry.c toolstack/lvmd/registry.c \
+	toolstack/engine/uuid.c toolstack/proto/proto_info.c \
+	toolstack/proto/proto_json.c
+registry_FUZZ_CFLAGS := -Itoolstack/include
+registry_FUZZ_LIBS := -ljson-c
+
+# lvmd's pool configuration: lines of lvmd.conf and -P specs, then the
+# pools they set.
+FUZZERS += pool_conf
+pool_conf_FUZZ_SRCS := tests/fuzz/fuzz_pool_conf.c toolstack/lvmd/conf.c \
+	toolstack/lvmd/pool.c
+pool_conf_FUZZ_CFLAGS := -Itoolstack/include
 
 .PHONY: fuzz
 fuzz: $(foreach f,$(FUZZERS),$(BUILD)/fuzz/$(f))

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Bad input to `lvm create` (and a missing lvmd): each case exits non-zero
-# with exactly one "lvm: ..." line on stderr, and the hypervisor has as
-# many domains afterwards as before.
+# with exactly one "lvm: ..." line on stderr (what it echoes escaped), lvmd
+# still answers at once, and the hypervisor has as many domains afterwards
+# as before. A FIFO named as an image, a kernel or a ramdisk is refused
+# without blocking lvm or lvmd.
 . "$(dirname "$0")/lib.sh"
 
 img=$LVM_BUILD/guests/hello.xen
@@ -16,6 +18,7 @@ expect_error() {
 	timeout 20 "$@" >"$d/out" 2>"$d/err"
 	rc=$?
 	[ $rc -ne 124 ] || fail "$what: timed out"
+	timeout 10 lvm list >/dev/null || fail "$what: lvmd does not answer"
 	msg=$(one_line_error "$d/out" "$d/err" $rc) || fail "$what: $msg"
 	grep -qE "$pat" <<<"$msg" || fail "$what: '$msg' does not match '$pat'"
 	[ "$(hv_domain_count)" = "$before" ] || fail "$what: the domain count changed"
@@ -71,6 +74,31 @@ expect_error "noxs required, image without the note" "has no noxs note" \
 expect_error "no such guest" "no guest 'ghost'" lvm destroy ghost
 expect_error "a domain lvm does not manage" "domain 0 is not managed by lvm" \
 	lvm destroy 0
+
+# A FIFO nobody writes: opening it for reading would block.
+mkfifo "$d/k.fifo" || fail "mkfifo"
+expect_error "FIFO as the image" "k.fifo: not a regular file" \
+	lvm create "$d/k.fifo"
+expect_error "FIFO as the kernel" "k.fifo: not a regular file" \
+	lvm create "$(cfg fifo "kernel = \"$d/k.fifo\"")"
+expect_error "FIFO as the ramdisk" "k.fifo: not a regular file" \
+	lvm create "$img" --name rdfifo --ramdisk "$d/k.fifo"
+expect_error "FIFO as a pool image" "k.fifo: not a regular file" \
+	lvm pool set 4x1 1 "$d/k.fifo"
+
+# What an error echoes stays on its line: control characters escaped.
+expect_error "name with a newline" "name 'a\\\\nb'" \
+	lvm create "$img" --name $'a\nb'
+printf 'name = "a\\nb"\nkernel = "%s"\n' "$img" >"$d/nl.cfg"
+expect_error "name with a newline in a config" "name 'a\\\\nb'" \
+	lvm create "$d/nl.cfg"
+expect_error "kernel path with a newline" "k\\\\nk: " \
+	lvm create "$(cfg esc "kernel = \"$d/k\\nk\"")"
+expect_error "no guest with a newline" "no guest 'gh\\\\nost'" \
+	lvm destroy $'gh\nost'
+long=$(printf 'p%.0s' $(seq 1 300))
+expect_error "300-character unknown verb" "unknown verb 'p{40}…'" \
+	lvm "$long"
 
 lvm create "$img" --name dup --paused >/dev/null || fail "create dup"
 before=$(hv_domain_count)

@@ -20,15 +20,21 @@ xs_compat_LIBS := -Wl,--wrap=xs_write -Wl,--wrap=xs_mkdir -Wl,--wrap=xs_rm \
 # The toolstack's client library and protocol.
 UNIT_TESTS += proto
 proto_SRCS := tests/unit/test_proto.c toolstack/proto/proto.c \
+	toolstack/proto/escape.c \
 	toolstack/proto/proto_info.c toolstack/proto/proto_json.c
 proto_LIBS := -ljson-c
 proto_CFLAGS := -Itoolstack/include
+
+UNIT_TESTS += escape
+escape_SRCS := tests/unit/test_escape.c toolstack/proto/escape.c
+escape_CFLAGS := -Itoolstack/include
 
 UNIT_TESTS += cfgkeys
 cfgkeys_SRCS := tests/unit/test_cfgkeys.c toolstack/liblvm/cfgkeys.c
 
 UNIT_TESTS += config
 config_SRCS := tests/unit/test_config.c toolstack/liblvm/config.c \
+	toolstack/proto/escape.c \
 	toolstack/liblvm/cfgkeys.c toolstack/proto/proto_info.c \
 	toolstack/proto/proto_json.c toolstack/liblvm/xlu.c
 config_LIBS := -ljson-c
@@ -39,7 +45,8 @@ config_CFLAGS := -Itoolstack/include
 UNIT_TESTS += image
 image_SRCS := tests/unit/test_image.c toolstack/engine/image.c \
 	toolstack/engine/bzimage.c toolstack/engine/fileid.c \
-	toolstack/engine/elfnote.c toolstack/engine/error.c
+	toolstack/engine/elfnote.c toolstack/engine/error.c \
+	toolstack/engine/regfile.c
 image_LIBS := -lelf
 image_CFLAGS := $(XEN_HOST_CFLAGS)
 CFLAGS_tests/unit/test_image.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guests)"'
@@ -48,7 +55,8 @@ UNIT_TESTS += shell
 shell_SRCS := tests/unit/test_shell.c toolstack/engine/shell.c noxs/noxs.c \
 	toolstack/engine/finish.c toolstack/engine/devpage.c \
 	toolstack/engine/warm.c toolstack/engine/destroy.c \
-	toolstack/engine/fileid.c toolstack/engine/error.c
+	toolstack/engine/fileid.c toolstack/engine/error.c \
+	toolstack/engine/regfile.c
 SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_domain_setmaxmem xc_evtchn_alloc_unbound xc_domain_destroy \
 	xc_domain_sethandle xc_physinfo xc_dom_allocate xc_dom_release \
@@ -74,7 +82,7 @@ UNIT_TESTS += registry
 registry_SRCS := tests/unit/test_registry.c toolstack/lvmd/registry.c \
 	toolstack/engine/uuid.c \
 	toolstack/proto/proto_info.c toolstack/proto/proto_json.c
-registry_LIBS := -ljson-c
+registry_LIBS := -ljson-c -Wl,--wrap=write
 registry_CFLAGS := -Itoolstack/include
 
 UNIT_TESTS += pool
@@ -98,13 +106,14 @@ backends_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)
 
 # The lvm command's parsing.
 UNIT_TESTS += cli_args
-cli_args_SRCS := tests/unit/test_cli_args.c toolstack/lvm/args.c
+cli_args_SRCS := tests/unit/test_cli_args.c toolstack/lvm/args.c \
+	toolstack/proto/escape.c
 cli_args_CFLAGS := -Itoolstack/include
 
 UNIT_TESTS += client
 client_SRCS := tests/unit/test_client.c toolstack/liblvm/client.c \
 	toolstack/liblvm/config.c toolstack/liblvm/cfgkeys.c \
-	toolstack/proto/proto.c toolstack/proto/proto_info.c \
+	toolstack/proto/escape.c toolstack/proto/proto.c toolstack/proto/proto_info.c \
 	toolstack/proto/proto_json.c toolstack/liblvm/xlu.c
 client_LIBS := -ljson-c
 client_CFLAGS := -Itoolstack/include
@@ -129,3 +138,10 @@ bench_watch_SRCS := tests/unit/test_bench_watch.c bench/watch.c
 UNIT_TESTS += bench_lvmclock
 bench_lvmclock_SRCS := tests/unit/test_bench_lvmclock.c bench/lvmclock.c
 bench_lvmclock_LIBS := -lm
+
+# lvmd's image cache, over a stub of the engine's image loading.
+UNIT_TESTS += images
+images_SRCS := tests/unit/test_images.c toolstack/lvmd/images.c \
+	toolstack/engine/fileid.c toolstack/engine/error.c
+images_CFLAGS := $(XEN_HOST_CFLAGS) -Itoolstack/include
+images_LIBS := -ljson-c

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -238,6 +239,25 @@ static void test_not_elf(void **state)
 	free(path);
 }
 
+/* A FIFO (nobody writing) is refused at once: opening must not block. */
+static void test_fifo(void **state)
+{
+	struct lvm_image *img = NULL;
+	char path[64] = "/tmp/lvm-test-image-fifo.XXXXXX";
+
+	(void)state;
+	assert_non_null(mkdtemp(path));
+	strcat(path, "/k");
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(5);                    /* a blocking open fails the test */
+	assert_int_equal(lvm_image_load(path, &img, &E), -ENOEXEC);
+	alarm(0);
+	assert_null(img);
+	unlink(path);
+	*strrchr(path, '/') = '\0';
+	rmdir(path);
+}
+
 static void test_empty_and_directory(void **state)
 {
 	struct lvm_image *img = NULL;
@@ -459,6 +479,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_not_elf),
 		cmocka_unit_test(test_empty_and_directory),
+		cmocka_unit_test(test_fifo),
 		cmocka_unit_test(test_wrong_machine),
 		cmocka_unit_test(test_wrong_class_or_endianness),
 		cmocka_unit_test(test_no_xen_notes),

@@ -317,7 +317,7 @@ static void test_reply_ok_and_error(void **state)
 	o = lvm_proto_error(EEXIST, "name 'a' is taken\nsecond line");
 	assert_int_equal(lvm_proto_parse_reply(o, &e, &msg), 0);
 	assert_int_equal(e, EEXIST);
-	assert_string_equal(msg, "name 'a' is taken");
+	assert_string_equal(msg, "name 'a' is taken\\nsecond line");
 	json_object_put(o);
 }
 

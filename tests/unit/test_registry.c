@@ -87,6 +87,66 @@ static void sample(struct lvm_reg_entry *e, uint32_t domid, bool noxs)
 	}
 }
 
+/* write(), wrapped: the (fail_write_at)th call from now fails (ENOSPC). */
+ssize_t __real_write(int fd, const void *buf, size_t n);
+ssize_t __wrap_write(int fd, const void *buf, size_t n);
+static int fail_write_at;
+
+ssize_t __wrap_write(int fd, const void *buf, size_t n)
+{
+	if (fail_write_at > 0 && --fail_write_at == 0) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return __real_write(fd, buf, n);
+}
+
+static unsigned open_fds(void)
+{
+	unsigned n = 0;
+	DIR *d = opendir("/proc/self/fd");
+
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* A failed write leaves no descriptor, no temp file, the old record. */
+static void test_save_write_fails(void **state)
+{
+	struct fixture *f = *state;
+	struct lvm_reg_entry e, back;
+	char path[128], err[128];
+	unsigned fds;
+	struct dirent *de;
+	DIR *d;
+
+	sample(&e, 9, true);
+	assert_int_equal(lvm_reg_save(f->dir, &e), 0);
+	fds = open_fds();
+	e.memory_mb = 16;
+	/* the record's bytes, then the newline after them */
+	for (int at = 1; at <= 2; at++) {
+		fail_write_at = at;
+		assert_true(lvm_reg_save(f->dir, &e) < 0);
+		assert_int_equal(fail_write_at, 0);
+		assert_int_equal(open_fds(), fds);
+	}
+	fail_write_at = 0;
+	d = opendir(f->dir);
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		assert_false(strstr(de->d_name, ".tmp"));
+	closedir(d);
+	snprintf(path, sizeof(path), "%s/9.json", f->dir);
+	assert_int_equal(lvm_reg_read(path, &back, err, sizeof(err)), 0);
+	assert_int_equal(back.memory_mb, 8);
+	lvm_reg_entry_free(&back);
+	lvm_reg_entry_free(&e);
+}
+
 static void test_save_and_read(void **state)
 {
 	struct fixture *f = *state;
@@ -314,6 +374,7 @@ int main(void)
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_save_and_read),
+		T(test_save_write_fails),
 		T(test_without_noxs),
 		T(test_overwrite_and_remove),
 		T(test_corrupt_records),

@@ -26,6 +26,10 @@
 #include "toolstack/engine/engine.h"
 #include "toolstack/engine/engine_priv.h"
 
+/* A ramdisk the engine opens for real (it must be a regular file): the
+ * test binary itself. */
+#define RAMDISK "/proc/self/exe"
+
 #define FAKE_DOMID 7u
 
 /* What the engine's last failing call said (errors are values: the
@@ -731,7 +735,7 @@ static void test_finish_fails_leave_nothing(void **state)
 		prepare_ok(false, &sh);
 		img = test_image(NOXS_VADDR);
 		req = (struct lvm_finish_req){ .img = &img, .name = "n",
-			.uuid = other, .cmdline = "c", .ramdisk = "/rd" };
+			.uuid = other, .cmdline = "c", .ramdisk = RAMDISK };
 		if (f->fn != NULL)
 			fail_at(f->fn, 1, f->err);
 		if (strcmp(f->what, "type") == 0)
@@ -822,7 +826,7 @@ static bool finish_premapped(uint32_t pages, bool ramdisk)
 {
 	struct lvm_image img = test_image(NOXS_VADDR);
 	struct lvm_finish_req req = { .img = &img, .name = "p",
-				      .ramdisk = ramdisk ? "/rd" : NULL };
+				      .ramdisk = ramdisk ? RAMDISK : NULL };
 	struct lvm_shell sh;
 	struct lvm_built b;
 	bool used;
@@ -958,7 +962,7 @@ static void test_warm_refuses_other_image(void **state)
 	reset(state);
 	prebuild_ok(&sh, &img);
 	req.img = &img;
-	req.ramdisk = "/rd";
+	req.ramdisk = RAMDISK;
 	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), -EINVAL);
 	assert_int_equal(F.destroyed, 1);
 }

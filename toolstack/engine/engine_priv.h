@@ -23,6 +23,17 @@
 
 #include "error.h"
 
+/*
+ * lvm_open_regular() - open the file at (path) for reading, never blocking
+ * (a FIFO, a terminal), and keep it only if it is a regular file: the fd
+ * into (*fd) and its stat into (*st). (what) names it in the error line.
+ * Returns 0, or -errno (cannot open or stat), -ENOEXEC (not a regular file)
+ * with the line in (err). regfile.c.
+ */
+struct stat;
+int lvm_open_regular(const char *what, const char *path, int *fd,
+		     struct stat *st, struct lvm_error *err);
+
 /* The one guest type the engine builds (see engine.h). */
 #define LVM_GUEST_TYPE "xen-3.0-x86_64"
 

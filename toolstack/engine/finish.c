@@ -8,8 +8,11 @@
  * unmaps everything).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <xenctrl.h>
 #include <xenguest.h>
@@ -32,6 +35,9 @@ static int load(struct xc_dom_image *dom, const struct lvm_shell *sh,
 {
 	const struct lvm_image *img = req->img;
 	xen_domain_handle_t handle;
+	char fdpath[32];
+	struct stat st;
+	int fd, rc, e;
 
 	if (req->uuid != NULL && memcmp(req->uuid, sh->uuid, 16) != 0) {
 		memcpy(handle, req->uuid, sizeof(handle));
@@ -49,10 +55,22 @@ static int load(struct xc_dom_image *dom, const struct lvm_shell *sh,
 	errno = 0;
 	if (xc_dom_kernel_mem(dom, img->blob, img->blob_size) != 0)
 		return dom_fail(err, "xc_dom_kernel_mem", sh->domid, EINVAL);
-	errno = 0;
-	if (req->ramdisk != NULL &&
-	    xc_dom_module_file(dom, req->ramdisk, NULL) != 0)
-		return dom_fail(err, req->ramdisk, sh->domid, EIO);
+	if (req->ramdisk != NULL) {
+		/* Opened here, never blocking, and checked regular; the
+		 * builder reads that same file through /proc/self/fd. */
+		rc = lvm_open_regular("ramdisk", req->ramdisk, &fd, &st,
+				      err);
+		if (rc < 0)
+			return rc;
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+		errno = 0;
+		rc = xc_dom_module_file(dom, fdpath, NULL);
+		e = errno;
+		close(fd);
+		errno = e;
+		if (rc != 0)
+			return dom_fail(err, req->ramdisk, sh->domid, EIO);
+	}
 
 	dom->console_evtchn = sh->console_port;
 	dom->console_domid = 0;

@@ -14,6 +14,7 @@
 #include "bzimage.h"
 #include "elfnote.h"
 #include "engine.h"
+#include "engine_priv.h"
 
 /* read_all() - read (size) bytes of (fd) from offset 0 into (buf). */
 static int read_all(int fd, void *buf, size_t size)
@@ -44,18 +45,13 @@ int lvm_image_load(const char *path, struct lvm_image **out,
 
 	if (path == NULL || out == NULL)
 		return lvm_error_set(err, EINVAL, "image: no path");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = lvm_error_set(err, errno, "image %s: cannot open", path);
+	/* The file type before a byte is read: nothing lvmd is asked to
+	 * load may block it. */
+	rc = lvm_open_regular("image", path, &fd, &st, err);
+	if (rc < 0)
 		goto out;
-	}
-	if (fstat(fd, &st) < 0) {
-		rc = lvm_error_set(err, errno, "image %s: cannot stat", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
-		rc = lvm_error_set(err, ENOEXEC, "image %s: not a non-empty "
-				   "regular file", path);
+	if (st.st_size == 0) {
+		rc = lvm_error_set(err, ENOEXEC, "image %s: empty", path);
 		goto out;
 	}
 	if ((uint64_t)st.st_size > LVM_IMAGE_MAX) {

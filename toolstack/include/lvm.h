@@ -118,6 +118,22 @@ int lvm_config_check(const struct lvm_config *cfg, char *err, size_t errlen);
  */
 int lvm_name_check(const char *name);
 
+/*
+ * lvm_escape() - (s) made safe to echo inside a one-line message: control
+ * bytes (0x00-0x1f, 0x7f) become \n, \t, \r or \xHH, and past (max) bytes
+ * of (s) the rest is cut and "…" put in its place (never inside a UTF-8
+ * character). The result goes into (buf), of (len) bytes; a (len) of
+ * LVM_ESCAPE_LEN(max) always holds it whole, a smaller one cuts it.
+ * Returns (buf); (s) NULL reads as "".
+ */
+#define LVM_ESCAPE_LEN(max) ((max) * 4 + 4)
+const char *lvm_escape(const char *s, size_t max, char *buf, size_t len);
+/* LVM_ESCAPED() - lvm_escape() into a buffer that lives as long as the
+ * enclosing block (C only: a compound literal), for a message's argument. */
+#define LVM_ESCAPED(s, max) \
+	lvm_escape((s), (max), (char[LVM_ESCAPE_LEN(max)]){ 0 }, \
+		   LVM_ESCAPE_LEN(max))
+
 /* Durations of one creation, in nanoseconds, as lvmd measured them. */
 struct lvm_timing {
 	uint64_t queue_ns;           /* request received → work started */

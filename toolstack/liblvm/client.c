@@ -121,6 +121,7 @@ static int transport(lvm_t *h, int rc)
 static int roundtrip(lvm_t *h, int fd, json_object *req, json_object **reply)
 {
 	json_object *rep = NULL;
+	char line[LVM_ESCAPE_LEN(400)];
 	const char *msg;
 	int rc, e;
 
@@ -139,7 +140,10 @@ static int roundtrip(lvm_t *h, int fd, json_object *req, json_object **reply)
 		return transport(h, -EPROTO);
 	}
 	if (e) {
-		rc = fail(h, e, "%s", msg[0] ? msg : strerror(e));
+		/* lvmd's line stays one line whatever it echoes */
+		rc = fail(h, e, "%s", msg[0] ? lvm_escape(msg, 400, line,
+							  sizeof(line)) :
+				     strerror(e));
 		json_object_put(rep);
 		return rc;
 	}
@@ -419,8 +423,9 @@ int lvm_pool_set_image(lvm_t *h, uint32_t memory_mb, uint32_t vcpus,
 
 	if (image && image[0] &&
 	    (image[0] != '/' || strlen(image) >= LVM_POOL_IMAGE_MAX))
-		return fail(h, EINVAL, "pool image '%.200s': want an absolute "
-			    "path shorter than %d bytes", image,
+		return fail(h, EINVAL, "pool image '%s': want an absolute "
+			    "path shorter than %d bytes",
+			    LVM_ESCAPED(image, 200),
 			    LVM_POOL_IMAGE_MAX);
 	r.cfg.memory_mb = memory_mb;
 	r.cfg.vcpus = vcpus;

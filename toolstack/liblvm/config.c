@@ -113,9 +113,14 @@ static int on_key(void *arg, const char *key, size_t len, unsigned line,
 	return 0;
 }
 
-/* read_file: the whole file, NUL-terminated, at most CONFIG_MAX_BYTES. */
-static int read_file(const char *path, char **data, size_t *len, char *err,
-		     size_t errlen)
+/*
+ * read_file: the whole file at (path), NUL-terminated, at most
+ * CONFIG_MAX_BYTES; (shown) is (path) as errors echo it. Anything but a
+ * regular file is refused before a byte is read: opening never blocks (a
+ * FIFO, a terminal), and reading only a regular file cannot.
+ */
+static int read_file(const char *path, const char *shown, char **data,
+		     size_t *len, char *err, size_t errlen)
 {
 	struct stat st;
 	char *buf = NULL;
@@ -123,25 +128,25 @@ static int read_file(const char *path, char **data, size_t *len, char *err,
 	ssize_t r;
 	int fd, rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
-		return say(errno, err, errlen, "%s: %s", path, strerror(errno));
+		return say(errno, err, errlen, "%s: %s", shown, strerror(errno));
 	if (fstat(fd, &st) < 0) {
-		rc = say(errno, err, errlen, "%s: %s", path, strerror(errno));
+		rc = say(errno, err, errlen, "%s: %s", shown, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rc = say(EINVAL, err, errlen, "%s: not a regular file", path);
+		rc = say(EINVAL, err, errlen, "%s: not a regular file", shown);
 		goto out;
 	}
 	if (st.st_size > CONFIG_MAX_BYTES) {
-		rc = say(EFBIG, err, errlen, "%s: larger than %d bytes", path,
+		rc = say(EFBIG, err, errlen, "%s: larger than %d bytes", shown,
 			 CONFIG_MAX_BYTES);
 		goto out;
 	}
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
-		rc = say(ENOMEM, err, errlen, "%s: out of memory", path);
+		rc = say(ENOMEM, err, errlen, "%s: out of memory", shown);
 		goto out;
 	}
 	while (off < (size_t)st.st_size) {
@@ -149,7 +154,7 @@ static int read_file(const char *path, char **data, size_t *len, char *err,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			rc = say(errno, err, errlen, "%s: %s", path,
+			rc = say(errno, err, errlen, "%s: %s", shown,
 				 strerror(errno));
 			goto out;
 		}
@@ -248,7 +253,8 @@ static int get_action(struct parse *p, enum key k, enum lvm_action *dst)
 		       strcmp(v, "soft-reset") == 0))
 		return say(EINVAL, p->err, p->errlen,
 			   "%s:%u: %s: '%s' is not supported (use destroy or preserve)",
-			   p->path, p->ks->line[k], key_names[k], v);
+			   p->path, p->ks->line[k], key_names[k],
+			   LVM_ESCAPED(v, 40));
 	return say(EINVAL, p->err, p->errlen,
 		   "%s:%u: %s: must be \"destroy\" or \"preserve\"", p->path,
 		   p->ks->line[k], key_names[k]);
@@ -267,8 +273,9 @@ static int get_values(struct parse *p)
 		return rc;
 	if (p->ks->line[K_NAME] && lvm_name_check(c->name) < 0)
 		return say(EINVAL, p->err, p->errlen,
-			   "%s:%u: name '%.80s': must be 1..%d characters of A-Z a-z 0-9 . _ - and not a number",
-			   p->path, p->ks->line[K_NAME], c->name, LVM_NAME_MAX);
+			   "%s:%u: name '%s': must be 1..%d characters of A-Z a-z 0-9 . _ - and not a number",
+			   p->path, p->ks->line[K_NAME],
+			   LVM_ESCAPED(c->name, 80), LVM_NAME_MAX);
 	if (p->ks->line[K_KERNEL] && !c->kernel[0])
 		return say(EINVAL, p->err, p->errlen,
 			   "%s:%u: kernel: empty path", p->path,
@@ -285,8 +292,9 @@ static int get_values(struct parse *p)
 int lvm_config_parse_file(const char *path, struct lvm_config *cfg,
 			  char *err, size_t errlen)
 {
-	struct keyscan ks = { .path = path, .err = err, .errlen = errlen };
-	struct parse p = { .path = path, .ks = &ks, .cfg = cfg, .err = err,
+	char shown[LVM_ESCAPE_LEN(200)];
+	struct keyscan ks = { .path = shown, .err = err, .errlen = errlen };
+	struct parse p = { .path = shown, .ks = &ks, .cfg = cfg, .err = err,
 			   .errlen = errlen };
 	char *data = NULL, *mem = NULL;
 	size_t len = 0, memlen = 0;
@@ -296,12 +304,13 @@ int lvm_config_parse_file(const char *path, struct lvm_config *cfg,
 	char why[256];
 	int rc;
 
-	rc = read_file(path, &data, &len, err, errlen);
+	lvm_escape(path, 200, shown, sizeof(shown));
+	rc = read_file(path, shown, &data, &len, err, errlen);
 	if (rc < 0)
 		return rc;
 	rc = lvm_cfgkeys_scan(data, len, on_key, &ks, &line, &what);
 	if (rc == -EINVAL && line) {
-		rc = say(EINVAL, err, errlen, "%s:%u: syntax error: %s", path,
+		rc = say(EINVAL, err, errlen, "%s:%u: syntax error: %s", shown,
 			 line, what);
 		goto out;
 	}
@@ -312,13 +321,13 @@ int lvm_config_parse_file(const char *path, struct lvm_config *cfg,
 				     ks.line[K_CMDLINE] : ks.line[K_EXTRA];
 		rc = say(EINVAL, err, errlen,
 			 "%s:%u: 'cmdline' and 'extra' are the same setting; use one",
-			 path, l);
+			 shown, l);
 		goto out;
 	}
 	p.fn = lvm_xlu(why, sizeof(why));
 	if (!p.fn) {
 		rc = say(ENOSYS, err, errlen,
-			 "%s: cannot read xl config files: %s", path, why);
+			 "%s: cannot read xl config files: %s", shown, why);
 		goto out;
 	}
 	report = open_memstream(&mem, &memlen);
@@ -326,7 +335,7 @@ int lvm_config_parse_file(const char *path, struct lvm_config *cfg,
 		rc = say(ENOMEM, err, errlen, "out of memory");
 		goto out;
 	}
-	p.xlu = p.fn->cfg_init(report, path);
+	p.xlu = p.fn->cfg_init(report, shown);
 	if (!p.xlu) {
 		rc = say(ENOMEM, err, errlen, "out of memory");
 		goto out;
@@ -349,13 +358,14 @@ out:
 
 int lvm_config_check(const struct lvm_config *cfg, char *err, size_t errlen)
 {
+
 	if (!cfg->name)
 		return say(EINVAL, err, errlen,
 			   "no name: set 'name' in the config or give --name");
 	if (lvm_name_check(cfg->name) < 0)
 		return say(EINVAL, err, errlen,
-			   "name '%.80s': must be 1..%d characters of A-Z a-z 0-9 . _ - and not a number",
-			   cfg->name, LVM_NAME_MAX);
+			   "name '%s': must be 1..%d characters of A-Z a-z 0-9 . _ - and not a number",
+			   LVM_ESCAPED(cfg->name, 80), LVM_NAME_MAX);
 	if (!cfg->kernel || !cfg->kernel[0])
 		return say(EINVAL, err, errlen, "no kernel: set 'kernel' in the config");
 	if (cfg->memory_mb < LVM_MIN_MEMORY_MB ||

@@ -238,21 +238,21 @@ static int set_opt(struct lvm_cli *c, int id, const char *v, const char *verb,
 	case O_RAMDISK: c->ramdisk = v; break;
 	case O_MEMORY:
 		if (number(v, UINT32_MAX, &c->memory_mb) < 0)
-			return bad(err, errlen, "%s: %s wants a number of MiB, not '%.40s'",
-				   verb, spelled, v);
+			return bad(err, errlen, "%s: %s wants a number of MiB, not '%s'",
+				   verb, spelled, LVM_ESCAPED(v, 40));
 		c->has_memory = true;
 		break;
 	case O_VCPUS:
 		if (number(v, UINT32_MAX, &c->vcpus) < 0)
-			return bad(err, errlen, "%s: %s wants a number, not '%.40s'",
-				   verb, spelled, v);
+			return bad(err, errlen, "%s: %s wants a number, not '%s'",
+				   verb, spelled, LVM_ESCAPED(v, 40));
 		c->has_vcpus = true;
 		break;
 	case O_TIMEOUT:
 		if (number(v, 4000000, &c->timeout_s) < 0 || c->timeout_s == 0)
 			return bad(err, errlen,
-				   "%s: %s wants a number of seconds (1..4000000), not '%.40s'",
-				   verb, spelled, v);
+				   "%s: %s wants a number of seconds (1..4000000), not '%s'",
+				   verb, spelled, LVM_ESCAPED(v, 40));
 		break;
 	case O_TIMING: c->timing = true; break;
 	case O_JSON: c->json = true; break;
@@ -293,22 +293,22 @@ int lvm_cli_shape(const char *s, uint32_t *memory_mb, uint32_t *vcpus)
 static int pool_args(struct lvm_cli *c, char *err, size_t errlen)
 {
 	if (strcmp(c->args[0], "set") != 0)
-		return bad(err, errlen, "pool: unknown subcommand '%.40s' (see lvm pool --help)",
-			   c->args[0]);
+		return bad(err, errlen, "pool: unknown subcommand '%s' (see lvm pool --help)",
+			   LVM_ESCAPED(c->args[0], 40));
 	if (c->nargs != 3 && c->nargs != 4)
 		return bad(err, errlen, "pool set: want MEMxVCPUS, N and maybe an IMAGE, e.g. `lvm pool set 4x1 16`");
 	if (lvm_cli_shape(c->args[1], &c->pool_memory_mb, &c->pool_vcpus) < 0)
-		return bad(err, errlen, "pool set: '%.40s' is not a shape MEMxVCPUS (e.g. 4x1)",
-			   c->args[1]);
+		return bad(err, errlen, "pool set: '%s' is not a shape MEMxVCPUS (e.g. 4x1)",
+			   LVM_ESCAPED(c->args[1], 40));
 	if (number(c->args[2], UINT32_MAX, &c->pool_target) < 0)
-		return bad(err, errlen, "pool set: '%.40s' is not a number of shells",
-			   c->args[2]);
+		return bad(err, errlen, "pool set: '%s' is not a number of shells",
+			   LVM_ESCAPED(c->args[2], 40));
 	if (c->nargs == 4) {
 		/* lvmd needs an absolute path, and a file that exists */
 		c->pool_image = realpath(c->args[3], NULL);
 		if (!c->pool_image)
-			return bad(err, errlen, "pool set: image %.200s: %s",
-				   c->args[3], strerror(errno));
+			return bad(err, errlen, "pool set: image %s: %s",
+				   LVM_ESCAPED(c->args[3], 200), strerror(errno));
 	}
 	c->pool_set = true;
 	return 0;
@@ -334,7 +334,8 @@ static int global(int argc, char *const argv[], struct lvm_cli *c, char *err,
 		} else if (!strncmp(a, "--socket=", 9)) {
 			c->sock = a + 9;
 		} else {
-			return bad(err, errlen, "unknown option '%.40s' (see lvm --help)", a);
+			return bad(err, errlen, "unknown option '%s' (see lvm --help)",
+				   LVM_ESCAPED(a, 40));
 		}
 		i++;
 	}
@@ -365,7 +366,8 @@ int lvm_cli_parse(int argc, char *const argv[], struct lvm_cli *c, char *err,
 		if (!strcmp(argv[i], verbs[v].name))
 			break;
 	if (v == V_COUNT)
-		return bad(err, errlen, "unknown verb '%.40s' (see lvm --help)", argv[i]);
+		return bad(err, errlen, "unknown verb '%s' (see lvm --help)",
+			   LVM_ESCAPED(argv[i], 40));
 	c->verb = (enum lvm_verb)v;
 	vn = verbs[v].name;
 	for (i++; i < argc; i++) {
@@ -373,13 +375,13 @@ int lvm_cli_parse(int argc, char *const argv[], struct lvm_cli *c, char *err,
 
 		if (dashdash || a[0] != '-' || !a[1]) {
 			if (!verbs[v].arg)
-				return bad(err, errlen, "%s: takes no argument ('%.40s')",
-					   vn, a);
+				return bad(err, errlen, "%s: takes no argument ('%s')",
+					   vn, LVM_ESCAPED(a, 40));
 			if (c->nargs == verbs[v].arg)
 				return bad(err, errlen, verbs[v].arg == 1 ?
-					   "%s: one argument only ('%.40s' is extra)" :
-					   "%s: too many arguments ('%.40s' is extra)",
-					   vn, a);
+					   "%s: one argument only ('%s' is extra)" :
+					   "%s: too many arguments ('%s' is extra)",
+					   vn, LVM_ESCAPED(a, 40));
 			c->args[c->nargs++] = a;
 			c->arg = c->args[0];
 			continue;
@@ -390,8 +392,8 @@ int lvm_cli_parse(int argc, char *const argv[], struct lvm_cli *c, char *err,
 		}
 		id = find_opt(a, &val);
 		if (id < 0 || !(verbs[v].opts & BIT(id)))
-			return bad(err, errlen, "%s: unknown option '%.40s' (see lvm %s --help)",
-				   vn, a, vn);
+			return bad(err, errlen, "%s: unknown option '%s' (see lvm %s --help)",
+				   vn, LVM_ESCAPED(a, 40), vn);
 		/* the option as spelled, without an inline value */
 		if (a[1] == '-')
 			snprintf(spelled, sizeof(spelled), "--%s", opts[id].lng);

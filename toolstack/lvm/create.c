@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -15,18 +16,28 @@
 
 /*
  * is_image: 1 if (path) is a guest image rather than a config: it starts
- * with the ELF magic, or has a bzImage's "HdrS" header; 0 if not; -errno.
+ * with the ELF magic, or has a bzImage's "HdrS" header; 0 if not; -errno,
+ * -EINVAL if it is not a regular file (refused before reading: opening
+ * never blocks, and reading only a regular file cannot).
  */
 static int is_image(const char *path)
 {
 	unsigned char m[0x206];
+	struct stat st;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;
-	n = read(fd, m, sizeof(m));
+	if (fstat(fd, &st) < 0)
+		n = -errno;
+	else if (!S_ISREG(st.st_mode))
+		n = -EINVAL;
+	else if ((n = read(fd, m, sizeof(m))) < 0)
+		n = -errno;
 	close(fd);
+	if (n < 0)
+		return (int)n;
 	if (n >= 4 && m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' &&
 	    m[3] == 'F')
 		return 1;
@@ -51,8 +62,12 @@ static int build_config(const struct lvm_cli *cli, struct lvm_config *cfg)
 	char err[512], name[LVM_NAME_MAX + 16];
 	int elf = is_image(cli->arg);
 
+	if (elf == -EINVAL)
+		return lvm_errorf("%s: not a regular file",
+				  LVM_ESCAPED(cli->arg, 200));
 	if (elf < 0)
-		return lvm_errorf("%s: %s", cli->arg, strerror(-elf));
+		return lvm_errorf("%s: %s", LVM_ESCAPED(cli->arg, 200),
+				  strerror(-elf));
 	if (elf) {
 		if (lvm_config_set_str(&cfg->kernel, cli->arg) < 0 ||
 		    lvm_config_set_str(&cfg->name, cli->name ? cli->name :

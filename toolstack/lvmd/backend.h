@@ -28,6 +28,7 @@
 struct lvmd;
 struct guest;
 struct lvm_built;
+struct lvm_error;
 
 /* Every call may be NULL: nothing to do. */
 struct lvmd_backend {

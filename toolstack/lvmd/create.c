@@ -51,8 +51,8 @@ static int check(struct lvmd *l, const struct lvm_req_cfg *c, char *err,
 
 	if (lvm_name_check(c->name) < 0)
 		return refuse(err, errlen, EINVAL,
-			      "name '%.80s': must be 1..%d characters of A-Z a-z 0-9 . _ - and not a number",
-			      c->name, LVM_NAME_MAX);
+			      "name '%s': must be 1..%d characters of A-Z a-z 0-9 . _ - and not a number",
+			      LVM_ESCAPED(c->name, 80), LVM_NAME_MAX);
 	other = lvmd_guest_by_name(l, c->name);
 	if (other)
 		return refuse(err, errlen, EEXIST,
@@ -60,12 +60,12 @@ static int check(struct lvmd *l, const struct lvm_req_cfg *c, char *err,
 			      other->rec.domid);
 	if (c->kernel[0] != '/')
 		return refuse(err, errlen, EINVAL,
-			      "kernel '%.200s': lvmd needs an absolute path",
-			      c->kernel);
+			      "kernel '%s': lvmd needs an absolute path",
+			      LVM_ESCAPED(c->kernel, 200));
 	if (c->ramdisk && c->ramdisk[0] != '/')
 		return refuse(err, errlen, EINVAL,
-			      "ramdisk '%.200s': lvmd needs an absolute path",
-			      c->ramdisk);
+			      "ramdisk '%s': lvmd needs an absolute path",
+			      LVM_ESCAPED(c->ramdisk, 200));
 	if (c->vcpus < 1 || c->vcpus > LVM_MAX_VCPUS)
 		return refuse(err, errlen, EINVAL,
 			      "vcpus: %u is out of range (1..%d)", c->vcpus,

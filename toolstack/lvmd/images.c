@@ -37,18 +37,25 @@ static void drop(struct lvmd *l, int i)
 	l->images[i].img = NULL;
 }
 
+/* oldest: the least recently used slot that holds an image, -1: none. */
+static int oldest(const struct lvmd *l)
+{
+	int best = -1;
+
+	for (int i = 0; i < LVMD_IMAGE_CACHE; i++)
+		if (l->images[i].img &&
+		    (best < 0 || l->images[i].used < l->images[best].used))
+			best = i;
+	return best;
+}
+
 /* lru: the slot to reuse: an empty one, else the least recently used. */
 static int lru(const struct lvmd *l)
 {
-	int best = 0;
-
-	for (int i = 0; i < LVMD_IMAGE_CACHE; i++) {
+	for (int i = 0; i < LVMD_IMAGE_CACHE; i++)
 		if (!l->images[i].img)
 			return i;
-		if (l->images[i].used < l->images[best].used)
-			best = i;
-	}
-	return best;
+	return oldest(l);
 }
 
 int lvmd_image_get(struct lvmd *l, const char *path, struct lvm_image **out,
@@ -83,8 +90,11 @@ int lvmd_image_get(struct lvmd *l, const char *path, struct lvm_image **out,
 		*out = img;
 		return 0;
 	}
-	while (cached_bytes(l) + img->blob_size > LVMD_IMAGE_CACHE_BYTES)
-		drop(l, lru(l));
+	/* Evict images, never empty slots: each turn frees one, and the
+	 * cache empty leaves room (blob_size is at most the cap). */
+	while (cached_bytes(l) + img->blob_size > LVMD_IMAGE_CACHE_BYTES &&
+	       (i = oldest(l)) >= 0)
+		drop(l, i);
 	i = lru(l);
 	drop(l, i);
 	l->images[i].img = img;

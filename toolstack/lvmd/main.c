@@ -19,6 +19,7 @@
 
 #include "backend.h"
 #include "client.h"
+#include "conf.h"
 #include "guest.h"
 #include "lvmd.h"
 #include "toolstack/engine/log.h"
@@ -134,7 +135,7 @@ static int pool_add(struct lvmd *l, const char *spec, const char *where)
 
 	if (lvmd_pool_parse(spec, &m, &v, &t, image) < 0) {
 		lvm_log_err(0, "%s: bad pool '%s': want MEM VCPUS N [IMAGE] (MiB, vCPUs, shells, N at most %d; an absolute path)",
-			    where, spec, LVMD_POOL_TARGET_MAX);
+			    where, LVM_ESCAPED(spec, 200), LVMD_POOL_TARGET_MAX);
 		return -EINVAL;
 	}
 	rc = lvmd_pools_set(l, m, v, t, image);
@@ -158,30 +159,19 @@ static int read_conf(struct lvmd *l, const char *path, bool must)
 		return lvm_log_err(errno, "cannot open %s", path);
 	}
 	while (fgets(line, sizeof(line), f)) {
-		char *p = line, *h = strchr(line, '#');
-		size_t len;
+		const char *spec;
 
 		n++;
-		if (h)
-			*h = '\0';
-		len = strlen(line);
-		while (len > 0 && strchr(" \t\r\n", line[len - 1]))
-			line[--len] = '\0';
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0')
+		rc = lvmd_conf_line(line, &spec);
+		if (rc == 0)
 			continue;
 		snprintf(where, sizeof(where), "%s:%u", path, n);
-		if (strncmp(p, "pool", 4) != 0 || (p[4] != ' ' && p[4] != '\t')) {
+		if (rc < 0) {
 			lvm_log_err(0, "%s: unknown setting (want `pool MEM VCPUS N [IMAGE]`)",
 				    where);
-			rc = -EINVAL;
 			break;
 		}
-		p += 4;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		rc = pool_add(l, p, where);
+		rc = pool_add(l, spec, where);
 		if (rc < 0)
 			break;
 	}

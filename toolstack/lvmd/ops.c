@@ -38,7 +38,8 @@ static struct guest *target(struct lvmd *l, struct client *c,
 				 "domain %lu is not managed by lvm", d);
 		return NULL;
 	}
-	lvmd_client_fail(l, c, ESRCH, "no guest '%.100s'", t);
+	lvmd_client_fail(l, c, ESRCH, "no guest '%s'",
+			 LVM_ESCAPED(t, 100));
 	return NULL;
 }
 
@@ -301,7 +302,8 @@ static void op_info(struct lvmd *l, struct client *c, const char *t)
 
 	if (g) {
 		if (lvmd_guest_info(l, g, &info) < 0) {
-			lvmd_client_fail(l, c, ESRCH, "no guest '%.100s'", t);
+			lvmd_client_fail(l, c, ESRCH, "no guest '%s'",
+					 LVM_ESCAPED(t, 100));
 			return;
 		}
 		lvmd_client_send(l, c, lvmd_reply_info(&info));
@@ -315,7 +317,8 @@ static void op_info(struct lvmd *l, struct client *c, const char *t)
 		lvmd_client_send(l, c, lvmd_reply_info(&info));
 		return;
 	}
-	lvmd_client_fail(l, c, ESRCH, "no guest '%.100s'", t);
+	lvmd_client_fail(l, c, ESRCH, "no guest '%s'",
+			 LVM_ESCAPED(t, 100));
 }
 
 static void op_console(struct lvmd *l, struct client *c, const char *t)
@@ -360,8 +363,8 @@ static int pool_image_check(struct lvmd *l, const char *path, char *err,
 	int rc;
 
 	if (!lvmd_pool_image_ok(path)) {
-		snprintf(err, errlen, "pool image '%.200s': want an absolute "
-			 "path shorter than %d bytes", path,
+		snprintf(err, errlen, "pool image '%s': want an absolute "
+			 "path shorter than %d bytes", LVM_ESCAPED(path, 200),
 			 LVMD_POOL_IMAGE_MAX);
 		return -EINVAL;
 	}
@@ -370,13 +373,14 @@ static int pool_image_check(struct lvmd *l, const char *path, char *err,
 		if (e.msg[0])         /* names the image already */
 			snprintf(err, errlen, "pool: %s", e.msg);
 		else
-			snprintf(err, errlen, "pool image %.200s: %s", path,
+			snprintf(err, errlen, "pool image %s: %s",
+				 LVM_ESCAPED(path, 200),
 				 strerror(-rc));
 		return rc;
 	}
 	if (!img->noxs_vaddr) {
-		snprintf(err, errlen, "pool image %.200s: no noxs note; only "
-			 "noxs images are built ahead", path);
+		snprintf(err, errlen, "pool image %s: no noxs note; only "
+			 "noxs images are built ahead", LVM_ESCAPED(path, 200));
 		rc = -EINVAL;
 	}
 	if (owned)

@@ -185,12 +185,17 @@ int lvm_reg_save(const char *dir, const struct lvm_reg_entry *e)
 		}
 		off += (size_t)r;
 	}
-	if (write(fd, "\n", 1) != 1 || close(fd) < 0) {
-		fd = -1;
+	r = write(fd, "\n", 1);
+	if (r != 1) {
+		rc = r < 0 ? -errno : -EIO;
+		goto out;
+	}
+	rc = close(fd);
+	fd = -1;
+	if (rc < 0) {
 		rc = -EIO;
 		goto out;
 	}
-	fd = -1;
 	if (rename(tmp, path) < 0) {
 		rc = -errno;
 		goto out;
@@ -330,11 +335,43 @@ static int from_json(json_object *o, struct lvm_reg_entry *e, char *err,
 	return 0;
 }
 
-int lvm_reg_read(const char *path, struct lvm_reg_entry *e, char *err,
-		 size_t errlen)
+int lvm_reg_parse(const char *buf, size_t n, struct lvm_reg_entry *e,
+		  char *err, size_t errlen)
 {
 	json_object *o = NULL;
 	json_tokener *tok = NULL;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	if (n > REG_MAX_BYTES)
+		return bad(err, errlen, "larger than %d bytes", REG_MAX_BYTES);
+	tok = json_tokener_new_ex(8);
+	if (!tok)
+		return -ENOMEM;
+	o = json_tokener_parse_ex(tok, buf, (int)n);
+	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
+	    !json_object_is_type(o, json_type_object)) {
+		rc = bad(err, errlen, "not a JSON object (truncated or corrupt)");
+		goto out;
+	}
+	for (size_t i = json_tokener_get_parse_end(tok); i < n; i++) {
+		if (buf[i] != '\n' && buf[i] != ' ') {
+			rc = bad(err, errlen, "trailing bytes after the record");
+			goto out;
+		}
+	}
+	rc = from_json(o, e, err, errlen);
+out:
+	if (rc < 0)
+		lvm_reg_entry_free(e);
+	json_object_put(o);
+	json_tokener_free(tok);
+	return rc;
+}
+
+int lvm_reg_read(const char *path, struct lvm_reg_entry *e, char *err,
+		 size_t errlen)
+{
 	char *buf = NULL;
 	ssize_t n;
 	int fd, rc;
@@ -354,34 +391,8 @@ int lvm_reg_read(const char *path, struct lvm_reg_entry *e, char *err,
 		rc = -errno;
 		goto out;
 	}
-	if (n > REG_MAX_BYTES) {
-		rc = bad(err, errlen, "larger than %d bytes", REG_MAX_BYTES);
-		goto out;
-	}
-	tok = json_tokener_new_ex(8);
-	if (!tok) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	o = json_tokener_parse_ex(tok, buf, (int)n);
-	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
-	    !json_object_is_type(o, json_type_object)) {
-		rc = bad(err, errlen, "not a JSON object (truncated or corrupt)");
-		goto out;
-	}
-	for (size_t i = json_tokener_get_parse_end(tok); i < (size_t)n; i++) {
-		if (buf[i] != '\n' && buf[i] != ' ') {
-			rc = bad(err, errlen, "trailing bytes after the record");
-			goto out;
-		}
-	}
-	rc = from_json(o, e, err, errlen);
+	rc = lvm_reg_parse(buf, (size_t)n, e, err, errlen);
 out:
-	if (rc < 0)
-		lvm_reg_entry_free(e);
-	json_object_put(o);
-	if (tok)
-		json_tokener_free(tok);
 	free(buf);
 	close(fd);
 	return rc;

@@ -69,6 +69,13 @@ int lvm_reg_read(const char *path, struct lvm_reg_entry *e, char *err,
 		 size_t errlen);
 
 /*
+ * lvm_reg_parse() - lvm_reg_read() of a record already in memory: the (n)
+ * bytes at (buf) (no NUL needed). Same results, but no -ENOENT/-EACCES/-EIO.
+ */
+int lvm_reg_parse(const char *buf, size_t n, struct lvm_reg_entry *e,
+		  char *err, size_t errlen);
+
+/*
  * Called by lvm_reg_scan() for each record file: (rc) is lvm_reg_read()'s
  * result, (err) its line when it failed; on success the callback owns (e)'s
  * members (it may move them or call lvm_reg_entry_free()).

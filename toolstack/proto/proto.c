@@ -406,15 +406,12 @@ json_object *lvm_proto_ok(void)
 json_object *lvm_proto_error(int errnum, const char *msg)
 {
 	json_object *o = json_object_new_object();
-	size_t n = strcspn(msg ? msg : "", "\r\n");
 	char line[512];
 
 	if (!o)
 		return NULL;
-	if (n >= sizeof(line))
-		n = sizeof(line) - 1;
-	memcpy(line, msg ? msg : "", n);
-	line[n] = '\0';
+	/* one line, whatever it echoes (a path, a name), cut to fit */
+	lvm_escape(msg, sizeof(line), line, sizeof(line));
 	if (lvm_json_add_bool(o, "ok", false) < 0 ||
 	    lvm_json_add_u64(o, "errno", (uint64_t)(errnum > 0 ? errnum : EIO)) < 0 ||
 	    lvm_json_add_str(o, "error", line) < 0) {

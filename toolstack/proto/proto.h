@@ -128,7 +128,7 @@ json_object *lvm_proto_ok(void);
 
 /*
  * lvm_proto_error() - a new {"ok": false, "errno": (errnum), "error": (msg)}
- * with (msg) cut at its first newline. NULL on ENOMEM.
+ * with (msg) on one line: escaped (lvm_escape()), cut to fit. NULL on ENOMEM.
  */
 json_object *lvm_proto_error(int errnum, const char *msg);
 
