@@ -26,7 +26,6 @@
 #define LIBXL_API_VERSION 0x041300
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +35,7 @@
 #include <libxl_utils.h>
 #include <xentoollog.h>
 
-#include "bench/sample.h"
+#include "bench/tool.h"
 #include "bench/watch.h"
 
 struct opts {
@@ -44,8 +43,11 @@ struct opts {
 	const char *prefix;
 	const char *console_dir;
 	const char *text;
+	const char *destroy; /* --destroy-prefix */
 	long memory_mib;
 	long n, warm, timeout;
+	xentoollog_level level;
+	libxl_ctx *ctx;
 };
 
 /* Fill (dc) for a one-vCPU PV guest called (name). */
@@ -111,7 +113,7 @@ static int round_once(libxl_ctx *ctx, const struct opts *o, const char *name,
 	}
 
 	t0 = lvm_now_ns();
-	deadline = t0 + (uint64_t)o->timeout * 1000000000u;
+	deadline = lvm_tool_deadline(o->timeout);
 	if (libxl_domain_create_new(ctx, &dc, &domid, NULL, NULL) != 0) {
 		fprintf(stderr, "lvm-bench-libxl: creating %s failed\n", name);
 		rc = -EIO;
@@ -204,132 +206,112 @@ static void usage(FILE *f)
 	    f);
 }
 
+static int option(void *ctx, int opt, const char *arg)
+{
+	struct opts *o = ctx;
+
+	switch (opt) {
+	case 'k':
+		o->kernel = arg;
+		return 0;
+	case 'v':
+		o->level = XTL_DEBUG;
+		return 0;
+	case 'D':
+		o->destroy = arg;
+		return strlen(arg) >= 3 ? 0 : -EINVAL;
+	case 'M':
+		return lvm_parse_count(arg, 4, 1 << 20, &o->memory_mib);
+	case 'p':
+		o->prefix = arg;
+		return 0;
+	case 'n':
+		return lvm_parse_count(arg, 1, 1000000, &o->n);
+	case 'w':
+		return lvm_parse_count(arg, 0, 1000000, &o->warm);
+	case 'd':
+		o->console_dir = arg;
+		return 0;
+	case 'x':
+		o->text = arg;
+		return 0;
+	case 't':
+		return lvm_parse_count(arg, 1, 86400, &o->timeout);
+	default:
+		return -ENOENT;
+	}
+}
+
+/* Round (i) of the series: guest PREFIX-(i + warm). */
+static int round_i(void *ctx, long i, double *ms)
+{
+	const struct opts *o = ctx;
+	char name[128];
+
+	snprintf(name, sizeof(name), "%s-%ld", o->prefix, i + o->warm);
+	return round_once(o->ctx, o, name, &ms[0], &ms[1]);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-	    LVM_SAMPLE_TAG_LONGOPTS,
-	    {"help", no_argument, NULL, 'h'},
 	    {"destroy-prefix", required_argument, NULL, 'D'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *destroy = NULL;
+	static const char *const clocks[] = {"returned", "running"};
 	struct opts o = {
 	    .prefix = "lvm-bench-libxl",
 	    .memory_mib = 4,
 	    .n = 10,
 	    .warm = 1,
 	    .timeout = 60,
+	    .level = XTL_ERROR,
 	};
-	struct lvm_sample_tag tag;
+	struct lvm_tool tool = {
+	    .name = "lvm-bench-libxl",
+	    .shortopts = "hvk:M:p:n:w:d:x:t:",
+	    .longopts = lopts,
+	    .usage = usage,
+	    .option = option,
+	    .ctx = &o,
+	};
 	xentoollog_logger_stdiostream *lg = NULL;
-	xentoollog_level level = XTL_ERROR;
-	libxl_ctx *ctx = NULL;
-	double *ret = NULL, *run = NULL;
-	char name[128];
-	long i;
-	int opt, rc, status = 1;
+	int rc, status = 1;
 
-	lvm_sample_tag_init(&tag);
-	tag.system = "xl";
-	tag.mode = "library";
-	while ((opt = getopt_long(argc, argv, "hvk:M:p:n:w:d:x:t:", lopts,
-				  NULL)) != -1) {
-		rc = 0;
-		switch (opt) {
-		case 'k':
-			o.kernel = optarg;
-			break;
-		case 'v':
-			level = XTL_DEBUG;
-			break;
-		case 'D':
-			destroy = optarg;
-			rc = strlen(destroy) >= 3 ? 0 : -EINVAL;
-			break;
-		case 'M':
-			rc = lvm_parse_count(optarg, 4, 1 << 20, &o.memory_mib);
-			break;
-		case 'p':
-			o.prefix = optarg;
-			break;
-		case 'n':
-			rc = lvm_parse_count(optarg, 1, 1000000, &o.n);
-			break;
-		case 'w':
-			rc = lvm_parse_count(optarg, 0, 1000000, &o.warm);
-			break;
-		case 'd':
-			o.console_dir = optarg;
-			break;
-		case 'x':
-			o.text = optarg;
-			break;
-		case 't':
-			rc = lvm_parse_count(optarg, 1, 86400, &o.timeout);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			rc = lvm_sample_tag_option(&tag, opt, optarg);
-			if (rc == -ENOENT) {
-				usage(stderr);
-				return 1;
-			}
-			break;
-		}
-		if (rc < 0) {
-			fprintf(stderr, "lvm-bench-libxl: bad value '%s'\n",
-				optarg);
-			return 1;
-		}
-	}
+	lvm_sample_tag_init(&tool.tag);
+	tool.tag.system = "xl";
+	tool.tag.mode = "library";
+	rc = lvm_tool_parse(&tool, argc, argv);
+	if (rc != 0)
+		return rc > 0 ? 0 : 1;
 	if (optind != argc ||
-	    (destroy == NULL && (o.kernel == NULL || (o.console_dir == NULL) !=
-							 (o.text == NULL)))) {
+	    (o.destroy == NULL &&
+	     (o.kernel == NULL || (o.console_dir == NULL) != (o.text == NULL)))) {
 		usage(stderr);
 		return 1;
 	}
-	ret = calloc((size_t)o.n, sizeof(*ret));
-	run = calloc((size_t)o.n, sizeof(*run));
-	lg = xtl_createlogger_stdiostream(stderr, level,
+	lg = xtl_createlogger_stdiostream(stderr, o.level,
 					  XTL_STDIOSTREAM_SHOW_DATE);
-	if (ret == NULL || run == NULL || lg == NULL) {
+	if (lg == NULL) {
 		fprintf(stderr, "lvm-bench-libxl: out of memory\n");
 		goto out;
 	}
-	if (libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, (xentoollog_logger *)lg) !=
-	    0) {
+	if (libxl_ctx_alloc(&o.ctx, LIBXL_VERSION, 0,
+			    (xentoollog_logger *)lg) != 0) {
 		fprintf(stderr, "lvm-bench-libxl: cannot open libxl (root, "
 				"in dom0, with xenstored running?)\n");
 		goto out;
 	}
-	if (destroy != NULL) {
-		status = destroy_prefix(ctx, destroy) == 0 ? 0 : 1;
-		goto out;
-	}
-	for (i = -o.warm; i < o.n; i++) {
-		double r1 = 0.0, r2 = 0.0;
-
-		snprintf(name, sizeof(name), "%s-%ld", o.prefix, i + o.warm);
-		if (round_once(ctx, &o, name, &r1, &r2) < 0)
-			goto out;
-		if (i >= 0) {
-			ret[i] = r1;
-			run[i] = r2;
-		}
-	}
-	for (i = 0; i < o.n; i++) {
-		if (lvm_sample_write(stdout, &tag, "returned", i, ret[i]) < 0 ||
-		    (o.console_dir != NULL &&
-		     lvm_sample_write(stdout, &tag, "running", i, run[i]) < 0))
-			goto out;
-	}
-	status = fflush(stdout) == 0 ? 0 : 1;
+	if (o.destroy != NULL)
+		status = destroy_prefix(o.ctx, o.destroy) == 0 ? 0 : 1;
+	else
+		status = lvm_tool_series(&tool, o.n, o.warm, clocks,
+					 o.console_dir != NULL ? 2 : 1, false,
+					 round_i) == 0
+			     ? 0
+			     : 1;
 out:
-	libxl_ctx_free(ctx);
+	libxl_ctx_free(o.ctx);
 	xtl_logger_destroy((xentoollog_logger *)lg);
-	free(ret);
-	free(run);
 	return status;
 }

@@ -33,16 +33,14 @@
  * path but a kill.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <lvm.h>
 
 #include "bench/lvmclock.h"
-#include "bench/sample.h"
+#include "bench/tool.h"
 
 #define TOOL "lvm-bench-lvm"
 
@@ -53,16 +51,14 @@ struct opts {
 	long n, warm, timeout;
 	long pool; /* -1: leave lvmd's pools alone */
 	const char *pool_image; /* -I: shells built ahead for it */
+	const char *sock;	/* -s, else $LVM_SOCKET */
 	bool xenstore;
 	enum lvm_bench_pool_expect expect;
+	const char *destroy; /* --destroy-prefix */
+	const char *fill;    /* --pool */
+	long pv[3];	     /* --pool's MIB, VCPUS, TARGET */
+	lvm_t *h;
 };
-
-static void pause_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-
-	nanosleep(&ts, NULL);
-}
 
 /*
  * pool_fill: set the pool of (mib) MiB, 1 vCPU to (target) shells if
@@ -72,7 +68,7 @@ static void pause_ms(long ms)
 static int pool_fill(lvm_t *h, uint32_t mib, uint32_t vcpus, uint32_t target,
 		     const char *image, bool set, long timeout)
 {
-	uint64_t deadline = lvm_now_ns() + (uint64_t)timeout * 1000000000u;
+	uint64_t deadline = lvm_tool_deadline(timeout);
 	struct lvm_pool_info *p = NULL;
 	uint64_t other;
 	size_t n, i;
@@ -107,7 +103,7 @@ static int pool_fill(lvm_t *h, uint32_t mib, uint32_t vcpus, uint32_t target,
 				mib, vcpus, target, timeout);
 			return -ETIMEDOUT;
 		}
-		pause_ms(2);
+		lvm_tool_pause_ms(2);
 	}
 }
 
@@ -119,7 +115,7 @@ static int pool_fill(lvm_t *h, uint32_t mib, uint32_t vcpus, uint32_t target,
 static int ready_wait(lvm_t *h, const char *name, long timeout,
 		      uint64_t *ready_ns)
 {
-	uint64_t deadline = lvm_now_ns() + (uint64_t)timeout * 1000000000u;
+	uint64_t deadline = lvm_tool_deadline(timeout);
 	struct lvm_info info;
 	int rc;
 
@@ -141,7 +137,7 @@ static int ready_wait(lvm_t *h, const char *name, long timeout,
 				timeout);
 			return -ETIMEDOUT;
 		}
-		pause_ms(1);
+		lvm_tool_pause_ms(1);
 	}
 }
 
@@ -279,16 +275,68 @@ static void usage(FILE *f)
 	      f);
 }
 
+static int option(void *ctx, int opt, const char *arg)
+{
+	struct opts *o = ctx;
+
+	switch (opt) {
+	case 'k':
+		o->kernel = arg;
+		return 0;
+	case 'M':
+		return lvm_parse_count(arg, LVM_MIN_MEMORY_MB, 1 << 20,
+				       &o->memory_mib);
+	case 'p':
+		o->prefix = arg;
+		return 0;
+	case 'n':
+		return lvm_parse_count(arg, 1, 1000000, &o->n);
+	case 'w':
+		return lvm_parse_count(arg, 0, 1000000, &o->warm);
+	case 'X':
+		o->xenstore = true;
+		return 0;
+	case 'P':
+		return lvm_parse_count(arg, 0, 100000, &o->pool);
+	case 'I':
+		o->pool_image = arg;
+		return arg[0] == '/' ? 0 : -EINVAL;
+	case 'e':
+		return lvm_bench_pool_expect_parse(arg, &o->expect);
+	case 't':
+		return lvm_parse_count(arg, 1, 86400, &o->timeout);
+	case 's':
+		o->sock = arg;
+		return 0;
+	case 'D':
+		o->destroy = arg;
+		return strlen(arg) >= 3 ? 0 : -EINVAL;
+	case 'F':
+		o->fill = arg;
+		return parse_pool(arg, o->pv);
+	default:
+		return -ENOENT;
+	}
+}
+
+/* Round (i) of the series: guest PREFIX-(i + warm). */
+static int round_i(void *ctx, long i, double *ms)
+{
+	const struct opts *o = ctx;
+	char name[LVM_NAME_MAX + 1];
+
+	snprintf(name, sizeof(name), "%s-%ld", o->prefix, i + o->warm);
+	return round_once(o->h, o, name, &ms[0], &ms[1]);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-	    LVM_SAMPLE_TAG_LONGOPTS,
-	    {"help", no_argument, NULL, 'h'},
 	    {"destroy-prefix", required_argument, NULL, 'D'},
 	    {"pool", required_argument, NULL, 'F'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *destroy = NULL, *fill = NULL, *sock = getenv("LVM_SOCKET");
+	static const char *const clocks[] = {"returned", "running"};
 	struct opts o = {
 	    .prefix = "lvm-bench-lvm",
 	    .memory_mib = 4,
@@ -296,122 +344,60 @@ int main(int argc, char **argv)
 	    .warm = 1,
 	    .timeout = 10,
 	    .pool = -1,
+	    .sock = getenv("LVM_SOCKET"),
 	};
-	struct lvm_sample_tag tag;
-	lvm_t *h = NULL;
-	char name[LVM_NAME_MAX + 1];
-	long i, pv[3];
-	int opt, rc, status = 1;
+	struct lvm_tool tool = {
+	    .name = TOOL,
+	    .shortopts = "hk:M:p:n:w:XP:I:e:t:s:",
+	    .longopts = lopts,
+	    .usage = usage,
+	    .option = option,
+	    .ctx = &o,
+	};
+	const char *sock;
+	int rc, status = 1;
 
-	lvm_sample_tag_init(&tag);
-	tag.system = "lvm";
-	tag.mode = "library";
-	while ((opt = getopt_long(argc, argv, "hk:M:p:n:w:XP:I:e:t:s:", lopts,
-				  NULL)) != -1) {
-		rc = 0;
-		switch (opt) {
-		case 'k':
-			o.kernel = optarg;
-			break;
-		case 'M':
-			rc = lvm_parse_count(optarg, LVM_MIN_MEMORY_MB, 1 << 20,
-					     &o.memory_mib);
-			break;
-		case 'p':
-			o.prefix = optarg;
-			break;
-		case 'n':
-			rc = lvm_parse_count(optarg, 1, 1000000, &o.n);
-			break;
-		case 'w':
-			rc = lvm_parse_count(optarg, 0, 1000000, &o.warm);
-			break;
-		case 'X':
-			o.xenstore = true;
-			break;
-		case 'P':
-			rc = lvm_parse_count(optarg, 0, 100000, &o.pool);
-			break;
-		case 'I':
-			o.pool_image = optarg;
-			rc = optarg[0] == '/' ? 0 : -EINVAL;
-			break;
-		case 'e':
-			rc = lvm_bench_pool_expect_parse(optarg, &o.expect);
-			break;
-		case 't':
-			rc = lvm_parse_count(optarg, 1, 86400, &o.timeout);
-			break;
-		case 's':
-			sock = optarg;
-			break;
-		case 'D':
-			destroy = optarg;
-			rc = strlen(destroy) >= 3 ? 0 : -EINVAL;
-			break;
-		case 'F':
-			fill = optarg;
-			rc = parse_pool(fill, pv);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			rc = lvm_sample_tag_option(&tag, opt, optarg);
-			if (rc == -ENOENT) {
-				usage(stderr);
-				return 1;
-			}
-			break;
-		}
-		if (rc < 0) {
-			fprintf(stderr, TOOL ": bad value '%s'\n", optarg);
-			return 1;
-		}
-	}
-	if (optind != argc || (destroy && fill) ||
-	    (!destroy && !fill && o.kernel == NULL)) {
+	lvm_sample_tag_init(&tool.tag);
+	tool.tag.system = "lvm";
+	tool.tag.mode = "library";
+	rc = lvm_tool_parse(&tool, argc, argv);
+	if (rc != 0)
+		return rc > 0 ? 0 : 1;
+	if (optind != argc || (o.destroy && o.fill) ||
+	    (!o.destroy && !o.fill && o.kernel == NULL)) {
 		usage(stderr);
 		return 1;
 	}
-	h = lvm_open(sock && *sock ? sock : NULL);
-	if (h == NULL) {
+	sock = o.sock && *o.sock ? o.sock : NULL;
+	o.h = lvm_open(sock);
+	if (o.h == NULL) {
 		fprintf(stderr, TOOL ": cannot reach lvmd at %s: %s\n",
-			sock && *sock ? sock : LVM_DEFAULT_SOCK,
-			strerror(errno));
+			sock ? sock : LVM_DEFAULT_SOCK, strerror(errno));
 		return 1;
 	}
-	if (destroy != NULL) {
-		status = destroy_prefix(h, destroy) == 0 ? 0 : 1;
+	if (o.destroy != NULL) {
+		status = destroy_prefix(o.h, o.destroy) == 0 ? 0 : 1;
 		goto out;
 	}
-	if (fill != NULL) {
-		status = pool_fill(h, (uint32_t)pv[0], (uint32_t)pv[1],
-				   (uint32_t)pv[2], o.pool_image, true,
+	if (o.fill != NULL) {
+		status = pool_fill(o.h, (uint32_t)o.pv[0], (uint32_t)o.pv[1],
+				   (uint32_t)o.pv[2], o.pool_image, true,
 				   o.timeout) == 0
 			     ? 0
 			     : 1;
 		goto out;
 	}
-	if (o.pool >= 0 && pool_fill(h, (uint32_t)o.memory_mib, 1,
+	if (o.pool >= 0 && pool_fill(o.h, (uint32_t)o.memory_mib, 1,
 				     (uint32_t)o.pool, o.pool_image, true,
 				     o.timeout) < 0)
 		goto out;
-	for (i = -o.warm; i < o.n; i++) {
-		double ret = 0.0, run = 0.0;
-
-		snprintf(name, sizeof(name), "%s-%ld", o.prefix, i + o.warm);
-		if (round_once(h, &o, name, &ret, &run) < 0)
-			goto out;
-		if (i >= 0 &&
-		    (lvm_sample_write(stdout, &tag, "returned", i, ret) < 0 ||
-		     lvm_sample_write(stdout, &tag, "running", i, run) < 0))
-			goto out;
-	}
-	status = 0;
+	status = lvm_tool_series(&tool, o.n, o.warm, clocks, 2, true,
+				 round_i) == 0
+		     ? 0
+		     : 1;
 out:
 	if (fflush(stdout) != 0)
 		status = 1;
-	lvm_close(h);
+	lvm_close(o.h);
 	return status;
 }
