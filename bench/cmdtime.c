@@ -88,10 +88,9 @@ int main(int argc, char **argv)
 	pid_t pid = -1;
 	int rc, st, status = 1;
 
-	lvm_sample_tag_init(&tool.tag);
 	rc = lvm_tool_parse(&tool, argc, argv);
-	if (rc != 0)
-		return rc > 0 ? 0 : 1;
+	if (rc >= 0)
+		return rc;
 	clock = c.clock;
 	file = c.file;
 	text = c.text;

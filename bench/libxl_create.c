@@ -39,13 +39,9 @@
 #include "bench/watch.h"
 
 struct opts {
-	const char *kernel;
-	const char *prefix;
+	struct lvm_tool_guests g;
 	const char *console_dir;
 	const char *text;
-	const char *destroy; /* --destroy-prefix */
-	long memory_mib;
-	long n, warm, timeout;
 	xentoollog_level level;
 	libxl_ctx *ctx;
 };
@@ -66,9 +62,9 @@ static int make_config(libxl_ctx *ctx, const struct opts *o, const char *name,
 	if (rc != 0)
 		return -ENOMEM;
 	libxl_bitmap_set(&b->avail_vcpus, 0);
-	b->max_memkb = (uint64_t)o->memory_mib * 1024;
+	b->max_memkb = (uint64_t)o->g.memory_mib * 1024;
 	b->target_memkb = b->max_memkb;
-	b->kernel = strdup(o->kernel);
+	b->kernel = strdup(o->g.kernel);
 	dc->on_poweroff = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
 	dc->on_reboot = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
 	dc->on_crash = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
@@ -113,7 +109,7 @@ static int round_once(libxl_ctx *ctx, const struct opts *o, const char *name,
 	}
 
 	t0 = lvm_now_ns();
-	deadline = lvm_tool_deadline(o->timeout);
+	deadline = lvm_tool_deadline(o->g.timeout);
 	if (libxl_domain_create_new(ctx, &dc, &domid, NULL, NULL) != 0) {
 		fprintf(stderr, "lvm-bench-libxl: creating %s failed\n", name);
 		rc = -EIO;
@@ -134,7 +130,7 @@ static int round_once(libxl_ctx *ctx, const struct opts *o, const char *name,
 				fprintf(stderr,
 					"lvm-bench-libxl: '%s' did not appear "
 					"in %s within %ld s\n",
-					o->text, log, o->timeout);
+					o->text, log, o->g.timeout);
 				rc = -ETIMEDOUT;
 				goto out;
 			}
@@ -211,82 +207,57 @@ static int option(void *ctx, int opt, const char *arg)
 	struct opts *o = ctx;
 
 	switch (opt) {
-	case 'k':
-		o->kernel = arg;
-		return 0;
 	case 'v':
 		o->level = XTL_DEBUG;
 		return 0;
-	case 'D':
-		o->destroy = arg;
-		return strlen(arg) >= 3 ? 0 : -EINVAL;
-	case 'M':
-		return lvm_parse_count(arg, 4, 1 << 20, &o->memory_mib);
-	case 'p':
-		o->prefix = arg;
-		return 0;
-	case 'n':
-		return lvm_parse_count(arg, 1, 1000000, &o->n);
-	case 'w':
-		return lvm_parse_count(arg, 0, 1000000, &o->warm);
 	case 'd':
 		o->console_dir = arg;
 		return 0;
 	case 'x':
 		o->text = arg;
 		return 0;
-	case 't':
-		return lvm_parse_count(arg, 1, 86400, &o->timeout);
 	default:
 		return -ENOENT;
 	}
 }
 
-/* Round (i) of the series: guest PREFIX-(i + warm). */
+/* Round (i) of the series. */
 static int round_i(void *ctx, long i, double *ms)
 {
 	const struct opts *o = ctx;
 	char name[128];
 
-	snprintf(name, sizeof(name), "%s-%ld", o->prefix, i + o->warm);
+	lvm_tool_guest_name(&o->g, i, name, sizeof(name));
 	return round_once(o->ctx, o, name, &ms[0], &ms[1]);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-	    {"destroy-prefix", required_argument, NULL, 'D'},
-	    {NULL, 0, NULL, 0},
-	};
 	static const char *const clocks[] = {"returned", "running"};
 	struct opts o = {
-	    .prefix = "lvm-bench-libxl",
-	    .memory_mib = 4,
-	    .n = 10,
-	    .warm = 1,
-	    .timeout = 60,
+	    .g = {.prefix = "lvm-bench-libxl", .memory_mib = 4, .min_mib = 4,
+		  .n = 10, .warm = 1, .timeout = 60},
 	    .level = XTL_ERROR,
 	};
 	struct lvm_tool tool = {
 	    .name = "lvm-bench-libxl",
-	    .shortopts = "hvk:M:p:n:w:d:x:t:",
-	    .longopts = lopts,
+	    .shortopts = "hvd:x:" LVM_TOOL_GUESTS_SHORTOPTS,
 	    .usage = usage,
 	    .option = option,
 	    .ctx = &o,
+	    .guests = &o.g,
+	    .system = "xl",
+	    .mode = "library",
 	};
 	xentoollog_logger_stdiostream *lg = NULL;
 	int rc, status = 1;
 
-	lvm_sample_tag_init(&tool.tag);
-	tool.tag.system = "xl";
-	tool.tag.mode = "library";
 	rc = lvm_tool_parse(&tool, argc, argv);
-	if (rc != 0)
-		return rc > 0 ? 0 : 1;
+	if (rc >= 0)
+		return rc;
 	if (optind != argc ||
-	    (o.destroy == NULL &&
-	     (o.kernel == NULL || (o.console_dir == NULL) != (o.text == NULL)))) {
+	    (o.g.destroy == NULL && (o.g.kernel == NULL ||
+				     (o.console_dir == NULL) != (o.text == NULL)))) {
 		usage(stderr);
 		return 1;
 	}
@@ -302,14 +273,12 @@ int main(int argc, char **argv)
 				"in dom0, with xenstored running?)\n");
 		goto out;
 	}
-	if (o.destroy != NULL)
-		status = destroy_prefix(o.ctx, o.destroy) == 0 ? 0 : 1;
+	if (o.g.destroy != NULL)
+		status = destroy_prefix(o.ctx, o.g.destroy) == 0 ? 0 : 1;
 	else
-		status = lvm_tool_series(&tool, o.n, o.warm, clocks,
+		status = lvm_tool_series(&tool, o.g.n, o.g.warm, clocks,
 					 o.console_dir != NULL ? 2 : 1, false,
-					 round_i) == 0
-			     ? 0
-			     : 1;
+					 round_i);
 out:
 	libxl_ctx_free(o.ctx);
 	xtl_logger_destroy((xentoollog_logger *)lg);

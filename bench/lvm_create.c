@@ -45,16 +45,12 @@
 #define TOOL "lvm-bench-lvm"
 
 struct opts {
-	const char *kernel;
-	const char *prefix;
-	long memory_mib;
-	long n, warm, timeout;
+	struct lvm_tool_guests g;
 	long pool; /* -1: leave lvmd's pools alone */
 	const char *pool_image; /* -I: shells built ahead for it */
 	const char *sock;	/* -s, else $LVM_SOCKET */
 	bool xenstore;
 	enum lvm_bench_pool_expect expect;
-	const char *destroy; /* --destroy-prefix */
 	const char *fill;    /* --pool */
 	long pv[3];	     /* --pool's MIB, VCPUS, TARGET */
 	lvm_t *h;
@@ -157,18 +153,18 @@ static int round_once(lvm_t *h, const struct opts *o, const char *name,
 	int rc;
 
 	lvm_config_init(&cfg);
-	cfg.memory_mb = (uint32_t)o->memory_mib;
+	cfg.memory_mb = (uint32_t)o->g.memory_mib;
 	cfg.vcpus = 1;
 	cfg.store = o->xenstore ? LVM_STORE_XENSTORE : LVM_STORE_AUTO;
 	if (lvm_config_set_str(&cfg.name, name) < 0 ||
-	    lvm_config_set_str(&cfg.kernel, o->kernel) < 0) {
+	    lvm_config_set_str(&cfg.kernel, o->g.kernel) < 0) {
 		fprintf(stderr, TOOL ": out of memory\n");
 		rc = -ENOMEM;
 		goto out;
 	}
 	if (o->pool > 0) {
-		rc = pool_fill(h, (uint32_t)o->memory_mib, 1, (uint32_t)o->pool,
-			       o->pool_image, false, o->timeout);
+		rc = pool_fill(h, (uint32_t)o->g.memory_mib, 1, (uint32_t)o->pool,
+			       o->pool_image, false, o->g.timeout);
 		if (rc < 0)
 			goto out;
 	}
@@ -191,7 +187,7 @@ static int round_once(lvm_t *h, const struct opts *o, const char *name,
 			o->expect == LVM_BENCH_POOL_HIT ? "hit" : "miss");
 		goto out;
 	}
-	rc = ready_wait(h, name, o->timeout, &ready_ns);
+	rc = ready_wait(h, name, o->g.timeout, &ready_ns);
 	if (rc < 0)
 		goto out;
 	rc = lvm_bench_running_ms(*ms_ret, t.total_ns, ready_ns, ms_run);
@@ -280,19 +276,6 @@ static int option(void *ctx, int opt, const char *arg)
 	struct opts *o = ctx;
 
 	switch (opt) {
-	case 'k':
-		o->kernel = arg;
-		return 0;
-	case 'M':
-		return lvm_parse_count(arg, LVM_MIN_MEMORY_MB, 1 << 20,
-				       &o->memory_mib);
-	case 'p':
-		o->prefix = arg;
-		return 0;
-	case 'n':
-		return lvm_parse_count(arg, 1, 1000000, &o->n);
-	case 'w':
-		return lvm_parse_count(arg, 0, 1000000, &o->warm);
 	case 'X':
 		o->xenstore = true;
 		return 0;
@@ -303,14 +286,9 @@ static int option(void *ctx, int opt, const char *arg)
 		return arg[0] == '/' ? 0 : -EINVAL;
 	case 'e':
 		return lvm_bench_pool_expect_parse(arg, &o->expect);
-	case 't':
-		return lvm_parse_count(arg, 1, 86400, &o->timeout);
 	case 's':
 		o->sock = arg;
 		return 0;
-	case 'D':
-		o->destroy = arg;
-		return strlen(arg) >= 3 ? 0 : -EINVAL;
 	case 'F':
 		o->fill = arg;
 		return parse_pool(arg, o->pv);
@@ -319,52 +297,49 @@ static int option(void *ctx, int opt, const char *arg)
 	}
 }
 
-/* Round (i) of the series: guest PREFIX-(i + warm). */
+/* Round (i) of the series. */
 static int round_i(void *ctx, long i, double *ms)
 {
 	const struct opts *o = ctx;
 	char name[LVM_NAME_MAX + 1];
 
-	snprintf(name, sizeof(name), "%s-%ld", o->prefix, i + o->warm);
+	lvm_tool_guest_name(&o->g, i, name, sizeof(name));
 	return round_once(o->h, o, name, &ms[0], &ms[1]);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-	    {"destroy-prefix", required_argument, NULL, 'D'},
 	    {"pool", required_argument, NULL, 'F'},
 	    {NULL, 0, NULL, 0},
 	};
 	static const char *const clocks[] = {"returned", "running"};
 	struct opts o = {
-	    .prefix = "lvm-bench-lvm",
-	    .memory_mib = 4,
-	    .n = 10,
-	    .warm = 1,
-	    .timeout = 10,
+	    .g = {.prefix = TOOL, .memory_mib = 4,
+		  .min_mib = LVM_MIN_MEMORY_MB, .n = 10, .warm = 1,
+		  .timeout = 10},
 	    .pool = -1,
 	    .sock = getenv("LVM_SOCKET"),
 	};
 	struct lvm_tool tool = {
 	    .name = TOOL,
-	    .shortopts = "hk:M:p:n:w:XP:I:e:t:s:",
+	    .shortopts = "hXP:I:e:s:" LVM_TOOL_GUESTS_SHORTOPTS,
 	    .longopts = lopts,
 	    .usage = usage,
 	    .option = option,
 	    .ctx = &o,
+	    .guests = &o.g,
+	    .system = "lvm",
+	    .mode = "library",
 	};
 	const char *sock;
 	int rc, status = 1;
 
-	lvm_sample_tag_init(&tool.tag);
-	tool.tag.system = "lvm";
-	tool.tag.mode = "library";
 	rc = lvm_tool_parse(&tool, argc, argv);
-	if (rc != 0)
-		return rc > 0 ? 0 : 1;
-	if (optind != argc || (o.destroy && o.fill) ||
-	    (!o.destroy && !o.fill && o.kernel == NULL)) {
+	if (rc >= 0)
+		return rc;
+	if (optind != argc || (o.g.destroy && o.fill) ||
+	    (!o.g.destroy && !o.fill && o.g.kernel == NULL)) {
 		usage(stderr);
 		return 1;
 	}
@@ -375,26 +350,23 @@ int main(int argc, char **argv)
 			sock ? sock : LVM_DEFAULT_SOCK, strerror(errno));
 		return 1;
 	}
-	if (o.destroy != NULL) {
-		status = destroy_prefix(o.h, o.destroy) == 0 ? 0 : 1;
+	if (o.g.destroy != NULL) {
+		status = destroy_prefix(o.h, o.g.destroy) == 0 ? 0 : 1;
 		goto out;
 	}
 	if (o.fill != NULL) {
-		status = pool_fill(o.h, (uint32_t)o.pv[0], (uint32_t)o.pv[1],
-				   (uint32_t)o.pv[2], o.pool_image, true,
-				   o.timeout) == 0
-			     ? 0
-			     : 1;
+		rc = pool_fill(o.h, (uint32_t)o.pv[0], (uint32_t)o.pv[1],
+			       (uint32_t)o.pv[2], o.pool_image, true,
+			       o.g.timeout);
+		status = rc == 0 ? 0 : 1;
 		goto out;
 	}
-	if (o.pool >= 0 && pool_fill(o.h, (uint32_t)o.memory_mib, 1,
+	if (o.pool >= 0 && pool_fill(o.h, (uint32_t)o.g.memory_mib, 1,
 				     (uint32_t)o.pool, o.pool_image, true,
-				     o.timeout) < 0)
+				     o.g.timeout) < 0)
 		goto out;
-	status = lvm_tool_series(&tool, o.n, o.warm, clocks, 2, true,
-				 round_i) == 0
-		     ? 0
-		     : 1;
+	status = lvm_tool_series(&tool, o.g.n, o.g.warm, clocks, 2, true,
+				 round_i);
 out:
 	if (fflush(stdout) != 0)
 		status = 1;

@@ -118,24 +118,21 @@ int main(int argc, char **argv)
 	    .shortopts = "+hn:w:m:",
 	    .usage = usage,
 	    .option = option,
+	    .system = "process",
+	    .mode = "fork-exec",
 	};
 	struct spawn s = {.tool = &tool, .m = M_FORK, .n = 100, .warm = 10};
 	int rc;
 
 	tool.ctx = &s;
-	lvm_sample_tag_init(&tool.tag);
-	tool.tag.system = "process";
-	tool.tag.mode = "fork-exec";
 	rc = lvm_tool_parse(&tool, argc, argv);
-	if (rc != 0)
-		return rc > 0 ? 0 : 1;
+	if (rc >= 0)
+		return rc;
 	if (optind >= argc) {
 		usage(stderr);
 		return 1;
 	}
 	s.argv = &argv[optind];
 	return lvm_tool_series(&tool, s.n, s.warm, clocks, 1, false,
-			       round_once) == 0
-		   ? 0
-		   : 1;
+			       round_once);
 }

@@ -9,21 +9,62 @@
 
 #include "bench/tool.h"
 
-/* The tag options, -h and at most this many options of the tool's own. */
+/* The tag options, -h, --destroy-prefix and at most this many options of
+ * the tool's own. */
 #define MAX_OWN_LONGOPTS 8
+
+void lvm_tool_guest_name(const struct lvm_tool_guests *g, long i, char *buf,
+			 size_t size)
+{
+	snprintf(buf, size, "%s-%ld", g->prefix, i + g->warm);
+}
+
+/* One guest option into (g): 0, -EINVAL, or -ENOENT when not one. */
+static int guests_option(struct lvm_tool_guests *g, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'k':
+		g->kernel = arg;
+		return 0;
+	case 'M':
+		return lvm_parse_count(arg, g->min_mib, 1 << 20, &g->memory_mib);
+	case 'p':
+		g->prefix = arg;
+		return 0;
+	case 'n':
+		return lvm_parse_count(arg, 1, 1000000, &g->n);
+	case 'w':
+		return lvm_parse_count(arg, 0, 1000000, &g->warm);
+	case 't':
+		return lvm_parse_count(arg, 1, 86400, &g->timeout);
+	case LVM_TOOL_OPT_DESTROY:
+		g->destroy = arg;
+		return strlen(arg) >= 3 ? 0 : -EINVAL;
+	default:
+		return -ENOENT;
+	}
+}
 
 int lvm_tool_parse(struct lvm_tool *t, int argc, char **argv)
 {
 	static const struct option common[] = {
 	    LVM_SAMPLE_TAG_LONGOPTS,
 	    {"help", no_argument, NULL, 'h'},
+	    {"destroy-prefix", required_argument, NULL, LVM_TOOL_OPT_DESTROY},
 	};
 	struct option lopts[sizeof(common) / sizeof(common[0]) +
 			    MAX_OWN_LONGOPTS + 1];
 	size_t n = sizeof(common) / sizeof(common[0]), k;
 	int opt, rc;
 
+	lvm_sample_tag_init(&t->tag);
+	if (t->system != NULL)
+		t->tag.system = t->system;
+	if (t->mode != NULL)
+		t->tag.mode = t->mode;
 	memcpy(lopts, common, sizeof(common));
+	if (t->guests == NULL)
+		n--; /* no --destroy-prefix */
 	for (k = 0; t->longopts != NULL && t->longopts[k].name != NULL &&
 		    k < MAX_OWN_LONGOPTS;
 	     k++)
@@ -33,22 +74,24 @@ int lvm_tool_parse(struct lvm_tool *t, int argc, char **argv)
 	       -1) {
 		if (opt == 'h') {
 			t->usage(stdout);
-			return 1;
+			return 0;
 		}
 		rc = t->option(t->ctx, opt, optarg);
+		if (rc == -ENOENT && t->guests != NULL)
+			rc = guests_option(t->guests, opt, optarg);
 		if (rc == -ENOENT)
 			rc = lvm_sample_tag_option(&t->tag, opt, optarg);
 		if (rc == -ENOENT) {
 			t->usage(stderr);
-			return -1;
+			return 1;
 		}
 		if (rc < 0) {
 			fprintf(stderr, "%s: bad value '%s'\n", t->name,
 				optarg);
-			return -1;
+			return 1;
 		}
 	}
-	return 0;
+	return -1;
 }
 
 /* Write round (i)'s rows, (ms) holding its (nclocks) durations. */
@@ -105,7 +148,7 @@ out:
 	if (fflush(stdout) != 0 && rc == 0)
 		rc = -EIO;
 	free(ms);
-	return rc;
+	return rc == 0 ? 0 : 1;
 }
 
 uint64_t lvm_tool_deadline(long seconds)

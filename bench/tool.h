@@ -10,10 +10,32 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "bench/sample.h"
+
+/*
+ * The options of the tools that create guests (lvm-bench-libxl, -lvm):
+ *   -k KERNEL  -M MIB  -p PREFIX  -n N  -w W  -t SECONDS
+ *   --destroy-prefix PREFIX (at least 3 characters)
+ * Guests are named PREFIX-0, PREFIX-1, ... (warm-up included).
+ */
+struct lvm_tool_guests {
+	const char *kernel, *prefix, *destroy;
+	long memory_mib, min_mib; /* -M, and the least it may be */
+	long n, warm, timeout;
+};
+#define LVM_TOOL_GUESTS_SHORTOPTS "k:M:p:n:w:t:"
+#define LVM_TOOL_OPT_DESTROY 0x1100
+
+/*
+ * lvm_tool_guest_name() - guest (i)'s name (i from -warm on) into (buf) of
+ * (size) bytes.
+ */
+void lvm_tool_guest_name(const struct lvm_tool_guests *g, long i, char *buf,
+			 size_t size);
 
 struct lvm_tool {
 	const char *name;		  /* the prefix of every message */
@@ -24,15 +46,18 @@ struct lvm_tool {
 	 * -ENOENT (not one of its options). */
 	int (*option)(void *ctx, int opt, const char *arg);
 	void *ctx;			  /* given to option() and round() */
+	struct lvm_tool_guests *guests;	  /* its guest options, or NULL */
+	const char *system, *mode;	  /* the tag's defaults */
 	struct lvm_sample_tag tag;	  /* lvm_tool_parse() fills it */
 };
 
 /*
- * lvm_tool_parse() - parse (argc, argv) with (t)'s own options beside the
- * tag options and -h / --help; (t->tag) must be set (lvm_sample_tag_init()
- * and the tool's defaults) before. Leaves optind at the first operand.
- * Returns 0 to go on, 1 when the usage went to stdout (-h: exit 0), -1
- * after the usage or "NAME: bad value 'ARG'" on stderr (exit 1).
+ * lvm_tool_parse() - set (t->tag) to the default tag with (t)'s system and
+ * mode, then parse (argc, argv): (t)'s own options, then its guest options
+ * (with t->guests), the tag options and -h / --help. Leaves optind at the
+ * first operand.
+ * Returns -1 to go on; 0 when the usage went to stdout (-h); 1 after the
+ * usage or "NAME: bad value 'ARG'" on stderr: the exit status.
  */
 int lvm_tool_parse(struct lvm_tool *t, int argc, char **argv);
 
@@ -45,9 +70,9 @@ int lvm_tool_parse(struct lvm_tool *t, int argc, char **argv);
  * written); then, for rounds 0 .. n-1, one row per clock of (clocks) with
  * (t->tag) on stdout. With (as_it_goes) each round's rows are written
  * after it, else all at the end so writing does not disturb the rounds.
- * A round that fails has said why on stderr. Returns 0, -errno of the
- * failed round, -ENOMEM or -EIO (after one line on stderr); stdout is
- * flushed either way.
+ * A round that fails has said why on stderr. Returns the exit status: 0,
+ * or 1 after a failed round, no memory or a failed write (one line on
+ * stderr); stdout is flushed either way.
  */
 int lvm_tool_series(const struct lvm_tool *t, long n, long warm,
 		    const char *const *clocks, int nclocks, bool as_it_goes,
