@@ -19,8 +19,7 @@ xs_compat_LIBS := -Wl,--wrap=xs_write -Wl,--wrap=xs_mkdir -Wl,--wrap=xs_rm \
 
 # The toolstack's client library and protocol.
 UNIT_TESTS += proto
-proto_SRCS := tests/unit/test_proto.c toolstack/proto/proto.c \
-	toolstack/proto/proto_info.c toolstack/proto/proto_json.c
+proto_SRCS := tests/unit/test_proto.c $(PROTO_SRCS)
 proto_LIBS := -ljson-c
 proto_CFLAGS := -Itoolstack/include
 
@@ -91,8 +90,7 @@ cli_args_CFLAGS := -Itoolstack/include
 UNIT_TESTS += client
 client_SRCS := tests/unit/test_client.c toolstack/liblvm/client.c \
 	toolstack/liblvm/config.c toolstack/liblvm/cfgkeys.c \
-	toolstack/proto/proto.c toolstack/proto/proto_info.c \
-	toolstack/proto/proto_json.c toolstack/liblvm/xlu.c
+	toolstack/liblvm/xlu.c $(PROTO_SRCS)
 client_LIBS := -ljson-c
 client_CFLAGS := -Itoolstack/include
 
