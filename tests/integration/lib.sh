@@ -18,17 +18,8 @@ PATH=$LVM_BUILD/bin:/usr/lib/xen-4.17/bin:$PATH
 fail() { echo "FAIL: $*"; exit 1; }
 info() { echo "  $*"; }
 
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds; 1 if never.
-wait_for() {
-	_t=$1; shift
-	_n=$((_t * 10))
-	while [ $_n -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		_n=$((_n - 1))
-	done
-	return 1
-}
+# wait_for SECONDS CMD...
+. "$(dirname "${BASH_SOURCE[0]}")/../../bench/wait_for.sh"
 
 # domain_exists NAME: the hypervisor still has a domain called NAME.
 domain_exists() { xl domid "$1" >/dev/null 2>&1; }
