@@ -114,3 +114,7 @@ bench_watch_SRCS := tests/unit/test_bench_watch.c bench/watch.c
 UNIT_TESTS += bench_lvmclock
 bench_lvmclock_SRCS := tests/unit/test_bench_lvmclock.c bench/lvmclock.c
 bench_lvmclock_LIBS := -lm
+
+UNIT_TESTS += bench_tool
+bench_tool_SRCS := tests/unit/test_bench_tool.c bench/tool.c bench/sample.c \
+	bench/csv.c
