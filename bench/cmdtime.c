@@ -40,47 +40,25 @@ static void usage(FILE *f)
 	      f);
 }
 
-struct cmd {
-	const char *clock, *file, *text;
-	long iter, timeout;
-};
-
-static int option(void *ctx, int opt, const char *arg)
-{
-	struct cmd *c = ctx;
-
-	switch (opt) {
-	case 'i':
-		return lvm_parse_count(arg, 0, 100000000, &c->iter);
-	case 'c':
-		c->clock = arg;
-		return 0;
-	case 'f':
-		c->file = arg;
-		return 0;
-	case 'x':
-		c->text = arg;
-		return 0;
-	case 't':
-		return lvm_parse_count(arg, 1, 86400, &c->timeout);
-	default:
-		return -ENOENT;
-	}
-}
-
 int main(int argc, char **argv)
 {
-	struct cmd c = {.clock = "returned", .timeout = 60};
+	const char *clock = "returned", *file = NULL, *text = NULL;
+	long iter = 0, timeout = 60;
+	const struct lvm_tool_opt opts[] = {
+	    {.opt = 'c', .str = &clock},
+	    {.opt = 'f', .str = &file},
+	    {.opt = 'x', .str = &text},
+	    {.opt = 'i', .count = &iter, .max = 100000000},
+	    {.opt = 't', .count = &timeout, .min = 1, .max = 86400},
+	    {.opt = 0},
+	};
 	struct lvm_tool tool = {
 	    .name = "lvm-bench-cmd",
 	    .shortopts = "+hi:c:f:x:t:",
 	    .usage = usage,
-	    .option = option,
-	    .ctx = &c,
+	    .opts = opts,
 	};
 	struct lvm_watch w = {.fd = -1};
-	const char *clock, *file, *text;
-	long iter, timeout;
 	uint64_t t0, t_ret = 0, t_run = 0, deadline;
 	struct timespec tick = {0, 1000000};
 	bool exited = false;
@@ -91,11 +69,6 @@ int main(int argc, char **argv)
 	rc = lvm_tool_parse(&tool, argc, argv);
 	if (rc >= 0)
 		return rc;
-	clock = c.clock;
-	file = c.file;
-	text = c.text;
-	iter = c.iter;
-	timeout = c.timeout;
 	if (optind >= argc || (file == NULL) != (text == NULL)) {
 		usage(stderr);
 		return 1;

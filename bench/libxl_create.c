@@ -202,23 +202,14 @@ static void usage(FILE *f)
 	    f);
 }
 
+/* -v: libxl's own messages from the debug level up. */
 static int option(void *ctx, int opt, const char *arg)
 {
-	struct opts *o = ctx;
-
-	switch (opt) {
-	case 'v':
-		o->level = XTL_DEBUG;
-		return 0;
-	case 'd':
-		o->console_dir = arg;
-		return 0;
-	case 'x':
-		o->text = arg;
-		return 0;
-	default:
+	(void)arg;
+	if (opt != 'v')
 		return -ENOENT;
-	}
+	((struct opts *)ctx)->level = XTL_DEBUG;
+	return 0;
 }
 
 /* Round (i) of the series. */
@@ -239,10 +230,16 @@ int main(int argc, char **argv)
 		  .n = 10, .warm = 1, .timeout = 60},
 	    .level = XTL_ERROR,
 	};
+	const struct lvm_tool_opt opts[] = {
+	    {.opt = 'd', .str = &o.console_dir},
+	    {.opt = 'x', .str = &o.text},
+	    {.opt = 0},
+	};
 	struct lvm_tool tool = {
 	    .name = "lvm-bench-libxl",
 	    .shortopts = "hvd:x:" LVM_TOOL_GUESTS_SHORTOPTS,
 	    .usage = usage,
+	    .opts = opts,
 	    .option = option,
 	    .ctx = &o,
 	    .guests = &o.g,

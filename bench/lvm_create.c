@@ -271,6 +271,7 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* -X, -I IMAGE, -e hit|miss|any, --pool MIB:VCPUS:TARGET. */
 static int option(void *ctx, int opt, const char *arg)
 {
 	struct opts *o = ctx;
@@ -279,16 +280,11 @@ static int option(void *ctx, int opt, const char *arg)
 	case 'X':
 		o->xenstore = true;
 		return 0;
-	case 'P':
-		return lvm_parse_count(arg, 0, 100000, &o->pool);
 	case 'I':
 		o->pool_image = arg;
 		return arg[0] == '/' ? 0 : -EINVAL;
 	case 'e':
 		return lvm_bench_pool_expect_parse(arg, &o->expect);
-	case 's':
-		o->sock = arg;
-		return 0;
 	case 'F':
 		o->fill = arg;
 		return parse_pool(arg, o->pv);
@@ -321,11 +317,17 @@ int main(int argc, char **argv)
 	    .pool = -1,
 	    .sock = getenv("LVM_SOCKET"),
 	};
+	const struct lvm_tool_opt opts[] = {
+	    {.opt = 's', .str = &o.sock},
+	    {.opt = 'P', .count = &o.pool, .max = 100000},
+	    {.opt = 0},
+	};
 	struct lvm_tool tool = {
 	    .name = TOOL,
 	    .shortopts = "hXP:I:e:s:" LVM_TOOL_GUESTS_SHORTOPTS,
 	    .longopts = lopts,
 	    .usage = usage,
+	    .opts = opts,
 	    .option = option,
 	    .ctx = &o,
 	    .guests = &o.g,

@@ -66,29 +66,23 @@ struct spawn {
 	char **argv;
 };
 
+/* -m fork|spawn. */
 static int option(void *ctx, int opt, const char *arg)
 {
 	struct spawn *s = ctx;
 
-	switch (opt) {
-	case 'n':
-		return lvm_parse_count(arg, 1, 10000000, &s->n);
-	case 'w':
-		return lvm_parse_count(arg, 0, 10000000, &s->warm);
-	case 'm':
-		if (strcmp(arg, "fork") == 0) {
-			s->m = M_FORK;
-			s->tool->tag.mode = "fork-exec";
-		} else if (strcmp(arg, "spawn") == 0) {
-			s->m = M_SPAWN;
-			s->tool->tag.mode = "posix-spawn";
-		} else {
-			return -EINVAL;
-		}
-		return 0;
-	default:
+	if (opt != 'm')
 		return -ENOENT;
+	if (strcmp(arg, "fork") == 0) {
+		s->m = M_FORK;
+		s->tool->tag.mode = "fork-exec";
+	} else if (strcmp(arg, "spawn") == 0) {
+		s->m = M_SPAWN;
+		s->tool->tag.mode = "posix-spawn";
+	} else {
+		return -EINVAL;
 	}
+	return 0;
 }
 
 /* One round: start and reap the program, timed into ms[0]. */
@@ -113,18 +107,25 @@ static int round_once(void *ctx, long i, double *ms)
 int main(int argc, char **argv)
 {
 	static const char *const clocks[] = {"exited"};
+	struct spawn s = {.m = M_FORK, .n = 100, .warm = 10};
+	const struct lvm_tool_opt opts[] = {
+	    {.opt = 'n', .count = &s.n, .min = 1, .max = 10000000},
+	    {.opt = 'w', .count = &s.warm, .max = 10000000},
+	    {.opt = 0},
+	};
 	struct lvm_tool tool = {
 	    .name = "lvm-bench-spawn",
 	    .shortopts = "+hn:w:m:",
 	    .usage = usage,
+	    .opts = opts,
 	    .option = option,
+	    .ctx = &s,
 	    .system = "process",
 	    .mode = "fork-exec",
 	};
-	struct spawn s = {.tool = &tool, .m = M_FORK, .n = 100, .warm = 10};
 	int rc;
 
-	tool.ctx = &s;
+	s.tool = &tool;
 	rc = lvm_tool_parse(&tool, argc, argv);
 	if (rc >= 0)
 		return rc;

@@ -19,30 +19,46 @@ void lvm_tool_guest_name(const struct lvm_tool_guests *g, long i, char *buf,
 	snprintf(buf, size, "%s-%ld", g->prefix, i + g->warm);
 }
 
-/* One guest option into (g): 0, -EINVAL, or -ENOENT when not one. */
-static int guests_option(struct lvm_tool_guests *g, int opt, const char *arg)
+/* Option (opt) of table (o), if it is one: 0, -EINVAL, or -ENOENT. */
+static int table_option(const struct lvm_tool_opt *o, int opt, const char *arg)
 {
-	switch (opt) {
-	case 'k':
-		g->kernel = arg;
-		return 0;
-	case 'M':
-		return lvm_parse_count(arg, g->min_mib, 1 << 20, &g->memory_mib);
-	case 'p':
-		g->prefix = arg;
-		return 0;
-	case 'n':
-		return lvm_parse_count(arg, 1, 1000000, &g->n);
-	case 'w':
-		return lvm_parse_count(arg, 0, 1000000, &g->warm);
-	case 't':
-		return lvm_parse_count(arg, 1, 86400, &g->timeout);
-	case LVM_TOOL_OPT_DESTROY:
-		g->destroy = arg;
-		return strlen(arg) >= 3 ? 0 : -EINVAL;
-	default:
-		return -ENOENT;
+	for (; o != NULL && o->opt != 0; o++) {
+		if (o->opt != opt)
+			continue;
+		if (o->str == NULL)
+			return lvm_parse_count(arg, o->min, o->max, o->count);
+		*o->str = arg;
+		return (long)strlen(arg) >= o->min ? 0 : -EINVAL;
 	}
+	return -ENOENT;
+}
+
+/* One option of (t): 0, -EINVAL, or -ENOENT when not one. */
+static int tool_option(struct lvm_tool *t, int opt, const char *arg)
+{
+	struct lvm_tool_guests *g = t->guests;
+	int rc = table_option(t->opts, opt, arg);
+
+	if (rc == -ENOENT && t->option != NULL)
+		rc = t->option(t->ctx, opt, arg);
+	if (rc == -ENOENT && g != NULL) {
+		const struct lvm_tool_opt gopts[] = {
+		    {.opt = 'k', .str = &g->kernel},
+		    {.opt = 'p', .str = &g->prefix},
+		    {.opt = LVM_TOOL_OPT_DESTROY, .str = &g->destroy, .min = 3},
+		    {.opt = 'M', .count = &g->memory_mib, .min = g->min_mib,
+		     .max = 1 << 20},
+		    {.opt = 'n', .count = &g->n, .min = 1, .max = 1000000},
+		    {.opt = 'w', .count = &g->warm, .max = 1000000},
+		    {.opt = 't', .count = &g->timeout, .min = 1, .max = 86400},
+		    {.opt = 0},
+		};
+
+		rc = table_option(gopts, opt, arg);
+	}
+	if (rc == -ENOENT)
+		rc = lvm_sample_tag_option(&t->tag, opt, arg);
+	return rc;
 }
 
 int lvm_tool_parse(struct lvm_tool *t, int argc, char **argv)
@@ -76,11 +92,7 @@ int lvm_tool_parse(struct lvm_tool *t, int argc, char **argv)
 			t->usage(stdout);
 			return 0;
 		}
-		rc = t->option(t->ctx, opt, optarg);
-		if (rc == -ENOENT && t->guests != NULL)
-			rc = guests_option(t->guests, opt, optarg);
-		if (rc == -ENOENT)
-			rc = lvm_sample_tag_option(&t->tag, opt, optarg);
+		rc = tool_option(t, opt, optarg);
 		if (rc == -ENOENT) {
 			t->usage(stderr);
 			return 1;

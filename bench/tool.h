@@ -37,12 +37,25 @@ struct lvm_tool_guests {
 void lvm_tool_guest_name(const struct lvm_tool_guests *g, long i, char *buf,
 			 size_t size);
 
+/*
+ * An option with a value, stored without a word of the tool's own: a
+ * string (str), at least (min) characters long, or a count (count) in
+ * [(min), (max)] (lvm_parse_count()). A table of them ends with opt 0.
+ */
+struct lvm_tool_opt {
+	int opt;
+	const char **str;
+	long *count;
+	long min, max;
+};
+
 struct lvm_tool {
 	const char *name;		  /* the prefix of every message */
 	const char *shortopts;		  /* getopt's, 'h' included */
 	const struct option *longopts;	  /* the tool's own, or NULL */
 	void (*usage)(FILE *f);		  /* the whole usage text */
-	/* One of the tool's own options: 0, -EINVAL (a bad value) or
+	const struct lvm_tool_opt *opts;  /* its stored options, or NULL */
+	/* Any other option of its own, or NULL: 0, -EINVAL (a bad value) or
 	 * -ENOENT (not one of its options). */
 	int (*option)(void *ctx, int opt, const char *arg);
 	void *ctx;			  /* given to option() and round() */
@@ -53,9 +66,9 @@ struct lvm_tool {
 
 /*
  * lvm_tool_parse() - set (t->tag) to the default tag with (t)'s system and
- * mode, then parse (argc, argv): (t)'s own options, then its guest options
- * (with t->guests), the tag options and -h / --help. Leaves optind at the
- * first operand.
+ * mode, then parse (argc, argv): (t)'s stored options, its other own
+ * options, its guest options (with t->guests), the tag options and -h /
+ * --help. Leaves optind at the first operand.
  * Returns -1 to go on; 0 when the usage went to stdout (-h); 1 after the
  * usage or "NAME: bad value 'ARG'" on stderr: the exit status.
  */

@@ -37,12 +37,13 @@ static int option(void *ctx, int opt, const char *arg)
 /* parse: lvm_tool_parse() over (args), a NULL-terminated list. */
 static int parse(struct lvm_tool *t, const char **args)
 {
-	char *argv[16];
+	char *argv[32];
 	int argc = 0;
 
 	argv[argc++] = "tool";
-	while (*args != NULL)
+	while (*args != NULL && argc < 31)
 		argv[argc++] = (char *)*args++;
+	assert_null(*args);
 	argv[argc] = NULL;
 	optind = 0;
 	return lvm_tool_parse(t, argc, argv);
@@ -50,17 +51,29 @@ static int parse(struct lvm_tool *t, const char **args)
 
 static void test_parse_own_guest_and_tag_options(void **state)
 {
-	const char *q = NULL;
+	const char *q = NULL, *s = NULL;
+	long c = 0;
+	const struct lvm_tool_opt opts[] = {
+	    {.opt = 's', .str = &s, .min = 2},
+	    {.opt = 'c', .count = &c, .min = 1, .max = 9},
+	    {.opt = 0},
+	};
 	struct lvm_tool_guests g = {.prefix = "p", .min_mib = 4, .n = 10};
 	struct lvm_tool t = {.name = "tool",
-			     .shortopts = "hq:" LVM_TOOL_GUESTS_SHORTOPTS,
-			     .usage = usage, .option = option, .ctx = &q,
-			     .guests = &g, .system = "sys", .mode = "m"};
+			     .shortopts = "hq:s:c:" LVM_TOOL_GUESTS_SHORTOPTS,
+			     .usage = usage, .opts = opts, .option = option,
+			     .ctx = &q, .guests = &g, .system = "sys",
+			     .mode = "m"};
 	const char *ok[] = {"-q", "x", "-n", "3", "-M", "8", "--running", "5",
+			    "-s", "ab", "-c", "9",
 			    "--destroy-prefix", "abc", "rest", NULL};
+	const char *short_str[] = {"-s", "a", NULL};
+	const char *big_count[] = {"-c", "10", NULL};
 
 	(void)state;
 	assert_int_equal(parse(&t, ok), -1);
+	assert_string_equal(s, "ab");
+	assert_int_equal(c, 9);
 	assert_string_equal(q, "x");
 	assert_int_equal(g.n, 3);
 	assert_int_equal(g.memory_mib, 8);
@@ -70,6 +83,8 @@ static void test_parse_own_guest_and_tag_options(void **state)
 	assert_string_equal(t.tag.mode, "m");
 	assert_string_equal(t.tag.experiment, "start");
 	assert_string_equal(ok[optind - 1], "rest");
+	assert_int_equal(parse(&t, short_str), 1);
+	assert_int_equal(parse(&t, big_count), 1);
 }
 
 static void test_parse_refusals(void **state)
