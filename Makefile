@@ -5,6 +5,7 @@
 #   make deps       install Debian packages, fetch the box's Xen and kernel
 #   make test       unit tests, sanitizer builds, fuzzers, integration tests
 #   make fuzz       build the libFuzzer targets (tests/fuzz) with clang
+#   make check-calls  no call circles among the files (mk/callcircles.sh)
 #   make demo       boot the box and run the main job
 #   make bench-quick  lvm create against a bare domain build, in the box
 #   make bench      the benchmarks, in the box (QUICK=1: a short run)
@@ -16,7 +17,8 @@ BUILD ?= build
 V ?= 0
 
 .DEFAULT_GOAL := all
-.PHONY: all deps test demo bench bench-quick clean distclean format format-check fuzz
+.PHONY: all deps test demo bench bench-quick clean distclean format format-check fuzz \
+	check-calls
 
 all:
 
@@ -45,6 +47,13 @@ bench:
 	@CACHE=$(BUILD)/cache CONTAINERS=1 bash mk/deps.sh
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) bench/box $(if $(filter 1,$(QUICK)),--quick)
+
+# No file of these directories calls a file that calls back into it,
+# directly or around a circle; together, as a circle can cross them.
+CALL_CHECK_DIRS := toolstack guests/libos
+
+check-calls:
+	@bash mk/callcircles.sh $(CALL_CHECK_DIRS)
 
 # C sources under clang-format's rule (.clang-format).
 FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)

@@ -20,7 +20,6 @@
  * CLOCK row is written, not "running").
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -30,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bench/sample.h"
+#include "bench/tool.h"
 #include "bench/watch.h"
 
 static void usage(FILE *f)
@@ -43,59 +42,33 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-	    LVM_SAMPLE_TAG_LONGOPTS,
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	struct lvm_sample_tag tag;
-	struct lvm_watch w = {.fd = -1};
 	const char *clock = "returned", *file = NULL, *text = NULL;
 	long iter = 0, timeout = 60;
+	const struct lvm_tool_opt opts[] = {
+	    {.opt = 'c', .str = &clock},
+	    {.opt = 'f', .str = &file},
+	    {.opt = 'x', .str = &text},
+	    {.opt = 'i', .count = &iter, .max = 100000000},
+	    {.opt = 't', .count = &timeout, .min = 1, .max = 86400},
+	    {.opt = 0},
+	};
+	struct lvm_tool tool = {
+	    .name = "lvm-bench-cmd",
+	    .shortopts = "+hi:c:f:x:t:",
+	    .usage = usage,
+	    .opts = opts,
+	};
+	struct lvm_watch w = {.fd = -1};
 	uint64_t t0, t_ret = 0, t_run = 0, deadline;
 	struct timespec tick = {0, 1000000};
 	bool exited = false;
 	sigset_t chld, old;
 	pid_t pid = -1;
-	int opt, rc, st, status = 1;
+	int rc, st, status = 1;
 
-	lvm_sample_tag_init(&tag);
-	while ((opt = getopt_long(argc, argv, "+hi:c:f:x:t:", lopts, NULL)) !=
-	       -1) {
-		rc = 0;
-		switch (opt) {
-		case 'i':
-			rc = lvm_parse_count(optarg, 0, 100000000, &iter);
-			break;
-		case 'c':
-			clock = optarg;
-			break;
-		case 'f':
-			file = optarg;
-			break;
-		case 'x':
-			text = optarg;
-			break;
-		case 't':
-			rc = lvm_parse_count(optarg, 1, 86400, &timeout);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			rc = lvm_sample_tag_option(&tag, opt, optarg);
-			if (rc == -ENOENT) {
-				usage(stderr);
-				return 1;
-			}
-			break;
-		}
-		if (rc < 0) {
-			fprintf(stderr, "lvm-bench-cmd: bad value '%s'\n",
-				optarg);
-			return 1;
-		}
-	}
+	rc = lvm_tool_parse(&tool, argc, argv);
+	if (rc >= 0)
+		return rc;
 	if (optind >= argc || (file == NULL) != (text == NULL)) {
 		usage(stderr);
 		return 1;
@@ -110,7 +83,7 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &chld, &old);
 
 	t0 = lvm_now_ns();
-	deadline = t0 + (uint64_t)timeout * 1000000000u;
+	deadline = lvm_tool_deadline(timeout);
 	pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "lvm-bench-cmd: fork: %s\n", strerror(errno));
@@ -159,7 +132,7 @@ int main(int argc, char **argv)
 			argv[optind], timeout);
 		goto out;
 	}
-	if (lvm_sample_write(stdout, &tag, clock, iter, lvm_ms(t0, t_ret)) < 0)
+	if (lvm_sample_write(stdout, &tool.tag, clock, iter, lvm_ms(t0, t_ret)) < 0)
 		goto out;
 	if (file != NULL && !w.found) {
 		fprintf(stderr,
@@ -169,7 +142,7 @@ int main(int argc, char **argv)
 		status = 2;
 		goto out;
 	}
-	if (file != NULL && lvm_sample_write(stdout, &tag, "running", iter,
+	if (file != NULL && lvm_sample_write(stdout, &tool.tag, "running", iter,
 					     lvm_ms(t0, t_run)) < 0)
 		goto out;
 	status = 0;

@@ -87,18 +87,8 @@ bench_progress() {
 		"$(bench_mmss "$left")" "$BENCH_PHASE" "$BENCH_DONE" "$BENCH_TOTAL" >&3
 }
 
-# bench_wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds;
-# 1 if it never did.
-bench_wait_for() {
-	local n=$(($1 * 10))
-	shift
-	while [ $n -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+. "$(dirname "${BASH_SOURCE[0]}")/wait_for.sh"
 
 # bench_mem: "HYP DOM0": the hypervisor's free memory and dom0's available
 # memory, in MiB ("- -" for what cannot be read).

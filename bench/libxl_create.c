@@ -26,7 +26,6 @@
 #define LIBXL_API_VERSION 0x041300
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,16 +35,15 @@
 #include <libxl_utils.h>
 #include <xentoollog.h>
 
-#include "bench/sample.h"
+#include "bench/tool.h"
 #include "bench/watch.h"
 
 struct opts {
-	const char *kernel;
-	const char *prefix;
+	struct lvm_tool_guests g;
 	const char *console_dir;
 	const char *text;
-	long memory_mib;
-	long n, warm, timeout;
+	xentoollog_level level;
+	libxl_ctx *ctx;
 };
 
 /* Fill (dc) for a one-vCPU PV guest called (name). */
@@ -64,9 +62,9 @@ static int make_config(libxl_ctx *ctx, const struct opts *o, const char *name,
 	if (rc != 0)
 		return -ENOMEM;
 	libxl_bitmap_set(&b->avail_vcpus, 0);
-	b->max_memkb = (uint64_t)o->memory_mib * 1024;
+	b->max_memkb = (uint64_t)o->g.memory_mib * 1024;
 	b->target_memkb = b->max_memkb;
-	b->kernel = strdup(o->kernel);
+	b->kernel = strdup(o->g.kernel);
 	dc->on_poweroff = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
 	dc->on_reboot = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
 	dc->on_crash = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
@@ -111,7 +109,7 @@ static int round_once(libxl_ctx *ctx, const struct opts *o, const char *name,
 	}
 
 	t0 = lvm_now_ns();
-	deadline = t0 + (uint64_t)o->timeout * 1000000000u;
+	deadline = lvm_tool_deadline(o->g.timeout);
 	if (libxl_domain_create_new(ctx, &dc, &domid, NULL, NULL) != 0) {
 		fprintf(stderr, "lvm-bench-libxl: creating %s failed\n", name);
 		rc = -EIO;
@@ -132,7 +130,7 @@ static int round_once(libxl_ctx *ctx, const struct opts *o, const char *name,
 				fprintf(stderr,
 					"lvm-bench-libxl: '%s' did not appear "
 					"in %s within %ld s\n",
-					o->text, log, o->timeout);
+					o->text, log, o->g.timeout);
 				rc = -ETIMEDOUT;
 				goto out;
 			}
@@ -204,132 +202,82 @@ static void usage(FILE *f)
 	    f);
 }
 
+/* -v: libxl's own messages from the debug level up. */
+static int option(void *ctx, int opt, const char *arg)
+{
+	(void)arg;
+	if (opt != 'v')
+		return -ENOENT;
+	((struct opts *)ctx)->level = XTL_DEBUG;
+	return 0;
+}
+
+/* Round (i) of the series. */
+static int round_i(void *ctx, long i, double *ms)
+{
+	const struct opts *o = ctx;
+	char name[128];
+
+	lvm_tool_guest_name(&o->g, i, name, sizeof(name));
+	return round_once(o->ctx, o, name, &ms[0], &ms[1]);
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-	    LVM_SAMPLE_TAG_LONGOPTS,
-	    {"help", no_argument, NULL, 'h'},
-	    {"destroy-prefix", required_argument, NULL, 'D'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *destroy = NULL;
+	static const char *const clocks[] = {"returned", "running"};
 	struct opts o = {
-	    .prefix = "lvm-bench-libxl",
-	    .memory_mib = 4,
-	    .n = 10,
-	    .warm = 1,
-	    .timeout = 60,
+	    .g = {.prefix = "lvm-bench-libxl", .memory_mib = 4, .min_mib = 4,
+		  .n = 10, .warm = 1, .timeout = 60},
+	    .level = XTL_ERROR,
 	};
-	struct lvm_sample_tag tag;
+	const struct lvm_tool_opt opts[] = {
+	    {.opt = 'd', .str = &o.console_dir},
+	    {.opt = 'x', .str = &o.text},
+	    {.opt = 0},
+	};
+	struct lvm_tool tool = {
+	    .name = "lvm-bench-libxl",
+	    .shortopts = "hvd:x:" LVM_TOOL_GUESTS_SHORTOPTS,
+	    .usage = usage,
+	    .opts = opts,
+	    .option = option,
+	    .ctx = &o,
+	    .guests = &o.g,
+	    .system = "xl",
+	    .mode = "library",
+	};
 	xentoollog_logger_stdiostream *lg = NULL;
-	xentoollog_level level = XTL_ERROR;
-	libxl_ctx *ctx = NULL;
-	double *ret = NULL, *run = NULL;
-	char name[128];
-	long i;
-	int opt, rc, status = 1;
+	int rc, status = 1;
 
-	lvm_sample_tag_init(&tag);
-	tag.system = "xl";
-	tag.mode = "library";
-	while ((opt = getopt_long(argc, argv, "hvk:M:p:n:w:d:x:t:", lopts,
-				  NULL)) != -1) {
-		rc = 0;
-		switch (opt) {
-		case 'k':
-			o.kernel = optarg;
-			break;
-		case 'v':
-			level = XTL_DEBUG;
-			break;
-		case 'D':
-			destroy = optarg;
-			rc = strlen(destroy) >= 3 ? 0 : -EINVAL;
-			break;
-		case 'M':
-			rc = lvm_parse_count(optarg, 4, 1 << 20, &o.memory_mib);
-			break;
-		case 'p':
-			o.prefix = optarg;
-			break;
-		case 'n':
-			rc = lvm_parse_count(optarg, 1, 1000000, &o.n);
-			break;
-		case 'w':
-			rc = lvm_parse_count(optarg, 0, 1000000, &o.warm);
-			break;
-		case 'd':
-			o.console_dir = optarg;
-			break;
-		case 'x':
-			o.text = optarg;
-			break;
-		case 't':
-			rc = lvm_parse_count(optarg, 1, 86400, &o.timeout);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			rc = lvm_sample_tag_option(&tag, opt, optarg);
-			if (rc == -ENOENT) {
-				usage(stderr);
-				return 1;
-			}
-			break;
-		}
-		if (rc < 0) {
-			fprintf(stderr, "lvm-bench-libxl: bad value '%s'\n",
-				optarg);
-			return 1;
-		}
-	}
+	rc = lvm_tool_parse(&tool, argc, argv);
+	if (rc >= 0)
+		return rc;
 	if (optind != argc ||
-	    (destroy == NULL && (o.kernel == NULL || (o.console_dir == NULL) !=
-							 (o.text == NULL)))) {
+	    (o.g.destroy == NULL && (o.g.kernel == NULL ||
+				     (o.console_dir == NULL) != (o.text == NULL)))) {
 		usage(stderr);
 		return 1;
 	}
-	ret = calloc((size_t)o.n, sizeof(*ret));
-	run = calloc((size_t)o.n, sizeof(*run));
-	lg = xtl_createlogger_stdiostream(stderr, level,
+	lg = xtl_createlogger_stdiostream(stderr, o.level,
 					  XTL_STDIOSTREAM_SHOW_DATE);
-	if (ret == NULL || run == NULL || lg == NULL) {
+	if (lg == NULL) {
 		fprintf(stderr, "lvm-bench-libxl: out of memory\n");
 		goto out;
 	}
-	if (libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, (xentoollog_logger *)lg) !=
-	    0) {
+	if (libxl_ctx_alloc(&o.ctx, LIBXL_VERSION, 0,
+			    (xentoollog_logger *)lg) != 0) {
 		fprintf(stderr, "lvm-bench-libxl: cannot open libxl (root, "
 				"in dom0, with xenstored running?)\n");
 		goto out;
 	}
-	if (destroy != NULL) {
-		status = destroy_prefix(ctx, destroy) == 0 ? 0 : 1;
-		goto out;
-	}
-	for (i = -o.warm; i < o.n; i++) {
-		double r1 = 0.0, r2 = 0.0;
-
-		snprintf(name, sizeof(name), "%s-%ld", o.prefix, i + o.warm);
-		if (round_once(ctx, &o, name, &r1, &r2) < 0)
-			goto out;
-		if (i >= 0) {
-			ret[i] = r1;
-			run[i] = r2;
-		}
-	}
-	for (i = 0; i < o.n; i++) {
-		if (lvm_sample_write(stdout, &tag, "returned", i, ret[i]) < 0 ||
-		    (o.console_dir != NULL &&
-		     lvm_sample_write(stdout, &tag, "running", i, run[i]) < 0))
-			goto out;
-	}
-	status = fflush(stdout) == 0 ? 0 : 1;
+	if (o.g.destroy != NULL)
+		status = destroy_prefix(o.ctx, o.g.destroy) == 0 ? 0 : 1;
+	else
+		status = lvm_tool_series(&tool, o.g.n, o.g.warm, clocks,
+					 o.console_dir != NULL ? 2 : 1, false,
+					 round_i);
 out:
-	libxl_ctx_free(ctx);
+	libxl_ctx_free(o.ctx);
 	xtl_logger_destroy((xentoollog_logger *)lg);
-	free(ret);
-	free(run);
 	return status;
 }

@@ -33,36 +33,28 @@
  * path but a kill.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <lvm.h>
 
 #include "bench/lvmclock.h"
-#include "bench/sample.h"
+#include "bench/tool.h"
 
 #define TOOL "lvm-bench-lvm"
 
 struct opts {
-	const char *kernel;
-	const char *prefix;
-	long memory_mib;
-	long n, warm, timeout;
+	struct lvm_tool_guests g;
 	long pool; /* -1: leave lvmd's pools alone */
 	const char *pool_image; /* -I: shells built ahead for it */
+	const char *sock;	/* -s, else $LVM_SOCKET */
 	bool xenstore;
 	enum lvm_bench_pool_expect expect;
+	const char *fill;    /* --pool */
+	long pv[3];	     /* --pool's MIB, VCPUS, TARGET */
+	lvm_t *h;
 };
-
-static void pause_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-
-	nanosleep(&ts, NULL);
-}
 
 /*
  * pool_fill: set the pool of (mib) MiB, 1 vCPU to (target) shells if
@@ -72,7 +64,7 @@ static void pause_ms(long ms)
 static int pool_fill(lvm_t *h, uint32_t mib, uint32_t vcpus, uint32_t target,
 		     const char *image, bool set, long timeout)
 {
-	uint64_t deadline = lvm_now_ns() + (uint64_t)timeout * 1000000000u;
+	uint64_t deadline = lvm_tool_deadline(timeout);
 	struct lvm_pool_info *p = NULL;
 	uint64_t other;
 	size_t n, i;
@@ -107,7 +99,7 @@ static int pool_fill(lvm_t *h, uint32_t mib, uint32_t vcpus, uint32_t target,
 				mib, vcpus, target, timeout);
 			return -ETIMEDOUT;
 		}
-		pause_ms(2);
+		lvm_tool_pause_ms(2);
 	}
 }
 
@@ -119,7 +111,7 @@ static int pool_fill(lvm_t *h, uint32_t mib, uint32_t vcpus, uint32_t target,
 static int ready_wait(lvm_t *h, const char *name, long timeout,
 		      uint64_t *ready_ns)
 {
-	uint64_t deadline = lvm_now_ns() + (uint64_t)timeout * 1000000000u;
+	uint64_t deadline = lvm_tool_deadline(timeout);
 	struct lvm_info info;
 	int rc;
 
@@ -141,7 +133,7 @@ static int ready_wait(lvm_t *h, const char *name, long timeout,
 				timeout);
 			return -ETIMEDOUT;
 		}
-		pause_ms(1);
+		lvm_tool_pause_ms(1);
 	}
 }
 
@@ -161,18 +153,18 @@ static int round_once(lvm_t *h, const struct opts *o, const char *name,
 	int rc;
 
 	lvm_config_init(&cfg);
-	cfg.memory_mb = (uint32_t)o->memory_mib;
+	cfg.memory_mb = (uint32_t)o->g.memory_mib;
 	cfg.vcpus = 1;
 	cfg.store = o->xenstore ? LVM_STORE_XENSTORE : LVM_STORE_AUTO;
 	if (lvm_config_set_str(&cfg.name, name) < 0 ||
-	    lvm_config_set_str(&cfg.kernel, o->kernel) < 0) {
+	    lvm_config_set_str(&cfg.kernel, o->g.kernel) < 0) {
 		fprintf(stderr, TOOL ": out of memory\n");
 		rc = -ENOMEM;
 		goto out;
 	}
 	if (o->pool > 0) {
-		rc = pool_fill(h, (uint32_t)o->memory_mib, 1, (uint32_t)o->pool,
-			       o->pool_image, false, o->timeout);
+		rc = pool_fill(h, (uint32_t)o->g.memory_mib, 1, (uint32_t)o->pool,
+			       o->pool_image, false, o->g.timeout);
 		if (rc < 0)
 			goto out;
 	}
@@ -195,7 +187,7 @@ static int round_once(lvm_t *h, const struct opts *o, const char *name,
 			o->expect == LVM_BENCH_POOL_HIT ? "hit" : "miss");
 		goto out;
 	}
-	rc = ready_wait(h, name, o->timeout, &ready_ns);
+	rc = ready_wait(h, name, o->g.timeout, &ready_ns);
 	if (rc < 0)
 		goto out;
 	rc = lvm_bench_running_ms(*ms_ret, t.total_ns, ready_ns, ms_run);
@@ -279,139 +271,107 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* -X, -I IMAGE, -e hit|miss|any, --pool MIB:VCPUS:TARGET. */
+static int option(void *ctx, int opt, const char *arg)
+{
+	struct opts *o = ctx;
+
+	switch (opt) {
+	case 'X':
+		o->xenstore = true;
+		return 0;
+	case 'I':
+		o->pool_image = arg;
+		return arg[0] == '/' ? 0 : -EINVAL;
+	case 'e':
+		return lvm_bench_pool_expect_parse(arg, &o->expect);
+	case 'F':
+		o->fill = arg;
+		return parse_pool(arg, o->pv);
+	default:
+		return -ENOENT;
+	}
+}
+
+/* Round (i) of the series. */
+static int round_i(void *ctx, long i, double *ms)
+{
+	const struct opts *o = ctx;
+	char name[LVM_NAME_MAX + 1];
+
+	lvm_tool_guest_name(&o->g, i, name, sizeof(name));
+	return round_once(o->h, o, name, &ms[0], &ms[1]);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-	    LVM_SAMPLE_TAG_LONGOPTS,
-	    {"help", no_argument, NULL, 'h'},
-	    {"destroy-prefix", required_argument, NULL, 'D'},
 	    {"pool", required_argument, NULL, 'F'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *destroy = NULL, *fill = NULL, *sock = getenv("LVM_SOCKET");
+	static const char *const clocks[] = {"returned", "running"};
 	struct opts o = {
-	    .prefix = "lvm-bench-lvm",
-	    .memory_mib = 4,
-	    .n = 10,
-	    .warm = 1,
-	    .timeout = 10,
+	    .g = {.prefix = TOOL, .memory_mib = 4,
+		  .min_mib = LVM_MIN_MEMORY_MB, .n = 10, .warm = 1,
+		  .timeout = 10},
 	    .pool = -1,
+	    .sock = getenv("LVM_SOCKET"),
 	};
-	struct lvm_sample_tag tag;
-	lvm_t *h = NULL;
-	char name[LVM_NAME_MAX + 1];
-	long i, pv[3];
-	int opt, rc, status = 1;
+	const struct lvm_tool_opt opts[] = {
+	    {.opt = 's', .str = &o.sock},
+	    {.opt = 'P', .count = &o.pool, .max = 100000},
+	    {.opt = 0},
+	};
+	struct lvm_tool tool = {
+	    .name = TOOL,
+	    .shortopts = "hXP:I:e:s:" LVM_TOOL_GUESTS_SHORTOPTS,
+	    .longopts = lopts,
+	    .usage = usage,
+	    .opts = opts,
+	    .option = option,
+	    .ctx = &o,
+	    .guests = &o.g,
+	    .system = "lvm",
+	    .mode = "library",
+	};
+	const char *sock;
+	int rc, status = 1;
 
-	lvm_sample_tag_init(&tag);
-	tag.system = "lvm";
-	tag.mode = "library";
-	while ((opt = getopt_long(argc, argv, "hk:M:p:n:w:XP:I:e:t:s:", lopts,
-				  NULL)) != -1) {
-		rc = 0;
-		switch (opt) {
-		case 'k':
-			o.kernel = optarg;
-			break;
-		case 'M':
-			rc = lvm_parse_count(optarg, LVM_MIN_MEMORY_MB, 1 << 20,
-					     &o.memory_mib);
-			break;
-		case 'p':
-			o.prefix = optarg;
-			break;
-		case 'n':
-			rc = lvm_parse_count(optarg, 1, 1000000, &o.n);
-			break;
-		case 'w':
-			rc = lvm_parse_count(optarg, 0, 1000000, &o.warm);
-			break;
-		case 'X':
-			o.xenstore = true;
-			break;
-		case 'P':
-			rc = lvm_parse_count(optarg, 0, 100000, &o.pool);
-			break;
-		case 'I':
-			o.pool_image = optarg;
-			rc = optarg[0] == '/' ? 0 : -EINVAL;
-			break;
-		case 'e':
-			rc = lvm_bench_pool_expect_parse(optarg, &o.expect);
-			break;
-		case 't':
-			rc = lvm_parse_count(optarg, 1, 86400, &o.timeout);
-			break;
-		case 's':
-			sock = optarg;
-			break;
-		case 'D':
-			destroy = optarg;
-			rc = strlen(destroy) >= 3 ? 0 : -EINVAL;
-			break;
-		case 'F':
-			fill = optarg;
-			rc = parse_pool(fill, pv);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			rc = lvm_sample_tag_option(&tag, opt, optarg);
-			if (rc == -ENOENT) {
-				usage(stderr);
-				return 1;
-			}
-			break;
-		}
-		if (rc < 0) {
-			fprintf(stderr, TOOL ": bad value '%s'\n", optarg);
-			return 1;
-		}
-	}
-	if (optind != argc || (destroy && fill) ||
-	    (!destroy && !fill && o.kernel == NULL)) {
+	rc = lvm_tool_parse(&tool, argc, argv);
+	if (rc >= 0)
+		return rc;
+	if (optind != argc || (o.g.destroy && o.fill) ||
+	    (!o.g.destroy && !o.fill && o.g.kernel == NULL)) {
 		usage(stderr);
 		return 1;
 	}
-	h = lvm_open(sock && *sock ? sock : NULL);
-	if (h == NULL) {
+	sock = o.sock && *o.sock ? o.sock : NULL;
+	o.h = lvm_open(sock);
+	if (o.h == NULL) {
 		fprintf(stderr, TOOL ": cannot reach lvmd at %s: %s\n",
-			sock && *sock ? sock : LVM_DEFAULT_SOCK,
-			strerror(errno));
+			sock ? sock : LVM_DEFAULT_SOCK, strerror(errno));
 		return 1;
 	}
-	if (destroy != NULL) {
-		status = destroy_prefix(h, destroy) == 0 ? 0 : 1;
+	if (o.g.destroy != NULL) {
+		status = destroy_prefix(o.h, o.g.destroy) == 0 ? 0 : 1;
 		goto out;
 	}
-	if (fill != NULL) {
-		status = pool_fill(h, (uint32_t)pv[0], (uint32_t)pv[1],
-				   (uint32_t)pv[2], o.pool_image, true,
-				   o.timeout) == 0
-			     ? 0
-			     : 1;
+	if (o.fill != NULL) {
+		rc = pool_fill(o.h, (uint32_t)o.pv[0], (uint32_t)o.pv[1],
+			       (uint32_t)o.pv[2], o.pool_image, true,
+			       o.g.timeout);
+		status = rc == 0 ? 0 : 1;
 		goto out;
 	}
-	if (o.pool >= 0 && pool_fill(h, (uint32_t)o.memory_mib, 1,
+	if (o.pool >= 0 && pool_fill(o.h, (uint32_t)o.g.memory_mib, 1,
 				     (uint32_t)o.pool, o.pool_image, true,
-				     o.timeout) < 0)
+				     o.g.timeout) < 0)
 		goto out;
-	for (i = -o.warm; i < o.n; i++) {
-		double ret = 0.0, run = 0.0;
-
-		snprintf(name, sizeof(name), "%s-%ld", o.prefix, i + o.warm);
-		if (round_once(h, &o, name, &ret, &run) < 0)
-			goto out;
-		if (i >= 0 &&
-		    (lvm_sample_write(stdout, &tag, "returned", i, ret) < 0 ||
-		     lvm_sample_write(stdout, &tag, "running", i, run) < 0))
-			goto out;
-	}
-	status = 0;
+	status = lvm_tool_series(&tool, o.g.n, o.g.warm, clocks, 2, true,
+				 round_i);
 out:
 	if (fflush(stdout) != 0)
 		status = 1;
-	lvm_close(h);
+	lvm_close(o.h);
 	return status;
 }

@@ -7,6 +7,8 @@
 #   NAME_LIBS := ...
 
 BENCH_COMMON := bench/csv.c bench/sample.c
+# The measuring tools' common command line and measurement loop.
+BENCH_TOOL := bench/tool.c $(BENCH_COMMON)
 
 BENCH_TOOLS := lvm-bench-stats lvm-bench-spawn lvm-bench-cmd lvm-bench-libxl \
 	lvm-bare-build lvm-bench-lvm
@@ -15,15 +17,15 @@ lvm-bench-stats_SRCS := bench/stats_main.c bench/summary.c bench/stats.c \
 	$(BENCH_COMMON)
 lvm-bench-stats_LIBS := -lm
 
-lvm-bench-spawn_SRCS := bench/spawn.c $(BENCH_COMMON)
+lvm-bench-spawn_SRCS := bench/spawn.c $(BENCH_TOOL)
 
-lvm-bench-cmd_SRCS := bench/cmdtime.c bench/watch.c $(BENCH_COMMON)
+lvm-bench-cmd_SRCS := bench/cmdtime.c bench/watch.c $(BENCH_TOOL)
 
-lvm-bench-libxl_SRCS := bench/libxl_create.c bench/watch.c $(BENCH_COMMON)
+lvm-bench-libxl_SRCS := bench/libxl_create.c bench/watch.c $(BENCH_TOOL)
 lvm-bench-libxl_LIBS := -lxenlight -lxentoollog
 
 # lvm-bench-lvm: lvm's library (liblvm's client API, lvm.h) to lvmd.
-lvm-bench-lvm_SRCS := bench/lvm_create.c bench/lvmclock.c $(BENCH_COMMON)
+lvm-bench-lvm_SRCS := bench/lvm_create.c bench/lvmclock.c $(BENCH_TOOL)
 lvm-bench-lvm_LIBS := $(LIBLVM_A) $(LIBLVM_LDLIBS) -lm
 CFLAGS_bench/lvm_create.c += $(TOOLSTACK_INC)
 $(BUILD)/bin/lvm-bench-lvm: $(LIBLVM_A)

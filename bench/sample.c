@@ -6,7 +6,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bench/csv.h"
 #include "bench/sample.h"
@@ -61,14 +60,6 @@ int lvm_sample_write(FILE *f, const struct lvm_sample_tag *t, const char *clock,
 	row[5] = iter;
 	row[6] = val;
 	return lvm_csv_write_row(f, row, 7);
-}
-
-uint64_t lvm_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 double lvm_ms(uint64_t t0, uint64_t t1)

@@ -25,6 +25,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "toolstack/common/clock.h" /* lvm_now_ns(), the one monotonic clock */
+
 #define LVM_SAMPLE_HEADER                                                      \
 	"experiment,system,mode,clock,running_guests,iteration,ms"
 
@@ -70,9 +72,6 @@ int lvm_sample_tag_option(struct lvm_sample_tag *t, int opt, const char *arg);
  */
 int lvm_sample_write(FILE *f, const struct lvm_sample_tag *t, const char *clock,
 		     long iteration, double ms);
-
-/* lvm_now_ns() - CLOCK_MONOTONIC in nanoseconds. */
-uint64_t lvm_now_ns(void);
 
 /* lvm_ms() - the milliseconds from (t0) to (t1), both from lvm_now_ns(). */
 double lvm_ms(uint64_t t0, uint64_t t1);

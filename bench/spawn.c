@@ -11,7 +11,6 @@
  * (bad usage, a start that failed, PROGRAM exiting non-zero).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bench/sample.h"
+#include "bench/tool.h"
 
 extern char **environ;
 
@@ -60,90 +59,81 @@ static void usage(FILE *f)
 	      f);
 }
 
+struct spawn {
+	struct lvm_tool *tool;
+	enum method m;
+	long n, warm;
+	char **argv;
+};
+
+/* -m fork|spawn. */
+static int option(void *ctx, int opt, const char *arg)
+{
+	struct spawn *s = ctx;
+
+	if (opt != 'm')
+		return -ENOENT;
+	if (strcmp(arg, "fork") == 0) {
+		s->m = M_FORK;
+		s->tool->tag.mode = "fork-exec";
+	} else if (strcmp(arg, "spawn") == 0) {
+		s->m = M_SPAWN;
+		s->tool->tag.mode = "posix-spawn";
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* One round: start and reap the program, timed into ms[0]. */
+static int round_once(void *ctx, long i, double *ms)
+{
+	struct spawn *s = ctx;
+	uint64_t t0 = lvm_now_ns();
+	int rc;
+
+	(void)i;
+	rc = run_once(s->m, s->argv);
+	if (rc < 0) {
+		fprintf(stderr, "lvm-bench-spawn: %s: %s\n", s->argv[0],
+			rc == -ECHILD ? "did not exit with status 0"
+				      : strerror(-rc));
+		return rc;
+	}
+	ms[0] = lvm_ms(t0, lvm_now_ns());
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-	    LVM_SAMPLE_TAG_LONGOPTS,
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	static const char *const clocks[] = {"exited"};
+	struct spawn s = {.m = M_FORK, .n = 100, .warm = 10};
+	const struct lvm_tool_opt opts[] = {
+	    {.opt = 'n', .count = &s.n, .min = 1, .max = 10000000},
+	    {.opt = 'w', .count = &s.warm, .max = 10000000},
+	    {.opt = 0},
 	};
-	struct lvm_sample_tag tag;
-	enum method m = M_FORK;
-	long n = 100, warm = 10, i;
-	double *ms = NULL;
-	uint64_t t0;
-	int opt, rc, status = 1;
+	struct lvm_tool tool = {
+	    .name = "lvm-bench-spawn",
+	    .shortopts = "+hn:w:m:",
+	    .usage = usage,
+	    .opts = opts,
+	    .option = option,
+	    .ctx = &s,
+	    .system = "process",
+	    .mode = "fork-exec",
+	};
+	int rc;
 
-	lvm_sample_tag_init(&tag);
-	tag.system = "process";
-	tag.mode = "fork-exec";
-	while ((opt = getopt_long(argc, argv, "+hn:w:m:", lopts, NULL)) != -1) {
-		switch (opt) {
-		case 'n':
-			rc = lvm_parse_count(optarg, 1, 10000000, &n);
-			break;
-		case 'w':
-			rc = lvm_parse_count(optarg, 0, 10000000, &warm);
-			break;
-		case 'm':
-			rc = 0;
-			if (strcmp(optarg, "fork") == 0) {
-				m = M_FORK;
-				tag.mode = "fork-exec";
-			} else if (strcmp(optarg, "spawn") == 0) {
-				m = M_SPAWN;
-				tag.mode = "posix-spawn";
-			} else {
-				rc = -EINVAL;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			rc = lvm_sample_tag_option(&tag, opt, optarg);
-			if (rc == -ENOENT) {
-				usage(stderr);
-				return 1;
-			}
-			break;
-		}
-		if (rc < 0) {
-			fprintf(stderr, "lvm-bench-spawn: bad value '%s'\n",
-				optarg);
-			return 1;
-		}
-	}
+	s.tool = &tool;
+	rc = lvm_tool_parse(&tool, argc, argv);
+	if (rc >= 0)
+		return rc;
 	if (optind >= argc) {
 		usage(stderr);
 		return 1;
 	}
-	ms = calloc((size_t)n, sizeof(*ms));
-	if (ms == NULL) {
-		fprintf(stderr, "lvm-bench-spawn: out of memory\n");
-		goto out;
-	}
-	for (i = -warm; i < n; i++) {
-		t0 = lvm_now_ns();
-		rc = run_once(m, &argv[optind]);
-		if (rc < 0) {
-			fprintf(stderr, "lvm-bench-spawn: %s: %s\n",
-				argv[optind],
-				rc == -ECHILD ? "did not exit with status 0"
-					      : strerror(-rc));
-			goto out;
-		}
-		if (i >= 0)
-			ms[i] = lvm_ms(t0, lvm_now_ns());
-	}
-	for (i = 0; i < n; i++) {
-		if (lvm_sample_write(stdout, &tag, "exited", i, ms[i]) < 0) {
-			fprintf(stderr, "lvm-bench-spawn: write failed\n");
-			goto out;
-		}
-	}
-	status = fflush(stdout) == 0 ? 0 : 1;
-out:
-	free(ms);
-	return status;
+	s.argv = &argv[optind];
+	return lvm_tool_series(&tool, s.n, s.warm, clocks, 1, false,
+			       round_once);
 }

@@ -119,6 +119,18 @@ static int fail(char *err, size_t errlen, size_t line, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/* The next row of (in) into (row); a malformed one said in (err). Returns
+ * lvm_csv_read_row()'s result. */
+static int read_row(FILE *in, struct lvm_csv_row *row, char *err,
+		    size_t errlen)
+{
+	int rc = lvm_csv_read_row(in, row);
+
+	if (rc == -EINVAL)
+		return fail(err, errlen, row->line, "malformed CSV");
+	return rc;
+}
+
 /* (s) as a finite non-negative number. */
 static int parse_ms(const char *s, double *out)
 {
@@ -180,11 +192,7 @@ int lvm_summary_run(FILE *in, FILE *out, char *err, size_t errlen)
 	if (errlen > 0)
 		err[0] = '\0';
 
-	rc = lvm_csv_read_row(in, &row);
-	if (rc == -EINVAL) {
-		rc = fail(err, errlen, row.line, "malformed CSV");
-		goto out;
-	}
+	rc = read_row(in, &row, err, errlen);
 	if (rc < 0)
 		goto out;
 	if (row.nfields == 0) {
@@ -205,11 +213,7 @@ int lvm_summary_run(FILE *in, FILE *out, char *err, size_t errlen)
 	}
 
 	for (;;) {
-		rc = lvm_csv_read_row(in, &row);
-		if (rc == -EINVAL) {
-			rc = fail(err, errlen, row.line, "malformed CSV");
-			goto out;
-		}
+		rc = read_row(in, &row, err, errlen);
 		if (rc < 0)
 			goto out;
 		if (row.nfields == 0)

@@ -17,21 +17,9 @@ LIBOS_LDS := $(LIBOS_ARCH_DIR)/libos.ld
 
 # Linked into every image, in this order (_start first).
 LIBOS_START_SRCS := $(LIBOS_ARCH_DIR)/entry.S $(LIBOS_ARCH_DIR)/notes.S
-# The archive, with the noxs codec (noxs/module.mk) that the device page
-# frontend uses.
-LIBOS_SRCS := \
-	guests/libos/console.c \
-	guests/libos/console_ring.c \
-	guests/libos/evtchn.c \
-	guests/libos/fmt.c \
-	guests/libos/noxs_front.c \
-	guests/libos/sched.c \
-	guests/libos/shared_info.c \
-	guests/libos/start.c \
-	guests/libos/string.c \
-	guests/libos/sysctl.c \
-	guests/libos/time.c \
-	$(NOXS_SRCS)
+# The archive: every module of guests/libos/, with the noxs codec
+# (noxs/module.mk) that the device page frontend uses.
+LIBOS_SRCS := $(sort $(wildcard guests/libos/*.c)) $(NOXS_SRCS)
 
 LIBOS_START_OBJS := $(call guest_objs,$(LIBOS_START_SRCS))
 LIBOS_OBJS := $(call guest_objs,$(LIBOS_SRCS))

@@ -81,7 +81,7 @@ lvm_stop() {
 	lvm_alive || return 0
 	"$BENCH_BIN/lvm-bench-lvm" --pool "$LVM_MEM_MIB:1:0" >&2
 	kill "$LVM_PID" 2>/dev/null
-	bench_wait_for 20 eval '! kill -0 $LVM_PID' || kill -KILL "$LVM_PID" 2>/dev/null
+	wait_for 20 eval '! kill -0 $LVM_PID' || kill -KILL "$LVM_PID" 2>/dev/null
 	LVM_PID=
 }
 

@@ -52,9 +52,9 @@ xl_gone() { ! xl domid "$1" >/dev/null 2>&1; }
 # xl_reap NAME: wait for NAME to go away by itself (the start image powers
 # off); destroy it if it does not.
 xl_reap() {
-	bench_wait_for 5 xl_gone "$1" && return 0
+	wait_for 5 xl_gone "$1" && return 0
 	xl destroy "$1" >/dev/null 2>&1
-	bench_wait_for 10 xl_gone "$1"
+	wait_for 10 xl_gone "$1"
 }
 
 XL_SEQ=0

@@ -14,7 +14,6 @@
 #include <libos/evtchn.h>
 #include <libos/fmt.h>
 #include <libos/sched.h>
-#include <libos/start.h>
 
 #include "cpu.h"
 #include "hypercall.h"
@@ -28,10 +27,8 @@
 static struct xencons_interface *ring;	/* NULL: use Xen's debug console */
 static evtchn_port_t ring_port;
 
-int console_attach(uint64_t pfn, evtchn_port_t port)
+int console_attach(const start_info_t *si, uint64_t pfn, evtchn_port_t port)
 {
-	const start_info_t *si = libos_start_info();
-
 	if (si == NULL || pfn >= si->nr_pages ||
 	    port >= EVTCHN_2L_NR_CHANNELS)
 		return -XEN_EINVAL;
@@ -50,7 +47,7 @@ int console_init(const start_info_t *si)
 	if (mfn >= MACH2PHYS_NR_ENTRIES)
 		return -XEN_EINVAL;
 	pfn = ((const unsigned long *)MACH2PHYS_VIRT_START)[mfn];
-	return console_attach(pfn, si->console.domU.evtchn);
+	return console_attach(si, pfn, si->console.domU.evtchn);
 }
 
 struct xencons_interface *console_ring(void)

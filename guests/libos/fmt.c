@@ -138,6 +138,20 @@ static unsigned long long arg_unsigned(const struct spec *sp, va_list *ap)
 	}
 }
 
+/* A length letter at (*p), once (once) or doubled (twice): "h"/"hh",
+ * "l"/"ll". Moves (*p) past it. */
+static enum length length_letter(const char **p, enum length once,
+				 enum length twice)
+{
+	char c = **p;
+
+	(*p)++;
+	if (**p != c)
+		return once;
+	(*p)++;
+	return twice;
+}
+
 /* Parse flags, width, precision and length after a '%'; *p moves past. */
 static void parse_spec(struct spec *sp, const char **p, va_list *ap)
 {
@@ -177,20 +191,10 @@ static void parse_spec(struct spec *sp, const char **p, va_list *ap)
 
 	switch (**p) {
 	case 'h':
-		(*p)++;
-		sp->length = LEN_SHORT;
-		if (**p == 'h') {
-			(*p)++;
-			sp->length = LEN_CHAR;
-		}
+		sp->length = length_letter(p, LEN_SHORT, LEN_CHAR);
 		break;
 	case 'l':
-		(*p)++;
-		sp->length = LEN_LONG;
-		if (**p == 'l') {
-			(*p)++;
-			sp->length = LEN_LLONG;
-		}
+		sp->length = length_letter(p, LEN_LONG, LEN_LLONG);
 		break;
 	case 'z':
 		(*p)++;

@@ -29,7 +29,8 @@ static void setup_console(int noxs_rc)
 	int rc = -XEN_ENODEV;
 
 	if (noxs_rc == 0)
-		rc = console_attach(np->console.gfn, np->console.evtchn);
+		rc = console_attach(start_info, np->console.gfn,
+				    np->console.evtchn);
 	if (rc == 0)
 		return;
 	if (console_init(start_info) < 0)

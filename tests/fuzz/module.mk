@@ -31,9 +31,7 @@ bzimage_FUZZ_SRCS := tests/fuzz/fuzz_bzimage.c toolstack/engine/bzimage.c
 
 # The lvmd protocol: framing, then every decoder of requests and replies.
 FUZZERS += proto
-proto_FUZZ_SRCS := tests/fuzz/fuzz_proto.c toolstack/proto/proto.c \
-	toolstack/proto/escape.c \
-	toolstack/proto/proto_info.c toolstack/proto/proto_json.c
+proto_FUZZ_SRCS := tests/fuzz/fuzz_proto.c $(PROTO_SRCS)
 proto_FUZZ_LIBS := -ljson-c
 proto_FUZZ_CFLAGS := -Itoolstack/include
 

@@ -19,25 +19,29 @@ for img in hello hello-plain; do
 done
 before=$(domain_count)
 
-out=$(lvm-engine-try -N engine-noxs --check-page --wait 30 --console \
-	"$LVM_BUILD/guests/hello.xen" 2>&1)
-rc=$?
-printf '%s\n' "$out" | sed 's/^/  /'
-[ $rc -eq 0 ] || fail "lvm-engine-try hello failed (status $rc)"
-grep -q "device page ok" <<<"$out" || fail "device page not checked"
-grep -q "console: .*hello: Hello from an lvm guest" <<<"$out" ||
-	fail "hello's line is not on its console ring"
-grep -q "(poweroff)" <<<"$out" || fail "hello did not power off"
-grep -q "destroyed, gone" <<<"$out" || fail "hello not destroyed"
+# shown CMD...: run CMD, show its output indented, fail unless it exits 0;
+# its output stays in $out for the checks.
+shown() {
+	local rc
+	out=$("$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed 's/^/  /'
+	[ $rc -eq 0 ] || fail "$1 failed (status $rc): $*"
+}
+# expect PATTERN WHY: fail with WHY unless $out has a line matching PATTERN.
+expect() { grep -q -- "$1" <<<"$out" || fail "$2"; }
 
-out=$(lvm-engine-try -N engine-hello --check-page --wait 30 --console \
-	"$LVM_BUILD/guests/hello-plain.xen" 2>&1)
-rc=$?
-printf '%s\n' "$out" | sed 's/^/  /'
-[ $rc -eq 0 ] || fail "lvm-engine-try hello failed (status $rc)"
-grep -q "no device page" <<<"$out" || fail "hello got a device page"
-grep -q "console: .*hello: Hello from an lvm guest" <<<"$out" ||
-	fail "hello's line is not on its console ring"
+shown lvm-engine-try -N engine-noxs --check-page --wait 30 --console \
+	"$LVM_BUILD/guests/hello.xen"
+expect "device page ok" "device page not checked"
+expect "console: .*hello: Hello from an lvm guest" "hello's line is not on its console ring"
+expect "(poweroff)" "hello did not power off"
+expect "destroyed, gone" "hello not destroyed"
+
+shown lvm-engine-try -N engine-hello --check-page --wait 30 --console \
+	"$LVM_BUILD/guests/hello-plain.xen"
+expect "no device page" "hello got a device page"
+expect "console: .*hello: Hello from an lvm guest" "hello's line is not on its console ring"
 
 # A domain the engine made shows in xl's list while it exists.
 out=$(lvm-engine-try --keep "$LVM_BUILD/guests/hello.xen" 2>&1) ||
@@ -52,11 +56,8 @@ wait_for 10 bash -c "! xl list | awk -v d=$domid '\$2 == d { f = 1 } END { exit 
 	fail "d$domid still listed after destroy"
 info "d$domid gone from xl list"
 
-out=$(lvm-bare-build -n 20 -v -D "$LVM_BUILD/guests/hello.xen" 2>&1)
-rc=$?
-printf '%s\n' "$out" | sed 's/^/  /'
-[ $rc -eq 0 ] || fail "lvm-bare-build failed (status $rc)"
-grep -q "^bare-build: n=20 " <<<"$out" || fail "no bare-build summary"
+shown lvm-bare-build -n 20 -v -D "$LVM_BUILD/guests/hello.xen"
+expect "^bare-build: n=20 " "no bare-build summary"
 
 out=$(lvm-engine-try -n 20 --destroy-each "$LVM_BUILD/guests/hello.xen" 2>&1)
 rc=$?

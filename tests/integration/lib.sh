@@ -18,17 +18,8 @@ PATH=$LVM_BUILD/bin:/usr/lib/xen-4.17/bin:$PATH
 fail() { echo "FAIL: $*"; exit 1; }
 info() { echo "  $*"; }
 
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds; 1 if never.
-wait_for() {
-	_t=$1; shift
-	_n=$((_t * 10))
-	while [ $_n -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		_n=$((_n - 1))
-	done
-	return 1
-}
+# wait_for SECONDS CMD...
+. "$(dirname "${BASH_SOURCE[0]}")/../../bench/wait_for.sh"
 
 # domain_exists NAME: the hypervisor still has a domain called NAME.
 domain_exists() { xl domid "$1" >/dev/null 2>&1; }
@@ -105,6 +96,33 @@ hv_domain_count() { lvm list --all --json | json_field domid | wc -l; }
 lvm_state() { lvm info --json "$1" 2>/dev/null | json_field state; }
 lvm_domid() { lvm info --json "$1" 2>/dev/null | json_field domid; }
 lvm_gone() { ! lvm info "$1" >/dev/null 2>&1; }
+
+# The leak tests (lvm-leaks*.sh): 50 guests one after another, lvmd's
+# growth measured between the 10th and the 50th.
+# leaks_start IMAGE: check the guest image, start lvmd, note how many
+# domains there are (LEAKS_BEFORE).
+leaks_start() {
+	[ -f "$1" ] || fail "no guest image $1"
+	lvmd_start
+	LEAKS_BEFORE=$(hv_domain_count)
+}
+# leaks_mark: lvmd's resident memory (kB) and open files now, as
+# LEAKS_RSS and LEAKS_FDS.
+leaks_mark() {
+	LEAKS_RSS=$(awk '/^VmRSS:/ { print $2 }' "/proc/$LVMD_PID/status")
+	LEAKS_FDS=$(ls "/proc/$LVMD_PID/fd" | wc -l)
+}
+# leaks_check RSS FDS: after the last guest, the domains are those before
+# (within 10 s), lvmd grew less than 64 KiB since it had RSS kB and holds
+# FDS open files still.
+leaks_check() {
+	leaks_mark
+	info "VmRSS $1 -> $LEAKS_RSS kB, fds $2 -> $LEAKS_FDS"
+	wait_for 10 bash -c "[ \"\$(lvm list --all --json | grep -c domid)\" = $LEAKS_BEFORE ]" ||
+		fail "$LEAKS_BEFORE domains before, $(hv_domain_count) after"
+	[ $((LEAKS_RSS - $1)) -lt 64 ] || fail "lvmd grew from $1 kB to $LEAKS_RSS kB"
+	[ "$LEAKS_FDS" = "$2" ] || fail "lvmd had $2 fds after 10 guests, $LEAKS_FDS after 50"
+}
 
 # pool_col SHAPE N: column N of SHAPE's row in `lvm pool` (3 target,
 # 4 ready, 5 preparing, 6 hits, 7 misses, 8 image); SHAPE "(other)": 7 only.

@@ -19,9 +19,7 @@ xs_compat_LIBS := -Wl,--wrap=xs_write -Wl,--wrap=xs_mkdir -Wl,--wrap=xs_rm \
 
 # The toolstack's client library and protocol.
 UNIT_TESTS += proto
-proto_SRCS := tests/unit/test_proto.c toolstack/proto/proto.c \
-	toolstack/proto/escape.c \
-	toolstack/proto/proto_info.c toolstack/proto/proto_json.c
+proto_SRCS := tests/unit/test_proto.c $(PROTO_SRCS)
 proto_LIBS := -ljson-c
 proto_CFLAGS := -Itoolstack/include
 
@@ -113,8 +111,7 @@ cli_args_CFLAGS := -Itoolstack/include
 UNIT_TESTS += client
 client_SRCS := tests/unit/test_client.c toolstack/liblvm/client.c \
 	toolstack/liblvm/config.c toolstack/liblvm/cfgkeys.c \
-	toolstack/proto/escape.c toolstack/proto/proto.c toolstack/proto/proto_info.c \
-	toolstack/proto/proto_json.c toolstack/liblvm/xlu.c
+	toolstack/liblvm/xlu.c $(PROTO_SRCS)
 client_LIBS := -ljson-c
 client_CFLAGS := -Itoolstack/include
 
@@ -145,3 +142,7 @@ images_SRCS := tests/unit/test_images.c toolstack/lvmd/images.c \
 	toolstack/engine/fileid.c toolstack/engine/error.c
 images_CFLAGS := $(XEN_HOST_CFLAGS) -Itoolstack/include
 images_LIBS := -ljson-c
+
+UNIT_TESTS += bench_tool
+bench_tool_SRCS := tests/unit/test_bench_tool.c bench/tool.c bench/sample.c \
+	bench/csv.c

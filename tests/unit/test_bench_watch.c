@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -56,6 +57,14 @@ static void append(const char *path, const char *text)
 	fclose(f);
 }
 
+/* seen_after: append (text) to the watched file, poll once; found yet? */
+static bool seen_after(struct fixture *fx, const char *text)
+{
+	append(fx->path, text);
+	lvm_watch_poll(&fx->w);
+	return fx->w.found;
+}
+
 static void test_text_in_a_file_that_appears_later(void **state)
 {
 	struct fixture *fx = *state;
@@ -63,12 +72,8 @@ static void test_text_in_a_file_that_appears_later(void **state)
 	assert_int_equal(lvm_watch_init(&fx->w, fx->path, "hello:"), 0);
 	lvm_watch_poll(&fx->w);
 	assert_false(fx->w.found);
-	append(fx->path, "booting\r\n");
-	lvm_watch_poll(&fx->w);
-	assert_false(fx->w.found);
-	append(fx->path, "hello: up\r\n");
-	lvm_watch_poll(&fx->w);
-	assert_true(fx->w.found);
+	assert_false(seen_after(fx, "booting\r\n"));
+	assert_true(seen_after(fx, "hello: up\r\n"));
 }
 
 static void test_text_split_across_writes(void **state)
@@ -76,15 +81,9 @@ static void test_text_split_across_writes(void **state)
 	struct fixture *fx = *state;
 
 	assert_int_equal(lvm_watch_init(&fx->w, fx->path, "ready-mark"), 0);
-	append(fx->path, "xxxxready-");
-	lvm_watch_poll(&fx->w);
-	assert_false(fx->w.found);
-	append(fx->path, "ma");
-	lvm_watch_poll(&fx->w);
-	assert_false(fx->w.found);
-	append(fx->path, "rk\n");
-	lvm_watch_poll(&fx->w);
-	assert_true(fx->w.found);
+	assert_false(seen_after(fx, "xxxxready-"));
+	assert_false(seen_after(fx, "ma"));
+	assert_true(seen_after(fx, "rk\n"));
 }
 
 static void test_old_content_does_not_count(void **state)
@@ -95,12 +94,8 @@ static void test_old_content_does_not_count(void **state)
 	assert_int_equal(lvm_watch_init(&fx->w, fx->path, "hello:"), 0);
 	lvm_watch_poll(&fx->w);
 	assert_false(fx->w.found);
-	append(fx->path, "hel");
-	lvm_watch_poll(&fx->w);
-	assert_false(fx->w.found);
-	append(fx->path, "lo: again\n");
-	lvm_watch_poll(&fx->w);
-	assert_true(fx->w.found);
+	assert_false(seen_after(fx, "hel"));
+	assert_true(seen_after(fx, "lo: again\n"));
 }
 
 static void test_text_past_a_long_output(void **state)
@@ -113,12 +108,8 @@ static void test_text_past_a_long_output(void **state)
 	big[20000] = '\0';
 	assert_int_equal(lvm_watch_init(&fx->w, fx->path, "mark"), 0);
 	append(fx->path, big);
-	append(fx->path, "ma");
-	lvm_watch_poll(&fx->w);
-	assert_false(fx->w.found);
-	append(fx->path, "rk");
-	lvm_watch_poll(&fx->w);
-	assert_true(fx->w.found);
+	assert_false(seen_after(fx, "ma"));
+	assert_true(seen_after(fx, "rk"));
 	free(big);
 }
 
@@ -131,17 +122,13 @@ static void test_empty_text_refused(void **state)
 
 int main(void)
 {
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(
-		test_text_in_a_file_that_appears_later, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_split_across_writes,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_old_content_does_not_count,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_text_past_a_long_output, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_empty_text_refused, setup,
-					    teardown),
+	    T(test_text_in_a_file_that_appears_later),
+	    T(test_text_split_across_writes),
+	    T(test_old_content_does_not_count),
+	    T(test_text_past_a_long_output),
+	    T(test_empty_text_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -125,6 +125,37 @@ static void serve(struct fixture *f, const char *const *replies)
 	_exit(0);
 }
 
+/* start: serve (replies) on the fixture's socket and connect to it. */
+static lvm_t *start(void **state, const char *const *replies)
+{
+	struct fixture *f = *state;
+	lvm_t *h;
+
+	serve(f, replies);
+	h = lvm_open(f->sock);
+	assert_non_null(h);
+	return h;
+}
+
+/* restart: close (h), reap the fake lvmd, serve (replies) again. */
+static lvm_t *restart(void **state, lvm_t *h, const char *const *replies)
+{
+	struct fixture *f = *state;
+
+	lvm_close(h);
+	waitpid(f->pid, NULL, 0);
+	unlink(f->sock);
+	return start(state, replies);
+}
+
+/* config_a: a valid config for guest "a". */
+static void config_a(struct lvm_config *cfg)
+{
+	lvm_config_init(cfg);
+	lvm_config_set_str(&cfg->name, "a");
+	lvm_config_set_str(&cfg->kernel, "/k.xen");
+}
+
 static void test_open_no_lvmd(void **state)
 {
 	struct fixture *f = *state;
@@ -149,16 +180,11 @@ static void test_error_reply(void **state)
 		"{\"ok\":false,\"errno\":3,\"error\":\"no guest 'x'\"}",
 		NULL,
 	};
-	struct fixture *f = *state;
 	struct lvm_config cfg;
 	lvm_t *h;
 
-	serve(f, script);
-	h = lvm_open(f->sock);
-	assert_non_null(h);
-	lvm_config_init(&cfg);
-	lvm_config_set_str(&cfg.name, "a");
-	lvm_config_set_str(&cfg.kernel, "/k.xen");
+	h = start(state, script);
+	config_a(&cfg);
 	assert_int_equal(lvm_create(h, &cfg, 0, NULL, NULL), -EEXIST);
 	assert_string_equal(lvm_last_error(h), "name 'a' is taken (domain 3)");
 	assert_int_equal(lvm_destroy(h, "x"), -ESRCH);
@@ -170,16 +196,11 @@ static void test_error_reply(void **state)
 static void test_bad_config_not_sent(void **state)
 {
 	static const char *const script[] = { NULL };
-	struct fixture *f = *state;
 	struct lvm_config cfg;
 	lvm_t *h;
 
-	serve(f, script);
-	h = lvm_open(f->sock);
-	assert_non_null(h);
-	lvm_config_init(&cfg);
-	lvm_config_set_str(&cfg.name, "a");
-	lvm_config_set_str(&cfg.kernel, "/k.xen");
+	h = start(state, script);
+	config_a(&cfg);
 	cfg.memory_mb = 0;
 	assert_int_equal(lvm_create(h, &cfg, 0, NULL, NULL), -EINVAL);
 	assert_string_equal(lvm_last_error(h),
@@ -200,35 +221,21 @@ static void test_malformed_replies(void **state)
 		"{\"ok\":true,\"info\":{\"domid\":\"seven\",\"state\":\"running\"}}",
 		NULL,
 	};
-	struct fixture *f = *state;
 	struct lvm_info info;
 	lvm_t *h;
 
-	serve(f, script);
-	h = lvm_open(f->sock);
+	h = start(state, script);
 	assert_int_equal(lvm_pause(h, "g"), -EPROTO);
 	assert_non_null(strstr(lvm_last_error(h), "malformed reply"));
-	lvm_close(h);
-	waitpid(f->pid, NULL, 0);
-	unlink(f->sock);
 
-	serve(f, script2);
-	h = lvm_open(f->sock);
+	h = restart(state, h, script2);
 	assert_int_equal(lvm_unpause(h, "g"), -EPROTO);
-	lvm_close(h);
-	waitpid(f->pid, NULL, 0);
-	unlink(f->sock);
 
-	serve(f, script3);
-	h = lvm_open(f->sock);
+	h = restart(state, h, script3);
 	assert_int_equal(lvm_shutdown(h, "g", 0), -ECONNRESET);
 	assert_non_null(strstr(lvm_last_error(h), "closed the connection"));
-	lvm_close(h);
-	waitpid(f->pid, NULL, 0);
-	unlink(f->sock);
 
-	serve(f, script4);
-	h = lvm_open(f->sock);
+	h = restart(state, h, script4);
 	assert_int_equal(lvm_info(h, "g", &info), -EPROTO);
 	lvm_close(h);
 }
@@ -244,13 +251,11 @@ static void test_list_pages(void **state)
 		"{\"ok\":true,\"guests\":[" G(9, "d") "]}",
 		NULL,
 	};
-	struct fixture *f = *state;
 	struct lvm_info *v;
 	size_t n;
 	lvm_t *h;
 
-	serve(f, script);
-	h = lvm_open(f->sock);
+	h = start(state, script);
 	assert_int_equal(lvm_list(h, false, &v, &n), 0);
 	assert_int_equal(n, 4);
 	assert_string_equal(v[0].name, "a");
@@ -271,21 +276,15 @@ static void test_list_pages_that_loop(void **state)
 		"{\"ok\":true,\"next\":7,\"guests\":[]}",
 		NULL,
 	};
-	struct fixture *f = *state;
 	struct lvm_info *v;
 	size_t n;
 	lvm_t *h;
 
-	serve(f, script);
-	h = lvm_open(f->sock);
+	h = start(state, script);
 	assert_int_equal(lvm_list(h, true, &v, &n), -EPROTO);
 	assert_null(v);
-	lvm_close(h);
-	waitpid(f->pid, NULL, 0);
-	unlink(f->sock);
 
-	serve(f, script2);
-	h = lvm_open(f->sock);
+	h = restart(state, h, script2);
 	assert_int_equal(lvm_list(h, true, &v, &n), -EPROTO);
 	lvm_close(h);
 }
@@ -293,13 +292,11 @@ static void test_list_pages_that_loop(void **state)
 static void test_list_empty(void **state)
 {
 	static const char *const script[] = { "{\"ok\":true,\"guests\":[]}", NULL };
-	struct fixture *f = *state;
 	struct lvm_info *v;
 	size_t n = 99;
 	lvm_t *h;
 
-	serve(f, script);
-	h = lvm_open(f->sock);
+	h = start(state, script);
 	assert_int_equal(lvm_list(h, false, &v, &n), 0);
 	assert_int_equal(n, 0);
 	assert_non_null(v);

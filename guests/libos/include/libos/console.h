@@ -19,12 +19,13 @@
 
 /*
  * console_attach() - use the ring in our guest frame (pfn) with event
- * channel (port), as the device page's console record gives them. Called
- * by libos_start() before main().
- * Returns 0, or -XEN_EINVAL if (pfn) is not one of our frames or (port)
- * is out of range; the console is then unchanged.
+ * channel (port), as the device page's console record gives them; (si) is
+ * the start_info page, whose frame count bounds (pfn). Called by
+ * libos_start() before main().
+ * Returns 0, or -XEN_EINVAL if (si) is NULL, (pfn) is not one of our
+ * frames or (port) is out of range; the console is then unchanged.
  */
-int console_attach(uint64_t pfn, evtchn_port_t port);
+int console_attach(const start_info_t *si, uint64_t pfn, evtchn_port_t port);
 
 /*
  * console_init() - find the console ring described by (si), translating
