@@ -143,6 +143,7 @@ for r in $(seq 1 "$ROUNDS"); do
 	phase_end storm
 	storm_down
 	n=$((n + per))
+	echo "  round $r: median command so far: quiet $(pct 50 <"$STATE/quiet.command.ms") ms, storm $(pct 50 <"$STATE/storm.command.ms") ms"
 done
 
 printf '  %-6s %5s %28s %28s %8s\n' phase n "lvmd create p10/median/p90" "command p10/median/p90" "lvmd CPU"

@@ -10,7 +10,8 @@
 #     no domain with lvm's guest uuid prefix runs unmanaged;
 #   - every create reported done (exit 0) is registered, running, and
 #     answers: it powers off when asked (`lvm shutdown`).
-# Leaves nothing behind: its guests are shut down or destroyed, lvmd is
+# CHAOS_SIGNAL=TERM stops lvmd the orderly way instead: the control run,
+# which must pass. Leaves nothing behind: its guests are shut down or destroyed, lvmd is
 # stopped, and domains of ours that lvmd lost are destroyed with xl.
 LVM_ROOT=${LVM_ROOT:-$(cd "$(dirname "$0")/../../.." && pwd)}
 . "$(dirname "$0")/../lib.sh"
@@ -18,6 +19,7 @@ LVM_ROOT=${LVM_ROOT:-$(cd "$(dirname "$0")/../../.." && pwd)}
 img=$LVM_BUILD/guests/noop.xen
 [ -f "$img" ] || fail "no guest image $img"
 rounds=${CHAOS_ROUNDS:-20}
+sig=${CHAOS_SIGNAL:-KILL}
 pool=4:1:3
 GUEST_UUID=6c766d00-766d-0100  # lvm's guest uuid prefix ("lvm\0vm\1\0")
 SHELL_UUID=6c766d00-7368-0100  # a pool shell's ("lvm\0sh\1\0")
@@ -78,16 +80,16 @@ for r in $(seq 1 "$rounds"); do
 	CREATOR=$!
 	ms=$((RANDOM % 301))
 	sleep "$(printf '0.%03d' "$ms")"
-	kill -9 "$LVMD_PID"
-	wait_for 10 lvmd_dead || fail "round $r: lvmd survived SIGKILL"
+	kill -"$sig" "$LVMD_PID"
+	wait_for 10 lvmd_dead || fail "round $r: lvmd survived SIG$sig"
 	touch "$STOP"
 	wait "$CREATOR"
 	CREATOR=
 	LVMD_KEEP_STATE=1 lvmd_start -P "$pool"
 	trap chaos_cleanup EXIT
-	echo "  round $r: killed after $ms ms; $(wc -l <"$DONE" 2>/dev/null || echo 0) creates done so far"
+	echo "  round $r: SIG$sig after $ms ms; $(wc -l <"$DONE" 2>/dev/null || echo 0) creates done so far"
 done
-info "$rounds kills in $((SECONDS - t0)) s"
+info "$rounds SIG$sig in $((SECONDS - t0)) s"
 
 # Settle: the pool full and idle, the reaper's view fresh.
 wait_for 30 pool_ready_is 4x1 3 || fail "the pool did not settle: $(lvm pool)"
@@ -141,6 +143,6 @@ if [ $quiet != 0 ]; then
 	bad=1
 fi
 rm -f "$LVMD_STATE".sd.* "$LVMD_STATE.table" "$DONE" "$STOP"
-[ $bad = 0 ] || fail "the hypervisor, the registry and the pool disagree after $rounds kills (see above)"
+[ $bad = 0 ] || fail "the hypervisor, the registry and the pool disagree after $rounds SIG$sig (see above)"
 info "every create reported done is registered and powered off when asked"
 echo "PASS"
