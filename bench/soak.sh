@@ -39,7 +39,7 @@ set output "$png"
 set datafile separator ","
 set key top left
 set xlabel "cycle"
-set multiplot layout 2,2 title "lvmd over the soak (per phase; sampled every $EVERY cycles)"
+set multiplot layout 2,2 title "lvmd over the soak, per phase"
 do for [s in "rss_kb fds evtchn foreign_kb"] {
 	col = s eq "rss_kb" ? 4 : s eq "fds" ? 5 : s eq "evtchn" ? 6 : 8
 	set title s

@@ -7,8 +7,8 @@
 # phase and powered off after it). Before the first round, lvmd's CPU use
 # with no request at all is measured for IDLE_S seconds (default 3) quiet,
 # then with the K storm guests up. Starts its own lvmd with a 4x1 pool of
-# 2; each creation waits for a ready shell first, so every one is a pool
-# hit and the phases differ only by the storm. Run it in the box:
+# 2; each creation waits for the pool to be full and idle first, so every
+# one is a pool hit and the phases differ only by the storm. In the box:
 #   tests/xenbox/xenbox -t 1200 run bench/storm.sh
 # or as root in a real dom0. Prints, per phase, the median, 10th and 90th
 # percentile of lvmd's create time (request received -> reply, from
@@ -45,15 +45,8 @@ field() { sed -n "s/^ *\"$1\": *\([0-9]*\),\{0,1\}$/\1/p" | head -n1; }
 # cpu_ticks: lvmd's utime + stime so far, in clock ticks.
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$LVMD_PID/stat"; }
 lvm_state() { lvm info --json "$1" 2>/dev/null | sed -n 's/^ *"state": *"\([a-z]*\)".*/\1/p'; }
-ready() { lvm pool | awk '$1 == "4x1" { print $4 }'; }
-wait_ready() {
-	local i
-	for i in $(seq 1 400); do
-		[ "$(ready)" -ge 1 ] 2>/dev/null && return 0
-		sleep 0.025
-	done
-	die "the pool did not refill: $(lvm pool)"
-}
+# wait_ready: the pool full (2 shells ready) and idle.
+wait_ready() { lvm-bench-lvm --pool 4:1:2 -t 20 || die "the pool did not refill: $(lvm pool)"; }
 
 rm -rf "$STATE"
 lvmd -d -S "$STATE" -c /dev/null -P 4:1:2 || die "lvmd did not start"
