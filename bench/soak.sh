@@ -74,19 +74,28 @@ export LVM_SOCKET=$STATE/lvmd.sock
 pid=$(cat "$STATE/lvmd.pid")
 trap 'lvm-bench-lvm --destroy-prefix soak >/dev/null 2>&1; kill "$pid" 2>/dev/null' EXIT
 
-# sample PHASE CYCLE: one CSV row, once the pool is full and idle.
-sample() {
-	local rss fds ev maps kb range
-	lvm-bench-lvm --pool 4:1:2 ${IMAGE:+-I "$IMAGE"} -t 60 ||
-		die "$1 $2: the pool did not refill"
-	rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")
-	fds=$(ls "/proc/$pid/fd" | wc -l)
-	ev=$(grep -c 'evtchn:lvmd$' /proc/interrupts)
-	maps=0 kb=0
+# evtchns: the event channels lvmd has bound (the kernel names each port
+# bound through /dev/xen/evtchn "evtchn:" and the binder's name).
+evtchns() { grep -c 'evtchn:lvmd$' /proc/interrupts; }
+# foreign: "MAPS KB", lvmd's privcmd-backed mappings and their size.
+foreign() {
+	local maps=0 kb=0 range
 	while read -r range _; do
 		maps=$((maps + 1))
 		kb=$((kb + (0x${range#*-} - 0x${range%-*}) / 1024))
 	done < <(grep privcmd "/proc/$pid/maps")
+	echo "$maps $kb"
+}
+
+# sample PHASE CYCLE: one CSV row, once the pool is full and idle.
+sample() {
+	local rss fds ev maps kb
+	lvm-bench-lvm --pool 4:1:2 ${IMAGE:+-I "$IMAGE"} -t 60 ||
+		die "$1 $2: the pool did not refill"
+	rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")
+	fds=$(ls "/proc/$pid/fd" | wc -l)
+	ev=$(evtchns)
+	read -r maps kb < <(foreign)
 	echo "$1,$2,$SECONDS,$rss,$fds,$ev,$maps,$kb,$(lvm list --all --json | grep -c '"domid"')" >>"$csv"
 	printf '  %-5s %6s cycles  %5ss  rss %s kB  fds %s  evtchn %s  foreign %s maps, %s kB\n' \
 		"$1" "$2" "$SECONDS" "$rss" "$fds" "$ev" "$maps" "$kb"
@@ -103,6 +112,15 @@ phase() {
 		sample "$1" "$c"
 	done
 }
+
+# The probe: with one guest up, its two ports and its pages must show, or
+# the series would count nothing at all.
+lvm create "$img" --name soak-probe >/dev/null || die "cannot create the probe guest"
+probe_ev=$(evtchns)
+probe_maps=$(foreign)
+lvm destroy soak-probe >/dev/null || die "cannot destroy the probe guest"
+[ "$probe_ev" -ge 2 ] || die "lvmd's event channels do not show in /proc/interrupts ($probe_ev with a guest up)"
+echo "soak: with one guest up, lvmd holds $probe_ev event channels and ${probe_maps% *} foreign mappings (${probe_maps#* } kB)"
 
 echo "phase,cycle,seconds,rss_kb,fds,evtchn,foreign_maps,foreign_kb,domains" >"$csv"
 echo "soak: $CYCLES cycles with the pool on, then $CYCLES with a pool built ahead; a sample every $EVERY"
