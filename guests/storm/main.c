@@ -37,7 +37,8 @@ int main(void)
 		evtchn_send(np->sysctl.evtchn);
 		libos_yield();
 		if (++rounds % STORM_LINE_EVERY == 0)
-			printk("storm: %llu rounds\n", (unsigned long long)rounds);
+			printk("storm: %llu rounds\n",
+			       (unsigned long long)rounds);
 		/* A new request: act on it (poweroff and reboot end here). */
 		if (live->sysctl.request_seq != live->sysctl.ack_seq &&
 		    libos_sysctl_wait(1) < 0)
