@@ -9,7 +9,7 @@
 # linked into $(BUILD)/guests/NAME.xen. Adding a guest is one line:
 #   GUESTS += NAME
 
-GUESTS := hello noop scribble
+GUESTS := hello noop scribble storm
 
 LIBOS_ARCH := x86_64
 LIBOS_ARCH_DIR := guests/libos/arch/$(LIBOS_ARCH)

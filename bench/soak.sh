@@ -1,0 +1,150 @@
+#!/bin/bash
+# bench/soak.sh [--cycles N] [--every M] [--out DIR] — the soak (issue 10):
+# N create/destroy cycles of noop (default 10000) with lvmd's pool of the
+# shape on (lvmd -P 4:1:2), then N more with a pool built ahead for noop
+# (lvm pool set 4x1 2 noop.xen), one lvmd throughout. Every M cycles
+# (default 500), with the pool refilled and idle, it samples lvmd's
+# resident memory (VmRSS), its open descriptors, the event channels it has
+# bound in dom0 (its "evtchn:lvmd" lines in /proc/interrupts) and its
+# foreign mappings (privcmd-backed lines of /proc/PID/maps, and their
+# size) into DIR/soak.csv (default $LVM_OUT, else /tmp/lvm-soak).
+# Then, per phase and series: after the first 1000 cycles (or half the
+# phase, if shorter) none may grow by more than 1% over its value there;
+# prints PASS or FAIL per series, and exits 1 if any failed.
+# The cycles are driven by lvm-bench-lvm (liblvm in-process: create, wait
+# for the guest's ready mark, destroy), M per call.
+#   make soak [CYCLES=N]        in the box, with the plot
+#   bench/soak.sh --plot CSV    the plot, CSV's name with .png (gnuplot;
+#                               on the host: the box has none)
+set -u
+ROOT=${LVM_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+BUILD=${LVM_BUILD:-$ROOT/build}
+PATH=$BUILD/bin:/usr/lib/xen-4.17/bin:$PATH
+CYCLES=10000
+EVERY=500
+OUT=${LVM_OUT:-/tmp/lvm-soak}
+STATE=/run/lvm-soak
+WARM=1000
+LIMIT_PCT=1
+die() { echo "soak: $*" >&2; exit 1; }
+
+# plot CSV: one panel per series, both phases, against the cycle.
+plot() {
+	local csv=$1 png=${1%.csv}.png
+	[ -f "$csv" ] || die "no $csv"
+	command -v gnuplot >/dev/null || die "no gnuplot to plot $csv"
+	gnuplot <<EOT || die "gnuplot failed on $csv"
+set terminal pngcairo size 1100,800 font "DejaVu Sans,10" noenhanced
+set output "$png"
+set datafile separator ","
+set key top left
+set xlabel "cycle"
+set multiplot layout 2,2 title "lvmd over the soak, per phase"
+do for [s in "rss_kb fds evtchn foreign_kb"] {
+	col = s eq "rss_kb" ? 4 : s eq "fds" ? 5 : s eq "evtchn" ? 6 : 8
+	set title s
+	plot "$csv" using (strcol(1) eq "pool" ? \$2 : NaN):col with linespoints title "pool", \
+	     "$csv" using (strcol(1) eq "built" ? \$2 : NaN):col with linespoints title "built ahead"
+}
+unset multiplot
+EOT
+	echo "soak: plot $png"
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--cycles) CYCLES=${2-}; shift 2 ;;
+	--every) EVERY=${2-}; shift 2 ;;
+	--out) OUT=${2-}; shift 2 ;;
+	--plot) plot "${2-}"; exit 0 ;;
+	*) die "usage: bench/soak.sh [--cycles N] [--every M] [--out DIR] | --plot CSV" ;;
+	esac
+done
+[[ "$CYCLES" =~ ^[1-9][0-9]*$ && "$EVERY" =~ ^[1-9][0-9]*$ ]] || die "--cycles and --every take a positive count"
+[ $((CYCLES % EVERY)) = 0 ] || die "--cycles ($CYCLES) must be a multiple of --every ($EVERY)"
+[ "$WARM" -le $((CYCLES / 2)) ] || WARM=$(((CYCLES / 2) / EVERY * EVERY))
+img=$BUILD/guests/noop.xen
+[ -f "$img" ] || die "no guest image $img"
+mkdir -p "$OUT" || die "cannot make $OUT"
+csv=$OUT/soak.csv
+
+rm -rf "$STATE"
+lvmd -d -S "$STATE" -c /dev/null -P 4:1:2 || die "lvmd did not start"
+export LVM_SOCKET=$STATE/lvmd.sock
+pid=$(cat "$STATE/lvmd.pid")
+trap 'lvm-bench-lvm --destroy-prefix soak >/dev/null 2>&1; kill "$pid" 2>/dev/null' EXIT
+
+# evtchns: the event channels lvmd has bound (the kernel names each port
+# bound through /dev/xen/evtchn "evtchn:" and the binder's name).
+evtchns() { grep -c 'evtchn:lvmd$' /proc/interrupts; }
+# foreign: "MAPS KB", lvmd's privcmd-backed mappings and their size.
+foreign() {
+	local maps=0 kb=0 range
+	while read -r range _; do
+		maps=$((maps + 1))
+		kb=$((kb + (0x${range#*-} - 0x${range%-*}) / 1024))
+	done < <(grep privcmd "/proc/$pid/maps")
+	echo "$maps $kb"
+}
+
+# sample PHASE CYCLE: one CSV row, once the pool is full and idle.
+sample() {
+	local rss fds ev maps kb
+	lvm-bench-lvm --pool 4:1:2 ${IMAGE:+-I "$IMAGE"} -t 60 ||
+		die "$1 $2: the pool did not refill"
+	rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")
+	fds=$(ls "/proc/$pid/fd" | wc -l)
+	ev=$(evtchns)
+	read -r maps kb < <(foreign)
+	echo "$1,$2,$SECONDS,$rss,$fds,$ev,$maps,$kb,$(lvm list --all --json | grep -c '"domid"')" >>"$csv"
+	printf '  %-5s %6s cycles  %5ss  rss %s kB  fds %s  evtchn %s  foreign %s maps, %s kB\n' \
+		"$1" "$2" "$SECONDS" "$rss" "$fds" "$ev" "$maps" "$kb"
+}
+
+# phase NAME: CYCLES cycles in blocks of EVERY, a sample before and after each.
+phase() {
+	local c=0
+	sample "$1" 0
+	while [ $c -lt "$CYCLES" ]; do
+		lvm-bench-lvm -k "$img" -M 4 -p soak -n "$EVERY" -w 0 -e any -t 30 >/dev/null ||
+			die "$1: the cycles after $c failed"
+		c=$((c + EVERY))
+		sample "$1" "$c"
+	done
+}
+
+# The probe: with one guest up, its two ports and its pages must show, or
+# the series would count nothing at all.
+lvm create "$img" --name soak-probe >/dev/null || die "cannot create the probe guest"
+probe_ev=$(evtchns)
+probe_maps=$(foreign)
+lvm destroy soak-probe >/dev/null || die "cannot destroy the probe guest"
+[ "$probe_ev" -ge 2 ] || die "lvmd's event channels do not show in /proc/interrupts ($probe_ev with a guest up)"
+echo "soak: with one guest up, lvmd holds $probe_ev event channels and ${probe_maps% *} foreign mappings (${probe_maps#* } kB)"
+
+echo "phase,cycle,seconds,rss_kb,fds,evtchn,foreign_maps,foreign_kb,domains" >"$csv"
+echo "soak: $CYCLES cycles with the pool on, then $CYCLES with a pool built ahead; a sample every $EVERY"
+IMAGE= phase pool
+lvm pool set 4x1 2 "$img" >/dev/null || die "cannot build the pool ahead for $img"
+IMAGE=$img phase built
+
+# The verdict: per phase and series, the largest value after cycle WARM
+# against the value at WARM.
+fails=0
+for ph in pool built; do
+	for col in 4:rss_kb 5:fds 6:evtchn 7:foreign_maps 8:foreign_kb; do
+		line=$(awk -F, -v ph="$ph" -v c="${col%%:*}" -v w="$WARM" -v lim="$LIMIT_PCT" '
+			$1 == ph && $2 == w { base = $c }
+			$1 == ph && $2 > w && (max == "" || $c > max) { max = $c }
+			END {
+				if (base == "" || max == "") { print "FAIL no samples after cycle " w; exit }
+				g = base > 0 ? 100 * (max - base) / base : (max > 0 ? 100 : 0)
+				printf "%s %s at cycle %d, at most %s after (%+.2f%%, limit %s%%)\n",
+					(g <= lim ? "PASS" : "FAIL"), base, w, max, g, lim
+			}' "$csv")
+		printf '  %-5s %-13s %s\n' "$ph" "${col#*:}" "$line"
+		[ "${line%% *}" = PASS ] || fails=$((fails + 1))
+	done
+done
+echo "soak: $csv; $fails series failed"
+[ $fails = 0 ]

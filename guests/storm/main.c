@@ -1,0 +1,47 @@
+/*
+ * storm — a hostile guest that floods dom0 with events: once READY it
+ * notifies its console and sysctl event channels in a loop, yielding the
+ * CPU (SCHEDOP_yield) between rounds, and writes a short line to its
+ * console every STORM_LINE_EVERY rounds. Every byte it writes is valid;
+ * only the rate is hostile. It stops when the toolstack asks it to power
+ * off or reboot (a sysctl request), or when it is destroyed. Used by
+ * bench/storm.sh: lvmd must keep serving others while it runs.
+ */
+#include <stdint.h>
+
+#include <libos/console.h>
+#include <libos/evtchn.h>
+#include <libos/noxs.h>
+#include <libos/sched.h>
+#include <libos/start.h>
+#include <libos/sysctl.h>
+
+/* Rounds between two console lines: a little output, most of it events. */
+#define STORM_LINE_EVERY 4096u
+
+int main(void)
+{
+	const struct noxs_page *np = libos_noxs();
+	volatile struct noxs_page *live = libos_noxs_page();
+	evtchn_port_t cons = console_port();
+	uint64_t rounds = 0;
+
+	if (np == NULL) {
+		printk("storm: no device page, no sysctl port to flood\n");
+		return 1;
+	}
+	printk("storm: ready, notifying ports %u (console) and %u (sysctl)\n",
+	       cons, np->sysctl.evtchn);
+	for (;;) {
+		evtchn_send(cons);
+		evtchn_send(np->sysctl.evtchn);
+		libos_yield();
+		if (++rounds % STORM_LINE_EVERY == 0)
+			printk("storm: %llu rounds\n",
+			       (unsigned long long)rounds);
+		/* A new request: act on it (poweroff and reboot end here). */
+		if (live->sysctl.request_seq != live->sysctl.ack_seq &&
+		    libos_sysctl_wait(1) < 0)
+			printk("storm: a request it could not act on\n");
+	}
+}
