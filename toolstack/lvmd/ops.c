@@ -59,6 +59,8 @@ static void op_create(struct lvmd *l, struct client *c,
 	if (rc < 0) {
 		lvmd_client_fail(l, c, -rc, "%s", err);
 		lvmd_pools_kick(l);
+		/* The line the client got, kept for whoever reads the log. */
+		lvm_log_info("a create failed: %s", err);
 		return;
 	}
 	g->t_recv_ns = t_recv;
