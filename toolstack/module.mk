@@ -33,6 +33,7 @@ ENGINE_SRCS := \
 	toolstack/engine/shell.c \
 	toolstack/engine/uuid.c \
 	toolstack/engine/xs_compat.c \
+	toolstack/common/escape.c \
 	noxs/noxs.c
 ENGINE_OBJS := $(call host_objs,$(ENGINE_SRCS))
 ENGINE_LIB := $(BUILD)/host/toolstack/engine.a
@@ -56,7 +57,7 @@ ALL_TARGETS += $(ENGINE_LIB)
 # and plain ones for $(BUILD)/lib/liblvm.a, which the bench's tools link.
 TOOLSTACK_INC := -Itoolstack/include
 PROTO_SRCS := \
-	toolstack/proto/escape.c \
+	toolstack/common/escape.c \
 	toolstack/proto/proto.c \
 	toolstack/proto/proto_info.c \
 	toolstack/proto/proto_json.c

@@ -6,11 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <lvm.h>
+
 #include "error.h"
 
 int lvm_error_set(struct lvm_error *err, int errnum, const char *fmt, ...)
 {
 	int saved = errno;
+	char line[LVM_ERROR_MAX];
 	va_list ap;
 	size_t n;
 
@@ -19,14 +22,14 @@ int lvm_error_set(struct lvm_error *err, int errnum, const char *fmt, ...)
 	if (err != NULL) {
 		err->code = errnum;
 		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		vsnprintf(line, sizeof(line), fmt, ap);
 		va_end(ap);
+		/* What the line echoes (paths, names) stays on it: control
+		 * bytes escaped, as every error line of lvm is. */
+		lvm_escape(line, sizeof(line), err->msg, sizeof(err->msg));
 		n = strlen(err->msg);
 		snprintf(err->msg + n, sizeof(err->msg) - n, ": %s",
 			 strerror(errnum));
-		for (char *p = err->msg; *p; p++)
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				*p = '?';
 	}
 	errno = saved;
 	return -errnum;

@@ -19,7 +19,7 @@ struct lvm_error {
 /*
  * lvm_error_set() - fill (err) with (errnum) (a positive errno, 0 taken as
  * EIO) and the line (fmt) followed by ": strerror(errnum)"; control bytes
- * become '?', so it stays one line. (err) may be NULL: nothing is kept.
+ * are escaped (lvm_escape(), lvm.h: \n, \xHH), so it stays one line. (err) may be NULL: nothing is kept.
  * Keeps errno unchanged. Returns -(errnum), for `return lvm_error_set(...)`.
  */
 int lvm_error_set(struct lvm_error *err, int errnum, const char *fmt, ...)

@@ -1,7 +1,8 @@
 /*
  * escape.c — lvm_escape() (lvm.h): a value echoed in an error line stays
- * on that line. One home for liblvm, the lvm command (through liblvm.so)
- * and lvmd.
+ * on that line. One home for liblvm, the lvm command (through liblvm.so),
+ * lvmd and the engine's error lines (error.c): built into liblvm.so and
+ * into the engine's archive (toolstack/module.mk).
  */
 #include <stdio.h>
 #include <string.h>
