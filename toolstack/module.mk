@@ -18,21 +18,10 @@ XEN_HOST_CFLAGS := -std=gnu11
 # A static archive that lvmd, the benchmarks and the engine's tests link:
 #   $(ENGINE_LIB)  with $(ENGINE_LDLIBS) after it.
 # noxs/noxs.c, the device-page codec, is part of it.
-ENGINE_SRCS := \
-	toolstack/engine/bzimage.c \
-	toolstack/engine/destroy.c \
-	toolstack/engine/devpage.c \
-	toolstack/engine/elfnote.c \
-	toolstack/engine/error.c \
-	toolstack/engine/fileid.c \
-	toolstack/engine/finish.c \
-	toolstack/engine/warm.c \
-	toolstack/engine/image.c \
-	toolstack/engine/log.c \
-	toolstack/engine/regfile.c \
-	toolstack/engine/shell.c \
-	toolstack/engine/uuid.c \
-	toolstack/engine/xs_compat.c \
+ENGINE_SRCS := $(addprefix toolstack/engine/, \
+	bzimage.c destroy.c devpage.c elfnote.c error.c fileid.c \
+	finish.c warm.c image.c log.c regfile.c shell.c uuid.c \
+	xs_compat.c) \
 	toolstack/common/escape.c \
 	noxs/noxs.c
 ENGINE_OBJS := $(call host_objs,$(ENGINE_SRCS))
@@ -114,28 +103,10 @@ ALL_TARGETS += $(LVM_HEADERS_CHK)
 # ---------------------------------------------------------------------------
 # lvmd: the daemon (toolstack/lvmd/lvmd.h). Links the engine archive (which
 # carries the noxs codec, noxs/noxs.c) and the protocol.
-LVMD_SRCS := \
-	toolstack/lvmd/adopt.c \
-	toolstack/lvmd/backends.c \
-	toolstack/lvmd/client.c \
-	toolstack/lvmd/conf.c \
-	toolstack/lvmd/cons_ring.c \
-	toolstack/lvmd/console.c \
-	toolstack/lvmd/create.c \
-	toolstack/lvmd/guest.c \
-	toolstack/lvmd/images.c \
-	toolstack/lvmd/loop.c \
-	toolstack/lvmd/main.c \
-	toolstack/lvmd/ops.c \
-	toolstack/lvmd/pool.c \
-	toolstack/lvmd/poolthr.c \
-	toolstack/lvmd/ports.c \
-	toolstack/lvmd/reaper.c \
-	toolstack/lvmd/registry.c \
-	toolstack/lvmd/server.c \
-	toolstack/lvmd/sysctl.c \
-	toolstack/lvmd/table.c \
-	toolstack/lvmd/xenstore.c
+LVMD_SRCS := $(addprefix toolstack/lvmd/, \
+	adopt.c backends.c client.c conf.c cons_ring.c console.c \
+	create.c guest.c images.c loop.c main.c ops.c pool.c poolthr.c \
+	ports.c reaper.c registry.c server.c sysctl.c table.c xenstore.c)
 LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread
 
 $(BUILD)/bin/lvmd: $(call host_objs,$(LVMD_SRCS) $(PROTO_SRCS)) \
@@ -151,19 +122,9 @@ ALL_TARGETS += $(BUILD)/bin/lvmd
 # lvm: the command (toolstack/lvm/cli.h), one verb per file, over lvm.h
 # alone, linked to liblvm.so: found next to it through the run path
 # ($ORIGIN/../lib: build/lib in the tree, PREFIX/lib once installed).
-LVM_CLI_SRCS := \
-	toolstack/lvm/args.c \
-	toolstack/lvm/connect.c \
-	toolstack/lvm/console.c \
-	toolstack/lvm/create.c \
-	toolstack/lvm/destroy.c \
-	toolstack/lvm/fmt.c \
-	toolstack/lvm/info.c \
-	toolstack/lvm/list.c \
-	toolstack/lvm/main.c \
-	toolstack/lvm/pause.c \
-	toolstack/lvm/pool.c \
-	toolstack/lvm/shutdown.c
+LVM_CLI_SRCS := $(addprefix toolstack/lvm/, \
+	args.c connect.c console.c create.c destroy.c fmt.c info.c \
+	list.c main.c pause.c pool.c shutdown.c)
 
 $(BUILD)/bin/lvm: $(call host_objs,$(LVM_CLI_SRCS)) $(LIBLVM_SO)
 	$(quiet) LD $@

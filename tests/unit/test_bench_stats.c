@@ -22,50 +22,44 @@ static double pct(const double *v, size_t n, double p)
 	return out;
 }
 
-static void test_one_sample_is_every_percentile(void **state)
-{
-	const double v[] = {7.5};
-
-	(void)state;
-	assert_float_equal(pct(v, 1, 0), 7.5, EPS);
-	assert_float_equal(pct(v, 1, 50), 7.5, EPS);
-	assert_float_equal(pct(v, 1, 99), 7.5, EPS);
-	assert_float_equal(pct(v, 1, 100), 7.5, EPS);
-}
-
-static void test_two_samples_interpolate(void **state)
-{
-	const double v[] = {10, 20};
-
-	(void)state;
-	assert_float_equal(pct(v, 2, 0), 10, EPS);
-	assert_float_equal(pct(v, 2, 50), 15, EPS);
-	assert_float_equal(pct(v, 2, 90), 19, EPS);
-	assert_float_equal(pct(v, 2, 100), 20, EPS);
-}
-
-static void test_odd_count_median_is_middle(void **state)
-{
-	const double v[] = {1, 2, 3, 4, 100};
-
-	(void)state;
-	assert_float_equal(pct(v, 5, 50), 3, EPS);
+/* Percentiles of small samples: (n) values, percentile (p), expected. */
+static const struct {
+	const char *what;
+	size_t n;
+	double v[6];
+	double p, want;
+} pct_cases[] = {
+	{"one sample is every percentile", 1, {7.5}, 0, 7.5},
+	{"one sample is every percentile", 1, {7.5}, 50, 7.5},
+	{"one sample is every percentile", 1, {7.5}, 99, 7.5},
+	{"one sample is every percentile", 1, {7.5}, 100, 7.5},
+	{"two samples interpolate", 2, {10, 20}, 0, 10},
+	{"two samples interpolate", 2, {10, 20}, 50, 15},
+	{"two samples interpolate", 2, {10, 20}, 90, 19},
+	{"two samples interpolate", 2, {10, 20}, 100, 20},
+	{"odd count: median is the middle", 5, {1, 2, 3, 4, 100}, 50, 3},
 	/* rank 0.9 * 4 = 3.6: 4 + 0.6 * (100 - 4) */
-	assert_float_equal(pct(v, 5, 90), 61.6, EPS);
+	{"odd count, rank 3.6", 5, {1, 2, 3, 4, 100}, 90, 61.6},
 	/* rank 0.99 * 4 = 3.96 */
-	assert_float_equal(pct(v, 5, 99), 4 + 0.96 * 96, EPS);
-}
-
-static void test_even_count_median_is_mean_of_middle(void **state)
-{
-	const double v[] = {1, 2, 3, 4, 5, 6};
-
-	(void)state;
-	assert_float_equal(pct(v, 6, 50), 3.5, EPS);
-	assert_float_equal(pct(v, 6, 0), 1, EPS);
-	assert_float_equal(pct(v, 6, 100), 6, EPS);
+	{"odd count, rank 3.96", 5, {1, 2, 3, 4, 100}, 99, 4 + 0.96 * 96},
+	{"even count: median is the mean of the middle", 6, {1, 2, 3, 4, 5, 6}, 50, 3.5},
+	{"even count, lowest", 6, {1, 2, 3, 4, 5, 6}, 0, 1},
+	{"even count, highest", 6, {1, 2, 3, 4, 5, 6}, 100, 6},
 	/* rank 0.9 * 5 = 4.5 */
-	assert_float_equal(pct(v, 6, 90), 5.5, EPS);
+	{"even count, rank 4.5", 6, {1, 2, 3, 4, 5, 6}, 90, 5.5},
+};
+
+static void test_small_samples(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(pct_cases) / sizeof(pct_cases[0]); i++) {
+		double got = pct(pct_cases[i].v, pct_cases[i].n, pct_cases[i].p);
+
+		if (fabs(got - pct_cases[i].want) > EPS)
+			fail_msg("%s: p%g of %zu samples is %g, want %g",
+				 pct_cases[i].what, pct_cases[i].p,
+				 pct_cases[i].n, got, pct_cases[i].want);
+	}
 }
 
 static void test_hundred_samples(void **state)
@@ -155,10 +149,7 @@ static void test_compute_refuses_non_finite(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_one_sample_is_every_percentile),
-	    cmocka_unit_test(test_two_samples_interpolate),
-	    cmocka_unit_test(test_odd_count_median_is_middle),
-	    cmocka_unit_test(test_even_count_median_is_mean_of_middle),
+	    cmocka_unit_test(test_small_samples),
 	    cmocka_unit_test(test_hundred_samples),
 	    cmocka_unit_test(test_percentile_of_nothing),
 	    cmocka_unit_test(test_percentile_out_of_range),

@@ -169,42 +169,55 @@ static int series(long n, long warm, int nclocks, bool as_it_goes,
 	return rc;
 }
 
-static void test_series_rows(void **state)
-{
-	char out[1024];
-
-	(void)state;
-	fail_at = 1000;
-	assert_int_equal(series(2, 1, 2, false, out, sizeof(out)), 0);
-	assert_int_equal(rounds_run, 3);
-	assert_string_equal(out, "start,s,m,returned,0,0,1.000\n"
-				 "start,s,m,running,0,0,2.000\n"
-				 "start,s,m,returned,0,1,11.000\n"
-				 "start,s,m,running,0,1,12.000\n");
-	assert_int_equal(series(2, 0, 1, true, out, sizeof(out)), 0);
-	assert_int_equal(rounds_run, 2);
-	assert_string_equal(out, "start,s,m,returned,0,0,1.000\n"
-				 "start,s,m,returned,0,1,11.000\n");
-}
-
-static void test_series_failing_round(void **state)
-{
-	char out[1024];
-
-	(void)state;
-	fail_at = 1;
+/* Series: rounds, warm-up rounds, clocks, rows as they go; the round that
+ * fails (1000: none, -1: a warm-up one); result, rounds run (-1: not
+ * checked) and rows printed. */
+static const struct {
+	const char *what;
+	long n, warm;
+	int nclocks;
+	bool as_it_goes;
+	long fail_at;
+	int rc;
+	long rounds;
+	const char *rows;
+} series_cases[] = {
+	{"two clocks, rows at the end", 2, 1, 2, false, 1000, 0, 3,
+	 "start,s,m,returned,0,0,1.000\n"
+	 "start,s,m,running,0,0,2.000\n"
+	 "start,s,m,returned,0,1,11.000\n"
+	 "start,s,m,running,0,1,12.000\n"},
+	{"one clock, rows as they go", 2, 0, 1, true, 1000, 0, 2,
+	 "start,s,m,returned,0,0,1.000\n"
+	 "start,s,m,returned,0,1,11.000\n"},
 	/* Rows at the end: none once a round failed. */
-	assert_int_equal(series(3, 2, 1, false, out, sizeof(out)), 1);
-	assert_int_equal(rounds_run, 4);
-	assert_string_equal(out, "");
+	{"failed round, rows at the end", 3, 2, 1, false, 1, 1, 4, ""},
 	/* Rows as the rounds go: those before the failed round. */
-	assert_int_equal(series(3, 0, 1, true, out, sizeof(out)), 1);
-	assert_string_equal(out, "start,s,m,returned,0,0,1.000\n");
+	{"failed round, rows as they go", 3, 0, 1, true, 1, 1, -1,
+	 "start,s,m,returned,0,0,1.000\n"},
 	/* A failing warm-up round stops the series too. */
-	fail_at = -1;
-	assert_int_equal(series(3, 2, 1, true, out, sizeof(out)), 1);
-	assert_int_equal(rounds_run, 2);
-	assert_string_equal(out, "");
+	{"failed warm-up round", 3, 2, 1, true, -1, 1, 2, ""},
+};
+
+static void test_series(void **state)
+{
+	char out[1024];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(series_cases) / sizeof(series_cases[0]); i++) {
+		fail_at = series_cases[i].fail_at;
+		if (series(series_cases[i].n, series_cases[i].warm,
+			   series_cases[i].nclocks, series_cases[i].as_it_goes,
+			   out, sizeof(out)) != series_cases[i].rc)
+			fail_msg("%s: wrong result", series_cases[i].what);
+		if (series_cases[i].rounds >= 0 &&
+		    rounds_run != series_cases[i].rounds)
+			fail_msg("%s: %ld rounds run, want %ld", series_cases[i].what,
+				 rounds_run, series_cases[i].rounds);
+		if (strcmp(out, series_cases[i].rows) != 0)
+			fail_msg("%s: rows\n%s\nwant\n%s", series_cases[i].what,
+				 out, series_cases[i].rows);
+	}
 }
 
 int main(void)
@@ -212,8 +225,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_own_guest_and_tag_options),
 	    cmocka_unit_test(test_parse_refusals),
-	    cmocka_unit_test(test_series_rows),
-	    cmocka_unit_test(test_series_failing_round),
+	    cmocka_unit_test(test_series),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

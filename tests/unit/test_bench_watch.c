@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "bench/watch.h"
 
 struct fixture {
@@ -24,16 +26,12 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof(*fx));
+	struct fixture *fx = TEST_FIXTURE_NEW(state, struct fixture, "watch");
 
 	if (fx == NULL)
 		return -1;
-	strcpy(fx->dir, "/tmp/lvm-test-watch.XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
-		return -1;
 	snprintf(fx->path, sizeof(fx->path), "%s/guest-x.log", fx->dir);
 	fx->w.fd = -1;
-	*state = fx;
 	return 0;
 }
 
@@ -42,10 +40,7 @@ static int teardown(void **state)
 	struct fixture *fx = *state;
 
 	lvm_watch_free(&fx->w);
-	unlink(fx->path);
-	rmdir(fx->dir);
-	free(fx);
-	return 0;
+	return test_fixture_free(fx, fx->dir);
 }
 
 static void append(const char *path, const char *text)

@@ -19,6 +19,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include <lvm.h>
 
 struct fixture {
@@ -29,16 +31,11 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct fixture *f = TEST_FIXTURE_NEW(state, struct fixture, "client");
 
-	if (!f)
-		return -1;
-	strcpy(f->dir, "/tmp/lvm-test-client.XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->sock, sizeof(f->sock), "%s/lvmd.sock", f->dir);
-	*state = f;
-	return 0;
+	if (f)
+		snprintf(f->sock, sizeof(f->sock), "%s/lvmd.sock", f->dir);
+	return f ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -49,10 +46,7 @@ static int teardown(void **state)
 		kill(f->pid, SIGKILL);
 		waitpid(f->pid, NULL, 0);
 	}
-	unlink(f->sock);
-	rmdir(f->dir);
-	free(f);
-	return 0;
+	return test_fixture_free(f, f->dir);
 }
 
 /* frame: a reply as the wire carries it. */

@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include <lvm.h>
 
 struct fixture {
@@ -24,16 +26,12 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct fixture *f = TEST_FIXTURE_NEW(state, struct fixture, "config");
 
 	if (!f)
 		return -1;
-	strcpy(f->dir, "/tmp/lvm-test-config.XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/guest.cfg", f->dir);
 	lvm_config_init(&f->cfg);
-	*state = f;
 	return 0;
 }
 
@@ -42,10 +40,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	lvm_config_clear(&f->cfg);
-	unlink(f->path);
-	rmdir(f->dir);
-	free(f);
-	return 0;
+	return test_fixture_free(f, f->dir);
 }
 
 /* parse: write (text) to the fixture's file and parse it. */

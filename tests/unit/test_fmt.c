@@ -281,34 +281,20 @@ static void test_size_zero_null_buffer(void **state)
 	assert_int_equal(lo_snprintf(NULL, 0, "%s %d", "answer", 42), 9);
 }
 
+/* An unknown conversion is printed as written. */
 static void test_unknown_conversion(void **state)
 {
-	char buf[32];
-	int n;
 	(void)state;
-
-	n = fmt_unchecked(buf, sizeof(buf), "a%qb");
-	assert_int_equal(n, 4);
-	assert_string_equal(buf, "a%qb");
-
-	n = fmt_unchecked(buf, sizeof(buf), "[%-5.2q]");
-	assert_int_equal(n, 8);
-	assert_string_equal(buf, "[%-5.2q]");
+	CHECK_UNCHECKED("a%qb", "a%qb");
+	CHECK_UNCHECKED("[%-5.2q]", "[%-5.2q]");
 }
 
+/* A '%' at the end (after flags or not) is printed as written. */
 static void test_trailing_percent(void **state)
 {
-	char buf[32];
-	int n;
 	(void)state;
-
-	n = fmt_unchecked(buf, sizeof(buf), "50%");
-	assert_int_equal(n, 3);
-	assert_string_equal(buf, "50%");
-
-	n = fmt_unchecked(buf, sizeof(buf), "50%-3");
-	assert_int_equal(n, 5);
-	assert_string_equal(buf, "50%-3");
+	CHECK_UNCHECKED("50%", "50%");
+	CHECK_UNCHECKED("50%-3", "50%-3");
 }
 
 static void test_several_arguments(void **state)

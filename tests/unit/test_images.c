@@ -21,6 +21,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "toolstack/lvmd/lvmd.h"
 #include "toolstack/engine/engine.h"
 #include "toolstack/engine/error.h"
@@ -67,18 +69,14 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct fixture *f = TEST_FIXTURE_NEW(state, struct fixture, "images");
 
 	if (!f)
-		return -1;
-	strcpy(f->dir, "/tmp/lvm-test-images.XXXXXX");
-	if (!mkdtemp(f->dir))
 		return -1;
 	f->l = calloc(1, sizeof(*f->l));
 	if (!f->l)
 		return -1;
 	loads = frees = live = 0;
-	*state = f;
 	/* A cache that loops must fail the test, not hang the suite. */
 	alarm(10);
 	return 0;
@@ -87,17 +85,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
 	alarm(0);
 	lvmd_images_free(f->l);
 	assert_int_equal(live, 0);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
 	free(f->l);
-	free(f);
-	return 0;
+	return test_fixture_free(f, f->dir);
 }
 
 /* mk: a sparse file of (size) bytes named (name) in the fixture's dir. */

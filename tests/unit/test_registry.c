@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "toolstack/lvmd/registry.h"
 
 struct fixture {
@@ -23,35 +25,14 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return -1;
-	strcpy(f->dir, "/tmp/lvm-test-registry.XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	*state = f;
-	return 0;
+	return TEST_FIXTURE_NEW(state, struct fixture, "registry") ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	struct dirent *d;
-	char path[512];
-	DIR *dp = opendir(f->dir);
 
-	while (dp && (d = readdir(dp))) {
-		if (d->d_name[0] == '.' && (!d->d_name[1] || d->d_name[1] == '.'))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", f->dir, d->d_name);
-		unlink(path);
-	}
-	if (dp)
-		closedir(dp);
-	rmdir(f->dir);
-	free(f);
-	return 0;
+	return test_fixture_free(f, f->dir);
 }
 
 /* sample: a record with every field set, noxs page included. */

@@ -16,6 +16,7 @@
 #include <lvm.h>
 
 #include "cfgkeys.h"
+#include "toolstack/common/errf.h"
 #include "toolstack/proto/proto.h"
 #include "xlu.h"
 
@@ -53,19 +54,6 @@ int lvm_config_set_str(char **field, const char *value)
 	return 0;
 }
 
-__attribute__((format(printf, 4, 5)))
-static int say(int errnum, char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -errnum;
-}
-
 /* The keys a config may set, and where the file set them. */
 enum key {
 	K_NAME, K_KERNEL, K_RAMDISK, K_CMDLINE, K_EXTRA, K_MEMORY, K_VCPUS,
@@ -95,20 +83,20 @@ static int on_key(void *arg, const char *key, size_t len, unsigned line,
 		    memcmp(key_names[k], key, len) == 0)
 			break;
 	if (k == K_COUNT)
-		return say(EINVAL, ks->err, ks->errlen,
-			   "%s:%u: unknown key '%.*s'", ks->path, line,
-			   (int)(len > 64 ? 64 : len), key);
+		return lvm_errf(ks->err, ks->errlen, EINVAL,
+			        "%s:%u: unknown key '%.*s'", ks->path, line,
+			        (int)(len > 64 ? 64 : len), key);
 	if (ks->line[k])
-		return say(EINVAL, ks->err, ks->errlen,
-			   "%s:%u: '%s' is set twice (first on line %u)",
-			   ks->path, line, key_names[k], ks->line[k]);
+		return lvm_errf(ks->err, ks->errlen, EINVAL,
+			        "%s:%u: '%s' is set twice (first on line %u)",
+			        ks->path, line, key_names[k], ks->line[k]);
 	if (k == K_VIF)
-		return say(EINVAL, ks->err, ks->errlen,
-			   "%s:%u: vif: not supported yet", ks->path, line);
+		return lvm_errf(ks->err, ks->errlen, EINVAL,
+			        "%s:%u: vif: not supported yet", ks->path, line);
 	if (append)
-		return say(EINVAL, ks->err, ks->errlen,
-			   "%s:%u: '+=' does not apply to '%s'", ks->path,
-			   line, key_names[k]);
+		return lvm_errf(ks->err, ks->errlen, EINVAL,
+			        "%s:%u: '+=' does not apply to '%s'", ks->path,
+			        line, key_names[k]);
 	ks->line[k] = line;
 	return 0;
 }
@@ -130,23 +118,23 @@ static int read_file(const char *path, const char *shown, char **data,
 
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
-		return say(errno, err, errlen, "%s: %s", shown, strerror(errno));
+		return lvm_errf(err, errlen, errno, "%s: %s", shown, strerror(errno));
 	if (fstat(fd, &st) < 0) {
-		rc = say(errno, err, errlen, "%s: %s", shown, strerror(errno));
+		rc = lvm_errf(err, errlen, errno, "%s: %s", shown, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rc = say(EINVAL, err, errlen, "%s: not a regular file", shown);
+		rc = lvm_errf(err, errlen, EINVAL, "%s: not a regular file", shown);
 		goto out;
 	}
 	if (st.st_size > CONFIG_MAX_BYTES) {
-		rc = say(EFBIG, err, errlen, "%s: larger than %d bytes", shown,
-			 CONFIG_MAX_BYTES);
+		rc = lvm_errf(err, errlen, EFBIG, "%s: larger than %d bytes", shown,
+			      CONFIG_MAX_BYTES);
 		goto out;
 	}
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
-		rc = say(ENOMEM, err, errlen, "%s: out of memory", shown);
+		rc = lvm_errf(err, errlen, ENOMEM, "%s: out of memory", shown);
 		goto out;
 	}
 	while (off < (size_t)st.st_size) {
@@ -154,8 +142,8 @@ static int read_file(const char *path, const char *shown, char **data,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			rc = say(errno, err, errlen, "%s: %s", shown,
-				 strerror(errno));
+			rc = lvm_errf(err, errlen, errno, "%s: %s", shown,
+				      strerror(errno));
 			goto out;
 		}
 		if (r == 0)
@@ -182,9 +170,9 @@ static void report_line(FILE *f, char **mem, const char *fallback, char *err,
 	fflush(f);
 	if (*mem && **mem) {
 		n = strcspn(*mem, "\n");
-		say(EINVAL, err, errlen, "%.*s", (int)(n > 400 ? 400 : n), *mem);
+		lvm_errf(err, errlen, EINVAL, "%.*s", (int)(n > 400 ? 400 : n), *mem);
 	} else {
-		say(EINVAL, err, errlen, "%s", fallback);
+		lvm_errf(err, errlen, EINVAL, "%s", fallback);
 	}
 }
 
@@ -207,11 +195,11 @@ static int get_str(struct parse *p, enum key k, char **dst)
 		return 0;
 	r = p->fn->cfg_get_string(p->xlu, key_names[k], &v, 1);
 	if (r)
-		return say(EINVAL, p->err, p->errlen,
-			   "%s:%u: %s: must be a string", p->path,
-			   p->ks->line[k], key_names[k]);
+		return lvm_errf(p->err, p->errlen, EINVAL,
+			        "%s:%u: %s: must be a string", p->path,
+			        p->ks->line[k], key_names[k]);
 	if (lvm_config_set_str(dst, v) < 0)
-		return say(ENOMEM, p->err, p->errlen, "out of memory");
+		return lvm_errf(p->err, p->errlen, ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -225,14 +213,14 @@ static int get_num(struct parse *p, enum key k, long min, long max,
 		return 0;
 	r = p->fn->cfg_get_long(p->xlu, key_names[k], &v, 1);
 	if (r)
-		return say(EINVAL, p->err, p->errlen,
-			   "%s:%u: %s: must be a whole number%s", p->path,
-			   p->ks->line[k], key_names[k], unit);
+		return lvm_errf(p->err, p->errlen, EINVAL,
+			        "%s:%u: %s: must be a whole number%s", p->path,
+			        p->ks->line[k], key_names[k], unit);
 	if (v < min || v > max)
-		return say(EINVAL, p->err, p->errlen,
-			   "%s:%u: %s: %ld is out of range (%ld..%ld%s)",
-			   p->path, p->ks->line[k], key_names[k], v, min, max,
-			   unit);
+		return lvm_errf(p->err, p->errlen, EINVAL,
+			        "%s:%u: %s: %ld is out of range (%ld..%ld%s)",
+			        p->path, p->ks->line[k], key_names[k], v, min, max,
+			        unit);
 	*dst = (uint32_t)v;
 	return 0;
 }
@@ -251,13 +239,13 @@ static int get_action(struct parse *p, enum key k, enum lvm_action *dst)
 		       strcmp(v, "rename-restart") == 0 ||
 		       strncmp(v, "coredump-", 9) == 0 ||
 		       strcmp(v, "soft-reset") == 0))
-		return say(EINVAL, p->err, p->errlen,
-			   "%s:%u: %s: '%s' is not supported (use destroy or preserve)",
-			   p->path, p->ks->line[k], key_names[k],
-			   LVM_ESCAPED(v, 40));
-	return say(EINVAL, p->err, p->errlen,
-		   "%s:%u: %s: must be \"destroy\" or \"preserve\"", p->path,
-		   p->ks->line[k], key_names[k]);
+		return lvm_errf(p->err, p->errlen, EINVAL,
+			        "%s:%u: %s: '%s' is not supported (use destroy or preserve)",
+			        p->path, p->ks->line[k], key_names[k],
+			        LVM_ESCAPED(v, 40));
+	return lvm_errf(p->err, p->errlen, EINVAL,
+		        "%s:%u: %s: must be \"destroy\" or \"preserve\"", p->path,
+		        p->ks->line[k], key_names[k]);
 }
 
 static int get_values(struct parse *p)
@@ -272,14 +260,14 @@ static int get_values(struct parse *p)
 	    (rc = get_str(p, K_EXTRA, &c->cmdline)) < 0)
 		return rc;
 	if (p->ks->line[K_NAME] && lvm_name_check(c->name) < 0)
-		return say(EINVAL, p->err, p->errlen,
-			   "%s:%u: name '%s': must be 1..%d characters of A-Z a-z 0-9 . _ - and not a number",
-			   p->path, p->ks->line[K_NAME],
-			   LVM_ESCAPED(c->name, 80), LVM_NAME_MAX);
+		return lvm_errf(p->err, p->errlen, EINVAL,
+			        "%s:%u: name '%s': must be 1..%d characters of A-Z a-z 0-9 . _ - and not a number",
+			        p->path, p->ks->line[K_NAME],
+			        LVM_ESCAPED(c->name, 80), LVM_NAME_MAX);
 	if (p->ks->line[K_KERNEL] && !c->kernel[0])
-		return say(EINVAL, p->err, p->errlen,
-			   "%s:%u: kernel: empty path", p->path,
-			   p->ks->line[K_KERNEL]);
+		return lvm_errf(p->err, p->errlen, EINVAL,
+			        "%s:%u: kernel: empty path", p->path,
+			        p->ks->line[K_KERNEL]);
 	if ((rc = get_num(p, K_MEMORY, LVM_MIN_MEMORY_MB, LVM_MAX_MEMORY_MB,
 			  " MiB", &c->memory_mb)) < 0 ||
 	    (rc = get_num(p, K_VCPUS, 1, LVM_MAX_VCPUS, "", &c->vcpus)) < 0 ||
@@ -310,8 +298,8 @@ int lvm_config_parse_file(const char *path, struct lvm_config *cfg,
 		return rc;
 	rc = lvm_cfgkeys_scan(data, len, on_key, &ks, &line, &what);
 	if (rc == -EINVAL && line) {
-		rc = say(EINVAL, err, errlen, "%s:%u: syntax error: %s", shown,
-			 line, what);
+		rc = lvm_errf(err, errlen, EINVAL, "%s:%u: syntax error: %s", shown,
+			      line, what);
 		goto out;
 	}
 	if (rc < 0)
@@ -319,25 +307,25 @@ int lvm_config_parse_file(const char *path, struct lvm_config *cfg,
 	if (ks.line[K_CMDLINE] && ks.line[K_EXTRA]) {
 		unsigned l = ks.line[K_CMDLINE] > ks.line[K_EXTRA] ?
 				     ks.line[K_CMDLINE] : ks.line[K_EXTRA];
-		rc = say(EINVAL, err, errlen,
-			 "%s:%u: 'cmdline' and 'extra' are the same setting; use one",
-			 shown, l);
+		rc = lvm_errf(err, errlen, EINVAL,
+			      "%s:%u: 'cmdline' and 'extra' are the same setting; use one",
+			      shown, l);
 		goto out;
 	}
 	p.fn = lvm_xlu(why, sizeof(why));
 	if (!p.fn) {
-		rc = say(ENOSYS, err, errlen,
-			 "%s: cannot read xl config files: %s", shown, why);
+		rc = lvm_errf(err, errlen, ENOSYS,
+			      "%s: cannot read xl config files: %s", shown, why);
 		goto out;
 	}
 	report = open_memstream(&mem, &memlen);
 	if (!report) {
-		rc = say(ENOMEM, err, errlen, "out of memory");
+		rc = lvm_errf(err, errlen, ENOMEM, "out of memory");
 		goto out;
 	}
 	p.xlu = p.fn->cfg_init(report, shown);
 	if (!p.xlu) {
-		rc = say(ENOMEM, err, errlen, "out of memory");
+		rc = lvm_errf(err, errlen, ENOMEM, "out of memory");
 		goto out;
 	}
 	if (p.fn->cfg_readdata(p.xlu, data, (int)len)) {
@@ -360,27 +348,27 @@ int lvm_config_check(const struct lvm_config *cfg, char *err, size_t errlen)
 {
 
 	if (!cfg->name)
-		return say(EINVAL, err, errlen,
-			   "no name: set 'name' in the config or give --name");
+		return lvm_errf(err, errlen, EINVAL,
+			        "no name: set 'name' in the config or give --name");
 	if (lvm_name_check(cfg->name) < 0)
-		return say(EINVAL, err, errlen,
-			   "name '%s': must be 1..%d characters of A-Z a-z 0-9 . _ - and not a number",
-			   LVM_ESCAPED(cfg->name, 80), LVM_NAME_MAX);
+		return lvm_errf(err, errlen, EINVAL,
+			        "name '%s': must be 1..%d characters of A-Z a-z 0-9 . _ - and not a number",
+			        LVM_ESCAPED(cfg->name, 80), LVM_NAME_MAX);
 	if (!cfg->kernel || !cfg->kernel[0])
-		return say(EINVAL, err, errlen, "no kernel: set 'kernel' in the config");
+		return lvm_errf(err, errlen, EINVAL, "no kernel: set 'kernel' in the config");
 	if (cfg->memory_mb < LVM_MIN_MEMORY_MB ||
 	    cfg->memory_mb > LVM_MAX_MEMORY_MB)
-		return say(EINVAL, err, errlen,
-			   "memory: %u MiB is out of range (%d..%u MiB)",
-			   cfg->memory_mb, LVM_MIN_MEMORY_MB, LVM_MAX_MEMORY_MB);
+		return lvm_errf(err, errlen, EINVAL,
+			        "memory: %u MiB is out of range (%d..%u MiB)",
+			        cfg->memory_mb, LVM_MIN_MEMORY_MB, LVM_MAX_MEMORY_MB);
 	if (cfg->vcpus < 1 || cfg->vcpus > LVM_MAX_VCPUS)
-		return say(EINVAL, err, errlen,
-			   "vcpus: %u is out of range (1..%d)", cfg->vcpus,
-			   LVM_MAX_VCPUS);
+		return lvm_errf(err, errlen, EINVAL,
+			        "vcpus: %u is out of range (1..%d)", cfg->vcpus,
+			        LVM_MAX_VCPUS);
 	if ((unsigned)cfg->on_poweroff > LVM_ACTION_PRESERVE ||
 	    (unsigned)cfg->on_crash > LVM_ACTION_PRESERVE)
-		return say(EINVAL, err, errlen, "bad on_poweroff or on_crash");
+		return lvm_errf(err, errlen, EINVAL, "bad on_poweroff or on_crash");
 	if ((unsigned)cfg->store > LVM_STORE_XENSTORE)
-		return say(EINVAL, err, errlen, "bad store mode");
+		return lvm_errf(err, errlen, EINVAL, "bad store mode");
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "toolstack/common/errf.h"
 
 enum opt_id {
 	O_HELP, O_NAME, O_MEMORY, O_VCPUS, O_CMDLINE, O_TIMING, O_JSON,
@@ -171,17 +172,6 @@ const char *lvm_cli_verb_name(enum lvm_verb verb)
 	return (unsigned)verb < V_COUNT ? verbs[verb].name : "lvm";
 }
 
-__attribute__((format(printf, 3, 4)))
-static int bad(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 /* number: (s) as a decimal in 0..(max), or -EINVAL. */
 static int number(const char *s, uint64_t max, uint32_t *out)
 {
@@ -238,21 +228,21 @@ static int set_opt(struct lvm_cli *c, int id, const char *v, const char *verb,
 	case O_RAMDISK: c->ramdisk = v; break;
 	case O_MEMORY:
 		if (number(v, UINT32_MAX, &c->memory_mb) < 0)
-			return bad(err, errlen, "%s: %s wants a number of MiB, not '%s'",
-				   verb, spelled, LVM_ESCAPED(v, 40));
+			return lvm_errf(err, errlen, EINVAL, "%s: %s wants a number of MiB, not '%s'",
+				        verb, spelled, LVM_ESCAPED(v, 40));
 		c->has_memory = true;
 		break;
 	case O_VCPUS:
 		if (number(v, UINT32_MAX, &c->vcpus) < 0)
-			return bad(err, errlen, "%s: %s wants a number, not '%s'",
-				   verb, spelled, LVM_ESCAPED(v, 40));
+			return lvm_errf(err, errlen, EINVAL, "%s: %s wants a number, not '%s'",
+				        verb, spelled, LVM_ESCAPED(v, 40));
 		c->has_vcpus = true;
 		break;
 	case O_TIMEOUT:
 		if (number(v, 4000000, &c->timeout_s) < 0 || c->timeout_s == 0)
-			return bad(err, errlen,
-				   "%s: %s wants a number of seconds (1..4000000), not '%s'",
-				   verb, spelled, LVM_ESCAPED(v, 40));
+			return lvm_errf(err, errlen, EINVAL,
+				        "%s: %s wants a number of seconds (1..4000000), not '%s'",
+				        verb, spelled, LVM_ESCAPED(v, 40));
 		break;
 	case O_TIMING: c->timing = true; break;
 	case O_JSON: c->json = true; break;
@@ -263,8 +253,8 @@ static int set_opt(struct lvm_cli *c, int id, const char *v, const char *verb,
 		enum lvm_store s = id == O_NOXS ? LVM_STORE_NOXS : LVM_STORE_XENSTORE;
 
 		if (c->has_store && c->store != s)
-			return bad(err, errlen, "%s: --noxs and --xenstore exclude each other",
-				   verb);
+			return lvm_errf(err, errlen, EINVAL, "%s: --noxs and --xenstore exclude each other",
+				        verb);
 		c->has_store = true;
 		c->store = s;
 		break;
@@ -293,22 +283,22 @@ int lvm_cli_shape(const char *s, uint32_t *memory_mb, uint32_t *vcpus)
 static int pool_args(struct lvm_cli *c, char *err, size_t errlen)
 {
 	if (strcmp(c->args[0], "set") != 0)
-		return bad(err, errlen, "pool: unknown subcommand '%s' (see lvm pool --help)",
-			   LVM_ESCAPED(c->args[0], 40));
+		return lvm_errf(err, errlen, EINVAL, "pool: unknown subcommand '%s' (see lvm pool --help)",
+			        LVM_ESCAPED(c->args[0], 40));
 	if (c->nargs != 3 && c->nargs != 4)
-		return bad(err, errlen, "pool set: want MEMxVCPUS, N and maybe an IMAGE, e.g. `lvm pool set 4x1 16`");
+		return lvm_errf(err, errlen, EINVAL, "pool set: want MEMxVCPUS, N and maybe an IMAGE, e.g. `lvm pool set 4x1 16`");
 	if (lvm_cli_shape(c->args[1], &c->pool_memory_mb, &c->pool_vcpus) < 0)
-		return bad(err, errlen, "pool set: '%s' is not a shape MEMxVCPUS (e.g. 4x1)",
-			   LVM_ESCAPED(c->args[1], 40));
+		return lvm_errf(err, errlen, EINVAL, "pool set: '%s' is not a shape MEMxVCPUS (e.g. 4x1)",
+			        LVM_ESCAPED(c->args[1], 40));
 	if (number(c->args[2], UINT32_MAX, &c->pool_target) < 0)
-		return bad(err, errlen, "pool set: '%s' is not a number of shells",
-			   LVM_ESCAPED(c->args[2], 40));
+		return lvm_errf(err, errlen, EINVAL, "pool set: '%s' is not a number of shells",
+			        LVM_ESCAPED(c->args[2], 40));
 	if (c->nargs == 4) {
 		/* lvmd needs an absolute path, and a file that exists */
 		c->pool_image = realpath(c->args[3], NULL);
 		if (!c->pool_image)
-			return bad(err, errlen, "pool set: image %s: %s",
-				   LVM_ESCAPED(c->args[3], 200), strerror(errno));
+			return lvm_errf(err, errlen, EINVAL, "pool set: image %s: %s",
+				        LVM_ESCAPED(c->args[3], 200), strerror(errno));
 	}
 	c->pool_set = true;
 	return 0;
@@ -329,13 +319,13 @@ static int global(int argc, char *const argv[], struct lvm_cli *c, char *err,
 			c->version = true;
 		} else if (!strcmp(a, "-s") || !strcmp(a, "--socket")) {
 			if (i + 1 >= argc)
-				return bad(err, errlen, "%s wants a path", a);
+				return lvm_errf(err, errlen, EINVAL, "%s wants a path", a);
 			c->sock = argv[++i];
 		} else if (!strncmp(a, "--socket=", 9)) {
 			c->sock = a + 9;
 		} else {
-			return bad(err, errlen, "unknown option '%s' (see lvm --help)",
-				   LVM_ESCAPED(a, 40));
+			return lvm_errf(err, errlen, EINVAL, "unknown option '%s' (see lvm --help)",
+				        LVM_ESCAPED(a, 40));
 		}
 		i++;
 	}
@@ -360,14 +350,14 @@ int lvm_cli_parse(int argc, char *const argv[], struct lvm_cli *c, char *err,
 	if (i >= argc) {
 		if (c->help || c->version)
 			return 0;
-		return bad(err, errlen, "no verb given (see lvm --help)");
+		return lvm_errf(err, errlen, EINVAL, "no verb given (see lvm --help)");
 	}
 	for (v = 1; v < V_COUNT; v++)
 		if (!strcmp(argv[i], verbs[v].name))
 			break;
 	if (v == V_COUNT)
-		return bad(err, errlen, "unknown verb '%s' (see lvm --help)",
-			   LVM_ESCAPED(argv[i], 40));
+		return lvm_errf(err, errlen, EINVAL, "unknown verb '%s' (see lvm --help)",
+			        LVM_ESCAPED(argv[i], 40));
 	c->verb = (enum lvm_verb)v;
 	vn = verbs[v].name;
 	for (i++; i < argc; i++) {
@@ -375,13 +365,13 @@ int lvm_cli_parse(int argc, char *const argv[], struct lvm_cli *c, char *err,
 
 		if (dashdash || a[0] != '-' || !a[1]) {
 			if (!verbs[v].arg)
-				return bad(err, errlen, "%s: takes no argument ('%s')",
-					   vn, LVM_ESCAPED(a, 40));
+				return lvm_errf(err, errlen, EINVAL, "%s: takes no argument ('%s')",
+					        vn, LVM_ESCAPED(a, 40));
 			if (c->nargs == verbs[v].arg)
-				return bad(err, errlen, verbs[v].arg == 1 ?
-					   "%s: one argument only ('%s' is extra)" :
-					   "%s: too many arguments ('%s' is extra)",
-					   vn, LVM_ESCAPED(a, 40));
+				return lvm_errf(err, errlen, EINVAL, verbs[v].arg == 1 ?
+					        "%s: one argument only ('%s' is extra)" :
+					        "%s: too many arguments ('%s' is extra)",
+					        vn, LVM_ESCAPED(a, 40));
 			c->args[c->nargs++] = a;
 			c->arg = c->args[0];
 			continue;
@@ -392,8 +382,8 @@ int lvm_cli_parse(int argc, char *const argv[], struct lvm_cli *c, char *err,
 		}
 		id = find_opt(a, &val);
 		if (id < 0 || !(verbs[v].opts & BIT(id)))
-			return bad(err, errlen, "%s: unknown option '%s' (see lvm %s --help)",
-				   vn, LVM_ESCAPED(a, 40), vn);
+			return lvm_errf(err, errlen, EINVAL, "%s: unknown option '%s' (see lvm %s --help)",
+				        vn, LVM_ESCAPED(a, 40), vn);
 		/* the option as spelled, without an inline value */
 		if (a[1] == '-')
 			snprintf(spelled, sizeof(spelled), "--%s", opts[id].lng);
@@ -401,18 +391,18 @@ int lvm_cli_parse(int argc, char *const argv[], struct lvm_cli *c, char *err,
 			snprintf(spelled, sizeof(spelled), "-%c", opts[id].shrt);
 		if (opts[id].arg && !val) {
 			if (i + 1 >= argc)
-				return bad(err, errlen, "%s: %s wants a value", vn,
-					   spelled);
+				return lvm_errf(err, errlen, EINVAL, "%s: %s wants a value", vn,
+					        spelled);
 			val = argv[++i];
 		} else if (!opts[id].arg && val) {
-			return bad(err, errlen, "%s: %s takes no value", vn, spelled);
+			return lvm_errf(err, errlen, EINVAL, "%s: %s takes no value", vn, spelled);
 		}
 		if (set_opt(c, id, val, vn, spelled, err, errlen) < 0)
 			return -EINVAL;
 	}
 	if (!c->help && verbs[v].arg == 1 && !c->arg)
-		return bad(err, errlen, "%s: missing %s (see lvm %s --help)", vn,
-			   v == V_CREATE ? "CONFIG or IMAGE" : "GUEST", vn);
+		return lvm_errf(err, errlen, EINVAL, "%s: missing %s (see lvm %s --help)", vn,
+			        v == V_CREATE ? "CONFIG or IMAGE" : "GUEST", vn);
 	if (!c->help && v == V_POOL && c->nargs > 0)
 		return pool_args(c, err, errlen);
 	return 0;

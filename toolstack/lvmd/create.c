@@ -16,20 +16,10 @@
 #include "guest.h"
 #include "lvmd.h"
 #include "toolstack/common/clock.h"
+#include "toolstack/common/errf.h"
 #include "toolstack/engine/engine.h"
 #include "toolstack/engine/log.h"
 #include "toolstack/engine/uuid.h"
-
-__attribute__((format(printf, 4, 5)))
-static int refuse(char *err, size_t errlen, int errnum, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -errnum;
-}
 
 /* engine_fail: the engine's own line (e) for (rc), unchanged. */
 static int engine_fail(const struct lvm_error *e, int rc, char *err,
@@ -50,35 +40,35 @@ static int check(struct lvmd *l, const struct lvm_req_cfg *c, char *err,
 	uint64_t free_mb;
 
 	if (lvm_name_check(c->name) < 0)
-		return refuse(err, errlen, EINVAL,
-			      "name '%s': must be 1..%d characters of A-Z a-z 0-9 . _ - and not a number",
-			      LVM_ESCAPED(c->name, 80), LVM_NAME_MAX);
+		return lvm_errf(err, errlen, EINVAL,
+			        "name '%s': must be 1..%d characters of A-Z a-z 0-9 . _ - and not a number",
+			        LVM_ESCAPED(c->name, 80), LVM_NAME_MAX);
 	other = lvmd_guest_by_name(l, c->name);
 	if (other)
-		return refuse(err, errlen, EEXIST,
-			      "name '%s' is taken (domain %u)", c->name,
-			      other->rec.domid);
+		return lvm_errf(err, errlen, EEXIST,
+			        "name '%s' is taken (domain %u)", c->name,
+			        other->rec.domid);
 	if (c->kernel[0] != '/')
-		return refuse(err, errlen, EINVAL,
-			      "kernel '%s': lvmd needs an absolute path",
-			      LVM_ESCAPED(c->kernel, 200));
+		return lvm_errf(err, errlen, EINVAL,
+			        "kernel '%s': lvmd needs an absolute path",
+			        LVM_ESCAPED(c->kernel, 200));
 	if (c->ramdisk && c->ramdisk[0] != '/')
-		return refuse(err, errlen, EINVAL,
-			      "ramdisk '%s': lvmd needs an absolute path",
-			      LVM_ESCAPED(c->ramdisk, 200));
+		return lvm_errf(err, errlen, EINVAL,
+			        "ramdisk '%s': lvmd needs an absolute path",
+			        LVM_ESCAPED(c->ramdisk, 200));
 	if (c->vcpus < 1 || c->vcpus > LVM_MAX_VCPUS)
-		return refuse(err, errlen, EINVAL,
-			      "vcpus: %u is out of range (1..%d)", c->vcpus,
-			      LVM_MAX_VCPUS);
+		return lvm_errf(err, errlen, EINVAL,
+			        "vcpus: %u is out of range (1..%d)", c->vcpus,
+			        LVM_MAX_VCPUS);
 	if (c->memory_mb < LVM_MIN_MEMORY_MB || c->memory_mb > LVM_MAX_MEMORY_MB)
-		return refuse(err, errlen, EINVAL,
-			      "memory: %u MiB is out of range (%d..%u MiB)",
-			      c->memory_mb, LVM_MIN_MEMORY_MB, LVM_MAX_MEMORY_MB);
+		return lvm_errf(err, errlen, EINVAL,
+			        "memory: %u MiB is out of range (%d..%u MiB)",
+			        c->memory_mb, LVM_MIN_MEMORY_MB, LVM_MAX_MEMORY_MB);
 	memset(&pi, 0, sizeof(pi));
 	if (xc_physinfo(l->xch, &pi) != 0)
-		return refuse(err, errlen, errno ? errno : EIO,
-			      "cannot ask the hypervisor for free memory: %s",
-			      strerror(errno ? errno : EIO));
+		return lvm_errf(err, errlen, errno ? errno : EIO,
+			        "cannot ask the hypervisor for free memory: %s",
+			        strerror(errno ? errno : EIO));
 	free_mb = pi.free_pages / 256;
 	/* A ready shell of this shape has its memory already; otherwise
 	 * shells of other shapes give theirs back until the request fits. */
@@ -93,9 +83,9 @@ static int check(struct lvmd *l, const struct lvm_req_cfg *c, char *err,
 		free_mb += freed;
 	}
 	if (c->memory_mb > free_mb)
-		return refuse(err, errlen, ENOMEM,
-			      "memory: %u MiB requested, the hypervisor has %llu MiB free",
-			      c->memory_mb, (unsigned long long)free_mb);
+		return lvm_errf(err, errlen, ENOMEM,
+			        "memory: %u MiB requested, the hypervisor has %llu MiB free",
+			        c->memory_mb, (unsigned long long)free_mb);
 	return 0;
 }
 
@@ -166,9 +156,9 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		return engine_fail(&e, rc, err, errlen);
 	t->load_ns = lvm_now_ns() - t0;
 	if (cfg->store == LVM_STORE_NOXS && !img->noxs_vaddr) {
-		rc = refuse(err, errlen, EINVAL,
-			    "image %s has no noxs note (store mode noxs)",
-			    cfg->kernel);
+		rc = lvm_errf(err, errlen, EINVAL,
+			      "image %s has no noxs note (store mode noxs)",
+			      cfg->kernel);
 		goto out;
 	}
 	/* The guest's control, once. A guest without the noxs note looks
@@ -177,18 +167,18 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 			      LVM_STORE_XENSTORE : cfg->store);
 	rc = ctl->reach ? ctl->reach(l) : 0;
 	if (rc < 0) {
-		rc = refuse(err, errlen, EHOSTUNREACH,
-			    "%s needs XenStore mode (%s), but xenstored is not reachable: %s",
-			    cfg->kernel,
-			    img->noxs_vaddr ? "--xenstore" : "no noxs note",
-			    strerror(-rc));
+		rc = lvm_errf(err, errlen, EHOSTUNREACH,
+			      "%s needs XenStore mode (%s), but xenstored is not reachable: %s",
+			      cfg->kernel,
+			      img->noxs_vaddr ? "--xenstore" : "no noxs note",
+			      strerror(-rc));
 		goto out;
 	}
 	if (uuid_in)
 		memcpy(uuid, uuid_in, 16);
 	else if ((rc = lvm_uuid_new(LVM_UUID_GUEST, uuid)) < 0) {
-		rc = refuse(err, errlen, -rc, "no random uuid: %s",
-			    strerror(-rc));
+		rc = lvm_errf(err, errlen, -rc, "no random uuid: %s",
+			      strerror(-rc));
 		goto out;
 	}
 	t0 = lvm_now_ns();
@@ -238,7 +228,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		rc = -ENOMEM;
 	}
 	if (rc < 0) {
-		refuse(err, errlen, ENOMEM, "out of memory");
+		lvm_errf(err, errlen, ENOMEM, "out of memory");
 		goto fail_domain;
 	}
 	/*
@@ -257,9 +247,9 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	if (!cfg->paused) {
 		t0 = lvm_now_ns();
 		if (xc_domain_unpause(l->xch, g->rec.domid) != 0) {
-			rc = refuse(err, errlen, errno ? errno : EIO,
-				    "d%u: cannot unpause: %s", g->rec.domid,
-				    strerror(errno ? errno : EIO));
+			rc = lvm_errf(err, errlen, errno ? errno : EIO,
+				      "d%u: cannot unpause: %s", g->rec.domid,
+				      strerror(errno ? errno : EIO));
 			lvmd_guest_destroy(l, g, rc);
 			g = NULL;
 			goto out;

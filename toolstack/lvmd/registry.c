@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "registry.h"
+#include "toolstack/common/errf.h"
 #include "toolstack/proto/proto.h"
 #include "toolstack/proto/proto_json.h"
 
@@ -220,29 +221,6 @@ int lvm_reg_remove(const char *dir, uint32_t domid)
 	return 0;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int bad(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EPROTO;
-}
-
-/* dup_str: copy string field (key) into (*dst); absent ⇒ NULL. */
-static int dup_str(json_object *o, const char *key, bool required, char **dst)
-{
-	const char *s = NULL;
-
-	if (lvm_json_get_str(o, key, required, 4096, &s) < 0)
-		return -EPROTO;
-	if (s && !(*dst = strdup(s)))
-		return -ENOMEM;
-	return 0;
-}
-
 static int get_u32(json_object *o, const char *key, uint32_t *out)
 {
 	uint64_t v;
@@ -260,8 +238,8 @@ static int get_frames(json_object *o, const char *what, uint64_t *gfn,
 	if (lvm_json_get_u64(o, "gfn", true, UINT64_MAX, gfn) < 0 ||
 	    lvm_json_get_u64(o, "mfn", true, UINT64_MAX, mfn) < 0 ||
 	    get_u32(o, portkey, port) < 0)
-		return bad(err, errlen, "'%s' needs integers gfn, mfn, %s",
-			   what, portkey);
+		return lvm_errf(err, errlen, EPROTO, "'%s' needs integers gfn, mfn, %s",
+			        what, portkey);
 	return 0;
 }
 
@@ -275,40 +253,40 @@ static int from_json(json_object *o, struct lvm_reg_entry *e, char *err,
 
 	if (lvm_json_get_u64(o, "version", true, 1000, &v) < 0 ||
 	    v != LVM_REG_VERSION)
-		return bad(err, errlen, "not a version %d record", LVM_REG_VERSION);
+		return lvm_errf(err, errlen, EPROTO, "not a version %d record", LVM_REG_VERSION);
 	if (lvm_json_get_str(o, "name", true, LVM_NAME_MAX, &s) < 0 ||
 	    lvm_name_check(s) < 0)
-		return bad(err, errlen, "bad 'name'");
+		return lvm_errf(err, errlen, EPROTO, "bad 'name'");
 	strcpy(e->name, s);
 	if (get_u32(o, "domid", &e->domid) < 0 || e->domid == 0 ||
 	    e->domid >= 0x7ff0)
-		return bad(err, errlen, "bad 'domid'");
+		return lvm_errf(err, errlen, EPROTO, "bad 'domid'");
 	if (lvm_json_get_str(o, "uuid", true, 36, &s) < 0 ||
 	    lvm_uuid_parse(s, e->uuid) < 0)
-		return bad(err, errlen, "bad 'uuid'");
-	if ((rc = dup_str(o, "kernel", true, &e->kernel)) < 0 ||
-	    (rc = dup_str(o, "ramdisk", false, &e->ramdisk)) < 0 ||
-	    (rc = dup_str(o, "cmdline", false, &e->cmdline)) < 0)
+		return lvm_errf(err, errlen, EPROTO, "bad 'uuid'");
+	if ((rc = lvm_json_dup_str(o, "kernel", true, &e->kernel)) < 0 ||
+	    (rc = lvm_json_dup_str(o, "ramdisk", false, &e->ramdisk)) < 0 ||
+	    (rc = lvm_json_dup_str(o, "cmdline", false, &e->cmdline)) < 0)
 		return rc == -ENOMEM ? rc :
-		       bad(err, errlen, "bad 'kernel', 'ramdisk' or 'cmdline'");
+		       lvm_errf(err, errlen, EPROTO, "bad 'kernel', 'ramdisk' or 'cmdline'");
 	if (get_u32(o, "memory_mb", &e->memory_mb) < 0 ||
 	    get_u32(o, "vcpus", &e->vcpus) < 0)
-		return bad(err, errlen, "bad 'memory_mb' or 'vcpus'");
+		return lvm_errf(err, errlen, EPROTO, "bad 'memory_mb' or 'vcpus'");
 	if (lvm_json_get_str(o, "on_poweroff", true, 16, &s) < 0 ||
 	    lvm_action_parse(s, &e->on_poweroff) < 0 ||
 	    lvm_json_get_str(o, "on_crash", true, 16, &s) < 0 ||
 	    lvm_action_parse(s, &e->on_crash) < 0)
-		return bad(err, errlen, "bad 'on_poweroff' or 'on_crash'");
+		return lvm_errf(err, errlen, EPROTO, "bad 'on_poweroff' or 'on_crash'");
 	if (lvm_json_get_str(o, "store", true, 16, &s) < 0 ||
 	    lvm_store_parse(s, &e->store) < 0)
-		return bad(err, errlen, "bad 'store'");
+		return lvm_errf(err, errlen, EPROTO, "bad 'store'");
 	if (lvm_json_get_i64(o, "created_ns", &e->created_ns) < 0)
-		return bad(err, errlen, "bad 'created_ns'");
+		return lvm_errf(err, errlen, EPROTO, "bad 'created_ns'");
 	if (lvm_json_get_bool(o, "preserved", &e->preserved) < 0)
-		return bad(err, errlen, "bad 'preserved'");
+		return lvm_errf(err, errlen, EPROTO, "bad 'preserved'");
 	if (!json_object_object_get_ex(o, "console", &c) ||
 	    !json_object_is_type(c, json_type_object))
-		return bad(err, errlen, "no 'console' object");
+		return lvm_errf(err, errlen, EPROTO, "no 'console' object");
 	rc = get_frames(c, "console", &e->console_gfn, &e->console_mfn, "port",
 			&e->console_port, err, errlen);
 	if (rc < 0)
@@ -316,22 +294,22 @@ static int from_json(json_object *o, struct lvm_reg_entry *e, char *err,
 	if (!json_object_object_get_ex(o, "noxs", &n))
 		return 0;
 	if (!json_object_is_type(n, json_type_object))
-		return bad(err, errlen, "'noxs' is not an object");
+		return lvm_errf(err, errlen, EPROTO, "'noxs' is not an object");
 	e->noxs = true;
 	rc = get_frames(n, "noxs", &e->noxs_gfn, &e->noxs_mfn, "sysctl_port",
 			&e->sysctl_port, err, errlen);
 	if (rc < 0)
 		return rc;
 	if (get_u32(n, "request_seq", &e->request_seq) < 0)
-		return bad(err, errlen, "bad 'noxs.request_seq'");
+		return lvm_errf(err, errlen, EPROTO, "bad 'noxs.request_seq'");
 	if (lvm_json_get_str(n, "page", true, 2 * NOXS_PAGE_SIZE, &pg) < 0)
-		return bad(err, errlen, "no 'noxs.page'");
+		return lvm_errf(err, errlen, EPROTO, "no 'noxs.page'");
 	e->noxs_copy = malloc(sizeof(*e->noxs_copy));
 	if (!e->noxs_copy)
 		return -ENOMEM;
 	if (page_unhex(pg, e->noxs_copy) < 0)
-		return bad(err, errlen, "'noxs.page' is not %u hex bytes",
-			   NOXS_PAGE_SIZE);
+		return lvm_errf(err, errlen, EPROTO, "'noxs.page' is not %u hex bytes",
+			        NOXS_PAGE_SIZE);
 	return 0;
 }
 
@@ -344,19 +322,19 @@ int lvm_reg_parse(const char *buf, size_t n, struct lvm_reg_entry *e,
 
 	memset(e, 0, sizeof(*e));
 	if (n > REG_MAX_BYTES)
-		return bad(err, errlen, "larger than %d bytes", REG_MAX_BYTES);
+		return lvm_errf(err, errlen, EPROTO, "larger than %d bytes", REG_MAX_BYTES);
 	tok = json_tokener_new_ex(8);
 	if (!tok)
 		return -ENOMEM;
 	o = json_tokener_parse_ex(tok, buf, (int)n);
 	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
 	    !json_object_is_type(o, json_type_object)) {
-		rc = bad(err, errlen, "not a JSON object (truncated or corrupt)");
+		rc = lvm_errf(err, errlen, EPROTO, "not a JSON object (truncated or corrupt)");
 		goto out;
 	}
 	for (size_t i = json_tokener_get_parse_end(tok); i < n; i++) {
 		if (buf[i] != '\n' && buf[i] != ' ') {
-			rc = bad(err, errlen, "trailing bytes after the record");
+			rc = lvm_errf(err, errlen, EPROTO, "trailing bytes after the record");
 			goto out;
 		}
 	}

@@ -156,33 +156,16 @@ json_object *lvm_proto_info_to_json(const struct lvm_info *in)
 	return o;
 }
 
-/* dup_opt: copy the optional string (key) of (o) into (*dst). */
-static int dup_opt(json_object *o, const char *key, char **dst)
-{
-	const char *s = NULL;
-
-	if (lvm_json_get_str(o, key, false, 4096, &s) < 0)
-		return -EPROTO;
-	if (s && !(*dst = strdup(s)))
-		return -ENOMEM;
-	return 0;
-}
-
 static int info_managed(json_object *o, struct lvm_info *in)
 {
 	const char *s;
-	uint64_t v;
 	int rc;
 
 	if (lvm_json_get_i64(o, "created", &in->created) < 0 ||
 	    lvm_json_get_u64(o, "uptime_ms", false, UINT64_MAX, &in->uptime_ms) < 0)
 		return -EPROTO;
-	if (json_object_object_get_ex(o, "ready_ns", NULL)) {
-		if (lvm_json_get_u64(o, "ready_ns", true, UINT64_MAX, &v) < 0)
-			return -EPROTO;
-		in->has_ready = true;
-		in->ready_ns = v;
-	}
+	if (lvm_json_get_opt_u64(o, "ready_ns", &in->has_ready, &in->ready_ns) < 0)
+		return -EPROTO;
 	s = "destroy";
 	if (lvm_json_get_str(o, "on_poweroff", false, 16, &s) < 0 ||
 	    lvm_action_parse(s, &in->on_poweroff) < 0)
@@ -194,11 +177,11 @@ static int info_managed(json_object *o, struct lvm_info *in)
 	if (lvm_json_get_bool(o, "noxs", &in->noxs) < 0 ||
 	    lvm_json_get_bool(o, "xenstore", &in->xenstore) < 0)
 		return -EPROTO;
-	rc = dup_opt(o, "kernel", &in->kernel);
+	rc = lvm_json_dup_str(o, "kernel", false, &in->kernel);
 	if (rc == 0)
-		rc = dup_opt(o, "cmdline", &in->cmdline);
+		rc = lvm_json_dup_str(o, "cmdline", false, &in->cmdline);
 	if (rc == 0)
-		rc = dup_opt(o, "console_log", &in->console_log);
+		rc = lvm_json_dup_str(o, "console_log", false, &in->console_log);
 	return rc;
 }
 
@@ -292,12 +275,8 @@ int lvm_proto_timing_from_json(json_object *o, struct lvm_timing *t)
 			return -EPROTO;
 		*(uint64_t *)((char *)t + timing_fields[i].off) = v;
 	}
-	if (json_object_object_get_ex(o, "ready_ns", NULL)) {
-		if (lvm_json_get_u64(o, "ready_ns", true, UINT64_MAX, &v) < 0)
-			return -EPROTO;
-		t->has_ready = true;
-		t->ready_ns = v;
-	}
+	if (lvm_json_get_opt_u64(o, "ready_ns", &t->has_ready, &t->ready_ns) < 0)
+		return -EPROTO;
 	{
 		json_object *h;
 

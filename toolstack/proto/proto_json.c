@@ -121,3 +121,29 @@ int lvm_json_get_bool(json_object *o, const char *key, bool *out)
 	*out = json_object_get_boolean(v);
 	return 0;
 }
+
+int lvm_json_get_opt_u64(json_object *o, const char *key, bool *has,
+			 uint64_t *out)
+{
+	uint64_t v;
+
+	if (!json_object_object_get_ex(o, key, NULL))
+		return 0;
+	if (lvm_json_get_u64(o, key, true, UINT64_MAX, &v) < 0)
+		return -EPROTO;
+	*has = true;
+	*out = v;
+	return 0;
+}
+
+int lvm_json_dup_str(json_object *o, const char *key, bool required,
+		     char **dst)
+{
+	const char *s = NULL;
+
+	if (lvm_json_get_str(o, key, required, 4096, &s) < 0)
+		return -EPROTO;
+	if (s && !(*dst = strdup(s)))
+		return -ENOMEM;
+	return 0;
+}

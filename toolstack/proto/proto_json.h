@@ -42,4 +42,20 @@ int lvm_json_get_i64(json_object *o, const char *key, int64_t *out);
 /* lvm_json_get_bool() - (*out) = the boolean (key); absent: false, 0. */
 int lvm_json_get_bool(json_object *o, const char *key, bool *out);
 
+/*
+ * lvm_json_get_opt_u64() - when (o) has (key): (*out) = its integer and
+ * (*has) = true; absent: 0 with both untouched. -EPROTO when not an
+ * unsigned integer.
+ */
+int lvm_json_get_opt_u64(json_object *o, const char *key, bool *has,
+			 uint64_t *out);
+
+/*
+ * lvm_json_dup_str() - (*dst) = a copy of the string (key) of (o), at most
+ * 4096 bytes. Absent: -EPROTO if (required), else 0 with (*dst) untouched.
+ * -ENOMEM when the copy cannot be made.
+ */
+int lvm_json_dup_str(json_object *o, const char *key, bool required,
+		     char **dst);
+
 #endif
