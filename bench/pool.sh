@@ -16,9 +16,7 @@
 #   cold       the same with the pool drained (prepare on the path)
 #   spawn      fork + exec + wait of a static binary (lvm-bench-spawn)
 set -u
-ROOT=${LVM_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
-BUILD=${LVM_BUILD:-$ROOT/build}
-PATH=$BUILD/bin:/usr/lib/xen-4.17/bin:$PATH
+. "$(dirname "$0")/dom0.sh"
 N=${1:-20}
 LOAD=${2:-400}
 STATE=/run/lvm-bench-pool

@@ -18,9 +18,7 @@
 # the machine only ever adds time, so the minima are printed too: their
 # ratio is the steadier figure when the box is not alone.
 set -u
-ROOT=${LVM_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
-BUILD=${LVM_BUILD:-$ROOT/build}
-PATH=$BUILD/bin:/usr/lib/xen-4.17/bin:$PATH
+. "$(dirname "$0")/dom0.sh"
 N=${1:-20}
 STATE=/run/lvm-bench
 die() { echo "bench-quick: $*" >&2; exit 1; }

@@ -17,9 +17,7 @@
 #   bench/soak.sh --plot CSV    the plot, CSV's name with .png (gnuplot;
 #                               on the host: the box has none)
 set -u
-ROOT=${LVM_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
-BUILD=${LVM_BUILD:-$ROOT/build}
-PATH=$BUILD/bin:/usr/lib/xen-4.17/bin:$PATH
+. "$(dirname "$0")/dom0.sh"
 CYCLES=10000
 EVERY=500
 OUT=${LVM_OUT:-/tmp/lvm-soak}

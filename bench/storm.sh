@@ -19,9 +19,7 @@
 # when it reads the request, so time spent on events before that is only
 # in the command's. Exits 0 either way when the run itself worked.
 set -u
-ROOT=${LVM_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
-BUILD=${LVM_BUILD:-$ROOT/build}
-PATH=$BUILD/bin:/usr/lib/xen-4.17/bin:$PATH
+. "$(dirname "$0")/dom0.sh"
 N=${1:-40}
 K=${2:-1}
 ROUNDS=${3:-4}
