@@ -22,7 +22,7 @@ ENGINE_SRCS := $(addprefix toolstack/engine/, \
 	bzimage.c destroy.c devpage.c elfnote.c error.c fileid.c \
 	finish.c warm.c image.c log.c regfile.c shell.c uuid.c \
 	xs_compat.c) \
-	toolstack/common/escape.c \
+	toolstack/proto/escape.c \
 	noxs/noxs.c
 ENGINE_OBJS := $(call host_objs,$(ENGINE_SRCS))
 ENGINE_LIB := $(BUILD)/host/toolstack/engine.a
@@ -46,7 +46,7 @@ ALL_TARGETS += $(ENGINE_LIB)
 # and plain ones for $(BUILD)/lib/liblvm.a, which the bench's tools link.
 TOOLSTACK_INC := -Itoolstack/include
 PROTO_SRCS := \
-	toolstack/common/escape.c \
+	toolstack/proto/escape.c \
 	toolstack/proto/proto.c \
 	toolstack/proto/proto_info.c \
 	toolstack/proto/proto_json.c

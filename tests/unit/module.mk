@@ -11,7 +11,7 @@ console_ring_CFLAGS := -Iguests/libos/include
 
 UNIT_TESTS += xs_compat
 xs_compat_SRCS := tests/unit/test_xs_compat.c toolstack/engine/xs_compat.c \
-	toolstack/engine/uuid.c toolstack/engine/error.c toolstack/common/escape.c
+	toolstack/engine/uuid.c toolstack/engine/error.c toolstack/proto/escape.c
 xs_compat_LIBS := -Wl,--wrap=xs_write -Wl,--wrap=xs_mkdir -Wl,--wrap=xs_rm \
 	-Wl,--wrap=xs_set_permissions -Wl,--wrap=xs_transaction_start \
 	-Wl,--wrap=xs_transaction_end -Wl,--wrap=xs_introduce_domain \
@@ -24,7 +24,7 @@ proto_LIBS := -ljson-c
 proto_CFLAGS := -Itoolstack/include
 
 UNIT_TESTS += escape
-escape_SRCS := tests/unit/test_escape.c toolstack/common/escape.c
+escape_SRCS := tests/unit/test_escape.c toolstack/proto/escape.c
 escape_CFLAGS := -Itoolstack/include
 
 UNIT_TESTS += cfgkeys
@@ -32,7 +32,7 @@ cfgkeys_SRCS := tests/unit/test_cfgkeys.c toolstack/liblvm/cfgkeys.c
 
 UNIT_TESTS += config
 config_SRCS := tests/unit/test_config.c toolstack/liblvm/config.c \
-	toolstack/common/escape.c \
+	toolstack/proto/escape.c \
 	toolstack/liblvm/cfgkeys.c toolstack/proto/proto_info.c \
 	toolstack/proto/proto_json.c toolstack/liblvm/xlu.c
 config_LIBS := -ljson-c
@@ -43,7 +43,7 @@ config_CFLAGS := -Itoolstack/include
 UNIT_TESTS += image
 image_SRCS := tests/unit/test_image.c toolstack/engine/image.c \
 	toolstack/engine/bzimage.c toolstack/engine/fileid.c \
-	toolstack/engine/elfnote.c toolstack/engine/error.c toolstack/common/escape.c \
+	toolstack/engine/elfnote.c toolstack/engine/error.c toolstack/proto/escape.c \
 	toolstack/engine/regfile.c
 image_LIBS := -lelf
 image_CFLAGS := $(XEN_HOST_CFLAGS)
@@ -53,7 +53,7 @@ UNIT_TESTS += shell
 shell_SRCS := tests/unit/test_shell.c toolstack/engine/shell.c noxs/noxs.c \
 	toolstack/engine/finish.c toolstack/engine/devpage.c \
 	toolstack/engine/warm.c toolstack/engine/destroy.c \
-	toolstack/engine/fileid.c toolstack/engine/error.c toolstack/common/escape.c \
+	toolstack/engine/fileid.c toolstack/engine/error.c toolstack/proto/escape.c \
 	toolstack/engine/regfile.c
 SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_domain_setmaxmem xc_evtchn_alloc_unbound xc_domain_destroy \
@@ -105,7 +105,7 @@ backends_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)
 # The lvm command's parsing.
 UNIT_TESTS += cli_args
 cli_args_SRCS := tests/unit/test_cli_args.c toolstack/lvm/args.c \
-	toolstack/common/escape.c
+	toolstack/proto/escape.c
 cli_args_CFLAGS := -Itoolstack/include
 
 UNIT_TESTS += client
@@ -139,7 +139,7 @@ bench_lvmclock_LIBS := -lm
 # lvmd's image cache, over a stub of the engine's image loading.
 UNIT_TESTS += images
 images_SRCS := tests/unit/test_images.c toolstack/lvmd/images.c \
-	toolstack/engine/fileid.c toolstack/engine/error.c toolstack/common/escape.c
+	toolstack/engine/fileid.c toolstack/engine/error.c toolstack/proto/escape.c
 images_CFLAGS := $(XEN_HOST_CFLAGS) -Itoolstack/include
 images_LIBS := -ljson-c
 

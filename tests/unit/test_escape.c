@@ -1,5 +1,5 @@
 /*
- * test_escape.c — unit tests for lvm_escape() (toolstack/common/escape.c):
+ * test_escape.c — unit tests for lvm_escape() (toolstack/proto/escape.c):
  * what an error line echoes stays on that line.
  */
 #include <stdarg.h>

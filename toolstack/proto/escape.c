@@ -1,8 +1,9 @@
 /*
  * escape.c — lvm_escape() (lvm.h): a value echoed in an error line stays
  * on that line. One home for liblvm, the lvm command (through liblvm.so),
- * lvmd and the engine's error lines (error.c): built into liblvm.so and
- * into the engine's archive (toolstack/module.mk).
+ * lvmd and the engine's error lines (toolstack/engine/error.c): part of
+ * the protocol's sources, and built into the engine's archive too
+ * (toolstack/module.mk), so the engine needs nothing else of proto/.
  */
 #include <stdio.h>
 #include <string.h>
