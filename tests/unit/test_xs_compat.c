@@ -187,6 +187,18 @@ static int setup(void **state)
 	return 0;
 }
 
+/* owned: the (kind) op on (path), which must exist and belong to (owner). */
+static struct op *owned(char kind, const char *path, unsigned int owner)
+{
+	struct op *o = find(kind, path);
+
+	if (!o)
+		fail_msg("no '%c' of %s", kind, path);
+	if (o->owner != owner)
+		fail_msg("%s belongs to %u, expected %u", path, o->owner, owner);
+	return o;
+}
+
 static void test_tree_written(void **state)
 {
 	struct lvm_xs_dom d = dom();
@@ -194,10 +206,8 @@ static void test_tree_written(void **state)
 
 	(void)state;
 	assert_int_equal(lvm_xs_introduce(XS, &d, &E), 0);
-	o = find('w', "/local/domain/5/name");
-	assert_non_null(o);
+	o = owned('w', "/local/domain/5/name", 0);
 	assert_string_equal(o->value, "lin");
-	assert_int_equal(o->owner, 0);
 	assert_int_equal(o->other_id, 5);
 	assert_int_equal(o->other_perm, XS_PERM_READ);
 	assert_string_equal(find('w', "/local/domain/5/vm")->value,
@@ -209,24 +219,12 @@ static void test_tree_written(void **state)
 	assert_string_equal(find('w', "/vm/" UUID_STR "/name")->value, "lin");
 	/* No console keys: lvmd serves the console itself. */
 	assert_null(find('w', "/local/domain/5/console/ring-ref"));
+	/* The guest owns its control and device nodes. */
+	owned('w', "/local/domain/5/control/shutdown", 5);
+	owned('m', "/local/domain/5/device", 5);
 	assert_int_equal(st.introduced, 1);
 	assert_int_equal(st.mfn, 0x1234);
 	assert_int_equal(st.port, 3);
-}
-
-static void test_guest_owns_control(void **state)
-{
-	struct lvm_xs_dom d = dom();
-	struct op *o;
-
-	(void)state;
-	assert_int_equal(lvm_xs_introduce(XS, &d, &E), 0);
-	o = find('w', "/local/domain/5/control/shutdown");
-	assert_non_null(o);
-	assert_int_equal(o->owner, 5);
-	o = find('m', "/local/domain/5/device");
-	assert_non_null(o);
-	assert_int_equal(o->owner, 5);
 }
 
 static void test_bad_description(void **state)
@@ -247,51 +245,71 @@ static void test_bad_description(void **state)
 	assert_int_equal(st.introduced, 0);
 }
 
-static void test_transaction_retried(void **state)
+/* Each fault while writing the tree or introducing the domain: what the
+ * engine returns and says, how the transaction ended, and whether the tree
+ * was removed again. */
+static void test_introduce_faults(void **state)
 {
-	struct lvm_xs_dom d = dom();
+	static const struct {
+		const char *name;
+		int tx_fail_eagain;      /* transaction_end fails EAGAIN this often */
+		int fail_write_at;       /* 0: never */
+		bool introduce_fails;
+		int rc, tx_ends, tx_aborts, introduced;
+		bool removed;            /* the tree's rm calls were recorded */
+		const char *msg;         /* "": no error */
+	} c[] = {
+		{ "transaction retried", .tx_fail_eagain = 2,
+		  .rc = 0, .tx_ends = 3, .tx_aborts = 0, .introduced = 1,
+		  .removed = false, .msg = "" },
+		{ "transaction gives up", .tx_fail_eagain = 1000,
+		  .rc = -EAGAIN, .tx_ends = 8 /* XS_TRIES */, .tx_aborts = 0,
+		  .introduced = 0,
+		  .removed = true,
+		  .msg = "xenstore: writing the tree of domain 5: "
+			 "Resource temporarily unavailable" },
+		/* the stub fails every record from the third on, the rm
+		 * calls of the clean-up too */
+		{ "write fails, transaction aborted", .fail_write_at = 3,
+		  .rc = -EACCES, .tx_ends = 0, .tx_aborts = 1, .introduced = 0,
+		  .removed = false,
+		  .msg = "xenstore: writing the tree of domain 5: "
+			 "Permission denied" },
+		{ "introduce fails, tree removed", .introduce_fails = true,
+		  .rc = -EPERM, .tx_ends = 1, .tx_aborts = 0, .introduced = 0,
+		  .removed = true,
+		  .msg = "xenstore: introducing domain 5: "
+			 "Operation not permitted" },
+	};
 
-	(void)state;
-	st.tx_fail_eagain = 2;
-	assert_int_equal(lvm_xs_introduce(XS, &d, &E), 0);
-	assert_int_equal(st.tx_ends, 3);
-	assert_int_equal(st.introduced, 1);
-}
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct lvm_xs_dom d = dom();
+		int rc;
 
-static void test_transaction_gives_up(void **state)
-{
-	struct lvm_xs_dom d = dom();
-
-	(void)state;
-	st.tx_fail_eagain = 1000;
-	assert_int_equal(lvm_xs_introduce(XS, &d, &E), -EAGAIN);
-	assert_int_equal(st.introduced, 0);
-	assert_non_null(find('r', "/local/domain/5"));
-}
-
-static void test_write_failure_aborts_and_cleans(void **state)
-{
-	struct lvm_xs_dom d = dom();
-
-	(void)state;
-	st.fail_write_at = 3;
-	assert_int_equal(lvm_xs_introduce(XS, &d, &E), -EACCES);
-	assert_int_equal(E.code, EACCES);
-	assert_string_equal(E.msg, "xenstore: writing the tree of domain 5: "
-			    "Permission denied");
-	assert_int_equal(st.tx_aborts, 1);
-	assert_int_equal(st.introduced, 0);
-}
-
-static void test_introduce_failure_removes_tree(void **state)
-{
-	struct lvm_xs_dom d = dom();
-
-	(void)state;
-	st.introduce_fails = true;
-	assert_int_equal(lvm_xs_introduce(XS, &d, &E), -EPERM);
-	assert_non_null(find('r', "/local/domain/5"));
-	assert_non_null(find('r', "/vm/" UUID_STR));
+		setup(state);
+		st.tx_fail_eagain = c[i].tx_fail_eagain;
+		if (c[i].fail_write_at)
+			st.fail_write_at = c[i].fail_write_at;
+		st.introduce_fails = c[i].introduce_fails;
+		rc = lvm_xs_introduce(XS, &d, &E);
+		if (rc != c[i].rc)
+			fail_msg("case '%s': returned %d, expected %d",
+				 c[i].name, rc, c[i].rc);
+		if (st.tx_ends != c[i].tx_ends || st.tx_aborts != c[i].tx_aborts)
+			fail_msg("case '%s': %d transaction ends, %d aborts; "
+				 "expected %d, %d", c[i].name, st.tx_ends,
+				 st.tx_aborts, c[i].tx_ends, c[i].tx_aborts);
+		if (st.introduced != c[i].introduced)
+			fail_msg("case '%s': introduced %d times, expected %d",
+				 c[i].name, st.introduced, c[i].introduced);
+		if ((find('r', "/local/domain/5") != NULL) != c[i].removed ||
+		    (find('r', "/vm/" UUID_STR) != NULL) != c[i].removed)
+			fail_msg("case '%s': tree %sremoved", c[i].name,
+				 c[i].removed ? "not " : "");
+		if (E.code != -c[i].rc || strcmp(E.msg, c[i].msg) != 0)
+			fail_msg("case '%s': error %d \"%s\", expected %d \"%s\"",
+				 c[i].name, E.code, E.msg, -c[i].rc, c[i].msg);
+	}
 }
 
 static void test_request(void **state)
@@ -320,14 +338,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_tree_written, setup),
-		cmocka_unit_test_setup(test_guest_owns_control, setup),
 		cmocka_unit_test_setup(test_bad_description, setup),
-		cmocka_unit_test_setup(test_transaction_retried, setup),
-		cmocka_unit_test_setup(test_transaction_gives_up, setup),
-		cmocka_unit_test_setup(test_write_failure_aborts_and_cleans,
-				       setup),
-		cmocka_unit_test_setup(test_introduce_failure_removes_tree,
-				       setup),
+		cmocka_unit_test(test_introduce_faults),
 		cmocka_unit_test_setup(test_request, setup),
 		cmocka_unit_test_setup(test_forget_unknown_domain, setup),
 	};
