@@ -123,79 +123,86 @@ static void expect_row(struct reader *r, size_t n, ...)
 	va_end(ap);
 }
 
-static void expect_end(struct reader *r)
-{
-	assert_int_equal(lvm_csv_read_row(r->f, &r->row), 0);
-	assert_int_equal(r->row.nfields, 0);
-}
+/* A row a read case wants: its first line, and its fields. */
+struct row_want {
+	size_t line;
+	size_t n;
+	const char *fields[4];
+};
 
-static void test_read_plain_rows(void **state)
+/*
+ * A read case: the text, the rows it reads as (up to 3), then the end,
+ * read twice; a failure names the case and the row.
+ */
+struct read_case {
+	const char *name;
+	const char *text;
+	size_t nrows;
+	struct row_want rows[3];
+};
+
+static void run_read_case(const struct read_case *c)
 {
+	void *state = NULL;
 	struct reader *r;
+	size_t i, j;
+	int rc;
 
-	assert_int_equal(setup_reader(state, "a,b,c\n1,2,3\n"), 0);
-	r = *state;
-	expect_row(r, 3, "a", "b", "c");
-	assert_int_equal(r->row.line, 1);
-	expect_row(r, 3, "1", "2", "3");
-	assert_int_equal(r->row.line, 2);
-	expect_end(r);
-	expect_end(r);
+	if (setup_reader(&state, c->text) != 0)
+		fail_msg("case \"%s\": no reader", c->name);
+	r = state;
+	for (i = 0; i <= c->nrows; i++) {
+		const struct row_want *w = &c->rows[i];
+
+		rc = lvm_csv_read_row(r->f, &r->row);
+		if (rc != 0)
+			fail_msg("case \"%s\", row %zu: read returned %d",
+				 c->name, i, rc);
+		if (i == c->nrows) {
+			/* the end: no fields, and again no fields */
+			if (r->row.nfields != 0 ||
+			    lvm_csv_read_row(r->f, &r->row) != 0 ||
+			    r->row.nfields != 0)
+				fail_msg("case \"%s\": no end after %zu rows",
+					 c->name, c->nrows);
+			break;
+		}
+		if (r->row.nfields != w->n || r->row.line != w->line)
+			fail_msg("case \"%s\", row %zu: %zu fields on line %zu, "
+				 "want %zu on line %zu", c->name, i,
+				 r->row.nfields, r->row.line, w->n, w->line);
+		for (j = 0; j < w->n; j++)
+			if (strcmp(r->row.fields[j], w->fields[j]) != 0)
+				fail_msg("case \"%s\", row %zu, field %zu: "
+					 "\"%s\", want \"%s\"", c->name, i, j,
+					 r->row.fields[j], w->fields[j]);
+	}
 	free_reader(r);
 }
 
-static void test_read_last_row_without_newline(void **state)
+static void test_read_cases(void **state)
 {
-	struct reader *r;
+	static const struct read_case cases[] = {
+		{ "plain rows", "a,b,c\n1,2,3\n", 2,
+		  { { 1, 3, { "a", "b", "c" } }, { 2, 3, { "1", "2", "3" } } } },
+		{ "last row without newline", "x,y", 1,
+		  { { 1, 2, { "x", "y" } } } },
+		{ "crlf", "a,b\r\nc,d\r\n", 2,
+		  { { 1, 2, { "a", "b" } }, { 2, 2, { "c", "d" } } } },
+		{ "empty fields and lines", ",,\n\nz\n", 3,
+		  { { 1, 3, { "", "", "" } }, { 2, 1, { "" } },
+		    { 3, 1, { "z" } } } },
+		{ "quoted fields",
+		  "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"\"\n"
+		  "next,row\n", 2,
+		  { { 1, 4, { "a,b", "say \"hi\"", "two\nlines", "" } },
+		    { 3, 2, { "next", "row" } } } },
+	};
+	size_t i;
 
-	assert_int_equal(setup_reader(state, "x,y"), 0);
-	r = *state;
-	expect_row(r, 2, "x", "y");
-	expect_end(r);
-	free_reader(r);
-}
-
-static void test_read_crlf(void **state)
-{
-	struct reader *r;
-
-	assert_int_equal(setup_reader(state, "a,b\r\nc,d\r\n"), 0);
-	r = *state;
-	expect_row(r, 2, "a", "b");
-	expect_row(r, 2, "c", "d");
-	expect_end(r);
-	free_reader(r);
-}
-
-static void test_read_empty_fields_and_lines(void **state)
-{
-	struct reader *r;
-
-	assert_int_equal(setup_reader(state, ",,\n\nz\n"), 0);
-	r = *state;
-	expect_row(r, 3, "", "", "");
-	expect_row(r, 1, "");
-	expect_row(r, 1, "z");
-	assert_int_equal(r->row.line, 3);
-	expect_end(r);
-	free_reader(r);
-}
-
-static void test_read_quoted_fields(void **state)
-{
-	struct reader *r;
-
-	assert_int_equal(
-	    setup_reader(state,
-			 "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"\"\n"
-			 "next,row\n"),
-	    0);
-	r = *state;
-	expect_row(r, 4, "a,b", "say \"hi\"", "two\nlines", "");
-	expect_row(r, 2, "next", "row");
-	assert_int_equal(r->row.line, 3);
-	expect_end(r);
-	free_reader(r);
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_read_case(&cases[i]);
 }
 
 static void test_round_trip(void **state)
@@ -286,11 +293,7 @@ int main(void)
 	    cmocka_unit_test(test_null_field_is_empty),
 	    cmocka_unit_test(test_no_field_is_refused),
 	    cmocka_unit_test(test_needs_quotes),
-	    cmocka_unit_test(test_read_plain_rows),
-	    cmocka_unit_test(test_read_last_row_without_newline),
-	    cmocka_unit_test(test_read_crlf),
-	    cmocka_unit_test(test_read_empty_fields_and_lines),
-	    cmocka_unit_test(test_read_quoted_fields),
+	    cmocka_unit_test(test_read_cases),
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_read_many_fields_and_long_field),
 	    cmocka_unit_test(test_read_malformed),

@@ -60,37 +60,64 @@ static bool seen_after(struct fixture *fx, const char *text)
 	return fx->w.found;
 }
 
-static void test_text_in_a_file_that_appears_later(void **state)
-{
-	struct fixture *fx = *state;
+/*
+ * A watch case: (before) is in the file before the watch starts (NULL: no
+ * file yet); with (poll_first) the watch polls once before any chunk is
+ * written; then each chunk is appended and polled, and the mark must be
+ * found after the last chunk and not before.
+ */
+struct watch_case {
+	const char *name;
+	const char *before;
+	bool poll_first;
+	const char *mark;
+	const char *chunks[4];
+};
 
-	assert_int_equal(lvm_watch_init(&fx->w, fx->path, "hello:"), 0);
-	lvm_watch_poll(&fx->w);
-	assert_false(fx->w.found);
-	assert_false(seen_after(fx, "booting\r\n"));
-	assert_true(seen_after(fx, "hello: up\r\n"));
+static void run_watch_case(const struct watch_case *c)
+{
+	void *state = NULL;
+	struct fixture *fx;
+	size_t i;
+
+	assert_int_equal(setup(&state), 0);
+	fx = state;
+	if (c->before != NULL)
+		append(fx->path, c->before);
+	if (lvm_watch_init(&fx->w, fx->path, c->mark) != 0)
+		fail_msg("case \"%s\": lvm_watch_init failed", c->name);
+	if (c->poll_first) {
+		lvm_watch_poll(&fx->w);
+		if (fx->w.found)
+			fail_msg("case \"%s\": found before any chunk", c->name);
+	}
+	for (i = 0; c->chunks[i] != NULL; i++) {
+		bool last = c->chunks[i + 1] == NULL;
+
+		if (seen_after(fx, c->chunks[i]) != last)
+			fail_msg("case \"%s\": after chunk %zu \"%s\": found %s, want %s",
+				 c->name, i, c->chunks[i], last ? "no" : "yes",
+				 last ? "yes" : "no");
+	}
+	assert_int_equal(teardown(&state), 0);
 }
 
-static void test_text_split_across_writes(void **state)
+static void test_watch_cases(void **state)
 {
-	struct fixture *fx = *state;
+	static const struct watch_case cases[] = {
+		{ "text in a file that appears later", NULL, true, "hello:",
+		  { "booting\r\n", "hello: up\r\n", NULL } },
+		{ "text split across writes", NULL, false, "ready-mark",
+		  { "xxxxready-", "ma", "rk\n", NULL } },
+		{ "old content does not count",
+		  "hello: from an earlier guest\n", true, "hello:",
+		  { "hel", "lo: again\n", NULL } },
+	};
+	size_t i;
 
-	assert_int_equal(lvm_watch_init(&fx->w, fx->path, "ready-mark"), 0);
-	assert_false(seen_after(fx, "xxxxready-"));
-	assert_false(seen_after(fx, "ma"));
-	assert_true(seen_after(fx, "rk\n"));
-}
-
-static void test_old_content_does_not_count(void **state)
-{
-	struct fixture *fx = *state;
-
-	append(fx->path, "hello: from an earlier guest\n");
-	assert_int_equal(lvm_watch_init(&fx->w, fx->path, "hello:"), 0);
-	lvm_watch_poll(&fx->w);
-	assert_false(fx->w.found);
-	assert_false(seen_after(fx, "hel"));
-	assert_true(seen_after(fx, "lo: again\n"));
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_watch_case(&cases[i]);
 }
 
 static void test_text_past_a_long_output(void **state)
@@ -119,9 +146,7 @@ int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_text_in_a_file_that_appears_later),
-	    T(test_text_split_across_writes),
-	    T(test_old_content_does_not_count),
+	    cmocka_unit_test(test_watch_cases),
 	    T(test_text_past_a_long_output),
 	    T(test_empty_text_refused),
 	};

@@ -48,31 +48,61 @@ static void test_string_null(void **state)
 	CHECK_UNCHECKED("(null)", "%s", (const char *)NULL);
 }
 
-static void test_string_width(void **state)
+/*
+ * Table cases: one conversion with one argument of a given type, formatted
+ * through fmt_unchecked (the format is not a literal here); a failure names
+ * the case.
+ */
+static void check_case(const char *name, const char *fmt, const char *expected,
+		       const char *got, int n)
 {
-	(void)state;
-	CHECK("[   ab]", "[%5s]", "ab");
-	CHECK("[ab   ]", "[%-5s]", "ab");
-	CHECK("[abcdef]", "[%3s]", "abcdef");
+	if (strcmp(got, expected) != 0 || n != (int)strlen(expected))
+		fail_msg("case \"%s\" (format \"%s\"): got \"%s\" (%d), want \"%s\" (%d)",
+			 name, fmt, got, n, expected, (int)strlen(expected));
 }
 
-static void test_string_precision(void **state)
+#define RUN_CASES(cases) do { \
+	size_t i_; \
+	for (i_ = 0; i_ < sizeof(cases) / sizeof((cases)[0]); i_++) { \
+		char buf_[256]; \
+		int n_ = fmt_unchecked(buf_, sizeof(buf_), (cases)[i_].fmt, \
+				       (cases)[i_].arg); \
+		check_case((cases)[i_].name, (cases)[i_].fmt, \
+			   (cases)[i_].expected, buf_, n_); \
+	} \
+} while (0)
+
+struct str_case { const char *name, *expected, *fmt, *arg; };
+struct int_case { const char *name, *expected, *fmt; int arg; };
+struct uint_case { const char *name, *expected, *fmt; unsigned arg; };
+
+static void test_string_cases(void **state)
 {
-	(void)state;
-	CHECK("[abc]", "[%.3s]", "abcdef");
-	CHECK("[  abc]", "[%5.3s]", "abcdef");
-	CHECK("[ab]", "[%.*s]", 2, "abcdef");
+	static const struct str_case cases[] = {
+		{ "width right", "[   ab]", "[%5s]", "ab" },
+		{ "width left", "[ab   ]", "[%-5s]", "ab" },
+		{ "width too small", "[abcdef]", "[%3s]", "abcdef" },
+		{ "precision", "[abc]", "[%.3s]", "abcdef" },
+		{ "width and precision", "[  abc]", "[%5.3s]", "abcdef" },
+	};
 	/* Precision limits reading: the array need not be NUL-terminated. */
 	const char unterminated[3] = { 'x', 'y', 'z' };
+	(void)state;
+
+	RUN_CASES(cases);
+	CHECK("[ab]", "[%.*s]", 2, "abcdef");
 	CHECK("[xyz]", "[%.3s]", unterminated);
 }
 
 static void test_char(void **state)
 {
+	static const struct int_case cases[] = {
+		{ "plain", "xAy", "x%cy", 'A' },
+		{ "width right", "[  A]", "[%3c]", 'A' },
+		{ "width left", "[A  ]", "[%-3c]", 'A' },
+	};
 	(void)state;
-	CHECK("xAy", "x%cy", 'A');
-	CHECK("[  A]", "[%3c]", 'A');
-	CHECK("[A  ]", "[%-3c]", 'A');
+	RUN_CASES(cases);
 }
 
 static void test_percent(void **state)
@@ -82,21 +112,49 @@ static void test_percent(void **state)
 	CHECK("%%", "%%%%");
 }
 
-static void test_decimal(void **state)
+static void test_int_cases(void **state)
 {
+	static const struct int_case cases[] = {
+		{ "zero", "0", "%d", 0 },
+		{ "positive", "42", "%d", 42 },
+		{ "%i", "42", "%i", 42 },
+		{ "negative", "-42", "%d", -42 },
+		{ "INT32_MAX", "2147483647", "%d", INT32_MAX },
+		{ "INT32_MIN", "-2147483648", "%d", INT32_MIN },
+		{ "width right", "[   42]", "[%5d]", 42 },
+		{ "width right negative", "[  -42]", "[%5d]", -42 },
+		{ "width too small", "[123456]", "[%3d]", 123456 },
+		{ "width left", "[42   ]", "[%-5d]", 42 },
+		{ "width left negative", "[-42  ]", "[%-5d]", -42 },
+		{ "zero pad", "[00042]", "[%05d]", 42 },
+		{ "zero pad negative", "[-0042]", "[%05d]", -42 },
+		{ "precision", "[042]", "[%.3d]", 42 },
+		{ "precision negative", "[-042]", "[%.3d]", -42 },
+		{ "width and precision", "[  042]", "[%5.3d]", 42 },
+		/* Zero with precision 0 has no digits at all. */
+		{ "zero, precision 0", "[]", "[%.0d]", 0 },
+	};
 	(void)state;
-	CHECK("0", "%d", 0);
-	CHECK("42", "%d", 42);
-	CHECK("42", "%i", 42);
-	CHECK("-42", "%d", -42);
+	RUN_CASES(cases);
 }
 
-static void test_int_limits(void **state)
+static void test_unsigned_cases(void **state)
 {
+	static const struct uint_case cases[] = {
+		{ "UINT32_MAX", "4294967295", "%u", UINT32_MAX },
+		{ "hex", "deadbeef", "%x", 0xdeadbeefu },
+		{ "hex upper", "DEADBEEF", "%X", 0xdeadbeefu },
+		{ "hex zero", "0", "%x", 0u },
+		/* %x takes an unsigned int: a negative int shows its bit pattern. */
+		{ "hex of -1", "ffffffff", "%x", (unsigned)-1 },
+		{ "hex width left", "[ff  ]", "[%-4x]", 0xffu },
+		{ "hex zero pad", "[000000ff]", "[%08x]", 0xffu },
+		{ "zero pad zero", "[00000]", "[%05u]", 0u },
+		{ "hex precision", "[00ff]", "[%.4x]", 0xffu },
+		{ "zero, width, precision 0", "[   ]", "[%3.0u]", 0u },
+	};
 	(void)state;
-	CHECK("2147483647", "%d", INT32_MAX);
-	CHECK("-2147483648", "%d", INT32_MIN);
-	CHECK("4294967295", "%u", UINT32_MAX);
+	RUN_CASES(cases);
 }
 
 static void test_int64_limits(void **state)
@@ -134,13 +192,8 @@ static void test_short_and_char_lengths(void **state)
 static void test_hex(void **state)
 {
 	(void)state;
-	CHECK("deadbeef", "%x", 0xdeadbeefu);
-	CHECK("DEADBEEF", "%X", 0xdeadbeefu);
-	CHECK("0", "%x", 0u);
 	CHECK("ffffffffffffffff", "%llx", (unsigned long long)UINT64_MAX);
 	CHECK("123456789abcdef0", "%lx", 0x123456789abcdef0ul);
-	/* %x takes an unsigned int: a negative int shows its bit pattern. */
-	CHECK("ffffffff", "%x", (unsigned)-1);
 }
 
 static void test_pointer(void **state)
@@ -152,29 +205,9 @@ static void test_pointer(void **state)
 	CHECK_UNCHECKED("[0x0000001000]", "[%012p]", (void *)0x1000);
 }
 
-static void test_width_right(void **state)
+static void test_zero_pad_wide(void **state)
 {
 	(void)state;
-	CHECK("[   42]", "[%5d]", 42);
-	CHECK("[  -42]", "[%5d]", -42);
-	CHECK("[123456]", "[%3d]", 123456);
-}
-
-static void test_width_left(void **state)
-{
-	(void)state;
-	CHECK("[42   ]", "[%-5d]", 42);
-	CHECK("[-42  ]", "[%-5d]", -42);
-	CHECK("[ff  ]", "[%-4x]", 0xffu);
-}
-
-static void test_zero_pad(void **state)
-{
-	(void)state;
-	CHECK("[00042]", "[%05d]", 42);
-	CHECK("[-0042]", "[%05d]", -42);
-	CHECK("[000000ff]", "[%08x]", 0xffu);
-	CHECK("[00000]", "[%05u]", 0u);
 	CHECK("[-9223372036854775808]", "[%05lld]", (long long)INT64_MIN);
 }
 
@@ -200,13 +233,6 @@ static void test_star_width(void **state)
 static void test_precision_numbers(void **state)
 {
 	(void)state;
-	CHECK("[042]", "[%.3d]", 42);
-	CHECK("[-042]", "[%.3d]", -42);
-	CHECK("[  042]", "[%5.3d]", 42);
-	CHECK("[00ff]", "[%.4x]", 0xffu);
-	/* Zero with precision 0 has no digits at all. */
-	CHECK("[]", "[%.0d]", 0);
-	CHECK("[   ]", "[%3.0u]", 0u);
 	/* A negative '*' precision counts as none. */
 	CHECK("[42]", "[%.*d]", -1, 42);
 }
@@ -310,20 +336,17 @@ int main(void)
 		cmocka_unit_test(test_plain_text),
 		cmocka_unit_test(test_string),
 		cmocka_unit_test(test_string_null),
-		cmocka_unit_test(test_string_width),
-		cmocka_unit_test(test_string_precision),
+		cmocka_unit_test(test_string_cases),
 		cmocka_unit_test(test_char),
 		cmocka_unit_test(test_percent),
-		cmocka_unit_test(test_decimal),
-		cmocka_unit_test(test_int_limits),
+		cmocka_unit_test(test_int_cases),
+		cmocka_unit_test(test_unsigned_cases),
 		cmocka_unit_test(test_int64_limits),
 		cmocka_unit_test(test_size_t),
 		cmocka_unit_test(test_short_and_char_lengths),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_pointer),
-		cmocka_unit_test(test_width_right),
-		cmocka_unit_test(test_width_left),
-		cmocka_unit_test(test_zero_pad),
+		cmocka_unit_test(test_zero_pad_wide),
 		cmocka_unit_test(test_zero_pad_ignored),
 		cmocka_unit_test(test_star_width),
 		cmocka_unit_test(test_precision_numbers),

@@ -85,10 +85,17 @@ static int hit(const char *fn)
 	return 1;
 }
 
+/* domain_call() - a libxenctrl stub's start: the call is on the test's
+ * handle, about the fake domain; whether it is the one to fail (hit()). */
+static int domain_call(xc_interface *xch, uint32_t domid, const char *fn)
+{
+	assert_ptr_equal(xch, XCH);
+	assert_int_equal(domid, FAKE_DOMID);
+	return hit(fn);
+}
+
 /* ---- libxenctrl ---- */
 
-int __wrap_xc_domain_create(xc_interface *xch, uint32_t *pdomid,
-			    struct xen_domctl_createdomain *cfg);
 int __wrap_xc_domain_create(xc_interface *xch, uint32_t *pdomid,
 			    struct xen_domctl_createdomain *cfg)
 {
@@ -105,43 +112,29 @@ int __wrap_xc_domain_create(xc_interface *xch, uint32_t *pdomid,
 }
 
 int __wrap_xc_domain_max_vcpus(xc_interface *xch, uint32_t domid,
-			       unsigned int max);
-int __wrap_xc_domain_max_vcpus(xc_interface *xch, uint32_t domid,
 			       unsigned int max)
 {
-	(void)xch;
-	assert_int_equal(domid, FAKE_DOMID);
 	assert_int_equal(max, F.cfg_max_vcpus);
-	return hit("xc_domain_max_vcpus") ? -1 : 0;
+	return domain_call(xch, domid, "xc_domain_max_vcpus") ? -1 : 0;
 }
 
 int __wrap_xc_domain_setmaxmem(xc_interface *xch, uint32_t domid,
-			       uint64_t max_memkb);
-int __wrap_xc_domain_setmaxmem(xc_interface *xch, uint32_t domid,
 			       uint64_t max_memkb)
 {
-	(void)xch;
-	assert_int_equal(domid, FAKE_DOMID);
-	if (hit("xc_domain_setmaxmem"))
+	if (domain_call(xch, domid, "xc_domain_setmaxmem"))
 		return -1;
 	F.maxmem_kb = max_memkb;
 	return 0;
 }
 
 int __wrap_xc_evtchn_alloc_unbound(xc_interface *xch, uint32_t dom,
-				   uint32_t remote_dom);
-int __wrap_xc_evtchn_alloc_unbound(xc_interface *xch, uint32_t dom,
 				   uint32_t remote_dom)
 {
-	(void)xch;
-	assert_int_equal(dom, FAKE_DOMID);
 	assert_int_equal(remote_dom, 0);
-	if (hit("xc_evtchn_alloc_unbound"))
-		return -1;
-	return ++F.next_port;
+	return domain_call(xch, dom, "xc_evtchn_alloc_unbound") ?
+	       -1 : ++F.next_port;
 }
 
-int __wrap_xc_domain_destroy(xc_interface *xch, uint32_t domid);
 int __wrap_xc_domain_destroy(xc_interface *xch, uint32_t domid)
 {
 	assert_ptr_equal(xch, XCH);
@@ -151,20 +144,15 @@ int __wrap_xc_domain_destroy(xc_interface *xch, uint32_t domid)
 }
 
 int __wrap_xc_domain_sethandle(xc_interface *xch, uint32_t domid,
-			       xen_domain_handle_t handle);
-int __wrap_xc_domain_sethandle(xc_interface *xch, uint32_t domid,
 			       xen_domain_handle_t handle)
 {
-	(void)xch;
-	assert_int_equal(domid, FAKE_DOMID);
 	F.sethandle_calls++;
-	if (hit("xc_domain_sethandle"))
+	if (domain_call(xch, domid, "xc_domain_sethandle"))
 		return -1;
 	memcpy(F.handle, handle, sizeof(F.handle));
 	return 0;
 }
 
-int __wrap_xc_physinfo(xc_interface *xch, xc_physinfo_t *info);
 int __wrap_xc_physinfo(xc_interface *xch, xc_physinfo_t *info)
 {
 	assert_ptr_equal(xch, XCH);
@@ -177,9 +165,6 @@ int __wrap_xc_physinfo(xc_interface *xch, xc_physinfo_t *info)
 
 /* ---- libxenguest ---- */
 
-struct xc_dom_image *__wrap_xc_dom_allocate(xc_interface *xch,
-					    const char *cmdline,
-					    const char *features);
 struct xc_dom_image *__wrap_xc_dom_allocate(xc_interface *xch,
 					    const char *cmdline,
 					    const char *features)
@@ -197,7 +182,6 @@ struct xc_dom_image *__wrap_xc_dom_allocate(xc_interface *xch,
 	return dom;
 }
 
-void __wrap_xc_dom_release(struct xc_dom_image *dom);
 void __wrap_xc_dom_release(struct xc_dom_image *dom)
 {
 	assert_non_null(dom);
@@ -205,8 +189,6 @@ void __wrap_xc_dom_release(struct xc_dom_image *dom)
 	free(dom);
 }
 
-int __wrap_xc_dom_boot_xen_init(struct xc_dom_image *dom, xc_interface *xch,
-				uint32_t domid);
 int __wrap_xc_dom_boot_xen_init(struct xc_dom_image *dom, xc_interface *xch,
 				uint32_t domid)
 {
@@ -217,7 +199,6 @@ int __wrap_xc_dom_boot_xen_init(struct xc_dom_image *dom, xc_interface *xch,
 	return 0;
 }
 
-int __wrap_xc_dom_mem_init(struct xc_dom_image *dom, unsigned int mem_mb);
 int __wrap_xc_dom_mem_init(struct xc_dom_image *dom, unsigned int mem_mb)
 {
 	/* the type must be set before: it picks the arch hooks */
@@ -230,7 +211,6 @@ int __wrap_xc_dom_mem_init(struct xc_dom_image *dom, unsigned int mem_mb)
 	return 0;
 }
 
-int __wrap_xc_dom_boot_mem_init(struct xc_dom_image *dom);
 int __wrap_xc_dom_boot_mem_init(struct xc_dom_image *dom)
 {
 	unsigned int i;
@@ -245,7 +225,6 @@ int __wrap_xc_dom_boot_mem_init(struct xc_dom_image *dom)
 	return 0;
 }
 
-char *__wrap_xc_dom_strdup(struct xc_dom_image *dom, const char *str);
 char *__wrap_xc_dom_strdup(struct xc_dom_image *dom, const char *str)
 {
 	(void)dom;
@@ -255,8 +234,6 @@ char *__wrap_xc_dom_strdup(struct xc_dom_image *dom, const char *str)
 	return F.cmdline;
 }
 
-int __wrap_xc_dom_kernel_mem(struct xc_dom_image *dom, const void *mem,
-			     size_t memsize);
 int __wrap_xc_dom_kernel_mem(struct xc_dom_image *dom, const void *mem,
 			     size_t memsize)
 {
@@ -268,8 +245,6 @@ int __wrap_xc_dom_kernel_mem(struct xc_dom_image *dom, const void *mem,
 }
 
 int __wrap_xc_dom_module_file(struct xc_dom_image *dom, const char *filename,
-			      const char *cmdline);
-int __wrap_xc_dom_module_file(struct xc_dom_image *dom, const char *filename,
 			      const char *cmdline)
 {
 	(void)dom;
@@ -278,7 +253,6 @@ int __wrap_xc_dom_module_file(struct xc_dom_image *dom, const char *filename,
 	return hit("xc_dom_module_file") ? -1 : 0;
 }
 
-int __wrap_xc_dom_parse_image(struct xc_dom_image *dom);
 int __wrap_xc_dom_parse_image(struct xc_dom_image *dom)
 {
 	assert_non_null(dom->kernel_blob);
@@ -292,7 +266,6 @@ int __wrap_xc_dom_parse_image(struct xc_dom_image *dom)
 	return 0;
 }
 
-int __wrap_xc_dom_build_image(struct xc_dom_image *dom);
 int __wrap_xc_dom_build_image(struct xc_dom_image *dom)
 {
 	F.build_calls++;
@@ -305,15 +278,12 @@ int __wrap_xc_dom_build_image(struct xc_dom_image *dom)
 	return 0;
 }
 
-uint64_t __wrap_xc_dom_virt_base(struct xc_dom_image *dom);
 uint64_t __wrap_xc_dom_virt_base(struct xc_dom_image *dom)
 {
 	(void)dom;
 	return 0;
 }
 
-void *__wrap_xc_dom_vaddr_to_ptr(struct xc_dom_image *dom, xen_vaddr_t vaddr,
-				 size_t *safe_region_out);
 void *__wrap_xc_dom_vaddr_to_ptr(struct xc_dom_image *dom, xen_vaddr_t vaddr,
 				 size_t *safe_region_out)
 {
@@ -327,14 +297,12 @@ void *__wrap_xc_dom_vaddr_to_ptr(struct xc_dom_image *dom, xen_vaddr_t vaddr,
 	return F.page;
 }
 
-int __wrap_xc_dom_boot_image(struct xc_dom_image *dom);
 int __wrap_xc_dom_boot_image(struct xc_dom_image *dom)
 {
 	(void)dom;
 	return hit("xc_dom_boot_image") ? -1 : 0;
 }
 
-int __wrap_xc_dom_gnttab_init(struct xc_dom_image *dom);
 int __wrap_xc_dom_gnttab_init(struct xc_dom_image *dom)
 {
 	F.gnttab_calls++;
@@ -345,8 +313,6 @@ int __wrap_xc_dom_gnttab_init(struct xc_dom_image *dom)
 	return 0;
 }
 
-void *__wrap_xc_dom_pfn_to_ptr(struct xc_dom_image *dom, xen_pfn_t first,
-				xen_pfn_t count);
 void *__wrap_xc_dom_pfn_to_ptr(struct xc_dom_image *dom, xen_pfn_t first,
 				xen_pfn_t count)
 {
@@ -363,8 +329,6 @@ void *__wrap_xc_dom_pfn_to_ptr(struct xc_dom_image *dom, xen_pfn_t first,
  * Two shared views of one 2-page file: the engine gets one (and unmaps
  * it), the test keeps the other to read what the engine wrote.
  */
-void *__wrap_xc_map_foreign_pages(xc_interface *xch, uint32_t dom, int prot,
-				  const xen_pfn_t *arr, int num);
 void *__wrap_xc_map_foreign_pages(xc_interface *xch, uint32_t dom, int prot,
 				  const xen_pfn_t *arr, int num)
 {
@@ -393,14 +357,12 @@ void *__wrap_xc_map_foreign_pages(xc_interface *xch, uint32_t dom, int prot,
 	return p;
 }
 
-void __wrap_xc_dom_unmap_all(struct xc_dom_image *dom);
 void __wrap_xc_dom_unmap_all(struct xc_dom_image *dom)
 {
 	(void)dom;
 	F.unmap_all_calls++;
 }
 
-bool __wrap_xc_dom_translated(const struct xc_dom_image *dom);
 bool __wrap_xc_dom_translated(const struct xc_dom_image *dom)
 {
 	(void)dom;
@@ -451,6 +413,28 @@ static void prepare_ok(bool xenstore, struct lvm_shell *sh)
 {
 	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, xenstore, sh, &E), 0);
 	assert_non_null(sh->priv);
+}
+
+/* finish_ok() - a shell prepared (with xenstore or not) and finished into
+ * (b) as (req) asks; finishing consumes the shell. */
+static void finish_ok(bool xenstore, const struct lvm_finish_req *req,
+		      struct lvm_built *b)
+{
+	struct lvm_shell sh;
+
+	prepare_ok(xenstore, &sh);
+	assert_int_equal(lvm_shell_finish(XCH, &sh, req, b, &E), 0);
+	assert_null(sh.priv);
+}
+
+/* finish_no_noxs() - finish_ok() with an image without a noxs note. */
+static void finish_no_noxs(bool xenstore, const char *name,
+			   struct lvm_built *b)
+{
+	struct lvm_image img = test_image(0);
+	struct lvm_finish_req req = { .img = &img, .name = name };
+
+	finish_ok(xenstore, &req, b);
 }
 
 /* ---- prepare ---- */
@@ -629,14 +613,10 @@ static void test_finish_noxs(void **state)
 
 static void test_finish_plain(void **state)
 {
-	struct lvm_image img = test_image(0);
-	struct lvm_finish_req req = { .img = &img, .name = "plain" };
 	struct lvm_built b;
-	struct lvm_shell sh;
 
 	(void)state;
-	prepare_ok(false, &sh);
-	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	finish_no_noxs(false, "plain", &b);
 	assert_null(b.noxs_copy);
 	assert_int_equal(b.noxs_gfn, 0);
 	assert_int_equal(b.noxs_mfn, 0);
@@ -654,14 +634,10 @@ static void test_finish_plain(void **state)
 
 static void test_finish_xenstore(void **state)
 {
-	struct lvm_image img = test_image(0);
-	struct lvm_finish_req req = { .img = &img, .name = "xs" };
 	struct lvm_built b;
-	struct lvm_shell sh;
 
 	(void)state;
-	prepare_ok(true, &sh);
-	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	finish_no_noxs(true, "xs", &b);
 	assert_int_equal(b.store_port, 3);
 	assert_int_equal(b.store_gfn, STORE_PFN);
 	assert_int_equal(b.store_mfn, F.p2m[STORE_PFN]);
@@ -677,17 +653,14 @@ static void test_finish_new_uuid(void **state)
 	struct lvm_image img = test_image(NOXS_VADDR);
 	struct lvm_finish_req req = { .img = &img, .name = "u", .uuid = UUID };
 	struct lvm_built b;
-	struct lvm_shell sh;
 
 	(void)state;
-	prepare_ok(false, &sh);
-	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	finish_ok(false, &req, &b);
 	assert_int_equal(F.sethandle_calls, 0);  /* the same uuid */
 	lvm_built_release(&b);
 
-	prepare_ok(false, &sh);
 	req.uuid = other;
-	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	finish_ok(false, &req, &b);
 	assert_int_equal(F.sethandle_calls, 1);
 	assert_memory_equal(F.handle, other, 16);
 	assert_memory_equal(b.noxs_copy->uuid, other, 16);
