@@ -87,9 +87,14 @@ UNIT_TESTS += pool
 pool_SRCS := tests/unit/test_pool.c toolstack/lvmd/pool.c
 pool_CFLAGS := -Itoolstack/include
 
-# The engine's uuids (prefixes, generator, classifier).
+# The engine's uuids (layout, generator, classifier, instance).
 UNIT_TESTS += uuid
 uuid_SRCS := tests/unit/test_uuid.c toolstack/engine/uuid.c
+
+# What a restarted lvmd does with each domain it finds.
+UNIT_TESTS += settle
+settle_SRCS := tests/unit/test_settle.c toolstack/lvmd/settle.c \
+	toolstack/engine/uuid.c
 
 UNIT_TESTS += cons_ring
 cons_ring_SRCS := tests/unit/test_cons_ring.c toolstack/lvmd/cons_ring.c

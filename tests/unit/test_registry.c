@@ -186,10 +186,12 @@ static void test_overwrite_and_remove(void **state)
 	assert_int_equal(lvm_reg_save(f->dir, &e), 0);
 	e.request_seq = 4;
 	e.preserved = true;
+	e.created_paused = true;
 	assert_int_equal(lvm_reg_save(f->dir, &e), 0);
 	assert_int_equal(read_back(f->dir, 5, &back), 0);
 	assert_int_equal(back.request_seq, 4);
 	assert_true(back.preserved);
+	assert_true(back.created_paused);
 	lvm_reg_entry_free(&back);
 	/* no temporary file is left behind */
 	snprintf(path, sizeof(path), "%s/.5.json.tmp", f->dir);

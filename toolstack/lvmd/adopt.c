@@ -2,8 +2,11 @@
  * adopt.c — a restarted lvmd takes back its guests: each record in
  * STATE_DIR/registry whose domain still exists with the same uuid gets its
  * control chosen from the record and is adopted by its backends (pages
- * mapped, ports bound again); records of vanished domains are deleted,
- * unreadable ones moved aside (see registry.h).
+ * mapped, ports bound again); a guest its backends cannot take back is
+ * destroyed (never left running unmanaged); records of vanished domains
+ * are deleted, unreadable ones moved aside (see registry.h). Then every
+ * domain of this instance is settled (settle.h): its shells and the guests
+ * no record names are destroyed, each logged.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +16,7 @@
 #include "backend.h"
 #include "guest.h"
 #include "lvmd.h"
+#include "settle.h"
 #include "toolstack/engine/log.h"
 #include "toolstack/engine/uuid.h"
 
@@ -53,6 +57,20 @@ static void adopt_one(void *arg, const char *path, int rc,
 		lvm_reg_entry_free(e);
 		return;
 	}
+	/* Recorded, but never unpaused: lvmd stopped between the record and
+	 * the unpause, so its create was never answered. */
+	if ((di.flags & XEN_DOMINF_paused) && di.cpu_time == 0 &&
+	    !e->created_paused && !e->preserved) {
+		lvm_log_warn(0, "%s (d%u): its create was cut short before it ran (never answered); destroying it",
+			     e->name, e->domid);
+		if (xc_domain_destroy(l->xch, e->domid) != 0 && errno != ESRCH)
+			lvm_log_warn(errno, "%s (d%u): cannot destroy it", e->name,
+				     e->domid);
+		else
+			lvm_reg_remove(l->reg_dir, e->domid);
+		lvm_reg_entry_free(e);
+		return;
+	}
 	if (lvmd_guest_by_name(l, e->name) || lvmd_guest_by_domid(l, e->domid)) {
 		lvm_log_warn(0, "%s (d%u): a second record for this guest; ignored",
 			     e->name, e->domid);
@@ -65,16 +83,66 @@ static void adopt_one(void *arg, const char *path, int rc,
 		lvm_reg_entry_free(e);
 		return;
 	}
+	lvmd_guest_insert(l, g);
+	/* A guest lvmd cannot serve (its pages or ports refused, e.g. it
+	 * closed its own event channels) is not left running unmanaged. */
 	if (!g->rec.preserved && lvmd_guest_adopt(l, g) < 0) {
-		lvm_log_warn(0, "%s (d%u): cannot take it back; it runs on, unmanaged",
+		lvm_log_warn(0, "%s (d%u): its backends cannot take it back; destroying it",
 			     g->rec.name, g->rec.domid);
-		lvm_reg_remove(l->reg_dir, g->rec.domid);
-		lvmd_guest_free(g);
+		lvmd_guest_destroy(l, g, -EPROTO);
 		return;
 	}
-	lvmd_guest_insert(l, g);
 	g->ctl->poll(l, g);
 	lvm_log_info("%s (d%u): adopted", g->rec.name, g->rec.domid);
+}
+
+/* settle_one: apply lvmd_settle_decide() to the domain (di), logged;
+ * what was destroyed is counted in (n) (by enum lvmd_settle). */
+static void settle_one(struct lvmd *l, const xc_domaininfo_t *di,
+		       unsigned n[4])
+{
+	struct guest *g = lvmd_guest_by_domid(l, di->domain);
+	bool managed = g && memcmp(g->rec.uuid, di->handle, 16) == 0;
+	enum lvmd_settle what = lvmd_settle_decide(di->handle, l->instance,
+						   managed);
+	char u[37];
+
+	if (what != LVMD_SETTLE_DESTROY_SHELL && what != LVMD_SETTLE_DESTROY_GUEST)
+		return;
+	lvm_uuid_format(di->handle, u);
+	if (xc_domain_destroy(l->xch, di->domain) != 0 && errno != ESRCH) {
+		lvm_log_warn(errno, "d%u (%s): cannot destroy it", di->domain, u);
+		return;
+	}
+	n[what]++;
+	if (what == LVMD_SETTLE_DESTROY_SHELL)
+		lvm_log_info("d%u (%s): a shell of a previous lvmd; destroyed",
+			     di->domain, u);
+	else
+		lvm_log_warn(0, "d%u (%s): a guest of ours that no record names (its create was cut short); destroyed",
+			     di->domain, u);
+}
+
+/* settle: every domain the hypervisor holds, but the dying. */
+static void settle(struct lvmd *l)
+{
+	xc_domaininfo_t di[64];
+	unsigned n[4] = { 0 };
+	uint32_t next = 1;
+	int r;
+
+	while ((r = xc_domain_getinfolist(l->xch, next, 64, di)) > 0) {
+		for (int i = 0; i < r; i++)
+			if (!(di[i].flags & XEN_DOMINF_dying))
+				settle_one(l, &di[i], n);
+		next = di[r - 1].domain + 1;
+	}
+	if (n[LVMD_SETTLE_DESTROY_SHELL])
+		lvm_log_info("destroyed %u shells of a previous lvmd",
+			     n[LVMD_SETTLE_DESTROY_SHELL]);
+	if (n[LVMD_SETTLE_DESTROY_GUEST])
+		lvm_log_info("destroyed %u guests that no record names",
+			     n[LVMD_SETTLE_DESTROY_GUEST]);
 }
 
 void lvmd_adopt(struct lvmd *l)
@@ -84,30 +152,6 @@ void lvmd_adopt(struct lvmd *l)
 	if (rc < 0)
 		lvm_log_warn(-rc, "cannot read the registry %s", l->reg_dir);
 	lvmd_guest_reap_doomed(l);
+	settle(l);
 	l->reap_now = true;
-}
-
-unsigned lvmd_destroy_stale_shells(struct lvmd *l)
-{
-	xc_domaininfo_t di[64];
-	uint32_t next = 1;
-	unsigned n = 0;
-	int r;
-
-	while ((r = xc_domain_getinfolist(l->xch, next, 64, di)) > 0) {
-		for (int i = 0; i < r; i++) {
-			if (lvm_uuid_kind(di[i].handle) != LVM_UUID_SHELL)
-				continue;
-			if (xc_domain_destroy(l->xch, di[i].domain) != 0) {
-				lvm_log_warn(errno, "d%u: cannot destroy a stale shell",
-					     di[i].domain);
-				continue;
-			}
-			n++;
-		}
-		next = di[r - 1].domain + 1;
-	}
-	if (n)
-		lvm_log_info("destroyed %u shells of a previous lvmd", n);
-	return n;
 }

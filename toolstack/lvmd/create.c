@@ -1,9 +1,11 @@
 /*
  * create.c — building a guest for a request: checks, its control (noxs or
  * XenStore) chosen once, a shell from the pool when one of the exact shape
- * is ready (noxs mode only), else the engine's cold path
- * (lvm_shell_prepare + lvm_shell_finish back to back), the backends, the
- * record, unpause; and building a guest again after its reboot (see
+ * is ready (noxs mode only; a claimed shell found gone falls back to the
+ * cold path), else the engine's cold path (lvm_shell_prepare +
+ * lvm_shell_finish back to back); then, while the guest is still paused,
+ * the backends and the record (a record that cannot be written fails the
+ * create), and unpause; and building a guest again after its reboot (see
  * lvmd.h).
  */
 #include <errno.h>
@@ -106,6 +108,7 @@ static int record(struct lvm_reg_entry *rec, const struct lvm_req_cfg *c,
 	rec->on_crash = c->on_crash;
 	rec->store = c->store;
 	rec->created_ns = lvm_real_ns();
+	rec->created_paused = c->paused;
 	rec->console_gfn = b->console_gfn;
 	rec->console_mfn = b->console_mfn;
 	rec->console_port = b->console_port;
@@ -128,6 +131,105 @@ static int record(struct lvm_reg_entry *rec, const struct lvm_req_cfg *c,
 	return 0;
 }
 
+/*
+ * build: prepare a shell for (cfg) on the request's path (a shell of
+ * another shape gives its memory back if the hypervisor has too little)
+ * and finish it with (req). 0 or -errno, the line in (e).
+ */
+static int build(struct lvmd *l, const struct lvm_req_cfg *cfg,
+		 const struct lvmd_control *ctl, const uint8_t uuid[16],
+		 const struct lvm_finish_req *req, struct lvm_shell *sh,
+		 struct lvm_built *b, struct lvm_error *e)
+{
+	uint32_t freed;
+	int rc;
+
+	rc = lvm_shell_prepare(l->xch, cfg->memory_mb, cfg->vcpus, uuid,
+			       ctl->xenstore, sh, e);
+	if (rc == -ENOMEM &&
+	    lvmd_pools_steal(l, cfg->memory_mb, cfg->vcpus, &freed))
+		rc = lvm_shell_prepare(l->xch, cfg->memory_mb, cfg->vcpus, uuid,
+				       ctl->xenstore, sh, e);
+	return rc < 0 ? rc : lvm_shell_finish(l->xch, sh, req, b, e);
+}
+
+/*
+ * claim_and_build: finish a ready pool shell of (cfg)'s shape with (req)
+ * (true in (*hit)); with none, or when the claimed shell's domain turned
+ * out to be gone (destroyed behind lvmd's back), build() on the cold
+ * path. The claim's time and whether it hit in (t). 0 or -errno, the line
+ * in (e).
+ */
+static int claim_and_build(struct lvmd *l, const struct lvm_req_cfg *cfg,
+			   const struct lvmd_control *ctl,
+			   const uint8_t uuid[16], struct lvm_finish_req *req,
+			   struct lvm_built *b, struct lvm_timing *t,
+			   struct lvm_error *e)
+{
+	struct lvm_shell sh = { 0 }, *claimed = NULL;
+	uint64_t t0 = lvm_now_ns();
+	int rc;
+
+	t->pool_hit = false;
+	if (ctl->xenstore)
+		lvmd_pools_miss(l, cfg->memory_mb, cfg->vcpus);
+	else
+		claimed = lvmd_pools_claim(l, cfg->memory_mb, cfg->vcpus,
+					   req->img, cfg->ramdisk != NULL);
+	if (claimed) {
+		sh = *claimed;
+		free(claimed);
+		t->claim_ns = lvm_now_ns() - t0;
+		rc = lvm_shell_finish(l->xch, &sh, req, b, e);
+		if (rc != -ESRCH) {
+			t->pool_hit = rc == 0;
+			return rc;
+		}
+		/* Its siblings may be gone too: none is counted ready any
+		 * more (lvm pool), the refill thread makes new ones. */
+		lvm_log_warn(0, "pool %u MiB x %u vCPUs: shell d%u is gone (%s); building %s cold, the pool refilled",
+			     cfg->memory_mb, cfg->vcpus, sh.domid, e->msg,
+			     cfg->name);
+		lvmd_pools_retire(l, cfg->memory_mb, cfg->vcpus);
+		lvm_error_clear(e);
+		memset(&sh, 0, sizeof(sh));
+	}
+	return build(l, cfg, ctl, uuid, req, &sh, b, e);
+}
+
+/*
+ * settle_new: the new, still paused guest (g) (in no table yet) served
+ * and known before it runs: put in the tables, its backends attached
+ * (its console log appended to when (keep_log), a guest built again),
+ * its record written. Returns (g), or NULL with (*rc) -errno, one line in
+ * (err) and the reason logged: (g) and its domain are then destroyed, no
+ * record left.
+ */
+static struct guest *settle_new(struct lvmd *l, struct guest *g,
+				bool keep_log, char *err, size_t errlen,
+				int *rc)
+{
+	lvmd_guest_insert(l, g);
+	*rc = lvmd_guest_attach(l, g, keep_log ? LVMD_ATTACH_KEEP_LOG : 0);
+	if (*rc < 0) {
+		lvm_errf(err, errlen, -*rc, "d%u: cannot serve its console or device page: %s",
+			 g->rec.domid, strerror(-*rc));
+		goto fail;
+	}
+	*rc = lvmd_guest_save(l, g);
+	if (*rc < 0) {
+		lvm_errf(err, errlen, -*rc, "cannot write its record in %s: %s",
+			 LVM_ESCAPED(l->reg_dir, 200), strerror(-*rc));
+		goto fail;
+	}
+	return g;
+fail:
+	lvm_log_warn(-*rc, "%s (d%u): not created; destroying it", g->rec.name,
+		     g->rec.domid);
+	lvmd_guest_destroy(l, g, *rc);
+	return NULL;
+}
+
 int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		const uint8_t *uuid_in, uint64_t create_tsc, struct guest **out,
 		struct lvm_timing *t, char *err, size_t errlen)
@@ -137,9 +239,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	struct lvm_error e = { 0 };
 	struct lvm_reg_entry rec;
 	struct lvm_image *img = NULL;
-	struct lvm_shell sh = { 0 }, *claimed;
 	struct guest *g = NULL;
-	uint32_t freed;
 	bool img_owned = false;
 	uint8_t uuid[16];
 	const struct lvmd_control *ctl;
@@ -176,43 +276,18 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	}
 	if (uuid_in)
 		memcpy(uuid, uuid_in, 16);
-	else if ((rc = lvm_uuid_new(LVM_UUID_GUEST, uuid)) < 0) {
+	else if ((rc = lvm_uuid_new(LVM_UUID_GUEST, l->instance, uuid)) < 0) {
 		rc = lvm_errf(err, errlen, -rc, "no random uuid: %s",
 			      strerror(-rc));
 		goto out;
 	}
-	t0 = lvm_now_ns();
-	claimed = ctl->xenstore ? NULL :
-		  lvmd_pools_claim(l, cfg->memory_mb, cfg->vcpus, img,
-				   cfg->ramdisk != NULL);
-	if (ctl->xenstore)
-		lvmd_pools_miss(l, cfg->memory_mb, cfg->vcpus);
-	if (claimed) {
-		sh = *claimed;
-		free(claimed);
-		req.uuid = uuid;
-		t->claim_ns = lvm_now_ns() - t0;
-		t->pool_hit = true;
-	} else {
-		rc = lvm_shell_prepare(l->xch, cfg->memory_mb, cfg->vcpus, uuid,
-				       ctl->xenstore, &sh, &e);
-		/* Out of memory: a shell of another shape gives its back. */
-		if (rc == -ENOMEM &&
-		    lvmd_pools_steal(l, cfg->memory_mb, cfg->vcpus, &freed))
-			rc = lvm_shell_prepare(l->xch, cfg->memory_mb,
-					       cfg->vcpus, uuid, ctl->xenstore,
-					       &sh, &e);
-		if (rc < 0) {
-			rc = engine_fail(&e, rc, err, errlen);
-			goto out;
-		}
-	}
+	req.uuid = uuid;
 	req.img = img;
 	req.name = cfg->name;
 	req.cmdline = cfg->cmdline;
 	req.ramdisk = cfg->ramdisk;
 	req.create_tsc = create_tsc;
-	rc = lvm_shell_finish(l->xch, &sh, &req, &b, &e);
+	rc = claim_and_build(l, cfg, ctl, uuid, &req, &b, t, &e);
 	if (rc < 0) {
 		rc = engine_fail(&e, rc, err, errlen);
 		goto out;
@@ -231,18 +306,14 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		lvm_errf(err, errlen, ENOMEM, "out of memory");
 		goto fail_domain;
 	}
-	/*
-	 * The backends attach in lvmd_create_settle(), after the reply: the
-	 * guest's first words wait in its ring, and an event it sends to a
-	 * port dom0 has not bound yet is dropped, which costs nothing, since
-	 * attaching drains the ring and reads the device page anyway.
-	 */
 	rc = ctl->introduce ? ctl->introduce(l, g, &b, &e) : 0;
 	if (rc < 0) {
 		rc = engine_fail(&e, rc, err, errlen);
 		goto fail_domain;
 	}
-	lvmd_guest_insert(l, g);
+	g = settle_new(l, g, uuid_in != NULL, err, errlen, &rc);
+	if (!g)
+		goto out;
 	t->devices_ns = b.t.devices + (lvm_now_ns() - t0);
 	if (!cfg->paused) {
 		t0 = lvm_now_ns();
@@ -275,20 +346,9 @@ out:
 
 int lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log)
 {
-	uint64_t t0 = lvm_now_ns();
-	int rc;
-
-	rc = lvmd_guest_attach(l, g, keep_log ? LVMD_ATTACH_KEEP_LOG : 0);
-	if (rc < 0) {
-		lvm_log_warn(-rc, "%s (d%u): backends failed; destroying it",
-			 g->rec.name, g->rec.domid);
-		lvmd_guest_destroy(l, g, rc);
-		return rc;
-	}
-	lvm_log_debug("%s (d%u): backends attached in %.3f ms", g->rec.name,
-		  g->rec.domid, (lvm_now_ns() - t0) / 1e6);
-	lvmd_guest_save(l, g);
-	/* The guest may be ready already: its event came before the bind. */
+	/* lvmd_create() attached the backends (the log kept for a guest
+	 * built again) and wrote the record before the guest ran. */
+	(void)keep_log;
 	g->ctl->poll(l, g);
 	return 0;
 }

@@ -19,7 +19,8 @@
  *               a guest is ready or gone, console mode; the guest hooks
  *   reaper.c    domains that shut down, crashed or vanished
  *   create.c    building a guest (and again after its reboot); adopt.c:
- *               records taken back after a restart, stale shells
+ *               records taken back after a restart, every domain of this
+ *               instance settled (settle.c decides)
  *   guest.c     one guest's life (guest.h): pages mapped, the backends
  *               attached and detached through the table, destroy, drop
  *   backends.c  the backend table (backend.h): every backend's calls, and
@@ -88,6 +89,9 @@ struct lvmd {
 	const char *sock_path;       /* main.c */
 	const char *state_dir;       /* main.c */
 	char reg_dir[PATH_MAX];      /* main.c */
+	uint32_t instance;           /* main.c: this lvmd's identity in its
+					domains' uuids (uuid.h), from its
+					state directory */
 	char cons_dir[PATH_MAX];     /* console.c (its setup) */
 	int listen_fd;               /* server.c */
 	xc_interface *xch;           /* main.c */
@@ -143,14 +147,17 @@ void lvmd_reap(struct lvmd *l);
 /* ---- create.c ---- */
 /*
  * lvmd_create() - build and start a guest from (cfg) ((uuid) NULL: a new
- * one), with (create_tsc) as the start of creation for its ready mark.
- * The guest's control (noxs or XenStore) is chosen here, once. What the
- * reply need not wait for (the backends, the record) is left to
- * lvmd_create_settle(), which the caller must call next (after sending its
- * reply), in the same turn of the loop. On success the guest is in the
- * tables and (unless cfg->paused) running; (*out) points at it and (t) has
- * the phases (total and queue excluded). On failure one line in (err),
- * nothing left behind. Returns 0 or -errno.
+ * one with this instance's guest uuid; given: the same guest built again,
+ * whose console log is appended to), with (create_tsc) as the start of
+ * creation for its ready mark. The guest's control (noxs or XenStore) is
+ * chosen here, once. Before the guest runs, its backends are attached and
+ * its record is written: a restart after that adopts it, and one before it
+ * destroys the domain (adopt.c). The caller calls lvmd_create_settle()
+ * next (after sending its reply), in the same turn of the loop. On success
+ * the guest is in the tables and (unless cfg->paused) running; (*out)
+ * points at it and (t) has the phases (total and queue excluded). On
+ * failure (a record that cannot be written included) one line in (err),
+ * the domain destroyed, nothing left behind. Returns 0 or -errno.
  */
 int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		const uint8_t *uuid, uint64_t create_tsc, struct guest **out,
@@ -158,11 +165,8 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 
 /*
  * lvmd_create_settle() - the rest of a creation, off the reply's path:
- * attach (g)'s backends (lvmd_guest_attach(); its console log appended to
- * when (keep_log), for a reboot, else started anew), write its record,
- * read its ready mark. Until it runs, no event of (g) is handled: the loop
- * does not turn. Returns 0, or -errno when the backends could not attach:
- * (g) is then destroyed and dropped (clients waiting on it are told).
+ * read (g)'s ready mark. (keep_log) is not used any more: lvmd_create()
+ * attached the backends before the guest ran. Returns 0.
  */
 int lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log);
 
@@ -175,12 +179,11 @@ void lvmd_rebuild(struct lvmd *l, struct guest *g);
 
 /* ---- adopt.c ---- */
 /* lvmd_adopt() - take back the guests recorded in the registry whose
- * domains still exist (their backends adopt them); forget the others. */
+ * domains still exist (their backends adopt them; a guest whose backends
+ * cannot is destroyed, its record deleted); forget the others. Then settle
+ * every domain of this instance (settle.h): shells and guests that no
+ * record names are destroyed; each domain's fate is logged. */
 void lvmd_adopt(struct lvmd *l);
-/* lvmd_destroy_stale_shells() - destroy every domain whose handle has the
- * shell prefix: a previous lvmd's shells (their state died with it).
- * Returns how many. */
-unsigned lvmd_destroy_stale_shells(struct lvmd *l);
 
 /* ---- images.c ---- */
 /*
@@ -222,6 +225,10 @@ int lvmd_pools_set(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
 struct lvm_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
 				   uint32_t vcpus, const struct lvm_image *img,
 				   bool ramdisk);
+/* lvmd_pools_retire() - shape (memory_mb, vcpus)'s ready shells are
+ * suspect (one was found gone): none is counted ready any more; the
+ * thread discards them and refills. */
+void lvmd_pools_retire(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus);
 /* lvmd_pools_kick() - wake the refill thread. */
 void lvmd_pools_kick(struct lvmd *l);
 /* lvmd_pools_miss() - count a miss (a request that cannot use a shell). */

@@ -23,6 +23,7 @@
 #include "guest.h"
 #include "lvmd.h"
 #include "toolstack/engine/log.h"
+#include "toolstack/engine/uuid.h"
 
 #define LVMD_CONF "/etc/lvm/lvmd.conf"
 
@@ -325,6 +326,22 @@ static void raise_fd_limit(void)
 	}
 }
 
+/*
+ * set_instance: this lvmd's identity in its domains' uuids, from the
+ * canonical path of its registry (uuid.h): a second lvmd on another state
+ * directory (-S) neither takes nor destroys this one's domains.
+ */
+static int set_instance(struct lvmd *l)
+{
+	char real[PATH_MAX];
+
+	if (!realpath(l->reg_dir, real))
+		return lvm_log_err(errno, "cannot resolve %s", l->reg_dir);
+	l->instance = lvm_uuid_instance_of(real);
+	lvm_log_debug("instance %08x (%s)", l->instance, real);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct lvmd l;
@@ -384,6 +401,8 @@ int main(int argc, char **argv)
 	lock_fd = lock_state(o.state);
 	if (lock_fd < 0)
 		goto out;
+	if (set_instance(&l) < 0)
+		goto out;
 	if (read_conf(&l, o.conf ? o.conf : LVMD_CONF, o.conf != NULL) < 0)
 		goto out;
 	for (unsigned i = 0; i < o.npools; i++)
@@ -392,7 +411,6 @@ int main(int argc, char **argv)
 	if (open_xen(&l) < 0 || lvmd_backends_setup(&l) < 0 ||
 	    lvmd_listen(&l) < 0)
 		goto out;
-	lvmd_destroy_stale_shells(&l);
 	lvmd_adopt(&l);
 	if (lvmd_pools_start(&l) < 0)
 		goto out;

@@ -86,7 +86,7 @@ static void op_create(struct lvmd *l, struct client *c,
 	}
 	lvm_log_info("%s (d%u): created from %s", g->rec.name, g->rec.domid,
 		     g->rec.kernel);
-	lvmd_create_settle(l, g, false);         /* may drop (g) */
+	lvmd_create_settle(l, g, false);
 	/* Refill now that the reply is out, not while it was being made. */
 	lvmd_pools_kick(l);
 }

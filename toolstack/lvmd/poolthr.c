@@ -32,6 +32,7 @@ struct lvmd_pools {
 	bool running;
 	pthread_t thr;
 	xc_interface *xch;           /* the thread's own */
+	uint32_t instance;           /* lvmd's, for the shells' uuids */
 	struct lvm_image *img;       /* the thread's: the last image it built
 					shells ahead for */
 };
@@ -60,13 +61,14 @@ static int image(const char *path, struct lvm_image **cached,
 }
 
 /*
- * make: one shell for (job) with the thread's handle, its first pages
- * mapped for the build (lvm_shell_premap; a shell whose premap failed is
- * still a shell, built the usual way), and built ahead if the pool has an
+ * make: one shell for (job) with the thread's handle and lvmd's
+ * (instance) in its uuid, its first pages mapped for the build
+ * (lvm_shell_premap; a shell whose premap failed is still a shell, built
+ * the usual way), and built ahead if the pool has an
  * image (read first: an image that cannot be read costs no domain). NULL
  * with the reason in (err) when it cannot be made.
  */
-static struct lvm_shell *make(xc_interface *xch,
+static struct lvm_shell *make(xc_interface *xch, uint32_t instance,
 			      const struct lvmd_pool_job *job,
 			      struct lvm_image **cached, struct lvm_error *err)
 {
@@ -81,7 +83,7 @@ static struct lvm_shell *make(xc_interface *xch,
 		lvm_error_set(err, ENOMEM, "a shell");
 		return NULL;
 	}
-	rc = lvm_uuid_new(LVM_UUID_SHELL, uuid);
+	rc = lvm_uuid_new(LVM_UUID_SHELL, instance, uuid);
 	if (rc < 0)
 		lvm_error_set(err, -rc, "no random uuid");
 	else
@@ -146,7 +148,7 @@ static void *refill(void *arg)
 		}
 		pthread_mutex_unlock(&ps->mu);
 		lvm_error_clear(&err);
-		x = make(ps->xch, job, &ps->img, &err);
+		x = make(ps->xch, ps->instance, job, &ps->img, &err);
 		pthread_mutex_lock(&ps->mu);
 		if (!x) {
 			ps->backoff = true;
@@ -185,6 +187,7 @@ int lvmd_pools_start(struct lvmd *l)
 	struct lvmd_pools *ps = l->pools;
 	int r;
 
+	ps->instance = l->instance;
 	ps->xch = xc_interface_open(NULL, NULL, 0);
 	if (!ps->xch)
 		return lvm_log_err(errno ? errno : EIO,
@@ -263,6 +266,14 @@ struct lvm_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
 		x = lvmd_pool_claim(&ps->p, memory_mb, vcpus, fits, img);
 	pthread_mutex_unlock(&ps->mu);
 	return x;
+}
+
+void lvmd_pools_retire(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus)
+{
+	pthread_mutex_lock(&l->pools->mu);
+	lvmd_pool_retire(&l->pools->p, memory_mb, vcpus);
+	pthread_cond_signal(&l->pools->cv);
+	pthread_mutex_unlock(&l->pools->mu);
 }
 
 void lvmd_pools_kick(struct lvmd *l)

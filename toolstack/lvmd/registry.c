@@ -119,6 +119,7 @@ static json_object *to_json(const struct lvm_reg_entry *e)
 	rc |= lvm_json_add_str(o, "store", lvm_store_name(e->store));
 	rc |= lvm_json_add_i64(o, "created_ns", e->created_ns);
 	rc |= lvm_json_add_bool(o, "preserved", e->preserved);
+	rc |= lvm_json_add_bool(o, "created_paused", e->created_paused);
 	c = json_object_new_object();
 	if (!c)
 		goto fail;
@@ -284,6 +285,8 @@ static int from_json(json_object *o, struct lvm_reg_entry *e, char *err,
 		return lvm_errf(err, errlen, EPROTO, "bad 'created_ns'");
 	if (lvm_json_get_bool(o, "preserved", &e->preserved) < 0)
 		return lvm_errf(err, errlen, EPROTO, "bad 'preserved'");
+	if (lvm_json_get_bool(o, "created_paused", &e->created_paused) < 0)
+		return lvm_errf(err, errlen, EPROTO, "bad 'created_paused'");
 	if (!json_object_object_get_ex(o, "console", &c) ||
 	    !json_object_is_type(c, json_type_object))
 		return lvm_errf(err, errlen, EPROTO, "no 'console' object");

@@ -45,6 +45,8 @@ struct lvm_reg_entry {
 	uint32_t request_seq;        /* the last request dom0 issued */
 	struct noxs_page *noxs_copy; /* owned: what dom0 wrote in the page */
 	bool preserved;              /* shut down, kept by policy */
+	bool created_paused;         /* created paused on request: it may
+					never have run (absent: false) */
 };
 
 /* lvm_reg_entry_free() - free (e)'s owned members and zero it. */

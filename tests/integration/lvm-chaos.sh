@@ -13,16 +13,15 @@
 # CHAOS_SIGNAL=TERM stops lvmd the orderly way instead: the control run,
 # which must pass. Leaves nothing behind: its guests are shut down or destroyed, lvmd is
 # stopped, and domains of ours that lvmd lost are destroyed with xl.
-LVM_ROOT=${LVM_ROOT:-$(cd "$(dirname "$0")/../../.." && pwd)}
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 img=$LVM_BUILD/guests/noop.xen
 [ -f "$img" ] || fail "no guest image $img"
 rounds=${CHAOS_ROUNDS:-20}
 sig=${CHAOS_SIGNAL:-KILL}
 pool=4:1:3
-GUEST_UUID=6c766d00-766d-0100  # lvm's guest uuid prefix ("lvm\0vm\1\0")
-SHELL_UUID=6c766d00-7368-0100  # a pool shell's ("lvm\0sh\1\0")
+GUEST_UUID=6c766d00-766d-02  # lvm's guest uuid prefix ("lvm\0vm\2", uuid.h)
+SHELL_UUID=6c766d00-7368-02  # a pool shell's ("lvm\0sh\2")
 
 # hv_table: one line per domain the hypervisor holds:
 # DOMID MANAGED(0|1) UUID STATE NAME.

@@ -1,0 +1,150 @@
+#!/bin/bash
+# lvmd knows a guest before anyone else does, and a restart settles every
+# domain of its instance (issue 10, defects 2, 8, 10, 11, 12):
+#   - a record that cannot be written fails the create: one error line,
+#     no domain, no record left;
+#   - a hostile guest's console output is kept (the backends attach before
+#     it runs) and the reason it was destroyed is its own misdeed;
+#   - after a SIGKILL, a guest of ours that no record names is destroyed,
+#     as is a recorded guest that never ran (its create was never
+#     answered), and a guest whose backends cannot take it back: none
+#     runs on unmanaged;
+#   - a second lvmd (-S) neither destroys the first's shells nor its
+#     guests, and a create whose claimed shell is gone goes cold.
+. "$(dirname "$0")/lib.sh"
+
+for g in noop scribble; do
+	[ -f "$LVM_BUILD/guests/$g.xen" ] || fail "no guest image $g.xen"
+done
+img=$LVM_BUILD/guests/noop.xen
+STATE2=$LVMD_STATE.second
+PID2=
+
+settle_cleanup() {
+	local rc=$?
+	if [ -n "$PID2" ] && kill -0 "$PID2" 2>/dev/null; then
+		for g in $(LVM_SOCKET=$STATE2/lvmd.sock lvm_names); do
+			LVM_SOCKET=$STATE2/lvmd.sock lvm destroy "$g" >/dev/null 2>&1
+		done
+		kill "$PID2"
+		wait_for 10 bash -c "! kill -0 $PID2 2>/dev/null"
+	fi
+	mountpoint -q "$LVMD_STATE/registry" && umount "$LVMD_STATE/registry"
+	(exit $rc)
+	lvmd_cleanup
+}
+
+# restart: SIGKILL lvmd, run (the rest of the arguments) with it dead,
+# start it again on the same state.
+restart_after() {
+	kill -9 "$LVMD_PID"
+	wait_for 10 lvmd_dead || fail "lvmd survived SIGKILL"
+	"$@"
+	LVMD_KEEP_STATE=1 lvmd_start -P 4:1:2
+	trap settle_cleanup EXIT
+}
+
+lvmd_start -P 4:1:2
+trap settle_cleanup EXIT
+wait_for 30 pool_ready_is 4x1 2 || fail "pool not warm: $(lvm pool)"
+
+# 1. A failed registry write fails the create (a full registry).
+before=$(hv_domain_count)
+mount -t tmpfs -o size=4k tmpfs "$LVMD_STATE/registry" || fail "cannot mount a small registry"
+dd if=/dev/zero of="$LVMD_STATE/registry/fill" bs=4k count=1 2>/dev/null
+if lvm create "$img" --name full >"$LVMD_STATE.out" 2>"$LVMD_STATE.err"; then
+	fail "create succeeded although its record could not be written"
+fi
+grep -q "cannot write its record" "$LVMD_STATE.err" ||
+	fail "create failed, but not for its record: $(cat "$LVMD_STATE.err")"
+[ "$(wc -l <"$LVMD_STATE.err")" = 1 ] || fail "more than one error line: $(cat "$LVMD_STATE.err")"
+info "full registry: $(cat "$LVMD_STATE.err")"
+umount "$LVMD_STATE/registry"
+lvm_gone full || fail "a guest 'full' is managed"
+wait_for 10 bash -c "[ \"\$(lvm list --all --json | grep -c domid)\" -le $before ]" ||
+	fail "$before domains before the failed create, $(hv_domain_count) after: $(lvm list --all)"
+ls "$LVMD_STATE/registry" | grep -q json && fail "a record was left: $(ls "$LVMD_STATE/registry")"
+
+# 2. A scribbler's console output is kept, and the reason is its own.
+lvm create "$LVM_BUILD/guests/scribble.xen" --name bad >/dev/null || fail "create bad"
+wait_for 30 lvm_gone bad || fail "scribble still runs"
+lvm_console_has bad "scribble: ready" ||
+	fail "the scribbler's console log lost its output: $(cat "$(lvm_console_log bad)" 2>&1 | head -c 300)"
+grep -q "bad (d[0-9]*): the device page .* does not hold what was written" "$LVMD_STATE/lvmd.log" &&
+	fail "the scribbler was destroyed for dom0's device page check: $(grep 'bad (d' "$LVMD_STATE/lvmd.log")"
+info "scribbler: $(grep -o 'bad (d[0-9]*): .*destroying it' "$LVMD_STATE/lvmd.log" | head -1)"
+
+# 3. After a SIGKILL: an unrecorded guest of ours, a recorded guest that
+# never ran, and one whose backends cannot take it back are destroyed.
+for n in lost cut broken kept; do
+	lvm create "$img" --name $n >/dev/null || fail "create $n"
+done
+lvm create "$img" --name never --paused >/dev/null || fail "create never"
+lost=$(lvm_domid lost) cut=$(lvm_domid never) broken=$(lvm_domid broken)
+kept=$(lvm_domid kept)
+edit() {
+	rm -f "$LVMD_STATE/registry/$lost.json"
+	# as if lvmd died between the record and the unpause
+	sed -i 's/"created_paused":true/"created_paused":false/' "$LVMD_STATE/registry/$cut.json"
+	# a console port the guest does not have: its adoption fails
+	sed -i 's/"port":[0-9]*/"port":4000/' "$LVMD_STATE/registry/$broken.json"
+}
+restart_after edit
+for d in $lost $cut $broken; do
+	wait_for 10 bash -c "! lvm list --all --json | json_field domid | grep -qx $d" ||
+		fail "domain $d runs on after the restart: $(lvm list --all)"
+done
+grep -q "d$lost (.*): a guest of ours that no record names" "$LVMD_STATE/lvmd.log" ||
+	fail "no line about the unrecorded guest d$lost"
+grep -q "never (d$cut): its create was cut short before it ran" "$LVMD_STATE/lvmd.log" ||
+	fail "no line about the never-run guest d$cut"
+grep -q "broken (d$broken): its backends cannot take it back; destroying it" "$LVMD_STATE/lvmd.log" ||
+	fail "no line about the guest d$broken that could not be adopted"
+[ "$(lvm_state kept)" = running ] || fail "kept was not adopted: $(lvm_state kept)"
+[ "$(lvm_domid kept)" = "$kept" ] || fail "kept changed domain"
+for f in $lost $cut $broken; do
+	[ -e "$LVMD_STATE/registry/$f.json" ] && fail "record $f.json left"
+done
+info "after the restart: lost, never-run and unadoptable guests destroyed, kept adopted"
+
+# 4. A second lvmd leaves the first's shells and guests alone.
+wait_for 30 pool_ready_is 4x1 2 || fail "pool not warm: $(lvm pool)"
+shells=$(lvm list --all | awk '$1 == "-"' | wc -l)
+rm -rf "$STATE2"
+lvmd -d -S "$STATE2" -P 4:1:1 || fail "the second lvmd did not start"
+PID2=$(cat "$STATE2/lvmd.pid")
+LVM_SOCKET=$STATE2/lvmd.sock wait_for 30 pool_ready_is 4x1 1 || fail "second pool not warm"
+sleep 1
+[ "$(lvm_state kept)" = running ] || fail "the second lvmd took kept: $(lvm_state kept)"
+pool_ready_is 4x1 2 || fail "the first pool changed: $(lvm pool)"
+now=$(lvm list --all | awk '$1 == "-"' | wc -l)
+[ "$now" = $((shells + 1)) ] || fail "$shells unmanaged shells before the second lvmd, $now after (1 more expected): $(lvm list --all)"
+grep -q "shells of a previous lvmd" "$STATE2/lvmd.log" &&
+	fail "the second lvmd destroyed shells: $(grep 'shell' "$STATE2/lvmd.log")"
+hits=$(pool_col 4x1 6)
+lvm create "$img" --name warm >/dev/null || fail "create from the first pool after the second lvmd started"
+[ "$(pool_col 4x1 6)" = $((hits + 1)) ] || fail "not a pool hit: $(lvm pool)"
+info "a second lvmd left the first's $shells shells and its guests alone"
+
+# 5. Shells destroyed behind lvmd's back: the create goes cold, and the
+# pool drops them from its count and refills.
+wait_for 30 pool_ready_is 4x1 2 || fail "pool not warm: $(lvm pool)"
+inst=$(lvm info --json kept | json_field uuid | cut -c15-26)
+for d in $(lvm list --all --json | awk -F'"' -v i="$inst" '
+		/"domid":/ { d = $3; gsub(/[^0-9]/, "", d) }
+		/"managed":/ { m = ($3 ~ /true/) }
+		/"uuid":/ { if (!m && index($4, "6c766d00-7368-") == 1 &&
+				substr($4, 15, 12) == i) print d }'); do
+	xl destroy "$d" || fail "xl destroy $d"
+done
+lvm create "$img" --name cold >"$LVMD_STATE.out" 2>"$LVMD_STATE.err" ||
+	fail "create after the shells were destroyed: $(cat "$LVMD_STATE.err")"
+[ "$(lvm_state cold)" = running ] || fail "cold is $(lvm_state cold)"
+grep -q "shell d[0-9]* is gone .*building cold cold" "$LVMD_STATE/lvmd.log" ||
+	fail "no fallback to the cold path in lvmd.log"
+info "$(grep -o 'shell d[0-9]* is gone.*' "$LVMD_STATE/lvmd.log" | head -1)"
+wait_for 30 pool_ready_is 4x1 2 || fail "pool not refilled: $(lvm pool)"
+wait_for 10 bash -c "[ \"\$(lvm list --all | awk '\$1 == \"-\"' | wc -l)\" = $((shells + 1)) ]" ||
+	fail "lvm pool counts 2 + 1 (second lvmd) shells, the hypervisor has $(lvm list --all | awk '$1 == "-"' | wc -l)"
+rm -f "$LVMD_STATE.out" "$LVMD_STATE.err"
+echo "PASS"
