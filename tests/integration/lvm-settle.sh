@@ -23,16 +23,20 @@ PID2=
 settle_cleanup() {
 	local rc=$?
 	if [ -n "$PID2" ] && kill -0 "$PID2" 2>/dev/null; then
-		for g in $(LVM_SOCKET=$STATE2/lvmd.sock lvm_names); do
-			LVM_SOCKET=$STATE2/lvmd.sock lvm destroy "$g" >/dev/null 2>&1
-		done
 		kill "$PID2"
 		wait_for 10 bash -c "! kill -0 $PID2 2>/dev/null"
 	fi
-	mountpoint -q "$LVMD_STATE/registry" && umount "$LVMD_STATE/registry"
+	if [ $rc -ne 0 ] && [ -f "$STATE2/lvmd.log" ]; then
+		echo "  the second lvmd's log (last 10 lines):"
+		tail -n 10 "$STATE2/lvmd.log" | sed 's/^/    /'
+	fi
+	grep -q " $LVMD_STATE/registry " /proc/mounts && umount "$LVMD_STATE/registry"
 	(exit $rc)
 	lvmd_cleanup
 }
+
+# second CMD...: CMD against the second lvmd, for at most 60 s.
+second() { LVM_SOCKET=$STATE2/lvmd.sock timeout 60 "$@"; }
 
 # restart: SIGKILL lvmd, run (the rest of the arguments) with it dead,
 # start it again on the same state.
@@ -111,10 +115,16 @@ info "after the restart: lost, never-run and unadoptable guests destroyed, kept 
 wait_for 30 pool_ready_is 4x1 2 || fail "pool not warm: $(lvm pool)"
 shells=$(lvm list --all | awk '$1 == "-"' | wc -l)
 rm -rf "$STATE2"
-lvmd -d -S "$STATE2" -P 4:1:1 || fail "the second lvmd did not start"
+timeout 60 lvmd -d -S "$STATE2" -P 4:1:1 || fail "the second lvmd did not start"
 PID2=$(cat "$STATE2/lvmd.pid")
-LVM_SOCKET=$STATE2/lvmd.sock wait_for 30 pool_ready_is 4x1 1 || fail "second pool not warm"
-sleep 1
+info "second lvmd started"
+for i in $(seq 1 30); do
+	[ "$(second lvm pool | awk '$1 == "4x1" { print $4 }')" = 1 ] && break
+	sleep 1
+done
+[ "$(second lvm pool | awk '$1 == "4x1" { print $4 }')" = 1 ] ||
+	fail "second pool not warm: $(second lvm pool)"
+info "second pool warm"
 [ "$(lvm_state kept)" = running ] || fail "the second lvmd took kept: $(lvm_state kept)"
 pool_ready_is 4x1 2 || fail "the first pool changed: $(lvm pool)"
 now=$(lvm list --all | awk '$1 == "-"' | wc -l)
@@ -122,7 +132,7 @@ now=$(lvm list --all | awk '$1 == "-"' | wc -l)
 grep -q "shells of a previous lvmd" "$STATE2/lvmd.log" &&
 	fail "the second lvmd destroyed shells: $(grep 'shell' "$STATE2/lvmd.log")"
 hits=$(pool_col 4x1 6)
-lvm create "$img" --name warm >/dev/null || fail "create from the first pool after the second lvmd started"
+timeout 60 lvm create "$img" --name warm >/dev/null || fail "create from the first pool after the second lvmd started"
 [ "$(pool_col 4x1 6)" = $((hits + 1)) ] || fail "not a pool hit: $(lvm pool)"
 info "a second lvmd left the first's $shells shells and its guests alone"
 
@@ -137,7 +147,7 @@ for d in $(lvm list --all --json | awk -F'"' -v i="$inst" '
 				substr($4, 15, 12) == i) print d }'); do
 	xl destroy "$d" || fail "xl destroy $d"
 done
-lvm create "$img" --name cold >"$LVMD_STATE.out" 2>"$LVMD_STATE.err" ||
+timeout 60 lvm create "$img" --name cold >"$LVMD_STATE.out" 2>"$LVMD_STATE.err" ||
 	fail "create after the shells were destroyed: $(cat "$LVMD_STATE.err")"
 [ "$(lvm_state cold)" = running ] || fail "cold is $(lvm_state cold)"
 grep -q "shell d[0-9]* is gone .*building cold cold" "$LVMD_STATE/lvmd.log" ||

@@ -154,8 +154,8 @@ static int build(struct lvmd *l, const struct lvm_req_cfg *cfg,
 }
 
 /*
- * claim_and_build: finish a ready pool shell of (cfg)'s shape with (req)
- * (true in (*hit)); with none, or when the claimed shell's domain turned
+ * claim_and_build: finish a ready pool shell of (cfg)'s shape with (req);
+ * with none, or when the claimed shell's domain turned
  * out to be gone (destroyed behind lvmd's back), build() on the cold
  * path. The claim's time and whether it hit in (t). 0 or -errno, the line
  * in (e).
