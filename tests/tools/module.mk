@@ -16,6 +16,13 @@ noxs_boot_TOOL_LIBS := -lxenguest -lxenctrl -lxenevtchn -lxenforeignmemory \
 # xenctrl.h refuses strict ISO C (anonymous unions in Xen's headers).
 CFLAGS_tests/tools/noxs_boot.c := -std=gnu11
 
+# lvmd's answer time while it works on something else, over liblvm.
+TEST_TOOLS += lvm_ping
+lvm_ping_TOOL_SRCS := tests/tools/lvm_ping.c
+lvm_ping_TOOL_LIBS := $(LIBLVM_A) $(LIBLVM_LDLIBS)
+CFLAGS_tests/tools/lvm_ping.c := $(TOOLSTACK_INC)
+$(BUILD)/tests/tools/lvm_ping: $(LIBLVM_A)
+
 define test_tool_rules
 $(BUILD)/tests/tools/$(1): $(call host_objs,$($(1)_TOOL_SRCS))
 	$$(quiet) LD $$@

@@ -148,6 +148,10 @@ images_SRCS := tests/unit/test_images.c toolstack/lvmd/images.c \
 images_CFLAGS := $(XEN_HOST_CFLAGS) -Itoolstack/include
 images_LIBS := -ljson-c
 
+# The image loader's bookkeeping: loads and the requests parked on them.
+UNIT_TESTS += park
+park_SRCS := tests/unit/test_park.c toolstack/lvmd/park.c
+
 UNIT_TESTS += bench_tool
 bench_tool_SRCS := tests/unit/test_bench_tool.c bench/tool.c bench/sample.c \
 	bench/csv.c

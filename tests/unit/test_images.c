@@ -1,10 +1,11 @@
 /*
  * test_images.c — unit tests for lvmd's image cache
  * (toolstack/lvmd/images.c): hits, a changed file, the byte cap, the slot
- * cap, and eviction when a slot is empty. The engine's lvm_image_load()
- * and lvm_image_free() are stubs here: an "image" is any file, its blob
- * as many bytes as the file is long (not read), so 40 MiB images cost
- * nothing but sparse files.
+ * cap, eviction when a slot is empty, and an image the loader read
+ * handed over to the requests that waited for it. The engine's
+ * lvm_image_load() and lvm_image_free() are stubs here: an "image" is any
+ * file, its blob as many bytes as the file is long (not read), so 40 MiB
+ * images cost nothing but sparse files.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -246,6 +247,51 @@ static void test_slot_cap(void **state)
 	assert_int_equal(loads, LVMD_IMAGE_CACHE + 2);
 }
 
+/* A load finished off the control thread is handed over: used as it was
+ * read (not read again, even when the file changed since), then cached;
+ * one too big to cache is freed; a failed one answers with its error. */
+static void test_hand(void **state)
+{
+	struct fixture *f = *state;
+	struct timespec ts[2] = { { 1, 0 }, { 1, 0 } };
+	struct lvm_error e = { .code = ENOEXEC }, got = { 0 };
+	struct lvm_image *img, *read, *out = NULL;
+	char p[128], q[128];
+	bool owned = true;
+	size_t bytes;
+
+	mk(f, "h", MiB, p, sizeof(p));
+	assert_false(lvmd_image_at_hand(f->l, p));
+	assert_int_equal(lvm_image_load(p, &read, NULL), 0);  /* "the loader" */
+	assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);   /* changed since */
+	lvmd_image_hand(f->l, p, read, 0, NULL);
+	assert_true(lvmd_image_at_hand(f->l, p));
+	img = get(f->l, p, false);
+	assert_ptr_equal(img, read);
+	assert_int_equal(loads, 1);
+	lvmd_image_hand_end(f->l);
+	assert_int_equal(cached(f->l, &bytes), 1);
+	/* cached as read: the file changed since, so it is not at hand */
+	assert_false(lvmd_image_at_hand(f->l, p));
+
+	mk(f, "huge", LVMD_IMAGE_CACHE_BYTES + 1, q, sizeof(q));
+	assert_int_equal(lvm_image_load(q, &read, NULL), 0);
+	lvmd_image_hand(f->l, q, read, 0, NULL);
+	assert_ptr_equal(get(f->l, q, false), read);   /* lvmd's, not owned */
+	lvmd_image_hand_end(f->l);
+	assert_int_equal(cached(f->l, &bytes), 1);
+	assert_int_equal(live, 1);                     /* the huge one freed */
+
+	snprintf(e.msg, sizeof(e.msg), "image %s: not an ELF", q);
+	lvmd_image_hand(f->l, q, NULL, -ENOEXEC, &e);
+	assert_int_equal(lvmd_image_get(f->l, q, &out, &owned, &got), -ENOEXEC);
+	assert_false(owned);
+	assert_string_equal(got.msg, e.msg);
+	lvmd_image_hand_end(f->l);
+	assert_int_equal(loads, 2);                    /* nothing read here */
+	assert_false(lvmd_image_at_hand(f->l, q));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +302,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_changed_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_byte_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slot_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hand, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -70,6 +70,7 @@ int lvmd_client_new(struct lvmd *l, int fd)
 
 void lvmd_client_close(struct lvmd *l, struct client *c)
 {
+	lvmd_loader_forget(l, c);    /* its request parked, if any */
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -325,6 +326,14 @@ static void release(struct client *c)
 	c->wait = W_NONE;
 	c->wg = NULL;
 	c->mode = C_REQUEST;
+}
+
+bool lvmd_client_resume(struct client *c)
+{
+	if (c->mode != C_WAIT || c->wait != W_IMAGE)
+		return false;
+	release(c);
+	return true;
 }
 
 void lvmd_client_console(struct lvmd *l, struct client *c, struct guest *g,

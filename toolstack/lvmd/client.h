@@ -30,6 +30,8 @@ enum client_wait {
 	W_GONE,                      /* shutdown: the guest is gone */
 	W_REBOOT,                    /* reboot: the guest is back */
 	W_REBOOT_HELD,               /* (client.c's own) being rebuilt now */
+	W_IMAGE,                     /* a request parked: its image is being
+					read (lvmd_loader_park()) */
 };
 
 /* client.c's handlers of the guest layers' news (guest.h), for l->hooks. */
@@ -79,6 +81,11 @@ void lvmd_client_fail(struct lvmd *l, struct client *c, int errnum,
 void lvmd_client_hold(struct client *c, enum client_wait wait,
 		      struct guest *g, json_object *rep,
 		      const struct lvm_timing *t, uint64_t deadline_ns);
+
+/* lvmd_client_resume() - (c), held with W_IMAGE, reads requests again,
+ * its parked request about to be dispatched: true. false: (c) is being
+ * dropped, its request is not to be answered. */
+bool lvmd_client_resume(struct client *c);
 
 /* lvmd_client_console() - switch (c) to (g)'s console: replay its log,
  * then pass bytes both ways; unless (live), (g) writes no more: the log is

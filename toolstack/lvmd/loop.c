@@ -1,6 +1,7 @@
 /*
  * loop.c — lvmd's event loop: one ppoll() over the listening socket, the
- * clients and the event channel handle, each port's event routed through
+ * clients, the event channel handle and the image loader's wake-up (its
+ * parked requests resumed), each port's event routed through
  * the backend table; timers for shutdown deadlines, held replies and,
  * without VIRQ_DOM_EXC, the reaper (see lvmd.h).
  */
@@ -56,7 +57,7 @@ int lvmd_run(struct lvmd *l)
 	while (!l->stop) {
 		uint64_t now = lvm_now_ns(), next = UINT64_MAX;
 		struct timespec ts, *tsp = NULL;
-		size_t n = 0, need = 2 + l->nclients;
+		size_t n = 0, need = 3 + l->nclients;
 		int t, r;
 
 		if (need > cap) {
@@ -89,6 +90,9 @@ int lvmd_run(struct lvmd *l)
 		pfd[n++] = (struct pollfd){ .fd = l->listen_fd, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = xenevtchn_fd(l->xce),
 					    .events = POLLIN };
+		/* A finished image load (-1, ignored, before the first). */
+		pfd[n++] = (struct pollfd){ .fd = lvmd_loader_fd(l),
+					    .events = POLLIN };
 		n += lvmd_clients_poll(l, pfd + n, who + n);
 		t = timeout_ms(now, next);
 		if (t >= 0) {
@@ -106,7 +110,9 @@ int lvmd_run(struct lvmd *l)
 		if (pfd[1].revents & POLLIN)
 			events(l);
 		lvmd_guest_reap_doomed(l);
-		for (size_t i = 2; i < n; i++) {
+		if (pfd[2].revents & POLLIN)
+			lvmd_ops_resume(l);
+		for (size_t i = 3; i < n; i++) {
 			struct client *c = who[i];
 
 			if (lvmd_server_step(l, c, pfd[i].revents) < 0)

@@ -6,7 +6,11 @@
  * one xenevtchn handle (every guest's backend ports, and VIRQ_DOM_EXC when
  * it can have it) and timers. Nothing blocks on a guest. A second thread
  * refills the shell pools (pool.h, poolthr.c); it shares only the pools'
- * state, opaque outside poolthr.c, under its mutex.
+ * state, opaque outside poolthr.c, under its mutex. The image loader's
+ * threads (park.h, loader.c) read the images requests name that are not
+ * in the cache, while those requests wait parked and the control thread
+ * serves the others; a finished load reaches the control thread through
+ * an eventfd in its poll set, and only then the cache.
  *
  * Files, in layers: each file calls only files of its own layer's line or
  * of the lines below it (and the engine, toolstack/engine/, below all).
@@ -29,8 +33,9 @@
  *               xenstore.c also hold the two controls (noxs, XenStore)
  *   table.c     the guest table (guest.h): lookups, records, doom marks;
  *               ports.c: the event channel ports and who owns them
- *   images.c, pool.c, poolthr.c, registry.c, cons_ring.c   leaves: the
- *               image cache, the shell pools and their refill thread,
+ *   images.c, loader.c, park.c, pool.c, poolthr.c, registry.c,
+ *   cons_ring.c leaves: the image cache, the image loader and its
+ *               bookkeeping, the shell pools and their refill thread,
  *               records on disk, the console ring
  *
  * Upward news goes through one narrow door: struct lvmd_hooks (guest.h),
@@ -73,6 +78,8 @@
 #define LVMD_READY_POLL_MS 5         /* ready-mark polling while waited on */
 #define LVMD_IMAGE_CACHE 8           /* images kept parsed */
 #define LVMD_IMAGE_CACHE_BYTES (64u << 20)
+#define LVMD_LOAD_THREADS 2          /* images read at once, off the
+					control thread (loader.c) */
 
 struct lvmd;
 struct client;
@@ -81,7 +88,10 @@ struct lvm_image;
 struct lvm_error;
 struct lvmd_pools;                   /* poolthr.c's */
 struct lvmd_hooks;
+struct lvmd_load;                    /* park.h */
+struct lvmd_loader;                  /* loader.c's */
 struct lvmd_port;
+struct lvmd_waiter;                  /* park.h */
 struct xs_handle;
 
 /* Each member is owned by the file named beside it. */
@@ -115,6 +125,14 @@ struct lvmd {
 		uint64_t used;
 	} images[LVMD_IMAGE_CACHE];  /* images.c */
 	uint64_t image_tick;
+	struct {                     /* images.c: what a finished load hands
+					to the requests resumed now */
+		const char *path;    /* NULL: nothing */
+		struct lvm_image *img;
+		int rc;              /* img NULL: why, the line in (err) */
+		const struct lvm_error *err;
+	} hand;
+	struct lvmd_loader *loader;  /* loader.c: NULL until the first load */
 	struct lvmd_pools *pools;    /* poolthr.c: the shell pools */
 	volatile int stop;           /* main.c (signals) */
 };
@@ -138,6 +156,13 @@ int lvmd_server_step(struct lvmd *l, struct client *c, short revents);
  * (monotonic ns) and (tsc_recv) (TSC). */
 void lvmd_dispatch(struct lvmd *l, struct client *c, json_object *req,
 		   uint64_t t_recv, uint64_t tsc_recv);
+/*
+ * lvmd_ops_resume() - the loader woke the loop: for each finished load,
+ * the requests parked on it are dispatched again, in the order they came,
+ * with the image it read (or its error line) at hand (lvmd_image_hand());
+ * a request of a client gone or dropped meanwhile is not.
+ */
+void lvmd_ops_resume(struct lvmd *l);
 
 /* ---- reaper.c ---- */
 /* lvmd_reap() - find guests that shut down, crashed or vanished and apply
@@ -187,17 +212,65 @@ void lvmd_adopt(struct lvmd *l);
 
 /* ---- images.c ---- */
 /*
- * lvmd_image_get() - the image at (path), from the cache when the file is
- * unchanged, else loaded (lvm_image_load(), same errors, the line in
- * (err)) and cached. The image stays lvmd's unless (*owned) comes back
- * true: then the caller frees it.
+ * lvmd_image_get() - the image at (path): the one handed over by a load
+ * of (path) while its requests resume (lvmd_image_hand(), as it was read,
+ * or its error), else from the cache when the file is unchanged, else
+ * loaded here (lvm_image_load(), same errors, the line in (err); only a
+ * guest rebuilt after its reboot still reads on the control thread) and
+ * cached. The image stays lvmd's unless (*owned) comes back true: then
+ * the caller frees it.
  */
 int lvmd_image_get(struct lvmd *l, const char *path, struct lvm_image **out,
 		   bool *owned, struct lvm_error *err);
+/* lvmd_image_at_hand() - whether lvmd_image_get(path) answers without
+ * reading the file: it is being handed over, or cached and unchanged (one
+ * stat()). */
+bool lvmd_image_at_hand(struct lvmd *l, const char *path);
+/*
+ * lvmd_image_hand() - a load of (path) finished: (img) (kept until
+ * lvmd_image_hand_end()), or failed with (rc) and the line (err) (kept by
+ * the caller until then); lvmd_image_get(path) answers with it meanwhile.
+ */
+void lvmd_image_hand(struct lvmd *l, const char *path,
+		     struct lvm_image *img, int rc,
+		     const struct lvm_error *err);
+/* lvmd_image_hand_end() - the requests resumed: the image handed over is
+ * cached (as lvmd_image_get() caches what it reads) or freed. */
+void lvmd_image_hand_end(struct lvmd *l);
 void lvmd_images_free(struct lvmd *l);
 /* lvmd_image_unchanged() - whether the file at (path) is still the one
  * (img) was read from (device, inode, size, mtime; one stat()). */
 bool lvmd_image_unchanged(const struct lvm_image *img, const char *path);
+
+/* ---- loader.c ---- */
+/*
+ * lvmd_loader_park() - park (c)'s request (req) (a reference taken),
+ * received at (t_recv) and (tsc_recv), until the image at (path) is read
+ * by a loader thread: it joins a load of (path) under way, or queues one
+ * (the loader starts at its first load). The caller holds (c) (it reads
+ * no more requests); lvmd_ops_resume() dispatches the request again once
+ * the load ends. Returns 0, -EAGAIN (LVMD_LOADS loads under way), -ENOMEM
+ * or why a thread could not start.
+ */
+int lvmd_loader_park(struct lvmd *l, struct client *c, const char *path,
+		     json_object *req, uint64_t t_recv, uint64_t tsc_recv);
+/* lvmd_loader_fd() - the fd readable when a load has finished (the loop
+ * polls it), -1 before the first load. */
+int lvmd_loader_fd(const struct lvmd *l);
+/* lvmd_loader_take() - a finished load into (out), the caller's (free it
+ * with lvmd_load_free()); false: none. Empties the wake-up fd. */
+bool lvmd_loader_take(struct lvmd *l, struct lvmd_load *out);
+/* lvmd_loader_forget() - (c) is going: its parked requests are dropped, a
+ * load nobody waits for any more is not started. */
+void lvmd_loader_forget(struct lvmd *l, struct client *c);
+/* lvmd_waiters_free() - free a list of parked requests. */
+void lvmd_waiters_free(struct lvmd_waiter *w);
+/* lvmd_load_free() - free what a load taken still holds (its path, its
+ * image unless taken out, its requests). */
+void lvmd_load_free(struct lvmd_load *ld);
+/* lvmd_loader_stop() - stop the threads (a read under way ends first),
+ * free every load and parked request. Safe without a start. */
+void lvmd_loader_stop(struct lvmd *l);
 
 /* ---- poolthr.c ---- */
 /* lvmd_pools_init() - (l)'s empty pools, before any other lvmd_pools_*

@@ -11,6 +11,7 @@
 #include "client.h"
 #include "guest.h"
 #include "lvmd.h"
+#include "park.h"
 #include "toolstack/common/clock.h"
 #include "toolstack/engine/engine.h"
 #include "toolstack/engine/log.h"
@@ -426,6 +427,57 @@ static void op_pool_set(struct lvmd *l, struct client *c,
 	}
 }
 
+/*
+ * parked() - whether (c)'s request (req), which names the image (path),
+ * is parked until a loader thread has read it ((c) then reads no more
+ * requests; lvmd_ops_resume() dispatches it again) or answered (it cannot
+ * be): true. false: go on, the image is at hand (cached, or just read for
+ * the requests resumed now), or (path) is none or not absolute (the
+ * request's own checks refuse it).
+ */
+static bool parked(struct lvmd *l, struct client *c, json_object *req,
+		   const char *path, uint64_t t_recv, uint64_t tsc_recv)
+{
+	int rc;
+
+	if (!path || path[0] != '/' || lvmd_image_at_hand(l, path))
+		return false;
+	rc = lvmd_loader_park(l, c, path, req, t_recv, tsc_recv);
+	if (rc == 0)
+		lvmd_client_hold(c, W_IMAGE, NULL, NULL, NULL, 0);
+	else if (rc == -EAGAIN)
+		lvmd_client_fail(l, c, EAGAIN,
+				 "image %s: lvmd is reading %d other images; try again",
+				 LVM_ESCAPED(path, 200), LVMD_LOADS);
+	else
+		lvmd_client_fail(l, c, -rc, "image %s: cannot read it: %s",
+				 LVM_ESCAPED(path, 200), strerror(-rc));
+	return true;
+}
+
+void lvmd_ops_resume(struct lvmd *l)
+{
+	struct lvmd_load ld;
+
+	while (lvmd_loader_take(l, &ld)) {
+		unsigned n = 0;
+
+		lvmd_image_hand(l, ld.path, ld.img, ld.rc, &ld.err);
+		for (struct lvmd_waiter *w = ld.head; w; w = w->next) {
+			if (!lvmd_client_resume(w->who))
+				continue;            /* dropped meanwhile */
+			lvmd_dispatch(l, w->who, w->req, w->t_recv, w->tsc_recv);
+			n++;
+		}
+		lvm_log_debug("image %s read off the request path in %.1f ms "
+			      "(%s), for %u requests", LVM_ESCAPED(ld.path, 200), ld.read_ns / 1e6,
+			      ld.img ? "ok" : ld.err.msg, n);
+		lvmd_image_hand_end(l);      /* cached or freed */
+		ld.img = NULL;
+		lvmd_load_free(&ld);
+	}
+}
+
 void lvmd_dispatch(struct lvmd *l, struct client *c, json_object *req,
 		   uint64_t t_recv, uint64_t tsc_recv)
 {
@@ -438,7 +490,8 @@ void lvmd_dispatch(struct lvmd *l, struct client *c, json_object *req,
 	}
 	switch (r.op) {
 	case LVM_OP_CREATE:
-		op_create(l, c, &r.cfg, t_recv, tsc_recv);
+		if (!parked(l, c, req, r.cfg.kernel, t_recv, tsc_recv))
+			op_create(l, c, &r.cfg, t_recv, tsc_recv);
 		break;
 	case LVM_OP_DESTROY:
 		op_destroy(l, c, r.target);
@@ -465,7 +518,9 @@ void lvmd_dispatch(struct lvmd *l, struct client *c, json_object *req,
 		op_pool(l, c);
 		break;
 	case LVM_OP_POOL_SET:
-		op_pool_set(l, c, &r);
+		if (!(r.cfg.kernel && lvmd_pool_image_ok(r.cfg.kernel) &&
+		      parked(l, c, req, r.cfg.kernel, t_recv, tsc_recv)))
+			op_pool_set(l, c, &r);
 		break;
 	case LVM_OP_COUNT:
 		lvmd_client_fail(l, c, EPROTO, "bad request");
