@@ -75,6 +75,10 @@ CFLAGS_tests/unit/test_bzimage.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guest
 UNIT_TESTS += noxs
 noxs_SRCS := tests/unit/test_noxs.c $(NOXS_SRCS)
 
+# The vif rings (noxs/vring.c), both sides' use of one rings page.
+UNIT_TESTS += vring
+vring_SRCS := tests/unit/test_vring.c $(NOXS_VRING_SRCS)
+
 # lvmd's pure parts.
 UNIT_TESTS += registry
 registry_SRCS := tests/unit/test_registry.c toolstack/lvmd/registry.c \
