@@ -96,27 +96,20 @@ const char *vring_reason_name(int reason)
 	return names[reason];
 }
 
-/* Copy a shared slot into (out), reading each field once. */
-static void read_desc(const volatile struct noxs_vif_desc *s,
-		      struct noxs_vif_desc *out)
+/*
+ * Copy a slot field by field, each read once: from the shared page into a
+ * private copy, or from a private copy into the page. The padding is not
+ * copied: it stays zero.
+ */
+static void copy_desc(volatile struct noxs_vif_desc *dst,
+		      const volatile struct noxs_vif_desc *src)
 {
-	out->offset = s->offset;
-	out->len = s->len;
-	out->id = s->id;
-	out->flags = s->flags;
-	out->status = s->status;
-	out->pad = 0;
-}
-
-static void write_desc(volatile struct noxs_vif_desc *s,
-		       const struct noxs_vif_desc *d)
-{
-	s->offset = d->offset;
-	s->len = d->len;
-	s->id = d->id;
-	s->flags = d->flags;
-	s->status = d->status;
-	s->pad = 0;
+	dst->offset = src->offset;
+	dst->len = src->len;
+	dst->id = src->id;
+	dst->flags = src->flags;
+	dst->status = src->status;
+	dst->pad = 0;
 }
 
 void vring_front_init(struct vring_front *f,
@@ -140,20 +133,27 @@ int vring_front_post(struct vring_front *f, const struct noxs_vif_desc *d)
 {
 	if (vring_front_free(f) == 0)
 		return -NOXS_ENOSPC;
-	write_desc(&f->slots[vring_slot(f->req_prod)], d);
+	copy_desc(&f->slots[vring_slot(f->req_prod)], d);
 	f->req_prod++;
 	return 0;
 }
 
-int vring_front_push(struct vring_front *f)
+/*
+ * Publish producer index (mine) into (*shared) after the slots written
+ * before it; returns 1 if it moved, else 0.
+ */
+static int publish(volatile uint32_t *shared, uint32_t mine)
 {
-	uint32_t old = f->idx->req_prod;
-
-	if (old == f->req_prod)
+	if (*shared == mine)
 		return 0;
 	WMB();
-	f->idx->req_prod = f->req_prod;
+	*shared = mine;
 	return 1;
+}
+
+int vring_front_push(struct vring_front *f)
+{
+	return publish(&f->idx->req_prod, f->req_prod);
 }
 
 int vring_front_take(struct vring_front *f, struct noxs_vif_desc *rsp,
@@ -169,7 +169,7 @@ int vring_front_take(struct vring_front *f, struct noxs_vif_desc *rsp,
 		return -v;
 	if (prod == f->rsp_cons)
 		return 0;
-	read_desc(&f->slots[vring_slot(f->rsp_cons)], rsp);
+	copy_desc(rsp, &f->slots[vring_slot(f->rsp_cons)]);
 	f->rsp_cons++;
 	v = vring_check_rsp(rsp, 0xffff);
 	if (v == NOXS_VIF_OK && cap_of != NULL)
@@ -203,7 +203,7 @@ int vring_back_take(struct vring_back *b, struct noxs_vif_desc *req,
 		return -v;
 	if (prod == b->req_cons)
 		return 0;
-	read_desc(&b->slots[vring_slot(b->req_cons)], req);
+	copy_desc(req, &b->slots[vring_slot(b->req_cons)]);
 	b->req_cons++;
 	*arg = req->id;
 	v = vring_check_req(req, b->region_size);
@@ -214,18 +214,12 @@ int vring_back_respond(struct vring_back *b, const struct noxs_vif_desc *rsp)
 {
 	if (b->rsp_prod == b->req_cons)
 		return -NOXS_ENOSPC;
-	write_desc(&b->slots[vring_slot(b->rsp_prod)], rsp);
+	copy_desc(&b->slots[vring_slot(b->rsp_prod)], rsp);
 	b->rsp_prod++;
 	return 0;
 }
 
 int vring_back_push(struct vring_back *b)
 {
-	uint32_t old = b->idx->rsp_prod;
-
-	if (old == b->rsp_prod)
-		return 0;
-	WMB();
-	b->idx->rsp_prod = b->rsp_prod;
-	return 1;
+	return publish(&b->idx->rsp_prod, b->rsp_prod);
 }

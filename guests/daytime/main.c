@@ -70,21 +70,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	return ERR_OK;
 }
 
-static int listen_daytime(void)
-{
-	struct tcp_pcb *pcb = tcp_new(), *l;
-
-	if (pcb == NULL || tcp_bind(pcb, IP4_ADDR_ANY, DAYTIME_PORT) != ERR_OK)
-		return -1;
-	l = tcp_listen(pcb);
-	if (l == NULL)
-		return -1;
-	tcp_accept(l, on_accept);
-	printk("daytime: listening on TCP port %d\n", DAYTIME_PORT);
-	return 0;
-}
-
 int main(void)
 {
-	return vifnet_main("daytime", listen_daytime);
+	return vifnet_main("daytime", DAYTIME_PORT, on_accept);
 }

@@ -199,21 +199,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	return ERR_ABRT;
 }
 
-static int listen_http(void)
-{
-	struct tcp_pcb *pcb = tcp_new(), *l;
-
-	if (pcb == NULL || tcp_bind(pcb, IP4_ADDR_ANY, HTTP_PORT) != ERR_OK)
-		return -1;
-	l = tcp_listen(pcb);
-	if (l == NULL)
-		return -1;
-	tcp_accept(l, on_accept);
-	printk("httpd: listening on TCP port %d\n", HTTP_PORT);
-	return 0;
-}
-
 int main(void)
 {
-	return vifnet_main("httpd", listen_http);
+	return vifnet_main("httpd", HTTP_PORT, on_accept);
 }

@@ -153,7 +153,27 @@ int vifnet_start(uint16_t id)
 	return 0;
 }
 
-int vifnet_main(const char *name, int (*listen)(void))
+/* Listen on TCP (port), any address, with (accept); 0 or -1. */
+static int listen_tcp(uint16_t port, tcp_accept_fn accept)
+{
+	struct tcp_pcb *pcb = tcp_new(), *l;
+
+	if (pcb == NULL)
+		return -1;
+	if (tcp_bind(pcb, IP4_ADDR_ANY, port) != ERR_OK) {
+		tcp_close(pcb);
+		return -1;
+	}
+	l = tcp_listen(pcb);
+	if (l == NULL) {
+		tcp_close(pcb);
+		return -1;
+	}
+	tcp_accept(l, accept);
+	return 0;
+}
+
+int vifnet_main(const char *name, uint16_t port, tcp_accept_fn accept)
 {
 	int rc = vifnet_start(0);
 
@@ -162,9 +182,11 @@ int vifnet_main(const char *name, int (*listen)(void))
 	} else if (rc < 0) {
 		printk("%s: vif0 unusable (%d)\n", name, rc);
 		return 1;
-	} else if (listen() < 0) {
-		printk("%s: cannot listen\n", name);
+	} else if (listen_tcp(port, accept) < 0) {
+		printk("%s: cannot listen on TCP port %u\n", name, port);
 		return 1;
+	} else {
+		printk("%s: listening on TCP port %u\n", name, port);
 	}
 	replan();
 	rc = libos_loop_run();

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include <lwip/tcp.h>
+
 /*
  * vifnet_start() - start lwIP (once) and bring up vif (id) as an lwIP
  * netif, the default route, with its IPv4 address, prefix and gateway
@@ -20,14 +22,15 @@
 int vifnet_start(uint16_t id);
 
 /*
- * vifnet_main() - the main() of a guest that serves on vif 0: start it
- * (vifnet_start), call (listen)() to open the guest's listeners, then
- * run the event loop until a poweroff. Without a vif it says so on the
+ * vifnet_main() - the main() of a guest that serves TCP (port) on vif 0:
+ * start it (vifnet_start), listen on (port) on every address with
+ * (accept) as lwIP's accept callback (one console line "NAME: listening
+ * on TCP port N"), then run the event loop until a poweroff. Without a vif it says so on the
  * console ("NAME: no vif, nothing to serve") and still runs the loop, so
  * the guest stays up and obeys lifecycle requests; with nothing to wait
  * for at all (no device page) it returns 0: the guest powers off.
- * Returns main()'s value: 0, or 1 when the vif or (listen) fails.
+ * Returns main()'s value: 0, or 1 when the vif or the listener fails.
  */
-int vifnet_main(const char *name, int (*listen)(void));
+int vifnet_main(const char *name, uint16_t port, tcp_accept_fn accept);
 
 #endif
