@@ -8,8 +8,12 @@
 # A guest NAME is the C sources guests/NAME/*.c, which define main(). It is
 # linked into $(BUILD)/guests/NAME.xen. Adding a guest is one line:
 #   GUESTS += NAME
+# A guest that uses the network is listed in NET_GUESTS instead: it is
+# also compiled against lwIP's headers and linked with $(LWIP_LIB)
+# (mk/lwip.mk), which no other guest carries.
 
 GUESTS := hello noop scribble storm
+NET_GUESTS := daytime httpd
 
 LIBOS_ARCH := x86_64
 LIBOS_ARCH_DIR := guests/libos/arch/$(LIBOS_ARCH)
@@ -17,9 +21,11 @@ LIBOS_LDS := $(LIBOS_ARCH_DIR)/libos.ld
 
 # Linked into every image, in this order (_start first).
 LIBOS_START_SRCS := $(LIBOS_ARCH_DIR)/entry.S $(LIBOS_ARCH_DIR)/notes.S
-# The archive: every module of guests/libos/, with the noxs codec
-# (noxs/module.mk) that the device page frontend uses.
-LIBOS_SRCS := $(sort $(wildcard guests/libos/*.c)) $(NOXS_SRCS)
+# The archive: every module of guests/libos/, with the noxs codec and the
+# vif rings (noxs/module.mk) that the device page frontend and the
+# netfront use.
+LIBOS_SRCS := $(sort $(wildcard guests/libos/*.c)) $(NOXS_SRCS) \
+	$(NOXS_VRING_SRCS)
 
 LIBOS_START_OBJS := $(call guest_objs,$(LIBOS_START_SRCS))
 LIBOS_OBJS := $(call guest_objs,$(LIBOS_SRCS))
@@ -41,17 +47,22 @@ $(LIBOS_LIB): $(LIBOS_OBJS)
 
 DEPFILES += $(patsubst %.o,%.d,$(LIBOS_START_OBJS) $(LIBOS_OBJS))
 
-# guest_rules NAME: build $(BUILD)/guests/NAME.xen from guests/NAME/*.c.
+include mk/lwip.mk
+
+# guest_rules NAME, EXTRA_LIBS: build $(BUILD)/guests/NAME.xen from
+# guests/NAME/*.c, linked with EXTRA_LIBS (archives) before libos.
 define guest_rules
 $(1)_GUEST_OBJS := $(call guest_objs,$(wildcard guests/$(1)/*.c))
 $(BUILD)/guests/$(1).xen: $(LIBOS_START_OBJS) $$($(1)_GUEST_OBJS) \
-		$(LIBOS_LIB) $(LIBOS_LDS)
+		$(2) $(LIBOS_LIB) $(LIBOS_LDS)
 	$$(quiet) LD $$@
 	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(GUEST_LDFLAGS) -o $$@ $(LIBOS_START_OBJS) \
-		$$($(1)_GUEST_OBJS) $(LIBOS_LIB)
+		$$($(1)_GUEST_OBJS) $(2) $(LIBOS_LIB)
 DEPFILES += $$(patsubst %.o,%.d,$$($(1)_GUEST_OBJS))
 ALL_TARGETS += $(BUILD)/guests/$(1).xen
 endef
-$(foreach g,$(GUESTS),$(eval $(call guest_rules,$(g))))
+$(foreach g,$(GUESTS),$(eval $(call guest_rules,$(g),)))
+$(foreach g,$(NET_GUESTS),$(eval $(call guest_rules,$(g),$(LIBOS_LIB) $(LWIP_LIB))))
+$(foreach g,$(NET_GUESTS),$(eval $$($(g)_GUEST_OBJS): GUEST_CFLAGS += $$(LWIP_INC)))
 include guests/linux/module.mk

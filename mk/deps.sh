@@ -7,7 +7,9 @@
 #    fetched with `apt-get download` into $CACHE/debs and unpacked under
 #    $CACHE/unpacked, without installing them on the host. The dom0 kernel's
 #    versioned package is found through the linux-image-amd64 metapackage.
-# 3. With CONTAINERS=1 (make deps CONTAINERS=1, and make bench), the same for
+# 3. lwIP's source (Debian's source package `lwip`) for the networked
+#    guests, fetched and unpacked under $CACHE/src by mk/lwip-src.sh.
+# 4. With CONTAINERS=1 (make deps CONTAINERS=1, and make bench), the same for
 #    Docker, containerd and runc, which the box carries with --containers;
 #    $CACHE/containers.env records where they are unpacked.
 #
@@ -23,7 +25,7 @@ HOST_PKGS=(gcc make pkg-config libc6-dev
 	libxen-dev xen-utils-4.17 xenstore-utils
 	libcmocka-dev libelf-dev libjson-c-dev clang libclang-rt-dev
 	qemu-system-x86 busybox-static cpio gzip kmod
-	gnuplot-nox cscope)
+	gnuplot-nox cscope dpkg-dev)
 
 log() { printf 'deps: %s\n' "$*" >&2; }
 die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }
@@ -105,6 +107,8 @@ if ! cmp -s "$CACHE/box.env.tmp" "$CACHE/box.env" 2>/dev/null; then
 else
 	rm -f "$CACHE/box.env.tmp"
 fi
+
+CACHE="$CACHE" bash "$(dirname "$0")/lwip-src.sh"
 
 if [ "$CONTAINERS" = 1 ]; then
 	dirs=()

@@ -8,3 +8,8 @@
 # Tested by tests/unit/test_noxs.c and fuzzed by tests/fuzz/fuzz_noxs_page.c.
 
 NOXS_SRCS := noxs/noxs.c
+
+# The vif rings (noxs/vring.h): compiled into libos for the netfront and,
+# by the dom0 backend, into host programs. Tested by tests/unit/test_vring.c
+# and fuzzed by tests/fuzz/fuzz_vring.c.
+NOXS_VRING_SRCS := noxs/vring.c

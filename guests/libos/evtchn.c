@@ -42,13 +42,20 @@ int evtchn_clear(evtchn_port_t port)
 
 int evtchn_poll(evtchn_port_t port, uint64_t deadline_ns)
 {
+	return evtchn_poll_many(&port, 1, deadline_ns);
+}
+
+int evtchn_poll_many(const evtchn_port_t *ports, unsigned int n,
+		     uint64_t deadline_ns)
+{
 	struct sched_poll poll = {
-		.nr_ports = 1,
+		.nr_ports = n,
 		.timeout = deadline_ns,
 	};
 
-	if (port >= EVTCHN_2L_NR_CHANNELS)
-		return -XEN_EINVAL;
-	set_xen_guest_handle(poll.ports, &port);
+	for (unsigned int i = 0; i < n; i++)
+		if (ports[i] >= EVTCHN_2L_NR_CHANNELS)
+			return -XEN_EINVAL;
+	set_xen_guest_handle(poll.ports, (evtchn_port_t *)ports);
 	return (int)HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
 }

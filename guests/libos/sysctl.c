@@ -100,15 +100,37 @@ static int act(uint32_t req, uint32_t seq, uint32_t port)
 	}
 }
 
-int libos_sysctl_wait(uint64_t timeout_ns)
+int libos_sysctl_port(void)
 {
 	const struct noxs_page *np = libos_noxs();
-	uint64_t now, deadline = 0;
-	uint32_t port, req, seq;
 
 	if (np == NULL || libos_shared_info() == NULL)
 		return -XEN_ENODEV;
-	port = np->sysctl.evtchn;
+	return (int)np->sysctl.evtchn;
+}
+
+int libos_sysctl_check(void)
+{
+	int port = libos_sysctl_port();
+	uint32_t req, seq;
+
+	if (port < 0)
+		return port;
+	/* Clear first: an event after this point stays pending. */
+	if (evtchn_clear((uint32_t)port) < 0)
+		return -XEN_ENODEV;
+	if (read_request(&req, &seq))
+		return act(req, seq, (uint32_t)port);
+	return -XEN_EAGAIN;
+}
+
+int libos_sysctl_wait(uint64_t timeout_ns)
+{
+	int port = libos_sysctl_port(), rc;
+	uint64_t now, deadline = 0;
+
+	if (port < 0)
+		return port;
 	if (timeout_ns != 0)
 		deadline = libos_now_ns() + timeout_ns;
 
@@ -119,16 +141,14 @@ int libos_sysctl_wait(uint64_t timeout_ns)
 	 * SCHEDOP_poll returns at once on a pending port.
 	 */
 	for (;;) {
-		/* Clear first: an event after this point wakes the poll. */
-		if (evtchn_clear(port) < 0)
-			return -XEN_ENODEV;
-		if (read_request(&req, &seq))
-			return act(req, seq, port);
+		rc = libos_sysctl_check();
+		if (rc != -XEN_EAGAIN)
+			return rc;
 		if (deadline != 0) {
 			now = libos_now_ns();
 			if (now >= deadline)
 				return -XEN_ETIMEDOUT;
 		}
-		evtchn_poll(port, deadline);
+		evtchn_poll((uint32_t)port, deadline);
 	}
 }

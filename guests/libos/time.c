@@ -89,3 +89,24 @@ uint64_t libos_now_ns(void)
 	libos_clock(&tsc, &ns);
 	return ns;
 }
+
+int libos_wallclock(uint64_t *sec, uint32_t *nsec)
+{
+	volatile shared_info_t *s = libos_shared_info();
+	uint64_t wc_sec, total;
+	uint32_t v, wc_nsec;
+
+	if (s == NULL)
+		return -1;
+	do {
+		v = s->wc_version;
+		lo_rmb();
+		wc_sec = s->wc_sec | (uint64_t)s->xen_wc_sec_hi << 32;
+		wc_nsec = s->wc_nsec;
+		lo_rmb();
+	} while ((v & 1) != 0 || v != s->wc_version);
+	total = wc_nsec + libos_now_ns();
+	*sec = wc_sec + total / 1000000000u;
+	*nsec = (uint32_t)(total % 1000000000u);
+	return 0;
+}

@@ -20,6 +20,11 @@ FUZZERS :=
 FUZZERS += noxs_page
 noxs_page_FUZZ_SRCS := tests/fuzz/fuzz_noxs_page.c $(NOXS_SRCS)
 
+# The vif ring checks (noxs/vring.c): a backend replaying a guest's
+# writes to its rings page, and a guest reading a hostile dom0's answers.
+FUZZERS += vring
+vring_FUZZ_SRCS := tests/fuzz/fuzz_vring.c $(NOXS_VRING_SRCS)
+
 # The guest image checker (lvm_image_load's ELF and notes checks).
 FUZZERS += image
 image_FUZZ_SRCS := tests/fuzz/fuzz_image.c toolstack/engine/elfnote.c

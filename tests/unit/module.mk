@@ -5,6 +5,10 @@ UNIT_TESTS += fmt
 fmt_SRCS := tests/unit/test_fmt.c guests/libos/fmt.c
 fmt_CFLAGS := -Iguests/libos/include
 
+UNIT_TESTS += timer
+timer_SRCS := tests/unit/test_timer.c guests/libos/timer.c
+timer_CFLAGS := -Iguests/libos/include
+
 UNIT_TESTS += console_ring
 console_ring_SRCS := tests/unit/test_console_ring.c guests/libos/console_ring.c
 console_ring_CFLAGS := -Iguests/libos/include
@@ -74,6 +78,10 @@ CFLAGS_tests/unit/test_bzimage.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guest
 # The noxs device-page codec (noxs/), shared by the toolstack and guests.
 UNIT_TESTS += noxs
 noxs_SRCS := tests/unit/test_noxs.c $(NOXS_SRCS)
+
+# The vif rings (noxs/vring.c), both sides' use of one rings page.
+UNIT_TESTS += vring
+vring_SRCS := tests/unit/test_vring.c $(NOXS_VRING_SRCS)
 
 # lvmd's pure parts.
 UNIT_TESTS += registry

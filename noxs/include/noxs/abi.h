@@ -97,6 +97,104 @@ struct noxs_dev {
 	uint8_t config[NOXS_DEV_CONFIG_SIZE]; /* ts: per type, e.g. a vif's MAC */
 };
 
+/*
+ * A vif's static network settings, in its device record's config[]
+ * (struct noxs_dev.config of a NOXS_DEV_VIF slot). ts, at creation; the
+ * guest reads them from its checked copy of the page.
+ */
+struct noxs_vif_config {
+	uint8_t mac[6];              /* ts: unicast, never all zero */
+	uint16_t mtu;                /* ts: 576..NOXS_VIF_MTU_MAX */
+	uint8_t ipv4_addr[4];        /* ts: network order; 0.0.0.0 = none */
+	uint8_t ipv4_gw[4];          /* ts: network order; 0.0.0.0 = none */
+	uint8_t ipv4_prefix;         /* ts: 0..32 (0 with no address) */
+	uint8_t pad[15];             /* zero */
+};
+
+#define NOXS_MAX_VIFS 8u             /* vif ids 0..7 (struct noxs_dev.id) */
+#define NOXS_VIF_MTU_MIN 576u
+#define NOXS_VIF_MTU_MAX 1500u
+#define NOXS_VIF_FRAME_MAX (NOXS_VIF_MTU_MAX + 14u) /* Ethernet, no FCS */
+#define NOXS_VIF_RING_SIZE 64u       /* slots per ring, a power of two */
+#define NOXS_VIF_BUF_PAGES_MAX 128u  /* frames of one buffer region */
+
+/*
+ * Why dom0 disconnected a vif (struct noxs_vif.reason). The values from
+ * NOXS_VIF_BAD_ID on are the verdicts of the ring checks (noxs/vring.h).
+ */
+enum noxs_vif_reason {
+	NOXS_VIF_OK = 0,             /* connected, or never connected */
+	NOXS_VIF_BAD_ID = 1,         /* descriptor id >= NOXS_VIF_RING_SIZE */
+	NOXS_VIF_BAD_LEN = 2,        /* length 0 or over NOXS_VIF_FRAME_MAX */
+	NOXS_VIF_BAD_OFFSET = 3,     /* offset outside the buffer region */
+	NOXS_VIF_PAST_REGION = 4,    /* offset + length past the region */
+	NOXS_VIF_BAD_FLAGS = 5,      /* unknown flag bits */
+	NOXS_VIF_BAD_INDEX = 6,      /* a producer index more than a ring ahead */
+	NOXS_VIF_BAD_SETUP = 7,      /* ring or region frames refused */
+	NOXS_VIF_STORM = 8,          /* notifications beyond the backend's limit */
+	NOXS_VIF_BAD_STATUS = 9,     /* (guest side) a response status unknown */
+	NOXS_VIF_REASON_MAX = 9,
+};
+
+/*
+ * The guest-declared part of a vif and dom0's verdict on it, one per vif
+ * id, in the page's former reserved area (zero = absent: a toolstack that
+ * knows no vifs leaves it so). Slot [id] belongs to the NOXS_DEV_VIF
+ * device record with that id; its event channel and states are that
+ * record's evtchn, be_state and fe_state.
+ */
+struct noxs_vif {
+	uint64_t ring_mfn;           /* guest: machine frame of its rings page */
+	uint32_t buf_pages;          /* guest: frames in the buffer region */
+	uint32_t buf_size;           /* guest: bytes of the region used */
+	uint32_t reason;             /* ts: enum noxs_vif_reason, at disconnect */
+	uint32_t reason_arg;         /* ts: the offending index or id */
+	uint32_t disconnect_seq;     /* ts: +1 per disconnect */
+	uint32_t pad;                /* zero */
+};
+
+/*
+ * One ring slot: a request written by the ring's requester, later
+ * overwritten by the response to some request (Xen's ring convention).
+ * TX: the guest requests (offset, len) = a frame to send; dom0 responds
+ * (id, status). RX: the guest requests (offset, len) = an empty buffer;
+ * dom0 fills it and responds (id, len = bytes written, status).
+ */
+struct noxs_vif_desc {
+	uint32_t offset;             /* req: byte offset in the buffer region */
+	uint16_t len;                /* req: frame or buffer bytes; rsp: bytes */
+	uint16_t id;                 /* both: < NOXS_VIF_RING_SIZE, echoed */
+	uint16_t flags;              /* req: zero (none defined yet) */
+	int16_t status;              /* rsp: enum noxs_vif_status */
+	uint32_t pad;                /* zero */
+};
+
+enum noxs_vif_status {
+	NOXS_VIF_STATUS_OK = 0,
+	NOXS_VIF_STATUS_ERROR = -1,  /* dropped (e.g. no room in dom0) */
+};
+
+/* A ring's shared indices (free-running, compared modulo 2^32). */
+struct noxs_vif_ring_idx {
+	uint32_t req_prod;           /* requester: requests published */
+	uint32_t rsp_prod;           /* responder: responses published */
+	uint32_t pad[14];            /* zero; one cache line per ring */
+};
+
+/*
+ * The rings page, a page of the guest's own memory named by ring_mfn:
+ * both rings and the frames of the buffer region. Rings: TX (guest
+ * requests, dom0 responds) and RX (the same, buffers to fill).
+ */
+struct noxs_vif_rings {
+	struct noxs_vif_ring_idx tx_idx;                   /* 0 */
+	struct noxs_vif_desc tx[NOXS_VIF_RING_SIZE];       /* 64 */
+	struct noxs_vif_ring_idx rx_idx;                   /* 1088 */
+	struct noxs_vif_desc rx[NOXS_VIF_RING_SIZE];       /* 1152 */
+	uint64_t buf_mfn[NOXS_VIF_BUF_PAGES_MAX];          /* 2176 */
+	uint8_t reserved[4096 - 2176 - NOXS_VIF_BUF_PAGES_MAX * 8];
+};
+
 struct noxs_page {
 	uint32_t magic;              /* ts: NOXS_MAGIC */
 	uint32_t version;            /* ts: NOXS_VERSION */
@@ -109,7 +207,8 @@ struct noxs_page {
 	struct noxs_console console;
 	struct noxs_sysctl sysctl;
 	struct noxs_dev devs[NOXS_MAX_DEVICES];
-	uint8_t reserved[NOXS_PAGE_SIZE - 168 - NOXS_MAX_DEVICES * 56];
+	struct noxs_vif vifs[NOXS_MAX_VIFS]; /* version 1 addition, see above */
+	uint8_t reserved[NOXS_PAGE_SIZE - 1064 - NOXS_MAX_VIFS * 32];
 };
 
 /* Layout checks: the same bytes on both sides, whatever the compiler. */
@@ -121,5 +220,17 @@ _Static_assert(__builtin_offsetof(struct noxs_page, name) == 32, "name offset");
 _Static_assert(__builtin_offsetof(struct noxs_page, console) == 112, "console offset");
 _Static_assert(__builtin_offsetof(struct noxs_page, sysctl) == 128, "sysctl offset");
 _Static_assert(__builtin_offsetof(struct noxs_page, devs) == 168, "devs offset");
+_Static_assert(__builtin_offsetof(struct noxs_page, vifs) == 1064, "vifs offset");
+_Static_assert(sizeof(struct noxs_vif_config) == NOXS_DEV_CONFIG_SIZE,
+	       "noxs_vif_config size");
+_Static_assert(sizeof(struct noxs_vif) == 32, "noxs_vif size");
+_Static_assert(sizeof(struct noxs_vif_desc) == 16, "noxs_vif_desc size");
+_Static_assert(sizeof(struct noxs_vif_rings) == 4096, "noxs_vif_rings size");
+_Static_assert(__builtin_offsetof(struct noxs_vif_rings, rx_idx) == 1088,
+	       "rx_idx offset");
+_Static_assert(__builtin_offsetof(struct noxs_vif_rings, buf_mfn) == 2176,
+	       "buf_mfn offset");
+_Static_assert((NOXS_VIF_RING_SIZE & (NOXS_VIF_RING_SIZE - 1)) == 0,
+	       "ring size a power of two");
 
 #endif

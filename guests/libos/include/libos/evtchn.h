@@ -34,4 +34,14 @@ int evtchn_clear(evtchn_port_t port);
  */
 int evtchn_poll(evtchn_port_t port, uint64_t deadline_ns);
 
+/*
+ * evtchn_poll_many() - block until one of the (n) ports (ports) is
+ * pending or Xen system time reaches (deadline_ns) (0: no deadline);
+ * returns at once if one is already pending. With n == 0 it sleeps until
+ * the deadline. Returns 0 or a negative Xen errno (-XEN_EINVAL for a port
+ * out of range).
+ */
+int evtchn_poll_many(const evtchn_port_t *ports, unsigned int n,
+		     uint64_t deadline_ns);
+
 #endif

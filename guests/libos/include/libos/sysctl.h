@@ -35,4 +35,16 @@ void libos_ready(void);
  */
 int libos_sysctl_wait(uint64_t timeout_ns);
 
+/*
+ * libos_sysctl_check() - without blocking: clear the sysctl port, then
+ * act on a new request if there is one, as libos_sysctl_wait() does (for
+ * an event loop that watches the port itself, libos/loop.h).
+ * Returns what libos_sysctl_wait() returns, or -XEN_EAGAIN when there is
+ * no new request.
+ */
+int libos_sysctl_check(void);
+
+/* libos_sysctl_port() - the sysctl port, or -XEN_ENODEV without one. */
+int libos_sysctl_port(void);
+
 #endif

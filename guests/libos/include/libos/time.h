@@ -22,4 +22,11 @@ void libos_clock(uint64_t *tsc, uint64_t *ns);
 /* libos_now_ns() - Xen system time now; 0 without shared_info. */
 uint64_t libos_now_ns(void);
 
+/*
+ * libos_wallclock() - UTC now, as Xen's wall clock (shared_info's wc_sec,
+ * wc_nsec: UTC at system time 0) plus the system time: seconds into
+ * (*sec), nanoseconds into (*nsec). Returns 0, or -1 without shared_info.
+ */
+int libos_wallclock(uint64_t *sec, uint32_t *nsec);
+
 #endif
