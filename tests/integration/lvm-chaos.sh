@@ -72,6 +72,7 @@ before=$(hv_table | awk -v g="$GUEST_UUID" -v s="$SHELL_UUID" \
 DONE=$LVMD_STATE.done
 STOP=$LVMD_STATE.stop
 rm -f "$DONE" "$STOP"
+: >"$DONE"
 t0=$SECONDS
 for r in $(seq 1 "$rounds"); do
 	rm -f "$STOP"
