@@ -1,8 +1,9 @@
 /*
  * loop.c — lvmd's event loop: one ppoll() over the listening socket, the
  * clients and the event channel handle, each port's event routed through
- * the backend table; timers for shutdown deadlines, held replies and,
- * without VIRQ_DOM_EXC, the reaper (see lvmd.h).
+ * the backend table; timers for shutdown deadlines, rebuilds after a
+ * reboot's back-off, held replies and, without VIRQ_DOM_EXC, the reaper
+ * (see lvmd.h).
  */
 #include <errno.h>
 #include <poll.h>
@@ -73,6 +74,7 @@ int lvmd_run(struct lvmd *l)
 			cap = need;
 		}
 		lvmd_guest_timers(l, now, &next);
+		lvmd_reboot_timers(l, now, &next);
 		lvmd_clients_timers(l, now, &next);
 		if (l->virq_port < 0 && l->guests) {
 			if (now >= l->next_reap_ns)
