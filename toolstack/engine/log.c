@@ -1,12 +1,15 @@
 /*
- * log.c — the logging callback (see log.h).
+ * log.c — the logging callback, and the per-call-site rate limit in front
+ * of it (see log.h).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "log.h"
+#include "toolstack/common/clock.h"
 
 static void log_stderr(void *arg, enum lvm_log_level level, int errnum,
 		       const char *msg)
@@ -23,6 +26,11 @@ static lvm_log_fn *log_fn = log_stderr;
 static void *log_arg;
 static enum lvm_log_level log_min = LVM_LOG_WARN;
 
+/* The rate limit: off while limit_burst is 0. Under log_lock. */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned limit_burst, limit_per_sec;
+static struct lvm_log_bucket sites[LVM_LOG_SITES];
+
 void lvm_log_set(lvm_log_fn *fn, void *arg, enum lvm_log_level min)
 {
 	log_fn = fn ? fn : log_stderr;
@@ -30,17 +38,89 @@ void lvm_log_set(lvm_log_fn *fn, void *arg, enum lvm_log_level min)
 	log_min = min;
 }
 
+void lvm_log_limit(unsigned burst, unsigned per_sec)
+{
+	limit_burst = per_sec ? burst : 0;
+	limit_per_sec = per_sec;
+	memset(sites, 0, sizeof(sites));
+}
+
+bool lvm_log_bucket_take(struct lvm_log_bucket *b, uint64_t now_ns,
+			 unsigned burst, unsigned per_sec)
+{
+	uint64_t cost = 1000000000ull / per_sec;
+	uint64_t cap = cost * burst;
+
+	if (now_ns > b->last_ns) {
+		uint64_t d = now_ns - b->last_ns;
+
+		b->credit_ns = d >= cap - b->credit_ns ? cap : b->credit_ns + d;
+		b->last_ns = now_ns;
+	}
+	if (b->credit_ns >= cost) {
+		b->credit_ns -= cost;
+		return true;
+	}
+	b->suppressed++;
+	return false;
+}
+
+/*
+ * admit: whether a line of (site) passes the rate limit now; the number
+ * of its lines suppressed before it in (*before), and of another site's
+ * whose slot it takes in (*evicted). Under log_lock.
+ */
+static bool admit(const void *site, unsigned *before, unsigned *evicted)
+{
+	struct lvm_log_bucket *b;
+	uint64_t now = lvm_now_ns();
+	uintptr_t h = (uintptr_t)site;
+
+	*before = *evicted = 0;
+	if (!limit_burst)
+		return true;
+	b = &sites[(h ^ (h >> 6) ^ (h >> 12)) % LVM_LOG_SITES];
+	if (b->site != site) {
+		*evicted = b->site ? b->suppressed : 0;
+		*b = (struct lvm_log_bucket){
+			.site = site, .last_ns = now,
+			.credit_ns = 1000000000ull / limit_per_sec * limit_burst,
+		};
+	}
+	if (!lvm_log_bucket_take(b, now, limit_burst, limit_per_sec))
+		return false;
+	*before = b->suppressed;
+	b->suppressed = 0;
+	return true;
+}
+
 int lvm_log(enum lvm_log_level level, int errnum, const char *fmt, ...)
 {
 	int saved = errno;
+	unsigned before, evicted;
 	char msg[1024];
 	va_list ap;
 
 	if (level >= log_min) {
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
-		log_fn(log_arg, level, errnum, msg);
+		pthread_mutex_lock(&log_lock);
+		if (admit(fmt, &before, &evicted)) {
+			if (evicted) {
+				snprintf(msg, sizeof(msg), "%u lines suppressed",
+					 evicted);
+				log_fn(log_arg, level, 0, msg);
+			}
+			if (before) {
+				snprintf(msg, sizeof(msg),
+					 "%u lines like the next were suppressed",
+					 before);
+				log_fn(log_arg, level, 0, msg);
+			}
+			va_start(ap, fmt);
+			vsnprintf(msg, sizeof(msg), fmt, ap);
+			va_end(ap);
+			log_fn(log_arg, level, errnum, msg);
+		}
+		pthread_mutex_unlock(&log_lock);
 	}
 	errno = saved;
 	return errnum ? -errnum : 0;
