@@ -254,8 +254,9 @@ static int get_action(struct parse *p, enum key k, enum lvm_action *dst)
 			        p->path, p->ks->line[k], key_names[k],
 			        LVM_ESCAPED(v, 40));
 	return lvm_errf(p->err, p->errlen, EINVAL,
-		        "%s:%u: %s: must be \"destroy\" or \"preserve\"", p->path,
-		        p->ks->line[k], key_names[k]);
+		        "%s:%u: %s: must be %s\"destroy\" or \"preserve\"", p->path,
+		        p->ks->line[k], key_names[k],
+		        k == K_ON_REBOOT ? "\"restart\", " : "");
 }
 
 static int get_values(struct parse *p)
