@@ -13,8 +13,8 @@
 #   - `lvm reboot` of a guest that powers off instead: one error line that
 #     says so, non-zero exit;
 #   - lvmd.log stays under its cap (-L), moved to lvmd.log.1 past it, and a
-#     line repeated in a flood is rate-limited, with a line counting those
-#     dropped.
+#     line repeated in a flood is rate-limited (-R), with a line counting
+#     those dropped.
 . "$(dirname "$0")/lib.sh"
 
 img=$LVM_BUILD/guests/hello.xen
@@ -87,22 +87,33 @@ info "lvm reboot of a guest that powers off: $line"
 [ "$line" = "lvm: deaf powered off instead of rebooting; destroyed" ] || fail "lvm reboot said: $line"
 lvm_gone deaf || fail "deaf is $(lvm_state deaf)"
 
-# ---- lvmd.log: capped, rate-limited; the record keeps on_reboot ----
+# ---- lvmd.log: capped; the record keeps on_reboot ----
+# failed REQ N: N requests for guests that do not exist, 4 at a time, each
+# one "request failed: no guest 'REQ-…'" line in lvmd.log (with -v).
+failed() { seq "$2" | xargs -P 4 -I '{}' sh -c "lvm info '$1-{}' >/dev/null 2>&1"; }
 lvmd_stop
-LVMD_KEEP_STATE=1 lvmd_start -v -L 4096
+LVMD_KEEP_STATE=1 lvmd_start -v -L 1024 -R 0:0
 lvm info or-preserve | grep -q '^on_reboot: *preserve$' || fail "after a restart: $(lvm info or-preserve)"
 lvm destroy or-preserve || fail "destroy or-preserve"
-# 600 failed requests, 4 at a time: far more than 100 + 10 a second
-seq 600 | xargs -P 4 -I '{}' sh -c 'lvm info "nosuch-{}" >/dev/null 2>&1'
+failed cap 40
 size=$(stat -c %s "$LOG")
-info "lvmd.log: $size bytes, lvmd.log.1: $(stat -c %s "$LOG.1" 2>/dev/null) bytes"
+info "-L 1024: lvmd.log $size bytes, lvmd.log.1 $(stat -c %s "$LOG.1" 2>/dev/null) bytes"
 [ -f "$LOG.1" ] || fail "lvmd.log was never moved to lvmd.log.1"
-[ "$size" -le 4500 ] || fail "lvmd.log is $size bytes, over its cap of 4096 (and a line)"
-n=$(cat "$LOG.1" "$LOG" | grep -c "request failed: no guest 'nosuch-")
-info "$n of 600 'no guest' lines logged; $(cat "$LOG.1" "$LOG" | grep -o '[0-9]* lines like the next were suppressed' | tail -n 1)"
-cat "$LOG.1" "$LOG" | grep -q "lines like the next were suppressed" ||
-	fail "no line counting the suppressed ones"
-[ "$n" -lt 600 ] || fail "all 600 lines were logged"
+[ "$size" -le 1300 ] || fail "lvmd.log is $size bytes, over its cap of 1024 (and a line)"
+[ "$(stat -c %s "$LOG.1")" -le 1300 ] || fail "lvmd.log.1 is over the cap"
+
+# ---- lvmd.log: a line repeated in a flood is rate-limited ----
+lvmd_stop
+rm -f "$LOG" "$LOG.1"
+LVMD_KEEP_STATE=1 lvmd_start -v -R 5:5000
+failed flood 60
+sleep 5.5
+lvm info flood-last >/dev/null 2>&1
+n=$(grep -c "request failed: no guest 'flood-" "$LOG")
+info "-R 5:5000: $n of 61 'no guest' lines logged; $(grep -o '[0-9]* lines like the next were suppressed' "$LOG" | tail -n 1)"
+[ "$n" -lt 61 ] || fail "all 61 lines were logged"
+grep -A1 'lines like the next were suppressed' "$LOG" | tail -n 1 | grep -q "no guest 'flood-last'" ||
+	fail "no line counting the suppressed ones before the last: $(tail -n 3 "$LOG")"
 
 wait_for 10 bash -c "[ \"\$(lvm list --all --json | grep -c domid)\" = $before ]" ||
 	fail "$before domains before, $(hv_domain_count) after"

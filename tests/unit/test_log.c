@@ -27,16 +27,16 @@ static void test_bucket_burst_then_rate(void **state)
 	(void)state;
 	/* 3 in a row at 2 a second, then no more at the same instant */
 	for (int i = 0; i < 10; i++)
-		passed += lvm_log_bucket_take(&b, T0, 3, 2);
+		passed += lvm_log_bucket_take(&b, T0, 3, SEC / 2);
 	assert_int_equal(passed, 3);
 	assert_int_equal(b.suppressed, 7);
 	/* half a second later: one more */
-	assert_true(lvm_log_bucket_take(&b, T0 + SEC / 2, 3, 2));
-	assert_false(lvm_log_bucket_take(&b, T0 + SEC / 2, 3, 2));
+	assert_true(lvm_log_bucket_take(&b, T0 + SEC / 2, 3, SEC / 2));
+	assert_false(lvm_log_bucket_take(&b, T0 + SEC / 2, 3, SEC / 2));
 	/* an hour of quiet refills the burst, no more */
 	passed = 0;
 	for (int i = 0; i < 10; i++)
-		passed += lvm_log_bucket_take(&b, T0 + 3600 * SEC, 3, 2);
+		passed += lvm_log_bucket_take(&b, T0 + 3600 * SEC, 3, SEC / 2);
 	assert_int_equal(passed, 3);
 }
 
@@ -45,9 +45,9 @@ static void test_bucket_clock_backwards(void **state)
 	struct lvm_log_bucket b = { .site = "x", .last_ns = T0, .credit_ns = 0 };
 
 	(void)state;
-	assert_false(lvm_log_bucket_take(&b, T0 - SEC, 1, 1));
+	assert_false(lvm_log_bucket_take(&b, T0 - SEC, 1, SEC));
 	assert_int_equal(b.last_ns, T0);
-	assert_true(lvm_log_bucket_take(&b, T0 + SEC, 1, 1));
+	assert_true(lvm_log_bucket_take(&b, T0 + SEC, 1, SEC));
 }
 
 static char lines[64][128];
@@ -75,7 +75,7 @@ static void test_lvm_log_limited(void **state)
 	lvm_log_set(collect, NULL, LVM_LOG_INFO);
 	/* 5 lines in a row, then one a second: none more within the
 	 * microseconds this loop takes */
-	lvm_log_limit(5, 1);
+	lvm_log_limit(5, 1000);
 	for (int i = 0; i < 50; i++) {
 		log_a(i);
 		log_b(i);
@@ -102,7 +102,7 @@ static void test_suppressed_line(void **state)
 	nlines = 0;
 	lvm_log_set(collect, NULL, LVM_LOG_INFO);
 	/* 2 in a row, then one every 50 ms */
-	lvm_log_limit(2, 20);
+	lvm_log_limit(2, 50);
 	for (int i = 0; i < 7; i++)
 		log_a(i);
 	assert_int_equal(nlines, 2);

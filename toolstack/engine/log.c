@@ -28,7 +28,8 @@ static enum lvm_log_level log_min = LVM_LOG_WARN;
 
 /* The rate limit: off while limit_burst is 0. Under log_lock. */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned limit_burst, limit_per_sec;
+static unsigned limit_burst;
+static uint64_t limit_interval_ns;
 static struct lvm_log_bucket sites[LVM_LOG_SITES];
 
 void lvm_log_set(lvm_log_fn *fn, void *arg, enum lvm_log_level min)
@@ -38,17 +39,17 @@ void lvm_log_set(lvm_log_fn *fn, void *arg, enum lvm_log_level min)
 	log_min = min;
 }
 
-void lvm_log_limit(unsigned burst, unsigned per_sec)
+void lvm_log_limit(unsigned burst, unsigned interval_ms)
 {
-	limit_burst = per_sec ? burst : 0;
-	limit_per_sec = per_sec;
+	limit_burst = interval_ms ? burst : 0;
+	limit_interval_ns = (uint64_t)interval_ms * 1000000u;
 	memset(sites, 0, sizeof(sites));
 }
 
 bool lvm_log_bucket_take(struct lvm_log_bucket *b, uint64_t now_ns,
-			 unsigned burst, unsigned per_sec)
+			 unsigned burst, uint64_t interval_ns)
 {
-	uint64_t cost = 1000000000ull / per_sec;
+	uint64_t cost = interval_ns;
 	uint64_t cap = cost * burst;
 
 	if (now_ns > b->last_ns) {
@@ -84,10 +85,10 @@ static bool admit(const void *site, unsigned *before, unsigned *evicted)
 		*evicted = b->site ? b->suppressed : 0;
 		*b = (struct lvm_log_bucket){
 			.site = site, .last_ns = now,
-			.credit_ns = 1000000000ull / limit_per_sec * limit_burst,
+			.credit_ns = limit_interval_ns * limit_burst,
 		};
 	}
-	if (!lvm_log_bucket_take(b, now, limit_burst, limit_per_sec))
+	if (!lvm_log_bucket_take(b, now, limit_burst, limit_interval_ns))
 		return false;
 	*before = b->suppressed;
 	b->suppressed = 0;

@@ -43,7 +43,7 @@ int lvm_log(enum lvm_log_level level, int errnum, const char *fmt, ...)
 
 /*
  * Rate limit: each call site (its format string) gets a token bucket of
- * (burst) lines, refilled at (per_sec) lines a second. A line past it is
+ * (burst) lines, refilled with one line every (interval_ms). A line past it is
  * dropped and counted; the next line of that site that passes is preceded
  * by one "N lines like the next were suppressed" line (at its level; a
  * count whose site's slot is taken by another site is logged as "N lines
@@ -54,8 +54,8 @@ int lvm_log(enum lvm_log_level level, int errnum, const char *fmt, ...)
 /* One call site's bucket (a slot of the table; exposed for the tests). */
 struct lvm_log_bucket {
 	const void *site;            /* the format string; NULL: free */
-	uint64_t credit_ns;          /* time credit: one line costs
-					1e9 / per_sec ns */
+	uint64_t credit_ns;          /* time credit: one line costs the
+					interval */
 	uint64_t last_ns;            /* monotonic: credit counted up to */
 	unsigned suppressed;         /* lines dropped since one passed */
 };
@@ -63,17 +63,19 @@ struct lvm_log_bucket {
 /*
  * lvm_log_bucket_take() - whether a line of (b)'s site may pass at
  * (now_ns) (monotonic): (b) is credited for the time since its last line,
- * up to (burst) lines, and charged one line if it has the credit; else the
- * line is counted in (b)->suppressed. (per_sec) and (burst) > 0. Pure.
+ * up to (burst) lines, and charged one line, (interval_ns), if it has the
+ * credit; else the line is counted in (b)->suppressed. (burst) and
+ * (interval_ns) > 0. Pure.
  */
 bool lvm_log_bucket_take(struct lvm_log_bucket *b, uint64_t now_ns,
-			 unsigned burst, unsigned per_sec);
+			 unsigned burst, uint64_t interval_ns);
 
 /*
- * lvm_log_limit() - rate-limit every call site to (burst) lines, then
- * (per_sec) a second; (burst) 0 turns it off. Call at startup.
+ * lvm_log_limit() - rate-limit every call site to (burst) lines in a
+ * row, then one every (interval_ms); (burst) or (interval_ms) 0 turns it
+ * off. Call at startup.
  */
-void lvm_log_limit(unsigned burst, unsigned per_sec);
+void lvm_log_limit(unsigned burst, unsigned interval_ms);
 
 #define lvm_log_err(errnum, ...) lvm_log(LVM_LOG_ERROR, (errnum), __VA_ARGS__)
 #define lvm_log_warn(errnum, ...) lvm_log(LVM_LOG_WARN, (errnum), __VA_ARGS__)

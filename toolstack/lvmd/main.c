@@ -3,11 +3,12 @@
  * mode, shutdown. The work is in loop.c and what it calls (see lvmd.h).
  *
  *   lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-c CONFIG] [-P MEM:VCPUS:N]...
- *        [-L BYTES] [-v]
+ *        [-L BYTES] [-R BURST:MS] [-v]
  *
  * Its own log: each call site at most LVMD_LOG_BURST lines in a row, then
- * LVMD_LOG_PER_SEC a second (log.h); in daemon mode STATE_DIR/lvmd.log,
- * moved to lvmd.log.1 (replacing it) once it passes its cap (-L).
+ * one every LVMD_LOG_INTERVAL_MS (log.h; -R); in daemon mode
+ * STATE_DIR/lvmd.log, moved to lvmd.log.1 (replacing it) once it passes
+ * its cap (-L).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,13 +32,13 @@
 
 #define LVMD_CONF "/etc/lvm/lvmd.conf"
 #define LVMD_LOG_BURST 100           /* lines of one call site in a row */
-#define LVMD_LOG_PER_SEC 10          /* then, a second */
+#define LVMD_LOG_INTERVAL_MS 100     /* then one every so often */
 #define LVMD_LOG_CAP (4u << 20)      /* lvmd.log, before it moves to .1 */
-#define LVMD_LOG_CAP_MIN 4096u
+#define LVMD_LOG_CAP_MIN 1024u
 
 static const char usage[] =
 	"usage: lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-c CONFIG]\n"
-	"            [-P MEM:VCPUS:N]... [-L BYTES] [-v]\n"
+	"            [-P MEM:VCPUS:N]... [-L BYTES] [-R BURST:MS] [-v]\n"
 	"\n"
 	"The lvm daemon: creates guests for `lvm`, serves their consoles and\n"
 	"lifecycle requests, reaps them. Runs as root in a Xen dom0.\n"
@@ -58,10 +59,12 @@ static const char usage[] =
 	"                VCPUS vCPUs ready, built ahead for IMAGE if given\n"
 	"                (repeatable; after the file's pools)\n"
 	"  -L BYTES      lvmd.log's cap (daemon mode; default 4194304, at\n"
-	"                least 4096): past it, the log moves to lvmd.log.1\n"
-	"                (replacing it) and starts anew. Each line of the log\n"
-	"                may repeat 100 times in a row, then 10 times a second;\n"
-	"                one line counts those dropped\n"
+	"                least 1024): past it, the log moves to lvmd.log.1\n"
+	"                (replacing it) and starts anew\n"
+	"  -R BURST:MS   each line of lvmd's code is logged at most BURST\n"
+	"                times in a row, then once every MS milliseconds; one\n"
+	"                line counts those dropped (default 100:100; 0:0: no\n"
+	"                limit)\n"
 	"  -v            log debug messages too\n"
 	"  -h            this text\n";
 
@@ -72,6 +75,7 @@ struct opts {
 	const char *pools[MAX_P];
 	unsigned npools;
 	unsigned long long log_cap;
+	unsigned log_burst, log_interval_ms;
 	bool daemon, verbose;
 };
 
@@ -153,6 +157,27 @@ static void on_signal(int sig)
 		the_lvmd->stop = 1;
 }
 
+/* parse_rate: -R's "BURST:MS" into (o). 0 or -EINVAL. */
+static int parse_rate(const char *arg, struct opts *o)
+{
+	unsigned long v[2];
+	const char *p = arg;
+	char *end;
+
+	for (int i = 0; i < 2; i++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		errno = 0;
+		v[i] = strtoul(p, &end, 10);
+		if (errno || v[i] >= 1000000 || *end != (i ? '\0' : ':'))
+			return -EINVAL;
+		p = end + 1;
+	}
+	o->log_burst = (unsigned)v[0];
+	o->log_interval_ms = (unsigned)v[1];
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct opts *o)
 {
 	int c;
@@ -160,8 +185,10 @@ static int parse(int argc, char **argv, struct opts *o)
 	char *end;
 
 	*o = (struct opts){ .state = LVM_DEFAULT_STATE_DIR,
-			    .log_cap = LVMD_LOG_CAP };
-	while ((c = getopt(argc, argv, "fds:S:c:P:L:vh")) != -1) {
+			    .log_cap = LVMD_LOG_CAP,
+			    .log_burst = LVMD_LOG_BURST,
+			    .log_interval_ms = LVMD_LOG_INTERVAL_MS };
+	while ((c = getopt(argc, argv, "fds:S:c:P:L:R:vh")) != -1) {
 		switch (c) {
 		case 'f': o->daemon = false; break;
 		case 'd': o->daemon = true; break;
@@ -180,6 +207,13 @@ static int parse(int argc, char **argv, struct opts *o)
 			    o->log_cap < LVMD_LOG_CAP_MIN) {
 				fprintf(stderr, "lvmd: -L '%s': want a number of bytes, at least %u\n",
 					LVM_ESCAPED(optarg, 40), LVMD_LOG_CAP_MIN);
+				exit(2);
+			}
+			break;
+		case 'R':
+			if (parse_rate(optarg, o) < 0) {
+				fprintf(stderr, "lvmd: -R '%s': want BURST:MS, two numbers below 1000000 (0:0: no limit)\n",
+					LVM_ESCAPED(optarg, 40));
 				exit(2);
 			}
 			break;
@@ -415,7 +449,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	lvm_log_set(on_log, NULL, o.verbose ? LVM_LOG_DEBUG : LVM_LOG_INFO);
-	lvm_log_limit(LVMD_LOG_BURST, LVMD_LOG_PER_SEC);
+	lvm_log_limit(o.log_burst, o.log_interval_ms);
 	if (geteuid() != 0) {
 		lvm_log_err(0, "must run as root");
 		return 1;
