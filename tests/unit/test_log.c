@@ -113,6 +113,16 @@ static void test_suppressed_line(void **state)
 	assert_string_equal(lines[1], "a 1");
 	assert_string_equal(lines[2], "5 lines like the next were suppressed");
 	assert_string_equal(lines[3], "a 7");
+	/* dropped again; flushed, they are said with their format */
+	log_a(8);
+	log_a(9);
+	log_a(10);
+	assert_int_equal(nlines, 5);
+	lvm_log_flush();
+	assert_int_equal(nlines, 6);
+	assert_string_equal(lines[5], "2 lines like 'a %d' were suppressed");
+	lvm_log_flush();
+	assert_int_equal(nlines, 6);
 	lvm_log_limit(0, 0);
 	lvm_log_set(NULL, NULL, LVM_LOG_WARN);
 }

@@ -71,7 +71,8 @@ bool lvm_log_bucket_take(struct lvm_log_bucket *b, uint64_t now_ns,
  * of its lines suppressed before it in (*before), and of another site's
  * whose slot it takes in (*evicted). Under log_lock.
  */
-static bool admit(const void *site, unsigned *before, unsigned *evicted)
+static bool admit(const void *site, enum lvm_log_level level,
+		  unsigned *before, unsigned *evicted)
 {
 	struct lvm_log_bucket *b;
 	uint64_t now = lvm_now_ns();
@@ -88,11 +89,31 @@ static bool admit(const void *site, unsigned *before, unsigned *evicted)
 			.credit_ns = limit_interval_ns * limit_burst,
 		};
 	}
+	b->level = level;
 	if (!lvm_log_bucket_take(b, now, limit_burst, limit_interval_ns))
 		return false;
 	*before = b->suppressed;
 	b->suppressed = 0;
 	return true;
+}
+
+void lvm_log_flush(void)
+{
+	char msg[1024];
+
+	pthread_mutex_lock(&log_lock);
+	for (unsigned i = 0; i < LVM_LOG_SITES; i++) {
+		struct lvm_log_bucket *b = &sites[i];
+
+		if (!b->site || !b->suppressed)
+			continue;
+		snprintf(msg, sizeof(msg), "%u lines like '%s' were suppressed",
+			 b->suppressed, (const char *)b->site);
+		b->suppressed = 0;
+		if (b->level >= log_min)
+			log_fn(log_arg, b->level, 0, msg);
+	}
+	pthread_mutex_unlock(&log_lock);
 }
 
 int lvm_log(enum lvm_log_level level, int errnum, const char *fmt, ...)
@@ -104,7 +125,7 @@ int lvm_log(enum lvm_log_level level, int errnum, const char *fmt, ...)
 
 	if (level >= log_min) {
 		pthread_mutex_lock(&log_lock);
-		if (admit(fmt, &before, &evicted)) {
+		if (admit(fmt, level, &before, &evicted)) {
 			if (evicted) {
 				snprintf(msg, sizeof(msg), "%u lines suppressed",
 					 evicted);

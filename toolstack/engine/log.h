@@ -58,6 +58,7 @@ struct lvm_log_bucket {
 					interval */
 	uint64_t last_ns;            /* monotonic: credit counted up to */
 	unsigned suppressed;         /* lines dropped since one passed */
+	enum lvm_log_level level;    /* of its last line */
 };
 
 /*
@@ -76,6 +77,13 @@ bool lvm_log_bucket_take(struct lvm_log_bucket *b, uint64_t now_ns,
  * off. Call at startup.
  */
 void lvm_log_limit(unsigned burst, unsigned interval_ms);
+
+/*
+ * lvm_log_flush() - log, for each call site with lines dropped since its
+ * last line that passed, "N lines like 'FORMAT' were suppressed" (at the
+ * level of its lines), so that none goes unsaid (lvmd, when it stops).
+ */
+void lvm_log_flush(void);
 
 #define lvm_log_err(errnum, ...) lvm_log(LVM_LOG_ERROR, (errnum), __VA_ARGS__)
 #define lvm_log_warn(errnum, ...) lvm_log(LVM_LOG_WARN, (errnum), __VA_ARGS__)

@@ -519,6 +519,7 @@ int main(int argc, char **argv)
 		startup_fd = -1;
 	}
 	rc = lvmd_run(&l) < 0 ? 1 : 0;
+	lvm_log_flush();
 	lvm_log_info("stopping; %u guests keep running and are adopted at the next start",
 		     l.nguests);
 out:
