@@ -3,7 +3,8 @@
 # "reboot": it reboots itself at once, in a loop; "stay": 3 s deaf to
 # requests, then it powers off):
 #   - a guest rebooting itself in a loop is rebuilt within its restart
-#     budget (8 restarts within 60 s), with a back-off while `lvm list`
+#     budget (8 restarts in a row, each within 60 s of the last), with a
+#     back-off while `lvm list`
 #     says "rebooting", then destroyed: one log line, a note in its
 #     console log;
 #   - on_reboot = "destroy" / "preserve" in a config; the record keeps
@@ -38,9 +39,9 @@ n=$(rebuilds loop)
 info "loop: rebuilt $n times in $((SECONDS - start)) s, then destroyed"
 [ "$n" = 8 ] || fail "rebuilt $n times, want 8 (the restart budget)"
 [ "$saw" = yes ] || fail "lvm list never said 'rebooting' during a back-off"
-[ "$(grep -c 'loop (d[0-9]*): rebooted 9 times within 60 s, past its restart budget; destroying it' "$LOG")" = 1 ] ||
+[ "$(grep -c 'loop (d[0-9]*): rebooted 9 times in a row, each within 60 s of its restart: past its restart budget; destroying it' "$LOG")" = 1 ] ||
 	fail "no one line about the restart budget: $(grep 'loop (' "$LOG" | tail -n 3)"
-lvm_console_has loop "rebooted 9 times within 60 s; destroyed (restart budget)" ||
+lvm_console_has loop "rebooted 9 times in a row, each within 60 s of its restart; destroyed (restart budget)" ||
 	fail "no note in loop's console log: $(tail -n 3 "$(lvm_console_log loop)")"
 grep -q 'building it again in 2000 ms' "$LOG" || fail "no back-off of 2 s in lvmd.log"
 

@@ -1,7 +1,7 @@
 /*
  * test_restart.c — unit tests for the restart budget and back-off of a
- * rebooting guest (toolstack/lvmd/restart.c): the delays of one window,
- * the end of the budget, a new window once the old one has passed.
+ * rebooting guest (toolstack/lvmd/restart.c): the delays of a loop, the
+ * end of the budget, a fresh start for a guest that ran long enough.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,25 +42,46 @@ static void test_backoff_then_budget(void **state)
 	assert_int_equal(r.count, LVMD_RESTART_BUDGET);
 }
 
-static void test_window_passes(void **state)
+/* A guest that ran a whole window since its last restart (its rebuild,
+ * after the wait) starts afresh; one that ran a little less does not. */
+static void test_uptime_resets(void **state)
 {
 	struct lvmd_restarts r = { 0 };
-	uint64_t delay;
+	uint64_t now = T0, delay;
 
 	(void)state;
-	for (unsigned k = 0; k < LVMD_RESTART_BUDGET; k++)
-		assert_int_equal(lvmd_restart_next(&r, T0 + k * MS, &delay), 0);
-	/* just inside the window: spent */
-	assert_int_equal(lvmd_restart_next(&r, T0 + LVMD_RESTART_WINDOW_MS * MS - 1,
-					   &delay), -ELOOP);
-	/* the window opened at T0 has passed: a fresh one, no wait */
-	assert_int_equal(lvmd_restart_next(&r, T0 + LVMD_RESTART_WINDOW_MS * MS,
-					   &delay), 0);
+	for (unsigned k = 0; k < LVMD_RESTART_BUDGET - 1; k++) {
+		assert_int_equal(lvmd_restart_next(&r, now, &delay), 0);
+		now += delay;                /* rebuilt now */
+	}
+	/* ran just under a window: the last restart of the budget */
+	now += LVMD_RESTART_WINDOW_MS * MS - 1;
+	assert_int_equal(lvmd_restart_next(&r, now, &delay), 0);
+	assert_int_equal(delay, 2000 * MS);
+	now += delay;
+	/* ran a whole window: afresh, no wait */
+	now += LVMD_RESTART_WINDOW_MS * MS;
+	assert_int_equal(lvmd_restart_next(&r, now, &delay), 0);
 	assert_int_equal(delay, 0);
 	assert_int_equal(r.count, 1);
-	assert_int_equal(lvmd_restart_next(&r, T0 + LVMD_RESTART_WINDOW_MS * MS + MS,
-					   &delay), 0);
+	assert_int_equal(lvmd_restart_next(&r, now + MS, &delay), 0);
 	assert_int_equal(delay, 100 * MS);
+}
+
+/* Slow rebuilds do not stretch the budget: 10 s between two reboots,
+ * 9 s of it building, is still a loop. */
+static void test_slow_rebuilds(void **state)
+{
+	struct lvmd_restarts r = { 0 };
+	uint64_t now = T0, delay;
+	unsigned k = 0;
+
+	(void)state;
+	while (k < 100 && lvmd_restart_next(&r, now, &delay) == 0) {
+		now += delay + 10000 * MS;
+		k++;
+	}
+	assert_int_equal(k, LVMD_RESTART_BUDGET);
 }
 
 /* A guest rebooting once a minute, or less often, always restarts at
@@ -83,7 +104,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backoff_then_budget),
-		cmocka_unit_test(test_window_passes),
+		cmocka_unit_test(test_uptime_resets),
+		cmocka_unit_test(test_slow_rebuilds),
 		cmocka_unit_test(test_rare_reboots),
 	};
 

@@ -58,26 +58,25 @@ void lvmd_reboot(struct lvmd *l, struct guest *g)
 		return;
 	}
 	if (lvmd_restart_next(&g->restarts, now, &delay) < 0) {
-		lvm_log_warn(0, "%s (d%u): rebooted %u times within %u s, past its restart budget; destroying it",
+		lvm_log_warn(0, "%s (d%u): rebooted %u times in a row, each within %u s of its restart: past its restart budget; destroying it",
 			     r->name, r->domid, g->restarts.count + 1,
 			     LVMD_RESTART_WINDOW_MS / 1000);
-		lvmd_console_note(l, g, "lvmd: the guest rebooted %u times within %u s; destroyed (restart budget)",
+		lvmd_console_note(l, g, "lvmd: the guest rebooted %u times in a row, each within %u s of its restart; destroyed (restart budget)",
 				  g->restarts.count + 1,
 				  LVMD_RESTART_WINDOW_MS / 1000);
 		snprintf(g->stop_note, sizeof(g->stop_note),
-			 "rebooted too often (%u times within %u s) and was destroyed",
-			 g->restarts.count + 1, LVMD_RESTART_WINDOW_MS / 1000);
+			 "rebooted too often (%u times in a row) and was destroyed",
+			 g->restarts.count + 1);
 		lvmd_guest_stopped(l, g, LVM_ACTION_DESTROY);
 		return;
 	}
 	/* now > 0 (monotonic), so a rebuild due at once is still "set". */
 	g->rebuild_at_ns = now + delay;
 	if (delay)
-		lvm_log_info("%s (d%u): rebooted; building it again in %llu ms (restart %u of %d within %u s)",
+		lvm_log_info("%s (d%u): rebooted; building it again in %llu ms (restart %u in a row of at most %d)",
 			     r->name, r->domid,
 			     (unsigned long long)(delay / 1000000),
-			     g->restarts.count, LVMD_RESTART_BUDGET,
-			     LVMD_RESTART_WINDOW_MS / 1000);
+			     g->restarts.count, LVMD_RESTART_BUDGET);
 	else
 		lvm_log_info("%s (d%u): rebooted; building it again", r->name,
 			     r->domid);
