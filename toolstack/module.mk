@@ -106,8 +106,8 @@ ALL_TARGETS += $(LVM_HEADERS_CHK)
 LVMD_SRCS := $(addprefix toolstack/lvmd/, \
 	adopt.c backends.c client.c conf.c cons_ring.c console.c \
 	create.c guest.c images.c loader.c loop.c main.c ops.c park.c \
-	pool.c poolthr.c \
-	ports.c reaper.c registry.c server.c sysctl.c table.c xenstore.c)
+	pool.c poolthr.c ports.c reaper.c reboot.c registry.c restart.c \
+	server.c sysctl.c table.c xenstore.c)
 LVMD_SRCS += toolstack/lvmd/settle.c
 LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread
 

@@ -86,6 +86,7 @@ static void check(const char *buf, size_t n, const char *uuid,
 	    e.domid >= 0x7ff0 || !e.kernel ||
 	    (unsigned)e.on_poweroff > LVM_ACTION_PRESERVE ||
 	    (unsigned)e.on_crash > LVM_ACTION_PRESERVE ||
+	    (unsigned)e.on_reboot > LVM_ACTION_RESTART ||
 	    e.noxs != (e.noxs_copy != NULL))
 		abort();
 	if (uuid) {

@@ -91,6 +91,13 @@ registry_SRCS := tests/unit/test_registry.c toolstack/lvmd/registry.c \
 registry_LIBS := -ljson-c -Wl,--wrap=write
 registry_CFLAGS := -Itoolstack/include
 
+UNIT_TESTS += restart
+restart_SRCS := tests/unit/test_restart.c toolstack/lvmd/restart.c
+
+UNIT_TESTS += log
+log_SRCS := tests/unit/test_log.c toolstack/engine/log.c
+log_LIBS := -lpthread
+
 UNIT_TESTS += pool
 pool_SRCS := tests/unit/test_pool.c toolstack/lvmd/pool.c
 pool_CFLAGS := -Itoolstack/include

@@ -89,6 +89,37 @@ static void test_defaults_kept(void **state)
 	assert_int_equal(f->cfg.memory_mb, LVM_DEFAULT_MEMORY_MB);
 	assert_int_equal(f->cfg.vcpus, LVM_DEFAULT_VCPUS);
 	assert_int_equal(f->cfg.on_poweroff, LVM_ACTION_DESTROY);
+	assert_int_equal(f->cfg.on_reboot, LVM_ACTION_RESTART);
+}
+
+/* on_reboot takes xl's three words; the others stay refused for
+ * on_poweroff and on_crash (test_rejected). */
+static void test_on_reboot(void **state)
+{
+	static const struct {
+		const char *text;
+		enum lvm_action want;
+	} ok[] = {
+		{ "on_reboot = \"restart\"\n", LVM_ACTION_RESTART },
+		{ "on_reboot = \"destroy\"\n", LVM_ACTION_DESTROY },
+		{ "on_reboot = 'preserve'\n", LVM_ACTION_PRESERVE },
+	};
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		lvm_config_clear(&f->cfg);
+		if (parse(f, ok[i].text) != 0)
+			fail_msg("'%s': %s", ok[i].text, f->err);
+		assert_int_equal(f->cfg.on_reboot, ok[i].want);
+	}
+	assert_int_equal(lvm_config_set_str(&f->cfg.name, "g"), 0);
+	assert_int_equal(lvm_config_set_str(&f->cfg.kernel, "/k"), 0);
+	assert_int_equal(lvm_config_check(&f->cfg, f->err, sizeof(f->err)), 0);
+	f->cfg.on_reboot = (enum lvm_action)3;
+	assert_int_equal(lvm_config_check(&f->cfg, f->err, sizeof(f->err)),
+			 -EINVAL);
+	assert_string_equal(f->err, "bad on_reboot");
+	assert_string_equal(lvm_action_name(LVM_ACTION_RESTART), "restart");
 }
 
 /* Each file is refused with -EINVAL and the line "PATH:(suffix)". */
@@ -120,6 +151,16 @@ static void test_rejected(void **state)
 		  "2: vif: not supported yet" },
 		{ "on_poweroff restart", "on_poweroff = \"restart\"\n",
 		  "1: on_poweroff: 'restart' is not supported (use destroy or preserve)" },
+		{ "on_crash restart", "on_crash = \"restart\"\n",
+		  "1: on_crash: 'restart' is not supported (use destroy or preserve)" },
+		{ "on_reboot unknown", "on_reboot = \"rename-restart\"\n",
+		  "1: on_reboot: 'rename-restart' is not supported (use restart, destroy or preserve)" },
+		{ "on_reboot a newline", "on_reboot = \"a\\nb\"\n",
+		  "1: on_reboot: 'a\\nb' is not supported (use restart, destroy or preserve)" },
+		{ "on_reboot a list", "on_reboot = [ \"restart\" ]\n",
+		  "1: on_reboot: must be \"restart\", \"destroy\" or \"preserve\"" },
+		{ "on_reboot twice", "on_reboot = \"destroy\"\non_reboot = \"restart\"\n",
+		  "2: 'on_reboot' is set twice (first on line 1)" },
 		{ "on_crash unknown", "on_crash = \"explode\"\n",
 		  "1: on_crash: must be \"destroy\" or \"preserve\"" },
 		{ "name with a space", "name = \"a b\"\n",
@@ -205,6 +246,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_good_file),
 		T(test_defaults_kept),
+		T(test_on_reboot),
 		T(test_rejected),
 		T(test_memory_smallest),
 		T(test_name_too_long),

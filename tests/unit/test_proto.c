@@ -184,6 +184,7 @@ static void test_request_create_roundtrip(void **state)
 				      .cmdline = "a b", .memory_mb = 8,
 				      .vcpus = 2,
 				      .on_crash = LVM_ACTION_PRESERVE,
+				      .on_reboot = LVM_ACTION_DESTROY,
 				      .store = LVM_STORE_NOXS, .paused = true };
 	o = lvm_proto_request(&r);
 	assert_non_null(o);
@@ -197,6 +198,7 @@ static void test_request_create_roundtrip(void **state)
 	assert_int_equal(back.cfg.vcpus, 2);
 	assert_int_equal(back.cfg.on_poweroff, LVM_ACTION_DESTROY);
 	assert_int_equal(back.cfg.on_crash, LVM_ACTION_PRESERVE);
+	assert_int_equal(back.cfg.on_reboot, LVM_ACTION_DESTROY);
 	assert_int_equal(back.cfg.store, LVM_STORE_NOXS);
 	assert_true(back.cfg.paused);
 	assert_false(back.cfg.wait_ready);
@@ -243,6 +245,10 @@ static void test_request_simple_ops(void **state)
 	assert_int_equal(r.op, LVM_OP_CONSOLE);
 	assert_int_equal(parse("{\"op\":\"pool\"}", &r), 0);
 	assert_int_equal(r.op, LVM_OP_POOL);
+	/* a create without on_reboot (an older client): restart */
+	assert_int_equal(parse("{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1}", &r), 0);
+	assert_int_equal(r.cfg.on_reboot, LVM_ACTION_RESTART);
+	assert_int_equal(r.cfg.on_poweroff, LVM_ACTION_DESTROY);
 }
 
 static void test_request_pool_set_roundtrip(void **state)
@@ -307,7 +313,8 @@ static void test_info_roundtrip(void **state)
 			       .vcpus = 2, .created = 1700000000,
 			       .uptime_ms = 1234, .has_ready = true,
 			       .ready_ns = 4200000,
-			       .on_crash = LVM_ACTION_PRESERVE, .noxs = true,
+			       .on_crash = LVM_ACTION_PRESERVE,
+			       .on_reboot = LVM_ACTION_PRESERVE, .noxs = true,
 			       .kernel = "/k.xen", .console_log = "/run/x" };
 	struct lvm_info out;
 	json_object *o = lvm_proto_info_to_json(&in);
@@ -326,6 +333,7 @@ static void test_info_roundtrip(void **state)
 	assert_int_equal(out.ready_ns, 4200000);
 	assert_int_equal(out.on_poweroff, LVM_ACTION_DESTROY);
 	assert_int_equal(out.on_crash, LVM_ACTION_PRESERVE);
+	assert_int_equal(out.on_reboot, LVM_ACTION_PRESERVE);
 	assert_string_equal(out.kernel, "/k.xen");
 	assert_null(out.cmdline);
 	assert_string_equal(out.console_log, "/run/x");
@@ -491,6 +499,9 @@ static void test_json_refused(void **state)
 		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4.5,\"vcpus\":1}" },
 		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4}" },
 		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"on_crash\":\"restart\"}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"restart\"}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"on_reboot\":\"rename-restart\"}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"on_reboot\":2}" },
 		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"store\":7}" },
 		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"paused\":1}" },
 		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\\u0000b\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1}" },

@@ -49,6 +49,7 @@ static void sample(struct lvm_reg_entry *e, uint32_t domid, bool noxs)
 	e->vcpus = 2;
 	e->on_poweroff = LVM_ACTION_PRESERVE;
 	e->on_crash = LVM_ACTION_DESTROY;
+	e->on_reboot = LVM_ACTION_PRESERVE;
 	e->store = LVM_STORE_NOXS;
 	e->created_ns = 1795949427875475273;
 	e->console_gfn = 26;
@@ -155,6 +156,7 @@ static void test_save_and_read(void **state)
 	assert_int_equal(back.memory_mb, 8);
 	assert_int_equal(back.vcpus, 2);
 	assert_int_equal(back.on_poweroff, LVM_ACTION_PRESERVE);
+	assert_int_equal(back.on_reboot, LVM_ACTION_PRESERVE);
 	assert_int_equal(back.store, LVM_STORE_NOXS);
 	assert_int_equal(back.created_ns, e.created_ns);
 	assert_int_equal(back.console_mfn, 777242);
@@ -243,6 +245,16 @@ static void test_corrupt_records(void **state)
 		  "\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"destroy\","
 		  "\"on_crash\":\"destroy\",\"store\":\"auto\",\"created_ns\":1}",
 		  "no 'console' object" },
+		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,"
+		  "\"uuid\":\"6c766d00-766d-0100-dc2f-da58898cc5f4\",\"kernel\":\"/k\","
+		  "\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"destroy\","
+		  "\"on_crash\":\"destroy\",\"on_reboot\":\"rename-restart\"}",
+		  "bad 'on_reboot'" },
+		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,"
+		  "\"uuid\":\"6c766d00-766d-0100-dc2f-da58898cc5f4\",\"kernel\":\"/k\","
+		  "\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"restart\","
+		  "\"on_crash\":\"destroy\"}",
+		  "bad 'on_poweroff' or 'on_crash'" },
 	};
 	struct fixture *f = *state;
 	struct lvm_reg_entry back;
@@ -282,6 +294,8 @@ static void test_page_bad_hex(void **state)
 	write_file(f->dir, "3.json", text);
 	snprintf(path, sizeof(path), "%s/3.json", f->dir);
 	assert_int_equal(lvm_reg_read(path, &back, err, sizeof(err)), 0);
+	/* a record without on_reboot: restart, as before it existed */
+	assert_int_equal(back.on_reboot, LVM_ACTION_RESTART);
 	lvm_reg_entry_free(&back);
 	text[n + 4000] = 'g'; /* one bad digit, right length */
 	write_file(f->dir, "3.json", text);

@@ -38,10 +38,14 @@ extern "C" {
 
 typedef struct lvm lvm_t;
 
-/* What lvmd does when a guest powers off or crashes. */
+/* What lvmd does when a guest powers off, crashes or reboots. */
 enum lvm_action {
-	LVM_ACTION_DESTROY = 0,      /* destroy the domain (default) */
+	LVM_ACTION_DESTROY = 0,      /* destroy the domain (default but for
+					on_reboot) */
 	LVM_ACTION_PRESERVE = 1,     /* keep the shell for inspection */
+	LVM_ACTION_RESTART = 2,      /* on_reboot only (its default): build
+					the guest again, within lvmd's
+					restart budget (docs/lvm.md) */
 };
 
 /* How the guest learns about its devices. */
@@ -60,6 +64,8 @@ enum lvm_state {
 	LVM_STATE_CRASHED = 3,       /* crashed, kept (on_crash=preserve) */
 	LVM_STATE_DYING = 4,
 	LVM_STATE_GONE = 5,          /* no longer exists */
+	LVM_STATE_REBOOTING = 6,     /* rebooted; lvmd builds it again after
+					its back-off (on_reboot=restart) */
 };
 
 /*
@@ -77,6 +83,7 @@ struct lvm_config {
 	enum lvm_action on_crash;
 	enum lvm_store store;
 	bool paused;                 /* leave the guest paused after creation */
+	enum lvm_action on_reboot;   /* restart (default), destroy, preserve */
 };
 
 /* lvm_config_init() - (cfg) with no strings and the defaults above. */
@@ -169,6 +176,7 @@ struct lvm_info {
 	uint64_t ready_ns;           /* create request → guest ready */
 	enum lvm_action on_poweroff;
 	enum lvm_action on_crash;
+	enum lvm_action on_reboot;
 	bool noxs;                   /* the guest has a noxs device page */
 	bool xenstore;               /* the guest runs in XenStore mode */
 	char *kernel;                /* owned; freed by lvm_info_clear() */
@@ -344,7 +352,8 @@ char *lvm_pool_json(const struct lvm_pool_info *v, size_t n,
 /* lvm_state_name() - "running", "paused", … ; "?" when out of range. */
 const char *lvm_state_name(enum lvm_state s);
 
-/* lvm_action_name() - "destroy" or "preserve"; "?" when out of range. */
+/* lvm_action_name() - "destroy", "preserve" or "restart"; "?" when out of
+ * range. */
 const char *lvm_action_name(enum lvm_action a);
 
 #ifdef __cplusplus

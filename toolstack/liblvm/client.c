@@ -223,8 +223,8 @@ int lvm_create(lvm_t *h, const struct lvm_config *cfg, unsigned flags,
 		.name = cfg->name, .kernel = kernel, .ramdisk = ramdisk,
 		.cmdline = cfg->cmdline, .memory_mb = cfg->memory_mb,
 		.vcpus = cfg->vcpus, .on_poweroff = cfg->on_poweroff,
-		.on_crash = cfg->on_crash, .store = cfg->store,
-		.paused = cfg->paused,
+		.on_crash = cfg->on_crash, .on_reboot = cfg->on_reboot,
+		.store = cfg->store, .paused = cfg->paused,
 		.wait_ready = (flags & LVM_CREATE_WAIT_READY) != 0,
 	};
 	t0 = lvm_now_ns();

@@ -29,6 +29,7 @@ void lvm_config_init(struct lvm_config *cfg)
 	cfg->vcpus = LVM_DEFAULT_VCPUS;
 	cfg->on_poweroff = LVM_ACTION_DESTROY;
 	cfg->on_crash = LVM_ACTION_DESTROY;
+	cfg->on_reboot = LVM_ACTION_RESTART;
 	cfg->store = LVM_STORE_AUTO;
 }
 
@@ -57,12 +58,12 @@ int lvm_config_set_str(char **field, const char *value)
 /* The keys a config may set, and where the file set them. */
 enum key {
 	K_NAME, K_KERNEL, K_RAMDISK, K_CMDLINE, K_EXTRA, K_MEMORY, K_VCPUS,
-	K_ON_POWEROFF, K_ON_CRASH, K_VIF, K_COUNT
+	K_ON_POWEROFF, K_ON_CRASH, K_ON_REBOOT, K_VIF, K_COUNT
 };
 
 static const char *const key_names[K_COUNT] = {
 	"name", "kernel", "ramdisk", "cmdline", "extra", "memory", "vcpus",
-	"on_poweroff", "on_crash", "vif",
+	"on_poweroff", "on_crash", "on_reboot", "vif",
 };
 
 struct keyscan {
@@ -225,6 +226,8 @@ static int get_num(struct parse *p, enum key k, long min, long max,
 	return 0;
 }
 
+/* get_action: on_poweroff and on_crash (destroy, preserve), on_reboot
+ * (restart as well). */
 static int get_action(struct parse *p, enum key k, enum lvm_action *dst)
 {
 	const char *v;
@@ -233,6 +236,13 @@ static int get_action(struct parse *p, enum key k, enum lvm_action *dst)
 	if (!p->ks->line[k])
 		return 0;
 	r = p->fn->cfg_get_string(p->xlu, key_names[k], &v, 1);
+	if (r == 0 && k == K_ON_REBOOT) {
+		if (lvm_reboot_action_parse(v, dst) == 0)
+			return 0;
+		return lvm_errf(p->err, p->errlen, EINVAL,
+			        "%s:%u: on_reboot: '%s' is not supported (use restart, destroy or preserve)",
+			        p->path, p->ks->line[k], LVM_ESCAPED(v, 40));
+	}
 	if (r == 0 && lvm_action_parse(v, dst) == 0)
 		return 0;
 	if (r == 0 && (strcmp(v, "restart") == 0 ||
@@ -244,8 +254,9 @@ static int get_action(struct parse *p, enum key k, enum lvm_action *dst)
 			        p->path, p->ks->line[k], key_names[k],
 			        LVM_ESCAPED(v, 40));
 	return lvm_errf(p->err, p->errlen, EINVAL,
-		        "%s:%u: %s: must be \"destroy\" or \"preserve\"", p->path,
-		        p->ks->line[k], key_names[k]);
+		        "%s:%u: %s: must be %s\"destroy\" or \"preserve\"", p->path,
+		        p->ks->line[k], key_names[k],
+		        k == K_ON_REBOOT ? "\"restart\", " : "");
 }
 
 static int get_values(struct parse *p)
@@ -272,7 +283,8 @@ static int get_values(struct parse *p)
 			  " MiB", &c->memory_mb)) < 0 ||
 	    (rc = get_num(p, K_VCPUS, 1, LVM_MAX_VCPUS, "", &c->vcpus)) < 0 ||
 	    (rc = get_action(p, K_ON_POWEROFF, &c->on_poweroff)) < 0 ||
-	    (rc = get_action(p, K_ON_CRASH, &c->on_crash)) < 0)
+	    (rc = get_action(p, K_ON_CRASH, &c->on_crash)) < 0 ||
+	    (rc = get_action(p, K_ON_REBOOT, &c->on_reboot)) < 0)
 		return rc;
 	return 0;
 }
@@ -368,6 +380,8 @@ int lvm_config_check(const struct lvm_config *cfg, char *err, size_t errlen)
 	if ((unsigned)cfg->on_poweroff > LVM_ACTION_PRESERVE ||
 	    (unsigned)cfg->on_crash > LVM_ACTION_PRESERVE)
 		return lvm_errf(err, errlen, EINVAL, "bad on_poweroff or on_crash");
+	if ((unsigned)cfg->on_reboot > LVM_ACTION_RESTART)
+		return lvm_errf(err, errlen, EINVAL, "bad on_reboot");
 	if ((unsigned)cfg->store > LVM_STORE_XENSTORE)
 		return lvm_errf(err, errlen, EINVAL, "bad store mode");
 	return 0;

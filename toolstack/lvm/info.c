@@ -38,6 +38,7 @@ static void print_text(const struct lvm_info *g)
 	       g->xenstore ? "xenstore, " : "");
 	printf("on_poweroff:  %s\n", lvm_action_name(g->on_poweroff));
 	printf("on_crash:     %s\n", lvm_action_name(g->on_crash));
+	printf("on_reboot:    %s\n", lvm_action_name(g->on_reboot));
 	printf("console log:  %s\n", g->console_log ? g->console_log : "-");
 }
 

@@ -405,6 +405,8 @@ static void on_ready(struct lvmd *l, struct guest *g)
 
 static void on_gone(struct lvmd *l, struct guest *g, int why)
 {
+	bool reboot;
+
 	for (struct client *c = l->clients; c; c = c->next) {
 		if (c->mode == C_CONSOLE && c->cg == g) {
 			c->cg = NULL;
@@ -417,8 +419,15 @@ static void on_gone(struct lvmd *l, struct guest *g, int why)
 			finish_ready(l, c);
 			continue;
 		}
+		reboot = c->wait == W_REBOOT;
 		release(c);
-		if (why == 0)
+		if (why == 0 && reboot)
+			/* a reboot answered by a poweroff (or a reboot that
+			 * was not restarted) did not happen: say so */
+			lvmd_client_fail(l, c, ECANCELED, "%s %s", g->rec.name,
+					 g->stop_note[0] ? g->stop_note :
+					 "shut down instead of rebooting");
+		else if (why == 0)
 			lvmd_client_send(l, c, lvm_proto_ok());
 		else if (why == -ETIMEDOUT)
 			lvmd_client_fail(l, c, ETIMEDOUT,

@@ -5,8 +5,8 @@
  * cold path), else the engine's cold path (lvm_shell_prepare +
  * lvm_shell_finish back to back); then, while the guest is still paused,
  * the backends and the record (a record that cannot be written fails the
- * create), and unpause; and building a guest again after its reboot (see
- * lvmd.h).
+ * create), and unpause (see lvmd.h; a guest built again after its reboot
+ * is reboot.c's).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -106,6 +106,7 @@ static int record(struct lvm_reg_entry *rec, const struct lvm_req_cfg *c,
 	rec->vcpus = c->vcpus;
 	rec->on_poweroff = c->on_poweroff;
 	rec->on_crash = c->on_crash;
+	rec->on_reboot = c->on_reboot;
 	rec->store = c->store;
 	rec->created_ns = lvm_real_ns();
 	rec->created_paused = c->paused;
@@ -351,48 +352,4 @@ int lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log)
 	(void)keep_log;
 	g->ctl->poll(l, g);
 	return 0;
-}
-
-void lvmd_rebuild(struct lvmd *l, struct guest *g)
-{
-	struct lvm_reg_entry old = g->rec;
-	struct lvm_req_cfg cfg;
-	struct lvm_timing t = { 0 };
-	struct guest *ng = NULL;
-	char err[512];
-	int rc;
-
-	/* Keep the config: the old guest's record goes with it. */
-	g->rec.kernel = NULL;
-	g->rec.ramdisk = NULL;
-	g->rec.cmdline = NULL;
-	g->rec.noxs_copy = NULL;
-	l->hooks->rebuilding(l, g);
-	lvmd_console_note(l, g, "lvmd: rebooting");
-	lvmd_guest_destroy(l, g, 0);
-	cfg = (struct lvm_req_cfg){
-		.name = old.name, .kernel = old.kernel, .ramdisk = old.ramdisk,
-		.cmdline = old.cmdline, .memory_mb = old.memory_mb,
-		.vcpus = old.vcpus, .on_poweroff = old.on_poweroff,
-		.on_crash = old.on_crash, .store = old.store,
-	};
-	rc = lvmd_create(l, &cfg, old.uuid, lvm_rdtsc(), &ng, &t, err,
-			 sizeof(err));
-	lvmd_pools_kick(l);
-	if (rc == 0) {
-		rc = lvmd_create_settle(l, ng, true);
-		if (rc < 0) {
-			snprintf(err, sizeof(err), "its backends failed: %s",
-				 strerror(-rc));
-			ng = NULL;
-		}
-	}
-	if (rc < 0)
-		lvm_log_err(-rc, "%s: cannot build it again after its reboot: %s",
-			old.name, err);
-	else
-		lvm_log_info("%s (d%u): built again after a reboot", old.name,
-			 ng->rec.domid);
-	l->hooks->rebuilt(l, old.name, rc < 0 ? NULL : ng, rc, err);
-	lvm_reg_entry_free(&old);
 }

@@ -17,6 +17,7 @@
 
 #include "cons_ring.h"
 #include "registry.h"
+#include "restart.h"
 
 struct lvmd;
 struct lvmd_control;
@@ -52,6 +53,13 @@ struct guest {
 	uint32_t req;                /* enum noxs_request pending, or 0 */
 	uint64_t req_deadline_ns;    /* monotonic; 0: no deadline */
 
+	/* reboots (reboot.c): the restart budget, carried over to the guest
+	 * built again; a rebuild waiting for its back-off; why it stopped,
+	 * for those waiting on its reboot (client.c) */
+	struct lvmd_restarts restarts;
+	uint64_t rebuild_at_ns;      /* monotonic; 0: none waiting */
+	char stop_note[96];
+
 	/* lifecycle */
 	bool seen;                   /* reaper: the domain still exists */
 	uint32_t flags;              /* reaper: its XEN_DOMINF_* */
@@ -67,14 +75,15 @@ struct lvmd_hooks {
 	/* ready() - (g) reported ready (its control's poll). */
 	void (*ready)(struct lvmd *l, struct guest *g);
 	/* gone() - (g) stopped: it is being dropped (guest.c), or shut down
-	 * and preserved (reaper.c). (why): 0 gone normally, or -errno (e.g.
-	 * -ETIMEDOUT; -EPROTO with g->doom saying why). */
+	 * and preserved (reboot.c). (why): 0 gone normally (g->stop_note, if
+	 * set, says how), or -errno (e.g. -ETIMEDOUT; -EPROTO with g->doom
+	 * saying why). */
 	void (*gone)(struct lvmd *l, struct guest *g, int why);
 	/* output() - (g) wrote (len) bytes to its console (console.c). */
 	void (*output)(struct lvmd *l, struct guest *g, const char *buf,
 		       size_t len);
 	/* rebuilding() - (g) rebooted and is about to be destroyed and built
-	 * again (create.c): those waiting for its reboot wait for rebuilt()
+	 * again (reboot.c): those waiting for its reboot wait for rebuilt()
 	 * instead of gone(). */
 	void (*rebuilding)(struct lvmd *l, struct guest *g);
 	/* rebuilt() - the rebuild of (name) ended: (ng) is the new guest, or

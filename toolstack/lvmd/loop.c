@@ -1,9 +1,10 @@
 /*
  * loop.c — lvmd's event loop: one ppoll() over the listening socket, the
  * clients, the event channel handle and the image loader's wake-up (its
- * parked requests resumed), each port's event routed through
- * the backend table; timers for shutdown deadlines, held replies and,
- * without VIRQ_DOM_EXC, the reaper (see lvmd.h).
+ * parked requests resumed), each port's event routed through the backend
+ * table; timers for shutdown deadlines, rebuilds after a reboot's
+ * back-off, held replies and, without VIRQ_DOM_EXC, the reaper (see
+ * lvmd.h).
  */
 #include <errno.h>
 #include <poll.h>
@@ -74,6 +75,7 @@ int lvmd_run(struct lvmd *l)
 			cap = need;
 		}
 		lvmd_guest_timers(l, now, &next);
+		lvmd_reboot_timers(l, now, &next);
 		lvmd_clients_timers(l, now, &next);
 		if (l->virq_port < 0 && l->guests) {
 			if (now >= l->next_reap_ns)

@@ -22,9 +22,11 @@
  *   client.c    clients (client.h): buffers, replies, replies held until
  *               a guest is ready or gone, console mode; the guest hooks
  *   reaper.c    domains that shut down, crashed or vanished
- *   create.c    building a guest (and again after its reboot); adopt.c:
- *               records taken back after a restart, every domain of this
- *               instance settled (settle.c decides)
+ *   reboot.c    a guest's reboot: its on_reboot, its restart budget and
+ *               back-off (restart.c, a leaf), its rebuild on a timer
+ *   create.c    building a guest; adopt.c: records taken back after a
+ *               restart, every domain of this instance settled (settle.c
+ *               decides)
  *   guest.c     one guest's life (guest.h): pages mapped, the backends
  *               attached and detached through the table, destroy, drop
  *   backends.c  the backend table (backend.h): every backend's calls, and
@@ -34,9 +36,9 @@
  *   table.c     the guest table (guest.h): lookups, records, doom marks;
  *               ports.c: the event channel ports and who owns them
  *   images.c, loader.c, park.c, pool.c, poolthr.c, registry.c,
- *   cons_ring.c leaves: the image cache, the image loader and its
- *               bookkeeping, the shell pools and their refill thread,
- *               records on disk, the console ring
+ *   cons_ring.c, restart.c leaves: the image cache, the image loader and
+ *               its bookkeeping, the shell pools and their refill thread,
+ *               records on disk, the console ring, the restart budget
  *
  * Upward news goes through one narrow door: struct lvmd_hooks (guest.h),
  * set once by main.c to client.c's handlers. A lower file that must tell
@@ -195,12 +197,38 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
  */
 int lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log);
 
+/* ---- reboot.c ---- */
 /*
- * lvmd_rebuild() - (g) shut down for a reboot: destroy it and build it
- * again (same name, uuid and config, a new domain). The clients waiting
- * for its reboot hear of it through the hooks rebuilding and rebuilt.
+ * lvmd_reboot() - (g)'s domain shut down for a reboot (the reaper; a
+ * poweroff asked of it wins, and is the reaper's): apply its on_reboot.
+ * restart: within the restart budget (restart.h), its rebuild is set for
+ * after the back-off (lvmd_reboot_timers() runs it; meanwhile `lvm list`
+ * says "rebooting"); past the budget it is destroyed, with one log line
+ * and a note in its console log. destroy, preserve: as for a poweroff.
+ * Nothing while a rebuild waits already.
  */
-void lvmd_rebuild(struct lvmd *l, struct guest *g);
+void lvmd_reboot(struct lvmd *l, struct guest *g);
+
+/* lvmd_reboot_waiting() - whether (g) waits to be built again. */
+bool lvmd_reboot_waiting(const struct guest *g);
+
+/*
+ * lvmd_reboot_cancel() - a poweroff asked of (g) while it waits to be
+ * built again: the poweroff wins. Its rebuild is called off and the
+ * reaper applies on_poweroff at once (the loop's next turn).
+ */
+void lvmd_reboot_cancel(struct lvmd *l, struct guest *g);
+
+/* lvmd_reboot_timers() - build again the guests whose back-off is over;
+ * (*next) lowers to the next one due. */
+void lvmd_reboot_timers(struct lvmd *l, uint64_t now, uint64_t *next);
+
+/*
+ * lvmd_guest_stopped() - (g)'s domain stopped for good: destroy it
+ * (LVM_ACTION_DESTROY) or keep it, preserved, for inspection (the clients
+ * are told through hooks->gone). For the reaper and reboot.c.
+ */
+void lvmd_guest_stopped(struct lvmd *l, struct guest *g, enum lvm_action act);
 
 /* ---- adopt.c ---- */
 /* lvmd_adopt() - take back the guests recorded in the registry whose

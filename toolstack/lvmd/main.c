@@ -2,7 +2,13 @@
  * main.c — lvmd: the dom0 daemon behind lvm. Options, startup, daemon
  * mode, shutdown. The work is in loop.c and what it calls (see lvmd.h).
  *
- *   lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-c CONFIG] [-P MEM:VCPUS:N]... [-v]
+ *   lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-c CONFIG] [-P MEM:VCPUS:N]...
+ *        [-L BYTES] [-R BURST:MS] [-v]
+ *
+ * Its own log: each call site at most LVMD_LOG_BURST lines in a row, then
+ * one every LVMD_LOG_INTERVAL_MS (log.h; -R); in daemon mode
+ * STATE_DIR/lvmd.log, moved to lvmd.log.1 (replacing it) once it passes
+ * its cap (-L).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,10 +32,14 @@
 #include "toolstack/engine/uuid.h"
 
 #define LVMD_CONF "/etc/lvm/lvmd.conf"
+#define LVMD_LOG_BURST 100           /* lines of one call site in a row */
+#define LVMD_LOG_INTERVAL_MS 100     /* then one every so often */
+#define LVMD_LOG_CAP (4u << 20)      /* lvmd.log, before it moves to .1 */
+#define LVMD_LOG_CAP_MIN 1024u
 
 static const char usage[] =
 	"usage: lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-c CONFIG]\n"
-	"            [-P MEM:VCPUS:N]... [-v]\n"
+	"            [-P MEM:VCPUS:N]... [-L BYTES] [-R BURST:MS] [-v]\n"
 	"\n"
 	"The lvm daemon: creates guests for `lvm`, serves their consoles and\n"
 	"lifecycle requests, reaps them. Runs as root in a Xen dom0.\n"
@@ -49,6 +59,13 @@ static const char usage[] =
 	"  -P MEM:VCPUS:N[:IMAGE]  keep N pre-created shells of MEM MiB and\n"
 	"                VCPUS vCPUs ready, built ahead for IMAGE if given\n"
 	"                (repeatable; after the file's pools)\n"
+	"  -L BYTES      lvmd.log's cap (daemon mode; default 4194304, at\n"
+	"                least 1024): past it, the log moves to lvmd.log.1\n"
+	"                (replacing it) and starts anew\n"
+	"  -R BURST:MS   each line of lvmd's code is logged at most BURST\n"
+	"                times in a row, then once every MS milliseconds; one\n"
+	"                line counts those dropped (default 100:100; 0:0: no\n"
+	"                limit)\n"
 	"  -v            log debug messages too\n"
 	"  -h            this text\n";
 
@@ -58,12 +75,51 @@ struct opts {
 	const char *sock, *state, *conf;
 	const char *pools[MAX_P];
 	unsigned npools;
+	unsigned long long log_cap;
+	unsigned log_burst, log_interval_ms;
 	bool daemon, verbose;
 };
 
 static struct lvmd *the_lvmd;
 static bool log_stamps;
 static int startup_fd = -1; /* daemon mode: the terminal, until ready */
+/* daemon mode: lvmd.log (stdout and stderr), its size and its cap */
+static char log_path[PATH_MAX];
+static unsigned long long log_bytes, log_cap;
+
+/*
+ * log_rotate: lvmd.log (and whatever else wrote to stderr, libxenctrl's
+ * lines for one) passed its cap: move it to lvmd.log.1, replacing that,
+ * and start it anew. Called under the log's lock (log.h).
+ */
+static void log_rotate(void)
+{
+	char old[PATH_MAX + 2];
+	struct stat st;
+	int fd;
+
+	if (fstat(2, &st) == 0 && (unsigned long long)st.st_size <= log_cap) {
+		log_bytes = (unsigned long long)st.st_size;
+		return;
+	}
+	snprintf(old, sizeof(old), "%s.1", log_path);
+	if (rename(log_path, old) < 0) {
+		/* cannot move it: keep it from growing instead */
+		if (ftruncate(2, 0) == 0)
+			log_bytes = 0;
+		return;
+	}
+	fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (ftruncate(2, 0) == 0)
+			log_bytes = 0;
+		return;
+	}
+	dup2(fd, 1);
+	dup2(fd, 2);
+	close(fd);
+	log_bytes = 0;
+}
 
 static void on_log(void *arg, enum lvm_log_level level, int errnum,
 		   const char *msg)
@@ -71,6 +127,7 @@ static void on_log(void *arg, enum lvm_log_level level, int errnum,
 	char stamp[32] = "";
 	time_t now;
 	struct tm tm;
+	int n;
 
 	(void)arg;
 
@@ -79,10 +136,15 @@ static void on_log(void *arg, enum lvm_log_level level, int errnum,
 		localtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S ", &tm);
 	}
+	if (log_path[0] && log_bytes > log_cap)
+		log_rotate();
 	if (errnum)
-		fprintf(stderr, "%slvmd: %s: %s\n", stamp, msg, strerror(errnum));
+		n = fprintf(stderr, "%slvmd: %s: %s\n", stamp, msg,
+			    strerror(errnum));
 	else
-		fprintf(stderr, "%slvmd: %s\n", stamp, msg);
+		n = fprintf(stderr, "%slvmd: %s\n", stamp, msg);
+	if (n > 0)
+		log_bytes += (unsigned)n;
 	/* While a daemon starts, its errors also reach whoever started it. */
 	if (startup_fd >= 0 && level >= LVM_LOG_ERROR)
 		dprintf(startup_fd, "lvmd: %s%s%s\n", msg, errnum ? ": " : "",
@@ -96,12 +158,38 @@ static void on_signal(int sig)
 		the_lvmd->stop = 1;
 }
 
+/* parse_rate: -R's "BURST:MS" into (o). 0 or -EINVAL. */
+static int parse_rate(const char *arg, struct opts *o)
+{
+	unsigned long v[2];
+	const char *p = arg;
+	char *end;
+
+	for (int i = 0; i < 2; i++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		errno = 0;
+		v[i] = strtoul(p, &end, 10);
+		if (errno || v[i] >= 1000000 || *end != (i ? '\0' : ':'))
+			return -EINVAL;
+		p = end + 1;
+	}
+	o->log_burst = (unsigned)v[0];
+	o->log_interval_ms = (unsigned)v[1];
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct opts *o)
 {
 	int c;
 
-	*o = (struct opts){ .state = LVM_DEFAULT_STATE_DIR };
-	while ((c = getopt(argc, argv, "fds:S:c:P:vh")) != -1) {
+	char *end;
+
+	*o = (struct opts){ .state = LVM_DEFAULT_STATE_DIR,
+			    .log_cap = LVMD_LOG_CAP,
+			    .log_burst = LVMD_LOG_BURST,
+			    .log_interval_ms = LVMD_LOG_INTERVAL_MS };
+	while ((c = getopt(argc, argv, "fds:S:c:P:L:R:vh")) != -1) {
 		switch (c) {
 		case 'f': o->daemon = false; break;
 		case 'd': o->daemon = true; break;
@@ -112,6 +200,23 @@ static int parse(int argc, char **argv, struct opts *o)
 			if (o->npools == MAX_P)
 				return -EINVAL;
 			o->pools[o->npools++] = optarg;
+			break;
+		case 'L':
+			errno = 0;
+			o->log_cap = strtoull(optarg, &end, 10);
+			if (errno || *end || optarg[0] < '0' || optarg[0] > '9' ||
+			    o->log_cap < LVMD_LOG_CAP_MIN) {
+				fprintf(stderr, "lvmd: -L '%s': want a number of bytes, at least %u\n",
+					LVM_ESCAPED(optarg, 40), LVMD_LOG_CAP_MIN);
+				exit(2);
+			}
+			break;
+		case 'R':
+			if (parse_rate(optarg, o) < 0) {
+				fprintf(stderr, "lvmd: -R '%s': want BURST:MS, two numbers below 1000000 (0:0: no limit)\n",
+					LVM_ESCAPED(optarg, 40));
+				exit(2);
+			}
 			break;
 		case 'v': o->verbose = true; break;
 		case 'h':
@@ -277,16 +382,21 @@ static int daemonize(int *ready_fd)
 	return 0;
 }
 
-/* detach_stdio: stdin from /dev/null, stdout and stderr to (log). */
-static int detach_stdio(const char *state)
+/* detach_stdio: stdin from /dev/null, stdout and stderr to the log,
+ * STATE/lvmd.log, capped at (cap) bytes. */
+static int detach_stdio(const char *state, unsigned long long cap)
 {
 	char path[PATH_MAX];
+	struct stat st;
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/lvmd.log", state);
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return lvm_log_err(errno, "cannot open %s", path);
+	snprintf(log_path, sizeof(log_path), "%s", path);
+	log_cap = cap;
+	log_bytes = fstat(fd, &st) == 0 ? (unsigned long long)st.st_size : 0;
 	dup2(fd, 1);
 	dup2(fd, 2);
 	close(fd);
@@ -357,6 +467,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	lvm_log_set(on_log, NULL, o.verbose ? LVM_LOG_DEBUG : LVM_LOG_INFO);
+	lvm_log_limit(o.log_burst, o.log_interval_ms);
 	if (geteuid() != 0) {
 		lvm_log_err(0, "must run as root");
 		return 1;
@@ -395,7 +506,7 @@ int main(int argc, char **argv)
 		goto out;
 	if (o.daemon) {
 		startup_fd = dup(2);
-		if (detach_stdio(o.state) < 0)
+		if (detach_stdio(o.state, o.log_cap) < 0)
 			goto out;
 		log_stamps = true;
 	}
@@ -427,6 +538,7 @@ int main(int argc, char **argv)
 		startup_fd = -1;
 	}
 	rc = lvmd_run(&l) < 0 ? 1 : 0;
+	lvm_log_flush();
 	lvm_log_info("stopping; %u guests keep running and are adopted at the next start",
 		     l.nguests);
 out:

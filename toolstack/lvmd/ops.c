@@ -121,6 +121,11 @@ static void op_pause(struct lvmd *l, struct client *c, const char *t,
 		lvmd_client_fail(l, c, EINVAL, "%s has shut down", g->rec.name);
 		return;
 	}
+	if (lvmd_reboot_waiting(g)) {
+		lvmd_client_fail(l, c, EBUSY, "%s is rebooting: try again once it runs",
+				 g->rec.name);
+		return;
+	}
 	r = pause ? xc_domain_pause(l->xch, g->rec.domid) :
 		    xc_domain_unpause(l->xch, g->rec.domid);
 	if (r != 0) {
@@ -147,6 +152,17 @@ static void op_shutdown(struct lvmd *l, struct client *c, const char *t,
 				 g->rec.name);
 		return;
 	}
+	if (lvmd_reboot_waiting(g)) {
+		/* It rebooted and waits to be built again: a reboot is under
+		 * way already; a poweroff wins over it. */
+		if (!reboot) {
+			lvm_log_info("%s (d%u): shutdown requested while it waits to be built again: the poweroff wins",
+				     g->rec.name, g->rec.domid);
+			lvmd_reboot_cancel(l, g);
+		}
+		lvmd_client_hold(c, reboot ? W_REBOOT : W_GONE, g, NULL, NULL, 0);
+		return;
+	}
 	if (!g->ctl->can_request(g)) {
 		lvmd_client_fail(l, c, EOPNOTSUPP,
 				 "%s has no sysctl device (its image has no noxs note); use lvm destroy",
@@ -160,7 +176,8 @@ static void op_shutdown(struct lvmd *l, struct client *c, const char *t,
 				 g->rec.name);
 		return;
 	}
-	if (!g->req) {
+	/* A poweroff is asked even while a reboot is pending: it wins. */
+	if (!g->req || (g->req == NOXS_REQ_REBOOT && !reboot)) {
 		rc = g->ctl->request(l, g, reboot, timeout_ms);
 		if (rc < 0) {
 			lvmd_client_fail(l, c, -rc, "%s: %s", g->rec.name,

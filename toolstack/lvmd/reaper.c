@@ -5,6 +5,7 @@
  * of its guests' policies.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "backend.h"
@@ -55,18 +56,22 @@ static int mark_seen(struct lvmd *l)
 	return 0;
 }
 
-/* shut_down: (g)'s domain stopped with (reason); apply its policy. */
+/* shut_down: (g)'s domain stopped with (reason); apply its policy. A
+ * poweroff asked of it wins over a reboot of its own. */
 static void shut_down(struct lvmd *l, struct guest *g, uint32_t reason)
 {
 	enum lvm_action act;
 	bool asked = g->req != 0;
 
 	g->req_deadline_ns = 0;
-	if (reason == SHUTDOWN_reboot) {
-		lvm_log_info("%s (d%u): rebooted; building it again", g->rec.name,
-			     g->rec.domid);
-		lvmd_rebuild(l, g);
+	if (reason == SHUTDOWN_reboot && g->req != NOXS_REQ_POWEROFF) {
+		lvmd_reboot(l, g);
 		return;
+	}
+	if (reason == SHUTDOWN_reboot) {
+		lvm_log_info("%s (d%u): rebooted, but a poweroff was asked: the poweroff wins",
+			     g->rec.name, g->rec.domid);
+		reason = SHUTDOWN_poweroff;
 	}
 	act = reason == SHUTDOWN_poweroff ? g->rec.on_poweroff :
 					    g->rec.on_crash;
@@ -74,15 +79,10 @@ static void shut_down(struct lvmd *l, struct guest *g, uint32_t reason)
 		     reason_name(reason), asked ? " as asked" : "",
 		     act == LVM_ACTION_PRESERVE ? "preserved" : "destroying it");
 	lvmd_console_note(l, g, "lvmd: the guest %s", reason_name(reason));
-	if (act == LVM_ACTION_DESTROY) {
-		lvmd_guest_destroy(l, g, 0);
-		return;
-	}
-	lvmd_guest_detach(l, g);
-	g->rec.preserved = true;
-	g->req = 0;
-	lvmd_guest_save(l, g);
-	l->hooks->gone(l, g, 0);
+	snprintf(g->stop_note, sizeof(g->stop_note), "%s instead of rebooting; %s",
+		 reason_name(reason),
+		 act == LVM_ACTION_PRESERVE ? "preserved" : "destroyed");
+	lvmd_guest_stopped(l, g, act);
 }
 
 void lvmd_reap(struct lvmd *l)

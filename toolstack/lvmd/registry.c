@@ -116,6 +116,7 @@ static json_object *to_json(const struct lvm_reg_entry *e)
 	rc |= lvm_json_add_u64(o, "vcpus", e->vcpus);
 	rc |= lvm_json_add_str(o, "on_poweroff", lvm_action_name(e->on_poweroff));
 	rc |= lvm_json_add_str(o, "on_crash", lvm_action_name(e->on_crash));
+	rc |= lvm_json_add_str(o, "on_reboot", lvm_action_name(e->on_reboot));
 	rc |= lvm_json_add_str(o, "store", lvm_store_name(e->store));
 	rc |= lvm_json_add_i64(o, "created_ns", e->created_ns);
 	rc |= lvm_json_add_bool(o, "preserved", e->preserved);
@@ -278,6 +279,10 @@ static int from_json(json_object *o, struct lvm_reg_entry *e, char *err,
 	    lvm_json_get_str(o, "on_crash", true, 16, &s) < 0 ||
 	    lvm_action_parse(s, &e->on_crash) < 0)
 		return lvm_errf(err, errlen, EPROTO, "bad 'on_poweroff' or 'on_crash'");
+	s = "restart";
+	if (lvm_json_get_str(o, "on_reboot", false, 16, &s) < 0 ||
+	    lvm_reboot_action_parse(s, &e->on_reboot) < 0)
+		return lvm_errf(err, errlen, EPROTO, "bad 'on_reboot'");
 	if (lvm_json_get_str(o, "store", true, 16, &s) < 0 ||
 	    lvm_store_parse(s, &e->store) < 0)
 		return lvm_errf(err, errlen, EPROTO, "bad 'store'");

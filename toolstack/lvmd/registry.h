@@ -35,6 +35,8 @@ struct lvm_reg_entry {
 	uint32_t vcpus;
 	enum lvm_action on_poweroff;
 	enum lvm_action on_crash;
+	enum lvm_action on_reboot;   /* restart, destroy, preserve; a record
+					without it: restart */
 	enum lvm_store store;
 	int64_t created_ns;          /* CLOCK_REALTIME */
 	uint64_t console_gfn, console_mfn;

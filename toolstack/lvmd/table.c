@@ -159,7 +159,8 @@ int lvmd_guest_info_as(struct lvmd *l, struct guest *g, enum lvm_state state,
 	out->domid = r->domid;
 	out->managed = true;
 	lvm_uuid_format(r->uuid, out->uuid);
-	out->state = state;
+	/* a rebooted guest waiting for its back-off (reboot.c) */
+	out->state = g->rebuild_at_ns ? LVM_STATE_REBOOTING : state;
 	out->memory_mb = r->memory_mb;
 	out->vcpus = r->vcpus;
 	out->created = r->created_ns / 1000000000;
@@ -169,6 +170,7 @@ int lvmd_guest_info_as(struct lvmd *l, struct guest *g, enum lvm_state state,
 	out->ready_ns = g->ready_ns;
 	out->on_poweroff = r->on_poweroff;
 	out->on_crash = r->on_crash;
+	out->on_reboot = r->on_reboot;
 	out->noxs = r->noxs;
 	out->xenstore = r->store == LVM_STORE_XENSTORE;
 	snprintf(path, sizeof(path), "%s/%s.log", l->cons_dir, r->name);

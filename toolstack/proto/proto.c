@@ -210,6 +210,8 @@ json_object *lvm_proto_request(const struct lvm_req *r)
 				       lvm_action_name(c->on_poweroff));
 		rc |= lvm_json_add_str(o, "on_crash",
 				       lvm_action_name(c->on_crash));
+		rc |= lvm_json_add_str(o, "on_reboot",
+				       lvm_action_name(c->on_reboot));
 		rc |= lvm_json_add_str(o, "store", lvm_store_name(c->store));
 		rc |= lvm_json_add_bool(o, "paused", c->paused);
 		rc |= lvm_json_add_bool(o, "wait_ready", c->wait_ready);
@@ -279,6 +281,15 @@ static int parse_action(const char *s, int *out)
 	return rc;
 }
 
+static int parse_reboot_action(const char *s, int *out)
+{
+	enum lvm_action a;
+	int rc = lvm_reboot_action_parse(s, &a);
+
+	*out = (int)a;
+	return rc;
+}
+
 static int parse_store(const char *s, int *out)
 {
 	enum lvm_store st;
@@ -316,6 +327,10 @@ static int parse_create(json_object *obj, struct lvm_req_cfg *c, char *err,
 	if (get_enum(obj, "on_crash", parse_action, &e) < 0)
 		BAD("create: 'on_crash' must be \"destroy\" or \"preserve\"");
 	c->on_crash = (enum lvm_action)e;
+	e = (int)LVM_ACTION_RESTART;
+	if (get_enum(obj, "on_reboot", parse_reboot_action, &e) < 0)
+		BAD("create: 'on_reboot' must be \"restart\", \"destroy\" or \"preserve\"");
+	c->on_reboot = (enum lvm_action)e;
 	e = (int)c->store;
 	if (get_enum(obj, "store", parse_store, &e) < 0)
 		BAD("create: 'store' must be \"auto\", \"noxs\" or \"xenstore\"");

@@ -90,6 +90,7 @@ struct lvm_req_cfg {
 	uint32_t vcpus;
 	enum lvm_action on_poweroff;
 	enum lvm_action on_crash;
+	enum lvm_action on_reboot;   /* absent on the wire: restart */
 	enum lvm_store store;
 	bool paused;
 	bool wait_ready;
@@ -177,7 +178,8 @@ int lvm_proto_pools_from_json(json_object *rep, struct lvm_pool_info **out,
 /* Words on the wire for the enums; lvm_*_parse return 0 or -EINVAL. */
 const char *lvm_store_name(enum lvm_store s);
 int lvm_store_parse(const char *s, enum lvm_store *out);
-int lvm_action_parse(const char *s, enum lvm_action *out);
+int lvm_action_parse(const char *s, enum lvm_action *out); /* no restart */
+int lvm_reboot_action_parse(const char *s, enum lvm_action *out);
 int lvm_state_parse(const char *s, enum lvm_state *out);
 
 #endif

@@ -19,12 +19,14 @@ static const char *const state_names[] = {
 	[LVM_STATE_CRASHED] = "crashed",
 	[LVM_STATE_DYING] = "dying",
 	[LVM_STATE_GONE] = "gone",
+	[LVM_STATE_REBOOTING] = "rebooting",
 };
 #define N_STATES (sizeof(state_names) / sizeof(state_names[0]))
 
 static const char *const action_names[] = {
 	[LVM_ACTION_DESTROY] = "destroy",
 	[LVM_ACTION_PRESERVE] = "preserve",
+	[LVM_ACTION_RESTART] = "restart",
 };
 
 static const char *const store_names[] = {
@@ -49,7 +51,7 @@ const char *lvm_state_name(enum lvm_state s)
 
 const char *lvm_action_name(enum lvm_action a)
 {
-	return (unsigned)a < 2 ? action_names[a] : "?";
+	return (unsigned)a < 3 ? action_names[a] : "?";
 }
 
 const char *lvm_store_name(enum lvm_store s)
@@ -70,6 +72,16 @@ int lvm_state_parse(const char *s, enum lvm_state *out)
 int lvm_action_parse(const char *s, enum lvm_action *out)
 {
 	int i = lookup(action_names, 2, s);
+
+	if (i < 0)
+		return i;
+	*out = (enum lvm_action)i;
+	return 0;
+}
+
+int lvm_reboot_action_parse(const char *s, enum lvm_action *out)
+{
+	int i = lookup(action_names, 3, s);
 
 	if (i < 0)
 		return i;
@@ -143,6 +155,8 @@ json_object *lvm_proto_info_to_json(const struct lvm_info *in)
 				       lvm_action_name(in->on_poweroff));
 		rc |= lvm_json_add_str(o, "on_crash",
 				       lvm_action_name(in->on_crash));
+		rc |= lvm_json_add_str(o, "on_reboot",
+				       lvm_action_name(in->on_reboot));
 		rc |= lvm_json_add_bool(o, "noxs", in->noxs);
 		rc |= lvm_json_add_bool(o, "xenstore", in->xenstore);
 		rc |= lvm_json_add_str(o, "kernel", in->kernel);
@@ -173,6 +187,10 @@ static int info_managed(json_object *o, struct lvm_info *in)
 	s = "destroy";
 	if (lvm_json_get_str(o, "on_crash", false, 16, &s) < 0 ||
 	    lvm_action_parse(s, &in->on_crash) < 0)
+		return -EPROTO;
+	s = "restart";
+	if (lvm_json_get_str(o, "on_reboot", false, 16, &s) < 0 ||
+	    lvm_reboot_action_parse(s, &in->on_reboot) < 0)
 		return -EPROTO;
 	if (lvm_json_get_bool(o, "noxs", &in->noxs) < 0 ||
 	    lvm_json_get_bool(o, "xenstore", &in->xenstore) < 0)
