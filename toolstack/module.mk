@@ -107,6 +107,7 @@ LVMD_SRCS := $(addprefix toolstack/lvmd/, \
 	adopt.c backends.c client.c conf.c cons_ring.c console.c \
 	create.c guest.c images.c loop.c main.c ops.c pool.c poolthr.c \
 	ports.c reaper.c registry.c server.c sysctl.c table.c xenstore.c)
+LVMD_SRCS += $(addprefix toolstack/lvmd/, bucket.c logprune.c)
 LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread
 
 $(BUILD)/bin/lvmd: $(call host_objs,$(LVMD_SRCS) $(PROTO_SRCS)) \

@@ -2,7 +2,8 @@
  * main.c — lvmd: the dom0 daemon behind lvm. Options, startup, daemon
  * mode, shutdown. The work is in loop.c and what it calls (see lvmd.h).
  *
- *   lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-c CONFIG] [-P MEM:VCPUS:N]... [-v]
+ *   lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-c CONFIG] [-P MEM:VCPUS:N]...
+ *        [-L MIB] [-K N] [-v]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,10 +26,12 @@
 #include "toolstack/engine/log.h"
 
 #define LVMD_CONF "/etc/lvm/lvmd.conf"
+#define LVMD_STR_(x) #x
+#define LVMD_STR(x) LVMD_STR_(x)
 
 static const char usage[] =
 	"usage: lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-c CONFIG]\n"
-	"            [-P MEM:VCPUS:N]... [-v]\n"
+	"            [-P MEM:VCPUS:N]... [-L MIB] [-K N] [-v]\n"
 	"\n"
 	"The lvm daemon: creates guests for `lvm`, serves their consoles and\n"
 	"lifecycle requests, reaps them. Runs as root in a Xen dom0.\n"
@@ -44,17 +47,27 @@ static const char usage[] =
 	"                missing default is no error). Lines:\n"
 	"                `pool MEM VCPUS N [IMAGE]` (keep N shells of MEM MiB\n"
 	"                and VCPUS vCPUs ready; with IMAGE, an absolute path,\n"
-	"                built ahead for that image), '#' comments\n"
+	"                built ahead for that image),\n"
+	"                `console_log_budget MIB`, `console_logs_kept N` (as\n"
+	"                -L and -K), '#' comments\n"
 	"  -P MEM:VCPUS:N[:IMAGE]  keep N pre-created shells of MEM MiB and\n"
 	"                VCPUS vCPUs ready, built ahead for IMAGE if given\n"
 	"                (repeatable; after the file's pools)\n"
+	"  -L MIB        all console logs together: past this, the logs of\n"
+	"                gone guests are removed, oldest first (default "
+	LVMD_STR(LVMD_LOG_BUDGET_MB) ")\n"
+	"  -K N          logs of gone guests kept at most (default "
+	LVMD_STR(LVMD_LOGS_KEPT) ")\n"
 	"  -v            log debug messages too\n"
 	"  -h            this text\n";
 
 #define MAX_P 16
+#define LOG_BUDGET_MAX_MB 65536
+#define LOGS_KEPT_MAX 100000
 
 struct opts {
 	const char *sock, *state, *conf;
+	const char *budget, *kept;   /* -L, -K */
 	const char *pools[MAX_P];
 	unsigned npools;
 	bool daemon, verbose;
@@ -100,7 +113,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	int c;
 
 	*o = (struct opts){ .state = LVM_DEFAULT_STATE_DIR };
-	while ((c = getopt(argc, argv, "fds:S:c:P:vh")) != -1) {
+	while ((c = getopt(argc, argv, "fds:S:c:P:L:K:vh")) != -1) {
 		switch (c) {
 		case 'f': o->daemon = false; break;
 		case 'd': o->daemon = true; break;
@@ -112,6 +125,8 @@ static int parse(int argc, char **argv, struct opts *o)
 				return -EINVAL;
 			o->pools[o->npools++] = optarg;
 			break;
+		case 'L': o->budget = optarg; break;
+		case 'K': o->kept = optarg; break;
 		case 'v': o->verbose = true; break;
 		case 'h':
 			fputs(usage, stdout);
@@ -144,6 +159,49 @@ static int pool_add(struct lvmd *l, const char *spec, const char *where)
 	return 0;
 }
 
+/* number: (s), a decimal in [lo, hi], into (*out); else one error line
+ * naming (what) at (where). */
+static int number(const char *s, unsigned lo, unsigned hi, unsigned *out,
+		  const char *what, const char *where)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi) {
+		lvm_log_err(0, "%s: bad %s '%s': want a number from %u to %u",
+			    where, what, LVM_ESCAPED(s, 40), lo, hi);
+		return -EINVAL;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* log_budget: the console logs' budget (MiB) from (s). */
+static int log_budget(struct lvmd *l, const char *s, const char *where)
+{
+	unsigned mb;
+
+	if (number(s, 1, LOG_BUDGET_MAX_MB, &mb, "console log budget (MiB)",
+		   where) < 0)
+		return -EINVAL;
+	l->log_budget = (uint64_t)mb << 20;
+	return 0;
+}
+
+/* setting: one line's setting (k, from lvmd_conf_line()) with its
+ * (spec). */
+static int setting(struct lvmd *l, int k, const char *spec, const char *where)
+{
+	if (k == LVMD_CONF_LOG_BUDGET)
+		return log_budget(l, spec, where);
+	if (k == LVMD_CONF_LOGS_KEPT)
+		return number(spec, 0, LOGS_KEPT_MAX, &l->logs_kept,
+			      "count of kept console logs", where);
+	return pool_add(l, spec, where);
+}
+
 /* read_conf: the configuration file; a missing default file is fine. */
 static int read_conf(struct lvmd *l, const char *path, bool must)
 {
@@ -167,11 +225,11 @@ static int read_conf(struct lvmd *l, const char *path, bool must)
 			continue;
 		snprintf(where, sizeof(where), "%s:%u", path, n);
 		if (rc < 0) {
-			lvm_log_err(0, "%s: unknown setting (want `pool MEM VCPUS N [IMAGE]`)",
+			lvm_log_err(0, "%s: unknown setting (want `pool MEM VCPUS N [IMAGE]`, `console_log_budget MIB` or `console_logs_kept N`)",
 				    where);
 			break;
 		}
-		rc = pool_add(l, spec, where);
+		rc = setting(l, rc, spec, where);
 		if (rc < 0)
 			break;
 	}
@@ -347,6 +405,8 @@ int main(int argc, char **argv)
 	l.listen_fd = -1;
 	l.virq_port = -1;
 	l.hooks = &lvmd_client_hooks;
+	l.log_budget = (uint64_t)LVMD_LOG_BUDGET_MB << 20;
+	l.logs_kept = LVMD_LOGS_KEPT;
 	if (lvmd_pools_init(&l) < 0) {
 		lvm_log_err(ENOMEM, "cannot set up the pools");
 		return 1;
@@ -389,6 +449,10 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < o.npools; i++)
 		if (pool_add(&l, o.pools[i], "-P") < 0)
 			goto out;
+	if ((o.budget && log_budget(&l, o.budget, "-L") < 0) ||
+	    (o.kept && number(o.kept, 0, LOGS_KEPT_MAX, &l.logs_kept,
+			      "count of kept console logs", "-K") < 0))
+		goto out;
 	if (open_xen(&l) < 0 || lvmd_backends_setup(&l) < 0 ||
 	    lvmd_listen(&l) < 0)
 		goto out;
