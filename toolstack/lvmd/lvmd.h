@@ -27,10 +27,12 @@
  *   console.c, sysctl.c, xenstore.c   the backends; sysctl.c and
  *               xenstore.c also hold the two controls (noxs, XenStore)
  *   table.c     the guest table (guest.h): lookups, records, doom marks;
- *               ports.c: the event channel ports and who owns them
- *   images.c, pool.c, poolthr.c, registry.c, cons_ring.c   leaves: the
- *               image cache, the shell pools and their refill thread,
- *               records on disk, the console ring
+ *               ports.c: the event channel ports, who owns them, and
+ *               each one's event budget (events past it deferred)
+ *   images.c, pool.c, poolthr.c, registry.c, cons_ring.c, bucket.c,
+ *   logprune.c  leaves: the image cache, the shell pools and their refill
+ *               thread, records on disk, the console ring, a port's token
+ *               bucket, which console logs of gone guests to remove
  *
  * Upward news goes through one narrow door: struct lvmd_hooks (guest.h),
  * set once by main.c to client.c's handlers. A lower file that must tell
