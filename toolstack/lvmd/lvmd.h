@@ -76,9 +76,11 @@
 					NAME.log.1 and started anew */
 #define LVMD_REAP_POLL_MS 100        /* reaper period without VIRQ_DOM_EXC */
 #define LVMD_READY_POLL_MS 5         /* ready-mark polling while waited on */
-#define LVMD_PORT_RATE 200           /* events a second a guest's port may
+#define LVMD_PORT_RATE 20            /* events a second a guest's port may
 					cost lvmd (each port apart) */
 #define LVMD_PORT_BURST 32           /* ... and at once, after a pause */
+#define LVMD_PORT_GRID_MS 10         /* deferred events are handled on this
+					grid, so that one wake serves many */
 #define LVMD_EVENTS_PER_TURN 4096    /* ports handled per turn of the loop
 					(each at most once) */
 #define LVMD_LOG_BUDGET_MB 32        /* console logs, all together */

@@ -83,6 +83,13 @@ const struct lvmd_port *lvmd_port_owner(struct lvmd *l, int port)
 }
 
 #define INTERVAL_NS (1000000000ull / LVMD_PORT_RATE)
+#define GRID_NS (LVMD_PORT_GRID_MS * 1000000ull)
+
+/* on_grid: (t) rounded up to the grid. */
+static uint64_t on_grid(uint64_t t)
+{
+	return (t + GRID_NS - 1) / GRID_NS * GRID_NS;
+}
 
 bool lvmd_port_admit(struct lvmd *l, int port, uint64_t now)
 {
@@ -96,7 +103,7 @@ bool lvmd_port_admit(struct lvmd *l, int port, uint64_t now)
 		return false; /* cannot be: a deferred port stays masked */
 	if (lvmd_bucket_take(&p->tat, now, INTERVAL_NS, LVMD_PORT_BURST, &when))
 		return true;
-	p->defer_ns = when;
+	p->defer_ns = when = on_grid(when);
 	if (!l->ports_deferred++ || when < l->ports_due_ns)
 		l->ports_due_ns = when;
 	return false;
@@ -127,7 +134,7 @@ size_t lvmd_ports_due(struct lvmd *l, uint64_t now, int *out, size_t max,
 					out[n++] = (int)i;
 					continue;
 				}
-				p->defer_ns = when;
+				p->defer_ns = on_grid(when);
 			}
 			if (p->defer_ns < due)
 				due = p->defer_ns;
