@@ -109,6 +109,7 @@ LVMD_SRCS := $(addprefix toolstack/lvmd/, \
 	pool.c poolthr.c ports.c reaper.c reboot.c registry.c restart.c \
 	server.c sysctl.c table.c xenstore.c)
 LVMD_SRCS += toolstack/lvmd/settle.c
+LVMD_SRCS += $(addprefix toolstack/lvmd/, bucket.c logprune.c)
 LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread
 
 $(BUILD)/bin/lvmd: $(call host_objs,$(LVMD_SRCS) $(PROTO_SRCS)) \

@@ -35,9 +35,12 @@ static void one_line(struct lvmd_pool *p, char *line)
 			abort();
 		return;
 	}
-	if (rc != 1 || !spec || spec < line || spec > line + strlen(line) ||
+	if (rc < LVMD_CONF_POOL || rc > LVMD_CONF_LOGS_KEPT || !spec ||
+	    spec < line || spec > line + strlen(line) ||
 	    spec[0] == ' ' || spec[0] == '\t' || strchr(spec, '#'))
 		abort();
+	if (rc != LVMD_CONF_POOL)
+		return; /* a number, main.c's */
 	/* the spec is a C string inside the line; lvmd reads lines into a
 	 * buffer of this size */
 	n = strlen(spec);

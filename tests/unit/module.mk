@@ -114,10 +114,24 @@ settle_SRCS := tests/unit/test_settle.c toolstack/lvmd/settle.c \
 UNIT_TESTS += cons_ring
 cons_ring_SRCS := tests/unit/test_cons_ring.c toolstack/lvmd/cons_ring.c
 
+# lvmd's limits: a port's event budget, the console logs kept.
+UNIT_TESTS += bucket
+bucket_SRCS := tests/unit/test_bucket.c toolstack/lvmd/bucket.c
+
+UNIT_TESTS += logprune
+logprune_SRCS := tests/unit/test_logprune.c toolstack/lvmd/logprune.c
+
+# lvmd's clients and their socket turns, over real socket pairs.
+UNIT_TESTS += lvmd_clients
+lvmd_clients_SRCS := tests/unit/test_lvmd_clients.c toolstack/lvmd/client.c \
+	toolstack/lvmd/server.c toolstack/engine/log.c $(PROTO_SRCS)
+lvmd_clients_LIBS := -ljson-c
+lvmd_clients_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)
+
 # lvmd's backend table and port routing, over fake backends.
 UNIT_TESTS += backends
 backends_SRCS := tests/unit/test_backends.c toolstack/lvmd/backends.c \
-	toolstack/lvmd/ports.c toolstack/engine/log.c
+	toolstack/lvmd/ports.c toolstack/lvmd/bucket.c toolstack/engine/log.c
 backends_LIBS := -Wl,--wrap=xenevtchn_bind_interdomain \
 	-Wl,--wrap=xenevtchn_unbind -lxenevtchn
 backends_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)

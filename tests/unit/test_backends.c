@@ -4,7 +4,9 @@
  * the table's places and the event channel calls replaced: attach and
  * adopt in table order, a failed attach undone in reverse, detach in
  * reverse, calls left NULL skipped, a port's event routed to the backend
- * that bound it and to nobody once unbound, setup errors, the controls.
+ * that bound it and to nobody once unbound, a port's event budget (events
+ * past it deferred, given back once it allows, forgotten when unbound),
+ * setup errors, the controls.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -211,6 +213,44 @@ static void test_event_routed(void **state)
 	assert_string_equal(trace, "");
 }
 
+#define MS 1000000ull
+#define IV (1000 * MS / LVMD_PORT_RATE)
+
+static void test_port_budget(void **state)
+{
+	struct fixture *f = *state;
+	struct guest h = { .rec = { .name = "g2", .domid = 8 } };
+	uint64_t now = 5000 * MS, next = UINT64_MAX;
+	int p0, p1, due[4];
+	unsigned n = 0;
+
+	p0 = lvmd_port_bind(&f->l, &f->g, 3, &lvmd_backend_console);
+	p1 = lvmd_port_bind(&f->l, &h, 4, &lvmd_backend_sysctl);
+	assert_true(lvmd_port_admit(&f->l, 5, now));       /* nobody's */
+	while (n < 1000 && lvmd_port_admit(&f->l, p0, now))
+		n++;
+	assert_int_equal(n, LVMD_PORT_BURST);
+	assert_int_equal(f->l.ports_deferred, 1);
+	/* another guest's port keeps its own budget */
+	assert_true(lvmd_port_admit(&f->l, p1, now));
+	/* not yet due; the loop is told when */
+	assert_int_equal(lvmd_ports_due(&f->l, now, due, 4, &next), 0);
+	assert_int_equal(next, now + IV);
+	assert_int_equal(lvmd_ports_due(&f->l, now + IV - 1, due, 4, &next), 0);
+	next = UINT64_MAX;
+	assert_int_equal(lvmd_ports_due(&f->l, now + IV, due, 4, &next), 1);
+	assert_int_equal(due[0], p0);
+	assert_int_equal(next, UINT64_MAX);
+	assert_int_equal(f->l.ports_deferred, 0);
+	/* deferred again, then unbound: forgotten */
+	assert_false(lvmd_port_admit(&f->l, p0, now + IV));
+	assert_int_equal(f->l.ports_deferred, 1);
+	lvmd_port_unbind(&f->l, &p0);
+	assert_int_equal(f->l.ports_deferred, 0);
+	assert_int_equal(lvmd_ports_due(&f->l, now + 100 * IV, due, 4, &next),
+			 0);
+}
+
 static void test_setup(void **state)
 {
 	struct fixture *f = *state;
@@ -250,6 +290,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_adopt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detach_reverse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_routed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_setup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage_and_controls, setup, teardown),
 	};

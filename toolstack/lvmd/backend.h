@@ -116,6 +116,11 @@ void lvmd_backends_event(struct lvmd *l, int port);
 struct lvmd_port {
 	struct guest *g;             /* NULL: not ours */
 	const struct lvmd_backend *be;
+	/* its budget (bucket.h): LVMD_PORT_RATE events a second, bursts of
+	 * LVMD_PORT_BURST; an event past it is deferred, the port left
+	 * masked, until (defer_ns) (0: none deferred) */
+	uint64_t tat;
+	uint64_t defer_ns;
 };
 
 /* lvmd_port_bind() - bind dom0's end of (g)'s (remote) port for backend
@@ -128,6 +133,17 @@ void lvmd_port_unbind(struct lvmd *l, int *lport);
 void lvmd_port_notify(struct lvmd *l, int lport);
 /* lvmd_port_owner() - the owner of local (port), or NULL. */
 const struct lvmd_port *lvmd_port_owner(struct lvmd *l, int port);
+/* lvmd_port_admit() - an event of (port) came at (now): true if it may be
+ * handled now (its budget taken; ports not ours always may), false if it
+ * is deferred: the caller leaves the port masked, and lvmd_ports_due()
+ * gives it back once its budget allows. */
+bool lvmd_port_admit(struct lvmd *l, int port, uint64_t now);
+/* lvmd_ports_due() - up to (max) deferred ports whose time has come at
+ * (now) into (out) (their budget taken, no longer deferred): the caller
+ * handles and unmasks each. Their number; (*next) lowers to the next
+ * deferred port's time. */
+size_t lvmd_ports_due(struct lvmd *l, uint64_t now, int *out, size_t max,
+		      uint64_t *next);
 /* lvmd_ports_free() - the port table (at exit). */
 void lvmd_ports_free(struct lvmd *l);
 

@@ -1,6 +1,7 @@
 /*
  * client.c — lvmd's clients: each connection's buffers and mode, replies
- * queued and sent without blocking, replies held until a guest is ready,
+ * queued and sent without blocking (a client that does not read them has
+ * its requests wait, then is dropped), replies held until a guest is ready,
  * gone or rebuilt, console mode; and the handlers of the guest layers'
  * news (lvmd_client_hooks, see guest.h and client.h).
  */
@@ -44,6 +45,7 @@ struct client {
 	struct lvm_timing timing;
 	/* console (mode C_CONSOLE) */
 	struct guest *cg;
+	bool dropped;                /* kill_client(): nothing more queued */
 };
 
 int lvmd_client_new(struct lvmd *l, int fd)
@@ -90,6 +92,7 @@ void lvmd_client_close(struct lvmd *l, struct client *c)
 static void kill_client(struct client *c)
 {
 	c->mode = C_CLOSING;
+	c->dropped = true;
 	c->out_len = 0;
 	c->cg = NULL;
 	c->wg = NULL;
@@ -101,6 +104,8 @@ static void queue(struct client *c, const char *buf, size_t len)
 	size_t cap;
 	char *n;
 
+	if (c->dropped)
+		return;
 	if (c->out_len + len > c->out_cap) {
 		cap = c->out_cap ? c->out_cap : 4096;
 		while (cap < c->out_len + len)
@@ -115,6 +120,23 @@ static void queue(struct client *c, const char *buf, size_t len)
 	}
 	memcpy(c->out + c->out_len, buf, len);
 	c->out_len += len;
+}
+
+/* behind: (c) has (len) more bytes to queue past LVMD_CLIENT_OUT_MAX
+ * unsent: it is dropped (a line says why). */
+static bool behind(struct client *c, size_t len, const char *what)
+{
+	if (c->out_len + len <= LVMD_CLIENT_OUT_MAX)
+		return false;
+	lvm_log_warn(0, "a client fell %u bytes behind (%s unread); dropped it",
+		     LVMD_CLIENT_OUT_MAX, what);
+	kill_client(c);
+	return true;
+}
+
+bool lvmd_client_full(const struct client *c)
+{
+	return c->mode == C_REQUEST && c->out_len >= LVMD_CLIENT_OUT_PAUSE;
 }
 
 void lvmd_client_send(struct lvmd *l, struct client *c, json_object *msg)
@@ -137,7 +159,8 @@ void lvmd_client_send(struct lvmd *l, struct client *c, json_object *msg)
 		kill_client(c);
 		return;
 	}
-	queue(c, buf, len);
+	if (!behind(c, len, "replies"))
+		queue(c, buf, len);
 	free(buf);
 }
 
@@ -158,13 +181,8 @@ json_object *lvmd_reply_info(struct lvm_info *info)
  * behind. */
 static void raw(struct client *c, const char *buf, size_t len)
 {
-	if (c->out_len + len > LVMD_CLIENT_OUT_MAX) {
-		lvm_log_warn(0, "a console client fell %u bytes behind; dropped it",
-			     LVMD_CLIENT_OUT_MAX);
-		kill_client(c);
-		return;
-	}
-	queue(c, buf, len);
+	if (!behind(c, len, "its console"))
+		queue(c, buf, len);
 }
 
 void lvmd_client_fail(struct lvmd *l, struct client *c, int errnum,
@@ -212,7 +230,7 @@ json_object *lvmd_client_request(struct lvmd *l, struct client *c)
 	size_t used;
 	int rc;
 
-	if (c->mode != C_REQUEST || !c->in_len)
+	if (c->mode != C_REQUEST || !c->in_len || lvmd_client_full(c))
 		return NULL;
 	rc = lvm_proto_decode(c->in, c->in_len, &used, &req);
 	if (rc == 0)
@@ -297,7 +315,8 @@ size_t lvmd_clients_poll(struct lvmd *l, struct pollfd *pfd,
 	for (struct client *c = l->clients; c; c = c->next) {
 		short ev = 0;
 
-		if (c->mode == C_REQUEST || c->mode == C_CONSOLE)
+		if ((c->mode == C_REQUEST && !lvmd_client_full(c)) ||
+		    c->mode == C_CONSOLE)
 			ev |= POLLIN;
 		if (c->out_len)
 			ev |= POLLOUT;

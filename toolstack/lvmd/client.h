@@ -58,6 +58,11 @@ json_object *lvmd_client_request(struct lvmd *l, struct client *c);
  * the loop should close it. */
 int lvmd_client_write(struct client *c, short revents);
 
+/* lvmd_client_full() - whether (c) reads requests but has at least
+ * LVMD_CLIENT_OUT_PAUSE bytes of replies unsent: its requests then wait
+ * (neither read nor handled) until it reads; past LVMD_CLIENT_OUT_MAX
+ * it is dropped. */
+bool lvmd_client_full(const struct client *c);
 /* lvmd_client_flush() - send what (c) has queued, as far as the socket
  * takes it now. */
 void lvmd_client_flush(struct client *c);

@@ -1,11 +1,18 @@
 /*
  * conf.c — one line of lvmd.conf (see conf.h): comments, blanks, the
- * `pool` keyword. The pool spec after it is pool.c's lvmd_pool_parse().
+ * keyword of its setting. The pool spec after `pool` is pool.c's
+ * lvmd_pool_parse(); the numbers after the others are main.c's.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "conf.h"
+
+static const char *const keywords[] = {
+	[LVMD_CONF_POOL] = "pool",
+	[LVMD_CONF_LOG_BUDGET] = "console_log_budget",
+	[LVMD_CONF_LOGS_KEPT] = "console_logs_kept",
+};
 
 int lvmd_conf_line(char *line, const char **spec)
 {
@@ -22,11 +29,16 @@ int lvmd_conf_line(char *line, const char **spec)
 		p++;
 	if (*p == '\0')
 		return 0;
-	if (strncmp(p, "pool", 4) != 0 || (p[4] != ' ' && p[4] != '\t'))
-		return -EINVAL;
-	p += 4;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	*spec = p;
-	return 1;
+	for (int k = LVMD_CONF_POOL; k <= LVMD_CONF_LOGS_KEPT; k++) {
+		len = strlen(keywords[k]);
+		if (strncmp(p, keywords[k], len) != 0 ||
+		    (p[len] != ' ' && p[len] != '\t'))
+			continue;
+		p += len;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		*spec = p;
+		return k;
+	}
+	return -EINVAL;
 }

@@ -2,29 +2,46 @@
  * console.c — the console backend: each guest's xencons ring drained into
  * its log file STATE_DIR/console/NAME.log and to attached clients (through
  * hooks->output), and their input fed into the ring (see backend.h; the
- * ring logic is in cons_ring.c).
+ * ring logic is in cons_ring.c). The logs live in /run: each is rotated
+ * past LVMD_LOG_MAX, and the logs of gone guests are removed, oldest
+ * first, past a count and an overall size (the choice is logprune.c's).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "backend.h"
 #include "guest.h"
+#include "logprune.h"
 #include "lvmd.h"
 #include "toolstack/engine/log.h"
 
-/* At most this much output is taken per event, so a guest that keeps
- * writing cannot hold the loop. */
-#define DRAIN_MAX (16 * 2048)
+/* At most this much output is taken per event (two rings' worth), so a
+ * guest that keeps writing cannot hold the loop: with its port's budget
+ * (LVMD_PORT_RATE), what one guest can make lvmd write is bounded. */
+#define DRAIN_MAX (2 * 2048)
+
+/* stop_log: (g)'s log cannot go on within its cap: no more of its output
+ * is kept (one line says so), rather than written without a cap. */
+static void stop_log(struct guest *g, int errnum, const char *what)
+{
+	lvm_log_warn(errnum, "%s: cannot rotate its console log (%s): no more of its output is logged",
+		     g->rec.name, what);
+	close(g->log_fd);
+	g->log_fd = -1;
+}
 
 /*
  * rotate: a guest can write without end, and the logs live in /run: past
  * LVMD_LOG_MAX the log becomes NAME.log.1 (replacing an older one) and a
- * new NAME.log starts, so a guest holds at most twice that.
+ * new NAME.log starts, so a guest holds at most twice that. If either
+ * step fails, the log stops.
  */
 static void rotate(struct lvmd *l, struct guest *g)
 {
@@ -33,12 +50,16 @@ static void rotate(struct lvmd *l, struct guest *g)
 
 	snprintf(path, sizeof(path), "%s/%s.log", l->cons_dir, g->rec.name);
 	snprintf(old, sizeof(old), "%s/%s.log.1", l->cons_dir, g->rec.name);
-	if (rename(path, old) < 0)
+	if (rename(path, old) < 0) {
+		stop_log(g, errno, "rename");
 		return;
+	}
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC |
 				O_NOCTTY, 0600);
-	if (fd < 0)
-		return; /* keep writing to the renamed one */
+	if (fd < 0) {
+		stop_log(g, errno, "reopen");
+		return;
+	}
 	close(g->log_fd);
 	g->log_fd = fd;
 	g->log_bytes = 0;
@@ -218,9 +239,124 @@ static int adopt(struct lvmd *l, struct guest *g)
 	return start(l, g, true, false);
 }
 
+/* log_name: (file)'s guest name into (name), if it is NAME.log or
+ * NAME.log.1. */
+static bool log_name(const char *file, char *name, size_t cap)
+{
+	size_t n = strlen(file);
+
+	if (n > 6 && strcmp(file + n - 6, ".log.1") == 0)
+		n -= 6;
+	else if (n > 4 && strcmp(file + n - 4, ".log") == 0)
+		n -= 4;
+	else
+		return false;
+	if (n >= cap)
+		return false;
+	memcpy(name, file, n);
+	name[n] = '\0';
+	return true;
+}
+
+struct found {
+	char name[LVM_NAME_MAX + 1];
+	struct lvmd_log_entry e;
+};
+
+/* add: the file (st) of guest (name) into (*f), one entry per name. */
+static int add(struct found **f, size_t *n, size_t *cap, const char *name,
+	       const struct stat *st)
+{
+	int64_t t = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+		    st->st_mtim.tv_nsec;
+	size_t i;
+	void *p;
+
+	for (i = 0; i < *n && strcmp((*f)[i].name, name) != 0; i++)
+		;
+	if (i == *n) {
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			p = realloc(*f, *cap * sizeof(**f));
+			if (!p)
+				return -ENOMEM;
+			*f = p;
+		}
+		memset(&(*f)[i], 0, sizeof(**f));
+		strcpy((*f)[i].name, name);
+		(*n)++;
+	}
+	(*f)[i].e.bytes += (uint64_t)st->st_size;
+	if (t > (*f)[i].e.mtime_ns)
+		(*f)[i].e.mtime_ns = t;
+	return 0;
+}
+
+/* remove_log: both files of guest (name). */
+static void remove_log(struct lvmd *l, const char *name)
+{
+	char path[PATH_MAX + 80];
+
+	snprintf(path, sizeof(path), "%s/%s.log", l->cons_dir, name);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/%s.log.1", l->cons_dir, name);
+	unlink(path);
+}
+
+/*
+ * prune: (gone) was just forgotten: remove the logs of gone guests past
+ * l->logs_kept or l->log_budget, oldest first (logprune.h). A log is a
+ * live guest's while a managed guest has its name, (gone) excepted.
+ */
+static void prune(struct lvmd *l, const struct guest *gone)
+{
+	char name[LVM_NAME_MAX + 1];
+	struct found *f = NULL;
+	size_t n = 0, cap = 0, dropped;
+	struct dirent *d;
+	struct stat st;
+	DIR *dir;
+
+	dir = opendir(l->cons_dir);
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (!log_name(d->d_name, name, sizeof(name)) ||
+		    fstatat(dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (add(&f, &n, &cap, name, &st) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct guest *g = lvmd_guest_by_name(l, f[i].name);
+
+		f[i].e.live = g && g != gone;
+	}
+	dropped = 0;
+	if (n) {
+		struct lvmd_log_entry *e = malloc(n * sizeof(*e));
+
+		if (!e)
+			goto out;
+		for (size_t i = 0; i < n; i++)
+			e[i] = f[i].e;
+		dropped = lvmd_logs_choose(e, n, l->logs_kept, l->log_budget);
+		for (size_t i = 0; i < n; i++)
+			if (e[i].drop)
+				remove_log(l, f[i].name);
+		free(e);
+	}
+	if (dropped)
+		lvm_log_debug("removed the console logs of %zu gone guests",
+			      dropped);
+out:
+	closedir(dir);
+	free(f);
+}
+
 static void detach(struct lvmd *l, struct guest *g, bool gone)
 {
-	(void)gone;
 	if (g->cons_page && g->cons_lport >= 0 && !g->doom[0])
 		lvmd_console_drain(l, g); /* what it wrote last */
 	lvmd_port_unbind(l, &g->cons_lport);
@@ -228,6 +364,8 @@ static void detach(struct lvmd *l, struct guest *g, bool gone)
 		close(g->log_fd);
 		g->log_fd = -1;
 	}
+	if (gone)
+		prune(l, g);
 }
 
 /* setup: the directory of the console logs. */

@@ -2,9 +2,9 @@
  * loop.c — lvmd's event loop: one ppoll() over the listening socket, the
  * clients, the event channel handle and the image loader's wake-up (its
  * parked requests resumed), each port's event routed through the backend
- * table; timers for shutdown deadlines, rebuilds after a reboot's
- * back-off, held replies and, without VIRQ_DOM_EXC, the reaper (see
- * lvmd.h).
+ * table (ports over their budget deferred, ports.c); timers for deferred
+ * ports, shutdown deadlines, rebuilds after a reboot's back-off, held
+ * replies and, without VIRQ_DOM_EXC, the reaper (see lvmd.h).
  */
 #include <errno.h>
 #include <poll.h>
@@ -19,19 +19,46 @@
 #include "toolstack/common/clock.h"
 #include "toolstack/engine/log.h"
 
-/* events: every pending port, dispatched; then unmasked. */
-static void events(struct lvmd *l)
+/*
+ * events: every pending port, dispatched once its budget allows
+ * (ports.c), else left masked and deferred. A port handled is unmasked
+ * only once the turn's events are all read, so that each port (and so
+ * each guest, a few ports each) is handled at most once per turn: a guest
+ * notifying without pause cannot take the turn from the others.
+ */
+static void events(struct lvmd *l, uint64_t now)
 {
+	static int done[LVMD_EVENTS_PER_TURN];
 	xenevtchn_port_or_error_t port;
-	int budget = 4096;
+	size_t n = 0;
 
-	while (budget-- > 0 && (port = xenevtchn_pending(l->xce)) >= 0) {
+	while (n < LVMD_EVENTS_PER_TURN &&
+	       (port = xenevtchn_pending(l->xce)) >= 0) {
 		if (port == l->virq_port)
 			l->reap_now = true;
+		else if (!lvmd_port_admit(l, port, now))
+			continue; /* masked until lvmd_ports_due() */
 		else
 			lvmd_backends_event(l, port);
-		xenevtchn_unmask(l->xce, (evtchn_port_t)port);
+		done[n++] = port;
 	}
+	for (size_t i = 0; i < n; i++)
+		xenevtchn_unmask(l->xce, (evtchn_port_t)done[i]);
+}
+
+/* deferred: the deferred ports whose budget allows them now, handled and
+ * unmasked; (*next) lowers to the next one's time. */
+static void deferred(struct lvmd *l, uint64_t now, uint64_t *next)
+{
+	int due[64];
+	size_t n = lvmd_ports_due(l, now, due, 64, next);
+
+	for (size_t i = 0; i < n; i++) {
+		lvmd_backends_event(l, due[i]);
+		xenevtchn_unmask(l->xce, (evtchn_port_t)due[i]);
+	}
+	if (n)
+		lvmd_guest_reap_doomed(l);
 }
 
 static int timeout_ms(uint64_t now, uint64_t next)
@@ -74,6 +101,7 @@ int lvmd_run(struct lvmd *l)
 			who = b;
 			cap = need;
 		}
+		deferred(l, now, &next);
 		lvmd_guest_timers(l, now, &next);
 		lvmd_reboot_timers(l, now, &next);
 		lvmd_clients_timers(l, now, &next);
@@ -110,7 +138,7 @@ int lvmd_run(struct lvmd *l)
 			break;
 		}
 		if (pfd[1].revents & POLLIN)
-			events(l);
+			events(l, lvm_now_ns());
 		lvmd_guest_reap_doomed(l);
 		if (pfd[2].revents & POLLIN)
 			lvmd_ops_resume(l);

@@ -34,11 +34,14 @@
  *   console.c, sysctl.c, xenstore.c   the backends; sysctl.c and
  *               xenstore.c also hold the two controls (noxs, XenStore)
  *   table.c     the guest table (guest.h): lookups, records, doom marks;
- *               ports.c: the event channel ports and who owns them
+ *               ports.c: the event channel ports, who owns them, and
+ *               each one's event budget (events past it deferred)
  *   images.c, loader.c, park.c, pool.c, poolthr.c, registry.c,
- *   cons_ring.c, restart.c leaves: the image cache, the image loader and
- *               its bookkeeping, the shell pools and their refill thread,
- *               records on disk, the console ring, the restart budget
+ *   cons_ring.c, restart.c, bucket.c, logprune.c leaves: the image
+ *               cache, the image loader and its bookkeeping, the shell
+ *               pools and their refill thread, records on disk, the
+ *               console ring, the restart budget, a port's token bucket,
+ *               which console logs of gone guests to remove
  *
  * Upward news goes through one narrow door: struct lvmd_hooks (guest.h),
  * set once by main.c to client.c's handlers. A lower file that must tell
@@ -71,13 +74,26 @@
 
 #define LVMD_MAX_DOMID 0x7ff0        /* DOMID_FIRST_RESERVED */
 #define LVMD_MAX_CLIENTS 256
-#define LVMD_CLIENT_OUT_MAX (1u << 20) /* a console reader this far behind
-					  is dropped */
+#define LVMD_CLIENT_OUT_MAX (1u << 20) /* a client this far behind (its
+					  console or replies unread) is
+					  dropped */
+#define LVMD_CLIENT_OUT_PAUSE (256u << 10) /* with this many reply bytes
+					      unread, a client's requests
+					      wait */
 #define LVMD_CONSOLE_REPLAY (64u << 10) /* log bytes sent on attach */
 #define LVMD_LOG_MAX (1u << 20)      /* a console log this big is moved to
 					NAME.log.1 and started anew */
 #define LVMD_REAP_POLL_MS 100        /* reaper period without VIRQ_DOM_EXC */
 #define LVMD_READY_POLL_MS 5         /* ready-mark polling while waited on */
+#define LVMD_PORT_RATE 20            /* events a second a guest's port may
+					cost lvmd (each port apart) */
+#define LVMD_PORT_BURST 32           /* ... and at once, after a pause */
+#define LVMD_PORT_GRID_MS 10         /* deferred events are handled on this
+					grid, so that one wake serves many */
+#define LVMD_EVENTS_PER_TURN 4096    /* ports handled per turn of the loop
+					(each at most once) */
+#define LVMD_LOG_BUDGET_MB 32        /* console logs, all together */
+#define LVMD_LOGS_KEPT 64            /* logs of gone guests kept */
 #define LVMD_IMAGE_CACHE 8           /* images kept parsed */
 #define LVMD_IMAGE_CACHE_BYTES (64u << 20)
 #define LVMD_LOAD_THREADS 2          /* images read at once, off the
@@ -120,6 +136,10 @@ struct lvmd {
 	struct guest *by_domid[LVMD_MAX_DOMID];
 	struct lvmd_port *ports;     /* ports.c */
 	size_t nports;
+	size_t ports_deferred;       /* ports.c: how many wait for budget */
+	uint64_t ports_due_ns;       /* ports.c: the earliest of them */
+	uint64_t log_budget;         /* main.c: console logs' bytes, all */
+	unsigned logs_kept;          /* main.c: logs of gone guests kept */
 	struct client *clients;      /* client.c */
 	unsigned nclients;
 	struct {

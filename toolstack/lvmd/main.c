@@ -3,7 +3,7 @@
  * mode, shutdown. The work is in loop.c and what it calls (see lvmd.h).
  *
  *   lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-c CONFIG] [-P MEM:VCPUS:N]...
- *        [-L BYTES] [-R BURST:MS] [-v]
+ *        [-L BYTES] [-R BURST:MS] [-B MIB] [-K N] [-v]
  *
  * Its own log: each call site at most LVMD_LOG_BURST lines in a row, then
  * one every LVMD_LOG_INTERVAL_MS (log.h; -R); in daemon mode
@@ -32,6 +32,8 @@
 #include "toolstack/engine/uuid.h"
 
 #define LVMD_CONF "/etc/lvm/lvmd.conf"
+#define LVMD_STR_(x) #x
+#define LVMD_STR(x) LVMD_STR_(x)
 #define LVMD_LOG_BURST 100           /* lines of one call site in a row */
 #define LVMD_LOG_INTERVAL_MS 100     /* then one every so often */
 #define LVMD_LOG_CAP (4u << 20)      /* lvmd.log, before it moves to .1 */
@@ -39,7 +41,8 @@
 
 static const char usage[] =
 	"usage: lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-c CONFIG]\n"
-	"            [-P MEM:VCPUS:N]... [-L BYTES] [-R BURST:MS] [-v]\n"
+	"            [-P MEM:VCPUS:N]... [-L BYTES] [-R BURST:MS]\n"
+	"            [-B MIB] [-K N] [-v]\n"
 	"\n"
 	"The lvm daemon: creates guests for `lvm`, serves their consoles and\n"
 	"lifecycle requests, reaps them. Runs as root in a Xen dom0.\n"
@@ -55,7 +58,9 @@ static const char usage[] =
 	"                missing default is no error). Lines:\n"
 	"                `pool MEM VCPUS N [IMAGE]` (keep N shells of MEM MiB\n"
 	"                and VCPUS vCPUs ready; with IMAGE, an absolute path,\n"
-	"                built ahead for that image), '#' comments\n"
+	"                built ahead for that image),\n"
+	"                `console_log_budget MIB`, `console_logs_kept N` (as\n"
+	"                -B and -K), '#' comments\n"
 	"  -P MEM:VCPUS:N[:IMAGE]  keep N pre-created shells of MEM MiB and\n"
 	"                VCPUS vCPUs ready, built ahead for IMAGE if given\n"
 	"                (repeatable; after the file's pools)\n"
@@ -66,13 +71,21 @@ static const char usage[] =
 	"                times in a row, then once every MS milliseconds; one\n"
 	"                line counts those dropped (default 100:100; 0:0: no\n"
 	"                limit)\n"
+	"  -B MIB        all console logs together: past this, the logs of\n"
+	"                gone guests are removed, oldest first (default "
+	LVMD_STR(LVMD_LOG_BUDGET_MB) ")\n"
+	"  -K N          logs of gone guests kept at most (default "
+	LVMD_STR(LVMD_LOGS_KEPT) ")\n"
 	"  -v            log debug messages too\n"
 	"  -h            this text\n";
 
 #define MAX_P 16
+#define LOG_BUDGET_MAX_MB 65536
+#define LOGS_KEPT_MAX 100000
 
 struct opts {
 	const char *sock, *state, *conf;
+	const char *budget, *kept;   /* -B, -K */
 	const char *pools[MAX_P];
 	unsigned npools;
 	unsigned long long log_cap;
@@ -189,7 +202,7 @@ static int parse(int argc, char **argv, struct opts *o)
 			    .log_cap = LVMD_LOG_CAP,
 			    .log_burst = LVMD_LOG_BURST,
 			    .log_interval_ms = LVMD_LOG_INTERVAL_MS };
-	while ((c = getopt(argc, argv, "fds:S:c:P:L:R:vh")) != -1) {
+	while ((c = getopt(argc, argv, "fds:S:c:P:L:R:B:K:vh")) != -1) {
 		switch (c) {
 		case 'f': o->daemon = false; break;
 		case 'd': o->daemon = true; break;
@@ -218,6 +231,8 @@ static int parse(int argc, char **argv, struct opts *o)
 				exit(2);
 			}
 			break;
+		case 'B': o->budget = optarg; break;
+		case 'K': o->kept = optarg; break;
 		case 'v': o->verbose = true; break;
 		case 'h':
 			fputs(usage, stdout);
@@ -250,6 +265,49 @@ static int pool_add(struct lvmd *l, const char *spec, const char *where)
 	return 0;
 }
 
+/* number: (s), a decimal in [lo, hi], into (*out); else one error line
+ * naming (what) at (where). */
+static int number(const char *s, unsigned lo, unsigned hi, unsigned *out,
+		  const char *what, const char *where)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi) {
+		lvm_log_err(0, "%s: bad %s '%s': want a number from %u to %u",
+			    where, what, LVM_ESCAPED(s, 40), lo, hi);
+		return -EINVAL;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* log_budget: the console logs' budget (MiB) from (s). */
+static int log_budget(struct lvmd *l, const char *s, const char *where)
+{
+	unsigned mb;
+
+	if (number(s, 1, LOG_BUDGET_MAX_MB, &mb, "console log budget (MiB)",
+		   where) < 0)
+		return -EINVAL;
+	l->log_budget = (uint64_t)mb << 20;
+	return 0;
+}
+
+/* setting: one line's setting (k, from lvmd_conf_line()) with its
+ * (spec). */
+static int setting(struct lvmd *l, int k, const char *spec, const char *where)
+{
+	if (k == LVMD_CONF_LOG_BUDGET)
+		return log_budget(l, spec, where);
+	if (k == LVMD_CONF_LOGS_KEPT)
+		return number(spec, 0, LOGS_KEPT_MAX, &l->logs_kept,
+			      "count of kept console logs", where);
+	return pool_add(l, spec, where);
+}
+
 /* read_conf: the configuration file; a missing default file is fine. */
 static int read_conf(struct lvmd *l, const char *path, bool must)
 {
@@ -273,11 +331,11 @@ static int read_conf(struct lvmd *l, const char *path, bool must)
 			continue;
 		snprintf(where, sizeof(where), "%s:%u", path, n);
 		if (rc < 0) {
-			lvm_log_err(0, "%s: unknown setting (want `pool MEM VCPUS N [IMAGE]`)",
+			lvm_log_err(0, "%s: unknown setting (want `pool MEM VCPUS N [IMAGE]`, `console_log_budget MIB` or `console_logs_kept N`)",
 				    where);
 			break;
 		}
-		rc = pool_add(l, spec, where);
+		rc = setting(l, rc, spec, where);
 		if (rc < 0)
 			break;
 	}
@@ -476,6 +534,8 @@ int main(int argc, char **argv)
 	l.listen_fd = -1;
 	l.virq_port = -1;
 	l.hooks = &lvmd_client_hooks;
+	l.log_budget = (uint64_t)LVMD_LOG_BUDGET_MB << 20;
+	l.logs_kept = LVMD_LOGS_KEPT;
 	if (lvmd_pools_init(&l) < 0) {
 		lvm_log_err(ENOMEM, "cannot set up the pools");
 		return 1;
@@ -520,6 +580,10 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < o.npools; i++)
 		if (pool_add(&l, o.pools[i], "-P") < 0)
 			goto out;
+	if ((o.budget && log_budget(&l, o.budget, "-B") < 0) ||
+	    (o.kept && number(o.kept, 0, LOGS_KEPT_MAX, &l.logs_kept,
+			      "count of kept console logs", "-K") < 0))
+		goto out;
 	if (open_xen(&l) < 0 || lvmd_backends_setup(&l) < 0 ||
 	    lvmd_listen(&l) < 0)
 		goto out;

@@ -86,16 +86,28 @@ void lvmd_accept(struct lvmd *l)
 	}
 }
 
+/*
+ * A client whose replies pile up unread has its requests wait
+ * (lvmd_client_full()): they are handled again once what it reads brings
+ * the pile below the mark, in the same step, since nothing may wake the
+ * loop for requests already buffered.
+ */
 int lvmd_server_step(struct lvmd *l, struct client *c, short revents)
 {
 	json_object *req;
+	bool full;
 
 	if (lvmd_client_read(l, c, revents) < 0)
 		return -1;
-	while ((req = lvmd_client_request(l, c))) {
-		lvmd_dispatch(l, c, req, lvm_now_ns(), lvm_rdtsc());
-		json_object_put(req);
-	}
-	return lvmd_client_write(c, revents);
+	do {
+		while ((req = lvmd_client_request(l, c))) {
+			lvmd_dispatch(l, c, req, lvm_now_ns(), lvm_rdtsc());
+			json_object_put(req);
+		}
+		full = lvmd_client_full(c);
+		if (lvmd_client_write(c, revents) < 0)
+			return -1;
+	} while (full && !lvmd_client_full(c));
+	return 0;
 }
 
