@@ -45,7 +45,7 @@ big_three() {
 # one connection (its round trips, lvmd's answers alone: starting a
 # process in this dom0 slows down a lot while lvmd reads), and once lvmd
 # is reading (its resident memory 32 MiB above what it was), two creates
-# of the cached noop.xen, one after the other. Each list must answer in
+# of the cached noop.xen, one after the other. Nine lists in ten must answer in
 # under a fifth of big_three's time, each create in under a third, and at
 # least five lists and one create before big_three is done. (On one
 # thread, a list waits until the read is over.)
@@ -74,13 +74,16 @@ wait "$ping" || fail "lvm_ping: $(tail -n 1 "$d/ping.out")"
 read_mb=$((($(rchar) - c0) >> 20))
 during_l=$(awk '$2 == 1' "$d/ping.out" | wc -l)
 worst_l=$(sort -n "$d/ping.out" | tail -n 1 | cut -d' ' -f1)
+# The 90th percentile: one list delayed by a host busy elsewhere must not
+# decide; a control thread that reads stalls them all (on main: 2 lists).
+p90_l=$(sort -n "$d/ping.out" | awk '{ a[NR] = $1 } END { i = int(NR * 0.9); if (i < 1) i = 1; print a[i] }')
 info "two creates and a pool set of the 256 MiB image: $total ms, lvmd read $read_mb MiB"
-info "meanwhile: $during_l lists answered, the slowest in $worst_l ms (median $(sort -n "$d/ping.out" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }') ms)"
+info "meanwhile: $during_l lists answered, the slowest in $worst_l ms, 90th percentile $p90_l ms (median $(sort -n "$d/ping.out" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }') ms)"
 info "meanwhile: creates of a cached image (ms): ${creates[*]-none}; $during_c done before them"
 [ "$during_l" -ge 5 ] && [ "$during_c" -ge 1 ] ||
 	fail "only $during_l lists and $during_c creates answered while the big ones ran"
-[ $((worst_l * 5)) -lt "$total" ] ||
-	fail "a list took $worst_l ms, more than a fifth of the big ones' $total ms"
+[ $((p90_l * 5)) -lt "$total" ] ||
+	fail "a tenth of the lists took $p90_l ms or more, more than a fifth of the big ones' $total ms"
 for t in "${creates[@]}"; do
 	[ $((t * 3)) -lt "$total" ] ||
 		fail "a create took $t ms, more than a third of the big ones' $total ms"
