@@ -345,11 +345,9 @@ out:
 	return rc;
 }
 
-int lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log)
+void lvmd_create_settle(struct lvmd *l, struct guest *g)
 {
 	/* lvmd_create() attached the backends (the log kept for a guest
 	 * built again) and wrote the record before the guest ran. */
-	(void)keep_log;
 	g->ctl->poll(l, g);
-	return 0;
 }

@@ -212,10 +212,10 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 
 /*
  * lvmd_create_settle() - the rest of a creation, off the reply's path:
- * read (g)'s ready mark. (keep_log) is not used any more: lvmd_create()
- * attached the backends before the guest ran. Returns 0.
+ * read (g)'s ready mark (lvmd_create() attached the backends before the
+ * guest ran).
  */
-int lvmd_create_settle(struct lvmd *l, struct guest *g, bool keep_log);
+void lvmd_create_settle(struct lvmd *l, struct guest *g);
 
 /* ---- reboot.c ---- */
 /*

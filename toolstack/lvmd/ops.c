@@ -87,7 +87,7 @@ static void op_create(struct lvmd *l, struct client *c,
 	}
 	lvm_log_info("%s (d%u): created from %s", g->rec.name, g->rec.domid,
 		     g->rec.kernel);
-	lvmd_create_settle(l, g, false);
+	lvmd_create_settle(l, g);
 	/* Refill now that the reply is out, not while it was being made. */
 	lvmd_pools_kick(l);
 }

@@ -125,12 +125,7 @@ static void rebuild(struct lvmd *l, struct guest *g)
 	lvmd_pools_kick(l);
 	if (rc == 0) {
 		ng->restarts = restarts;
-		rc = lvmd_create_settle(l, ng, true);
-		if (rc < 0) {
-			snprintf(err, sizeof(err), "its backends failed: %s",
-				 strerror(-rc));
-			ng = NULL;
-		}
+		lvmd_create_settle(l, ng);
 	}
 	if (rc < 0)
 		lvm_log_err(-rc, "%s: cannot build it again after its reboot: %s",
