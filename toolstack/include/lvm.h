@@ -27,6 +27,8 @@ extern "C" {
 #define LVM_DEFAULT_SOCK "/run/lvm/lvmd.sock"
 #define LVM_DEFAULT_STATE_DIR "/run/lvm"
 #define LVM_NAME_MAX 63              /* bytes of a guest name, no NUL */
+#define LVM_VIFS_MAX 8               /* network interfaces per guest */
+#define LVM_IFNAME_MAX 15            /* bytes of a Linux interface name */
 #define LVM_MIN_MEMORY_MB 4          /* smaller PV guests cannot be built */
 #define LVM_MAX_MEMORY_MB (4u << 20) /* 4 TiB: the largest the domain builder
 					counts in pages without overflow */
@@ -69,6 +71,24 @@ enum lvm_state {
 };
 
 /*
+ * One network interface of a guest, as a config's `vif = [ '...' ]` entry
+ * or `lvm create --vif SPEC` gives it (xl's syntax: comma-separated
+ * key=value, keys mac, bridge, ip, mtu). What a spec leaves out lvmd
+ * fills in at creation (a MAC under 00:16:3e, the default bridge, an
+ * address from the bridge's subnet, MTU 1500); a guest's record and
+ * `lvm info` hold the resolved values.
+ */
+struct lvm_vif {
+	uint8_t mac[6];
+	bool has_mac;                /* false: lvmd picks one */
+	char bridge[LVM_IFNAME_MAX + 1]; /* "": lvmd's default bridge */
+	uint8_t ip[4];               /* IPv4, network order */
+	uint8_t prefix;              /* 0: the bridge subnet's prefix */
+	bool has_ip;                 /* false: lvmd hands one out */
+	uint16_t mtu;                /* 0: 1500 */
+};
+
+/*
  * A guest's configuration. Strings are owned by the struct (malloc'd) and
  * freed by lvm_config_clear(); set them with lvm_config_set_str().
  */
@@ -84,6 +104,8 @@ struct lvm_config {
 	enum lvm_store store;
 	bool paused;                 /* leave the guest paused after creation */
 	enum lvm_action on_reboot;   /* restart (default), destroy, preserve */
+	struct lvm_vif vifs[LVM_VIFS_MAX]; /* [0, nvifs): vif0, vif1, ... */
+	unsigned nvifs;
 };
 
 /* lvm_config_init() - (cfg) with no strings and the defaults above. */

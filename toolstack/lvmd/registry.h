@@ -49,6 +49,10 @@ struct lvm_reg_entry {
 	bool preserved;              /* shut down, kept by policy */
 	bool created_paused;         /* created paused on request: it may
 					never have run (absent: false) */
+	struct lvm_vif vifs[LVM_VIFS_MAX]; /* resolved: MAC, bridge, address,
+					      prefix, MTU all set */
+	unsigned nvifs;
+	uint32_t vif_port[LVM_VIFS_MAX]; /* the guest's port of each vif */
 };
 
 /* lvm_reg_entry_free() - free (e)'s owned members and zero it. */

@@ -94,6 +94,8 @@ struct lvm_req_cfg {
 	enum lvm_store store;
 	bool paused;
 	bool wait_ready;
+	struct lvm_vif vifs[LVM_VIFS_MAX]; /* as in struct lvm_config */
+	unsigned nvifs;
 };
 
 /* A decoded request. Fields an op does not use are zero. */

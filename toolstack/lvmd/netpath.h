@@ -1,0 +1,94 @@
+/*
+ * netpath.h — the vifs' data path (netpath.c): one thread of its own that
+ * moves Ethernet frames between noxs guests' vif rings (noxs/abi.h,
+ * docs/noxs.md "Vifs") and their TAP devices, off lvmd's control thread,
+ * so that traffic never delays a create. Internal to lvmd.
+ *
+ * The thread has its own xenevtchn and xenforeignmemory handles: a vif's
+ * port is bound there, never in the control thread's poll set, and its
+ * device page, rings page and buffer region are mapped there. Once a vif
+ * is handed over (lvmd_netpath_add), only the thread touches its rings,
+ * region, TAP descriptor and the dom0-owned fields of its device record
+ * and vif record (be_state, reason, reason_arg, disconnect_seq); the
+ * control thread keeps writing the rest of the page as before.
+ *
+ * A vif connects when its guest sets fe_state CONNECTED and notifies: the
+ * thread checks the declared region, maps rings and region once, sets
+ * be_state CONNECTED. Every descriptor and index the guest writes is
+ * checked (noxs/vring.h) before use; a bad one disconnects that vif only,
+ * with the verdict in its vif record. Notifications past the vif's budget
+ * are deferred, not served at once.
+ *
+ * No call below waits for the thread's work on the data path: add and
+ * remove post a command and return; the thread acts on it within one turn
+ * of its loop.
+ */
+#ifndef LVMD_NETPATH_H
+#define LVMD_NETPATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct lvmd_netpath;
+
+/* What the control thread hands over for one vif of one guest. */
+struct lvmd_netpath_vif_args {
+	uint32_t domid;
+	uint32_t id;                 /* vif id, < NOXS_MAX_VIFS */
+	unsigned dev_slot;           /* its record's index in the page's devs[] */
+	uint64_t page_mfn;           /* the guest's device page, machine frame */
+	uint32_t remote_port;        /* the guest's port for this vif, unbound
+					for dom0 */
+	int tap_fd;                  /* its TAP device, O_NONBLOCK: owned by
+					the data path from the call on, even
+					when it fails (closed at remove) */
+	bool adopt;                  /* the guest ran under an lvmd before:
+					take its rings as they are */
+};
+
+/* A vif's counters, from dom0's side: rx = to the guest, tx = from it. */
+struct lvmd_netpath_stats {
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+	uint64_t rx_dropped;         /* frames from the TAP with no buffer */
+	bool connected;
+	uint32_t reason;             /* enum noxs_vif_reason of the last
+					disconnect, 0 if none */
+};
+
+/*
+ * lvmd_netpath_start() - open the thread's handles and start it.
+ * Returns 0 with (*out) set, or -errno with one line in (err).
+ */
+int lvmd_netpath_start(struct lvmd_netpath **out, char *err, size_t errlen);
+
+/* lvmd_netpath_stop() - stop the thread, release every vif. NULL-safe. */
+void lvmd_netpath_stop(struct lvmd_netpath *np);
+
+/*
+ * lvmd_netpath_add() - serve the vif (a): bind its port on the thread's
+ * handle, map its device page, then post it to the thread.
+ * Returns 0, or -errno with one line in (err) and nothing left (the TAP
+ * descriptor closed): -EEXIST for a (domid, id) already served, -EINVAL
+ * for bad arguments, or what the hypervisor said.
+ */
+int lvmd_netpath_add(struct lvmd_netpath *np,
+		     const struct lvmd_netpath_vif_args *a, char *err,
+		     size_t errlen);
+
+/*
+ * lvmd_netpath_remove() - stop serving vif (id) of (domid): the thread
+ * unbinds its port, unmaps its pages and closes its TAP (so the device
+ * and its bridge port go) within one turn. Idempotent.
+ */
+void lvmd_netpath_remove(struct lvmd_netpath *np, uint32_t domid,
+			 uint32_t id);
+
+/*
+ * lvmd_netpath_stats() - (domid, id)'s counters into (out).
+ * Returns 0 or -ENOENT.
+ */
+int lvmd_netpath_stats(struct lvmd_netpath *np, uint32_t domid, uint32_t id,
+		       struct lvmd_netpath_stats *out);
+
+#endif
