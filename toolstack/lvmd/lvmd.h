@@ -69,6 +69,7 @@
 
 #include <lvm.h>
 
+#include "netconf.h"
 #include "pool.h"
 #include "toolstack/proto/proto.h"
 
@@ -121,6 +122,7 @@ struct lvmd {
 					domains' uuids (uuid.h), from its
 					state directory */
 	char cons_dir[PATH_MAX];     /* console.c (its setup) */
+	struct lvmd_netconf net;     /* conf.c: the network settings */
 	int listen_fd;               /* server.c */
 	xc_interface *xch;           /* main.c */
 	xenevtchn_handle *xce;       /* main.c */
