@@ -10,7 +10,9 @@
 # 2; each creation waits for the pool to be full and idle first, so every
 # one is a pool hit and the phases differ only by the storm. In the box:
 #   tests/xenbox/xenbox -t 1200 run bench/storm.sh
-# or as root in a real dom0. Prints, per phase, the median, 10th and 90th
+# or as root in a real dom0. With SPIN=1 each round has a third phase,
+# "spin": K storm guests started with the command line `spin` (the same
+# busy loop, no notifies), which shows what a busy vCPU alone costs. Prints, per phase, the median, 10th and 90th
 # percentile of lvmd's create time (request received -> reply, from
 # --timing) and of the command (exec to exit), and lvmd's CPU use (utime +
 # stime from /proc/PID/stat over the phase's wall time); then the ratio of
@@ -70,11 +72,16 @@ phase_end() {
 }
 cpu_pct() { awk -v t="${ticks[$1]:-0}" -v w="${wall[$1]:-0}" -v hz="$HZ" 'BEGIN { if (w > 0) printf "%.1f", 100 * t / hz / (w / 1e6); else print "-" }'; }
 
+SPIN=${SPIN:-0}
+PHASES="quiet storm"
+[ "$SPIN" = 1 ] && PHASES="quiet storm spin"
+# storm_up [spin]: start the K storm guests (with `spin`: not notifying).
 storm_up() {
-	local i
+	local i args=()
+	[ "${1-}" = spin ] && args=(--cmdline spin)
 	for i in $(seq 1 "$K"); do
 		wait_ready
-		lvm create "$storm" --name "storm$i" >/dev/null || die "lvm create storm$i"
+		lvm create "$storm" --name "storm$i" "${args[@]}" >/dev/null || die "lvm create storm$i"
 	done
 	# Let the storm start before measuring.
 	sleep 0.5
@@ -133,12 +140,19 @@ for r in $(seq 1 "$ROUNDS"); do
 	for i in $(seq 1 "$per"); do one storm $((n + i)); done
 	phase_end storm
 	storm_down
+	if [ "$SPIN" = 1 ]; then
+		storm_up spin
+		phase_begin
+		for i in $(seq 1 "$per"); do one spin $((n + i)); done
+		phase_end spin
+		storm_down
+	fi
 	n=$((n + per))
-	echo "  round $r: median command so far: quiet $(pct 50 <"$STATE/quiet.command.ms") ms, storm $(pct 50 <"$STATE/storm.command.ms") ms"
+	echo "  round $r: median command so far: quiet $(pct 50 <"$STATE/quiet.command.ms") ms, storm $(pct 50 <"$STATE/storm.command.ms") ms$([ "$SPIN" = 1 ] && echo ", spin $(pct 50 <"$STATE/spin.command.ms") ms")"
 done
 
 printf '  %-6s %5s %28s %28s %8s\n' phase n "lvmd create p10/median/p90" "command p10/median/p90" "lvmd CPU"
-for k in quiet storm; do
+for k in $PHASES; do
 	printf '  %-6s %5s %28s %28s %7s%%\n' "$k" "$(wc -l <"$STATE/$k.lvmd.ms")" \
 		"$(pct 10 <"$STATE/$k.lvmd.ms")/$(pct 50 <"$STATE/$k.lvmd.ms")/$(pct 90 <"$STATE/$k.lvmd.ms")" \
 		"$(pct 10 <"$STATE/$k.command.ms")/$(pct 50 <"$STATE/$k.command.ms")/$(pct 90 <"$STATE/$k.command.ms")" \
@@ -151,4 +165,9 @@ qc=$(pct 50 <"$STATE/quiet.command.ms"); sc=$(pct 50 <"$STATE/storm.command.ms")
 verdict=$(awk -v a="$sc" -v b="$qc" -v m="$BOUND" 'BEGIN { r = a / b; printf "%.2f %s", r, (r <= m ? "PASS" : "FAIL") }')
 printf '  ratio of medians storm/quiet: commands %s (lvmd %s)\n' "${verdict% *}" \
 	"$(awk -v a="$s" -v b="$q" 'BEGIN { printf "%.2f", a / b }')"
+if [ "$SPIN" = 1 ]; then
+	printf '  ratio of medians spin/quiet: commands %s (lvmd %s)\n' \
+		"$(awk -v a="$(pct 50 <"$STATE/spin.command.ms")" -v b="$qc" 'BEGIN { printf "%.2f", a / b }')" \
+		"$(awk -v a="$(pct 50 <"$STATE/spin.lvmd.ms")" -v b="$q" 'BEGIN { printf "%.2f", a / b }')"
+fi
 echo "bench-storm: ${verdict#* } (median lvm create with the storm <= $BOUND x without)"
