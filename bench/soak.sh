@@ -85,18 +85,31 @@ foreign() {
 	echo "$maps $kb"
 }
 
+# mem: "ANON FILE HEAP", lvmd's resident anonymous and file-backed kB
+# (/proc/PID/status) and the resident kB of its main heap ([heap] in
+# smaps; threads' malloc arenas are anonymous mappings apart): where RSS
+# grows, when it does.
+mem() {
+	local anon file heap
+	anon=$(awk '$1 == "RssAnon:" { print $2 }' "/proc/$pid/status")
+	file=$(awk '$1 == "RssFile:" { print $2 }' "/proc/$pid/status")
+	heap=$(awk '/\[heap\]/ { h = 1; next } h && $1 == "Rss:" { print $2; exit }' "/proc/$pid/smaps")
+	echo "${anon:-0} ${file:-0} ${heap:-0}"
+}
+
 # sample PHASE CYCLE: one CSV row, once the pool is full and idle.
 sample() {
-	local rss fds ev maps kb
+	local rss fds ev maps kb anon file heap
 	lvm-bench-lvm --pool 4:1:2 ${IMAGE:+-I "$IMAGE"} -t 60 ||
 		die "$1 $2: the pool did not refill"
 	rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")
 	fds=$(ls "/proc/$pid/fd" | wc -l)
 	ev=$(evtchns)
 	read -r maps kb < <(foreign)
-	echo "$1,$2,$SECONDS,$rss,$fds,$ev,$maps,$kb,$(lvm list --all --json | grep -c '"domid"')" >>"$csv"
-	printf '  %-5s %6s cycles  %5ss  rss %s kB  fds %s  evtchn %s  foreign %s maps, %s kB\n' \
-		"$1" "$2" "$SECONDS" "$rss" "$fds" "$ev" "$maps" "$kb"
+	read -r anon file heap < <(mem)
+	echo "$1,$2,$SECONDS,$rss,$fds,$ev,$maps,$kb,$(lvm list --all --json | grep -c '"domid"'),$anon,$file,$heap" >>"$csv"
+	printf '  %-5s %6s cycles  %5ss  rss %s kB (anon %s, file %s, heap %s)  fds %s  evtchn %s  foreign %s maps, %s kB\n' \
+		"$1" "$2" "$SECONDS" "$rss" "$anon" "$file" "$heap" "$fds" "$ev" "$maps" "$kb"
 }
 
 # phase NAME: CYCLES cycles in blocks of EVERY, a sample before and after each.
@@ -120,7 +133,7 @@ lvm destroy soak-probe >/dev/null || die "cannot destroy the probe guest"
 [ "$probe_ev" -ge 2 ] || die "lvmd's event channels do not show in /proc/interrupts ($probe_ev with a guest up)"
 echo "soak: with one guest up, lvmd holds $probe_ev event channels and ${probe_maps% *} foreign mappings (${probe_maps#* } kB)"
 
-echo "phase,cycle,seconds,rss_kb,fds,evtchn,foreign_maps,foreign_kb,domains" >"$csv"
+echo "phase,cycle,seconds,rss_kb,fds,evtchn,foreign_maps,foreign_kb,domains,anon_kb,file_kb,heap_kb" >"$csv"
 echo "soak: $CYCLES cycles with the pool on, then $CYCLES with a pool built ahead; a sample every $EVERY"
 IMAGE= phase pool
 lvm pool set 4x1 2 "$img" >/dev/null || die "cannot build the pool ahead for $img"
