@@ -70,7 +70,22 @@ rm -rf "$STATE"
 lvmd -d -S "$STATE" -c /dev/null -P 4:1:2 || die "lvmd did not start"
 export LVM_SOCKET=$STATE/lvmd.sock
 pid=$(cat "$STATE/lvmd.pid")
-trap 'lvm-bench-lvm --destroy-prefix soak >/dev/null 2>&1; kill "$pid" 2>/dev/null' EXIT
+# A heartbeat every HEARTBEAT_S seconds (default 120; 0: none): the load
+# and where lvmd's threads wait, so that a soak that stops shows whether
+# dom0 still runs (lines go on) and what lvmd waits for.
+heartbeat() {
+	local t w
+	while sleep "${HEARTBEAT_S:-120}"; do
+		w=
+		for t in /proc/"$pid"/task/*; do
+			w+=" $(cat "$t/comm" 2>/dev/null):$(cat "$t/wchan" 2>/dev/null)"
+		done
+		echo "soak: heartbeat ${SECONDS}s load $(cut -d' ' -f1-3 /proc/loadavg) lvmd$w"
+	done
+}
+hb=
+[ "${HEARTBEAT_S:-120}" != 0 ] && { heartbeat & hb=$!; }
+trap 'lvm-bench-lvm --destroy-prefix soak >/dev/null 2>&1; kill "$pid" $hb 2>/dev/null' EXIT
 
 # evtchns: the event channels lvmd has bound (the kernel names each port
 # bound through /dev/xen/evtchn "evtchn:" and the binder's name).
