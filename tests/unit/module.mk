@@ -184,3 +184,11 @@ park_SRCS := tests/unit/test_park.c toolstack/lvmd/park.c
 UNIT_TESTS += bench_tool
 bench_tool_SRCS := tests/unit/test_bench_tool.c bench/tool.c bench/sample.c \
 	bench/csv.c
+
+# lvmd's guest table: lookups by domid through its bucket chains.
+UNIT_TESTS += table
+table_SRCS := tests/unit/test_table.c toolstack/lvmd/table.c \
+	toolstack/lvmd/registry.c toolstack/engine/log.c toolstack/engine/uuid.c \
+	$(PROTO_SRCS)
+table_LIBS := -ljson-c -lxenctrl
+table_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)

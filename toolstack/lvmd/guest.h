@@ -24,6 +24,7 @@ struct lvmd_control;
 
 struct guest {
 	struct guest *next, *prev;   /* table.c */
+	struct guest *hnext;         /* table.c: its domid chain */
 	struct lvm_reg_entry rec;    /* what is persisted */
 	const struct lvmd_control *ctl; /* noxs or XenStore: chosen once, by
 					create.c or adopt.c (backend.h) */

@@ -74,6 +74,8 @@
 #include "toolstack/proto/proto.h"
 
 #define LVMD_MAX_DOMID 0x7ff0        /* DOMID_FIRST_RESERVED */
+#define LVMD_DOMID_BUCKETS 1024      /* guests by domid: chains, a power
+					of two (table.c) */
 #define LVMD_MAX_CLIENTS 256
 #define LVMD_CLIENT_OUT_MAX (1u << 20) /* a client this far behind (its
 					  console or replies unread) is
@@ -135,7 +137,11 @@ struct lvmd {
 	const struct lvmd_hooks *hooks; /* main.c: client.c's (guest.h) */
 	struct guest *guests;        /* table.c: newest first */
 	unsigned nguests;
-	struct guest *by_domid[LVMD_MAX_DOMID];
+	struct guest *by_domid[LVMD_DOMID_BUCKETS]; /* table.c: chains by
+					domid % buckets, through g->hnext (a
+					table as large as the domid space
+					would grow lvmd's memory with every
+					new domid until they wrap) */
 	struct lvmd_port *ports;     /* ports.c */
 	size_t nports;
 	size_t ports_deferred;       /* ports.c: how many wait for budget */

@@ -23,9 +23,19 @@ struct guest *lvmd_guest_by_name(struct lvmd *l, const char *name)
 	return NULL;
 }
 
+/* The chain of (domid)'s bucket. */
+static struct guest **bucket(struct lvmd *l, uint32_t domid)
+{
+	return &l->by_domid[domid & (LVMD_DOMID_BUCKETS - 1)];
+}
+
 struct guest *lvmd_guest_by_domid(struct lvmd *l, uint32_t domid)
 {
-	return domid < LVMD_MAX_DOMID ? l->by_domid[domid] : NULL;
+	struct guest *g = *bucket(l, domid);
+
+	while (g && g->rec.domid != domid)
+		g = g->hnext;
+	return g;
 }
 
 struct guest *lvmd_guest_find(struct lvmd *l, const char *target)
@@ -71,7 +81,8 @@ void lvmd_guest_insert(struct lvmd *l, struct guest *g)
 	if (l->guests)
 		l->guests->prev = g;
 	l->guests = g;
-	l->by_domid[g->rec.domid] = g;
+	g->hnext = *bucket(l, g->rec.domid);
+	*bucket(l, g->rec.domid) = g;
 	l->nguests++;
 }
 
@@ -83,8 +94,12 @@ void lvmd_guest_unlink(struct lvmd *l, struct guest *g)
 		l->guests = g->next;
 	if (g->next)
 		g->next->prev = g->prev;
-	if (l->by_domid[g->rec.domid] == g)
-		l->by_domid[g->rec.domid] = NULL;
+	for (struct guest **p = bucket(l, g->rec.domid); *p; p = &(*p)->hnext)
+		if (*p == g) {
+			*p = g->hnext;
+			break;
+		}
+	g->hnext = NULL;
 	l->nguests--;
 }
 
