@@ -1,0 +1,64 @@
+/*
+ * manifest.h — an application's manifest, DIR/app.cfg: what `lvm build`
+ * makes of an application directory. xl.cfg syntax, read with libxlutil;
+ * every key is known or an error with file and line.
+ *
+ *   name     = "daytime"          1..32 of [a-z0-9_-], the image's name
+ *   version  = "1.0"              1..32 printable bytes, no space; "0"
+ *   sources  = [ "main.c" ]       C (.c) or assembly (.S) files under DIR
+ *   modules  = [ "net", "tcp" ]   libos modules beyond the core
+ *   memory   = 4                  the floor, MiB (lvm create refuses less)
+ *   cmdline  = "..."              the default command line
+ *   devices  = [ "vif" ]          devices the application needs
+ */
+#ifndef UNIKERNEL_MANIFEST_H
+#define UNIKERNEL_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define APP_NAME_MAX 32
+#define APP_VERSION_MAX 32
+#define APP_SOURCES_MAX 64
+#define APP_MODULES_MAX 16
+#define APP_CMDLINE_MAX 1023         /* Xen's guest command line, no NUL */
+#define APP_MEMORY_MIN 1
+#define APP_MEMORY_MAX 65536
+
+/* Devices an application may need (struct app_manifest.devices). */
+enum app_device {
+	APP_DEV_VIF = 1u << 0,
+};
+
+struct app_manifest {
+	char name[APP_NAME_MAX + 1];
+	char version[APP_VERSION_MAX + 1];
+	char *sources[APP_SOURCES_MAX]; /* owned, relative to the directory */
+	unsigned nsources;
+	unsigned sources_line;       /* where `sources` is, for errors */
+	char *modules[APP_MODULES_MAX]; /* owned, as written (checked later
+					  against the SDK's table) */
+	unsigned nmodules;
+	unsigned modules_line;       /* where `modules` is, for errors */
+	uint32_t memory_mb;          /* 0: not given */
+	char cmdline[APP_CMDLINE_MAX + 1];
+	unsigned devices;            /* enum app_device bits */
+};
+
+/* app_manifest_free() - free (m)'s owned strings and zero it. */
+void app_manifest_free(struct app_manifest *m);
+
+/*
+ * app_manifest_parse() - parse the (len) bytes at (data), the contents of
+ * the manifest named (shown) in messages, into (m) (zeroed first).
+ * Returns 0, or -EINVAL with one line "SHOWN:LINE: what is wrong" in
+ * (err) (of (errlen) bytes), or -ENOMEM; on error (m) holds nothing.
+ */
+int app_manifest_parse(const char *data, size_t len, const char *shown,
+		       struct app_manifest *m, char *err, size_t errlen);
+
+/* app_devices_name() - (devices) as "vif" or "" (a static string). */
+const char *app_devices_name(unsigned devices);
+
+#endif
