@@ -184,3 +184,20 @@ park_SRCS := tests/unit/test_park.c toolstack/lvmd/park.c
 UNIT_TESTS += bench_tool
 bench_tool_SRCS := tests/unit/test_bench_tool.c bench/tool.c bench/sample.c \
 	bench/csv.c
+
+# The image generator (unikernel/): the manifest, the application note,
+# the SDK's module table.
+UNIT_TESTS += manifest
+manifest_SRCS := tests/unit/test_manifest.c unikernel/manifest.c \
+	toolstack/liblvm/cfgkeys.c
+manifest_LIBS := -lxlutil
+manifest_CFLAGS := $(XEN_HOST_CFLAGS)
+
+UNIT_TESTS += appnote
+appnote_SRCS := tests/unit/test_appnote.c unikernel/appnote.c \
+	unikernel/manifest.c toolstack/liblvm/cfgkeys.c
+appnote_LIBS := -lxlutil
+appnote_CFLAGS := $(XEN_HOST_CFLAGS)
+
+UNIT_TESTS += sdk
+sdk_SRCS := tests/unit/test_sdk.c unikernel/sdk.c
