@@ -3,6 +3,7 @@
  * one call (build.h). `lvm build ARGS` runs it from lvm's own directory.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 static void usage(FILE *f)
 {
 	fputs("usage: lvm build DIR [OPTIONS]\n"
+	      "       lvm build --linux DIR [OPTIONS]\n"
 	      "       lvm build --new DIR\n"
 	      "\n"
 	      "Builds the application in DIR (its manifest DIR/app.cfg, see\n"
@@ -20,7 +22,13 @@ static void usage(FILE *f)
 	      "stripped, with its manifest in an ELF note. The same inputs give\n"
 	      "the same bytes; an image whose build id matches is left as it is.\n"
 	      "\n"
+	      "With --linux, DIR/app.cfg names a program of this host instead, and\n"
+	      "out come a minimal Linux VM for it: NAME.cpio.gz (only the program's\n"
+	      "dependency closure, its files and our init), NAME.vmlinuz and\n"
+	      "NAME.cfg, for lvm create.\n"
+	      "\n"
 	      "  -o, --out DIR     write the image into DIR instead\n"
+	      "      --linux       a minimal Linux VM (see above)\n"
 	      "  -f, --force       build even when the image is up to date\n"
 	      "      --new DIR     write a starting application into DIR\n"
 	      "      --sdk DIR     the library OS's SDK (default: found next to lvm)\n"
@@ -36,6 +44,7 @@ int main(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "new", required_argument, NULL, 'N' },
+		{ "linux", no_argument, NULL, 'L' },
 		{ "sdk", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -44,6 +53,7 @@ int main(int argc, char **argv)
 	};
 	struct build_opts o = { 0 };
 	const char *new_dir = NULL;
+	bool linux_vm = false;
 	char err[1024] = "";
 	int c, rc;
 
@@ -52,6 +62,7 @@ int main(int argc, char **argv)
 		case 'o': o.out = optarg; break;
 		case 'f': o.force = true; break;
 		case 'N': new_dir = optarg; break;
+		case 'L': linux_vm = true; break;
 		case 'S': o.sdk = optarg; break;
 		case 'q': o.quiet = true; break;
 		case 'v': o.verbose = true; break;
@@ -73,7 +84,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		o.dir = argv[optind];
-		rc = app_build(&o, err, sizeof(err));
+		rc = linux_vm ? app_build_linux(&o, err, sizeof(err)) :
+				app_build(&o, err, sizeof(err));
 	}
 	if (rc < 0) {
 		fprintf(stderr, "lvm build: %s\n", err);

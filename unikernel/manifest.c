@@ -15,13 +15,18 @@
 #include "toolstack/liblvm/cfgkeys.h"
 
 enum key { K_NAME, K_VERSION, K_SOURCES, K_MODULES, K_MEMORY, K_CMDLINE,
-	   K_DEVICES, K_COUNT };
+	   K_DEVICES, K_EXECUTABLE, K_PACKAGE, K_ARGS, K_ENV, K_FILES,
+	   K_COUNT };
 static const char *const key_names[K_COUNT] = {
 	"name", "version", "sources", "modules", "memory", "cmdline",
-	"devices",
+	"devices", "executable", "package", "args", "env", "files",
 };
+/* Which keys each kind of manifest has. */
+#define UNIKERNEL_KEYS ((1u << K_EXECUTABLE) - 1)
+#define LINUX_KEYS (((1u << K_COUNT) - 1) & ~(1u << K_SOURCES))
 
 struct scan {
+	unsigned keys;               /* UNIKERNEL_KEYS or LINUX_KEYS */
 	unsigned line[K_COUNT];      /* 0: not in the file */
 	const char *shown;
 	char *err;
@@ -34,7 +39,7 @@ static int on_key(void *arg, const char *key, size_t len, unsigned line,
 	struct scan *s = arg;
 
 	for (unsigned k = 0; k < K_COUNT; k++) {
-		if (strlen(key_names[k]) != len ||
+		if (!(s->keys & (1u << k)) || strlen(key_names[k]) != len ||
 		    memcmp(key_names[k], key, len) != 0)
 			continue;
 		if (append)
@@ -48,8 +53,9 @@ static int on_key(void *arg, const char *key, size_t len, unsigned line,
 		s->line[k] = line;
 		return 0;
 	}
-	return lvm_errf(s->err, s->errlen, EINVAL, "%s:%u: unknown key '%.*s'",
-			s->shown, line, (int)(len > 64 ? 64 : len), key);
+	return lvm_errf(s->err, s->errlen, EINVAL, "%s:%u: unknown key '%.*s'%s",
+			s->shown, line, (int)(len > 64 ? 64 : len), key,
+			s->keys == LINUX_KEYS ? " in a --linux manifest" : "");
 }
 
 void app_manifest_free(struct app_manifest *m)
@@ -58,6 +64,14 @@ void app_manifest_free(struct app_manifest *m)
 		free(m->sources[i]);
 	for (unsigned i = 0; i < m->nmodules; i++)
 		free(m->modules[i]);
+	for (unsigned i = 0; i < m->nargs; i++)
+		free(m->args[i]);
+	for (unsigned i = 0; i < m->nenv; i++)
+		free(m->env[i]);
+	for (unsigned i = 0; i < m->nfiles; i++)
+		free(m->files[i]);
+	free(m->executable);
+	free(m->package);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -174,6 +188,101 @@ static int get_list(struct reader *r, enum key k, char **out, unsigned max,
 	return 0;
 }
 
+static int check_sources(struct reader *r, struct app_manifest *m)
+{
+	struct scan *s = r->s;
+	int rc;
+
+	rc = get_list(r, K_SOURCES, m->sources, APP_SOURCES_MAX, &m->nsources);
+	if (rc < 0)
+		return rc;
+	m->sources_line = s->line[K_SOURCES];
+	if (m->nsources == 0)
+		return lvm_errf(s->err, s->errlen, EINVAL,
+				"%s:%u: 'sources' is empty", s->shown,
+				s->line[K_SOURCES]);
+	for (unsigned i = 0; i < m->nsources; i++) {
+		const char *why = source_bad(m->sources[i]);
+
+		for (unsigned j = 0; !why && j < i; j++)
+			if (strcmp(m->sources[i], m->sources[j]) == 0)
+				why = "is listed twice";
+		if (why)
+			return lvm_errf(s->err, s->errlen, EINVAL,
+					"%s:%u: source \"%.64s\" %s", s->shown,
+					s->line[K_SOURCES], m->sources[i], why);
+	}
+	return 0;
+}
+
+/* A host path: absolute, printable, no "..". */
+static bool host_path_ok(const char *p)
+{
+	const char *q;
+
+	if (p[0] != '/' || strlen(p) > 1024)
+		return false;
+	for (q = p; *q; q++)
+		if (*q < ' ' || *q > '~')
+			return false;
+	for (q = p; (q = strstr(q, "..")) != NULL; q += 2)
+		if (q[-1] == '/' && (q[2] == '/' || q[2] == '\0'))
+			return false;
+	return true;
+}
+
+static int check_linux(struct reader *r, struct app_manifest *m)
+{
+	struct scan *s = r->s;
+	char buf[1025];
+	int rc;
+
+	m->linux_vm = true;
+	if (!s->line[K_EXECUTABLE])
+		return lvm_errf(s->err, s->errlen, EINVAL,
+				"%s: 'executable' is missing", s->shown);
+	rc = get_str(r, K_EXECUTABLE, buf, sizeof(buf));
+	if (rc < 0)
+		return rc;
+	if (!host_path_ok(buf))
+		return lvm_errf(s->err, s->errlen, EINVAL,
+				"%s:%u: 'executable' must be an absolute path",
+				s->shown, s->line[K_EXECUTABLE]);
+	m->executable = strdup(buf);
+	if (!m->executable)
+		return -ENOMEM;
+	if (s->line[K_PACKAGE]) {
+		rc = get_str(r, K_PACKAGE, buf, 128);
+		if (rc < 0)
+			return rc;
+		if (!buf[0] || strspn(buf, "abcdefghijklmnopqrstuvwxyz0123456789+-.") !=
+				       strlen(buf))
+			return lvm_errf(s->err, s->errlen, EINVAL,
+					"%s:%u: 'package' is not a Debian package name",
+					s->shown, s->line[K_PACKAGE]);
+		m->package = strdup(buf);
+		if (!m->package)
+			return -ENOMEM;
+	}
+	rc = get_list(r, K_ARGS, m->args, APP_ARGS_MAX, &m->nargs);
+	if (rc == 0)
+		rc = get_list(r, K_ENV, m->env, APP_ARGS_MAX, &m->nenv);
+	for (unsigned i = 0; rc == 0 && i < m->nenv; i++)
+		if (!strchr(m->env[i], '=') || m->env[i][0] == '=')
+			rc = lvm_errf(s->err, s->errlen, EINVAL,
+				      "%s:%u: env entry \"%.64s\" is not NAME=VALUE",
+				      s->shown, s->line[K_ENV], m->env[i]);
+	if (rc == 0)
+		rc = get_list(r, K_FILES, m->files, APP_FILES_MAX, &m->nfiles);
+	m->files_line = s->line[K_FILES];
+	for (unsigned i = 0; rc == 0 && i < m->nfiles; i++)
+		if (!host_path_ok(m->files[i]))
+			rc = lvm_errf(s->err, s->errlen, EINVAL,
+				      "%s:%u: file \"%.64s\" is not an absolute path",
+				      s->shown, s->line[K_FILES], m->files[i]);
+	return rc;
+}
+
 static int check(struct reader *r, struct app_manifest *m)
 {
 	struct scan *s = r->s;
@@ -200,28 +309,15 @@ static int check(struct reader *r, struct app_manifest *m)
 				s->shown, s->line[K_VERSION], APP_VERSION_MAX);
 	if ((rc = get_str(r, K_CMDLINE, m->cmdline, sizeof(m->cmdline))) < 0)
 		return rc;
-	if (!s->line[K_SOURCES])
+	if (s->keys == LINUX_KEYS)
+		rc = check_linux(r, m);
+	else if (!s->line[K_SOURCES])
 		return lvm_errf(s->err, s->errlen, EINVAL,
 				"%s: 'sources' is missing", s->shown);
-	rc = get_list(r, K_SOURCES, m->sources, APP_SOURCES_MAX, &m->nsources);
+	else
+		rc = check_sources(r, m);
 	if (rc < 0)
 		return rc;
-	m->sources_line = s->line[K_SOURCES];
-	if (m->nsources == 0)
-		return lvm_errf(s->err, s->errlen, EINVAL,
-				"%s:%u: 'sources' is empty", s->shown,
-				s->line[K_SOURCES]);
-	for (unsigned i = 0; i < m->nsources; i++) {
-		const char *why = source_bad(m->sources[i]);
-
-		for (unsigned j = 0; !why && j < i; j++)
-			if (strcmp(m->sources[i], m->sources[j]) == 0)
-				why = "is listed twice";
-		if (why)
-			return lvm_errf(s->err, s->errlen, EINVAL,
-					"%s:%u: source \"%.64s\" %s", s->shown,
-					s->line[K_SOURCES], m->sources[i], why);
-	}
 	rc = get_list(r, K_MODULES, m->modules, APP_MODULES_MAX, &m->nmodules);
 	if (rc < 0)
 		return rc;
@@ -248,10 +344,12 @@ static int check(struct reader *r, struct app_manifest *m)
 	return rc;
 }
 
-int app_manifest_parse(const char *data, size_t len, const char *shown,
-		       struct app_manifest *m, char *err, size_t errlen)
+static int parse(const char *data, size_t len, const char *shown,
+		 unsigned keys, struct app_manifest *m, char *err,
+		 size_t errlen)
 {
-	struct scan s = { .shown = shown, .err = err, .errlen = errlen };
+	struct scan s = { .keys = keys, .shown = shown, .err = err,
+			  .errlen = errlen };
 	struct reader r = { .s = &s };
 	const char *what = "";
 	char *mem = NULL, *nl;
@@ -296,4 +394,17 @@ out:
 	if (rc < 0)
 		app_manifest_free(m);
 	return rc;
+}
+
+int app_manifest_parse(const char *data, size_t len, const char *shown,
+		       struct app_manifest *m, char *err, size_t errlen)
+{
+	return parse(data, len, shown, UNIKERNEL_KEYS, m, err, errlen);
+}
+
+int app_manifest_parse_linux(const char *data, size_t len, const char *shown,
+			     struct app_manifest *m, char *err,
+			     size_t errlen)
+{
+	return parse(data, len, shown, LINUX_KEYS, m, err, errlen);
 }

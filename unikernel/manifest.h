@@ -10,6 +10,19 @@
  *   memory   = 4                  the floor, MiB (lvm create refuses less)
  *   cmdline  = "..."              the default command line
  *   devices  = [ "vif" ]          devices the application needs
+ *
+ * A minimal Linux VM's manifest (`lvm build --linux DIR`) has no sources;
+ * it names a program of this host and what it needs instead:
+ *
+ *   executable = "/usr/sbin/lighttpd"   absolute; required
+ *   package    = "lighttpd"             a Debian package that must be
+ *                                       installed: its conffiles go in
+ *   args       = [ "-D", "-f", "/etc/lighttpd/lighttpd.conf" ]
+ *   env        = [ "LANG=C" ]           the program's environment
+ *   files      = [ "/var/www/html" ]    host files or directories, copied
+ *                                       in at the same paths
+ *   modules    = [ "xen-netfront" ]     kernel modules, loaded first
+ *   name, version, memory, cmdline (added to the kernel's), devices
  */
 #ifndef UNIKERNEL_MANIFEST_H
 #define UNIKERNEL_MANIFEST_H
@@ -25,6 +38,8 @@
 #define APP_CMDLINE_MAX 1023         /* Xen's guest command line, no NUL */
 #define APP_MEMORY_MIN 1
 #define APP_MEMORY_MAX 65536
+#define APP_ARGS_MAX 64
+#define APP_FILES_MAX 256
 
 /* Devices an application may need (struct app_manifest.devices). */
 enum app_device {
@@ -44,6 +59,18 @@ struct app_manifest {
 	uint32_t memory_mb;          /* 0: not given */
 	char cmdline[APP_CMDLINE_MAX + 1];
 	unsigned devices;            /* enum app_device bits */
+
+	/* --linux only (the modules above are then kernel modules) */
+	bool linux_vm;
+	char *executable;            /* owned */
+	char *package;               /* owned, may be NULL */
+	char *args[APP_ARGS_MAX];    /* owned */
+	unsigned nargs;
+	char *env[APP_ARGS_MAX];     /* owned, each NAME=VALUE */
+	unsigned nenv;
+	char *files[APP_FILES_MAX];  /* owned, absolute */
+	unsigned nfiles;
+	unsigned files_line;
 };
 
 /* app_manifest_free() - free (m)'s owned strings and zero it. */
@@ -57,6 +84,14 @@ void app_manifest_free(struct app_manifest *m);
  */
 int app_manifest_parse(const char *data, size_t len, const char *shown,
 		       struct app_manifest *m, char *err, size_t errlen);
+
+/*
+ * app_manifest_parse_linux() - the same for a minimal Linux VM's
+ * manifest (the keys above); m->linux_vm is set.
+ */
+int app_manifest_parse_linux(const char *data, size_t len, const char *shown,
+			     struct app_manifest *m, char *err,
+			     size_t errlen);
 
 /* app_devices_name() - (devices) as "vif" or "" (a static string). */
 const char *app_devices_name(unsigned devices);

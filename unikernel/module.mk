@@ -5,9 +5,9 @@
 # tree), the flags, the module table (guests/libos/modules), which module
 # defines which symbol, and a stamp over all of it.
 
-BUILD_SRCS := $(addprefix unikernel/, appnote.c build.c main.c manifest.c \
-	newapp.c sdk.c) toolstack/liblvm/cfgkeys.c
-BUILD_LDLIBS := -lxlutil -lelf -lnettle
+BUILD_SRCS := $(addprefix unikernel/, appnote.c build.c closure.c cpio.c \
+	linux.c main.c manifest.c newapp.c sdk.c) toolstack/liblvm/cfgkeys.c
+BUILD_LDLIBS := -lxlutil -lelf -lnettle -lz
 
 $(BUILD)/bin/lvm-build: $(call host_objs,$(BUILD_SRCS))
 	$(quiet) LD $@
@@ -78,6 +78,33 @@ $(SDK)/stamp: $(SDK_FILES) $(SDK)/symbols $(wildcard guests/libos/include/libos/
 	$(Q)cd $(SDK) && find -L include include-lwip lib modules cflags symbols -type f | \
 		LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-64 >stamp
 ALL_TARGETS += $(SDK)/stamp
+
+# The Linux back end (lvm build --linux): our init, static, and the box's
+# kernel and its modules (links into build/cache, once make deps has
+# fetched them).
+$(SDK)/linux/init: unikernel/linux_init.c
+	$(quiet) CC-STATIC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -static -s -o $@ $<
+ALL_TARGETS += $(SDK)/linux/init
+ifneq ($(wildcard $(BUILD)/cache/box.env),)
+SDK_KERNEL := $(shell . $(BUILD)/cache/box.env && echo $$KERNEL)
+SDK_KMODS := $(shell . $(BUILD)/cache/box.env && echo $$MODULES)
+$(SDK)/linux/.kernel: $(BUILD)/cache/box.env
+	@mkdir -p $(@D)
+	$(Q)ln -sfn $(abspath $(SDK_KERNEL)) $(SDK)/linux/vmlinuz
+	$(Q)ln -sfn $(abspath $(SDK_KMODS)) $(SDK)/linux/modules
+	@touch $@
+ALL_TARGETS += $(SDK)/linux/.kernel
+# A minimal Linux VM of the tests (guests/lsvm), built on the host: the
+# box has no compiler's world to build it in.
+$(BUILD)/guests/lsvm.cfg: $(BUILD)/bin/lvm-build $(SDK)/linux/init \
+		$(SDK)/linux/.kernel guests/lsvm/app.cfg
+	$(quiet) BUILD $@
+	@mkdir -p $(@D)
+	$(Q)$(BUILD)/bin/lvm-build --linux -q --sdk $(SDK) -o $(@D) guests/lsvm
+ALL_TARGETS += $(BUILD)/guests/lsvm.cfg
+endif
 
 # The applications under guests/ (APPS, guests/module.mk), each built by
 # lvm build from its directory into $(BUILD)/guests/NAME.xen.
