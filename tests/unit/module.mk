@@ -201,3 +201,8 @@ appnote_CFLAGS := $(XEN_HOST_CFLAGS)
 
 UNIT_TESTS += sdk
 sdk_SRCS := tests/unit/test_sdk.c unikernel/sdk.c
+
+UNIT_TESTS += closure
+closure_SRCS := tests/unit/test_closure.c unikernel/closure.c
+closure_LIBS := -lelf
+CFLAGS_tests/unit/test_closure.c += -DTEST_ELFTREE='"$(abspath $(BUILD)/tests/elftree)"'
