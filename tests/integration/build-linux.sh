@@ -13,7 +13,7 @@ cfg=$LVM_BUILD/guests/lsvm.cfg
 [ -f "$cfg" ] || fail "no $cfg (make deps && make)"
 # The config names its files by the host's paths; here the build tree is
 # $LVM_BUILD.
-box_cfg=$(mktemp /tmp/lsvm.XXXXXX.cfg)
+box_cfg=$(mktemp /tmp/lsvm.XXXXXX)
 trap 'rm -f "$box_cfg"' EXIT
 sed -e "s|^kernel = \".*/|kernel = \"$LVM_BUILD/guests/|" \
 	-e "s|^ramdisk = \".*/|ramdisk = \"$LVM_BUILD/guests/|" "$cfg" >"$box_cfg"
