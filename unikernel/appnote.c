@@ -9,7 +9,11 @@
 #include <string.h>
 
 #include "appnote.h"
-#include "manifest.h"
+
+const char *app_devices_name(unsigned devices)
+{
+	return (devices & APP_DEV_VIF) ? "vif" : "";
+}
 
 static const char *const keys[] = {
 	"name", "version", "build_id", "memory", "devices", "cmdline",
@@ -69,7 +73,7 @@ static bool put(struct app_note *n, unsigned k, const char *v, size_t vlen)
 		num[vlen] = '\0';
 		errno = 0;
 		m = strtoul(num, &end, 10);
-		if (errno || *end || m > APP_MEMORY_MAX)
+		if (errno || *end || m > APP_NOTE_MEMORY_MAX)
 			return false;
 		n->memory_mb = (uint32_t)m;
 		return true;

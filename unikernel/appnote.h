@@ -25,6 +25,15 @@
 #define APP_NOTE_TYPE 1u
 #define APP_NOTE_DESC_MAX 4096u
 #define APP_BUILD_ID_HEX 64          /* a SHA-256, in hex */
+#define APP_NOTE_MEMORY_MAX 65536    /* MiB */
+
+/* Devices an application may need (struct app_note.devices). */
+enum app_device {
+	APP_DEV_VIF = 1u << 0,
+};
+
+/* app_devices_name() - (devices) as "vif" or "" (a static string). */
+const char *app_devices_name(unsigned devices);
 
 struct app_note {
 	char name[33];

@@ -75,11 +75,6 @@ void app_manifest_free(struct app_manifest *m)
 	memset(m, 0, sizeof(*m));
 }
 
-const char *app_devices_name(unsigned devices)
-{
-	return (devices & APP_DEV_VIF) ? "vif" : "";
-}
-
 static bool name_ok(const char *s)
 {
 	size_t n = strlen(s);

@@ -31,6 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "appnote.h"
+
 #define APP_NAME_MAX 32
 #define APP_VERSION_MAX 32
 #define APP_SOURCES_MAX 64
@@ -40,11 +42,6 @@
 #define APP_MEMORY_MAX 65536
 #define APP_ARGS_MAX 64
 #define APP_FILES_MAX 256
-
-/* Devices an application may need (struct app_manifest.devices). */
-enum app_device {
-	APP_DEV_VIF = 1u << 0,
-};
 
 struct app_manifest {
 	char name[APP_NAME_MAX + 1];
@@ -93,7 +90,5 @@ int app_manifest_parse_linux(const char *data, size_t len, const char *shown,
 			     struct app_manifest *m, char *err,
 			     size_t errlen);
 
-/* app_devices_name() - (devices) as "vif" or "" (a static string). */
-const char *app_devices_name(unsigned devices);
 
 #endif

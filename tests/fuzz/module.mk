@@ -27,7 +27,8 @@ vring_FUZZ_SRCS := tests/fuzz/fuzz_vring.c $(NOXS_VRING_SRCS)
 
 # The guest image checker (lvm_image_load's ELF and notes checks).
 FUZZERS += image
-image_FUZZ_SRCS := tests/fuzz/fuzz_image.c toolstack/engine/elfnote.c
+image_FUZZ_SRCS := tests/fuzz/fuzz_image.c toolstack/engine/elfnote.c \
+	unikernel/appnote.c
 image_FUZZ_LIBS := -lelf
 
 # The bzImage header check.
