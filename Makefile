@@ -29,6 +29,7 @@ include noxs/module.mk
 include toolstack/module.mk
 include bench/module.mk
 include guests/module.mk
+include unikernel/module.mk
 include tests/module.mk
 
 all: $(ALL_TARGETS)

@@ -5,15 +5,19 @@
 # notes are linked into every image directly: nothing refers to the notes,
 # so they would never be taken from an archive.
 #
-# A guest NAME is the C sources guests/NAME/*.c, which define main(). It is
-# linked into $(BUILD)/guests/NAME.xen. Adding a guest is one line:
+# Applications (a directory with a manifest, guests/NAME/app.cfg) are
+# built by `lvm build` (unikernel/module.mk) against the SDK made from
+# what is built here: APPS lists them. The test guests below are wired by
+# hand: a guest NAME is the C sources guests/NAME/*.c, which define
+# main(), linked into $(BUILD)/guests/NAME.xen:
 #   GUESTS += NAME
-# A guest that uses the network is listed in NET_GUESTS instead: it is
-# also compiled against lwIP's headers and linked with $(LWIP_LIB)
+# A hand-wired guest that uses the network would be listed in NET_GUESTS
+# instead: compiled against lwIP's headers and linked with $(LWIP_LIB)
 # (mk/lwip.mk), which no other guest carries.
 
-GUESTS := hello noop scribble storm
-NET_GUESTS := daytime httpd
+APPS := hello noop daytime httpd
+GUESTS := scribble storm
+NET_GUESTS :=
 
 LIBOS_ARCH := x86_64
 LIBOS_ARCH_DIR := guests/libos/arch/$(LIBOS_ARCH)

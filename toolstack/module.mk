@@ -23,6 +23,7 @@ ENGINE_SRCS := $(addprefix toolstack/engine/, \
 	finish.c warm.c image.c log.c regfile.c shell.c uuid.c \
 	xs_compat.c) \
 	toolstack/proto/escape.c \
+	unikernel/appnote.c \
 	noxs/noxs.c
 ENGINE_OBJS := $(call host_objs,$(ENGINE_SRCS))
 ENGINE_LIB := $(BUILD)/host/toolstack/engine.a

@@ -27,7 +27,8 @@ vring_FUZZ_SRCS := tests/fuzz/fuzz_vring.c $(NOXS_VRING_SRCS)
 
 # The guest image checker (lvm_image_load's ELF and notes checks).
 FUZZERS += image
-image_FUZZ_SRCS := tests/fuzz/fuzz_image.c toolstack/engine/elfnote.c
+image_FUZZ_SRCS := tests/fuzz/fuzz_image.c toolstack/engine/elfnote.c \
+	unikernel/appnote.c
 image_FUZZ_LIBS := -lelf
 
 # The bzImage header check.
@@ -70,6 +71,14 @@ pool_conf_FUZZ_SRCS := tests/fuzz/fuzz_pool_conf.c toolstack/lvmd/conf.c \
 	toolstack/lvmd/pool.c
 pool_conf_FUZZ_CFLAGS := -Itoolstack/include
 
+# The application manifest (unikernel/manifest.c) and the application
+# note reader (unikernel/appnote.c), both fed from one input.
+FUZZERS += manifest
+manifest_FUZZ_SRCS := tests/fuzz/fuzz_manifest.c unikernel/manifest.c \
+	unikernel/appnote.c toolstack/liblvm/cfgkeys.c
+manifest_FUZZ_LIBS := -lxlutil
+manifest_FUZZ_CFLAGS := -std=gnu11
+
 .PHONY: fuzz
 fuzz: $(foreach f,$(FUZZERS),$(BUILD)/fuzz/$(f))
 
@@ -87,3 +96,4 @@ $(BUILD)/fuzz/$(1): $$($(1)_FUZZ_OBJS)
 DEPFILES += $$(patsubst %.o,%.d,$$($(1)_FUZZ_OBJS))
 endef
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_rules,$(f))))
+

@@ -48,6 +48,7 @@ UNIT_TESTS += image
 image_SRCS := tests/unit/test_image.c toolstack/engine/image.c \
 	toolstack/engine/bzimage.c toolstack/engine/fileid.c \
 	toolstack/engine/elfnote.c toolstack/engine/error.c toolstack/proto/escape.c \
+	unikernel/appnote.c \
 	toolstack/engine/regfile.c
 image_LIBS := -lelf
 image_CFLAGS := $(XEN_HOST_CFLAGS)
@@ -192,3 +193,25 @@ table_SRCS := tests/unit/test_table.c toolstack/lvmd/table.c \
 	$(PROTO_SRCS)
 table_LIBS := -ljson-c -lxenctrl
 table_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)
+
+# The image generator (unikernel/): the manifest, the application note,
+# the SDK's module table.
+UNIT_TESTS += manifest
+manifest_SRCS := tests/unit/test_manifest.c unikernel/manifest.c \
+	toolstack/liblvm/cfgkeys.c
+manifest_LIBS := -lxlutil
+manifest_CFLAGS := $(XEN_HOST_CFLAGS)
+
+UNIT_TESTS += appnote
+appnote_SRCS := tests/unit/test_appnote.c unikernel/appnote.c \
+	unikernel/manifest.c toolstack/liblvm/cfgkeys.c
+appnote_LIBS := -lxlutil
+appnote_CFLAGS := $(XEN_HOST_CFLAGS)
+
+UNIT_TESTS += sdk
+sdk_SRCS := tests/unit/test_sdk.c unikernel/sdk.c
+
+UNIT_TESTS += closure
+closure_SRCS := tests/unit/test_closure.c unikernel/closure.c
+closure_LIBS := -lelf
+CFLAGS_tests/unit/test_closure.c += -DTEST_ELFTREE='"$(abspath $(BUILD)/tests/elftree)"'

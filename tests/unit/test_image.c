@@ -456,7 +456,55 @@ static void test_real_guests(void **state)
 	assert_int_equal(lvm_image_load(path, &img, &E), 0);
 	assert_int_not_equal(img->noxs_vaddr, 0);
 	assert_int_equal(img->noxs_vaddr % 4096, 0);
+	/* built by lvm build: its application note */
+	assert_true(img->has_app);
+	assert_string_equal(img->app.name, "hello");
+	assert_int_equal(img->app.devices, 0);
+	assert_int_equal(strlen(img->app.build_id), APP_BUILD_ID_HEX);
 	lvm_image_free(img);
+
+	snprintf(path, sizeof(path), "%s/daytime.xen", TEST_GUESTS_DIR);
+	assert_int_equal(lvm_image_load(path, &img, &E), 0);
+	assert_true(img->has_app);
+	assert_string_equal(img->app.name, "daytime");
+	assert_int_equal(img->app.devices, APP_DEV_VIF);
+	assert_int_equal(img->app.memory_mb, 4);
+	lvm_image_free(img);
+
+	/* the hand-wired test guests have none */
+	snprintf(path, sizeof(path), "%s/scribble.xen", TEST_GUESTS_DIR);
+	assert_int_equal(lvm_image_load(path, &img, &E), 0);
+	assert_false(img->has_app);
+	lvm_image_free(img);
+}
+
+/* A guest whose application note is damaged is refused, and says so. */
+static void test_bad_app_note(void **state)
+{
+	char path[512], tmp[] = "/tmp/test_image.XXXXXX", *p;
+	struct lvm_image *img;
+	static char buf[1 << 20];
+	FILE *f;
+	size_t n;
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/hello.xen", TEST_GUESTS_DIR);
+	f = fopen(path, "rb");
+	if (!f)
+		skip();
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	p = memmem(buf, n, "build_id=", 9);
+	assert_non_null(p);
+	p[9] = 'Z';                  /* not hex */
+	fd = mkstemp(tmp);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, buf, n), (ssize_t)n);
+	close(fd);
+	assert_int_equal(lvm_image_load(tmp, &img, &E), -EINVAL);
+	assert_non_null(strstr(E.msg, "bad lvm-app note"));
+	unlink(tmp);
 }
 
 static void test_free_null(void **state)
@@ -482,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_noxs_page_straddles_segment_end),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_real_guests),
+		cmocka_unit_test(test_bad_app_note),
 		cmocka_unit_test(test_free_null),
 	};
 

@@ -25,6 +25,9 @@ struct note_scan {
 	int noxs_count;
 	bool noxs_bad;               /* wrong size, or notes that disagree */
 	uint64_t noxs_vaddr;
+	int app_count;
+	bool app_bad;                /* does not parse, or notes disagree */
+	struct app_note app;
 };
 
 /*
@@ -93,6 +96,23 @@ static void scan_noxs_note(struct note_scan *s, uint32_t type,
 	s->noxs_vaddr = vaddr;
 }
 
+static void scan_app_note(struct note_scan *s, uint32_t type,
+			  const unsigned char *desc, size_t descsz)
+{
+	struct app_note n;
+	const char *why;
+
+	if (type != APP_NOTE_TYPE)
+		return;
+	if (app_note_parse(desc, descsz, &n, &why) < 0 ||
+	    (s->app_count > 0 && memcmp(&n, &s->app, sizeof(n)) != 0)) {
+		s->app_bad = true;
+		return;
+	}
+	s->app = n;
+	s->app_count++;
+}
+
 /* scan_notes() - walk the notes in (d), a block of ELF notes. */
 static void scan_notes(struct note_scan *s, Elf_Data *d)
 {
@@ -112,6 +132,8 @@ static void scan_notes(struct note_scan *s, Elf_Data *d)
 			scan_xen_note(s, nh.n_type, desc, nh.n_descsz);
 		else if (note_named(name, nh.n_namesz, NOXS_NOTE_NAME))
 			scan_noxs_note(s, nh.n_type, desc, nh.n_descsz);
+		else if (note_named(name, nh.n_namesz, APP_NOTE_NAME))
+			scan_app_note(s, nh.n_type, desc, nh.n_descsz);
 		off = next;
 	}
 }
@@ -207,6 +229,9 @@ int lvm_elf_parse(void *buf, size_t size, struct lvm_elf_info *info)
 	rc = -ENOEXEC;
 	if (s.xen_bad || !s.entry || !s.guest_os || !s.xen_version)
 		goto out;
+	rc = -EBADMSG;
+	if (s.app_bad)
+		goto out;
 	rc = -EINVAL;
 	if (s.noxs_bad)
 		goto out;
@@ -217,6 +242,9 @@ int lvm_elf_parse(void *buf, size_t size, struct lvm_elf_info *info)
 
 	info->virt_base = s.have_virt_base ? s.virt_base : 0;
 	info->noxs_vaddr = s.noxs_count > 0 ? s.noxs_vaddr : 0;
+	info->has_app = s.app_count > 0;
+	if (info->has_app)
+		info->app = s.app;
 	rc = 0;
 out:
 	elf_end(e);

@@ -7,14 +7,19 @@
 #ifndef LVM_ELFNOTE_H
 #define LVM_ELFNOTE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "unikernel/appnote.h"
 
 /* What the notes of an accepted image say. */
 struct lvm_elf_info {
 	uint64_t virt_base;          /* VIRT_BASE note; 0 if absent, as the
 					domain builder defaults it */
 	uint64_t noxs_vaddr;         /* device page; 0 without a noxs note */
+	bool has_app;                /* an application note (lvm build) */
+	struct app_note app;         /* its contents, checked */
 };
 
 /*
@@ -25,11 +30,14 @@ struct lvm_elf_info {
  * named NOXS_NOTE_NAME of type NOXS_NOTE_PAGE must have an 8-byte
  * little-endian descriptor holding a non-zero, NOXS_PAGE_SIZE-aligned
  * address whose whole page lies inside one PT_LOAD segment's memory image
- * (p_vaddr .. p_vaddr + p_memsz); several such notes must agree. Notes
- * of other names or types are ignored. (buf) is only read, but libelf
+ * (p_vaddr .. p_vaddr + p_memsz); several such notes must agree. A note
+ * named APP_NOTE_NAME of type APP_NOTE_TYPE (unikernel/appnote.h) must
+ * parse, and several must agree. Notes of other names or types are
+ * ignored. (buf) is only read, but libelf
  * takes it as writable.
  * Returns 0 and fills (*info), -ENOEXEC (not such an ELF, or no or
- * malformed Xen notes), -EINVAL (a bad noxs note).
+ * malformed Xen notes), -EINVAL (a bad noxs note), -EBADMSG (a bad
+ * application note).
  */
 int lvm_elf_parse(void *buf, size_t size, struct lvm_elf_info *info);
 

@@ -46,6 +46,7 @@
 #include <noxs/abi.h>
 
 #include "toolstack/include/lvm.h"
+#include "unikernel/appnote.h"
 
 #include "error.h"
 #include "fileid.h"
@@ -60,6 +61,8 @@ struct lvm_image {
 	uint64_t noxs_vaddr;         /* device page address; 0 if no noxs note */
 	bool bzimage;                /* a Linux bzImage: its ELF and notes are
 					checked by libxenguest at build time */
+	bool has_app;                /* built by lvm build: (app) is valid */
+	struct app_note app;         /* its application note (appnote.h) */
 };
 
 /*
@@ -71,7 +74,8 @@ struct lvm_image {
  * On success stores a new image in (*out); free it with lvm_image_free().
  * Returns 0, or -ENOENT/-EACCES (cannot open), -ENOEXEC (not a regular
  * file, neither a bzImage nor an x86_64 ELF with Xen notes), -EINVAL (a malformed noxs
- * note: wrong size, unaligned or outside the image), -EFBIG (larger than
+ * note: wrong size, unaligned or outside the image), -EBADMSG (a
+ * malformed application note, unikernel/appnote.h), -EFBIG (larger than
  * LVM_IMAGE_MAX), -EIO (read failed), -ENOMEM; the line in (err).
  */
 int lvm_image_load(const char *path, struct lvm_image **out,

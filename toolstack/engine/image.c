@@ -84,11 +84,18 @@ int lvm_image_load(const char *path, struct lvm_image **out,
 		img->bzimage = true;
 		info.virt_base = 0;
 		info.noxs_vaddr = 0;
+		info.has_app = false;
 		rc = 0;
 	}
 	if (rc == -ENOEXEC) {
 		lvm_error_set(err, ENOEXEC, "image %s: not an x86_64 ELF with "
 			      "Xen notes, nor a bzImage", path);
+		goto out;
+	}
+	if (rc == -EBADMSG) {
+		lvm_error_set(err, EINVAL, "image %s: bad %s note (lvm build's "
+			      "application note)", path, APP_NOTE_NAME);
+		rc = -EINVAL;
 		goto out;
 	}
 	if (rc) {
@@ -100,6 +107,9 @@ int lvm_image_load(const char *path, struct lvm_image **out,
 	lvm_file_id_of(&st, &img->file);
 	img->virt_base = info.virt_base;
 	img->noxs_vaddr = info.noxs_vaddr;
+	img->has_app = info.has_app;
+	if (info.has_app)
+		img->app = info.app;
 	*out = img;
 	img = NULL;
 	rc = 0;

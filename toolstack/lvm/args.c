@@ -62,6 +62,8 @@ static const struct {
 		"  console GUEST         attach to a guest's console (Ctrl-] detaches)\n"
 		"  pool                  lvmd's pools of pre-created shells\n"
 		"  pool set MEMxVCPUS N [IMAGE]  keep N shells of that shape ready\n"
+		"  build DIR             build an application into an image (no lvmd\n"
+		"                        needed; lvm build --help)\n"
 		"\n"
 		"A GUEST is a name or a domain id. `lvm VERB --help` shows a verb's\n"
 		"options.\n"

@@ -4,8 +4,12 @@
  * Every error is one "lvm: ..." line on stderr and a non-zero status
  * (2 for a bad command line).
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -28,11 +32,37 @@ static verb_fn *const run[V_COUNT] = {
 	[V_POOL] = lvm_cmd_pool,
 };
 
+/*
+ * build: `lvm build ...` is lvm-build, the image generator (unikernel/),
+ * a program of its own beside this one: it needs a compiler's world
+ * (libxlutil, libelf, a hash) that no other verb should load.
+ */
+static int build(char **argv)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 16);
+
+	if (n < 0) {
+		lvm_errorf("build: cannot find this program: %s", strerror(errno));
+		return 1;
+	}
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	strcpy(slash ? slash + 1 : self, "lvm-build");
+	argv[0] = self;
+	execv(self, argv);
+	lvm_errorf("build: cannot run %s: %s", self, strerror(errno));
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct lvm_cli cli;
 	char err[512];
 	int rc;
+
+	if (argc > 1 && strcmp(argv[1], "build") == 0)
+		return build(argv + 1);
 
 	if (lvm_cli_parse(argc, argv, &cli, err, sizeof(err)) < 0) {
 		lvm_errorf("%s", err);

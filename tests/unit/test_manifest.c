@@ -1,0 +1,150 @@
+/*
+ * test_manifest.c — unit tests for the application manifest parser
+ * (unikernel/manifest.c): every key, every refusal, with its line.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "unikernel/manifest.h"
+
+static char err[512];
+
+static int parse(const char *text, struct app_manifest *m)
+{
+	err[0] = '\0';
+	return app_manifest_parse(text, strlen(text), "app.cfg", m, err,
+				  sizeof(err));
+}
+
+/* refused: (text) is refused with -EINVAL and a line holding (want). */
+static void refused(const char *text, const char *want)
+{
+	struct app_manifest m;
+
+	assert_int_equal(parse(text, &m), -EINVAL);
+	if (!strstr(err, want))
+		fail_msg("for <<%s>> got \"%s\", want \"%s\"", text, err, want);
+	assert_null(strchr(err, '\n'));
+}
+
+static void test_full(void **state)
+{
+	struct app_manifest m;
+
+	(void)state;
+	assert_int_equal(parse("# a comment\n"
+			       "name = \"daytime\"\n"
+			       "version = \"1.0-rc1\"\n"
+			       "sources = [ \"main.c\", \"sub/x.S\" ]\n"
+			       "modules = [ \"tcp\" ]\n"
+			       "memory = 6\n"
+			       "cmdline = \"port=13 verbose\"\n"
+			       "devices = [ \"vif\" ]\n",
+			       &m), 0);
+	assert_string_equal(m.name, "daytime");
+	assert_string_equal(m.version, "1.0-rc1");
+	assert_int_equal(m.nsources, 2);
+	assert_string_equal(m.sources[1], "sub/x.S");
+	assert_int_equal(m.sources_line, 4);
+	assert_int_equal(m.nmodules, 1);
+	assert_string_equal(m.modules[0], "tcp");
+	assert_int_equal(m.modules_line, 5);
+	assert_int_equal(m.memory_mb, 6);
+	assert_string_equal(m.cmdline, "port=13 verbose");
+	assert_int_equal(m.devices, APP_DEV_VIF);
+	app_manifest_free(&m);
+}
+
+static void test_defaults(void **state)
+{
+	struct app_manifest m;
+
+	(void)state;
+	assert_int_equal(parse("name='a'\nsources=['m.c']\n", &m), 0);
+	assert_string_equal(m.version, "0");
+	assert_int_equal(m.memory_mb, 0);
+	assert_int_equal(m.nmodules, 0);
+	assert_int_equal(m.devices, 0);
+	assert_string_equal(m.cmdline, "");
+	app_manifest_free(&m);
+}
+
+static void test_keys(void **state)
+{
+	(void)state;
+	refused("name='a'\nsources=['m.c']\ncolour='red'\n",
+		"app.cfg:3: unknown key 'colour'");
+	refused("name='a'\nname='b'\nsources=['m.c']\n",
+		"app.cfg:2: 'name' is set twice (first on line 1)");
+	refused("name='a'\nsources=['m.c']\nmodules+=['x']\n",
+		"app.cfg:3: 'modules +=' is not supported");
+	refused("sources=['m.c']\n", "app.cfg: 'name' is missing");
+	refused("name='a'\n", "app.cfg: 'sources' is missing");
+	refused("name='a'\nsources=['m.c'\n", "app.cfg:");
+}
+
+static void test_values(void **state)
+{
+	(void)state;
+	refused("name='A'\nsources=['m.c']\n", "app.cfg:1: 'name' must be");
+	refused("name='a b'\nsources=['m.c']\n", "app.cfg:1: 'name' must be");
+	refused("name=['a']\nsources=['m.c']\n", "app.cfg:1: 'name' must be a string");
+	refused("name='a'\nversion='1 0'\nsources=['m.c']\n",
+		"app.cfg:2: 'version' must be");
+	refused("name='a'\nsources='m.c'\n",
+		"app.cfg:2: 'sources' must be a list");
+	refused("name='a'\nsources=[]\n", "app.cfg:2: 'sources' is empty");
+	refused("name='a'\nsources=['/etc/m.c']\n", "is not relative");
+	refused("name='a'\nsources=['../m.c']\n", "leaves the application's directory");
+	refused("name='a'\nsources=['x/../../m.c']\n", "leaves the application's directory");
+	refused("name='a'\nsources=['m.cc']\n", "is neither C (.c) nor assembly");
+	refused("name='a'\nsources=['m.c','m.c']\n", "is listed twice");
+	refused("name='a'\nsources=['m.c']\nmemory=0\n",
+		"app.cfg:3: 'memory' must be a number of MiB");
+	refused("name='a'\nsources=['m.c']\nmemory='four'\n",
+		"app.cfg:3: 'memory' must be");
+	refused("name='a'\nsources=['m.c']\ndevices=['vbd']\n",
+		"app.cfg:3: unknown device \"vbd\"");
+	refused("name='a'\nsources=['m.c']\nmodules='tcp'\n",
+		"app.cfg:3: 'modules' must be a list");
+}
+
+static void test_nul(void **state)
+{
+	struct app_manifest m;
+	static const char text[] = "name='a'\0\nsources=['m.c']\n";
+
+	(void)state;
+	assert_int_equal(app_manifest_parse(text, sizeof(text) - 1, "app.cfg",
+					    &m, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "NUL"));
+}
+
+static void test_dotdot_names_allowed(void **state)
+{
+	struct app_manifest m;
+
+	(void)state;
+	/* "..x" is a name, not a way up. */
+	assert_int_equal(parse("name='a'\nsources=['..x.c', 'd/x..y.c']\n", &m), 0);
+	app_manifest_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_nul),
+		cmocka_unit_test(test_dotdot_names_allowed),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

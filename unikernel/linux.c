@@ -1,0 +1,510 @@
+/*
+ * linux.c — `lvm build --linux DIR`: a minimal Linux VM for one program
+ * (Tinyx's idea, our own code). Out come DIR/NAME.cpio.gz, an initramfs
+ * holding only the program's dependency closure (closure.c), the files
+ * and package configuration it names, the kernel modules it asks for and
+ * our own init (linux_init.c); DIR/NAME.vmlinuz, the kernel the SDK
+ * carries (the box's Debian kernel); and DIR/NAME.cfg, a config for
+ * `lvm create`. Everything is written under temporary names and renamed
+ * at the end: an error leaves nothing half-written.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "closure.h"
+#include "cpio.h"
+#include "manifest.h"
+#include "sdk.h"
+#include "toolstack/common/errf.h"
+
+struct vm {
+	const struct build_opts *o;
+	struct app_manifest m;
+	struct sdk sdk;
+	struct closure c;
+	char cfg_path[PATH_MAX + 16];
+	char outdir[PATH_MAX];
+	char kver[128];              /* the kernel modules' version */
+	char *mods[64];              /* owned: module paths in the VM, in
+					load order */
+	unsigned nmods;
+	char *err;
+	size_t errlen;
+	int walk_rc;
+};
+
+static int slurp(const char *path, size_t max, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	size_t n;
+
+	if (!f)
+		return -errno;
+	buf = malloc(max + 1);
+	if (!buf) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	n = fread(buf, 1, max + 1, f);
+	fclose(f);
+	if (n > max) {
+		free(buf);
+		return -EFBIG;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static bool is_elf(const char *path)
+{
+	unsigned char h[4];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	bool elf = fd >= 0 && read(fd, h, 4) == 4 && memcmp(h, "\177ELF", 4) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	return elf;
+}
+
+/* ---- the package ---- */
+
+static int package(struct vm *v)
+{
+	char cmd[256], st[64] = "", path[PATH_MAX], line[PATH_MAX + 32];
+	FILE *p, *f;
+	int rc = 0;
+
+	snprintf(cmd, sizeof(cmd),
+		 "dpkg-query -W -f='${db:Status-Status}' %s 2>/dev/null",
+		 v->m.package);
+	p = popen(cmd, "r");
+	if (!p || !fgets(st, sizeof(st), p))
+		st[0] = '\0';
+	if (p)
+		pclose(p);
+	if (strcmp(st, "installed") != 0)
+		return lvm_errf(v->err, v->errlen, ENOENT,
+				"%s: package %s is not installed (apt-get install %s)",
+				v->cfg_path, v->m.package, v->m.package);
+	snprintf(path, sizeof(path), "/var/lib/dpkg/info/%s.conffiles",
+		 v->m.package);
+	f = fopen(path, "re");
+	if (!f) {
+		snprintf(path, sizeof(path),
+			 "/var/lib/dpkg/info/%s:amd64.conffiles", v->m.package);
+		f = fopen(path, "re");
+	}
+	if (!f)
+		return 0;            /* a package without configuration */
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		struct stat sb;
+
+		line[strcspn(line, " \n")] = '\0';
+		if (line[0] == '/' && stat(line, &sb) == 0 && S_ISREG(sb.st_mode))
+			rc = closure_add(&v->c, line);
+	}
+	fclose(f);
+	return rc;
+}
+
+/* ---- files ---- */
+
+static struct vm *walking;
+
+static int walk_one(const char *path, const struct stat *sb, int type,
+		    struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (type != FTW_F)
+		return 0;
+	walking->walk_rc = is_elf(path) ?
+		closure_add_elf(&walking->c, path, "the file", walking->err,
+				walking->errlen) :
+		closure_add(&walking->c, path);
+	return walking->walk_rc ? 1 : 0;
+}
+
+static int files(struct vm *v)
+{
+	for (unsigned i = 0; i < v->m.nfiles; i++) {
+		const char *f = v->m.files[i];
+		struct stat sb;
+		int rc;
+
+		if (stat(f, &sb) < 0)
+			return lvm_errf(v->err, v->errlen, errno, "%s:%u: file %s: %s",
+					v->cfg_path, v->m.files_line, f,
+					strerror(errno));
+		if (S_ISDIR(sb.st_mode)) {
+			walking = v;
+			v->walk_rc = 0;
+			if (nftw(f, walk_one, 16, FTW_PHYS) < 0)
+				return lvm_errf(v->err, v->errlen, errno, "%s: %s",
+						f, strerror(errno));
+			if (v->walk_rc)
+				return v->walk_rc;
+			continue;
+		}
+		rc = is_elf(f) ? closure_add_elf(&v->c, f, "the file", v->err,
+						 v->errlen) :
+				 closure_add(&v->c, f);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- kernel modules ---- */
+
+/* find_ko: (name).ko (or with '-' and '_' swapped) under (dir). */
+static struct { const char *want; char found[PATH_MAX]; } ko;
+
+static int ko_one(const char *path, const struct stat *sb, int type,
+		  struct FTW *ftw)
+{
+	const char *base = path + ftw->base;
+	size_t n = strlen(ko.want);
+
+	(void)sb;
+	if (type != FTW_F || strncmp(base + n, ".ko", 4) != 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char a = base[i] == '-' ? '_' : base[i];
+		char b = ko.want[i] == '-' ? '_' : ko.want[i];
+
+		if (a != b)
+			return 0;
+	}
+	snprintf(ko.found, sizeof(ko.found), "%s", path);
+	return 1;
+}
+
+static int module(struct vm *v, const char *name, unsigned depth)
+{
+	char dir[PATH_MAX + 32], cmd[PATH_MAX + 64], deps[1024] = "", *d, *save;
+	char inside[PATH_MAX + 64];
+	FILE *p;
+	int rc;
+
+	if (depth > 16)
+		return lvm_errf(v->err, v->errlen, ELOOP, "kernel module %s: dependencies too deep",
+				name);
+	snprintf(dir, sizeof(dir), "%s/linux/modules", v->sdk.dir);
+	ko.want = name;
+	ko.found[0] = '\0';
+	nftw(dir, ko_one, 16, 0);
+	if (!ko.found[0])
+		return lvm_errf(v->err, v->errlen, ENOENT,
+				"%s:%u: kernel module %s is not in %s",
+				v->cfg_path, v->m.modules_line, name, dir);
+	/* the path inside the VM: /lib/modules/VERSION/... */
+	snprintf(inside, sizeof(inside), "/lib/modules/%s%s", v->kver,
+		 ko.found + strlen(dir));
+	for (unsigned i = 0; i < v->nmods; i++)
+		if (strcmp(v->mods[i], inside) == 0)
+			return 0;
+	snprintf(cmd, sizeof(cmd), "modinfo -F depends '%s' 2>/dev/null", ko.found);
+	p = popen(cmd, "r");
+	if (p) {
+		if (!fgets(deps, sizeof(deps), p))
+			deps[0] = '\0';
+		pclose(p);
+	}
+	deps[strcspn(deps, "\n")] = '\0';
+	for (d = strtok_r(deps, ",", &save); d; d = strtok_r(NULL, ",", &save)) {
+		char dep[64];
+
+		snprintf(dep, sizeof(dep), "%s", d);
+		rc = module(v, dep, depth + 1);
+		if (rc < 0)
+			return rc;
+	}
+	if (v->nmods == 64)
+		return lvm_errf(v->err, v->errlen, E2BIG, "too many kernel modules");
+	v->mods[v->nmods] = strdup(inside);
+	return v->mods[v->nmods++] ? 0 : -ENOMEM;
+}
+
+/* ---- the initramfs ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* add_dirs: every parent directory of (path) not yet in (dirs). */
+static int add_dirs(struct closure *dirs, const char *path)
+{
+	char d[PATH_MAX];
+	int rc = 0;
+
+	snprintf(d, sizeof(d), "%s", path);
+	for (char *s = strchr(d + 1, '/'); s && rc == 0; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		rc = closure_add(dirs, d);
+		*s = '/';
+	}
+	return rc;
+}
+
+/* nul_list: (v, n) as NUL-separated strings into (*out). */
+static size_t nul_list(char *const *v, unsigned n, char *buf, size_t cap)
+{
+	size_t len = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		size_t l = strlen(v[i]) + 1;
+
+		if (len + l > cap)
+			break;
+		memcpy(buf + len, v[i], l);
+		len += l;
+	}
+	return len;
+}
+
+static int initramfs(struct vm *v, const char *tmp, uint64_t *raw)
+{
+	static char buf[65536];
+	char modbuf[16384] = "", host[PATH_MAX * 2];
+	char *argv0[APP_ARGS_MAX + 1];
+	struct closure dirs, files;
+	struct cpio *a = cpio_open(tmp);
+	size_t len;
+	int rc = 0;
+
+	if (!a)
+		return lvm_errf(v->err, v->errlen, errno, "%s: %s", tmp, strerror(errno));
+	closure_init(&dirs, "");
+	closure_init(&files, "");
+	/* what /init needs, then the closure */
+	for (const char *const *d = (const char *const[]){ "/dev", "/etc/lvm", "/proc",
+							   "/sbin", "/sys", "/tmp", "/run",
+							   NULL };
+	     *d && rc == 0; d++)
+		rc = add_dirs(&dirs, *d) ?: closure_add(&dirs, *d);
+	for (unsigned i = 0; rc == 0 && i < v->c.n; i++) {
+		rc = add_dirs(&dirs, v->c.paths[i]);
+		if (rc == 0)
+			rc = closure_add(&files, v->c.paths[i]);
+	}
+	for (unsigned i = 0; rc == 0 && i < v->nmods; i++)
+		rc = add_dirs(&dirs, v->mods[i]);
+	if (rc < 0)
+		goto out;
+	qsort(dirs.paths, dirs.n, sizeof(char *), cmp_str);
+	for (unsigned i = 0; i < dirs.n; i++)
+		cpio_dir(a, dirs.paths[i] + 1);
+	snprintf(host, sizeof(host), "%s/linux/init", v->sdk.dir);
+	cpio_file(a, "init", host);
+	cpio_symlink(a, "sbin/poweroff", "/init");
+	cpio_symlink(a, "sbin/reboot", "/init");
+	cpio_node(a, "dev/console", 5, 1);
+	argv0[0] = v->m.executable;
+	for (unsigned i = 0; i < v->m.nargs; i++)
+		argv0[i + 1] = v->m.args[i];
+	len = nul_list(argv0, v->m.nargs + 1, buf, sizeof(buf));
+	cpio_data(a, "etc/lvm/argv", 0644, buf, len);
+	len = nul_list(v->m.env, v->m.nenv, buf, sizeof(buf));
+	cpio_data(a, "etc/lvm/env", 0644, buf, len);
+	for (unsigned i = 0; i < v->nmods; i++)
+		snprintf(modbuf + strlen(modbuf), sizeof(modbuf) - strlen(modbuf),
+			 "%s\n", v->mods[i]);
+	cpio_data(a, "etc/lvm/modules", 0644, modbuf, strlen(modbuf));
+	for (unsigned i = 0; i < v->nmods; i++) {
+		snprintf(host, sizeof(host), "%s/linux/modules%s", v->sdk.dir,
+			 v->mods[i] + strlen("/lib/modules/") + strlen(v->kver));
+		cpio_file(a, v->mods[i] + 1, host);
+	}
+	qsort(files.paths, files.n, sizeof(char *), cmp_str);
+	for (unsigned i = 0; i < files.n; i++)
+		cpio_file(a, files.paths[i] + 1, files.paths[i]);
+out:
+	rc = cpio_close(a, raw) ?: rc;
+	if (rc < 0 && !v->err[0])
+		lvm_errf(v->err, v->errlen, -rc, "%s: cannot write it: %s", tmp,
+			 strerror(-rc));
+	closure_free(&dirs);
+	closure_free(&files);
+	return rc;
+}
+
+/* copy: (from) to the new file (to): a hard link where it can be. */
+static int copy(const char *from, const char *to)
+{
+	char buf[65536];
+	int in, out, rc = 0;
+	ssize_t r;
+
+	if (link(from, to) == 0)
+		return 0;
+	in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0) {
+		rc = -errno;
+		close(in);
+		return rc;
+	}
+	while ((r = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)r) != r) {
+			rc = -EIO;
+			break;
+		}
+	if (r < 0)
+		rc = -errno;
+	close(in);
+	if (close(out) < 0 && rc == 0)
+		rc = -errno;
+	return rc;
+}
+
+static int outputs(struct vm *v)
+{
+	char tmp_cpio[PATH_MAX + 64], tmp_k[PATH_MAX + 64], tmp_cfg[PATH_MAX + 64];
+	char cpio[PATH_MAX + 64], kernel[PATH_MAX + 64], cfg[PATH_MAX + 64];
+	char src[PATH_MAX + 32];
+	uint32_t mem = v->m.memory_mb ? v->m.memory_mb : 128;
+	uint64_t raw = 0;
+	struct stat sc, sk;
+	FILE *f;
+	int rc;
+
+	snprintf(cpio, sizeof(cpio), "%s/%s.cpio.gz", v->outdir, v->m.name);
+	snprintf(kernel, sizeof(kernel), "%s/%s.vmlinuz", v->outdir, v->m.name);
+	snprintf(cfg, sizeof(cfg), "%s/%s.cfg", v->outdir, v->m.name);
+	snprintf(tmp_cpio, sizeof(tmp_cpio), "%s/.%s.cpio.gz.tmp", v->outdir, v->m.name);
+	snprintf(tmp_k, sizeof(tmp_k), "%s/.%s.vmlinuz.tmp", v->outdir, v->m.name);
+	snprintf(tmp_cfg, sizeof(tmp_cfg), "%s/.%s.cfg.tmp", v->outdir, v->m.name);
+	unlink(tmp_cpio);
+	unlink(tmp_k);
+	unlink(tmp_cfg);
+	rc = initramfs(v, tmp_cpio, &raw);
+	if (rc == 0) {
+		snprintf(src, sizeof(src), "%s/linux/vmlinuz", v->sdk.dir);
+		rc = copy(src, tmp_k);
+		if (rc < 0)
+			lvm_errf(v->err, v->errlen, -rc, "the kernel %s: %s", src,
+				 strerror(-rc));
+	}
+	if (rc == 0) {
+		f = fopen(tmp_cfg, "wxe");
+		if (!f) {
+			rc = lvm_errf(v->err, v->errlen, errno, "%s: %s", tmp_cfg,
+				      strerror(errno));
+		} else {
+			fprintf(f, "# %s %s: a minimal Linux VM written by lvm build --linux\n"
+				   "name = \"%s\"\nkernel = \"%s\"\nramdisk = \"%s\"\n"
+				   "cmdline = \"console=hvc0 quiet%s%s\"\nmemory = %u\n%s",
+				v->m.name, v->m.version, v->m.name, kernel, cpio,
+				v->m.cmdline[0] ? " " : "", v->m.cmdline, mem,
+				(v->m.devices & APP_DEV_VIF) ? "vif = [ '' ]\n" : "");
+			if (fclose(f) != 0)
+				rc = lvm_errf(v->err, v->errlen, EIO, "%s: cannot write it",
+					      tmp_cfg);
+		}
+	}
+	if (rc == 0 && (rename(tmp_cpio, cpio) < 0 || rename(tmp_k, kernel) < 0 ||
+			rename(tmp_cfg, cfg) < 0))
+		rc = lvm_errf(v->err, v->errlen, errno, "%s: %s", v->outdir,
+			      strerror(errno));
+	if (rc < 0) {
+		unlink(tmp_cpio);
+		unlink(tmp_k);
+		unlink(tmp_cfg);
+		return rc;
+	}
+	if (!v->o->quiet && stat(cpio, &sc) == 0 && stat(kernel, &sk) == 0) {
+		printf("%s: built, %lld bytes (%.1f MiB; %.1f MiB unpacked), %u files, %u kernel modules\n",
+		       cpio, (long long)sc.st_size, sc.st_size / 1048576.0,
+		       raw / 1048576.0, v->c.n, v->nmods);
+		printf("%s: %lld bytes\n%s: lvm create %s\n", kernel,
+		       (long long)sk.st_size, cfg, cfg);
+	}
+	return 0;
+}
+
+static int kernel_version(struct vm *v)
+{
+	char link[PATH_MAX + 32], target[PATH_MAX], *base;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "%s/linux/modules", v->sdk.dir);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return lvm_errf(v->err, v->errlen, ENOENT,
+				"the SDK %s has no Linux kernel (make deps fetches the box's)",
+				v->sdk.dir);
+	target[n] = '\0';
+	while (n > 1 && target[n - 1] == '/')
+		target[--n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= sizeof(v->kver))
+		return lvm_errf(v->err, v->errlen, ENAMETOOLONG, "%s: a kernel version too long",
+				link);
+	memcpy(v->kver, base, strlen(base) + 1);
+	return 0;
+}
+
+int app_build_linux(const struct build_opts *o, char *err, size_t errlen)
+{
+	struct vm *v = calloc(1, sizeof(*v));
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!v)
+		return lvm_errf(err, errlen, ENOMEM, "out of memory");
+	v->o = o;
+	v->err = err;
+	v->errlen = errlen;
+	closure_init(&v->c, "");
+	snprintf(v->cfg_path, sizeof(v->cfg_path), "%s/app.cfg", o->dir);
+	rc = slurp(v->cfg_path, 65536, &text, &len);
+	if (rc < 0) {
+		lvm_errf(err, errlen, -rc, "%s: %s", v->cfg_path, strerror(-rc));
+		goto out;
+	}
+	rc = app_manifest_parse_linux(text, len, v->cfg_path, &v->m, err, errlen);
+	if (rc == 0)
+		rc = sdk_open(&v->sdk, o->sdk, err, errlen);
+	if (rc == 0)
+		rc = kernel_version(v);
+	if (rc == 0 && !realpath(o->out ? o->out : o->dir, v->outdir))
+		rc = lvm_errf(err, errlen, errno, "output directory %s: %s",
+			      o->out ? o->out : o->dir, strerror(errno));
+	if (rc == 0 && v->m.package)
+		rc = package(v);
+	if (rc == 0)
+		rc = closure_add_elf(&v->c, v->m.executable, "the executable", err,
+				     errlen);
+	if (rc == 0)
+		rc = files(v);
+	for (unsigned i = 0; rc == 0 && i < v->m.nmodules; i++)
+		rc = module(v, v->m.modules[i], 0);
+	if (rc == 0)
+		rc = outputs(v);
+out:
+	free(text);
+	for (unsigned i = 0; i < v->nmods; i++)
+		free(v->mods[i]);
+	closure_free(&v->c);
+	app_manifest_free(&v->m);
+	sdk_close(&v->sdk);
+	free(v);
+	return rc;
+}
