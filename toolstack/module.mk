@@ -111,6 +111,11 @@ LVMD_SRCS := $(addprefix toolstack/lvmd/, \
 LVMD_SRCS += toolstack/lvmd/settle.c
 LVMD_SRCS += $(addprefix toolstack/lvmd/, bucket.c logprune.c)
 LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread
+# The vif backend and dom0's network devices (libnl: links, bridge, addresses).
+LVMD_SRCS += $(addprefix toolstack/lvmd/, vif.c netdev.c)
+LVMD_NL_CFLAGS := $(shell pkg-config --cflags libnl-3.0 libnl-route-3.0)
+LVMD_LDLIBS += $(shell pkg-config --libs libnl-3.0 libnl-route-3.0)
+CFLAGS_toolstack/lvmd/netdev.c += $(LVMD_NL_CFLAGS)
 
 $(BUILD)/bin/lvmd: $(call host_objs,$(LVMD_SRCS) $(PROTO_SRCS)) \
 		$(ENGINE_LIB)

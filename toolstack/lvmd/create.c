@@ -213,7 +213,7 @@ static struct guest *settle_new(struct lvmd *l, struct guest *g,
 	lvmd_guest_insert(l, g);
 	*rc = lvmd_guest_attach(l, g, keep_log ? LVMD_ATTACH_KEEP_LOG : 0);
 	if (*rc < 0) {
-		lvm_errf(err, errlen, -*rc, "d%u: cannot serve its console or device page: %s",
+		lvm_errf(err, errlen, -*rc, "d%u: cannot serve its console, device page or vifs: %s",
 			 g->rec.domid, strerror(-*rc));
 		goto fail;
 	}
@@ -275,6 +275,11 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 			      strerror(-rc));
 		goto out;
 	}
+	/* Vifs whose bridge is missing are refused before anything is built. */
+	rc = lvmd_vif_check(l, cfg->vifs, cfg->nvifs, ctl->xenstore, err,
+			    errlen);
+	if (rc < 0)
+		goto out;
 	if (uuid_in)
 		memcpy(uuid, uuid_in, 16);
 	else if ((rc = lvm_uuid_new(LVM_UUID_GUEST, l->instance, uuid)) < 0) {

@@ -108,6 +108,8 @@ struct lvm_error;
 struct lvmd_pools;                   /* poolthr.c's */
 struct lvmd_hooks;
 struct lvmd_load;                    /* park.h */
+struct lvmd_netdev;                  /* netdev.h */
+struct lvmd_netpath;                 /* netpath.h */
 struct lvmd_loader;                  /* loader.c's */
 struct lvmd_port;
 struct lvmd_waiter;                  /* park.h */
@@ -158,6 +160,9 @@ struct lvmd {
 	} hand;
 	struct lvmd_loader *loader;  /* loader.c: NULL until the first load */
 	struct lvmd_pools *pools;    /* poolthr.c: the shell pools */
+	struct lvmd_netpath *netpath; /* vif.c (its setup): the data path */
+	struct lvmd_netdev *netdev;  /* vif.c (its setup): netlink; NULL if
+					it could not be opened */
 	volatile int stop;           /* main.c (signals) */
 };
 
