@@ -110,6 +110,10 @@ LVMD_SRCS := $(addprefix toolstack/lvmd/, \
 	server.c sysctl.c table.c xenstore.c)
 LVMD_SRCS += toolstack/lvmd/settle.c
 LVMD_SRCS += $(addprefix toolstack/lvmd/, bucket.c logprune.c)
+# The vifs' data path thread (netpath.h) and its pure copy logic, over the
+# vif rings' checks.
+LVMD_SRCS += $(addprefix toolstack/lvmd/, netcopy.c netpath.c) \
+	$(NOXS_VRING_SRCS)
 LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread
 # The vif backend and dom0's network devices (libnl: links, bridge, addresses).
 LVMD_SRCS += $(addprefix toolstack/lvmd/, vif.c netdev.c)
