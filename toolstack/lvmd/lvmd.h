@@ -31,8 +31,10 @@
  *               attached and detached through the table, destroy, drop
  *   backends.c  the backend table (backend.h): every backend's calls, and
  *               port events routed to the backend that bound the port
- *   console.c, sysctl.c, xenstore.c   the backends; sysctl.c and
- *               xenstore.c also hold the two controls (noxs, XenStore)
+ *   console.c, sysctl.c, xenstore.c, vif.c   the backends; sysctl.c
+ *               and xenstore.c also hold the two controls (noxs,
+ *               XenStore); vif.c's TAPs and bridge through netdev.c, its
+ *               frames moved by the data path thread (netpath.h)
  *   table.c     the guest table (guest.h): lookups, records, doom marks;
  *               ports.c: the event channel ports, who owns them, and
  *               each one's event budget (events past it deferred)

@@ -173,7 +173,7 @@ static int start(struct lvmd *l, struct guest *g, bool adopt)
 		g->vifs_on = i + 1;
 	}
 	if (rc < 0) {
-		lvm_log_err(-rc, "%s (d%u): %s", r->name, r->domid, err);
+		lvm_log_err(0, "%s (d%u): %s", r->name, r->domid, err);
 		detach(l, g, false);
 	}
 	return rc;
