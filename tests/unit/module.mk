@@ -118,6 +118,12 @@ cons_ring_SRCS := tests/unit/test_cons_ring.c toolstack/lvmd/cons_ring.c
 UNIT_TESTS += bucket
 bucket_SRCS := tests/unit/test_bucket.c toolstack/lvmd/bucket.c
 
+# lvmd's vif data path: one vif's frame copies and checks (netcopy.c),
+# over in-memory rings and a socket pair for the TAP.
+UNIT_TESTS += netpath
+netpath_SRCS := tests/unit/test_netpath.c toolstack/lvmd/netcopy.c \
+	$(NOXS_VRING_SRCS)
+
 UNIT_TESTS += logprune
 logprune_SRCS := tests/unit/test_logprune.c toolstack/lvmd/logprune.c
 
