@@ -49,7 +49,9 @@ PROTO_SRCS := \
 	toolstack/proto/escape.c \
 	toolstack/proto/proto.c \
 	toolstack/proto/proto_info.c \
-	toolstack/proto/proto_json.c
+	toolstack/proto/proto_json.c \
+	toolstack/proto/proto_vif.c \
+	toolstack/proto/vif.c
 LIBLVM_SRCS := \
 	$(PROTO_SRCS) \
 	toolstack/liblvm/cfgkeys.c \
@@ -110,6 +112,7 @@ LVMD_SRCS := $(addprefix toolstack/lvmd/, \
 	server.c sysctl.c table.c xenstore.c)
 LVMD_SRCS += toolstack/lvmd/settle.c
 LVMD_SRCS += $(addprefix toolstack/lvmd/, bucket.c logprune.c)
+LVMD_SRCS += toolstack/lvmd/vifaddr.c
 LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread
 
 $(BUILD)/bin/lvmd: $(call host_objs,$(LVMD_SRCS) $(PROTO_SRCS)) \
