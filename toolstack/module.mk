@@ -49,7 +49,9 @@ PROTO_SRCS := \
 	toolstack/proto/escape.c \
 	toolstack/proto/proto.c \
 	toolstack/proto/proto_info.c \
-	toolstack/proto/proto_json.c
+	toolstack/proto/proto_json.c \
+	toolstack/proto/proto_vif.c \
+	toolstack/proto/vif.c
 LIBLVM_SRCS := \
 	$(PROTO_SRCS) \
 	toolstack/liblvm/cfgkeys.c \
@@ -114,6 +116,7 @@ LVMD_SRCS += $(addprefix toolstack/lvmd/, bucket.c logprune.c)
 # vif rings' checks.
 LVMD_SRCS += $(addprefix toolstack/lvmd/, netcopy.c netpath.c) \
 	$(NOXS_VRING_SRCS)
+LVMD_SRCS += toolstack/lvmd/vifaddr.c
 LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread
 # The vif backend and dom0's network devices (libnl: links, bridge, addresses).
 LVMD_SRCS += $(addprefix toolstack/lvmd/, vif.c netdev.c)

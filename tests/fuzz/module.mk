@@ -59,7 +59,8 @@ console_ring_FUZZ_CFLAGS := -Iguests/libos/include
 FUZZERS += registry
 registry_FUZZ_SRCS := tests/fuzz/fuzz_registry.c toolstack/lvmd/registry.c \
 	toolstack/engine/uuid.c toolstack/proto/proto_info.c \
-	toolstack/proto/proto_json.c
+	toolstack/proto/proto_json.c toolstack/proto/proto_vif.c \
+	toolstack/proto/vif.c toolstack/proto/escape.c
 registry_FUZZ_CFLAGS := -Itoolstack/include
 registry_FUZZ_LIBS := -ljson-c
 
@@ -67,7 +68,7 @@ registry_FUZZ_LIBS := -ljson-c
 # pools they set.
 FUZZERS += pool_conf
 pool_conf_FUZZ_SRCS := tests/fuzz/fuzz_pool_conf.c toolstack/lvmd/conf.c \
-	toolstack/lvmd/pool.c
+	toolstack/lvmd/pool.c toolstack/proto/vif.c toolstack/proto/escape.c
 pool_conf_FUZZ_CFLAGS := -Itoolstack/include
 
 .PHONY: fuzz

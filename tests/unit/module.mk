@@ -38,7 +38,8 @@ UNIT_TESTS += config
 config_SRCS := tests/unit/test_config.c toolstack/liblvm/config.c \
 	toolstack/proto/escape.c \
 	toolstack/liblvm/cfgkeys.c toolstack/proto/proto_info.c \
-	toolstack/proto/proto_json.c toolstack/liblvm/xlu.c
+	toolstack/proto/proto_json.c toolstack/liblvm/xlu.c \
+	toolstack/proto/proto_vif.c toolstack/proto/vif.c
 config_LIBS := -ljson-c
 config_CFLAGS := -Itoolstack/include
 
@@ -87,7 +88,9 @@ vring_SRCS := tests/unit/test_vring.c $(NOXS_VRING_SRCS)
 UNIT_TESTS += registry
 registry_SRCS := tests/unit/test_registry.c toolstack/lvmd/registry.c \
 	toolstack/engine/uuid.c \
-	toolstack/proto/proto_info.c toolstack/proto/proto_json.c
+	toolstack/proto/proto_info.c toolstack/proto/proto_json.c \
+	toolstack/proto/proto_vif.c toolstack/proto/vif.c \
+	toolstack/proto/escape.c
 registry_LIBS := -ljson-c -Wl,--wrap=write
 registry_CFLAGS := -Itoolstack/include
 
@@ -145,7 +148,7 @@ backends_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)
 # The lvm command's parsing.
 UNIT_TESTS += cli_args
 cli_args_SRCS := tests/unit/test_cli_args.c toolstack/lvm/args.c \
-	toolstack/proto/escape.c
+	toolstack/proto/escape.c toolstack/proto/vif.c
 cli_args_CFLAGS := -Itoolstack/include
 
 UNIT_TESTS += client

@@ -39,11 +39,14 @@
  *               ports.c: the event channel ports, who owns them, and
  *               each one's event budget (events past it deferred)
  *   images.c, loader.c, park.c, pool.c, poolthr.c, registry.c,
- *   cons_ring.c, restart.c, bucket.c, logprune.c leaves: the image
- *               cache, the image loader and its bookkeeping, the shell
- *               pools and their refill thread, records on disk, the
- *               console ring, the restart budget, a port's token bucket,
- *               which console logs of gone guests to remove
+ *   cons_ring.c, restart.c, bucket.c, logprune.c, conf.c, vifaddr.c
+ *               leaves: the image cache, the image loader and its
+ *               bookkeeping, the shell pools and their refill thread,
+ *               records on disk, the console ring, the restart budget, a
+ *               port's token bucket, which console logs of gone guests to
+ *               remove, lvmd.conf's lines and network settings, the vifs'
+ *               addresses and MACs (vifaddr.h: resolved at create, held
+ *               until the guest is dropped, reserved at adoption)
  *
  * Upward news goes through one narrow door: struct lvmd_hooks (guest.h),
  * set once by main.c to client.c's handlers. A lower file that must tell
@@ -115,6 +118,7 @@ struct lvmd_netpath;                 /* netpath.h */
 struct lvmd_loader;                  /* loader.c's */
 struct lvmd_port;
 struct lvmd_waiter;                  /* park.h */
+struct lvmd_addrs;                   /* vifaddr.h */
 struct xs_handle;
 
 /* Each member is owned by the file named beside it. */
@@ -127,6 +131,8 @@ struct lvmd {
 					state directory */
 	char cons_dir[PATH_MAX];     /* console.c (its setup) */
 	struct lvmd_netconf net;     /* conf.c: the network settings */
+	struct lvmd_addrs *addrs;    /* vifaddr.c: the subnet's addresses,
+					made at the first use */
 	int listen_fd;               /* server.c */
 	xc_interface *xch;           /* main.c */
 	xenevtchn_handle *xce;       /* main.c */

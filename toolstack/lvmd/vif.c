@@ -129,7 +129,9 @@ static int serve(struct lvmd *l, struct guest *g, unsigned i, bool adopt,
 	rc = ensure_bridge(l, bridge_of(l, v), err, errlen);
 	if (rc < 0)
 		return rc;
-	snprintf(name, sizeof(name), "lvm%u.%u", g->rec.domid, i);
+	rc = lvm_vif_devname(g->rec.domid, i, name);
+	if (rc < 0)
+		return lvm_errf(err, errlen, -rc, "vif%u: no device name", i);
 	fd = lvmd_netdev_tap(l->netdev, name, bridge_of(l, v),
 			     v->mtu ? v->mtu : VIF_MTU_DEFAULT, err, errlen);
 	if (fd < 0)
