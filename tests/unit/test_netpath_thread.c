@@ -372,6 +372,7 @@ static void test_hostile_disconnects(void **state)
 	struct guest *g = *state;
 	struct noxs_vif_desc d = { .offset = 0, .len = 60, .id = 200 };
 	struct lvmd_netpath_stats st;
+	bool masked;
 
 	g->page->vifs[VIF].disconnect_seq = 4;
 	connect_vif(g);
@@ -384,6 +385,14 @@ static void test_hostile_disconnects(void **state)
 	assert_int_equal(g->page->vifs[VIF].reason_arg, 200);
 	assert_int_equal(g->page->vifs[VIF].disconnect_seq, 5);
 	assert_int_equal(g->rings->tx_idx.rsp_prod, 0);
+	/* Its port is left masked: more notifications reach nobody. */
+	for (int i = 0; i < 10; i++)
+		guest_notify();
+	usleep(50000);
+	pthread_mutex_lock(&mu);
+	masked = ports[REMOTE + 10].masked;
+	pthread_mutex_unlock(&mu);
+	assert_true(masked);
 	/* Unmapped at once (the page stays, until remove); port and TAP
 	   kept until remove. */
 	for (int i = 0; i < 5000 && __atomic_load_n(&maps_live,

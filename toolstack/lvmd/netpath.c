@@ -15,7 +15,8 @@
  * port masked and is served on a 1 ms grid once due, so that a guest
  * notifying in a loop costs at most NP_EV_RATE wakes a second. One that
  * keeps notifying with nothing to do (NP_STORM_IDLE events in a row,
- * netcopy.h) is disconnected with NOXS_VIF_STORM.
+ * netcopy.h), connected or not yet, is disconnected with NOXS_VIF_STORM.
+ * A disconnected vif's port is never unmasked again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -328,10 +329,13 @@ static void serve(struct lvmd_netpath *np, struct np_vif *v)
 		work |= t > 0;
 	}
 	if (v->ev) {
-		if (v->st == NP_UP && np_storm_note(&v->idle, work))
+		if (v->st != NP_DEAD && np_storm_note(&v->idle, work))
 			disconnect(np, v, NOXS_VIF_STORM, v->idle);
 		v->ev = false;
-		xenevtchn_unmask(np->xce, (evtchn_port_t)v->lport);
+		/* A disconnected vif's port stays masked: whatever the guest
+		   does with it costs dom0 nothing until remove(). */
+		if (v->st != NP_DEAD)
+			xenevtchn_unmask(np->xce, (evtchn_port_t)v->lport);
 	}
 	v->tap = false;
 }
