@@ -71,7 +71,8 @@ struct np_vif {
 	uint32_t idle;               /* workless events in a row */
 	uint32_t rx_seen;            /* RX req_prod at the last event */
 	bool ev, tap, more, queued, polled;
-	struct np_vif *qnext, *tnext, *cnext; /* queue, taken, commands */
+	struct np_vif *qnext, *tnext;  /* the queue, the vifs taken */
+	struct np_vif *cnext, *gnext;  /* commands: new, to remove */
 };
 
 struct lvmd_netpath {
@@ -452,21 +453,18 @@ static bool commands(struct lvmd_netpath *np)
 			v->cnext = news;
 			news = v;
 		}
+		if (v->doomed) {
+			v->gnext = gone;
+			gone = v;
+		}
 	}
 	pthread_mutex_unlock(&np->mu);
 	for (v = news; v; v = n) {
 		n = v->cnext;
 		take(np, v);
 	}
-	pthread_mutex_lock(&np->mu);
-	for (v = np->vifs; v; v = v->next)
-		if (v->doomed) {
-			v->cnext = gone;
-			gone = v;
-		}
-	pthread_mutex_unlock(&np->mu);
 	for (v = gone; v; v = n) {
-		n = v->cnext;
+		n = v->gnext;
 		drop(np, v);
 	}
 	return stop;
