@@ -249,12 +249,18 @@ static bool wait_u32(volatile uint32_t *p, uint32_t want)
 	return false;
 }
 
+/* Wait up to 5 s for the other end of (fd) to close (frames before it
+   are read and dropped). */
 static bool wait_closed_fd(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	char c;
+	char buf[2048];
 
-	return poll(&p, 1, 5000) == 1 && recv(fd, &c, 1, MSG_DONTWAIT) == 0;
+	while (poll(&p, 1, 5000) == 1) {
+		if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) == 0)
+			return true;
+	}
+	return false;
 }
 
 static int setup(void **state)
@@ -462,6 +468,41 @@ static void test_storm_disconnects(void **state)
 	assert_int_equal(g->page->vifs[VIF].reason, NOXS_VIF_STORM);
 }
 
+/*
+ * remove() while the thread is busy, its TAP readable by then: the
+ * command and the TAP's readiness come back from one epoll_wait, the
+ * command first, and the vif it frees must not be touched after (ASan,
+ * in the sanitizer build). The thread is held inside its notify of a
+ * TX answer (the fakes' mutex, held here) while both are made ready.
+ */
+static void test_remove_while_busy(void **state)
+{
+	struct guest *g = *state;
+	struct noxs_vif_desc d = { .offset = 0, .len = 1514, .id = 1 };
+	uint8_t frame[60] = { 0 };
+	uint32_t p = REMOTE + 10;
+
+	connect_vif(g);
+	vring_front_post(&g->rx, &d); /* an RX buffer: the TAP is polled */
+	vring_front_push(&g->rx);
+	guest_notify();
+	usleep(100000);
+	d = (struct noxs_vif_desc){ .offset = 4096, .len = 60, .id = 2 };
+	pthread_mutex_lock(&mu);
+	vring_front_post(&g->tx, &d);
+	vring_front_push(&g->tx);
+	ports[p].masked = true; /* raised by hand: mu is held */
+	if (write(ev_pipe[1], &p, sizeof(p)) != sizeof(p))
+		abort();
+	usleep(100000); /* the thread now waits in its notify */
+	lvmd_netpath_remove(g->np, DOMID, VIF);
+	usleep(10000);
+	send(g->tap[1], frame, sizeof(frame), 0);
+	usleep(10000);
+	pthread_mutex_unlock(&mu);
+	assert_true(wait_closed_fd(g->tap[1]));
+}
+
 static void test_add_checks(void **state)
 {
 	struct guest *g = *state;
@@ -518,6 +559,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unowned_frame, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_storm_disconnects, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_remove_while_busy, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_add_checks, setup,
 						teardown),

@@ -488,7 +488,7 @@ static void *thread_main(void *arg)
 	struct epoll_event evs[64];
 	uint64_t now, next = 0;
 	int n, timeout;
-	bool stop = false;
+	bool stop = false, cmds;
 
 	while (!stop) {
 		timeout = np->qhead ? 0 : wait_ms(next);
@@ -498,12 +498,14 @@ static void *thread_main(void *arg)
 			break;
 		}
 		now = lvm_now_ns();
+		cmds = false;
 		for (int i = 0; i < n; i++) {
 			void *p = evs[i].data.ptr;
 			int port;
 
 			if (p == &tag_evfd) {
-				stop = commands(np);
+				cmds = true; /* after the others: a vif it
+						removes may be in evs[] */
 			} else if (p == &tag_xce) {
 				while ((port = xenevtchn_pending(np->xce)) >= 0)
 					on_port(np, port, now);
@@ -514,6 +516,8 @@ static void *thread_main(void *arg)
 				enqueue(np, v);
 			}
 		}
+		if (cmds)
+			stop = commands(np);
 		next = run_due(np, now);
 		/* One round over the vifs with work; those with more left
 		   go to the back, after everything that came meanwhile. */
