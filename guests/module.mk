@@ -12,7 +12,7 @@
 # also compiled against lwIP's headers and linked with $(LWIP_LIB)
 # (mk/lwip.mk), which no other guest carries.
 
-GUESTS := hello noop scribble storm
+GUESTS := hello noop scribble storm nethostile
 NET_GUESTS := daytime httpd
 
 LIBOS_ARCH := x86_64

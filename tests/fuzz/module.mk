@@ -25,6 +25,13 @@ noxs_page_FUZZ_SRCS := tests/fuzz/fuzz_noxs_page.c $(NOXS_SRCS)
 FUZZERS += vring
 vring_FUZZ_SRCS := tests/fuzz/fuzz_vring.c $(NOXS_VRING_SRCS)
 
+# lvmd's vif data path (netcopy.c): the backend's turns over arbitrary
+# ring contents, frames on a socket pair for the TAP, the region sized
+# exactly as declared.
+FUZZERS += netpath
+netpath_FUZZ_SRCS := tests/fuzz/fuzz_netpath.c toolstack/lvmd/netcopy.c \
+	$(NOXS_VRING_SRCS)
+
 # The guest image checker (lvm_image_load's ELF and notes checks).
 FUZZERS += image
 image_FUZZ_SRCS := tests/fuzz/fuzz_image.c toolstack/engine/elfnote.c

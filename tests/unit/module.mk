@@ -127,6 +127,20 @@ UNIT_TESTS += netpath
 netpath_SRCS := tests/unit/test_netpath.c toolstack/lvmd/netcopy.c \
 	$(NOXS_VRING_SRCS)
 
+# The data path thread itself (netpath.c), its Xen handles faked through
+# -Wl,--wrap: a memfd for the guest's frames, a pipe for pending ports.
+UNIT_TESTS += netpath_thread
+netpath_thread_SRCS := tests/unit/test_netpath_thread.c \
+	toolstack/lvmd/netpath.c toolstack/lvmd/netcopy.c \
+	toolstack/lvmd/bucket.c toolstack/engine/log.c $(NOXS_VRING_SRCS)
+NETPATH_TEST_WRAPS := xenevtchn_open xenevtchn_close xenevtchn_fd \
+	xenevtchn_pending xenevtchn_unmask xenevtchn_notify \
+	xenevtchn_bind_interdomain xenevtchn_unbind xenforeignmemory_open \
+	xenforeignmemory_close xenforeignmemory_map xenforeignmemory_unmap
+netpath_thread_LIBS := $(foreach f,$(NETPATH_TEST_WRAPS),-Wl,--wrap=$(f)) \
+	-lxenevtchn -lxenforeignmemory -lpthread
+netpath_thread_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)
+
 UNIT_TESTS += logprune
 logprune_SRCS := tests/unit/test_logprune.c toolstack/lvmd/logprune.c
 

@@ -15,7 +15,8 @@
  * port masked and is served on a 1 ms grid once due, so that a guest
  * notifying in a loop costs at most NP_EV_RATE wakes a second. One that
  * keeps notifying with nothing to do (NP_STORM_IDLE events in a row,
- * netcopy.h) is disconnected with NOXS_VIF_STORM.
+ * netcopy.h), connected or not yet, is disconnected with NOXS_VIF_STORM.
+ * A disconnected vif's port is never unmasked again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -70,7 +71,8 @@ struct np_vif {
 	uint32_t idle;               /* workless events in a row */
 	uint32_t rx_seen;            /* RX req_prod at the last event */
 	bool ev, tap, more, queued, polled;
-	struct np_vif *qnext, *tnext, *cnext; /* queue, taken, commands */
+	struct np_vif *qnext, *tnext;  /* the queue, the vifs taken */
+	struct np_vif *cnext, *gnext;  /* commands: new, to remove */
 };
 
 struct lvmd_netpath {
@@ -328,10 +330,13 @@ static void serve(struct lvmd_netpath *np, struct np_vif *v)
 		work |= t > 0;
 	}
 	if (v->ev) {
-		if (v->st == NP_UP && np_storm_note(&v->idle, work))
+		if (v->st != NP_DEAD && np_storm_note(&v->idle, work))
 			disconnect(np, v, NOXS_VIF_STORM, v->idle);
 		v->ev = false;
-		xenevtchn_unmask(np->xce, (evtchn_port_t)v->lport);
+		/* A disconnected vif's port stays masked: whatever the guest
+		   does with it costs dom0 nothing until remove(). */
+		if (v->st != NP_DEAD)
+			xenevtchn_unmask(np->xce, (evtchn_port_t)v->lport);
 	}
 	v->tap = false;
 }
@@ -448,21 +453,18 @@ static bool commands(struct lvmd_netpath *np)
 			v->cnext = news;
 			news = v;
 		}
+		if (v->doomed) {
+			v->gnext = gone;
+			gone = v;
+		}
 	}
 	pthread_mutex_unlock(&np->mu);
 	for (v = news; v; v = n) {
 		n = v->cnext;
 		take(np, v);
 	}
-	pthread_mutex_lock(&np->mu);
-	for (v = np->vifs; v; v = v->next)
-		if (v->doomed) {
-			v->cnext = gone;
-			gone = v;
-		}
-	pthread_mutex_unlock(&np->mu);
 	for (v = gone; v; v = n) {
-		n = v->cnext;
+		n = v->gnext;
 		drop(np, v);
 	}
 	return stop;
@@ -486,7 +488,7 @@ static void *thread_main(void *arg)
 	struct epoll_event evs[64];
 	uint64_t now, next = 0;
 	int n, timeout;
-	bool stop = false;
+	bool stop = false, cmds;
 
 	while (!stop) {
 		timeout = np->qhead ? 0 : wait_ms(next);
@@ -496,12 +498,14 @@ static void *thread_main(void *arg)
 			break;
 		}
 		now = lvm_now_ns();
+		cmds = false;
 		for (int i = 0; i < n; i++) {
 			void *p = evs[i].data.ptr;
 			int port;
 
 			if (p == &tag_evfd) {
-				stop = commands(np);
+				cmds = true; /* after the others: a vif it
+						removes may be in evs[] */
 			} else if (p == &tag_xce) {
 				while ((port = xenevtchn_pending(np->xce)) >= 0)
 					on_port(np, port, now);
@@ -512,6 +516,8 @@ static void *thread_main(void *arg)
 				enqueue(np, v);
 			}
 		}
+		if (cmds)
+			stop = commands(np);
 		next = run_due(np, now);
 		/* One round over the vifs with work; those with more left
 		   go to the back, after everything that came meanwhile. */
