@@ -173,7 +173,9 @@ static int setting(const char *k, size_t klen, const char *v,
 		out->has_ip = true;
 		return 0;
 	default:
-		if (octet(&p, 9999, &mtu) < 0 || *p || mtu < LVM_VIF_MTU_MIN ||
+		for (mtu = 0; *p >= '0' && *p <= '9' && mtu < 100000; p++)
+			mtu = mtu * 10 + (unsigned)(*p - '0');
+		if (p == v || *p || mtu < LVM_VIF_MTU_MIN ||
 		    mtu > LVM_VIF_MTU_MAX)
 			return lvm_errf(err, errlen, EINVAL,
 				        "mtu '%s': want a number from %d to %d",
