@@ -18,7 +18,7 @@ static const char *const xl_only[] = {
 	"model", "rate", "script", "trusted", "type", "untrusted", "vifname",
 };
 
-static int hexval(char c)
+int lvm_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -33,7 +33,7 @@ int lvm_mac_parse(const char *s, uint8_t mac[6])
 {
 	for (int i = 0; i < 6; i++) {
 		const char *p = s + 3 * i;
-		int hi = hexval(p[0]), lo = hi < 0 ? -1 : hexval(p[1]);
+		int hi = lvm_hexval(p[0]), lo = hi < 0 ? -1 : lvm_hexval(p[1]);
 
 		if (hi < 0 || lo < 0 || p[2] != (i < 5 ? ':' : '\0'))
 			return -EINVAL;
