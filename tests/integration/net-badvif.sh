@@ -10,7 +10,8 @@
 #     lvmd's, and, once a guest has them, its MAC and its address.
 # A guest with default vifs gets the subnet's lowest free addresses and
 # dom0 device names lvm<domid>.<id> (lvm info); after lvmd restarts, the
-# adopted guest's address and MAC stay taken.
+# adopted guest's address and MAC stay taken; a guest rebuilt after its
+# reboot keeps them.
 . "$(dirname "$0")/lib.sh"
 
 noop=$LVM_BUILD/guests/noop.xen
@@ -95,6 +96,16 @@ lvm create "$noop" --name next --vif '' >/dev/null || fail "cannot create next"
 lvm info next | grep -q '^vif0: .*ip=198.18.0.4/16' ||
 	fail "next did not get 198.18.0.4: $(lvm info next | grep '^vif0')"
 info "after a restart, the next guest gets 198.18.0.4"
+
+# A guest rebuilt after its reboot keeps its MAC and address.
+lvm create "$noop" --name rb --vif '' >/dev/null || fail "cannot create rb"
+vif_of() { lvm info "$1" | sed -n 's/^vif0: *lvm[0-9]*\.0 //p'; }
+was=$(vif_of rb) rbid=$(lvm_domid rb)
+lvm reboot rb >/dev/null || fail "cannot reboot rb"
+[ "$(lvm_domid rb)" != "$rbid" ] || fail "rb was not built again"
+[ "$(vif_of rb)" = "$was" ] || fail "rb's vif changed: $was -> $(vif_of rb)"
+lvm destroy rb || fail "cannot destroy rb"
+info "rebuilt after a reboot, same vif: $was"
 
 # web gone: its addresses are free again.
 lvm destroy web || fail "cannot destroy web"
