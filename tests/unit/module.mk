@@ -144,6 +144,14 @@ netpath_thread_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)
 UNIT_TESTS += logprune
 logprune_SRCS := tests/unit/test_logprune.c toolstack/lvmd/logprune.c
 
+# The vifs' addresses and MACs, lvmd's network settings.
+UNIT_TESTS += vifaddr
+vifaddr_SRCS := tests/unit/test_vifaddr.c toolstack/lvmd/vifaddr.c \
+	toolstack/lvmd/conf.c toolstack/proto/vif.c toolstack/proto/escape.c \
+	toolstack/engine/log.c
+vifaddr_LIBS := -lpthread
+vifaddr_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)
+
 # lvmd's clients and their socket turns, over real socket pairs.
 UNIT_TESTS += lvmd_clients
 lvmd_clients_SRCS := tests/unit/test_lvmd_clients.c toolstack/lvmd/client.c \

@@ -27,17 +27,6 @@ void lvm_reg_entry_free(struct lvm_reg_entry *e)
 	memset(e, 0, sizeof(*e));
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int lvm_uuid_parse(const char *s, uint8_t u[16])
 {
 	int i = 0;
@@ -53,8 +42,8 @@ int lvm_uuid_parse(const char *s, uint8_t u[16])
 				return -EINVAL;
 			continue;
 		}
-		hi = hexval(p[0]);
-		lo = p[1] ? hexval(p[1]) : -1;
+		hi = lvm_hexval(p[0]);
+		lo = p[1] ? lvm_hexval(p[1]) : -1;
 		if (hi < 0 || lo < 0 || i >= 16)
 			return -EINVAL;
 		u[i++] = (uint8_t)(hi << 4 | lo);
@@ -87,7 +76,7 @@ static int page_unhex(const char *s, struct noxs_page *p)
 	if (strlen(s) != 2 * NOXS_PAGE_SIZE)
 		return -EINVAL;
 	for (size_t i = 0; i < NOXS_PAGE_SIZE; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		int hi = lvm_hexval(s[2 * i]), lo = lvm_hexval(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -EINVAL;

@@ -178,6 +178,8 @@ int lvm_proto_pools_from_json(json_object *rep, struct lvm_pool_info **out,
 			      size_t *n, uint64_t *other_misses);
 
 /* ---- vifs (vif.c: text and checks; proto_vif.c: JSON) ---- */
+/* lvm_hexval() - the value of the hex digit (c) (either case), or -1. */
+int lvm_hexval(char c);
 /* lvm_mac_parse() - "xx:xx:xx:xx:xx:xx" (hex, either case) into (mac);
  * 0 or -EINVAL. lvm_mac_check() - unicast and not all zero; 0 or -EINVAL. */
 int lvm_mac_parse(const char *s, uint8_t mac[6]);

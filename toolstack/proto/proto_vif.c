@@ -72,7 +72,8 @@ static int vif_from_json(json_object *o, struct lvm_vif *v, char *err,
 	    (mac && lvm_mac_parse(mac, v->mac) < 0))
 		return lvm_errf(err, errlen, EPROTO, "'mac' is not six hex pairs");
 	v->has_mac = mac != NULL;
-	if (lvm_json_get_str(o, "bridge", false, LVM_IFNAME_MAX, &br) < 0)
+	if (lvm_json_get_str(o, "bridge", false, LVM_IFNAME_MAX, &br) < 0 ||
+	    (br && !br[0]))
 		return lvm_errf(err, errlen, EPROTO, "'bridge' is not a string of 1..%d bytes",
 			        LVM_IFNAME_MAX);
 	if (br)

@@ -18,7 +18,7 @@ static const char *const xl_only[] = {
 	"model", "rate", "script", "trusted", "type", "untrusted", "vifname",
 };
 
-static int hexval(char c)
+int lvm_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -33,7 +33,7 @@ int lvm_mac_parse(const char *s, uint8_t mac[6])
 {
 	for (int i = 0; i < 6; i++) {
 		const char *p = s + 3 * i;
-		int hi = hexval(p[0]), lo = hi < 0 ? -1 : hexval(p[1]);
+		int hi = lvm_hexval(p[0]), lo = hi < 0 ? -1 : lvm_hexval(p[1]);
 
 		if (hi < 0 || lo < 0 || p[2] != (i < 5 ? ':' : '\0'))
 			return -EINVAL;
@@ -173,7 +173,9 @@ static int setting(const char *k, size_t klen, const char *v,
 		out->has_ip = true;
 		return 0;
 	default:
-		if (octet(&p, 9999, &mtu) < 0 || *p || mtu < LVM_VIF_MTU_MIN ||
+		for (mtu = 0; *p >= '0' && *p <= '9' && mtu < 100000; p++)
+			mtu = mtu * 10 + (unsigned)(*p - '0');
+		if (p == v || *p || mtu < LVM_VIF_MTU_MIN ||
 		    mtu > LVM_VIF_MTU_MAX)
 			return lvm_errf(err, errlen, EINVAL,
 				        "mtu '%s': want a number from %d to %d",
