@@ -16,7 +16,7 @@
 # (mk/lwip.mk), which no other guest carries.
 
 APPS := hello noop daytime httpd
-GUESTS := scribble storm
+GUESTS := scribble storm nethostile
 NET_GUESTS :=
 
 LIBOS_ARCH := x86_64

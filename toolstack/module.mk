@@ -50,7 +50,9 @@ PROTO_SRCS := \
 	toolstack/proto/escape.c \
 	toolstack/proto/proto.c \
 	toolstack/proto/proto_info.c \
-	toolstack/proto/proto_json.c
+	toolstack/proto/proto_json.c \
+	toolstack/proto/proto_vif.c \
+	toolstack/proto/vif.c
 LIBLVM_SRCS := \
 	$(PROTO_SRCS) \
 	toolstack/liblvm/cfgkeys.c \
@@ -111,7 +113,17 @@ LVMD_SRCS := $(addprefix toolstack/lvmd/, \
 	server.c sysctl.c table.c xenstore.c)
 LVMD_SRCS += toolstack/lvmd/settle.c
 LVMD_SRCS += $(addprefix toolstack/lvmd/, bucket.c logprune.c)
+# The vifs' data path thread (netpath.h) and its pure copy logic, over the
+# vif rings' checks.
+LVMD_SRCS += $(addprefix toolstack/lvmd/, netcopy.c netpath.c) \
+	$(NOXS_VRING_SRCS)
+LVMD_SRCS += toolstack/lvmd/vifaddr.c
 LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread
+# The vif backend and dom0's network devices (libnl: links, bridge, addresses).
+LVMD_SRCS += $(addprefix toolstack/lvmd/, vif.c netdev.c)
+LVMD_NL_CFLAGS := $(shell pkg-config --cflags libnl-3.0 libnl-route-3.0)
+LVMD_LDLIBS += $(shell pkg-config --libs libnl-3.0 libnl-route-3.0)
+CFLAGS_toolstack/lvmd/netdev.c += $(LVMD_NL_CFLAGS)
 
 $(BUILD)/bin/lvmd: $(call host_objs,$(LVMD_SRCS) $(PROTO_SRCS)) \
 		$(ENGINE_LIB)

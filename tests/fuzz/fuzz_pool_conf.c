@@ -35,7 +35,7 @@ static void one_line(struct lvmd_pool *p, char *line)
 			abort();
 		return;
 	}
-	if (rc < LVMD_CONF_POOL || rc > LVMD_CONF_LOGS_KEPT || !spec ||
+	if (rc < LVMD_CONF_POOL || rc > LVMD_CONF_LAST || !spec ||
 	    spec < line || spec > line + strlen(line) ||
 	    spec[0] == ' ' || spec[0] == '\t' || strchr(spec, '#'))
 		abort();

@@ -25,6 +25,13 @@ noxs_page_FUZZ_SRCS := tests/fuzz/fuzz_noxs_page.c $(NOXS_SRCS)
 FUZZERS += vring
 vring_FUZZ_SRCS := tests/fuzz/fuzz_vring.c $(NOXS_VRING_SRCS)
 
+# lvmd's vif data path (netcopy.c): the backend's turns over arbitrary
+# ring contents, frames on a socket pair for the TAP, the region sized
+# exactly as declared.
+FUZZERS += netpath
+netpath_FUZZ_SRCS := tests/fuzz/fuzz_netpath.c toolstack/lvmd/netcopy.c \
+	$(NOXS_VRING_SRCS)
+
 # The guest image checker (lvm_image_load's ELF and notes checks).
 FUZZERS += image
 image_FUZZ_SRCS := tests/fuzz/fuzz_image.c toolstack/engine/elfnote.c \
@@ -60,7 +67,8 @@ console_ring_FUZZ_CFLAGS := -Iguests/libos/include
 FUZZERS += registry
 registry_FUZZ_SRCS := tests/fuzz/fuzz_registry.c toolstack/lvmd/registry.c \
 	toolstack/engine/uuid.c toolstack/proto/proto_info.c \
-	toolstack/proto/proto_json.c
+	toolstack/proto/proto_json.c toolstack/proto/proto_vif.c \
+	toolstack/proto/vif.c toolstack/proto/escape.c
 registry_FUZZ_CFLAGS := -Itoolstack/include
 registry_FUZZ_LIBS := -ljson-c
 
@@ -68,7 +76,7 @@ registry_FUZZ_LIBS := -ljson-c
 # pools they set.
 FUZZERS += pool_conf
 pool_conf_FUZZ_SRCS := tests/fuzz/fuzz_pool_conf.c toolstack/lvmd/conf.c \
-	toolstack/lvmd/pool.c
+	toolstack/lvmd/pool.c toolstack/proto/vif.c toolstack/proto/escape.c
 pool_conf_FUZZ_CFLAGS := -Itoolstack/include
 
 # The application manifest (unikernel/manifest.c) and the application

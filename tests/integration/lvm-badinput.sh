@@ -65,8 +65,8 @@ expect_error "unknown config key" "foo.cfg:3: unknown key 'foo'" \
 	lvm create "$(cfg foo 'foo = 1')"
 expect_error "cmdline and extra" "'cmdline' and 'extra' are the same setting" \
 	lvm create "$(cfg extra 'extra = "a"' 'cmdline = "b"')"
-expect_error "vif" "vif: not supported yet" \
-	lvm create "$(cfg vif "vif = [ 'bridge=br0' ]")"
+expect_error "vif" "vif0: 'script' is not supported" \
+	lvm create "$(cfg vif "vif = [ 'bridge=br0,script=vif-bridge' ]")"
 expect_error "noxs and xenstore at once" "exclude each other" \
 	lvm create "$img" --name xs --xenstore --noxs
 expect_error "noxs required, image without the note" "has no noxs note" \

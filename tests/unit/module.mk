@@ -38,7 +38,8 @@ UNIT_TESTS += config
 config_SRCS := tests/unit/test_config.c toolstack/liblvm/config.c \
 	toolstack/proto/escape.c \
 	toolstack/liblvm/cfgkeys.c toolstack/proto/proto_info.c \
-	toolstack/proto/proto_json.c toolstack/liblvm/xlu.c
+	toolstack/proto/proto_json.c toolstack/liblvm/xlu.c \
+	toolstack/proto/proto_vif.c toolstack/proto/vif.c
 config_LIBS := -ljson-c
 config_CFLAGS := -Itoolstack/include
 
@@ -88,7 +89,9 @@ vring_SRCS := tests/unit/test_vring.c $(NOXS_VRING_SRCS)
 UNIT_TESTS += registry
 registry_SRCS := tests/unit/test_registry.c toolstack/lvmd/registry.c \
 	toolstack/engine/uuid.c \
-	toolstack/proto/proto_info.c toolstack/proto/proto_json.c
+	toolstack/proto/proto_info.c toolstack/proto/proto_json.c \
+	toolstack/proto/proto_vif.c toolstack/proto/vif.c \
+	toolstack/proto/escape.c
 registry_LIBS := -ljson-c -Wl,--wrap=write
 registry_CFLAGS := -Itoolstack/include
 
@@ -119,8 +122,36 @@ cons_ring_SRCS := tests/unit/test_cons_ring.c toolstack/lvmd/cons_ring.c
 UNIT_TESTS += bucket
 bucket_SRCS := tests/unit/test_bucket.c toolstack/lvmd/bucket.c
 
+# lvmd's vif data path: one vif's frame copies and checks (netcopy.c),
+# over in-memory rings and a socket pair for the TAP.
+UNIT_TESTS += netpath
+netpath_SRCS := tests/unit/test_netpath.c toolstack/lvmd/netcopy.c \
+	$(NOXS_VRING_SRCS)
+
+# The data path thread itself (netpath.c), its Xen handles faked through
+# -Wl,--wrap: a memfd for the guest's frames, a pipe for pending ports.
+UNIT_TESTS += netpath_thread
+netpath_thread_SRCS := tests/unit/test_netpath_thread.c \
+	toolstack/lvmd/netpath.c toolstack/lvmd/netcopy.c \
+	toolstack/lvmd/bucket.c toolstack/engine/log.c $(NOXS_VRING_SRCS)
+NETPATH_TEST_WRAPS := xenevtchn_open xenevtchn_close xenevtchn_fd \
+	xenevtchn_pending xenevtchn_unmask xenevtchn_notify \
+	xenevtchn_bind_interdomain xenevtchn_unbind xenforeignmemory_open \
+	xenforeignmemory_close xenforeignmemory_map xenforeignmemory_unmap
+netpath_thread_LIBS := $(foreach f,$(NETPATH_TEST_WRAPS),-Wl,--wrap=$(f)) \
+	-lxenevtchn -lxenforeignmemory -lpthread
+netpath_thread_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)
+
 UNIT_TESTS += logprune
 logprune_SRCS := tests/unit/test_logprune.c toolstack/lvmd/logprune.c
+
+# The vifs' addresses and MACs, lvmd's network settings.
+UNIT_TESTS += vifaddr
+vifaddr_SRCS := tests/unit/test_vifaddr.c toolstack/lvmd/vifaddr.c \
+	toolstack/lvmd/conf.c toolstack/proto/vif.c toolstack/proto/escape.c \
+	toolstack/engine/log.c
+vifaddr_LIBS := -lpthread
+vifaddr_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)
 
 # lvmd's clients and their socket turns, over real socket pairs.
 UNIT_TESTS += lvmd_clients
@@ -140,7 +171,7 @@ backends_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)
 # The lvm command's parsing.
 UNIT_TESTS += cli_args
 cli_args_SRCS := tests/unit/test_cli_args.c toolstack/lvm/args.c \
-	toolstack/proto/escape.c
+	toolstack/proto/escape.c toolstack/proto/vif.c
 cli_args_CFLAGS := -Itoolstack/include
 
 UNIT_TESTS += client

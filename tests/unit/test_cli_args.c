@@ -53,6 +53,40 @@ static void test_create_all_options(void **state)
 	assert_int_equal(c.store, LVM_STORE_NOXS);
 }
 
+/* --vif: repeatable, each spec parsed (lvm_vif_parse), in order. */
+static void test_create_vifs(void **state)
+{
+	struct lvm_cli c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("create g.cfg --vif mac=00:16:3e:01:02:03,ip=198.18.0.9 "
+			       "--vif= --vif=default --vif bridge=lvmbr0,mtu=600",
+			       &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nvifs, 4);
+	assert_true(c.vifs[0].has_mac && c.vifs[0].has_ip);
+	assert_int_equal(c.vifs[0].mac[5], 3);
+	assert_int_equal(c.vifs[0].ip[3], 9);
+	assert_false(c.vifs[1].has_mac || c.vifs[1].has_ip || c.vifs[1].mtu);
+	assert_false(c.vifs[2].has_mac || c.vifs[2].has_ip || c.vifs[2].mtu);
+	assert_string_equal(c.vifs[3].bridge, "lvmbr0");
+	assert_int_equal(c.vifs[3].mtu, 600);
+	assert_int_equal(parse("create g.cfg --vif=mac=00:16:3e:1:2:3", &c, err,
+			       sizeof(err)), -EINVAL);
+	assert_string_equal(err, "create: --vif 'mac=00:16:3e:1:2:3': mac '00:16:3e:1:2:3': not six hex pairs like 00:16:3e:01:02:03");
+	assert_int_equal(parse("create g.cfg --vif script=vif-bridge", &c, err,
+			       sizeof(err)), -EINVAL);
+	assert_string_equal(err, "create: --vif 'script=vif-bridge': 'script' is not supported (lvm takes mac, bridge, ip, mtu)");
+	assert_int_equal(parse("create g.cfg --vif", &c, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "create: --vif wants a value");
+	assert_int_equal(parse("create g.cfg --vif= --vif= --vif= --vif= --vif= "
+			       "--vif= --vif= --vif= --vif=", &c, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "create: --vif: at most 8");
+	assert_int_equal(parse("list --vif=", &c, err, sizeof(err)), -EINVAL);
+}
+
 static void test_create_defaults(void **state)
 {
 	struct lvm_cli c;
@@ -196,6 +230,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_all_options),
+		cmocka_unit_test(test_create_vifs),
 		cmocka_unit_test(test_create_defaults),
 		cmocka_unit_test(test_verbs_and_targets),
 		cmocka_unit_test(test_help),

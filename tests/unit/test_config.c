@@ -147,8 +147,30 @@ static void test_rejected(void **state)
 		{ "vcpus 0", "vcpus = 0\n", "1: vcpus: 0 is out of range (1..128)" },
 		{ "vcpus too many", "vcpus = 129\n",
 		  "1: vcpus: 129 is out of range (1..128)" },
-		{ "vif", "name = \"a\"\nvif = [ 'bridge=br0' ]\n",
-		  "2: vif: not supported yet" },
+		{ "vif a bad MAC", "name = \"a\"\nvif = [ '', 'mac=00:16:3e:1:2:3' ]\n",
+		  "2: vif1: mac '00:16:3e:1:2:3': not six hex pairs like 00:16:3e:01:02:03" },
+		{ "vif a multicast MAC", "vif = [ 'mac=01:16:3e:01:02:03' ]\n",
+		  "1: vif0: mac '01:16:3e:01:02:03': a multicast address (the low bit of the first byte is set)" },
+		{ "vif two with one MAC",
+		  "vif = [ 'mac=00:16:3e:01:02:03',\n 'mac=00:16:3E:01:02:03' ]\n",
+		  "1: vif1: mac 00:16:3e:01:02:03 is vif0's too" },
+		{ "vif xl's script", "vif = [ 'bridge=br0,script=vif-bridge' ]\n",
+		  "1: vif0: 'script' is not supported (lvm takes mac, bridge, ip, mtu)" },
+		{ "vif an unknown key", "vif = [ 'colour=red' ]\n",
+		  "1: vif0: unknown key 'colour' (want mac, bridge, ip or mtu)" },
+		{ "vif a bad ip", "vif = [ 'ip=198.18.0.256' ]\n",
+		  "1: vif0: ip '198.18.0.256': not an IPv4 address A.B.C.D, optionally /PREFIX (1..32)" },
+		{ "vif a bridge too long", "vif = [ 'bridge=abcdefghijklmnop' ]\n",
+		  "1: vif0: bridge 'abcdefghijklmnop': not a network interface name (1..15 bytes, no '/', ':', blank or control byte, not . or ..)" },
+		{ "vif a bridge with '/'", "vif = [ 'bridge=a/b' ]\n",
+		  "1: vif0: bridge 'a/b': not a network interface name (1..15 bytes, no '/', ':', blank or control byte, not . or ..)" },
+		{ "vif mtu too small", "vif = [ 'mtu=575' ]\n",
+		  "1: vif0: mtu '575': want a number from 576 to 1500" },
+		{ "vif nine", "vif = [ '','','','','','','','','' ]\n",
+		  "1: vif: 9 vifs, at most 8" },
+		{ "vif a string", "vif = 'bridge=br0'\n",
+		  "1: vif: must be a list of strings, e.g. [ 'mac=00:16:3e:01:02:03,bridge=lvmbr0', '' ]" },
+		{ "vif '+='", "vif += [ '' ]\n", "1: '+=' does not apply to 'vif'" },
 		{ "on_poweroff restart", "on_poweroff = \"restart\"\n",
 		  "1: on_poweroff: 'restart' is not supported (use destroy or preserve)" },
 		{ "on_crash restart", "on_crash = \"restart\"\n",
@@ -187,6 +209,127 @@ static void test_rejected(void **state)
 			fail_msg("case '%s': error \"%s\", expected \"%s\"",
 				 bad[i].name, f->err, want);
 	}
+}
+
+static void test_vifs(void **state)
+{
+	struct fixture *f = *state;
+	const struct lvm_vif *v = f->cfg.vifs;
+
+	assert_int_equal(parse(f,
+		"name = 'n'\nkernel = '/k'\n"
+		"vif = [ 'mac=00:16:3E:01:02:03, bridge=lvmbr0 ,ip=198.18.0.7',\n"
+		"        '', 'ip=198.18.1.2/16,mtu=576' ]\n"), 0);
+	assert_int_equal(f->cfg.nvifs, 3);
+	assert_true(v[0].has_mac);
+	assert_memory_equal(v[0].mac, ((uint8_t[]){ 0, 0x16, 0x3e, 1, 2, 3 }), 6);
+	assert_string_equal(v[0].bridge, "lvmbr0");
+	assert_true(v[0].has_ip);
+	assert_memory_equal(v[0].ip, ((uint8_t[]){ 198, 18, 0, 7 }), 4);
+	assert_int_equal(v[0].prefix, 0);
+	assert_int_equal(v[0].mtu, 0);
+	assert_false(v[1].has_mac);
+	assert_false(v[1].has_ip);
+	assert_string_equal(v[1].bridge, "");
+	assert_int_equal(v[2].prefix, 16);
+	assert_int_equal(v[2].mtu, 576);
+	assert_int_equal(lvm_config_check(&f->cfg, f->err, sizeof(f->err)), 0);
+	/* a MAC twice, as `lvm create --vif` can append it */
+	f->cfg.vifs[1] = f->cfg.vifs[0];
+	assert_int_equal(lvm_config_check(&f->cfg, f->err, sizeof(f->err)), -EINVAL);
+	assert_string_equal(f->err, "vif1: mac 00:16:3e:01:02:03 is vif0's too");
+	f->cfg.nvifs = LVM_VIFS_MAX + 1;
+	assert_int_equal(lvm_config_check(&f->cfg, f->err, sizeof(f->err)), -EINVAL);
+	assert_string_equal(f->err, "9 vifs: at most 8");
+}
+
+/* Every refusal of lvm_vif_parse(), by its line. */
+static void test_vif_parse_errors(void **state)
+{
+	static const struct {
+		const char *spec, *err;
+	} bad[] = {
+		{ "mac=00:16:3e:01:02", "mac '00:16:3e:01:02': not six hex pairs like 00:16:3e:01:02:03" },
+		{ "mac=00:16:3e:01:02:03:04", "mac '00:16:3e:01:02:03:04': not six hex pairs like 00:16:3e:01:02:03" },
+		{ "mac=00-16-3e-01-02-03", "mac '00-16-3e-01-02-03': not six hex pairs like 00:16:3e:01:02:03" },
+		{ "mac=0g:16:3e:01:02:03", "mac '0g:16:3e:01:02:03': not six hex pairs like 00:16:3e:01:02:03" },
+		{ "mac=", "mac '': not six hex pairs like 00:16:3e:01:02:03" },
+		{ "mac=ff:ff:ff:ff:ff:ff", "mac 'ff:ff:ff:ff:ff:ff': a multicast address (the low bit of the first byte is set)" },
+		{ "mac=00:00:00:00:00:00", "mac '00:00:00:00:00:00': all zero" },
+		{ "bridge=", "bridge '': not a network interface name (1..15 bytes, no '/', ':', blank or control byte, not . or ..)" },
+		{ "bridge=..", "bridge '..': not a network interface name (1..15 bytes, no '/', ':', blank or control byte, not . or ..)" },
+		{ "bridge=br:0", "bridge 'br:0': not a network interface name (1..15 bytes, no '/', ':', blank or control byte, not . or ..)" },
+		{ "bridge=br\t0", "bridge 'br\\t0': not a network interface name (1..15 bytes, no '/', ':', blank or control byte, not . or ..)" },
+		{ "ip=198.18.0", "ip '198.18.0': not an IPv4 address A.B.C.D, optionally /PREFIX (1..32)" },
+		{ "ip=198.18.0.1.2", "ip '198.18.0.1.2': not an IPv4 address A.B.C.D, optionally /PREFIX (1..32)" },
+		{ "ip=198.18.0.1/33", "ip '198.18.0.1/33': not an IPv4 address A.B.C.D, optionally /PREFIX (1..32)" },
+		{ "ip=198.18.0.1/0", "ip '198.18.0.1/0': not an IPv4 address A.B.C.D, optionally /PREFIX (1..32)" },
+		{ "ip=198.18.0.1/", "ip '198.18.0.1/': not an IPv4 address A.B.C.D, optionally /PREFIX (1..32)" },
+		{ "ip=1980.18.0.1", "ip '1980.18.0.1': not an IPv4 address A.B.C.D, optionally /PREFIX (1..32)" },
+		{ "ip=a.b.c.d", "ip 'a.b.c.d': not an IPv4 address A.B.C.D, optionally /PREFIX (1..32)" },
+		{ "mtu=1501", "mtu '1501': want a number from 576 to 1500" },
+		{ "mtu=15x", "mtu '15x': want a number from 576 to 1500" },
+		{ "mtu=", "mtu '': want a number from 576 to 1500" },
+		{ "mac=00:16:3e:01:02:03,mac=00:16:3e:01:02:04", "'mac' is given twice" },
+		{ "type=vif", "'type' is not supported (lvm takes mac, bridge, ip, mtu)" },
+		{ "model=e1000", "'model' is not supported (lvm takes mac, bridge, ip, mtu)" },
+		{ "vifname=v0", "'vifname' is not supported (lvm takes mac, bridge, ip, mtu)" },
+		{ "rate=10Mb/s", "'rate' is not supported (lvm takes mac, bridge, ip, mtu)" },
+		{ "backend=0", "'backend' is not supported (lvm takes mac, bridge, ip, mtu)" },
+		{ "frob=1", "unknown key 'frob' (want mac, bridge, ip or mtu)" },
+		{ "bridge", "'bridge' is not KEY=VALUE" },
+		{ "=x", "'=x' is not KEY=VALUE" },
+		{ "bridge=b,,mtu=600", "an empty setting (want KEY=VALUE, separated by ',')" },
+		{ "bridge=b,", "an empty setting (want KEY=VALUE, separated by ',')" },
+	};
+	struct lvm_vif v;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (lvm_vif_parse(bad[i].spec, &v, err, sizeof(err)) != -EINVAL)
+			fail_msg("'%s' was taken", bad[i].spec);
+		if (strcmp(err, bad[i].err) != 0)
+			fail_msg("'%s': error \"%s\", expected \"%s\"",
+				 bad[i].spec, err, bad[i].err);
+	}
+}
+
+/* What lvm_vif_parse() takes, and lvm_vif_format() gives back. */
+static void test_vif_parse_format(void **state)
+{
+	static const struct {
+		const char *spec, *formatted;
+	} good[] = {
+		{ "", "" },
+		{ "default", "" },
+		{ "mac=00:16:3E:0a:0B:0c", "mac=00:16:3e:0a:0b:0c" },
+		{ " ip=198.18.0.7/16 , mtu=1500 ", "ip=198.18.0.7/16,mtu=1500" },
+		{ "mtu=576,bridge=lvmbr0,ip=10.0.0.5,mac=02:00:00:00:00:01",
+		  "mac=02:00:00:00:00:01,bridge=lvmbr0,ip=10.0.0.5,mtu=576" },
+		{ "bridge=abcdefghijklmno", "bridge=abcdefghijklmno" },
+	};
+	char err[256], buf[LVM_VIF_SPEC_LEN], dev[LVM_IFNAME_MAX + 1];
+	struct lvm_vif v, back;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		if (lvm_vif_parse(good[i].spec, &v, err, sizeof(err)) != 0)
+			fail_msg("'%s' refused: %s", good[i].spec, err);
+		assert_string_equal(lvm_vif_format(&v, buf, sizeof(buf)),
+				    good[i].formatted);
+		assert_int_equal(lvm_vif_parse(buf, &back, err, sizeof(err)), 0);
+		assert_memory_equal(&v, &back, sizeof(v));
+	}
+	assert_int_equal(lvm_vif_devname(7, 0, dev), 0);
+	assert_string_equal(dev, "lvm7.0");
+	assert_int_equal(lvm_vif_devname(32751, 7, dev), 0);
+	assert_string_equal(dev, "lvm32751.7");
+	assert_int_equal(lvm_vif_devname(0x7ff0, 0, dev), -EINVAL);
+	assert_string_equal(dev, "");
+	assert_int_equal(lvm_vif_devname(0, 0, dev), -EINVAL);
+	assert_int_equal(lvm_vif_devname(1, LVM_VIFS_MAX, dev), -EINVAL);
 }
 
 static void test_memory_smallest(void **state)
@@ -248,6 +391,9 @@ int main(void)
 		T(test_defaults_kept),
 		T(test_on_reboot),
 		T(test_rejected),
+		T(test_vifs),
+		T(test_vif_parse_errors),
+		T(test_vif_parse_format),
 		T(test_memory_smallest),
 		T(test_name_too_long),
 		T(test_missing_file),

@@ -205,6 +205,38 @@ static void test_request_create_roundtrip(void **state)
 	json_object_put(o);
 }
 
+/* A create request's vifs: through the wire and back, unchanged. */
+static void test_request_create_vifs_roundtrip(void **state)
+{
+	struct lvm_req r = { .op = LVM_OP_CREATE }, back;
+	json_object *o;
+	char err[128];
+
+	(void)state;
+	r.cfg = (struct lvm_req_cfg){ .name = "h1", .kernel = "/k.xen",
+				      .memory_mb = 8, .vcpus = 1, .nvifs = 3 };
+	r.cfg.vifs[0] = (struct lvm_vif){ .mac = { 0, 0x16, 0x3e, 1, 2, 3 },
+					  .has_mac = true, .bridge = "lvmbr0",
+					  .ip = { 198, 18, 0, 7 }, .prefix = 16,
+					  .has_ip = true, .mtu = 1400 };
+	/* vif1: all defaults */
+	r.cfg.vifs[2] = (struct lvm_vif){ .ip = { 10, 0, 0, 5 }, .has_ip = true };
+	o = lvm_proto_request(&r);
+	assert_non_null(o);
+	assert_int_equal(lvm_proto_parse_request(o, &back, err, sizeof(err)), 0);
+	assert_int_equal(back.cfg.nvifs, 3);
+	assert_memory_equal(back.cfg.vifs, r.cfg.vifs, sizeof(r.cfg.vifs));
+	json_object_put(o);
+	/* none: no "vifs" at all */
+	r.cfg.nvifs = 0;
+	o = lvm_proto_request(&r);
+	assert_non_null(o);
+	assert_false(json_object_object_get_ex(o, "vifs", NULL));
+	assert_int_equal(lvm_proto_parse_request(o, &back, err, sizeof(err)), 0);
+	assert_int_equal(back.cfg.nvifs, 0);
+	json_object_put(o);
+}
+
 /* parse: the request in (text) decoded; returns parse_request's result.
  * (r)'s strings live until the next call. */
 static int parse(const char *text, struct lvm_req *r)
@@ -338,6 +370,40 @@ static void test_info_roundtrip(void **state)
 	assert_null(out.cmdline);
 	assert_string_equal(out.console_log, "/run/x");
 	lvm_info_clear(&out);
+	json_object_put(o);
+}
+
+/* A managed guest's resolved vifs in its info, with dom0's device name. */
+static void test_info_vifs_roundtrip(void **state)
+{
+	struct lvm_info in = { .name = "n", .domid = 12, .managed = true,
+			       .state = LVM_STATE_RUNNING, .kernel = "/k",
+			       .nvifs = 2 };
+	struct lvm_info out;
+	json_object *o, *a, *v, *dev;
+
+	(void)state;
+	for (unsigned i = 0; i < 2; i++)
+		in.vifs[i] = (struct lvm_vif){
+			.mac = { 0, 0x16, 0x3e, 0, 0, (uint8_t)(i + 1) },
+			.has_mac = true, .bridge = "lvmbr0",
+			.ip = { 198, 18, 0, (uint8_t)(i + 2) }, .prefix = 16,
+			.has_ip = true, .mtu = 1500 };
+	o = lvm_proto_info_to_json(&in);
+	assert_non_null(o);
+	assert_true(json_object_object_get_ex(o, "vifs", &a));
+	v = json_object_array_get_idx(a, 1);
+	assert_true(json_object_object_get_ex(v, "dev", &dev));
+	assert_string_equal(json_object_get_string(dev), "lvm12.1");
+	assert_int_equal(lvm_proto_info_from_json(o, &out), 0);
+	assert_int_equal(out.nvifs, 2);
+	assert_memory_equal(out.vifs, in.vifs, sizeof(in.vifs));
+	lvm_info_clear(&out);
+	json_object_put(o);
+	/* a vif not resolved is refused in an info */
+	in.vifs[1].mtu = 0;
+	o = lvm_proto_info_to_json(&in);
+	assert_int_equal(lvm_proto_info_from_json(o, &out), -EPROTO);
 	json_object_put(o);
 }
 
@@ -505,6 +571,24 @@ static void test_json_refused(void **state)
 		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"store\":7}" },
 		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"paused\":1}" },
 		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\\u0000b\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":{}}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[1]}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[{\"mac\":\"01:16:3e:01:02:03\"}]}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[{\"mac\":\"00:00:00:00:00:00\"}]}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[{\"mac\":\"00:16:3e:01:02\"}]}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[{\"mac\":\"00:16:3e:01:02:03\"},{\"mac\":\"00:16:3e:01:02:03\"}]}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[{\"ip\":\"198.18.0.7\",\"prefix\":33}]}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[{\"prefix\":16}]}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[{\"ip\":\"198.18.0.7/16\"}]}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[{\"ip\":\"198.18.0.256\"}]}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[{\"mtu\":575}]}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[{\"mtu\":1501}]}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[{\"mtu\":-1}]}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[{\"bridge\":\"abcdefghijklmnop\"}]}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[{\"bridge\":\"a/b\"}]}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[{\"bridge\":\"\"}]}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[{\"bridge\":\"a\\nb\"}]}" },
+		{ REQUEST, "{\"op\":\"create\",\"name\":\"a\",\"kernel\":\"/k\",\"memory_mb\":4,\"vcpus\":1,\"vifs\":[{},{},{},{},{},{},{},{},{}]}" },
 		{ REQUEST, "{\"op\":\"shutdown\",\"target\":\"a\",\"timeout_ms\":-1}" },
 		{ REQUEST, "{\"op\":\"list\",\"all\":\"yes\"}" },
 		{ REQUEST, "{\"op\":\"pool_set\",\"memory_mb\":4,\"vcpus\":1}" },
@@ -578,6 +662,8 @@ int main(void)
 		cmocka_unit_test(test_send_recv_socketpair),
 		cmocka_unit_test(test_recv_truncated_and_oversize),
 		cmocka_unit_test(test_request_create_roundtrip),
+		cmocka_unit_test(test_request_create_vifs_roundtrip),
+		cmocka_unit_test(test_info_vifs_roundtrip),
 		cmocka_unit_test(test_request_simple_ops),
 		cmocka_unit_test(test_request_pool_set_roundtrip),
 		cmocka_unit_test(test_reply_ok_and_error),

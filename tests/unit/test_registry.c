@@ -178,6 +178,39 @@ static void test_save_and_read(void **state)
 	lvm_reg_entry_free(&e);
 }
 
+/* A record's vifs (resolved) and their ports come back as they were; a
+ * record without "vifs" (an older one) has none. */
+static void test_vifs_saved(void **state)
+{
+	struct fixture *f = *state;
+	struct lvm_reg_entry e, back;
+
+	sample(&e, 11, true);
+	e.nvifs = 2;
+	for (unsigned i = 0; i < 2; i++) {
+		e.vifs[i] = (struct lvm_vif){
+			.mac = { 0, 0x16, 0x3e, 9, 8, (uint8_t)i },
+			.has_mac = true, .bridge = "lvmbr0",
+			.ip = { 198, 18, 3, (uint8_t)(i + 4) }, .prefix = 16,
+			.has_ip = true, .mtu = (uint16_t)(1500 - i) };
+		e.vif_port[i] = 5 + i;
+	}
+	assert_int_equal(lvm_reg_save(f->dir, &e), 0);
+	assert_int_equal(read_back(f->dir, 11, &back), 0);
+	assert_int_equal(back.nvifs, 2);
+	assert_memory_equal(back.vifs, e.vifs, sizeof(e.vifs));
+	assert_int_equal(back.vif_port[0], 5);
+	assert_int_equal(back.vif_port[1], 6);
+	lvm_reg_entry_free(&back);
+	lvm_reg_entry_free(&e);
+	sample(&e, 12, false);
+	assert_int_equal(lvm_reg_save(f->dir, &e), 0);
+	assert_int_equal(read_back(f->dir, 12, &back), 0);
+	assert_int_equal(back.nvifs, 0);
+	lvm_reg_entry_free(&back);
+	lvm_reg_entry_free(&e);
+}
+
 static void test_overwrite_and_remove(void **state)
 {
 	struct fixture *f = *state;
@@ -255,6 +288,60 @@ static void test_corrupt_records(void **state)
 		  "\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"restart\","
 		  "\"on_crash\":\"destroy\"}",
 		  "bad 'on_poweroff' or 'on_crash'" },
+		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,"
+		  "\"uuid\":\"6c766d00-766d-0100-dc2f-da58898cc5f4\",\"kernel\":\"/k\","
+		  "\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"destroy\","
+		  "\"on_crash\":\"destroy\",\"store\":\"auto\",\"created_ns\":1,"
+		  "\"console\":{\"gfn\":1,\"mfn\":2,\"port\":3},\"vifs\":{}}",
+		  "bad 'vifs': 'vifs' is not an array" },
+		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,"
+		  "\"uuid\":\"6c766d00-766d-0100-dc2f-da58898cc5f4\",\"kernel\":\"/k\","
+		  "\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"destroy\","
+		  "\"on_crash\":\"destroy\",\"store\":\"auto\",\"created_ns\":1,"
+		  "\"console\":{\"gfn\":1,\"mfn\":2,\"port\":3},\"vifs\":[{\"mac\":\"00:16:3e:00:00:01\",\"bridge\":\"lvmbr0\",\"ip\":\"198.18.0.2\",\"prefix\":16,\"mtu\":1500}]}",
+		  "bad 'vifs': vif0 has no port" },
+		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,"
+		  "\"uuid\":\"6c766d00-766d-0100-dc2f-da58898cc5f4\",\"kernel\":\"/k\","
+		  "\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"destroy\","
+		  "\"on_crash\":\"destroy\",\"store\":\"auto\",\"created_ns\":1,"
+		  "\"console\":{\"gfn\":1,\"mfn\":2,\"port\":3},\"vifs\":[{\"mac\":\"00:16:3e:00:00:01\",\"bridge\":\"lvmbr0\",\"ip\":\"198.18.0.2\",\"prefix\":16,\"mtu\":1500,\"port\":-1}]}",
+		  "bad 'vifs': vif0 has no port" },
+		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,"
+		  "\"uuid\":\"6c766d00-766d-0100-dc2f-da58898cc5f4\",\"kernel\":\"/k\","
+		  "\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"destroy\","
+		  "\"on_crash\":\"destroy\",\"store\":\"auto\",\"created_ns\":1,"
+		  "\"console\":{\"gfn\":1,\"mfn\":2,\"port\":3},\"vifs\":[{\"mac\":\"00:16:3e:00:00:01\",\"port\":1}]}",
+		  "bad 'vifs': vif0: not resolved (mac, bridge, ip, prefix and mtu all needed)" },
+		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,"
+		  "\"uuid\":\"6c766d00-766d-0100-dc2f-da58898cc5f4\",\"kernel\":\"/k\","
+		  "\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"destroy\","
+		  "\"on_crash\":\"destroy\",\"store\":\"auto\",\"created_ns\":1,"
+		  "\"console\":{\"gfn\":1,\"mfn\":2,\"port\":3},\"vifs\":[{\"mac\":\"01:16:3e:00:00:01\",\"bridge\":\"lvmbr0\",\"ip\":\"198.18.0.2\",\"prefix\":16,\"mtu\":1500,\"port\":1}]}",
+		  "bad 'vifs': vif0: mac 01:16:3e:00:00:01: a multicast address" },
+		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,"
+		  "\"uuid\":\"6c766d00-766d-0100-dc2f-da58898cc5f4\",\"kernel\":\"/k\","
+		  "\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"destroy\","
+		  "\"on_crash\":\"destroy\",\"store\":\"auto\",\"created_ns\":1,"
+		  "\"console\":{\"gfn\":1,\"mfn\":2,\"port\":3},\"vifs\":[{\"mac\":\"00:16:3e:00:00:01\",\"bridge\":\"lvmbr0\",\"ip\":\"198.18.0.2\",\"prefix\":16,\"mtu\":1500,\"port\":1},{\"mac\":\"00:16:3e:00:00:01\",\"bridge\":\"lvmbr0\",\"ip\":\"198.18.0.2\",\"prefix\":16,\"mtu\":1500,\"port\":2}]}",
+		  "bad 'vifs': vif1: mac 00:16:3e:00:00:01 is vif0's too" },
+		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,"
+		  "\"uuid\":\"6c766d00-766d-0100-dc2f-da58898cc5f4\",\"kernel\":\"/k\","
+		  "\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"destroy\","
+		  "\"on_crash\":\"destroy\",\"store\":\"auto\",\"created_ns\":1,"
+		  "\"console\":{\"gfn\":1,\"mfn\":2,\"port\":3},\"vifs\":[{\"mac\":\"00:16:3e:00:00:01\",\"bridge\":\"lvmbr0\",\"ip\":\"198.18.0.2\",\"prefix\":33,\"mtu\":1500,\"port\":1}]}",
+		  "bad 'vifs': vif0: 'prefix' or 'mtu' out of range" },
+		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,"
+		  "\"uuid\":\"6c766d00-766d-0100-dc2f-da58898cc5f4\",\"kernel\":\"/k\","
+		  "\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"destroy\","
+		  "\"on_crash\":\"destroy\",\"store\":\"auto\",\"created_ns\":1,"
+		  "\"console\":{\"gfn\":1,\"mfn\":2,\"port\":3},\"vifs\":[{\"mac\":\"00:16:3e:00:00:01\",\"bridge\":\"lvmbr0\",\"ip\":\"198.18.0.2\",\"prefix\":16,\"mtu\":9000,\"port\":1}]}",
+		  "bad 'vifs': vif0: mtu 9000: want 576..1500" },
+		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,"
+		  "\"uuid\":\"6c766d00-766d-0100-dc2f-da58898cc5f4\",\"kernel\":\"/k\","
+		  "\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"destroy\","
+		  "\"on_crash\":\"destroy\",\"store\":\"auto\",\"created_ns\":1,"
+		  "\"console\":{\"gfn\":1,\"mfn\":2,\"port\":3},\"vifs\":[{},{},{},{},{},{},{},{},{}]}",
+		  "bad 'vifs': 9 vifs: at most 8" },
 	};
 	struct fixture *f = *state;
 	struct lvm_reg_entry back;
@@ -370,6 +457,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_save_and_read),
 		T(test_save_write_fails),
+		T(test_vifs_saved),
 		T(test_overwrite_and_remove),
 		T(test_corrupt_records),
 		T(test_page_bad_hex),

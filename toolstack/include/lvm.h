@@ -88,6 +88,40 @@ struct lvm_vif {
 	uint16_t mtu;                /* 0: 1500 */
 };
 
+#define LVM_VIF_MTU_MIN 576
+#define LVM_VIF_MTU_MAX 1500
+#define LVM_VIF_SPEC_LEN 96          /* bytes lvm_vif_format() may need */
+
+/*
+ * lvm_vif_parse() - one vif spec, xl's syntax, into (out) (zeroed first):
+ * comma-separated KEY=VALUE with the keys mac (six hex pairs, unicast, not
+ * all zero), bridge (a Linux interface name: 1..15 bytes, not "." or "..",
+ * no '/', ':', blank or control byte), ip (A.B.C.D, optionally /PREFIX,
+ * 1..32) and mtu (576..1500), each at most once. "" and "default" are a
+ * vif with everything left to lvmd. Other keys xl knows (script, type,
+ * model, vifname, rate, backend, ...) and unknown keys are refused.
+ * Returns 0 or -EINVAL with one line in (err), without a prefix (the
+ * caller names where the spec came from), e.g. "mac '00:16:3e:1:2:3': not
+ * six hex pairs like 00:16:3e:01:02:03".
+ */
+int lvm_vif_parse(const char *spec, struct lvm_vif *out, char *err,
+		  size_t errlen);
+
+/*
+ * lvm_vif_format() - (v) as a spec lvm_vif_parse() reads back: only the
+ * keys that are set, "" for a vif of all defaults, into (buf) of (len)
+ * bytes (LVM_VIF_SPEC_LEN always holds it). Returns (buf).
+ */
+const char *lvm_vif_format(const struct lvm_vif *v, char *buf, size_t len);
+
+/*
+ * lvm_vif_devname() - the dom0 network device of vif (id) of domain
+ * (domid): "lvm<domid>.<id>", into (buf). Returns 0, or -EINVAL (domid
+ * 0 or past the guests' range, id >= LVM_VIFS_MAX; (buf) is then "").
+ */
+int lvm_vif_devname(uint32_t domid, unsigned id,
+		    char buf[LVM_IFNAME_MAX + 1]);
+
 /*
  * A guest's configuration. Strings are owned by the struct (malloc'd) and
  * freed by lvm_config_clear(); set them with lvm_config_set_str().
@@ -124,8 +158,10 @@ int lvm_config_set_str(char **field, const char *value);
 /*
  * lvm_config_parse_file() - read the xl.cfg-style file at (path) into
  * (cfg), which must have been initialised; keys the file sets replace
- * (cfg)'s values. Unknown keys, a key set twice, both `cmdline` and
- * `extra`, bad values and `vif` (not supported yet) are errors.
+ * (cfg)'s values; `vif = [ 'SPEC', ... ]` (lvm_vif_parse()) replaces
+ * (cfg)'s vifs. Unknown keys, a key set twice, both `cmdline` and
+ * `extra`, bad values, more than LVM_VIFS_MAX vifs and two vifs with one
+ * MAC are errors.
  * Returns 0, or -errno with one line in (err) (of (errlen) bytes) of the
  * form "PATH:LINE: what is wrong": -ENOENT/-EACCES (cannot read), -EINVAL
  * (bad syntax, key or value), -EFBIG (over 1 MiB), -ENOMEM.
@@ -135,7 +171,8 @@ int lvm_config_parse_file(const char *path, struct lvm_config *cfg,
 
 /*
  * lvm_config_check() - the checks lvm_create() makes before asking lvmd:
- * a name is set and valid, a kernel is set, memory and vcpus in bounds.
+ * a name is set and valid, a kernel is set, memory and vcpus in bounds,
+ * at most LVM_VIFS_MAX vifs, each valid, no MAC twice.
  * Returns 0 or -EINVAL with one line in (err).
  */
 int lvm_config_check(const struct lvm_config *cfg, char *err, size_t errlen);
@@ -204,6 +241,10 @@ struct lvm_info {
 	char *kernel;                /* owned; freed by lvm_info_clear() */
 	char *cmdline;               /* owned, may be NULL */
 	char *console_log;           /* owned: path of its console log */
+	struct lvm_vif vifs[LVM_VIFS_MAX]; /* managed guests: resolved (MAC,
+					      bridge, address, prefix, MTU);
+					      dom0's device lvm_vif_devname() */
+	unsigned nvifs;
 };
 
 /* lvm_info_clear() - free (info)'s strings and zero it. NULL-safe. */

@@ -226,7 +226,9 @@ int lvm_create(lvm_t *h, const struct lvm_config *cfg, unsigned flags,
 		.on_crash = cfg->on_crash, .on_reboot = cfg->on_reboot,
 		.store = cfg->store, .paused = cfg->paused,
 		.wait_ready = (flags & LVM_CREATE_WAIT_READY) != 0,
+		.nvifs = cfg->nvifs,
 	};
+	memcpy(r.cfg.vifs, cfg->vifs, sizeof(r.cfg.vifs));
 	t0 = lvm_now_ns();
 	rc = roundtrip(h, h->fd, lvm_proto_request(&r), &rep);
 	if (rc < 0)

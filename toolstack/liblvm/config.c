@@ -91,9 +91,6 @@ static int on_key(void *arg, const char *key, size_t len, unsigned line,
 		return lvm_errf(ks->err, ks->errlen, EINVAL,
 			        "%s:%u: '%s' is set twice (first on line %u)",
 			        ks->path, line, key_names[k], ks->line[k]);
-	if (k == K_VIF)
-		return lvm_errf(ks->err, ks->errlen, EINVAL,
-			        "%s:%u: vif: not supported yet", ks->path, line);
 	if (append)
 		return lvm_errf(ks->err, ks->errlen, EINVAL,
 			        "%s:%u: '+=' does not apply to '%s'", ks->path,
@@ -259,6 +256,46 @@ static int get_action(struct parse *p, enum key k, enum lvm_action *dst)
 		        k == K_ON_REBOOT ? "\"restart\", " : "");
 }
 
+/* get_vifs: `vif = [ 'SPEC', ... ]`, each entry lvm_vif_parse()'d; the
+ * list replaces the config's vifs. */
+static int get_vifs(struct parse *p)
+{
+	struct lvm_config *c = p->cfg;
+	struct lvm_vif vifs[LVM_VIFS_MAX];
+	unsigned line = p->ks->line[K_VIF];
+	XLU_ConfigList *list = NULL;
+	const char *spec;
+	char why[256];
+	int n = 0;
+
+	if (!line)
+		return 0;
+	if (p->fn->cfg_get_list(p->xlu, key_names[K_VIF], &list, &n, 1) || !list)
+		return lvm_errf(p->err, p->errlen, EINVAL,
+			        "%s:%u: vif: must be a list of strings, e.g. [ 'mac=00:16:3e:01:02:03,bridge=lvmbr0', '' ]",
+			        p->path, line);
+	if (n > LVM_VIFS_MAX)
+		return lvm_errf(p->err, p->errlen, EINVAL,
+			        "%s:%u: vif: %d vifs, at most %d", p->path, line, n,
+			        LVM_VIFS_MAX);
+	for (int i = 0; i < n; i++) {
+		spec = p->fn->cfg_get_listitem(list, i);
+		if (!spec)
+			return lvm_errf(p->err, p->errlen, EINVAL,
+				        "%s:%u: vif%d: must be a string", p->path,
+				        line, i);
+		if (lvm_vif_parse(spec, &vifs[i], why, sizeof(why)) < 0)
+			return lvm_errf(p->err, p->errlen, EINVAL, "%s:%u: vif%d: %s",
+				        p->path, line, i, why);
+	}
+	if (lvm_vifs_check(vifs, (unsigned)n, false, why, sizeof(why)) < 0)
+		return lvm_errf(p->err, p->errlen, EINVAL, "%s:%u: %s", p->path,
+			        line, why);
+	memcpy(c->vifs, vifs, sizeof(vifs[0]) * (size_t)n);
+	c->nvifs = (unsigned)n;
+	return 0;
+}
+
 static int get_values(struct parse *p)
 {
 	struct lvm_config *c = p->cfg;
@@ -284,7 +321,8 @@ static int get_values(struct parse *p)
 	    (rc = get_num(p, K_VCPUS, 1, LVM_MAX_VCPUS, "", &c->vcpus)) < 0 ||
 	    (rc = get_action(p, K_ON_POWEROFF, &c->on_poweroff)) < 0 ||
 	    (rc = get_action(p, K_ON_CRASH, &c->on_crash)) < 0 ||
-	    (rc = get_action(p, K_ON_REBOOT, &c->on_reboot)) < 0)
+	    (rc = get_action(p, K_ON_REBOOT, &c->on_reboot)) < 0 ||
+	    (rc = get_vifs(p)) < 0)
 		return rc;
 	return 0;
 }
@@ -384,5 +422,7 @@ int lvm_config_check(const struct lvm_config *cfg, char *err, size_t errlen)
 		return lvm_errf(err, errlen, EINVAL, "bad on_reboot");
 	if ((unsigned)cfg->store > LVM_STORE_XENSTORE)
 		return lvm_errf(err, errlen, EINVAL, "bad store mode");
+	if (lvm_vifs_check(cfg->vifs, cfg->nvifs, false, err, errlen) < 0)
+		return -EINVAL;
 	return 0;
 }

@@ -42,7 +42,9 @@ static void load(void)
 	    sym(h, "xlu_cfg_readdata", &fns.cfg_readdata) ||
 	    sym(h, "xlu_cfg_destroy", &fns.cfg_destroy) ||
 	    sym(h, "xlu_cfg_get_string", &fns.cfg_get_string) ||
-	    sym(h, "xlu_cfg_get_long", &fns.cfg_get_long)) {
+	    sym(h, "xlu_cfg_get_long", &fns.cfg_get_long) ||
+	    sym(h, "xlu_cfg_get_list", &fns.cfg_get_list) ||
+	    sym(h, "xlu_cfg_get_listitem", &fns.cfg_get_listitem)) {
 		dlclose(h);
 		return;
 	}

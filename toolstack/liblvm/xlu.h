@@ -19,6 +19,10 @@ struct lvm_xlu {
 			      const char **value_r, int dont_warn);
 	int (*cfg_get_long)(const XLU_Config *, const char *n, long *value_r,
 			    int dont_warn);
+	int (*cfg_get_list)(const XLU_Config *, const char *n,
+			    XLU_ConfigList **list_r, int *entries_r,
+			    int dont_warn);
+	const char *(*cfg_get_listitem)(const XLU_ConfigList *, int entry);
 };
 
 #define LVM_XLU_SONAME "libxlutil.so.4.17"

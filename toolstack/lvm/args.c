@@ -13,7 +13,8 @@
 
 enum opt_id {
 	O_HELP, O_NAME, O_MEMORY, O_VCPUS, O_CMDLINE, O_TIMING, O_JSON,
-	O_PAUSED, O_NOXS, O_XENSTORE, O_ALL, O_TIMEOUT, O_RAMDISK, O_COUNT
+	O_PAUSED, O_NOXS, O_XENSTORE, O_ALL, O_TIMEOUT, O_RAMDISK, O_VIF,
+	O_COUNT
 };
 
 static const struct {
@@ -34,6 +35,7 @@ static const struct {
 	[O_ALL] = { "all", 'a', false },
 	[O_TIMEOUT] = { "timeout", 't', true },
 	[O_RAMDISK] = { "ramdisk", 'r', true },
+	[O_VIF] = { "vif", 0, true },
 };
 
 #define BIT(o) (1u << (o))
@@ -77,7 +79,7 @@ static const struct {
 		BIT(O_HELP) | BIT(O_NAME) | BIT(O_MEMORY) | BIT(O_VCPUS) |
 			BIT(O_CMDLINE) | BIT(O_TIMING) | BIT(O_JSON) |
 			BIT(O_PAUSED) | BIT(O_NOXS) | BIT(O_XENSTORE) |
-			BIT(O_RAMDISK),
+			BIT(O_RAMDISK) | BIT(O_VIF),
 		1,
 		"usage: lvm create CONFIG|IMAGE [OPTIONS]\n"
 		"\n"
@@ -95,6 +97,12 @@ static const struct {
 		"  -p, --paused          leave it paused (start it with lvm unpause)\n"
 		"      --noxs            require the noxs device page\n"
 		"      --xenstore        XenStore mode, even for a noxs image\n"
+		"      --vif SPEC        a network interface, after the config's\n"
+		"                        (repeatable, up to 8 in all). SPEC is\n"
+		"                        xl's: mac=M,bridge=B,ip=A.B.C.D[/P],mtu=N,\n"
+		"                        each optional; '' or default: all chosen\n"
+		"                        by lvmd (a 00:16:3e MAC, its bridge, a\n"
+		"                        free address of the bridge's subnet, 1500)\n"
 		"      --timing          print how long each phase took, and when\n"
 		"                        the guest reported ready (waits up to 5 s)\n"
 		"      --json            print the result as JSON\n" },
@@ -246,6 +254,18 @@ static int set_opt(struct lvm_cli *c, int id, const char *v, const char *verb,
 				        "%s: %s wants a number of seconds (1..4000000), not '%s'",
 				        verb, spelled, LVM_ESCAPED(v, 40));
 		break;
+	case O_VIF: {
+		char why[256];
+
+		if (c->nvifs == LVM_VIFS_MAX)
+			return lvm_errf(err, errlen, EINVAL, "%s: %s: at most %d",
+				        verb, spelled, LVM_VIFS_MAX);
+		if (lvm_vif_parse(v, &c->vifs[c->nvifs], why, sizeof(why)) < 0)
+			return lvm_errf(err, errlen, EINVAL, "%s: %s '%s': %s", verb,
+				        spelled, LVM_ESCAPED(v, 80), why);
+		c->nvifs++;
+		break;
+	}
 	case O_TIMING: c->timing = true; break;
 	case O_JSON: c->json = true; break;
 	case O_PAUSED: c->paused = true; break;

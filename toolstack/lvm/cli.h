@@ -50,6 +50,8 @@ struct lvm_cli {
 	uint32_t vcpus;              /* create --vcpus */
 	bool has_store;
 	enum lvm_store store;        /* create --noxs / --xenstore */
+	struct lvm_vif vifs[LVM_VIFS_MAX]; /* create --vif, in order */
+	unsigned nvifs;
 	bool timing;                 /* create --timing */
 	bool paused;                 /* create --paused */
 	bool json;                   /* create, list, info --json */

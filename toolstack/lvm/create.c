@@ -88,6 +88,12 @@ static int build_config(const struct lvm_cli *cli, struct lvm_config *cfg)
 		cfg->store = cli->store;
 	if (cli->paused)
 		cfg->paused = true;
+	if (cfg->nvifs + cli->nvifs > LVM_VIFS_MAX)
+		return lvm_errorf("vif: %u in the config and %u --vif: at most %d in all",
+				  cfg->nvifs, cli->nvifs, LVM_VIFS_MAX);
+	memcpy(cfg->vifs + cfg->nvifs, cli->vifs,
+	       sizeof(cli->vifs[0]) * cli->nvifs);
+	cfg->nvifs += cli->nvifs;
 	return 0;
 }
 

@@ -40,6 +40,15 @@ static void print_text(const struct lvm_info *g)
 	printf("on_crash:     %s\n", lvm_action_name(g->on_crash));
 	printf("on_reboot:    %s\n", lvm_action_name(g->on_reboot));
 	printf("console log:  %s\n", g->console_log ? g->console_log : "-");
+	for (unsigned i = 0; i < g->nvifs && i < LVM_VIFS_MAX; i++) {
+		char dev[LVM_IFNAME_MAX + 1], spec[LVM_VIF_SPEC_LEN], k[16];
+
+		if (lvm_vif_devname(g->domid, i, dev) < 0)
+			snprintf(dev, sizeof(dev), "-");
+		snprintf(k, sizeof(k), "vif%u:", i);
+		printf("%-14s%s on %s (%s)\n", k, dev, g->vifs[i].bridge,
+		       lvm_vif_format(&g->vifs[i], spec, sizeof(spec)));
+	}
 }
 
 int lvm_cmd_info(const struct lvm_cli *cli)

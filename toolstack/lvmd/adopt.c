@@ -19,6 +19,7 @@
 #include "settle.h"
 #include "toolstack/engine/log.h"
 #include "toolstack/engine/uuid.h"
+#include "vifaddr.h"
 
 static void set_aside(const char *path, const char *err)
 {
@@ -84,6 +85,7 @@ static void adopt_one(void *arg, const char *path, int rc,
 		return;
 	}
 	lvmd_guest_insert(l, g);
+	lvmd_vifs_reserve(l, g);
 	/* A guest lvmd cannot serve (its pages or ports refused, e.g. it
 	 * closed its own event channels) is not left running unmanaged. */
 	if (!g->rec.preserved && lvmd_guest_adopt(l, g) < 0) {

@@ -56,6 +56,7 @@ struct lvmd_backend {
 extern const struct lvmd_backend lvmd_backend_console;  /* console.c */
 extern const struct lvmd_backend lvmd_backend_sysctl;   /* sysctl.c */
 extern const struct lvmd_backend lvmd_backend_xenstore; /* xenstore.c */
+extern const struct lvmd_backend lvmd_backend_vif;      /* vif.c */
 
 /*
  * A guest's control: how it is built and asked to stop. One per guest,
@@ -169,5 +170,15 @@ int lvmd_console_replay(struct lvmd *l, struct guest *g);
 struct xs_handle *lvmd_xs(struct lvmd *l);
 /* lvmd_xs_close() - close that connection, if open (at exit). */
 void lvmd_xs_close(struct lvmd *l);
+
+/* ---- vif.c ---- */
+/*
+ * lvmd_vif_check() - whether the (n) vifs (vifs) of a create can be served
+ * before anything is built: refused for a (xenstore) guest (not yet
+ * supported), and each vif's bridge must exist or be made now (lvmd.conf's
+ * bridge_create). Returns 0, or -errno with one line in (err).
+ */
+int lvmd_vif_check(struct lvmd *l, const struct lvm_vif *vifs, unsigned n,
+		   bool xenstore, char *err, size_t errlen);
 
 #endif

@@ -15,6 +15,7 @@ static const struct lvmd_backend *const table[] = {
 	&lvmd_backend_console,
 	&lvmd_backend_sysctl,
 	&lvmd_backend_xenstore,
+	&lvmd_backend_vif,
 };
 
 #define NBACKENDS (sizeof(table) / sizeof(table[0]))

@@ -22,6 +22,7 @@
 #include "toolstack/engine/engine.h"
 #include "toolstack/engine/log.h"
 #include "toolstack/engine/uuid.h"
+#include "vifaddr.h"
 
 /* engine_fail: the engine's own line (e) for (rc), unchanged. */
 static int engine_fail(const struct lvm_error *e, int rc, char *err,
@@ -213,7 +214,7 @@ static struct guest *settle_new(struct lvmd *l, struct guest *g,
 	lvmd_guest_insert(l, g);
 	*rc = lvmd_guest_attach(l, g, keep_log ? LVMD_ATTACH_KEEP_LOG : 0);
 	if (*rc < 0) {
-		lvm_errf(err, errlen, -*rc, "d%u: cannot serve its console or device page: %s",
+		lvm_errf(err, errlen, -*rc, "d%u: cannot serve its console, device page or vifs: %s",
 			 g->rec.domid, strerror(-*rc));
 		goto fail;
 	}
@@ -239,6 +240,8 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	struct lvm_built b = { 0 };
 	struct lvm_error e = { 0 };
 	struct lvm_reg_entry rec;
+	struct lvm_vif vifs[LVM_VIFS_MAX];
+	unsigned nvifs = 0;
 	struct lvm_image *img = NULL;
 	struct guest *g = NULL;
 	bool img_owned = false;
@@ -275,6 +278,16 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 			      strerror(-rc));
 		goto out;
 	}
+	/* Vifs whose bridge is missing are refused before anything is built. */
+	rc = lvmd_vif_check(l, cfg->vifs, cfg->nvifs, ctl->xenstore, err,
+			    errlen);
+	if (rc < 0)
+		goto out;
+	/* Addresses held from here until the guest is dropped (guest.c),
+	 * or until out: below while nvifs is set. */
+	rc = lvmd_vifs_resolve(l, cfg, vifs, &nvifs, err, errlen);
+	if (rc < 0)
+		goto out;
 	if (uuid_in)
 		memcpy(uuid, uuid_in, 16);
 	else if ((rc = lvm_uuid_new(LVM_UUID_GUEST, l->instance, uuid)) < 0) {
@@ -299,6 +312,10 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	t->build_ns = b.t.build;
 	t0 = lvm_now_ns();
 	rc = record(&rec, cfg, uuid, &b);
+	if (rc == 0) {
+		memcpy(rec.vifs, vifs, sizeof(rec.vifs));
+		rec.nvifs = nvifs;
+	}
 	if (rc == 0 && !(g = lvmd_guest_new(&rec, ctl))) {
 		lvm_reg_entry_free(&rec);
 		rc = -ENOMEM;
@@ -312,6 +329,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		rc = engine_fail(&e, rc, err, errlen);
 		goto fail_domain;
 	}
+	nvifs = 0;                   /* (g) holds them now */
 	g = settle_new(l, g, uuid_in != NULL, err, errlen, &rc);
 	if (!g)
 		goto out;
@@ -339,6 +357,7 @@ fail_domain:
 	}
 	xc_domain_destroy(l->xch, b.domid);
 out:
+	lvmd_vifs_release(l, vifs, nvifs);
 	lvm_built_release(&b);
 	if (img_owned)
 		lvm_image_free(img);

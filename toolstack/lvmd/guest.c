@@ -13,6 +13,7 @@
 #include "guest.h"
 #include "lvmd.h"
 #include "toolstack/engine/log.h"
+#include "vifaddr.h"
 
 /*
  * map_pages: the (n) machine frames (mfns) of (domid) mapped read-write,
@@ -100,6 +101,7 @@ void lvmd_guest_drop(struct lvmd *l, struct guest *g, int why)
 	lvmd_backends_detach(l, g, true);
 	unmap(l, g);
 	lvmd_guest_unlink(l, g);
+	lvmd_vifs_release(l, g->rec.vifs, g->rec.nvifs);
 	lvmd_reg_remove_logged(l, g);
 	l->hooks->gone(l, g, why);
 	lvmd_guest_free(g);

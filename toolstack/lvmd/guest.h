@@ -50,6 +50,10 @@ struct guest {
 	uint64_t t_recv_ns;          /* monotonic: the create request came;
 					0 for adopted guests (unknown) */
 
+	/* vif backend (vif.c, noxs guests only): vifs [0, vifs_on) are
+	 * handed to the data path */
+	unsigned vifs_on;
+
 	/* lifecycle requests (either control; table.c's deadline) */
 	uint32_t req;                /* enum noxs_request pending, or 0 */
 	uint64_t req_deadline_ns;    /* monotonic; 0: no deadline */

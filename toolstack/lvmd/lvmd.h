@@ -31,17 +31,22 @@
  *               attached and detached through the table, destroy, drop
  *   backends.c  the backend table (backend.h): every backend's calls, and
  *               port events routed to the backend that bound the port
- *   console.c, sysctl.c, xenstore.c   the backends; sysctl.c and
- *               xenstore.c also hold the two controls (noxs, XenStore)
+ *   console.c, sysctl.c, xenstore.c, vif.c   the backends; sysctl.c
+ *               and xenstore.c also hold the two controls (noxs,
+ *               XenStore); vif.c's TAPs and bridge through netdev.c, its
+ *               frames moved by the data path thread (netpath.h)
  *   table.c     the guest table (guest.h): lookups, records, doom marks;
  *               ports.c: the event channel ports, who owns them, and
  *               each one's event budget (events past it deferred)
  *   images.c, loader.c, park.c, pool.c, poolthr.c, registry.c,
- *   cons_ring.c, restart.c, bucket.c, logprune.c leaves: the image
- *               cache, the image loader and its bookkeeping, the shell
- *               pools and their refill thread, records on disk, the
- *               console ring, the restart budget, a port's token bucket,
- *               which console logs of gone guests to remove
+ *   cons_ring.c, restart.c, bucket.c, logprune.c, conf.c, vifaddr.c
+ *               leaves: the image cache, the image loader and its
+ *               bookkeeping, the shell pools and their refill thread,
+ *               records on disk, the console ring, the restart budget, a
+ *               port's token bucket, which console logs of gone guests to
+ *               remove, lvmd.conf's lines and network settings, the vifs'
+ *               addresses and MACs (vifaddr.h: resolved at create, held
+ *               until the guest is dropped, reserved at adoption)
  *
  * Upward news goes through one narrow door: struct lvmd_hooks (guest.h),
  * set once by main.c to client.c's handlers. A lower file that must tell
@@ -110,9 +115,12 @@ struct lvm_error;
 struct lvmd_pools;                   /* poolthr.c's */
 struct lvmd_hooks;
 struct lvmd_load;                    /* park.h */
+struct lvmd_netdev;                  /* netdev.h */
+struct lvmd_netpath;                 /* netpath.h */
 struct lvmd_loader;                  /* loader.c's */
 struct lvmd_port;
 struct lvmd_waiter;                  /* park.h */
+struct lvmd_addrs;                   /* vifaddr.h */
 struct xs_handle;
 
 /* Each member is owned by the file named beside it. */
@@ -125,6 +133,8 @@ struct lvmd {
 					state directory */
 	char cons_dir[PATH_MAX];     /* console.c (its setup) */
 	struct lvmd_netconf net;     /* conf.c: the network settings */
+	struct lvmd_addrs *addrs;    /* vifaddr.c: the subnet's addresses,
+					made at the first use */
 	int listen_fd;               /* server.c */
 	xc_interface *xch;           /* main.c */
 	xenevtchn_handle *xce;       /* main.c */
@@ -164,6 +174,9 @@ struct lvmd {
 	} hand;
 	struct lvmd_loader *loader;  /* loader.c: NULL until the first load */
 	struct lvmd_pools *pools;    /* poolthr.c: the shell pools */
+	struct lvmd_netpath *netpath; /* vif.c (its setup): the data path */
+	struct lvmd_netdev *netdev;  /* vif.c (its setup): netlink; NULL if
+					it could not be opened */
 	volatile int stop;           /* main.c (signals) */
 };
 

@@ -26,6 +26,7 @@
 #include "backend.h"
 #include "client.h"
 #include "conf.h"
+#include "vifaddr.h"
 #include "guest.h"
 #include "lvmd.h"
 #include "toolstack/engine/log.h"
@@ -42,7 +43,7 @@
 static const char usage[] =
 	"usage: lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-c CONFIG]\n"
 	"            [-P MEM:VCPUS:N]... [-L BYTES] [-R BURST:MS]\n"
-	"            [-B MIB] [-K N] [-v]\n"
+	"            [-B MIB] [-K N] [-b BRIDGE] [-n A.B.C.D/P] [-N] [-v]\n"
 	"\n"
 	"The lvm daemon: creates guests for `lvm`, serves their consoles and\n"
 	"lifecycle requests, reaps them. Runs as root in a Xen dom0.\n"
@@ -60,7 +61,8 @@ static const char usage[] =
 	"                and VCPUS vCPUs ready; with IMAGE, an absolute path,\n"
 	"                built ahead for that image),\n"
 	"                `console_log_budget MIB`, `console_logs_kept N` (as\n"
-	"                -B and -K), '#' comments\n"
+	"                -B and -K), `bridge NAME`, `subnet A.B.C.D/P`,\n"
+	"                `bridge_create yes|no` (as -b, -n, -N), '#' comments\n"
 	"  -P MEM:VCPUS:N[:IMAGE]  keep N pre-created shells of MEM MiB and\n"
 	"                VCPUS vCPUs ready, built ahead for IMAGE if given\n"
 	"                (repeatable; after the file's pools)\n"
@@ -76,6 +78,12 @@ static const char usage[] =
 	LVMD_STR(LVMD_LOG_BUDGET_MB) ")\n"
 	"  -K N          logs of gone guests kept at most (default "
 	LVMD_STR(LVMD_LOGS_KEPT) ")\n"
+	"  -b BRIDGE     the bridge the guests' vifs go on (default lvmbr0)\n"
+	"  -n A.B.C.D/P  the bridge's own address and its subnet's prefix\n"
+	"                (8..30; default 198.18.0.1/16): the guests' gateway;\n"
+	"                guests get the subnet's other addresses\n"
+	"  -N            never create the bridge (bridge_create no): a vif\n"
+	"                on a missing bridge is refused\n"
 	"  -v            log debug messages too\n"
 	"  -h            this text\n";
 
@@ -86,6 +94,8 @@ static const char usage[] =
 struct opts {
 	const char *sock, *state, *conf;
 	const char *budget, *kept;   /* -B, -K */
+	const char *bridge, *subnet; /* -b, -n */
+	bool no_bridge_create;       /* -N */
 	const char *pools[MAX_P];
 	unsigned npools;
 	unsigned long long log_cap;
@@ -202,7 +212,7 @@ static int parse(int argc, char **argv, struct opts *o)
 			    .log_cap = LVMD_LOG_CAP,
 			    .log_burst = LVMD_LOG_BURST,
 			    .log_interval_ms = LVMD_LOG_INTERVAL_MS };
-	while ((c = getopt(argc, argv, "fds:S:c:P:L:R:B:K:vh")) != -1) {
+	while ((c = getopt(argc, argv, "fds:S:c:P:L:R:B:K:b:n:Nvh")) != -1) {
 		switch (c) {
 		case 'f': o->daemon = false; break;
 		case 'd': o->daemon = true; break;
@@ -233,6 +243,9 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'B': o->budget = optarg; break;
 		case 'K': o->kept = optarg; break;
+		case 'b': o->bridge = optarg; break;
+		case 'n': o->subnet = optarg; break;
+		case 'N': o->no_bridge_create = true; break;
 		case 'v': o->verbose = true; break;
 		case 'h':
 			fputs(usage, stdout);
@@ -296,10 +309,25 @@ static int log_budget(struct lvmd *l, const char *s, const char *where)
 	return 0;
 }
 
+/* net_setting: a network setting (k) with its (spec), from (where). */
+static int net_setting(struct lvmd *l, int k, const char *spec,
+		       const char *where)
+{
+	char err[256];
+
+	if (lvmd_netconf_set(&l->net, k, spec, err, sizeof(err)) < 0) {
+		lvm_log_err(0, "%s: %s", where, err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* setting: one line's setting (k, from lvmd_conf_line()) with its
  * (spec). */
 static int setting(struct lvmd *l, int k, const char *spec, const char *where)
 {
+	if (k >= LVMD_CONF_BRIDGE)
+		return net_setting(l, k, spec, where);
 	if (k == LVMD_CONF_LOG_BUDGET)
 		return log_budget(l, spec, where);
 	if (k == LVMD_CONF_LOGS_KEPT)
@@ -331,7 +359,7 @@ static int read_conf(struct lvmd *l, const char *path, bool must)
 			continue;
 		snprintf(where, sizeof(where), "%s:%u", path, n);
 		if (rc < 0) {
-			lvm_log_err(0, "%s: unknown setting (want `pool MEM VCPUS N [IMAGE]`, `console_log_budget MIB` or `console_logs_kept N`)",
+			lvm_log_err(0, "%s: unknown setting (want `pool MEM VCPUS N [IMAGE]`, `console_log_budget MIB`, `console_logs_kept N`, `bridge NAME`, `subnet A.B.C.D/P` or `bridge_create yes|no`)",
 				    where);
 			break;
 		}
@@ -536,6 +564,7 @@ int main(int argc, char **argv)
 	l.hooks = &lvmd_client_hooks;
 	l.log_budget = (uint64_t)LVMD_LOG_BUDGET_MB << 20;
 	l.logs_kept = LVMD_LOGS_KEPT;
+	lvmd_netconf_default(&l.net);
 	if (lvmd_pools_init(&l) < 0) {
 		lvm_log_err(ENOMEM, "cannot set up the pools");
 		return 1;
@@ -582,7 +611,11 @@ int main(int argc, char **argv)
 			goto out;
 	if ((o.budget && log_budget(&l, o.budget, "-B") < 0) ||
 	    (o.kept && number(o.kept, 0, LOGS_KEPT_MAX, &l.logs_kept,
-			      "count of kept console logs", "-K") < 0))
+			      "count of kept console logs", "-K") < 0) ||
+	    (o.bridge && net_setting(&l, LVMD_CONF_BRIDGE, o.bridge, "-b") < 0) ||
+	    (o.subnet && net_setting(&l, LVMD_CONF_SUBNET, o.subnet, "-n") < 0) ||
+	    (o.no_bridge_create &&
+	     net_setting(&l, LVMD_CONF_BRIDGE_CREATE, "no", "-N") < 0))
 		goto out;
 	if (open_xen(&l) < 0 || lvmd_backends_setup(&l) < 0 ||
 	    lvmd_listen(&l) < 0)
@@ -611,6 +644,7 @@ out:
 		unlink(l.sock_path);
 	}
 	close_xen(&l);
+	lvmd_vifaddr_free(&l);
 	if (lock_fd >= 0)
 		close(lock_fd);
 	return rc;

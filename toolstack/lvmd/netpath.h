@@ -50,7 +50,12 @@ struct lvmd_netpath_vif_args {
 /* A vif's counters, from dom0's side: rx = to the guest, tx = from it. */
 struct lvmd_netpath_stats {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
-	uint64_t rx_dropped;         /* frames from the TAP with no buffer */
+	uint64_t rx_dropped;         /* frames from the TAP longer than the
+					guest's buffer (with no buffer posted
+					the TAP is not read: the kernel
+					queues, then drops) */
+	uint64_t tx_errors;          /* frames the TAP refused (answered
+					ERROR) */
 	bool connected;
 	uint32_t reason;             /* enum noxs_vif_reason of the last
 					disconnect, 0 if none */

@@ -118,8 +118,10 @@ static void rebuild(struct lvmd *l, struct guest *g)
 		.cmdline = old.cmdline, .memory_mb = old.memory_mb,
 		.vcpus = old.vcpus, .on_poweroff = old.on_poweroff,
 		.on_crash = old.on_crash, .on_reboot = old.on_reboot,
-		.store = old.store,
+		.store = old.store, .nvifs = old.nvifs,
 	};
+	/* the same MACs and addresses: the old guest's went with it */
+	memcpy(cfg.vifs, old.vifs, sizeof(cfg.vifs));
 	rc = lvmd_create(l, &cfg, old.uuid, lvm_rdtsc(), &ng, &t, err,
 			 sizeof(err));
 	lvmd_pools_kick(l);

@@ -27,17 +27,6 @@ void lvm_reg_entry_free(struct lvm_reg_entry *e)
 	memset(e, 0, sizeof(*e));
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int lvm_uuid_parse(const char *s, uint8_t u[16])
 {
 	int i = 0;
@@ -53,8 +42,8 @@ int lvm_uuid_parse(const char *s, uint8_t u[16])
 				return -EINVAL;
 			continue;
 		}
-		hi = hexval(p[0]);
-		lo = p[1] ? hexval(p[1]) : -1;
+		hi = lvm_hexval(p[0]);
+		lo = p[1] ? lvm_hexval(p[1]) : -1;
 		if (hi < 0 || lo < 0 || i >= 16)
 			return -EINVAL;
 		u[i++] = (uint8_t)(hi << 4 | lo);
@@ -87,11 +76,33 @@ static int page_unhex(const char *s, struct noxs_page *p)
 	if (strlen(s) != 2 * NOXS_PAGE_SIZE)
 		return -EINVAL;
 	for (size_t i = 0; i < NOXS_PAGE_SIZE; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		int hi = lvm_hexval(s[2 * i]), lo = lvm_hexval(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		b[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* vifs_to_json: (e)'s vifs, each with its guest port, into (o) as
+ * "vifs" (none: nothing). 0 or -ENOMEM. */
+static int vifs_to_json(json_object *o, const struct lvm_reg_entry *e)
+{
+	json_object *a;
+	int rc = 0;
+
+	if (!e->nvifs)
+		return 0;
+	a = lvm_proto_vifs_to_json(e->vifs, e->nvifs, 0);
+	if (!a)
+		return -ENOMEM;
+	for (unsigned i = 0; i < e->nvifs; i++)
+		rc |= lvm_json_add_u64(json_object_array_get_idx(a, i), "port",
+				       e->vif_port[i]);
+	if (rc || json_object_object_add(o, "vifs", a) < 0) {
+		json_object_put(a);
+		return -ENOMEM;
 	}
 	return 0;
 }
@@ -121,6 +132,7 @@ static json_object *to_json(const struct lvm_reg_entry *e)
 	rc |= lvm_json_add_i64(o, "created_ns", e->created_ns);
 	rc |= lvm_json_add_bool(o, "preserved", e->preserved);
 	rc |= lvm_json_add_bool(o, "created_paused", e->created_paused);
+	rc |= vifs_to_json(o, e);
 	c = json_object_new_object();
 	if (!c)
 		goto fail;
@@ -245,6 +257,27 @@ static int get_frames(json_object *o, const char *what, uint64_t *gfn,
 	return 0;
 }
 
+/* vifs_from_json: "vifs" of (o) (absent: none, an older record) into
+ * (e): resolved vifs, each with its port. */
+static int vifs_from_json(json_object *o, struct lvm_reg_entry *e, char *err,
+			  size_t errlen)
+{
+	json_object *a;
+	char line[200];
+
+	if (!json_object_object_get_ex(o, "vifs", &a))
+		return 0;
+	if (lvm_proto_vifs_from_json(a, e->vifs, &e->nvifs, true, line,
+				     sizeof(line)) < 0)
+		return lvm_errf(err, errlen, EPROTO, "bad 'vifs': %s", line);
+	for (unsigned i = 0; i < e->nvifs; i++)
+		if (get_u32(json_object_array_get_idx(a, i), "port",
+			    &e->vif_port[i]) < 0)
+			return lvm_errf(err, errlen, EPROTO,
+				        "bad 'vifs': vif%u has no port", i);
+	return 0;
+}
+
 static int from_json(json_object *o, struct lvm_reg_entry *e, char *err,
 		     size_t errlen)
 {
@@ -292,6 +325,9 @@ static int from_json(json_object *o, struct lvm_reg_entry *e, char *err,
 		return lvm_errf(err, errlen, EPROTO, "bad 'preserved'");
 	if (lvm_json_get_bool(o, "created_paused", &e->created_paused) < 0)
 		return lvm_errf(err, errlen, EPROTO, "bad 'created_paused'");
+	rc = vifs_from_json(o, e, err, errlen);
+	if (rc < 0)
+		return rc;
 	if (!json_object_object_get_ex(o, "console", &c) ||
 	    !json_object_is_type(c, json_type_object))
 		return lvm_errf(err, errlen, EPROTO, "no 'console' object");

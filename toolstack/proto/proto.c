@@ -215,6 +215,15 @@ json_object *lvm_proto_request(const struct lvm_req *r)
 		rc |= lvm_json_add_str(o, "store", lvm_store_name(c->store));
 		rc |= lvm_json_add_bool(o, "paused", c->paused);
 		rc |= lvm_json_add_bool(o, "wait_ready", c->wait_ready);
+		if (c->nvifs) {
+			json_object *v = lvm_proto_vifs_to_json(c->vifs,
+								c->nvifs, 0);
+
+			if (!v || json_object_object_add(o, "vifs", v) < 0) {
+				json_object_put(v);
+				goto nomem;
+			}
+		}
 		break;
 	case LVM_OP_SHUTDOWN:
 	case LVM_OP_REBOOT:
@@ -306,6 +315,8 @@ static int parse_create(json_object *obj, struct lvm_req_cfg *c, char *err,
 					    "cmdline" };
 	const char **dst[] = { &c->name, &c->kernel, &c->ramdisk,
 			       &c->cmdline };
+	json_object *vifs;
+	char line[256];
 	uint64_t v;
 	int e;
 
@@ -338,6 +349,11 @@ static int parse_create(json_object *obj, struct lvm_req_cfg *c, char *err,
 	if (lvm_json_get_bool(obj, "paused", &c->paused) < 0 ||
 	    lvm_json_get_bool(obj, "wait_ready", &c->wait_ready) < 0)
 		BAD("create: 'paused' and 'wait_ready' must be booleans");
+	if (!json_object_object_get_ex(obj, "vifs", &vifs))
+		vifs = NULL;
+	if (lvm_proto_vifs_from_json(vifs, c->vifs, &c->nvifs, false, line,
+				     sizeof(line)) < 0)
+		BAD("create: %s", line);
 	return 0;
 }
 

@@ -177,6 +177,56 @@ int lvm_proto_pools_to_json(json_object *rep, const struct lvm_pool_info *v,
 int lvm_proto_pools_from_json(json_object *rep, struct lvm_pool_info **out,
 			      size_t *n, uint64_t *other_misses);
 
+/* ---- vifs (vif.c: text and checks; proto_vif.c: JSON) ---- */
+/* lvm_hexval() - the value of the hex digit (c) (either case), or -1. */
+int lvm_hexval(char c);
+/* lvm_mac_parse() - "xx:xx:xx:xx:xx:xx" (hex, either case) into (mac);
+ * 0 or -EINVAL. lvm_mac_check() - unicast and not all zero; 0 or -EINVAL. */
+int lvm_mac_parse(const char *s, uint8_t mac[6]);
+int lvm_mac_check(const uint8_t mac[6]);
+/* lvm_mac_format() - (mac) as "xx:xx:xx:xx:xx:xx" in (buf). */
+const char *lvm_mac_format(const uint8_t mac[6], char buf[18]);
+/* lvm_ifname_check() - (s) is a name Linux takes for a network device
+ * (1..LVM_IFNAME_MAX bytes, not . or .., no '/', ':', blank or control
+ * byte). 0 or -EINVAL. */
+int lvm_ifname_check(const char *s);
+/* lvm_ipv4_parse() - "A.B.C.D" or "A.B.C.D/P" (P 1..32; absent: 0 in
+ * (*prefix)) into (ip), network order. 0 or -EINVAL. */
+int lvm_ipv4_parse(const char *s, uint8_t ip[4], uint8_t *prefix);
+/* lvm_ipv4_format() - (ip) as "A.B.C.D" in (buf). */
+const char *lvm_ipv4_format(const uint8_t ip[4], char buf[16]);
+
+/*
+ * lvm_vif_check() - a decoded vif's fields in range: a MAC given is
+ * unicast and not zero, a bridge given is an interface name, a prefix
+ * (1..32) only with an address, an MTU given is 576..1500; (resolved):
+ * every field set (a guest's record, lvm info). Returns 0 or -EINVAL with
+ * one line in (err).
+ */
+int lvm_vif_check(const struct lvm_vif *v, bool resolved, char *err,
+		  size_t errlen);
+/* lvm_vifs_check() - (n) <= LVM_VIFS_MAX, each lvm_vif_check(), no MAC
+ * twice; the line names the vif ("vif1: ..."). 0 or -EINVAL. */
+int lvm_vifs_check(const struct lvm_vif *v, unsigned n, bool resolved,
+		   char *err, size_t errlen);
+
+/*
+ * lvm_proto_vifs_to_json() - the (n) vifs (v) as a JSON array of objects
+ * {"mac", "bridge", "ip", "prefix", "mtu"}, each only when set; with
+ * (domid) non-zero each also names its dom0 device ("dev",
+ * lvm_vif_devname()). NULL on ENOMEM.
+ */
+json_object *lvm_proto_vifs_to_json(const struct lvm_vif *v, unsigned n,
+				    uint32_t domid);
+/*
+ * lvm_proto_vifs_from_json() - the array (arr) back into (v), (*n);
+ * (arr) NULL: no vifs. Everything checked (lvm_vifs_check(), with
+ * (resolved)). Returns 0 or -EPROTO with one line in (err).
+ */
+int lvm_proto_vifs_from_json(json_object *arr, struct lvm_vif *v,
+			     unsigned *n, bool resolved, char *err,
+			     size_t errlen);
+
 /* Words on the wire for the enums; lvm_*_parse return 0 or -EINVAL. */
 const char *lvm_store_name(enum lvm_store s);
 int lvm_store_parse(const char *s, enum lvm_store *out);

@@ -162,6 +162,16 @@ json_object *lvm_proto_info_to_json(const struct lvm_info *in)
 		rc |= lvm_json_add_str(o, "kernel", in->kernel);
 		rc |= lvm_json_add_str(o, "cmdline", in->cmdline);
 		rc |= lvm_json_add_str(o, "console_log", in->console_log);
+		if (in->nvifs) {
+			json_object *v = lvm_proto_vifs_to_json(in->vifs,
+								in->nvifs,
+								in->domid);
+
+			if (!v || json_object_object_add(o, "vifs", v) < 0) {
+				json_object_put(v);
+				rc = -ENOMEM;
+			}
+		}
 	}
 	if (rc) {
 		json_object_put(o);
@@ -172,6 +182,8 @@ json_object *lvm_proto_info_to_json(const struct lvm_info *in)
 
 static int info_managed(json_object *o, struct lvm_info *in)
 {
+	json_object *vifs;
+	char line[200];
 	const char *s;
 	int rc;
 
@@ -200,6 +212,10 @@ static int info_managed(json_object *o, struct lvm_info *in)
 		rc = lvm_json_dup_str(o, "cmdline", false, &in->cmdline);
 	if (rc == 0)
 		rc = lvm_json_dup_str(o, "console_log", false, &in->console_log);
+	if (rc == 0 && json_object_object_get_ex(o, "vifs", &vifs) &&
+	    lvm_proto_vifs_from_json(vifs, in->vifs, &in->nvifs, true, line,
+				     sizeof(line)) < 0)
+		rc = -EPROTO;
 	return rc;
 }
 

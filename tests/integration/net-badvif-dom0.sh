@@ -1,0 +1,36 @@
+#!/bin/bash
+# Vif settings only dom0 can refuse, each with one error line and nothing
+# left (no domain, TAP, bridge or record): lvmd's bridge missing with
+# bridge_create off (lvmd itself still starts and runs guests without a
+# vif), a vif's own bridge missing, and a "bridge" that is no bridge.
+. "$(dirname "$0")/lib.sh"
+
+img=$LVM_BUILD/guests/daytime.xen
+[ -f "$img" ] || fail "no guest image $img"
+taps() { ip -o link | grep -c ': lvm[0-9]*\.[0-9]' ; }
+conf=/tmp/net-badvif-dom0.conf
+printf 'bridge lvmnobr0\nbridge_create no\n' >"$conf"
+lvmd_start -c "$conf"
+before=$(hv_domain_count)
+# refused SPEC WORDS: a create with --vif SPEC fails with one line holding
+# WORDS, and leaves nothing.
+refused() {
+	local rc=0
+	lvm create "$img" --name bad --vif "$1" >/tmp/nb.out 2>/tmp/nb.err || rc=$?
+	info "--vif '$1': $(one_line_error /tmp/nb.out /tmp/nb.err $rc)"
+	grep -qF "$2" /tmp/nb.err || fail "'$2' not in: $(cat /tmp/nb.err)"
+	[ "$(hv_domain_count)" = "$before" ] || fail "a domain left by --vif '$1'"
+	[ "$(taps)" = 0 ] || fail "a TAP left by --vif '$1': $(ip -o link)"
+	lvm_gone bad || fail "guest 'bad' listed after --vif '$1'"
+	[ -z "$(ls "$LVMD_STATE/registry")" ] || fail "a record left: $(ls "$LVMD_STATE/registry")"
+}
+refused '' 'bridge lvmnobr0 does not exist'
+refused 'bridge=lvmnobr1' 'bridge lvmnobr1 does not exist'
+[ ! -e /sys/class/net/lvmnobr0 ] && [ ! -e /sys/class/net/lvmnobr1 ] ||
+	fail "a bridge was made with bridge_create off"
+refused 'bridge=lo' 'not a bridge'
+# lvmd still serves guests without a vif.
+out=$(lvm create "$img" --name novif 2>&1) || fail "create without vif: $out"
+wait_for 20 lvm_console_has novif "daytime: no vif, nothing to serve" ||
+	fail "novif: $(cat "$(lvm_console_log novif)")"
+lvm destroy novif || fail "destroy novif"

@@ -1,0 +1,570 @@
+/*
+ * test_netpath_thread.c — lvmd's data path thread (netpath.c) end to end
+ * on the host, with libxenevtchn and libxenforeignmemory replaced
+ * (-Wl,--wrap) by fakes: a guest's memory is a memfd whose page numbers
+ * are its "machine frames" (so a foreign mapping aliases it, as on Xen),
+ * and the event channel is a pipe that carries pending ports, with Linux's
+ * mask-until-unmask rule. A socket pair stands in for the TAP. Checked:
+ * connect, TX and RX through the thread, a hostile write disconnecting
+ * the vif with its reason, a bad region at connect, a notification storm,
+ * add's argument checks, remove and stop releasing every port, mapping
+ * and descriptor.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <xenevtchn.h>
+#include <xenforeignmemory.h>
+
+#include <noxs/noxs.h>
+#include <noxs/vring.h>
+
+#include "toolstack/lvmd/netpath.h"
+
+#define PAGE 4096u
+#define GUEST_PAGES 16u
+#define MFN_PAGE 1u                  /* the device page */
+#define MFN_RINGS 2u
+#define MFN_REGION 4u                /* 4 pages */
+#define REGION_PAGES 4u
+#define DOMID 7u
+#define REMOTE 5u
+#define SLOT 2u
+#define VIF 0u
+
+/* ---- the fakes ---- */
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static int ev_pipe[2] = { -1, -1 };
+static struct {
+	bool bound, masked, pending;
+	unsigned notified;           /* dom0 -> guest */
+} ports[64];
+static int guest_fd = -1;
+static long maps_live;               /* pages mapped, not unmapped */
+static int dummy_xce, dummy_xfm;
+
+xenevtchn_handle *__wrap_xenevtchn_open(void *logger, unsigned flags)
+{
+	(void)logger;
+	(void)flags;
+	if (ev_pipe[0] < 0 && pipe(ev_pipe) < 0)
+		return NULL;
+	return (xenevtchn_handle *)&dummy_xce;
+}
+
+int __wrap_xenevtchn_close(xenevtchn_handle *h)
+{
+	(void)h;
+	return 0;
+}
+
+int __wrap_xenevtchn_fd(xenevtchn_handle *h)
+{
+	(void)h;
+	return ev_pipe[0];
+}
+
+/* Raise (port) as Xen would: queued once, then masked until unmasked. */
+static void raise_locked(unsigned port)
+{
+	uint32_t p = port;
+
+	if (ports[port].masked) {
+		ports[port].pending = true;
+		return;
+	}
+	ports[port].masked = true;
+	if (write(ev_pipe[1], &p, sizeof(p)) != sizeof(p))
+		abort(); /* called from the thread too: no cmocka assert */
+}
+
+xenevtchn_port_or_error_t __wrap_xenevtchn_pending(xenevtchn_handle *h)
+{
+	uint32_t p;
+
+	(void)h;
+	if (read(ev_pipe[0], &p, sizeof(p)) != sizeof(p))
+		return -1;
+	return (int)p;
+}
+
+int __wrap_xenevtchn_unmask(xenevtchn_handle *h, evtchn_port_t port)
+{
+	(void)h;
+	pthread_mutex_lock(&mu);
+	ports[port].masked = false;
+	if (ports[port].pending) {
+		ports[port].pending = false;
+		raise_locked(port);
+	}
+	pthread_mutex_unlock(&mu);
+	return 0;
+}
+
+int __wrap_xenevtchn_notify(xenevtchn_handle *h, evtchn_port_t port)
+{
+	(void)h;
+	pthread_mutex_lock(&mu);
+	ports[port].notified++;
+	pthread_mutex_unlock(&mu);
+	return 0;
+}
+
+/* Local port = remote port + 10; remote 63 is refused. */
+xenevtchn_port_or_error_t
+__wrap_xenevtchn_bind_interdomain(xenevtchn_handle *h, uint32_t domid,
+				  evtchn_port_t remote)
+{
+	(void)h;
+	(void)domid;
+	if (remote + 10 >= 64) {
+		errno = EINVAL;
+		return -1;
+	}
+	pthread_mutex_lock(&mu);
+	ports[remote + 10].bound = true;
+	ports[remote + 10].masked = false;
+	pthread_mutex_unlock(&mu);
+	return (int)(remote + 10);
+}
+
+int __wrap_xenevtchn_unbind(xenevtchn_handle *h, evtchn_port_t port)
+{
+	(void)h;
+	pthread_mutex_lock(&mu);
+	ports[port].bound = false;
+	pthread_mutex_unlock(&mu);
+	return 0;
+}
+
+xenforeignmemory_handle *__wrap_xenforeignmemory_open(void *logger,
+						      unsigned flags)
+{
+	(void)logger;
+	(void)flags;
+	return (xenforeignmemory_handle *)&dummy_xfm;
+}
+
+int __wrap_xenforeignmemory_close(xenforeignmemory_handle *h)
+{
+	(void)h;
+	return 0;
+}
+
+/* Frames of the guest's memfd; one past its pages is refused. */
+void *__wrap_xenforeignmemory_map(xenforeignmemory_handle *h, uint32_t dom,
+				  int prot, size_t n, const xen_pfn_t arr[],
+				  int err[])
+{
+	uint8_t *base;
+
+	(void)h;
+	if (dom != DOMID || n == 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	base = mmap(NULL, n * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+	if (base == MAP_FAILED)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		int e = 0;
+
+		if (arr[i] >= GUEST_PAGES ||
+		    mmap(base + i * PAGE, PAGE, prot, MAP_SHARED | MAP_FIXED,
+			 guest_fd, (off_t)(arr[i] * PAGE)) == MAP_FAILED)
+			e = -EINVAL;
+		if (err)
+			err[i] = e;
+		else if (e) {
+			munmap(base, n * PAGE);
+			errno = EINVAL;
+			return NULL;
+		}
+	}
+	__atomic_add_fetch(&maps_live, (long)n, __ATOMIC_SEQ_CST);
+	return base;
+}
+
+int __wrap_xenforeignmemory_unmap(xenforeignmemory_handle *h, void *addr,
+				  size_t n)
+{
+	(void)h;
+	__atomic_sub_fetch(&maps_live, (long)n, __ATOMIC_SEQ_CST);
+	return munmap(addr, n * PAGE);
+}
+
+/* ---- the guest ---- */
+
+struct guest {
+	uint8_t *mem;                /* GUEST_PAGES pages, the memfd */
+	volatile struct noxs_page *page;
+	struct noxs_vif_rings *rings;
+	uint8_t *region;
+	struct vring_front tx, rx;
+	int tap[2];                  /* [0] handed to netpath, [1] ours */
+	struct lvmd_netpath *np;
+	struct lvmd_netpath_vif_args a;
+};
+
+static void guest_notify(void)
+{
+	pthread_mutex_lock(&mu);
+	raise_locked(REMOTE + 10);
+	pthread_mutex_unlock(&mu);
+}
+
+static unsigned notified(void)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&mu);
+	n = ports[REMOTE + 10].notified;
+	pthread_mutex_unlock(&mu);
+	return n;
+}
+
+/* Wait up to 5 s for (*p) to become (want). */
+static bool wait_u32(volatile uint32_t *p, uint32_t want)
+{
+	for (int i = 0; i < 5000; i++) {
+		if (*p == want)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+/* Wait up to 5 s for the other end of (fd) to close (frames before it
+   are read and dropped). */
+static bool wait_closed_fd(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char buf[2048];
+
+	while (poll(&p, 1, 5000) == 1) {
+		if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int setup(void **state)
+{
+	struct guest *g = calloc(1, sizeof(*g));
+	char err[256];
+
+	assert_non_null(g);
+	memset(ports, 0, sizeof(ports));
+	guest_fd = memfd_create("guest", 0);
+	assert_true(guest_fd >= 0);
+	assert_int_equal(ftruncate(guest_fd, GUEST_PAGES * PAGE), 0);
+	g->mem = mmap(NULL, GUEST_PAGES * PAGE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED, guest_fd, 0);
+	assert_true(g->mem != MAP_FAILED);
+	g->page = (volatile struct noxs_page *)(g->mem + MFN_PAGE * PAGE);
+	g->rings = (struct noxs_vif_rings *)(g->mem + MFN_RINGS * PAGE);
+	g->region = g->mem + MFN_REGION * PAGE;
+	g->page->devs[SLOT].type = NOXS_DEV_VIF;
+	g->page->devs[SLOT].id = VIF;
+	vring_front_init(&g->tx, &g->rings->tx_idx, g->rings->tx);
+	vring_front_init(&g->rx, &g->rings->rx_idx, g->rings->rx);
+	for (uint32_t i = 0; i < REGION_PAGES; i++)
+		g->rings->buf_mfn[i] = MFN_REGION + i;
+	g->page->vifs[VIF].ring_mfn = MFN_RINGS;
+	g->page->vifs[VIF].buf_pages = REGION_PAGES;
+	g->page->vifs[VIF].buf_size = REGION_PAGES * PAGE;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK,
+				    0, g->tap), 0);
+	assert_int_equal(lvmd_netpath_start(&g->np, err, sizeof(err)), 0);
+	g->a = (struct lvmd_netpath_vif_args){
+		.domid = DOMID, .id = VIF, .dev_slot = SLOT,
+		.page_mfn = MFN_PAGE, .remote_port = REMOTE,
+		.tap_fd = g->tap[0],
+	};
+	*state = g;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct guest *g = *state;
+
+	lvmd_netpath_stop(g->np);
+	/* Everything released: no mapping, no bound port, the TAP closed. */
+	assert_int_equal(__atomic_load_n(&maps_live, __ATOMIC_SEQ_CST), 0);
+	assert_false(ports[REMOTE + 10].bound);
+	close(g->tap[1]);
+	munmap(g->mem, GUEST_PAGES * PAGE);
+	close(guest_fd);
+	free(g);
+	return 0;
+}
+
+/* Add the vif, connect as the guest does; wait for dom0's CONNECTED. */
+static void connect_vif(struct guest *g)
+{
+	char err[256];
+
+	assert_int_equal(lvmd_netpath_add(g->np, &g->a, err, sizeof(err)), 0);
+	g->page->devs[SLOT].fe_state = NOXS_DEV_STATE_CONNECTED;
+	guest_notify();
+	assert_true(wait_u32(&g->page->devs[SLOT].be_state,
+			     NOXS_DEV_STATE_CONNECTED));
+}
+
+static void test_connect_tx_rx(void **state)
+{
+	struct guest *g = *state;
+	struct noxs_vif_desc d = { .offset = 8192, .len = 98, .id = 9 };
+	uint16_t cap_of[NOXS_VIF_RING_SIZE] = { [3] = 1514 };
+	struct lvmd_netpath_stats st;
+	uint8_t frame[98], got[2048];
+	struct pollfd p = { .fd = g->tap[1], .events = POLLIN };
+
+	connect_vif(g);
+	/* TX: a frame from the region reaches the TAP. */
+	for (size_t i = 0; i < sizeof(frame); i++)
+		frame[i] = (uint8_t)(i * 3 + 1);
+	memcpy(g->region + 8192, frame, sizeof(frame));
+	vring_front_post(&g->tx, &d);
+	vring_front_push(&g->tx);
+	guest_notify();
+	assert_int_equal(poll(&p, 1, 5000), 1);
+	assert_int_equal(recv(g->tap[1], got, sizeof(got), 0), 98);
+	assert_memory_equal(got, frame, 98);
+	assert_true(wait_u32(&g->rings->tx_idx.rsp_prod, 1));
+	/* RX: a buffer posted, a frame from the TAP lands in it. */
+	d = (struct noxs_vif_desc){ .offset = 0, .len = 1514, .id = 3 };
+	vring_front_post(&g->rx, &d);
+	vring_front_push(&g->rx);
+	guest_notify();
+	assert_int_equal(send(g->tap[1], frame, 60, 0), 60);
+	assert_true(wait_u32(&g->rings->rx_idx.rsp_prod, 1));
+	assert_int_equal(vring_front_take(&g->rx, &d, cap_of), 1);
+	assert_int_equal(d.id, 3);
+	assert_int_equal(d.len, 60);
+	assert_memory_equal(g->region, frame, 60);
+	assert_true(notified() >= 3); /* connect, TX answer, RX answer */
+	/* Counters, published by the thread. */
+	for (int i = 0; i < 5000; i++) {
+		assert_int_equal(lvmd_netpath_stats(g->np, DOMID, VIF, &st), 0);
+		if (st.rx_packets == 1 && st.tx_packets == 1)
+			break;
+		usleep(1000);
+	}
+	assert_int_equal(st.tx_bytes, 98);
+	assert_int_equal(st.rx_bytes, 60);
+	assert_true(st.connected);
+	assert_int_equal(lvmd_netpath_stats(g->np, DOMID, 1, &st), -ENOENT);
+}
+
+static void test_hostile_disconnects(void **state)
+{
+	struct guest *g = *state;
+	struct noxs_vif_desc d = { .offset = 0, .len = 60, .id = 200 };
+	struct lvmd_netpath_stats st;
+	bool masked;
+
+	g->page->vifs[VIF].disconnect_seq = 4;
+	connect_vif(g);
+	vring_front_post(&g->tx, &d);
+	vring_front_push(&g->tx);
+	guest_notify();
+	assert_true(wait_u32(&g->page->devs[SLOT].be_state,
+			     NOXS_DEV_STATE_CLOSED));
+	assert_int_equal(g->page->vifs[VIF].reason, NOXS_VIF_BAD_ID);
+	assert_int_equal(g->page->vifs[VIF].reason_arg, 200);
+	assert_int_equal(g->page->vifs[VIF].disconnect_seq, 5);
+	assert_int_equal(g->rings->tx_idx.rsp_prod, 0);
+	/* Its port is left masked: more notifications reach nobody. */
+	for (int i = 0; i < 10; i++)
+		guest_notify();
+	usleep(50000);
+	pthread_mutex_lock(&mu);
+	masked = ports[REMOTE + 10].masked;
+	pthread_mutex_unlock(&mu);
+	assert_true(masked);
+	/* Unmapped at once (the page stays, until remove); port and TAP
+	   kept until remove. */
+	for (int i = 0; i < 5000 && __atomic_load_n(&maps_live,
+						     __ATOMIC_SEQ_CST) != 1;
+	     i++)
+		usleep(1000);
+	assert_int_equal(__atomic_load_n(&maps_live, __ATOMIC_SEQ_CST), 1);
+	assert_true(ports[REMOTE + 10].bound);
+	assert_int_equal(lvmd_netpath_stats(g->np, DOMID, VIF, &st), 0);
+	assert_false(st.connected);
+	assert_int_equal(st.reason, NOXS_VIF_BAD_ID);
+	/* remove: the TAP is closed, the port unbound, the page unmapped. */
+	lvmd_netpath_remove(g->np, DOMID, VIF);
+	lvmd_netpath_remove(g->np, DOMID, VIF); /* idempotent */
+	assert_true(wait_closed_fd(g->tap[1]));
+	assert_int_equal(__atomic_load_n(&maps_live, __ATOMIC_SEQ_CST), 0);
+	assert_false(ports[REMOTE + 10].bound);
+	assert_int_equal(lvmd_netpath_stats(g->np, DOMID, VIF, &st), -ENOENT);
+}
+
+/* The guest connects with what setup() declared, spoilt by the caller:
+   dom0 refuses it at connect (BAD_SETUP, arg buf_pages), then remove
+   closes the TAP. */
+static void expect_refused_at_connect(struct guest *g)
+{
+	uint32_t pages = g->page->vifs[VIF].buf_pages;
+
+	assert_int_equal(lvmd_netpath_add(g->np, &g->a, NULL, 0), 0);
+	g->page->devs[SLOT].fe_state = NOXS_DEV_STATE_CONNECTED;
+	guest_notify();
+	assert_true(wait_u32(&g->page->devs[SLOT].be_state,
+			     NOXS_DEV_STATE_CLOSED));
+	assert_int_equal(g->page->vifs[VIF].reason, NOXS_VIF_BAD_SETUP);
+	assert_int_equal(g->page->vifs[VIF].reason_arg, pages);
+	lvmd_netpath_remove(g->np, DOMID, VIF);
+	assert_true(wait_closed_fd(g->tap[1]));
+}
+
+static void test_bad_region(void **state)
+{
+	struct guest *g = *state;
+
+	g->page->vifs[VIF].buf_pages = NOXS_VIF_BUF_PAGES_MAX + 1;
+	expect_refused_at_connect(g);
+}
+
+/* A frame the guest does not own: refused by the mapping. */
+static void test_unowned_frame(void **state)
+{
+	struct guest *g = *state;
+
+	g->rings->buf_mfn[2] = GUEST_PAGES + 5;
+	expect_refused_at_connect(g);
+}
+
+static void test_storm_disconnects(void **state)
+{
+	struct guest *g = *state;
+
+	connect_vif(g);
+	for (int i = 0; i < 20000 && g->page->devs[SLOT].be_state !=
+					     NOXS_DEV_STATE_CLOSED; i++) {
+		guest_notify();
+		usleep(500);
+	}
+	assert_int_equal(g->page->devs[SLOT].be_state, NOXS_DEV_STATE_CLOSED);
+	assert_int_equal(g->page->vifs[VIF].reason, NOXS_VIF_STORM);
+}
+
+/*
+ * remove() while the thread is busy, its TAP readable by then: the
+ * command and the TAP's readiness come back from one epoll_wait, the
+ * command first, and the vif it frees must not be touched after (ASan,
+ * in the sanitizer build). The thread is held inside its notify of a
+ * TX answer (the fakes' mutex, held here) while both are made ready.
+ */
+static void test_remove_while_busy(void **state)
+{
+	struct guest *g = *state;
+	struct noxs_vif_desc d = { .offset = 0, .len = 1514, .id = 1 };
+	uint8_t frame[60] = { 0 };
+	uint32_t p = REMOTE + 10;
+
+	connect_vif(g);
+	vring_front_post(&g->rx, &d); /* an RX buffer: the TAP is polled */
+	vring_front_push(&g->rx);
+	guest_notify();
+	usleep(100000);
+	d = (struct noxs_vif_desc){ .offset = 4096, .len = 60, .id = 2 };
+	pthread_mutex_lock(&mu);
+	vring_front_post(&g->tx, &d);
+	vring_front_push(&g->tx);
+	ports[p].masked = true; /* raised by hand: mu is held */
+	if (write(ev_pipe[1], &p, sizeof(p)) != sizeof(p))
+		abort();
+	usleep(100000); /* the thread now waits in its notify */
+	lvmd_netpath_remove(g->np, DOMID, VIF);
+	usleep(10000);
+	send(g->tap[1], frame, sizeof(frame), 0);
+	usleep(10000);
+	pthread_mutex_unlock(&mu);
+	assert_true(wait_closed_fd(g->tap[1]));
+}
+
+static void test_add_checks(void **state)
+{
+	struct guest *g = *state;
+	struct lvmd_netpath_vif_args a = g->a;
+	char err[256];
+	int fd;
+
+	connect_vif(g);
+	/* The same vif again: EEXIST, and its TAP descriptor closed. */
+	fd = dup(g->tap[0]);
+	a.tap_fd = fd;
+	assert_int_equal(lvmd_netpath_add(g->np, &a, err, sizeof(err)),
+			 -EEXIST);
+	assert_non_null(strstr(err, "already served"));
+	assert_int_equal(fcntl(fd, F_GETFD), -1);
+	/* Bad arguments. */
+	a = g->a;
+	a.tap_fd = dup(g->tap[0]);
+	a.id = NOXS_MAX_VIFS;
+	assert_int_equal(lvmd_netpath_add(g->np, &a, err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(fcntl(a.tap_fd, F_GETFD), -1);
+	/* The hypervisor's refusal: the port, nothing bound, fd closed. */
+	a = g->a;
+	a.id = 1;
+	a.remote_port = 63;
+	a.tap_fd = dup(g->tap[0]);
+	assert_int_equal(lvmd_netpath_add(g->np, &a, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "binding its port 63"));
+	assert_int_equal(fcntl(a.tap_fd, F_GETFD), -1);
+	/* A page the guest does not own. */
+	a = g->a;
+	a.id = 1;
+	a.remote_port = 6;
+	a.page_mfn = GUEST_PAGES + 1;
+	a.tap_fd = dup(g->tap[0]);
+	assert_int_equal(lvmd_netpath_add(g->np, &a, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "mapping its device page"));
+	assert_false(ports[6 + 10].bound);
+	assert_int_equal(fcntl(a.tap_fd, F_GETFD), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_connect_tx_rx, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_disconnects, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bad_region, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_unowned_frame, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_storm_disconnects, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_remove_while_busy, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_add_checks, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,148 @@
+/*
+ * netcopy.c — one vif's frames between its rings and its descriptor, the
+ * vif fields of the device page, the storm count (see netcopy.h).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "netcopy.h"
+
+#define WMB() __atomic_thread_fence(__ATOMIC_RELEASE)
+
+/* Room for the tail of a frame longer than the guest's buffer. */
+#define SCRATCH 65536u
+
+static void ring_start(struct vring_back *b,
+		       volatile struct noxs_vif_ring_idx *idx,
+		       volatile struct noxs_vif_desc *slots, uint32_t size,
+		       bool adopt)
+{
+	vring_back_init(b, idx, slots, size);
+	if (adopt)
+		b->req_cons = b->rsp_prod = idx->rsp_prod;
+}
+
+void np_io_init(struct np_io *io, volatile struct noxs_vif_rings *rings,
+		uint8_t *region, uint32_t size, int fd, bool adopt)
+{
+	*io = (struct np_io){ .rings = rings, .region = region, .fd = fd };
+	ring_start(&io->tx, &rings->tx_idx, rings->tx, size, adopt);
+	ring_start(&io->rx, &rings->rx_idx, rings->rx, size, adopt);
+}
+
+int np_io_tx(struct np_io *io, unsigned max, bool *notify, uint32_t *arg)
+{
+	struct noxs_vif_desc d;
+	unsigned n = 0;
+	ssize_t w;
+	int rc;
+
+	*notify = false;
+	while (n < max) {
+		rc = vring_back_take(&io->tx, &d, arg);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			break;
+		w = write(io->fd, io->region + d.offset, d.len);
+		if (w == (ssize_t)d.len) {
+			io->c.tx_packets++;
+			io->c.tx_bytes += d.len;
+		} else {
+			io->c.tx_errors++;
+		}
+		d.status = w == (ssize_t)d.len ? NOXS_VIF_STATUS_OK :
+						 NOXS_VIF_STATUS_ERROR;
+		vring_back_respond(&io->tx, &d);
+		n++;
+	}
+	*notify = vring_back_push(&io->tx) == 1;
+	return (int)n;
+}
+
+bool np_io_rx_posted(const struct np_io *io)
+{
+	return io->rx_have || io->rx.idx->req_prod != io->rx.req_cons;
+}
+
+int np_io_rx(struct np_io *io, unsigned max, bool *notify, uint32_t *arg)
+{
+	static _Thread_local uint8_t scratch[SCRATCH];
+	struct iovec iov[2];
+	unsigned n = 0;
+	ssize_t r;
+	int rc;
+
+	*notify = false;
+	io->rx_starved = false;
+	while (n < max) {
+		if (!io->rx_have) {
+			rc = vring_back_take(&io->rx, &io->rx_held, arg);
+			if (rc < 0)
+				return rc;
+			if (rc == 0) {
+				io->rx_starved = true;
+				break;
+			}
+			io->rx_have = true;
+		}
+		iov[0] = (struct iovec){ io->region + io->rx_held.offset,
+					 io->rx_held.len };
+		iov[1] = (struct iovec){ scratch, sizeof(scratch) };
+		r = readv(io->fd, iov, 2);
+		if (r <= 0)
+			break; /* drained (EAGAIN), or nothing more to read */
+		n++;
+		if (r > io->rx_held.len) {
+			io->c.rx_dropped++;
+			continue;
+		}
+		io->rx_held.len = (uint16_t)r;
+		io->rx_held.status = NOXS_VIF_STATUS_OK;
+		vring_back_respond(&io->rx, &io->rx_held);
+		io->rx_have = false;
+		io->c.rx_packets++;
+		io->c.rx_bytes += (uint64_t)r;
+	}
+	*notify = vring_back_push(&io->rx) == 1;
+	return (int)n;
+}
+
+int np_offer_read(const volatile struct noxs_page *page, unsigned slot,
+		  unsigned id, struct np_offer *o)
+{
+	const volatile struct noxs_vif *v = &page->vifs[id];
+
+	o->fe_state = page->devs[slot].fe_state;
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	o->ring_mfn = v->ring_mfn;
+	o->buf_pages = v->buf_pages;
+	o->buf_size = v->buf_size;
+	if (o->fe_state != NOXS_DEV_STATE_CONNECTED)
+		return NOXS_VIF_OK;
+	return vring_check_region(o->buf_pages, o->buf_size);
+}
+
+void np_disconnect_mark(volatile struct noxs_page *page, unsigned slot,
+			unsigned id, uint32_t verdict, uint32_t arg,
+			uint32_t *seq)
+{
+	volatile struct noxs_vif *v = &page->vifs[id];
+
+	v->reason = verdict;
+	v->reason_arg = arg;
+	v->disconnect_seq = ++*seq;
+	WMB();
+	page->devs[slot].be_state = NOXS_DEV_STATE_CLOSED;
+}
+
+bool np_storm_note(uint32_t *idle, bool work)
+{
+	if (work) {
+		*idle = 0;
+		return false;
+	}
+	return ++*idle >= NP_STORM_IDLE;
+}

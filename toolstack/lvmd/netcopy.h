@@ -1,0 +1,116 @@
+/*
+ * netcopy.h — one vif's data path without the thread or Xen (netcopy.c):
+ * the frames moved between a guest's vif rings and buffer region, given as
+ * plain pointers, and a descriptor (its TAP device, or anything that keeps
+ * datagram boundaries in tests), with every guest write checked through
+ * noxs/vring.h. Also the device page's vif fields read at connect and
+ * written at a disconnect, and the notification storm count. netpath.c
+ * is the thin shell around it (mappings, event channels, epoll).
+ * Internal to lvmd; unit-tested (tests/unit/test_netpath.c) and fuzzed
+ * (tests/fuzz/fuzz_netpath.c).
+ */
+#ifndef LVMD_NETCOPY_H
+#define LVMD_NETCOPY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <noxs/abi.h>
+#include <noxs/vring.h>
+
+#define NP_BATCH 64u                 /* frames each way per vif per turn */
+#define NP_STORM_IDLE 4096u          /* workless notifications in a row
+					that disconnect a vif (STORM) */
+
+/* A vif's counters, from dom0's side: rx = to the guest, tx = from it. */
+struct np_counts {
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+	uint64_t rx_dropped;         /* frames longer than the guest's buffer */
+	uint64_t tx_errors;          /* frames the descriptor refused */
+};
+
+/* One connected vif's rings, region and descriptor. */
+struct np_io {
+	volatile struct noxs_vif_rings *rings;
+	uint8_t *region;             /* region_size bytes, the guest's */
+	int fd;                      /* the TAP: frames in and out */
+	struct vring_back tx, rx;
+	struct noxs_vif_desc rx_held; /* an RX buffer taken, not yet filled */
+	bool rx_have;
+	bool rx_starved;             /* no RX buffer posted: fd not read */
+	struct np_counts c;
+};
+
+/* What the guest declared for a vif, read once at connect. */
+struct np_offer {
+	uint32_t fe_state;
+	uint64_t ring_mfn;
+	uint32_t buf_pages, buf_size;
+};
+
+/*
+ * np_io_init() - serve (rings) and the (size)-byte region at (region)
+ * through (fd). (adopt) false: both rings start at index 0 (a fresh
+ * connect). true: each ring starts at the responses the guest already has
+ * (its shared rsp_prod), so requests published but not answered before
+ * are served again (TX frames sent twice, RX buffers reused).
+ */
+void np_io_init(struct np_io *io, volatile struct noxs_vif_rings *rings,
+		uint8_t *region, uint32_t size, int fd, bool adopt);
+
+/*
+ * np_io_tx() - serve up to (max) TX requests: each frame (offset, len) of
+ * the region is written to the fd, then answered OK (or ERROR if the
+ * write failed: counted in tx_errors); the answers are published once.
+ * (*notify) true if the guest must be told.
+ * Returns the requests served (max: there may be more), or -(verdict)
+ * when the guest broke the ring (*arg: the index or id), with nothing of
+ * that request used; the vif must then be disconnected.
+ */
+int np_io_tx(struct np_io *io, unsigned max, bool *notify, uint32_t *arg);
+
+/*
+ * np_io_rx() - move up to (max) frames from the fd into the guest's
+ * posted RX buffers, each read straight into its buffer; a frame longer
+ * than the buffer is dropped (rx_dropped) and the buffer kept for the
+ * next. Stops early when the fd has no frame or no buffer is posted
+ * (io->rx_starved: do not poll the fd until the guest posts one).
+ * Answers are published once; (*notify) as for np_io_tx().
+ * Returns the frames read (max: there may be more), or -(verdict) with
+ * (*arg) as for np_io_tx().
+ */
+int np_io_rx(struct np_io *io, unsigned max, bool *notify, uint32_t *arg);
+
+/*
+ * np_io_rx_posted() - has the guest posted RX requests not yet taken?
+ * (A peek at req_prod; the take that follows checks it.)
+ */
+bool np_io_rx_posted(const struct np_io *io);
+
+/*
+ * np_offer_read() - read vif (id)'s guest-owned fields from (page): the
+ * fe_state of device record (slot) and the vif record, each once, into
+ * (*o). Returns NOXS_VIF_OK, or NOXS_VIF_BAD_SETUP when fe_state is
+ * CONNECTED and the declared region fails vring_check_region().
+ */
+int np_offer_read(const volatile struct noxs_page *page, unsigned slot,
+		  unsigned id, struct np_offer *o);
+
+/*
+ * np_disconnect_mark() - tell the guest its vif (id), device record
+ * (slot), is disconnected: reason (verdict), reason_arg (arg),
+ * disconnect_seq (*seq + 1, kept in *seq), then (write barrier) be_state
+ * CLOSED. The caller notifies.
+ */
+void np_disconnect_mark(volatile struct noxs_page *page, unsigned slot,
+			unsigned id, uint32_t verdict, uint32_t arg,
+			uint32_t *seq);
+
+/*
+ * np_storm_note() - count one notification of a vif: (work) whether it
+ * found anything to do (requests, buffers, a state change). Returns true
+ * once NP_STORM_IDLE workless ones came in a row: disconnect it (STORM).
+ */
+bool np_storm_note(uint32_t *idle, bool work);
+
+#endif

@@ -1,0 +1,258 @@
+/*
+ * netdev.c — dom0's network devices through libnl and /dev/net/tun: the
+ * vifs' bridge made if missing, a vif's TAP device made, put on its
+ * bridge and set up, a stale device removed (see netdev.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <netlink/addr.h>
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/bridge.h>
+
+#include "netdev.h"
+#include "toolstack/common/errf.h"
+
+struct lvmd_netdev {
+	struct nl_sock *sk;
+};
+
+/* sys_err: the errno closest to libnl's error (nlerr, negative or not). */
+static int sys_err(int nlerr)
+{
+	switch (nlerr < 0 ? -nlerr : nlerr) {
+	case NLE_EXIST: return EEXIST;
+	case NLE_OBJ_NOTFOUND:
+	case NLE_NODEV: return ENODEV;
+	case NLE_PERM: return EPERM;
+	case NLE_BUSY: return EBUSY;
+	case NLE_NOMEM: return ENOMEM;
+	case NLE_INVAL: return EINVAL;
+	case NLE_RANGE: return ERANGE;
+	case NLE_OPNOTSUPP: return EOPNOTSUPP;
+	case NLE_NOACCESS: return EACCES;
+	default: return EIO;
+	}
+}
+
+/* nl_fail: one line "(what) (name): libnl's reason" in (err); -errno. */
+static int nl_fail(char *err, size_t errlen, int nlerr, const char *what,
+		   const char *name)
+{
+	return lvm_errf(err, errlen, sys_err(nlerr), "%s %s: %s", what, name,
+			nl_geterror(nlerr < 0 ? -nlerr : nlerr));
+}
+
+int lvmd_netdev_open(struct lvmd_netdev **out, char *err, size_t errlen)
+{
+	struct lvmd_netdev *nd = calloc(1, sizeof(*nd));
+	int rc;
+
+	if (!nd)
+		return lvm_errf(err, errlen, ENOMEM, "netlink: out of memory");
+	nd->sk = nl_socket_alloc();
+	if (!nd->sk) {
+		free(nd);
+		return lvm_errf(err, errlen, ENOMEM, "netlink: out of memory");
+	}
+	rc = nl_connect(nd->sk, NETLINK_ROUTE);
+	if (rc < 0) {
+		rc = nl_fail(err, errlen, rc, "netlink", "route socket");
+		nl_socket_free(nd->sk);
+		free(nd);
+		return rc;
+	}
+	*out = nd;
+	return 0;
+}
+
+void lvmd_netdev_close(struct lvmd_netdev *nd)
+{
+	if (!nd)
+		return;
+	nl_socket_free(nd->sk);
+	free(nd);
+}
+
+/* link_change: (name)'s MTU (0: unchanged), master (0: unchanged) and
+ * flags IFF_UP, in one request. 0 or libnl's error. */
+static int link_change(struct nl_sock *sk, struct rtnl_link *orig,
+		       uint16_t mtu, int master)
+{
+	struct rtnl_link *c = rtnl_link_alloc();
+	int rc;
+
+	if (!c)
+		return -NLE_NOMEM;
+	if (mtu)
+		rtnl_link_set_mtu(c, mtu);
+	if (master)
+		rtnl_link_set_master(c, master);
+	rtnl_link_set_flags(c, IFF_UP);
+	rc = rtnl_link_change(sk, orig, c, 0);
+	rtnl_link_put(c);
+	return rc;
+}
+
+/* add_addr: (addr)/(prefix) on (ifindex). 0 or libnl's error. */
+static int add_addr(struct nl_sock *sk, int ifindex, const uint8_t *addr,
+		    uint8_t prefix)
+{
+	struct rtnl_addr *a = rtnl_addr_alloc();
+	struct nl_addr *local = nl_addr_build(AF_INET, addr, 4);
+	int rc = -NLE_NOMEM;
+
+	if (a && local) {
+		nl_addr_set_prefixlen(local, prefix);
+		rtnl_addr_set_ifindex(a, ifindex);
+		rc = rtnl_addr_set_local(a, local);
+		if (rc == 0)
+			rc = rtnl_addr_add(sk, a, 0);
+	}
+	nl_addr_put(local);
+	rtnl_addr_put(a);
+	return rc;
+}
+
+/* make_bridge: the bridge (name), with its address, set up. */
+static int make_bridge(struct nl_sock *sk, const char *name,
+		       const uint8_t *addr, uint8_t prefix, char *err,
+		       size_t errlen)
+{
+	struct rtnl_link *link = NULL;
+	const char *what = "cannot create bridge";
+	int rc;
+
+	rc = rtnl_link_bridge_add(sk, name);
+	if (rc < 0)
+		return nl_fail(err, errlen, rc, what, name);
+	rc = rtnl_link_get_kernel(sk, 0, name, &link);
+	if (rc == 0 && addr) {
+		what = "cannot give an address to bridge";
+		rc = add_addr(sk, rtnl_link_get_ifindex(link), addr, prefix);
+	}
+	if (rc == 0) {
+		what = "cannot set up bridge";
+		rc = link_change(sk, link, 0, 0);
+	}
+	if (rc < 0) {
+		rc = nl_fail(err, errlen, rc, what, name);
+		if (link)
+			rtnl_link_delete(sk, link);
+	}
+	if (link)
+		rtnl_link_put(link);
+	return rc;
+}
+
+int lvmd_netdev_bridge(struct lvmd_netdev *nd, const char *name, bool create,
+		       const uint8_t *addr, uint8_t prefix, char *err,
+		       size_t errlen)
+{
+	struct rtnl_link *link = NULL;
+	int rc;
+
+	rc = rtnl_link_get_kernel(nd->sk, 0, name, &link);
+	if (rc == 0) {
+		rc = rtnl_link_is_bridge(link) ? 0 :
+			lvm_errf(err, errlen, ENOTDIR,
+				 "bridge %s: a device of that name is not a bridge",
+				 name);
+		rtnl_link_put(link);
+		return rc;
+	}
+	if (sys_err(rc) != ENODEV)
+		return nl_fail(err, errlen, rc, "cannot look up bridge", name);
+	if (!create)
+		return lvm_errf(err, errlen, ENODEV,
+				"bridge %s does not exist (bridge_create is off in lvmd.conf)",
+				name);
+	return make_bridge(nd->sk, name, addr, prefix, err, errlen);
+}
+
+int lvmd_netdev_remove(struct lvmd_netdev *nd, const char *name)
+{
+	struct rtnl_link *link = NULL;
+	int rc;
+
+	rc = rtnl_link_get_kernel(nd->sk, 0, name, &link);
+	if (rc < 0)
+		return sys_err(rc) == ENODEV ? 0 : -sys_err(rc);
+	rc = rtnl_link_delete(nd->sk, link);
+	rtnl_link_put(link);
+	if (rc < 0 && sys_err(rc) != ENODEV)
+		return -sys_err(rc);
+	return 0;
+}
+
+/* open_tap: /dev/net/tun attached to a new TAP (name). */
+static int open_tap(const char *name, char *err, size_t errlen)
+{
+	struct ifreq ifr;
+	int fd, e;
+
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return lvm_errf(err, errlen, errno, "cannot open /dev/net/tun: %s",
+				strerror(errno));
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		e = errno;
+		close(fd);
+		return lvm_errf(err, errlen, e, "cannot make TAP %s: %s", name,
+				strerror(e));
+	}
+	return fd;
+}
+
+int lvmd_netdev_tap(struct lvmd_netdev *nd, const char *name,
+		    const char *bridge, uint16_t mtu, char *err, size_t errlen)
+{
+	struct rtnl_link *tap = NULL, *br = NULL;
+	int fd, rc;
+
+	rc = lvmd_netdev_remove(nd, name);
+	if (rc < 0)
+		return lvm_errf(err, errlen, -rc,
+				"cannot remove the stale device %s: %s", name,
+				strerror(-rc));
+	fd = open_tap(name, err, errlen);
+	if (fd < 0)
+		return fd;
+	rc = rtnl_link_get_kernel(nd->sk, 0, bridge, &br);
+	if (rc < 0) {
+		rc = nl_fail(err, errlen, rc, "cannot look up bridge", bridge);
+		goto out;
+	}
+	rc = rtnl_link_get_kernel(nd->sk, 0, name, &tap);
+	if (rc == 0)
+		rc = link_change(nd->sk, tap, mtu,
+				 rtnl_link_get_ifindex(br));
+	if (rc < 0)
+		rc = lvm_errf(err, errlen, sys_err(rc),
+			      "TAP %s: cannot put it on bridge %s: %s", name,
+			      bridge, nl_geterror(rc < 0 ? -rc : rc));
+out:
+	if (tap)
+		rtnl_link_put(tap);
+	if (br)
+		rtnl_link_put(br);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}

@@ -1,0 +1,56 @@
+/*
+ * netdev.h — dom0's network devices for the vif backend (netdev.c): the
+ * bridge the guests' TAP devices go on, and each vif's TAP device, made
+ * through libnl (rtnl links, bridge ports, addresses) and /dev/net/tun;
+ * no shell, no hand-written netlink. Every call runs on lvmd's control
+ * thread and is short (one or two netlink round trips). Internal to lvmd.
+ */
+#ifndef LVMD_NETDEV_H
+#define LVMD_NETDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct lvmd_netdev;                  /* the libnl route socket */
+
+/*
+ * lvmd_netdev_open() - a connected libnl route socket in (*out).
+ * Returns 0, or -errno with one line in (err).
+ */
+int lvmd_netdev_open(struct lvmd_netdev **out, char *err, size_t errlen);
+
+/* lvmd_netdev_close() - close it. NULL-safe. */
+void lvmd_netdev_close(struct lvmd_netdev *nd);
+
+/*
+ * lvmd_netdev_bridge() - make sure the bridge (name) exists. One that
+ * exists is left as it is. A missing one is made when (create) is set,
+ * given (addr)/(prefix) (IPv4, network order; (addr) NULL: none) and set
+ * up; with (create) off that is an error.
+ * Returns 0, or -errno with one line in (err): -ENODEV for a missing
+ * bridge with (create) off, -ENOTDIR for (name) being a device that is no
+ * bridge, else what the kernel said (a bridge half made is removed).
+ */
+int lvmd_netdev_bridge(struct lvmd_netdev *nd, const char *name, bool create,
+		       const uint8_t *addr, uint8_t prefix, char *err,
+		       size_t errlen);
+
+/*
+ * lvmd_netdev_tap() - a new TAP device (name) (IFF_TAP | IFF_NO_PI, not
+ * persistent: it goes when its last descriptor closes), its MTU (mtu),
+ * put on the bridge (bridge) and set up. A device of that name left
+ * behind (by an lvmd that crashed) is removed first.
+ * Returns the TAP's descriptor (O_NONBLOCK, close-on-exec), or -errno
+ * with one line in (err) and nothing left.
+ */
+int lvmd_netdev_tap(struct lvmd_netdev *nd, const char *name,
+		    const char *bridge, uint16_t mtu, char *err, size_t errlen);
+
+/*
+ * lvmd_netdev_remove() - remove the device (name) if there is one.
+ * Returns 0 (also when there was none) or -errno.
+ */
+int lvmd_netdev_remove(struct lvmd_netdev *nd, const char *name);
+
+#endif

@@ -1,0 +1,224 @@
+/*
+ * vif.c — the vif backend: a noxs guest's network interfaces. For each
+ * vif of a new guest: an event channel port in the guest for dom0, its
+ * device record in the device page (written while the guest is still
+ * paused, dom0's copy kept in step), its TAP device on its bridge
+ * (netdev.c), then the vif handed to the data path thread (netpath.h),
+ * which serves its rings from then on. The check of a create's vifs
+ * against dom0 (bridges) before anything is built. See backend.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <noxs/noxs.h>
+
+#include "backend.h"
+#include "guest.h"
+#include "lvmd.h"
+#include "netdev.h"
+#include "netpath.h"
+#include "toolstack/common/errf.h"
+#include "toolstack/engine/log.h"
+
+#define VIF_MTU_DEFAULT 1500u
+
+/* bridge_of: the bridge (v) goes on ("": lvmd's default). */
+static const char *bridge_of(const struct lvmd *l, const struct lvm_vif *v)
+{
+	return v->bridge[0] ? v->bridge : l->net.bridge;
+}
+
+/* ensure_bridge: (name) exists, made if lvmd.conf allows (lvmd's own
+ * bridge with the subnet's address). */
+static int ensure_bridge(struct lvmd *l, const char *name, char *err,
+			 size_t errlen)
+{
+	bool own = strcmp(name, l->net.bridge) == 0;
+
+	if (!l->netdev)
+		return lvm_errf(err, errlen, ENETDOWN,
+				"vif: lvmd has no netlink socket (see its log)");
+	return lvmd_netdev_bridge(l->netdev, name, l->net.create,
+				  own ? l->net.addr : NULL, l->net.prefix, err,
+				  errlen);
+}
+
+int lvmd_vif_check(struct lvmd *l, const struct lvm_vif *vifs, unsigned n,
+		   bool xenstore, char *err, size_t errlen)
+{
+	int rc;
+
+	if (n && xenstore)
+		return lvm_errf(err, errlen, EOPNOTSUPP,
+				"vif: XenStore-mode guests get no vif yet (only noxs guests)");
+	for (unsigned i = 0; i < n; i++) {
+		rc = ensure_bridge(l, bridge_of(l, &vifs[i]), err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* find_slot: the device record of vif (id) in (p), or -1. */
+static int find_slot(const struct noxs_page *p, unsigned id)
+{
+	for (uint32_t s = 0; s < p->ndevs && s < NOXS_MAX_DEVICES; s++)
+		if (p->devs[s].type == NOXS_DEV_VIF && p->devs[s].id == id)
+			return (int)s;
+	return -1;
+}
+
+/*
+ * add_record: vif (i)'s port allocated in (g) for dom0 and its device
+ * record appended to dom0's copy of the page, then to the page itself
+ * (the guest has not run: the page is dom0's to write). The slot, or
+ * -errno with one line in (err).
+ */
+static int add_record(struct lvmd *l, struct guest *g, unsigned i, char *err,
+		      size_t errlen)
+{
+	const struct lvm_vif *v = &g->rec.vifs[i];
+	struct noxs_page *copy = g->rec.noxs_copy;
+	volatile struct noxs_page *p = g->noxs_page;
+	struct noxs_vif_config c;
+	int port, slot;
+
+	memset(&c, 0, sizeof(c));
+	memcpy(c.mac, v->mac, sizeof(c.mac));
+	c.mtu = v->mtu ? v->mtu : VIF_MTU_DEFAULT;
+	memcpy(c.ipv4_addr, v->ip, 4);
+	c.ipv4_prefix = v->prefix;
+	if (strcmp(bridge_of(l, v), l->net.bridge) == 0)
+		memcpy(c.ipv4_gw, l->net.addr, 4);
+	port = xc_evtchn_alloc_unbound(l->xch, g->rec.domid, 0);
+	if (port < 0)
+		return lvm_errf(err, errlen, errno ? errno : EIO,
+				"vif%u: no event channel: %s", i,
+				strerror(errno ? errno : EIO));
+	slot = noxs_page_add_dev(copy, NOXS_DEV_VIF, (uint16_t)i, 0,
+				 (uint32_t)port, 0, &c, sizeof(c));
+	if (slot < 0)
+		return lvm_errf(err, errlen, ENOSPC,
+				"vif%u: no free device record in the device page",
+				i);
+	memcpy((void *)&p->devs[slot], &copy->devs[slot],
+	       sizeof(copy->devs[slot]));
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	p->ndevs = copy->ndevs;
+	g->rec.vif_port[i] = (uint32_t)port;
+	return slot;
+}
+
+/* serve: vif (i) of (g): its record (unless (adopt): already there), its
+ * TAP on its bridge, handed to the data path. 0 or -errno, (err). */
+static int serve(struct lvmd *l, struct guest *g, unsigned i, bool adopt,
+		 char *err, size_t errlen)
+{
+	const struct lvm_vif *v = &g->rec.vifs[i];
+	struct lvmd_netpath_vif_args a;
+	char name[LVM_IFNAME_MAX + 1];
+	int slot, fd, rc;
+
+	slot = adopt ? find_slot(g->rec.noxs_copy, i) :
+		       add_record(l, g, i, err, errlen);
+	if (slot < 0)
+		return adopt ? lvm_errf(err, errlen, EPROTO,
+					"vif%u: no device record in the device page",
+					i) : slot;
+	rc = ensure_bridge(l, bridge_of(l, v), err, errlen);
+	if (rc < 0)
+		return rc;
+	rc = lvm_vif_devname(g->rec.domid, i, name);
+	if (rc < 0)
+		return lvm_errf(err, errlen, -rc, "vif%u: no device name", i);
+	fd = lvmd_netdev_tap(l->netdev, name, bridge_of(l, v),
+			     v->mtu ? v->mtu : VIF_MTU_DEFAULT, err, errlen);
+	if (fd < 0)
+		return fd;
+	memset(&a, 0, sizeof(a));
+	a.domid = g->rec.domid;
+	a.id = i;
+	a.dev_slot = (unsigned)slot;
+	a.page_mfn = g->rec.noxs_mfn;
+	a.remote_port = g->rec.vif_port[i];
+	a.tap_fd = fd;               /* the data path's from here on */
+	a.adopt = adopt;
+	return lvmd_netpath_add(l->netpath, &a, err, errlen);
+}
+
+static void detach(struct lvmd *l, struct guest *g, bool gone)
+{
+	(void)gone;
+	/* The data path closes each TAP: the device and its bridge port go. */
+	for (unsigned i = 0; i < g->vifs_on; i++)
+		lvmd_netpath_remove(l->netpath, g->rec.domid, i);
+	g->vifs_on = 0;
+}
+
+/* start: every vif of (g) served, or none. */
+static int start(struct lvmd *l, struct guest *g, bool adopt)
+{
+	const struct lvm_reg_entry *r = &g->rec;
+	char err[200];
+	int rc = 0;
+
+	if (!r->nvifs)
+		return 0;
+	if (!g->noxs_page || !r->noxs_copy || !l->netpath)
+		return lvm_log_err(EOPNOTSUPP, "%s (d%u): vifs need a noxs guest and the data path",
+				   r->name, r->domid);
+	for (unsigned i = 0; i < r->nvifs && i < LVM_VIFS_MAX; i++) {
+		rc = serve(l, g, i, adopt, err, sizeof(err));
+		if (rc < 0)
+			break;
+		g->vifs_on = i + 1;
+	}
+	if (rc < 0) {
+		lvm_log_err(0, "%s (d%u): %s", r->name, r->domid, err);
+		detach(l, g, false);
+	}
+	return rc;
+}
+
+static int attach(struct lvmd *l, struct guest *g, unsigned flags)
+{
+	(void)flags;
+	return start(l, g, false);
+}
+
+static int adopt(struct lvmd *l, struct guest *g)
+{
+	return start(l, g, true);
+}
+
+/* setup: the data path thread, the netlink socket, lvmd's own bridge. A
+ * bridge that cannot be made now is only logged: guests without vifs
+ * still run, and each create with a vif tries again. */
+static int setup(struct lvmd *l)
+{
+	char err[200];
+	int rc;
+
+	rc = lvmd_netpath_start(&l->netpath, err, sizeof(err));
+	if (rc < 0)
+		return lvm_log_err(-rc, "vif: %s", err);
+	rc = lvmd_netdev_open(&l->netdev, err, sizeof(err));
+	if (rc < 0) {
+		lvm_log_warn(-rc, "vif: %s; guests get no vif", err);
+		return 0;
+	}
+	if (l->net.bridge[0] &&
+	    ensure_bridge(l, l->net.bridge, err, sizeof(err)) < 0)
+		lvm_log_warn(0, "vif: %s", err);
+	return 0;
+}
+
+const struct lvmd_backend lvmd_backend_vif = {
+	.name = "vif",
+	.usage = "noxs guests' network interfaces: TAP devices on a bridge, the data path thread",
+	.setup = setup,
+	.attach = attach,
+	.adopt = adopt,
+	.detach = detach,
+};
