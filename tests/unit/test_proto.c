@@ -407,6 +407,51 @@ static void test_info_vifs_roundtrip(void **state)
 	json_object_put(o);
 }
 
+#define BUILD_ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+/* An info with the application and a create's warning. */
+static void test_info_app_roundtrip(void **state)
+{
+	struct lvm_info in = { .name = "n", .domid = 12, .managed = true,
+			       .state = LVM_STATE_RUNNING, .kernel = "/k",
+			       .app = { "daytime", "1.0", BUILD_ID },
+			       .warning = "a warning" };
+	struct lvm_info out;
+	json_object *o, *app;
+
+	(void)state;
+	o = lvm_proto_info_to_json(&in);
+	assert_non_null(o);
+	assert_int_equal(lvm_proto_info_from_json(o, &out), 0);
+	assert_string_equal(out.app.name, "daytime");
+	assert_string_equal(out.app.version, "1.0");
+	assert_string_equal(out.app.build_id, BUILD_ID);
+	assert_string_equal(out.warning, "a warning");
+	lvm_info_clear(&out);
+	/* each field checked */
+	static const char *const bad[][3] = {
+		{ "Daytime", "1.0", BUILD_ID },
+		{ "daytime", "1 0", BUILD_ID },
+		{ "daytime", "1.0", "0123" },
+		{ "daytime", "1.0", "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef" },
+		{ "", "1.0", BUILD_ID },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_true(json_object_object_get_ex(o, "app", &app));
+		json_object_object_add(app, "name", json_object_new_string(bad[i][0]));
+		json_object_object_add(app, "version", json_object_new_string(bad[i][1]));
+		json_object_object_add(app, "build_id", json_object_new_string(bad[i][2]));
+		if (lvm_proto_info_from_json(o, &out) != -EPROTO)
+			fail_msg("bad app %zu accepted", i);
+	}
+	json_object_put(o);
+	/* no application: no "app" */
+	in.app.name[0] = '\0';
+	o = lvm_proto_info_to_json(&in);
+	assert_false(json_object_object_get_ex(o, "app", &app));
+	json_object_put(o);
+}
+
 static void test_timing_roundtrip(void **state)
 {
 	struct lvm_timing t = { .queue_ns = 1, .prepare_ns = 2, .load_ns = 3,
@@ -669,6 +714,7 @@ int main(void)
 		cmocka_unit_test(test_reply_ok_and_error),
 		cmocka_unit_test(test_reply_failure_without_errno),
 		cmocka_unit_test(test_info_roundtrip),
+		cmocka_unit_test(test_info_app_roundtrip),
 		cmocka_unit_test(test_timing_roundtrip),
 		cmocka_unit_test(test_pools_roundtrip),
 		cmocka_unit_test(test_pools_error_too_long),

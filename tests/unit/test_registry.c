@@ -204,9 +204,13 @@ static void test_vifs_saved(void **state)
 	lvm_reg_entry_free(&back);
 	lvm_reg_entry_free(&e);
 	sample(&e, 12, false);
+	snprintf(e.app.name, sizeof(e.app.name), "daytime");
+	snprintf(e.app.version, sizeof(e.app.version), "1.0");
+	memset(e.app.build_id, 'a', 64);
 	assert_int_equal(lvm_reg_save(f->dir, &e), 0);
 	assert_int_equal(read_back(f->dir, 12, &back), 0);
 	assert_int_equal(back.nvifs, 0);
+	assert_memory_equal(&back.app, &e.app, sizeof(e.app));
 	lvm_reg_entry_free(&back);
 	lvm_reg_entry_free(&e);
 }

@@ -220,6 +220,16 @@ struct lvm_timing {
 };
 
 /* One guest, as lvm_info() and lvm_list() report it. */
+/*
+ * What an image built by `lvm build` says about its application (its
+ * application note, docs/build.md); all empty for other images.
+ */
+struct lvm_app {
+	char name[33];               /* "" : not built by lvm build */
+	char version[33];
+	char build_id[65];           /* SHA-256 of its inputs, in hex */
+};
+
 struct lvm_info {
 	char name[LVM_NAME_MAX + 1]; /* "" for a domain lvm does not manage */
 	uint32_t domid;
@@ -241,6 +251,10 @@ struct lvm_info {
 	char *kernel;                /* owned; freed by lvm_info_clear() */
 	char *cmdline;               /* owned, may be NULL */
 	char *console_log;           /* owned: path of its console log */
+	struct lvm_app app;          /* the application it runs, if known */
+	char warning[160];           /* create: something given but not
+					used (""; e.g. a vif the application
+					does not need) */
 	struct lvm_vif vifs[LVM_VIFS_MAX]; /* managed guests: resolved (MAC,
 					      bridge, address, prefix, MTU);
 					      dom0's device lvm_vif_devname() */

@@ -177,6 +177,8 @@ int lvm_cmd_create(const struct lvm_cli *cli)
 		rc = lvm_fail(h);
 		goto out;
 	}
+	if (info.warning[0])
+		fprintf(stderr, "lvm: warning: %s\n", info.warning);
 	if (cli->json) {
 		rc = print_json(&info, &t);
 	} else {

@@ -25,6 +25,9 @@ static void print_text(const struct lvm_info *g)
 	localtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 	printf("kernel:       %s\n", g->kernel ? g->kernel : "-");
+	if (g->app.name[0])
+		printf("app:          %s %s (lvm build, build id %s)\n",
+		       g->app.name, g->app.version, g->app.build_id);
 	printf("cmdline:      %s\n", g->cmdline ? g->cmdline : "");
 	printf("created:      %s (up %s)\n", when,
 	       lvm_fmt_uptime(g->uptime_ms, up, sizeof(up)));

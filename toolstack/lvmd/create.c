@@ -92,6 +92,38 @@ static int check(struct lvmd *l, const struct lvm_req_cfg *c, char *err,
 	return 0;
 }
 
+/*
+ * app_needs: what the application note of (img) asks of a create (cfg):
+ * its memory floor (less is refused), a vif when it needs one and none is
+ * given (one made with every default), a warning in (warn) for a vif
+ * given to an application that needs none. (*out) is (cfg) with those
+ * changes. 0 or -EINVAL with one line in (err).
+ */
+static int app_needs(const struct lvm_image *img, const struct lvm_req_cfg *cfg,
+		     struct lvm_req_cfg *out, char *warn, size_t warnlen,
+		     char *err, size_t errlen)
+{
+	const struct app_note *a = &img->app;
+
+	*out = *cfg;
+	if (!img->has_app)
+		return 0;
+	if (cfg->memory_mb < a->memory_mb)
+		return lvm_errf(err, errlen, EINVAL,
+				"%s (%s %s) needs at least %u MiB, its manifest's floor; %u MiB asked",
+				LVM_ESCAPED(cfg->kernel, 120), a->name,
+				a->version, a->memory_mb, cfg->memory_mb);
+	if ((a->devices & APP_DEV_VIF) && cfg->nvifs == 0) {
+		memset(&out->vifs[0], 0, sizeof(out->vifs[0]));
+		out->nvifs = 1;
+	}
+	if (!(a->devices & APP_DEV_VIF) && cfg->nvifs > 0)
+		snprintf(warn, warnlen,
+			 "%s's manifest needs no vif: its %u vif%s will not be used",
+			 a->name, cfg->nvifs, cfg->nvifs == 1 ? "" : "s");
+	return 0;
+}
+
 /* record: (rec) filled from (c) and (b), strings copied. */
 static int record(struct lvm_reg_entry *rec, const struct lvm_req_cfg *c,
 		  const uint8_t uuid[16], const struct lvm_built *b)
@@ -240,6 +272,8 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	struct lvm_built b = { 0 };
 	struct lvm_error e = { 0 };
 	struct lvm_reg_entry rec;
+	struct lvm_req_cfg app_cfg;
+	char warn[160] = "";
 	struct lvm_vif vifs[LVM_VIFS_MAX];
 	unsigned nvifs = 0;
 	struct lvm_image *img = NULL;
@@ -259,6 +293,11 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	if (rc < 0)
 		return engine_fail(&e, rc, err, errlen);
 	t->load_ns = lvm_now_ns() - t0;
+	/* What the application's manifest asks, if lvm build made it. */
+	rc = app_needs(img, cfg, &app_cfg, warn, sizeof(warn), err, errlen);
+	if (rc < 0)
+		goto out;
+	cfg = &app_cfg;
 	if (cfg->store == LVM_STORE_NOXS && !img->noxs_vaddr) {
 		rc = lvm_errf(err, errlen, EINVAL,
 			      "image %s has no noxs note (store mode noxs)",
@@ -315,6 +354,13 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	if (rc == 0) {
 		memcpy(rec.vifs, vifs, sizeof(rec.vifs));
 		rec.nvifs = nvifs;
+		if (img->has_app) {
+			memcpy(rec.app.name, img->app.name, sizeof(rec.app.name));
+			memcpy(rec.app.version, img->app.version,
+			       sizeof(rec.app.version));
+			memcpy(rec.app.build_id, img->app.build_id,
+			       sizeof(rec.app.build_id));
+		}
 	}
 	if (rc == 0 && !(g = lvmd_guest_new(&rec, ctl))) {
 		lvm_reg_entry_free(&rec);
@@ -346,6 +392,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		}
 		t->unpause_ns = lvm_now_ns() - t0;
 	}
+	memcpy(g->warning, warn, sizeof(g->warning));
 	*out = g;
 	g = NULL;
 	rc = 0;

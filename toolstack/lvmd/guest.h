@@ -69,6 +69,8 @@ struct guest {
 	bool seen;                   /* reaper: the domain still exists */
 	uint32_t flags;              /* reaper: its XEN_DOMINF_* */
 	char doom[160];              /* non-empty: destroy, with this reason */
+	char warning[160];           /* create.c: a note for the client that
+					created it (ops.c), not kept */
 };
 
 /*

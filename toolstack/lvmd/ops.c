@@ -65,9 +65,15 @@ static void op_create(struct lvmd *l, struct client *c,
 		return;
 	}
 	g->t_recv_ns = t_recv;
-	rep = lvmd_guest_info_as(l, g, cfg->paused ? LVM_STATE_PAUSED :
-						     LVM_STATE_RUNNING,
-				 &info) == 0 ? lvmd_reply_info(&info) : NULL;
+	rep = NULL;
+	if (lvmd_guest_info_as(l, g, cfg->paused ? LVM_STATE_PAUSED :
+						   LVM_STATE_RUNNING, &info) == 0) {
+		memcpy(info.warning, g->warning, sizeof(info.warning));
+		rep = lvmd_reply_info(&info);
+	}
+	if (g->warning[0])
+		lvm_log_info("%s (d%u): %s", g->rec.name, g->rec.domid,
+			     g->warning);
 	t.total_ns = lvm_now_ns() - t_recv;
 	if (rep && cfg->wait_ready && g->ctl->reports_ready &&
 	    !g->has_ready && !cfg->paused) {

@@ -133,6 +133,7 @@ static json_object *to_json(const struct lvm_reg_entry *e)
 	rc |= lvm_json_add_bool(o, "preserved", e->preserved);
 	rc |= lvm_json_add_bool(o, "created_paused", e->created_paused);
 	rc |= vifs_to_json(o, e);
+	rc |= lvm_proto_app_to_json(o, &e->app);
 	c = json_object_new_object();
 	if (!c)
 		goto fail;
@@ -325,6 +326,8 @@ static int from_json(json_object *o, struct lvm_reg_entry *e, char *err,
 		return lvm_errf(err, errlen, EPROTO, "bad 'preserved'");
 	if (lvm_json_get_bool(o, "created_paused", &e->created_paused) < 0)
 		return lvm_errf(err, errlen, EPROTO, "bad 'created_paused'");
+	if (lvm_proto_app_from_json(o, &e->app) < 0)
+		return lvm_errf(err, errlen, EPROTO, "bad 'app'");
 	rc = vifs_from_json(o, e, err, errlen);
 	if (rc < 0)
 		return rc;

@@ -53,6 +53,8 @@ struct lvm_reg_entry {
 					      prefix, MTU all set */
 	unsigned nvifs;
 	uint32_t vif_port[LVM_VIFS_MAX]; /* the guest's port of each vif */
+	struct lvm_app app;          /* its image's application note, if any
+					(absent in older records: none) */
 };
 
 /* lvm_reg_entry_free() - free (e)'s owned members and zero it. */

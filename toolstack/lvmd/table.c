@@ -189,6 +189,7 @@ int lvmd_guest_info_as(struct lvmd *l, struct guest *g, enum lvm_state state,
 	out->noxs = r->noxs;
 	out->xenstore = r->store == LVM_STORE_XENSTORE;
 	memcpy(out->vifs, r->vifs, sizeof(out->vifs));
+	out->app = r->app;
 	out->nvifs = r->nvifs;
 	snprintf(path, sizeof(path), "%s/%s.log", l->cons_dir, r->name);
 	out->kernel = r->kernel ? strdup(r->kernel) : NULL;

@@ -98,6 +98,16 @@ struct lvm_req_cfg {
 	unsigned nvifs;
 };
 
+/*
+ * lvm_proto_app_to_json() - add (a) to (o) as "app" (nothing when
+ * a->name is empty). 0 or -ENOMEM.
+ * lvm_proto_app_from_json() - "app" of (o) into (a) (absent: zeroed):
+ * name 1..32 of a-z 0-9 _ -, version 1..32 printable without space,
+ * build_id 64 lower-case hex. 0 or -EPROTO.
+ */
+int lvm_proto_app_to_json(json_object *o, const struct lvm_app *a);
+int lvm_proto_app_from_json(json_object *o, struct lvm_app *a);
+
 /* A decoded request. Fields an op does not use are zero. */
 struct lvm_req {
 	enum lvm_op op;

@@ -4,6 +4,7 @@
  * (lvm.h).
  */
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,6 +163,9 @@ json_object *lvm_proto_info_to_json(const struct lvm_info *in)
 		rc |= lvm_json_add_str(o, "kernel", in->kernel);
 		rc |= lvm_json_add_str(o, "cmdline", in->cmdline);
 		rc |= lvm_json_add_str(o, "console_log", in->console_log);
+		rc |= lvm_proto_app_to_json(o, &in->app);
+		if (in->warning[0])
+			rc |= lvm_json_add_str(o, "warning", in->warning);
 		if (in->nvifs) {
 			json_object *v = lvm_proto_vifs_to_json(in->vifs,
 								in->nvifs,
@@ -178,6 +182,68 @@ json_object *lvm_proto_info_to_json(const struct lvm_info *in)
 		return NULL;
 	}
 	return o;
+}
+
+int lvm_proto_app_to_json(json_object *o, const struct lvm_app *a)
+{
+	json_object *j;
+	int rc = 0;
+
+	if (!a->name[0])
+		return 0;
+	j = json_object_new_object();
+	if (!j)
+		return -ENOMEM;
+	rc |= lvm_json_add_str(j, "name", a->name);
+	rc |= lvm_json_add_str(j, "version", a->version);
+	rc |= lvm_json_add_str(j, "build_id", a->build_id);
+	if (rc || json_object_object_add(o, "app", j) < 0) {
+		json_object_put(j);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* app_str_ok: (s) is 1..(max) bytes, each allowed by (kind): 'n' a name
+ * (a-z 0-9 _ -), 'v' a version (printable, no space), 'h' lower hex. */
+static bool app_str_ok(const char *s, size_t min, size_t max, char kind)
+{
+	size_t n = strlen(s);
+
+	if (n < min || n > max)
+		return false;
+	for (; *s; s++) {
+		char c = *s;
+		bool ok = kind == 'v' ? (c > ' ' && c <= '~') :
+			  kind == 'h' ? ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) :
+			  ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			   c == '_' || c == '-');
+
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+int lvm_proto_app_from_json(json_object *o, struct lvm_app *a)
+{
+	const char *name = NULL, *version = NULL, *id = NULL;
+	json_object *j;
+
+	memset(a, 0, sizeof(*a));
+	if (!json_object_object_get_ex(o, "app", &j))
+		return 0;
+	if (!json_object_is_type(j, json_type_object) ||
+	    lvm_json_get_str(j, "name", true, 32, &name) < 0 ||
+	    lvm_json_get_str(j, "version", true, 32, &version) < 0 ||
+	    lvm_json_get_str(j, "build_id", true, 64, &id) < 0 ||
+	    !app_str_ok(name, 1, 32, 'n') || !app_str_ok(version, 1, 32, 'v') ||
+	    !app_str_ok(id, 64, 64, 'h'))
+		return -EPROTO;
+	memcpy(a->name, name, strlen(name) + 1);
+	memcpy(a->version, version, strlen(version) + 1);
+	memcpy(a->build_id, id, 65);
+	return 0;
 }
 
 static int info_managed(json_object *o, struct lvm_info *in)
@@ -212,6 +278,17 @@ static int info_managed(json_object *o, struct lvm_info *in)
 		rc = lvm_json_dup_str(o, "cmdline", false, &in->cmdline);
 	if (rc == 0)
 		rc = lvm_json_dup_str(o, "console_log", false, &in->console_log);
+	if (rc == 0 && lvm_proto_app_from_json(o, &in->app) < 0)
+		rc = -EPROTO;
+	if (rc == 0) {
+		const char *w = NULL;
+
+		if (lvm_json_get_str(o, "warning", false, sizeof(in->warning) - 1,
+				     &w) < 0)
+			rc = -EPROTO;
+		else if (w)
+			memcpy(in->warning, w, strlen(w) + 1);
+	}
 	if (rc == 0 && json_object_object_get_ex(o, "vifs", &vifs) &&
 	    lvm_proto_vifs_from_json(vifs, in->vifs, &in->nvifs, true, line,
 				     sizeof(line)) < 0)
