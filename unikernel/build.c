@@ -24,6 +24,7 @@
 
 #include "appnote.h"
 #include "build.h"
+#include "file.h"
 #include "manifest.h"
 #include "sdk.h"
 #include "toolstack/common/errf.h"
@@ -52,42 +53,6 @@ struct job {
 	char *owned[ARGV_MAX];       /* the argv strings to free */
 	unsigned nowned;
 };
-
-static int slurp(const char *path, size_t max, char **out, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), rc = 0;
-	struct stat st;
-	char *buf;
-	ssize_t r;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rc = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		goto out;
-	}
-	if ((size_t)st.st_size > max) {
-		rc = -EFBIG;
-		goto out;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	r = read(fd, buf, (size_t)st.st_size);
-	if (r != st.st_size) {
-		free(buf);
-		rc = r < 0 ? -errno : -EIO;
-		goto out;
-	}
-	buf[r] = '\0';
-	*out = buf;
-	*len = (size_t)r;
-out:
-	close(fd);
-	return rc;
-}
 
 /* ---- the command lines ---- */
 
@@ -195,7 +160,7 @@ static int build_id(struct job *j, char *err, size_t errlen)
 	sha256_update(&h, j->cfglen, (const uint8_t *)j->cfg);
 	for (unsigned i = 0; i < j->m.nsources; i++) {
 		snprintf(path, sizeof(path), "%s/%s", j->dir, j->m.sources[i]);
-		rc = slurp(path, SRC_MAX, &src, &len);
+		rc = app_slurp(path, SRC_MAX, &src, &len);
 		if (rc < 0)
 			return lvm_errf(err, errlen, -rc, "%s:%u: source %s: %s",
 					j->cfg_path, j->m.sources_line,
@@ -492,7 +457,7 @@ static int prepare(struct job *j, char *err, size_t errlen)
 		return lvm_errf(err, errlen, errno, "%s: %s", j->o->dir,
 				strerror(errno));
 	snprintf(j->cfg_path, sizeof(j->cfg_path), "%s/app.cfg", j->o->dir);
-	rc = slurp(j->cfg_path, CFG_MAX, &j->cfg, &j->cfglen);
+	rc = app_slurp(j->cfg_path, CFG_MAX, &j->cfg, &j->cfglen);
 	if (rc < 0)
 		return lvm_errf(err, errlen, -rc, "%s: %s", j->cfg_path,
 				rc == -EFBIG ? "over 64 KiB" : strerror(-rc));

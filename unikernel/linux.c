@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "file.h"
 #include "closure.h"
 #include "cpio.h"
 #include "manifest.h"
@@ -40,31 +41,6 @@ struct vm {
 	size_t errlen;
 	int walk_rc;
 };
-
-static int slurp(const char *path, size_t max, char **out, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	char *buf;
-	size_t n;
-
-	if (!f)
-		return -errno;
-	buf = malloc(max + 1);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	n = fread(buf, 1, max + 1, f);
-	fclose(f);
-	if (n > max) {
-		free(buf);
-		return -EFBIG;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
-}
 
 static bool is_elf(const char *path)
 {
@@ -474,7 +450,7 @@ int app_build_linux(const struct build_opts *o, char *err, size_t errlen)
 	v->errlen = errlen;
 	closure_init(&v->c, "");
 	snprintf(v->cfg_path, sizeof(v->cfg_path), "%s/app.cfg", o->dir);
-	rc = slurp(v->cfg_path, 65536, &text, &len);
+	rc = app_slurp(v->cfg_path, 65536, &text, &len);
 	if (rc < 0) {
 		lvm_errf(err, errlen, -rc, "%s: %s", v->cfg_path, strerror(-rc));
 		goto out;

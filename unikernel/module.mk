@@ -6,7 +6,7 @@
 # defines which symbol, and a stamp over all of it.
 
 BUILD_SRCS := $(addprefix unikernel/, appnote.c build.c closure.c cpio.c \
-	linux.c main.c manifest.c newapp.c sdk.c) toolstack/liblvm/cfgkeys.c
+	file.c linux.c main.c manifest.c newapp.c sdk.c) toolstack/liblvm/cfgkeys.c
 BUILD_LDLIBS := -lxlutil -lelf -lnettle -lz
 
 $(BUILD)/bin/lvm-build: $(call host_objs,$(BUILD_SRCS))

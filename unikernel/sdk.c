@@ -8,34 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "sdk.h"
 #include "toolstack/common/errf.h"
-
-/* slurp: (path)'s contents, NUL-terminated, at most (max) bytes. */
-static int slurp(const char *path, size_t max, char **out, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	char *buf;
-	size_t n;
-
-	if (!f)
-		return -errno;
-	buf = malloc(max + 1);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	n = fread(buf, 1, max + 1, f);
-	fclose(f);
-	if (n > max) {
-		free(buf);
-		return -EFBIG;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
-}
 
 static bool is_sdk(const char *dir)
 {
@@ -259,7 +234,7 @@ int sdk_open(struct sdk *s, const char *dir, char *err, size_t errlen)
 	if (rc < 0)
 		return rc;
 	snprintf(path, sizeof(path), "%s/modules", s->dir);
-	rc = slurp(path, 65536, &text, &len);
+	rc = app_slurp(path, 65536, &text, &len);
 	if (rc == 0) {
 		char why[200];
 
@@ -270,7 +245,7 @@ int sdk_open(struct sdk *s, const char *dir, char *err, size_t errlen)
 	}
 	if (rc == 0) {
 		snprintf(path, sizeof(path), "%s/cflags", s->dir);
-		rc = slurp(path, 65536, &text, &len);
+		rc = app_slurp(path, 65536, &text, &len);
 		if (rc == 0) {
 			rc = read_cflags(s, text, err, errlen);
 			free(text);
@@ -278,7 +253,7 @@ int sdk_open(struct sdk *s, const char *dir, char *err, size_t errlen)
 	}
 	if (rc == 0) {
 		snprintf(path, sizeof(path), "%s/stamp", s->dir);
-		rc = slurp(path, 65536, &text, &len);
+		rc = app_slurp(path, 65536, &text, &len);
 		if (rc == 0) {
 			snprintf(s->stamp, sizeof(s->stamp), "%.*s",
 				 (int)strcspn(text, " \n"), text);

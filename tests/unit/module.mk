@@ -240,7 +240,7 @@ appnote_LIBS := -lxlutil
 appnote_CFLAGS := $(XEN_HOST_CFLAGS)
 
 UNIT_TESTS += sdk
-sdk_SRCS := tests/unit/test_sdk.c unikernel/sdk.c
+sdk_SRCS := tests/unit/test_sdk.c unikernel/sdk.c unikernel/file.c
 
 UNIT_TESTS += closure
 closure_SRCS := tests/unit/test_closure.c unikernel/closure.c
