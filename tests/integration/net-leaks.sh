@@ -7,6 +7,7 @@
 # (privcmd entries of its maps), no open file of lvmd and no dom0 event
 # channel (xen-dyn-event lines of /proc/interrupts) more after the 100th
 # than after the 10th.
+# limit: 900
 . "$(dirname "$0")/lib.sh"
 
 N=100 BR=lvmbr0 A=198.18.2.1
