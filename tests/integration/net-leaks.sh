@@ -38,7 +38,7 @@ for i in $(seq 1 $N); do
 			fail "#$i does not answer ping: $(tail -n 3 "$(lvm_console_log "nl$i")")"
 	fi
 	lvm destroy "nl$i" || fail "destroy #$i"
-	wait_for 10 no_taps || fail "#$i: TAP left: $(ip -o link | grep ': lvm')"
+	wait_for 10 no_taps || fail "#$i: TAP left: $(ip -o link | grep ': lvm[0-9]*\.[0-9]')"
 	[ $((i % 20)) = 0 ] && info "#$i after $((($(now_us) - t0) / 1000000)) s"
 	if [ "$i" = 10 ]; then
 		m10=$(mark)
