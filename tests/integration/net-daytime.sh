@@ -55,7 +55,7 @@ info "httpd: 2 pages of $(($(wc -c </tmp/net-daytime.body) / 2)) bytes on one co
 
 lvm destroy dt || fail "destroy dt"
 lvm destroy web || fail "destroy web"
-wait_for 10 no_taps || fail "TAPs left: $(ip -o link | grep ': lvm')"
+wait_for 10 no_taps || fail "TAPs left: $(ip -o link | grep ': lvm[0-9]*\.[0-9]')"
 [ "$(ports)" = 0 ] || fail "bridge ports left: $(ls "/sys/class/net/$BR/brif")"
 n=$(ip -o addr show dev "$BR" | grep -c ' inet ')
 [ "$n" = 1 ] || fail "bridge $BR has $n IPv4 addresses: $(ip -o addr show dev "$BR")"

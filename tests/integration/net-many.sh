@@ -2,6 +2,7 @@
 # 50 (NET_MANY_N) networked daytime guests up at once (4 MiB each, from a pool built
 # ahead with the daytime image), each answering over TCP port 13 at its
 # own address; destroyed, they leave no TAP, bridge port or domain.
+# limit: 900
 . "$(dirname "$0")/lib.sh"
 
 N=${NET_MANY_N:-50} BR=lvmbr0
