@@ -54,8 +54,17 @@ out=$(lvm create "$kernel" --ramdisk "$initrd" --name lin --memory 96 --vif '' \
 	--cmdline "console=hvc0 quiet linux.ping=$GW linux.wait" 2>&1) ||
 	fail "lvm create of a stock Linux guest with a vif: $out"
 d=$(lvm_domid lin)
+# why NAME: its console's end, and the errors its drivers left in XenStore.
+why() {
+	tail -c 1200 "$(lvm_console_log "$1")"
+	xenstore-ls /local/domain/0/error 2>/dev/null | tail -n 5
+	xenstore-ls "/local/domain/0/backend/vif/$(lvm_domid "$1")" 2>/dev/null | tail -n 30
+}
+
 wait_for 60 lvm_console_has lin "linux-guest: eth0 " ||
-	fail "eth0 not configured: $(tail -c 1500 "$(lvm_console_log lin)")"
+	fail "eth0 not configured: $(why lin)"
+lvm_console_has lin "linux-guest: eth0 not configured" &&
+	fail "eth0 not configured: $(why lin)"
 ADDR=$(guest_addr lin)
 info "console: $(grep -F 'linux-guest: eth0' "$(lvm_console_log lin)" | tr -d '\r')"
 case $ADDR in 198.1[89].*) ;; *) fail "address '$ADDR' outside 198.18.0.0/15" ;; esac
@@ -90,7 +99,7 @@ EOT
 out=$(lvm create "$cfg" 2>&1) || fail "lvm create $cfg: $out"
 d=$(lvm_domid pvlinux)
 wait_for 60 lvm_console_has pvlinux "linux-guest: eth0 " ||
-	fail "pvlinux: eth0 not configured: $(tail -c 1500 "$(lvm_console_log pvlinux)")"
+	fail "pvlinux: eth0 not configured: $(why pvlinux)"
 ADDR=$(guest_addr pvlinux)
 [ "$(xenstore-read "/local/domain/0/backend/vif/$d/0/mac")" = 00:16:3e:00:00:01 ] ||
 	fail "pvlinux: backend mac $(xenstore-read "/local/domain/0/backend/vif/$d/0/mac")"

@@ -62,6 +62,8 @@ static int write_vif(struct xs_handle *xs, xs_transaction_t t,
 	snprintf(val, sizeof(val), "%u", d->domid);
 	PUT(ro, val, "%s/frontend-id", be);
 	PUT(ro, "1", "%s/online", be);
+	/* the netback refuses a backend without it; empty: none is run */
+	PUT(ro, "", "%s/script", be);
 	PUT(ro, "1", "%s/state", be);
 	snprintf(val, sizeof(val), "%u", id);
 	PUT(ro, val, "%s/handle", be);

@@ -15,7 +15,7 @@
  * and, for each vif I (the dom0 kernel's netback serves it; no hotplug
  * script: lvmd puts vifN.I on its bridge, then writes hotplug-status):
  *   /local/domain/0/backend/vif/N/I/{frontend,frontend-id,online,state,
- *                         handle,mac,bridge,mtu}          read-only to N
+ *                         script (""),handle,mac,bridge,mtu}  read-only to N
  *   /local/domain/N/device/vif/I/{backend,backend-id,handle,mac,state}
  *                                                        writable by N
  * Both state nodes start at 1 (Initialising); the drivers negotiate their
