@@ -8,7 +8,8 @@
 #   - destroyed: no vifD.0, no bridge port, no XenStore backend or
 #     frontend directory, nothing answers at its address;
 #   - an xl config in xlexample.pvlinux's style, with a vif line, boots,
-#     and its guest answers ping.
+#     and its guest answers ping;
+#   - without xen-netback loaded, a create with a vif is one error line.
 . "$(dirname "$0")/lib.sh"
 
 BR=lvmbr0 GW=198.18.0.1
@@ -110,6 +111,25 @@ grep "^$ADDR " /proc/net/arp | grep -qi ' 00:16:3e:00:00:01 ' ||
 info "config with a vif line: pvlinux at $ADDR (00:16:3e:00:00:01) answers ping"
 lvm destroy pvlinux || fail "destroy pvlinux"
 gone_clean "$d" "$ADDR"
+
+# Without the kernel's netback: one error line, no domain (the module
+# loaded again at once, also if this fails).
+if rmmod xen_netback 2>/dev/null; then
+	trap 'insmod /lib/modules/box/xen-netback.ko 2>/dev/null; lvmd_cleanup' EXIT
+	lvm create "$kernel" --ramdisk "$initrd" --name nonb --memory 96 --vif '' \
+		>/tmp/net-linux.out 2>/tmp/net-linux.err
+	rc=$?
+	insmod /lib/modules/box/xen-netback.ko || fail "cannot load xen-netback again"
+	trap lvmd_cleanup EXIT
+	line=$(one_line_error /tmp/net-linux.out /tmp/net-linux.err $rc) ||
+		fail "without xen-netback: ${line#FAIL: }"
+	grep -qF "xen-netback is not loaded" <<<"$line" ||
+		fail "without xen-netback, not the reason: $line"
+	lvm_gone nonb || fail "without xen-netback: guest nonb left behind"
+	info "without xen-netback: $line"
+else
+	info "xen-netback could not be unloaded here: its refusal NOT checked"
+fi
 
 after=$(hv_domain_count)
 [ "$after" = "$before" ] || fail "$before domains before, $after after"

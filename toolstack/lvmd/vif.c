@@ -18,6 +18,7 @@
 #include "lvmd.h"
 #include "netdev.h"
 #include "netpath.h"
+#include "xsvif.h"
 #include "toolstack/common/errf.h"
 #include "toolstack/engine/log.h"
 
@@ -49,7 +50,11 @@ int lvmd_vif_check(struct lvmd *l, const struct lvm_vif *vifs, unsigned n,
 {
 	int rc;
 
-	(void)xenstore; /* either kind: the data path or the kernel's netback */
+	if (n && xenstore) {
+		rc = lvmd_xsvif_check(err, errlen);
+		if (rc < 0)
+			return rc;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		rc = ensure_bridge(l, bridge_of(l, &vifs[i]), err, errlen);
 		if (rc < 0)

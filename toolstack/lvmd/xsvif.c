@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "guest.h"
@@ -74,6 +75,14 @@ int lvmd_xsvif_cmdline(const struct lvmd *l, const struct lvm_vif *vifs,
 		return -ENOMEM;
 	snprintf(*out, len, "%s%s%s", cmdline ? cmdline : "",
 		 cmdline ? " " : "", add);
+	return 0;
+}
+
+int lvmd_xsvif_check(char *err, size_t errlen)
+{
+	if (access("/sys/module/xen_netback", F_OK) < 0)
+		return lvm_errf(err, errlen, ENODEV,
+				"vif: XenStore-mode guests' vifs need the dom0 kernel's netback, and xen-netback is not loaded");
 	return 0;
 }
 

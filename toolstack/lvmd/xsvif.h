@@ -9,6 +9,7 @@
 #ifndef LVMD_XSVIF_H
 #define LVMD_XSVIF_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <lvm.h>
@@ -46,6 +47,13 @@ unsigned lvmd_xsvif_specs(const struct lvmd *l, const struct guest *g,
  */
 int lvmd_xsvif_cmdline(const struct lvmd *l, const struct lvm_vif *vifs,
 		       unsigned nvifs, const char *cmdline, char **out);
+
+/*
+ * lvmd_xsvif_check() - whether XenStore-mode guests can get vifs now: the
+ * dom0 kernel's netback is there (/sys/module/xen_netback). Returns 0,
+ * or -ENODEV with one line in (err).
+ */
+int lvmd_xsvif_check(char *err, size_t errlen);
 
 /*
  * lvmd_xsvif_attach() - (g)'s vifs, whose entries are written, wait for
