@@ -125,9 +125,10 @@ static int plug(struct lvmd *l, struct guest *g, unsigned i, char *err,
 				 errlen);
 	if (rc < 0)
 		return rc;
-	if (!lvmd_xs(l))
-		return lvm_errf(err, errlen, errno ? errno : ECONNREFUSED,
-				"xenstored is not reachable");
+	/* open since the guest's tree was written through it (xenstore.c) */
+	if (!l->xs)
+		return lvm_errf(err, errlen, ECONNREFUSED,
+				"lvmd has no connection to xenstored");
 	rc = lvm_xs_vif_connected(l->xs, g->rec.domid, i);
 	if (rc < 0)
 		return lvm_errf(err, errlen, -rc,
