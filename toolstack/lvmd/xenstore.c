@@ -145,11 +145,18 @@ const struct lvmd_control lvmd_control_xenstore = {
 };
 
 /* attach, adopt: a XenStore guest's vifs wait for their vifD.N (one
- * plugged already is plugged again, to no effect). */
+ * plugged already is plugged again, to no effect); the connection to
+ * xenstored, which xsvif.c writes hotplug-status through, opened (an
+ * adopted guest's may not be yet). */
 static int attach(struct lvmd *l, struct guest *g, unsigned flags)
 {
 	(void)flags;
-	return g->rec.store == LVM_STORE_XENSTORE ? lvmd_xsvif_attach(l, g) : 0;
+	if (g->rec.store != LVM_STORE_XENSTORE)
+		return 0;
+	if (g->rec.nvifs && !lvmd_xs(l))
+		lvm_log_warn(errno, "%s (d%u): xenstored not reachable: its vifs stay unplugged",
+			     g->rec.name, g->rec.domid);
+	return lvmd_xsvif_attach(l, g);
 }
 
 static int adopt(struct lvmd *l, struct guest *g)
