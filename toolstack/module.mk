@@ -121,6 +121,8 @@ LVMD_SRCS += toolstack/lvmd/vifaddr.c
 LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread
 # The vif backend and dom0's network devices (libnl: links, bridge, addresses).
 LVMD_SRCS += $(addprefix toolstack/lvmd/, vif.c netdev.c)
+# XenStore-mode guests' vifs: the kernel's netback, vifD.N put on a bridge.
+LVMD_SRCS += toolstack/lvmd/xsvif.c
 LVMD_NL_CFLAGS := $(shell pkg-config --cflags libnl-3.0 libnl-route-3.0)
 LVMD_LDLIBS += $(shell pkg-config --libs libnl-3.0 libnl-route-3.0)
 CFLAGS_toolstack/lvmd/netdev.c += $(LVMD_NL_CFLAGS)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "uuid.h"
@@ -24,6 +25,61 @@ static int put(struct xs_handle *xs, xs_transaction_t t, const char *path,
 	if (!ok || !xs_set_permissions(xs, t, path,
 				       (struct xs_permissions *)perms, 2))
 		return errno ? -errno : -EIO;
+	return 0;
+}
+
+/* PUT: in a function with (xs), (t), (path) and (rc): write (path), made
+ * from the format that follows, with (perm); return the error if any. */
+#define PUT(perm, value, ...)                                                \
+	do {                                                                 \
+		snprintf(path, sizeof(path), __VA_ARGS__);                   \
+		rc = put(xs, t, path, (value), (perm));                      \
+		if (rc < 0)                                                  \
+			return rc;                                           \
+	} while (0)
+
+/*
+ * write_vif: vif (id) of (d): its backend directory, dom0's ((ro): the
+ * guest reads it), and its frontend directory, the guest's ((rw): dom0
+ * reads it), each pointing at the other.
+ */
+static int write_vif(struct xs_handle *xs, xs_transaction_t t,
+		     const struct lvm_xs_dom *d, unsigned id,
+		     const struct xs_permissions *ro,
+		     const struct xs_permissions *rw)
+{
+	const struct lvm_xs_vif *v = &d->vifs[id];
+	char be[96], fe[96], path[160], val[96];
+	int rc;
+
+	snprintf(be, sizeof(be), "/local/domain/0/backend/vif/%u/%u",
+		 d->domid, id);
+	snprintf(fe, sizeof(fe), "/local/domain/%u/device/vif/%u", d->domid,
+		 id);
+	PUT(ro, NULL, "/local/domain/0/backend/vif/%u", d->domid);
+	PUT(ro, NULL, "%s", be);
+	PUT(ro, fe, "%s/frontend", be);
+	snprintf(val, sizeof(val), "%u", d->domid);
+	PUT(ro, val, "%s/frontend-id", be);
+	PUT(ro, "1", "%s/online", be);
+	/* the netback refuses a backend without it; empty: none is run */
+	PUT(ro, "", "%s/script", be);
+	PUT(ro, "1", "%s/state", be);
+	snprintf(val, sizeof(val), "%u", id);
+	PUT(ro, val, "%s/handle", be);
+	PUT(ro, v->mac, "%s/mac", be);
+	PUT(ro, v->bridge, "%s/bridge", be);
+	snprintf(val, sizeof(val), "%u", v->mtu);
+	PUT(ro, val, "%s/mtu", be);
+
+	PUT(rw, NULL, "/local/domain/%u/device/vif", d->domid);
+	PUT(rw, NULL, "%s", fe);
+	PUT(rw, be, "%s/backend", fe);
+	PUT(rw, "0", "%s/backend-id", fe);
+	snprintf(val, sizeof(val), "%u", id);
+	PUT(rw, val, "%s/handle", fe);
+	PUT(rw, v->mac, "%s/mac", fe);
+	PUT(rw, "1", "%s/state", fe);
 	return 0;
 }
 
@@ -51,15 +107,6 @@ static int write_tree(struct xs_handle *xs, xs_transaction_t t,
 	int rc;
 
 	snprintf(base, sizeof(base), "/local/domain/%u", d->domid);
-
-#define PUT(perm, value, ...)                                                \
-	do {                                                                 \
-		snprintf(path, sizeof(path), __VA_ARGS__);                   \
-		rc = put(xs, t, path, (value), (perm));                      \
-		if (rc < 0)                                                  \
-			return rc;                                           \
-	} while (0)
-
 	PUT(ro, NULL, "%s", base);
 	PUT(ro, d->name, "%s/name", base);
 	snprintf(val, sizeof(val), "%u", d->domid);
@@ -76,9 +123,13 @@ static int write_tree(struct xs_handle *xs, xs_transaction_t t,
 	PUT(rw, "", "%s/control/shutdown", base);
 	PUT(ro, "1", "%s/control/platform-feature-multiprocessor-suspend",
 	    base);
+	for (i = 0; i < d->nvifs; i++) {
+		rc = write_vif(xs, t, d, i, ro, rw);
+		if (rc < 0)
+			return rc;
+	}
 	PUT(ro, d->name, "/vm/%s/name", uuid);
 	PUT(ro, uuid, "/vm/%s/uuid", uuid);
-#undef PUT
 	return 0;
 }
 
@@ -90,7 +141,7 @@ int lvm_xs_introduce(struct xs_handle *xs, const struct lvm_xs_dom *d,
 	int rc = -EIO, tries;
 
 	if (!xs || !d || !d->name || !*d->name || !d->uuid || !d->vcpus ||
-	    d->domid == 0 || !d->store_mfn)
+	    d->domid == 0 || !d->store_mfn || (d->nvifs && !d->vifs))
 		return lvm_error_set(err, EINVAL,
 				     "xenstore: bad domain description");
 	lvm_uuid_format(d->uuid, uuid);
@@ -128,6 +179,25 @@ int lvm_xs_introduce(struct xs_handle *xs, const struct lvm_xs_dom *d,
 	return 0;
 }
 
+int lvm_xs_vif_connected(struct xs_handle *xs, uint32_t domid, unsigned id)
+{
+	char path[96];
+	unsigned int len;
+	void *be;
+
+	snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%u/%u",
+		 domid, id);
+	/* Only into a backend that exists: never make one again. */
+	be = xs_read(xs, XBT_NULL, path, &len);
+	if (!be)
+		return errno ? -errno : -ENOENT;
+	free(be);
+	strcat(path, "/hotplug-status");
+	if (!xs_write(xs, XBT_NULL, path, "connected", strlen("connected")))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
 int lvm_xs_request(struct xs_handle *xs, uint32_t domid, const char *what,
 		   struct lvm_error *err)
 {
@@ -154,6 +224,9 @@ int lvm_xs_forget(struct xs_handle *xs, uint32_t domid, const uint8_t *uuid)
 	/* A domain that was never introduced answers ENOENT/EINVAL here. */
 	if (!xs_release_domain(xs, domid) && errno != ENOENT &&
 	    errno != EINVAL && errno != ESRCH)
+		rc = -errno;
+	snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%u", domid);
+	if (!xs_rm(xs, XBT_NULL, path) && errno != ENOENT && !rc)
 		rc = -errno;
 	snprintf(path, sizeof(path), "/local/domain/%u", domid);
 	if (!xs_rm(xs, XBT_NULL, path) && errno != ENOENT && !rc)

@@ -12,6 +12,14 @@
  *                                                        writable by N
  *   /local/domain/N/control/shutdown                     writable by N
  *   /vm/UUID/{name,uuid}                                 read-only to N
+ * and, for each vif I (the dom0 kernel's netback serves it; no hotplug
+ * script: lvmd puts vifN.I on its bridge, then writes hotplug-status):
+ *   /local/domain/0/backend/vif/N/I/{frontend,frontend-id,online,state,
+ *                         script (""),handle,mac,bridge,mtu}  read-only to N
+ *   /local/domain/N/device/vif/I/{backend,backend-id,handle,mac,state}
+ *                                                        writable by N
+ * Both state nodes start at 1 (Initialising); the drivers negotiate their
+ * features and rings themselves.
  * The console is left out on purpose: lvmd serves it from the start_info
  * ring, as for noxs guests, so xenconsoled never competes for it.
  */
@@ -24,6 +32,13 @@
 
 #include "error.h"
 
+/* One vif of a XenStore-mode guest, as its drivers see it. */
+struct lvm_xs_vif {
+	const char *mac;             /* "xx:xx:xx:xx:xx:xx" */
+	const char *bridge;          /* the bridge lvmd puts vifN.I on */
+	unsigned mtu;                /* 576..1500 */
+};
+
 struct lvm_xs_dom {
 	uint32_t domid;
 	const char *name;
@@ -32,6 +47,8 @@ struct lvm_xs_dom {
 	uint32_t vcpus;
 	uint64_t store_mfn;          /* the store ring the builder set up */
 	uint32_t store_port;         /* the guest's port for it */
+	const struct lvm_xs_vif *vifs; /* [0, nvifs): vif 0, 1, ... */
+	unsigned nvifs;
 };
 
 /*
@@ -45,6 +62,14 @@ int lvm_xs_introduce(struct xs_handle *xs, const struct lvm_xs_dom *d,
 		     struct lvm_error *err);
 
 /*
+ * lvm_xs_vif_connected() - tell the kernel's netback that vif (id) of
+ * domain (domid) is plugged (what a hotplug script would say): its
+ * backend's hotplug-status = "connected".
+ * Returns 0, or -errno from xenstored (-ENOENT: no such backend).
+ */
+int lvm_xs_vif_connected(struct xs_handle *xs, uint32_t domid, unsigned id);
+
+/*
  * lvm_xs_request() - ask the guest (domid) to (what): "poweroff",
  * "reboot" or "suspend", through control/shutdown.
  * Returns 0, -EINVAL for another (what), or -errno from xenstored; the
@@ -55,6 +80,7 @@ int lvm_xs_request(struct xs_handle *xs, uint32_t domid, const char *what,
 
 /*
  * lvm_xs_forget() - release the domain (domid) in xenstored and remove its
+ * vifs' backend directory (the kernel's netback then removes vifN.I), its
  * tree and its /vm entry (uuid, 16 bytes). Safe to call for a domain that
  * was never introduced or is already gone.
  * Returns 0, or the first -errno met; removes what it can either way.

@@ -174,9 +174,10 @@ void lvmd_xs_close(struct lvmd *l);
 /* ---- vif.c ---- */
 /*
  * lvmd_vif_check() - whether the (n) vifs (vifs) of a create can be served
- * before anything is built: refused for a (xenstore) guest (not yet
- * supported), and each vif's bridge must exist or be made now (lvmd.conf's
- * bridge_create). Returns 0, or -errno with one line in (err).
+ * before anything is built: each vif's bridge must exist or be made now
+ * (lvmd.conf's bridge_create), and a (xenstore) guest's need the dom0
+ * kernel's netback (xsvif.h).
+ * Returns 0, or -errno with one line in (err).
  */
 int lvmd_vif_check(struct lvmd *l, const struct lvm_vif *vifs, unsigned n,
 		   bool xenstore, char *err, size_t errlen);

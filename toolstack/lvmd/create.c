@@ -23,6 +23,7 @@
 #include "toolstack/engine/log.h"
 #include "toolstack/engine/uuid.h"
 #include "vifaddr.h"
+#include "xsvif.h"
 
 /* engine_fail: the engine's own line (e) for (rc), unchanged. */
 static int engine_fail(const struct lvm_error *e, int rc, char *err,
@@ -276,6 +277,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	char warn[160] = "";
 	struct lvm_vif vifs[LVM_VIFS_MAX];
 	unsigned nvifs = 0;
+	char *xs_cmdline = NULL;
 	struct lvm_image *img = NULL;
 	struct guest *g = NULL;
 	bool img_owned = false;
@@ -338,6 +340,15 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	req.img = img;
 	req.name = cfg->name;
 	req.cmdline = cfg->cmdline;
+	/* A stock guest learns vif 0's address from its command line (the
+	 * record keeps the one asked for). */
+	if (ctl->xenstore && lvmd_xsvif_cmdline(l, vifs, nvifs, cfg->cmdline,
+						&xs_cmdline) < 0) {
+		rc = lvm_errf(err, errlen, ENOMEM, "out of memory");
+		goto out;
+	}
+	if (xs_cmdline)
+		req.cmdline = xs_cmdline;
 	req.ramdisk = cfg->ramdisk;
 	req.create_tsc = create_tsc;
 	rc = claim_and_build(l, cfg, ctl, uuid, &req, &b, t, &e);
@@ -404,6 +415,7 @@ fail_domain:
 	}
 	xc_domain_destroy(l->xch, b.domid);
 out:
+	free(xs_cmdline);
 	lvmd_vifs_release(l, vifs, nvifs);
 	lvm_built_release(&b);
 	if (img_owned)

@@ -54,6 +54,12 @@ struct guest {
 	 * handed to the data path */
 	unsigned vifs_on;
 
+	/* XenStore-mode vifs (xsvif.c): a bit per vif whose vifD.N the
+	 * kernel's netback has not made yet (not yet on its bridge), and
+	 * when lvmd began to wait (monotonic) */
+	uint32_t xsvif_wait;
+	uint64_t xsvif_since_ns;
+
 	/* lifecycle requests (either control; table.c's deadline) */
 	uint32_t req;                /* enum noxs_request pending, or 0 */
 	uint64_t req_deadline_ns;    /* monotonic; 0: no deadline */

@@ -18,6 +18,7 @@
 #include "lvmd.h"
 #include "toolstack/common/clock.h"
 #include "toolstack/engine/log.h"
+#include "xsvif.h"
 
 /*
  * events: every pending port, dispatched once its budget allows
@@ -104,6 +105,7 @@ int lvmd_run(struct lvmd *l)
 		deferred(l, now, &next);
 		lvmd_guest_timers(l, now, &next);
 		lvmd_reboot_timers(l, now, &next);
+		lvmd_xsvif_timers(l, now, &next);
 		lvmd_clients_timers(l, now, &next);
 		if (l->virq_port < 0 && l->guests) {
 			if (now >= l->next_reap_ns)

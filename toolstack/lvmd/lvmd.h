@@ -34,7 +34,9 @@
  *   console.c, sysctl.c, xenstore.c, vif.c   the backends; sysctl.c
  *               and xenstore.c also hold the two controls (noxs,
  *               XenStore); vif.c's TAPs and bridge through netdev.c, its
- *               frames moved by the data path thread (netpath.h)
+ *               frames moved by the data path thread (netpath.h);
+ *               xenstore.c's guests' vifs (the kernel's netback) put
+ *               on their bridge by xsvif.c (xsvif.h)
  *   table.c     the guest table (guest.h): lookups, records, doom marks;
  *               ports.c: the event channel ports, who owns them, and
  *               each one's event budget (events past it deferred)

@@ -1,7 +1,8 @@
 /*
  * netdev.c — dom0's network devices through libnl and /dev/net/tun: the
  * vifs' bridge made if missing, a vif's TAP device made, put on its
- * bridge and set up, a stale device removed (see netdev.h).
+ * bridge and set up, an existing device (the kernel netback's vifD.N)
+ * put on a bridge, a stale device removed (see netdev.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -218,10 +219,36 @@ static int open_tap(const char *name, char *err, size_t errlen)
 	return fd;
 }
 
+int lvmd_netdev_enslave(struct lvmd_netdev *nd, const char *name,
+			const char *bridge, uint16_t mtu, char *err,
+			size_t errlen)
+{
+	struct rtnl_link *dev = NULL, *br = NULL;
+	int rc;
+
+	rc = rtnl_link_get_kernel(nd->sk, 0, bridge, &br);
+	if (rc < 0) {
+		rc = nl_fail(err, errlen, rc, "cannot look up bridge", bridge);
+		goto out;
+	}
+	rc = rtnl_link_get_kernel(nd->sk, 0, name, &dev);
+	if (rc == 0)
+		rc = link_change(nd->sk, dev, mtu, rtnl_link_get_ifindex(br));
+	if (rc < 0)
+		rc = lvm_errf(err, errlen, sys_err(rc),
+			      "%s: cannot put it on bridge %s: %s", name,
+			      bridge, nl_geterror(rc < 0 ? -rc : rc));
+out:
+	if (dev)
+		rtnl_link_put(dev);
+	if (br)
+		rtnl_link_put(br);
+	return rc;
+}
+
 int lvmd_netdev_tap(struct lvmd_netdev *nd, const char *name,
 		    const char *bridge, uint16_t mtu, char *err, size_t errlen)
 {
-	struct rtnl_link *tap = NULL, *br = NULL;
 	int fd, rc;
 
 	rc = lvmd_netdev_remove(nd, name);
@@ -232,24 +259,7 @@ int lvmd_netdev_tap(struct lvmd_netdev *nd, const char *name,
 	fd = open_tap(name, err, errlen);
 	if (fd < 0)
 		return fd;
-	rc = rtnl_link_get_kernel(nd->sk, 0, bridge, &br);
-	if (rc < 0) {
-		rc = nl_fail(err, errlen, rc, "cannot look up bridge", bridge);
-		goto out;
-	}
-	rc = rtnl_link_get_kernel(nd->sk, 0, name, &tap);
-	if (rc == 0)
-		rc = link_change(nd->sk, tap, mtu,
-				 rtnl_link_get_ifindex(br));
-	if (rc < 0)
-		rc = lvm_errf(err, errlen, sys_err(rc),
-			      "TAP %s: cannot put it on bridge %s: %s", name,
-			      bridge, nl_geterror(rc < 0 ? -rc : rc));
-out:
-	if (tap)
-		rtnl_link_put(tap);
-	if (br)
-		rtnl_link_put(br);
+	rc = lvmd_netdev_enslave(nd, name, bridge, mtu, err, errlen);
 	if (rc < 0) {
 		close(fd);
 		return rc;

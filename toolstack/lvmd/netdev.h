@@ -48,6 +48,17 @@ int lvmd_netdev_tap(struct lvmd_netdev *nd, const char *name,
 		    const char *bridge, uint16_t mtu, char *err, size_t errlen);
 
 /*
+ * lvmd_netdev_enslave() - the existing device (name) (e.g. the vifD.N the
+ * kernel's netback made) given MTU (mtu) (0: left as it is), put on the
+ * bridge (bridge) and set up, in one request.
+ * Returns 0, or -errno with one line in (err): -ENODEV when (name) or
+ * (bridge) does not exist.
+ */
+int lvmd_netdev_enslave(struct lvmd_netdev *nd, const char *name,
+			const char *bridge, uint16_t mtu, char *err,
+			size_t errlen);
+
+/*
  * lvmd_netdev_remove() - remove the device (name) if there is one.
  * Returns 0 (also when there was none) or -errno.
  */

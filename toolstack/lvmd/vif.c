@@ -18,6 +18,7 @@
 #include "lvmd.h"
 #include "netdev.h"
 #include "netpath.h"
+#include "xsvif.h"
 #include "toolstack/common/errf.h"
 #include "toolstack/engine/log.h"
 
@@ -49,9 +50,11 @@ int lvmd_vif_check(struct lvmd *l, const struct lvm_vif *vifs, unsigned n,
 {
 	int rc;
 
-	if (n && xenstore)
-		return lvm_errf(err, errlen, EOPNOTSUPP,
-				"vif: XenStore-mode guests get no vif yet (only noxs guests)");
+	if (n && xenstore) {
+		rc = lvmd_xsvif_check(err, errlen);
+		if (rc < 0)
+			return rc;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		rc = ensure_bridge(l, bridge_of(l, &vifs[i]), err, errlen);
 		if (rc < 0)
@@ -163,8 +166,8 @@ static int start(struct lvmd *l, struct guest *g, bool adopt)
 	char err[200];
 	int rc = 0;
 
-	if (!r->nvifs)
-		return 0;
+	if (!r->nvifs || r->store == LVM_STORE_XENSTORE)
+		return 0;            /* the kernel's netback's (xsvif.c) */
 	if (!g->noxs_page || !r->noxs_copy || !l->netpath)
 		return lvm_log_err(EOPNOTSUPP, "%s (d%u): vifs need a noxs guest and the data path",
 				   r->name, r->domid);
