@@ -13,7 +13,7 @@
 # (mk/lwip.mk), which no other guest carries.
 
 GUESTS := hello noop scribble storm nethostile
-NET_GUESTS := daytime httpd
+NET_GUESTS := daytime httpd sink
 
 LIBOS_ARCH := x86_64
 LIBOS_ARCH_DIR := guests/libos/arch/$(LIBOS_ARCH)
