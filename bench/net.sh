@@ -58,7 +58,6 @@ pool() { lvm-bench-lvm --pool 4:1:2 -I "$1" -t 60 >/dev/null || die "the pool di
 hit() { grep -qE '"pool_hit": ?true' "$1" || die "$2: not a pool hit: $(cat "$1")"; }
 
 rm -rf "$STATE"
-mkdir -p "$STATE"
 lvmd -d -S "$STATE" -c /dev/null -P 4:1:2 || die "lvmd did not start"
 export LVM_SOCKET=$STATE/lvmd.sock
 LVMD_PID=$(cat "$STATE/lvmd.pid")
@@ -90,18 +89,30 @@ noop_one() {
 	awk -v c="$c" -v t="$tot" -v r="$rdy" 'BEGIN { printf "%.3f\n", c - (t - r) / 1e6 }' >>"$STATE/noop.cmdready"
 	lvm destroy "noop-$1" >/dev/null || die "lvm destroy noop-$1"
 }
-# day_one I: daytime with a vif at its own address, spawn to first byte.
+# day_one I [KIND]: daytime with a vif at its own address, spawn to
+# first byte. KIND "day": the address's ARP entry empty at the start (the
+# guest's gratuitous ARP resolves the pending one); "seeded": the guest's
+# MAC given and dom0's ARP entry for it set beforehand (no ARP at all).
 day_one() {
-	local o=$STATE/out.json a=198.18.2.$1 row
+	local kind=${2:-day} o=$STATE/out.json row spec
+	local a=198.18.$((2 + $1 / 250)).$(($1 % 250 + 1))
+	spec="ip=$a"
+	if [ "$kind" = seeded ]; then
+		local mac; mac=$(printf '00:16:3e:5e:%02x:%02x' $(($1 / 256)) $(($1 % 256)))
+		spec="$spec,mac=$mac"
+		ip neigh replace "$a" lladdr "$mac" dev "$BR" nud permanent || die "ip neigh $a"
+	fi
 	row=$(lvm-bench-reply -a "$a" -p 13 -t 30000 -c -o "$o" -- \
-		lvm create "$day" --name "dt-$1" --vif "ip=$a" --json | tail -n 1) ||
+		lvm create "$day" --name "dt-$1" --vif "$spec" --json | tail -n 1) ||
 		die "daytime dt-$1: $(cat "$o")"
 	hit "$o" "dt-$1"
-	echo "$row" | cut -d, -f1 >>"$STATE/day.reply"
-	echo "$row" | cut -d, -f2 >>"$STATE/day.cmd"
-	echo "$row" | cut -d, -f3 >>"$STATE/day.tries"
-	ns_ms "$(field total_ns "$o")" >>"$STATE/day.lvmd"
+	echo "$row" | cut -d, -f1 >>"$STATE/$kind.reply"
+	echo "$row" | cut -d, -f2 >>"$STATE/$kind.cmd"
+	echo "$row" | cut -d, -f3 >>"$STATE/$kind.tries"
+	ns_ms "$(field total_ns "$o")" >>"$STATE/$kind.lvmd"
 	lvm destroy "dt-$1" >/dev/null || die "lvm destroy dt-$1"
+	[ "$kind" = seeded ] && ip neigh del "$a" dev "$BR" 2>/dev/null
+	return 0
 }
 # novif_one I: daytime without a vif (the same pool): command and lvmd.
 novif_one() {
@@ -125,7 +136,7 @@ proc_one() {
 
 # Warm-up, not counted: one of each.
 pool "$noop"; noop_one 0
-pool "$day"; day_one 250; novif_one 0; proc_one
+pool "$day"; day_one 0; novif_one 0; proc_one
 rm -f "$STATE"/*.cmd "$STATE"/*.ready "$STATE"/*.cmdready "$STATE"/*.reply \
 	"$STATE"/*.lvmd "$STATE"/*.tries
 n=0
@@ -135,6 +146,7 @@ for r in $(seq 1 "$ROUNDS"); do
 	pool "$day"
 	for i in $(seq 1 "$P"); do pool "$day"; day_one $((n + i)); done
 	for i in $(seq 1 "$P"); do pool "$day"; novif_one $((n + i)); done
+	for i in $(seq 1 "$P"); do pool "$day"; day_one $((500 + n + i)) seeded; done
 	for i in $(seq 1 "$P"); do proc_one; done
 	n=$((n + P))
 	echo "  round $r: medians so far: daytime reply $(pct 50 "$STATE/day.reply") ms, noop create-to-ready $(pct 50 "$STATE/noop.cmdready") ms, process reply $(pct 50 "$STATE/proc.reply") ms"
@@ -150,11 +162,12 @@ row "  connects tried per sample" "$STATE/day.tries"
 row "lvm noop, command create -> ready" "$STATE/noop.cmdready"
 row "  its command, exec -> exit (--timing)" "$STATE/noop.cmd"
 row "  its lvmd ready mark (request -> ready)" "$STATE/noop.ready"
+row "lvm daytime, ARP entry set beforehand" "$STATE/seeded.reply"
 row "process daytimed, fork+exec -> first byte" "$STATE/proc.reply"
 row "lvm daytime without vif, command" "$STATE/novif.cmd"
 row "  its lvmd create" "$STATE/novif.lvmd"
 slow=$(awk '$1 > 1000' "$STATE/day.reply" | wc -l)
-echo "  daytime replies later than 1 s (an ARP retry): $slow of $n"
+echo "  daytime replies later than 1 s (an ARP retry): $slow of $n; with the ARP entry set beforehand / without: $(ratio "$(pct 50 "$STATE/seeded.reply")" "$(pct 50 "$STATE/day.reply")")"
 dr=$(pct 50 "$STATE/day.reply")
 r1=$(ratio "$dr" "$(pct 50 "$STATE/noop.cmdready")")
 r2=$(ratio "$dr" "$(pct 50 "$STATE/proc.reply")")
@@ -171,21 +184,21 @@ fi
 
 # Throughput: one sink guest, one stream from dom0.
 pool "$day"
-lvm create "$sink" --name sink0 -m 8 --vif ip=198.18.3.1 >/dev/null || die "lvm create sink0"
-tp=$(lvm-bench-stream -a 198.18.3.1 -d "$STREAM_S" -t 30000) || die "stream to sink0: $(tail -n 3 "$(lvm info sink0 | sed -n 's/^console log: *//p')" 2>/dev/null)"
+lvm create "$sink" --name sink0 -m 8 --vif ip=198.18.21.1 >/dev/null || die "lvm create sink0"
+tp=$(lvm-bench-stream -a 198.18.21.1 -d "$STREAM_S" -t 30000) || die "stream to sink0: $(tail -n 3 "$(lvm info sink0 | sed -n 's/^console log: *//p')" 2>/dev/null)"
 lvm destroy sink0 >/dev/null || die "lvm destroy sink0"
 echo "throughput, dom0 -> unikernel sink (TCP 9), $STREAM_S s: $(echo "$tp" | cut -d, -f3) MB/s ($(echo "$tp" | cut -d, -f1) bytes in $(echo "$tp" | cut -d, -f2) s)"
 echo "  against the Linux guest through the kernel's netback: N/A, XenStore-mode vifs are not on this branch"
 
 # Isolation: NSTREAMS sinks, streams stopped (idle) and running.
 for i in $(seq 1 "$NSTREAMS"); do
-	lvm create "$sink" --name "sink$i" -m 8 --vif "ip=198.18.4.$i" >/dev/null || die "lvm create sink$i"
+	lvm create "$sink" --name "sink$i" -m 8 --vif "ip=198.18.20.$i" >/dev/null || die "lvm create sink$i"
 done
 # streamed_us: the time the streams were let run (start or SIGCONT to
 # SIGSTOP or the end), over which their bytes are counted.
 run0=$(now_us) streamed_us=0
 for i in $(seq 1 "$NSTREAMS"); do
-	lvm-bench-stream -a "198.18.4.$i" -d 36000 -t 30000 >"$STATE/stream.$i" 2>&1 &
+	lvm-bench-stream -a "198.18.20.$i" -d 36000 -t 30000 >"$STATE/stream.$i" 2>&1 &
 	STREAM_PIDS="$STREAM_PIDS $!"
 done
 sleep 1
