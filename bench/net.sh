@@ -15,6 +15,8 @@
 #            sample its own address, so every one starts with an empty ARP
 #            entry: the guest's gratuitous ARP is what resolves it), and
 #            spawn to the command's exit; lvmd's total;
+#   seeded   daytime as above, its MAC given and dom0's ARP entry for it
+#            set beforehand: what ARP costs the cold series;
 #   novif    `lvm create daytime.xen` without a vif: command and lvmd;
 #   process  lvm-bench-reply -f (fork+exec) of the static
 #            lvm-bench-daytimed on the bridge's address: start to first
