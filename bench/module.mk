@@ -11,7 +11,7 @@ BENCH_COMMON := bench/csv.c bench/sample.c
 BENCH_TOOL := bench/tool.c $(BENCH_COMMON)
 
 BENCH_TOOLS := lvm-bench-stats lvm-bench-spawn lvm-bench-cmd lvm-bench-libxl \
-	lvm-bare-build lvm-bench-lvm
+	lvm-bare-build lvm-bench-lvm lvm-bench-reply lvm-bench-stream
 
 lvm-bench-stats_SRCS := bench/stats_main.c bench/summary.c bench/stats.c \
 	$(BENCH_COMMON)
@@ -29,6 +29,12 @@ lvm-bench-lvm_SRCS := bench/lvm_create.c bench/lvmclock.c $(BENCH_TOOL)
 lvm-bench-lvm_LIBS := $(LIBLVM_A) $(LIBLVM_LDLIBS) -lm
 CFLAGS_bench/lvm_create.c += $(TOOLSTACK_INC)
 $(BUILD)/bin/lvm-bench-lvm: $(LIBLVM_A)
+
+# The networking figures (bench/net.sh): create to first reply, and a
+# TCP stream to a guest's discard port.
+lvm-bench-reply_SRCS := bench/reply.c bench/netconn.c
+lvm-bench-reply_LIBS := -lpthread
+lvm-bench-stream_SRCS := bench/stream.c bench/netconn.c
 
 # lvm-bare-build: the libxenctrl + libxenguest baseline for `lvm create`.
 lvm-bare-build_SRCS := bench/bare_build.c bench/stats.c $(BENCH_COMMON)
@@ -54,6 +60,13 @@ $(BUILD)/bin/lvm-bench-trivial: $(call host_objs,bench/trivial.c)
 DEPFILES += $(patsubst %.o,%.d,$(call host_objs,bench/trivial.c))
 ALL_TARGETS += $(BUILD)/bin/lvm-bench-trivial
 
+# The daytime process of the create-to-first-reply comparison: static too.
+$(BUILD)/bin/lvm-bench-daytimed: $(call host_objs,bench/daytimed.c bench/netconn.c)
+	$(quiet) LD $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) -static -o $@ $^
+DEPFILES += $(patsubst %.o,%.d,$(call host_objs,bench/daytimed.c))
+ALL_TARGETS += $(BUILD)/bin/lvm-bench-daytimed
 
 # lvm-engine-try: the engine alone (prepare, finish, unpause one image, or
 # many, timed), for testing it by hand and in

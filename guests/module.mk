@@ -15,7 +15,7 @@
 # instead: compiled against lwIP's headers and linked with $(LWIP_LIB)
 # (mk/lwip.mk), which no other guest carries.
 
-APPS := hello noop daytime httpd
+APPS := hello noop daytime httpd sink
 GUESTS := scribble storm nethostile
 NET_GUESTS :=
 

@@ -187,6 +187,10 @@ UNIT_TESTS += bench_stats
 bench_stats_SRCS := tests/unit/test_bench_stats.c bench/stats.c
 bench_stats_LIBS := -lm
 
+UNIT_TESTS += bench_netconn
+bench_netconn_SRCS := tests/unit/test_bench_netconn.c bench/netconn.c
+bench_netconn_LIBS := -lpthread
+
 UNIT_TESTS += bench_csv
 bench_csv_SRCS := tests/unit/test_bench_csv.c bench/csv.c
 

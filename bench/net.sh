@@ -1,0 +1,253 @@
+#!/bin/bash
+# bench/net.sh [P] [ROUNDS] — issue 11's networking figures, one run, in
+# the box (tests/xenbox/xenbox -t 1500 run bench/net.sh) or as root in a real
+# dom0. Starts its own lvmd (bridge lvmbr0 on 198.18.0.1/16, made by lvmd)
+# with a 4x1 pool of 2 that is switched, per phase, between shells built
+# ahead for noop and for daytime (lvm-bench-lvm --pool 4:1:2 -I IMAGE), so
+# every timed create is a pool hit. ROUNDS (default 3) interleaved rounds
+# of P (default 5) samples of each kind:
+#   noop     `lvm create noop.xen --json --timing`: the command (exec to
+#            exit), lvmd's total and its ready mark; the command's create
+#            to ready is the command minus lvmd's (total - ready), the
+#            time lvmd held the reply for the ready mark;
+#   daytime  lvm-bench-reply around `lvm create daytime.xen --vif ip=A`:
+#            spawn to the first byte of daytime's reply on TCP 13 (each
+#            sample its own address, so every one starts with an empty ARP
+#            entry: the guest's gratuitous ARP is what resolves it), and
+#            spawn to the command's exit; lvmd's total;
+#   seeded   daytime as above, its MAC given and dom0's ARP entry for it
+#            set beforehand: what ARP costs the cold series;
+#   novif    `lvm create daytime.xen` without a vif: command and lvmd;
+#   process  lvm-bench-reply -f (fork+exec) of the static
+#            lvm-bench-daytimed on the bridge's address: start to first
+#            byte.
+# Then throughput: one sink guest (TCP 9, discard), lvm-bench-stream for
+# STREAM_S seconds (default 5) from dom0. Then isolation: NSTREAMS (10)
+# sink guests streamed to at full speed, ISO_ROUNDS (3) rounds of P noop
+# creates with the streams stopped (SIGSTOP: the network idle) and
+# running. Prints medians, p10/p90, ratios and PASS/FAIL against issue
+# 11's targets. Exits 0 when the run itself worked (a FAIL is a figure).
+set -u -o pipefail
+. "$(dirname "$0")/dom0.sh"
+P=${1:-5}
+ROUNDS=${2:-3}
+STREAM_S=${STREAM_S:-5}
+NSTREAMS=${NSTREAMS:-10}
+ISO_ROUNDS=${ISO_ROUNDS:-3}
+STATE=/run/lvm-bench-net
+BR=lvmbr0 BRADDR=198.18.0.1
+die() {
+	echo "bench-net: $*" >&2
+	tail -n 5 "$STATE/lvmd.log" 2>/dev/null | sed 's/^/  lvmd.log: /' >&2
+	exit 1
+}
+
+noop=$BUILD/guests/noop.xen day=$BUILD/guests/daytime.xen sink=$BUILD/guests/sink.xen
+for f in "$noop" "$day" "$sink"; do [ -f "$f" ] || die "no guest image $f"; done
+for t in lvm-bench-reply lvm-bench-daytimed lvm-bench-stream lvm-bench-lvm; do
+	command -v "$t" >/dev/null || die "no $t in $BUILD/bin"
+done
+[ -e /dev/net/tun ] || die "no /dev/net/tun in this dom0"
+now_us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
+ms_since() { awk -v a="$1" -v b="$(now_us)" 'BEGIN { printf "%.3f\n", (b - a) / 1000 }'; }
+# pct P FILE: the P-th percentile of FILE's numbers (nearest rank).
+pct() { sort -n "$2" | awk -v p="$1" '{ v[NR] = $1 } END { i = int((NR - 1) * p / 100 + 0.5) + 1; print (NR ? v[i] : "-") }'; }
+field() { sed -n "s/^ *\"$1\": *\([0-9a-z]*\),\{0,1\}$/\1/p" "$2" | head -n1; }
+ns_ms() { awk -v v="$1" 'BEGIN { printf "%.3f\n", v / 1e6 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+verdict() { awk -v r="$1" -v m="$2" 'BEGIN { print (r != "-" && r <= m ? "PASS" : "FAIL") }'; }
+pool() { lvm-bench-lvm --pool 4:1:2 -I "$1" -t 60 >/dev/null || die "the pool did not fill for $1: $(lvm pool)"; }
+hit() { grep -qE '"pool_hit": ?true' "$1" || die "$2: not a pool hit: $(cat "$1")"; }
+
+rm -rf "$STATE"
+lvmd -d -S "$STATE" -c /dev/null -P 4:1:2 || die "lvmd did not start"
+export LVM_SOCKET=$STATE/lvmd.sock
+LVMD_PID=$(cat "$STATE/lvmd.pid")
+STREAM_PIDS=
+cleanup() {
+	local g
+	[ -n "$STREAM_PIDS" ] && kill -CONT $STREAM_PIDS 2>/dev/null && kill $STREAM_PIDS 2>/dev/null
+	for g in $(lvm list 2>/dev/null | awk 'NR > 1 { print $1 }'); do
+		lvm destroy "$g" >/dev/null 2>&1
+	done
+	kill "$LVMD_PID" 2>/dev/null
+}
+trap cleanup EXIT
+[ -d "/sys/class/net/$BR/bridge" ] || die "lvmd made no bridge $BR"
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "bench-net: $ROUNDS rounds of $P samples per kind; dom0 load $(load), $(nproc) CPUs"
+
+# noop_one I: one noop create (--timing: lvmd replies at the ready mark).
+noop_one() {
+	local o=$STATE/out.json t0
+	t0=$(now_us)
+	lvm create "$noop" --name "noop-$1" --json --timing >"$o" || die "lvm create noop-$1: $(cat "$o")"
+	local c; c=$(ms_since "$t0")
+	hit "$o" "noop-$1"
+	local tot rdy; tot=$(field total_ns "$o") rdy=$(field ready_ns "$o")
+	[ -n "$rdy" ] || die "noop-$1: no ready mark: $(cat "$o")"
+	echo "$c" >>"$STATE/noop.cmd"
+	ns_ms "$rdy" >>"$STATE/noop.ready"
+	awk -v c="$c" -v t="$tot" -v r="$rdy" 'BEGIN { printf "%.3f\n", c - (t - r) / 1e6 }' >>"$STATE/noop.cmdready"
+	lvm destroy "noop-$1" >/dev/null || die "lvm destroy noop-$1"
+}
+# seed_arp ADDR MAC: dom0's ARP entry for ADDR set (iproute2, else
+# busybox's arp, as the box has).
+seed_arp() {
+	ip neigh replace "$1" lladdr "$2" dev "$BR" nud permanent 2>/dev/null ||
+		arp -i "$BR" -s "$1" "$2" 2>/dev/null
+}
+SEEDED=1
+seed_arp 198.18.9.9 00:16:3e:5e:ff:ff || SEEDED=0
+{ ip neigh del 198.18.9.9 dev "$BR" || arp -i "$BR" -d 198.18.9.9; } >/dev/null 2>&1
+# day_one I [KIND]: daytime with a vif at its own address, spawn to
+# first byte. KIND "day": the address's ARP entry empty at the start (the
+# guest's gratuitous ARP resolves the pending one); "seeded": the guest's
+# MAC given and dom0's ARP entry for it set beforehand (no ARP at all).
+day_one() {
+	local kind=${2:-day} o=$STATE/out.json row spec
+	local a=198.18.$((2 + $1 / 250)).$(($1 % 250 + 1))
+	spec="ip=$a"
+	if [ "$kind" = seeded ]; then
+		local mac; mac=$(printf '00:16:3e:5e:%02x:%02x' $(($1 / 256)) $(($1 % 256)))
+		spec="$spec,mac=$mac"
+		seed_arp "$a" "$mac" || die "cannot set dom0's ARP entry for $a"
+	fi
+	row=$(lvm-bench-reply -a "$a" -p 13 -t 30000 -c -o "$o" -- \
+		lvm create "$day" --name "dt-$1" --vif "$spec" --json | tail -n 1) ||
+		die "daytime dt-$1: $(cat "$o")"
+	hit "$o" "dt-$1"
+	echo "$row" | cut -d, -f1 >>"$STATE/$kind.reply"
+	echo "$row" | cut -d, -f2 >>"$STATE/$kind.cmd"
+	echo "$row" | cut -d, -f3 >>"$STATE/$kind.tries"
+	ns_ms "$(field total_ns "$o")" >>"$STATE/$kind.lvmd"
+	lvm destroy "dt-$1" >/dev/null || die "lvm destroy dt-$1"
+	[ "$kind" = seeded ] && { ip neigh del "$a" dev "$BR" || arp -i "$BR" -d "$a"; } >/dev/null 2>&1
+	return 0
+}
+# novif_one I: daytime without a vif (the same pool): command and lvmd.
+novif_one() {
+	local o=$STATE/out.json t0
+	t0=$(now_us)
+	lvm create "$day" --name "nv-$1" --json >"$o" || die "lvm create nv-$1: $(cat "$o")"
+	ms_since "$t0" >>"$STATE/novif.cmd"
+	hit "$o" "nv-$1"
+	ns_ms "$(field total_ns "$o")" >>"$STATE/novif.lvmd"
+	# Without a vif daytime has nothing to serve; gone already is fine.
+	lvm destroy "nv-$1" >/dev/null 2>&1 || ! lvm info "nv-$1" >/dev/null 2>&1 ||
+		die "lvm destroy nv-$1"
+}
+# proc_one: the static daytime process, fork+exec to first byte.
+proc_one() {
+	local row
+	row=$(lvm-bench-reply -f -a "$BRADDR" -p 1313 -t 10000 -c -- \
+		lvm-bench-daytimed -a "$BRADDR" -p 1313 -1 | tail -n 1) || die "daytimed"
+	echo "$row" | cut -d, -f1 >>"$STATE/proc.reply"
+}
+
+# Warm-up, not counted: one of each.
+pool "$noop"; noop_one 0
+pool "$day"; day_one 0; novif_one 0; proc_one
+rm -f "$STATE"/*.cmd "$STATE"/*.ready "$STATE"/*.cmdready "$STATE"/*.reply \
+	"$STATE"/*.lvmd "$STATE"/*.tries
+n=0
+for r in $(seq 1 "$ROUNDS"); do
+	pool "$noop"
+	for i in $(seq 1 "$P"); do pool "$noop"; noop_one $((n + i)); done
+	pool "$day"
+	for i in $(seq 1 "$P"); do pool "$day"; day_one $((n + i)); done
+	for i in $(seq 1 "$P"); do pool "$day"; novif_one $((n + i)); done
+	[ "$SEEDED" = 1 ] &&
+		for i in $(seq 1 "$P"); do pool "$day"; day_one $((500 + n + i)) seeded; done
+	for i in $(seq 1 "$P"); do proc_one; done
+	n=$((n + P))
+	echo "  round $r: medians so far: daytime reply $(pct 50 "$STATE/day.reply") ms, noop create-to-ready $(pct 50 "$STATE/noop.cmdready") ms, process reply $(pct 50 "$STATE/proc.reply") ms"
+done
+
+row() { printf '  %-44s %5s %10s %10s %10s\n' "$1" "$(wc -l <"$2")" "$(pct 10 "$2")" "$(pct 50 "$2")" "$(pct 90 "$2")"; }
+echo "create to first reply ($n samples each, ms):"
+printf '  %-44s %5s %10s %10s %10s\n' series n p10 median p90
+row "lvm daytime, spawn -> first byte (command)" "$STATE/day.reply"
+row "  its command, spawn -> exit" "$STATE/day.cmd"
+row "  its lvmd create (request -> reply)" "$STATE/day.lvmd"
+row "  connects tried per sample" "$STATE/day.tries"
+row "lvm noop, command create -> ready" "$STATE/noop.cmdready"
+row "  its command, exec -> exit (--timing)" "$STATE/noop.cmd"
+row "  its lvmd ready mark (request -> ready)" "$STATE/noop.ready"
+[ "$SEEDED" = 1 ] && row "lvm daytime, ARP entry set beforehand" "$STATE/seeded.reply"
+row "process daytimed, fork+exec -> first byte" "$STATE/proc.reply"
+row "lvm daytime without vif, command" "$STATE/novif.cmd"
+row "  its lvmd create" "$STATE/novif.lvmd"
+slow=$(awk '$1 > 1000' "$STATE/day.reply" | wc -l)
+echo "  daytime replies later than 1 s (an ARP retry): $slow of $n; with the ARP entry set beforehand / without: $([ "$SEEDED" = 1 ] && ratio "$(pct 50 "$STATE/seeded.reply")" "$(pct 50 "$STATE/day.reply")" || echo "N/A (no way to set an ARP entry in this dom0)")"
+dr=$(pct 50 "$STATE/day.reply")
+r1=$(ratio "$dr" "$(pct 50 "$STATE/noop.cmdready")")
+r2=$(ratio "$dr" "$(pct 50 "$STATE/proc.reply")")
+r3=$(ratio "$(pct 50 "$STATE/day.cmd")" "$(pct 50 "$STATE/novif.cmd")")
+r3l=$(ratio "$(pct 50 "$STATE/day.lvmd")" "$(pct 50 "$STATE/novif.lvmd")")
+echo "  daytime first reply / noop create-to-ready: $r1 $(verdict "$r1" 2.0) (target <= 2)"
+echo "  daytime first reply / process first reply:  $r2 $(verdict "$r2" 1.0) (target <= 1.0)"
+echo "  create with a vif / without (command):      $r3 $(verdict "$r3" 1.3) (target <= 1.3; lvmd's own: $r3l)"
+if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
+	echo "  container: docker is here but not measured by this script: N/A"
+else
+	echo "  container (docker run --network host): N/A, no Docker in this dom0"
+fi
+
+# Throughput: one sink guest, one stream from dom0.
+pool "$day"
+lvm create "$sink" --name sink0 -m 8 --vif ip=198.18.21.1 >/dev/null || die "lvm create sink0"
+tp=$(lvm-bench-stream -a 198.18.21.1 -d "$STREAM_S" -t 30000) || die "stream to sink0: $(tail -n 3 "$(lvm info sink0 | sed -n 's/^console log: *//p')" 2>/dev/null)"
+lvm destroy sink0 >/dev/null || die "lvm destroy sink0"
+echo "throughput, dom0 -> unikernel sink (TCP 9), $STREAM_S s: $(echo "$tp" | cut -d, -f3) MB/s ($(echo "$tp" | cut -d, -f1) bytes in $(echo "$tp" | cut -d, -f2) s)"
+echo "  against the Linux guest through the kernel's netback: N/A, XenStore-mode vifs are not on this branch"
+
+# Isolation: NSTREAMS sinks, streams stopped (idle) and running.
+for i in $(seq 1 "$NSTREAMS"); do
+	lvm create "$sink" --name "sink$i" -m 8 --vif "ip=198.18.20.$i" >/dev/null || die "lvm create sink$i"
+done
+# streamed_us: the time the streams were let run (start or SIGCONT to
+# SIGSTOP or the end), over which their bytes are counted.
+run0=$(now_us) streamed_us=0
+for i in $(seq 1 "$NSTREAMS"); do
+	lvm-bench-stream -a "198.18.20.$i" -d 36000 -t 30000 >"$STATE/stream.$i" 2>&1 &
+	STREAM_PIDS="$STREAM_PIDS $!"
+done
+sleep 1
+iso() {
+	local o=$STATE/out.json t0
+	pool "$noop"
+	t0=$(now_us)
+	lvm create "$noop" --name "iso-$2" --json >"$o" || die "lvm create iso-$2: $(cat "$o")"
+	ms_since "$t0" >>"$STATE/$1.iso"
+	hit "$o" "iso-$2"
+	ns_ms "$(field total_ns "$o")" >>"$STATE/$1.isolvmd"
+	lvm destroy "iso-$2" >/dev/null || die "lvm destroy iso-$2"
+}
+n=0
+for r in $(seq 1 "$ISO_ROUNDS"); do
+	kill -STOP $STREAM_PIDS
+	streamed_us=$((streamed_us + $(now_us) - run0))
+	sleep 0.5
+	for i in $(seq 1 "$P"); do iso idle $((n + i)); done
+	kill -CONT $STREAM_PIDS
+	run0=$(now_us)
+	sleep 0.5
+	for i in $(seq 1 "$P"); do iso busy $((n + i)); done
+	n=$((n + P))
+done
+kill $STREAM_PIDS
+streamed_us=$((streamed_us + $(now_us) - run0))
+wait $STREAM_PIDS 2>/dev/null
+STREAM_PIDS=
+bytes=$(cat "$STATE"/stream.* | awk -F, 'NF == 3 { s += $1 } END { print s + 0 }')
+ok=$(cat "$STATE"/stream.* | awk -F, 'NF == 3' | wc -l)
+echo "isolation: noop creates, $NSTREAMS streams to sink guests stopped (SIGSTOP: network idle) or running; $ok of $NSTREAMS streams ran, $(awk -v b="$bytes" -v u="$streamed_us" 'BEGIN { printf "%.1f", b / u }') MB/s in all while running"
+printf '  %-44s %5s %10s %10s %10s\n' series n p10 median p90
+row "network idle, command" "$STATE/idle.iso"
+row "  lvmd" "$STATE/idle.isolvmd"
+row "streams running, command" "$STATE/busy.iso"
+row "  lvmd" "$STATE/busy.isolvmd"
+r4=$(ratio "$(pct 50 "$STATE/busy.iso")" "$(pct 50 "$STATE/idle.iso")")
+echo "  create while streaming / idle (command): $r4 $(verdict "$r4" 1.2) (target <= 1.2; lvmd's own: $(ratio "$(pct 50 "$STATE/busy.isolvmd")" "$(pct 50 "$STATE/idle.isolvmd")"))"
+echo "bench-net: done, dom0 load $(load)"

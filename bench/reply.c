@@ -1,0 +1,287 @@
+/*
+ * reply.c — lvm-bench-reply: create to first reply. Takes t0, starts
+ * CMD (posix_spawn, or fork+exec with -f) and at once connects to
+ * ADDR:PORT, the connect retried at once while it is refused,
+ * unreachable, reset or slower than STEP_MS, until it reads the first
+ * byte of a reply; prints the milliseconds from t0 to that byte and from
+ * t0 to CMD's exit (a thread waits for CMD, so its exit is timed as it
+ * happens), and the connects tried.
+ *
+ *   lvm-bench-reply -a ADDR -p PORT [-t TIMEOUT_MS] [-n N] [-w STEP_MS]
+ *                   [-c] [-f] [-o FILE] [-s START_NS] [-- CMD [ARG...]]
+ *
+ * Without CMD, t0 is the tool's own start, or START_NS (CLOCK_MONOTONIC,
+ * nanoseconds: a library client's create call) with -s. -n repeats the
+ * sample N times (CMD started each time). -o sends CMD's standard output
+ * to FILE (truncated per sample). -c prints CSV: the header
+ * "reply_ms,command_ms,tries", then one row per sample (command_ms empty
+ * without CMD); else one line per sample. Default timeout 10000 ms, step
+ * 50 ms. Exit status 0, or 1 with one line on stderr: no reply by the
+ * timeout, CMD failing to start or exiting non-zero, bad usage.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench/netconn.h"
+#include "toolstack/common/clock.h"
+
+#define TOOL "lvm-bench-reply"
+
+extern char **environ;
+
+struct opts {
+	struct sockaddr_in sa;
+	unsigned long timeout_ms, step_ms, n;
+	uint64_t start_ns;      /* -s, 0: none */
+	bool csv, fork_exec;
+	const char *out;        /* -o */
+	char **cmd;             /* NULL: no command */
+};
+
+/* The command of one sample and its waiter thread's findings. */
+struct child {
+	pid_t pid;
+	pthread_t waiter;
+	atomic_bool done;
+	int status;             /* set before done */
+	uint64_t exit_ns;       /* set before done */
+};
+
+static void *wait_child(void *arg)
+{
+	struct child *c = arg;
+	int st = 0;
+	pid_t w;
+
+	do {
+		w = waitpid(c->pid, &st, 0);
+	} while (w < 0 && errno == EINTR);
+	c->exit_ns = lvm_now_ns();
+	c->status = w < 0 ? -1 : st;
+	atomic_store(&c->done, true);
+	return NULL;
+}
+
+static int child_failed(const struct child *c)
+{
+	return !(WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0);
+}
+
+/* lvm_netconn_check: a command that ended in failure ends the tries. */
+static int check_child(void *arg)
+{
+	struct child *c = arg;
+
+	return atomic_load(&c->done) && child_failed(c) ? -ECHILD : 0;
+}
+
+/* Start (o)'s command into (c), stdout to (o->out) if set. 0 or -errno. */
+static int start_child(const struct opts *o, struct child *c)
+{
+	posix_spawn_file_actions_t fa;
+	int rc;
+
+	atomic_store(&c->done, false);
+	if (o->fork_exec) {
+		c->pid = fork();
+		if (c->pid < 0)
+			return -errno;
+		if (c->pid == 0) {
+			int fd = o->out ? open(o->out, O_WRONLY | O_CREAT |
+					       O_TRUNC, 0644) : -1;
+
+			if (fd >= 0)
+				dup2(fd, STDOUT_FILENO);
+			execvp(o->cmd[0], o->cmd);
+			_exit(127);
+		}
+	} else {
+		rc = posix_spawn_file_actions_init(&fa);
+		if (rc != 0)
+			return -rc;
+		if (o->out)
+			rc = posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO,
+				o->out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (rc == 0)
+			rc = posix_spawnp(&c->pid, o->cmd[0], &fa, NULL, o->cmd,
+					  environ);
+		posix_spawn_file_actions_destroy(&fa);
+		if (rc != 0)
+			return -rc;
+	}
+	rc = pthread_create(&c->waiter, NULL, wait_child, c);
+	if (rc != 0) {
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, NULL, 0);
+		return -rc;
+	}
+	return 0;
+}
+
+/*
+ * Connect until the first byte of a reply arrives, by (deadline).
+ * Returns 0 with (*reply_ns) its arrival, or -errno (-ETIMEDOUT).
+ */
+static int first_byte(const struct opts *o, uint64_t deadline,
+		      struct child *c, uint64_t *reply_ns, unsigned *tries)
+{
+	unsigned n = 0;
+	char b;
+	int fd, rc;
+
+	*tries = 0;
+	for (;;) {
+		fd = lvm_netconn_open(&o->sa, o->step_ms, deadline,
+				      c ? check_child : NULL, c, &n);
+		*tries += n;
+		if (fd < 0)
+			return fd;
+		rc = lvm_netconn_wait(fd, POLLIN, deadline, 0);
+		if (rc > 0) {
+			ssize_t r = read(fd, &b, 1);
+
+			*reply_ns = lvm_now_ns();
+			rc = r == 1 ? 0 : -EAGAIN; /* closed or reset: again */
+		} else if (rc == 0) {
+			rc = -ETIMEDOUT;
+		}
+		close(fd);
+		if (rc != -EAGAIN)
+			return rc;
+	}
+}
+
+static double ms(uint64_t from, uint64_t to)
+{
+	return (double)(to - from) / 1e6;
+}
+
+/* One sample: 0 after printing it, or 1 after one line on stderr. */
+static int sample(const struct opts *o)
+{
+	uint64_t t0 = o->start_ns ? o->start_ns : lvm_now_ns();
+	uint64_t deadline = t0 + o->timeout_ms * 1000000u, reply_ns = 0;
+	struct child c = { .pid = -1 };
+	unsigned tries = 0;
+	int rc;
+
+	if (o->cmd && (rc = start_child(o, &c)) < 0) {
+		fprintf(stderr, TOOL ": cannot start %s: %s\n", o->cmd[0],
+			strerror(-rc));
+		return 1;
+	}
+	rc = first_byte(o, deadline, o->cmd ? &c : NULL, &reply_ns, &tries);
+	if (o->cmd) {
+		if (rc < 0 && !atomic_load(&c.done))
+			kill(c.pid, SIGKILL);
+		pthread_join(c.waiter, NULL);
+		if (child_failed(&c)) {
+			fprintf(stderr, TOOL ": %s failed (status 0x%x)\n",
+				o->cmd[0], (unsigned)c.status);
+			return 1;
+		}
+	}
+	if (rc < 0) {
+		fprintf(stderr, TOOL ": no reply from %s:%u in %lu ms (%u "
+			"connects): %s\n", inet_ntoa(o->sa.sin_addr),
+			ntohs(o->sa.sin_port), o->timeout_ms, tries,
+			strerror(-rc));
+		return 1;
+	}
+	if (o->csv && o->cmd)
+		printf("%.3f,%.3f,%u\n", ms(t0, reply_ns), ms(t0, c.exit_ns),
+		       tries);
+	else if (o->csv)
+		printf("%.3f,,%u\n", ms(t0, reply_ns), tries);
+	else if (o->cmd)
+		printf("reply %.3f ms, command %.3f ms, %u connects\n",
+		       ms(t0, reply_ns), ms(t0, c.exit_ns), tries);
+	else
+		printf("reply %.3f ms, %u connects\n", ms(t0, reply_ns), tries);
+	fflush(stdout);
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: " TOOL " -a ADDR -p PORT [-t TIMEOUT_MS] [-n N] "
+	      "[-w STEP_MS] [-c] [-f] [-o FILE] [-s START_NS] "
+	      "[-- CMD [ARG...]]\n", f);
+}
+
+/* A positive number into (*v); 0 or -EINVAL. */
+static int number(const char *s, unsigned long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return errno || *s == '\0' || *end != '\0' || *v == 0 ? -EINVAL : 0;
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	const char *addr = NULL, *port = NULL;
+	unsigned long start = 0;
+	int c;
+
+	o->timeout_ms = 10000;
+	o->step_ms = 50;
+	o->n = 1;
+	while ((c = getopt(argc, argv, "+a:p:t:n:w:cfo:s:h")) != -1) {
+		switch (c) {
+		case 'a': addr = optarg; break;
+		case 'p': port = optarg; break;
+		case 't': if (number(optarg, &o->timeout_ms)) goto bad; break;
+		case 'n': if (number(optarg, &o->n)) goto bad; break;
+		case 'w': if (number(optarg, &o->step_ms)) goto bad; break;
+		case 'c': o->csv = true; break;
+		case 'f': o->fork_exec = true; break;
+		case 'o': o->out = optarg; break;
+		case 's': if (number(optarg, &start)) goto bad; break;
+		case 'h': usage(stdout); exit(0);
+		default: goto bad;
+		}
+	}
+	o->start_ns = start;
+	if (!addr || !port || lvm_netconn_addr(addr, port, &o->sa) < 0) {
+		fprintf(stderr, TOOL ": -a ADDR (IPv4) and -p PORT are needed\n");
+		return -EINVAL;
+	}
+	if (optind < argc)
+		o->cmd = argv + optind;
+	if (o->start_ns && (o->cmd || o->n != 1)) {
+		fprintf(stderr, TOOL ": -s takes no CMD and no -n\n");
+		return -EINVAL;
+	}
+	return 0;
+bad:
+	usage(stderr);
+	return -EINVAL;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+
+	if (parse(argc, argv, &o) < 0)
+		return 1;
+	if (o.csv)
+		printf("reply_ms,command_ms,tries\n");
+	for (unsigned long i = 0; i < o.n; i++)
+		if (sample(&o))
+			return 1;
+	return 0;
+}
