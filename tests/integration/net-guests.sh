@@ -1,8 +1,9 @@
 #!/bin/bash
-# The networked guests (daytime, httpd) before any dom0 network backend
-# exists: lvm create boots each, it finds no vif in its device page and
-# says so on its console, stays up without using CPU (its event loop
-# sleeps: no timer, no event), obeys lvm shutdown, and leaves no domain.
+# The networked guests (daytime, httpd), created with no vif given: their
+# manifest (lvm build's application note) needs one, so lvm create makes
+# it; each connects and listens, stays up without using CPU while nobody
+# talks to it (its event loop sleeps: no timer, no event), obeys lvm
+# shutdown, and leaves no domain.
 . "$(dirname "$0")/lib.sh"
 
 lvmd_start
@@ -14,8 +15,10 @@ for g in daytime httpd; do
 	img=$LVM_BUILD/guests/$g.xen
 	[ -f "$img" ] || fail "no guest image $img"
 	lvm create "$img" --name "$g" >/dev/null || fail "create $g"
-	wait_for 20 lvm_console_has "$g" "$g: no vif, nothing to serve" ||
-		fail "$g never said it has no vif: $(cat "$(lvm_console_log "$g")")"
+	wait_for 30 lvm_console_has "$g" "$g: listening on TCP port" ||
+		fail "$g is not listening: $(cat "$(lvm_console_log "$g")")"
+	lvm_console_has "$g" "vifnet: vif0 connected" ||
+		fail "$g's vif0 did not connect: $(cat "$(lvm_console_log "$g")")"
 	domid=$(lvm_domid "$g")
 	t0=$(cpu_s "$domid")
 	sleep 3
@@ -23,7 +26,7 @@ for g in daytime httpd; do
 	[ "$(lvm_state "$g")" = running ] || fail "$g is $(lvm_state "$g"), not running"
 	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 0.2) }' ||
 		fail "$g used $t0 -> $t1 s of CPU in 3 s while idle"
-	info "$g: up, no vif, idle ($t0 -> $t1 s of CPU in 3 s)"
+	info "$g: up, its vif made from its manifest, idle ($t0 -> $t1 s of CPU in 3 s)"
 	timeout 30 lvm shutdown "$g" || fail "lvm shutdown $g failed"
 	lvm_gone "$g" || fail "$g still listed after shutdown"
 	wait_for 10 hv_gone_domid "$domid" || fail "$g (d$domid) still exists"
