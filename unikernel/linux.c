@@ -324,7 +324,8 @@ static int copy(const char *from, const char *to)
 	int in, out, rc = 0;
 	ssize_t r;
 
-	if (link(from, to) == 0)
+	/* The SDK's kernel is a symbolic link: link what it names. */
+	if (linkat(AT_FDCWD, from, AT_FDCWD, to, AT_SYMLINK_FOLLOW) == 0)
 		return 0;
 	in = open(from, O_RDONLY | O_CLOEXEC);
 	if (in < 0)

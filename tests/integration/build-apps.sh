@@ -55,7 +55,7 @@ info "unused vif: $err"
 # The record keeps the application across a restart.
 lvmd_stop
 LVMD_KEEP_STATE=1 lvmd_start
-lvm info f8 | grep -q '^app: +floor8 2\.5' || fail "after a restart: $(lvm info f8)"
+lvm info f8 | grep -qE '^app: +floor8 2\.5' || fail "after a restart: $(lvm info f8)"
 info "after an lvmd restart: $(lvm info f8 | grep '^app:')"
 for g in f8 d1 h1; do lvm destroy "$g" >/dev/null 2>&1; done
 wait_for 20 test "$(hv_domain_count)" = "$before" || fail "domains left: $(xl list)"

@@ -8,6 +8,7 @@
 # a daytime guest created before keeps answering over TCP through the
 # bridge (busybox nc); lvmd stays up and its log names the disconnect.
 # Needs lvmd's vif backend (--vif, the bridge, the TAPs).
+# limit: 900
 . "$(dirname "$0")/lib.sh"
 
 DAY_IP=198.18.0.50
