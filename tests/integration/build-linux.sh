@@ -28,10 +28,10 @@ log=$(lvm_console_log lsvm)
 grep -aqF "lvm-init: /bin/ls exited with status 0" "$log" ||
 	fail "ls did not succeed: $(grep -a 'lvm-init' "$log")"
 for f in argv env modules; do
-	grep -aqE " $f\$" "$log" || fail "the listing of /etc/lvm lacks $f: $(tail -c 600 "$log")"
+	tr -d '\r' <"$log" | grep -aqE " $f\$" || fail "the listing of /etc/lvm lacks $f: $(tail -c 600 "$log")"
 done
 grep -a "lvm-init: cannot" "$log" && fail "lvm-init reported an error"
-info "the VM ran ls: $(grep -a ' modules$' "$log" | tr -d '\r')"
+info "the VM ran ls: $(tr -d '\r' <"$log" | grep -a ' modules$')"
 wait_for 30 lvm_gone lsvm || fail "lsvm did not power off: $(lvm info lsvm 2>&1)"
 [ "$(hv_domain_count)" = "$before" ] || fail "domains left: $(xl list)"
 info "powered off with its program; no domain left"

@@ -417,7 +417,7 @@ static void test_info_app_roundtrip(void **state)
 			       .app = { "daytime", "1.0", BUILD_ID },
 			       .warning = "a warning" };
 	struct lvm_info out;
-	json_object *o, *app;
+	json_object *o;
 
 	(void)state;
 	o = lvm_proto_info_to_json(&in);
@@ -437,18 +437,17 @@ static void test_info_app_roundtrip(void **state)
 		{ "", "1.0", BUILD_ID },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_true(json_object_object_get_ex(o, "app", &app));
-		json_object_object_add(app, "name", json_object_new_string(bad[i][0]));
-		json_object_object_add(app, "version", json_object_new_string(bad[i][1]));
-		json_object_object_add(app, "build_id", json_object_new_string(bad[i][2]));
+		json_object_object_add(o, "app_name", json_object_new_string(bad[i][0]));
+		json_object_object_add(o, "app_version", json_object_new_string(bad[i][1]));
+		json_object_object_add(o, "app_build_id", json_object_new_string(bad[i][2]));
 		if (lvm_proto_info_from_json(o, &out) != -EPROTO)
 			fail_msg("bad app %zu accepted", i);
 	}
 	json_object_put(o);
-	/* no application: no "app" */
+	/* no application: no "app_name" */
 	in.app.name[0] = '\0';
 	o = lvm_proto_info_to_json(&in);
-	assert_false(json_object_object_get_ex(o, "app", &app));
+	assert_false(json_object_object_get_ex(o, "app_name", NULL));
 	json_object_put(o);
 }
 

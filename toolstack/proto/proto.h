@@ -99,9 +99,9 @@ struct lvm_req_cfg {
 };
 
 /*
- * lvm_proto_app_to_json() - add (a) to (o) as "app" (nothing when
- * a->name is empty). 0 or -ENOMEM.
- * lvm_proto_app_from_json() - "app" of (o) into (a) (absent: zeroed):
+ * lvm_proto_app_to_json() - add (a) to (o) as "app_name", "app_version"
+ * and "app_build_id" (nothing when a->name is empty). 0 or -ENOMEM.
+ * lvm_proto_app_from_json() - those keys of (o) into (a) (absent: zeroed):
  * name 1..32 of a-z 0-9 _ -, version 1..32 printable without space,
  * build_id 64 lower-case hex. 0 or -EPROTO.
  */

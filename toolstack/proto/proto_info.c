@@ -186,22 +186,16 @@ json_object *lvm_proto_info_to_json(const struct lvm_info *in)
 
 int lvm_proto_app_to_json(json_object *o, const struct lvm_app *a)
 {
-	json_object *j;
 	int rc = 0;
 
 	if (!a->name[0])
 		return 0;
-	j = json_object_new_object();
-	if (!j)
-		return -ENOMEM;
-	rc |= lvm_json_add_str(j, "name", a->name);
-	rc |= lvm_json_add_str(j, "version", a->version);
-	rc |= lvm_json_add_str(j, "build_id", a->build_id);
-	if (rc || json_object_object_add(o, "app", j) < 0) {
-		json_object_put(j);
-		return -ENOMEM;
-	}
-	return 0;
+	/* Flat keys: a nested "name" would read as the guest's own to the
+	 * line-based readers of lvm's JSON in shell scripts. */
+	rc |= lvm_json_add_str(o, "app_name", a->name);
+	rc |= lvm_json_add_str(o, "app_version", a->version);
+	rc |= lvm_json_add_str(o, "app_build_id", a->build_id);
+	return rc ? -ENOMEM : 0;
 }
 
 /* app_str_ok: (s) is 1..(max) bytes, each allowed by (kind): 'n' a name
@@ -228,15 +222,14 @@ static bool app_str_ok(const char *s, size_t min, size_t max, char kind)
 int lvm_proto_app_from_json(json_object *o, struct lvm_app *a)
 {
 	const char *name = NULL, *version = NULL, *id = NULL;
-	json_object *j;
 
 	memset(a, 0, sizeof(*a));
-	if (!json_object_object_get_ex(o, "app", &j))
+	if (lvm_json_get_str(o, "app_name", false, 32, &name) < 0)
+		return -EPROTO;
+	if (!name)
 		return 0;
-	if (!json_object_is_type(j, json_type_object) ||
-	    lvm_json_get_str(j, "name", true, 32, &name) < 0 ||
-	    lvm_json_get_str(j, "version", true, 32, &version) < 0 ||
-	    lvm_json_get_str(j, "build_id", true, 64, &id) < 0 ||
+	if (lvm_json_get_str(o, "app_version", true, 32, &version) < 0 ||
+	    lvm_json_get_str(o, "app_build_id", true, 64, &id) < 0 ||
 	    !app_str_ok(name, 1, 32, 'n') || !app_str_ok(version, 1, 32, 'v') ||
 	    !app_str_ok(id, 64, 64, 'h'))
 		return -EPROTO;
