@@ -98,7 +98,7 @@ $(SDK)/linux/.kernel: $(BUILD)/cache/box.env
 ALL_TARGETS += $(SDK)/linux/.kernel
 # A minimal Linux VM of the tests (guests/lsvm), built on the host: the
 # box has no compiler's world to build it in.
-$(BUILD)/guests/lsvm.cfg: $(BUILD)/bin/lvm-build $(SDK)/linux/init \
+$(BUILD)/guests/lsvm.cfg: $(BUILD)/bin/lvm-build $(SDK)/stamp $(SDK)/linux/init \
 		$(SDK)/linux/.kernel guests/lsvm/app.cfg
 	$(quiet) BUILD $@
 	@mkdir -p $(@D)
