@@ -7,6 +7,7 @@
  * (shown by `lvm pool`) and logged once, when it starts or changes.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -120,6 +121,7 @@ static void *refill(void *arg)
 	struct lvmd_pool_job *job = malloc(sizeof(*job));
 	struct lvm_error err;
 	struct timespec ts;
+	bool worked = false;
 	void *x;
 
 	if (!job) {
@@ -133,9 +135,23 @@ static void *refill(void *arg)
 			pthread_mutex_unlock(&ps->mu);
 			shell_free(ps->xch, x);
 			pthread_mutex_lock(&ps->mu);
+			worked = true;
 			continue;
 		}
 		if (ps->backoff || !lvmd_pool_next(&ps->p, job)) {
+			if (worked) {
+				/* Idle after work: give the free memory of the
+				 * malloc arenas back (the shells this thread
+				 * built are freed by the main thread, and their
+				 * arena's free pages would otherwise stay
+				 * resident, fragmented, a few kB more every
+				 * thousand cycles). Off the control thread. */
+				worked = false;
+				pthread_mutex_unlock(&ps->mu);
+				malloc_trim(0);
+				pthread_mutex_lock(&ps->mu);
+				continue;
+			}
 			if (ps->backoff) {
 				clock_gettime(CLOCK_MONOTONIC, &ts);
 				ts.tv_sec += BACKOFF_MS / 1000;
@@ -150,6 +166,7 @@ static void *refill(void *arg)
 		lvm_error_clear(&err);
 		x = make(ps->xch, ps->instance, job, &ps->img, &err);
 		pthread_mutex_lock(&ps->mu);
+		worked = true;
 		if (!x) {
 			ps->backoff = true;
 			failed(ps, job, &err);
