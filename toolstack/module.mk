@@ -123,6 +123,8 @@ LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread
 LVMD_SRCS += $(addprefix toolstack/lvmd/, vif.c netdev.c)
 # XenStore-mode guests' vifs: the kernel's netback, vifD.N put on a bridge.
 LVMD_SRCS += toolstack/lvmd/xsvif.c
+# noxs guests' names in XenStore for xl list and xentop (its own thread).
+LVMD_SRCS += toolstack/lvmd/xsname.c
 LVMD_NL_CFLAGS := $(shell pkg-config --cflags libnl-3.0 libnl-route-3.0)
 LVMD_LDLIBS += $(shell pkg-config --libs libnl-3.0 libnl-route-3.0)
 CFLAGS_toolstack/lvmd/netdev.c += $(LVMD_NL_CFLAGS)

@@ -68,8 +68,9 @@ static void detach1(struct lvmd *l, struct guest *g, bool gone)
 static void detach2(struct lvmd *l, struct guest *g, bool gone)
 { (void)l; note("2.detach(%s,%d) ", g->rec.name, gone); }
 
-/* The table's four places, filled by fakes; the third has only
- * detach (as XenStore's), the second no adopt, the fourth no call. */
+/* The table's five places, filled by fakes; the third has only
+ * detach (as XenStore's), the second no adopt, the fourth and fifth no
+ * call. */
 const struct lvmd_backend lvmd_backend_console = {
 	.name = "fake0", .usage = "the first", .setup = setup0,
 	.attach = attach0, .adopt = adopt0, .event = event0,
@@ -84,6 +85,9 @@ const struct lvmd_backend lvmd_backend_xenstore = {
 };
 const struct lvmd_backend lvmd_backend_vif = {
 	.name = "fake3", .usage = "the fourth",
+};
+const struct lvmd_backend lvmd_backend_names = {
+	.name = "fake4", .usage = "the fifth",
 };
 const struct lvmd_control lvmd_control_noxs = { .name = "noxs" };
 const struct lvmd_control lvmd_control_xenstore = { .name = "xenstore",

@@ -57,6 +57,7 @@ extern const struct lvmd_backend lvmd_backend_console;  /* console.c */
 extern const struct lvmd_backend lvmd_backend_sysctl;   /* sysctl.c */
 extern const struct lvmd_backend lvmd_backend_xenstore; /* xenstore.c */
 extern const struct lvmd_backend lvmd_backend_vif;      /* vif.c */
+extern const struct lvmd_backend lvmd_backend_names;    /* xsname.c */
 
 /*
  * A guest's control: how it is built and asked to stop. One per guest,

@@ -16,6 +16,7 @@ static const struct lvmd_backend *const table[] = {
 	&lvmd_backend_sysctl,
 	&lvmd_backend_xenstore,
 	&lvmd_backend_vif,
+	&lvmd_backend_names,
 };
 
 #define NBACKENDS (sizeof(table) / sizeof(table[0]))

@@ -16,7 +16,8 @@ enum {
 	LVMD_CONF_BRIDGE,            /* bridge NAME */
 	LVMD_CONF_SUBNET,            /* subnet A.B.C.D/PREFIX */
 	LVMD_CONF_BRIDGE_CREATE,     /* bridge_create yes|no */
-	LVMD_CONF_LAST = LVMD_CONF_BRIDGE_CREATE,
+	LVMD_CONF_XS_NAMES,          /* xenstore_names yes|no */
+	LVMD_CONF_LAST = LVMD_CONF_XS_NAMES,
 };
 
 /*

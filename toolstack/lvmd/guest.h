@@ -60,6 +60,10 @@ struct guest {
 	uint32_t xsvif_wait;
 	uint64_t xsvif_since_ns;
 
+	/* names backend (xsname.c, noxs guests only): its name is (to be)
+	 * in XenStore */
+	bool xsname_on;
+
 	/* lifecycle requests (either control; table.c's deadline) */
 	uint32_t req;                /* enum noxs_request pending, or 0 */
 	uint64_t req_deadline_ns;    /* monotonic; 0: no deadline */

@@ -119,6 +119,7 @@ struct lvmd_hooks;
 struct lvmd_load;                    /* park.h */
 struct lvmd_netdev;                  /* netdev.h */
 struct lvmd_netpath;                 /* netpath.h */
+struct lvmd_xsname;                  /* xsname.c */
 struct lvmd_loader;                  /* loader.c's */
 struct lvmd_port;
 struct lvmd_waiter;                  /* park.h */
@@ -179,6 +180,9 @@ struct lvmd {
 	struct lvmd_netpath *netpath; /* vif.c (its setup): the data path */
 	struct lvmd_netdev *netdev;  /* vif.c (its setup): netlink; NULL if
 					it could not be opened */
+	struct lvmd_xsname *xsname;  /* xsname.c (its setup): NULL if names
+					are not published */
+	bool xs_names;               /* main.c: publish them (xenstore_names) */
 	volatile int stop;           /* main.c (signals) */
 };
 

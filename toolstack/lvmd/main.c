@@ -29,6 +29,7 @@
 #include "vifaddr.h"
 #include "guest.h"
 #include "lvmd.h"
+#include "xsname.h"
 #include "toolstack/engine/log.h"
 #include "toolstack/engine/uuid.h"
 
@@ -43,7 +44,7 @@
 static const char usage[] =
 	"usage: lvmd [-f | -d] [-s SOCKET] [-S STATE_DIR] [-c CONFIG]\n"
 	"            [-P MEM:VCPUS:N]... [-L BYTES] [-R BURST:MS]\n"
-	"            [-B MIB] [-K N] [-b BRIDGE] [-n A.B.C.D/P] [-N] [-v]\n"
+	"            [-B MIB] [-K N] [-b BRIDGE] [-n A.B.C.D/P] [-N] [-x] [-v]\n"
 	"\n"
 	"The lvm daemon: creates guests for `lvm`, serves their consoles and\n"
 	"lifecycle requests, reaps them. Runs as root in a Xen dom0.\n"
@@ -62,7 +63,8 @@ static const char usage[] =
 	"                built ahead for that image),\n"
 	"                `console_log_budget MIB`, `console_logs_kept N` (as\n"
 	"                -B and -K), `bridge NAME`, `subnet A.B.C.D/P`,\n"
-	"                `bridge_create yes|no` (as -b, -n, -N), '#' comments\n"
+	"                `bridge_create yes|no` (as -b, -n, -N),\n"
+	"                `xenstore_names yes|no` (no: as -x), '#' comments\n"
 	"  -P MEM:VCPUS:N[:IMAGE]  keep N pre-created shells of MEM MiB and\n"
 	"                VCPUS vCPUs ready, built ahead for IMAGE if given\n"
 	"                (repeatable; after the file's pools)\n"
@@ -84,6 +86,10 @@ static const char usage[] =
 	"                guests get the subnet's other addresses\n"
 	"  -N            never create the bridge (bridge_create no): a vif\n"
 	"                on a missing bridge is refused\n"
+	"  -x            do not publish noxs guests' names in XenStore\n"
+	"                (xenstore_names no; by default, when xenstored runs,\n"
+	"                each is written there after its create, for xl list\n"
+	"                and xentop)\n"
 	"  -v            log debug messages too\n"
 	"  -h            this text\n";
 
@@ -96,6 +102,7 @@ struct opts {
 	const char *budget, *kept;   /* -B, -K */
 	const char *bridge, *subnet; /* -b, -n */
 	bool no_bridge_create;       /* -N */
+	bool no_xs_names;            /* -x */
 	const char *pools[MAX_P];
 	unsigned npools;
 	unsigned long long log_cap;
@@ -212,7 +219,7 @@ static int parse(int argc, char **argv, struct opts *o)
 			    .log_cap = LVMD_LOG_CAP,
 			    .log_burst = LVMD_LOG_BURST,
 			    .log_interval_ms = LVMD_LOG_INTERVAL_MS };
-	while ((c = getopt(argc, argv, "fds:S:c:P:L:R:B:K:b:n:Nvh")) != -1) {
+	while ((c = getopt(argc, argv, "fds:S:c:P:L:R:B:K:b:n:Nxvh")) != -1) {
 		switch (c) {
 		case 'f': o->daemon = false; break;
 		case 'd': o->daemon = true; break;
@@ -246,6 +253,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'b': o->bridge = optarg; break;
 		case 'n': o->subnet = optarg; break;
 		case 'N': o->no_bridge_create = true; break;
+		case 'x': o->no_xs_names = true; break;
 		case 'v': o->verbose = true; break;
 		case 'h':
 			fputs(usage, stdout);
@@ -326,6 +334,15 @@ static int net_setting(struct lvmd *l, int k, const char *spec,
  * (spec). */
 static int setting(struct lvmd *l, int k, const char *spec, const char *where)
 {
+	if (k == LVMD_CONF_XS_NAMES) {
+		if (strcmp(spec, "yes") && strcmp(spec, "no")) {
+			lvm_log_err(0, "%s: bad xenstore_names '%s': want yes or no",
+				    where, LVM_ESCAPED(spec, 40));
+			return -EINVAL;
+		}
+		l->xs_names = spec[0] == 'y';
+		return 0;
+	}
 	if (k >= LVMD_CONF_BRIDGE)
 		return net_setting(l, k, spec, where);
 	if (k == LVMD_CONF_LOG_BUDGET)
@@ -359,7 +376,7 @@ static int read_conf(struct lvmd *l, const char *path, bool must)
 			continue;
 		snprintf(where, sizeof(where), "%s:%u", path, n);
 		if (rc < 0) {
-			lvm_log_err(0, "%s: unknown setting (want `pool MEM VCPUS N [IMAGE]`, `console_log_budget MIB`, `console_logs_kept N`, `bridge NAME`, `subnet A.B.C.D/P` or `bridge_create yes|no`)",
+			lvm_log_err(0, "%s: unknown setting (want `pool MEM VCPUS N [IMAGE]`, `console_log_budget MIB`, `console_logs_kept N`, `bridge NAME`, `subnet A.B.C.D/P`, `bridge_create yes|no` or `xenstore_names yes|no`)",
 				    where);
 			break;
 		}
@@ -433,6 +450,7 @@ static void close_xen(struct lvmd *l)
 	}
 	while (l->clients)
 		lvmd_client_close(l, l->clients);
+	lvmd_xsname_stop(l);
 	lvmd_loader_stop(l);
 	lvmd_images_free(l);
 	if (l->xfm)
@@ -604,8 +622,11 @@ int main(int argc, char **argv)
 		goto out;
 	if (set_instance(&l) < 0)
 		goto out;
+	l.xs_names = true;
 	if (read_conf(&l, o.conf ? o.conf : LVMD_CONF, o.conf != NULL) < 0)
 		goto out;
+	if (o.no_xs_names)
+		l.xs_names = false;
 	for (unsigned i = 0; i < o.npools; i++)
 		if (pool_add(&l, o.pools[i], "-P") < 0)
 			goto out;

@@ -1,0 +1,63 @@
+#!/bin/bash
+# Xen's own tools see lvm's noxs guests (the names backend, xsname.c):
+#   - with xenstored running, a noxs guest's name reaches
+#     /local/domain/<domid>/name after its create: `xl list` and
+#     `xentop -b` show it by name;
+#   - it goes with the guest: after lvm destroy, /local/domain/<domid> is
+#     gone and xl list no longer names it;
+#   - with `-x` (xenstore_names no) nothing is written;
+#   - a bad xenstore_names value in lvmd.conf: one line, lvmd does not
+#     start.
+. "$(dirname "$0")/lib.sh"
+
+img=$LVM_BUILD/guests/noop.xen
+[ -f "$img" ] || fail "no guest image $img"
+command -v xenstore-read >/dev/null || fail "no xenstore-read in this dom0"
+xenstore-read /local/domain/0/domid >/dev/null 2>&1 || fail "xenstored is not running"
+command -v xentop >/dev/null || fail "no xentop in this dom0"
+
+xl_has() { xl list | awk -v n="$1" '$1 == n { f = 1 } END { exit !f }'; }
+xl_lacks() { ! xl_has "$1"; }
+xs_name_is() { [ "$(xenstore-read "/local/domain/$1/name" 2>/dev/null)" = "$2" ]; }
+xs_gone() { ! xenstore-read "/local/domain/$1/name" >/dev/null 2>&1; }
+
+lvmd_start
+out=$(lvm create "$img" --name xn1) || fail "create xn1: $out"
+d=$(lvm_domid xn1)
+[ -n "$d" ] || fail "no domid for xn1"
+wait_for 10 xs_name_is "$d" xn1 ||
+	fail "/local/domain/$d/name is '$(xenstore-read /local/domain/$d/name 2>&1)', not xn1"
+[ "$(xenstore-read "/local/domain/$d/domid")" = "$d" ] || fail "/local/domain/$d/domid is wrong"
+xl_has xn1 || fail "xl list does not name xn1: $(xl list)"
+info "xl list: $(xl list | awk '$1 == "xn1"')"
+top=$(xentop -b -i 1 2>&1) || fail "xentop -b failed: $top"
+grep -qE '^ *xn1 ' <<<"$top" || fail "xentop does not show xn1: $top"
+info "xentop: $(grep -E '^ *xn1 ' <<<"$top" | tr -s ' ' | cut -c1-60)"
+
+lvm destroy xn1 || fail "destroy xn1"
+wait_for 10 xs_gone "$d" || fail "/local/domain/$d stays after xn1 is gone"
+xl_lacks xn1 || fail "xl list still names xn1"
+info "gone from XenStore and xl list with the guest"
+lvmd_stop
+
+# -x: nothing published.
+lvmd_start -x
+out=$(lvm create "$img" --name xn2) || fail "create xn2: $out"
+d=$(lvm_domid xn2)
+sleep 1 # ample for a batch (5 ms) to have been written, were it queued
+xs_gone "$d" || fail "-x: /local/domain/$d/name written anyway"
+lvm destroy xn2 || fail "destroy xn2"
+lvmd_stop
+
+# A bad value: one line, no lvmd.
+conf=$(mktemp /tmp/lvmd-conf.XXXXXX)
+echo "xenstore_names maybe" >"$conf"
+rm -rf "$LVMD_STATE.bad"
+if err=$(lvmd -f -S "$LVMD_STATE.bad" -c "$conf" 2>&1); then
+	fail "lvmd started with xenstore_names maybe"
+fi
+rm -f "$conf"
+[ "$(printf '%s\n' "$err" | grep -c .)" = 1 ] || fail "not one line: $err"
+grep -q "bad xenstore_names 'maybe': want yes or no" <<<"$err" || fail "unclear: $err"
+info "bad value: $err"
+echo "lvm-xl-names: ok"

@@ -1,0 +1,254 @@
+/*
+ * xsname.c — the names backend: when xenstored runs, each noxs guest's
+ * name (and domid) under /local/domain/<domid>/, where Xen's own tools
+ * (`xl list`, `xentop` through libxenstat) look for a domain's name, so
+ * that they show lvm's guests by name; removed when the guest is gone.
+ * XenStore-mode guests need nothing: the engine writes their whole tree.
+ *
+ * Never on a create's path: attach and detach only queue a request (a
+ * malloc and a signal, under a mutex no one holds for long); a thread of
+ * this file's own, with its own XenStore connection, writes them in
+ * batches, one transaction per batch, a few milliseconds after the first
+ * request of a batch arrived (by then the create's reply has gone). With
+ * no xenstored at lvmd's start, or `xenstore_names no`, nothing is queued.
+ * A request is dropped (and counted in the log) when more than
+ * QUEUE_MAX wait: a name is a convenience for other tools, never worth
+ * lvmd's memory or time.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <xenstore.h>
+
+#include "backend.h"
+#include "guest.h"
+#include "lvmd.h"
+#include "xsname.h"
+#include "toolstack/engine/log.h"
+
+#define QUEUE_MAX 65536u
+#define BATCH_DELAY_NS 5000000L      /* 5 ms: gather a batch */
+#define TX_TRIES 8
+
+struct req {
+	struct req *next;
+	uint32_t domid;
+	bool forget;                 /* remove the entries, else write them */
+	char name[LVM_NAME_MAX + 1];
+};
+
+struct lvmd_xsname {
+	pthread_t thr;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct req *head, **tail;    /* the queue, under mu */
+	unsigned queued;
+	unsigned long dropped;       /* under mu */
+	bool stop;
+	struct xs_handle *xs;        /* the thread's own */
+	unsigned long written, removed, failed; /* the thread's */
+};
+
+/* put: queue a request for (domid); under no lock. */
+static void put(struct lvmd_xsname *x, uint32_t domid, const char *name,
+		bool forget)
+{
+	struct req *r = NULL;
+	bool drop;
+
+	pthread_mutex_lock(&x->mu);
+	drop = x->queued >= QUEUE_MAX;
+	pthread_mutex_unlock(&x->mu);
+	if (!drop)
+		r = malloc(sizeof(*r));
+	pthread_mutex_lock(&x->mu);
+	if (!r) {
+		if (x->dropped++ == 0)
+			lvm_log_warn(0, "names: a XenStore name request was dropped (%s); "
+				     "logged once, counted at exit",
+				     drop ? "too many waiting" : "no memory");
+		pthread_mutex_unlock(&x->mu);
+		return;
+	}
+	r->next = NULL;
+	r->domid = domid;
+	r->forget = forget;
+	snprintf(r->name, sizeof(r->name), "%s", name ? name : "");
+	*x->tail = r;
+	x->tail = &r->next;
+	if (x->queued++ == 0)
+		pthread_cond_signal(&x->cv);
+	pthread_mutex_unlock(&x->mu);
+}
+
+/* apply: one request within transaction (t). false if XenStore refused. */
+static bool apply(struct lvmd_xsname *x, xs_transaction_t t,
+		  const struct req *r)
+{
+	char path[64], val[16];
+
+	snprintf(path, sizeof(path), "/local/domain/%u", r->domid);
+	if (r->forget)
+		return xs_rm(x->xs, t, path) || errno == ENOENT;
+	snprintf(path, sizeof(path), "/local/domain/%u/name", r->domid);
+	if (!xs_write(x->xs, t, path, r->name, strlen(r->name)))
+		return false;
+	snprintf(path, sizeof(path), "/local/domain/%u/domid", r->domid);
+	snprintf(val, sizeof(val), "%u", r->domid);
+	return xs_write(x->xs, t, path, val, strlen(val));
+}
+
+/* write_batch: the requests (b) in one transaction, retried when another
+ * writer raced it (EAGAIN). */
+static void write_batch(struct lvmd_xsname *x, const struct req *b)
+{
+	const struct req *r;
+	xs_transaction_t t;
+	bool ok = true;
+
+	for (int tries = 0; tries < TX_TRIES; tries++) {
+		t = xs_transaction_start(x->xs);
+		if (t == XBT_NULL)
+			break;
+		ok = true;
+		for (r = b; r && ok; r = r->next)
+			ok = apply(x, t, r);
+		if (xs_transaction_end(x->xs, t, !ok) && ok) {
+			for (r = b; r; r = r->next)
+				r->forget ? x->removed++ : x->written++;
+			return;
+		}
+		if (ok && errno != EAGAIN)
+			break;
+		if (!ok)
+			break;
+	}
+	for (r = b; r; r = r->next)
+		x->failed++;
+	lvm_log_warn(errno, "names: XenStore refused a batch of names");
+}
+
+static void *thread_main(void *arg)
+{
+	struct lvmd_xsname *x = arg;
+	struct timespec delay = { 0, BATCH_DELAY_NS };
+	struct req *b, *next;
+
+	pthread_mutex_lock(&x->mu);
+	for (;;) {
+		while (!x->head && !x->stop)
+			pthread_cond_wait(&x->cv, &x->mu);
+		if (!x->head)
+			break; /* stopping, nothing left */
+		if (!x->stop) {
+			pthread_mutex_unlock(&x->mu);
+			nanosleep(&delay, NULL);
+			pthread_mutex_lock(&x->mu);
+		}
+		b = x->head;
+		x->head = NULL;
+		x->tail = &x->head;
+		x->queued = 0;
+		pthread_mutex_unlock(&x->mu);
+		write_batch(x, b);
+		for (; b; b = next) {
+			next = b->next;
+			free(b);
+		}
+		pthread_mutex_lock(&x->mu);
+	}
+	pthread_mutex_unlock(&x->mu);
+	return NULL;
+}
+
+static int names_setup(struct lvmd *l)
+{
+	struct lvmd_xsname *x;
+	int r;
+
+	if (!l->xs_names)
+		return 0;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	/* Socket only: without xenstored, libxenstore would fall back to the
+	 * kernel's xenbus device, where requests wait forever. */
+	x->xs = xs_open(XS_OPEN_SOCKETONLY);
+	if (!x->xs) {
+		lvm_log_debug("names: no xenstored; guests' names not published");
+		free(x);
+		return 0;
+	}
+	pthread_mutex_init(&x->mu, NULL);
+	pthread_cond_init(&x->cv, NULL);
+	x->tail = &x->head;
+	r = pthread_create(&x->thr, NULL, thread_main, x);
+	if (r != 0) {
+		xs_close(x->xs);
+		free(x);
+		lvm_log_warn(r, "names: cannot start its thread; guests' names not published");
+		return 0;
+	}
+	l->xsname = x;
+	return 0;
+}
+
+/* names_attach: a noxs guest's name, queued. Never fails a create. */
+static int names_attach(struct lvmd *l, struct guest *g, unsigned flags)
+{
+	(void)flags;
+	if (!l->xsname || g->ctl->xenstore)
+		return 0;
+	put(l->xsname, g->rec.domid, g->rec.name, false);
+	g->xsname_on = true;
+	return 0;
+}
+
+static int names_adopt(struct lvmd *l, struct guest *g)
+{
+	return names_attach(l, g, 0);
+}
+
+/* names_detach: only a guest gone for good loses its name (a detach
+ * before the drop, or at lvmd's exit, keeps it). */
+static void names_detach(struct lvmd *l, struct guest *g, bool gone)
+{
+	if (!gone || !g->xsname_on || !l->xsname)
+		return;
+	g->xsname_on = false;
+	put(l->xsname, g->rec.domid, NULL, true);
+}
+
+void lvmd_xsname_stop(struct lvmd *l)
+{
+	struct lvmd_xsname *x = l->xsname;
+
+	if (!x)
+		return;
+	pthread_mutex_lock(&x->mu);
+	x->stop = true;
+	pthread_cond_signal(&x->cv);
+	pthread_mutex_unlock(&x->mu);
+	pthread_join(x->thr, NULL);
+	lvm_log_debug("names: %lu written, %lu removed, %lu refused, %lu dropped",
+		      x->written, x->removed, x->failed, x->dropped);
+	xs_close(x->xs);
+	pthread_mutex_destroy(&x->mu);
+	pthread_cond_destroy(&x->cv);
+	free(x);
+	l->xsname = NULL;
+}
+
+const struct lvmd_backend lvmd_backend_names = {
+	.name = "names",
+	.usage = "noxs guests' names in XenStore for xl list and xentop, "
+		 "written off the create's path (when xenstored runs)",
+	.setup = names_setup,
+	.attach = names_attach,
+	.adopt = names_adopt,
+	.detach = names_detach,
+};
