@@ -32,6 +32,9 @@
 # creates with the streams stopped (SIGSTOP: the network idle) and
 # running. Prints medians, p10/p90, ratios and PASS/FAIL against issue
 # 11's targets. Exits 0 when the run itself worked (a FAIL is a figure).
+# NET_LVMD (default lvmd) and NET_GUESTS (default the build's guests
+# directory, for daytime.xen and sink.xen) run another lvmd and other
+# images: two builds compared in one box.
 set -u -o pipefail
 . "$(dirname "$0")/dom0.sh"
 P=${1:-5}
@@ -47,9 +50,10 @@ die() {
 	exit 1
 }
 
-noop=$BUILD/guests/noop.xen day=$BUILD/guests/daytime.xen sink=$BUILD/guests/sink.xen
+LVMD=${NET_LVMD:-lvmd} GDIR=${NET_GUESTS:-$BUILD/guests}
+noop=$BUILD/guests/noop.xen day=$GDIR/daytime.xen sink=$GDIR/sink.xen
 for f in "$noop" "$day" "$sink"; do [ -f "$f" ] || die "no guest image $f"; done
-for t in lvm-bench-reply lvm-bench-daytimed lvm-bench-stream lvm-bench-lvm; do
+for t in "$LVMD" lvm-bench-reply lvm-bench-daytimed lvm-bench-stream lvm-bench-lvm; do
 	command -v "$t" >/dev/null || die "no $t in $BUILD/bin"
 done
 [ -e /dev/net/tun ] || die "no /dev/net/tun in this dom0"
@@ -65,7 +69,8 @@ pool() { lvm-bench-lvm --pool 4:1:2 -I "$1" -t 60 >/dev/null || die "the pool di
 hit() { grep -qE '"pool_hit": ?true' "$1" || die "$2: not a pool hit: $(cat "$1")"; }
 
 rm -rf "$STATE"
-lvmd -d -S "$STATE" -c /dev/null -P 4:1:2 || die "lvmd did not start"
+echo "bench-net: $LVMD, guests $day and $sink"
+"$LVMD" -d -S "$STATE" -c /dev/null -P 4:1:2 || die "lvmd did not start"
 export LVM_SOCKET=$STATE/lvmd.sock
 LVMD_PID=$(cat "$STATE/lvmd.pid")
 STREAM_PIDS=
