@@ -165,6 +165,7 @@ lib_day_one() {
 	hit "$o" "dl-$1"
 	echo "$row" | cut -d, -f1 >>"$STATE/libday.reply"
 	echo "$row" | cut -d, -f2 >>"$STATE/libday.call"
+	echo "$row" | cut -d, -f4 >>"$STATE/libday.conn"
 	ns_ms "$(field total_ns "$o")" >>"$STATE/libday.lvmd"
 	lvm destroy "dl-$1" >/dev/null || die "lvm destroy dl-$1"
 }
@@ -181,7 +182,7 @@ pool "$noop"; noop_one 0
 pool "$day"; day_one 0; novif_one 0; proc_one; lib_day_one 0
 lib_noop 0
 rm -f "$STATE"/*.cmd "$STATE"/*.ready "$STATE"/*.cmdready "$STATE"/*.reply \
-	"$STATE"/*.lvmd "$STATE"/*.tries "$STATE"/*.call
+	"$STATE"/*.lvmd "$STATE"/*.tries "$STATE"/*.call "$STATE"/*.conn
 n=0
 for r in $(seq 1 "$ROUNDS"); do
 	pool "$noop"
@@ -212,6 +213,7 @@ row "  its lvmd ready mark (request -> ready)" "$STATE/noop.ready"
 row "process daytimed, fork+exec -> first byte" "$STATE/proc.reply"
 row "lvm daytime, library: create call -> first byte" "$STATE/libday.reply"
 row "  its create call's return" "$STATE/libday.call"
+row "  its connection established" "$STATE/libday.conn"
 row "  its lvmd create" "$STATE/libday.lvmd"
 row "lvm noop, library: create call -> ready mark" "$STATE/libnoop.ready"
 row "lvm daytime without vif, command" "$STATE/novif.cmd"
@@ -268,6 +270,17 @@ lvm destroy sink0 >/dev/null || die "lvm destroy sink0"
 echo "throughput, dom0 -> unikernel sink (TCP 9), $STREAM_S s: $(echo "$tp" | cut -d, -f3) MB/s ($(echo "$tp" | cut -d, -f1) bytes in $(echo "$tp" | cut -d, -f2) s)"
 linux_stream "$(echo "$tp" | cut -d, -f3)"
 
+# stream_failures: each isolation stream that ended without its figure,
+# with what it said and its sink's console's end.
+stream_failures() {
+	local i log
+	for i in $(seq 1 "$NSTREAMS"); do
+		awk -F, 'NF == 3 { ok = 1 } END { exit !ok }' "$STATE/stream.$i" && continue
+		log=$(lvm info "sink$i" 2>/dev/null | sed -n 's/^console log: *//p')
+		echo "  stream $i failed: $(tr '\n' ' ' <"$STATE/stream.$i"); sink$i: $(lvm info "sink$i" 2>&1 | sed -n 's/^state: *//p'), console: $(tail -c 300 "$log" 2>/dev/null | tr '\r\n' '  ')"
+	done
+}
+
 # Isolation: NSTREAMS sinks, streams stopped (idle) and running.
 for i in $(seq 1 "$NSTREAMS"); do
 	lvm create "$sink" --name "sink$i" -m 8 --vif "ip=198.18.20.$i" >/dev/null || die "lvm create sink$i"
@@ -309,6 +322,7 @@ STREAM_PIDS=
 bytes=$(cat "$STATE"/stream.* | awk -F, 'NF == 3 { s += $1 } END { print s + 0 }')
 ok=$(cat "$STATE"/stream.* | awk -F, 'NF == 3' | wc -l)
 echo "isolation: noop creates, $NSTREAMS streams to sink guests stopped (SIGSTOP: network idle) or running; $ok of $NSTREAMS streams ran, $(awk -v b="$bytes" -v u="$streamed_us" 'BEGIN { printf "%.1f", b / u }') MB/s in all while running"
+stream_failures
 printf '  %-44s %5s %10s %10s %10s\n' series n p10 median p90
 row "network idle, command" "$STATE/idle.iso"
 row "  lvmd" "$STATE/idle.isolvmd"

@@ -26,8 +26,9 @@
  * per line. The guest is left running (the caller destroys it).
  *
  * -c prints CSV: the header
- * "reply_ms,command_ms,tries", then one row per sample (command_ms empty
- * without CMD); else one line per sample. Default timeout 10000 ms, step
+ * "reply_ms,command_ms,tries,connected_ms", then one row per sample
+ * (command_ms empty without CMD; connected_ms: the connection that
+ * brought the reply established); else one line per sample. Default timeout 10000 ms, step
  * 50 ms. Exit status 0, or 1 with one line on stderr: no reply by the
  * timeout, CMD failing to start or exiting non-zero, bad usage.
  */
@@ -211,7 +212,8 @@ static int start_child(const struct opts *o, struct child *c)
  * Returns 0 with (*reply_ns) its arrival, or -errno (-ETIMEDOUT).
  */
 static int first_byte(const struct opts *o, uint64_t deadline,
-		      struct child *c, uint64_t *reply_ns, unsigned *tries)
+		      struct child *c, uint64_t *reply_ns, uint64_t *conn_ns,
+		      unsigned *tries)
 {
 	unsigned n = 0;
 	char b;
@@ -224,6 +226,7 @@ static int first_byte(const struct opts *o, uint64_t deadline,
 		*tries += n;
 		if (fd < 0)
 			return fd;
+		*conn_ns = lvm_now_ns();
 		rc = lvm_netconn_wait(fd, POLLIN, deadline, 0);
 		if (rc > 0) {
 			ssize_t r = read(fd, &b, 1);
@@ -249,6 +252,7 @@ static int sample(const struct opts *o)
 {
 	uint64_t t0 = o->start_ns ? o->start_ns : lvm_now_ns();
 	uint64_t deadline = t0 + o->timeout_ms * 1000000u, reply_ns = 0;
+	uint64_t conn_ns = 0;
 	struct child c = { .pid = -1 };
 	bool child = o->cmd || o->image;
 	unsigned tries = 0;
@@ -259,7 +263,8 @@ static int sample(const struct opts *o)
 			o->image ? "lvm_create()" : o->cmd[0], strerror(-rc));
 		return 1;
 	}
-	rc = first_byte(o, deadline, child ? &c : NULL, &reply_ns, &tries);
+	rc = first_byte(o, deadline, child ? &c : NULL, &reply_ns, &conn_ns,
+			&tries);
 	if (child) {
 		if (rc < 0 && !atomic_load(&c.done) && c.pid > 0)
 			kill(c.pid, SIGKILL);
@@ -283,10 +288,11 @@ static int sample(const struct opts *o)
 		return 1;
 	}
 	if (o->csv && child)
-		printf("%.3f,%.3f,%u\n", ms(t0, reply_ns), ms(t0, c.exit_ns),
-		       tries);
+		printf("%.3f,%.3f,%u,%.3f\n", ms(t0, reply_ns),
+		       ms(t0, c.exit_ns), tries, ms(t0, conn_ns));
 	else if (o->csv)
-		printf("%.3f,,%u\n", ms(t0, reply_ns), tries);
+		printf("%.3f,,%u,%.3f\n", ms(t0, reply_ns), tries,
+		       ms(t0, conn_ns));
 	else if (child)
 		printf("reply %.3f ms, command %.3f ms, %u connects\n",
 		       ms(t0, reply_ns), ms(t0, c.exit_ns), tries);
@@ -385,7 +391,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (o.csv)
-		printf("reply_ms,command_ms,tries\n");
+		printf("reply_ms,command_ms,tries,connected_ms\n");
 	for (unsigned long i = 0; i < o.n; i++)
 		if (sample(&o)) {
 			lvm_close(o.h);
