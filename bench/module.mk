@@ -32,8 +32,11 @@ $(BUILD)/bin/lvm-bench-lvm: $(LIBLVM_A)
 
 # The networking figures (bench/net.sh): create to first reply, and a
 # TCP stream to a guest's discard port.
+# lvm-bench-reply -L: the library's create (liblvm, as lvm-bench-lvm).
 lvm-bench-reply_SRCS := bench/reply.c bench/netconn.c
-lvm-bench-reply_LIBS := -lpthread
+lvm-bench-reply_LIBS := $(LIBLVM_A) $(LIBLVM_LDLIBS) -lpthread
+CFLAGS_bench/reply.c += $(TOOLSTACK_INC)
+$(BUILD)/bin/lvm-bench-reply: $(LIBLVM_A)
 lvm-bench-stream_SRCS := bench/stream.c bench/netconn.c
 
 # lvm-bare-build: the libxenctrl + libxenguest baseline for `lvm create`.

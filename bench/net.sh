@@ -20,13 +20,21 @@
 #   novif    `lvm create daytime.xen` without a vif: command and lvmd;
 #   process  lvm-bench-reply -f (fork+exec) of the static
 #            lvm-bench-daytimed on the bridge's address: start to first
-#            byte.
+#            byte;
+#   library  the same two through liblvm in-process: lvm-bench-reply -L
+#            (lvm_create() in a thread, the connects at once) for daytime,
+#            lvm-bench-lvm (create call to ready mark) for noop.
 # Then throughput: one sink guest (TCP 9, discard), lvm-bench-stream for
-# STREAM_S seconds (default 5) from dom0. Then isolation: NSTREAMS (10)
+# STREAM_S seconds (default 5) from dom0, and the same to the stock Linux
+# guest (guests/linux, XenStore mode, the kernel's netback; busybox nc
+# discarding on TCP 9). Then isolation: NSTREAMS (10)
 # sink guests streamed to at full speed, ISO_ROUNDS (3) rounds of P noop
 # creates with the streams stopped (SIGSTOP: the network idle) and
 # running. Prints medians, p10/p90, ratios and PASS/FAIL against issue
 # 11's targets. Exits 0 when the run itself worked (a FAIL is a figure).
+# NET_LVMD (default lvmd) and NET_GUESTS (default the build's guests
+# directory, for daytime.xen and sink.xen) run another lvmd and other
+# images: two builds compared in one box.
 set -u -o pipefail
 . "$(dirname "$0")/dom0.sh"
 P=${1:-5}
@@ -42,9 +50,10 @@ die() {
 	exit 1
 }
 
-noop=$BUILD/guests/noop.xen day=$BUILD/guests/daytime.xen sink=$BUILD/guests/sink.xen
+LVMD=${NET_LVMD:-lvmd} GDIR=${NET_GUESTS:-$BUILD/guests}
+noop=$BUILD/guests/noop.xen day=$GDIR/daytime.xen sink=$GDIR/sink.xen
 for f in "$noop" "$day" "$sink"; do [ -f "$f" ] || die "no guest image $f"; done
-for t in lvm-bench-reply lvm-bench-daytimed lvm-bench-stream lvm-bench-lvm; do
+for t in "$LVMD" lvm-bench-reply lvm-bench-daytimed lvm-bench-stream lvm-bench-lvm; do
 	command -v "$t" >/dev/null || die "no $t in $BUILD/bin"
 done
 [ -e /dev/net/tun ] || die "no /dev/net/tun in this dom0"
@@ -60,7 +69,8 @@ pool() { lvm-bench-lvm --pool 4:1:2 -I "$1" -t 60 >/dev/null || die "the pool di
 hit() { grep -qE '"pool_hit": ?true' "$1" || die "$2: not a pool hit: $(cat "$1")"; }
 
 rm -rf "$STATE"
-lvmd -d -S "$STATE" -c /dev/null -P 4:1:2 || die "lvmd did not start"
+echo "bench-net: $LVMD, guests $day and $sink"
+"$LVMD" -d -S "$STATE" -c /dev/null -P 4:1:2 || die "lvmd did not start"
 export LVM_SOCKET=$STATE/lvmd.sock
 LVMD_PID=$(cat "$STATE/lvmd.pid")
 STREAM_PIDS=
@@ -145,23 +155,48 @@ proc_one() {
 	echo "$row" | cut -d, -f1 >>"$STATE/proc.reply"
 }
 
+# lib_day_one I: daytime with a vif through liblvm (lvm-bench-reply -L:
+# lvm_create() in-process, its handle opened beforehand): create call to
+# first byte, and to the call's return; lvmd's total.
+lib_day_one() {
+	local o=$STATE/out.json row a=198.18.$((12 + $1 / 250)).$(($1 % 250 + 1))
+	row=$(lvm-bench-reply -a "$a" -p 13 -t 30000 -c -o "$o" -L "$day" \
+		-N "dl-$1" -V "ip=$a" | tail -n 1) || die "daytime dl-$1 (library)"
+	hit "$o" "dl-$1"
+	echo "$row" | cut -d, -f1 >>"$STATE/libday.reply"
+	echo "$row" | cut -d, -f2 >>"$STATE/libday.call"
+	echo "$row" | cut -d, -f4 >>"$STATE/libday.conn"
+	ns_ms "$(field total_ns "$o")" >>"$STATE/libday.lvmd"
+	lvm destroy "dl-$1" >/dev/null || die "lvm destroy dl-$1"
+}
+# lib_noop R: P noop creates through liblvm (lvm-bench-lvm, pool of 2
+# built ahead for noop refilled before each): create call to ready mark.
+lib_noop() {
+	lvm-bench-lvm -k "$noop" -M 4 -p "nl-$1" -n "$P" -w 0 -P 2 -I "$noop" \
+		-e hit -t 60 >"$STATE/nooplib.csv" || die "lvm-bench-lvm noop (library)"
+	awk -F, '$4 == "running" { print $7 }' "$STATE/nooplib.csv" >>"$STATE/libnoop.ready"
+}
+
 # Warm-up, not counted: one of each.
 pool "$noop"; noop_one 0
-pool "$day"; day_one 0; novif_one 0; proc_one
+pool "$day"; day_one 0; novif_one 0; proc_one; lib_day_one 0
+lib_noop 0
 rm -f "$STATE"/*.cmd "$STATE"/*.ready "$STATE"/*.cmdready "$STATE"/*.reply \
-	"$STATE"/*.lvmd "$STATE"/*.tries
+	"$STATE"/*.lvmd "$STATE"/*.tries "$STATE"/*.call "$STATE"/*.conn
 n=0
 for r in $(seq 1 "$ROUNDS"); do
 	pool "$noop"
 	for i in $(seq 1 "$P"); do pool "$noop"; noop_one $((n + i)); done
+	lib_noop "$r"
 	pool "$day"
 	for i in $(seq 1 "$P"); do pool "$day"; day_one $((n + i)); done
+	for i in $(seq 1 "$P"); do pool "$day"; lib_day_one $((n + i)); done
 	for i in $(seq 1 "$P"); do pool "$day"; novif_one $((n + i)); done
 	[ "$SEEDED" = 1 ] &&
 		for i in $(seq 1 "$P"); do pool "$day"; day_one $((500 + n + i)) seeded; done
 	for i in $(seq 1 "$P"); do proc_one; done
 	n=$((n + P))
-	echo "  round $r: medians so far: daytime reply $(pct 50 "$STATE/day.reply") ms, noop create-to-ready $(pct 50 "$STATE/noop.cmdready") ms, process reply $(pct 50 "$STATE/proc.reply") ms"
+	echo "  round $r: medians so far: daytime reply $(pct 50 "$STATE/day.reply") ms (library $(pct 50 "$STATE/libday.reply")), noop create-to-ready $(pct 50 "$STATE/noop.cmdready") ms (library $(pct 50 "$STATE/libnoop.ready")), process reply $(pct 50 "$STATE/proc.reply") ms"
 done
 
 row() { printf '  %-44s %5s %10s %10s %10s\n' "$1" "$(wc -l <"$2")" "$(pct 10 "$2")" "$(pct 50 "$2")" "$(pct 90 "$2")"; }
@@ -176,6 +211,11 @@ row "  its command, exec -> exit (--timing)" "$STATE/noop.cmd"
 row "  its lvmd ready mark (request -> ready)" "$STATE/noop.ready"
 [ "$SEEDED" = 1 ] && row "lvm daytime, ARP entry set beforehand" "$STATE/seeded.reply"
 row "process daytimed, fork+exec -> first byte" "$STATE/proc.reply"
+row "lvm daytime, library: call -> first byte" "$STATE/libday.reply"
+row "  its create call's return" "$STATE/libday.call"
+row "  its connection established" "$STATE/libday.conn"
+row "  its lvmd create" "$STATE/libday.lvmd"
+row "lvm noop, library: call -> ready mark" "$STATE/libnoop.ready"
 row "lvm daytime without vif, command" "$STATE/novif.cmd"
 row "  its lvmd create" "$STATE/novif.lvmd"
 slow=$(awk '$1 > 1000' "$STATE/day.reply" | wc -l)
@@ -188,11 +228,39 @@ r3l=$(ratio "$(pct 50 "$STATE/day.lvmd")" "$(pct 50 "$STATE/novif.lvmd")")
 echo "  daytime first reply / noop create-to-ready: $r1 $(verdict "$r1" 2.0) (target <= 2)"
 echo "  daytime first reply / process first reply:  $r2 $(verdict "$r2" 1.0) (target <= 1.0)"
 echo "  create with a vif / without (command):      $r3 $(verdict "$r3" 1.3) (target <= 1.3; lvmd's own: $r3l)"
+ldr=$(pct 50 "$STATE/libday.reply")
+r5=$(ratio "$ldr" "$(pct 50 "$STATE/libnoop.ready")")
+r6=$(ratio "$ldr" "$(pct 50 "$STATE/proc.reply")")
+echo "  library: daytime first reply / noop create-to-ready: $r5 $(verdict "$r5" 2.0) (target <= 2)"
+echo "  library: daytime first reply / process first reply:  $r6 $(verdict "$r6" 1.0) (target <= 1.0)"
 if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
 	echo "  container: docker is here but not measured by this script: N/A"
 else
 	echo "  container (docker run --network host): N/A, no Docker in this dom0"
 fi
+
+# linux_stream UNIKERNEL_MBPS: the same stream to the stock Linux guest
+# (XenStore mode, the dom0 kernel's netback, its vifD.0 put on the bridge
+# by lvmd; busybox nc discarding on TCP 9), and ours against it.
+linux_stream() {
+	local kernel=$BUILD/guests/linux.vmlinuz initrd=$BUILD/guests/linux-tiny.cpio.gz
+	local a=198.18.22.1 log tp r
+	if [ ! -f "$kernel" ] || [ ! -f "$initrd" ] || [ ! -d /sys/module/xen_netback ] ||
+		! xenstore-read /local/domain/0/domid >/dev/null 2>&1; then
+		echo "  against the Linux guest: N/A (no Linux guest, xen-netback or xenstored here)"
+		return 0
+	fi
+	lvm create "$kernel" --ramdisk "$initrd" --name linsink --memory 96 --vif "ip=$a" \
+		--cmdline "console=hvc0 quiet linux.sink linux.wait" >/dev/null || die "lvm create linsink"
+	log=$(lvm info linsink | sed -n 's/^console log: *//p')
+	for _ in $(seq 1 240); do grep -q "discarding on TCP 9" "$log" 2>/dev/null && break; sleep 0.5; done
+	grep -q "discarding on TCP 9" "$log" || die "the Linux guest did not start its sink: $(tail -c 600 "$log")"
+	tp=$(lvm-bench-stream -a "$a" -d "$STREAM_S" -t 60000) || die "stream to linsink: $(tail -c 600 "$log")"
+	lvm destroy linsink >/dev/null || die "lvm destroy linsink"
+	r=$(ratio "$1" "$(echo "$tp" | cut -d, -f3)")
+	echo "throughput, dom0 -> Linux guest (kernel netback, nc on TCP 9), $STREAM_S s: $(echo "$tp" | cut -d, -f3) MB/s ($(echo "$tp" | cut -d, -f1) bytes in $(echo "$tp" | cut -d, -f2) s)"
+	echo "  unikernel / Linux guest: $r $(verdict "$(ratio 0.5 "$r")" 1.0) (target >= 0.5)"
+}
 
 # Throughput: one sink guest, one stream from dom0.
 pool "$day"
@@ -200,7 +268,18 @@ lvm create "$sink" --name sink0 -m 8 --vif ip=198.18.21.1 >/dev/null || die "lvm
 tp=$(lvm-bench-stream -a 198.18.21.1 -d "$STREAM_S" -t 30000) || die "stream to sink0: $(tail -n 3 "$(lvm info sink0 | sed -n 's/^console log: *//p')" 2>/dev/null)"
 lvm destroy sink0 >/dev/null || die "lvm destroy sink0"
 echo "throughput, dom0 -> unikernel sink (TCP 9), $STREAM_S s: $(echo "$tp" | cut -d, -f3) MB/s ($(echo "$tp" | cut -d, -f1) bytes in $(echo "$tp" | cut -d, -f2) s)"
-echo "  against the Linux guest through the kernel's netback: N/A, XenStore-mode vifs are not on this branch"
+linux_stream "$(echo "$tp" | cut -d, -f3)"
+
+# stream_failures: each isolation stream that ended without its figure,
+# with what it said and its sink's console's end.
+stream_failures() {
+	local i log
+	for i in $(seq 1 "$NSTREAMS"); do
+		awk -F, 'NF == 3 { ok = 1 } END { exit !ok }' "$STATE/stream.$i" && continue
+		log=$(lvm info "sink$i" 2>/dev/null | sed -n 's/^console log: *//p')
+		echo "  stream $i failed: $(tr '\n' ' ' <"$STATE/stream.$i"); sink$i: $(lvm info "sink$i" 2>&1 | sed -n 's/^state: *//p'), console: $(tail -c 300 "$log" 2>/dev/null | tr '\r\n' '  ')"
+	done
+}
 
 # Isolation: NSTREAMS sinks, streams stopped (idle) and running.
 for i in $(seq 1 "$NSTREAMS"); do
@@ -243,6 +322,7 @@ STREAM_PIDS=
 bytes=$(cat "$STATE"/stream.* | awk -F, 'NF == 3 { s += $1 } END { print s + 0 }')
 ok=$(cat "$STATE"/stream.* | awk -F, 'NF == 3' | wc -l)
 echo "isolation: noop creates, $NSTREAMS streams to sink guests stopped (SIGSTOP: network idle) or running; $ok of $NSTREAMS streams ran, $(awk -v b="$bytes" -v u="$streamed_us" 'BEGIN { printf "%.1f", b / u }') MB/s in all while running"
+stream_failures
 printf '  %-44s %5s %10s %10s %10s\n' series n p10 median p90
 row "network idle, command" "$STATE/idle.iso"
 row "  lvmd" "$STATE/idle.isolvmd"

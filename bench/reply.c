@@ -1,6 +1,7 @@
 /*
  * reply.c — lvm-bench-reply: create to first reply. Takes t0, starts
- * CMD (posix_spawn, or fork+exec with -f) and at once connects to
+ * CMD (posix_spawn, or fork+exec with -f), or with -L calls liblvm's
+ * lvm_create() for IMAGE in a thread of its own, and at once connects to
  * ADDR:PORT, the connect retried at once while it is refused,
  * unreachable, reset or slower than STEP_MS, until it reads the first
  * byte of a reply; prints the milliseconds from t0 to that byte and from
@@ -9,13 +10,25 @@
  *
  *   lvm-bench-reply -a ADDR -p PORT [-t TIMEOUT_MS] [-n N] [-w STEP_MS]
  *                   [-c] [-f] [-o FILE] [-s START_NS] [-- CMD [ARG...]]
+ *   lvm-bench-reply -a ADDR -p PORT -L IMAGE -N NAME [-V VIFSPEC] [-M MIB]
+ *                   [-t TIMEOUT_MS] [-w STEP_MS] [-c] [-o FILE]
  *
  * Without CMD, t0 is the tool's own start, or START_NS (CLOCK_MONOTONIC,
  * nanoseconds: a library client's create call) with -s. -n repeats the
  * sample N times (CMD started each time). -o sends CMD's standard output
- * to FILE (truncated per sample). -c prints CSV: the header
- * "reply_ms,command_ms,tries", then one row per sample (command_ms empty
- * without CMD); else one line per sample. Default timeout 10000 ms, step
+ * to FILE (truncated per sample).
+ *
+ * -L is the library path: the guest NAME from IMAGE (MIB MiB, default 4;
+ * one vif VIFSPEC, lvm_vif_parse()'s syntax) created by lvm_create()
+ * through a handle to lvmd ($LVM_SOCKET, else liblvm's default) opened
+ * before t0, as a library client keeps it; "command" is then the create
+ * call's return, and -o FILE gets lvmd's "pool_hit" and "total_ns", one
+ * per line. The guest is left running (the caller destroys it).
+ *
+ * -c prints CSV: the header
+ * "reply_ms,command_ms,tries,connected_ms", then one row per sample
+ * (command_ms empty without CMD; connected_ms: the connection that
+ * brought the reply established); else one line per sample. Default timeout 10000 ms, step
  * 50 ms. Exit status 0, or 1 with one line on stderr: no reply by the
  * timeout, CMD failing to start or exiting non-zero, bad usage.
  */
@@ -34,6 +47,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <lvm.h>
+
 #include "bench/netconn.h"
 #include "toolstack/common/clock.h"
 
@@ -48,11 +63,17 @@ struct opts {
 	bool csv, fork_exec;
 	const char *out;        /* -o */
 	char **cmd;             /* NULL: no command */
+	/* -L: lvm_create() through (h) instead of CMD. */
+	const char *image, *name, *vif;
+	unsigned long mib;
+	lvm_t *h;
 };
 
 /* The command of one sample and its waiter thread's findings. */
 struct child {
-	pid_t pid;
+	pid_t pid;              /* -1: the library's create (-L) */
+	const struct opts *o;
+	char err[256];          /* -L: lvm_create()'s error line */
 	pthread_t waiter;
 	atomic_bool done;
 	int status;             /* set before done */
@@ -70,6 +91,57 @@ static void *wait_child(void *arg)
 	} while (w < 0 && errno == EINTR);
 	c->exit_ns = lvm_now_ns();
 	c->status = w < 0 ? -1 : st;
+	atomic_store(&c->done, true);
+	return NULL;
+}
+
+/*
+ * -L: the create call, as the waiter of a command would see its exit:
+ * status 0 or an exit status of 1; (o->out) gets lvmd's pool_hit and
+ * total_ns.
+ */
+static void *library_create(void *arg)
+{
+	struct child *c = arg;
+	const struct opts *o = c->o;
+	struct lvm_config cfg;
+	struct lvm_timing t = { 0 };
+	struct lvm_info info;
+	FILE *f;
+	int rc;
+
+	lvm_config_init(&cfg);
+	cfg.memory_mb = (uint32_t)o->mib;
+	cfg.vcpus = 1;
+	rc = lvm_config_set_str(&cfg.name, o->name);
+	if (rc == 0)
+		rc = lvm_config_set_str(&cfg.kernel, o->image);
+	if (rc == 0 && o->vif) {
+		rc = lvm_vif_parse(o->vif, &cfg.vifs[0], c->err,
+				   sizeof(c->err));
+		cfg.nvifs = 1;
+	}
+	if (rc == 0) {
+		rc = lvm_create(o->h, &cfg, 0, &info, &t);
+		c->exit_ns = lvm_now_ns();
+		if (rc < 0)
+			snprintf(c->err, sizeof(c->err), "%s",
+				 lvm_last_error(o->h));
+		else
+			lvm_info_clear(&info);
+	} else {
+		c->exit_ns = lvm_now_ns();
+		if (!c->err[0])
+			snprintf(c->err, sizeof(c->err), "%s", strerror(-rc));
+	}
+	lvm_config_clear(&cfg);
+	if (rc == 0 && o->out && (f = fopen(o->out, "w")) != NULL) {
+		fprintf(f, "{\n  \"pool_hit\": %s,\n  \"total_ns\": %llu\n}\n",
+			t.pool_hit ? "true" : "false",
+			(unsigned long long)t.total_ns);
+		fclose(f);
+	}
+	c->status = rc == 0 ? 0 : 1 << 8; /* as an exit status of 1 */
 	atomic_store(&c->done, true);
 	return NULL;
 }
@@ -94,6 +166,11 @@ static int start_child(const struct opts *o, struct child *c)
 	int rc;
 
 	atomic_store(&c->done, false);
+	c->o = o;
+	if (o->image) {
+		c->pid = -1;
+		return -pthread_create(&c->waiter, NULL, library_create, c);
+	}
 	if (o->fork_exec) {
 		c->pid = fork();
 		if (c->pid < 0)
@@ -135,7 +212,8 @@ static int start_child(const struct opts *o, struct child *c)
  * Returns 0 with (*reply_ns) its arrival, or -errno (-ETIMEDOUT).
  */
 static int first_byte(const struct opts *o, uint64_t deadline,
-		      struct child *c, uint64_t *reply_ns, unsigned *tries)
+		      struct child *c, uint64_t *reply_ns, uint64_t *conn_ns,
+		      unsigned *tries)
 {
 	unsigned n = 0;
 	char b;
@@ -148,6 +226,7 @@ static int first_byte(const struct opts *o, uint64_t deadline,
 		*tries += n;
 		if (fd < 0)
 			return fd;
+		*conn_ns = lvm_now_ns();
 		rc = lvm_netconn_wait(fd, POLLIN, deadline, 0);
 		if (rc > 0) {
 			ssize_t r = read(fd, &b, 1);
@@ -173,20 +252,28 @@ static int sample(const struct opts *o)
 {
 	uint64_t t0 = o->start_ns ? o->start_ns : lvm_now_ns();
 	uint64_t deadline = t0 + o->timeout_ms * 1000000u, reply_ns = 0;
+	uint64_t conn_ns = 0;
 	struct child c = { .pid = -1 };
+	bool child = o->cmd || o->image;
 	unsigned tries = 0;
 	int rc;
 
-	if (o->cmd && (rc = start_child(o, &c)) < 0) {
-		fprintf(stderr, TOOL ": cannot start %s: %s\n", o->cmd[0],
-			strerror(-rc));
+	if (child && (rc = start_child(o, &c)) < 0) {
+		fprintf(stderr, TOOL ": cannot start %s: %s\n",
+			o->image ? "lvm_create()" : o->cmd[0], strerror(-rc));
 		return 1;
 	}
-	rc = first_byte(o, deadline, o->cmd ? &c : NULL, &reply_ns, &tries);
-	if (o->cmd) {
-		if (rc < 0 && !atomic_load(&c.done))
+	rc = first_byte(o, deadline, child ? &c : NULL, &reply_ns, &conn_ns,
+			&tries);
+	if (child) {
+		if (rc < 0 && !atomic_load(&c.done) && c.pid > 0)
 			kill(c.pid, SIGKILL);
 		pthread_join(c.waiter, NULL);
+		if (child_failed(&c) && o->image) {
+			fprintf(stderr, TOOL ": lvm_create() of %s: %s\n",
+				o->name, c.err);
+			return 1;
+		}
 		if (child_failed(&c)) {
 			fprintf(stderr, TOOL ": %s failed (status 0x%x)\n",
 				o->cmd[0], (unsigned)c.status);
@@ -200,12 +287,13 @@ static int sample(const struct opts *o)
 			strerror(-rc));
 		return 1;
 	}
-	if (o->csv && o->cmd)
-		printf("%.3f,%.3f,%u\n", ms(t0, reply_ns), ms(t0, c.exit_ns),
-		       tries);
+	if (o->csv && child)
+		printf("%.3f,%.3f,%u,%.3f\n", ms(t0, reply_ns),
+		       ms(t0, c.exit_ns), tries, ms(t0, conn_ns));
 	else if (o->csv)
-		printf("%.3f,,%u\n", ms(t0, reply_ns), tries);
-	else if (o->cmd)
+		printf("%.3f,,%u,%.3f\n", ms(t0, reply_ns), tries,
+		       ms(t0, conn_ns));
+	else if (child)
 		printf("reply %.3f ms, command %.3f ms, %u connects\n",
 		       ms(t0, reply_ns), ms(t0, c.exit_ns), tries);
 	else
@@ -218,7 +306,9 @@ static void usage(FILE *f)
 {
 	fputs("usage: " TOOL " -a ADDR -p PORT [-t TIMEOUT_MS] [-n N] "
 	      "[-w STEP_MS] [-c] [-f] [-o FILE] [-s START_NS] "
-	      "[-- CMD [ARG...]]\n", f);
+	      "[-- CMD [ARG...]]\n"
+	      "       " TOOL " -a ADDR -p PORT -L IMAGE -N NAME [-V VIFSPEC] "
+	      "[-M MIB] [-t TIMEOUT_MS] [-w STEP_MS] [-c] [-o FILE]\n", f);
 }
 
 /* A positive number into (*v); 0 or -EINVAL. */
@@ -240,7 +330,8 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->timeout_ms = 10000;
 	o->step_ms = 50;
 	o->n = 1;
-	while ((c = getopt(argc, argv, "+a:p:t:n:w:cfo:s:h")) != -1) {
+	o->mib = 4;
+	while ((c = getopt(argc, argv, "+a:p:t:n:w:cfo:s:L:N:V:M:h")) != -1) {
 		switch (c) {
 		case 'a': addr = optarg; break;
 		case 'p': port = optarg; break;
@@ -251,6 +342,10 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'f': o->fork_exec = true; break;
 		case 'o': o->out = optarg; break;
 		case 's': if (number(optarg, &start)) goto bad; break;
+		case 'L': o->image = optarg; break;
+		case 'N': o->name = optarg; break;
+		case 'V': o->vif = optarg; break;
+		case 'M': if (number(optarg, &o->mib)) goto bad; break;
 		case 'h': usage(stdout); exit(0);
 		default: goto bad;
 		}
@@ -266,6 +361,13 @@ static int parse(int argc, char **argv, struct opts *o)
 		fprintf(stderr, TOOL ": -s takes no CMD and no -n\n");
 		return -EINVAL;
 	}
+	if ((o->image || o->name || o->vif) &&
+	    (!o->image || !o->name || o->cmd || o->start_ns || o->n != 1 ||
+	     o->fork_exec)) {
+		fprintf(stderr, TOOL ": -L IMAGE needs -N NAME and takes no "
+			"CMD, -s, -n or -f\n");
+		return -EINVAL;
+	}
 	return 0;
 bad:
 	usage(stderr);
@@ -278,10 +380,23 @@ int main(int argc, char **argv)
 
 	if (parse(argc, argv, &o) < 0)
 		return 1;
-	if (o.csv)
-		printf("reply_ms,command_ms,tries\n");
-	for (unsigned long i = 0; i < o.n; i++)
-		if (sample(&o))
+	if (o.image) {
+		const char *sock = getenv("LVM_SOCKET");
+
+		o.h = lvm_open(sock && *sock ? sock : NULL);
+		if (o.h == NULL) {
+			fprintf(stderr, TOOL ": cannot reach lvmd: %s\n",
+				strerror(errno));
 			return 1;
+		}
+	}
+	if (o.csv)
+		printf("reply_ms,command_ms,tries,connected_ms\n");
+	for (unsigned long i = 0; i < o.n; i++)
+		if (sample(&o)) {
+			lvm_close(o.h);
+			return 1;
+		}
+	lvm_close(o.h);
 	return 0;
 }

@@ -7,6 +7,12 @@
  * RX id i is buffer i, TX id i is buffer NETFRONT_RX_BUFS + i. The
  * region's frames are listed as machine frames (start_info's mfn_list),
  * which is what dom0's foreign mapping of a PV guest takes.
+ *
+ * Notifications: while an event is handled (RX frames handed to the
+ * stack, which answers with ACKs), TX requests are published every
+ * NETFRONT_TX_FLUSH frames and at the end, with the RX buffers posted
+ * again, under one notification; outside an event each frame is
+ * published and notified at once.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +30,7 @@
 #include <noxs/vring.h>
 
 #define PAGE 4096u
+#define NETFRONT_TX_FLUSH 8u         /* TX frames held at most in an event */
 
 struct netfront {
 	uint16_t id;                 /* vif id */
@@ -36,6 +43,9 @@ struct netfront {
 	uint16_t rx_cap[NOXS_VIF_RING_SIZE];   /* posted RX bytes; 0 = none */
 	uint16_t tx_cap[NOXS_VIF_RING_SIZE];   /* in-flight TX; 0 = free */
 	int tx_taken;                /* TX id handed out, or -1 */
+	int in_event;                /* on_event() runs: TX notifications
+					held until its end */
+	uint32_t tx_held;            /* TX requests posted, not published */
 	enum netfront_state state;
 	uint32_t reason;
 	netfront_rx_fn *rx_fn;
@@ -123,7 +133,15 @@ static int post_rx(struct netfront *nf, uint16_t id)
 	return rc;
 }
 
-/* Take RX responses; returns 0 or a verdict against dom0. */
+/* Publish the TX requests held; returns whether the index moved. */
+static int push_tx(struct netfront *nf)
+{
+	nf->tx_held = 0;
+	return vring_front_push(&nf->tx);
+}
+
+/* Take RX responses, posting each buffer again (published by the caller);
+   returns 0 or a verdict against dom0. */
 static int take_rx(struct netfront *nf)
 {
 	struct noxs_vif_desc d;
@@ -139,8 +157,6 @@ static int take_rx(struct netfront *nf)
 				  d.id * NETFRONT_BUF_SIZE, d.len);
 		post_rx(nf, d.id);
 	}
-	if (vring_front_push(&nf->rx))
-		evtchn_send(nf->port);
 	return rc < 0 ? -rc : 0;
 }
 
@@ -161,16 +177,26 @@ static int take_tx(struct netfront *nf)
 static void on_event(void *arg)
 {
 	struct netfront *nf = arg;
-	int v;
+	int v, moved;
 
 	read_backend(nf);
 	if (nf->state == NETFRONT_DISCONNECTED)
 		return;
+	nf->in_event = 1;
 	v = take_tx(nf);
 	if (v == 0)
 		v = take_rx(nf);
-	if (v != 0)
+	nf->in_event = 0;
+	if (v != 0) {
 		close_vif(nf, v);
+		return;
+	}
+	/* The RX buffers posted again and the TX frames held: one
+	   notification for both. */
+	moved = vring_front_push(&nf->rx);
+	moved |= push_tx(nf);
+	if (moved)
+		evtchn_send(nf->port);
 }
 
 /* The device record's index of vif (id), or -1. */
@@ -296,7 +322,9 @@ int netfront_tx_send(struct netfront *nf, uint16_t len)
 		return -XEN_EAGAIN;
 	nf->tx_cap[id] = len;
 	nf->tx_taken = -1;
-	if (vring_front_push(&nf->tx))
+	if (nf->in_event && ++nf->tx_held < NETFRONT_TX_FLUSH)
+		return 0;            /* published at the event's end */
+	if (push_tx(nf))
 		evtchn_send(nf->port);
 	return 0;
 }

@@ -20,7 +20,7 @@ $(LINUX_GUEST_INITRD): guests/linux/init guests/linux/module.mk $(LINUX_GUEST_NE
 	$(quiet) CPIO $@
 	@rm -rf $@.root && mkdir -p $@.root/bin $@.root/proc $@.root/sys $@.root/dev $@.root/lib/modules
 	$(Q)cp /bin/busybox $@.root/bin/busybox
-	$(Q)for a in sh mount echo cat uname sleep poweroff insmod ip ping; do \
+	$(Q)for a in sh mount echo cat uname sleep poweroff insmod ip ping nc; do \
 		ln -s busybox $@.root/bin/$$a; done
 	$(Q)$(if $(LINUX_GUEST_NETFRONT),cp $(LINUX_GUEST_NETFRONT) $@.root/lib/modules/,true)
 	$(Q)install -m 755 guests/linux/init $@.root/init

@@ -82,8 +82,16 @@ static void state_changed(void *arg, enum netfront_state st)
 	struct vifnet *vn = arg;
 
 	if (st == NETFRONT_CONNECTED) {
+		const ip4_addr_t *gw = netif_ip4_gw(&vn->netif);
+
 		printk("vifnet: vif%u connected\n", vn->id);
+		/* lwIP announces the address (a gratuitous ARP); asking
+		   for the gateway (dom0's bridge) too teaches dom0 our
+		   address from the request and us dom0's from the reply,
+		   before the first connection needs either. */
 		netif_set_link_up(&vn->netif);
+		if (!ip4_addr_isany(gw))
+			etharp_request(&vn->netif, gw);
 	} else if (st == NETFRONT_DISCONNECTED) {
 		printk("vifnet: vif%u not connected any more\n", vn->id);
 		netif_set_link_down(&vn->netif);

@@ -3,8 +3,8 @@
  * "Vifs"): the guest's half of the rings page and the buffer region it
  * declares. Frames are plain Ethernet (no FCS). libos owns the memory:
  * per vif one rings page and a region of NETFRONT_BUFS buffers of
- * NETFRONT_BUF_SIZE bytes, the first half posted for RX, the second half
- * for TX. Everything dom0 writes (indices, responses, be_state) is
+ * NETFRONT_BUF_SIZE bytes, the first NETFRONT_RX_BUFS posted for RX (a
+ * full ring), the other NETFRONT_TX_BUFS for TX. Everything dom0 writes (indices, responses, be_state) is
  * checked with noxs/vring.h before use; a broken ring closes the vif.
  * A TCP/IP stack sits on top (guests/lwip/vifnet.c).
  */
@@ -17,7 +17,7 @@
 
 #define NETFRONT_MAX 2u              /* vifs libos can drive at once */
 #define NETFRONT_BUF_SIZE 2048u
-#define NETFRONT_RX_BUFS 32u
+#define NETFRONT_RX_BUFS 64u
 #define NETFRONT_TX_BUFS 32u
 #define NETFRONT_BUFS (NETFRONT_RX_BUFS + NETFRONT_TX_BUFS)
 #define NETFRONT_REGION (NETFRONT_BUFS * NETFRONT_BUF_SIZE)
