@@ -8,8 +8,7 @@
  * connect, TX and RX through the thread, a hostile write disconnecting
  * the vif with its reason, a bad region at connect, a notification storm,
  * add's argument checks, remove and stop releasing every port, mapping
- * and descriptor, and the thread running below the caller (SCHED_BATCH,
- * nice 10) while the caller keeps its own policy and nice.
+ * and descriptor.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,9 +24,6 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <dirent.h>
-#include <sched.h>
-#include <stdio.h>
 #include <cmocka.h>
 
 #include <xenevtchn.h>
@@ -551,64 +547,6 @@ static void test_add_checks(void **state)
 	assert_int_equal(fcntl(a.tap_fd, F_GETFD), -1);
 }
 
-/*
- * Thread (tid)'s nice value and scheduling policy from its stat line
- * (fields 19 and 41; the fields after the command's last ')' are counted
- * from 3). Returns 0, or -1 if it is gone.
- */
-static int task_sched(const char *tid, int *nice, int *policy)
-{
-	char path[64], line[1024], *p;
-	int field = 3;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%s/stat", tid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	p = fgets(line, sizeof(line), f);
-	fclose(f);
-	if (!p || !(p = strrchr(line, ')')))
-		return -1;
-	for (p = strtok(p + 1, " "); p; p = strtok(NULL, " "), field++) {
-		if (field == 19)
-			*nice = atoi(p);
-		if (field == 41)
-			*policy = atoi(p);
-	}
-	return field > 41 ? 0 : -1;
-}
-
-/* The data path thread below the control thread; the caller unchanged. */
-static void test_thread_yields(void **state)
-{
-	char self[32];
-	int nice, policy, found = 0;
-
-	(void)state;
-	snprintf(self, sizeof(self), "%d", getpid());
-	for (int tries = 0; tries < 200 && !found; tries++) {
-		DIR *d = opendir("/proc/self/task");
-		struct dirent *e;
-
-		assert_non_null(d);
-		while ((e = readdir(d)) != NULL) {
-			if (e->d_name[0] == '.' || !strcmp(e->d_name, self))
-				continue;
-			if (task_sched(e->d_name, &nice, &policy) == 0 &&
-			    nice == 10 && policy == SCHED_BATCH)
-				found++;
-		}
-		closedir(d);
-		if (!found)
-			usleep(10000);
-	}
-	assert_int_equal(found, 1);
-	assert_int_equal(task_sched(self, &nice, &policy), 0);
-	assert_int_equal(nice, 0);
-	assert_int_equal(policy, SCHED_OTHER);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -625,8 +563,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_remove_while_busy, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_add_checks, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_thread_yields, setup,
 						teardown),
 	};
 

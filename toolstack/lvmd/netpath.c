@@ -17,25 +17,16 @@
  * keeps notifying with nothing to do (NP_STORM_IDLE events in a row,
  * netcopy.h), connected or not yet, is disconnected with NOXS_VIF_STORM.
  * A disconnected vif's port is never unmasked again.
- *
- * Priority: the thread yields to lvmd's control thread. It runs under
- * SCHED_BATCH (its wake-ups never preempt a running thread) with a nice
- * of NP_NICE (about a tenth of a nice-0 thread's share of a busy CPU), so
- * that traffic at full speed takes the CPU a create does not use, not
- * the create's.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <xenevtchn.h>
@@ -52,7 +43,6 @@
 #define NP_EV_BURST 64u              /* ... at once */
 #define NP_EV_GRID_NS 1000000ull     /* deferred events served on this grid */
 #define NP_MAX_DOMID 0x7ff0u         /* DOMID_FIRST_RESERVED */
-#define NP_NICE 10                   /* the thread's nice value */
 #define PAGE 4096u
 
 enum np_state {
@@ -492,19 +482,6 @@ static int wait_ms(uint64_t due)
 	return (int)((due - now + 999999) / 1000000);
 }
 
-/* The calling thread below the control thread (see Priority above). */
-static void lower_priority(void)
-{
-	struct sched_param sp = { .sched_priority = 0 };
-	int rc = pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp);
-
-	if (rc != 0)
-		lvm_log_warn(rc, "netpath: SCHED_BATCH");
-	/* Linux keeps a nice value per thread: PRIO_PROCESS with a tid. */
-	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), NP_NICE) < 0)
-		lvm_log_warn(errno, "netpath: nice %d", NP_NICE);
-}
-
 static void *thread_main(void *arg)
 {
 	struct lvmd_netpath *np = arg;
@@ -513,7 +490,6 @@ static void *thread_main(void *arg)
 	int n, timeout;
 	bool stop = false, cmds;
 
-	lower_priority();
 	while (!stop) {
 		timeout = np->qhead ? 0 : wait_ms(next);
 		n = epoll_wait(np->epfd, evs, 64, timeout);
