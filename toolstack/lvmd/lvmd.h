@@ -179,6 +179,9 @@ struct lvmd {
 	struct lvmd_netpath *netpath; /* vif.c (its setup): the data path */
 	struct lvmd_netdev *netdev;  /* vif.c (its setup): netlink; NULL if
 					it could not be opened */
+	uint64_t start_ns;           /* main.c: when lvmd started (monotonic) */
+	uint64_t requests[LVM_OP_COUNT]; /* ops.c: requests received, by op */
+	uint64_t requests_bad;       /* ops.c: those that did not parse */
 	volatile int stop;           /* main.c (signals) */
 };
 
