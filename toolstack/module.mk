@@ -51,6 +51,7 @@ PROTO_SRCS := \
 	toolstack/proto/proto.c \
 	toolstack/proto/proto_info.c \
 	toolstack/proto/proto_json.c \
+	toolstack/proto/proto_top.c \
 	toolstack/proto/proto_vif.c \
 	toolstack/proto/vif.c
 LIBLVM_SRCS := \
@@ -144,7 +145,7 @@ ALL_TARGETS += $(BUILD)/bin/lvmd
 # ($ORIGIN/../lib: build/lib in the tree, PREFIX/lib once installed).
 LVM_CLI_SRCS := $(addprefix toolstack/lvm/, \
 	args.c connect.c console.c create.c destroy.c fmt.c info.c \
-	list.c main.c pause.c pool.c shutdown.c)
+	list.c main.c pause.c pool.c shutdown.c top.c topview.c)
 
 $(BUILD)/bin/lvm: $(call host_objs,$(LVM_CLI_SRCS)) $(LIBLVM_SO)
 	$(quiet) LD $@

@@ -53,6 +53,45 @@ static void decode_pools(json_object *o)
 	free(v);
 }
 
+/* decode_top: a top page's head and guests, then a round trip of them. */
+static void decode_top(json_object *o)
+{
+	struct lvm_top t = { 0 }, u = { 0 };
+	size_t cap = 0, cap2 = 0;
+	json_object *rep, *arr;
+
+	if (lvm_proto_top_head_from_json(o, &t) == 0 && t.nops > LVM_TOP_OPS)
+		abort();
+	if (lvm_proto_top_guests_from_json(o, &t, &cap) == 0) {
+		if (t.nguests_listed > cap)
+			abort();
+		rep = json_object_new_object();
+		arr = json_object_new_array();
+		for (size_t i = 0; rep && arr && i < t.nguests_listed; i++) {
+			check_str(t.guests[i].name, LVM_NAME_MAX);
+			if (t.guests[i].nvifs > LVM_VIFS_MAX)
+				abort();
+			json_object_array_add(arr,
+				lvm_proto_top_guest_to_json(&t.guests[i]));
+		}
+		if (rep && arr && json_object_object_add(rep, "guests", arr) == 0) {
+			arr = NULL;
+			if (lvm_proto_top_guests_from_json(rep, &u, &cap2) != 0 ||
+			    u.nguests_listed != t.nguests_listed ||
+			    (u.nguests_listed &&
+			     memcmp(u.guests, t.guests,
+				    u.nguests_listed * sizeof(*u.guests)) != 0))
+				abort();
+		}
+		json_object_put(arr);
+		json_object_put(rep);
+	}
+	free(u.guests);
+	free(u.pools);
+	free(t.guests);
+	free(t.pools);
+}
+
 static void decode_all(json_object *o)
 {
 	struct lvm_req r;
@@ -87,6 +126,7 @@ static void decode_all(json_object *o)
 	if (lvm_proto_timing_from_json(o, &t) == 0)
 		json_object_put(lvm_proto_timing_to_json(&t));
 	decode_pools(o);
+	decode_top(o);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

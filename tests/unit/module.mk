@@ -174,6 +174,15 @@ cli_args_SRCS := tests/unit/test_cli_args.c toolstack/lvm/args.c \
 	toolstack/proto/escape.c toolstack/proto/vif.c
 cli_args_CFLAGS := -Itoolstack/include
 
+# lvm top's view: rates and frames.
+UNIT_TESTS += topview
+topview_SRCS := tests/unit/test_topview.c toolstack/lvm/topview.c \
+	toolstack/lvm/fmt.c toolstack/liblvm/client.c toolstack/liblvm/json.c \
+	toolstack/liblvm/config.c toolstack/liblvm/cfgkeys.c \
+	toolstack/liblvm/xlu.c $(PROTO_SRCS)
+topview_LIBS := -ljson-c
+topview_CFLAGS := -Itoolstack/include
+
 UNIT_TESTS += client
 client_SRCS := tests/unit/test_client.c toolstack/liblvm/client.c \
 	toolstack/liblvm/config.c toolstack/liblvm/cfgkeys.c \

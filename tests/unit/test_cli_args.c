@@ -226,6 +226,64 @@ static void test_pool(void **state)
 	assert_non_null(strstr(err, "one argument only"));
 }
 
+static void test_top(void **state)
+{
+	struct lvm_cli c;
+	char err[256];
+	uint32_t ms;
+
+	(void)state;
+	assert_int_equal(parse("top", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.verb, V_TOP);
+	assert_int_equal(c.delay_ms, 0);
+	assert_int_equal(c.iterations, 0);
+	assert_false(c.batch);
+	assert_false(c.json);
+	/* -n is top's iterations, as it is create's name */
+	assert_int_equal(parse("top -d 1 -n 2 --batch", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.delay_ms, 1000);
+	assert_int_equal(c.iterations, 2);
+	assert_true(c.batch);
+	assert_null(c.name);
+	assert_int_equal(parse("top --delay=0.25 --iterations=3 -b --json", &c,
+			       err, sizeof(err)), 0);
+	assert_int_equal(c.delay_ms, 250);
+	assert_int_equal(c.iterations, 3);
+	assert_true(c.batch && c.json);
+	assert_int_equal(parse("create k.xen -n web", &c, err, sizeof(err)), 0);
+	assert_string_equal(c.name, "web");
+	assert_int_equal(c.iterations, 0);
+	/* what top refuses */
+	assert_int_equal(parse("top -n 0", &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "number of frames"));
+	assert_int_equal(parse("top -d 0.05", &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "0.1 to 86400"));
+	assert_int_equal(parse("top -d x", &c, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse("top guest", &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "takes no argument"));
+	assert_int_equal(parse("top --all", &c, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse("create k.xen -d 1", &c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "unknown option"));
+	/* seconds */
+	assert_int_equal(lvm_cli_seconds("2", &ms), 0);
+	assert_int_equal(ms, 2000);
+	assert_int_equal(lvm_cli_seconds("0.1", &ms), 0);
+	assert_int_equal(ms, 100);
+	assert_int_equal(lvm_cli_seconds("1.2345", &ms), 0);
+	assert_int_equal(ms, 1234);
+	assert_int_equal(lvm_cli_seconds(".5", &ms), 0);
+	assert_int_equal(ms, 500);
+	assert_int_equal(lvm_cli_seconds("86400", &ms), 0);
+	assert_int_equal(ms, 86400000);
+	assert_int_equal(lvm_cli_seconds("86400.001", &ms), -EINVAL);
+	assert_int_equal(lvm_cli_seconds("99999999999999999999", &ms), -EINVAL);
+	assert_int_equal(lvm_cli_seconds("", &ms), -EINVAL);
+	assert_int_equal(lvm_cli_seconds(".", &ms), -EINVAL);
+	assert_int_equal(lvm_cli_seconds("1s", &ms), -EINVAL);
+	assert_int_equal(lvm_cli_seconds("-1", &ms), -EINVAL);
+	assert_int_equal(lvm_cli_seconds("0.09", &ms), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_pool),
+		cmocka_unit_test(test_top),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -298,6 +298,83 @@ static void test_list_empty(void **state)
 	lvm_close(h);
 }
 
+#define TOP_HEAD "\"time_ns\":5000000000,\"uptime_ns\":4000000000," \
+	"\"requests\":12,\"ops\":{\"create\":2,\"top\":10},\"cpu_ns\":7," \
+	"\"rss_kib\":3000,\"nguests\":3,\"other_misses\":4," \
+	"\"pools\":[{\"memory_mb\":4,\"vcpus\":1,\"target\":2,\"ready\":1," \
+	"\"preparing\":1,\"hits\":5,\"misses\":6}]"
+#define TG(id, name) "{\"name\":\"" name "\",\"domid\":" #id ",\"state\":\"running\"," \
+	"\"vcpus\":1,\"memory_mb\":4,\"cpu_ns\":" #id "000,\"console_bytes\":9," \
+	"\"vifs\":[]}"
+
+static void test_top_pages(void **state)
+{
+	static const char *const script[] = {
+		"{\"ok\":true," TOP_HEAD ",\"next\":5,\"guests\":[" TG(1, "a") "," TG(2, "b") "]}",
+		"{\"ok\":true,\"guests\":[" TG(5, "c") "]}",
+		NULL,
+	};
+	struct lvm_top t;
+	lvm_t *h;
+
+	h = start(state, script);
+	assert_int_equal(lvm_top(h, &t), 0);
+	assert_int_equal(t.time_ns, 5000000000ull);
+	assert_int_equal(t.requests, 12);
+	assert_int_equal(t.nops, 2);
+	assert_string_equal(t.ops[1].op, "top");
+	assert_int_equal(t.ops[1].count, 10);
+	assert_int_equal(t.npools, 1);
+	assert_int_equal(t.pools[0].hits, 5);
+	assert_int_equal(t.other_misses, 4);
+	assert_int_equal(t.nguests, 3);
+	assert_int_equal(t.nguests_listed, 3);
+	assert_string_equal(t.guests[2].name, "c");
+	assert_int_equal(t.guests[2].cpu_ns, 5000);
+	lvm_top_clear(&t);
+	assert_null(t.guests);
+	lvm_close(h);
+}
+
+static void test_top_refused(void **state)
+{
+	/* a next not past the page's guests would loop */
+	static const char *const loop[] = {
+		"{\"ok\":true," TOP_HEAD ",\"next\":2,\"guests\":[" TG(1, "a") "," TG(2, "b") "]}",
+		NULL,
+	};
+	/* an empty page with a next */
+	static const char *const empty[] = {
+		"{\"ok\":true," TOP_HEAD ",\"next\":7,\"guests\":[]}",
+		NULL,
+	};
+	/* no head on the first page */
+	static const char *const headless[] = {
+		"{\"ok\":true,\"guests\":[" TG(1, "a") "]}",
+		NULL,
+	};
+	/* a guest without its counters */
+	static const char *const partial[] = {
+		"{\"ok\":true," TOP_HEAD ",\"guests\":[{\"name\":\"a\",\"domid\":1}]}",
+		NULL,
+	};
+	struct lvm_top t;
+	lvm_t *h;
+
+	h = start(state, loop);
+	assert_int_equal(lvm_top(h, &t), -EPROTO);
+	assert_null(t.guests);
+	assert_null(t.pools);
+	h = restart(state, h, empty);
+	assert_int_equal(lvm_top(h, &t), -EPROTO);
+	h = restart(state, h, headless);
+	assert_int_equal(lvm_top(h, &t), -EPROTO);
+	h = restart(state, h, partial);
+	assert_int_equal(lvm_top(h, &t), -EPROTO);
+	assert_non_null(strstr(lvm_last_error(h), "malformed"));
+	lvm_close(h);
+}
+
 int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -309,6 +386,8 @@ int main(void)
 		T(test_list_pages),
 		T(test_list_pages_that_loop),
 		T(test_list_empty),
+		T(test_top_pages),
+		T(test_top_refused),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

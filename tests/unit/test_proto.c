@@ -525,6 +525,159 @@ static void test_pools_roundtrip(void **state)
 	json_object_put(rep);
 }
 
+/* a top request pages with "from" */
+static void test_request_top(void **state)
+{
+	struct lvm_req r = { .op = LVM_OP_TOP, .from = 77 }, back;
+	json_object *o;
+
+	(void)state;
+	o = lvm_proto_request(&r);
+	assert_non_null(o);
+	assert_int_equal(lvm_proto_parse_request(o, &back, NULL, 0), 0);
+	assert_int_equal(back.op, LVM_OP_TOP);
+	assert_int_equal(back.from, 77);
+	json_object_put(o);
+	assert_int_equal(parse("{\"op\":\"top\"}", &back), 0);
+	assert_int_equal(back.from, 0);
+	assert_int_equal(parse("{\"op\":\"top\",\"from\":-1}", &back), -EPROTO);
+	assert_int_equal(parse("{\"op\":\"top\",\"from\":4294967296}", &back), -EPROTO);
+}
+
+/* a top snapshot through JSON text and back, exactly */
+static void test_top_roundtrip(void **state)
+{
+	struct lvm_pool_info pools[1] = { { .memory_mb = 4, .vcpus = 1,
+		.target = 8, .ready = 7, .preparing = 1, .hits = 100,
+		.misses = 3 } };
+	struct lvm_top_guest g[2];
+	struct lvm_top t = { .time_ns = 123456789012ull, .uptime_ns = 99,
+		.requests = 1ull << 40, .nops = 2, .cpu_ns = UINT64_MAX,
+		.rss_kib = 4096, .nguests = 2, .pools = pools, .npools = 1,
+		.other_misses = 5, .guests = g, .nguests_listed = 2 };
+	struct lvm_top back = { 0 };
+	json_object *rep, *arr, *re;
+	size_t cap = 0;
+	const char *txt;
+
+	(void)state;
+	memset(g, 0, sizeof(g));
+	strcpy(t.ops[0].op, "create");
+	t.ops[0].count = 3;
+	strcpy(t.ops[1].op, "top");
+	t.ops[1].count = (1ull << 40) - 3;
+	strcpy(g[0].name, "spin");
+	g[0].domid = 3;
+	g[0].state = LVM_STATE_RUNNING;
+	g[0].vcpus = 2;
+	g[0].memory_mb = 4;
+	g[0].cpu_ns = 1ull << 50;
+	g[0].console_bytes = 17;
+	strcpy(g[1].name, "web");
+	g[1].domid = 9;
+	g[1].state = LVM_STATE_PAUSED;
+	g[1].nvifs = 2;
+	g[1].vifs[0] = (struct lvm_top_vif){ 1, 2, 3, 4, true };
+	g[1].vifs[1] = (struct lvm_top_vif){ UINT64_MAX, 0, 5, 6, false };
+
+	rep = lvm_proto_ok();
+	arr = json_object_new_array();
+	assert_int_equal(lvm_proto_top_head_to_json(rep, &t), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(json_object_array_add(arr,
+			lvm_proto_top_guest_to_json(&g[i])), 0);
+	json_object_object_add(rep, "guests", arr);
+	/* as the wire carries it */
+	txt = json_object_to_json_string_ext(rep, JSON_C_TO_STRING_PLAIN);
+	re = json_tokener_parse(txt);
+	assert_non_null(re);
+	assert_int_equal(lvm_proto_top_head_from_json(re, &back), 0);
+	assert_int_equal(lvm_proto_top_guests_from_json(re, &back, &cap), 0);
+	assert_int_equal(back.time_ns, t.time_ns);
+	assert_int_equal(back.uptime_ns, 99);
+	assert_int_equal(back.requests, t.requests);
+	assert_int_equal(back.cpu_ns, UINT64_MAX);
+	assert_int_equal(back.rss_kib, 4096);
+	assert_int_equal(back.nguests, 2);
+	assert_int_equal(back.nops, 2);
+	assert_memory_equal(back.ops, t.ops, sizeof(t.ops[0]) * 2);
+	assert_int_equal(back.npools, 1);
+	assert_memory_equal(back.pools, pools, sizeof(pools[0]));
+	assert_int_equal(back.other_misses, 5);
+	assert_int_equal(back.nguests_listed, 2);
+	assert_memory_equal(back.guests, g, sizeof(g));
+	/* a second page appends */
+	assert_int_equal(lvm_proto_top_guests_from_json(re, &back, &cap), 0);
+	assert_int_equal(back.nguests_listed, 4);
+	assert_memory_equal(&back.guests[2], g, sizeof(g));
+	free(back.pools);
+	free(back.guests);
+	json_object_put(re);
+	json_object_put(rep);
+}
+
+/* what a top reply must not be */
+static void test_top_refused(void **state)
+{
+	static const char *const bad_guests[] = {
+		/* missing counters */
+		"{\"name\":\"a\",\"domid\":1,\"state\":\"running\",\"vcpus\":1,\"memory_mb\":4,\"cpu_ns\":1,\"vifs\":[]}",
+		/* negative CPU time */
+		"{\"name\":\"a\",\"domid\":1,\"state\":\"running\",\"vcpus\":1,\"memory_mb\":4,\"cpu_ns\":-1,\"console_bytes\":0,\"vifs\":[]}",
+		/* an unknown state */
+		"{\"name\":\"a\",\"domid\":1,\"state\":\"dancing\",\"vcpus\":1,\"memory_mb\":4,\"cpu_ns\":1,\"console_bytes\":0,\"vifs\":[]}",
+		/* a name too long */
+		"{\"name\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"domid\":1,\"state\":\"running\",\"vcpus\":1,\"memory_mb\":4,\"cpu_ns\":1,\"console_bytes\":0,\"vifs\":[]}",
+		/* a domid past 32 bits */
+		"{\"name\":\"a\",\"domid\":4294967296,\"state\":\"running\",\"vcpus\":1,\"memory_mb\":4,\"cpu_ns\":1,\"console_bytes\":0,\"vifs\":[]}",
+		/* nine vifs */
+		"{\"name\":\"a\",\"domid\":1,\"state\":\"running\",\"vcpus\":1,\"memory_mb\":4,\"cpu_ns\":1,\"console_bytes\":0,\"vifs\":[{\"rx_bytes\":1,\"rx_packets\":1,\"tx_bytes\":1,\"tx_packets\":1,\"connected\":true},{\"rx_bytes\":1,\"rx_packets\":1,\"tx_bytes\":1,\"tx_packets\":1,\"connected\":true},{\"rx_bytes\":1,\"rx_packets\":1,\"tx_bytes\":1,\"tx_packets\":1,\"connected\":true},{\"rx_bytes\":1,\"rx_packets\":1,\"tx_bytes\":1,\"tx_packets\":1,\"connected\":true},{\"rx_bytes\":1,\"rx_packets\":1,\"tx_bytes\":1,\"tx_packets\":1,\"connected\":true},{\"rx_bytes\":1,\"rx_packets\":1,\"tx_bytes\":1,\"tx_packets\":1,\"connected\":true},{\"rx_bytes\":1,\"rx_packets\":1,\"tx_bytes\":1,\"tx_packets\":1,\"connected\":true},{\"rx_bytes\":1,\"rx_packets\":1,\"tx_bytes\":1,\"tx_packets\":1,\"connected\":true},{\"rx_bytes\":1,\"rx_packets\":1,\"tx_bytes\":1,\"tx_packets\":1,\"connected\":true}]}",
+		/* a vif without its packets */
+		"{\"name\":\"a\",\"domid\":1,\"state\":\"running\",\"vcpus\":1,\"memory_mb\":4,\"cpu_ns\":1,\"console_bytes\":0,\"vifs\":[{\"rx_bytes\":1,\"tx_bytes\":1}]}",
+		/* not an object */
+		"[1]",
+	};
+	static const char *const bad_heads[] = {
+		/* no ops */
+		"{\"time_ns\":1,\"uptime_ns\":1,\"requests\":1,\"cpu_ns\":1,\"rss_kib\":1,\"nguests\":0,\"pools\":[]}",
+		/* an op's count not a number */
+		"{\"time_ns\":1,\"uptime_ns\":1,\"requests\":1,\"ops\":{\"list\":\"x\"},\"cpu_ns\":1,\"rss_kib\":1,\"nguests\":0,\"pools\":[]}",
+		/* an op's name too long */
+		"{\"time_ns\":1,\"uptime_ns\":1,\"requests\":1,\"ops\":{\"aaaaaaaaaaaaaaaa\":1},\"cpu_ns\":1,\"rss_kib\":1,\"nguests\":0,\"pools\":[]}",
+		/* no pools */
+		"{\"time_ns\":1,\"uptime_ns\":1,\"requests\":1,\"ops\":{},\"cpu_ns\":1,\"rss_kib\":1,\"nguests\":0}",
+		/* no clock */
+		"{\"uptime_ns\":1,\"requests\":1,\"ops\":{},\"cpu_ns\":1,\"rss_kib\":1,\"nguests\":0,\"pools\":[]}",
+	};
+	struct lvm_top_guest g;
+	struct lvm_top t = { 0 };
+	json_object *o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_guests) / sizeof(bad_guests[0]); i++) {
+		o = json_tokener_parse(bad_guests[i]);
+		assert_non_null(o);
+		assert_int_equal(lvm_proto_top_guest_from_json(o, &g), -EPROTO);
+		json_object_put(o);
+	}
+	for (size_t i = 0; i < sizeof(bad_heads) / sizeof(bad_heads[0]); i++) {
+		o = json_tokener_parse(bad_heads[i]);
+		assert_non_null(o);
+		assert_int_equal(lvm_proto_top_head_from_json(o, &t), -EPROTO);
+		json_object_put(o);
+		free(t.pools);
+		t.pools = NULL;
+	}
+	/* seventeen kinds of requests do not fit */
+	o = json_tokener_parse("{\"time_ns\":1,\"uptime_ns\":1,\"requests\":1,\"cpu_ns\":1,\"rss_kib\":1,\"nguests\":0,\"pools\":[],\"ops\":{"
+		"\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,\"f\":1,\"g\":1,\"h\":1,\"i\":1,"
+		"\"j\":1,\"k\":1,\"l\":1,\"m\":1,\"n\":1,\"o\":1,\"p\":1,\"q\":1}}");
+	assert_non_null(o);
+	assert_int_equal(lvm_proto_top_head_from_json(o, &t), -EPROTO);
+	json_object_put(o);
+	free(t.pools);
+}
+
 /* an error line longer than a pool keeps is refused, not cut */
 static void test_pools_error_too_long(void **state)
 {
@@ -717,6 +870,9 @@ int main(void)
 		cmocka_unit_test(test_timing_roundtrip),
 		cmocka_unit_test(test_pools_roundtrip),
 		cmocka_unit_test(test_pools_error_too_long),
+		cmocka_unit_test(test_request_top),
+		cmocka_unit_test(test_top_roundtrip),
+		cmocka_unit_test(test_top_refused),
 		cmocka_unit_test(test_json_refused),
 		cmocka_unit_test(test_name_check),
 	};

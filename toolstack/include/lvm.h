@@ -426,6 +426,75 @@ char *lvm_timing_json(const struct lvm_timing *t);
 char *lvm_pool_json(const struct lvm_pool_info *v, size_t n,
 		    uint64_t other_misses);
 
+/* ---- lvm top: a snapshot of lvmd and its guests ---- */
+#define LVM_TOP_OPS 16               /* request kinds lvm_top() can report */
+
+/* One vif's counters, from dom0's side: rx = to the guest, tx = from it. */
+struct lvm_top_vif {
+	uint64_t rx_bytes, rx_packets, tx_bytes, tx_packets;
+	bool connected;              /* noxs: its rings are connected */
+};
+
+/* One managed guest in a snapshot. */
+struct lvm_top_guest {
+	char name[LVM_NAME_MAX + 1];
+	uint32_t domid;
+	enum lvm_state state;
+	uint32_t vcpus;              /* online */
+	uint32_t memory_mb;          /* what it holds now */
+	uint64_t cpu_ns;             /* CPU time of all its vCPUs, cumulative */
+	uint64_t console_bytes;      /* bytes it wrote on its console since
+					lvmd (this run of it) began serving it */
+	struct lvm_top_vif vifs[LVM_VIFS_MAX]; /* noxs vifs; a XenStore-mode
+					guest's are not counted (nvifs 0) */
+	unsigned nvifs;
+};
+
+/* Requests of one kind lvmd received since it started. */
+struct lvm_top_op {
+	char op[16];                 /* its wire name: "create", "list", ... */
+	uint64_t count;
+};
+
+/* A snapshot of lvmd and its guests, as lvm_top() returns it. */
+struct lvm_top {
+	uint64_t time_ns;            /* lvmd's monotonic clock when taken:
+					rates come from two snapshots */
+	uint64_t uptime_ns;          /* since lvmd started */
+	uint64_t requests;           /* requests received, all kinds */
+	struct lvm_top_op ops[LVM_TOP_OPS]; /* by kind (those seen), */
+	unsigned nops;               /* in the protocol's order */
+	uint64_t cpu_ns;             /* lvmd's own CPU time (all threads) */
+	uint64_t rss_kib;            /* lvmd's resident memory */
+	uint32_t nguests;            /* guests lvmd manages */
+	struct lvm_pool_info *pools; /* as lvm_pool_list(); malloc'd */
+	size_t npools;
+	uint64_t other_misses;
+	struct lvm_top_guest *guests; /* by domain id; malloc'd */
+	size_t nguests_listed;       /* those in (guests): guests gone between
+					two pages of the answer are not */
+};
+
+/*
+ * lvm_top() - a snapshot of lvmd (its request counters, CPU time, memory,
+ * pools) and of each guest it manages (CPU time, memory, console bytes,
+ * vif counters), in (out) (free it with lvm_top_clear()). A long guest
+ * table comes in pages, each answered at once by lvmd.
+ * Returns 0 or -errno.
+ */
+int lvm_top(lvm_t *h, struct lvm_top *out);
+
+/* lvm_top_clear() - free what lvm_top() stored in (t) and zero it. */
+void lvm_top_clear(struct lvm_top *t);
+
+/*
+ * lvm_top_json() - (t) as one JSON object in the field names of lvmd's
+ * protocol ("time_ns", "requests", "ops", "cpu_ns", "rss_kib", "guests",
+ * "pools", "other_misses", ...). Returns malloc'd text (free it with
+ * free()), or NULL with errno ENOMEM.
+ */
+char *lvm_top_json(const struct lvm_top *t);
+
 /* lvm_state_name() - "running", "paused", … ; "?" when out of range. */
 const char *lvm_state_name(enum lvm_state s);
 

@@ -440,3 +440,56 @@ int lvm_pool_set(lvm_t *h, uint32_t memory_mb, uint32_t vcpus,
 {
 	return lvm_pool_set_image(h, memory_mb, vcpus, target, NULL);
 }
+
+void lvm_top_clear(struct lvm_top *t)
+{
+	if (!t)
+		return;
+	free(t->pools);
+	free(t->guests);
+	memset(t, 0, sizeof(*t));
+}
+
+int lvm_top(lvm_t *h, struct lvm_top *out)
+{
+	struct lvm_req r = { .op = LVM_OP_TOP };
+	json_object *rep;
+	size_t cap = 0, had;
+	uint64_t next;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	do {
+		rep = NULL;
+		next = 0;
+		rc = roundtrip(h, h->fd, lvm_proto_request(&r), &rep);
+		if (rc < 0)
+			break;
+		/* lvmd's own figures come from the first page */
+		if (r.from == 0)
+			rc = lvm_proto_top_head_from_json(rep, out);
+		had = out->nguests_listed;
+		if (rc == 0)
+			rc = lvm_proto_top_guests_from_json(rep, out, &cap);
+		if (rc == 0 && lvm_json_get_u64(rep, "next", false, UINT32_MAX,
+						&next) < 0)
+			rc = -EPROTO;
+		/* pages go forward only, past what they held, or this would
+		 * never end */
+		if (rc == 0 && next && (out->nguests_listed == had ||
+		    next <= out->guests[out->nguests_listed - 1].domid))
+			rc = -EPROTO;
+		json_object_put(rep);
+		if (rc == -ENOMEM)
+			rc = fail(h, ENOMEM, "out of memory");
+		else if (rc == -EPROTO)
+			rc = transport(h, -EPROTO);
+		r.from = (uint32_t)next;
+	} while (rc == 0 && next);
+	if (rc == 0 && !out->guests &&
+	    !(out->guests = calloc(1, sizeof(*out->guests))))
+		rc = fail(h, ENOMEM, "out of memory");
+	if (rc < 0)
+		lvm_top_clear(out);
+	return rc;
+}

@@ -1,6 +1,6 @@
 /*
  * json.c — lvm.h's JSON forms of a guest's info, a creation's timing and
- * lvmd's pools:
+ * lvmd's pools, a top snapshot:
  * the protocol's own codec (toolstack/proto/), as text, for callers that
  * print or store them.
  */
@@ -53,4 +53,30 @@ char *lvm_pool_json(const struct lvm_pool_info *v, size_t n,
 		o = NULL;
 	}
 	return text(o);
+}
+
+char *lvm_top_json(const struct lvm_top *t)
+{
+	json_object *o = json_object_new_object(), *arr = NULL;
+
+	if (o && lvm_proto_top_head_to_json(o, t) < 0)
+		goto nomem;
+	arr = o ? json_object_new_array() : NULL;
+	if (!arr || json_object_object_add(o, "guests", arr) < 0) {
+		json_object_put(arr);
+		goto nomem;
+	}
+	for (size_t i = 0; i < t->nguests_listed; i++) {
+		json_object *g = lvm_proto_top_guest_to_json(&t->guests[i]);
+
+		if (!g || json_object_array_add(arr, g) < 0) {
+			json_object_put(g);
+			goto nomem;
+		}
+	}
+	return text(o);
+nomem:
+	json_object_put(o);
+	errno = ENOMEM;
+	return NULL;
 }

@@ -14,7 +14,7 @@
 enum opt_id {
 	O_HELP, O_NAME, O_MEMORY, O_VCPUS, O_CMDLINE, O_TIMING, O_JSON,
 	O_PAUSED, O_NOXS, O_XENSTORE, O_ALL, O_TIMEOUT, O_RAMDISK, O_VIF,
-	O_COUNT
+	O_DELAY, O_ITERATIONS, O_BATCH, O_COUNT
 };
 
 static const struct {
@@ -36,6 +36,9 @@ static const struct {
 	[O_TIMEOUT] = { "timeout", 't', true },
 	[O_RAMDISK] = { "ramdisk", 'r', true },
 	[O_VIF] = { "vif", 0, true },
+	[O_DELAY] = { "delay", 'd', true },
+	[O_ITERATIONS] = { "iterations", 'n', true },
+	[O_BATCH] = { "batch", 'b', false },
 };
 
 #define BIT(o) (1u << (o))
@@ -64,6 +67,7 @@ static const struct {
 		"  console GUEST         attach to a guest's console (Ctrl-] detaches)\n"
 		"  pool                  lvmd's pools of pre-created shells\n"
 		"  pool set MEMxVCPUS N [IMAGE]  keep N shells of that shape ready\n"
+		"  top                   a live view of the guests and of lvmd\n"
 		"  build DIR             build an application into an image (no lvmd\n"
 		"                        needed; lvm build --help)\n"
 		"\n"
@@ -170,6 +174,22 @@ static const struct {
 		"                        creates of other images, or with a\n"
 		"                        ramdisk, do not use this pool\n"
 		"      --json            JSON instead of a table\n" },
+	[V_TOP] = { "top", BIT(O_HELP) | BIT(O_DELAY) | BIT(O_ITERATIONS) |
+			   BIT(O_BATCH) | BIT(O_JSON), 0,
+		"usage: lvm top [-d SECONDS] [-n ITERATIONS] [--batch] [--json]\n"
+		"\n"
+		"A live view of lvmd's guests (state, memory, vCPUs, CPU time and\n"
+		"%, console bytes, network bytes and packets per second) and of\n"
+		"lvmd itself (requests per second, its CPU and memory, its pools'\n"
+		"levels, hits and misses), every SECONDS. On a terminal it redraws\n"
+		"the screen, busiest guest first; q quits. Rates need two samples:\n"
+		"the first frame shows '-' for them.\n"
+		"\n"
+		"  -d, --delay SECONDS   between frames (default 2; 0.1 to 86400)\n"
+		"  -n, --iterations N    stop after N frames (default: never)\n"
+		"  -b, --batch           plain text frames one after another, for\n"
+		"                        scripts (also when stdout is not a terminal)\n"
+		"      --json            one JSON object per frame, one per line\n" },
 };
 
 const char *lvm_cli_usage(enum lvm_verb verb)
@@ -201,8 +221,9 @@ static int number(const char *s, uint64_t max, uint32_t *out)
 }
 
 /* find_opt: the option (s) names ("--name", "--name=X", "-n", "-nX"),
- * with its inline value in (*val), or -1. */
-static int find_opt(const char *s, const char **val)
+ * with its inline value in (*val), or -1; a short one among those
+ * (allowed) (one letter means one option per verb). */
+static int find_opt(const char *s, unsigned allowed, const char **val)
 {
 	*val = NULL;
 	if (s[0] == '-' && s[1] == '-') {
@@ -219,7 +240,8 @@ static int find_opt(const char *s, const char **val)
 		return -1;
 	}
 	for (int i = 0; i < O_COUNT; i++) {
-		if (opts[i].shrt && s[1] == opts[i].shrt) {
+		if (opts[i].shrt && s[1] == opts[i].shrt &&
+		    (allowed & BIT(i))) {
 			if (s[2])
 				*val = s + 2;
 			return i;
@@ -266,6 +288,19 @@ static int set_opt(struct lvm_cli *c, int id, const char *v, const char *verb,
 		c->nvifs++;
 		break;
 	}
+	case O_DELAY:
+		if (lvm_cli_seconds(v, &c->delay_ms) < 0)
+			return lvm_errf(err, errlen, EINVAL,
+				        "%s: %s wants seconds from 0.1 to 86400, not '%s'",
+				        verb, spelled, LVM_ESCAPED(v, 40));
+		break;
+	case O_ITERATIONS:
+		if (number(v, UINT32_MAX, &c->iterations) < 0 || !c->iterations)
+			return lvm_errf(err, errlen, EINVAL,
+				        "%s: %s wants a number of frames (1 or more), not '%s'",
+				        verb, spelled, LVM_ESCAPED(v, 40));
+		break;
+	case O_BATCH: c->batch = true; break;
 	case O_TIMING: c->timing = true; break;
 	case O_JSON: c->json = true; break;
 	case O_PAUSED: c->paused = true; break;
@@ -282,6 +317,25 @@ static int set_opt(struct lvm_cli *c, int id, const char *v, const char *verb,
 		break;
 	}
 	}
+	return 0;
+}
+
+int lvm_cli_seconds(const char *s, uint32_t *ms)
+{
+	uint64_t v = 0, scale = 1000;
+	bool digits = false;
+
+	for (; *s >= '0' && *s <= '9'; s++, digits = true)
+		if ((v = v * 10 + (uint64_t)(*s - '0')) > 86400)
+			return -EINVAL;
+	v *= 1000;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++, digits = true)
+			if ((scale /= 10))
+				v += scale * (uint64_t)(*s - '0');
+	if (*s || !digits || v < 100 || v > 86400000)
+		return -EINVAL;
+	*ms = (uint32_t)v;
 	return 0;
 }
 
@@ -402,7 +456,7 @@ int lvm_cli_parse(int argc, char *const argv[], struct lvm_cli *c, char *err,
 			dashdash = true;
 			continue;
 		}
-		id = find_opt(a, &val);
+		id = find_opt(a, verbs[v].opts, &val);
 		if (id < 0 || !(verbs[v].opts & BIT(id)))
 			return lvm_errf(err, errlen, EINVAL, "%s: unknown option '%s' (see lvm %s --help)",
 				        vn, LVM_ESCAPED(a, 40), vn);

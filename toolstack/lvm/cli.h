@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <lvm.h>
 
@@ -26,6 +27,7 @@ enum lvm_verb {
 	V_INFO,
 	V_CONSOLE,
 	V_POOL,
+	V_TOP,
 	V_COUNT,
 };
 
@@ -57,6 +59,9 @@ struct lvm_cli {
 	bool json;                   /* create, list, info --json */
 	bool all;                    /* list --all */
 	uint32_t timeout_s;          /* shutdown, reboot -t; 0: default */
+	uint32_t delay_ms;           /* top -d; 0: default */
+	uint32_t iterations;         /* top -n; 0: no end */
+	bool batch;                  /* top --batch */
 };
 
 /*
@@ -87,6 +92,13 @@ int lvm_cmd_list(const struct lvm_cli *cli);
 int lvm_cmd_info(const struct lvm_cli *cli);
 int lvm_cmd_console(const struct lvm_cli *cli);
 int lvm_cmd_pool(const struct lvm_cli *cli);
+int lvm_cmd_top(const struct lvm_cli *cli);
+
+/*
+ * lvm_cli_seconds() - "2", "0.5", "1.25" seconds (0.1 to 86400; digits
+ * past the millisecond are dropped) into (*ms). Returns 0 or -EINVAL.
+ */
+int lvm_cli_seconds(const char *s, uint32_t *ms);
 
 /*
  * lvm_cli_shape() - parse a pool shape "MEMxVCPUS" (e.g. "4x1"; ':' also
@@ -123,5 +135,52 @@ struct json_object *lvm_json_pools(const struct lvm_pool_info *v, size_t n,
 int lvm_print_json(struct json_object *o);
 /* lvm_print_info_json() - (info) as JSON on stdout. */
 int lvm_print_info_json(const struct lvm_info *info);
+
+/* ---- lvm top's view (topview.c): rates and frames, no I/O but (f) ---- */
+/* One guest's rates between two snapshots. */
+struct lvm_top_rate {
+	bool known;                  /* it was in the previous snapshot */
+	double cpu_pct;              /* % of one CPU (its vCPUs summed) */
+	double cons_bps;             /* console bytes/s */
+	double rx_bps, tx_bps;       /* its vifs' bytes/s, summed */
+	double rx_pps, tx_pps;       /* and packets/s */
+};
+
+struct lvm_top_view {
+	bool has_prev;               /* rates known (two snapshots of one lvmd) */
+	double interval_s;           /* between them, on lvmd's clock */
+	double req_ps;               /* lvmd's requests/s */
+	double cpu_pct;              /* lvmd's CPU % */
+	struct lvm_top_rate *rates;  /* one per cur->guests[] */
+	size_t *order;               /* cur->guests' indices: busiest first
+					(CPU %), then by domain id */
+};
+
+/*
+ * lvm_top_view() - the rates from (prev) (NULL: the first snapshot) to
+ * (cur), into (v) (free with lvm_top_view_free()). A guest is matched by
+ * domain id and name; a counter that went back (lvmd restarted) gives no
+ * rate. Returns 0 or -ENOMEM.
+ */
+int lvm_top_view(const struct lvm_top *prev, const struct lvm_top *cur,
+		 struct lvm_top_view *v);
+void lvm_top_view_free(struct lvm_top_view *v);
+
+/*
+ * lvm_top_print() - one text frame of (cur) and (v) on (f): lvmd's lines,
+ * the pools, then a table of guests, busiest first, at most (rows) of
+ * them (0: all). Unknown rates are "-".
+ */
+void lvm_top_print(FILE *f, const struct lvm_top *cur,
+		   const struct lvm_top_view *v, unsigned rows);
+
+/*
+ * lvm_top_view_json() - (cur) as lvm_top_json() has it, with the rates of
+ * (v) added: "interval_s", "requests_per_s", "cpu_pct" at the top and, per
+ * guest, "cpu_pct", "console_bps", "net_rx_bps", "net_tx_bps",
+ * "net_rx_pps", "net_tx_pps" (null when unknown). NULL on ENOMEM.
+ */
+struct json_object *lvm_top_view_json(const struct lvm_top *cur,
+				      const struct lvm_top_view *v);
 
 #endif

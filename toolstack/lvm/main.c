@@ -30,6 +30,7 @@ static verb_fn *const run[V_COUNT] = {
 	[V_INFO] = lvm_cmd_info,
 	[V_CONSOLE] = lvm_cmd_console,
 	[V_POOL] = lvm_cmd_pool,
+	[V_TOP] = lvm_cmd_top,
 };
 
 /*

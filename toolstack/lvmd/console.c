@@ -138,6 +138,7 @@ void lvmd_console_drain(struct lvmd *l, struct guest *g)
 			break;
 		total += (size_t)n;
 		notify = true;
+		g->cons_bytes += (uint64_t)n;
 		log_write(l, g, buf, (size_t)n);
 		l->hooks->output(l, g, buf, (size_t)n);
 	}

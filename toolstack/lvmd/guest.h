@@ -40,6 +40,8 @@ struct guest {
 	struct lvm_cons_ring cons;
 	int log_fd;
 	uint64_t log_bytes;          /* size of the log file */
+	uint64_t cons_bytes;         /* bytes it wrote since lvmd began
+					serving it (lvm top) */
 	char in_buf[1024];           /* input waiting for ring space */
 	size_t in_len;
 

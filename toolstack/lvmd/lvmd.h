@@ -183,6 +183,9 @@ struct lvmd {
 	struct lvmd_xsname *xsname;  /* xsname.c (its setup): NULL if names
 					are not published */
 	bool xs_names;               /* main.c: publish them (xenstore_names) */
+	uint64_t start_ns;           /* main.c: when lvmd started (monotonic) */
+	uint64_t requests[LVM_OP_COUNT]; /* ops.c: requests received, by op */
+	uint64_t requests_bad;       /* ops.c: those that did not parse */
 	volatile int stop;           /* main.c (signals) */
 };
 

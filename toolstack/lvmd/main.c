@@ -31,6 +31,7 @@
 #include "lvmd.h"
 #include "xsname.h"
 #include "toolstack/engine/log.h"
+#include "toolstack/common/clock.h"
 #include "toolstack/engine/uuid.h"
 
 #define LVMD_CONF "/etc/lvm/lvmd.conf"
@@ -579,6 +580,7 @@ int main(int argc, char **argv)
 	raise_fd_limit();
 	l.listen_fd = -1;
 	l.virq_port = -1;
+	l.start_ns = lvm_now_ns();
 	l.hooks = &lvmd_client_hooks;
 	l.log_budget = (uint64_t)LVMD_LOG_BUDGET_MB << 20;
 	l.logs_kept = LVMD_LOGS_KEPT;

@@ -6,11 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "client.h"
 #include "guest.h"
 #include "lvmd.h"
+#include "netpath.h"
 #include "park.h"
 #include "toolstack/common/clock.h"
 #include "toolstack/engine/engine.h"
@@ -375,6 +378,160 @@ static void op_pool(struct lvmd *l, struct client *c)
 		lvmd_client_fail(l, c, ENOMEM, "lvmd: out of memory");
 }
 
+/* rss_kib: lvmd's resident memory (procfs, no disk: never blocks). */
+static uint64_t rss_kib(void)
+{
+	unsigned long long size = 0, res = 0;
+	FILE *f = fopen("/proc/self/statm", "re");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu %llu", &size, &res) != 2)
+		res = 0;
+	fclose(f);
+	return (uint64_t)res * (uint64_t)sysconf(_SC_PAGESIZE) / 1024u;
+}
+
+/* top_head: lvmd's own figures and its pools into (t) ((pools) holds
+ * them). */
+static void top_head(struct lvmd *l, struct lvm_top *t,
+		     struct lvm_pool_info *pools)
+{
+	struct timespec ts;
+
+	t->time_ns = lvm_now_ns();
+	t->uptime_ns = t->time_ns - l->start_ns;
+	for (int i = 0; i < LVM_OP_COUNT && t->nops < LVM_TOP_OPS; i++) {
+		t->requests += l->requests[i];
+		if (!l->requests[i])
+			continue;
+		snprintf(t->ops[t->nops].op, sizeof(t->ops[0].op), "%s",
+			 lvm_op_name((enum lvm_op)i));
+		t->ops[t->nops++].count = l->requests[i];
+	}
+	t->requests += l->requests_bad;
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == 0)
+		t->cpu_ns = (uint64_t)ts.tv_sec * 1000000000u +
+			    (uint64_t)ts.tv_nsec;
+	t->rss_kib = rss_kib();
+	t->nguests = l->nguests;
+	t->pools = pools;
+	t->npools = lvmd_pools_stats(l, pools, LVMD_POOL_SHAPES,
+				     &t->other_misses);
+}
+
+/* top_guest: (g)'s counters, its domain's figures from (di). */
+static void top_guest(struct lvmd *l, struct guest *g,
+		      const xc_domaininfo_t *di, struct lvm_top_guest *out)
+{
+	struct lvmd_netpath_stats st;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", g->rec.name);
+	out->domid = g->rec.domid;
+	out->state = lvmd_domain_state(di->flags);
+	out->vcpus = di->nr_online_vcpus;
+	out->memory_mb = (uint32_t)(di->tot_pages / 256);
+	out->cpu_ns = di->cpu_time;
+	out->console_bytes = g->cons_bytes;
+	for (unsigned i = 0; i < g->vifs_on && i < LVM_VIFS_MAX; i++) {
+		if (l->netpath &&
+		    lvmd_netpath_stats(l->netpath, g->rec.domid, i, &st) == 0)
+			out->vifs[i] = (struct lvm_top_vif){
+				.rx_bytes = st.rx_bytes,
+				.rx_packets = st.rx_packets,
+				.tx_bytes = st.tx_bytes,
+				.tx_packets = st.tx_packets,
+				.connected = st.connected,
+			};
+		out->nvifs = i + 1;
+	}
+}
+
+/*
+ * op_top: lvmd's counters and pools (on the first page only, (from) 0),
+ * then its guests from domain (from) on, by domain id, from one pass of
+ * xc_domain_getinfolist over the domains (256 at a time), as many as fit
+ * in a page; "next" says where the following page starts.
+ */
+static void op_top(struct lvmd *l, struct client *c, uint32_t from)
+{
+	struct lvm_pool_info pools[LVMD_POOL_SHAPES];
+	struct lvm_top t = { 0 };
+	xc_domaininfo_t di[256];
+	json_object *rep = lvm_proto_ok(), *arr = json_object_new_array();
+	size_t used = 0, budget = LVM_PROTO_LIST_BUDGET;
+	uint32_t first = from, next = 0;
+	int got;
+
+	if (!rep || !arr)
+		goto nomem;
+	if (from == 0) {
+		const char *s;
+
+		top_head(l, &t, pools);
+		if (lvm_proto_top_head_to_json(rep, &t) < 0)
+			goto nomem;
+		/* the head and the guests fit in one message */
+		s = json_object_to_json_string_ext(rep, JSON_C_TO_STRING_PLAIN);
+		if (!s)
+			goto nomem;
+		if (strlen(s) + 4096 + budget > LVM_PROTO_MAX)
+			budget = strlen(s) + 4096 < LVM_PROTO_MAX ?
+					 LVM_PROTO_MAX - 4096 - strlen(s) : 1024;
+	}
+	do {
+		got = xc_domain_getinfolist(l->xch, first, 256, di);
+		if (got < 0) {
+			lvmd_client_fail(l, c, errno ? errno : EIO,
+					 "cannot list the domains: %s",
+					 strerror(errno ? errno : EIO));
+			goto out;
+		}
+		for (int i = 0; i < got && !next; i++) {
+			struct guest *g = lvmd_guest_by_domid(l, di[i].domain);
+			struct lvm_top_guest tg;
+			json_object *o;
+			const char *s;
+
+			if (!g || memcmp(g->rec.uuid, di[i].handle, 16) != 0)
+				continue;
+			top_guest(l, g, &di[i], &tg);
+			o = lvm_proto_top_guest_to_json(&tg);
+			s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : NULL;
+			if (!s) {
+				json_object_put(o);
+				goto nomem;
+			}
+			if (used && used + strlen(s) + 1 > budget) {
+				json_object_put(o);
+				next = di[i].domain;
+				break;
+			}
+			used += strlen(s) + 1;
+			if (json_object_array_add(arr, o) < 0) {
+				json_object_put(o);
+				goto nomem;
+			}
+		}
+		if (got > 0)
+			first = di[got - 1].domain + 1u;
+	} while (got == 256 && !next);
+	if (next && lvm_json_add_u64(rep, "next", next) < 0)
+		goto nomem;
+	if (json_object_object_add(rep, "guests", arr) < 0)
+		goto nomem;
+	arr = NULL;
+	lvmd_client_send(l, c, rep);
+	rep = NULL;
+	goto out;
+nomem:
+	lvmd_client_fail(l, c, ENOMEM, "lvmd: out of memory");
+out:
+	json_object_put(arr);
+	json_object_put(rep);
+}
+
 /*
  * pool_image_check() - whether (path) can be a pool's image: an absolute
  * path to an image lvm builds ahead (with a noxs note). 0, or -errno with
@@ -478,6 +635,9 @@ static bool parked(struct lvmd *l, struct client *c, json_object *req,
 	return true;
 }
 
+static void run(struct lvmd *l, struct client *c, json_object *req,
+		uint64_t t_recv, uint64_t tsc_recv, bool count);
+
 void lvmd_ops_resume(struct lvmd *l)
 {
 	struct lvmd_load ld;
@@ -489,7 +649,7 @@ void lvmd_ops_resume(struct lvmd *l)
 		for (struct lvmd_waiter *w = ld.head; w; w = w->next) {
 			if (!lvmd_client_resume(w->who))
 				continue;            /* dropped meanwhile */
-			lvmd_dispatch(l, w->who, w->req, w->t_recv, w->tsc_recv);
+			run(l, w->who, w->req, w->t_recv, w->tsc_recv, false);
 			n++;
 		}
 		lvm_log_debug("image %s read off the request path in %.1f ms "
@@ -501,16 +661,22 @@ void lvmd_ops_resume(struct lvmd *l)
 	}
 }
 
-void lvmd_dispatch(struct lvmd *l, struct client *c, json_object *req,
-		   uint64_t t_recv, uint64_t tsc_recv)
+/* run: (c)'s request (req), parsed; (count): a new one, not one resumed
+ * after its image was read. */
+static void run(struct lvmd *l, struct client *c, json_object *req,
+		uint64_t t_recv, uint64_t tsc_recv, bool count)
 {
 	struct lvm_req r;
 	char err[256];
 
 	if (lvm_proto_parse_request(req, &r, err, sizeof(err)) < 0) {
+		if (count)
+			l->requests_bad++;
 		lvmd_client_fail(l, c, EPROTO, "bad request: %s", err);
 		return;
 	}
+	if (count && r.op < LVM_OP_COUNT)
+		l->requests[r.op]++;
 	switch (r.op) {
 	case LVM_OP_CREATE:
 		if (!parked(l, c, req, r.cfg.kernel, t_recv, tsc_recv))
@@ -545,8 +711,17 @@ void lvmd_dispatch(struct lvmd *l, struct client *c, json_object *req,
 		      parked(l, c, req, r.cfg.kernel, t_recv, tsc_recv)))
 			op_pool_set(l, c, &r);
 		break;
+	case LVM_OP_TOP:
+		op_top(l, c, r.from);
+		break;
 	case LVM_OP_COUNT:
 		lvmd_client_fail(l, c, EPROTO, "bad request");
 		break;
 	}
+}
+
+void lvmd_dispatch(struct lvmd *l, struct client *c, json_object *req,
+		   uint64_t t_recv, uint64_t tsc_recv)
+{
+	run(l, c, req, t_recv, tsc_recv, true);
 }

@@ -23,6 +23,7 @@ static const char *const op_names[LVM_OP_COUNT] = {
 	[LVM_OP_CONSOLE] = "console",
 	[LVM_OP_POOL] = "pool",
 	[LVM_OP_POOL_SET] = "pool_set",
+	[LVM_OP_TOP] = "top",
 };
 
 const char *lvm_op_name(enum lvm_op op)
@@ -241,6 +242,10 @@ json_object *lvm_proto_request(const struct lvm_req *r)
 		if (r->from)
 			rc |= lvm_json_add_u64(o, "from", r->from);
 		break;
+	case LVM_OP_TOP:
+		if (r->from)
+			rc |= lvm_json_add_u64(o, "from", r->from);
+		break;
 	case LVM_OP_POOL:
 		break;
 	case LVM_OP_POOL_SET:
@@ -397,6 +402,11 @@ int lvm_proto_parse_request(json_object *obj, struct lvm_req *r, char *err,
 			BAD("list: 'all' must be a boolean");
 		if (lvm_json_get_u64(obj, "from", false, UINT32_MAX, &v) < 0)
 			BAD("list: 'from' must be an integer in 0..2^32-1");
+		r->from = (uint32_t)v;
+		return 0;
+	case LVM_OP_TOP:
+		if (lvm_json_get_u64(obj, "from", false, UINT32_MAX, &v) < 0)
+			BAD("top: 'from' must be an integer in 0..2^32-1");
 		r->from = (uint32_t)v;
 		return 0;
 	case LVM_OP_POOL:

@@ -42,6 +42,8 @@ enum lvm_op {
 	LVM_OP_CONSOLE,
 	LVM_OP_POOL,                 /* list the shell pools */
 	LVM_OP_POOL_SET,             /* set one pool's target */
+	LVM_OP_TOP,                  /* lvmd's counters and its guests' (paged
+					like list: "from", "next") */
 	LVM_OP_COUNT,
 };
 
@@ -114,7 +116,7 @@ struct lvm_req {
 	const char *target;          /* destroy … info, console */
 	uint32_t timeout_ms;         /* shutdown, reboot; 0: default */
 	bool all;                    /* list */
-	uint32_t from;               /* list: the first domain id wanted */
+	uint32_t from;               /* list, top: the first domain id wanted */
 	uint32_t pool_target;        /* pool_set: shells to keep ready; the
 					shape is cfg.memory_mb, cfg.vcpus */
 	struct lvm_req_cfg cfg;      /* create */
@@ -186,6 +188,30 @@ int lvm_proto_pools_to_json(json_object *rep, const struct lvm_pool_info *v,
  */
 int lvm_proto_pools_from_json(json_object *rep, struct lvm_pool_info **out,
 			      size_t *n, uint64_t *other_misses);
+
+/* ---- top (proto_top.c) ---- */
+/* lvm_proto_top_guest_to_json() - (g) as an object; NULL on ENOMEM. */
+json_object *lvm_proto_top_guest_to_json(const struct lvm_top_guest *g);
+/* lvm_proto_top_guest_from_json() - (o) into (g) (zeroed first), every
+ * field checked. 0 or -EPROTO. */
+int lvm_proto_top_guest_from_json(json_object *o, struct lvm_top_guest *g);
+/*
+ * lvm_proto_top_head_to_json() - add (t)'s lvmd part to the reply (rep):
+ * "time_ns", "uptime_ns", "requests", "ops" (an object: op name -> count),
+ * "cpu_ns", "rss_kib", "nguests", and its pools as
+ * lvm_proto_pools_to_json(). 0 or -ENOMEM. (t)'s guests are not added.
+ */
+int lvm_proto_top_head_to_json(json_object *rep, const struct lvm_top *t);
+/* lvm_proto_top_head_from_json() - those fields of (rep) into (t) (its
+ * pools replaced). 0, -EPROTO, -ENOMEM. */
+int lvm_proto_top_head_from_json(json_object *rep, struct lvm_top *t);
+/*
+ * lvm_proto_top_guests_from_json() - append the "guests" array of (rep)
+ * to t->guests (t->nguests_listed of them, room for (*cap), grown with
+ * realloc). 0, -EPROTO, -ENOMEM.
+ */
+int lvm_proto_top_guests_from_json(json_object *rep, struct lvm_top *t,
+				   size_t *cap);
 
 /* ---- vifs (vif.c: text and checks; proto_vif.c: JSON) ---- */
 /* lvm_hexval() - the value of the hex digit (c) (either case), or -1. */
