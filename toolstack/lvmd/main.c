@@ -433,6 +433,7 @@ static void close_xen(struct lvmd *l)
 	}
 	while (l->clients)
 		lvmd_client_close(l, l->clients);
+	lvmd_backends_teardown(l);
 	lvmd_loader_stop(l);
 	lvmd_images_free(l);
 	if (l->xfm)
