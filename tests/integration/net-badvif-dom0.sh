@@ -2,7 +2,8 @@
 # Vif settings only dom0 can refuse, each with one error line and nothing
 # left (no domain, TAP, bridge or record): lvmd's bridge missing with
 # bridge_create off (lvmd itself still starts and runs guests without a
-# vif), a vif's own bridge missing, and a "bridge" that is no bridge.
+# vif), a vif's own bridge missing, a "bridge" that is no bridge, and a
+# TAP that cannot be made (its own reason in the one line).
 . "$(dirname "$0")/lib.sh"
 
 img=$LVM_BUILD/guests/daytime.xen
@@ -40,3 +41,20 @@ noop=$LVM_BUILD/guests/noop.xen
 out=$(lvm create "$noop" --name novif --paused 2>&1) || fail "create without vif: $out"
 lvm info novif | grep -q '^vif' && fail "noop got a vif: $(lvm info novif)"
 lvm destroy novif || fail "destroy novif"
+
+# A TAP that cannot be made (/dev/net/tun replaced by /dev/null: its
+# TUNSETIFF fails): the create's one error line gives that reason, not only
+# "cannot serve its vifs", and nothing is left.
+lvmd_stop
+lvmd_start -c /dev/null
+before=$(hv_domain_count)
+mount --bind /dev/null /dev/net/tun || fail "cannot hide /dev/net/tun"
+rc=0
+lvm create "$img" --name notap --vif ip=198.18.4.1 >/tmp/nb.out 2>/tmp/nb.err || rc=$?
+umount /dev/net/tun
+info "no TAP: $(one_line_error /tmp/nb.out /tmp/nb.err $rc)"
+grep -qF 'cannot make TAP' /tmp/nb.err || fail "not the TAP's reason: $(cat /tmp/nb.err)"
+[ "$(hv_domain_count)" = "$before" ] || fail "a domain left by a TAP not made"
+[ "$(taps)" = 0 ] || fail "a TAP left: $(ip -o link)"
+lvm_gone notap || fail "guest 'notap' listed"
+[ -z "$(ls "$LVMD_STATE/registry")" ] || fail "a record left: $(ls "$LVMD_STATE/registry")"

@@ -72,6 +72,8 @@ case $ADDR in 198.1[89].*) ;; *) fail "address '$ADDR' outside 198.18.0.0/15" ;;
 wait_for 30 plugged "$d" ||
 	fail "vif$d.0 not plugged: brif=$(ls "/sys/class/net/$BR/brif") $(xenstore-ls "/local/domain/0/backend/vif/$d" 2>&1)"
 info "vif$d.0 on $BR, backend connected (state 4)"
+lvm info lin | grep -q "^vif0: *vif$d\.0 on $BR " ||
+	fail "lvm info does not name the netback's vif$d.0: $(lvm info lin | grep '^vif')"
 [ "$(xenstore-read "/local/domain/$d/device/vif/0/state")" = 4 ] ||
 	fail "frontend state $(xenstore-read "/local/domain/$d/device/vif/0/state")"
 wait_for 30 ping -c 1 -W 1 "$ADDR" >/dev/null ||

@@ -6,7 +6,7 @@
  * reverse, calls left NULL skipped, a port's event routed to the backend
  * that bound it and to nobody once unbound, a port's event budget (events
  * past it deferred, given back once it allows, forgotten when unbound),
- * setup errors, the controls.
+ * setup errors, teardown in reverse at exit, the controls.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,6 +67,8 @@ static void detach1(struct lvmd *l, struct guest *g, bool gone)
 { (void)l; note("1.detach(%s,%d) ", g->rec.name, gone); }
 static void detach2(struct lvmd *l, struct guest *g, bool gone)
 { (void)l; note("2.detach(%s,%d) ", g->rec.name, gone); }
+static void teardown0(struct lvmd *l) { (void)l; note("0.teardown "); }
+static void teardown2(struct lvmd *l) { (void)l; note("2.teardown "); }
 
 /* The table's five places, filled by fakes; the third has only
  * detach (as XenStore's), the second no adopt, the fourth and fifth no
@@ -74,7 +76,7 @@ static void detach2(struct lvmd *l, struct guest *g, bool gone)
 const struct lvmd_backend lvmd_backend_console = {
 	.name = "fake0", .usage = "the first", .setup = setup0,
 	.attach = attach0, .adopt = adopt0, .event = event0,
-	.detach = detach0,
+	.detach = detach0, .teardown = teardown0,
 };
 const struct lvmd_backend lvmd_backend_sysctl = {
 	.name = "fake1", .usage = "the second", .setup = setup1,
@@ -82,6 +84,7 @@ const struct lvmd_backend lvmd_backend_sysctl = {
 };
 const struct lvmd_backend lvmd_backend_xenstore = {
 	.name = "fake2", .usage = "the third", .detach = detach2,
+	.teardown = teardown2,
 };
 const struct lvmd_backend lvmd_backend_vif = {
 	.name = "fake3", .usage = "the fourth",
@@ -268,6 +271,10 @@ static void test_setup(void **state)
 	fail_setup = 0;
 	assert_int_equal(lvmd_backends_setup(&f->l), -EIO);
 	assert_string_equal(trace, "0.setup ");
+	/* at exit: in reverse, those without a teardown skipped */
+	trace[0] = '\0';
+	lvmd_backends_teardown(&f->l);
+	assert_string_equal(trace, "2.teardown 0.teardown ");
 }
 
 static void test_usage_and_controls(void **state)

@@ -330,6 +330,12 @@ static void test_vif_parse_format(void **state)
 	assert_string_equal(dev, "");
 	assert_int_equal(lvm_vif_devname(0, 0, dev), -EINVAL);
 	assert_int_equal(lvm_vif_devname(1, LVM_VIFS_MAX, dev), -EINVAL);
+	/* a XenStore-mode guest's vif is the kernel netback's vifD.N */
+	assert_int_equal(lvm_vif_devname_of(7, 1, true, dev), 0);
+	assert_string_equal(dev, "vif7.1");
+	assert_int_equal(lvm_vif_devname_of(7, 1, false, dev), 0);
+	assert_string_equal(dev, "lvm7.1");
+	assert_int_equal(lvm_vif_devname_of(0, 0, true, dev), -EINVAL);
 }
 
 static void test_memory_smallest(void **state)

@@ -400,6 +400,16 @@ static void test_info_vifs_roundtrip(void **state)
 	assert_memory_equal(out.vifs, in.vifs, sizeof(in.vifs));
 	lvm_info_clear(&out);
 	json_object_put(o);
+	/* a XenStore-mode guest's vif is the kernel netback's vifD.N */
+	in.xenstore = true;
+	o = lvm_proto_info_to_json(&in);
+	assert_non_null(o);
+	assert_true(json_object_object_get_ex(o, "vifs", &a));
+	v = json_object_array_get_idx(a, 0);
+	assert_true(json_object_object_get_ex(v, "dev", &dev));
+	assert_string_equal(json_object_get_string(dev), "vif12.0");
+	json_object_put(o);
+	in.xenstore = false;
 	/* a vif not resolved is refused in an info */
 	in.vifs[1].mtu = 0;
 	o = lvm_proto_info_to_json(&in);

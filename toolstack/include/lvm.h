@@ -123,6 +123,14 @@ int lvm_vif_devname(uint32_t domid, unsigned id,
 		    char buf[LVM_IFNAME_MAX + 1]);
 
 /*
+ * lvm_vif_devname_of() - the same for a guest in XenStore mode when
+ * (xenstore): "vif<domid>.<id>", the dom0 kernel netback's device; else
+ * as lvm_vif_devname().
+ */
+int lvm_vif_devname_of(uint32_t domid, unsigned id, bool xenstore,
+		       char buf[LVM_IFNAME_MAX + 1]);
+
+/*
  * A guest's configuration. Strings are owned by the struct (malloc'd) and
  * freed by lvm_config_clear(); set them with lvm_config_set_str().
  */
@@ -257,7 +265,8 @@ struct lvm_info {
 					does not need) */
 	struct lvm_vif vifs[LVM_VIFS_MAX]; /* managed guests: resolved (MAC,
 					      bridge, address, prefix, MTU);
-					      dom0's device lvm_vif_devname() */
+					      dom0's device
+					      lvm_vif_devname_of() */
 	unsigned nvifs;
 };
 

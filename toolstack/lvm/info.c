@@ -46,7 +46,7 @@ static void print_text(const struct lvm_info *g)
 	for (unsigned i = 0; i < g->nvifs && i < LVM_VIFS_MAX; i++) {
 		char dev[LVM_IFNAME_MAX + 1], spec[LVM_VIF_SPEC_LEN], k[16];
 
-		if (lvm_vif_devname(g->domid, i, dev) < 0)
+		if (lvm_vif_devname_of(g->domid, i, g->xenstore, dev) < 0)
 			snprintf(dev, sizeof(dev), "-");
 		snprintf(k, sizeof(k), "vif%u:", i);
 		printf("%-14s%s on %s (%s)\n", k, dev, g->vifs[i].bridge,

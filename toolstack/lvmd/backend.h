@@ -24,6 +24,7 @@
 #include <stdio.h>
 
 #include <lvm.h>
+#include <xenctrl.h>
 
 struct lvmd;
 struct guest;
@@ -50,6 +51,9 @@ struct lvmd_backend {
 	/* detach() - stop serving (g); idempotent. (gone): (g) is forgotten
 	 * for good: also release what is kept for it outside lvmd. */
 	void (*detach)(struct lvmd *l, struct guest *g, bool gone);
+	/* teardown() - once when lvmd stops, after every guest is detached:
+	 * undo setup (stop its threads, close its sockets). */
+	void (*teardown)(struct lvmd *l);
 };
 
 /* The backends: each file's one entry in the table. */
@@ -100,6 +104,9 @@ const struct lvmd_control *lvmd_control_of(enum lvm_store store);
 /* lvmd_backends_setup() - every backend's setup, in table order. 0 or the
  * first -errno. */
 int lvmd_backends_setup(struct lvmd *l);
+/* lvmd_backends_teardown() - every backend's teardown, in reverse table
+ * order (at exit, the guests detached). */
+void lvmd_backends_teardown(struct lvmd *l);
 /* lvmd_backends_usage() - one line per backend into (f). */
 void lvmd_backends_usage(FILE *f);
 /* lvmd_backends_attach() - attach (or with (adopt) adopt) (g) to every
@@ -182,5 +189,24 @@ void lvmd_xs_close(struct lvmd *l);
  */
 int lvmd_vif_check(struct lvmd *l, const struct lvm_vif *vifs, unsigned n,
 		   bool xenstore, char *err, size_t errlen);
+
+struct lvmd_vif_ready;
+struct lvmd_netdev;
+
+/*
+ * lvmd_vif_ready_make() - (n) vifs of the pool shell (domid) made ahead
+ * into (out) (lvmd.h): for each, the guest's event channel port for dom0
+ * and its TAP device on (bridge) with the default MTU, set up. For the
+ * refill thread: it uses only its own handles (xch), (nd) and touches
+ * nothing of lvmd's. Returns 0, or -errno with one line in (err) and
+ * nothing left but the ports (which go with the domain).
+ */
+int lvmd_vif_ready_make(xc_interface *xch, struct lvmd_netdev *nd,
+			uint32_t domid, unsigned n, const char *bridge,
+			struct lvmd_vif_ready *out, char *err, size_t errlen);
+
+/* lvmd_vif_ready_close() - close the TAPs of the (*n) ready vifs (r) not
+ * handed on (the devices and their bridge ports go); (*n) becomes 0. */
+void lvmd_vif_ready_close(struct lvmd_vif_ready *r, unsigned *n);
 
 #endif

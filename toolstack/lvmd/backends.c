@@ -1,8 +1,9 @@
 /*
  * backends.c — the one table of lvmd's backends, and the calls that walk
- * it: setup at start, attach or adopt a guest, detach it, route a port's
- * event to the backend that bound it, the usage lines; and the choice of
- * a guest's control (see backend.h). A new backend is one more entry here.
+ * it: setup at start, teardown at exit, attach or adopt a guest, detach
+ * it, route a port's event to the backend that bound it, the usage lines;
+ * and the choice of a guest's control (see backend.h). A new backend is
+ * one more entry here.
  */
 #include <stddef.h>
 
@@ -40,6 +41,13 @@ int lvmd_backends_setup(struct lvmd *l)
 					   table[i]->name);
 	}
 	return 0;
+}
+
+void lvmd_backends_teardown(struct lvmd *l)
+{
+	for (size_t i = NBACKENDS; i-- > 0;)
+		if (table[i]->teardown)
+			table[i]->teardown(l);
 }
 
 void lvmd_backends_usage(FILE *f)

@@ -2,7 +2,8 @@
  * create.c — building a guest for a request: checks, its control (noxs or
  * XenStore) chosen once, a shell from the pool when one of the exact shape
  * is ready (noxs mode only; a claimed shell found gone falls back to the
- * cold path), else the engine's cold path (lvm_shell_prepare +
+ * cold path), with the vifs it made ahead handed to the guest for the vif
+ * backend, else the engine's cold path (lvm_shell_prepare +
  * lvm_shell_finish back to back); then, while the guest is still paused,
  * the backends and the record (a record that cannot be written fails the
  * create), and unpause (see lvmd.h; a guest built again after its reboot
@@ -24,6 +25,12 @@
 #include "toolstack/engine/uuid.h"
 #include "vifaddr.h"
 #include "xsvif.h"
+
+/* The vifs a claimed pool shell made ahead, until the guest has them. */
+struct ready_vifs {
+	unsigned n;
+	struct lvmd_vif_ready vif[LVM_VIFS_MAX];
+};
 
 /* engine_fail: the engine's own line (e) for (rc), unchanged. */
 static int engine_fail(const struct lvm_error *e, int rc, char *err,
@@ -192,16 +199,18 @@ static int build(struct lvmd *l, const struct lvm_req_cfg *cfg,
  * claim_and_build: finish a ready pool shell of (cfg)'s shape with (req);
  * with none, or when the claimed shell's domain turned
  * out to be gone (destroyed behind lvmd's back), build() on the cold
- * path. The claim's time and whether it hit in (t). 0 or -errno, the line
- * in (e).
+ * path. The claim's time and whether it hit in (t). The vifs the shell
+ * made ahead go to (ready) (the caller's from then on) when its finish
+ * worked, else they are closed. 0 or -errno, the line in (e).
  */
 static int claim_and_build(struct lvmd *l, const struct lvm_req_cfg *cfg,
 			   const struct lvmd_control *ctl,
 			   const uint8_t uuid[16], struct lvm_finish_req *req,
 			   struct lvm_built *b, struct lvm_timing *t,
-			   struct lvm_error *e)
+			   struct ready_vifs *ready, struct lvm_error *e)
 {
-	struct lvm_shell sh = { 0 }, *claimed = NULL;
+	struct lvm_shell sh = { 0 };
+	struct lvmd_shell *claimed = NULL;
 	uint64_t t0 = lvm_now_ns();
 	int rc;
 
@@ -212,10 +221,14 @@ static int claim_and_build(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		claimed = lvmd_pools_claim(l, cfg->memory_mb, cfg->vcpus,
 					   req->img, cfg->ramdisk != NULL);
 	if (claimed) {
-		sh = *claimed;
+		sh = claimed->sh;
+		ready->n = claimed->nvifs;
+		memcpy(ready->vif, claimed->vif, sizeof(ready->vif));
 		free(claimed);
 		t->claim_ns = lvm_now_ns() - t0;
 		rc = lvm_shell_finish(l->xch, &sh, req, b, e);
+		if (rc < 0)
+			lvmd_vif_ready_close(ready->vif, &ready->n);
 		if (rc != -ESRCH) {
 			t->pool_hit = rc == 0;
 			return rc;
@@ -246,9 +259,17 @@ static struct guest *settle_new(struct lvmd *l, struct guest *g,
 {
 	lvmd_guest_insert(l, g);
 	*rc = lvmd_guest_attach(l, g, keep_log ? LVMD_ATTACH_KEEP_LOG : 0);
+	/* The vif backend took what it uses of the vifs made ahead; the rest
+	 * (its attach not reached) goes. */
+	lvmd_vif_ready_close(g->vif_ready, &g->nvif_ready);
 	if (*rc < 0) {
-		lvm_errf(err, errlen, -*rc, "d%u: cannot serve its console, device page or vifs: %s",
-			 g->rec.domid, strerror(-*rc));
+		/* The backend's own reason when it gave one. */
+		if (g->attach_err[0])
+			lvm_errf(err, errlen, -*rc, "d%u: %s", g->rec.domid,
+				 g->attach_err);
+		else
+			lvm_errf(err, errlen, -*rc, "d%u: cannot serve its console, device page or vifs: %s",
+				 g->rec.domid, strerror(-*rc));
 		goto fail;
 	}
 	*rc = lvmd_guest_save(l, g);
@@ -276,6 +297,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	struct lvm_req_cfg app_cfg;
 	char warn[160] = "";
 	struct lvm_vif vifs[LVM_VIFS_MAX];
+	struct ready_vifs ready = { 0 };
 	unsigned nvifs = 0;
 	char *xs_cmdline = NULL;
 	struct lvm_image *img = NULL;
@@ -351,7 +373,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		req.cmdline = xs_cmdline;
 	req.ramdisk = cfg->ramdisk;
 	req.create_tsc = create_tsc;
-	rc = claim_and_build(l, cfg, ctl, uuid, &req, &b, t, &e);
+	rc = claim_and_build(l, cfg, ctl, uuid, &req, &b, t, &ready, &e);
 	if (rc < 0) {
 		rc = engine_fail(&e, rc, err, errlen);
 		goto out;
@@ -387,6 +409,9 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		goto fail_domain;
 	}
 	nvifs = 0;                   /* (g) holds them now */
+	g->nvif_ready = ready.n;     /* and the vifs made ahead */
+	memcpy(g->vif_ready, ready.vif, sizeof(ready.vif));
+	ready.n = 0;
 	g = settle_new(l, g, uuid_in != NULL, err, errlen, &rc);
 	if (!g)
 		goto out;
@@ -415,6 +440,7 @@ fail_domain:
 	}
 	xc_domain_destroy(l->xch, b.domid);
 out:
+	lvmd_vif_ready_close(ready.vif, &ready.n);
 	free(xs_cmdline);
 	lvmd_vifs_release(l, vifs, nvifs);
 	lvm_built_release(&b);

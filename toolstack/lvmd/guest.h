@@ -18,6 +18,7 @@
 #include "cons_ring.h"
 #include "registry.h"
 #include "restart.h"
+#include "vifready.h"
 
 struct lvmd;
 struct lvmd_control;
@@ -53,8 +54,12 @@ struct guest {
 					0 for adopted guests (unknown) */
 
 	/* vif backend (vif.c, noxs guests only): vifs [0, vifs_on) are
-	 * handed to the data path */
+	 * handed to the data path; vif_ready[0, nvif_ready): what its pool
+	 * shell made ahead (create.c hands them over, attach uses or closes
+	 * them) */
 	unsigned vifs_on;
+	unsigned nvif_ready;
+	struct lvmd_vif_ready vif_ready[LVM_VIFS_MAX];
 
 	/* XenStore-mode vifs (xsvif.c): a bit per vif whose vifD.N the
 	 * kernel's netback has not made yet (not yet on its bridge), and
@@ -83,6 +88,8 @@ struct guest {
 	char doom[160];              /* non-empty: destroy, with this reason */
 	char warning[160];           /* create.c: a note for the client that
 					created it (ops.c), not kept */
+	char attach_err[200];        /* a backend whose attach failed: why,
+					one line (create.c tells the client) */
 };
 
 /*

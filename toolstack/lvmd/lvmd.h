@@ -78,6 +78,8 @@
 
 #include "netconf.h"
 #include "pool.h"
+#include "vifready.h"
+#include "toolstack/engine/engine.h"
 #include "toolstack/proto/proto.h"
 
 #define LVMD_MAX_DOMID 0x7ff0        /* DOMID_FIRST_RESERVED */
@@ -354,7 +356,9 @@ void lvmd_loader_stop(struct lvmd *l);
 /* lvmd_pools_init() - (l)'s empty pools, before any other lvmd_pools_*
  * call. Returns 0 or -ENOMEM. */
 int lvmd_pools_init(struct lvmd *l);
-/* lvmd_pools_start() - open the refill thread's hypervisor handle and
+/* lvmd_pools_start() - open the refill thread's hypervisor handle and,
+ * when lvmd has a netlink socket (the vif backend's setup ran), a
+ * netlink socket of its own for the vifs it makes ahead on lvmd's bridge;
  * start it (after lvmd_pools_init()). Returns 0 or -errno. */
 int lvmd_pools_start(struct lvmd *l);
 /* lvmd_pools_stop() - stop the thread, destroy every ready shell, free
@@ -365,17 +369,25 @@ void lvmd_pools_stop(struct lvmd *l);
  * the thread. */
 int lvmd_pools_set(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
 		   uint32_t target, const char *image);
+/* A pool shell: the engine's shell and the vifs made ahead with it. */
+struct lvmd_shell {
+	struct lvm_shell sh;
+	unsigned nvifs;              /* vif[0, nvifs) made ahead */
+	struct lvmd_vif_ready vif[LVM_VIFS_MAX];
+};
+
 /* lvmd_pools_claim() - a ready shell of exactly that shape that can build
- * (img) (lvm_shell_fits; the caller owns it and frees it with free() once
- * finished or discarded), or NULL; a hit or a miss is counted. A pool
+ * (img) (lvm_shell_fits; the caller owns it, with its vifs made ahead,
+ * and frees it with free() once finished or discarded, its ready vifs
+ * handed on or closed), or NULL; a hit or a miss is counted. A pool
  * built ahead for an image serves only requests for that image (the same
  * file, device and inode, by any path) without a ramdisk; its shells built from an older version of the
  * file are retired. The thread is not woken: call lvmd_pools_kick() once
  * the request is answered, so that refilling does not compete with it for
  * the hypervisor. */
-struct lvm_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
-				   uint32_t vcpus, const struct lvm_image *img,
-				   bool ramdisk);
+struct lvmd_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
+				    uint32_t vcpus, const struct lvm_image *img,
+				    bool ramdisk);
 /* lvmd_pools_retire() - shape (memory_mb, vcpus)'s ready shells are
  * suspect (one was found gone): none is counted ready any more; the
  * thread discards them and refills. */

@@ -29,7 +29,6 @@
 #include "vifaddr.h"
 #include "guest.h"
 #include "lvmd.h"
-#include "xsname.h"
 #include "toolstack/engine/log.h"
 #include "toolstack/common/clock.h"
 #include "toolstack/engine/uuid.h"
@@ -451,7 +450,7 @@ static void close_xen(struct lvmd *l)
 	}
 	while (l->clients)
 		lvmd_client_close(l, l->clients);
-	lvmd_xsname_stop(l);
+	lvmd_backends_teardown(l);
 	lvmd_loader_stop(l);
 	lvmd_images_free(l);
 	if (l->xfm)

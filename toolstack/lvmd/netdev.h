@@ -2,8 +2,10 @@
  * netdev.h — dom0's network devices for the vif backend (netdev.c): the
  * bridge the guests' TAP devices go on, and each vif's TAP device, made
  * through libnl (rtnl links, bridge ports, addresses) and /dev/net/tun;
- * no shell, no hand-written netlink. Every call runs on lvmd's control
- * thread and is short (one or two netlink round trips). Internal to lvmd.
+ * no shell, no hand-written netlink. Every call is short (one or two
+ * netlink round trips) and uses the socket it is given: lvmd's, on the
+ * control thread, or the refill thread's own, for the TAPs of pool shells
+ * (a libnl socket is never shared between threads). Internal to lvmd.
  */
 #ifndef LVMD_NETDEV_H
 #define LVMD_NETDEV_H

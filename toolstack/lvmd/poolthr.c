@@ -5,6 +5,10 @@
  * xc_interface, and everything it shares with the main thread is under
  * the pools' mutex. A failed refill is kept as its shape's last error
  * (shown by `lvm pool`) and logged once, when it starts or changes.
+ * A shell built ahead for an image whose application note needs a vif
+ * gets that vif's dom0 side made here too (vif.c, lvmd_vif_ready_make():
+ * its port and its TAP on lvmd's bridge, through the thread's own netlink
+ * socket); a shell that is discarded closes its TAPs.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -13,7 +17,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "backend.h"
 #include "lvmd.h"
+#include "netdev.h"
 #include "toolstack/engine/engine.h"
 #include "toolstack/engine/log.h"
 #include "toolstack/engine/uuid.h"
@@ -36,14 +42,19 @@ struct lvmd_pools {
 	uint32_t instance;           /* lvmd's, for the shells' uuids */
 	struct lvm_image *img;       /* the thread's: the last image it built
 					shells ahead for */
+	struct lvmd_netdev *nd;      /* the thread's netlink socket; NULL:
+					no vif is made ahead */
+	char bridge[LVM_IFNAME_MAX + 1]; /* lvmd's bridge, for those vifs */
 };
 
 static void shell_free(void *arg, void *x)
 {
+	struct lvmd_shell *ls = x;
 	xc_interface *xch = arg;
 
-	lvm_shell_discard(xch, x);
-	free(x);
+	lvmd_vif_ready_close(ls->vif, &ls->nvifs);
+	lvm_shell_discard(xch, &ls->sh);
+	free(ls);
 }
 
 /*
@@ -61,30 +72,65 @@ static int image(const char *path, struct lvm_image **cached,
 	return lvm_image_load(path, cached, err);
 }
 
+/* vifs_of: how many vifs a create of (img) has at least: one if its
+ * application note needs a vif (create.c gives it one), else 0. */
+static unsigned vifs_of(const struct lvm_image *img)
+{
+	return img && img->has_app && (img->app.devices & APP_DEV_VIF) ? 1 : 0;
+}
+
+/*
+ * make_vifs: the vifs a create of the pool's image will have, made ahead
+ * for the shell (ls) on lvmd's bridge. One that cannot be made (no
+ * bridge, no TAP) is logged and left to the create, which makes it or
+ * says why not; the shell is still good.
+ */
+static void make_vifs(struct lvmd_pools *ps, struct lvmd_shell *ls,
+		      const struct lvm_image *img)
+{
+	unsigned n = vifs_of(img);
+	char err[200];
+
+	if (!n || !ps->nd || !ps->bridge[0])
+		return;
+	if (lvmd_vif_ready_make(ps->xch, ps->nd, ls->sh.domid, n, ps->bridge,
+				ls->vif, err, sizeof(err)) < 0) {
+		lvm_log_warn(0, "pool %u MiB x %u vCPUs: d%u: its vif left to the create: %s",
+			     ls->sh.memory_mb, ls->sh.vcpus, ls->sh.domid, err);
+		return;
+	}
+	ls->nvifs = n;
+}
+
 /*
  * make: one shell for (job) with the thread's handle and lvmd's
- * (instance) in its uuid, its first pages mapped for the build
+ * instance in its uuid, its first pages mapped for the build
  * (lvm_shell_premap; a shell whose premap failed is still a shell, built
  * the usual way), and built ahead if the pool has an
- * image (read first: an image that cannot be read costs no domain). NULL
- * with the reason in (err) when it cannot be made.
+ * image (read first: an image that cannot be read costs no domain), with
+ * the vifs that image needs made ahead. NULL with the reason in (err)
+ * when it cannot be made.
  */
-static struct lvm_shell *make(xc_interface *xch, uint32_t instance,
-			      const struct lvmd_pool_job *job,
-			      struct lvm_image **cached, struct lvm_error *err)
+static struct lvmd_shell *make(struct lvmd_pools *ps,
+			       const struct lvmd_pool_job *job,
+			       struct lvm_error *err)
 {
+	struct lvm_image **cached = &ps->img;
+	xc_interface *xch = ps->xch;
+	struct lvmd_shell *ls;
 	struct lvm_shell *sh;
 	uint8_t uuid[16];
 	int rc;
 
 	if (job->image[0] && image(job->image, cached, err) < 0)
 		return NULL;
-	sh = calloc(1, sizeof(*sh));
-	if (!sh) {
+	ls = calloc(1, sizeof(*ls));
+	if (!ls) {
 		lvm_error_set(err, ENOMEM, "a shell");
 		return NULL;
 	}
-	rc = lvm_uuid_new(LVM_UUID_SHELL, instance, uuid);
+	sh = &ls->sh;
+	rc = lvm_uuid_new(LVM_UUID_SHELL, ps->instance, uuid);
 	if (rc < 0)
 		lvm_error_set(err, -rc, "no random uuid");
 	else
@@ -98,10 +144,12 @@ static struct lvm_shell *make(xc_interface *xch, uint32_t instance,
 			lvm_shell_discard(xch, sh);  /* no-op once consumed */
 	}
 	if (rc < 0) {
-		free(sh);
+		free(ls);
 		return NULL;
 	}
-	return sh;
+	if (job->image[0])
+		make_vifs(ps, ls, *cached);
+	return ls;
 }
 
 /* failed: (job)'s refill failed with (err): its shape's last error,
@@ -164,7 +212,7 @@ static void *refill(void *arg)
 		}
 		pthread_mutex_unlock(&ps->mu);
 		lvm_error_clear(&err);
-		x = make(ps->xch, ps->instance, job, &ps->img, &err);
+		x = make(ps, job, &err);
 		pthread_mutex_lock(&ps->mu);
 		worked = true;
 		if (!x) {
@@ -202,6 +250,8 @@ int lvmd_pools_init(struct lvmd *l)
 int lvmd_pools_start(struct lvmd *l)
 {
 	struct lvmd_pools *ps = l->pools;
+
+	char err[200];
 	int r;
 
 	ps->instance = l->instance;
@@ -209,10 +259,15 @@ int lvmd_pools_start(struct lvmd *l)
 	if (!ps->xch)
 		return lvm_log_err(errno ? errno : EIO,
 				   "pool: cannot open a hypervisor interface");
+	snprintf(ps->bridge, sizeof(ps->bridge), "%s", l->net.bridge);
+	if (l->netdev && lvmd_netdev_open(&ps->nd, err, sizeof(err)) < 0)
+		lvm_log_warn(0, "pool: %s; no vif is made ahead", err);
 	r = pthread_create(&ps->thr, NULL, refill, ps);
 	if (r != 0) {
 		xc_interface_close(ps->xch);
 		ps->xch = NULL;
+		lvmd_netdev_close(ps->nd);
+		ps->nd = NULL;
 		return lvm_log_err(r, "pool: cannot start the refill thread");
 	}
 	ps->running = true;
@@ -238,6 +293,7 @@ void lvmd_pools_stop(struct lvmd *l)
 	ps->img = NULL;
 	if (ps->xch)
 		xc_interface_close(ps->xch);
+	lvmd_netdev_close(ps->nd);   /* after the shells' TAPs */
 	pthread_cond_destroy(&ps->cv);
 	pthread_mutex_destroy(&ps->mu);
 	free(ps);
@@ -259,12 +315,12 @@ static bool same_file(const char *path, const struct lvm_image *img)
 
 static bool fits(const void *shell, const void *img)
 {
-	return lvm_shell_fits(shell, img);
+	return lvm_shell_fits(&((const struct lvmd_shell *)shell)->sh, img);
 }
 
-struct lvm_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
-				   uint32_t vcpus, const struct lvm_image *img,
-				   bool ramdisk)
+struct lvmd_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
+				    uint32_t vcpus, const struct lvm_image *img,
+				    bool ramdisk)
 {
 	struct lvmd_pools *ps = l->pools;
 	const char *image;
@@ -335,7 +391,7 @@ bool lvmd_pools_steal(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
 	if (!x)
 		return false;
 	lvm_log_info("pool: discarding a %u MiB shell (d%u) for a %u MiB request",
-		     *freed_mb, ((struct lvm_shell *)x)->domid, memory_mb);
+		     *freed_mb, ((struct lvmd_shell *)x)->sh.domid, memory_mb);
 	shell_free(l->xch, x);
 	return true;
 }

@@ -94,7 +94,7 @@ static int vifs_to_json(json_object *o, const struct lvm_reg_entry *e)
 
 	if (!e->nvifs)
 		return 0;
-	a = lvm_proto_vifs_to_json(e->vifs, e->nvifs, 0);
+	a = lvm_proto_vifs_to_json(e->vifs, e->nvifs, 0, false);
 	if (!a)
 		return -ENOMEM;
 	for (unsigned i = 0; i < e->nvifs; i++)

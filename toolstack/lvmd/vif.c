@@ -5,11 +5,16 @@
  * paused, dom0's copy kept in step), its TAP device on its bridge
  * (netdev.c), then the vif handed to the data path thread (netpath.h),
  * which serves its rings from then on. The check of a create's vifs
- * against dom0 (bridges) before anything is built. See backend.h.
+ * against dom0 (bridges) before anything is built. A guest from a pool
+ * shell may bring its vifs' ports and TAPs made ahead on the refill
+ * thread (lvmd_vif_ready_make()): a TAP that fits the vif (lvmd's bridge,
+ * the MTU) is used as it is, one that does not is closed and the vif's
+ * TAP made at create. See backend.h.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <noxs/noxs.h>
 
@@ -78,8 +83,8 @@ static int find_slot(const struct noxs_page *p, unsigned id)
  * (the guest has not run: the page is dom0's to write). The slot, or
  * -errno with one line in (err).
  */
-static int add_record(struct lvmd *l, struct guest *g, unsigned i, char *err,
-		      size_t errlen)
+static int add_record(struct lvmd *l, struct guest *g, unsigned i,
+		      uint32_t ready_port, char *err, size_t errlen)
 {
 	const struct lvm_vif *v = &g->rec.vifs[i];
 	struct noxs_page *copy = g->rec.noxs_copy;
@@ -94,7 +99,8 @@ static int add_record(struct lvmd *l, struct guest *g, unsigned i, char *err,
 	c.ipv4_prefix = v->prefix;
 	if (strcmp(bridge_of(l, v), l->net.bridge) == 0)
 		memcpy(c.ipv4_gw, l->net.addr, 4);
-	port = xc_evtchn_alloc_unbound(l->xch, g->rec.domid, 0);
+	port = ready_port ? (int)ready_port :
+			    xc_evtchn_alloc_unbound(l->xch, g->rec.domid, 0);
 	if (port < 0)
 		return lvm_errf(err, errlen, errno ? errno : EIO,
 				"vif%u: no event channel: %s", i,
@@ -113,32 +119,110 @@ static int add_record(struct lvmd *l, struct guest *g, unsigned i, char *err,
 	return slot;
 }
 
+void lvmd_vif_ready_close(struct lvmd_vif_ready *r, unsigned *n)
+{
+	for (unsigned i = 0; i < *n; i++) {
+		if (r[i].tap_fd >= 0)
+			close(r[i].tap_fd);
+		r[i].tap_fd = -1;
+	}
+	*n = 0;
+}
+
+int lvmd_vif_ready_make(xc_interface *xch, struct lvmd_netdev *nd,
+			uint32_t domid, unsigned n, const char *bridge,
+			struct lvmd_vif_ready *out, char *err, size_t errlen)
+{
+	char name[LVM_IFNAME_MAX + 1];
+	unsigned made = 0;
+	int port, rc = 0;
+
+	for (unsigned i = 0; i < n && i < LVM_VIFS_MAX; i++) {
+		struct lvmd_vif_ready *r = &out[i];
+
+		memset(r, 0, sizeof(*r));
+		r->tap_fd = -1;
+		port = xc_evtchn_alloc_unbound(xch, domid, 0);
+		if (port < 0) {
+			rc = lvm_errf(err, errlen, errno ? errno : EIO,
+				      "vif%u: no event channel: %s", i,
+				      strerror(errno ? errno : EIO));
+			break;
+		}
+		rc = lvm_vif_devname(domid, i, name);
+		if (rc < 0) {
+			rc = lvm_errf(err, errlen, -rc, "vif%u: no device name", i);
+			break;
+		}
+		r->tap_fd = lvmd_netdev_tap(nd, name, bridge, VIF_MTU_DEFAULT,
+					    err, errlen);
+		if (r->tap_fd < 0) {
+			rc = r->tap_fd;
+			r->tap_fd = -1;
+			break;
+		}
+		r->port = (uint32_t)port;
+		r->mtu = VIF_MTU_DEFAULT;
+		snprintf(r->bridge, sizeof(r->bridge), "%s", bridge);
+		made = i + 1;
+	}
+	if (rc < 0)
+		lvmd_vif_ready_close(out, &made);
+	return rc;
+}
+
+/* ready_tap: the TAP vif (i) of (g) brings from its pool shell, taken
+ * out, if it fits (v) (its bridge and MTU); else -1, and a TAP that does
+ * not fit is closed (the vif's is made at create). */
+static int ready_tap(struct lvmd *l, struct guest *g, unsigned i,
+		     const struct lvm_vif *v)
+{
+	struct lvmd_vif_ready *r = &g->vif_ready[i];
+	uint16_t mtu = v->mtu ? v->mtu : VIF_MTU_DEFAULT;
+	int fd = r->tap_fd;
+
+	if (i >= g->nvif_ready || fd < 0)
+		return -1;
+	r->tap_fd = -1;
+	if (r->mtu == mtu && strcmp(r->bridge, bridge_of(l, v)) == 0)
+		return fd;
+	close(fd);                   /* its device goes: made again below */
+	return -1;
+}
+
 /* serve: vif (i) of (g): its record (unless (adopt): already there), its
- * TAP on its bridge, handed to the data path. 0 or -errno, (err). */
+ * TAP on its bridge (the one made ahead, if it fits), handed to the data
+ * path. 0 or -errno, (err). */
 static int serve(struct lvmd *l, struct guest *g, unsigned i, bool adopt,
 		 char *err, size_t errlen)
 {
 	const struct lvm_vif *v = &g->rec.vifs[i];
 	struct lvmd_netpath_vif_args a;
 	char name[LVM_IFNAME_MAX + 1];
+	uint32_t ready_port = i < g->nvif_ready ? g->vif_ready[i].port : 0;
 	int slot, fd, rc;
 
 	slot = adopt ? find_slot(g->rec.noxs_copy, i) :
-		       add_record(l, g, i, err, errlen);
+		       add_record(l, g, i, ready_port, err, errlen);
 	if (slot < 0)
 		return adopt ? lvm_errf(err, errlen, EPROTO,
 					"vif%u: no device record in the device page",
 					i) : slot;
-	rc = ensure_bridge(l, bridge_of(l, v), err, errlen);
-	if (rc < 0)
-		return rc;
-	rc = lvm_vif_devname(g->rec.domid, i, name);
-	if (rc < 0)
-		return lvm_errf(err, errlen, -rc, "vif%u: no device name", i);
-	fd = lvmd_netdev_tap(l->netdev, name, bridge_of(l, v),
-			     v->mtu ? v->mtu : VIF_MTU_DEFAULT, err, errlen);
-	if (fd < 0)
-		return fd;
+	fd = adopt ? -1 : ready_tap(l, g, i, v);
+	if (fd < 0) {
+		rc = ensure_bridge(l, bridge_of(l, v), err, errlen);
+		if (rc < 0)
+			return rc;
+		rc = lvm_vif_devname(g->rec.domid, i, name);
+		if (rc < 0)
+			return lvm_errf(err, errlen, -rc, "vif%u: no device name",
+					i);
+		fd = lvmd_netdev_tap(l->netdev, name, bridge_of(l, v),
+				     v->mtu ? v->mtu : VIF_MTU_DEFAULT, err,
+				     errlen);
+		if (fd < 0)
+			return fd;
+	}
 	memset(&a, 0, sizeof(a));
 	a.domid = g->rec.domid;
 	a.id = i;
@@ -167,19 +251,26 @@ static int start(struct lvmd *l, struct guest *g, bool adopt)
 	int rc = 0;
 
 	if (!r->nvifs || r->store == LVM_STORE_XENSTORE)
-		return 0;            /* the kernel's netback's (xsvif.c) */
-	if (!g->noxs_page || !r->noxs_copy || !l->netpath)
-		return lvm_log_err(EOPNOTSUPP, "%s (d%u): vifs need a noxs guest and the data path",
-				   r->name, r->domid);
+		goto out;            /* the kernel's netback's (xsvif.c) */
+	if (!g->noxs_page || !r->noxs_copy || !l->netpath) {
+		rc = lvm_errf(err, sizeof(err), EOPNOTSUPP,
+			      "vifs need a noxs guest and the data path");
+		goto out;
+	}
 	for (unsigned i = 0; i < r->nvifs && i < LVM_VIFS_MAX; i++) {
 		rc = serve(l, g, i, adopt, err, sizeof(err));
 		if (rc < 0)
 			break;
 		g->vifs_on = i + 1;
 	}
+	if (rc < 0)
+		detach(l, g, false);
+out:
+	/* What the pool shell made ahead and no vif took goes now. */
+	lvmd_vif_ready_close(g->vif_ready, &g->nvif_ready);
 	if (rc < 0) {
 		lvm_log_err(0, "%s (d%u): %s", r->name, r->domid, err);
-		detach(l, g, false);
+		snprintf(g->attach_err, sizeof(g->attach_err), "%s", err);
 	}
 	return rc;
 }
@@ -217,6 +308,19 @@ static int setup(struct lvmd *l)
 	return 0;
 }
 
+/* teardown: at exit, every guest detached: the data path thread stopped
+ * (the TAPs it still holds closed) and the netlink socket closed. */
+static void teardown(struct lvmd *l)
+{
+	if (!l->netpath)
+		return;              /* its setup did not run */
+	lvmd_netpath_stop(l->netpath);
+	l->netpath = NULL;
+	lvmd_netdev_close(l->netdev);
+	l->netdev = NULL;
+	lvm_log_info("vif: the data path thread stopped, the netlink socket closed");
+}
+
 const struct lvmd_backend lvmd_backend_vif = {
 	.name = "vif",
 	.usage = "noxs guests' network interfaces: TAP devices on a bridge, the data path thread",
@@ -224,4 +328,5 @@ const struct lvmd_backend lvmd_backend_vif = {
 	.attach = attach,
 	.adopt = adopt,
 	.detach = detach,
+	.teardown = teardown,
 };

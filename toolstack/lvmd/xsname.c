@@ -27,7 +27,6 @@
 #include "backend.h"
 #include "guest.h"
 #include "lvmd.h"
-#include "xsname.h"
 #include "toolstack/engine/log.h"
 
 #define QUEUE_MAX 65536u
@@ -223,7 +222,9 @@ static void names_detach(struct lvmd *l, struct guest *g, bool gone)
 	put(l->xsname, g->rec.domid, NULL, true);
 }
 
-void lvmd_xsname_stop(struct lvmd *l)
+/* names_teardown: at lvmd's exit: write what is queued, stop the
+ * thread, close its connection. Names of guests left running stay. */
+static void names_teardown(struct lvmd *l)
 {
 	struct lvmd_xsname *x = l->xsname;
 
@@ -248,6 +249,7 @@ const struct lvmd_backend lvmd_backend_names = {
 	.usage = "noxs guests' names in XenStore for xl list and xentop, "
 		 "written off the create's path (when xenstored runs)",
 	.setup = names_setup,
+	.teardown = names_teardown,
 	.attach = names_attach,
 	.adopt = names_adopt,
 	.detach = names_detach,

@@ -114,7 +114,8 @@ static int plug(struct lvmd *l, struct guest *g, unsigned i, char *err,
 	char name[IF_NAMESIZE];
 	int rc;
 
-	snprintf(name, sizeof(name), "vif%u.%u", g->rec.domid, i);
+	if (lvm_vif_devname_of(g->rec.domid, i, true, name) < 0)
+		return lvm_errf(err, errlen, EINVAL, "no device name");
 	if (if_nametoindex(name) == 0)
 		return -EAGAIN;
 	if (!l->netdev)

@@ -218,7 +218,8 @@ json_object *lvm_proto_request(const struct lvm_req *r)
 		rc |= lvm_json_add_bool(o, "wait_ready", c->wait_ready);
 		if (c->nvifs) {
 			json_object *v = lvm_proto_vifs_to_json(c->vifs,
-								c->nvifs, 0);
+								c->nvifs, 0,
+								false);
 
 			if (!v || json_object_object_add(o, "vifs", v) < 0) {
 				json_object_put(v);

@@ -250,10 +250,11 @@ int lvm_vifs_check(const struct lvm_vif *v, unsigned n, bool resolved,
  * lvm_proto_vifs_to_json() - the (n) vifs (v) as a JSON array of objects
  * {"mac", "bridge", "ip", "prefix", "mtu"}, each only when set; with
  * (domid) non-zero each also names its dom0 device ("dev",
- * lvm_vif_devname()). NULL on ENOMEM.
+ * lvm_vif_devname_of(): the netback's vifD.N for a (xenstore) guest).
+ * NULL on ENOMEM.
  */
 json_object *lvm_proto_vifs_to_json(const struct lvm_vif *v, unsigned n,
-				    uint32_t domid);
+				    uint32_t domid, bool xenstore);
 /*
  * lvm_proto_vifs_from_json() - the array (arr) back into (v), (*n);
  * (arr) NULL: no vifs. Everything checked (lvm_vifs_check(), with

@@ -169,7 +169,8 @@ json_object *lvm_proto_info_to_json(const struct lvm_info *in)
 		if (in->nvifs) {
 			json_object *v = lvm_proto_vifs_to_json(in->vifs,
 								in->nvifs,
-								in->domid);
+								in->domid,
+								in->xenstore);
 
 			if (!v || json_object_object_add(o, "vifs", v) < 0) {
 				json_object_put(v);

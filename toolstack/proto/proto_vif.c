@@ -11,9 +11,10 @@
 #include "proto_json.h"
 #include "toolstack/common/errf.h"
 
-/* vif_to_json: one vif (v), vif (id) of (domid) (0: no device name). */
+/* vif_to_json: one vif (v), vif (id) of (domid) (0: no device name), a
+ * (xenstore) guest's or not. */
 static json_object *vif_to_json(const struct lvm_vif *v, unsigned id,
-				uint32_t domid)
+				uint32_t domid, bool xenstore)
 {
 	json_object *o = json_object_new_object();
 	char mac[18], ip[16], dev[LVM_IFNAME_MAX + 1];
@@ -31,7 +32,7 @@ static json_object *vif_to_json(const struct lvm_vif *v, unsigned id,
 		rc |= lvm_json_add_u64(o, "prefix", v->prefix);
 	if (v->mtu)
 		rc |= lvm_json_add_u64(o, "mtu", v->mtu);
-	if (domid && lvm_vif_devname(domid, id, dev) == 0)
+	if (domid && lvm_vif_devname_of(domid, id, xenstore, dev) == 0)
 		rc |= lvm_json_add_str(o, "dev", dev);
 	if (rc) {
 		json_object_put(o);
@@ -41,12 +42,12 @@ static json_object *vif_to_json(const struct lvm_vif *v, unsigned id,
 }
 
 json_object *lvm_proto_vifs_to_json(const struct lvm_vif *v, unsigned n,
-				    uint32_t domid)
+				    uint32_t domid, bool xenstore)
 {
 	json_object *a = json_object_new_array(), *o;
 
 	for (unsigned i = 0; a && i < n; i++) {
-		o = vif_to_json(&v[i], i, domid);
+		o = vif_to_json(&v[i], i, domid, xenstore);
 		if (!o || json_object_array_add(a, o) < 0) {
 			json_object_put(o);
 			json_object_put(a);

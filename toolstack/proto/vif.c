@@ -263,13 +263,20 @@ const char *lvm_vif_format(const struct lvm_vif *v, char *buf, size_t len)
 	return buf;
 }
 
-int lvm_vif_devname(uint32_t domid, unsigned id, char buf[LVM_IFNAME_MAX + 1])
+int lvm_vif_devname_of(uint32_t domid, unsigned id, bool xenstore,
+		       char buf[LVM_IFNAME_MAX + 1])
 {
 	buf[0] = '\0';
 	if (domid == 0 || domid >= 0x7ff0 || id >= LVM_VIFS_MAX)
 		return -EINVAL;
-	snprintf(buf, LVM_IFNAME_MAX + 1, "lvm%u.%u", domid, id);
+	snprintf(buf, LVM_IFNAME_MAX + 1, "%s%u.%u", xenstore ? "vif" : "lvm",
+		 domid, id);
 	return 0;
+}
+
+int lvm_vif_devname(uint32_t domid, unsigned id, char buf[LVM_IFNAME_MAX + 1])
+{
+	return lvm_vif_devname_of(domid, id, false, buf);
 }
 
 int lvm_vif_check(const struct lvm_vif *v, bool resolved, char *err,
