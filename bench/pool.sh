@@ -58,7 +58,7 @@ wait_empty() {
 }
 
 rm -rf "$STATE"
-lvmd -d -S "$STATE" -c /dev/null -P 4:1:8 || die "lvmd did not start"
+"${LVMD:-lvmd}" -d -S "$STATE" -c /dev/null -P 4:1:8 || die "lvmd did not start"
 export LVM_SOCKET=$STATE/lvmd.sock
 trap 'kill "$(cat "$STATE/lvmd.pid")" 2>/dev/null' EXIT
 wait_ready 8

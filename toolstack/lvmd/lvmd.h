@@ -99,6 +99,10 @@
 					NAME.log.1 and started anew */
 #define LVMD_REAP_POLL_MS 100        /* reaper period without VIRQ_DOM_EXC */
 #define LVMD_READY_POLL_MS 5         /* ready-mark polling while waited on */
+#define LVMD_REFILL_NICE 10          /* the refill thread's nice value */
+#define LVMD_REFILL_GRACE_MS 100     /* a pool refilled after a create: once
+					its client has gone, or this long
+					after (client.c) */
 #define LVMD_PORT_RATE 20            /* events a second a guest's port may
 					cost lvmd (each port apart) */
 #define LVMD_PORT_BURST 32           /* ... and at once, after a pause */
@@ -170,6 +174,8 @@ struct lvmd {
 	bool any_deadline;           /* table.c sets, guest.c walks */
 	bool any_rebuild;            /* reboot.c */
 	bool any_xsvif_wait;         /* xsvif.c */
+	uint64_t refill_due_ns;      /* client.c: the refill thread woken
+					then (0: nothing waits) */
 	size_t ports_deferred;       /* ports.c: how many wait for budget */
 	uint64_t ports_due_ns;       /* ports.c: the earliest of them */
 	uint64_t log_budget;         /* main.c: console logs' bytes, all */
