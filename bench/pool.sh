@@ -26,6 +26,16 @@ img=$BUILD/guests/noop.xen
 [ -f "$img" ] || die "no guest image $img"
 now_us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { if (!NR) { print "-"; exit } r = 1 + (NR - 1) * p; i = int(r); f = r - i; if (i >= NR) print v[NR]; else printf "%.3f\n", v[i] + f * (v[i + 1] - v[i]) }'; }
+# spread KIND: "median (p10-p90, n)" of KIND's lvmd figures.
+spread() { printf '%s (p10 %s, p90 %s, n %s)' "$(median <"$STATE/$1.lvmd.ms")" "$(pct 0.1 <"$STATE/$1.lvmd.ms")" "$(pct 0.9 <"$STATE/$1.lvmd.ms")" "$(wc -l <"$STATE/$1.lvmd.ms")"; }
+# phases KIND: KIND's phase medians on one line.
+phases() {
+	local ph
+	for ph in claim prepare load build devices unpause; do
+		printf ' %s %s' "$ph" "$(median <"$STATE/$1.$ph.ms")"
+	done
+}
 field() { sed -n "s/^ *\"$1\": *\([0-9]*\),\{0,1\}$/\1/p" | head -n1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 pool_ready() { lvm pool | awk '$1 == "4x1" { print ($5 == 0 ? $4 : 0) }'; }
@@ -48,7 +58,7 @@ wait_empty() {
 }
 
 rm -rf "$STATE"
-lvmd -d -S "$STATE" -c /dev/null -P 4:1:8 || die "lvmd did not start"
+"${LVMD:-lvmd}" -d -S "$STATE" -c /dev/null -P 4:1:8 || die "lvmd did not start"
 export LVM_SOCKET=$STATE/lvmd.sock
 trap 'kill "$(cat "$STATE/lvmd.pid")" 2>/dev/null' EXIT
 wait_ready 8
@@ -131,17 +141,19 @@ printf '  ratio pool/cold %s (commands %s)   pool/spawn %s (commands %s)\n' \
 # Flat under load: 1 guest running, then LOAD.
 lvm create "$img" --name load1 >/dev/null || die "load1"
 run warm pool
-one_w=$(median <"$STATE/warm.lvmd.ms")
+one_w=$(median <"$STATE/warm.lvmd.ms"); one_ws=$(spread warm); one_wp=$(phases warm)
 one_ms=$(median <"$STATE/pool.lvmd.ms"); onec=$(median <"$STATE/pool.command.ms")
 for i in $(seq 2 "$LOAD"); do
 	lvm create "$img" --name "load$i" >/dev/null || { LOAD=$((i - 1)); echo "  (only $LOAD guests fit)"; break; }
 done
 wait_ready 1
 run warm pool
-many_w=$(median <"$STATE/warm.lvmd.ms")
+many_w=$(median <"$STATE/warm.lvmd.ms"); many_ws=$(spread warm); many_wp=$(phases warm)
 many=$(median <"$STATE/pool.lvmd.ms"); manyc=$(median <"$STATE/pool.command.ms")
 printf '  under load: pool create with 1 running %s ms (command %s), with %s running %s ms (command %s): ratio %s\n' \
 	"$one_ms" "$onec" "$LOAD" "$many" "$manyc" "$(ratio "$many" "$one_ms")"
 printf '  under load, built ahead: with 1 running %s ms, with %s running %s ms: ratio %s\n' \
 	"$one_w" "$LOAD" "$many_w" "$(ratio "$many_w" "$one_w")"
+printf '  built ahead, lvmd ms, 1 running: %s; phases:%s\n' "$one_ws" "$one_wp"
+printf '  built ahead, lvmd ms, %s running: %s; phases:%s\n' "$LOAD" "$many_ws" "$many_wp"
 for i in $(seq 1 "$LOAD"); do lvm destroy "load$i" >/dev/null 2>&1; done

@@ -79,6 +79,7 @@ $(LIBLVM_SO): $(call pic_objs,$(LIBLVM_SRCS)) $(LIBLVM_MAP)
 	$(Q)$(CC) -shared -o $@ -Wl,-soname,$(LIBLVM_SONAME) \
 		-Wl,--version-script=$(LIBLVM_MAP) -Wl,--no-undefined \
 		$(call pic_objs,$(LIBLVM_SRCS)) $(LIBLVM_LDLIBS)
+	$(Q)ln -sf liblvm.so $(BUILD)/lib/$(LIBLVM_SONAME)
 $(LIBLVM_A): $(call host_objs,$(LIBLVM_SRCS))
 	$(quiet) AR $@
 	@mkdir -p $(@D)
@@ -140,21 +141,28 @@ DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(LVMD_SRCS)))
 ALL_TARGETS += $(BUILD)/bin/lvmd
 
 # ---------------------------------------------------------------------------
-# lvm: the command (toolstack/lvm/cli.h), one verb per file, over lvm.h
-# alone, linked to liblvm.so: found next to it through the run path
-# ($ORIGIN/../lib: build/lib in the tree, PREFIX/lib once installed).
+# lvm: the command (toolstack/lvm/cli.h), one verb per file, over lvm.h.
+# Linked statically, with only what it uses: liblvm's objects (the
+# library's code, not liblvm.so), json-c's and libxlutil's archives and
+# glibc's: an exec of it maps no shared library, which in a PV dom0 is
+# most of a short command's time (bench/cmdpath.sh). libxlutil's config
+# objects are linked in directly (xlu_static.c) instead of the library
+# being loaded on first use as liblvm.so does (toolstack/liblvm/xlu.c).
 LVM_CLI_SRCS := $(addprefix toolstack/lvm/, \
 	args.c connect.c console.c create.c destroy.c fmt.c info.c \
 	list.c main.c pause.c pool.c shutdown.c top.c topview.c)
+LVM_CLI_STATIC_SRCS := toolstack/lvm/xlu_static.c
+LVM_CLI_LIB_SRCS := $(filter-out toolstack/liblvm/xlu.c,$(LIBLVM_SRCS))
+LVM_CLI_LDLIBS := -static -Wl,--gc-sections -l:libxlutil.a -ljson-c
 
-$(BUILD)/bin/lvm: $(call host_objs,$(LVM_CLI_SRCS)) $(LIBLVM_SO)
+$(BUILD)/bin/lvm: $(call host_objs,$(LVM_CLI_SRCS) $(LVM_CLI_STATIC_SRCS) \
+		$(LVM_CLI_LIB_SRCS))
 	$(quiet) LD $@
-	@mkdir -p $(@D) $(BUILD)/lib
-	$(Q)ln -sf liblvm.so $(BUILD)/lib/$(LIBLVM_SONAME)
-	$(Q)$(CC) -o $@ $(call host_objs,$(LVM_CLI_SRCS)) -L$(BUILD)/lib -llvm \
-		-Wl,-rpath,'$$ORIGIN/../lib' -ljson-c
-$(foreach s,$(LVM_CLI_SRCS),$(eval CFLAGS_$(s) += $(TOOLSTACK_INC)))
-DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(LVM_CLI_SRCS)))
+	@mkdir -p $(@D)
+	$(Q)$(CC) -o $@ $^ $(LVM_CLI_LDLIBS)
+$(foreach s,$(LVM_CLI_SRCS) $(LVM_CLI_STATIC_SRCS),$(eval CFLAGS_$(s) += $(TOOLSTACK_INC)))
+CFLAGS_toolstack/lvm/xlu_static.c += $(XEN_HOST_CFLAGS)
+DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(LVM_CLI_SRCS) $(LVM_CLI_STATIC_SRCS)))
 ALL_TARGETS += $(BUILD)/bin/lvm
 
 # ---------------------------------------------------------------------------

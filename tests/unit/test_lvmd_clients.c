@@ -26,6 +26,7 @@
 #include "toolstack/lvmd/guest.h"
 #include "toolstack/lvmd/lvmd.h"
 #include "toolstack/proto/proto.h"
+#include "toolstack/common/clock.h"
 
 /* ---- what the tested files call, replaced ---- */
 #define REPLY_BYTES 4000
@@ -84,6 +85,14 @@ int lvmd_console_replay(struct lvmd *l, struct guest *g)
 	return -ENOENT;
 }
 
+static unsigned kicks;
+
+void lvmd_pools_kick(struct lvmd *l)
+{
+	(void)l;
+	kicks++;
+}
+
 void lvmd_loader_forget(struct lvmd *l, struct client *c)
 {
 	(void)l;
@@ -118,6 +127,7 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	dispatched = 0;
+	kicks = 0;
 	replies_per_request = 1;
 	part_len = part_off = 0;
 	for (int i = 0; i < 2; i++) {
@@ -138,7 +148,8 @@ static int teardown(void **state)
 
 	while (f->l.clients)
 		lvmd_client_close(&f->l, f->l.clients);
-	close(f->peer[0]);
+	if (f->peer[0] >= 0)
+		close(f->peer[0]);
 	close(f->peer[1]);
 	free(f);
 	return 0;
@@ -275,9 +286,60 @@ static void test_hard_limit_drops(void **state)
 	assert_true(drain(other) > REPLY_BYTES);
 }
 
+/* A create that took a pool's shell: the refill thread is woken when its
+ * client closes, once, and not before. */
+static void test_refill_at_close(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t next = UINT64_MAX, now = lvm_now_ns();
+	short ev[2];
+
+	lvmd_client_refill_after(&f->l, f->l.clients);
+	lvmd_clients_timers(&f->l, now, &next);
+	assert_int_equal(kicks, 0);
+	assert_true(next > now &&
+		    next <= lvm_now_ns() + LVMD_REFILL_GRACE_MS * 1000000ull);
+	/* the other client (peer[0]'s; the newest is first) goes: nothing */
+	close(f->peer[0]);
+	f->peer[0] = -1;
+	for (int i = 0; i < 10 && !f->closed; i++)
+		turn(f, ev);
+	assert_int_equal(f->closed, 1);
+	assert_int_equal(kicks, 0);
+	lvmd_client_close(&f->l, f->l.clients);
+	assert_int_equal(kicks, 1);
+	next = UINT64_MAX;
+	lvmd_clients_timers(&f->l, now + 10 * LVMD_REFILL_GRACE_MS * 1000000ull,
+			    &next);
+	assert_int_equal(kicks, 1);                     /* not twice */
+	assert_int_equal(next, UINT64_MAX);
+}
+
+/* ... or when its grace is over, if the client stays connected. */
+static void test_refill_after_grace(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t next = UINT64_MAX, now = lvm_now_ns();
+
+	lvmd_client_refill_after(&f->l, f->l.clients);
+	lvmd_clients_timers(&f->l, now + LVMD_REFILL_GRACE_MS * 1000000ull / 2,
+			    &next);
+	assert_int_equal(kicks, 0);
+	lvmd_clients_timers(&f->l, now + 2 * LVMD_REFILL_GRACE_MS * 1000000ull,
+			    &next);
+	assert_int_equal(kicks, 1);
+	lvmd_clients_timers(&f->l, now + 3 * LVMD_REFILL_GRACE_MS * 1000000ull,
+			    &next);
+	assert_int_equal(kicks, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_refill_at_close, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_refill_after_grace, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_unread_replies_stop_requests,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hard_limit_drops, setup,

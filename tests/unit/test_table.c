@@ -2,7 +2,7 @@
  * test_table.c — unit tests for lvmd's guest table (toolstack/lvmd/
  * table.c): lookups by domid through the bucket chains, with domids that
  * share a bucket, across inserts and unlinks; lookups by name and by a
- * decimal target.
+ * decimal target, through the name chains.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -91,11 +91,46 @@ static void test_many(void **state)
 		lvmd_guest_free(gs[i]);
 }
 
+/* Names through their chains: 3000 guests (more than the buckets, so
+ * chains are shared), every one found by its name, none by another. */
+static void test_names(void **state)
+{
+	static struct guest *gs[3000];
+	char name[32];
+
+	(void)state;
+	for (unsigned i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "guest-%u", i);
+		gs[i] = mk(i + 1, name);
+	}
+	for (unsigned i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "guest-%u", i);
+		assert_ptr_equal(lvmd_guest_by_name(&l, name), gs[i]);
+	}
+	assert_null(lvmd_guest_by_name(&l, "guest-3000"));
+	assert_null(lvmd_guest_by_name(&l, "guest-"));
+	for (unsigned i = 0; i < 3000; i += 3)
+		lvmd_guest_unlink(&l, gs[i]);
+	for (unsigned i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "guest-%u", i);
+		assert_ptr_equal(lvmd_guest_find(&l, name), i % 3 ? gs[i] : NULL);
+	}
+	for (unsigned i = 0; i < 3000; i++)
+		if (i % 3)
+			lvmd_guest_unlink(&l, gs[i]);
+	assert_int_equal(l.nguests, 0);
+	for (unsigned i = 0; i < LVMD_NAME_BUCKETS; i++)
+		assert_null(l.by_name[i]);
+	for (unsigned i = 0; i < 3000; i++)
+		lvmd_guest_free(gs[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chains),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include "backend.h"
 #include "client.h"
 #include "guest.h"
+#include "toolstack/common/clock.h"
 #include "lvmd.h"
 #include "toolstack/engine/log.h"
 #include "toolstack/proto/proto_json.h"
@@ -46,6 +47,7 @@ struct client {
 	/* console (mode C_CONSOLE) */
 	struct guest *cg;
 	bool dropped;                /* kill_client(): nothing more queued */
+	bool refill_at_close;        /* lvmd_client_refill_after() */
 };
 
 int lvmd_client_new(struct lvmd *l, int fd)
@@ -81,6 +83,10 @@ void lvmd_client_close(struct lvmd *l, struct client *c)
 		c->next->prev = c->prev;
 	l->nclients--;
 	close(c->fd);
+	if (c->refill_at_close) {
+		l->refill_due_ns = 0;
+		lvmd_pools_kick(l);
+	}
 	json_object_put(c->held);
 	free(c->in);
 	free(c->out);
@@ -393,8 +399,23 @@ static void finish_ready(struct lvmd *l, struct client *c)
 	lvmd_client_send(l, c, rep);
 }
 
+void lvmd_client_refill_after(struct lvmd *l, struct client *c)
+{
+	uint64_t due = lvm_now_ns() + LVMD_REFILL_GRACE_MS * 1000000ull;
+
+	c->refill_at_close = true;
+	if (!l->refill_due_ns || due < l->refill_due_ns)
+		l->refill_due_ns = due;
+}
+
 void lvmd_clients_timers(struct lvmd *l, uint64_t now, uint64_t *next)
 {
+	if (l->refill_due_ns && now >= l->refill_due_ns) {
+		l->refill_due_ns = 0;
+		lvmd_pools_kick(l);
+	} else if (l->refill_due_ns && l->refill_due_ns < *next) {
+		*next = l->refill_due_ns;
+	}
 	for (struct client *c = l->clients; c; c = c->next) {
 		if (c->mode != C_WAIT || c->wait != W_READY)
 			continue;

@@ -98,8 +98,18 @@ bool lvmd_client_resume(struct client *c);
 void lvmd_client_console(struct lvmd *l, struct client *c, struct guest *g,
 			 bool live);
 
+/*
+ * lvmd_client_refill_after() - (c) took a shell from a pool: wake the
+ * refill thread once (c) has closed (its command has its reply and has
+ * ended), or LVMD_REFILL_GRACE_MS from now if it stays connected, so that
+ * building the next shell does not compete with the end of the command or
+ * the new guest's boot for dom0's vCPUs.
+ */
+void lvmd_client_refill_after(struct lvmd *l, struct client *c);
+
 /* lvmd_clients_timers() - poll the guests held replies wait on, expire
- * waits; (*next) lowers to the next deadline. */
+ * waits, wake the refill thread when its grace is over; (*next) lowers to
+ * the next deadline. */
 void lvmd_clients_timers(struct lvmd *l, uint64_t now, uint64_t *next);
 
 #endif

@@ -264,33 +264,56 @@ struct found {
 	struct lvmd_log_entry e;
 };
 
-/* add: the file (st) of guest (name) into (*f), one entry per name. */
+/* add: the file (st) of guest (name) into (*f), one entry per file
+ * (merge() makes it one per name). */
 static int add(struct found **f, size_t *n, size_t *cap, const char *name,
 	       const struct stat *st)
 {
-	int64_t t = (int64_t)st->st_mtim.tv_sec * 1000000000 +
-		    st->st_mtim.tv_nsec;
-	size_t i;
+	struct found *e;
 	void *p;
 
-	for (i = 0; i < *n && strcmp((*f)[i].name, name) != 0; i++)
-		;
-	if (i == *n) {
-		if (*n == *cap) {
-			*cap = *cap ? *cap * 2 : 64;
-			p = realloc(*f, *cap * sizeof(**f));
-			if (!p)
-				return -ENOMEM;
-			*f = p;
-		}
-		memset(&(*f)[i], 0, sizeof(**f));
-		strcpy((*f)[i].name, name);
-		(*n)++;
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		p = realloc(*f, *cap * sizeof(**f));
+		if (!p)
+			return -ENOMEM;
+		*f = p;
 	}
-	(*f)[i].e.bytes += (uint64_t)st->st_size;
-	if (t > (*f)[i].e.mtime_ns)
-		(*f)[i].e.mtime_ns = t;
+	e = &(*f)[(*n)++];
+	memset(e, 0, sizeof(*e));
+	strcpy(e->name, name);
+	e->e.bytes = (uint64_t)st->st_size;
+	e->e.mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+			st->st_mtim.tv_nsec;
 	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct found *)a)->name,
+		      ((const struct found *)b)->name);
+}
+
+/* merge: (f)'s entries sorted by name, a name's two files (NAME.log and
+ * NAME.log.1) made one entry: their bytes summed, the newer time. Returns
+ * the entries left. Sorting keeps a directory of N logs at N log N. */
+static size_t merge(struct found *f, size_t n)
+{
+	size_t out = 0;
+
+	if (!n)
+		return 0;
+	qsort(f, n, sizeof(*f), by_name);
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(f[i].name, f[out].name) != 0) {
+			f[++out] = f[i];
+			continue;
+		}
+		f[out].e.bytes += f[i].e.bytes;
+		if (f[i].e.mtime_ns > f[out].e.mtime_ns)
+			f[out].e.mtime_ns = f[i].e.mtime_ns;
+	}
+	return out + 1;
 }
 
 /* remove_log: both files of guest (name). */
@@ -329,6 +352,7 @@ static void prune(struct lvmd *l, const struct guest *gone)
 		if (add(&f, &n, &cap, name, &st) < 0)
 			goto out;
 	}
+	n = merge(f, n);
 	for (size_t i = 0; i < n; i++) {
 		const struct guest *g = lvmd_guest_by_name(l, f[i].name);
 

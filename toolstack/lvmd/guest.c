@@ -124,6 +124,9 @@ void lvmd_guest_reap_doomed(struct lvmd *l)
 {
 	struct guest *g = l->guests, *next;
 
+	if (!l->any_doomed)
+		return;
+	l->any_doomed = false;   /* every doomed guest goes in this walk */
 	for (; g; g = next) {
 		next = g->next;
 		if (!g->doom[0])
@@ -138,6 +141,9 @@ void lvmd_guest_timers(struct lvmd *l, uint64_t now, uint64_t *next)
 {
 	struct guest *g, *nx;
 
+	if (!l->any_deadline)
+		return;
+	l->any_deadline = false;
 	for (g = l->guests; g; g = nx) {
 		nx = g->next;
 		if (!g->req_deadline_ns)
@@ -151,6 +157,7 @@ void lvmd_guest_timers(struct lvmd *l, uint64_t now, uint64_t *next)
 			lvmd_guest_destroy(l, g, -ETIMEDOUT);
 			continue;
 		}
+		l->any_deadline = true; /* still pending */
 		if (g->req_deadline_ns < *next)
 			*next = g->req_deadline_ns;
 	}

@@ -26,6 +26,7 @@ struct lvmd_control;
 struct guest {
 	struct guest *next, *prev;   /* table.c */
 	struct guest *hnext;         /* table.c: its domid chain */
+	struct guest *nnext;         /* table.c: its name chain */
 	struct lvm_reg_entry rec;    /* what is persisted */
 	const struct lvmd_control *ctl; /* noxs or XenStore: chosen once, by
 					create.c or adopt.c (backend.h) */
@@ -146,7 +147,8 @@ void lvmd_guest_doom(struct lvmd *l, struct guest *g, const char *fmt, ...)
 /* lvmd_guest_deadline() - (g) must be gone (timeout_ms) from now (0: the
  * default), or the loop destroys it (lvmd_guest_timers()); for lifecycle
  * requests of either control. */
-void lvmd_guest_deadline(struct guest *g, uint32_t timeout_ms);
+void lvmd_guest_deadline(struct lvmd *l, struct guest *g,
+			 uint32_t timeout_ms);
 
 /* lvmd_guest_save() - persist (g)'s record; logs on failure. */
 int lvmd_guest_save(struct lvmd *l, struct guest *g);

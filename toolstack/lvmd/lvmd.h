@@ -85,6 +85,10 @@
 #define LVMD_MAX_DOMID 0x7ff0        /* DOMID_FIRST_RESERVED */
 #define LVMD_DOMID_BUCKETS 1024      /* guests by domid: chains, a power
 					of two (table.c) */
+#define LVMD_NAME_BUCKETS 1024       /* guests by name: the same (a create
+					checks its name, a pruned console
+					log its owner: neither walks every
+					guest) */
 #define LVMD_MAX_CLIENTS 256
 #define LVMD_CLIENT_OUT_MAX (1u << 20) /* a client this far behind (its
 					  console or replies unread) is
@@ -97,6 +101,10 @@
 					NAME.log.1 and started anew */
 #define LVMD_REAP_POLL_MS 100        /* reaper period without VIRQ_DOM_EXC */
 #define LVMD_READY_POLL_MS 5         /* ready-mark polling while waited on */
+#define LVMD_REFILL_NICE 10          /* the refill thread's nice value */
+#define LVMD_REFILL_GRACE_MS 100     /* a pool refilled after a create: once
+					its client has gone, or this long
+					after (client.c) */
 #define LVMD_PORT_RATE 20            /* events a second a guest's port may
 					cost lvmd (each port apart) */
 #define LVMD_PORT_BURST 32           /* ... and at once, after a pause */
@@ -152,6 +160,8 @@ struct lvmd {
 	const struct lvmd_hooks *hooks; /* main.c: client.c's (guest.h) */
 	struct guest *guests;        /* table.c: newest first */
 	unsigned nguests;
+	struct guest *by_name[LVMD_NAME_BUCKETS]; /* table.c: chains by a
+					hash of the name, through g->nnext */
 	struct guest *by_domid[LVMD_DOMID_BUCKETS]; /* table.c: chains by
 					domid % buckets, through g->hnext (a
 					table as large as the domid space
@@ -159,6 +169,16 @@ struct lvmd {
 					new domid until they wrap) */
 	struct lvmd_port *ports;     /* ports.c */
 	size_t nports;
+	/* Marks that some guest has something for the loop's walks over
+	 * every guest, so that with none (the usual case) a turn of the loop
+	 * walks no guest at all, however many run: set where the thing is
+	 * set, cleared by the walk that finds none left. */
+	bool any_doomed;             /* table.c sets, guest.c walks */
+	bool any_deadline;           /* table.c sets, guest.c walks */
+	bool any_rebuild;            /* reboot.c */
+	bool any_xsvif_wait;         /* xsvif.c */
+	uint64_t refill_due_ns;      /* client.c: the refill thread woken
+					then (0: nothing waits) */
 	size_t ports_deferred;       /* ports.c: how many wait for budget */
 	uint64_t ports_due_ns;       /* ports.c: the earliest of them */
 	uint64_t log_budget;         /* main.c: console logs' bytes, all */

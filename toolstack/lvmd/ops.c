@@ -97,8 +97,11 @@ static void op_create(struct lvmd *l, struct client *c,
 	lvm_log_info("%s (d%u): created from %s", g->rec.name, g->rec.domid,
 		     g->rec.kernel);
 	lvmd_create_settle(l, g);
-	/* Refill now that the reply is out, not while it was being made. */
-	lvmd_pools_kick(l);
+	/* Refill once the command is over, not while it ends (client.c). */
+	if (t.pool_hit)
+		lvmd_client_refill_after(l, c);
+	else
+		lvmd_pools_kick(l);
 }
 
 static void op_destroy(struct lvmd *l, struct client *c, const char *t)

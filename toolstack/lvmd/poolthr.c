@@ -14,8 +14,11 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "lvmd.h"
@@ -176,6 +179,11 @@ static void *refill(void *arg)
 		lvm_log_err(ENOMEM, "pool: the refill thread has no memory");
 		return NULL;
 	}
+	/* Background work: the control thread, and the commands it answers,
+	 * go first on dom0's vCPUs (a thread's nice value is its own). */
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid),
+			LVMD_REFILL_NICE) < 0)
+		lvm_log_warn(errno, "pool: cannot lower the refill thread's priority");
 	pthread_mutex_lock(&ps->mu);
 	while (!ps->stop) {
 		x = lvmd_pool_excess(&ps->p);

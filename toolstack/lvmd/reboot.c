@@ -72,6 +72,7 @@ void lvmd_reboot(struct lvmd *l, struct guest *g)
 	}
 	/* now > 0 (monotonic), so a rebuild due at once is still "set". */
 	g->rebuild_at_ns = now + delay;
+	l->any_rebuild = true;
 	if (delay)
 		lvm_log_info("%s (d%u): rebooted; building it again in %llu ms (restart %u in a row of at most %d)",
 			     r->name, r->domid,
@@ -143,6 +144,9 @@ void lvmd_reboot_timers(struct lvmd *l, uint64_t now, uint64_t *next)
 {
 	struct guest *g, *nx;
 
+	if (!l->any_rebuild)
+		return;
+	l->any_rebuild = false;
 	/* A rebuilt guest goes to the head of the list: not seen again in
 	 * this pass, and no other guest is dropped by a rebuild. */
 	for (g = l->guests; g; g = nx) {
@@ -154,6 +158,7 @@ void lvmd_reboot_timers(struct lvmd *l, uint64_t now, uint64_t *next)
 			rebuild(l, g);
 			continue;
 		}
+		l->any_rebuild = true; /* still waiting */
 		if (g->rebuild_at_ns < *next)
 			*next = g->rebuild_at_ns;
 	}

@@ -78,7 +78,7 @@ static int request(struct lvmd *l, struct guest *g, bool reboot,
 	copy->sysctl.request_seq = seq;
 	g->rec.request_seq = seq;
 	g->req = req;
-	lvmd_guest_deadline(g, timeout_ms);
+	lvmd_guest_deadline(l, g, timeout_ms);
 	lvmd_guest_save(l, g);
 	lvmd_port_notify(l, g->sys_lport);
 	return 0;

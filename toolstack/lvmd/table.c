@@ -15,12 +15,23 @@
 #include "toolstack/common/clock.h"
 #include "toolstack/engine/log.h"
 
+/* The chain of (name)'s bucket (FNV-1a over the name). */
+static struct guest **name_bucket(struct lvmd *l, const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return &l->by_name[h & (LVMD_NAME_BUCKETS - 1)];
+}
+
 struct guest *lvmd_guest_by_name(struct lvmd *l, const char *name)
 {
-	for (struct guest *g = l->guests; g; g = g->next)
-		if (strcmp(g->rec.name, name) == 0)
-			return g;
-	return NULL;
+	struct guest *g = *name_bucket(l, name);
+
+	while (g && strcmp(g->rec.name, name) != 0)
+		g = g->nnext;
+	return g;
 }
 
 /* The chain of (domid)'s bucket. */
@@ -83,6 +94,8 @@ void lvmd_guest_insert(struct lvmd *l, struct guest *g)
 	l->guests = g;
 	g->hnext = *bucket(l, g->rec.domid);
 	*bucket(l, g->rec.domid) = g;
+	g->nnext = *name_bucket(l, g->rec.name);
+	*name_bucket(l, g->rec.name) = g;
 	l->nguests++;
 }
 
@@ -100,6 +113,13 @@ void lvmd_guest_unlink(struct lvmd *l, struct guest *g)
 			break;
 		}
 	g->hnext = NULL;
+	for (struct guest **p = name_bucket(l, g->rec.name); *p;
+	     p = &(*p)->nnext)
+		if (*p == g) {
+			*p = g->nnext;
+			break;
+		}
+	g->nnext = NULL;
 	l->nguests--;
 }
 
@@ -107,7 +127,6 @@ void lvmd_guest_doom(struct lvmd *l, struct guest *g, const char *fmt, ...)
 {
 	va_list ap;
 
-	(void)l;
 	if (g->doom[0])
 		return;
 	va_start(ap, fmt);
@@ -115,15 +134,18 @@ void lvmd_guest_doom(struct lvmd *l, struct guest *g, const char *fmt, ...)
 	va_end(ap);
 	if (!g->doom[0])
 		strcpy(g->doom, "misbehaved");
+	l->any_doomed = true;
 	lvm_log_warn(0, "%s (d%u): %s; destroying it", g->rec.name, g->rec.domid,
 		     g->doom);
 }
 
-void lvmd_guest_deadline(struct guest *g, uint32_t timeout_ms)
+void lvmd_guest_deadline(struct lvmd *l, struct guest *g,
+			 uint32_t timeout_ms)
 {
 	g->req_deadline_ns = lvm_now_ns() +
 		(uint64_t)(timeout_ms ? timeout_ms : LVM_DEFAULT_SHUTDOWN_MS) *
 			1000000u;
+	l->any_deadline = true;
 }
 
 int lvmd_guest_save(struct lvmd *l, struct guest *g)

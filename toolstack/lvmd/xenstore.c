@@ -122,7 +122,7 @@ static int request(struct lvmd *l, struct guest *g, bool reboot,
 		return rc;
 	}
 	g->req = reboot ? NOXS_REQ_REBOOT : NOXS_REQ_POWEROFF;
-	lvmd_guest_deadline(g, timeout_ms);
+	lvmd_guest_deadline(l, g, timeout_ms);
 	return 0;
 }
 

@@ -90,8 +90,9 @@ int lvmd_xsvif_attach(struct lvmd *l, struct guest *g)
 {
 	unsigned n = g->rec.nvifs < LVM_VIFS_MAX ? g->rec.nvifs : LVM_VIFS_MAX;
 
-	(void)l;
 	g->xsvif_wait = n ? (1u << n) - 1 : 0;
+	if (n)
+		l->any_xsvif_wait = true;
 	g->xsvif_since_ns = lvm_now_ns();
 	return 0;
 }
@@ -170,12 +171,15 @@ void lvmd_xsvif_timers(struct lvmd *l, uint64_t now, uint64_t *next)
 	uint64_t at = now + LVMD_XSVIF_POLL_MS * 1000000ull;
 	bool waiting = false;
 
+	if (!l->any_xsvif_wait)
+		return;
 	for (struct guest *g = l->guests; g; g = g->next) {
 		if (!g->xsvif_wait)
 			continue;
 		look(l, g, now);
 		waiting |= g->xsvif_wait != 0;
 	}
+	l->any_xsvif_wait = waiting;
 	if (waiting && at < *next)
 		*next = at;
 }

@@ -1,0 +1,104 @@
+#!/bin/bash
+# bench/cmdpath.sh [N] — where an `lvm` command's time goes, in one dom0:
+# N rounds (default 20), each timing once, in turn, so that whatever else
+# loads the machine weighs on each alike:
+#   spawn      fork + exec + wait of a static no-op (lvm-bench-spawn)
+#   version    `lvm --version`: exec, loading, start-up, exit (no lvmd)
+#   list       `lvm list` with no guest: + connect, one request, reply
+#   create     `lvm create noop.xen` from a pool built ahead for noop
+#              (lvm pool set 4x1 1 noop.xen), no wait for the ready mark
+#   create-t   the same with --timing: the reply waits for the ready mark
+# and from create's own figures (--json): lvmd's time (request received ->
+# reply), the client's (request sent -> reply decoded), lvmd's queue
+# (request received -> work started), and with --timing the ready mark.
+# Prints medians, p10, p90, each kind's N, the breakdown and the ratios
+# the issue asks for. LVM=PATH and LVMD=PROGRAM time another lvm and lvmd
+# (an older build's, to compare in one box). Run it in the box:
+#   tests/xenbox/xenbox -t 900 run bench/cmdpath.sh 20
+set -u -o pipefail
+. "$(dirname "$0")/dom0.sh"
+N=${1:-20}
+STATE=/run/lvm-bench-cmdpath
+die() { echo "bench-cmdpath: $*" >&2; exit 1; }
+
+img=$BUILD/guests/noop.xen
+[ -f "$img" ] || die "no guest image $img"
+LVM=${LVM:-$BUILD/bin/lvm}   # LVM=PATH: another lvm command to time
+pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { if (!NR) { print "-"; exit } r = 1 + (NR - 1) * p; i = int(r); f = r - i; if (i >= NR) print v[NR]; else printf "%.3f\n", v[i] + f * (v[i + 1] - v[i]) }'; }
+field() { sed -n "s/^ *\"$1\": *\([0-9]*\),\{0,1\}$/\1/p" | head -n1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+ms_of() { awk -v v="$1" 'BEGIN { printf "%.3f\n", v / 1e6 }'; }
+pool_ready() { "$LVM" pool | awk '$1 == "4x1" { print ($5 == 0 ? $4 : 0) }'; }
+wait_ready() {
+	local i
+	for i in $(seq 1 400); do
+		[ "$(pool_ready)" -ge 1 ] && return 0
+		sleep 0.02
+	done
+	die "pool not refilled: $("$LVM" pool)"
+}
+# spawn1 FILE PROG ARG...: one fork+exec+wait of PROG, its ms onto FILE.
+spawn1() {
+	local f=$1
+	shift
+	lvm-bench-spawn -n 1 -w 0 -m fork "$@" 2>"$STATE/err" | awk -F, '/^start,/ { print $7 }' >>"$f" ||
+		die "$*: $(cat "$STATE/err")"
+}
+# create1 KIND I [OPT]: one timed create (lvm-bench-cmd: fork to exit).
+create1() {
+	local kind=$1 i=$2 opt=${3-} row
+	"$LVM" pool set 4x1 1 "$img" >/dev/null || die "pool set"
+	wait_ready
+	row=$(lvm-bench-cmd -- "$LVM" create "$img" --name "$kind$i" --json $opt 2>"$STATE/out") ||
+		die "lvm create $kind$i: $(cat "$STATE/out")"
+	grep -qE '"pool_hit": ?true' "$STATE/out" || die "$kind$i: not from the pool: $(cat "$STATE/out")"
+	awk -F, '/^start,/ { print $7 }' <<<"$row" >>"$STATE/$kind.ms"
+	ms_of "$(field total_ns <"$STATE/out")" >>"$STATE/$kind.lvmd.ms"
+	ms_of "$(field client_ns <"$STATE/out")" >>"$STATE/$kind.client.ms"
+	ms_of "$(field queue_ns <"$STATE/out")" >>"$STATE/$kind.queue.ms"
+	[ -z "$opt" ] || ms_of "$(field ready_ns <"$STATE/out")" >>"$STATE/$kind.ready.ms"
+	"$LVM" destroy "$kind$i" || die "lvm destroy $kind$i"
+}
+
+rm -rf "$STATE"
+mkdir -p "$STATE"
+"${LVMD:-lvmd}" -d -S "$STATE/d" -c /dev/null -P 4:1:1 || die "lvmd did not start"
+export LVM_SOCKET=$STATE/d/lvmd.sock
+trap 'kill "$(cat "$STATE/d/lvmd.pid")" 2>/dev/null' EXIT
+# The libraries lvm loads, as ld.so lists them (no ldd in the box's dom0);
+# a static program ignores the variable and just runs.
+libs=$(LD_TRACE_LOADED_OBJECTS=1 "$LVM" --version 2>&1)
+if grep -q '^lvm ' <<<"$libs"; then libs="static, no shared library"
+else libs="dynamic, $(grep -c '=>' <<<"$libs") shared libraries: $(awk '/=>/ { printf "%s ", $1 }' <<<"$libs")"; fi
+echo "bench-cmdpath: $N rounds; lvm: $libs; $(stat -c %s "$LVM") bytes"
+# Warm-up, not counted.
+"$LVM" create "$img" --name warm >/dev/null && "$LVM" destroy warm
+for i in $(seq 1 "$N"); do
+	spawn1 "$STATE/spawn.ms" "$BUILD/bin/lvm-bench-trivial"
+	spawn1 "$STATE/version.ms" "$LVM" --version
+	spawn1 "$STATE/list.ms" "$LVM" list
+	create1 create "$i"
+	create1 create-t "$i" --timing
+done
+
+printf '  %-22s %9s %9s %9s %4s   (ms)\n' "" median p10 p90 n
+row() { printf '  %-22s %9s %9s %9s %4s\n' "$1" "$(pct 0.5 <"$2")" "$(pct 0.1 <"$2")" "$(pct 0.9 <"$2")" "$(wc -l <"$2")"; }
+row "spawn (static no-op)" "$STATE/spawn.ms"
+row "lvm --version" "$STATE/version.ms"
+row "lvm list" "$STATE/list.ms"
+row "lvm create" "$STATE/create.ms"
+row " lvmd: received->reply" "$STATE/create.lvmd.ms"
+row " lvmd: queue" "$STATE/create.queue.ms"
+row " client: sent->reply" "$STATE/create.client.ms"
+row "lvm create --timing" "$STATE/create-t.ms"
+row " lvmd: received->reply" "$STATE/create-t.lvmd.ms"
+row " client: sent->reply" "$STATE/create-t.client.ms"
+row " ready mark" "$STATE/create-t.ready.ms"
+spawn=$(pct 0.5 <"$STATE/spawn.ms")
+paste -d' ' "$STATE/create.client.ms" "$STATE/create.lvmd.ms" | awk '{ print $1 - $2 }' >"$STATE/gap.ms"
+row " client - lvmd (each)" "$STATE/gap.ms"
+printf '  ratio create/spawn %s   create --timing/spawn %s   list/spawn %s   version/spawn %s\n' \
+	"$(ratio "$(pct 0.5 <"$STATE/create.ms")" "$spawn")" \
+	"$(ratio "$(pct 0.5 <"$STATE/create-t.ms")" "$spawn")" \
+	"$(ratio "$(pct 0.5 <"$STATE/list.ms")" "$spawn")" \
+	"$(ratio "$(pct 0.5 <"$STATE/version.ms")" "$spawn")"
