@@ -199,6 +199,24 @@ static lvm_t *connect_lvmd(const struct opts *o)
 	return h;
 }
 
+/* mkdir_p: (path) and its missing parents, mode 0711. */
+static int mkdir_p(const char *path)
+{
+	char p[PATH_MAX];
+
+	if ((size_t)snprintf(p, sizeof(p), "%s", path) >= sizeof(p))
+		return -ENAMETOOLONG;
+	for (char *c = p + 1; *c; c++) {
+		if (*c != '/')
+			continue;
+		*c = '\0';
+		if (mkdir(p, 0711) < 0 && errno != EEXIST)
+			return -errno;
+		*c = '/';
+	}
+	return mkdir(p, 0711) < 0 && errno != EEXIST ? -errno : 0;
+}
+
 /* remove_dir: ROOT/ID and the files in it. */
 static void remove_dir(const char *dir)
 {
@@ -388,7 +406,10 @@ static int cmd_create(const struct opts *o)
 		oci_spec_clear(&spec);
 		return fail("process.terminal is set but no --console-socket was given");
 	}
-	mkdir(o->root, 0711);
+	if ((rc = mkdir_p(o->root)) < 0) {
+		oci_spec_clear(&spec);
+		return fail("--root %s: %s", o->root, strerror(-rc));
+	}
 	if (mkdir(c.dir, 0700) < 0) {
 		rc = errno;
 		oci_spec_clear(&spec);
