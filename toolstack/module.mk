@@ -159,7 +159,8 @@ ALL_TARGETS += $(BUILD)/bin/lvm
 # an `lvm` link only where it shadows no other lvm, such as LVM2's).
 PREFIX ?= /usr/local
 .PHONY: install
-install: $(LIBLVM_SO) $(LIBLVM_A) $(BUILD)/bin/lvm $(BUILD)/bin/lvmd
+install: $(LIBLVM_SO) $(LIBLVM_A) $(BUILD)/bin/lvm $(BUILD)/bin/lvmd \
+		$(BUILD)/bin/lightvm-oci
 	@PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) BUILD=$(BUILD) \
 		sh toolstack/scripts/install.sh
 

@@ -375,18 +375,62 @@ static int undo(struct created *c, const char *guest)
 	return 1;
 }
 
+/* make_guest: have lvmd create (st)'s guest, paused, from (kernel), and
+ * attach its console (*cons); 1 with the error out. */
+static int make_guest(const struct opts *o, struct created *c,
+		      struct oci_state *st, const char *kernel,
+		      const char *cmdline, uint32_t mb, uint32_t vcpus, int *cons)
+{
+	struct lvm_config cfg;
+	struct lvm_info info;
+	int rc;
+
+	lvm_config_init(&cfg);
+	cfg.memory_mb = mb;
+	cfg.vcpus = vcpus;
+	cfg.paused = true;
+	cfg.on_poweroff = LVM_ACTION_DESTROY;
+	cfg.on_crash = LVM_ACTION_PRESERVE;
+	cfg.on_reboot = LVM_ACTION_DESTROY;
+	if (lvm_config_set_str(&cfg.name, st->guest) ||
+	    lvm_config_set_str(&cfg.kernel, kernel) ||
+	    lvm_config_set_str(&cfg.cmdline, cmdline[0] ? cmdline : NULL)) {
+		lvm_config_clear(&cfg);
+		return fail("out of memory");
+	}
+	if (!(c->h = connect_lvmd(o))) {
+		lvm_config_clear(&cfg);
+		return 1;
+	}
+	rc = lvm_create(c->h, &cfg, 0, NULL, NULL);
+	lvm_config_clear(&cfg);
+	if (rc < 0)
+		return fail("cannot create the guest: %s", lvm_last_error(c->h));
+	c->guest = true;
+	memset(&info, 0, sizeof(info));
+	if (lvm_info(c->h, st->guest, &info) == 0)
+		st->domid = info.domid;
+	lvm_info_clear(&info);
+	*cons = lvm_console_attach(c->h, st->guest);
+	if (*cons < 0)
+		return fail("cannot attach the guest's console: %s", lvm_last_error(c->h));
+	return 0;
+}
+
+/* create: the guest (none for a pod sandbox), paused; the stand-in; the
+ * state; the pid file. Anything failing takes back what was made. */
 static int cmd_create(const struct opts *o)
 {
 	struct created c = { .standin = -1 };
 	struct oci_spec spec;
 	struct oci_state st = { 0 };
-	struct lvm_config cfg;
 	struct oci_standin s;
 	char bundle[PATH_MAX], image[PATH_MAX], kernel[PATH_MAX + 16];
 	char cmdline[OCI_CMDLINE_MAX + 1], pidtxt[32];
 	size_t skip;
-	uint32_t mb, vcpus;
-	int cons, rc, ready[2], slave = -1;
+	uint32_t mb = 0, vcpus = 0;
+	int cons = -1, rc, ready[2], slave = -1;
+	bool sandbox;
 	char byte;
 
 	if (state_dir(o, c.dir, sizeof(c.dir)))
@@ -395,10 +439,12 @@ static int cmd_create(const struct opts *o)
 		return fail("bundle %s: %s", o->bundle ? o->bundle : ".", strerror(errno));
 	if (oci_spec_load(bundle, &spec, errbuf, sizeof(errbuf)))
 		return fail("%s", errbuf);
-	if (oci_spec_image(&spec, image, sizeof(image), &skip, errbuf, sizeof(errbuf)) ||
-	    oci_spec_cmdline(&spec, skip, cmdline, sizeof(cmdline), errbuf, sizeof(errbuf)) ||
-	    oci_spec_memory_mb(&spec, &mb, errbuf, sizeof(errbuf)) ||
-	    oci_spec_vcpus(&spec, &vcpus, errbuf, sizeof(errbuf))) {
+	sandbox = spec.sandbox;
+	if (!sandbox &&
+	    (oci_spec_image(&spec, image, sizeof(image), &skip, errbuf, sizeof(errbuf)) ||
+	     oci_spec_cmdline(&spec, skip, cmdline, sizeof(cmdline), errbuf, sizeof(errbuf)) ||
+	     oci_spec_memory_mb(&spec, &mb, errbuf, sizeof(errbuf)) ||
+	     oci_spec_vcpus(&spec, &vcpus, errbuf, sizeof(errbuf)))) {
 		oci_spec_clear(&spec);
 		return fail("%s", errbuf);
 	}
@@ -416,16 +462,7 @@ static int cmd_create(const struct opts *o)
 		return fail(rc == EEXIST ? "container %s already exists" : "container %s: %s",
 			    o->pos[0], strerror(rc));
 	}
-	/* the image copied out of the root fs: lvmd may not see the bundle's
-	 * mounts, and the file cannot change under the guest */
-	snprintf(kernel, sizeof(kernel), "%s/image.xen", c.dir);
-	if ((rc = copy_file(image, kernel)) < 0) {
-		oci_spec_clear(&spec);
-		fail("cannot copy the image %s: %s", image, strerror(-rc));
-		return undo(&c, "");
-	}
 	snprintf(st.id, sizeof(st.id), "%s", o->pos[0]);
-	oci_guest_name(st.id, st.guest);
 	st.bundle = strdup(bundle);
 	st.rootfs = spec.root;
 	spec.root = NULL;
@@ -433,60 +470,27 @@ static int cmd_create(const struct opts *o)
 	spec.annotations = NULL;
 	oci_spec_clear(&spec);
 	if (!st.bundle) {
-		oci_state_clear(&st);
 		fail("out of memory");
-		return undo(&c, "");
-	}
-
-	lvm_config_init(&cfg);
-	cfg.memory_mb = mb;
-	cfg.vcpus = vcpus;
-	cfg.paused = true;
-	cfg.on_poweroff = LVM_ACTION_DESTROY;
-	cfg.on_crash = LVM_ACTION_PRESERVE;
-	cfg.on_reboot = LVM_ACTION_DESTROY;
-	if (lvm_config_set_str(&cfg.name, st.guest) ||
-	    lvm_config_set_str(&cfg.kernel, kernel) ||
-	    lvm_config_set_str(&cfg.cmdline, cmdline[0] ? cmdline : NULL)) {
-		lvm_config_clear(&cfg);
-		oci_state_clear(&st);
-		fail("out of memory");
-		return undo(&c, "");
-	}
-	if (!(c.h = connect_lvmd(o))) {
-		lvm_config_clear(&cfg);
-		oci_state_clear(&st);
-		return undo(&c, "");
-	}
-	rc = lvm_create(c.h, &cfg, 0, NULL, NULL);
-	lvm_config_clear(&cfg);
-	if (rc < 0) {
-		fail("cannot create the guest: %s", lvm_last_error(c.h));
-		oci_state_clear(&st);
-		return undo(&c, "");
-	}
-	c.guest = true;
-	{
-		struct lvm_info info;
-
-		memset(&info, 0, sizeof(info));
-		if (lvm_info(c.h, st.guest, &info) == 0)
-			st.domid = info.domid;
-		lvm_info_clear(&info);
-	}
-	cons = lvm_console_attach(c.h, st.guest);
-	if (cons < 0) {
-		fail("cannot attach the guest's console: %s", lvm_last_error(c.h));
 		goto bad;
 	}
+	if (!sandbox) {
+		/* the image copied out of the root fs: lvmd may not see the
+		 * bundle's mounts, and the file cannot change under the guest */
+		snprintf(kernel, sizeof(kernel), "%s/image.xen", c.dir);
+		if ((rc = copy_file(image, kernel)) < 0) {
+			fail("cannot copy the image %s: %s", image, strerror(-rc));
+			goto bad;
+		}
+		oci_guest_name(st.id, st.guest);
+		if (make_guest(o, &c, &st, kernel, cmdline, mb, vcpus, &cons))
+			goto bad;
+	}
 	if (o->console_socket && (rc = send_pty(o->console_socket, &slave)) < 0) {
-		close(cons);
 		fail("console socket %s: %s", o->console_socket, strerror(-rc));
 		goto bad;
 	}
 	if (pipe2(ready, O_CLOEXEC) < 0) {
 		fail("pipe: %s", strerror(errno));
-		close(cons);
 		goto bad;
 	}
 	c.standin = fork();
@@ -513,9 +517,12 @@ static int cmd_create(const struct opts *o)
 		_exit(oci_standin_run(&s));
 	}
 	close(ready[1]);
-	close(cons);
+	if (cons >= 0)
+		close(cons);
+	cons = -1;
 	if (slave >= 0)
 		close(slave);
+	slave = -1;
 	if (c.standin < 0 || read(ready[0], &byte, 1) != 1) {
 		close(ready[0]);
 		fail("the stand-in process did not start");
@@ -539,6 +546,10 @@ static int cmd_create(const struct opts *o)
 	lvm_close(c.h);
 	return 0;
 bad:
+	if (cons >= 0)
+		close(cons);
+	if (slave >= 0)
+		close(slave);
 	undo(&c, st.guest);
 	oci_state_clear(&st);
 	return 1;
@@ -556,6 +567,13 @@ static int cmd_start(const struct opts *o)
 	if (status_of(&st) != OCI_CREATED) {
 		rc = fail("container %s is %s, not created", st.id,
 			  oci_status_name(status_of(&st)));
+		oci_state_clear(&st);
+		return rc;
+	}
+	if (!st.guest[0]) { /* a sandbox: nothing to start */
+		st.status = OCI_RUNNING;
+		rc = oci_state_write(dir, &st, errbuf, sizeof(errbuf)) < 0 ?
+			     fail("%s", errbuf) : 0;
 		oci_state_clear(&st);
 		return rc;
 	}
@@ -628,6 +646,11 @@ static int destroy(const struct opts *o, const char *dir, const struct oci_state
 
 	snprintf(path, sizeof(path), "%s/" OCI_KILLED_MARK, dir);
 	close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	if (!st->guest[0]) { /* a sandbox: its stand-in is all there is */
+		if (oci_standin_alive(st))
+			kill(st->pid, SIGKILL);
+		return 0;
+	}
 	if (!(h = connect_lvmd(o)))
 		return 1;
 	rc = lvm_destroy(h, st->guest);
@@ -705,6 +728,12 @@ static int cmd_pause(const struct opts *o, bool pause)
 	if (load(o, dir, sizeof(dir), &st))
 		return 1;
 	status = status_of(&st);
+	if (!st.guest[0]) {
+		rc = fail("container %s is a pod sandbox: no guest to %s", st.id,
+			  pause ? "pause" : "resume");
+		oci_state_clear(&st);
+		return rc;
+	}
 	if (status != (pause ? OCI_RUNNING : OCI_PAUSED)) {
 		rc = fail("container %s is %s, not %s", st.id, oci_status_name(status),
 			  pause ? "running" : "paused");

@@ -25,6 +25,9 @@
 
 #define OCI_ANNOT_IMAGE "org.lvm.image"  /* image path inside the root fs */
 #define OCI_DEFAULT_IMAGE "/lvm.xen"     /* when nothing else names one */
+/* CRI's annotation of a pod's sandbox (its pause container), which
+ * becomes a stand-in with no guest: the pod's guests are its containers */
+#define OCI_ANNOT_CRI_TYPE "io.kubernetes.cri.container-type"
 #define OCI_NAME_PREFIX "oci-"           /* guest names: oci-<id> */
 #define OCI_ID_MAX 1024                  /* bytes of a container id */
 #define OCI_CMDLINE_MAX 1023             /* a PV guest's command line */
@@ -47,6 +50,7 @@ struct oci_spec {
 	size_t nenv;
 	bool terminal;       /* process.terminal */
 	char *image;         /* the org.lvm.image annotation, or NULL */
+	bool sandbox;        /* CRI's pod sandbox: no guest */
 	char *annotations;   /* the annotations object as JSON text, or NULL */
 	uint64_t memory_limit; /* linux.resources.memory.limit; 0: none */
 	uint64_t cpu_quota;  /* linux.resources.cpu.quota; 0: none */
@@ -109,7 +113,7 @@ enum oci_status {
 
 struct oci_state {
 	char id[OCI_ID_MAX + 1];
-	char guest[LVM_NAME_MAX + 1];
+	char guest[LVM_NAME_MAX + 1]; /* "": a pod sandbox, no guest */
 	uint32_t domid;
 	pid_t pid;                   /* the stand-in */
 	uint64_t pid_start;          /* its start time (/proc/PID/stat) */
@@ -149,7 +153,8 @@ struct oci_standin {
 	const char *sock;            /* lvmd's socket */
 	const char *guest;           /* the guest's name */
 	const char *dir;             /* ROOT/ID */
-	int cons;                    /* the guest's console (attached) */
+	int cons;                    /* the guest's console (attached); -1:
+					a sandbox, waiting for a stop signal */
 	int in, out, err;            /* the container's stdio (or the pty) */
 	int ready;                   /* write end: one byte once set up */
 };

@@ -126,7 +126,7 @@ static int dup_str(json_object *v, char **out)
 static int parse_tree(const char *bundle, json_object *top, struct oci_spec *s,
 		      char *err, size_t len)
 {
-	json_object *ver, *root, *path, *proc, *args, *env, *term, *ann, *img;
+	json_object *ver, *root, *path, *proc, *args, *env, *term, *ann, *img, *cri;
 	json_object *linux_, *res, *mem, *cpu, *cpus;
 	int rc;
 
@@ -168,8 +168,11 @@ static int parse_tree(const char *bundle, json_object *top, struct oci_spec *s,
 	if ((rc = get(top, "annotations", json_type_object, "annotations", &ann, err, len)) ||
 	    (rc = get(ann, OCI_ANNOT_IMAGE, json_type_string,
 		      "annotations." OCI_ANNOT_IMAGE, &img, err, len)) ||
-	    (rc = dup_str(img, &s->image)))
+	    (rc = dup_str(img, &s->image)) ||
+	    (rc = get(ann, OCI_ANNOT_CRI_TYPE, json_type_string,
+		      "annotations." OCI_ANNOT_CRI_TYPE, &cri, err, len)))
 		return rc;
+	s->sandbox = cri && !strcmp(json_object_get_string(cri), "sandbox");
 	if (ann && !(s->annotations = strdup(json_object_to_json_string_ext(
 			     ann, JSON_C_TO_STRING_PLAIN))))
 		return -ENOMEM;

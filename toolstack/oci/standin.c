@@ -170,6 +170,10 @@ int oci_standin_run(const struct oci_standin *s)
 		(void)write_all(s->ready, "r", 1);
 		close(s->ready);
 	}
+	while (s->cons < 0 && !stop_sig) /* a sandbox: until told to stop */
+		poll(&(struct pollfd){ .fd = pipefd[0], .events = POLLIN }, 1, -1);
+	if (s->cons < 0)
+		return OCI_EXIT_POWEROFF;
 	for (;;) {
 		int n;
 

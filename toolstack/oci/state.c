@@ -177,7 +177,7 @@ int oci_state_read(const char *dir, struct oci_state *st, char *err,
 	domid = field_int(o, "lvm_domid", &ok);
 	start = field_int(o, "lvm_pid_start", &ok);
 	if (!ok || !id || !guest || !status || !bundle || !rootfs || !created ||
-	    strlen(id) > OCI_ID_MAX || lvm_name_check(guest) || pid < 0 ||
+	    strlen(id) > OCI_ID_MAX || (guest[0] && lvm_name_check(guest)) || pid < 0 ||
 	    pid > INT32_MAX || domid < 0 || domid > UINT32_MAX || start < 0)
 		goto bad;
 	for (st->status = OCI_CREATED; st->status < OCI_STOPPED; st->status++)
