@@ -24,10 +24,11 @@ docker info 2>/dev/null | grep -q 'Runtimes:.* lvm' || fail "dockerd has no lvm 
 lvmd_start
 
 # lightvm-oci's state: under the --root dockerd gives, or its default
-state_left() { find /var/run/docker/runtime-lvm /run/lightvm-oci -name state.json 2>/dev/null; }
+# (dockerd 20.10 gives runc's, /var/run/docker/runtime-runc/moby)
+state_left() { grep -l lvm_guest $(find /var/run/docker /run/lightvm-oci -name state.json 2>/dev/null) /dev/null 2>/dev/null; }
 before=$(hv_domain_count)
 domains_back() { [ "$(hv_domain_count)" = "$before" ]; }
-standins() { pgrep -x lightvm-oci | wc -l; }
+standins() { grep -lx lightvm-oci /proc/[0-9]*/comm 2>/dev/null | wc -l; }
 
 # An image per guest, made here (no registry): a tar of the .xen files.
 img=$(mktemp -d)
