@@ -48,15 +48,18 @@ void oci_error(const char *fmt, ...)
 	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%09ldZ",
 		 ts.tv_nsec);
 	if (log_json && (o = json_object_new_object())) {
-		json_object_object_add(o, "level", json_object_new_string("error"));
+		json_object_object_add(o, "level",
+				       json_object_new_string("error"));
 		json_object_object_add(o, "msg", json_object_new_string(msg));
 		json_object_object_add(o, "time", json_object_new_string(when));
-		n = asprintf(&line, "%s\n", json_object_to_json_string_ext(
-						 o, JSON_C_TO_STRING_PLAIN |
-							    JSON_C_TO_STRING_NOSLASHESCAPE));
+		n = asprintf(&line, "%s\n",
+			     json_object_to_json_string_ext(
+				 o, JSON_C_TO_STRING_PLAIN |
+					JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	} else if (!log_json) {
-		n = asprintf(&line, "time=\"%s\" level=error msg=\"%s\"\n", when, msg);
+		n = asprintf(&line, "time=\"%s\" level=error msg=\"%s\"\n",
+			     when, msg);
 	}
 	fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (n < 0 || fd < 0 || write(fd, line, (size_t)n) != n)

@@ -48,7 +48,7 @@ struct opts {
 	const char *format;
 	bool force, all;
 	const char *cmd;
-	const char *pos[2];          /* ID, and kill's SIGNAL */
+	const char *pos[2]; /* ID, and kill's SIGNAL */
 	int npos;
 };
 
@@ -96,13 +96,18 @@ static bool is_flag(const char *arg, const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: lightvm-oci [--root DIR] [--log FILE] [--log-format text|json]\n"
-		"                   [--lvm-socket PATH] COMMAND [OPTIONS] ID\n"
-		"commands: create [--bundle DIR] [--pid-file F] [--console-socket P] ID,\n"
-		"          start ID, state ID, kill [--all] ID [SIGNAL], delete [--force] ID,\n"
-		"          pause ID, resume ID, ps [--format json] ID, features\n"
-		"An OCI runtime whose containers are lvm guests (see docs/oci.md).\n");
+	fprintf(
+	    f,
+	    "usage: lightvm-oci [--root DIR] [--log FILE] [--log-format "
+	    "text|json]\n"
+	    "                   [--lvm-socket PATH] COMMAND [OPTIONS] ID\n"
+	    "commands: create [--bundle DIR] [--pid-file F] [--console-socket "
+	    "P] ID,\n"
+	    "          start ID, state ID, kill [--all] ID [SIGNAL], delete "
+	    "[--force] ID,\n"
+	    "          pause ID, resume ID, ps [--format json] ID, features\n"
+	    "An OCI runtime whose containers are lvm guests (see "
+	    "docs/oci.md).\n");
 }
 
 /* parse: 0, or 2 with the error line already out (a bad command line). */
@@ -138,13 +143,15 @@ static int parse(int argc, char **argv, struct opts *o)
 			return 0;
 		} else {
 			oci_log_setup(log, !strcmp(fmt, "json"));
-			oci_error("unknown global option '%s'", LVM_ESCAPED(a, 64));
+			oci_error("unknown global option '%s'",
+				  LVM_ESCAPED(a, 64));
 			return 2;
 		}
 	}
 	oci_log_setup(log, !strcmp(fmt, "json"));
 	if (strcmp(fmt, "json") && strcmp(fmt, "text")) {
-		oci_error("--log-format '%s': not text or json", LVM_ESCAPED(fmt, 32));
+		oci_error("--log-format '%s': not text or json",
+			  LVM_ESCAPED(fmt, 32));
 		return 2;
 	}
 	if (i >= argc) {
@@ -177,11 +184,13 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->force = true;
 		} else if (is_flag(a, "all") || is_flag(a, "a")) {
 			o->all = true;
-		} else if (is_flag(a, "no-pivot") || is_flag(a, "no-new-keyring") ||
+		} else if (is_flag(a, "no-pivot") ||
+			   is_flag(a, "no-new-keyring") ||
 			   is_flag(a, "detach") || is_flag(a, "d")) {
 			continue;
 		} else {
-			oci_error("%s: unknown option '%s'", o->cmd, LVM_ESCAPED(a, 64));
+			oci_error("%s: unknown option '%s'", o->cmd,
+				  LVM_ESCAPED(a, 64));
 			return 2;
 		}
 	}
@@ -194,8 +203,9 @@ static lvm_t *connect_lvmd(const struct opts *o)
 	lvm_t *h = lvm_open(sock);
 
 	if (!h)
-		oci_error("cannot reach lvmd at %s: %s (is it running? lvmd -d)", sock,
-			  strerror(errno));
+		oci_error(
+		    "cannot reach lvmd at %s: %s (is it running? lvmd -d)",
+		    sock, strerror(errno));
 	return h;
 }
 
@@ -262,11 +272,13 @@ static int copy_file(const char *from, const char *to)
 /* send_pty: a new pty's master to (path) (SCM_RIGHTS); its slave in *slave. */
 static int send_pty(const char *path, int *slave)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	char cbuf[CMSG_SPACE(sizeof(int))], name[] = "/dev/ptmx";
-	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) - 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *c;
 	struct termios t;
 	int m, s, sk, rc = 0;
@@ -329,15 +341,17 @@ static int state_dir(const struct opts *o, char *dir, size_t len)
 	if (o->npos < 1)
 		return fail("%s: no container id", o->cmd);
 	if (oci_id_check(o->pos[0]))
-		return fail("container id '%s': not 1..%u bytes of [A-Za-z0-9_.+-]",
-			    LVM_ESCAPED(o->pos[0], 80), OCI_ID_MAX);
+		return fail(
+		    "container id '%s': not 1..%u bytes of [A-Za-z0-9_.+-]",
+		    LVM_ESCAPED(o->pos[0], 80), OCI_ID_MAX);
 	if ((size_t)snprintf(dir, len, "%s/%s", o->root, o->pos[0]) >= len)
 		return fail("--root too long");
 	return 0;
 }
 
 /* load: ROOT/ID's state; "does not exist" is what the shim looks for. */
-static int load(const struct opts *o, char *dir, size_t len, struct oci_state *st)
+static int load(const struct opts *o, char *dir, size_t len,
+		struct oci_state *st)
 {
 	int rc;
 
@@ -379,7 +393,8 @@ static int undo(struct created *c, const char *guest)
  * attach its console (*cons); 1 with the error out. */
 static int make_guest(const struct opts *o, struct created *c,
 		      struct oci_state *st, const char *kernel,
-		      const char *cmdline, uint32_t mb, uint32_t vcpus, int *cons)
+		      const char *cmdline, uint32_t mb, uint32_t vcpus,
+		      int *cons)
 {
 	struct lvm_config cfg;
 	struct lvm_info info;
@@ -405,7 +420,8 @@ static int make_guest(const struct opts *o, struct created *c,
 	rc = lvm_create(c->h, &cfg, 0, NULL, NULL);
 	lvm_config_clear(&cfg);
 	if (rc < 0)
-		return fail("cannot create the guest: %s", lvm_last_error(c->h));
+		return fail("cannot create the guest: %s",
+			    lvm_last_error(c->h));
 	c->guest = true;
 	memset(&info, 0, sizeof(info));
 	if (lvm_info(c->h, st->guest, &info) == 0)
@@ -413,7 +429,8 @@ static int make_guest(const struct opts *o, struct created *c,
 	lvm_info_clear(&info);
 	*cons = lvm_console_attach(c->h, st->guest);
 	if (*cons < 0)
-		return fail("cannot attach the guest's console: %s", lvm_last_error(c->h));
+		return fail("cannot attach the guest's console: %s",
+			    lvm_last_error(c->h));
 	return 0;
 }
 
@@ -421,9 +438,9 @@ static int make_guest(const struct opts *o, struct created *c,
  * state; the pid file. Anything failing takes back what was made. */
 static int cmd_create(const struct opts *o)
 {
-	struct created c = { .standin = -1 };
+	struct created c = {.standin = -1};
 	struct oci_spec spec;
-	struct oci_state st = { 0 };
+	struct oci_state st = {0};
 	struct oci_standin s;
 	char bundle[PATH_MAX], image[PATH_MAX], kernel[PATH_MAX + 16];
 	char cmdline[OCI_CMDLINE_MAX + 1], pidtxt[32];
@@ -436,13 +453,16 @@ static int cmd_create(const struct opts *o)
 	if (state_dir(o, c.dir, sizeof(c.dir)))
 		return 1;
 	if (!realpath(o->bundle ? o->bundle : ".", bundle))
-		return fail("bundle %s: %s", o->bundle ? o->bundle : ".", strerror(errno));
+		return fail("bundle %s: %s", o->bundle ? o->bundle : ".",
+			    strerror(errno));
 	if (oci_spec_load(bundle, &spec, errbuf, sizeof(errbuf)))
 		return fail("%s", errbuf);
 	sandbox = spec.sandbox;
 	if (!sandbox &&
-	    (oci_spec_image(&spec, image, sizeof(image), &skip, errbuf, sizeof(errbuf)) ||
-	     oci_spec_cmdline(&spec, skip, cmdline, sizeof(cmdline), errbuf, sizeof(errbuf)) ||
+	    (oci_spec_image(&spec, image, sizeof(image), &skip, errbuf,
+			    sizeof(errbuf)) ||
+	     oci_spec_cmdline(&spec, skip, cmdline, sizeof(cmdline), errbuf,
+			      sizeof(errbuf)) ||
 	     oci_spec_memory_mb(&spec, &mb, errbuf, sizeof(errbuf)) ||
 	     oci_spec_vcpus(&spec, &vcpus, errbuf, sizeof(errbuf)))) {
 		oci_spec_clear(&spec);
@@ -450,7 +470,8 @@ static int cmd_create(const struct opts *o)
 	}
 	if (spec.terminal && !o->console_socket) {
 		oci_spec_clear(&spec);
-		return fail("process.terminal is set but no --console-socket was given");
+		return fail("process.terminal is set but no --console-socket "
+			    "was given");
 	}
 	if ((rc = mkdir_p(o->root)) < 0) {
 		oci_spec_clear(&spec);
@@ -459,7 +480,8 @@ static int cmd_create(const struct opts *o)
 	if (mkdir(c.dir, 0700) < 0) {
 		rc = errno;
 		oci_spec_clear(&spec);
-		return fail(rc == EEXIST ? "container %s already exists" : "container %s: %s",
+		return fail(rc == EEXIST ? "container %s already exists"
+					 : "container %s: %s",
 			    o->pos[0], strerror(rc));
 	}
 	snprintf(st.id, sizeof(st.id), "%s", o->pos[0]);
@@ -478,14 +500,16 @@ static int cmd_create(const struct opts *o)
 		 * bundle's mounts, and the file cannot change under the guest */
 		snprintf(kernel, sizeof(kernel), "%s/image.xen", c.dir);
 		if ((rc = copy_file(image, kernel)) < 0) {
-			fail("cannot copy the image %s: %s", image, strerror(-rc));
+			fail("cannot copy the image %s: %s", image,
+			     strerror(-rc));
 			goto bad;
 		}
 		oci_guest_name(st.id, st.guest);
 		if (make_guest(o, &c, &st, kernel, cmdline, mb, vcpus, &cons))
 			goto bad;
 	}
-	if (o->console_socket && (rc = send_pty(o->console_socket, &slave)) < 0) {
+	if (o->console_socket &&
+	    (rc = send_pty(o->console_socket, &slave)) < 0) {
 		fail("console socket %s: %s", o->console_socket, strerror(-rc));
 		goto bad;
 	}
@@ -509,10 +533,14 @@ static int cmd_create(const struct opts *o)
 			/* nothing holds the bundle busy either way */
 		}
 		s = (struct oci_standin){
-			.sock = o->sock ? o->sock : LVM_DEFAULT_SOCK,
-			.guest = st.guest, .dir = c.dir, .cons = cons,
-			.in = 0, .out = 1, .err = 2,
-			.ready = ready[1],
+		    .sock = o->sock ? o->sock : LVM_DEFAULT_SOCK,
+		    .guest = st.guest,
+		    .dir = c.dir,
+		    .cons = cons,
+		    .in = 0,
+		    .out = 1,
+		    .err = 2,
+		    .ready = ready[1],
 		};
 		_exit(oci_standin_run(&s));
 	}
@@ -538,8 +566,10 @@ static int cmd_create(const struct opts *o)
 		goto bad;
 	}
 	snprintf(pidtxt, sizeof(pidtxt), "%d", (int)c.standin);
-	if (o->pid_file && (rc = oci_write_file(o->pid_file, pidtxt, strlen(pidtxt))) < 0) {
-		fail("cannot write the pid file %s: %s", o->pid_file, strerror(-rc));
+	if (o->pid_file &&
+	    (rc = oci_write_file(o->pid_file, pidtxt, strlen(pidtxt))) < 0) {
+		fail("cannot write the pid file %s: %s", o->pid_file,
+		     strerror(-rc));
 		goto bad;
 	}
 	oci_state_clear(&st);
@@ -572,8 +602,9 @@ static int cmd_start(const struct opts *o)
 	}
 	if (!st.guest[0]) { /* a sandbox: nothing to start */
 		st.status = OCI_RUNNING;
-		rc = oci_state_write(dir, &st, errbuf, sizeof(errbuf)) < 0 ?
-			     fail("%s", errbuf) : 0;
+		rc = oci_state_write(dir, &st, errbuf, sizeof(errbuf)) < 0
+			 ? fail("%s", errbuf)
+			 : 0;
 		oci_state_clear(&st);
 		return rc;
 	}
@@ -582,11 +613,13 @@ static int cmd_start(const struct opts *o)
 		return 1;
 	}
 	if (lvm_unpause(h, st.guest) < 0) {
-		rc = fail("cannot start guest %s: %s", st.guest, lvm_last_error(h));
+		rc = fail("cannot start guest %s: %s", st.guest,
+			  lvm_last_error(h));
 	} else {
 		st.status = OCI_RUNNING;
-		rc = oci_state_write(dir, &st, errbuf, sizeof(errbuf)) < 0 ?
-			     fail("%s", errbuf) : 0;
+		rc = oci_state_write(dir, &st, errbuf, sizeof(errbuf)) < 0
+			 ? fail("%s", errbuf)
+			 : 0;
 	}
 	lvm_close(h);
 	oci_state_clear(&st);
@@ -613,10 +646,10 @@ static const struct {
 	const char *name;
 	int sig;
 } signals[] = {
-	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT },
-	{ "KILL", SIGKILL }, { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
-	{ "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
-	{ "CONT", SIGCONT }, { "STOP", SIGSTOP }, { "WINCH", SIGWINCH },
+    {"HUP", SIGHUP},   {"INT", SIGINT},	  {"QUIT", SIGQUIT},
+    {"KILL", SIGKILL}, {"USR1", SIGUSR1}, {"USR2", SIGUSR2},
+    {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM},
+    {"CONT", SIGCONT}, {"STOP", SIGSTOP}, {"WINCH", SIGWINCH},
 };
 
 static int parse_signal(const char *s)
@@ -638,7 +671,8 @@ static int parse_signal(const char *s)
 }
 
 /* destroy: mark the guest killed (the stand-in exits 137) and destroy it. */
-static int destroy(const struct opts *o, const char *dir, const struct oci_state *st)
+static int destroy(const struct opts *o, const char *dir,
+		   const struct oci_state *st)
 {
 	char path[PATH_MAX];
 	lvm_t *h;
@@ -655,7 +689,8 @@ static int destroy(const struct opts *o, const char *dir, const struct oci_state
 		return 1;
 	rc = lvm_destroy(h, st->guest);
 	if (rc < 0 && rc != -ESRCH)
-		rc = fail("cannot destroy guest %s: %s", st->guest, lvm_last_error(h));
+		rc = fail("cannot destroy guest %s: %s", st->guest,
+			  lvm_last_error(h));
 	else
 		rc = 0;
 	lvm_close(h);
@@ -670,7 +705,8 @@ static int cmd_kill(const struct opts *o)
 	enum oci_status status;
 
 	if (sig < 0)
-		return fail("kill: '%s' is not a signal", LVM_ESCAPED(o->pos[1], 32));
+		return fail("kill: '%s' is not a signal",
+			    LVM_ESCAPED(o->pos[1], 32));
 	if (load(o, dir, sizeof(dir), &st))
 		return 1;
 	status = status_of(&st);
@@ -679,8 +715,11 @@ static int cmd_kill(const struct opts *o)
 	else if (sig == SIGKILL || status == OCI_CREATED)
 		/* a guest never started cannot answer a shutdown request */
 		rc = destroy(o, dir, &st);
-	else if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT)
-		rc = kill(st.pid, sig) < 0 ? fail("kill %d: %s", (int)st.pid, strerror(errno)) : 0;
+	else if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP ||
+		 sig == SIGQUIT)
+		rc = kill(st.pid, sig) < 0
+			 ? fail("kill %d: %s", (int)st.pid, strerror(errno))
+			 : 0;
 	/* other signals mean nothing to a guest */
 	oci_state_clear(&st);
 	return rc;
@@ -697,8 +736,8 @@ static int cmd_delete(const struct opts *o)
 		return 1;
 	status = status_of(&st);
 	if (status != OCI_STOPPED && status != OCI_CREATED && !o->force) {
-		rc = fail("cannot delete container %s: it is %s (use --force)", st.id,
-			  oci_status_name(status));
+		rc = fail("cannot delete container %s: it is %s (use --force)",
+			  st.id, oci_status_name(status));
 		oci_state_clear(&st);
 		return rc;
 	}
@@ -729,14 +768,15 @@ static int cmd_pause(const struct opts *o, bool pause)
 		return 1;
 	status = status_of(&st);
 	if (!st.guest[0]) {
-		rc = fail("container %s is a pod sandbox: no guest to %s", st.id,
-			  pause ? "pause" : "resume");
+		rc = fail("container %s is a pod sandbox: no guest to %s",
+			  st.id, pause ? "pause" : "resume");
 		oci_state_clear(&st);
 		return rc;
 	}
 	if (status != (pause ? OCI_RUNNING : OCI_PAUSED)) {
-		rc = fail("container %s is %s, not %s", st.id, oci_status_name(status),
-			  pause ? "running" : "paused");
+		rc =
+		    fail("container %s is %s, not %s", st.id,
+			 oci_status_name(status), pause ? "running" : "paused");
 		oci_state_clear(&st);
 		return rc;
 	}
@@ -746,12 +786,13 @@ static int cmd_pause(const struct opts *o, bool pause)
 	}
 	rc = pause ? lvm_pause(h, st.guest) : lvm_unpause(h, st.guest);
 	if (rc < 0) {
-		rc = fail("cannot %s guest %s: %s", pause ? "pause" : "resume", st.guest,
-			  lvm_last_error(h));
+		rc = fail("cannot %s guest %s: %s", pause ? "pause" : "resume",
+			  st.guest, lvm_last_error(h));
 	} else {
 		st.status = pause ? OCI_PAUSED : OCI_RUNNING;
-		rc = oci_state_write(dir, &st, errbuf, sizeof(errbuf)) < 0 ?
-			     fail("%s", errbuf) : 0;
+		rc = oci_state_write(dir, &st, errbuf, sizeof(errbuf)) < 0
+			 ? fail("%s", errbuf)
+			 : 0;
 	}
 	lvm_close(h);
 	oci_state_clear(&st);
@@ -787,14 +828,16 @@ static int cmd_features(void)
 	       "  \"linux\": {\n"
 	       "    \"namespaces\": [],\n"
 	       "    \"capabilities\": [],\n"
-	       "    \"cgroup\": { \"v1\": false, \"v2\": false, \"systemd\": false, "
+	       "    \"cgroup\": { \"v1\": false, \"v2\": false, \"systemd\": "
+	       "false, "
 	       "\"systemdUser\": false },\n"
 	       "    \"seccomp\": { \"enabled\": false },\n"
 	       "    \"apparmor\": { \"enabled\": false },\n"
 	       "    \"selinux\": { \"enabled\": false }\n"
 	       "  },\n"
 	       "  \"annotations\": {\n"
-	       "    \"" OCI_ANNOT_IMAGE "\": \"the guest image, a path in the root file system\"\n"
+	       "    \"" OCI_ANNOT_IMAGE
+	       "\": \"the guest image, a path in the root file system\"\n"
 	       "  }\n"
 	       "}\n");
 	return 0;
@@ -834,7 +877,8 @@ int main(int argc, char **argv)
 	if (!strcmp(o.cmd, "exec") || !strcmp(o.cmd, "run") ||
 	    !strcmp(o.cmd, "update") || !strcmp(o.cmd, "checkpoint") ||
 	    !strcmp(o.cmd, "restore") || !strcmp(o.cmd, "events"))
-		return fail("%s is not supported by lightvm-oci (an lvm guest is no process tree)",
+		return fail("%s is not supported by lightvm-oci (an lvm guest "
+			    "is no process tree)",
 			    o.cmd);
 	return fail("unknown command '%s' (lightvm-oci --help lists them)",
 		    LVM_ESCAPED(o.cmd, 32));

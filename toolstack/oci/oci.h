@@ -23,39 +23,40 @@
 
 #include <lvm.h>
 
-#define OCI_ANNOT_IMAGE "org.lvm.image"  /* image path inside the root fs */
-#define OCI_DEFAULT_IMAGE "/lvm.xen"     /* when nothing else names one */
+#define OCI_ANNOT_IMAGE	  "org.lvm.image" /* image path inside the root fs */
+#define OCI_DEFAULT_IMAGE "/lvm.xen"	  /* when nothing else names one */
 /* CRI's annotation of a pod's sandbox (its pause container), which
  * becomes a stand-in with no guest: the pod's guests are its containers */
 #define OCI_ANNOT_CRI_TYPE "io.kubernetes.cri.container-type"
-#define OCI_NAME_PREFIX "oci-"           /* guest names: oci-<id> */
-#define OCI_ID_MAX 1024                  /* bytes of a container id */
-#define OCI_CMDLINE_MAX 1023             /* a PV guest's command line */
-#define OCI_CONFIG_MAX (4u << 20)        /* bytes of config.json */
+#define OCI_NAME_PREFIX	   "oci-"     /* guest names: oci-<id> */
+#define OCI_ID_MAX	   1024	      /* bytes of a container id */
+#define OCI_CMDLINE_MAX	   1023	      /* a PV guest's command line */
+#define OCI_CONFIG_MAX	   (4u << 20) /* bytes of config.json */
 
 /* Exit statuses of the stand-in (the container's exit status). */
-#define OCI_EXIT_POWEROFF 0    /* the guest powered off (or rebooted) */
-#define OCI_EXIT_CRASH 1       /* the guest crashed */
-#define OCI_EXIT_KILLED 137    /* destroyed: kill SIGKILL, or a shutdown
+#define OCI_EXIT_POWEROFF 0 /* the guest powered off (or rebooted) */
+#define OCI_EXIT_CRASH	  1 /* the guest crashed */
+#define OCI_EXIT_KILLED                                                        \
+	137		  /* destroyed: kill SIGKILL, or a shutdown
 				  that timed out (128 + SIGKILL) */
-#define OCI_EXIT_LOST 255      /* lvmd went away: the guest's fate unknown */
+#define OCI_EXIT_LOST 255 /* lvmd went away: the guest's fate unknown */
 
 /* What config.json says, as far as lvm uses it. */
 struct oci_spec {
 	char *oci_version;
-	char *root;          /* root.path, made absolute against the bundle */
-	char **args;         /* process.args, NULL-terminated */
+	char *root;  /* root.path, made absolute against the bundle */
+	char **args; /* process.args, NULL-terminated */
 	size_t nargs;
-	char **env;          /* process.env, NULL-terminated */
+	char **env; /* process.env, NULL-terminated */
 	size_t nenv;
-	bool terminal;       /* process.terminal */
-	char *image;         /* the org.lvm.image annotation, or NULL */
-	bool sandbox;        /* CRI's pod sandbox: no guest */
-	char *annotations;   /* the annotations object as JSON text, or NULL */
+	bool terminal;	   /* process.terminal */
+	char *image;	   /* the org.lvm.image annotation, or NULL */
+	bool sandbox;	   /* CRI's pod sandbox: no guest */
+	char *annotations; /* the annotations object as JSON text, or NULL */
 	uint64_t memory_limit; /* linux.resources.memory.limit; 0: none */
-	uint64_t cpu_quota;  /* linux.resources.cpu.quota; 0: none */
+	uint64_t cpu_quota;    /* linux.resources.cpu.quota; 0: none */
 	uint64_t cpu_period;
-	char *cpus;          /* linux.resources.cpu.cpus ("0-3,5"), or NULL */
+	char *cpus; /* linux.resources.cpu.cpus ("0-3,5"), or NULL */
 };
 
 /* oci_spec_parse() - (json) (config.json's text) of the bundle at
@@ -115,13 +116,13 @@ struct oci_state {
 	char id[OCI_ID_MAX + 1];
 	char guest[LVM_NAME_MAX + 1]; /* "": a pod sandbox, no guest */
 	uint32_t domid;
-	pid_t pid;                   /* the stand-in */
-	uint64_t pid_start;          /* its start time (/proc/PID/stat) */
-	enum oci_status status;      /* as recorded (never STOPPED) */
+	pid_t pid;		/* the stand-in */
+	uint64_t pid_start;	/* its start time (/proc/PID/stat) */
+	enum oci_status status; /* as recorded (never STOPPED) */
 	char *bundle;
 	char *rootfs;
-	char created[40];            /* RFC 3339, UTC */
-	char *annotations;           /* JSON object text, or NULL */
+	char created[40];  /* RFC 3339, UTC */
+	char *annotations; /* JSON object text, or NULL */
 };
 
 const char *oci_status_name(enum oci_status s);
@@ -150,16 +151,16 @@ void oci_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* standin.c */
 struct oci_standin {
-	const char *sock;            /* lvmd's socket */
-	const char *guest;           /* the guest's name */
-	const char *dir;             /* ROOT/ID */
-	int cons;                    /* the guest's console (attached); -1:
+	const char *sock;  /* lvmd's socket */
+	const char *guest; /* the guest's name */
+	const char *dir;   /* ROOT/ID */
+	int cons;	   /* the guest's console (attached); -1:
 					a sandbox, waiting for a stop signal */
-	int in, out, err;            /* the container's stdio (or the pty) */
-	int ready;                   /* write end: one byte once set up */
+	int in, out, err;  /* the container's stdio (or the pty) */
+	int ready;	   /* write end: one byte once set up */
 };
 /* oci_standin_run() - the stand-in's life; returns its exit status. */
 int oci_standin_run(const struct oci_standin *s);
-#define OCI_KILLED_MARK "killed"     /* ROOT/ID/killed: destroyed by kill */
+#define OCI_KILLED_MARK "killed" /* ROOT/ID/killed: destroyed by kill */
 
 #endif

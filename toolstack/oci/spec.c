@@ -50,12 +50,14 @@ static int get(json_object *obj, const char *key, json_type type,
 	if (!obj || !json_object_object_get_ex(obj, key, &v) || !v)
 		return 0;
 	if (!json_object_is_type(v, type) &&
-	    !(type == json_type_double && json_object_is_type(v, json_type_int))) {
+	    !(type == json_type_double &&
+	      json_object_is_type(v, json_type_int))) {
 		snprintf(err, len, "config.json: %s is not %s", what,
-			 type == json_type_object ? "an object" :
-			 type == json_type_array ? "an array" :
-			 type == json_type_string ? "a string" :
-			 type == json_type_boolean ? "a boolean" : "a number");
+			 type == json_type_object    ? "an object"
+			 : type == json_type_array   ? "an array"
+			 : type == json_type_string  ? "a string"
+			 : type == json_type_boolean ? "a boolean"
+						     : "a number");
 		return -EINVAL;
 	}
 	*out = v;
@@ -75,8 +77,9 @@ static int strings(json_object *arr, const char *what, char ***out, size_t *n,
 		json_object *e = json_object_array_get_idx(arr, i);
 
 		if (!json_object_is_type(e, json_type_string)) {
-			snprintf(err, len, "config.json: %s[%zu] is not a string",
-				 what, i);
+			snprintf(err, len,
+				 "config.json: %s[%zu] is not a string", what,
+				 i);
 			clear_list(v);
 			return -EINVAL;
 		}
@@ -126,7 +129,8 @@ static int dup_str(json_object *v, char **out)
 static int parse_tree(const char *bundle, json_object *top, struct oci_spec *s,
 		      char *err, size_t len)
 {
-	json_object *ver, *root, *path, *proc, *args, *env, *term, *ann, *img, *cri;
+	json_object *ver, *root, *path, *proc, *args, *env, *term, *ann, *img,
+	    *cri;
 	json_object *linux_, *res, *mem, *cpu, *cpus;
 	int rc;
 
@@ -134,38 +138,50 @@ static int parse_tree(const char *bundle, json_object *top, struct oci_spec *s,
 		snprintf(err, len, "config.json: not a JSON object");
 		return -EINVAL;
 	}
-	if ((rc = get(top, "ociVersion", json_type_string, "ociVersion", &ver, err, len)) ||
+	if ((rc = get(top, "ociVersion", json_type_string, "ociVersion", &ver,
+		      err, len)) ||
 	    (rc = dup_str(ver, &s->oci_version)))
 		return rc;
-	if ((rc = get(top, "root", json_type_object, "root", &root, err, len)) ||
-	    (rc = get(root, "path", json_type_string, "root.path", &path, err, len)))
+	if ((rc =
+		 get(top, "root", json_type_object, "root", &root, err, len)) ||
+	    (rc = get(root, "path", json_type_string, "root.path", &path, err,
+		      len)))
 		return rc;
 	if (!path || !json_object_get_string_len(path)) {
-		snprintf(err, len, "config.json: no root.path (the bundle's root file system)");
+		snprintf(err, len,
+			 "config.json: no root.path (the bundle's root file "
+			 "system)");
 		return -EINVAL;
 	}
 	if (json_object_get_string(path)[0] == '/')
 		rc = asprintf(&s->root, "%s", json_object_get_string(path));
 	else
-		rc = asprintf(&s->root, "%s/%s", bundle, json_object_get_string(path));
+		rc = asprintf(&s->root, "%s/%s", bundle,
+			      json_object_get_string(path));
 	if (rc < 0) {
 		s->root = NULL;
 		return -ENOMEM;
 	}
-	if ((rc = get(top, "process", json_type_object, "process", &proc, err, len)) ||
-	    (rc = get(proc, "args", json_type_array, "process.args", &args, err, len)) ||
-	    (rc = get(proc, "env", json_type_array, "process.env", &env, err, len)) ||
-	    (rc = get(proc, "terminal", json_type_boolean, "process.terminal", &term, err, len)))
+	if ((rc = get(top, "process", json_type_object, "process", &proc, err,
+		      len)) ||
+	    (rc = get(proc, "args", json_type_array, "process.args", &args, err,
+		      len)) ||
+	    (rc = get(proc, "env", json_type_array, "process.env", &env, err,
+		      len)) ||
+	    (rc = get(proc, "terminal", json_type_boolean, "process.terminal",
+		      &term, err, len)))
 		return rc;
 	if (!args || !json_object_array_length(args)) {
 		snprintf(err, len, "config.json: no process.args");
 		return -EINVAL;
 	}
-	if ((rc = strings(args, "process.args", &s->args, &s->nargs, err, len)) ||
+	if ((rc = strings(args, "process.args", &s->args, &s->nargs, err,
+			  len)) ||
 	    (rc = strings(env, "process.env", &s->env, &s->nenv, err, len)))
 		return rc;
 	s->terminal = term && json_object_get_boolean(term);
-	if ((rc = get(top, "annotations", json_type_object, "annotations", &ann, err, len)) ||
+	if ((rc = get(top, "annotations", json_type_object, "annotations", &ann,
+		      err, len)) ||
 	    (rc = get(ann, OCI_ANNOT_IMAGE, json_type_string,
 		      "annotations." OCI_ANNOT_IMAGE, &img, err, len)) ||
 	    (rc = dup_str(img, &s->image)) ||
@@ -174,16 +190,24 @@ static int parse_tree(const char *bundle, json_object *top, struct oci_spec *s,
 		return rc;
 	s->sandbox = cri && !strcmp(json_object_get_string(cri), "sandbox");
 	if (ann && !(s->annotations = strdup(json_object_to_json_string_ext(
-			     ann, JSON_C_TO_STRING_PLAIN))))
+			 ann, JSON_C_TO_STRING_PLAIN))))
 		return -ENOMEM;
-	if ((rc = get(top, "linux", json_type_object, "linux", &linux_, err, len)) ||
-	    (rc = get(linux_, "resources", json_type_object, "linux.resources", &res, err, len)) ||
-	    (rc = get(res, "memory", json_type_object, "linux.resources.memory", &mem, err, len)) ||
-	    (rc = get(res, "cpu", json_type_object, "linux.resources.cpu", &cpu, err, len)) ||
-	    (rc = number(mem, "limit", "linux.resources.memory.limit", &s->memory_limit, err, len)) ||
-	    (rc = number(cpu, "quota", "linux.resources.cpu.quota", &s->cpu_quota, err, len)) ||
-	    (rc = number(cpu, "period", "linux.resources.cpu.period", &s->cpu_period, err, len)) ||
-	    (rc = get(cpu, "cpus", json_type_string, "linux.resources.cpu.cpus", &cpus, err, len)) ||
+	if ((rc = get(top, "linux", json_type_object, "linux", &linux_, err,
+		      len)) ||
+	    (rc = get(linux_, "resources", json_type_object, "linux.resources",
+		      &res, err, len)) ||
+	    (rc = get(res, "memory", json_type_object, "linux.resources.memory",
+		      &mem, err, len)) ||
+	    (rc = get(res, "cpu", json_type_object, "linux.resources.cpu", &cpu,
+		      err, len)) ||
+	    (rc = number(mem, "limit", "linux.resources.memory.limit",
+			 &s->memory_limit, err, len)) ||
+	    (rc = number(cpu, "quota", "linux.resources.cpu.quota",
+			 &s->cpu_quota, err, len)) ||
+	    (rc = number(cpu, "period", "linux.resources.cpu.period",
+			 &s->cpu_period, err, len)) ||
+	    (rc = get(cpu, "cpus", json_type_string, "linux.resources.cpu.cpus",
+		      &cpus, err, len)) ||
 	    (rc = dup_str(cpus, &s->cpus)))
 		return rc;
 	return 0;
@@ -205,9 +229,11 @@ int oci_spec_parse(const char *bundle, const char *json, struct oci_spec *s,
 	if (!top || jerr != json_tokener_success ||
 	    json[json_tokener_get_parse_end(tok) +
 		 strspn(json + json_tokener_get_parse_end(tok), " \t\r\n")]) {
-		snprintf(err, len, "config.json: not valid JSON (%s at byte %zu)",
-			 jerr == json_tokener_success ? "text after the object" :
-			 json_tokener_error_desc(jerr),
+		snprintf(err, len,
+			 "config.json: not valid JSON (%s at byte %zu)",
+			 jerr == json_tokener_success
+			     ? "text after the object"
+			     : json_tokener_error_desc(jerr),
 			 json_tokener_get_parse_end(tok));
 		json_object_put(top);
 		json_tokener_free(tok);
@@ -233,7 +259,8 @@ int oci_spec_load(const char *bundle, struct oci_spec *s, char *err, size_t len)
 	int fd, rc;
 
 	memset(s, 0, sizeof(*s));
-	if ((size_t)snprintf(path, sizeof(path), "%s/config.json", bundle) >= sizeof(path)) {
+	if ((size_t)snprintf(path, sizeof(path), "%s/config.json", bundle) >=
+	    sizeof(path)) {
 		snprintf(err, len, "bundle path too long");
 		return -ENAMETOOLONG;
 	}
@@ -295,9 +322,12 @@ int oci_spec_image(const struct oci_spec *s, char *path, size_t pathlen,
 	size_t rl;
 
 	*skip = 0;
-	if (!realpath(s->root, root) || stat(root, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
-		snprintf(err, len, "no root file system at %s: the bundle has no lvm image",
-			 LVM_ESCAPED(s->root, 200));
+	if (!realpath(s->root, root) || stat(root, &sb) < 0 ||
+	    !S_ISDIR(sb.st_mode)) {
+		snprintf(
+		    err, len,
+		    "no root file system at %s: the bundle has no lvm image",
+		    LVM_ESCAPED(s->root, 200));
 		return -ENOENT;
 	}
 	if (s->image) {
@@ -312,26 +342,34 @@ int oci_spec_image(const struct oci_spec *s, char *path, size_t pathlen,
 		from = NULL;
 	}
 	if (!*want || has_dotdot(want)) {
-		snprintf(err, len, "image '%s' of %s: not a path inside the root file system",
-			 LVM_ESCAPED(want, 200), from ? from : "the bundle");
+		snprintf(
+		    err, len,
+		    "image '%s' of %s: not a path inside the root file system",
+		    LVM_ESCAPED(want, 200), from ? from : "the bundle");
 		return -EINVAL;
 	}
-	snprintf(joined, sizeof(joined), "%s/%s", root, want + strspn(want, "/"));
+	snprintf(joined, sizeof(joined), "%s/%s", root,
+		 want + strspn(want, "/"));
 	if (!realpath(joined, real) || stat(real, &sb) < 0) {
 		if (from)
-			snprintf(err, len, "image '%s' of %s: not in the root file system",
-				 LVM_ESCAPED(want, 200), from);
+			snprintf(
+			    err, len,
+			    "image '%s' of %s: not in the root file system",
+			    LVM_ESCAPED(want, 200), from);
 		else
 			snprintf(err, len,
-				 "no lvm image in the bundle: no %s in its root file system, no "
-				 OCI_ANNOT_IMAGE " annotation, no .xen in process.args[0] "
-				 "(a root file system alone cannot run as an lvm guest yet)",
+				 "no lvm image in the bundle: no %s in its "
+				 "root file system, no " OCI_ANNOT_IMAGE
+				 " annotation, no .xen in process.args[0] "
+				 "(a root file system alone cannot run as an "
+				 "lvm guest yet)",
 				 OCI_DEFAULT_IMAGE);
 		return -ENOENT;
 	}
 	rl = strlen(root);
 	if (strncmp(real, root, rl) != 0 || (real[rl] != '/' && rl > 1)) {
-		snprintf(err, len, "image '%s' of %s: leads out of the root file system",
+		snprintf(err, len,
+			 "image '%s' of %s: leads out of the root file system",
 			 LVM_ESCAPED(want, 200), from ? from : "the bundle");
 		return -EINVAL;
 	}
@@ -379,19 +417,25 @@ static int word(const char *w, char *buf, size_t buflen, size_t *at)
 int oci_spec_cmdline(const struct oci_spec *s, size_t skip, char *buf,
 		     size_t buflen, char *err, size_t len)
 {
-	size_t at = 0, lim = buflen < OCI_CMDLINE_MAX + 1 ? buflen : OCI_CMDLINE_MAX + 1;
+	size_t at = 0, lim = buflen < OCI_CMDLINE_MAX + 1 ? buflen
+							  : OCI_CMDLINE_MAX + 1;
 	int rc = 0;
 
 	buf[0] = '\0';
 	for (size_t i = skip; i < s->nargs && !rc; i++)
 		if ((rc = word(s->args[i], buf, lim, &at)) == -EINVAL)
-			snprintf(err, len, "process.args[%zu] has a control character", i);
+			snprintf(err, len,
+				 "process.args[%zu] has a control character",
+				 i);
 	for (size_t i = 0; i < s->nenv && !rc; i++)
 		if ((rc = word(s->env[i], buf, lim, &at)) == -EINVAL)
-			snprintf(err, len, "process.env[%zu] has a control character", i);
+			snprintf(err, len,
+				 "process.env[%zu] has a control character", i);
 	if (rc == -E2BIG)
-		snprintf(err, len, "process.args and env make a command line over %u bytes",
-			 OCI_CMDLINE_MAX);
+		snprintf(
+		    err, len,
+		    "process.args and env make a command line over %u bytes",
+		    OCI_CMDLINE_MAX);
 	if (rc)
 		buf[0] = '\0';
 	return rc;
@@ -406,10 +450,12 @@ int oci_spec_memory_mb(const struct oci_spec *s, uint32_t *mb, char *err,
 		*mb = LVM_DEFAULT_MEMORY_MB;
 		return 0;
 	}
-	m = s->memory_limit / (1024 * 1024) + (s->memory_limit % (1024 * 1024) != 0);
+	m = s->memory_limit / (1024 * 1024) +
+	    (s->memory_limit % (1024 * 1024) != 0);
 	if (m < LVM_MIN_MEMORY_MB || m > LVM_MAX_MEMORY_MB) {
 		snprintf(err, len,
-			 "memory limit of %llu bytes: an lvm guest has %u MiB to %u MiB",
+			 "memory limit of %llu bytes: an lvm guest has %u MiB "
+			 "to %u MiB",
 			 (unsigned long long)s->memory_limit, LVM_MIN_MEMORY_MB,
 			 LVM_MAX_MEMORY_MB);
 		return -EINVAL;
@@ -452,19 +498,23 @@ int oci_spec_vcpus(const struct oci_spec *s, uint32_t *vcpus, char *err,
 	uint64_t v = LVM_DEFAULT_VCPUS;
 
 	if (s->cpu_quota && s->cpu_period)
-		v = s->cpu_quota / s->cpu_period + (s->cpu_quota % s->cpu_period != 0);
+		v = s->cpu_quota / s->cpu_period +
+		    (s->cpu_quota % s->cpu_period != 0);
 	else if (s->cpus && *s->cpus) {
 		long n = count_cpus(s->cpus);
 
 		if (n < 1) {
-			snprintf(err, len, "linux.resources.cpu.cpus '%s': not a CPU list",
-				 LVM_ESCAPED(s->cpus, 64));
+			snprintf(
+			    err, len,
+			    "linux.resources.cpu.cpus '%s': not a CPU list",
+			    LVM_ESCAPED(s->cpus, 64));
 			return -EINVAL;
 		}
 		v = (uint64_t)n;
 	}
 	if (v > LVM_MAX_VCPUS) {
-		snprintf(err, len, "%llu vCPUs asked: an lvm guest has at most %u",
+		snprintf(err, len,
+			 "%llu vCPUs asked: an lvm guest has at most %u",
 			 (unsigned long long)v, LVM_MAX_VCPUS);
 		return -EINVAL;
 	}

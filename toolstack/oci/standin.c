@@ -26,7 +26,7 @@
 
 #include "oci.h"
 
-#define CHECK_MS 1000                /* how often a crash is looked for */
+#define CHECK_MS 1000 /* how often a crash is looked for */
 
 static int sig_w = -1;
 static volatile sig_atomic_t stop_sig;
@@ -60,7 +60,8 @@ static int write_all(int fd, const char *buf, size_t n)
 static void say(const struct oci_standin *s, const char *msg)
 {
 	char line[256];
-	int n = snprintf(line, sizeof(line), "lightvm-oci: %s: %s\n", s->guest, msg);
+	int n = snprintf(line, sizeof(line), "lightvm-oci: %s: %s\n", s->guest,
+			 msg);
 
 	if (s->err >= 0 && n > 0)
 		(void)write_all(s->err, line, (size_t)n);
@@ -171,15 +172,17 @@ int oci_standin_run(const struct oci_standin *s)
 		close(s->ready);
 	}
 	while (s->cons < 0 && !stop_sig) /* a sandbox: until told to stop */
-		poll(&(struct pollfd){ .fd = pipefd[0], .events = POLLIN }, 1, -1);
+		poll(&(struct pollfd){.fd = pipefd[0], .events = POLLIN}, 1,
+		     -1);
 	if (s->cons < 0)
 		return OCI_EXIT_POWEROFF;
 	for (;;) {
 		int n;
 
-		p[0] = (struct pollfd){ .fd = s->cons, .events = POLLIN };
-		p[1] = (struct pollfd){ .fd = in_open ? s->in : -1, .events = POLLIN };
-		p[2] = (struct pollfd){ .fd = pipefd[0], .events = POLLIN };
+		p[0] = (struct pollfd){.fd = s->cons, .events = POLLIN};
+		p[1] = (struct pollfd){.fd = in_open ? s->in : -1,
+				       .events = POLLIN};
+		p[2] = (struct pollfd){.fd = pipefd[0], .events = POLLIN};
 		n = poll(p, 3, CHECK_MS);
 		if (n < 0 && errno != EINTR)
 			break;
@@ -187,8 +190,9 @@ int oci_standin_run(const struct oci_standin *s)
 			enum lvm_state state;
 			int rc = look(s, &h, &state);
 
-			if (rc == -ESRCH || (rc == 0 && (state == LVM_STATE_CRASHED ||
-							 state == LVM_STATE_SHUTDOWN)))
+			if (rc == -ESRCH ||
+			    (rc == 0 && (state == LVM_STATE_CRASHED ||
+					 state == LVM_STATE_SHUTDOWN)))
 				break;
 			continue;
 		}
@@ -199,7 +203,8 @@ int oci_standin_run(const struct oci_standin *s)
 
 			if (r > 0) {
 				(void)write_all(s->out, buf, (size_t)r);
-			} else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
+			} else if (r == 0 ||
+				   (errno != EINTR && errno != EAGAIN)) {
 				break;
 			}
 		}

@@ -18,10 +18,10 @@
 #include "oci.h"
 
 static const char *const status_names[] = {
-	[OCI_CREATED] = "created",
-	[OCI_RUNNING] = "running",
-	[OCI_PAUSED] = "paused",
-	[OCI_STOPPED] = "stopped",
+    [OCI_CREATED] = "created",
+    [OCI_RUNNING] = "running",
+    [OCI_PAUSED] = "paused",
+    [OCI_STOPPED] = "stopped",
 };
 
 const char *oci_status_name(enum oci_status s)
@@ -71,17 +71,24 @@ static json_object *base(const struct oci_state *st, enum oci_status status)
 
 	if (!o)
 		return NULL;
-	json_object_object_add(o, "ociVersion", json_object_new_string("1.0.2"));
+	json_object_object_add(o, "ociVersion",
+			       json_object_new_string("1.0.2"));
 	json_object_object_add(o, "id", json_object_new_string(st->id));
-	json_object_object_add(o, "pid", json_object_new_int(status == OCI_STOPPED ? 0 : st->pid));
-	json_object_object_add(o, "status", json_object_new_string(oci_status_name(status)));
-	json_object_object_add(o, "bundle", json_object_new_string(st->bundle ? st->bundle : ""));
-	json_object_object_add(o, "rootfs", json_object_new_string(st->rootfs ? st->rootfs : ""));
-	json_object_object_add(o, "created", json_object_new_string(st->created));
+	json_object_object_add(
+	    o, "pid", json_object_new_int(status == OCI_STOPPED ? 0 : st->pid));
+	json_object_object_add(o, "status",
+			       json_object_new_string(oci_status_name(status)));
+	json_object_object_add(
+	    o, "bundle", json_object_new_string(st->bundle ? st->bundle : ""));
+	json_object_object_add(
+	    o, "rootfs", json_object_new_string(st->rootfs ? st->rootfs : ""));
+	json_object_object_add(o, "created",
+			       json_object_new_string(st->created));
 	json_object_object_add(o, "owner", json_object_new_string(""));
 	if (st->annotations)
 		ann = json_tokener_parse(st->annotations);
-	json_object_object_add(o, "annotations", ann ? ann : json_object_new_object());
+	json_object_object_add(o, "annotations",
+			       ann ? ann : json_object_new_object());
 	return o;
 }
 
@@ -92,9 +99,9 @@ char *oci_state_json(const struct oci_state *st, enum oci_status status)
 
 	if (!o)
 		return NULL;
-	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-							  JSON_C_TO_STRING_SPACED |
-							  JSON_C_TO_STRING_NOSLASHESCAPE));
+	s = strdup(json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+		   JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return s;
 }
@@ -109,11 +116,14 @@ int oci_state_write(const char *dir, const struct oci_state *st, char *err,
 
 	if (!o)
 		return -ENOMEM;
-	json_object_object_add(o, "lvm_guest", json_object_new_string(st->guest));
-	json_object_object_add(o, "lvm_domid", json_object_new_int64(st->domid));
-	json_object_object_add(o, "lvm_pid_start", json_object_new_uint64(st->pid_start));
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-						 JSON_C_TO_STRING_NOSLASHESCAPE);
+	json_object_object_add(o, "lvm_guest",
+			       json_object_new_string(st->guest));
+	json_object_object_add(o, "lvm_domid",
+			       json_object_new_int64(st->domid));
+	json_object_object_add(o, "lvm_pid_start",
+			       json_object_new_uint64(st->pid_start));
+	text = json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	snprintf(path, sizeof(path), "%s/state.json", dir);
 	rc = oci_write_file(path, text, strlen(text));
 	if (rc < 0)
@@ -145,8 +155,7 @@ static int64_t field_int(json_object *o, const char *key, bool *ok)
 	return json_object_get_int64(v);
 }
 
-int oci_state_read(const char *dir, struct oci_state *st, char *err,
-		   size_t len)
+int oci_state_read(const char *dir, struct oci_state *st, char *err, size_t len)
 {
 	char path[PATH_MAX];
 	json_object *o, *ann;
@@ -177,8 +186,9 @@ int oci_state_read(const char *dir, struct oci_state *st, char *err,
 	domid = field_int(o, "lvm_domid", &ok);
 	start = field_int(o, "lvm_pid_start", &ok);
 	if (!ok || !id || !guest || !status || !bundle || !rootfs || !created ||
-	    strlen(id) > OCI_ID_MAX || (guest[0] && lvm_name_check(guest)) || pid < 0 ||
-	    pid > INT32_MAX || domid < 0 || domid > UINT32_MAX || start < 0)
+	    strlen(id) > OCI_ID_MAX || (guest[0] && lvm_name_check(guest)) ||
+	    pid < 0 || pid > INT32_MAX || domid < 0 || domid > UINT32_MAX ||
+	    start < 0)
 		goto bad;
 	for (st->status = OCI_CREATED; st->status < OCI_STOPPED; st->status++)
 		if (!strcmp(status, status_names[st->status]))
@@ -197,7 +207,8 @@ int oci_state_read(const char *dir, struct oci_state *st, char *err,
 	    json_object_is_type(ann, json_type_object) &&
 	    json_object_object_length(ann))
 		st->annotations = strdup(json_object_to_json_string_ext(
-			ann, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		    ann,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	if (!st->bundle || !st->rootfs) {
 		oci_state_clear(st);
@@ -246,5 +257,6 @@ uint64_t oci_pid_start(pid_t pid)
 
 bool oci_standin_alive(const struct oci_state *st)
 {
-	return st->pid > 0 && st->pid_start && oci_pid_start(st->pid) == st->pid_start;
+	return st->pid > 0 && st->pid_start &&
+	       oci_pid_start(st->pid) == st->pid_start;
 }
