@@ -99,6 +99,7 @@ static void test_parse_errors(void **state)
 		const char *json, *msg;
 	} bad[] = {
 		{ "{bad", "not valid JSON" },
+		{ "{\"root\": ", "not valid JSON (it ends early at byte 9)" },
 		{ "{} {}", "text after the object" },
 		{ "[1]", "not a JSON object" },
 		{ "{\"process\":{\"args\":[\"a\"]}}", "no root.path" },

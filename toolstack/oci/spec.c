@@ -231,8 +231,9 @@ int oci_spec_parse(const char *bundle, const char *json, struct oci_spec *s,
 		 strspn(json + json_tokener_get_parse_end(tok), " \t\r\n")]) {
 		snprintf(err, len,
 			 "config.json: not valid JSON (%s at byte %zu)",
-			 jerr == json_tokener_success
-			     ? "text after the object"
+			 jerr == json_tokener_success ? "text after the object"
+			 : jerr == json_tokener_continue
+			     ? "it ends early"
 			     : json_tokener_error_desc(jerr),
 			 json_tokener_get_parse_end(tok));
 		json_object_put(top);
