@@ -14,7 +14,7 @@
 #     binary set to lightvm-oci.
 # Runs in the containers box (about 4 min; not in make test):
 #   tests/xenbox/xenbox -m 4096 -d 2560 --containers run tests/integration/run --group oci
-# limit: 400
+# limit: 600
 LVMD_STATE=/run/lvm  # lvmd's default socket: the one lightvm-oci uses
 . "$(dirname "$0")/lib.sh"
 
