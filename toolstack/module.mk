@@ -170,7 +170,8 @@ ALL_TARGETS += $(BUILD)/bin/lvm
 # an `lvm` link only where it shadows no other lvm, such as LVM2's).
 PREFIX ?= /usr/local
 .PHONY: install
-install: $(LIBLVM_SO) $(LIBLVM_A) $(BUILD)/bin/lvm $(BUILD)/bin/lvmd
+install: $(LIBLVM_SO) $(LIBLVM_A) $(BUILD)/bin/lvm $(BUILD)/bin/lvmd \
+		$(BUILD)/bin/lightvm-oci
 	@PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) BUILD=$(BUILD) \
 		sh toolstack/scripts/install.sh
 
@@ -187,3 +188,18 @@ $(LVM_SYMBOLS_CHK): $(LIBLVM_SO) toolstack/include/lvm.h
 		echo "liblvm.so exports differ from lvm.h (< exported, > declared):"; \
 		diff $@.so $@.h; exit 1; fi && touch $@
 ALL_TARGETS += $(LVM_SYMBOLS_CHK)
+
+# ---------------------------------------------------------------------------
+# lightvm-oci: the OCI runtime (toolstack/oci/oci.h, docs/oci.md), a liblvm
+# client like the lvm command, with json-c for config.json and its state.
+OCI_SRCS := $(addprefix toolstack/oci/, log.c main.c spec.c standin.c state.c)
+
+$(BUILD)/bin/lightvm-oci: $(call host_objs,$(OCI_SRCS)) $(LIBLVM_SO)
+	$(quiet) LD $@
+	@mkdir -p $(@D) $(BUILD)/lib
+	$(Q)ln -sf liblvm.so $(BUILD)/lib/$(LIBLVM_SONAME)
+	$(Q)$(CC) -o $@ $(call host_objs,$(OCI_SRCS)) -L$(BUILD)/lib -llvm \
+		-Wl,-rpath,'$$ORIGIN/../lib' -ljson-c
+$(foreach s,$(OCI_SRCS),$(eval CFLAGS_$(s) += $(TOOLSTACK_INC)))
+DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$(OCI_SRCS)))
+ALL_TARGETS += $(BUILD)/bin/lightvm-oci

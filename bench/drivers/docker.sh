@@ -4,9 +4,15 @@
 # Clock: "exited" (docker run --rm returns once the container has exited
 # and been removed). The containers that stay up (scaling) run `sleep` with
 # `docker run -d`, clock "returned" (started, detached).
+# Mode "lvm": the same `docker run --rm --network none`, with the runtime
+# lvm (lightvm-oci, docs/oci.md; the box's dockerd has it) and an image
+# imported from a tar of build/guests/hello.xen, running /hello.xen (it
+# prints its line and powers off: the guest's /bin/true). lightvm-oci
+# reaches lvmd at its default socket: the driver starts an lvmd there for
+# the series (state in /run/lvm) unless one answers, and stops it after.
 # The driver interface is described in bench/drivers/README.md.
 
-DOCKER_IMAGE=
+DOCKER_IMAGE= DOCKER_LVM_IMAGE= DOCKER_LVMD_PID=
 
 docker_check() {
 	command -v docker >/dev/null || { echo "no Docker in this dom0 (the box carries it with --containers)"; return 1; }
@@ -15,7 +21,7 @@ docker_check() {
 	return 0
 }
 
-docker_modes() { echo run; }
+docker_modes() { echo run lvm; }
 
 docker_cost() { echo 20; }
 
@@ -24,15 +30,41 @@ docker_setup() {
 	tar -C "$BENCH_ROOTFS" -c . | docker import - "$DOCKER_IMAGE" >/dev/null
 }
 
+# docker_lvm_ready: the lvm runtime is there, an lvmd answers at its
+# default socket (started here if none), the hello image is imported.
+docker_lvm_ready() {
+	local d
+	docker info 2>/dev/null | grep -q 'Runtimes:.* lvm' ||
+		{ echo "dockerd has no runtime lvm (dockerd --add-runtime lvm=/usr/local/bin/lightvm-oci)" >&2; return 1; }
+	[ -f "$BUILD/guests/hello.xen" ] || { echo "no $BUILD/guests/hello.xen" >&2; return 1; }
+	if [ -z "$DOCKER_LVMD_PID" ] && ! lvm -s /run/lvm/lvmd.sock list >/dev/null 2>&1; then
+		lvmd -d -S /run/lvm -c /dev/null ||
+			{ echo "lvmd did not start at /run/lvm" >&2; return 1; }
+		DOCKER_LVMD_PID=$(cat /run/lvm/lvmd.pid)
+	fi
+	if [ -z "$DOCKER_LVM_IMAGE" ]; then
+		DOCKER_LVM_IMAGE=$(echo "$BENCH_ID-lvm-hello" | tr 'A-Z' 'a-z')
+		d=$(mktemp -d "$BENCH_TMP/docker-lvm.XXXXXX")
+		cp "$BUILD/guests/hello.xen" "$d/"
+		tar -C "$d" -c . | docker import - "$DOCKER_LVM_IMAGE" >/dev/null || return 1
+		rm -rf "$d"
+	fi
+}
+
 docker_start() {
-	local n=$2 warm=$3 i
+	local mode=$1 n=$2 warm=$3 i
+	local args=("$DOCKER_IMAGE" /bin/true)
+	if [ "$mode" = lvm ]; then
+		docker_lvm_ready || return 1
+		args=(--runtime lvm "$DOCKER_LVM_IMAGE" /hello.xen)
+	fi
 	for ((i = -warm; i < n; i++)); do
 		if [ $i -lt 0 ]; then
-			bench_cmd docker run 0 -c exited -t 300 -- docker run --rm --network none \
-				--label "lvm-bench=$BENCH_ID" "$DOCKER_IMAGE" /bin/true >/dev/null || return 1
+			bench_cmd docker "$mode" 0 -c exited -t 300 -- docker run --rm --network none \
+				--label "lvm-bench=$BENCH_ID" "${args[@]}" >/dev/null || return 1
 		else
-			bench_cmd docker run "$i" -c exited -t 300 -- docker run --rm --network none \
-				--label "lvm-bench=$BENCH_ID" "$DOCKER_IMAGE" /bin/true || return 1
+			bench_cmd docker "$mode" "$i" -c exited -t 300 -- docker run --rm --network none \
+				--label "lvm-bench=$BENCH_ID" "${args[@]}" || return 1
 			bench_tick
 		fi
 	done
@@ -63,6 +95,13 @@ docker_down() {
 
 docker_teardown() {
 	[ -z "$DOCKER_IMAGE" ] || docker rmi "$DOCKER_IMAGE" >/dev/null 2>&1
+	[ -z "$DOCKER_LVM_IMAGE" ] || docker rmi "$DOCKER_LVM_IMAGE" >/dev/null 2>&1
+	DOCKER_LVM_IMAGE=
+	if [ -n "$DOCKER_LVMD_PID" ]; then
+		kill "$DOCKER_LVMD_PID" 2>/dev/null
+		for _ in $(seq 50); do kill -0 "$DOCKER_LVMD_PID" 2>/dev/null || break; sleep 0.1; done
+		DOCKER_LVMD_PID=
+	fi
 	return 0
 }
 

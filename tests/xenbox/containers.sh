@@ -1,7 +1,7 @@
 #!/bin/sh
 # /etc/xenbox/init.d/50-containers — the containers layer's /init hook
 # (xenbox --containers): prepare dom0 for runc and Docker, start dockerd and
-# wait until it answers.
+# wait until it answers. Docker knows lightvm-oci as its runtime "lvm".
 #
 # dom0's root is an initramfs: there is no pivot_root into it, so runtimes
 # are told so (DOCKER_RAMDISK, runc --no-pivot) and the container stores
@@ -15,8 +15,13 @@ mount -t tmpfs tmpfs /var/lib/docker
 mount -t tmpfs tmpfs /var/lib/containerd
 mountpoint -q /tmp || mount -t tmpfs tmpfs /tmp
 
+# lightvm-oci, the project's OCI runtime (docs/oci.md), as Docker's runtime
+# "lvm" (docker run --runtime lvm).
+mkdir -p /usr/local/bin
+ln -sf /lvm/build/bin/lightvm-oci /usr/local/bin/lightvm-oci
+
 export DOCKER_RAMDISK=true
-dockerd --iptables=false --ip6tables=false --bridge=none --ip-masq=false \
+dockerd --add-runtime lvm=/usr/local/bin/lightvm-oci --iptables=false --ip6tables=false --bridge=none --ip-masq=false \
 	--storage-driver=overlay2 --log-level=error \
 	>/var/log/dockerd.log 2>&1 &
 i=0

@@ -7,6 +7,7 @@
 #                      LVM2 installs /sbin/lvm, and lvm must not shadow or
 #                      replace it. Otherwise we say how to call ours.
 #   sbin/lvmd          the daemon
+#   bin/lightvm-oci    the OCI runtime (docs/oci.md)
 #   lib/liblvm.so.0    the library (+ liblvm.so, liblvm.a)
 #   include/lvm.h      its API
 set -eu
@@ -15,18 +16,19 @@ DESTDIR=${DESTDIR:-}
 BUILD=${BUILD:-build}
 root=$DESTDIR$PREFIX
 
-for f in "$BUILD/bin/lvm" "$BUILD/bin/lvmd" "$BUILD/lib/liblvm.so" \
+for f in "$BUILD/bin/lvm" "$BUILD/bin/lvmd" "$BUILD/bin/lightvm-oci" "$BUILD/lib/liblvm.so" \
 	"$BUILD/lib/liblvm.a"; do
 	[ -f "$f" ] || { echo "install: $f is missing: run make first" >&2; exit 1; }
 done
 install -d "$root/bin" "$root/sbin" "$root/lib" "$root/include"
 install -m 755 "$BUILD/bin/lvm" "$root/bin/lightvm"
 install -m 755 "$BUILD/bin/lvmd" "$root/sbin/lvmd"
+install -m 755 "$BUILD/bin/lightvm-oci" "$root/bin/lightvm-oci"
 install -m 755 "$BUILD/lib/liblvm.so" "$root/lib/liblvm.so.0"
 ln -sf liblvm.so.0 "$root/lib/liblvm.so"
 install -m 644 "$BUILD/lib/liblvm.a" "$root/lib/liblvm.a"
 install -m 644 toolstack/include/lvm.h "$root/include/lvm.h"
-echo "installed $root/bin/lightvm, $root/sbin/lvmd, $root/lib/liblvm.so.0, $root/include/lvm.h"
+echo "installed $root/bin/lightvm, $root/bin/lightvm-oci, $root/sbin/lvmd, $root/lib/liblvm.so.0, $root/include/lvm.h"
 
 # Is there an lvm that is not ours? On PATH, in the usual system places, or
 # already at the place the link would go.

@@ -1,0 +1,885 @@
+/*
+ * main.c — lightvm-oci: an OCI runtime whose containers are lvm guests
+ * (docs/oci.md). runc's command line, as Docker and containerd's runc
+ * shim use it:
+ *
+ *   lightvm-oci [global options] COMMAND [options] ID [ARG]
+ *   global: --root DIR, --log FILE, --log-format text|json,
+ *           --systemd-cgroup, --debug, --rootless V, --criu P (accepted;
+ *           the last four mean nothing to a guest), --lvm-socket PATH
+ *   create [--bundle DIR] [--pid-file FILE] [--console-socket PATH]
+ *          [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID
+ *   start ID | state ID | kill [--all] ID [SIGNAL] | delete [--force] ID
+ *   pause ID | resume ID | ps [--format json|table] ID | features
+ *
+ * create makes the guest paused and its stand-in (standin.c), start
+ * unpauses it. Every error is one line (log.c) and status 1; a failed
+ * create leaves no guest, stand-in or state behind.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "oci.h"
+
+#ifndef LVM_VERSION
+#define LVM_VERSION "0.1"
+#endif
+#define DEFAULT_ROOT "/run/lightvm-oci"
+
+struct opts {
+	const char *root;
+	const char *sock;
+	const char *bundle;
+	const char *pid_file;
+	const char *console_socket;
+	const char *format;
+	bool force, all;
+	const char *cmd;
+	const char *pos[2]; /* ID, and kill's SIGNAL */
+	int npos;
+};
+
+static char errbuf[512];
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	oci_error("%s", msg);
+	return 1;
+}
+
+/* value: the value of option (name) at argv[*i] ("--x V" or "--x=V"). */
+static const char *value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+
+	if (a[0] == '-' && a[1] != '-')
+		a++; /* Go's flags take -x as --x */
+	else
+		a += 2;
+	if (strncmp(a, name, n) != 0)
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] || *i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+static bool is_flag(const char *arg, const char *name)
+{
+	const char *a = arg[1] == '-' ? arg + 2 : arg + 1;
+	size_t n = strlen(name);
+
+	return !strncmp(a, name, n) && (!a[n] || !strcmp(a + n, "=true"));
+}
+
+static void usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "usage: lightvm-oci [--root DIR] [--log FILE] [--log-format "
+	    "text|json]\n"
+	    "                   [--lvm-socket PATH] COMMAND [OPTIONS] ID\n"
+	    "commands: create [--bundle DIR] [--pid-file F] [--console-socket "
+	    "P] ID,\n"
+	    "          start ID, state ID, kill [--all] ID [SIGNAL], delete "
+	    "[--force] ID,\n"
+	    "          pause ID, resume ID, ps [--format json] ID, features\n"
+	    "An OCI runtime whose containers are lvm guests (see "
+	    "docs/oci.md).\n");
+}
+
+/* parse: 0, or 2 with the error line already out (a bad command line). */
+static int parse(int argc, char **argv, struct opts *o)
+{
+	const char *log = NULL, *fmt = "text", *v;
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->root = DEFAULT_ROOT;
+	o->sock = getenv("LVM_SOCKET");
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if ((v = value(argc, argv, &i, "root")))
+			o->root = v;
+		else if ((v = value(argc, argv, &i, "log-format")))
+			fmt = v;
+		else if ((v = value(argc, argv, &i, "log")))
+			log = v;
+		else if ((v = value(argc, argv, &i, "lvm-socket")))
+			o->sock = v;
+		else if ((v = value(argc, argv, &i, "rootless")) ||
+			 (v = value(argc, argv, &i, "criu")))
+			continue;
+		else if (is_flag(a, "systemd-cgroup") || is_flag(a, "debug"))
+			continue;
+		else if (!strcmp(a, "-v") || !strcmp(a, "--version")) {
+			o->cmd = "version";
+			return 0;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			o->cmd = "help";
+			return 0;
+		} else {
+			oci_log_setup(log, !strcmp(fmt, "json"));
+			oci_error("unknown global option '%s'",
+				  LVM_ESCAPED(a, 64));
+			return 2;
+		}
+	}
+	oci_log_setup(log, !strcmp(fmt, "json"));
+	if (strcmp(fmt, "json") && strcmp(fmt, "text")) {
+		oci_error("--log-format '%s': not text or json",
+			  LVM_ESCAPED(fmt, 32));
+		return 2;
+	}
+	if (i >= argc) {
+		oci_error("no command (lightvm-oci --help lists them)");
+		return 2;
+	}
+	o->cmd = argv[i++];
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || !a[1]) {
+			if (o->npos == 2) {
+				oci_error("%s: too many arguments", o->cmd);
+				return 2;
+			}
+			o->pos[o->npos++] = a;
+		} else if ((v = value(argc, argv, &i, "bundle")) ||
+			   (v = value(argc, argv, &i, "b"))) {
+			o->bundle = v;
+		} else if ((v = value(argc, argv, &i, "pid-file"))) {
+			o->pid_file = v;
+		} else if ((v = value(argc, argv, &i, "console-socket"))) {
+			o->console_socket = v;
+		} else if ((v = value(argc, argv, &i, "format")) ||
+			   (v = value(argc, argv, &i, "f"))) {
+			o->format = v;
+		} else if ((v = value(argc, argv, &i, "preserve-fds"))) {
+			continue;
+		} else if (is_flag(a, "force") || is_flag(a, "f")) {
+			o->force = true;
+		} else if (is_flag(a, "all") || is_flag(a, "a")) {
+			o->all = true;
+		} else if (is_flag(a, "no-pivot") ||
+			   is_flag(a, "no-new-keyring") ||
+			   is_flag(a, "detach") || is_flag(a, "d")) {
+			continue;
+		} else {
+			oci_error("%s: unknown option '%s'", o->cmd,
+				  LVM_ESCAPED(a, 64));
+			return 2;
+		}
+	}
+	return 0;
+}
+
+static lvm_t *connect_lvmd(const struct opts *o)
+{
+	const char *sock = o->sock ? o->sock : LVM_DEFAULT_SOCK;
+	lvm_t *h = lvm_open(sock);
+
+	if (!h)
+		oci_error(
+		    "cannot reach lvmd at %s: %s (is it running? lvmd -d)",
+		    sock, strerror(errno));
+	return h;
+}
+
+/* mkdir_p: (path) and its missing parents, mode 0711. */
+static int mkdir_p(const char *path)
+{
+	char p[PATH_MAX];
+
+	if ((size_t)snprintf(p, sizeof(p), "%s", path) >= sizeof(p))
+		return -ENAMETOOLONG;
+	for (char *c = p + 1; *c; c++) {
+		if (*c != '/')
+			continue;
+		*c = '\0';
+		if (mkdir(p, 0711) < 0 && errno != EEXIST)
+			return -errno;
+		*c = '/';
+	}
+	return mkdir(p, 0711) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+/* remove_dir: ROOT/ID and the files in it. */
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out, rc = 0;
+	ssize_t n;
+
+	if (in < 0)
+		return -errno;
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0) {
+		rc = -errno;
+		close(in);
+		return rc;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			rc = errno ? -errno : -EIO;
+			break;
+		}
+	if (n < 0)
+		rc = -errno;
+	close(in);
+	if (close(out) < 0 && !rc)
+		rc = -errno;
+	return rc;
+}
+
+/* send_pty: a new pty's master to (path) (SCM_RIGHTS); its slave in *slave. */
+static int send_pty(const char *path, int *slave)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	char cbuf[CMSG_SPACE(sizeof(int))], name[] = "/dev/ptmx";
+	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name) - 1};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *c;
+	struct termios t;
+	int m, s, sk, rc = 0;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (m < 0)
+		return -errno;
+	if (grantpt(m) < 0 || unlockpt(m) < 0 ||
+	    (s = open(ptsname(m), O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+		rc = -errno;
+		close(m);
+		return rc;
+	}
+	if (tcgetattr(s, &t) == 0) {
+		cfmakeraw(&t);
+		t.c_oflag |= OPOST | ONLCR; /* guests write bare \n */
+		tcsetattr(s, TCSANOW, &t);
+	}
+	sk = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sk < 0 || connect(sk, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+		rc = -errno;
+	if (!rc) {
+		memset(cbuf, 0, sizeof(cbuf));
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &m, sizeof(int));
+		if (sendmsg(sk, &msg, 0) < 0)
+			rc = -errno;
+	}
+	if (sk >= 0)
+		close(sk);
+	close(m);
+	if (rc)
+		close(s);
+	else
+		*slave = s;
+	return rc;
+}
+
+static void now_rfc3339(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
+}
+
+/* state_dir: ROOT/ID into (dir), the id checked. */
+static int state_dir(const struct opts *o, char *dir, size_t len)
+{
+	if (o->npos < 1)
+		return fail("%s: no container id", o->cmd);
+	if (oci_id_check(o->pos[0]))
+		return fail(
+		    "container id '%s': not 1..%u bytes of [A-Za-z0-9_.+-]",
+		    LVM_ESCAPED(o->pos[0], 80), OCI_ID_MAX);
+	if ((size_t)snprintf(dir, len, "%s/%s", o->root, o->pos[0]) >= len)
+		return fail("--root too long");
+	return 0;
+}
+
+/* load: ROOT/ID's state; "does not exist" is what the shim looks for. */
+static int load(const struct opts *o, char *dir, size_t len,
+		struct oci_state *st)
+{
+	int rc;
+
+	if (state_dir(o, dir, len))
+		return 1;
+	rc = oci_state_read(dir, st, errbuf, sizeof(errbuf));
+	if (rc == -ENOENT)
+		return fail("container %s does not exist", o->pos[0]);
+	if (rc < 0)
+		return fail("container %s: %s", o->pos[0], errbuf);
+	return 0;
+}
+
+static enum oci_status status_of(const struct oci_state *st)
+{
+	return oci_standin_alive(st) ? st->status : OCI_STOPPED;
+}
+
+struct created {
+	lvm_t *h;
+	bool guest;
+	pid_t standin;
+	char dir[PATH_MAX];
+};
+
+/* undo: what a failed create made, taken back. */
+static int undo(struct created *c, const char *guest)
+{
+	if (c->guest && c->h)
+		lvm_destroy(c->h, guest);
+	if (c->standin > 0)
+		kill(c->standin, SIGKILL);
+	remove_dir(c->dir);
+	lvm_close(c->h);
+	return 1;
+}
+
+/* make_guest: have lvmd create (st)'s guest, paused, from (kernel), and
+ * attach its console (*cons); 1 with the error out. */
+static int make_guest(const struct opts *o, struct created *c,
+		      struct oci_state *st, const char *kernel,
+		      const char *cmdline, uint32_t mb, uint32_t vcpus,
+		      int *cons)
+{
+	struct lvm_config cfg;
+	struct lvm_info info;
+	int rc;
+
+	lvm_config_init(&cfg);
+	cfg.memory_mb = mb;
+	cfg.vcpus = vcpus;
+	cfg.paused = true;
+	cfg.on_poweroff = LVM_ACTION_DESTROY;
+	cfg.on_crash = LVM_ACTION_PRESERVE;
+	cfg.on_reboot = LVM_ACTION_DESTROY;
+	if (lvm_config_set_str(&cfg.name, st->guest) ||
+	    lvm_config_set_str(&cfg.kernel, kernel) ||
+	    lvm_config_set_str(&cfg.cmdline, cmdline[0] ? cmdline : NULL)) {
+		lvm_config_clear(&cfg);
+		return fail("out of memory");
+	}
+	if (!(c->h = connect_lvmd(o))) {
+		lvm_config_clear(&cfg);
+		return 1;
+	}
+	rc = lvm_create(c->h, &cfg, 0, NULL, NULL);
+	lvm_config_clear(&cfg);
+	if (rc < 0)
+		return fail("cannot create the guest: %s",
+			    lvm_last_error(c->h));
+	c->guest = true;
+	memset(&info, 0, sizeof(info));
+	if (lvm_info(c->h, st->guest, &info) == 0)
+		st->domid = info.domid;
+	lvm_info_clear(&info);
+	*cons = lvm_console_attach(c->h, st->guest);
+	if (*cons < 0)
+		return fail("cannot attach the guest's console: %s",
+			    lvm_last_error(c->h));
+	return 0;
+}
+
+/* create: the guest (none for a pod sandbox), paused; the stand-in; the
+ * state; the pid file. Anything failing takes back what was made. */
+static int cmd_create(const struct opts *o)
+{
+	struct created c = {.standin = -1};
+	struct oci_spec spec;
+	struct oci_state st = {0};
+	struct oci_standin s;
+	char bundle[PATH_MAX], image[PATH_MAX], kernel[PATH_MAX + 16];
+	char cmdline[OCI_CMDLINE_MAX + 1], pidtxt[32];
+	size_t skip;
+	uint32_t mb = 0, vcpus = 0;
+	int cons = -1, rc, ready[2], slave = -1;
+	bool sandbox;
+	char byte;
+
+	if (state_dir(o, c.dir, sizeof(c.dir)))
+		return 1;
+	if (!realpath(o->bundle ? o->bundle : ".", bundle))
+		return fail("bundle %s: %s", o->bundle ? o->bundle : ".",
+			    strerror(errno));
+	if (oci_spec_load(bundle, &spec, errbuf, sizeof(errbuf)))
+		return fail("%s", errbuf);
+	sandbox = spec.sandbox;
+	if (!sandbox &&
+	    (oci_spec_image(&spec, image, sizeof(image), &skip, errbuf,
+			    sizeof(errbuf)) ||
+	     oci_spec_cmdline(&spec, skip, cmdline, sizeof(cmdline), errbuf,
+			      sizeof(errbuf)) ||
+	     oci_spec_memory_mb(&spec, &mb, errbuf, sizeof(errbuf)) ||
+	     oci_spec_vcpus(&spec, &vcpus, errbuf, sizeof(errbuf)))) {
+		oci_spec_clear(&spec);
+		return fail("%s", errbuf);
+	}
+	if (spec.terminal && !o->console_socket) {
+		oci_spec_clear(&spec);
+		return fail("process.terminal is set but no --console-socket "
+			    "was given");
+	}
+	if ((rc = mkdir_p(o->root)) < 0) {
+		oci_spec_clear(&spec);
+		return fail("--root %s: %s", o->root, strerror(-rc));
+	}
+	if (mkdir(c.dir, 0700) < 0) {
+		rc = errno;
+		oci_spec_clear(&spec);
+		return fail(rc == EEXIST ? "container %s already exists"
+					 : "container %s: %s",
+			    o->pos[0], strerror(rc));
+	}
+	snprintf(st.id, sizeof(st.id), "%s", o->pos[0]);
+	st.bundle = strdup(bundle);
+	st.rootfs = spec.root;
+	spec.root = NULL;
+	st.annotations = spec.annotations;
+	spec.annotations = NULL;
+	oci_spec_clear(&spec);
+	if (!st.bundle) {
+		fail("out of memory");
+		goto bad;
+	}
+	if (!sandbox) {
+		/* the image copied out of the root fs: lvmd may not see the
+		 * bundle's mounts, and the file cannot change under the guest */
+		snprintf(kernel, sizeof(kernel), "%s/image.xen", c.dir);
+		if ((rc = copy_file(image, kernel)) < 0) {
+			fail("cannot copy the image %s: %s", image,
+			     strerror(-rc));
+			goto bad;
+		}
+		oci_guest_name(st.id, st.guest);
+		if (make_guest(o, &c, &st, kernel, cmdline, mb, vcpus, &cons))
+			goto bad;
+	}
+	if (o->console_socket &&
+	    (rc = send_pty(o->console_socket, &slave)) < 0) {
+		fail("console socket %s: %s", o->console_socket, strerror(-rc));
+		goto bad;
+	}
+	if (pipe2(ready, O_CLOEXEC) < 0) {
+		fail("pipe: %s", strerror(errno));
+		goto bad;
+	}
+	c.standin = fork();
+	if (c.standin == 0) {
+		close(ready[0]);
+		lvm_close(c.h); /* the parent's connection */
+		setsid();
+		if (slave >= 0) {
+			dup2(slave, 0);
+			dup2(slave, 1);
+			dup2(slave, 2);
+			if (slave > 2)
+				close(slave);
+		}
+		if (chdir("/") < 0) {
+			/* nothing holds the bundle busy either way */
+		}
+		s = (struct oci_standin){
+		    .sock = o->sock ? o->sock : LVM_DEFAULT_SOCK,
+		    .guest = st.guest,
+		    .dir = c.dir,
+		    .cons = cons,
+		    .in = 0,
+		    .out = 1,
+		    .err = 2,
+		    .ready = ready[1],
+		};
+		_exit(oci_standin_run(&s));
+	}
+	close(ready[1]);
+	if (cons >= 0)
+		close(cons);
+	cons = -1;
+	if (slave >= 0)
+		close(slave);
+	slave = -1;
+	if (c.standin < 0 || read(ready[0], &byte, 1) != 1) {
+		close(ready[0]);
+		fail("the stand-in process did not start");
+		goto bad;
+	}
+	close(ready[0]);
+	st.pid = c.standin;
+	st.pid_start = oci_pid_start(c.standin);
+	st.status = OCI_CREATED;
+	now_rfc3339(st.created, sizeof(st.created));
+	if (oci_state_write(c.dir, &st, errbuf, sizeof(errbuf)) < 0) {
+		fail("%s", errbuf);
+		goto bad;
+	}
+	snprintf(pidtxt, sizeof(pidtxt), "%d", (int)c.standin);
+	if (o->pid_file &&
+	    (rc = oci_write_file(o->pid_file, pidtxt, strlen(pidtxt))) < 0) {
+		fail("cannot write the pid file %s: %s", o->pid_file,
+		     strerror(-rc));
+		goto bad;
+	}
+	oci_state_clear(&st);
+	lvm_close(c.h);
+	return 0;
+bad:
+	if (cons >= 0)
+		close(cons);
+	if (slave >= 0)
+		close(slave);
+	undo(&c, st.guest);
+	oci_state_clear(&st);
+	return 1;
+}
+
+static int cmd_start(const struct opts *o)
+{
+	char dir[PATH_MAX];
+	struct oci_state st;
+	lvm_t *h;
+	int rc;
+
+	if (load(o, dir, sizeof(dir), &st))
+		return 1;
+	if (status_of(&st) != OCI_CREATED) {
+		rc = fail("container %s is %s, not created", st.id,
+			  oci_status_name(status_of(&st)));
+		oci_state_clear(&st);
+		return rc;
+	}
+	if (!st.guest[0]) { /* a sandbox: nothing to start */
+		st.status = OCI_RUNNING;
+		rc = oci_state_write(dir, &st, errbuf, sizeof(errbuf)) < 0
+			 ? fail("%s", errbuf)
+			 : 0;
+		oci_state_clear(&st);
+		return rc;
+	}
+	if (!(h = connect_lvmd(o))) {
+		oci_state_clear(&st);
+		return 1;
+	}
+	if (lvm_unpause(h, st.guest) < 0) {
+		rc = fail("cannot start guest %s: %s", st.guest,
+			  lvm_last_error(h));
+	} else {
+		st.status = OCI_RUNNING;
+		rc = oci_state_write(dir, &st, errbuf, sizeof(errbuf)) < 0
+			 ? fail("%s", errbuf)
+			 : 0;
+	}
+	lvm_close(h);
+	oci_state_clear(&st);
+	return rc;
+}
+
+static int cmd_state(const struct opts *o)
+{
+	char dir[PATH_MAX], *json;
+	struct oci_state st;
+
+	if (load(o, dir, sizeof(dir), &st))
+		return 1;
+	json = oci_state_json(&st, status_of(&st));
+	oci_state_clear(&st);
+	if (!json)
+		return fail("out of memory");
+	printf("%s\n", json);
+	free(json);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int sig;
+} signals[] = {
+    {"HUP", SIGHUP},   {"INT", SIGINT},	  {"QUIT", SIGQUIT},
+    {"KILL", SIGKILL}, {"USR1", SIGUSR1}, {"USR2", SIGUSR2},
+    {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM},
+    {"CONT", SIGCONT}, {"STOP", SIGSTOP}, {"WINCH", SIGWINCH},
+};
+
+static int parse_signal(const char *s)
+{
+	char *end;
+	long n;
+
+	if (!s)
+		return SIGTERM;
+	n = strtol(s, &end, 10);
+	if (end != s && !*end)
+		return n > 0 && n < 65 ? (int)n : -1;
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (!strcasecmp(s, signals[i].name))
+			return signals[i].sig;
+	return -1;
+}
+
+/* destroy: mark the guest killed (the stand-in exits 137) and destroy it. */
+static int destroy(const struct opts *o, const char *dir,
+		   const struct oci_state *st)
+{
+	char path[PATH_MAX];
+	lvm_t *h;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/" OCI_KILLED_MARK, dir);
+	close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	if (!st->guest[0]) { /* a sandbox: its stand-in is all there is */
+		if (oci_standin_alive(st))
+			kill(st->pid, SIGKILL);
+		return 0;
+	}
+	if (!(h = connect_lvmd(o)))
+		return 1;
+	rc = lvm_destroy(h, st->guest);
+	if (rc < 0 && rc != -ESRCH)
+		rc = fail("cannot destroy guest %s: %s", st->guest,
+			  lvm_last_error(h));
+	else
+		rc = 0;
+	lvm_close(h);
+	return rc;
+}
+
+static int cmd_kill(const struct opts *o)
+{
+	char dir[PATH_MAX];
+	struct oci_state st;
+	int sig = parse_signal(o->npos > 1 ? o->pos[1] : NULL), rc = 0;
+	enum oci_status status;
+
+	if (sig < 0)
+		return fail("kill: '%s' is not a signal",
+			    LVM_ESCAPED(o->pos[1], 32));
+	if (load(o, dir, sizeof(dir), &st))
+		return 1;
+	status = status_of(&st);
+	if (status == OCI_STOPPED)
+		rc = fail("container %s: container not running", st.id);
+	else if (sig == SIGKILL || status == OCI_CREATED)
+		/* a guest never started cannot answer a shutdown request */
+		rc = destroy(o, dir, &st);
+	else if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP ||
+		 sig == SIGQUIT)
+		rc = kill(st.pid, sig) < 0
+			 ? fail("kill %d: %s", (int)st.pid, strerror(errno))
+			 : 0;
+	/* other signals mean nothing to a guest */
+	oci_state_clear(&st);
+	return rc;
+}
+
+static int cmd_delete(const struct opts *o)
+{
+	char dir[PATH_MAX];
+	struct oci_state st;
+	enum oci_status status;
+	int rc = 0;
+
+	if (load(o, dir, sizeof(dir), &st))
+		return 1;
+	status = status_of(&st);
+	if (status != OCI_STOPPED && status != OCI_CREATED && !o->force) {
+		rc = fail("cannot delete container %s: it is %s (use --force)",
+			  st.id, oci_status_name(status));
+		oci_state_clear(&st);
+		return rc;
+	}
+	/* a stopped container's guest is normally gone: destroy is then a
+	 * no-op, but it also ends a guest whose stand-in was killed */
+	if (destroy(o, dir, &st)) {
+		oci_state_clear(&st);
+		return 1;
+	}
+	for (int i = 0; i < 100 && oci_standin_alive(&st); i++)
+		usleep(10000);
+	if (oci_standin_alive(&st))
+		kill(st.pid, SIGKILL);
+	remove_dir(dir);
+	oci_state_clear(&st);
+	return rc;
+}
+
+static int cmd_pause(const struct opts *o, bool pause)
+{
+	char dir[PATH_MAX];
+	struct oci_state st;
+	enum oci_status status;
+	lvm_t *h;
+	int rc;
+
+	if (load(o, dir, sizeof(dir), &st))
+		return 1;
+	status = status_of(&st);
+	if (!st.guest[0]) {
+		rc = fail("container %s is a pod sandbox: no guest to %s",
+			  st.id, pause ? "pause" : "resume");
+		oci_state_clear(&st);
+		return rc;
+	}
+	if (status != (pause ? OCI_RUNNING : OCI_PAUSED)) {
+		rc =
+		    fail("container %s is %s, not %s", st.id,
+			 oci_status_name(status), pause ? "running" : "paused");
+		oci_state_clear(&st);
+		return rc;
+	}
+	if (!(h = connect_lvmd(o))) {
+		oci_state_clear(&st);
+		return 1;
+	}
+	rc = pause ? lvm_pause(h, st.guest) : lvm_unpause(h, st.guest);
+	if (rc < 0) {
+		rc = fail("cannot %s guest %s: %s", pause ? "pause" : "resume",
+			  st.guest, lvm_last_error(h));
+	} else {
+		st.status = pause ? OCI_PAUSED : OCI_RUNNING;
+		rc = oci_state_write(dir, &st, errbuf, sizeof(errbuf)) < 0
+			 ? fail("%s", errbuf)
+			 : 0;
+	}
+	lvm_close(h);
+	oci_state_clear(&st);
+	return rc;
+}
+
+static int cmd_ps(const struct opts *o)
+{
+	char dir[PATH_MAX];
+	struct oci_state st;
+	bool alive;
+
+	if (load(o, dir, sizeof(dir), &st))
+		return 1;
+	alive = oci_standin_alive(&st);
+	if (o->format && !strcmp(o->format, "json"))
+		printf(alive ? "[%d]\n" : "[]\n", (int)st.pid);
+	else if (alive)
+		printf("PID\n%d\n", (int)st.pid);
+	else
+		printf("PID\n");
+	oci_state_clear(&st);
+	return 0;
+}
+
+static int cmd_features(void)
+{
+	printf("{\n"
+	       "  \"ociVersionMin\": \"1.0.0\",\n"
+	       "  \"ociVersionMax\": \"1.1.0\",\n"
+	       "  \"hooks\": [],\n"
+	       "  \"mountOptions\": [],\n"
+	       "  \"linux\": {\n"
+	       "    \"namespaces\": [],\n"
+	       "    \"capabilities\": [],\n"
+	       "    \"cgroup\": { \"v1\": false, \"v2\": false, \"systemd\": "
+	       "false, "
+	       "\"systemdUser\": false },\n"
+	       "    \"seccomp\": { \"enabled\": false },\n"
+	       "    \"apparmor\": { \"enabled\": false },\n"
+	       "    \"selinux\": { \"enabled\": false }\n"
+	       "  },\n"
+	       "  \"annotations\": {\n"
+	       "    \"" OCI_ANNOT_IMAGE
+	       "\": \"the guest image, a path in the root file system\"\n"
+	       "  }\n"
+	       "}\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	int rc = parse(argc, argv, &o);
+
+	if (rc)
+		return rc;
+	if (!strcmp(o.cmd, "version")) {
+		printf("lightvm-oci version %s\nspec: 1.1.0\n", LVM_VERSION);
+		return 0;
+	}
+	if (!strcmp(o.cmd, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(o.cmd, "create"))
+		return cmd_create(&o);
+	if (!strcmp(o.cmd, "start"))
+		return cmd_start(&o);
+	if (!strcmp(o.cmd, "state"))
+		return cmd_state(&o);
+	if (!strcmp(o.cmd, "kill"))
+		return cmd_kill(&o);
+	if (!strcmp(o.cmd, "delete"))
+		return cmd_delete(&o);
+	if (!strcmp(o.cmd, "pause") || !strcmp(o.cmd, "resume"))
+		return cmd_pause(&o, o.cmd[0] == 'p');
+	if (!strcmp(o.cmd, "ps"))
+		return cmd_ps(&o);
+	if (!strcmp(o.cmd, "features"))
+		return cmd_features();
+	if (!strcmp(o.cmd, "exec") || !strcmp(o.cmd, "run") ||
+	    !strcmp(o.cmd, "update") || !strcmp(o.cmd, "checkpoint") ||
+	    !strcmp(o.cmd, "restore") || !strcmp(o.cmd, "events"))
+		return fail("%s is not supported by lightvm-oci (an lvm guest "
+			    "is no process tree)",
+			    o.cmd);
+	return fail("unknown command '%s' (lightvm-oci --help lists them)",
+		    LVM_ESCAPED(o.cmd, 32));
+}

@@ -1,0 +1,166 @@
+/*
+ * oci.h — lightvm-oci, the OCI runtime for lvm guests (docs/oci.md).
+ *
+ *   spec.c     a bundle's config.json: what the guest becomes (image,
+ *              command line, memory, vCPUs, name)
+ *   state.c    the state of a container under --root: ROOT/ID/state.json,
+ *              written atomically (a temporary file renamed over it)
+ *   log.c      the one error line: stderr, or --log (runc's text or JSON)
+ *   standin.c  the stand-in process: the container's pid, carrying the
+ *              guest's console to its stdio and exiting with its status
+ *   main.c     the command line and the commands (create, start, state,
+ *              kill, delete, pause, resume, ps, features)
+ *
+ * Functions return 0 or -errno; those with (err, len) put one line there.
+ */
+#ifndef LVM_OCI_H
+#define LVM_OCI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <lvm.h>
+
+#define OCI_ANNOT_IMAGE	  "org.lvm.image" /* image path inside the root fs */
+#define OCI_DEFAULT_IMAGE "/lvm.xen"	  /* when nothing else names one */
+/* CRI's annotation of a pod's sandbox (its pause container), which
+ * becomes a stand-in with no guest: the pod's guests are its containers */
+#define OCI_ANNOT_CRI_TYPE "io.kubernetes.cri.container-type"
+#define OCI_NAME_PREFIX	   "oci-"     /* guest names: oci-<id> */
+#define OCI_ID_MAX	   1024	      /* bytes of a container id */
+#define OCI_CMDLINE_MAX	   1023	      /* a PV guest's command line */
+#define OCI_CONFIG_MAX	   (4u << 20) /* bytes of config.json */
+
+/* Exit statuses of the stand-in (the container's exit status). */
+#define OCI_EXIT_POWEROFF 0 /* the guest powered off (or rebooted) */
+#define OCI_EXIT_CRASH	  1 /* the guest crashed */
+#define OCI_EXIT_KILLED                                                        \
+	137		  /* destroyed: kill SIGKILL, or a shutdown
+				  that timed out (128 + SIGKILL) */
+#define OCI_EXIT_LOST 255 /* lvmd went away: the guest's fate unknown */
+
+/* What config.json says, as far as lvm uses it. */
+struct oci_spec {
+	char *oci_version;
+	char *root;  /* root.path, made absolute against the bundle */
+	char **args; /* process.args, NULL-terminated */
+	size_t nargs;
+	char **env; /* process.env, NULL-terminated */
+	size_t nenv;
+	bool terminal;	   /* process.terminal */
+	char *image;	   /* the org.lvm.image annotation, or NULL */
+	bool sandbox;	   /* CRI's pod sandbox: no guest */
+	char *annotations; /* the annotations object as JSON text, or NULL */
+	uint64_t memory_limit; /* linux.resources.memory.limit; 0: none */
+	uint64_t cpu_quota;    /* linux.resources.cpu.quota; 0: none */
+	uint64_t cpu_period;
+	char *cpus; /* linux.resources.cpu.cpus ("0-3,5"), or NULL */
+};
+
+/* oci_spec_parse() - (json) (config.json's text) of the bundle at
+ * (bundle) (an absolute path) into (s). -EINVAL with one line in (err)
+ * for bad JSON, a wrong type, or no process.args / root.path. */
+int oci_spec_parse(const char *bundle, const char *json, struct oci_spec *s,
+		   char *err, size_t len);
+/* oci_spec_load() - read BUNDLE/config.json and parse it. */
+int oci_spec_load(const char *bundle, struct oci_spec *s, char *err,
+		  size_t len);
+void oci_spec_clear(struct oci_spec *s);
+
+/*
+ * oci_spec_image() - the guest image of (s): the org.lvm.image annotation,
+ * else process.args[0] if it ends in ".xen", else OCI_DEFAULT_IMAGE; a
+ * path inside the root fs (no "..", no way out of it through a link),
+ * a regular file. Its host path goes to (path) and how many of args it
+ * used (0 or 1: args[0] was the image) to (*skip).
+ */
+int oci_spec_image(const struct oci_spec *s, char *path, size_t pathlen,
+		   size_t *skip, char *err, size_t len);
+
+/* oci_spec_cmdline() - args[skip..] then env, as words separated by one
+ * space (a word with a blank, quote or backslash in double quotes, \" and
+ * \\ escaped; a control byte refused), at most OCI_CMDLINE_MAX bytes. */
+int oci_spec_cmdline(const struct oci_spec *s, size_t skip, char *buf,
+		     size_t buflen, char *err, size_t len);
+
+/* oci_spec_memory_mb() - the memory limit in MiB, rounded up; no limit:
+ * LVM_DEFAULT_MEMORY_MB; out of lvm's bounds: -EINVAL. */
+int oci_spec_memory_mb(const struct oci_spec *s, uint32_t *mb, char *err,
+		       size_t len);
+
+/* oci_spec_vcpus() - ceil(quota / period), else the count of cpus, else
+ * LVM_DEFAULT_VCPUS; over LVM_MAX_VCPUS: -EINVAL. */
+int oci_spec_vcpus(const struct oci_spec *s, uint32_t *vcpus, char *err,
+		   size_t len);
+
+/* oci_id_check() - a container id: 1..OCI_ID_MAX bytes of
+ * [A-Za-z0-9_.+-], not "." or "..". 0 or -EINVAL. */
+int oci_id_check(const char *id);
+
+/* oci_guest_name() - the guest's name for container (id): "oci-ID" when
+ * that is a valid lvm name, else "oci-" + the id's first 42 name bytes +
+ * "-" + 16 hex digits of its hash. */
+void oci_guest_name(const char *id, char out[LVM_NAME_MAX + 1]);
+
+/* A container's state (ROOT/ID/state.json). */
+enum oci_status {
+	OCI_CREATED = 0,
+	OCI_RUNNING = 1,
+	OCI_PAUSED = 2,
+	OCI_STOPPED = 3,
+};
+
+struct oci_state {
+	char id[OCI_ID_MAX + 1];
+	char guest[LVM_NAME_MAX + 1]; /* "": a pod sandbox, no guest */
+	uint32_t domid;
+	pid_t pid;		/* the stand-in */
+	uint64_t pid_start;	/* its start time (/proc/PID/stat) */
+	enum oci_status status; /* as recorded (never STOPPED) */
+	char *bundle;
+	char *rootfs;
+	char created[40];  /* RFC 3339, UTC */
+	char *annotations; /* JSON object text, or NULL */
+};
+
+const char *oci_status_name(enum oci_status s);
+void oci_state_clear(struct oci_state *st);
+/* oci_state_write() - (st) into DIR/state.json atomically. */
+int oci_state_write(const char *dir, const struct oci_state *st, char *err,
+		    size_t len);
+/* oci_state_read() - DIR/state.json into (st): -ENOENT when absent,
+ * -EINVAL when it is not a state this program wrote. */
+int oci_state_read(const char *dir, struct oci_state *st, char *err,
+		   size_t len);
+/* oci_state_json() - the OCI state of (st) with (status), as
+ * `state` prints it: malloc'd, NULL on ENOMEM. */
+char *oci_state_json(const struct oci_state *st, enum oci_status status);
+/* oci_pid_start() - start time of (pid) (field 22 of /proc/PID/stat), 0
+ * when there is no such process. */
+uint64_t oci_pid_start(pid_t pid);
+/* oci_standin_alive() - (st)'s stand-in still runs (same pid, same start). */
+bool oci_standin_alive(const struct oci_state *st);
+/* oci_write_file() - (data) into (path) atomically (PATH.tmp renamed). */
+int oci_write_file(const char *path, const char *data, size_t n);
+
+/* log.c: where the error line goes. */
+void oci_log_setup(const char *path, bool json);
+void oci_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* standin.c */
+struct oci_standin {
+	const char *sock;  /* lvmd's socket */
+	const char *guest; /* the guest's name */
+	const char *dir;   /* ROOT/ID */
+	int cons;	   /* the guest's console (attached); -1:
+					a sandbox, waiting for a stop signal */
+	int in, out, err;  /* the container's stdio (or the pty) */
+	int ready;	   /* write end: one byte once set up */
+};
+/* oci_standin_run() - the stand-in's life; returns its exit status. */
+int oci_standin_run(const struct oci_standin *s);
+#define OCI_KILLED_MARK "killed" /* ROOT/ID/killed: destroyed by kill */
+
+#endif

@@ -1,0 +1,229 @@
+/*
+ * standin.c — the stand-in: the process a container engine knows as the
+ * container's (its pid in --pid-file, the one containerd's shim waits on).
+ * A Xen domain has no pid, so this small process lives as long as the
+ * guest: it carries the guest's console (attached through lvmd) to its
+ * stdout, and its stdin to the console's input; it turns SIGTERM, SIGINT,
+ * SIGHUP and SIGQUIT into a shutdown through the guest's device page (in
+ * a helper process, so the console keeps flowing); and when the guest is
+ * gone it exits with the guest's status (oci.h: OCI_EXIT_*).
+ *
+ * The guest runs with on_poweroff=destroy and on_crash=preserve: a
+ * poweroff drops it at once (lvmd closes the console: no wait), a crash
+ * keeps it until the stand-in, looking once a second, sees it crashed and
+ * destroys it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "oci.h"
+
+#define CHECK_MS 1000 /* how often a crash is looked for */
+
+static int sig_w = -1;
+static volatile sig_atomic_t stop_sig;
+
+static void on_stop(int sig)
+{
+	int saved = errno;
+
+	stop_sig = sig;
+	if (write(sig_w, "s", 1) < 0) {
+		/* the pipe is full: a wake-up is already pending */
+	}
+	errno = saved;
+}
+
+static int write_all(int fd, const char *buf, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, buf, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void say(const struct oci_standin *s, const char *msg)
+{
+	char line[256];
+	int n = snprintf(line, sizeof(line), "lightvm-oci: %s: %s\n", s->guest,
+			 msg);
+
+	if (s->err >= 0 && n > 0)
+		(void)write_all(s->err, line, (size_t)n);
+}
+
+/* shutdown_helper: a child that asks the guest to power off and waits (lvmd
+ * destroys it past LVM_DEFAULT_SHUTDOWN_MS); exits 0 if it powered off,
+ * 1 if it was destroyed. */
+static pid_t shutdown_helper(const struct oci_standin *s)
+{
+	pid_t pid = fork();
+	lvm_t *h;
+	int rc;
+
+	if (pid != 0)
+		return pid;
+	h = lvm_open(s->sock);
+	if (!h)
+		_exit(2);
+	rc = lvm_shutdown(h, s->guest, 0);
+	if (rc == -EOPNOTSUPP) /* no device page to ask through */
+		rc = lvm_destroy(h, s->guest) == 0 ? 1 : 2;
+	else
+		rc = rc == 0 ? 0 : rc == -ESRCH ? 0 : 1;
+	lvm_close(h);
+	_exit(rc);
+}
+
+/* look: the guest's state; -ESRCH when gone, -errno when lvmd cannot say. */
+static int look(const struct oci_standin *s, lvm_t **h, enum lvm_state *state)
+{
+	struct lvm_info info;
+	int rc;
+
+	if (!*h && !(*h = lvm_open(s->sock)))
+		return -errno;
+	memset(&info, 0, sizeof(info));
+	rc = lvm_info(*h, s->guest, &info);
+	if (rc == 0)
+		*state = info.state;
+	lvm_info_clear(&info);
+	if (rc < 0 && rc != -ESRCH) {
+		lvm_close(*h);
+		*h = NULL;
+	}
+	return rc;
+}
+
+static bool killed(const struct oci_standin *s)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/" OCI_KILLED_MARK, s->dir);
+	return access(path, F_OK) == 0;
+}
+
+/* ended: the guest crashed (destroy it) or is gone; its status. */
+static int ended(const struct oci_standin *s, lvm_t **h, pid_t helper)
+{
+	enum lvm_state state = LVM_STATE_GONE;
+	int rc, wst;
+
+	if (helper > 0 && waitpid(helper, &wst, 0) == helper &&
+	    WIFEXITED(wst) && WEXITSTATUS(wst) == 1)
+		return OCI_EXIT_KILLED;
+	if (killed(s))
+		return OCI_EXIT_KILLED;
+	rc = look(s, h, &state);
+	if (rc == -ESRCH)
+		return OCI_EXIT_POWEROFF;
+	if (rc < 0) {
+		say(s, "lvmd went away: the guest's end is unknown");
+		return OCI_EXIT_LOST;
+	}
+	if (state == LVM_STATE_CRASHED) {
+		say(s, "the guest crashed");
+		lvm_destroy(*h, s->guest);
+		return OCI_EXIT_CRASH;
+	}
+	lvm_destroy(*h, s->guest);
+	return state == LVM_STATE_SHUTDOWN ? OCI_EXIT_POWEROFF : OCI_EXIT_LOST;
+}
+
+int oci_standin_run(const struct oci_standin *s)
+{
+	struct sigaction sa;
+	struct pollfd p[3];
+	char buf[16384];
+	lvm_t *h = NULL;
+	pid_t helper = -1;
+	bool in_open = s->in >= 0;
+	int pipefd[2], status;
+
+	if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) < 0)
+		return OCI_EXIT_LOST;
+	sig_w = pipefd[1];
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	if (s->ready >= 0) {
+		(void)write_all(s->ready, "r", 1);
+		close(s->ready);
+	}
+	while (s->cons < 0 && !stop_sig) /* a sandbox: until told to stop */
+		poll(&(struct pollfd){.fd = pipefd[0], .events = POLLIN}, 1,
+		     -1);
+	if (s->cons < 0)
+		return OCI_EXIT_POWEROFF;
+	for (;;) {
+		int n;
+
+		p[0] = (struct pollfd){.fd = s->cons, .events = POLLIN};
+		p[1] = (struct pollfd){.fd = in_open ? s->in : -1,
+				       .events = POLLIN};
+		p[2] = (struct pollfd){.fd = pipefd[0], .events = POLLIN};
+		n = poll(p, 3, CHECK_MS);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n == 0) {
+			enum lvm_state state;
+			int rc = look(s, &h, &state);
+
+			if (rc == -ESRCH ||
+			    (rc == 0 && (state == LVM_STATE_CRASHED ||
+					 state == LVM_STATE_SHUTDOWN)))
+				break;
+			continue;
+		}
+		if (n < 0)
+			continue;
+		if (p[0].revents) {
+			ssize_t r = read(s->cons, buf, sizeof(buf));
+
+			if (r > 0) {
+				(void)write_all(s->out, buf, (size_t)r);
+			} else if (r == 0 ||
+				   (errno != EINTR && errno != EAGAIN)) {
+				break;
+			}
+		}
+		if (p[1].revents) {
+			ssize_t r = read(s->in, buf, sizeof(buf));
+
+			if (r > 0)
+				(void)write_all(s->cons, buf, (size_t)r);
+			else if (r == 0 || (errno != EINTR && errno != EAGAIN))
+				in_open = false;
+		}
+		if (p[2].revents) {
+			while (read(pipefd[0], buf, sizeof(buf)) > 0) {
+			}
+			if (stop_sig && helper < 0)
+				helper = shutdown_helper(s);
+		}
+	}
+	status = ended(s, &h, helper);
+	lvm_close(h);
+	return status;
+}
