@@ -69,7 +69,10 @@ cp -r "$ROOT/guests/lighttpd/root/." "$tmp/extra/"
 mkdir -p "$(dirname "$out")"
 T=(--owner=0 --group=0 --numeric-owner --mtime=@0)
 tar "${T[@]}" -C / --no-recursion -T "$tmp/list" -cf "$out.tmp"
-tar "${T[@]}" --sort=name -C "$tmp/extra" -rf "$out.tmp" .
+# The extra entries not already there (docker import refuses a path twice).
+(cd "$tmp/extra" && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort) |
+	LC_ALL=C comm -23 - "$tmp/list" >"$tmp/extra.list"
+tar "${T[@]}" -C "$tmp/extra" --no-recursion -T "$tmp/extra.list" -rf "$out.tmp"
 mv "$out.tmp" "$out"
 echo "http-image: ${#pkgs[@]} packages: ${pkgs[*]}"
 echo "http-image: $out: $(stat -c %s "$out") bytes, $(wc -l <"$tmp/list") paths of the packages"
