@@ -16,14 +16,13 @@ cfg=$LVM_BUILD/guests/lighttpd.cfg
 want="<body><p>lighttpd in an lvm minimal Linux VM</p></body></html>"
 [ -f "$cfg" ] || fail "no $cfg (make deps && make)"
 command -v curl >/dev/null || fail "no curl in this dom0"
+lvmd_start -c /dev/null
 # The config names its files by the host's paths; here the build tree is
-# $LVM_BUILD.
-box_cfg=$(mktemp /tmp/lighttpd.XXXXXX)
-trap 'rm -f "$box_cfg"' EXIT
+# $LVM_BUILD. (In lvmd's state directory: lvmd_cleanup's EXIT trap alone,
+# which keeps the test's exit status.)
+box_cfg=$LVMD_STATE/lighttpd.cfg
 sed -e "s|^kernel = \".*/|kernel = \"$LVM_BUILD/guests/|" \
 	-e "s|^ramdisk = \".*/|ramdisk = \"$LVM_BUILD/guests/|" "$cfg" >"$box_cfg"
-lvmd_start -c /dev/null
-trap 'rm -f "$box_cfg"; lvmd_cleanup' EXIT
 before=$(hv_domain_count)
 
 out=$(lvm create "$box_cfg" 2>&1) || fail "lvm create $cfg: $out"
