@@ -8,6 +8,9 @@
 #   make check-calls  no call circles among the files (mk/callcircles.sh)
 #   make demo       boot the box and run the main job
 #   make bench-quick  lvm create against a bare domain build, in the box
+#   make bench-http   create to first HTTP reply: the httpd unikernel, the
+#                   lighttpd VM and lighttpd in Docker, and their sizes, in
+#                   the box (bench/http.sh)
 #   make bench      the benchmarks, in the box (QUICK=1: a short run)
 #   make soak       lvmd over 2 x 10,000 create/destroy cycles, in the box
 #                   (CYCLES=N: shorter), its CSV and plot in build/soak/
@@ -19,7 +22,7 @@ BUILD ?= build
 V ?= 0
 
 .DEFAULT_GOAL := all
-.PHONY: all deps test demo bench bench-quick soak clean distclean format \
+.PHONY: all deps test demo bench bench-quick bench-http soak clean distclean format \
 	format-check fuzz check-calls
 
 all:
@@ -71,6 +74,14 @@ format-check:
 bench-quick: deps
 	@$(MAKE) --no-print-directory all
 	@tests/xenbox/xenbox -t 600 run bench/quick.sh
+
+# The Docker image is made here (bench/http-image.sh) and carried by the
+# box's containers layer.
+bench-http:
+	@CACHE=$(BUILD)/cache CONTAINERS=1 bash mk/deps.sh
+	@$(MAKE) --no-print-directory all
+	@bash bench/http-image.sh $(BUILD)/images/lighttpd.tar
+	@tests/xenbox/xenbox -m 4096 -d 2560 -c 1 -t 1800 --containers run bench/http.sh $(P) $(ROUNDS)
 
 # The soak (bench/soak.sh), not part of make test: the plot is drawn here,
 # since the box has no gnuplot; the soak's verdict is the target's status.

@@ -9,10 +9,14 @@
  * happens), and the connects tried.
  *
  *   lvm-bench-reply -a ADDR -p PORT [-t TIMEOUT_MS] [-n N] [-w STEP_MS]
- *                   [-c] [-f] [-o FILE] [-s START_NS] [-- CMD [ARG...]]
+ *                   [-r REQUEST] [-c] [-f] [-o FILE] [-s START_NS]
+ *                   [-- CMD [ARG...]]
  *   lvm-bench-reply -a ADDR -p PORT -L IMAGE -N NAME [-V VIFSPEC] [-M MIB]
- *                   [-t TIMEOUT_MS] [-w STEP_MS] [-c] [-o FILE]
+ *                   [-t TIMEOUT_MS] [-w STEP_MS] [-r REQUEST] [-c] [-o FILE]
  *
+ * -r sends REQUEST (its bytes as given) on each connection once it is
+ * made, for a server that speaks second (HTTP: "GET / HTTP/1.0\r\n\r\n");
+ * a connection that takes less than all of it is tried again.
  * Without CMD, t0 is the tool's own start, or START_NS (CLOCK_MONOTONIC,
  * nanoseconds: a library client's create call) with -s. -n repeats the
  * sample N times (CMD started each time). -o sends CMD's standard output
@@ -44,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,6 +67,7 @@ struct opts {
 	uint64_t start_ns;      /* -s, 0: none */
 	bool csv, fork_exec;
 	const char *out;        /* -o */
+	const char *req;        /* -r, NULL: none */
 	char **cmd;             /* NULL: no command */
 	/* -L: lvm_create() through (h) instead of CMD. */
 	const char *image, *name, *vif;
@@ -227,6 +233,11 @@ static int first_byte(const struct opts *o, uint64_t deadline,
 		if (fd < 0)
 			return fd;
 		*conn_ns = lvm_now_ns();
+		if (o->req && send(fd, o->req, strlen(o->req), MSG_NOSIGNAL) !=
+				      (ssize_t)strlen(o->req)) {
+			close(fd);      /* reset, or a full buffer: again */
+			continue;
+		}
 		rc = lvm_netconn_wait(fd, POLLIN, deadline, 0);
 		if (rc > 0) {
 			ssize_t r = read(fd, &b, 1);
@@ -305,10 +316,11 @@ static int sample(const struct opts *o)
 static void usage(FILE *f)
 {
 	fputs("usage: " TOOL " -a ADDR -p PORT [-t TIMEOUT_MS] [-n N] "
-	      "[-w STEP_MS] [-c] [-f] [-o FILE] [-s START_NS] "
+	      "[-w STEP_MS] [-r REQUEST] [-c] [-f] [-o FILE] [-s START_NS] "
 	      "[-- CMD [ARG...]]\n"
 	      "       " TOOL " -a ADDR -p PORT -L IMAGE -N NAME [-V VIFSPEC] "
-	      "[-M MIB] [-t TIMEOUT_MS] [-w STEP_MS] [-c] [-o FILE]\n", f);
+	      "[-M MIB] [-t TIMEOUT_MS] [-w STEP_MS] [-r REQUEST] [-c] "
+	      "[-o FILE]\n", f);
 }
 
 /* A positive number into (*v); 0 or -EINVAL. */
@@ -331,13 +343,14 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->step_ms = 50;
 	o->n = 1;
 	o->mib = 4;
-	while ((c = getopt(argc, argv, "+a:p:t:n:w:cfo:s:L:N:V:M:h")) != -1) {
+	while ((c = getopt(argc, argv, "+a:p:t:n:w:r:cfo:s:L:N:V:M:h")) != -1) {
 		switch (c) {
 		case 'a': addr = optarg; break;
 		case 'p': port = optarg; break;
 		case 't': if (number(optarg, &o->timeout_ms)) goto bad; break;
 		case 'n': if (number(optarg, &o->n)) goto bad; break;
 		case 'w': if (number(optarg, &o->step_ms)) goto bad; break;
+		case 'r': o->req = optarg; break;
 		case 'c': o->csv = true; break;
 		case 'f': o->fork_exec = true; break;
 		case 'o': o->out = optarg; break;

@@ -26,7 +26,8 @@ HOST_PKGS=(gcc make pkg-config libc6-dev
 	libcmocka-dev libelf-dev libjson-c-dev clang libclang-rt-dev
 	qemu-system-x86 busybox-static cpio gzip kmod
 	gnuplot-nox cscope dpkg-dev nettle-dev zlib1g-dev
-	libnl-3-dev libnl-route-3-dev curl)
+	libnl-3-dev libnl-route-3-dev curl
+	lighttpd)
 
 log() { printf 'deps: %s\n' "$*" >&2; }
 die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }

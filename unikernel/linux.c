@@ -3,10 +3,17 @@
  * (Tinyx's idea, our own code). Out come DIR/NAME.cpio.gz, an initramfs
  * holding only the program's dependency closure (closure.c), the files
  * and package configuration it names, the kernel modules it asks for and
- * our own init (linux_init.c); DIR/NAME.vmlinuz, the kernel the SDK
+ * our own init (linux_init.c), and the application directory's own
+ * tree (the manifest's `root`); DIR/NAME.vmlinuz, the kernel the SDK
  * carries (the box's Debian kernel); and DIR/NAME.cfg, a config for
  * `lvm create`. Everything is written under temporary names and renamed
  * at the end: an error leaves nothing half-written.
+ *
+ * Cached: a build id (SHA-256) is taken over every input once the files
+ * are known (the manifest, each file's path, mode and bytes, the kernel,
+ * its modules, our init, the output directory); NAME.cfg records it, and
+ * a build whose id matches the one recorded, with both other outputs in
+ * place, writes nothing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +25,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <nettle/sha2.h>
+
 #include "build.h"
 #include "file.h"
 #include "closure.h"
@@ -26,8 +35,21 @@
 #include "sdk.h"
 #include "toolstack/common/errf.h"
 
+/* A file or directory of the application's own tree (`root`). */
+struct ovl {
+	char *vm;                    /* owned, its path in the VM */
+	char *host;                  /* owned, NULL for a directory */
+};
+
 struct vm {
 	const struct build_opts *o;
+	char *text;                  /* the manifest's bytes */
+	size_t textlen;
+	char dir[PATH_MAX];          /* the application's, absolute */
+	struct ovl *ov;              /* the root tree, sorted by vm */
+	unsigned nov, ovcap;
+	char root[PATH_MAX];         /* DIR/ROOT, absolute; "" when none */
+	char id[2 * SHA256_DIGEST_SIZE + 1];
 	struct app_manifest m;
 	struct sdk sdk;
 	struct closure c;
@@ -140,6 +162,84 @@ static int files(struct vm *v)
 			return rc;
 	}
 	return 0;
+}
+
+/* ---- the application's own tree (root) ---- */
+
+static int ov_add(struct vm *v, const char *vm, const char *host)
+{
+	if (v->nov == v->ovcap) {
+		unsigned cap = v->ovcap ? v->ovcap * 2 : 16;
+		struct ovl *p = realloc(v->ov, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		v->ov = p;
+		v->ovcap = cap;
+	}
+	v->ov[v->nov].vm = strdup(vm);
+	v->ov[v->nov].host = host ? strdup(host) : NULL;
+	if (!v->ov[v->nov].vm || (host && !v->ov[v->nov].host)) {
+		free(v->ov[v->nov].vm);
+		free(v->ov[v->nov].host);
+		return -ENOMEM;
+	}
+	v->nov++;
+	return 0;
+}
+
+static int root_one(const char *path, const struct stat *sb, int type,
+		    struct FTW *ftw)
+{
+	const char *rel = path + strlen(walking->root);
+
+	(void)sb;
+	if (ftw->level == 0)
+		return 0;
+	if (type == FTW_D)
+		walking->walk_rc = ov_add(walking, rel, NULL);
+	else if (type == FTW_F)
+		walking->walk_rc = ov_add(walking, rel, path);
+	else
+		walking->walk_rc = lvm_errf(walking->err, walking->errlen, EINVAL,
+					    "%s:%u: root: %s is neither a file nor a directory",
+					    walking->cfg_path, walking->m.root_line, path);
+	return walking->walk_rc ? 1 : 0;
+}
+
+static int cmp_ovl(const void *a, const void *b)
+{
+	return strcmp(((const struct ovl *)a)->vm, ((const struct ovl *)b)->vm);
+}
+
+/* root_tree: the files and directories under DIR/ROOT, by their VM path. */
+static int root_tree(struct vm *v)
+{
+	char path[PATH_MAX + 260];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/%s", v->dir, v->m.root);
+	if (!realpath(path, v->root) || stat(v->root, &sb) < 0 ||
+	    !S_ISDIR(sb.st_mode))
+		return lvm_errf(v->err, v->errlen, errno ? errno : ENOTDIR,
+				"%s:%u: root %s: %s", v->cfg_path, v->m.root_line,
+				path, errno ? strerror(errno) : "not a directory");
+	walking = v;
+	v->walk_rc = 0;
+	if (nftw(v->root, root_one, 16, FTW_PHYS) < 0 && !v->walk_rc)
+		return lvm_errf(v->err, v->errlen, errno, "%s: %s", v->root,
+				strerror(errno));
+	if (v->walk_rc)
+		return v->walk_rc;
+	qsort(v->ov, v->nov, sizeof(*v->ov), cmp_ovl);
+	return 0;
+}
+
+static bool overlaid(const struct vm *v, const char *vm)
+{
+	struct ovl key = { .vm = (char *)vm };
+
+	return v->nov && bsearch(&key, v->ov, v->nov, sizeof(*v->ov), cmp_ovl);
 }
 
 /* ---- kernel modules ---- */
@@ -278,6 +378,9 @@ static int initramfs(struct vm *v, const char *tmp, uint64_t *raw)
 	}
 	for (unsigned i = 0; rc == 0 && i < v->nmods; i++)
 		rc = add_dirs(&dirs, v->mods[i]);
+	for (unsigned i = 0; rc == 0 && i < v->nov; i++)
+		rc = add_dirs(&dirs, v->ov[i].vm) ?:
+			(v->ov[i].host ? 0 : closure_add(&dirs, v->ov[i].vm));
 	if (rc < 0)
 		goto out;
 	qsort(dirs.paths, dirs.n, sizeof(char *), cmp_str);
@@ -306,7 +409,12 @@ static int initramfs(struct vm *v, const char *tmp, uint64_t *raw)
 	}
 	qsort(files.paths, files.n, sizeof(char *), cmp_str);
 	for (unsigned i = 0; i < files.n; i++)
-		cpio_file(a, files.paths[i] + 1, files.paths[i]);
+		if (!overlaid(v, files.paths[i]))
+			cpio_file(a, files.paths[i] + 1, files.paths[i]);
+	/* the application's own tree last: its files replace the host's */
+	for (unsigned i = 0; i < v->nov; i++)
+		if (v->ov[i].host)
+			cpio_file(a, v->ov[i].vm + 1, v->ov[i].host);
 out:
 	rc = cpio_close(a, raw) ?: rc;
 	if (rc < 0 && !v->err[0])
@@ -349,20 +457,160 @@ static int copy(const char *from, const char *to)
 	return rc;
 }
 
+/* ---- the build id ---- */
+
+static void hash_str(struct sha256_ctx *h, const char *s)
+{
+	sha256_update(h, strlen(s) + 1, (const uint8_t *)s);
+}
+
+/* hash_file: (path)'s permission bits, size and bytes (links followed). */
+static int hash_file(struct vm *v, struct sha256_ctx *h, const char *path)
+{
+	static uint8_t buf[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	char meta[64];
+	struct stat st;
+	ssize_t r;
+	int rc = 0;
+
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		rc = fd < 0 ? errno : S_ISREG(st.st_mode) ? errno : EINVAL;
+		if (fd >= 0)
+			close(fd);
+		return lvm_errf(v->err, v->errlen, rc, "%s: %s", path,
+				rc == EINVAL ? "not a regular file" : strerror(rc));
+	}
+	snprintf(meta, sizeof(meta), "%o %lld", (unsigned)(st.st_mode & 07777),
+		 (long long)st.st_size);
+	hash_str(h, meta);
+	while ((r = read(fd, buf, sizeof(buf))) > 0)
+		sha256_update(h, (size_t)r, buf);
+	if (r < 0)
+		rc = lvm_errf(v->err, v->errlen, errno, "%s: %s", path,
+			      strerror(errno));
+	close(fd);
+	return rc;
+}
+
+/* build_id: a SHA-256 over every input of the VM into (v->id). */
+static int build_id(struct vm *v)
+{
+	struct sha256_ctx h;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	char host[PATH_MAX * 2];
+	char **sorted;
+	int rc;
+
+	sha256_init(&h);
+	hash_str(&h, "lvm build --linux 2");
+	sha256_update(&h, v->textlen, (const uint8_t *)v->text);
+	hash_str(&h, v->outdir);
+	hash_str(&h, v->kver);
+	snprintf(host, sizeof(host), "%s/linux/init", v->sdk.dir);
+	rc = hash_file(v, &h, host);
+	snprintf(host, sizeof(host), "%s/linux/vmlinuz", v->sdk.dir);
+	rc = rc ?: hash_file(v, &h, host);
+	for (unsigned i = 0; rc == 0 && i < v->nmods; i++) {
+		hash_str(&h, v->mods[i]);
+		snprintf(host, sizeof(host), "%s/linux/modules%s", v->sdk.dir,
+			 v->mods[i] + strlen("/lib/modules/") + strlen(v->kver));
+		rc = hash_file(v, &h, host);
+	}
+	sorted = malloc((v->c.n + 1) * sizeof(*sorted));
+	if (!sorted)
+		return -ENOMEM;
+	memcpy(sorted, v->c.paths, v->c.n * sizeof(*sorted));
+	qsort(sorted, v->c.n, sizeof(*sorted), cmp_str);
+	for (unsigned i = 0; rc == 0 && i < v->c.n; i++) {
+		hash_str(&h, sorted[i]);
+		rc = hash_file(v, &h, sorted[i]);
+	}
+	free(sorted);
+	for (unsigned i = 0; rc == 0 && i < v->nov; i++) {
+		hash_str(&h, v->ov[i].vm);
+		if (v->ov[i].host)
+			rc = hash_file(v, &h, v->ov[i].host);
+		else
+			hash_str(&h, "(dir)");
+	}
+	if (rc < 0)
+		return rc;
+	sha256_digest(&h, sizeof(d), d);
+	for (unsigned i = 0; i < sizeof(d); i++)
+		sprintf(v->id + 2 * i, "%02x", d[i]);
+	return 0;
+}
+
+/* NAME.cfg's second line, written and read back. */
+#define ID_LINE "# lvm build id %s, initramfs %llu bytes, %llu unpacked\n"
+#define ID_SCAN "# lvm build id %64[0-9a-f], initramfs %llu bytes, %llu unpacked"
+
+/*
+ * up_to_date: OUT/NAME.cfg records (v->id), and the initramfs it names
+ * has the size recorded and the kernel is there. Its sizes into (*size,
+ * *raw).
+ */
+static bool up_to_date(struct vm *v, const char *cfg, const char *cpio,
+		       const char *kernel, unsigned long long *size,
+		       unsigned long long *raw)
+{
+	char *text = NULL, id[65] = "";
+	const char *line;
+	size_t len;
+	struct stat sc, sk;
+	bool ok;
+
+	if (app_slurp(cfg, 65536, &text, &len) < 0)
+		return false;
+	line = strstr(text, "\n# lvm build id ");
+	ok = line && sscanf(line + 1, ID_SCAN, id, size, raw) == 3 &&
+	     strcmp(id, v->id) == 0 && stat(cpio, &sc) == 0 &&
+	     S_ISREG(sc.st_mode) && (unsigned long long)sc.st_size == *size &&
+	     stat(kernel, &sk) == 0 && S_ISREG(sk.st_mode);
+	free(text);
+	return ok;
+}
+
+static void report(struct vm *v, const char *cpio, const char *kernel,
+		   const char *cfg, bool fresh, unsigned long long raw)
+{
+	struct stat sc, sk;
+	unsigned files = 0;
+
+	if (v->o->quiet || stat(cpio, &sc) < 0 || stat(kernel, &sk) < 0)
+		return;
+	for (unsigned i = 0; i < v->nov; i++)
+		files += v->ov[i].host && !closure_has(&v->c, v->ov[i].vm);
+	printf("%s: %s, %lld bytes (%.1f MiB; %.1f MiB unpacked), %u files, %u kernel modules\n",
+	       cpio, fresh ? "built" : "up to date", (long long)sc.st_size,
+	       sc.st_size / 1048576.0, raw / 1048576.0, v->c.n + files,
+	       v->nmods);
+	printf("  %s %s, build id %.16s\n", v->m.name, v->m.version, v->id);
+	printf("%s: %lld bytes\n%s: lvm create %s\n", kernel,
+	       (long long)sk.st_size, cfg, cfg);
+}
+
 static int outputs(struct vm *v)
 {
 	char tmp_cpio[PATH_MAX + 64], tmp_k[PATH_MAX + 64], tmp_cfg[PATH_MAX + 64];
 	char cpio[PATH_MAX + 64], kernel[PATH_MAX + 64], cfg[PATH_MAX + 64];
 	char src[PATH_MAX + 32];
 	uint32_t mem = v->m.memory_mb ? v->m.memory_mb : 128;
+	unsigned long long have_size = 0, have_raw = 0;
 	uint64_t raw = 0;
-	struct stat sc, sk;
+	struct stat sc;
 	FILE *f;
 	int rc;
 
 	snprintf(cpio, sizeof(cpio), "%s/%s.cpio.gz", v->outdir, v->m.name);
 	snprintf(kernel, sizeof(kernel), "%s/%s.vmlinuz", v->outdir, v->m.name);
 	snprintf(cfg, sizeof(cfg), "%s/%s.cfg", v->outdir, v->m.name);
+	if (!v->o->force &&
+	    up_to_date(v, cfg, cpio, kernel, &have_size, &have_raw)) {
+		report(v, cpio, kernel, cfg, false, have_raw);
+		return 0;
+	}
 	snprintf(tmp_cpio, sizeof(tmp_cpio), "%s/.%s.cpio.gz.tmp", v->outdir, v->m.name);
 	snprintf(tmp_k, sizeof(tmp_k), "%s/.%s.vmlinuz.tmp", v->outdir, v->m.name);
 	snprintf(tmp_cfg, sizeof(tmp_cfg), "%s/.%s.cfg.tmp", v->outdir, v->m.name);
@@ -370,6 +618,9 @@ static int outputs(struct vm *v)
 	unlink(tmp_k);
 	unlink(tmp_cfg);
 	rc = initramfs(v, tmp_cpio, &raw);
+	if (rc == 0 && stat(tmp_cpio, &sc) < 0)
+		rc = lvm_errf(v->err, v->errlen, errno, "%s: %s", tmp_cpio,
+			      strerror(errno));
 	if (rc == 0) {
 		snprintf(src, sizeof(src), "%s/linux/vmlinuz", v->sdk.dir);
 		rc = copy(src, tmp_k);
@@ -384,9 +635,12 @@ static int outputs(struct vm *v)
 				      strerror(errno));
 		} else {
 			fprintf(f, "# %s %s: a minimal Linux VM written by lvm build --linux\n"
+				   ID_LINE
 				   "name = \"%s\"\nkernel = \"%s\"\nramdisk = \"%s\"\n"
 				   "cmdline = \"console=hvc0 quiet%s%s\"\nmemory = %u\n%s",
-				v->m.name, v->m.version, v->m.name, kernel, cpio,
+				v->m.name, v->m.version, v->id,
+				(unsigned long long)sc.st_size, (unsigned long long)raw,
+				v->m.name, kernel, cpio,
 				v->m.cmdline[0] ? " " : "", v->m.cmdline, mem,
 				(v->m.devices & APP_DEV_VIF) ? "vif = [ '' ]\n" : "");
 			if (fclose(f) != 0)
@@ -394,23 +648,20 @@ static int outputs(struct vm *v)
 					      tmp_cfg);
 		}
 	}
+	/* The config last: it is what says the other two are complete. */
 	if (rc == 0 && (rename(tmp_cpio, cpio) < 0 || rename(tmp_k, kernel) < 0 ||
 			rename(tmp_cfg, cfg) < 0))
 		rc = lvm_errf(v->err, v->errlen, errno, "%s: %s", v->outdir,
 			      strerror(errno));
+	/* rename() of a link onto the same file (the kernel linked again)
+	 * does nothing: the temporary name goes here. */
+	unlink(tmp_k);
 	if (rc < 0) {
 		unlink(tmp_cpio);
-		unlink(tmp_k);
 		unlink(tmp_cfg);
 		return rc;
 	}
-	if (!v->o->quiet && stat(cpio, &sc) == 0 && stat(kernel, &sk) == 0) {
-		printf("%s: built, %lld bytes (%.1f MiB; %.1f MiB unpacked), %u files, %u kernel modules\n",
-		       cpio, (long long)sc.st_size, sc.st_size / 1048576.0,
-		       raw / 1048576.0, v->c.n, v->nmods);
-		printf("%s: %lld bytes\n%s: lvm create %s\n", kernel,
-		       (long long)sk.st_size, cfg, cfg);
-	}
+	report(v, cpio, kernel, cfg, true, raw);
 	return 0;
 }
 
@@ -440,8 +691,6 @@ static int kernel_version(struct vm *v)
 int app_build_linux(const struct build_opts *o, char *err, size_t errlen)
 {
 	struct vm *v = calloc(1, sizeof(*v));
-	char *text = NULL;
-	size_t len = 0;
 	int rc;
 
 	if (!v)
@@ -451,12 +700,18 @@ int app_build_linux(const struct build_opts *o, char *err, size_t errlen)
 	v->errlen = errlen;
 	closure_init(&v->c, "");
 	snprintf(v->cfg_path, sizeof(v->cfg_path), "%s/app.cfg", o->dir);
-	rc = app_slurp(v->cfg_path, 65536, &text, &len);
+	rc = app_slurp(v->cfg_path, 65536, &v->text, &v->textlen);
 	if (rc < 0) {
-		lvm_errf(err, errlen, -rc, "%s: %s", v->cfg_path, strerror(-rc));
+		lvm_errf(err, errlen, -rc, "%s: %s", v->cfg_path,
+			 rc == -EFBIG ? "over 64 KiB" : strerror(-rc));
 		goto out;
 	}
-	rc = app_manifest_parse_linux(text, len, v->cfg_path, &v->m, err, errlen);
+	if (!realpath(o->dir, v->dir)) {
+		rc = lvm_errf(err, errlen, errno, "%s: %s", o->dir, strerror(errno));
+		goto out;
+	}
+	rc = app_manifest_parse_linux(v->text, v->textlen, v->cfg_path, &v->m,
+				      err, errlen);
 	if (rc == 0)
 		rc = sdk_open(&v->sdk, o->sdk, err, errlen);
 	if (rc == 0)
@@ -471,14 +726,23 @@ int app_build_linux(const struct build_opts *o, char *err, size_t errlen)
 				     errlen);
 	if (rc == 0)
 		rc = files(v);
+	if (rc == 0 && v->m.root)
+		rc = root_tree(v);
 	for (unsigned i = 0; rc == 0 && i < v->m.nmodules; i++)
 		rc = module(v, v->m.modules[i], 0);
 	if (rc == 0)
+		rc = build_id(v);
+	if (rc == 0)
 		rc = outputs(v);
 out:
-	free(text);
+	free(v->text);
 	for (unsigned i = 0; i < v->nmods; i++)
 		free(v->mods[i]);
+	for (unsigned i = 0; i < v->nov; i++) {
+		free(v->ov[i].vm);
+		free(v->ov[i].host);
+	}
+	free(v->ov);
 	closure_free(&v->c);
 	app_manifest_free(&v->m);
 	sdk_close(&v->sdk);

@@ -16,10 +16,11 @@
 
 enum key { K_NAME, K_VERSION, K_SOURCES, K_MODULES, K_MEMORY, K_CMDLINE,
 	   K_DEVICES, K_EXECUTABLE, K_PACKAGE, K_ARGS, K_ENV, K_FILES,
-	   K_COUNT };
+	   K_ROOT, K_COUNT };
 static const char *const key_names[K_COUNT] = {
 	"name", "version", "sources", "modules", "memory", "cmdline",
 	"devices", "executable", "package", "args", "env", "files",
+	"root",
 };
 /* Which keys each kind of manifest has. */
 #define UNIKERNEL_KEYS ((1u << K_EXECUTABLE) - 1)
@@ -72,6 +73,7 @@ void app_manifest_free(struct app_manifest *m)
 		free(m->files[i]);
 	free(m->executable);
 	free(m->package);
+	free(m->root);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -210,6 +212,22 @@ static int check_sources(struct reader *r, struct app_manifest *m)
 	return 0;
 }
 
+/* A directory under the application's: relative, printable, no "..". */
+static bool rel_dir_ok(const char *s)
+{
+	const char *p;
+
+	if (!s[0] || s[0] == '/' || strlen(s) > 255)
+		return false;
+	for (p = s; *p; p++)
+		if (*p <= ' ' || *p > '~' || *p == '\\')
+			return false;
+	for (p = s; (p = strstr(p, "..")) != NULL; p += 2)
+		if ((p == s || p[-1] == '/') && (p[2] == '/' || p[2] == '\0'))
+			return false;
+	return true;
+}
+
 /* A host path: absolute, printable, no "..". */
 static bool host_path_ok(const char *p)
 {
@@ -275,6 +293,16 @@ static int check_linux(struct reader *r, struct app_manifest *m)
 			rc = lvm_errf(s->err, s->errlen, EINVAL,
 				      "%s:%u: file \"%.64s\" is not an absolute path",
 				      s->shown, s->line[K_FILES], m->files[i]);
+	if (rc == 0 && s->line[K_ROOT]) {
+		rc = get_str(r, K_ROOT, buf, 256);
+		if (rc == 0 && !rel_dir_ok(buf))
+			rc = lvm_errf(s->err, s->errlen, EINVAL,
+				      "%s:%u: 'root' must be a directory under the application's",
+				      s->shown, s->line[K_ROOT]);
+		if (rc == 0 && !(m->root = strdup(buf)))
+			rc = -ENOMEM;
+		m->root_line = s->line[K_ROOT];
+	}
 	return rc;
 }
 

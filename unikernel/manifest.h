@@ -21,6 +21,9 @@
  *   env        = [ "LANG=C" ]           the program's environment
  *   files      = [ "/var/www/html" ]    host files or directories, copied
  *                                       in at the same paths
+ *   root       = "root"                 a directory under DIR whose tree
+ *                                       goes in at / last (its files
+ *                                       replace the host's)
  *   modules    = [ "xen-netfront" ]     kernel modules, loaded first
  *   name, version, memory, cmdline (added to the kernel's), devices
  */
@@ -68,6 +71,9 @@ struct app_manifest {
 	char *files[APP_FILES_MAX];  /* owned, absolute */
 	unsigned nfiles;
 	unsigned files_line;
+	char *root;                  /* owned, relative to the directory;
+					may be NULL */
+	unsigned root_line;
 };
 
 /* app_manifest_free() - free (m)'s owned strings and zero it. */

@@ -104,6 +104,17 @@ $(BUILD)/guests/lsvm.cfg: $(BUILD)/bin/lvm-build $(SDK)/stamp $(SDK)/linux/init 
 	@mkdir -p $(@D)
 	$(Q)$(BUILD)/bin/lvm-build --linux -q --sdk $(SDK) -o $(@D) guests/lsvm
 ALL_TARGETS += $(BUILD)/guests/lsvm.cfg
+# Debian's lighttpd as a minimal Linux VM (guests/lighttpd; the host's
+# lighttpd package, mk/deps.sh). lvm build's cache decides whether
+# anything is rewritten.
+$(BUILD)/guests/lighttpd.cfg: $(BUILD)/bin/lvm-build $(SDK)/stamp $(SDK)/linux/init \
+		$(SDK)/linux/.kernel guests/lighttpd/app.cfg \
+		$(shell find guests/lighttpd/root -type f 2>/dev/null) $(wildcard /usr/sbin/lighttpd)
+	$(quiet) BUILD $@
+	@mkdir -p $(@D)
+	$(Q)$(BUILD)/bin/lvm-build --linux -q --sdk $(SDK) -o $(@D) guests/lighttpd
+	@touch $@
+ALL_TARGETS += $(BUILD)/guests/lighttpd.cfg
 endif
 
 # The applications under guests/ (APPS, guests/module.mk), each built by

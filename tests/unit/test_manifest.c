@@ -136,6 +136,73 @@ static void test_dotdot_names_allowed(void **state)
 	app_manifest_free(&m);
 }
 
+static int parse_linux(const char *text, struct app_manifest *m)
+{
+	err[0] = '\0';
+	return app_manifest_parse_linux(text, strlen(text), "app.cfg", m, err,
+					sizeof(err));
+}
+
+static void refused_linux(const char *text, const char *want)
+{
+	struct app_manifest m;
+
+	assert_int_equal(parse_linux(text, &m), -EINVAL);
+	if (!strstr(err, want))
+		fail_msg("for <<%s>> got \"%s\", want \"%s\"", text, err, want);
+	assert_null(strchr(err, '\n'));
+}
+
+/* A --linux manifest: its own keys, the root directory among them. */
+static void test_linux(void **state)
+{
+	struct app_manifest m;
+
+	(void)state;
+	assert_int_equal(parse_linux("name = 'lighttpd'\n"
+				     "executable = '/usr/sbin/lighttpd'\n"
+				     "package = 'lighttpd'\n"
+				     "args = [ '-D', '-f', '/etc/lighttpd/lvm.conf' ]\n"
+				     "env = [ 'LANG=C' ]\n"
+				     "files = [ '/etc/debian_version' ]\n"
+				     "root = 'root'\n"
+				     "modules = [ 'xen-netfront' ]\n"
+				     "devices = [ 'vif' ]\n",
+				     &m), 0);
+	assert_true(m.linux_vm);
+	assert_string_equal(m.executable, "/usr/sbin/lighttpd");
+	assert_string_equal(m.package, "lighttpd");
+	assert_int_equal(m.nargs, 3);
+	assert_string_equal(m.args[2], "/etc/lighttpd/lvm.conf");
+	assert_int_equal(m.nfiles, 1);
+	assert_string_equal(m.root, "root");
+	assert_int_equal(m.root_line, 7);
+	assert_int_equal(m.nmodules, 1);
+	assert_int_equal(m.devices, APP_DEV_VIF);
+	app_manifest_free(&m);
+	/* no root: NULL */
+	assert_int_equal(parse_linux("name='a'\nexecutable='/bin/ls'\n", &m), 0);
+	assert_null(m.root);
+	app_manifest_free(&m);
+
+	refused_linux("name='a'\nexecutable='/bin/ls'\nroot='/etc'\n",
+		      "app.cfg:3: 'root' must be a directory under the application's");
+	refused_linux("name='a'\nexecutable='/bin/ls'\nroot='../x'\n",
+		      "app.cfg:3: 'root' must be a directory under the application's");
+	refused_linux("name='a'\nexecutable='/bin/ls'\nroot='a/../../x'\n",
+		      "app.cfg:3: 'root' must be");
+	refused_linux("name='a'\nexecutable='/bin/ls'\nroot=''\n", "app.cfg:3: 'root' must be");
+	refused_linux("name='a'\nexecutable='/bin/ls'\nroot=['r']\n",
+		      "app.cfg:3: 'root' must be a string");
+	refused_linux("name='a'\nexecutable='/bin/ls'\nsources=['m.c']\n",
+		      "app.cfg:3: unknown key 'sources' in a --linux manifest");
+	refused_linux("name='a'\nexecutable='bin/ls'\n",
+		      "app.cfg:2: 'executable' must be an absolute path");
+	refused_linux("name='a'\n", "app.cfg: 'executable' is missing");
+	/* a unikernel's manifest has no root */
+	refused("name='a'\nsources=['m.c']\nroot='r'\n", "app.cfg:3: unknown key 'root'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_nul),
 		cmocka_unit_test(test_dotdot_names_allowed),
+		cmocka_unit_test(test_linux),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
