@@ -48,6 +48,7 @@
 #include "toolstack/include/lvm.h"
 #include "unikernel/appnote.h"
 
+#include "elfnote.h"
 #include "error.h"
 #include "fileid.h"
 
@@ -63,6 +64,9 @@ struct lvm_image {
 					checked by libxenguest at build time */
 	bool has_app;                /* built by lvm build: (app) is valid */
 	struct app_note app;         /* its application note (appnote.h) */
+	struct lvm_elf_load load;    /* segments and entry, for our own
+					builder (elfnote.h); load.ok false if
+					it cannot load the image */
 };
 
 /*
@@ -109,7 +113,9 @@ struct lvm_shell {
 	uint8_t uuid[16];            /* the domain handle */
 	uint32_t premap_pages;       /* mapped ahead by lvm_shell_premap() */
 	struct lvm_phases t;
-	void *priv;                  /* libxenguest state; engine-owned */
+	void *priv;                  /* builder state; engine-owned */
+	bool own;                    /* priv is our own builder's
+					(pvbuild.c), not libxenguest's */
 	void *warm;                  /* built ahead: lvm_shell_prebuild() */
 };
 
@@ -122,6 +128,11 @@ struct lvm_shell {
  * discard may be given another handle than (xch) (e.g. from another
  * thread, once this one is done with the shell): finish rebinds the
  * shell's libxenguest state to the handle it gets.
+ * Which builder: a shell prepared without XenStore is our own builder's
+ * (pvbuild.c: images of our library OS, with a noxs note, from
+ * LVM_MIN_MEMORY_MB), unless lvm_engine_use_xenguest(true) was called; a
+ * XenStore shell is libxenguest's (any image, 4 MiB or more: less is
+ * refused with -EINVAL).
  * Returns 0 and fills (*sh), or -errno with nothing left behind: -EINVAL
  * for bad arguments, else what the hypervisor said (-ENOMEM when it is out
  * of memory); the line in (err).
@@ -129,6 +140,13 @@ struct lvm_shell {
 int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 		      const uint8_t uuid[16], bool xenstore,
 		      struct lvm_shell *sh, struct lvm_error *err);
+
+/*
+ * lvm_engine_use_xenguest() - with (on), shells prepared from now on by
+ * this process use libxenguest even without XenStore, as before our own
+ * builder (to compare the two, and for images it does not load).
+ */
+void lvm_engine_use_xenguest(bool on);
 
 /*
  * lvm_shell_premap() - map the first (pages) pages of (sh)'s memory into
