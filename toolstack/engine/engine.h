@@ -1,6 +1,7 @@
 /*
  * engine.h — the domain engine: loading images and building domains
- * with libxenctrl and libxenguest, without libxl and without XenStore.
+ * with libxenctrl (our own PV builder, pvbuild.c, for noxs images) and
+ * libxenguest (the rest), without libxl and without XenStore.
  * Internal to the toolstack: lvmd (and benchmarks) use it; users go through
  * the client API in toolstack/include/lvm.h.
  *
@@ -21,7 +22,8 @@
  *   lvm_shell_finish()   the rest: load, build, device page, left paused
  * A cold create is the two back to back.
  *
- * Why memory can be populated before the image is known: libxenguest's
+ * Why memory can be populated before the image is known: our builder
+ * populates frames 0 .. N-1 whatever the image. libxenguest's
  * memory setup (xc_dom_mem_init, xc_dom_boot_mem_init) needs only the guest
  * type, to pick the x86 PV hooks and the domain's address size, and the
  * page count. Images are x86_64 only (lvm_image_load checks it), so prepare
