@@ -314,6 +314,12 @@ static int create_one(xc_interface *xch, xenforeignmemory_handle *fm,
 	       r->b.footprint_pages,
 	       o->premap == 0 ? "" : r->b.premap_used ? ", premapped" :
 	       ", premap too small");
+	if (r->b.own.pin != 0)
+		printf("d%u: own builder: map %.3f  write %.3f  unmap %.3f  "
+		       "hypercall page %.3f  pin %.3f  context %.3f ms\n",
+		       r->domid, ms(r->b.own.map), ms(r->b.own.write),
+		       ms(r->b.own.unmap), ms(r->b.own.hypercall),
+		       ms(r->b.own.pin), ms(r->b.own.context));
 	return 0;
 }
 
@@ -339,6 +345,29 @@ static void summary(struct run *runs, unsigned int n)
 			  runs[i].b.t.devices) + runs[i].unpause_ms;
 	lvm_stats_compute(v, n, &s);
 	printf("  finish+unpause median %.3f ms\n", s.p50);
+	for (i = 0; i < n; i++)
+		v[i] = ms(runs[i].b.t.load + runs[i].b.t.build +
+			  runs[i].b.t.devices);
+	lvm_stats_compute(v, n, &s);
+	printf("engine: builder (load+build+devices) median %.3f  min %.3f "
+	       "ms\n", s.p50, s.min);
+	if (runs[0].b.own.pin != 0) {
+		static const char *const name[] = { "map", "write", "unmap",
+			"hypercall page", "pin", "context" };
+		unsigned k;
+
+		printf("engine: own builder medians:");
+		for (k = 0; k < 6; k++) {
+			for (i = 0; i < n; i++) {
+				const uint64_t *o = &runs[i].b.own.map;
+
+				v[i] = ms(o[k]);
+			}
+			lvm_stats_compute(v, n, &s);
+			printf(" %s %.3f", name[k], s.p50);
+		}
+		printf(" ms\n");
+	}
 	free(v);
 }
 

@@ -187,6 +187,15 @@ struct lvm_built {
 	uint32_t footprint_pages;    /* pages the builder used: kernel to
 					boot stack; what a premap must cover */
 	bool premap_used;            /* the build ran in the shell's premap */
+	struct {                     /* our own builder's build, in ns */
+		uint64_t map;        /* mapping the footprint (0: premapped) */
+		uint64_t write;      /* segments, p2m, start info, tables,
+					device page */
+		uint64_t unmap;
+		uint64_t hypercall;  /* XEN_DOMCTL_hypercall_init */
+		uint64_t pin;        /* MMUEXT_PIN_L4_TABLE */
+		uint64_t context;    /* xc_vcpu_setcontext */
+	} own;
 };
 
 /* The image-specific part of a request. */

@@ -242,8 +242,9 @@ static int write_all(xc_interface *xch, uint8_t *mem,
 /* boot() - hypercall page, pinned L4, vCPU 0: the domain can run. */
 static int boot(xc_interface *xch, uint32_t domid, const struct lvm_pv *pv,
 		const struct lvm_layout *lo, const struct lvm_image *img,
-		struct lvm_error *err)
+		struct lvm_built *out, struct lvm_error *err)
 {
+	uint64_t t0 = lvm_now_ns();
 	vcpu_guest_context_any_t ctx;
 	struct vcpu_guest_context_x86_64 *c = &ctx.x64;
 	struct xen_domctl dc;
@@ -261,6 +262,8 @@ static int boot(xc_interface *xch, uint32_t domid, const struct lvm_pv *pv,
 		if (xc_domctl(xch, &dc) != 0)
 			return pv_fail(err, "the hypercall page", domid);
 	}
+	out->own.hypercall = lvm_now_ns() - t0;
+	t0 = lvm_now_ns();
 
 	memset(&op, 0, sizeof(op));
 	op.cmd = MMUEXT_PIN_L4_TABLE;
@@ -268,6 +271,8 @@ static int boot(xc_interface *xch, uint32_t domid, const struct lvm_pv *pv,
 	errno = 0;
 	if (xc_mmuext_op(xch, &op, 1, domid) != 0)
 		return pv_fail(err, "pinning the page tables", domid);
+	out->own.pin = lvm_now_ns() - t0;
+	t0 = lvm_now_ns();
 
 	memset(&ctx, 0, sizeof(ctx));
 	c->user_regs.rip = img->load.entry;
@@ -287,6 +292,7 @@ static int boot(xc_interface *xch, uint32_t domid, const struct lvm_pv *pv,
 	errno = 0;
 	if (xc_vcpu_setcontext(xch, domid, 0, &ctx) != 0)
 		return pv_fail(err, "xc_vcpu_setcontext", domid);
+	out->own.context = lvm_now_ns() - t0;
 	return 0;
 }
 
@@ -297,7 +303,7 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 	const struct lvm_image *img = req->img;
 	struct noxs_page *copy = NULL;
 	struct lvm_layout lo;
-	uint64_t noxs_gfn = 0, t0 = lvm_now_ns();
+	uint64_t noxs_gfn = 0, t0 = lvm_now_ns(), t1;
 	uint8_t *mem;
 	int rc;
 
@@ -322,6 +328,7 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 	sh->t.load = lvm_now_ns() - t0;
 
 	t0 = lvm_now_ns();
+	t1 = t0;
 	out->premap_used = pv->premap != NULL &&
 			   lo.footprint <= pv->premap_pages;
 	if (out->premap_used) {
@@ -338,12 +345,17 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 		}
 		pv->premap = mem;
 		pv->premap_pages = (uint32_t)lo.footprint;
+		out->own.map = lvm_now_ns() - t1;
 	}
+	t1 = lvm_now_ns();
 	rc = write_all(xch, mem, sh, pv, &lo, req, ahead, &copy, &noxs_gfn, err);
+	out->own.write = lvm_now_ns() - t1;
+	t1 = lvm_now_ns();
 	munmap(pv->premap, (size_t)pv->premap_pages * PAGE);
 	pv->premap = NULL;
+	out->own.unmap = lvm_now_ns() - t1;
 	if (rc == 0)
-		rc = boot(xch, sh->domid, pv, &lo, img, err);
+		rc = boot(xch, sh->domid, pv, &lo, img, out, err);
 	if (rc) {
 		free(copy);
 		return rc;
