@@ -144,6 +144,15 @@ int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 		      struct lvm_shell *sh, struct lvm_error *err);
 
 /*
+ * lvm_shell_prepare_xenguest() - lvm_shell_prepare() without XenStore,
+ * for libxenguest whatever lvm_engine_use_xenguest() says: for what our
+ * builder does not do (a noxs image with a ramdisk).
+ */
+int lvm_shell_prepare_xenguest(xc_interface *xch, uint32_t memory_mb,
+			       uint32_t vcpus, const uint8_t uuid[16],
+			       struct lvm_shell *sh, struct lvm_error *err);
+
+/*
  * lvm_engine_use_xenguest() - with (on), shells prepared from now on by
  * this process use libxenguest even without XenStore, as before our own
  * builder (to compare the two, and for images it does not load).

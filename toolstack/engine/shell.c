@@ -103,9 +103,10 @@ out:
 	return rc;
 }
 
-int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
-		      const uint8_t uuid[16], bool xenstore,
-		      struct lvm_shell *sh, struct lvm_error *err)
+/* prepare() - lvm_shell_prepare(), with (xenguest): libxenguest's. */
+static int prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
+		   const uint8_t uuid[16], bool xenstore, bool xenguest,
+		   struct lvm_shell *sh, struct lvm_error *err)
 {
 	struct xen_domctl_createdomain cfg;
 	struct xc_dom_image *dom = NULL;
@@ -121,7 +122,7 @@ int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 				     "(memory %u MiB, %u vcpus)", memory_mb,
 				     vcpus);
 	memset(sh, 0, sizeof(*sh));
-	sh->own = !xenstore && !atomic_load(&use_xenguest);
+	sh->own = !xenstore && !xenguest;
 	if (!sh->own && memory_mb < LVM_XENGUEST_MIN_MB)
 		return lvm_error_set(err, EINVAL, "shell: %u MiB: libxenguest "
 				     "builds %u MiB or more (only noxs images "
@@ -187,6 +188,21 @@ out:
 		memset(sh, 0, sizeof(*sh));
 	}
 	return rc;
+}
+
+int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
+		      const uint8_t uuid[16], bool xenstore,
+		      struct lvm_shell *sh, struct lvm_error *err)
+{
+	return prepare(xch, memory_mb, vcpus, uuid, xenstore,
+		       atomic_load(&use_xenguest), sh, err);
+}
+
+int lvm_shell_prepare_xenguest(xc_interface *xch, uint32_t memory_mb,
+			       uint32_t vcpus, const uint8_t uuid[16],
+			       struct lvm_shell *sh, struct lvm_error *err)
+{
+	return prepare(xch, memory_mb, vcpus, uuid, false, true, sh, err);
 }
 
 int lvm_shell_premap(struct lvm_shell *sh, uint32_t pages,
