@@ -6,7 +6,8 @@
  *
  *   lvm-engine-try [-m MB] [-v VCPUS] [-N NAME] [-c CMDLINE] [-n COUNT]
  *                  [--check-page] [--wait SECONDS] [--console]
- *                  [--keep | --destroy-each] [--premap PAGES] IMAGE
+ *                  [--keep | --destroy-each] [--premap PAGES]
+ *                  [--xenguest] IMAGE
  *   lvm-engine-try --destroy DOMID
  *
  * --check-page  before unpausing, map the device page and the console page
@@ -20,6 +21,9 @@
  *               guests left running do not slow the next creations down
  * --premap P    map each shell's first P pages after preparing it, as
  *               lvmd's pool does (lvm_shell_premap)
+ * --xenguest    build with libxenguest (default: our own builder for an
+ *               image with a noxs note that it can load, libxenguest for
+ *               any other)
  * --destroy     destroy domain DOMID and wait until Xen has let it go
  * Exit status 0 when every step and check passed.
  */
@@ -46,7 +50,7 @@ struct opts {
 	uint32_t memory_mb, vcpus;
 	const char *name, *cmdline, *image;
 	unsigned int count;
-	int check_page, console, keep, destroy_each;
+	int check_page, console, keep, destroy_each, xenguest;
 	unsigned int wait_s;
 	uint32_t premap;
 	long destroy;                /* --destroy DOMID; -1 if not given */
@@ -65,7 +69,7 @@ static int usage(void)
 	fprintf(stderr, "usage: lvm-engine-try [-m MB] [-v VCPUS] [-N NAME] "
 		"[-c CMDLINE] [-n COUNT] [--check-page] [--wait SECONDS] "
 		"[--console] [--keep | --destroy-each] [--premap PAGES] "
-		"IMAGE\n"
+		"[--xenguest] IMAGE\n"
 		"       lvm-engine-try --destroy DOMID\n");
 	return 2;
 }
@@ -80,6 +84,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "destroy", required_argument, NULL, 'D' },
 		{ "destroy-each", no_argument, NULL, 'E' },
 		{ "premap", required_argument, NULL, 'M' },
+		{ "xenguest", no_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -100,6 +105,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'D': o->destroy = strtol(optarg, NULL, 0); break;
 		case 'E': o->destroy_each = 1; break;
 		case 'M': o->premap = (uint32_t)strtoul(optarg, NULL, 0); break;
+		case 'X': o->xenguest = 1; break;
 		default: return -EINVAL;
 		}
 	}
@@ -308,6 +314,12 @@ static int create_one(xc_interface *xch, xenforeignmemory_handle *fm,
 	       r->b.footprint_pages,
 	       o->premap == 0 ? "" : r->b.premap_used ? ", premapped" :
 	       ", premap too small");
+	if (r->b.own.pin != 0)
+		printf("d%u: own builder: map %.3f  write %.3f  unmap %.3f  "
+		       "hypercall page %.3f  pin %.3f  context %.3f ms\n",
+		       r->domid, ms(r->b.own.map), ms(r->b.own.write),
+		       ms(r->b.own.unmap), ms(r->b.own.hypercall),
+		       ms(r->b.own.pin), ms(r->b.own.context));
 	return 0;
 }
 
@@ -333,6 +345,29 @@ static void summary(struct run *runs, unsigned int n)
 			  runs[i].b.t.devices) + runs[i].unpause_ms;
 	lvm_stats_compute(v, n, &s);
 	printf("  finish+unpause median %.3f ms\n", s.p50);
+	for (i = 0; i < n; i++)
+		v[i] = ms(runs[i].b.t.load + runs[i].b.t.build +
+			  runs[i].b.t.devices);
+	lvm_stats_compute(v, n, &s);
+	printf("engine: builder (load+build+devices) median %.3f  min %.3f "
+	       "ms\n", s.p50, s.min);
+	if (runs[0].b.own.pin != 0) {
+		static const char *const name[] = { "map", "write", "unmap",
+			"hypercall page", "pin", "context" };
+		unsigned k;
+
+		printf("engine: own builder medians:");
+		for (k = 0; k < 6; k++) {
+			for (i = 0; i < n; i++) {
+				const uint64_t *o = &runs[i].b.own.map;
+
+				v[i] = ms(o[k]);
+			}
+			lvm_stats_compute(v, n, &s);
+			printf(" %s %.3f", name[k], s.p50);
+		}
+		printf(" ms\n");
+	}
 	free(v);
 }
 
@@ -372,10 +407,14 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (o.xenguest || !img->load.ok || img->noxs_vaddr == 0)
+		lvm_engine_use_xenguest(true);
 	printf("image %s: %zu bytes, load %.3f ms, virt_base 0x%llx, "
-	       "device page 0x%llx\n", o.image, img->blob_size,
+	       "device page 0x%llx, builder %s\n", o.image, img->blob_size,
 	       ms(lvm_now_ns() - t0), (unsigned long long)img->virt_base,
-	       (unsigned long long)img->noxs_vaddr);
+	       (unsigned long long)img->noxs_vaddr,
+	       o.xenguest || !img->load.ok || img->noxs_vaddr == 0 ?
+	       "libxenguest" : "own");
 
 	for (i = 0; i < o.count; i++) {
 		rc = create_one(xch, fm, &o, img, &runs[i]);

@@ -52,7 +52,7 @@ expect_error "memory 0 (option)" "memory: 0 MiB is out of range" \
 	lvm create "$img" --name m0 --memory 0
 expect_error "memory above free" "MiB requested, the hypervisor has [0-9]+ MiB free" \
 	lvm create "$img" --name big --memory 4000000
-expect_error "memory above the limit" "memory: 4194305 MiB is out of range \\(4\\.\\.4194304 MiB\\)" \
+expect_error "memory above the limit" "memory: 4194305 MiB is out of range \\(1\\.\\.4194304 MiB\\)" \
 	lvm create "$img" --name huge --memory 4194305
 expect_error "vcpus 0" "vcpus: 0 is out of range" \
 	lvm create "$(cfg vcpu0 'vcpus = 0')"

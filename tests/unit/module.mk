@@ -60,7 +60,8 @@ shell_SRCS := tests/unit/test_shell.c toolstack/engine/shell.c noxs/noxs.c \
 	toolstack/engine/finish.c toolstack/engine/devpage.c \
 	toolstack/engine/warm.c toolstack/engine/destroy.c \
 	toolstack/engine/fileid.c toolstack/engine/error.c toolstack/proto/escape.c \
-	toolstack/engine/regfile.c
+	toolstack/engine/regfile.c toolstack/engine/pvbuild.c \
+	toolstack/engine/layout.c
 SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_domain_setmaxmem xc_evtchn_alloc_unbound xc_domain_destroy \
 	xc_domain_sethandle xc_physinfo xc_dom_allocate xc_dom_release \
@@ -69,9 +70,39 @@ SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_dom_parse_image xc_dom_build_image xc_dom_virt_base \
 	xc_dom_vaddr_to_ptr xc_dom_boot_image xc_dom_gnttab_init \
 	xc_dom_translated xc_dom_pfn_to_ptr xc_dom_unmap_all \
-	xc_map_foreign_pages
+	xc_map_foreign_pages xc_domain_populate_physmap_exact \
+	xc_domain_getinfolist xc_domctl xc_mmuext_op xc_vcpu_setcontext \
+	xc_map_foreign_range
 shell_LIBS := $(foreach f,$(SHELL_TEST_WRAPS),-Wl,--wrap=$(f))
 shell_CFLAGS := $(XEN_HOST_CFLAGS)
+
+# Our own PV builder's layout: frames and page tables (pure).
+UNIT_TESTS += layout
+layout_SRCS := tests/unit/test_layout.c toolstack/engine/layout.c
+
+# Our own PV builder, through the shell calls, over stubs of libxenctrl
+# and real images.
+UNIT_TESTS += pvbuild
+pvbuild_SRCS := tests/unit/test_pvbuild.c toolstack/engine/pvbuild.c \
+	toolstack/engine/layout.c toolstack/engine/shell.c \
+	toolstack/engine/finish.c toolstack/engine/devpage.c \
+	toolstack/engine/warm.c toolstack/engine/destroy.c \
+	toolstack/engine/fileid.c toolstack/engine/error.c \
+	toolstack/proto/escape.c toolstack/engine/regfile.c \
+	toolstack/engine/image.c toolstack/engine/elfnote.c \
+	toolstack/engine/bzimage.c unikernel/appnote.c noxs/noxs.c
+PVBUILD_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
+	xc_domain_setmaxmem xc_evtchn_alloc_unbound xc_domain_destroy \
+	xc_domain_sethandle xc_physinfo xc_domain_populate_physmap_exact \
+	xc_domain_getinfolist xc_map_foreign_range xc_map_foreign_pages \
+	xc_domctl xc_mmuext_op xc_vcpu_setcontext
+pvbuild_LIBS := $(foreach f,$(PVBUILD_TEST_WRAPS),-Wl,--wrap=$(f)) \
+	-lelf -lxenguest -lxenctrl
+pvbuild_CFLAGS := $(XEN_HOST_CFLAGS)
+CFLAGS_tests/unit/test_pvbuild.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guests)"'
+$(BUILD)/tests/unit/pvbuild $(BUILD)/tests/san/pvbuild: | \
+	$(BUILD)/guests/noop.xen $(BUILD)/guests/hello.xen \
+	$(BUILD)/guests/fat.xen $(BUILD)/guests/hello-plain.xen
 
 UNIT_TESTS += bzimage
 bzimage_SRCS := tests/unit/test_bzimage.c toolstack/engine/bzimage.c

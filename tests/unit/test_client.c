@@ -198,7 +198,7 @@ static void test_bad_config_not_sent(void **state)
 	cfg.memory_mb = 0;
 	assert_int_equal(lvm_create(h, &cfg, 0, NULL, NULL), -EINVAL);
 	assert_string_equal(lvm_last_error(h),
-			    "memory: 0 MiB is out of range (4..4194304 MiB)");
+			    "memory: 0 MiB is out of range (1..4194304 MiB)");
 	lvm_config_clear(&cfg);
 	lvm_close(h);
 }

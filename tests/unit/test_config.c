@@ -135,11 +135,9 @@ static void test_rejected(void **state)
 		{ "extra and cmdline", "extra = \"a\"\ncmdline = \"b\"\n",
 		  "2: 'cmdline' and 'extra' are the same setting; use one" },
 		{ "memory 0", "memory = 0\n",
-		  "1: memory: 0 is out of range (4..4194304 MiB)" },
-		{ "memory below 4", "memory = 3\n",
-		  "1: memory: 3 is out of range (4..4194304 MiB)" },
+		  "1: memory: 0 is out of range (1..4194304 MiB)" },
 		{ "memory too large", "memory = 4194305\n",
-		  "1: memory: 4194305 is out of range (4..4194304 MiB)" },
+		  "1: memory: 4194305 is out of range (1..4194304 MiB)" },
 		{ "memory a string", "memory = \"lots\"\n",
 		  "1: memory: must be a whole number MiB" },
 		{ "memory a list", "memory = [ 4 ]\n",
@@ -379,7 +377,7 @@ static void test_check(void **state)
 	assert_int_equal(lvm_config_check(c, f->err, sizeof(f->err)), 0);
 	c->memory_mb = 0;
 	assert_int_equal(lvm_config_check(c, f->err, sizeof(f->err)), -EINVAL);
-	assert_string_equal(f->err, "memory: 0 MiB is out of range (4..4194304 MiB)");
+	assert_string_equal(f->err, "memory: 0 MiB is out of range (1..4194304 MiB)");
 	c->memory_mb = 4;
 	c->vcpus = 0;
 	assert_int_equal(lvm_config_check(c, f->err, sizeof(f->err)), -EINVAL);

@@ -461,6 +461,15 @@ static void test_real_guests(void **state)
 	assert_string_equal(img->app.name, "hello");
 	assert_int_equal(img->app.devices, 0);
 	assert_int_equal(strlen(img->app.build_id), APP_BUILD_ID_HEX);
+	/* our builder's plan: three segments from 0, the entry and the
+	 * hypercall page inside them */
+	assert_true(img->load.ok);
+	assert_int_equal(img->load.nsegs, 3);
+	assert_int_equal(img->load.lo, 0);
+	assert_true(img->load.entry < img->load.hi);
+	assert_int_not_equal(img->load.hypercall_va, 0);
+	assert_int_equal(img->load.hypercall_va % 4096, 0);
+	assert_true(img->load.hypercall_va + 4096 <= img->load.hi);
 	lvm_image_free(img);
 
 	snprintf(path, sizeof(path), "%s/daytime.xen", TEST_GUESTS_DIR);
@@ -468,7 +477,7 @@ static void test_real_guests(void **state)
 	assert_true(img->has_app);
 	assert_string_equal(img->app.name, "daytime");
 	assert_int_equal(img->app.devices, APP_DEV_VIF);
-	assert_int_equal(img->app.memory_mb, 4);
+	assert_int_equal(img->app.memory_mb, 2);
 	lvm_image_free(img);
 
 	/* the hand-wired test guests have none */

@@ -369,6 +369,55 @@ bool __wrap_xc_dom_translated(const struct xc_dom_image *dom)
 	return false;
 }
 
+/* Our own builder's calls (pvbuild.c): never made on libxenguest's path. */
+int __wrap_xc_domain_populate_physmap_exact(xc_interface *xch, uint32_t d,
+					    unsigned long n, unsigned int o,
+					    unsigned int f, xen_pfn_t *e)
+{
+	(void)xch; (void)d; (void)n; (void)o; (void)f; (void)e;
+	fail_msg("our own builder called on libxenguest's path");
+	return -1;
+}
+
+int __wrap_xc_domain_getinfolist(xc_interface *xch, uint32_t first,
+				 unsigned int max, xc_domaininfo_t *info)
+{
+	(void)xch; (void)first; (void)max; (void)info;
+	fail_msg("our own builder called on libxenguest's path");
+	return -1;
+}
+
+int __wrap_xc_domctl(xc_interface *xch, struct xen_domctl *dc)
+{
+	(void)xch; (void)dc;
+	fail_msg("our own builder called on libxenguest's path");
+	return -1;
+}
+
+int __wrap_xc_mmuext_op(xc_interface *xch, struct mmuext_op *op,
+			unsigned int n, uint32_t dom)
+{
+	(void)xch; (void)op; (void)n; (void)dom;
+	fail_msg("our own builder called on libxenguest's path");
+	return -1;
+}
+
+int __wrap_xc_vcpu_setcontext(xc_interface *xch, uint32_t dom, uint32_t v,
+			      vcpu_guest_context_any_t *ctx)
+{
+	(void)xch; (void)dom; (void)v; (void)ctx;
+	fail_msg("our own builder called on libxenguest's path");
+	return -1;
+}
+
+void *__wrap_xc_map_foreign_range(xc_interface *xch, uint32_t dom, int size,
+				  int prot, unsigned long mfn)
+{
+	(void)xch; (void)dom; (void)size; (void)prot; (void)mfn;
+	fail_msg("our own builder called on libxenguest's path");
+	return NULL;
+}
+
 /* ---- helpers ---- */
 
 static int reset(void **state)
@@ -379,6 +428,9 @@ static int reset(void **state)
 	memset(&F, 0, sizeof(F));
 	lvm_tsc_khz_forget();
 	lvm_error_clear(&E);
+	/* These tests are libxenguest's path; our own builder's are
+	 * test_pvbuild.c's. */
+	lvm_engine_use_xenguest(true);
 	return 0;
 }
 
@@ -486,11 +538,18 @@ static void test_prepare_bad_args(void **state)
 	struct lvm_shell sh;
 
 	(void)state;
+	assert_int_equal(lvm_shell_prepare(XCH, 0, 1, UUID, false, &sh, &E),
+			 -EINVAL);
+	assert_int_equal(E.code, EINVAL);
+	assert_string_equal(E.msg, "shell: bad arguments (memory 0 MiB, 1 "
+			    "vcpus): Invalid argument");
+	/* libxenguest's shells (these tests') start at 4 MiB. */
 	assert_int_equal(lvm_shell_prepare(XCH, 3, 1, UUID, false, &sh, &E),
 			 -EINVAL);
 	assert_int_equal(E.code, EINVAL);
-	assert_string_equal(E.msg, "shell: bad arguments (memory 3 MiB, 1 "
-			    "vcpus): Invalid argument");
+	assert_string_equal(E.msg, "shell: 3 MiB: libxenguest builds 4 MiB or "
+			    "more (only noxs images of our library OS, without "
+			    "XenStore, go lower): Invalid argument");
 	assert_int_equal(lvm_shell_prepare(XCH, LVM_MAX_MEMORY_MB + 1, 1, UUID,
 					   false, &sh, &E), -EINVAL);
 	assert_int_equal(lvm_shell_prepare(XCH, 4, 0, UUID, false, &sh, &E),

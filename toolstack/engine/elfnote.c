@@ -20,6 +20,9 @@
 struct note_scan {
 	bool entry, guest_os, xen_version;
 	bool xen_bad;                /* a malformed Xen note */
+	uint64_t entry_va;
+	bool have_hypercall;
+	uint64_t hypercall_va;
 	bool have_virt_base;
 	uint64_t virt_base;
 	int noxs_count;
@@ -59,6 +62,16 @@ static void scan_xen_note(struct note_scan *s, uint32_t type,
 	switch (type) {
 	case XEN_ELFNOTE_ENTRY:
 		s->entry = true;
+		if (descsz == 1 || descsz == 2 || descsz == 4 || descsz == 8)
+			s->entry_va = read_le(desc, descsz);
+		break;
+	case XEN_ELFNOTE_HYPERCALL_PAGE:
+		if (descsz != 1 && descsz != 2 && descsz != 4 && descsz != 8) {
+			s->xen_bad = true;
+			break;
+		}
+		s->have_hypercall = true;
+		s->hypercall_va = read_le(desc, descsz);
 		break;
 	case XEN_ELFNOTE_GUEST_OS:
 		s->guest_os = true;
@@ -190,6 +203,51 @@ static bool page_in_load(Elf *e, size_t phnum, uint64_t vaddr)
 	return false;
 }
 
+/*
+ * load_plan() - (ld) for our builder from (e)'s PT_LOAD segments and the
+ * notes in (s), or (ld->ok) false when any of it does not check.
+ */
+static void load_plan(Elf *e, size_t phnum, size_t size,
+		      const struct note_scan *s, uint64_t virt_base,
+		      struct lvm_elf_load *ld)
+{
+	struct lvm_elf_seg *g;
+	GElf_Phdr ph;
+	size_t i;
+
+	memset(ld, 0, sizeof(*ld));
+	ld->lo = UINT64_MAX;
+	for (i = 0; i < phnum; i++) {
+		if (gelf_getphdr(e, (int)i, &ph) == NULL)
+			return;
+		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+			continue;
+		if (ld->nsegs == LVM_ELF_SEGS_MAX || ph.p_filesz > ph.p_memsz ||
+		    ph.p_offset > size || ph.p_filesz > size - ph.p_offset ||
+		    ph.p_memsz > UINT64_MAX - ph.p_vaddr ||
+		    ph.p_vaddr < virt_base)
+			return;
+		g = &ld->segs[ld->nsegs++];
+		g->offset = ph.p_offset;
+		g->filesz = ph.p_filesz;
+		g->vaddr = ph.p_vaddr;
+		g->memsz = ph.p_memsz;
+		if (g->vaddr < ld->lo)
+			ld->lo = g->vaddr;
+		if (g->vaddr + g->memsz > ld->hi)
+			ld->hi = g->vaddr + g->memsz;
+	}
+	if (ld->nsegs == 0 || s->entry_va < ld->lo || s->entry_va >= ld->hi)
+		return;
+	if (s->have_hypercall && s->hypercall_va != 0 &&
+	    (s->hypercall_va % 4096 != 0 || s->hypercall_va < ld->lo ||
+	     s->hypercall_va > ld->hi - 4096 || ld->hi < 4096))
+		return;
+	ld->entry = s->entry_va;
+	ld->hypercall_va = s->have_hypercall ? s->hypercall_va : 0;
+	ld->ok = true;
+}
+
 /* check_header() - 0 if (e) is a 64-bit little-endian x86_64 ELF. */
 static int check_header(Elf *e)
 {
@@ -245,6 +303,7 @@ int lvm_elf_parse(void *buf, size_t size, struct lvm_elf_info *info)
 	info->has_app = s.app_count > 0;
 	if (info->has_app)
 		info->app = s.app;
+	load_plan(e, phnum, size, &s, info->virt_base, &info->load);
 	rc = 0;
 out:
 	elf_end(e);

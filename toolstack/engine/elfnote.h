@@ -13,6 +13,26 @@
 
 #include "unikernel/appnote.h"
 
+/*
+ * How to load an image, for our own builder (pvbuild.c): its PT_LOAD
+ * segments and the addresses its notes give. Filled only when every one
+ * of them checks (ok); libxenguest loads the others.
+ */
+#define LVM_ELF_SEGS_MAX 8
+struct lvm_elf_seg {
+	uint64_t offset, filesz;     /* in the file: inside it */
+	uint64_t vaddr, memsz;       /* filesz <= memsz; the rest zeroed */
+};
+struct lvm_elf_load {
+	bool ok;
+	uint64_t entry;              /* ENTRY note, inside [lo, hi) */
+	uint64_t hypercall_va;       /* HYPERCALL_PAGE note, a page inside
+					[lo, hi); 0 if none */
+	uint64_t lo, hi;             /* lowest and end of the segments */
+	unsigned nsegs;
+	struct lvm_elf_seg segs[LVM_ELF_SEGS_MAX];
+};
+
 /* What the notes of an accepted image say. */
 struct lvm_elf_info {
 	uint64_t virt_base;          /* VIRT_BASE note; 0 if absent, as the
@@ -20,6 +40,7 @@ struct lvm_elf_info {
 	uint64_t noxs_vaddr;         /* device page; 0 without a noxs note */
 	bool has_app;                /* an application note (lvm build) */
 	struct app_note app;         /* its contents, checked */
+	struct lvm_elf_load load;    /* for our own builder */
 };
 
 /*
@@ -33,7 +54,11 @@ struct lvm_elf_info {
  * (p_vaddr .. p_vaddr + p_memsz); several such notes must agree. A note
  * named APP_NOTE_NAME of type APP_NOTE_TYPE (unikernel/appnote.h) must
  * parse, and several must agree. Notes of other names or types are
- * ignored. (buf) is only read, but libelf
+ * ignored. (load) is filled for images our builder can load: at most
+ * LVM_ELF_SEGS_MAX PT_LOAD segments, each inside the file and the address
+ * space, none below VIRT_BASE, the entry inside them and the hypercall
+ * page (if any) a page-aligned page inside them; otherwise (load.ok) is
+ * false and the image is still accepted. (buf) is only read, but libelf
  * takes it as writable.
  * Returns 0 and fills (*info), -ENOEXEC (not such an ELF, or no or
  * malformed Xen notes), -EINVAL (a bad noxs note), -EBADMSG (a bad

@@ -1,6 +1,7 @@
 /*
  * engine.h — the domain engine: loading images and building domains
- * with libxenctrl and libxenguest, without libxl and without XenStore.
+ * with libxenctrl (our own PV builder, pvbuild.c, for noxs images) and
+ * libxenguest (the rest), without libxl and without XenStore.
  * Internal to the toolstack: lvmd (and benchmarks) use it; users go through
  * the client API in toolstack/include/lvm.h.
  *
@@ -21,7 +22,8 @@
  *   lvm_shell_finish()   the rest: load, build, device page, left paused
  * A cold create is the two back to back.
  *
- * Why memory can be populated before the image is known: libxenguest's
+ * Why memory can be populated before the image is known: our builder
+ * populates frames 0 .. N-1 whatever the image. libxenguest's
  * memory setup (xc_dom_mem_init, xc_dom_boot_mem_init) needs only the guest
  * type, to pick the x86 PV hooks and the domain's address size, and the
  * page count. Images are x86_64 only (lvm_image_load checks it), so prepare
@@ -48,6 +50,7 @@
 #include "toolstack/include/lvm.h"
 #include "unikernel/appnote.h"
 
+#include "elfnote.h"
 #include "error.h"
 #include "fileid.h"
 
@@ -63,6 +66,9 @@ struct lvm_image {
 					checked by libxenguest at build time */
 	bool has_app;                /* built by lvm build: (app) is valid */
 	struct app_note app;         /* its application note (appnote.h) */
+	struct lvm_elf_load load;    /* segments and entry, for our own
+					builder (elfnote.h); load.ok false if
+					it cannot load the image */
 };
 
 /*
@@ -109,7 +115,9 @@ struct lvm_shell {
 	uint8_t uuid[16];            /* the domain handle */
 	uint32_t premap_pages;       /* mapped ahead by lvm_shell_premap() */
 	struct lvm_phases t;
-	void *priv;                  /* libxenguest state; engine-owned */
+	void *priv;                  /* builder state; engine-owned */
+	bool own;                    /* priv is our own builder's
+					(pvbuild.c), not libxenguest's */
 	void *warm;                  /* built ahead: lvm_shell_prebuild() */
 };
 
@@ -122,6 +130,11 @@ struct lvm_shell {
  * discard may be given another handle than (xch) (e.g. from another
  * thread, once this one is done with the shell): finish rebinds the
  * shell's libxenguest state to the handle it gets.
+ * Which builder: a shell prepared without XenStore is our own builder's
+ * (pvbuild.c: images of our library OS, with a noxs note, from
+ * LVM_MIN_MEMORY_MB), unless lvm_engine_use_xenguest(true) was called; a
+ * XenStore shell is libxenguest's (any image, 4 MiB or more: less is
+ * refused with -EINVAL).
  * Returns 0 and fills (*sh), or -errno with nothing left behind: -EINVAL
  * for bad arguments, else what the hypervisor said (-ENOMEM when it is out
  * of memory); the line in (err).
@@ -129,6 +142,22 @@ struct lvm_shell {
 int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 		      const uint8_t uuid[16], bool xenstore,
 		      struct lvm_shell *sh, struct lvm_error *err);
+
+/*
+ * lvm_shell_prepare_xenguest() - lvm_shell_prepare() without XenStore,
+ * for libxenguest whatever lvm_engine_use_xenguest() says: for what our
+ * builder does not do (a noxs image with a ramdisk).
+ */
+int lvm_shell_prepare_xenguest(xc_interface *xch, uint32_t memory_mb,
+			       uint32_t vcpus, const uint8_t uuid[16],
+			       struct lvm_shell *sh, struct lvm_error *err);
+
+/*
+ * lvm_engine_use_xenguest() - with (on), shells prepared from now on by
+ * this process use libxenguest even without XenStore, as before our own
+ * builder (to compare the two, and for images it does not load).
+ */
+void lvm_engine_use_xenguest(bool on);
 
 /*
  * lvm_shell_premap() - map the first (pages) pages of (sh)'s memory into
@@ -167,6 +196,15 @@ struct lvm_built {
 	uint32_t footprint_pages;    /* pages the builder used: kernel to
 					boot stack; what a premap must cover */
 	bool premap_used;            /* the build ran in the shell's premap */
+	struct {                     /* our own builder's build, in ns */
+		uint64_t map;        /* mapping the footprint (0: premapped) */
+		uint64_t write;      /* segments, p2m, start info, tables,
+					device page */
+		uint64_t unmap;
+		uint64_t hypercall;  /* XEN_DOMCTL_hypercall_init */
+		uint64_t pin;        /* MMUEXT_PIN_L4_TABLE */
+		uint64_t context;    /* xc_vcpu_setcontext */
+	} own;
 };
 
 /* The image-specific part of a request. */

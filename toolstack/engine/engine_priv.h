@@ -2,17 +2,19 @@
  * engine_priv.h — what the engine's files share and nothing else sees.
  *
  * The files call downwards only, never back up (no call circle):
- *   finish.c  → warm.c, devpage.c, destroy.c
- *   shell.c   → warm.c, destroy.c
+ *   finish.c  → pvbuild.c, warm.c, devpage.c, destroy.c
+ *   shell.c   → pvbuild.c, warm.c, destroy.c
+ *   pvbuild.c → layout.c, devpage.c
  *   warm.c    → devpage.c, destroy.c, fileid.c
  *   image.c   → elfnote.c, bzimage.c, fileid.c
  *   xs_compat.c → uuid.c
- *   devpage.c, destroy.c, fileid.c, uuid.c, error.c: the bottom
+ *   layout.c, devpage.c, destroy.c, fileid.c, uuid.c, error.c: the bottom
  * (every file may also fill an error value: error.c).
  */
 #ifndef LVM_ENGINE_PRIV_H
 #define LVM_ENGINE_PRIV_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -36,6 +38,10 @@ int lvm_open_regular(const char *what, const char *path, int *fd,
 
 /* The one guest type the engine builds (see engine.h). */
 #define LVM_GUEST_TYPE "xen-3.0-x86_64"
+
+/* The least memory libxenguest builds a guest in; our builder goes to
+ * LVM_MIN_MEMORY_MB. */
+#define LVM_XENGUEST_MIN_MB 4u
 
 /* What dom0 writes into a new guest's device page. */
 struct lvm_devpage_args {
@@ -107,5 +113,25 @@ int lvm_warm_finish(xc_interface *xch, struct lvm_shell *sh,
 
 /* lvm_warm_discard() - lvm_shell_discard() of a warm shell. (warm.c) */
 void lvm_warm_discard(xc_interface *xch, struct lvm_shell *sh);
+
+/*
+ * Our own PV builder (pvbuild.c), for shells prepared without XenStore:
+ * lvm_pv_prepare() populates (memory_mb) of (domid) and sets its shared
+ * info page up, its state in (*out); lvm_pv_premap() maps its first
+ * (pages) frames ahead, with prepare's handle (lvmd's refill thread); lvm_pv_build() builds (req) into (sh) as
+ * lvm_shell_finish() (with (ahead): as lvm_shell_prebuild(), the device
+ * page left as the image has it), filling (*out), the domain left paused
+ * (on failure the caller destroys it); lvm_pv_free() releases the state
+ * (NULL-safe), never the domain. 0 or -errno, the line in (err).
+ */
+struct lvm_pv;
+int lvm_pv_prepare(xc_interface *xch, uint32_t domid, uint32_t memory_mb,
+		   struct lvm_pv **out, struct lvm_error *err);
+int lvm_pv_premap(uint32_t domid, struct lvm_pv *pv, uint32_t pages,
+		  struct lvm_error *err);
+int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
+		 const struct lvm_finish_req *req, bool ahead,
+		 struct lvm_built *out, struct lvm_error *err);
+void lvm_pv_free(struct lvm_pv *pv);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * finish.c — the image-dependent half of a domain (engine.h): hand the
- * image to libxenguest, build it, write the device page, boot it, seed the
+ * image to our own builder (pvbuild.c, a shell prepared for it) or to
+ * libxenguest, build it, write the device page, boot it, seed the
  * grant table; the domain is left paused.
  *
  * The device page is written between xc_dom_build_image() (the image is
@@ -205,6 +206,49 @@ static int boot(struct xc_dom_image *dom, uint32_t domid, bool gnttab,
 }
 
 /*
+ * own_finish() - finish() of a shell of our own builder (pvbuild.c).
+ */
+static int own_finish(xc_interface *xch, struct lvm_shell *sh,
+		      const struct lvm_finish_req *req, bool ahead,
+		      struct lvm_built *out, struct lvm_error *err)
+{
+	struct lvm_pv *pv = sh->priv;
+	xen_domain_handle_t handle;
+	int rc;
+
+	sh->priv = NULL;
+	if (req == NULL || req->img == NULL || out == NULL) {
+		rc = lvm_error_set(err, EINVAL, "d%u: finish: no request",
+				   sh->domid);
+		goto out;
+	}
+	memset(out, 0, sizeof(*out));
+	if (req->ramdisk != NULL) {
+		rc = lvm_error_set(err, EINVAL, "d%u: %s: a noxs image takes "
+				   "no ramdisk", sh->domid, req->ramdisk);
+		goto out;
+	}
+	if (req->uuid != NULL && memcmp(req->uuid, sh->uuid, 16) != 0) {
+		memcpy(handle, req->uuid, sizeof(handle));
+		errno = 0;
+		if (xc_domain_sethandle(xch, sh->domid, handle) != 0) {
+			rc = dom_fail(err, "xc_domain_sethandle", sh->domid,
+				      EIO);
+			goto out;
+		}
+	}
+	rc = lvm_pv_build(xch, sh, pv, req, ahead, out, err);
+out:
+	lvm_pv_free(pv);
+	if (rc) {
+		lvm_domain_destroy(xch, sh->domid, NULL);
+		if (out != NULL)
+			memset(out, 0, sizeof(*out));
+	}
+	return rc;
+}
+
+/*
  * finish() - lvm_shell_finish(), or with (ahead) the build of a shell
  * before any request (lvm_shell_prebuild): the device page only located,
  * and its frame and start info's in (*out).
@@ -224,6 +268,8 @@ static int finish(xc_interface *xch, struct lvm_shell *sh,
 		return lvm_warm_finish(xch, sh, req, out, err);
 	if (sh->priv == NULL)
 		return lvm_error_set(err, EINVAL, "finish: no shell");
+	if (sh->own)
+		return own_finish(xch, sh, req, ahead, out, err);
 	dom = sh->priv;
 	sh->priv = NULL;
 	/* The shell may have been prepared with another handle (lvmd's refill

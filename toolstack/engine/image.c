@@ -85,6 +85,7 @@ int lvm_image_load(const char *path, struct lvm_image **out,
 		info.virt_base = 0;
 		info.noxs_vaddr = 0;
 		info.has_app = false;
+		info.load.ok = false;
 		rc = 0;
 	}
 	if (rc == -ENOEXEC) {
@@ -108,6 +109,7 @@ int lvm_image_load(const char *path, struct lvm_image **out,
 	img->virt_base = info.virt_base;
 	img->noxs_vaddr = info.noxs_vaddr;
 	img->has_app = info.has_app;
+	img->load = info.load;
 	if (info.has_app)
 		img->app = info.app;
 	*out = img;

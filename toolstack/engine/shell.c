@@ -3,12 +3,14 @@
  * PV domain, its vCPUs, its memory limit and memory, its event channels;
  * and throwing an unused shell away.
  *
- * A shell's libxenguest state (struct xc_dom_image) lives in sh->priv from
- * prepare to finish or discard: it holds the p2m of the populated memory,
- * which the build in finish needs. sh->priv != NULL means "a live shell
- * whose domain this engine must destroy".
+ * A shell's builder state lives in sh->priv from prepare to finish or
+ * discard: libxenguest's (struct xc_dom_image), or with sh->own our own
+ * builder's (struct lvm_pv, pvbuild.c); either holds the p2m of the
+ * populated memory, which the build in finish needs. sh->priv != NULL
+ * means "a live shell whose domain this engine must destroy".
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +30,13 @@
 #define SHELL_MAX_GRANT_FRAMES 4
 #define SHELL_MAX_MAPTRACK_FRAMES 4
 #define SHELL_GRANT_VERSION 1
+
+static atomic_bool use_xenguest;
+
+void lvm_engine_use_xenguest(bool on)
+{
+	atomic_store(&use_xenguest, on);
+}
 
 /* xc_fail() - (err) says (what) failed for (domid); -errno (EIO if none). */
 static int xc_fail(struct lvm_error *err, const char *what, uint32_t domid)
@@ -94,12 +103,14 @@ out:
 	return rc;
 }
 
-int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
-		      const uint8_t uuid[16], bool xenstore,
-		      struct lvm_shell *sh, struct lvm_error *err)
+/* prepare() - lvm_shell_prepare(), with (xenguest): libxenguest's. */
+static int prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
+		   const uint8_t uuid[16], bool xenstore, bool xenguest,
+		   struct lvm_shell *sh, struct lvm_error *err)
 {
 	struct xen_domctl_createdomain cfg;
 	struct xc_dom_image *dom = NULL;
+	struct lvm_pv *pv = NULL;
 	uint64_t t0 = lvm_now_ns();
 	uint32_t domid = 0;
 	bool created = false;
@@ -111,6 +122,12 @@ int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 				     "(memory %u MiB, %u vcpus)", memory_mb,
 				     vcpus);
 	memset(sh, 0, sizeof(*sh));
+	sh->own = !xenstore && !xenguest;
+	if (!sh->own && memory_mb < LVM_XENGUEST_MIN_MB)
+		return lvm_error_set(err, EINVAL, "shell: %u MiB: libxenguest "
+				     "builds %u MiB or more (only noxs images "
+				     "of our library OS, without XenStore, go "
+				     "lower)", memory_mb, LVM_XENGUEST_MIN_MB);
 
 	memset(&cfg, 0, sizeof(cfg));
 	memcpy(cfg.handle, uuid, sizeof(cfg.handle));
@@ -151,7 +168,10 @@ int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 		if (rc)
 			goto out;
 	}
-	rc = dom_prepare(xch, domid, memory_mb, vcpus, &dom, err);
+	if (sh->own)
+		rc = lvm_pv_prepare(xch, domid, memory_mb, &pv, err);
+	else
+		rc = dom_prepare(xch, domid, memory_mb, vcpus, &dom, err);
 	if (rc)
 		goto out;
 
@@ -159,7 +179,7 @@ int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 	sh->memory_mb = memory_mb;
 	sh->vcpus = vcpus;
 	memcpy(sh->uuid, uuid, sizeof(sh->uuid));
-	sh->priv = dom;
+	sh->priv = sh->own ? (void *)pv : (void *)dom;
 	sh->t.prepare = lvm_now_ns() - t0;
 	created = false;
 out:
@@ -170,18 +190,42 @@ out:
 	return rc;
 }
 
+int lvm_shell_prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
+		      const uint8_t uuid[16], bool xenstore,
+		      struct lvm_shell *sh, struct lvm_error *err)
+{
+	return prepare(xch, memory_mb, vcpus, uuid, xenstore,
+		       atomic_load(&use_xenguest), sh, err);
+}
+
+int lvm_shell_prepare_xenguest(xc_interface *xch, uint32_t memory_mb,
+			       uint32_t vcpus, const uint8_t uuid[16],
+			       struct lvm_shell *sh, struct lvm_error *err)
+{
+	return prepare(xch, memory_mb, vcpus, uuid, false, true, sh, err);
+}
+
 int lvm_shell_premap(struct lvm_shell *sh, uint32_t pages,
 		     struct lvm_error *err)
 {
 	struct xc_dom_image *dom;
+	int rc;
 
 	if (sh == NULL || sh->priv == NULL || pages == 0 ||
 	    sh->premap_pages != 0)
 		return lvm_error_set(err, EINVAL,
 				     "premap: no shell, or nothing to map");
-	dom = sh->priv;
 	if (pages > LVM_PREMAP_MAX)
 		pages = LVM_PREMAP_MAX;
+	if (sh->own) {
+		if (pages > sh->memory_mb << 8)
+			pages = sh->memory_mb << 8;
+		rc = lvm_pv_premap(sh->domid, sh->priv, pages, err);
+		if (rc == 0)
+			sh->premap_pages = pages;
+		return rc;
+	}
+	dom = sh->priv;
 	if (pages > dom->total_pages)
 		pages = (uint32_t)dom->total_pages;
 	/*
@@ -205,7 +249,10 @@ void lvm_shell_discard(xc_interface *xch, struct lvm_shell *sh)
 	}
 	if (sh == NULL || sh->priv == NULL)
 		return;
-	xc_dom_release(sh->priv);
+	if (sh->own)
+		lvm_pv_free(sh->priv);
+	else
+		xc_dom_release(sh->priv);
 	sh->priv = NULL;
 	lvm_domain_destroy(xch, sh->domid, NULL);
 	memset(sh, 0, sizeof(*sh));

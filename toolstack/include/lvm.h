@@ -29,7 +29,9 @@ extern "C" {
 #define LVM_NAME_MAX 63              /* bytes of a guest name, no NUL */
 #define LVM_VIFS_MAX 8               /* network interfaces per guest */
 #define LVM_IFNAME_MAX 15            /* bytes of a Linux interface name */
-#define LVM_MIN_MEMORY_MB 4          /* smaller PV guests cannot be built */
+#define LVM_MIN_MEMORY_MB 1          /* our own builder's noxs images;
+					libxenguest's (XenStore mode, stock
+					images) start at 4 */
 #define LVM_MAX_MEMORY_MB (4u << 20) /* 4 TiB: the largest the domain builder
 					counts in pages without overflow */
 #define LVM_MAX_VCPUS 128

@@ -174,6 +174,21 @@ static int record(struct lvm_reg_entry *rec, const struct lvm_req_cfg *c,
 }
 
 /*
+ * prepare: a shell for (cfg): libxenguest's for XenStore mode or a
+ * ramdisk (our own builder takes none), else our builder's.
+ */
+static int prepare(struct lvmd *l, const struct lvm_req_cfg *cfg,
+		   const struct lvmd_control *ctl, const uint8_t uuid[16],
+		   struct lvm_shell *sh, struct lvm_error *e)
+{
+	if (!ctl->xenstore && cfg->ramdisk != NULL)
+		return lvm_shell_prepare_xenguest(l->xch, cfg->memory_mb,
+						  cfg->vcpus, uuid, sh, e);
+	return lvm_shell_prepare(l->xch, cfg->memory_mb, cfg->vcpus, uuid,
+				 ctl->xenstore, sh, e);
+}
+
+/*
  * build: prepare a shell for (cfg) on the request's path (a shell of
  * another shape gives its memory back if the hypervisor has too little)
  * and finish it with (req). 0 or -errno, the line in (e).
@@ -186,12 +201,10 @@ static int build(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	uint32_t freed;
 	int rc;
 
-	rc = lvm_shell_prepare(l->xch, cfg->memory_mb, cfg->vcpus, uuid,
-			       ctl->xenstore, sh, e);
+	rc = prepare(l, cfg, ctl, uuid, sh, e);
 	if (rc == -ENOMEM &&
 	    lvmd_pools_steal(l, cfg->memory_mb, cfg->vcpus, &freed))
-		rc = lvm_shell_prepare(l->xch, cfg->memory_mb, cfg->vcpus, uuid,
-				       ctl->xenstore, sh, e);
+		rc = prepare(l, cfg, ctl, uuid, sh, e);
 	return rc < 0 ? rc : lvm_shell_finish(l->xch, sh, req, b, e);
 }
 

@@ -1,0 +1,530 @@
+/*
+ * test_pvbuild.c — our own PV builder (toolstack/engine/pvbuild.c, through
+ * lvm_shell_prepare / lvm_shell_finish / lvm_shell_prebuild) against stubs
+ * of libxenctrl (-Wl,--wrap), with real images (build/guests). The stubs
+ * keep the guest's "machine memory" in a memfd: frame f of the fake
+ * machine is page f - MFN0 of it, so the test reads what the builder
+ * wrote through its own view. Checked: the layout in memory (segments,
+ * p2m list, start info, tables, device page), the hypercalls' arguments
+ * (hypercall page, pinned L4, vCPU context), and that a failure at any
+ * step destroys the domain once and leaks nothing (the ASan build).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#define XC_WANT_COMPAT_MAP_FOREIGN_API 1
+#include <xenctrl.h>
+
+#include "toolstack/engine/engine.h"
+#include "toolstack/engine/engine_priv.h"
+#include "toolstack/engine/layout.h"
+
+#define DOMID 9u
+#define MFN0 0x4000u                 /* the first fake machine frame */
+#define MAX_PAGES 1024u              /* 4 MiB of fake machine */
+#define SHINFO_MFN 0x777u
+#define PAGE 4096u
+
+static struct fake {
+	const char *fail_fn;
+	int fail_errno;
+	int created, destroyed, maps, populated;
+	int fd;                      /* the fake machine */
+	uint8_t *ram;                /* the test's view of it */
+	uint8_t shinfo[PAGE] __attribute__((aligned(4096)));
+	uint64_t hypercall_gmfn;
+	int hypercall_calls;
+	struct mmuext_op pin;
+	int pin_calls;
+	vcpu_guest_context_any_t ctx;
+	int ctx_calls;
+} F;
+
+static xc_interface *const XCH = (xc_interface *)&F;
+static const uint8_t UUID[16] = { 1, 2, 3 };
+static struct lvm_error E;
+
+static int hit(const char *fn)
+{
+	if (F.fail_fn == NULL || strcmp(fn, F.fail_fn) != 0)
+		return 0;
+	errno = F.fail_errno;
+	return 1;
+}
+
+/* ---- libxenctrl ---- */
+
+int __wrap_xc_domain_create(xc_interface *xch, uint32_t *domid,
+			    struct xen_domctl_createdomain *cfg)
+{
+	(void)cfg;
+	assert_ptr_equal(xch, XCH);
+	*domid = DOMID;
+	F.created++;
+	return 0;
+}
+
+int __wrap_xc_domain_max_vcpus(xc_interface *xch, uint32_t d, unsigned m)
+{
+	(void)xch; (void)d; (void)m;
+	return 0;
+}
+
+int __wrap_xc_domain_setmaxmem(xc_interface *xch, uint32_t d, uint64_t kb)
+{
+	(void)xch; (void)d; (void)kb;
+	return 0;
+}
+
+int __wrap_xc_evtchn_alloc_unbound(xc_interface *xch, uint32_t d, uint32_t r)
+{
+	static int port;
+
+	(void)xch; (void)d; (void)r;
+	return ++port % 16 + 1;
+}
+
+int __wrap_xc_domain_destroy(xc_interface *xch, uint32_t domid)
+{
+	assert_ptr_equal(xch, XCH);
+	assert_int_equal(domid, DOMID);
+	F.destroyed++;
+	return 0;
+}
+
+int __wrap_xc_domain_sethandle(xc_interface *xch, uint32_t d,
+			       xen_domain_handle_t h)
+{
+	(void)xch; (void)d; (void)h;
+	return 0;
+}
+
+int __wrap_xc_physinfo(xc_interface *xch, xc_physinfo_t *info)
+{
+	(void)xch;
+	info->cpu_khz = 2000000;
+	return 0;
+}
+
+int __wrap_xc_domain_populate_physmap_exact(xc_interface *xch, uint32_t d,
+					    unsigned long n, unsigned int order,
+					    unsigned int flags, xen_pfn_t *ext)
+{
+	unsigned long i;
+
+	assert_ptr_equal(xch, XCH);
+	assert_int_equal(d, DOMID);
+	assert_int_equal(order, 0);
+	assert_int_equal(flags, 0);
+	if (hit("populate"))
+		return -1;
+	assert_true(n <= MAX_PAGES);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(ext[i], i);     /* frames 0 .. n-1 asked */
+		ext[i] = MFN0 + i;
+	}
+	F.populated += (int)n;
+	return 0;
+}
+
+int __wrap_xc_domain_getinfolist(xc_interface *xch, uint32_t first,
+				 unsigned int max, xc_domaininfo_t *info)
+{
+	(void)xch;
+	assert_int_equal(max, 1);
+	if (hit("getinfolist"))
+		return -1;
+	memset(info, 0, sizeof(*info));
+	info->domain = (domid_t)first;
+	info->shared_info_frame = SHINFO_MFN;
+	return 1;
+}
+
+void *__wrap_xc_map_foreign_range(xc_interface *xch, uint32_t dom, int size,
+				  int prot, unsigned long mfn)
+{
+	void *p;
+
+	(void)xch; (void)prot;
+	assert_int_equal(dom, DOMID);
+	assert_int_equal(size, PAGE);
+	assert_int_equal(mfn, SHINFO_MFN);
+	if (hit("map_range"))
+		return NULL;
+	/* An anonymous page the test copies back: munmap() must work. */
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	memset(p, 0xee, PAGE);
+	F.maps++;
+	return p;
+}
+
+/* Each frame asked is mapped from the memfd: one region, page by page. */
+void *__wrap_xc_map_foreign_pages(xc_interface *xch, uint32_t dom, int prot,
+				  const xen_pfn_t *arr, int num)
+{
+	uint8_t *p;
+	void *q;
+	int i;
+
+	(void)xch; (void)prot;
+	assert_int_equal(dom, DOMID);
+	if (hit("map_pages"))
+		return NULL;
+	p = mmap(NULL, (size_t)num * PAGE, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	for (i = 0; i < num; i++) {
+		assert_true(arr[i] >= MFN0 && arr[i] < MFN0 + MAX_PAGES);
+		q = mmap(p + (size_t)i * PAGE, PAGE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_FIXED, F.fd,
+			 (off_t)(arr[i] - MFN0) * PAGE);
+		assert_true(q != MAP_FAILED);
+	}
+	F.maps++;
+	return p;
+}
+
+int __wrap_xc_domctl(xc_interface *xch, struct xen_domctl *dc)
+{
+	(void)xch;
+	assert_int_equal(dc->cmd, XEN_DOMCTL_hypercall_init);
+	assert_int_equal(dc->domain, DOMID);
+	F.hypercall_calls++;
+	if (hit("domctl"))
+		return -1;
+	F.hypercall_gmfn = dc->u.hypercall_init.gmfn;
+	return 0;
+}
+
+int __wrap_xc_mmuext_op(xc_interface *xch, struct mmuext_op *op,
+			unsigned int n, uint32_t dom)
+{
+	(void)xch;
+	assert_int_equal(n, 1);
+	assert_int_equal(dom, DOMID);
+	F.pin_calls++;
+	if (hit("mmuext"))
+		return -1;
+	F.pin = *op;
+	return 0;
+}
+
+int __wrap_xc_vcpu_setcontext(xc_interface *xch, uint32_t dom, uint32_t v,
+			      vcpu_guest_context_any_t *ctx)
+{
+	(void)xch;
+	assert_int_equal(dom, DOMID);
+	assert_int_equal(v, 0);
+	F.ctx_calls++;
+	if (hit("setcontext"))
+		return -1;
+	F.ctx = *ctx;
+	return 0;
+}
+
+/* ---- helpers ---- */
+
+static int reset(void **state)
+{
+	(void)state;
+	if (F.ram != NULL)
+		munmap(F.ram, MAX_PAGES * PAGE);
+	if (F.fd > 0)
+		close(F.fd);
+	memset(&F, 0, sizeof(F));
+	F.fd = memfd_create("machine", 0);
+	assert_true(F.fd >= 0);
+	assert_int_equal(ftruncate(F.fd, MAX_PAGES * PAGE), 0);
+	F.ram = mmap(NULL, MAX_PAGES * PAGE, PROT_READ | PROT_WRITE,
+		     MAP_SHARED, F.fd, 0);
+	assert_true(F.ram != MAP_FAILED);
+	memset(F.ram, 0x5a, MAX_PAGES * PAGE);   /* dirty, as Xen may give */
+	lvm_tsc_khz_forget();
+	lvm_error_clear(&E);
+	lvm_engine_use_xenguest(false);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (F.ram != NULL)
+		munmap(F.ram, MAX_PAGES * PAGE);
+	if (F.fd > 0)
+		close(F.fd);
+	F.ram = NULL;
+	F.fd = 0;
+	return 0;
+}
+
+static struct lvm_image *image(const char *name)
+{
+	struct lvm_image *img = NULL;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s.xen", TEST_GUESTS_DIR, name);
+	assert_int_equal(lvm_image_load(path, &img, &E), 0);
+	assert_true(img->load.ok);
+	return img;
+}
+
+/* frame() - the test's view of the guest's frame (pfn). */
+static uint8_t *frame(uint64_t pfn)
+{
+	return F.ram + pfn * PAGE;
+}
+
+/* ---- tests ---- */
+
+/* noop in 1 MiB: everything where layout.c says, and the hypercalls. */
+static void test_build_noop_1mib(void **state)
+{
+	struct lvm_image *img = image("noop");
+	struct lvm_finish_req req = { .img = img, .name = "n1",
+				      .cmdline = "hello there" };
+	struct lvm_layout lo;
+	struct lvm_built b;
+	struct lvm_shell sh;
+	const start_info_t *si;
+	const struct noxs_page *np;
+	const uint64_t *l4;
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh, &E), 0);
+	assert_true(sh.own);
+	assert_int_equal(F.populated, 256);
+	assert_int_equal(lvm_layout_compute(256, 0, img->load.lo, img->load.hi,
+					    &lo), 0);
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	assert_int_equal(F.destroyed, 0);
+
+	/* The segments, as the file has them; .bss zeroed. */
+	for (i = 0; i < img->load.nsegs; i++) {
+		const struct lvm_elf_seg *g = &img->load.segs[i];
+
+		if (g->vaddr == img->noxs_vaddr)
+			continue;            /* the device page, written over */
+		assert_memory_equal(F.ram + g->vaddr,
+				    (uint8_t *)img->blob + g->offset,
+				    g->filesz > 64 ? 64 : g->filesz);
+	}
+	assert_int_equal(F.ram[img->load.hi - 1], 0);
+
+	/* p2m list and start info. */
+	assert_int_equal(((uint64_t *)frame(lo.p2m_pfn))[0], MFN0);
+	assert_int_equal(((uint64_t *)frame(lo.p2m_pfn))[255], MFN0 + 255);
+	si = (const start_info_t *)frame(lo.start_info_pfn);
+	assert_string_equal(si->magic, "xen-3.0-x86_64");
+	assert_int_equal(si->nr_pages, 256);
+	assert_int_equal(si->shared_info, (uint64_t)SHINFO_MFN << 12);
+	assert_int_equal(si->mfn_list, lo.p2m_pfn * PAGE);
+	assert_int_equal(si->pt_base, lo.pt_pfn * PAGE);
+	assert_int_equal(si->nr_pt_frames, lo.pt_pages);
+	assert_int_equal(si->console.domU.mfn, MFN0 + lo.console_pfn);
+	assert_int_equal(si->console.domU.evtchn, sh.console_port);
+	assert_int_equal(si->store_mfn, 0);
+	assert_string_equal((const char *)si->cmd_line, "hello there");
+	for (i = 0; i < PAGE; i++)
+		assert_int_equal(frame(lo.console_pfn)[i], 0);
+
+	/* The L4 points at the L3, as layout.c writes it. */
+	l4 = (const uint64_t *)frame(lo.pt_pfn);
+	assert_int_equal(l4[0], ((uint64_t)(MFN0 + lo.pt_pfn + 1) << 12) |
+			 LVM_PTE_TABLE);
+
+	/* The device page, filled. */
+	np = (const struct noxs_page *)(F.ram + img->noxs_vaddr);
+	assert_int_equal(np->magic, NOXS_MAGIC);
+	assert_string_equal(np->name, "n1");
+	assert_int_equal(np->console.gfn, lo.console_pfn);
+
+	/* Hypercall page, pin, context. */
+	assert_int_equal(F.hypercall_gmfn,
+			 MFN0 + img->load.hypercall_va / PAGE);
+	assert_int_equal(F.pin.cmd, MMUEXT_PIN_L4_TABLE);
+	assert_int_equal(F.pin.arg1.mfn, MFN0 + lo.pt_pfn);
+	assert_int_equal(F.ctx.x64.user_regs.rip, img->load.entry);
+	assert_int_equal(F.ctx.x64.user_regs.rsi, lo.start_info_pfn * PAGE);
+	assert_int_equal(F.ctx.x64.user_regs.rsp, (lo.stack_pfn + 1) * PAGE);
+	assert_int_equal(F.ctx.x64.ctrlreg[3],
+			 (uint64_t)(MFN0 + lo.pt_pfn) << 12);
+	assert_int_equal(F.ctx.x64.flags,
+			 VGCF_in_kernel_X86_64 | VGCF_online_X86_64);
+
+	/* What lvmd is told. */
+	assert_int_equal(b.domid, DOMID);
+	assert_int_equal(b.console_gfn, lo.console_pfn);
+	assert_int_equal(b.console_mfn, MFN0 + lo.console_pfn);
+	assert_int_equal(b.noxs_gfn, img->noxs_vaddr / PAGE);
+	assert_int_equal(b.noxs_mfn, MFN0 + img->noxs_vaddr / PAGE);
+	assert_int_equal(b.start_info_mfn, MFN0 + lo.start_info_pfn);
+	assert_int_equal(b.footprint_pages, lo.footprint);
+	assert_non_null(b.noxs_copy);
+	lvm_built_release(&b);
+	lvm_image_free(img);
+}
+
+/* The premap is used when the footprint fits in it; one map in all. */
+static void test_premap(void **state)
+{
+	struct lvm_image *img = image("noop");
+	struct lvm_finish_req req = { .img = img, .name = "p" };
+	struct lvm_built b;
+	struct lvm_shell sh;
+
+	(void)state;
+	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(F.maps, 1);             /* shared info */
+	assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
+	assert_int_equal(F.maps, 2);
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	assert_true(b.premap_used);
+	assert_int_equal(F.maps, 2);
+	lvm_built_release(&b);
+
+	/* Too small a premap: dropped, the footprint mapped at the build. */
+	reset(NULL);
+	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(lvm_shell_premap(&sh, 8, &E), 0);
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	assert_false(b.premap_used);
+	assert_int_equal(F.maps, 3);
+	lvm_built_release(&b);
+	lvm_image_free(img);
+}
+
+/* An image that does not fit: one line, the domain destroyed. */
+static void test_too_small(void **state)
+{
+	struct lvm_image *img = image("fat");
+	struct lvm_finish_req req = { .img = img, .name = "f" };
+	struct lvm_built b;
+	struct lvm_shell sh;
+
+	(void)state;
+	assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), -ENOMEM);
+	assert_non_null(strstr(E.msg, "does not fit in 1024 KiB of memory"));
+	assert_null(strchr(E.msg, '\n'));
+	assert_int_equal(F.destroyed, 1);
+	assert_int_equal(F.pin_calls + F.ctx_calls, 0);
+	assert_null(sh.priv);
+	lvm_shell_discard(XCH, &sh);             /* a no-op now */
+	assert_int_equal(F.destroyed, 1);
+	lvm_image_free(img);
+}
+
+/* A failure at each step: -errno, one line, the domain destroyed once. */
+static void test_failures(void **state)
+{
+	static const char *const prep[] = { "populate", "getinfolist",
+					    "map_range" };
+	static const char *const fin[] = { "map_pages", "domctl", "mmuext",
+					   "setcontext" };
+	struct lvm_image *img = image("hello");
+	struct lvm_finish_req req = { .img = img, .name = "x" };
+	struct lvm_built b;
+	struct lvm_shell sh;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < sizeof(prep) / sizeof(prep[0]); i++) {
+		reset(NULL);
+		F.fail_fn = prep[i];
+		F.fail_errno = EIO;
+		assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh,
+						   &E), -EIO);
+		assert_int_equal(F.destroyed, 1);
+		assert_true(E.msg[0] != '\0');
+	}
+	for (i = 0; i < sizeof(fin) / sizeof(fin[0]); i++) {
+		reset(NULL);
+		assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh,
+						   &E), 0);
+		F.fail_fn = fin[i];
+		F.fail_errno = EPERM;
+		assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E),
+				 -EPERM);
+		assert_int_equal(F.destroyed, 1);
+		assert_null(b.noxs_copy);
+		assert_true(E.msg[0] != '\0');
+	}
+	/* A ramdisk is refused, the domain destroyed. */
+	reset(NULL);
+	assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh, &E), 0);
+	req.ramdisk = "/proc/self/exe";
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), -EINVAL);
+	assert_int_equal(F.destroyed, 1);
+	lvm_image_free(img);
+}
+
+/* Built ahead: the device page left as the image has it, then claimed. */
+static void test_prebuild(void **state)
+{
+	struct lvm_image *img = image("noop");
+	struct lvm_finish_req req = { .img = img, .name = "w1" };
+	struct lvm_built b;
+	struct lvm_shell sh;
+	const struct noxs_page *np;
+
+	(void)state;
+	assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(lvm_shell_prebuild(XCH, &sh, img, &E), 0);
+	np = (const struct noxs_page *)(F.ram + img->noxs_vaddr);
+	assert_int_not_equal(np->magic, NOXS_MAGIC);
+	assert_int_equal(F.pin_calls, 1);
+	assert_true(lvm_shell_fits(&sh, img));
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	assert_int_equal(F.pin_calls, 1);        /* nothing built again */
+	assert_int_equal(F.destroyed, 0);
+	lvm_built_release(&b);
+	lvm_image_free(img);
+}
+
+/* An image our builder cannot load (no noxs note): refused, destroyed. */
+static void test_not_ours(void **state)
+{
+	struct lvm_image *img = NULL;
+	struct lvm_finish_req req = { .name = "p" };
+	struct lvm_built b;
+	struct lvm_shell sh;
+	char path[512];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/hello-plain.xen", TEST_GUESTS_DIR);
+	assert_int_equal(lvm_image_load(path, &img, &E), 0);
+	req.img = img;
+	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), -EINVAL);
+	assert_non_null(strstr(E.msg, "not an image of our library OS"));
+	assert_int_equal(F.destroyed, 1);
+	lvm_image_free(img);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_build_noop_1mib, reset,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_premap, reset, teardown),
+		cmocka_unit_test_setup_teardown(test_too_small, reset,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_failures, reset, teardown),
+		cmocka_unit_test_setup_teardown(test_prebuild, reset, teardown),
+		cmocka_unit_test_setup_teardown(test_not_ours, reset, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,378 @@
+/*
+ * pvbuild.c — our own x86_64 PV domain builder, for the images our
+ * library OS makes (a noxs note, segments elfnote.c could plan), on
+ * libxenctrl alone. libxenguest (shell.c, finish.c) stays for the rest.
+ *
+ * Prepare (image-independent, may run off the request path):
+ *   populate the memory, one 4 KiB extent per frame, which gives each
+ *   frame's machine frame (the p2m) and sets Xen's M2P for it; clear the
+ *   shared info page and mask every vCPU's events in it.
+ * Build (at the request, or ahead of it for a warm shell):
+ *   lay the guest out (layout.c), map its footprint (frames 0 .. the boot
+ *   stack) as one mapping (or use the one premapped), copy the segments
+ *   and zero the rest, write the p2m list, start info and page tables,
+ *   the device page; unmap (a pinned table may have no writable mapping
+ *   in dom0), let Xen write the hypercall page, pin the L4 and set vCPU
+ *   0's context. The domain stays paused.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define XC_WANT_COMPAT_MAP_FOREIGN_API 1 /* xc_map_foreign_pages() */
+#include <xenctrl.h>
+
+#include "engine.h"
+#include "engine_priv.h"
+#include "layout.h"
+
+#define PAGE LVM_LAYOUT_PAGE
+#define POPULATE_BATCH (1u << 18)    /* frames per populate call: 1 GiB */
+
+_Static_assert(sizeof(xen_pfn_t) == sizeof(uint64_t), "xen_pfn_t size");
+
+/* A shell of our builder (sh->priv when sh->own). */
+struct lvm_pv {
+	xc_interface *xch;           /* prepare's, for a premap */
+	uint64_t nr_pages;
+	uint64_t *p2m;               /* frame -> machine frame */
+	uint64_t shared_info_mfn;
+	void *premap;                /* frames 0 .. premap_pages-1, or NULL */
+	uint32_t premap_pages;
+};
+
+/* pv_fail() - (err) says (what) failed for (domid); -errno (EIO if none). */
+static int pv_fail(struct lvm_error *err, const char *what, uint32_t domid)
+{
+	return lvm_error_set(err, errno ? errno : EIO, "d%u: %s failed", domid,
+			     what);
+}
+
+/* populate() - give (domid) (pv->nr_pages) frames, their mfns in p2m. */
+static int populate(xc_interface *xch, uint32_t domid, struct lvm_pv *pv,
+		    struct lvm_error *err)
+{
+	uint64_t i, n;
+
+	for (i = 0; i < pv->nr_pages; i++)
+		pv->p2m[i] = i;
+	for (i = 0; i < pv->nr_pages; i += n) {
+		n = pv->nr_pages - i;
+		if (n > POPULATE_BATCH)
+			n = POPULATE_BATCH;
+		errno = 0;
+		if (xc_domain_populate_physmap_exact(xch, domid, n, 0, 0,
+				(xen_pfn_t *)pv->p2m + i) != 0)
+			return lvm_error_set(err, errno ? errno : ENOMEM,
+					     "d%u: populating %llu MiB failed",
+					     domid, (unsigned long long)
+					     (pv->nr_pages >> 8));
+	}
+	return 0;
+}
+
+/*
+ * shared_info() - find (domid)'s shared info frame and set its page up as
+ * a new PV guest wants it: zeroed, events masked on every vCPU, its size
+ * in pages.
+ */
+static int shared_info(xc_interface *xch, uint32_t domid, struct lvm_pv *pv,
+		       struct lvm_error *err)
+{
+	xc_domaininfo_t info;
+	shared_info_t *si;
+	unsigned i;
+
+	errno = 0;
+	if (xc_domain_getinfolist(xch, domid, 1, &info) != 1 ||
+	    info.domain != domid)
+		return pv_fail(err, "xc_domain_getinfolist", domid);
+	pv->shared_info_mfn = info.shared_info_frame;
+	errno = 0;
+	si = xc_map_foreign_range(xch, domid, PAGE, PROT_READ | PROT_WRITE,
+				  info.shared_info_frame);
+	if (si == NULL)
+		return pv_fail(err, "mapping shared info", domid);
+	memset(si, 0, PAGE);
+	for (i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
+		si->vcpu_info[i].evtchn_upcall_mask = 1;
+	si->arch.max_pfn = pv->nr_pages;
+	munmap(si, PAGE);
+	return 0;
+}
+
+int lvm_pv_prepare(xc_interface *xch, uint32_t domid, uint32_t memory_mb,
+		   struct lvm_pv **out, struct lvm_error *err)
+{
+	struct lvm_pv *pv = calloc(1, sizeof(*pv));
+	int rc;
+
+	if (pv == NULL)
+		return lvm_error_set(err, ENOMEM, "d%u: builder state", domid);
+	pv->xch = xch;
+	pv->nr_pages = (uint64_t)memory_mb << (20 - 12);
+	pv->p2m = malloc(pv->nr_pages * sizeof(*pv->p2m));
+	if (pv->p2m == NULL) {
+		rc = lvm_error_set(err, ENOMEM, "d%u: p2m of %u MiB", domid,
+				   memory_mb);
+		goto fail;
+	}
+	rc = populate(xch, domid, pv, err);
+	if (rc == 0)
+		rc = shared_info(xch, domid, pv, err);
+	if (rc)
+		goto fail;
+	*out = pv;
+	return 0;
+fail:
+	lvm_pv_free(pv);
+	return rc;
+}
+
+void lvm_pv_free(struct lvm_pv *pv)
+{
+	if (pv == NULL)
+		return;
+	if (pv->premap != NULL)
+		munmap(pv->premap, (size_t)pv->premap_pages * PAGE);
+	free(pv->p2m);
+	free(pv);
+}
+
+/* map() - frames 0 .. (pages)-1 of (domid), read-write, or NULL. */
+static void *map(xc_interface *xch, uint32_t domid, const struct lvm_pv *pv,
+		 uint64_t pages)
+{
+	return xc_map_foreign_pages(xch, domid, PROT_READ | PROT_WRITE,
+				    (const xen_pfn_t *)pv->p2m, (int)pages);
+}
+
+int lvm_pv_premap(uint32_t domid, struct lvm_pv *pv, uint32_t pages,
+		  struct lvm_error *err)
+{
+	if (pages > pv->nr_pages)
+		pages = (uint32_t)pv->nr_pages;
+	errno = 0;
+	pv->premap = map(pv->xch, domid, pv, pages);
+	if (pv->premap == NULL)
+		return pv_fail(err, "mapping the shell's first pages", domid);
+	pv->premap_pages = pages;
+	return 0;
+}
+
+/* load() - the image's segments into (mem), frame 0 at (mem). */
+static void load(const struct lvm_image *img, const struct lvm_layout *lo,
+		 uint8_t *mem)
+{
+	const struct lvm_elf_load *ld = &img->load;
+	const struct lvm_elf_seg *g;
+	unsigned i;
+
+	memset(mem + lo->image_pfn * PAGE, 0,
+	       (lo->kernel_end - lo->image_pfn) * PAGE);
+	for (i = 0; i < ld->nsegs; i++) {
+		g = &ld->segs[i];
+		memcpy(mem + (g->vaddr - lo->virt_base),
+		       (const uint8_t *)img->blob + g->offset, g->filesz);
+	}
+}
+
+/* start_info() - fill start info in (mem) for (sh), (pv), (lo). */
+static void start_info(uint8_t *mem, const struct lvm_shell *sh,
+		       const struct lvm_pv *pv, const struct lvm_layout *lo,
+		       const char *cmdline)
+{
+	start_info_t *si = (start_info_t *)(mem + lo->start_info_pfn * PAGE);
+
+	memset(si, 0, PAGE);
+	snprintf(si->magic, sizeof(si->magic), "%s", LVM_GUEST_TYPE);
+	si->nr_pages = lo->nr_pages;
+	si->shared_info = pv->shared_info_mfn << 12;
+	si->flags = 0;
+	si->store_mfn = 0;           /* a noxs guest has no store page */
+	si->store_evtchn = 0;
+	si->console.domU.mfn = pv->p2m[lo->console_pfn];
+	si->console.domU.evtchn = sh->console_port;
+	si->pt_base = lvm_layout_va(lo, lo->pt_pfn);
+	si->nr_pt_frames = lo->pt_pages;
+	si->mfn_list = lvm_layout_va(lo, lo->p2m_pfn);
+	if (cmdline != NULL)
+		strncpy((char *)si->cmd_line, cmdline,
+			sizeof(si->cmd_line) - 1);
+}
+
+/* write_all() - everything the guest finds in memory at its start. */
+static int write_all(xc_interface *xch, uint8_t *mem,
+		     const struct lvm_shell *sh,
+		     const struct lvm_pv *pv, const struct lvm_layout *lo,
+		     const struct lvm_finish_req *req, bool ahead,
+		     struct noxs_page **copy, uint64_t *noxs_gfn,
+		     struct lvm_error *err)
+{
+	const struct lvm_image *img = req->img;
+	uint64_t gfn = (img->noxs_vaddr - lo->virt_base) / PAGE;
+	int rc;
+
+	load(img, lo, mem);
+	memcpy(mem + lo->p2m_pfn * PAGE, pv->p2m, lo->nr_pages * 8);
+	memset(mem + lo->p2m_pfn * PAGE + lo->nr_pages * 8, 0,
+	       lo->p2m_pages * PAGE - lo->nr_pages * 8);
+	start_info(mem, sh, pv, lo, req->cmdline);
+	memset(mem + lo->console_pfn * PAGE, 0, PAGE);
+	lvm_layout_tables(lo, pv->p2m, (uint64_t *)(mem + lo->pt_pfn * PAGE));
+	memset(mem + lo->stack_pfn * PAGE, 0, PAGE);
+
+	/* elfnote.c checked the page inside a segment, so inside the image. */
+	if (gfn < lo->image_pfn || gfn >= lo->kernel_end)
+		return lvm_error_set(err, EINVAL, "d%u: device page 0x%llx "
+				     "is outside the loaded image", sh->domid,
+				     (unsigned long long)img->noxs_vaddr);
+	*noxs_gfn = gfn;
+	if (ahead)
+		return 0;
+	rc = lvm_devpage_make(xch, sh, req, lo->console_pfn, copy, err);
+	if (rc)
+		return rc;
+	memcpy(mem + gfn * PAGE, *copy, sizeof(**copy));
+	return 0;
+}
+
+/* boot() - hypercall page, pinned L4, vCPU 0: the domain can run. */
+static int boot(xc_interface *xch, uint32_t domid, const struct lvm_pv *pv,
+		const struct lvm_layout *lo, const struct lvm_image *img,
+		struct lvm_built *out, struct lvm_error *err)
+{
+	uint64_t t0 = lvm_now_ns();
+	vcpu_guest_context_any_t ctx;
+	struct vcpu_guest_context_x86_64 *c = &ctx.x64;
+	struct xen_domctl dc;
+	struct mmuext_op op;
+	uint64_t l4_mfn = pv->p2m[lo->pt_pfn];
+
+	if (img->load.hypercall_va != 0) {
+		memset(&dc, 0, sizeof(dc));
+		dc.cmd = XEN_DOMCTL_hypercall_init;
+		dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+		dc.domain = (domid_t)domid;
+		dc.u.hypercall_init.gmfn = pv->p2m[(img->load.hypercall_va -
+						    lo->virt_base) / PAGE];
+		errno = 0;
+		if (xc_domctl(xch, &dc) != 0)
+			return pv_fail(err, "the hypercall page", domid);
+	}
+	out->own.hypercall = lvm_now_ns() - t0;
+	t0 = lvm_now_ns();
+
+	memset(&op, 0, sizeof(op));
+	op.cmd = MMUEXT_PIN_L4_TABLE;
+	op.arg1.mfn = l4_mfn;
+	errno = 0;
+	if (xc_mmuext_op(xch, &op, 1, domid) != 0)
+		return pv_fail(err, "pinning the page tables", domid);
+	out->own.pin = lvm_now_ns() - t0;
+	t0 = lvm_now_ns();
+
+	memset(&ctx, 0, sizeof(ctx));
+	c->user_regs.rip = img->load.entry;
+	c->user_regs.rsp = lvm_layout_va(lo, lo->stack_pfn + 1);
+	c->user_regs.rsi = lvm_layout_va(lo, lo->start_info_pfn);
+	c->user_regs.rflags = 1u << 9;         /* interrupts enabled */
+	c->user_regs.cs = FLAT_KERNEL_CS_X86_64;
+	c->user_regs.ss = FLAT_KERNEL_SS_X86_64;
+	c->user_regs.ds = FLAT_KERNEL_DS_X86_64;
+	c->user_regs.es = FLAT_KERNEL_DS_X86_64;
+	c->user_regs.fs = FLAT_KERNEL_DS_X86_64;
+	c->user_regs.gs = FLAT_KERNEL_DS_X86_64;
+	c->kernel_ss = c->user_regs.ss;
+	c->kernel_sp = c->user_regs.rsp;
+	c->flags = VGCF_in_kernel_X86_64 | VGCF_online_X86_64;
+	c->ctrlreg[3] = xen_pfn_to_cr3_x86_64(l4_mfn);
+	errno = 0;
+	if (xc_vcpu_setcontext(xch, domid, 0, &ctx) != 0)
+		return pv_fail(err, "xc_vcpu_setcontext", domid);
+	out->own.context = lvm_now_ns() - t0;
+	return 0;
+}
+
+int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
+		 const struct lvm_finish_req *req, bool ahead,
+		 struct lvm_built *out, struct lvm_error *err)
+{
+	const struct lvm_image *img = req->img;
+	struct noxs_page *copy = NULL;
+	struct lvm_layout lo;
+	uint64_t noxs_gfn = 0, t0 = lvm_now_ns(), t1;
+	uint8_t *mem;
+	int rc;
+
+	if (!img->load.ok || img->noxs_vaddr == 0 || img->bzimage)
+		return lvm_error_set(err, EINVAL, "d%u: %s: not an image of "
+				     "our library OS (a noxs note and "
+				     "segments our builder loads)", sh->domid,
+				     img->path ? img->path : "image");
+	rc = lvm_layout_compute(pv->nr_pages, img->virt_base, img->load.lo,
+				img->load.hi, &lo);
+	if (rc == -ENOMEM)
+		return lvm_error_set(err, ENOMEM, "d%u: %s does not fit in "
+				     "%llu KiB of memory (its image ends at "
+				     "%llu KiB)", sh->domid, img->path ?
+				     img->path : "image",
+				     (unsigned long long)(pv->nr_pages * 4),
+				     (unsigned long long)
+				     ((img->load.hi - img->virt_base) >> 10));
+	if (rc)
+		return lvm_error_set(err, -rc, "d%u: image addresses out of "
+				     "range", sh->domid);
+	sh->t.load = lvm_now_ns() - t0;
+
+	t0 = lvm_now_ns();
+	t1 = t0;
+	out->premap_used = pv->premap != NULL &&
+			   lo.footprint <= pv->premap_pages;
+	if (out->premap_used) {
+		mem = pv->premap;
+	} else {
+		if (pv->premap != NULL)
+			munmap(pv->premap, (size_t)pv->premap_pages * PAGE);
+		errno = 0;
+		mem = map(xch, sh->domid, pv, lo.footprint);
+		if (mem == NULL) {
+			pv->premap = NULL;
+			return pv_fail(err, "mapping the guest's memory",
+				       sh->domid);
+		}
+		pv->premap = mem;
+		pv->premap_pages = (uint32_t)lo.footprint;
+		out->own.map = lvm_now_ns() - t1;
+	}
+	t1 = lvm_now_ns();
+	rc = write_all(xch, mem, sh, pv, &lo, req, ahead, &copy, &noxs_gfn, err);
+	out->own.write = lvm_now_ns() - t1;
+	t1 = lvm_now_ns();
+	munmap(pv->premap, (size_t)pv->premap_pages * PAGE);
+	pv->premap = NULL;
+	out->own.unmap = lvm_now_ns() - t1;
+	if (rc == 0)
+		rc = boot(xch, sh->domid, pv, &lo, img, out, err);
+	if (rc) {
+		free(copy);
+		return rc;
+	}
+	sh->t.build = lvm_now_ns() - t0;
+	sh->t.devices = 0;           /* the device page is written above */
+
+	out->domid = sh->domid;
+	out->console_gfn = lo.console_pfn;
+	out->console_mfn = pv->p2m[lo.console_pfn];
+	out->console_port = sh->console_port;
+	out->sysctl_port = sh->sysctl_port;
+	out->noxs_gfn = noxs_gfn;
+	out->noxs_mfn = pv->p2m[noxs_gfn];
+	out->start_info_mfn = pv->p2m[lo.start_info_pfn];
+	out->footprint_pages = (uint32_t)lo.footprint;
+	out->noxs_copy = copy;
+	out->t = sh->t;
+	return 0;
+}
