@@ -266,9 +266,12 @@ static void test_memory_vcpus(void **state)
 	s.memory_limit = (5u << 20) + 1; /* rounded up */
 	assert_int_equal(oci_spec_memory_mb(&s, &v, err, sizeof(err)), 0);
 	assert_int_equal(v, 6);
-	s.memory_limit = 3u << 20;
+	s.memory_limit = (uint64_t)(LVM_MAX_MEMORY_MB + 1) << 20;
 	assert_int_equal(oci_spec_memory_mb(&s, &v, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "memory limit of 3145728 bytes"));
+	assert_non_null(strstr(err, "memory limit of "));
+	s.memory_limit = 1u << 19; /* half a MiB: rounded up to the least */
+	assert_int_equal(oci_spec_memory_mb(&s, &v, err, sizeof(err)), 0);
+	assert_int_equal(v, LVM_MIN_MEMORY_MB);
 
 	assert_int_equal(oci_spec_vcpus(&s, &v, err, sizeof(err)), 0);
 	assert_int_equal(v, 1);
