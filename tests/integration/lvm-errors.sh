@@ -81,7 +81,7 @@ create_fails "loader" junk "$junk" \
 LC_ALL=C sed 's/xen-3\.0/xen-9.9/g' "$hello" >"$bad"
 cmp -s "$hello" "$bad" && fail "could not patch $hello"
 create_fails "builder" xen99 "$bad" \
-	"xc_dom_parse_image (image rejected) failed: Invalid argument"
+	"$bad: image rejected: its XEN_VERSION note is not xen-3.0 (built for another Xen interface)"
 
 # Nothing left behind: the domains of before, exactly.
 wait_for 20 eval '[ "$(hv_domain_count)" = "$start" ]' ||

@@ -19,6 +19,7 @@
 /* What a walk over all notes has seen so far. */
 struct note_scan {
 	bool entry, guest_os, xen_version;
+	bool xen_other;              /* a XEN_VERSION note other than xen-3.0 */
 	bool xen_bad;                /* a malformed Xen note */
 	uint64_t entry_va;
 	bool have_hypercall;
@@ -78,6 +79,9 @@ static void scan_xen_note(struct note_scan *s, uint32_t type,
 		break;
 	case XEN_ELFNOTE_XEN_VERSION:
 		s->xen_version = true;
+		/* the interface Xen builds: "xen-3.0", NUL-terminated */
+		if (descsz < 8 || memcmp(desc, "xen-3.0", 8) != 0)
+			s->xen_other = true;
 		break;
 	case XEN_ELFNOTE_VIRT_BASE:
 		if (descsz != 1 && descsz != 2 && descsz != 4 && descsz != 8) {
@@ -245,6 +249,7 @@ static void load_plan(Elf *e, size_t phnum, size_t size,
 		return;
 	ld->entry = s->entry_va;
 	ld->hypercall_va = s->have_hypercall ? s->hypercall_va : 0;
+	ld->xen_other = s->xen_other;
 	ld->ok = true;
 }
 

@@ -29,6 +29,8 @@ struct lvm_elf_load {
 	uint64_t hypercall_va;       /* HYPERCALL_PAGE note, a page inside
 					[lo, hi); 0 if none */
 	uint64_t lo, hi;             /* lowest and end of the segments */
+	bool xen_other;              /* its XEN_VERSION note is not xen-3.0:
+					built for another Xen interface */
 	unsigned nsegs;
 	struct lvm_elf_seg segs[LVM_ELF_SEGS_MAX];
 };

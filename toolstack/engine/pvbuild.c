@@ -312,6 +312,11 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 				     "our library OS (a noxs note and "
 				     "segments our builder loads)", sh->domid,
 				     img->path ? img->path : "image");
+	if (img->load.xen_other)
+		return lvm_error_set(err, EINVAL, "d%u: %s: image rejected: its "
+				     "XEN_VERSION note is not xen-3.0 (built "
+				     "for another Xen interface)", sh->domid,
+				     img->path ? img->path : "image");
 	rc = lvm_layout_compute(pv->nr_pages, img->virt_base, img->load.lo,
 				img->load.hi, &lo);
 	if (rc == -ENOMEM)
