@@ -86,7 +86,7 @@ wait_for 20 pool_ready_is 6x2 0 || fail "6x2 not drained: $(lvm pool)"
 wait_for 20 pool_ready_is 16x1 0 || fail "16x1 not drained: $(lvm pool)"
 out=$(lvm pool set 4x0 1 2>&1) && fail "pool set 4x0 accepted"
 [ "$(wc -l <<<"$out")" = 1 ] && [[ $out == lvm:* ]] || fail "not one line: $out"
-out=$(lvm pool set 2x1 1 2>&1) && fail "pool set 2x1 (below the minimum) accepted"
+out=$(lvm pool set 0x1 1 2>&1) && fail "pool set 0x1 (below the minimum, 1 MiB) accepted"
 info "refused: $out"
 lvm pool | sed 's/^/    /'
 
