@@ -96,6 +96,14 @@ struct lvmd_control {
 extern const struct lvmd_control lvmd_control_noxs;     /* sysctl.c */
 extern const struct lvmd_control lvmd_control_xenstore; /* xenstore.c */
 
+/* ---- xenstore.c ---- */
+
+/* lvmd_xenstored_listening() - something accepts connections on
+ * xenstored's socket. Ask before opening a XenStore connection: without
+ * xenstored, libxenstore falls back to the kernel's xenbus device (even
+ * when asked for the socket only), where every request waits forever. */
+bool lvmd_xenstored_listening(void);
+
 /* ---- backends.c: the table ---- */
 /* lvmd_control_of() - the control for a guest of store mode (store)
  * (LVM_STORE_XENSTORE: XenStore; else noxs). */

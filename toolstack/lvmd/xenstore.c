@@ -25,12 +25,12 @@
 #include "xsvif.h"
 
 /*
- * xenstored_listening: something accepts connections on xenstored's
+ * lvmd_xenstored_listening: something accepts connections on xenstored's
  * socket. Checked before libxenstore is asked for a connection, because
  * without xenstored it may fall back to the kernel's xenbus device, where
  * every request then waits forever.
  */
-static bool xenstored_listening(void)
+bool lvmd_xenstored_listening(void)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	const char *path = xs_daemon_socket();
@@ -57,7 +57,7 @@ static bool xenstored_listening(void)
 
 struct xs_handle *lvmd_xs(struct lvmd *l)
 {
-	if (!l->xs && xenstored_listening())
+	if (!l->xs && lvmd_xenstored_listening())
 		l->xs = xs_open(XS_OPEN_SOCKETONLY);
 	if (!l->xs && !errno)
 		errno = ECONNREFUSED;

@@ -174,9 +174,10 @@ static int names_setup(struct lvmd *l)
 	x = calloc(1, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
-	/* Socket only: without xenstored, libxenstore would fall back to the
-	 * kernel's xenbus device, where requests wait forever. */
-	x->xs = xs_open(XS_OPEN_SOCKETONLY);
+	/* Without xenstored, libxenstore would fall back to the kernel's
+	 * xenbus device (XS_OPEN_SOCKETONLY is ignored), where requests wait
+	 * forever: ask first. */
+	x->xs = lvmd_xenstored_listening() ? xs_open(0) : NULL;
 	if (!x->xs) {
 		lvm_log_debug("names: no xenstored; guests' names not published");
 		free(x);
@@ -227,6 +228,7 @@ static void names_detach(struct lvmd *l, struct guest *g, bool gone)
 static void names_teardown(struct lvmd *l)
 {
 	struct lvmd_xsname *x = l->xsname;
+	struct timespec until;
 
 	if (!x)
 		return;
@@ -234,7 +236,16 @@ static void names_teardown(struct lvmd *l)
 	x->stop = true;
 	pthread_cond_signal(&x->cv);
 	pthread_mutex_unlock(&x->mu);
-	pthread_join(x->thr, NULL);
+	/* A xenstored that stopped answering must not hold lvmd's exit:
+	 * wait 2 s at most, then leave the thread to the process's end. */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 2;
+	if (pthread_timedjoin_np(x->thr, NULL, &until) != 0) {
+		lvm_log_warn(0, "names: XenStore did not answer within 2 s at exit; "
+			     "names queued are not written");
+		l->xsname = NULL;
+		return;
+	}
 	lvm_log_debug("names: %lu written, %lu removed, %lu refused, %lu dropped",
 		      x->written, x->removed, x->failed, x->dropped);
 	xs_close(x->xs);
