@@ -9,7 +9,8 @@
 #     STATE/registry) and the pool's shells (as many as `lvm pool` counts);
 #     no domain with lvm's guest uuid prefix runs unmanaged;
 #   - every create reported done (exit 0) is registered, running, and
-#     answers: it powers off when asked (`lvm shutdown`).
+#     answers: it powers off when asked (`lvm shutdown -t 60`: a loaded box
+#     is slow, and the check is that it obeys, not how fast).
 # CHAOS_SIGNAL=TERM stops lvmd the orderly way instead: the control run,
 # which must pass. Leaves nothing behind: its guests are shut down or destroyed, lvmd is
 # stopped, and domains of ours that lvmd lost are destroyed with xl.
@@ -133,7 +134,7 @@ done
 [ $missing = 0 ] || bad=1
 pids=
 for n in $(lvm_names); do
-	lvm shutdown "$n" >"$LVMD_STATE.sd.$n" 2>&1 &
+	lvm shutdown -t 60 "$n" >"$LVMD_STATE.sd.$n" 2>&1 &
 	pids="$pids $!"
 done
 quiet=0

@@ -137,6 +137,19 @@ void lvmd_guest_reap_doomed(struct lvmd *l)
 	}
 }
 
+/* stopped_meanwhile: whether (g)'s domain has shut down (or is going),
+ * which lvmd has not yet seen: a deadline is only judged against what the
+ * hypervisor says now, not against how late lvmd's loop came round. */
+static bool stopped_meanwhile(struct lvmd *l, const struct guest *g)
+{
+	xc_domaininfo_t di;
+
+	if (xc_domain_getinfolist(l->xch, g->rec.domid, 1, &di) != 1 ||
+	    di.domain != g->rec.domid || memcmp(di.handle, g->rec.uuid, 16))
+		return true; /* gone: the reaper drops it */
+	return (di.flags & (XEN_DOMINF_shutdown | XEN_DOMINF_dying)) != 0;
+}
+
 void lvmd_guest_timers(struct lvmd *l, uint64_t now, uint64_t *next)
 {
 	struct guest *g, *nx;
@@ -148,6 +161,13 @@ void lvmd_guest_timers(struct lvmd *l, uint64_t now, uint64_t *next)
 		nx = g->next;
 		if (!g->req_deadline_ns)
 			continue;
+		if (now >= g->req_deadline_ns && stopped_meanwhile(l, g)) {
+			/* It did stop: lvmd only saw it late (a long turn).
+			 * The reaper, this turn, applies its policy. */
+			g->req_deadline_ns = 0;
+			l->reap_now = true;
+			continue;
+		}
 		if (now >= g->req_deadline_ns) {
 			lvm_log_warn(0, "%s (d%u): did not %s in time; destroying it",
 				     g->rec.name, g->rec.domid,

@@ -74,6 +74,17 @@ static int timeout_ms(uint64_t now, uint64_t next)
 	return d > 60000 ? 60000 : (int)d;
 }
 
+/* slow_turn: a turn's work (after its poll) that took over a second is
+ * logged: every client and guest waited that long. */
+static void slow_turn(uint64_t woke)
+{
+	uint64_t ms = (lvm_now_ns() - woke) / 1000000u;
+
+	if (ms >= 1000)
+		lvm_log_warn(0, "a turn of the loop took %llu ms",
+			     (unsigned long long)ms);
+}
+
 int lvmd_run(struct lvmd *l)
 {
 	struct pollfd *pfd = NULL;
@@ -84,7 +95,7 @@ int lvmd_run(struct lvmd *l)
 
 	sigemptyset(&empty);
 	while (!l->stop) {
-		uint64_t now = lvm_now_ns(), next = UINT64_MAX;
+		uint64_t now = lvm_now_ns(), next = UINT64_MAX, woke;
 		struct timespec ts, *tsp = NULL;
 		size_t n = 0, need = 3 + l->nclients;
 		int t, r;
@@ -139,8 +150,9 @@ int lvmd_run(struct lvmd *l)
 			rc = lvm_log_err(errno, "poll");
 			break;
 		}
+		woke = lvm_now_ns();
 		if (pfd[1].revents & POLLIN)
-			events(l, lvm_now_ns());
+			events(l, woke);
 		lvmd_guest_reap_doomed(l);
 		if (pfd[2].revents & POLLIN)
 			lvmd_ops_resume(l);
@@ -153,6 +165,7 @@ int lvmd_run(struct lvmd *l)
 		lvmd_guest_reap_doomed(l);
 		if (pfd[0].revents & POLLIN)
 			lvmd_accept(l);
+		slow_turn(woke);
 	}
 	free(pfd);
 	free(who);

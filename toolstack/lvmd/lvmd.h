@@ -155,7 +155,7 @@ struct lvmd {
 	struct xs_handle *xs;        /* xenstore.c: opened lazily */
 	int virq_port;               /* main.c; -1: no VIRQ_DOM_EXC, poll */
 	uint64_t next_reap_ns;       /* loop.c */
-	bool reap_now;               /* loop.c, adopt.c */
+	bool reap_now;               /* loop.c, adopt.c, guest.c */
 	uint64_t tsc_khz;            /* sysctl.c (its setup) */
 	const struct lvmd_hooks *hooks; /* main.c: client.c's (guest.h) */
 	struct guest *guests;        /* table.c: newest first */
