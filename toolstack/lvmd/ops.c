@@ -260,6 +260,51 @@ static int list_all(struct lvmd *l, struct lvm_info **v, size_t *n,
  * from domain (from) on, as many as fit in LVM_PROTO_LIST_BUDGET bytes;
  * "next" says where the following page starts.
  */
+/*
+ * page_add: (o) appended to the page's array (arr) if its text fits in
+ * (budget) with the (*used) bytes before it (the first always does).
+ * 1 if added, 0 if it did not fit, -ENOMEM; (o) is consumed either way.
+ */
+static int page_add(json_object *arr, json_object *o, size_t *used,
+		    size_t budget)
+{
+	const char *s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : NULL;
+
+	if (!s) {
+		json_object_put(o);
+		return -ENOMEM;
+	}
+	if (*used && *used + strlen(s) + 1 > budget) {
+		json_object_put(o);
+		return 0;
+	}
+	*used += strlen(s) + 1;
+	if (json_object_array_add(arr, o) < 0) {
+		json_object_put(o);
+		return -ENOMEM;
+	}
+	return 1;
+}
+
+/*
+ * page_send: the reply (rep) with its page of items (arr) under (key) and,
+ * if (more), the domain id the next page starts at (next); sent, or the
+ * client told lvmd is out of memory. Consumes both.
+ */
+static void page_send(struct lvmd *l, struct client *c, json_object *rep,
+		      const char *key, json_object *arr, bool more,
+		      uint32_t next)
+{
+	if (!rep || !arr || (more && lvm_json_add_u64(rep, "next", next) < 0) ||
+	    json_object_object_add(rep, key, arr) < 0) {
+		lvmd_client_fail(l, c, ENOMEM, "lvmd: out of memory");
+		json_object_put(arr);
+		json_object_put(rep);
+		return;
+	}
+	lvmd_client_send(l, c, rep);
+}
+
 static void op_list(struct lvmd *l, struct client *c, bool all,
 		    uint32_t from)
 {
@@ -286,33 +331,17 @@ static void op_list(struct lvmd *l, struct client *c, bool all,
 	if (!rep || !arr)
 		goto nomem;
 	for (i = 0; i < n; i++) {
-		json_object *o;
-		const char *s;
-
 		if (v[i].domid < from)
 			continue;
-		o = lvm_proto_info_to_json(&v[i]);
-		s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : NULL;
-		if (!s) {
-			json_object_put(o);
+		rc = page_add(arr, lvm_proto_info_to_json(&v[i]), &used,
+			      LVM_PROTO_LIST_BUDGET);
+		if (rc < 0)
 			goto nomem;
-		}
-		if (used && used + strlen(s) + 1 > LVM_PROTO_LIST_BUDGET) {
-			json_object_put(o);
+		if (rc == 0)
 			break;
-		}
-		used += strlen(s) + 1;
-		if (json_object_array_add(arr, o) < 0) {
-			json_object_put(o);
-			goto nomem;
-		}
 	}
-	if (i < n && lvm_json_add_u64(rep, "next", v[i].domid) < 0)
-		goto nomem;
-	json_object_object_add(rep, "guests", arr);
-	arr = NULL;
-	lvmd_client_send(l, c, rep);
-	rep = NULL;
+	page_send(l, c, rep, "guests", arr, i < n, i < n ? v[i].domid : 0);
+	rep = arr = NULL;
 	goto out;
 nomem:
 	lvmd_client_fail(l, c, ENOMEM, "lvmd: out of memory");
@@ -494,39 +523,23 @@ static void op_top(struct lvmd *l, struct client *c, uint32_t from)
 		for (int i = 0; i < got && !next; i++) {
 			struct guest *g = lvmd_guest_by_domid(l, di[i].domain);
 			struct lvm_top_guest tg;
-			json_object *o;
-			const char *s;
+			int rc;
 
 			if (!g || memcmp(g->rec.uuid, di[i].handle, 16) != 0)
 				continue;
 			top_guest(l, g, &di[i], &tg);
-			o = lvm_proto_top_guest_to_json(&tg);
-			s = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : NULL;
-			if (!s) {
-				json_object_put(o);
+			rc = page_add(arr, lvm_proto_top_guest_to_json(&tg),
+				      &used, budget);
+			if (rc < 0)
 				goto nomem;
-			}
-			if (used && used + strlen(s) + 1 > budget) {
-				json_object_put(o);
+			if (rc == 0)
 				next = di[i].domain;
-				break;
-			}
-			used += strlen(s) + 1;
-			if (json_object_array_add(arr, o) < 0) {
-				json_object_put(o);
-				goto nomem;
-			}
 		}
 		if (got > 0)
 			first = di[got - 1].domain + 1u;
 	} while (got == 256 && !next);
-	if (next && lvm_json_add_u64(rep, "next", next) < 0)
-		goto nomem;
-	if (json_object_object_add(rep, "guests", arr) < 0)
-		goto nomem;
-	arr = NULL;
-	lvmd_client_send(l, c, rep);
-	rep = NULL;
+	page_send(l, c, rep, "guests", arr, next != 0, next);
+	rep = arr = NULL;
 	goto out;
 nomem:
 	lvmd_client_fail(l, c, ENOMEM, "lvmd: out of memory");
