@@ -585,11 +585,40 @@ bad:
 	return 1;
 }
 
+/*
+ * guest_to: (st)'s guest paused (pause) or unpaused through lvmd and, once
+ * it is, the container's state in (dir) written as (to); (verb) names the
+ * step in the error line. (st) is cleared. 0, or 1 after one error line.
+ */
+static int guest_to(const struct opts *o, const char *dir,
+		    struct oci_state *st, bool pause, const char *verb,
+		    enum oci_status to)
+{
+	lvm_t *h = connect_lvmd(o);
+	int rc;
+
+	if (!h) {
+		oci_state_clear(st);
+		return 1;
+	}
+	if ((pause ? lvm_pause(h, st->guest) : lvm_unpause(h, st->guest)) < 0) {
+		rc = fail("cannot %s guest %s: %s", verb, st->guest,
+			  lvm_last_error(h));
+	} else {
+		st->status = to;
+		rc = oci_state_write(dir, st, errbuf, sizeof(errbuf)) < 0
+			     ? fail("%s", errbuf)
+			     : 0;
+	}
+	lvm_close(h);
+	oci_state_clear(st);
+	return rc;
+}
+
 static int cmd_start(const struct opts *o)
 {
 	char dir[PATH_MAX];
 	struct oci_state st;
-	lvm_t *h;
 	int rc;
 
 	if (load(o, dir, sizeof(dir), &st))
@@ -608,22 +637,7 @@ static int cmd_start(const struct opts *o)
 		oci_state_clear(&st);
 		return rc;
 	}
-	if (!(h = connect_lvmd(o))) {
-		oci_state_clear(&st);
-		return 1;
-	}
-	if (lvm_unpause(h, st.guest) < 0) {
-		rc = fail("cannot start guest %s: %s", st.guest,
-			  lvm_last_error(h));
-	} else {
-		st.status = OCI_RUNNING;
-		rc = oci_state_write(dir, &st, errbuf, sizeof(errbuf)) < 0
-			 ? fail("%s", errbuf)
-			 : 0;
-	}
-	lvm_close(h);
-	oci_state_clear(&st);
-	return rc;
+	return guest_to(o, dir, &st, false, "start", OCI_RUNNING);
 }
 
 static int cmd_state(const struct opts *o)
@@ -761,7 +775,6 @@ static int cmd_pause(const struct opts *o, bool pause)
 	char dir[PATH_MAX];
 	struct oci_state st;
 	enum oci_status status;
-	lvm_t *h;
 	int rc;
 
 	if (load(o, dir, sizeof(dir), &st))
@@ -780,23 +793,8 @@ static int cmd_pause(const struct opts *o, bool pause)
 		oci_state_clear(&st);
 		return rc;
 	}
-	if (!(h = connect_lvmd(o))) {
-		oci_state_clear(&st);
-		return 1;
-	}
-	rc = pause ? lvm_pause(h, st.guest) : lvm_unpause(h, st.guest);
-	if (rc < 0) {
-		rc = fail("cannot %s guest %s: %s", pause ? "pause" : "resume",
-			  st.guest, lvm_last_error(h));
-	} else {
-		st.status = pause ? OCI_PAUSED : OCI_RUNNING;
-		rc = oci_state_write(dir, &st, errbuf, sizeof(errbuf)) < 0
-			 ? fail("%s", errbuf)
-			 : 0;
-	}
-	lvm_close(h);
-	oci_state_clear(&st);
-	return rc;
+	return guest_to(o, dir, &st, pause, pause ? "pause" : "resume",
+			pause ? OCI_PAUSED : OCI_RUNNING);
 }
 
 static int cmd_ps(const struct opts *o)
