@@ -4,7 +4,10 @@
  * hooks->output), and their input fed into the ring (see backend.h; the
  * ring logic is in cons_ring.c). The logs live in /run: each is rotated
  * past LVMD_LOG_MAX, and the logs of gone guests are removed, oldest
- * first, past a count and an overall size (the choice is logprune.c's).
+ * first, past a count and an overall size: the directory is read once,
+ * when the first guest goes; from then on a queue of the gone guests' logs
+ * and a count of the live ones' bytes say what to remove, so a removal
+ * costs the same however many logs there are (logprune.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +29,13 @@
  * guest that keeps writing cannot hold the loop: with its port's budget
  * (LVMD_PORT_RATE), what one guest can make lvmd write is bounded. */
 #define DRAIN_MAX (2 * 2048)
+
+/* count: (g)'s logs now hold (bytes), in lvmd's count of the live logs. */
+static void count(struct lvmd *l, struct guest *g, uint64_t bytes)
+{
+	l->live_log_bytes += bytes - g->log_counted;
+	g->log_counted = bytes;
+}
 
 /* stop_log: (g)'s log cannot go on within its cap: no more of its output
  * is kept (one line says so), rather than written without a cap. */
@@ -62,7 +72,9 @@ static void rotate(struct lvmd *l, struct guest *g)
 	}
 	close(g->log_fd);
 	g->log_fd = fd;
+	g->log_old_bytes = g->log_bytes;
 	g->log_bytes = 0;
+	count(l, g, g->log_old_bytes);
 }
 
 static void log_write(struct lvmd *l, struct guest *g, const char *buf,
@@ -81,6 +93,7 @@ static void log_write(struct lvmd *l, struct guest *g, const char *buf,
 		buf += r;
 		len -= (size_t)r;
 		g->log_bytes += (uint64_t)r;
+		count(l, g, g->log_bytes + g->log_old_bytes);
 	}
 }
 
@@ -209,6 +222,12 @@ static void open_log(struct lvmd *l, struct guest *g, bool trunc)
 		return;
 	}
 	g->log_bytes = fstat(g->log_fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	snprintf(path, sizeof(path), "%s/%s.log.1", l->cons_dir, g->rec.name);
+	g->log_old_bytes = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+	count(l, g, g->log_bytes + g->log_old_bytes);
+	/* A gone guest's log under this name is this guest's now. */
+	if (l->gone_logs)
+		lvmd_logq_take(l->gone_logs, g->rec.name);
 }
 
 /* start: bind (g)'s console port and open its log; (adopt): take over the
@@ -261,7 +280,8 @@ static bool log_name(const char *file, char *name, size_t cap)
 
 struct found {
 	char name[LVM_NAME_MAX + 1];
-	struct lvmd_log_entry e;
+	uint64_t bytes;              /* NAME.log and NAME.log.1 together */
+	int64_t mtime_ns;            /* the newer of the two */
 };
 
 /* add: the file (st) of guest (name) into (*f), one entry per file
@@ -282,8 +302,8 @@ static int add(struct found **f, size_t *n, size_t *cap, const char *name,
 	e = &(*f)[(*n)++];
 	memset(e, 0, sizeof(*e));
 	strcpy(e->name, name);
-	e->e.bytes = (uint64_t)st->st_size;
-	e->e.mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+	e->bytes = (uint64_t)st->st_size;
+	e->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
 			st->st_mtim.tv_nsec;
 	return 0;
 }
@@ -309,9 +329,9 @@ static size_t merge(struct found *f, size_t n)
 			f[++out] = f[i];
 			continue;
 		}
-		f[out].e.bytes += f[i].e.bytes;
-		if (f[i].e.mtime_ns > f[out].e.mtime_ns)
-			f[out].e.mtime_ns = f[i].e.mtime_ns;
+		f[out].bytes += f[i].bytes;
+		if (f[i].mtime_ns > f[out].mtime_ns)
+			f[out].mtime_ns = f[i].mtime_ns;
 	}
 	return out + 1;
 }
@@ -327,57 +347,97 @@ static void remove_log(struct lvmd *l, const char *name)
 	unlink(path);
 }
 
+static int by_mtime(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+
+	return (x->mtime_ns > y->mtime_ns) - (x->mtime_ns < y->mtime_ns);
+}
+
 /*
- * prune: (gone) was just forgotten: remove the logs of gone guests past
- * l->logs_kept or l->log_budget, oldest first (logprune.h). A log is a
- * live guest's while a managed guest has its name, (gone) excepted.
+ * index_logs: the queue of gone guests' logs, from one read of the
+ * directory: every log no managed guest has, (gone)'s among them, oldest
+ * (mtime) first. -errno (no queue then: the next guest to go tries again).
  */
-static void prune(struct lvmd *l, const struct guest *gone)
+static int index_logs(struct lvmd *l, const struct guest *gone)
 {
 	char name[LVM_NAME_MAX + 1];
 	struct found *f = NULL;
-	size_t n = 0, cap = 0, dropped;
+	size_t n = 0, cap = 0;
+	struct lvmd_logq *q;
 	struct dirent *d;
 	struct stat st;
+	int rc = 0;
 	DIR *dir;
 
-	dir = opendir(l->cons_dir);
-	if (!dir)
-		return;
-	while ((d = readdir(dir))) {
+	q = calloc(1, sizeof(*q));
+	dir = q ? opendir(l->cons_dir) : NULL;
+	if (!dir) {
+		rc = q ? -errno : -ENOMEM;
+		free(q);
+		return rc;
+	}
+	while ((d = readdir(dir)) && rc == 0) {
 		if (!log_name(d->d_name, name, sizeof(name)) ||
 		    fstatat(dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    !S_ISREG(st.st_mode))
 			continue;
-		if (add(&f, &n, &cap, name, &st) < 0)
-			goto out;
+		rc = add(&f, &n, &cap, name, &st);
 	}
-	n = merge(f, n);
-	for (size_t i = 0; i < n; i++) {
+	closedir(dir);
+	n = rc == 0 ? merge(f, n) : 0;
+	if (n)
+		qsort(f, n, sizeof(*f), by_mtime);
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		const struct guest *g = lvmd_guest_by_name(l, f[i].name);
 
-		f[i].e.live = g && g != gone;
+		if (!g || g == gone)
+			rc = lvmd_logq_push(q, f[i].name, f[i].bytes);
 	}
-	dropped = 0;
-	if (n) {
-		struct lvmd_log_entry *e = malloc(n * sizeof(*e));
+	free(f);
+	if (rc < 0) {
+		lvmd_logq_clear(q);
+		free(q);
+		return rc;
+	}
+	l->gone_logs = q;
+	return 0;
+}
 
-		if (!e)
-			goto out;
-		for (size_t i = 0; i < n; i++)
-			e[i] = f[i].e;
-		dropped = lvmd_logs_choose(e, n, l->logs_kept, l->log_budget);
-		for (size_t i = 0; i < n; i++)
-			if (e[i].drop)
-				remove_log(l, f[i].name);
-		free(e);
+/*
+ * prune: (gone) was just forgotten: its logs join the gone guests'
+ * (read from the directory the first time), and the oldest of those go
+ * while there are more than l->logs_kept of them or all the logs pass
+ * l->log_budget. No directory read but the first.
+ */
+static void prune(struct lvmd *l, struct guest *gone)
+{
+	size_t dropped = 0;
+	int rc;
+
+	rc = l->gone_logs ? lvmd_logq_push(l->gone_logs, gone->rec.name,
+					   gone->log_counted) :
+			    index_logs(l, gone);
+	count(l, gone, 0);
+	if (rc < 0) {
+		lvm_log_warn(-rc, "%s: cannot account for its console log",
+			     gone->rec.name);
+		return;
+	}
+	while (lvmd_logq_over(l->gone_logs, l->logs_kept, l->log_budget,
+			      l->live_log_bytes)) {
+		const char *name = l->gone_logs->head->name;
+		const struct guest *g = lvmd_guest_by_name(l, name);
+
+		if (!g || g == gone) {
+			remove_log(l, name);
+			dropped++;
+		}
+		lvmd_logq_pop(l->gone_logs);
 	}
 	if (dropped)
 		lvm_log_debug("removed the console logs of %zu gone guests",
 			      dropped);
-out:
-	closedir(dir);
-	free(f);
 }
 
 static void detach(struct lvmd *l, struct guest *g, bool gone)
@@ -391,6 +451,18 @@ static void detach(struct lvmd *l, struct guest *g, bool gone)
 	}
 	if (gone)
 		prune(l, g);
+	else
+		count(l, g, 0); /* counted again when its log reopens */
+}
+
+/* teardown: the queue of gone guests' logs freed. */
+static void teardown(struct lvmd *l)
+{
+	if (!l->gone_logs)
+		return;
+	lvmd_logq_clear(l->gone_logs);
+	free(l->gone_logs);
+	l->gone_logs = NULL;
 }
 
 /* setup: the directory of the console logs. */
@@ -410,4 +482,5 @@ const struct lvmd_backend lvmd_backend_console = {
 	.adopt = adopt,
 	.event = lvmd_console_drain,
 	.detach = detach,
+	.teardown = teardown,
 };

@@ -42,6 +42,8 @@ struct guest {
 	struct lvm_cons_ring cons;
 	int log_fd;
 	uint64_t log_bytes;          /* size of the log file */
+	uint64_t log_old_bytes;      /* size of its rotated NAME.log.1 */
+	uint64_t log_counted;        /* of both, in lvmd's live_log_bytes */
 	uint64_t cons_bytes;         /* bytes it wrote since lvmd began
 					serving it (lvm top) */
 	char in_buf[1024];           /* input waiting for ring space */

@@ -120,6 +120,7 @@
 					control thread (loader.c) */
 
 struct lvmd;
+struct lvmd_logq;
 struct client;
 struct guest;
 struct lvm_image;
@@ -183,6 +184,9 @@ struct lvmd {
 	uint64_t ports_due_ns;       /* ports.c: the earliest of them */
 	uint64_t log_budget;         /* main.c: console logs' bytes, all */
 	unsigned logs_kept;          /* main.c: logs of gone guests kept */
+	struct lvmd_logq *gone_logs; /* console.c: gone guests' logs, oldest
+					first (NULL until the first goes) */
+	uint64_t live_log_bytes;     /* console.c: live guests' logs' bytes */
 	struct client *clients;      /* client.c */
 	unsigned nclients;
 	struct {
