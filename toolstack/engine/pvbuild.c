@@ -9,10 +9,11 @@
  *   shared info page and mask every vCPU's events in it; take the
  *   hypercall buffer the vCPU context will be set through.
  * Premap (a pool's shell, on lvmd's refill thread; still image-
- *   independent): map frames 0 .. span-1 as one mapping, write the page
- *   tables of that span at its top (layout.c, lvm_layout_ahead), unmap
- *   them (a pinned table may have no writable mapping in dom0) and pin
- *   the L4. What is left mapped is where the image will go.
+ *   independent): write the page tables of frames 0 .. span-1 at the
+ *   span's top (layout.c, lvm_layout_ahead) through a mapping of their
+ *   own, unmap it (a pinned table may have no writable mapping in dom0)
+ *   and pin the L4; then map the frames below the tables as one
+ *   mapping, where the image will go.
  * Build (at the request, or ahead of it for a warm shell):
  *   lay the guest out (layout.c); in a premapped shell whose tables are
  *   pinned, place the image below them, else the usual order, with its
@@ -237,21 +238,29 @@ static int pin(xc_interface *xch, uint32_t domid, unsigned cmd,
 }
 
 /*
- * tables_ahead() - in (pv)'s premap of (pages) frames, the page tables of
- * that span at its top, unmapped from dom0 and pinned: the premap then
- * ends below them. A span too small for them is left as a plain premap.
+ * tables_ahead() - the page tables of frames 0 .. (pages)-1 of (pv) at
+ * their top (lvm_layout_ahead), written through a mapping of their own
+ * frames that is gone before the pin (a pinned table may have no
+ * writable mapping in dom0; one mapping of the span with its top cut off
+ * would need the kernel to split the mapping), then pinned. 0 with
+ * pv->ahead false when the span cannot hold them.
  */
 static int tables_ahead(uint32_t domid, struct lvm_pv *pv, uint32_t pages,
 			struct lvm_error *err)
 {
 	struct lvm_layout *lo = &pv->lo_ahead;
-	uint8_t *mem = pv->premap;
+	void *tables;
 
 	if (lvm_layout_ahead(pv->nr_pages, pages, AHEAD_VIRT_BASE, lo) != 0)
 		return 0;
-	lvm_layout_tables(lo, pv->p2m, (uint64_t *)(mem + lo->pt_pfn * PAGE));
-	munmap(mem + lo->pt_pfn * PAGE, (size_t)lo->pt_pages * PAGE);
-	pv->premap_pages = (uint32_t)lo->pt_pfn;
+	errno = 0;
+	tables = xc_map_foreign_pages(pv->xch, domid, PROT_READ | PROT_WRITE,
+				      (const xen_pfn_t *)pv->p2m + lo->pt_pfn,
+				      (int)lo->pt_pages);
+	if (tables == NULL)
+		return pv_fail(err, "mapping the page tables ahead", domid);
+	lvm_layout_tables(lo, pv->p2m, tables);
+	munmap(tables, (size_t)lo->pt_pages * PAGE);
 	if (pin(pv->xch, domid, MMUEXT_PIN_L4_TABLE, pv->p2m[lo->pt_pfn]))
 		return pv_fail(err, "pinning the page tables ahead", domid);
 	pv->ahead = true;
@@ -265,18 +274,24 @@ int lvm_pv_premap(uint32_t domid, struct lvm_pv *pv, uint32_t pages,
 
 	if (pages > pv->nr_pages)
 		pages = (uint32_t)pv->nr_pages;
+	rc = tables_ahead(domid, pv, pages, err);
+	if (rc)
+		return rc;
+	if (pv->ahead)
+		pages = (uint32_t)pv->lo_ahead.pt_pfn;  /* below the tables */
 	errno = 0;
 	pv->premap = map(pv->xch, domid, pv, pages);
-	if (pv->premap == NULL)
-		return pv_fail(err, "mapping the shell's first pages", domid);
-	pv->premap_pages = pages;
-	rc = tables_ahead(domid, pv, pages, err);
-	if (rc) {
-		munmap(pv->premap, (size_t)pv->premap_pages * PAGE);
-		pv->premap = NULL;
-		pv->premap_pages = 0;
+	if (pv->premap == NULL) {
+		rc = pv_fail(err, "mapping the shell's first pages", domid);
+		if (pv->ahead && pin(pv->xch, domid, MMUEXT_UNPIN_TABLE,
+				     pv->p2m[pv->lo_ahead.pt_pfn]) == 0)
+			pv->ahead = false;
+		/* Still pinned: a build in the usual order would fail its
+		 * pin; the caller's shell fails its finish and goes. */
+		return rc;
 	}
-	return rc;
+	pv->premap_pages = pages;
+	return 0;
 }
 
 /*
@@ -286,7 +301,8 @@ int lvm_pv_premap(uint32_t domid, struct lvm_pv *pv, uint32_t pages,
 static int drop_ahead(xc_interface *xch, uint32_t domid, struct lvm_pv *pv,
 		      struct lvm_error *err)
 {
-	munmap(pv->premap, (size_t)pv->premap_pages * PAGE);
+	if (pv->premap != NULL)
+		munmap(pv->premap, (size_t)pv->premap_pages * PAGE);
 	pv->premap = NULL;
 	pv->premap_pages = 0;
 	pv->ahead = false;
@@ -472,7 +488,7 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 	rc = -ENOMEM;
 	if (pv->ahead) {
 		lo = pv->lo_ahead;
-		if (img->virt_base == lo.virt_base)
+		if (pv->premap != NULL && img->virt_base == lo.virt_base)
 			rc = lvm_layout_place(&lo, img->load.lo, img->load.hi);
 		if (rc && (rc = drop_ahead(xch, sh->domid, pv, err)) != 0)
 			return rc;
