@@ -72,7 +72,8 @@ SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_dom_translated xc_dom_pfn_to_ptr xc_dom_unmap_all \
 	xc_map_foreign_pages xc_domain_populate_physmap_exact \
 	xc_domain_getinfolist xc_domctl xc_mmuext_op xc_vcpu_setcontext \
-	xc_map_foreign_range
+	xc_map_foreign_range xc__hypercall_buffer_alloc_pages \
+	xc__hypercall_buffer_free_pages
 shell_LIBS := $(foreach f,$(SHELL_TEST_WRAPS),-Wl,--wrap=$(f))
 shell_CFLAGS := $(XEN_HOST_CFLAGS)
 
@@ -95,7 +96,8 @@ PVBUILD_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_domain_setmaxmem xc_evtchn_alloc_unbound xc_domain_destroy \
 	xc_domain_sethandle xc_physinfo xc_domain_populate_physmap_exact \
 	xc_domain_getinfolist xc_map_foreign_range xc_map_foreign_pages \
-	xc_domctl xc_mmuext_op xc_vcpu_setcontext
+	xc_domctl xc_mmuext_op xc__hypercall_buffer_alloc_pages \
+	xc__hypercall_buffer_free_pages
 pvbuild_LIBS := $(foreach f,$(PVBUILD_TEST_WRAPS),-Wl,--wrap=$(f)) \
 	-lelf -lxenguest -lxenctrl
 pvbuild_CFLAGS := $(XEN_HOST_CFLAGS)

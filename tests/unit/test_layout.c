@@ -269,6 +269,115 @@ static void test_tables_high_base(void **state)
 	free(p2m);
 }
 
+/*
+ * Tables ahead (a pool's shell): the span's tables at its top, the stack
+ * below them; then noop placed from frame 0, and the bounds of both.
+ */
+static void test_ahead_noop(void **state)
+{
+	struct lvm_layout lo, before;
+
+	(void)state;
+	/* 4 MiB, a span of 512 frames: one table per level, at 508..511. */
+	assert_int_equal(lvm_layout_ahead(MIB(4), 512, 0, &lo), 0);
+	assert_int_equal(lo.nr_pages, MIB(4));
+	assert_int_equal(lo.nr_l1, 1);
+	assert_int_equal(lo.nr_l2, 1);
+	assert_int_equal(lo.nr_l3, 1);
+	assert_int_equal(lo.pt_pages, 4);
+	assert_int_equal(lo.pt_pfn, 508);
+	assert_int_equal(lo.stack_pfn, 507);
+	assert_int_equal(lo.mapped, 512);
+	assert_int_equal(lo.footprint, 512);
+	assert_int_equal(lo.p2m_pages, 2);      /* 1024 * 8 bytes */
+	assert_int_equal(lo.kernel_end, 0);     /* no image yet */
+
+	assert_int_equal(lvm_layout_place(&lo, 0, 0x1a024), 0);
+	assert_int_equal(lo.image_pfn, 0);
+	assert_int_equal(lo.kernel_end, 27);
+	assert_int_equal(lo.p2m_pfn, 27);
+	assert_int_equal(lo.start_info_pfn, 29);
+	assert_int_equal(lo.console_pfn, 30);
+	assert_int_equal(lo.pt_pfn, 508);       /* the tables do not move */
+	assert_int_equal(lo.stack_pfn, 507);
+
+	/* 1 MiB, all of it: a 1.1 MiB image does not fit, and a failed
+	 * place leaves the layout as it was. */
+	assert_int_equal(lvm_layout_ahead(MIB(1), MIB(1), 0, &lo), 0);
+	assert_int_equal(lo.pt_pfn, 252);
+	before = lo;
+	assert_int_equal(lvm_layout_place(&lo, 0, 0x115848), -ENOMEM);
+	assert_memory_equal(&lo, &before, sizeof(lo));
+	/* The console must end below the stack: 247 image pages + p2m +
+	 * start info + console = 250 frames, stack at 251: fits; one page
+	 * more of image does not. */
+	assert_int_equal(lvm_layout_place(&lo, 0, 247 * 4096), 0);
+	assert_int_equal(lo.console_pfn, 249);
+	lo = before;
+	assert_int_equal(lvm_layout_place(&lo, 0, 248 * 4096), 0);
+	assert_int_equal(lo.console_pfn, 250);
+	lo = before;
+	assert_int_equal(lvm_layout_place(&lo, 0, 249 * 4096), -ENOMEM);
+	assert_int_equal(lvm_layout_place(&lo, 0x1000, 0x1000), -EINVAL);
+
+	/* A span below the image's virtual base is refused. */
+	assert_int_equal(lvm_layout_ahead(MIB(4), 512, 0x200000, &lo), 0);
+	assert_int_equal(lvm_layout_place(&lo, 0x1000, 0x3000), -EINVAL);
+	assert_int_equal(lvm_layout_place(&lo, 0x200000, 0x203000), 0);
+	assert_int_equal(lo.image_pfn, 0);
+	assert_int_equal(lo.kernel_end, 3);
+}
+
+static void test_ahead_bounds(void **state)
+{
+	struct lvm_layout lo;
+
+	(void)state;
+	assert_int_equal(lvm_layout_ahead(0, 1, 0, &lo), -EINVAL);
+	assert_int_equal(lvm_layout_ahead(256, 0, 0, &lo), -EINVAL);
+	assert_int_equal(lvm_layout_ahead(256, 257, 0, &lo), -EINVAL);
+	assert_int_equal(lvm_layout_ahead(256, 256, 0x123, &lo), -EINVAL);
+	assert_int_equal(lvm_layout_ahead((1ull << 40) + 1, 256, 0, &lo),
+			 -EINVAL);
+	assert_int_equal(lvm_layout_ahead(256, 256, 0x00007fffffff0000ull,
+					  &lo), -EINVAL);
+	/* 4 tables + stack + p2m (1) + start info + console + 1 image page
+	 * = 9 frames at least. */
+	assert_int_equal(lvm_layout_ahead(256, 8, 0, &lo), -ENOMEM);
+	assert_int_equal(lo.pt_pages, 0);       /* cleared on failure */
+	assert_int_equal(lvm_layout_ahead(256, 9, 0, &lo), 0);
+	assert_int_equal(lvm_layout_place(&lo, 0, 4096), 0);
+	assert_int_equal(lo.console_pfn, 3);
+	assert_int_equal(lo.stack_pfn, 4);
+}
+
+/* The tables ahead map the whole span, read-only only at its top. */
+static void test_ahead_tables(void **state)
+{
+	struct lvm_layout lo;
+	uint64_t p2m[1024], *tables, pfn, e;
+	unsigned i;
+
+	(void)state;
+	for (pfn = 0; pfn < 1024; pfn++)
+		p2m[pfn] = fake_mfn(pfn);
+	assert_int_equal(lvm_layout_ahead(1024, 512, 0, &lo), 0);
+	tables = malloc(lo.pt_pages * 4096);
+	assert_non_null(tables);
+	lvm_layout_tables(&lo, p2m, tables);
+	assert_int_equal(entry(tables, 0, 0),
+			 (fake_mfn(lo.pt_pfn + 1) << 12) | LVM_PTE_TABLE);
+	for (i = 0; i < 512; i++) {
+		e = entry(tables, 3, i);
+		if (i >= lo.pt_pfn)
+			assert_int_equal(e, (fake_mfn(i) << 12) |
+					 (LVM_PTE_LEAF & ~LVM_PTE_RW));
+		else
+			assert_int_equal(e, (fake_mfn(i) << 12) | LVM_PTE_LEAF);
+	}
+	free(tables);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +388,9 @@ int main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_tables_small),
 		cmocka_unit_test(test_tables_high_base),
+		cmocka_unit_test(test_ahead_noop),
+		cmocka_unit_test(test_ahead_bounds),
+		cmocka_unit_test(test_ahead_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,10 +43,12 @@ static struct fake {
 	uint8_t shinfo[PAGE] __attribute__((aligned(4096)));
 	uint64_t hypercall_gmfn;
 	int hypercall_calls;
-	struct mmuext_op pin;
-	int pin_calls;
+	struct mmuext_op pin, unpin;
+	int pin_calls, unpin_calls;
 	vcpu_guest_context_any_t ctx;
 	int ctx_calls;
+	void *hbuf;                  /* the last hypercall buffer given */
+	int hbufs;                   /* given and not freed */
 } F;
 
 static xc_interface *const XCH = (xc_interface *)&F;
@@ -198,8 +200,18 @@ void *__wrap_xc_map_foreign_pages(xc_interface *xch, uint32_t dom, int prot,
 int __wrap_xc_domctl(xc_interface *xch, struct xen_domctl *dc)
 {
 	(void)xch;
-	assert_int_equal(dc->cmd, XEN_DOMCTL_hypercall_init);
 	assert_int_equal(dc->domain, DOMID);
+	if (dc->cmd == XEN_DOMCTL_setvcpucontext) {
+		assert_int_equal(dc->u.vcpucontext.vcpu, 0);
+		F.ctx_calls++;
+		if (hit("setcontext"))
+			return -1;
+		/* The context is read from the shell's own hypercall buffer. */
+		assert_ptr_equal(dc->u.vcpucontext.ctxt.p, F.hbuf);
+		memcpy(&F.ctx, dc->u.vcpucontext.ctxt.p, sizeof(F.ctx));
+		return 0;
+	}
+	assert_int_equal(dc->cmd, XEN_DOMCTL_hypercall_init);
 	F.hypercall_calls++;
 	if (hit("domctl"))
 		return -1;
@@ -213,6 +225,13 @@ int __wrap_xc_mmuext_op(xc_interface *xch, struct mmuext_op *op,
 	(void)xch;
 	assert_int_equal(n, 1);
 	assert_int_equal(dom, DOMID);
+	if (op->cmd == MMUEXT_UNPIN_TABLE) {
+		F.unpin_calls++;
+		if (hit("unpin"))
+			return -1;
+		F.unpin = *op;
+		return 0;
+	}
 	F.pin_calls++;
 	if (hit("mmuext"))
 		return -1;
@@ -220,17 +239,33 @@ int __wrap_xc_mmuext_op(xc_interface *xch, struct mmuext_op *op,
 	return 0;
 }
 
-int __wrap_xc_vcpu_setcontext(xc_interface *xch, uint32_t dom, uint32_t v,
-			      vcpu_guest_context_any_t *ctx)
+void *__wrap_xc__hypercall_buffer_alloc_pages(xc_interface *xch,
+					      xc_hypercall_buffer_t *b, int n)
 {
-	(void)xch;
-	assert_int_equal(dom, DOMID);
-	assert_int_equal(v, 0);
-	F.ctx_calls++;
-	if (hit("setcontext"))
-		return -1;
-	F.ctx = *ctx;
-	return 0;
+	void *p;
+
+	assert_ptr_equal(xch, XCH);
+	assert_int_equal(n, (sizeof(vcpu_guest_context_any_t) + PAGE - 1) /
+			 PAGE);
+	if (hit("hbuf"))
+		return NULL;
+	p = mmap(NULL, (size_t)n * PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	b->hbuf = p;
+	F.hbuf = p;
+	F.hbufs++;
+	return p;
+}
+
+void __wrap_xc__hypercall_buffer_free_pages(xc_interface *xch,
+					    xc_hypercall_buffer_t *b, int n)
+{
+	assert_ptr_equal(xch, XCH);
+	assert_non_null(b->hbuf);
+	munmap(b->hbuf, (size_t)n * PAGE);
+	b->hbuf = NULL;
+	F.hbufs--;
 }
 
 /* ---- helpers ---- */
@@ -238,6 +273,7 @@ int __wrap_xc_vcpu_setcontext(xc_interface *xch, uint32_t dom, uint32_t v,
 static int reset(void **state)
 {
 	(void)state;
+	lvm_engine_reap();
 	if (F.ram != NULL)
 		munmap(F.ram, MAX_PAGES * PAGE);
 	if (F.fd > 0)
@@ -259,6 +295,7 @@ static int reset(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	lvm_engine_reap();
 	if (F.ram != NULL)
 		munmap(F.ram, MAX_PAGES * PAGE);
 	if (F.fd > 0)
@@ -376,32 +413,201 @@ static void test_build_noop_1mib(void **state)
 	lvm_image_free(img);
 }
 
-/* The premap is used when the footprint fits in it; one map in all. */
+/*
+ * A premap holds the tables pinned ahead: the claim places the image
+ * below them, maps, unmaps and pins nothing, and leaves the release of
+ * its mapping and hypercall buffer to lvm_engine_reap().
+ */
 static void test_premap(void **state)
 {
 	struct lvm_image *img = image("noop");
 	struct lvm_finish_req req = { .img = img, .name = "p" };
+	struct lvm_layout lo;
+	struct lvm_built b;
+	struct lvm_shell sh;
+	const start_info_t *si;
+	uint64_t p2m[MAX_PAGES], *want;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < MAX_PAGES; i++)
+		p2m[i] = MFN0 + i;
+	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(F.maps, 1);             /* shared info */
+	assert_int_equal(F.hbufs, 1);
+	assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
+	assert_int_equal(F.maps, 3);             /* the tables, frames 0..59 */
+	/* The tables of frames 0..63, at 60..63, pinned. */
+	assert_int_equal(lvm_layout_ahead(1024, 64, 0, &lo), 0);
+	assert_int_equal(lo.pt_pfn, 60);
+	assert_int_equal(F.pin_calls, 1);
+	assert_int_equal(F.pin.cmd, MMUEXT_PIN_L4_TABLE);
+	assert_int_equal(F.pin.arg1.mfn, MFN0 + lo.pt_pfn);
+	want = malloc(lo.pt_pages * PAGE);
+	assert_non_null(want);
+	lvm_layout_tables(&lo, p2m, want);
+	assert_memory_equal(frame(lo.pt_pfn), want, lo.pt_pages * PAGE);
+	free(want);
+
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	assert_true(b.premap_used);
+	assert_true(b.tables_ahead);
+	assert_int_equal(F.maps, 3);             /* nothing mapped again */
+	assert_int_equal(F.pin_calls, 1);        /* nor pinned */
+	assert_int_equal(F.unpin_calls, 0);
+	assert_int_equal(lvm_layout_place(&lo, img->load.lo, img->load.hi), 0);
+	si = (const start_info_t *)frame(lo.start_info_pfn);
+	assert_int_equal(si->pt_base, lo.pt_pfn * PAGE);
+	assert_int_equal(si->nr_pt_frames, lo.pt_pages);
+	assert_int_equal(si->mfn_list, lo.p2m_pfn * PAGE);
+	assert_int_equal(((uint64_t *)frame(lo.p2m_pfn))[1023], MFN0 + 1023);
+	assert_int_equal(si->console.domU.mfn, MFN0 + lo.console_pfn);
+	assert_int_equal(F.ctx.x64.user_regs.rsp, lo.pt_pfn * PAGE);
+	assert_int_equal(F.ctx.x64.user_regs.rsi, lo.start_info_pfn * PAGE);
+	assert_int_equal(F.ctx.x64.ctrlreg[3],
+			 (uint64_t)(MFN0 + lo.pt_pfn) << 12);
+	assert_int_equal(F.hypercall_gmfn,
+			 MFN0 + img->load.hypercall_va / PAGE);
+	assert_int_equal(b.start_info_mfn, MFN0 + lo.start_info_pfn);
+	assert_int_equal(b.console_gfn, lo.console_pfn);
+	/* Released later, once. */
+	assert_int_equal(F.hbufs, 1);
+	assert_int_equal(lvm_engine_reap(), 1);
+	assert_int_equal(F.hbufs, 0);
+	assert_int_equal(lvm_engine_reap(), 0);
+	assert_int_equal(F.destroyed, 0);
+	lvm_built_release(&b);
+
+	/* Too small a span for the tables: a plain premap, too small for
+	 * the footprint: dropped, the footprint mapped at the build, and
+	 * everything released at once. */
+	reset(NULL);
+	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(lvm_shell_premap(&sh, 8, &E), 0);
+	assert_int_equal(F.pin_calls, 0);
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	assert_false(b.premap_used);
+	assert_false(b.tables_ahead);
+	assert_int_equal(F.maps, 3);
+	assert_int_equal(F.pin_calls, 1);
+	assert_int_equal(F.hbufs, 0);
+	assert_int_equal(lvm_engine_reap(), 0);
+	lvm_built_release(&b);
+	lvm_image_free(img);
+}
+
+/* An image too big for the span: the tables are unpinned, the premap
+ * dropped, and the image built in the usual order. */
+static void test_premap_too_small_for_image(void **state)
+{
+	struct lvm_image *img = image("fat");
+	struct lvm_finish_req req = { .img = img, .name = "f" };
+	struct lvm_layout lo;
 	struct lvm_built b;
 	struct lvm_shell sh;
 
 	(void)state;
 	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
-	assert_int_equal(F.maps, 1);             /* shared info */
 	assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
-	assert_int_equal(F.maps, 2);
+	assert_int_equal(F.pin_calls, 1);
 	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
-	assert_true(b.premap_used);
-	assert_int_equal(F.maps, 2);
+	assert_int_equal(F.unpin_calls, 1);
+	assert_int_equal(F.unpin.arg1.mfn, MFN0 + 60);
+	assert_int_equal(F.pin_calls, 2);
+	assert_int_equal(lvm_layout_compute(1024, 0, img->load.lo,
+					    img->load.hi, &lo), 0);
+	assert_int_equal(F.pin.arg1.mfn, MFN0 + lo.pt_pfn);
+	assert_false(b.tables_ahead);
+	assert_false(b.premap_used);
+	assert_int_equal(F.hbufs, 0);
+	assert_int_equal(lvm_engine_reap(), 0);
+	assert_int_equal(F.destroyed, 0);
 	lvm_built_release(&b);
 
-	/* Too small a premap: dropped, the footprint mapped at the build. */
+	/* The unpin fails: the create fails, nothing left. */
 	reset(NULL);
 	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
-	assert_int_equal(lvm_shell_premap(&sh, 8, &E), 0);
+	assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
+	F.fail_fn = "unpin";
+	F.fail_errno = EBUSY;
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), -EBUSY);
+	assert_non_null(strstr(E.msg, "unpinning"));
+	assert_int_equal(F.destroyed, 1);
+	assert_int_equal(F.hbufs, 0);
+	assert_int_equal(lvm_engine_reap(), 0);
+	lvm_image_free(img);
+}
+
+/* Failures of a premapped shell: at the pin ahead (the shell stays
+ * usable, unmapped), and at the claim (destroyed, nothing waits). */
+static void test_premap_failures(void **state)
+{
+	static const char *const fin[] = { "domctl", "setcontext" };
+	struct lvm_image *img = image("noop");
+	struct lvm_finish_req req = { .img = img, .name = "x" };
+	struct lvm_built b;
+	struct lvm_shell sh;
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
+	F.fail_fn = "mmuext";
+	F.fail_errno = EINVAL;
+	assert_int_equal(lvm_shell_premap(&sh, 64, &E), -EINVAL);
+	assert_non_null(strstr(E.msg, "pinning the page tables ahead"));
+	F.fail_fn = NULL;
 	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
-	assert_false(b.premap_used);
-	assert_int_equal(F.maps, 3);
+	assert_false(b.tables_ahead);
+	assert_int_equal(F.destroyed, 0);
+	assert_int_equal(F.hbufs, 0);
 	lvm_built_release(&b);
+
+	for (i = 0; i < sizeof(fin) / sizeof(fin[0]); i++) {
+		reset(NULL);
+		assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false,
+						   &sh, &E), 0);
+		assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
+		F.fail_fn = fin[i];
+		F.fail_errno = EPERM;
+		assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E),
+				 -EPERM);
+		assert_int_equal(F.destroyed, 1);
+		assert_int_equal(F.hbufs, 0);
+		assert_int_equal(lvm_engine_reap(), 0);
+	}
+
+	/* No hypercall buffer: the shell is not made. */
+	reset(NULL);
+	F.fail_fn = "hbuf";
+	F.fail_errno = ENOMEM;
+	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E),
+			 -ENOMEM);
+	assert_int_equal(F.destroyed, 1);
+	lvm_image_free(img);
+}
+
+/* At most 32 claims wait for lvm_engine_reap(); the next releases its
+ * own at once. */
+static void test_reap_bounded(void **state)
+{
+	struct lvm_image *img = image("noop");
+	struct lvm_finish_req req = { .img = img, .name = "r" };
+	struct lvm_built b;
+	struct lvm_shell sh;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 33; i++) {
+		assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false,
+						   &sh, &E), 0);
+		assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
+		assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+		assert_true(b.tables_ahead);
+		lvm_built_release(&b);
+	}
+	assert_int_equal(F.hbufs, 32);
+	assert_int_equal(lvm_engine_reap(), 32);
+	assert_int_equal(F.hbufs, 0);
 	lvm_image_free(img);
 }
 
@@ -519,6 +725,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_build_noop_1mib, reset,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_premap, reset, teardown),
+		cmocka_unit_test_setup_teardown(test_premap_too_small_for_image,
+						reset, teardown),
+		cmocka_unit_test_setup_teardown(test_premap_failures, reset,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_reap_bounded, reset,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_too_small, reset,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_failures, reset, teardown),

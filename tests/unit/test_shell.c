@@ -410,6 +410,21 @@ int __wrap_xc_vcpu_setcontext(xc_interface *xch, uint32_t dom, uint32_t v,
 	return -1;
 }
 
+void *__wrap_xc__hypercall_buffer_alloc_pages(xc_interface *xch,
+					      xc_hypercall_buffer_t *b, int n)
+{
+	(void)xch; (void)b; (void)n;
+	fail_msg("our own builder called on libxenguest's path");
+	return NULL;
+}
+
+void __wrap_xc__hypercall_buffer_free_pages(xc_interface *xch,
+					    xc_hypercall_buffer_t *b, int n)
+{
+	(void)xch; (void)b; (void)n;
+	fail_msg("our own builder called on libxenguest's path");
+}
+
 void *__wrap_xc_map_foreign_range(xc_interface *xch, uint32_t dom, int size,
 				  int prot, unsigned long mfn)
 {

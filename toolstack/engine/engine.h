@@ -169,7 +169,11 @@ void lvm_engine_use_xenguest(bool on);
  * builder adds after it) might not fit in (pages) drops the mapping before
  * building and maps as usual, so (pages) is a hint, never a limit; an
  * image with a ramdisk always does. (pages) is capped at LVM_PREMAP_MAX
- * and at the shell's memory.
+ * and at the shell's memory. In a shell of our own builder it also writes
+ * the page tables of those pages at their top, unmaps and pins them: the
+ * claim then places the image below them, pins nothing and unmaps nothing
+ * (lvm_engine_reap() does, later); an image that does not fit below them
+ * has them unpinned and is built as usual.
  * Returns 0, or -EINVAL (no live shell, (pages) 0, already premapped),
  * -ENOMEM or what the mapping failed with, the line in (err); on failure
  * the shell is still usable, unmapped.
@@ -178,7 +182,21 @@ int lvm_shell_premap(struct lvm_shell *sh, uint32_t pages,
 		     struct lvm_error *err);
 
 #define LVM_PREMAP_MAX 1024u         /* pages (4 MiB) */
-#define LVM_PREMAP_DEFAULT 64u       /* pages: a unikernel of ~200 KiB */
+#define LVM_PREMAP_DEFAULT 512u      /* pages: our library OS's networked
+					images (1.1 MiB) and what follows */
+
+/*
+ * lvm_engine_reap() - release what the claims of premapped shells of our
+ * own builder left mapped: the guest memory the build wrote through and
+ * the hypercall buffer of its vCPU context. lvm_shell_finish() of such a
+ * shell (a pool's, premapped with its page tables pinned ahead) leaves
+ * them for this, so that no unmap is on the request's path; at most 32
+ * wait (more are released at once). The handle that prepared those
+ * shells must stay open until then. For the thread that premaps (lvmd's
+ * refill thread: whenever it wakes, and at its end); safe from any
+ * thread. Returns how many builds it released.
+ */
+unsigned lvm_engine_reap(void);
 
 /* What a finished domain needs to be handed to the backends. */
 struct lvm_built {
@@ -196,14 +214,16 @@ struct lvm_built {
 	uint32_t footprint_pages;    /* pages the builder used: kernel to
 					boot stack; what a premap must cover */
 	bool premap_used;            /* the build ran in the shell's premap */
+	bool tables_ahead;           /* our builder: into page tables pinned
+					at the premap */
 	struct {                     /* our own builder's build, in ns */
 		uint64_t map;        /* mapping the footprint (0: premapped) */
 		uint64_t write;      /* segments, p2m, start info, tables,
 					device page */
 		uint64_t unmap;
 		uint64_t hypercall;  /* XEN_DOMCTL_hypercall_init */
-		uint64_t pin;        /* MMUEXT_PIN_L4_TABLE */
-		uint64_t context;    /* xc_vcpu_setcontext */
+		uint64_t pin;        /* MMUEXT_PIN_L4_TABLE (0: ahead) */
+		uint64_t context;    /* XEN_DOMCTL_setvcpucontext */
 	} own;
 };
 

@@ -123,6 +123,11 @@ void lvm_warm_discard(xc_interface *xch, struct lvm_shell *sh);
  * page left as the image has it), filling (*out), the domain left paused
  * (on failure the caller destroys it); lvm_pv_free() releases the state
  * (NULL-safe), never the domain. 0 or -errno, the line in (err).
+ * lvm_pv_premap() also writes and pins the tables of the span it maps
+ * when it can hold them (pvbuild.c's head comment); lvm_pv_defer() takes
+ * the state of such a shell, built, for lvm_engine_reap() to release
+ * (true), or leaves it to the caller (false: not premapped so, or
+ * REAP_MAX builds already waiting).
  */
 struct lvm_pv;
 int lvm_pv_prepare(xc_interface *xch, uint32_t domid, uint32_t memory_mb,
@@ -133,5 +138,6 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 		 const struct lvm_finish_req *req, bool ahead,
 		 struct lvm_built *out, struct lvm_error *err);
 void lvm_pv_free(struct lvm_pv *pv);
+bool lvm_pv_defer(struct lvm_pv *pv);
 
 #endif

@@ -238,6 +238,9 @@ static int own_finish(xc_interface *xch, struct lvm_shell *sh,
 		}
 	}
 	rc = lvm_pv_build(xch, sh, pv, req, ahead, out, err);
+	/* A pool shell's claim leaves its mapping to lvm_engine_reap(). */
+	if (rc == 0 && !ahead && lvm_pv_defer(pv))
+		pv = NULL;
 out:
 	lvm_pv_free(pv);
 	if (rc) {

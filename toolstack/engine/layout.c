@@ -103,6 +103,57 @@ int lvm_layout_compute(uint64_t nr_pages, uint64_t virt_base,
 	return -ENOMEM;              /* not reached: the rounds converge */
 }
 
+int lvm_layout_ahead(uint64_t nr_pages, uint64_t span, uint64_t virt_base,
+		     struct lvm_layout *lo)
+{
+	uint64_t p2m_pages;
+
+	memset(lo, 0, sizeof(*lo));
+	if (nr_pages == 0 || nr_pages > MAX_PAGES || span == 0 ||
+	    span > nr_pages || virt_base % LVM_LAYOUT_PAGE != 0 ||
+	    virt_base > UINT64_MAX - nr_pages * LVM_LAYOUT_PAGE ||
+	    !canonical(virt_base, virt_base + nr_pages * LVM_LAYOUT_PAGE))
+		return -EINVAL;
+	lo->nr_pages = nr_pages;
+	lo->virt_base = virt_base;
+	lo->p2m_pages = (nr_pages * sizeof(uint64_t) + LVM_LAYOUT_PAGE - 1) /
+			LVM_LAYOUT_PAGE;
+	count_tables(lo, span);
+	/* The tables, a stack, the p2m list, start info, the console and
+	 * one page of image. */
+	p2m_pages = lo->p2m_pages;
+	if ((uint64_t)lo->pt_pages + 1 + p2m_pages + 2 + 1 > span) {
+		memset(lo, 0, sizeof(*lo));
+		return -ENOMEM;
+	}
+	lo->pt_pfn = span - lo->pt_pages;
+	lo->stack_pfn = lo->pt_pfn - 1;
+	lo->footprint = span;
+	lo->mapped = span;
+	return 0;
+}
+
+int lvm_layout_place(struct lvm_layout *lo, uint64_t img_lo, uint64_t img_hi)
+{
+	struct lvm_layout n = *lo;
+
+	if (img_lo < n.virt_base || img_hi <= img_lo)
+		return -EINVAL;
+	/* The image's end, p2m list, start info, console: below the stack. */
+	if (img_hi - n.virt_base > n.stack_pfn * LVM_LAYOUT_PAGE)
+		return -ENOMEM;
+	n.image_pfn = (img_lo - n.virt_base) / LVM_LAYOUT_PAGE;
+	n.kernel_end = (img_hi - n.virt_base + LVM_LAYOUT_PAGE - 1) /
+		       LVM_LAYOUT_PAGE;
+	n.p2m_pfn = n.kernel_end;
+	n.start_info_pfn = n.p2m_pfn + n.p2m_pages;
+	n.console_pfn = n.start_info_pfn + 1;
+	if (n.console_pfn >= n.stack_pfn)
+		return -ENOMEM;
+	*lo = n;
+	return 0;
+}
+
 /* mfn_entry() - an entry pointing at machine frame (mfn) with (bits). */
 static uint64_t mfn_entry(uint64_t mfn, uint64_t bits)
 {

@@ -19,6 +19,20 @@
  * above plus LVM_LAYOUT_PAD_PAGES of room when the memory has it (the
  * PV protocol's 512 KiB; a 1 MiB guest gets what is left), never more
  * than the memory. The page tables' own pages are mapped read-only.
+ *
+ * A shell whose tables are written before its image is known (a pool's,
+ * lvm_layout_ahead(): pvbuild.c writes and pins them on lvmd's refill
+ * thread) has them at the top of a span of frames mapped from 0 instead:
+ *
+ *   the image, the p2m list, start info, the console   (from frame 0 up,
+ *                          placed at the claim by lvm_layout_place())
+ *   free frames            mapped, unused
+ *   the boot stack         one page, just below the tables
+ *   the page tables        L4, L3s, L2s, L1s: the span's last frames
+ *
+ * The guest finds every part through start info (pt_base, nr_pt_frames,
+ * mfn_list) and %rsp, as in the usual order; the mapping is the span, all
+ * of it, so what lies above the console is the padding.
  */
 #ifndef LVM_LAYOUT_H
 #define LVM_LAYOUT_H
@@ -80,6 +94,31 @@ int lvm_layout_compute(uint64_t nr_pages, uint64_t virt_base,
  */
 void lvm_layout_tables(const struct lvm_layout *lo, const uint64_t *p2m,
 		       uint64_t *tables);
+
+/*
+ * lvm_layout_ahead() - the image-independent part of a layout whose
+ * initial mapping is frames 0 .. (span)-1 at (virt_base), with the page
+ * tables in its last frames and the boot stack below them (see above),
+ * for a guest of (nr_pages) pages, into (*lo): nr_pages, virt_base, the
+ * table counts, pt_pfn, stack_pfn, footprint and mapped (both span).
+ * Returns 0, -EINVAL (nr_pages 0 or above 2^40, span 0 or above
+ * nr_pages, virt_base unaligned or the span leaving the canonical lower
+ * half's range arithmetic), -ENOMEM (the span cannot hold its tables, a
+ * stack, the p2m list, start info, the console and one image page).
+ */
+int lvm_layout_ahead(uint64_t nr_pages, uint64_t span, uint64_t virt_base,
+		     struct lvm_layout *lo);
+
+/*
+ * lvm_layout_place() - place an image loaded at virtual addresses
+ * [img_lo, img_hi) in (*lo), a layout from lvm_layout_ahead(): the image
+ * from its lowest page, then the p2m list, start info and the console,
+ * all below the boot stack.
+ * Returns 0; -EINVAL (img_lo below lo->virt_base, img_hi not above
+ * img_lo), -ENOMEM (they do not fit below the stack: build the usual
+ * way), with (*lo) then unchanged.
+ */
+int lvm_layout_place(struct lvm_layout *lo, uint64_t img_lo, uint64_t img_hi);
 
 /* lvm_layout_va() - the virtual address of frame (pfn) in (lo). */
 static inline uint64_t lvm_layout_va(const struct lvm_layout *lo,

@@ -6,16 +6,28 @@
  * Prepare (image-independent, may run off the request path):
  *   populate the memory, one 4 KiB extent per frame, which gives each
  *   frame's machine frame (the p2m) and sets Xen's M2P for it; clear the
- *   shared info page and mask every vCPU's events in it.
+ *   shared info page and mask every vCPU's events in it; take the
+ *   hypercall buffer the vCPU context will be set through.
+ * Premap (a pool's shell, on lvmd's refill thread; still image-
+ *   independent): write the page tables of frames 0 .. span-1 at the
+ *   span's top (layout.c, lvm_layout_ahead) through a mapping of their
+ *   own, unmap it (a pinned table may have no writable mapping in dom0)
+ *   and pin the L4; then map the frames below the tables as one
+ *   mapping, where the image will go.
  * Build (at the request, or ahead of it for a warm shell):
- *   lay the guest out (layout.c), map its footprint (frames 0 .. the boot
- *   stack) as one mapping (or use the one premapped), copy the segments
- *   and zero the rest, write the p2m list, start info and page tables,
- *   the device page; unmap (a pinned table may have no writable mapping
- *   in dom0), let Xen write the hypercall page, pin the L4 and set vCPU
- *   0's context. The domain stays paused.
+ *   lay the guest out (layout.c); in a premapped shell whose tables are
+ *   pinned, place the image below them, else the usual order, with its
+ *   footprint (frames 0 .. the boot stack) mapped as one mapping. Copy
+ *   the segments and zero the rest, write the p2m list, start info, the
+ *   tables (unless pinned ahead) and the device page; let Xen write the
+ *   hypercall page, pin the L4 (unless pinned ahead; the footprint is
+ *   unmapped first) and set vCPU 0's context. The domain stays paused.
+ *   A claim of a pool's shell leaves its mapping and hypercall buffer to
+ *   lvm_engine_reap() (the refill thread), off the request's path; every
+ *   other build, and any failure, releases them at once.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,18 +42,33 @@
 
 #define PAGE LVM_LAYOUT_PAGE
 #define POPULATE_BATCH (1u << 18)    /* frames per populate call: 1 GiB */
+#define CTX_PAGES ((sizeof(vcpu_guest_context_any_t) + PAGE - 1) / PAGE)
+#define REAP_MAX 32u                 /* builds left for lvm_engine_reap() */
+#define AHEAD_VIRT_BASE 0ull         /* where our library OS links */
 
 _Static_assert(sizeof(xen_pfn_t) == sizeof(uint64_t), "xen_pfn_t size");
 
 /* A shell of our builder (sh->priv when sh->own). */
 struct lvm_pv {
-	xc_interface *xch;           /* prepare's, for a premap */
+	xc_interface *xch;           /* prepare's: premap, hypercall buffer */
 	uint64_t nr_pages;
 	uint64_t *p2m;               /* frame -> machine frame */
 	uint64_t shared_info_mfn;
 	void *premap;                /* frames 0 .. premap_pages-1, or NULL */
 	uint32_t premap_pages;
+	bool ahead;                  /* tables pinned at premap: lo_ahead */
+	struct lvm_layout lo_ahead;
+	xc_hypercall_buffer_t ctx_hb; /* vCPU 0's context, hypercall-safe */
+	vcpu_guest_context_any_t *ctx;
+	struct lvm_pv *next;         /* in the reap list */
 };
+
+/* Builds of pool shells whose release waits for lvm_engine_reap(). */
+static struct {
+	pthread_mutex_t mu;
+	struct lvm_pv *head;
+	unsigned n;
+} reap = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 /* pv_fail() - (err) says (what) failed for (domid); -errno (EIO if none). */
 static int pv_fail(struct lvm_error *err, const char *what, uint32_t domid)
@@ -119,6 +146,14 @@ int lvm_pv_prepare(xc_interface *xch, uint32_t domid, uint32_t memory_mb,
 				   memory_mb);
 		goto fail;
 	}
+	errno = 0;
+	pv->ctx = xc__hypercall_buffer_alloc_pages(xch, &pv->ctx_hb,
+						   (int)CTX_PAGES);
+	if (pv->ctx == NULL) {
+		rc = pv_fail(err, "a hypercall buffer for the vCPU context",
+			     domid);
+		goto fail;
+	}
 	rc = populate(xch, domid, pv, err);
 	if (rc == 0)
 		rc = shared_info(xch, domid, pv, err);
@@ -137,8 +172,48 @@ void lvm_pv_free(struct lvm_pv *pv)
 		return;
 	if (pv->premap != NULL)
 		munmap(pv->premap, (size_t)pv->premap_pages * PAGE);
+	if (pv->ctx != NULL)
+		xc__hypercall_buffer_free_pages(pv->xch, &pv->ctx_hb,
+						(int)CTX_PAGES);
 	free(pv->p2m);
 	free(pv);
+}
+
+bool lvm_pv_defer(struct lvm_pv *pv)
+{
+	bool taken = false;
+
+	if (pv == NULL || !pv->ahead)
+		return false;
+	pthread_mutex_lock(&reap.mu);
+	if (reap.n < REAP_MAX) {
+		free(pv->p2m);       /* cheap, and all the memory it holds */
+		pv->p2m = NULL;
+		pv->next = reap.head;
+		reap.head = pv;
+		reap.n++;
+		taken = true;
+	}
+	pthread_mutex_unlock(&reap.mu);
+	return taken;
+}
+
+unsigned lvm_engine_reap(void)
+{
+	struct lvm_pv *pv, *next;
+	unsigned n;
+
+	pthread_mutex_lock(&reap.mu);
+	pv = reap.head;
+	n = reap.n;
+	reap.head = NULL;
+	reap.n = 0;
+	pthread_mutex_unlock(&reap.mu);
+	for (; pv != NULL; pv = next) {
+		next = pv->next;
+		lvm_pv_free(pv);
+	}
+	return n;
 }
 
 /* map() - frames 0 .. (pages)-1 of (domid), read-write, or NULL. */
@@ -149,16 +224,91 @@ static void *map(xc_interface *xch, uint32_t domid, const struct lvm_pv *pv,
 				    (const xen_pfn_t *)pv->p2m, (int)pages);
 }
 
+/* pin() - (op) (MMUEXT_PIN_L4_TABLE, MMUEXT_UNPIN_TABLE) on the L4. */
+static int pin(xc_interface *xch, uint32_t domid, unsigned cmd,
+	       uint64_t l4_mfn)
+{
+	struct mmuext_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.cmd = cmd;
+	op.arg1.mfn = l4_mfn;
+	errno = 0;
+	return xc_mmuext_op(xch, &op, 1, domid);
+}
+
+/*
+ * tables_ahead() - the page tables of frames 0 .. (pages)-1 of (pv) at
+ * their top (lvm_layout_ahead), written through a mapping of their own
+ * frames that is gone before the pin (a pinned table may have no
+ * writable mapping in dom0; one mapping of the span with its top cut off
+ * would need the kernel to split the mapping), then pinned. 0 with
+ * pv->ahead false when the span cannot hold them.
+ */
+static int tables_ahead(uint32_t domid, struct lvm_pv *pv, uint32_t pages,
+			struct lvm_error *err)
+{
+	struct lvm_layout *lo = &pv->lo_ahead;
+	void *tables;
+
+	if (lvm_layout_ahead(pv->nr_pages, pages, AHEAD_VIRT_BASE, lo) != 0)
+		return 0;
+	errno = 0;
+	tables = xc_map_foreign_pages(pv->xch, domid, PROT_READ | PROT_WRITE,
+				      (const xen_pfn_t *)pv->p2m + lo->pt_pfn,
+				      (int)lo->pt_pages);
+	if (tables == NULL)
+		return pv_fail(err, "mapping the page tables ahead", domid);
+	lvm_layout_tables(lo, pv->p2m, tables);
+	munmap(tables, (size_t)lo->pt_pages * PAGE);
+	if (pin(pv->xch, domid, MMUEXT_PIN_L4_TABLE, pv->p2m[lo->pt_pfn]))
+		return pv_fail(err, "pinning the page tables ahead", domid);
+	pv->ahead = true;
+	return 0;
+}
+
 int lvm_pv_premap(uint32_t domid, struct lvm_pv *pv, uint32_t pages,
 		  struct lvm_error *err)
 {
+	int rc;
+
 	if (pages > pv->nr_pages)
 		pages = (uint32_t)pv->nr_pages;
+	rc = tables_ahead(domid, pv, pages, err);
+	if (rc)
+		return rc;
+	if (pv->ahead)
+		pages = (uint32_t)pv->lo_ahead.pt_pfn;  /* below the tables */
 	errno = 0;
 	pv->premap = map(pv->xch, domid, pv, pages);
-	if (pv->premap == NULL)
-		return pv_fail(err, "mapping the shell's first pages", domid);
+	if (pv->premap == NULL) {
+		rc = pv_fail(err, "mapping the shell's first pages", domid);
+		if (pv->ahead && pin(pv->xch, domid, MMUEXT_UNPIN_TABLE,
+				     pv->p2m[pv->lo_ahead.pt_pfn]) == 0)
+			pv->ahead = false;
+		/* Still pinned: a build in the usual order would fail its
+		 * pin; the caller's shell fails its finish and goes. */
+		return rc;
+	}
 	pv->premap_pages = pages;
+	return 0;
+}
+
+/*
+ * drop_ahead() - (pv)'s tables pinned ahead do not fit (img): unpin them
+ * and drop the premap, for a build in the usual order.
+ */
+static int drop_ahead(xc_interface *xch, uint32_t domid, struct lvm_pv *pv,
+		      struct lvm_error *err)
+{
+	if (pv->premap != NULL)
+		munmap(pv->premap, (size_t)pv->premap_pages * PAGE);
+	pv->premap = NULL;
+	pv->premap_pages = 0;
+	pv->ahead = false;
+	if (pin(xch, domid, MMUEXT_UNPIN_TABLE, pv->p2m[pv->lo_ahead.pt_pfn]))
+		return pv_fail(err, "unpinning the page tables made ahead",
+			       domid);
 	return 0;
 }
 
@@ -221,7 +371,9 @@ static int write_all(xc_interface *xch, uint8_t *mem,
 	       lo->p2m_pages * PAGE - lo->nr_pages * 8);
 	start_info(mem, sh, pv, lo, req->cmdline);
 	memset(mem + lo->console_pfn * PAGE, 0, PAGE);
-	lvm_layout_tables(lo, pv->p2m, (uint64_t *)(mem + lo->pt_pfn * PAGE));
+	if (!pv->ahead)              /* else written and pinned at premap */
+		lvm_layout_tables(lo, pv->p2m,
+				  (uint64_t *)(mem + lo->pt_pfn * PAGE));
 	memset(mem + lo->stack_pfn * PAGE, 0, PAGE);
 
 	/* elfnote.c checked the page inside a segment, so inside the image. */
@@ -239,16 +391,51 @@ static int write_all(xc_interface *xch, uint8_t *mem,
 	return 0;
 }
 
+/*
+ * set_context() - vCPU 0's context through the shell's own hypercall
+ * buffer (no bounce buffer of two pages mapped and unmapped per call, as
+ * xc_vcpu_setcontext() takes).
+ */
+static int set_context(xc_interface *xch, uint32_t domid,
+		       const struct lvm_pv *pv, const struct lvm_layout *lo,
+		       const struct lvm_image *img, uint64_t l4_mfn)
+{
+	struct vcpu_guest_context_x86_64 *c = &pv->ctx->x64;
+	struct xen_domctl dc;
+
+	memset(pv->ctx, 0, sizeof(*pv->ctx));
+	c->user_regs.rip = img->load.entry;
+	c->user_regs.rsp = lvm_layout_va(lo, lo->stack_pfn + 1);
+	c->user_regs.rsi = lvm_layout_va(lo, lo->start_info_pfn);
+	c->user_regs.rflags = 1u << 9;         /* interrupts enabled */
+	c->user_regs.cs = FLAT_KERNEL_CS_X86_64;
+	c->user_regs.ss = FLAT_KERNEL_SS_X86_64;
+	c->user_regs.ds = FLAT_KERNEL_DS_X86_64;
+	c->user_regs.es = FLAT_KERNEL_DS_X86_64;
+	c->user_regs.fs = FLAT_KERNEL_DS_X86_64;
+	c->user_regs.gs = FLAT_KERNEL_DS_X86_64;
+	c->kernel_ss = c->user_regs.ss;
+	c->kernel_sp = c->user_regs.rsp;
+	c->flags = VGCF_in_kernel_X86_64 | VGCF_online_X86_64;
+	c->ctrlreg[3] = xen_pfn_to_cr3_x86_64(l4_mfn);
+
+	memset(&dc, 0, sizeof(dc));
+	dc.cmd = XEN_DOMCTL_setvcpucontext;
+	dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+	dc.domain = (domid_t)domid;
+	dc.u.vcpucontext.vcpu = 0;
+	set_xen_guest_handle_raw(dc.u.vcpucontext.ctxt, &pv->ctx->c);
+	errno = 0;
+	return xc_domctl(xch, &dc);
+}
+
 /* boot() - hypercall page, pinned L4, vCPU 0: the domain can run. */
 static int boot(xc_interface *xch, uint32_t domid, const struct lvm_pv *pv,
 		const struct lvm_layout *lo, const struct lvm_image *img,
 		struct lvm_built *out, struct lvm_error *err)
 {
 	uint64_t t0 = lvm_now_ns();
-	vcpu_guest_context_any_t ctx;
-	struct vcpu_guest_context_x86_64 *c = &ctx.x64;
 	struct xen_domctl dc;
-	struct mmuext_op op;
 	uint64_t l4_mfn = pv->p2m[lo->pt_pfn];
 
 	if (img->load.hypercall_va != 0) {
@@ -265,33 +452,13 @@ static int boot(xc_interface *xch, uint32_t domid, const struct lvm_pv *pv,
 	out->own.hypercall = lvm_now_ns() - t0;
 	t0 = lvm_now_ns();
 
-	memset(&op, 0, sizeof(op));
-	op.cmd = MMUEXT_PIN_L4_TABLE;
-	op.arg1.mfn = l4_mfn;
-	errno = 0;
-	if (xc_mmuext_op(xch, &op, 1, domid) != 0)
+	if (!pv->ahead && pin(xch, domid, MMUEXT_PIN_L4_TABLE, l4_mfn) != 0)
 		return pv_fail(err, "pinning the page tables", domid);
 	out->own.pin = lvm_now_ns() - t0;
 	t0 = lvm_now_ns();
 
-	memset(&ctx, 0, sizeof(ctx));
-	c->user_regs.rip = img->load.entry;
-	c->user_regs.rsp = lvm_layout_va(lo, lo->stack_pfn + 1);
-	c->user_regs.rsi = lvm_layout_va(lo, lo->start_info_pfn);
-	c->user_regs.rflags = 1u << 9;         /* interrupts enabled */
-	c->user_regs.cs = FLAT_KERNEL_CS_X86_64;
-	c->user_regs.ss = FLAT_KERNEL_SS_X86_64;
-	c->user_regs.ds = FLAT_KERNEL_DS_X86_64;
-	c->user_regs.es = FLAT_KERNEL_DS_X86_64;
-	c->user_regs.fs = FLAT_KERNEL_DS_X86_64;
-	c->user_regs.gs = FLAT_KERNEL_DS_X86_64;
-	c->kernel_ss = c->user_regs.ss;
-	c->kernel_sp = c->user_regs.rsp;
-	c->flags = VGCF_in_kernel_X86_64 | VGCF_online_X86_64;
-	c->ctrlreg[3] = xen_pfn_to_cr3_x86_64(l4_mfn);
-	errno = 0;
-	if (xc_vcpu_setcontext(xch, domid, 0, &ctx) != 0)
-		return pv_fail(err, "xc_vcpu_setcontext", domid);
+	if (set_context(xch, domid, pv, lo, img, l4_mfn) != 0)
+		return pv_fail(err, "setting vCPU 0's context", domid);
 	out->own.context = lvm_now_ns() - t0;
 	return 0;
 }
@@ -317,8 +484,18 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 				     "XEN_VERSION note is not xen-3.0 (built "
 				     "for another Xen interface)", sh->domid,
 				     img->path ? img->path : "image");
-	rc = lvm_layout_compute(pv->nr_pages, img->virt_base, img->load.lo,
-				img->load.hi, &lo);
+	/* Tables pinned ahead: the image below them, or the usual order. */
+	rc = -ENOMEM;
+	if (pv->ahead) {
+		lo = pv->lo_ahead;
+		if (pv->premap != NULL && img->virt_base == lo.virt_base)
+			rc = lvm_layout_place(&lo, img->load.lo, img->load.hi);
+		if (rc && (rc = drop_ahead(xch, sh->domid, pv, err)) != 0)
+			return rc;
+	}
+	if (!pv->ahead)
+		rc = lvm_layout_compute(pv->nr_pages, img->virt_base,
+					img->load.lo, img->load.hi, &lo);
 	if (rc == -ENOMEM)
 		return lvm_error_set(err, ENOMEM, "d%u: %s does not fit in "
 				     "%llu KiB of memory (its image ends at "
@@ -335,7 +512,8 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 	t0 = lvm_now_ns();
 	t1 = t0;
 	out->premap_used = pv->premap != NULL &&
-			   lo.footprint <= pv->premap_pages;
+			   (pv->ahead || lo.footprint <= pv->premap_pages);
+	out->tables_ahead = pv->ahead;
 	if (out->premap_used) {
 		mem = pv->premap;
 	} else {
@@ -356,8 +534,13 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 	rc = write_all(xch, mem, sh, pv, &lo, req, ahead, &copy, &noxs_gfn, err);
 	out->own.write = lvm_now_ns() - t1;
 	t1 = lvm_now_ns();
-	munmap(pv->premap, (size_t)pv->premap_pages * PAGE);
-	pv->premap = NULL;
+	/* The tables are pinned below: no writable mapping of them may stay.
+	 * Tables pinned ahead are in no mapping: the rest waits for the
+	 * release (at once, or lvm_engine_reap()). */
+	if (!pv->ahead) {
+		munmap(pv->premap, (size_t)pv->premap_pages * PAGE);
+		pv->premap = NULL;
+	}
 	out->own.unmap = lvm_now_ns() - t1;
 	if (rc == 0)
 		rc = boot(xch, sh->domid, pv, &lo, img, out, err);

@@ -8,7 +8,9 @@
  * A shell built ahead for an image whose application note needs a vif
  * gets that vif's dom0 side made here too (vif.c, lvmd_vif_ready_make():
  * its port and its TAP on lvmd's bridge, through the thread's own netlink
- * socket); a shell that is discarded closes its TAPs.
+ * socket); a shell that is discarded closes its TAPs. The thread also
+ * releases, at each turn, what claims of its shells left mapped
+ * (lvm_engine_reap()), so that no unmap is on a create's path.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -186,6 +188,12 @@ static void *refill(void *arg)
 		lvm_log_warn(errno, "pool: cannot lower the refill thread's priority");
 	pthread_mutex_lock(&ps->mu);
 	while (!ps->stop) {
+		/* What the claims since the last turn left mapped (the
+		 * engine's builds of premapped shells): released here, off
+		 * the request path. */
+		pthread_mutex_unlock(&ps->mu);
+		lvm_engine_reap();
+		pthread_mutex_lock(&ps->mu);
 		x = lvmd_pool_excess(&ps->p);
 		if (x) {
 			pthread_mutex_unlock(&ps->mu);
@@ -234,6 +242,7 @@ static void *refill(void *arg)
 		}
 	}
 	pthread_mutex_unlock(&ps->mu);
+	lvm_engine_reap();
 	free(job);
 	return NULL;
 }
@@ -299,6 +308,8 @@ void lvmd_pools_stop(struct lvmd *l)
 	lvmd_pool_fini(&ps->p, shell_free, l->xch);
 	lvm_image_free(ps->img);     /* the thread has stopped */
 	ps->img = NULL;
+	lvm_engine_reap();           /* claims after its last turn: before
+					the handle their buffers came from */
 	if (ps->xch)
 		xc_interface_close(ps->xch);
 	lvmd_netdev_close(ps->nd);   /* after the shells' TAPs */
