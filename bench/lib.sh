@@ -1,6 +1,8 @@
 # bench/lib.sh — what bench/run gives the drivers (bench/drivers/*.sh):
 # the run's names and places, sample tagging, progress, notes.
-# Sourced by bench/run; bash.
+# Sourced by bench/run; bash. The dom0 scripts bench/http.sh and
+# bench/net.sh source it too, for wait_for and bench_reply (they call
+# nothing that needs bench/run's variables).
 #
 # Set by bench/run before any driver function is called:
 #   BENCH_ID           this run's tag: every guest, container and bundle a
@@ -89,6 +91,24 @@ bench_progress() {
 
 # wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
 . "$(dirname "${BASH_SOURCE[0]}")/wait_for.sh"
+
+# bench_reply PREFIX OPTIONS... [-- CMD...]: one sample of lvm-bench-reply
+# -c OPTIONS (the connect retried at once from the start until the first
+# byte of the reply: a TCP server's first reply, HTTP's or daytime's); its
+# row appended column by column to PREFIX.reply (reply_ms), PREFIX.cmd
+# (command_ms: CMD's exit, or with -L the create call's return),
+# PREFIX.tries and PREFIX.conn (connected_ms). 1, nothing recorded, when
+# lvm-bench-reply failed (its reason in its -o file or on stderr).
+bench_reply() {
+	local p=$1 out reply cmd tries conn
+	shift
+	out=$(lvm-bench-reply -c "$@") || return 1
+	IFS=, read -r reply cmd tries conn <<<"${out##*$'\n'}"
+	echo "$reply" >>"$p.reply"
+	echo "$cmd" >>"$p.cmd"
+	echo "$tries" >>"$p.tries"
+	echo "$conn" >>"$p.conn"
+}
 
 # bench_mem: "HYP DOM0": the hypervisor's free memory and dom0's available
 # memory, in MiB ("- -" for what cannot be read).

@@ -45,6 +45,7 @@
 # images: two builds compared in one box.
 set -u -o pipefail
 . "$(dirname "$0")/dom0.sh"
+. "$(dirname "$0")/lib.sh"
 P=${1:-5}
 ROUNDS=${2:-3}
 STREAM_S=${STREAM_S:-5}
@@ -123,7 +124,7 @@ seed_arp 198.18.9.9 00:16:3e:5e:ff:ff || SEEDED=0
 # guest's gratuitous ARP resolves the pending one); "seeded": the guest's
 # MAC given and dom0's ARP entry for it set beforehand (no ARP at all).
 day_one() {
-	local kind=${2:-day} o=$STATE/out.json row spec
+	local kind=${2:-day} o=$STATE/out.json spec
 	local a=198.18.$((2 + $1 / 250)).$(($1 % 250 + 1))
 	spec="ip=$a"
 	if [ "$kind" = seeded ]; then
@@ -131,13 +132,10 @@ day_one() {
 		spec="$spec,mac=$mac"
 		seed_arp "$a" "$mac" || die "cannot set dom0's ARP entry for $a"
 	fi
-	row=$(lvm-bench-reply -a "$a" -p 13 -t 30000 -c -o "$o" -- \
-		lvm create "$day" --name "dt-$1" --vif "$spec" --json | tail -n 1) ||
+	bench_reply "$STATE/$kind" -a "$a" -p 13 -t 30000 -o "$o" -- \
+		lvm create "$day" --name "dt-$1" --vif "$spec" --json ||
 		die "daytime dt-$1: $(cat "$o")"
 	hit "$o" "dt-$1"
-	echo "$row" | cut -d, -f1 >>"$STATE/$kind.reply"
-	echo "$row" | cut -d, -f2 >>"$STATE/$kind.cmd"
-	echo "$row" | cut -d, -f3 >>"$STATE/$kind.tries"
 	ns_ms "$(field total_ns "$o")" >>"$STATE/$kind.lvmd"
 	lvm destroy "dt-$1" >/dev/null || die "lvm destroy dt-$1"
 	[ "$kind" = seeded ] && { ip neigh del "$a" dev "$BR" || arp -i "$BR" -d "$a"; } >/dev/null 2>&1
@@ -166,23 +164,18 @@ late_one() { create_one late "lt-$1" "$day" --vif "ip=198.18.7.$(($1 % 250 + 1))
 novif_one() { create_one novif "nv-$1" "$noop"; }
 # proc_one: the static daytime process, fork+exec to first byte.
 proc_one() {
-	local row
-	row=$(lvm-bench-reply -f -a "$BRADDR" -p 1313 -t 10000 -c -- \
-		lvm-bench-daytimed -a "$BRADDR" -p 1313 -1 | tail -n 1) || die "daytimed"
-	echo "$row" | cut -d, -f1 >>"$STATE/proc.reply"
+	bench_reply "$STATE/proc" -f -a "$BRADDR" -p 1313 -t 10000 -- \
+		lvm-bench-daytimed -a "$BRADDR" -p 1313 -1 || die "daytimed"
 }
 
 # lib_day_one I: daytime with a vif through liblvm (lvm-bench-reply -L:
 # lvm_create() in-process, its handle opened beforehand): create call to
 # first byte, and to the call's return; lvmd's total.
 lib_day_one() {
-	local o=$STATE/out.json row a=198.18.$((12 + $1 / 250)).$(($1 % 250 + 1))
-	row=$(lvm-bench-reply -a "$a" -p 13 -t 30000 -c -o "$o" -L "$day" \
-		-N "dl-$1" -V "ip=$a" | tail -n 1) || die "daytime dl-$1 (library)"
+	local o=$STATE/out.json a=198.18.$((12 + $1 / 250)).$(($1 % 250 + 1))
+	bench_reply "$STATE/libday" -a "$a" -p 13 -t 30000 -o "$o" -L "$day" \
+		-N "dl-$1" -V "ip=$a" || die "daytime dl-$1 (library)"
 	hit "$o" "dl-$1"
-	echo "$row" | cut -d, -f1 >>"$STATE/libday.reply"
-	echo "$row" | cut -d, -f2 >>"$STATE/libday.call"
-	echo "$row" | cut -d, -f4 >>"$STATE/libday.conn"
 	ns_ms "$(field total_ns "$o")" >>"$STATE/libday.lvmd"
 	lvm destroy "dl-$1" >/dev/null || die "lvm destroy dl-$1"
 }
@@ -200,7 +193,7 @@ pool "$day"; day_one 0; pool "$day"; vif_one 0; pool "$day"; late_one 0; proc_on
 pool "$day"; lib_day_one 0
 lib_noop 0
 rm -f "$STATE"/*.cmd "$STATE"/*.ready "$STATE"/*.cmdready "$STATE"/*.reply \
-	"$STATE"/*.lvmd "$STATE"/*.tries "$STATE"/*.call "$STATE"/*.conn
+	"$STATE"/*.lvmd "$STATE"/*.tries "$STATE"/*.conn
 n=0
 for r in $(seq 1 "$ROUNDS"); do
 	pool "$noop"
@@ -232,7 +225,7 @@ row "  its lvmd ready mark (request -> ready)" "$STATE/noop.ready"
 [ "$SEEDED" = 1 ] && row "lvm daytime, ARP entry set beforehand" "$STATE/seeded.reply"
 row "process daytimed, fork+exec -> first byte" "$STATE/proc.reply"
 row "lvm daytime, library: call -> first byte" "$STATE/libday.reply"
-row "  its create call's return" "$STATE/libday.call"
+row "  its create call's return" "$STATE/libday.cmd"
 row "  its connection established" "$STATE/libday.conn"
 row "  its lvmd create" "$STATE/libday.lvmd"
 row "lvm noop, library: call -> ready mark" "$STATE/libnoop.ready"

@@ -25,7 +25,7 @@ HOST_PKGS=(gcc make pkg-config libc6-dev
 	libxen-dev xen-utils-4.17 xenstore-utils
 	libcmocka-dev libelf-dev libjson-c-dev clang libclang-rt-dev
 	qemu-system-x86 busybox-static cpio gzip kmod
-	gnuplot-nox cscope dpkg-dev nettle-dev zlib1g-dev
+	gnuplot-nox cscope dpkg-dev nettle-dev zlib1g-dev liblzma-dev xz-utils
 	libnl-3-dev libnl-route-3-dev curl
 	lighttpd)
 

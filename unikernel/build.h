@@ -28,7 +28,7 @@ int app_build(const struct build_opts *o, char *err, size_t errlen);
 
 /*
  * app_build_linux() - `lvm build --linux`: (o->dir)'s manifest made into
- * OUT/NAME.cpio.gz, OUT/NAME.vmlinuz and OUT/NAME.cfg (linux.c).
+ * OUT/NAME.cpio.xz, OUT/NAME.vmlinuz and OUT/NAME.cfg (linux.c).
  * Returns 0, or -errno with one line in (err); nothing half-written.
  */
 int app_build_linux(const struct build_opts *o, char *err, size_t errlen);

@@ -1,5 +1,8 @@
 /*
- * cpio.c — a gzip'd newc cpio archive (cpio.h), through zlib.
+ * cpio.c — an xz-compressed newc cpio archive (cpio.h), through liblzma:
+ * the archive is assembled in memory and compressed in one call at the
+ * end, with a dictionary no larger than the archive (the kernel's
+ * decompressor allocates the whole dictionary the stream names).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,12 +12,14 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <lzma.h>
 
 #include "cpio.h"
 
 struct cpio {
-	gzFile gz;
+	char *path;                  /* owned, the file to write */
+	uint8_t *buf;                /* owned, the archive so far */
+	size_t cap;
 	uint64_t off;                /* uncompressed bytes written */
 	uint32_t ino;
 	int err;                     /* the first error, -errno */
@@ -26,11 +31,10 @@ struct cpio *cpio_open(const char *path)
 
 	if (!a)
 		return NULL;
-	/* -n: no name or time in the gzip header, for the same bytes. */
-	a->gz = gzopen(path, "wb9");
-	if (!a->gz) {
+	a->path = strdup(path);
+	if (!a->path) {
 		free(a);
-		errno = errno ? errno : ENOMEM;
+		errno = ENOMEM;
 		return NULL;
 	}
 	return a;
@@ -40,8 +44,21 @@ static void put(struct cpio *a, const void *p, size_t n)
 {
 	if (a->err || n == 0)
 		return;
-	if (gzwrite(a->gz, p, (unsigned)n) != (int)n)
-		a->err = -EIO;
+	if (a->off + n > a->cap) {
+		size_t cap = a->cap ? a->cap : 1 << 20;
+		uint8_t *b;
+
+		while (cap < a->off + n)
+			cap *= 2;
+		b = realloc(a->buf, cap);
+		if (!b) {
+			a->err = -ENOMEM;
+			return;
+		}
+		a->buf = b;
+		a->cap = cap;
+	}
+	memcpy(a->buf + a->off, p, n);
 	a->off += n;
 }
 
@@ -131,16 +148,64 @@ int cpio_node(struct cpio *a, const char *path, unsigned major,
 	return a->err;
 }
 
+/*
+ * xz: (a)'s archive compressed into (a->path): the x86 branch filter
+ * (the archive is mostly x86-64 code) and LZMA2 at preset 6 with a
+ * dictionary of the archive's size (at least 4 KiB), CRC32 check (the
+ * kernel's decompressor checks CRC32, not xz's default CRC64). One call,
+ * single-threaded: the same archive gives the same bytes.
+ */
+static int xz(struct cpio *a)
+{
+	lzma_options_lzma opt;
+	lzma_filter f[3] = {
+		{ .id = LZMA_FILTER_X86, .options = NULL },
+		{ .id = LZMA_FILTER_LZMA2, .options = &opt },
+		{ .id = LZMA_VLI_UNKNOWN, .options = NULL },
+	};
+	size_t cap = lzma_stream_buffer_bound(a->off), len = 0, done = 0;
+	uint8_t *out;
+	int fd, rc = 0;
+
+	if (lzma_lzma_preset(&opt, 6))
+		return -EINVAL;
+	opt.dict_size = a->off < LZMA_DICT_SIZE_MIN ? LZMA_DICT_SIZE_MIN :
+		a->off > (1u << 30) ? 1u << 30 : (uint32_t)a->off;
+	out = cap ? malloc(cap) : NULL;
+	if (!out)
+		return -ENOMEM;
+	if (lzma_stream_buffer_encode(f, LZMA_CHECK_CRC32, NULL, a->buf, a->off,
+				      out, &len, cap) != LZMA_OK) {
+		free(out);
+		return -EIO;
+	}
+	fd = open(a->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		rc = -errno;
+	while (rc == 0 && done < len) {
+		ssize_t w = write(fd, out + done, len - done);
+
+		if (w <= 0)
+			rc = w < 0 ? -errno : -EIO;
+		else
+			done += (size_t)w;
+	}
+	if (fd >= 0 && close(fd) < 0 && rc == 0)
+		rc = -errno;
+	free(out);
+	return rc;
+}
+
 int cpio_close(struct cpio *a, uint64_t *size)
 {
 	int rc;
 
 	header(a, "TRAILER!!!", 0, 0, 0, 0);
-	rc = a->err;
-	if (gzclose(a->gz) != Z_OK && rc == 0)
-		rc = -EIO;
+	rc = a->err ? a->err : xz(a);
 	if (size)
 		*size = a->off;
+	free(a->buf);
+	free(a->path);
 	free(a);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /*
- * cpio.h — writing an initramfs: a "newc" cpio archive, gzip-compressed
- * (zlib), the format the Linux kernel unpacks at boot. Deterministic:
+ * cpio.h — writing an initramfs: a "newc" cpio archive, xz-compressed
+ * (liblzma; the kernel needs CONFIG_RD_XZ), the format the Linux kernel
+ * unpacks at boot. Deterministic:
  * entries in the order given, owner root, time 0, inode numbers counted
  * from 1; parent directories are the caller's to add first.
  */
@@ -12,7 +13,8 @@
 
 struct cpio;
 
-/* cpio_open() - start an archive at (path). NULL with errno set. */
+/* cpio_open() - start an archive to be written to the new file (path)
+ * at cpio_close(). NULL with errno set. */
 struct cpio *cpio_open(const char *path);
 
 /* cpio_dir() - a directory (path, no leading '/'), mode 0755. */

@@ -1,6 +1,6 @@
 /*
  * linux.c — `lvm build --linux DIR`: a minimal Linux VM for one program
- * (Tinyx's idea, our own code). Out come DIR/NAME.cpio.gz, an initramfs
+ * (Tinyx's idea, our own code). Out come DIR/NAME.cpio.xz, an initramfs
  * holding only the program's dependency closure (closure.c), the files
  * and package configuration it names, the kernel modules it asks for and
  * our own init (linux_init.c), and the application directory's own
@@ -52,7 +52,12 @@ struct vm {
 	char id[2 * SHA256_DIGEST_SIZE + 1];
 	struct app_manifest m;
 	struct sdk sdk;
-	struct closure c;
+	struct closure c;            /* sorted once complete (same_files) */
+	int *same;                   /* owned, per c.paths[i]: the index of
+					an earlier path of the same file, or
+					-1 */
+	char init[PATH_MAX + 32];    /* the SDK's init that goes in */
+	bool init_shared;            /* init-shared: the program's libc */
 	char cfg_path[PATH_MAX + 16];
 	char outdir[PATH_MAX];
 	char kver[128];              /* the kernel modules' version */
@@ -80,6 +85,7 @@ static bool is_elf(const char *path)
 static int package(struct vm *v)
 {
 	char cmd[256], st[64] = "", path[PATH_MAX], line[PATH_MAX + 32];
+	bool listed[APP_FILES_MAX] = { false };
 	FILE *p, *f;
 	int rc = 0;
 
@@ -103,16 +109,29 @@ static int package(struct vm *v)
 			 "/var/lib/dpkg/info/%s:amd64.conffiles", v->m.package);
 		f = fopen(path, "re");
 	}
-	if (!f)
-		return 0;            /* a package without configuration */
-	while (rc == 0 && fgets(line, sizeof(line), f)) {
+	while (f && rc == 0 && fgets(line, sizeof(line), f)) {
 		struct stat sb;
+		bool want = !v->m.conffiles_line;
 
 		line[strcspn(line, " \n")] = '\0';
-		if (line[0] == '/' && stat(line, &sb) == 0 && S_ISREG(sb.st_mode))
+		for (unsigned i = 0; i < v->m.nconffiles; i++)
+			if (strcmp(v->m.conffiles[i], line) == 0) {
+				want = true;
+				listed[i] = true;
+			}
+		if (want && line[0] == '/' && stat(line, &sb) == 0 &&
+		    S_ISREG(sb.st_mode))
 			rc = closure_add(&v->c, line);
 	}
-	fclose(f);
+	if (f)
+		fclose(f);
+	/* Each conffile named must be one of the package's, on this host. */
+	for (unsigned i = 0; rc == 0 && i < v->m.nconffiles; i++)
+		if (!listed[i] || !closure_has(&v->c, v->m.conffiles[i]))
+			rc = lvm_errf(v->err, v->errlen, ENOENT,
+				      "%s:%u: %s is not a conffile of package %s on this host",
+				      v->cfg_path, v->m.conffiles_line,
+				      v->m.conffiles[i], v->m.package);
 	return rc;
 }
 
@@ -313,11 +332,80 @@ static int module(struct vm *v, const char *name, unsigned depth)
 	return v->mods[v->nmods++] ? 0 : -ENOMEM;
 }
 
+/* ---- our init ---- */
+
+/*
+ * choose_init: the SDK's init-shared (linked against the C library) when
+ * every file it needs is in the program's closure already (the same
+ * loader and libc of this host): then /init costs its own few KiB
+ * instead of a static C library's. Otherwise, or without it in the SDK,
+ * the static init.
+ */
+static int choose_init(struct vm *v)
+{
+	char shared[PATH_MAX + 32];
+	struct closure ic;
+	bool ok;
+	int rc;
+
+	snprintf(v->init, sizeof(v->init), "%s/linux/init", v->sdk.dir);
+	snprintf(shared, sizeof(shared), "%s/linux/init-shared", v->sdk.dir);
+	if (access(shared, F_OK) < 0)
+		return 0;
+	closure_init(&ic, "");
+	rc = closure_add_elf(&ic, shared, "our init", v->err, v->errlen);
+	ok = rc == 0 && ic.n > 1;
+	for (unsigned i = 1; ok && i < ic.n; i++)
+		ok = closure_has(&v->c, ic.paths[i]) && !overlaid(v, ic.paths[i]);
+	closure_free(&ic);
+	if (ok) {
+		memcpy(v->init, shared, sizeof(shared));
+		v->init_shared = true;
+	}
+	return rc;
+}
+
 /* ---- the initramfs ---- */
 
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * same_files: the closure sorted, and each path that names a file an
+ * earlier one names too (the same device and inode once links are
+ * followed: the loader as /lib64/ld-linux-x86-64.so.2 and as
+ * /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2) marked, to go in as a
+ * symbolic link to the first rather than a second copy. A path the
+ * root tree replaces is never the one linked to.
+ */
+static int same_files(struct vm *v)
+{
+	struct stat *st;
+
+	qsort(v->c.paths, v->c.n, sizeof(char *), cmp_str);
+	v->same = malloc((v->c.n + 1) * sizeof(*v->same));
+	st = calloc(v->c.n + 1, sizeof(*st));
+	if (!v->same || !st) {
+		free(st);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < v->c.n; i++) {
+		v->same[i] = -1;
+		if (stat(v->c.paths[i], &st[i]) < 0 || overlaid(v, v->c.paths[i])) {
+			st[i].st_ino = 0;
+			continue;
+		}
+		for (unsigned j = 0; j < i; j++)
+			if (st[j].st_ino && st[j].st_ino == st[i].st_ino &&
+			    st[j].st_dev == st[i].st_dev && v->same[j] < 0) {
+				v->same[i] = (int)j;
+				break;
+			}
+	}
+	free(st);
+	return 0;
 }
 
 /* add_dirs: every parent directory of (path) not yet in (dirs). */
@@ -356,7 +444,7 @@ static int initramfs(struct vm *v, const char *tmp, uint64_t *raw)
 	static char buf[65536];
 	char modbuf[16384] = "", host[PATH_MAX * 2];
 	char *argv0[APP_ARGS_MAX + 1];
-	struct closure dirs, files;
+	struct closure dirs;
 	struct cpio *a = cpio_open(tmp);
 	size_t len;
 	int rc = 0;
@@ -364,18 +452,14 @@ static int initramfs(struct vm *v, const char *tmp, uint64_t *raw)
 	if (!a)
 		return lvm_errf(v->err, v->errlen, errno, "%s: %s", tmp, strerror(errno));
 	closure_init(&dirs, "");
-	closure_init(&files, "");
 	/* what /init needs, then the closure */
 	for (const char *const *d = (const char *const[]){ "/dev", "/etc/lvm", "/proc",
 							   "/sbin", "/sys", "/tmp", "/run",
 							   NULL };
 	     *d && rc == 0; d++)
 		rc = add_dirs(&dirs, *d) ?: closure_add(&dirs, *d);
-	for (unsigned i = 0; rc == 0 && i < v->c.n; i++) {
+	for (unsigned i = 0; rc == 0 && i < v->c.n; i++)
 		rc = add_dirs(&dirs, v->c.paths[i]);
-		if (rc == 0)
-			rc = closure_add(&files, v->c.paths[i]);
-	}
 	for (unsigned i = 0; rc == 0 && i < v->nmods; i++)
 		rc = add_dirs(&dirs, v->mods[i]);
 	for (unsigned i = 0; rc == 0 && i < v->nov; i++)
@@ -386,8 +470,7 @@ static int initramfs(struct vm *v, const char *tmp, uint64_t *raw)
 	qsort(dirs.paths, dirs.n, sizeof(char *), cmp_str);
 	for (unsigned i = 0; i < dirs.n; i++)
 		cpio_dir(a, dirs.paths[i] + 1);
-	snprintf(host, sizeof(host), "%s/linux/init", v->sdk.dir);
-	cpio_file(a, "init", host);
+	cpio_file(a, "init", v->init);
 	cpio_symlink(a, "sbin/poweroff", "/init");
 	cpio_symlink(a, "sbin/reboot", "/init");
 	cpio_node(a, "dev/console", 5, 1);
@@ -407,10 +490,15 @@ static int initramfs(struct vm *v, const char *tmp, uint64_t *raw)
 			 v->mods[i] + strlen("/lib/modules/") + strlen(v->kver));
 		cpio_file(a, v->mods[i] + 1, host);
 	}
-	qsort(files.paths, files.n, sizeof(char *), cmp_str);
-	for (unsigned i = 0; i < files.n; i++)
-		if (!overlaid(v, files.paths[i]))
-			cpio_file(a, files.paths[i] + 1, files.paths[i]);
+	/* the closure, sorted (same_files): a second path of a file as a
+	 * link to the first */
+	for (unsigned i = 0; i < v->c.n; i++)
+		if (overlaid(v, v->c.paths[i]))
+			continue;
+		else if (v->same[i] >= 0)
+			cpio_symlink(a, v->c.paths[i] + 1, v->c.paths[v->same[i]]);
+		else
+			cpio_file(a, v->c.paths[i] + 1, v->c.paths[i]);
 	/* the application's own tree last: its files replace the host's */
 	for (unsigned i = 0; i < v->nov; i++)
 		if (v->ov[i].host)
@@ -421,7 +509,6 @@ out:
 		lvm_errf(v->err, v->errlen, -rc, "%s: cannot write it: %s", tmp,
 			 strerror(-rc));
 	closure_free(&dirs);
-	closure_free(&files);
 	return rc;
 }
 
@@ -499,16 +586,15 @@ static int build_id(struct vm *v)
 	struct sha256_ctx h;
 	uint8_t d[SHA256_DIGEST_SIZE];
 	char host[PATH_MAX * 2];
-	char **sorted;
 	int rc;
 
 	sha256_init(&h);
-	hash_str(&h, "lvm build --linux 2");
+	hash_str(&h, "lvm build --linux 3 xz");
 	sha256_update(&h, v->textlen, (const uint8_t *)v->text);
 	hash_str(&h, v->outdir);
 	hash_str(&h, v->kver);
-	snprintf(host, sizeof(host), "%s/linux/init", v->sdk.dir);
-	rc = hash_file(v, &h, host);
+	hash_str(&h, v->init_shared ? "init-shared" : "init");
+	rc = hash_file(v, &h, v->init);
 	snprintf(host, sizeof(host), "%s/linux/vmlinuz", v->sdk.dir);
 	rc = rc ?: hash_file(v, &h, host);
 	for (unsigned i = 0; rc == 0 && i < v->nmods; i++) {
@@ -517,16 +603,15 @@ static int build_id(struct vm *v)
 			 v->mods[i] + strlen("/lib/modules/") + strlen(v->kver));
 		rc = hash_file(v, &h, host);
 	}
-	sorted = malloc((v->c.n + 1) * sizeof(*sorted));
-	if (!sorted)
-		return -ENOMEM;
-	memcpy(sorted, v->c.paths, v->c.n * sizeof(*sorted));
-	qsort(sorted, v->c.n, sizeof(*sorted), cmp_str);
 	for (unsigned i = 0; rc == 0 && i < v->c.n; i++) {
-		hash_str(&h, sorted[i]);
-		rc = hash_file(v, &h, sorted[i]);
+		hash_str(&h, v->c.paths[i]);
+		if (v->same[i] >= 0) {
+			hash_str(&h, "(link)");
+			hash_str(&h, v->c.paths[v->same[i]]);
+		} else {
+			rc = hash_file(v, &h, v->c.paths[i]);
+		}
 	}
-	free(sorted);
 	for (unsigned i = 0; rc == 0 && i < v->nov; i++) {
 		hash_str(&h, v->ov[i].vm);
 		if (v->ov[i].host)
@@ -580,13 +665,18 @@ static void report(struct vm *v, const char *cpio, const char *kernel,
 
 	if (v->o->quiet || stat(cpio, &sc) < 0 || stat(kernel, &sk) < 0)
 		return;
+	unsigned links = 0;
+
 	for (unsigned i = 0; i < v->nov; i++)
 		files += v->ov[i].host && !closure_has(&v->c, v->ov[i].vm);
-	printf("%s: %s, %lld bytes (%.1f MiB; %.1f MiB unpacked), %u files, %u kernel modules\n",
+	for (unsigned i = 0; i < v->c.n; i++)
+		links += v->same[i] >= 0;
+	printf("%s: %s, %lld bytes (%.1f MiB; %.1f MiB unpacked), %u files (%u as links), %u kernel modules\n",
 	       cpio, fresh ? "built" : "up to date", (long long)sc.st_size,
-	       sc.st_size / 1048576.0, raw / 1048576.0, v->c.n + files,
+	       sc.st_size / 1048576.0, raw / 1048576.0, v->c.n + files, links,
 	       v->nmods);
-	printf("  %s %s, build id %.16s\n", v->m.name, v->m.version, v->id);
+	printf("  %s %s, build id %.16s, our init %s\n", v->m.name, v->m.version,
+	       v->id, v->init_shared ? "shares its C library" : "static");
 	printf("%s: %lld bytes\n%s: lvm create %s\n", kernel,
 	       (long long)sk.st_size, cfg, cfg);
 }
@@ -603,7 +693,7 @@ static int outputs(struct vm *v)
 	FILE *f;
 	int rc;
 
-	snprintf(cpio, sizeof(cpio), "%s/%s.cpio.gz", v->outdir, v->m.name);
+	snprintf(cpio, sizeof(cpio), "%s/%s.cpio.xz", v->outdir, v->m.name);
 	snprintf(kernel, sizeof(kernel), "%s/%s.vmlinuz", v->outdir, v->m.name);
 	snprintf(cfg, sizeof(cfg), "%s/%s.cfg", v->outdir, v->m.name);
 	if (!v->o->force &&
@@ -611,7 +701,7 @@ static int outputs(struct vm *v)
 		report(v, cpio, kernel, cfg, false, have_raw);
 		return 0;
 	}
-	snprintf(tmp_cpio, sizeof(tmp_cpio), "%s/.%s.cpio.gz.tmp", v->outdir, v->m.name);
+	snprintf(tmp_cpio, sizeof(tmp_cpio), "%s/.%s.cpio.xz.tmp", v->outdir, v->m.name);
 	snprintf(tmp_k, sizeof(tmp_k), "%s/.%s.vmlinuz.tmp", v->outdir, v->m.name);
 	snprintf(tmp_cfg, sizeof(tmp_cfg), "%s/.%s.cfg.tmp", v->outdir, v->m.name);
 	unlink(tmp_cpio);
@@ -731,11 +821,16 @@ int app_build_linux(const struct build_opts *o, char *err, size_t errlen)
 	for (unsigned i = 0; rc == 0 && i < v->m.nmodules; i++)
 		rc = module(v, v->m.modules[i], 0);
 	if (rc == 0)
+		rc = choose_init(v);
+	if (rc == 0)
+		rc = same_files(v);
+	if (rc == 0)
 		rc = build_id(v);
 	if (rc == 0)
 		rc = outputs(v);
 out:
 	free(v->text);
+	free(v->same);
 	for (unsigned i = 0; i < v->nmods; i++)
 		free(v->mods[i]);
 	for (unsigned i = 0; i < v->nov; i++) {

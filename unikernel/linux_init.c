@@ -10,7 +10,9 @@
  * which the kernel runs when the toolstack asks the guest to stop: under
  * those names it stops the machine at once.
  *
- * Built static (unikernel/module.mk), so the image needs no loader for it.
+ * Built twice (unikernel/module.mk): static, and linked against the C
+ * library (init-shared), which lvm build chooses when the program brings
+ * the same library.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

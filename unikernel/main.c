@@ -23,7 +23,7 @@ static void usage(FILE *f)
 	      "the same bytes; an image whose build id matches is left as it is.\n"
 	      "\n"
 	      "With --linux, DIR/app.cfg names a program of this host instead, and\n"
-	      "out come a minimal Linux VM for it: NAME.cpio.gz (only the program's\n"
+	      "out come a minimal Linux VM for it: NAME.cpio.xz (only the program's\n"
 	      "dependency closure, its files and our init), NAME.vmlinuz and\n"
 	      "NAME.cfg, for lvm create; NAME.cfg records their build id, and\n"
 	      "nothing is rewritten while every input stays the same.\n"

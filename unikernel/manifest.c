@@ -16,11 +16,11 @@
 
 enum key { K_NAME, K_VERSION, K_SOURCES, K_MODULES, K_MEMORY, K_CMDLINE,
 	   K_DEVICES, K_EXECUTABLE, K_PACKAGE, K_ARGS, K_ENV, K_FILES,
-	   K_ROOT, K_COUNT };
+	   K_ROOT, K_CONFFILES, K_COUNT };
 static const char *const key_names[K_COUNT] = {
 	"name", "version", "sources", "modules", "memory", "cmdline",
 	"devices", "executable", "package", "args", "env", "files",
-	"root",
+	"root", "conffiles",
 };
 /* Which keys each kind of manifest has. */
 #define UNIKERNEL_KEYS ((1u << K_EXECUTABLE) - 1)
@@ -71,6 +71,8 @@ void app_manifest_free(struct app_manifest *m)
 		free(m->env[i]);
 	for (unsigned i = 0; i < m->nfiles; i++)
 		free(m->files[i]);
+	for (unsigned i = 0; i < m->nconffiles; i++)
+		free(m->conffiles[i]);
 	free(m->executable);
 	free(m->package);
 	free(m->root);
@@ -293,6 +295,19 @@ static int check_linux(struct reader *r, struct app_manifest *m)
 			rc = lvm_errf(s->err, s->errlen, EINVAL,
 				      "%s:%u: file \"%.64s\" is not an absolute path",
 				      s->shown, s->line[K_FILES], m->files[i]);
+	if (rc == 0 && s->line[K_CONFFILES] && !m->package)
+		rc = lvm_errf(s->err, s->errlen, EINVAL,
+			      "%s:%u: 'conffiles' names a package's files, and there is no 'package'",
+			      s->shown, s->line[K_CONFFILES]);
+	if (rc == 0)
+		rc = get_list(r, K_CONFFILES, m->conffiles, APP_FILES_MAX,
+			      &m->nconffiles);
+	m->conffiles_line = s->line[K_CONFFILES];
+	for (unsigned i = 0; rc == 0 && i < m->nconffiles; i++)
+		if (!host_path_ok(m->conffiles[i]))
+			rc = lvm_errf(s->err, s->errlen, EINVAL,
+				      "%s:%u: conffile \"%.64s\" is not an absolute path",
+				      s->shown, s->line[K_CONFFILES], m->conffiles[i]);
 	if (rc == 0 && s->line[K_ROOT]) {
 		rc = get_str(r, K_ROOT, buf, 256);
 		if (rc == 0 && !rel_dir_ok(buf))

@@ -17,6 +17,8 @@
  *   executable = "/usr/sbin/lighttpd"   absolute; required
  *   package    = "lighttpd"             a Debian package that must be
  *                                       installed: its conffiles go in
+ *   conffiles  = [ "/etc/x.conf" ]      only these of the package's
+ *                                       conffiles ([ ]: none)
  *   args       = [ "-D", "-f", "/etc/lighttpd/lighttpd.conf" ]
  *   env        = [ "LANG=C" ]           the program's environment
  *   files      = [ "/var/www/html" ]    host files or directories, copied
@@ -71,6 +73,10 @@ struct app_manifest {
 	char *files[APP_FILES_MAX];  /* owned, absolute */
 	unsigned nfiles;
 	unsigned files_line;
+	char *conffiles[APP_FILES_MAX]; /* owned; which of the package's
+					   conffiles go in, when given */
+	unsigned nconffiles;
+	unsigned conffiles_line;     /* 0: not given (all of them go in) */
 	char *root;                  /* owned, relative to the directory;
 					may be NULL */
 	unsigned root_line;

@@ -7,7 +7,7 @@
 
 BUILD_SRCS := $(addprefix unikernel/, appnote.c build.c closure.c cpio.c \
 	file.c linux.c main.c manifest.c newapp.c sdk.c) toolstack/liblvm/cfgkeys.c
-BUILD_LDLIBS := -lxlutil -lelf -lnettle -lz
+BUILD_LDLIBS := -lxlutil -lelf -lnettle -llzma
 
 $(BUILD)/bin/lvm-build: $(call host_objs,$(BUILD_SRCS))
 	$(quiet) LD $@
@@ -79,14 +79,19 @@ $(SDK)/stamp: $(SDK_FILES) $(SDK)/symbols $(wildcard guests/libos/include/libos/
 		LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-64 >stamp
 ALL_TARGETS += $(SDK)/stamp
 
-# The Linux back end (lvm build --linux): our init, static, and the box's
-# kernel and its modules (links into build/cache, once make deps has
-# fetched them).
+# The Linux back end (lvm build --linux): our init, static, and linked
+# against this host's C library (init-shared: chosen when the program's
+# closure holds that library already), and the box's kernel and its
+# modules (links into build/cache, once make deps has fetched them).
 $(SDK)/linux/init: unikernel/linux_init.c
 	$(quiet) CC-STATIC $@
 	@mkdir -p $(@D)
 	$(Q)$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -static -s -o $@ $<
-ALL_TARGETS += $(SDK)/linux/init
+$(SDK)/linux/init-shared: unikernel/linux_init.c
+	$(quiet) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -s -Wl,--as-needed -Wl,--build-id=none -o $@ $<
+ALL_TARGETS += $(SDK)/linux/init $(SDK)/linux/init-shared
 ifneq ($(wildcard $(BUILD)/cache/box.env),)
 SDK_KERNEL := $(shell . $(BUILD)/cache/box.env && echo $$KERNEL)
 SDK_KMODS := $(shell . $(BUILD)/cache/box.env && echo $$MODULES)
@@ -98,7 +103,7 @@ $(SDK)/linux/.kernel: $(BUILD)/cache/box.env
 ALL_TARGETS += $(SDK)/linux/.kernel
 # A minimal Linux VM of the tests (guests/lsvm), built on the host: the
 # box has no compiler's world to build it in.
-$(BUILD)/guests/lsvm.cfg: $(BUILD)/bin/lvm-build $(SDK)/stamp $(SDK)/linux/init \
+$(BUILD)/guests/lsvm.cfg: $(BUILD)/bin/lvm-build $(SDK)/stamp $(SDK)/linux/init $(SDK)/linux/init-shared \
 		$(SDK)/linux/.kernel guests/lsvm/app.cfg
 	$(quiet) BUILD $@
 	@mkdir -p $(@D)
@@ -107,7 +112,7 @@ ALL_TARGETS += $(BUILD)/guests/lsvm.cfg
 # Debian's lighttpd as a minimal Linux VM (guests/lighttpd; the host's
 # lighttpd package, mk/deps.sh). lvm build's cache decides whether
 # anything is rewritten.
-$(BUILD)/guests/lighttpd.cfg: $(BUILD)/bin/lvm-build $(SDK)/stamp $(SDK)/linux/init \
+$(BUILD)/guests/lighttpd.cfg: $(BUILD)/bin/lvm-build $(SDK)/stamp $(SDK)/linux/init $(SDK)/linux/init-shared \
 		$(SDK)/linux/.kernel guests/lighttpd/app.cfg \
 		$(shell find guests/lighttpd/root -type f 2>/dev/null) $(wildcard /usr/sbin/lighttpd)
 	$(quiet) BUILD $@

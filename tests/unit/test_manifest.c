@@ -203,6 +203,36 @@ static void test_linux(void **state)
 	refused("name='a'\nsources=['m.c']\nroot='r'\n", "app.cfg:3: unknown key 'root'");
 }
 
+/* conffiles: absent (every one), a list, or [ ] (none); only with a
+ * package. */
+static void test_conffiles(void **state)
+{
+	struct app_manifest m;
+
+	(void)state;
+	assert_int_equal(parse_linux("name='a'\nexecutable='/bin/ls'\npackage='p'\n", &m), 0);
+	assert_int_equal(m.conffiles_line, 0);
+	assert_int_equal(m.nconffiles, 0);
+	app_manifest_free(&m);
+	assert_int_equal(parse_linux("name='a'\nexecutable='/bin/ls'\npackage='p'\n"
+				     "conffiles=[]\n", &m), 0);
+	assert_int_equal(m.conffiles_line, 4);
+	assert_int_equal(m.nconffiles, 0);
+	app_manifest_free(&m);
+	assert_int_equal(parse_linux("name='a'\nexecutable='/bin/ls'\npackage='p'\n"
+				     "conffiles=['/etc/a.conf', '/etc/b']\n", &m), 0);
+	assert_int_equal(m.nconffiles, 2);
+	assert_string_equal(m.conffiles[1], "/etc/b");
+	app_manifest_free(&m);
+	refused_linux("name='a'\nexecutable='/bin/ls'\nconffiles=[]\n",
+		      "app.cfg:3: 'conffiles' names a package's files, and there is no 'package'");
+	refused_linux("name='a'\nexecutable='/bin/ls'\npackage='p'\nconffiles=['etc/a']\n",
+		      "app.cfg:4: conffile \"etc/a\" is not an absolute path");
+	refused_linux("name='a'\nexecutable='/bin/ls'\npackage='p'\nconffiles='/etc/a'\n",
+		      "app.cfg:4: 'conffiles' must be a list of strings");
+	refused("name='a'\nsources=['m.c']\nconffiles=[]\n", "app.cfg:3: unknown key 'conffiles'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_nul),
 		cmocka_unit_test(test_dotdot_names_allowed),
+		cmocka_unit_test(test_conffiles),
 		cmocka_unit_test(test_linux),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
