@@ -432,7 +432,7 @@ static int open_xen(struct lvmd *l)
 	l->virq_port = xenevtchn_bind_virq(l->xce, VIRQ_DOM_EXC);
 	if (l->virq_port < 0) {
 		l->virq_port = -1;
-		lvm_log_info("VIRQ_DOM_EXC is held by another dom0 process (xenstored?): checking domains every %d ms instead",
+		lvm_log_info("VIRQ_DOM_EXC is held by another dom0 process (xenstored?): noxs guests' exits seen through their sysctl events, all domains checked every %d ms",
 			     LVMD_REAP_POLL_MS);
 	}
 	return 0;
