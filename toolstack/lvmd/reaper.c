@@ -112,6 +112,8 @@ static int reap_one(struct lvmd *l, struct guest *g)
 	g->flags = info.flags;
 	if (!(info.flags & XEN_DOMINF_shutdown) || g->rec.preserved)
 		return g->rec.preserved ? 1 : 0;
+	lvm_log_info("%s (d%u): stopped, seen through its own sysctl event",
+		     g->rec.name, g->rec.domid);
 	shut_down(l, g, (info.flags >> XEN_DOMINF_shutdownshift) &
 				XEN_DOMINF_shutdownmask);
 	return 1;
