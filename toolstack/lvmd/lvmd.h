@@ -90,6 +90,9 @@
 					log its owner: neither walks every
 					guest) */
 #define LVMD_MAX_CLIENTS 256
+#define LVMD_FD_LIMIT 65536          /* descriptors lvmd raises its limit
+					to, as root: one per guest's console
+					log, beyond the usual hard 4096 */
 #define LVMD_CLIENT_OUT_MAX (1u << 20) /* a client this far behind (its
 					  console or replies unread) is
 					  dropped */
