@@ -3,8 +3,9 @@
 #   - lvmd's log says it has no VIRQ;
 #   - hello (prints a line, powers off) is reaped through its own sysctl
 #     event (state CLOSING, then the event; lvmd looks at its domain
-#     alone), the log says so, and it is gone well before lvmd's sweep
-#     over all domains (every 2 s) could have found it, 5 times running;
+#     alone) and the log says so, 5 times running (the time from its
+#     unpause to its reaping is shown: in the box, 0.4-1.0 s of it is
+#     hello's own boot and the polling of `lvm info`);
 #   - a noop destroyed behind lvmd's back (xl destroy: no word from the
 #     guest) is still found gone by the sweep.
 . "$(dirname "$0")/lib.sh"
@@ -27,7 +28,6 @@ for i in 1 2 3 4 5; do
 	info "h$i reaped ${ms} ms after its unpause"
 	grep -q "h$i (d[0-9]*): stopped, seen through its own sysctl event" "$log" ||
 		fail "h$i was not reaped through its sysctl event: $(grep "h$i" "$log")"
-	[ "$ms" -lt 1000 ] || fail "h$i took $ms ms to reap"
 done
 
 # A noop killed without a word: the sweep finds it.
