@@ -93,6 +93,9 @@ for L in $LEVELS; do
 			break 2
 		}
 		up=$((up + 1))
+		# Progress, so that a slow box is told from a stuck one.
+		[ $((up % 100)) -ne 0 ] ||
+			echo "  $up running, $(( ($(now_us) - t0) / 1000 / (up - n0) )) ms a guest since the last level"
 	done
 	[ "$up" -gt "$n0" ] && fill_ms=$(( ($(now_us) - t0) / 1000 / (up - n0) ))
 	probe
