@@ -11,7 +11,8 @@ BENCH_COMMON := bench/csv.c bench/sample.c
 BENCH_TOOL := bench/tool.c $(BENCH_COMMON)
 
 BENCH_TOOLS := lvm-bench-stats lvm-bench-spawn lvm-bench-cmd lvm-bench-libxl \
-	lvm-bare-build lvm-bench-lvm lvm-bench-reply lvm-bench-stream
+	lvm-bare-build lvm-bench-lvm lvm-bench-reply lvm-bench-stream \
+	lvm-bench-evtbind
 
 lvm-bench-stats_SRCS := bench/stats_main.c bench/summary.c bench/stats.c \
 	$(BENCH_COMMON)
@@ -38,6 +39,11 @@ lvm-bench-reply_LIBS := $(LIBLVM_A) $(LIBLVM_LDLIBS) -lpthread
 CFLAGS_bench/reply.c += $(TOOLSTACK_INC)
 $(BUILD)/bin/lvm-bench-reply: $(LIBLVM_A)
 lvm-bench-stream_SRCS := bench/stream.c bench/netconn.c
+
+# lvm-bench-evtbind: an event channel bind's cost against dom0's ports.
+lvm-bench-evtbind_SRCS := bench/evtbind.c
+lvm-bench-evtbind_LIBS := -lxenevtchn
+CFLAGS_bench/evtbind.c += $(XEN_HOST_CFLAGS)
 
 # lvm-bare-build: the libxenctrl + libxenguest baseline for `lvm create`.
 lvm-bare-build_SRCS := bench/bare_build.c bench/stats.c $(BENCH_COMMON)

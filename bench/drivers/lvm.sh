@@ -19,12 +19,15 @@
 # put on the caller's clock as returned − lvmd's total + lvmd's ready (an
 # upper bound: bench/lvmclock.h).
 #
-# The guests that stay up (scaling) are noop guests made with `lvm create`
-# with the pool on; they run (blocked in the hypervisor, waiting for a
+# The guests that stay up (scaling) are noop guests of 1 MiB
+# (LVM_UP_MIB: the least our builder makes) made with `lvm create` with the
+# pool of the start series' shape on, which they do not fit (they are
+# cold); they run (blocked in the hypervisor, waiting for a
 # request). Their "fill" rows say whether the pool served them
 # ("pool-command") or not ("cold-command").
 LVM_DRIVER_READY=1
 LVM_MEM_MIB=4
+LVM_UP_MIB=${LVM_BENCH_UP_MIB:-1}
 LVM_POOL=${LVM_BENCH_POOL:-4}
 LVM_STATE=
 LVM_PID=
@@ -208,7 +211,7 @@ lvm_up() {
 	[ $LVM_UP != 0 ] || LVM_RSS0=$(lvm_rss)
 	name=$BENCH_ID-lvm-up$LVM_UP
 	rows=$(bench_cmd lvm command "$LVM_UP" -- "$BENCH_BIN/lvm" create "$BENCH_IMAGE" \
-		--name "$name" --memory "$LVM_MEM_MIB" --vcpus 1 --json 2>"$out") || {
+		--name "$name" --memory "$LVM_UP_MIB" --vcpus 1 --json 2>"$out") || {
 		cat "$out" >&2
 		return 1
 	}

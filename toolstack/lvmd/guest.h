@@ -87,6 +87,7 @@ struct guest {
 
 	/* lifecycle */
 	bool seen;                   /* reaper: the domain still exists */
+	bool exit_noted;             /* table.c: in l->exits once already */
 	uint32_t flags;              /* reaper: its XEN_DOMINF_* */
 	char doom[160];              /* non-empty: destroy, with this reason */
 	char warning[160];           /* create.c: a note for the client that
@@ -146,6 +147,13 @@ void lvmd_guest_unlink(struct lvmd *l, struct guest *g);
 void lvmd_guest_doom(struct lvmd *l, struct guest *g, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * lvmd_guest_exit_note() - (g), a noxs guest, says it is going down: when
+ * lvmd has no VIRQ_DOM_EXC, have the reaper look at its domain at once
+ * and until it has stopped (l->exits; when full, a sweep over all
+ * domains instead). Once per guest; nothing with the VIRQ, which tells.
+ */
+void lvmd_guest_exit_note(struct lvmd *l, struct guest *g);
 /* lvmd_guest_deadline() - (g) must be gone (timeout_ms) from now (0: the
  * default), or the loop destroys it (lvmd_guest_timers()); for lifecycle
  * requests of either control. */

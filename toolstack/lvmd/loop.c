@@ -4,7 +4,8 @@
  * parked requests resumed), each port's event routed through the backend
  * table (ports over their budget deferred, ports.c); timers for deferred
  * ports, shutdown deadlines, rebuilds after a reboot's back-off, held
- * replies and, without VIRQ_DOM_EXC, the reaper (see lvmd.h).
+ * replies and, without VIRQ_DOM_EXC, the reaper's guests going down and
+ * its slow sweep (see lvmd.h).
  */
 #include <errno.h>
 #include <poll.h>
@@ -118,6 +119,8 @@ int lvmd_run(struct lvmd *l)
 		lvmd_reboot_timers(l, now, &next);
 		lvmd_xsvif_timers(l, now, &next);
 		lvmd_clients_timers(l, now, &next);
+		if (l->nexits)
+			lvmd_reap_exits(l, now, &next);
 		if (l->virq_port < 0 && l->guests) {
 			if (now >= l->next_reap_ns)
 				l->reap_now = true;

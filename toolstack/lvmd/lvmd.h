@@ -90,6 +90,9 @@
 					log its owner: neither walks every
 					guest) */
 #define LVMD_MAX_CLIENTS 256
+#define LVMD_FD_LIMIT 65536          /* descriptors lvmd raises its limit
+					to, as root: one per guest's console
+					log, beyond the usual hard 4096 */
 #define LVMD_CLIENT_OUT_MAX (1u << 20) /* a client this far behind (its
 					  console or replies unread) is
 					  dropped */
@@ -99,7 +102,16 @@
 #define LVMD_CONSOLE_REPLAY (64u << 10) /* log bytes sent on attach */
 #define LVMD_LOG_MAX (1u << 20)      /* a console log this big is moved to
 					NAME.log.1 and started anew */
-#define LVMD_REAP_POLL_MS 100        /* reaper period without VIRQ_DOM_EXC */
+#define LVMD_REAP_POLL_MS 2000       /* without VIRQ_DOM_EXC: the sweep over
+					all domains, a fallback for guests
+					that do not say they are going down
+					(noxs guests do: their sysctl event,
+					then that domain alone is looked at) */
+#define LVMD_EXIT_NOTES 64           /* guests that said so, looked at
+					until their domain has stopped */
+#define LVMD_EXIT_TRIES 12           /* ... this many times, 1 ms apart
+					then doubling (about 4 s), before
+					the sweep is left to find it */
 #define LVMD_READY_POLL_MS 5         /* ready-mark polling while waited on */
 #define LVMD_REFILL_NICE 10          /* the refill thread's nice value */
 #define LVMD_REFILL_GRACE_MS 100     /* a pool refilled after a create: once
@@ -157,6 +169,16 @@ struct lvmd {
 	int virq_port;               /* main.c; -1: no VIRQ_DOM_EXC, poll */
 	uint64_t next_reap_ns;       /* loop.c */
 	bool reap_now;               /* loop.c, adopt.c, guest.c */
+	struct lvmd_exit_note {      /* table.c adds, reaper.c takes: noxs
+					guests that said they are going down
+					(state CLOSING), while lvmd has no
+					VIRQ_DOM_EXC */
+		uint32_t domid;
+		uint8_t uuid[16];
+		uint64_t due_ns;     /* monotonic: look at it then */
+		unsigned tries;
+	} exits[LVMD_EXIT_NOTES];
+	unsigned nexits;
 	uint64_t tsc_khz;            /* sysctl.c (its setup) */
 	const struct lvmd_hooks *hooks; /* main.c: client.c's (guest.h) */
 	struct guest *guests;        /* table.c: newest first */
@@ -246,6 +268,13 @@ void lvmd_ops_resume(struct lvmd *l);
 /* lvmd_reap() - find guests that shut down, crashed or vanished and apply
  * their policies. */
 void lvmd_reap(struct lvmd *l);
+/*
+ * lvmd_reap_exits() - the guests noted going down (l->exits) whose time
+ * has come: each one's domain alone looked at (one domain's info), its
+ * policy applied once it has stopped; the others looked at again later,
+ * (*next) lowered to the earliest.
+ */
+void lvmd_reap_exits(struct lvmd *l, uint64_t now, uint64_t *next);
 
 /* ---- create.c ---- */
 /*

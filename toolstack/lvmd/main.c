@@ -432,7 +432,7 @@ static int open_xen(struct lvmd *l)
 	l->virq_port = xenevtchn_bind_virq(l->xce, VIRQ_DOM_EXC);
 	if (l->virq_port < 0) {
 		l->virq_port = -1;
-		lvm_log_info("VIRQ_DOM_EXC is held by another dom0 process (xenstored?): checking domains every %d ms instead",
+		lvm_log_info("VIRQ_DOM_EXC is held by another dom0 process (xenstored?): noxs guests' exits seen through their sysctl events, all domains checked every %d ms",
 			     LVMD_REAP_POLL_MS);
 	}
 	return 0;
@@ -526,14 +526,23 @@ static void write_pid(const char *state)
 }
 
 /*
- * raise_fd_limit: lvmd holds a few descriptors per guest (its console log,
- * for one); the usual soft limit of 1024 would cap it near a thousand
- * guests. Up to the hard limit, which needs no privilege.
+ * raise_fd_limit: lvmd holds a descriptor per guest (its console log); the
+ * usual soft limit of 1024 would cap it near a thousand guests, and the
+ * usual hard limit of 4096 near four thousand. As root (lvmd always is in
+ * a dom0) both go to LVMD_FD_LIMIT at least; otherwise, or if that is
+ * refused, the soft limit goes up to the hard one, which needs no
+ * privilege.
  */
 static void raise_fd_limit(void)
 {
 	struct rlimit r;
 
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_max < LVMD_FD_LIMIT) {
+		struct rlimit want = { LVMD_FD_LIMIT, LVMD_FD_LIMIT };
+
+		if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+			return;
+	}
 	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
 		r.rlim_cur = r.rlim_max;
 		if (setrlimit(RLIMIT_NOFILE, &r) != 0)

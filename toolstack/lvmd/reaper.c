@@ -1,8 +1,12 @@
 /*
  * reaper.c — domains that shut down, crashed or vanished: on
- * VIRQ_DOM_EXC (or, when another dom0 process holds that VIRQ, every
- * LVMD_REAP_POLL_MS) lvmd lists the hypervisor's domains and applies each
- * of its guests' policies.
+ * VIRQ_DOM_EXC lvmd lists the hypervisor's domains and applies each of its
+ * guests' policies. When another dom0 process (xenstored) holds that VIRQ,
+ * a noxs guest going down says so on its sysctl port (state CLOSING, then
+ * an event): that guest's domain alone is looked at, at once and again
+ * until it has stopped (l->exits); the list of all domains is taken only
+ * every LVMD_REAP_POLL_MS, for the guests that could not say (stock
+ * guests, a domain destroyed by another tool, a guest killed by Xen).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -83,6 +87,67 @@ static void shut_down(struct lvmd *l, struct guest *g, uint32_t reason)
 		 reason_name(reason),
 		 act == LVM_ACTION_PRESERVE ? "preserved" : "destroyed");
 	lvmd_guest_stopped(l, g, act);
+}
+
+/*
+ * reap_one: (g)'s domain alone, whose record says (domid) and (uuid).
+ * Returns 1 if its policy was applied or it was dropped (gone), 0 if it
+ * still runs, -1 if the hypervisor did not answer.
+ */
+static int reap_one(struct lvmd *l, struct guest *g)
+{
+	xc_domaininfo_t info;
+	int n = xc_domain_getinfolist(l->xch, g->rec.domid, 1, &info);
+
+	if (n < 0)
+		return -1;
+	if (n == 0 || info.domain != g->rec.domid ||
+	    memcmp(info.handle, g->rec.uuid, 16) != 0 ||
+	    (info.flags & XEN_DOMINF_dying)) {
+		lvm_log_info("%s (d%u): the domain is gone", g->rec.name,
+			     g->rec.domid);
+		lvmd_guest_drop(l, g, 0);
+		return 1;
+	}
+	g->flags = info.flags;
+	if (!(info.flags & XEN_DOMINF_shutdown) || g->rec.preserved)
+		return g->rec.preserved ? 1 : 0;
+	lvm_log_info("%s (d%u): stopped, seen through its own sysctl event",
+		     g->rec.name, g->rec.domid);
+	shut_down(l, g, (info.flags >> XEN_DOMINF_shutdownshift) &
+				XEN_DOMINF_shutdownmask);
+	return 1;
+}
+
+void lvmd_reap_exits(struct lvmd *l, uint64_t now, uint64_t *next)
+{
+	unsigned i = 0;
+
+	while (i < l->nexits) {
+		struct lvmd_exit_note *n = &l->exits[i];
+		struct guest *g;
+		int r = 1;
+
+		if (n->due_ns > now) {
+			if (n->due_ns < *next)
+				*next = n->due_ns;
+			i++;
+			continue;
+		}
+		g = lvmd_guest_by_domid(l, n->domid);
+		if (g && memcmp(g->rec.uuid, n->uuid, 16) == 0)
+			r = reap_one(l, g);
+		if (r == 0 && ++n->tries < LVMD_EXIT_TRIES) {
+			n->due_ns = now + (1000000ull << (n->tries - 1));
+			if (n->due_ns < *next)
+				*next = n->due_ns;
+			i++;
+			continue;
+		}
+		/* Done with it (or left to the sweep): the last note moves
+		 * here. reap_one() may have dropped guests, not notes. */
+		l->exits[i] = l->exits[--l->nexits];
+	}
 }
 
 void lvmd_reap(struct lvmd *l)

@@ -32,6 +32,10 @@ static void poll_guest(struct lvmd *l, struct guest *g)
 				v.state, v.ack_seq, g->rec.request_seq);
 		return;
 	}
+	/* Going down (asked or not): its domain looked at now, without
+	 * waiting for the sweep (reaper.c). */
+	if (v.state == NOXS_STATE_CLOSING)
+		lvmd_guest_exit_note(l, g);
 	if (g->has_ready || v.state < NOXS_STATE_READY || !g->t_recv_ns)
 		return;
 	/*

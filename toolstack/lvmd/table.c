@@ -139,6 +139,24 @@ void lvmd_guest_doom(struct lvmd *l, struct guest *g, const char *fmt, ...)
 		     g->doom);
 }
 
+void lvmd_guest_exit_note(struct lvmd *l, struct guest *g)
+{
+	struct lvmd_exit_note *n;
+
+	if (l->virq_port >= 0 || g->exit_noted)
+		return;
+	g->exit_noted = true;
+	if (l->nexits == LVMD_EXIT_NOTES) {
+		l->reap_now = true;
+		return;
+	}
+	n = &l->exits[l->nexits++];
+	n->domid = g->rec.domid;
+	memcpy(n->uuid, g->rec.uuid, sizeof(n->uuid));
+	n->due_ns = lvm_now_ns();
+	n->tries = 0;
+}
+
 void lvmd_guest_deadline(struct lvmd *l, struct guest *g,
 			 uint32_t timeout_ms)
 {

@@ -54,7 +54,7 @@ enum noxs_request {
 enum noxs_state {
 	NOXS_STATE_BOOTING = 0,      /* as the toolstack leaves it */
 	NOXS_STATE_READY = 1,        /* main() reached; ready_* are valid */
-	NOXS_STATE_CLOSING = 2,      /* acting on a request */
+	NOXS_STATE_CLOSING = 2,      /* acting on a request, or going down */
 	NOXS_STATE_MAX = 2,
 };
 
