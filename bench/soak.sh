@@ -70,17 +70,23 @@ rm -rf "$STATE"
 lvmd -d -S "$STATE" -c /dev/null -P 4:1:2 || die "lvmd did not start"
 export LVM_SOCKET=$STATE/lvmd.sock
 pid=$(cat "$STATE/lvmd.pid")
-# A heartbeat every HEARTBEAT_S seconds (default 120; 0: none): the load
-# and where lvmd's threads wait, so that a soak that stops shows whether
-# dom0 still runs (lines go on) and what lvmd waits for.
+# A heartbeat every HEARTBEAT_S seconds (default 120; 0: none): where the
+# soak is (the block of cycles it started last), the load, dom0's free
+# memory, where lvmd's threads wait and the cycle driver's state and wait,
+# so that a soak that stops shows whether dom0 still runs (lines go on)
+# and who waits for what. All from /proc: nothing that could hang itself.
 heartbeat() {
-	local t w
+	local t w d
 	while sleep "${HEARTBEAT_S:-120}"; do
 		w=
 		for t in /proc/"$pid"/task/*; do
-			w+=" $(cat "$t/comm" 2>/dev/null):$(cat "$t/wchan" 2>/dev/null)"
+			w+=" $(cat "$t/comm" 2>/dev/null):$(cut -d' ' -f3 "$t/stat" 2>/dev/null):$(cat "$t/wchan" 2>/dev/null)"
 		done
-		echo "soak: heartbeat ${SECONDS}s load $(cut -d' ' -f1-3 /proc/loadavg) lvmd$w"
+		for d in /proc/[0-9]*; do
+			[ "$(cat "$d/comm" 2>/dev/null)" = lvm-bench-lvm ] &&
+				w+=" bench:$(cut -d' ' -f3 "$d/stat" 2>/dev/null):$(cat "$d/wchan" 2>/dev/null)"
+		done
+		echo "soak: heartbeat ${SECONDS}s at $(cat "$STATE/at" 2>/dev/null) load $(cut -d' ' -f1-3 /proc/loadavg) avail $(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo) kB lvmd$w"
 	done
 }
 hb=
@@ -112,11 +118,17 @@ mem() {
 	echo "${anon:-0} ${file:-0} ${heap:-0}"
 }
 
-# sample PHASE CYCLE: one CSV row, once the pool is full and idle.
+# sample PHASE CYCLE: one CSV row, once lvmd is at rest: the pool full
+# and idle (its refill thread returns the malloc arenas' free pages
+# before a shell counts ready), then a second for the names thread's last
+# batch (written 5 ms after the last destroy, then trimmed likewise): what
+# an operator looking at an idle lvmd sees, whatever the timing of the
+# cycles before.
 sample() {
 	local rss fds ev maps kb anon file heap
 	lvm-bench-lvm --pool 4:1:2 ${IMAGE:+-I "$IMAGE"} -t 60 ||
 		die "$1 $2: the pool did not refill"
+	sleep 1
 	rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")
 	fds=$(ls "/proc/$pid/fd" | wc -l)
 	ev=$(evtchns)
@@ -132,6 +144,7 @@ phase() {
 	local c=0
 	sample "$1" 0
 	while [ $c -lt "$CYCLES" ]; do
+		echo "$1 $c+$EVERY" >"$STATE/at"
 		lvm-bench-lvm -k "$img" -M 4 -p soak -n "$EVERY" -w 0 -e any -t 30 >/dev/null ||
 			die "$1: the cycles after $c failed"
 		c=$((c + EVERY))

@@ -196,12 +196,8 @@ static void *refill(void *arg)
 		}
 		if (ps->backoff || !lvmd_pool_next(&ps->p, job)) {
 			if (worked) {
-				/* Idle after work: give the free memory of the
-				 * malloc arenas back (the shells this thread
-				 * built are freed by the main thread, and their
-				 * arena's free pages would otherwise stay
-				 * resident, fragmented, a few kB more every
-				 * thousand cycles). Off the control thread. */
+				/* Idle after freeing shells here: their free
+				 * pages back too (see below). */
 				worked = false;
 				pthread_mutex_unlock(&ps->mu);
 				malloc_trim(0);
@@ -221,8 +217,20 @@ static void *refill(void *arg)
 		pthread_mutex_unlock(&ps->mu);
 		lvm_error_clear(&err);
 		x = make(ps, job, &err);
+		/*
+		 * Give the free memory of the malloc arenas back before the
+		 * shell counts (while it is still "preparing"): a claimed
+		 * shell's builder state, built in this thread's arena, is
+		 * freed by the control thread when its create finishes, just
+		 * before the refill it causes; left there, those pages would
+		 * stay resident, fragmented, until some later trim. So once
+		 * a pool is full and nothing is preparing, lvmd's memory is
+		 * the same whatever the timing: what a client that waits for
+		 * that (lvm-bench-lvm --pool, the soak) sees. Off the
+		 * control thread.
+		 */
+		malloc_trim(0);
 		pthread_mutex_lock(&ps->mu);
-		worked = true;
 		if (!x) {
 			ps->backoff = true;
 			failed(ps, job, &err);
@@ -231,6 +239,7 @@ static void *refill(void *arg)
 			pthread_mutex_unlock(&ps->mu);
 			shell_free(ps->xch, x);
 			pthread_mutex_lock(&ps->mu);
+			worked = true;
 		}
 	}
 	pthread_mutex_unlock(&ps->mu);
