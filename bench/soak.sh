@@ -76,17 +76,21 @@ pid=$(cat "$STATE/lvmd.pid")
 # so that a soak that stops shows whether dom0 still runs (lines go on)
 # and who waits for what. All from /proc: nothing that could hang itself.
 heartbeat() {
-	local t w d
+	local t w d c
 	while sleep "${HEARTBEAT_S:-120}"; do
 		w=
 		for t in /proc/"$pid"/task/*; do
 			w+=" $(cat "$t/comm" 2>/dev/null):$(cut -d' ' -f3 "$t/stat" 2>/dev/null):$(cat "$t/wchan" 2>/dev/null)"
 		done
 		for d in /proc/[0-9]*; do
-			[ "$(cat "$d/comm" 2>/dev/null)" = lvm-bench-lvm ] &&
-				w+=" bench:$(cut -d' ' -f3 "$d/stat" 2>/dev/null):$(cat "$d/wchan" 2>/dev/null)"
+			c=
+			read -r c 2>/dev/null <"$d/comm"
+			case $c in
+			lvm-bench-lvm) w+=" bench:$(cut -d' ' -f3 "$d/stat" 2>/dev/null):$(cat "$d/wchan" 2>/dev/null)" ;;
+			xenstored) w+=" xenstored:$(awk '$1 == "VmRSS:" { print $2 }' "$d/status" 2>/dev/null)kB" ;;
+			esac
 		done
-		echo "soak: heartbeat ${SECONDS}s at $(cat "$STATE/at" 2>/dev/null) load $(cut -d' ' -f1-3 /proc/loadavg) avail $(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo) kB lvmd$w"
+		echo "soak: heartbeat ${SECONDS}s at $(cat "$STATE/at" 2>/dev/null) load $(cut -d' ' -f1-3 /proc/loadavg) avail $(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo) kB /run $(du -sk /run 2>/dev/null | cut -f1) kB lvmd$w"
 	done
 }
 hb=
