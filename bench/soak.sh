@@ -122,6 +122,28 @@ mem() {
 	echo "${anon:-0} ${file:-0} ${heap:-0}"
 }
 
+# anon PHASE CYCLE: lvmd's mappings that hold anonymous pages, one line
+# each ("PHASE CYCLE RANGE NAME RSS_KB ANON_KB"), appended to
+# DIR/smaps.txt; on the console, those whose anonymous kB changed since
+# the sample before (malloc arenas and thread stacks are unnamed: told
+# apart by their range): where the anonymous memory moves, when it does.
+anon() {
+	awk -v ph="$1" -v c="$2" '
+		/^[0-9a-f]+-[0-9a-f]+ / { r = $1; n = $6 == "" ? "-" : $6; next }
+		$1 == "Rss:" { rss = $2 }
+		$1 == "Anonymous:" && $2 > 0 { print ph, c, r, n, rss, $2 }' \
+		"/proc/$pid/smaps" >"$STATE/anon.cur"
+	cat "$STATE/anon.cur" >>"$OUT/smaps.txt"
+	[ -f "$STATE/anon.prev" ] && awk '
+		NR == FNR { a[$3] = $6; n[$3] = $4; next }
+		!($3 in a) { printf "    anon %s %s: new, %s kB\n", $3, $4, $6; next }
+		a[$3] != $6 { printf "    anon %s %s: %s -> %s kB\n", $3, $4, a[$3], $6 }
+		{ seen[$3] = 1 }
+		END { for (r in a) if (!(r in seen)) printf "    anon %s %s: gone (%s kB)\n", r, n[r], a[r] }' \
+		"$STATE/anon.prev" "$STATE/anon.cur"
+	mv "$STATE/anon.cur" "$STATE/anon.prev"
+}
+
 # sample PHASE CYCLE: one CSV row, once lvmd is at rest: the pool full
 # and idle (its refill thread returns the malloc arenas' free pages
 # before a shell counts ready), then a second for the names thread's last
@@ -141,6 +163,7 @@ sample() {
 	echo "$1,$2,$SECONDS,$rss,$fds,$ev,$maps,$kb,$(lvm list --all --json | grep -c '"domid"'),$anon,$file,$heap" >>"$csv"
 	printf '  %-5s %6s cycles  %5ss  rss %s kB (anon %s, file %s, heap %s)  fds %s  evtchn %s  foreign %s maps, %s kB\n' \
 		"$1" "$2" "$SECONDS" "$rss" "$anon" "$file" "$heap" "$fds" "$ev" "$maps" "$kb"
+	anon "$1" "$2"
 }
 
 # phase NAME: CYCLES cycles in blocks of EVERY, a sample before and after each.

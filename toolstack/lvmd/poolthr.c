@@ -39,6 +39,7 @@ struct lvmd_pools {
 	struct lvmd_pool p;
 	bool stop;
 	bool backoff;                /* a prepare failed: wait a while */
+	bool trim;                   /* lvmd_pools_trim(): trim when idle */
 	bool running;
 	pthread_t thr;
 	xc_interface *xch;           /* the thread's own */
@@ -195,10 +196,12 @@ static void *refill(void *arg)
 			continue;
 		}
 		if (ps->backoff || !lvmd_pool_next(&ps->p, job)) {
-			if (worked) {
-				/* Idle after freeing shells here: their free
-				 * pages back too (see below). */
+			if (worked || ps->trim) {
+				/* Idle after freeing shells here, or asked
+				 * to (lvmd_pools_trim): the free pages back
+				 * (see below). */
 				worked = false;
+				ps->trim = false;
 				pthread_mutex_unlock(&ps->mu);
 				malloc_trim(0);
 				pthread_mutex_lock(&ps->mu);
@@ -369,6 +372,16 @@ void lvmd_pools_retire(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus)
 void lvmd_pools_kick(struct lvmd *l)
 {
 	pthread_mutex_lock(&l->pools->mu);
+	pthread_cond_signal(&l->pools->cv);
+	pthread_mutex_unlock(&l->pools->mu);
+}
+
+void lvmd_pools_trim(struct lvmd *l)
+{
+	if (!l->pools || !l->pools->running)
+		return;
+	pthread_mutex_lock(&l->pools->mu);
+	l->pools->trim = true;
 	pthread_cond_signal(&l->pools->cv);
 	pthread_mutex_unlock(&l->pools->mu);
 }
