@@ -151,7 +151,7 @@ anon() {
 # an operator looking at an idle lvmd sees, whatever the timing of the
 # cycles before.
 sample() {
-	local rss fds ev maps kb anon file heap
+	local rss fds ev maps kb anon file heap changed
 	lvm-bench-lvm --pool 4:1:2 ${IMAGE:+-I "$IMAGE"} -t 60 ||
 		die "$1 $2: the pool did not refill"
 	sleep 1
@@ -160,10 +160,11 @@ sample() {
 	ev=$(evtchns)
 	read -r maps kb < <(foreign)
 	read -r anon file heap < <(mem)
+	changed=$(anon "$1" "$2")    # before lvm list, a client of lvmd's
 	echo "$1,$2,$SECONDS,$rss,$fds,$ev,$maps,$kb,$(lvm list --all --json | grep -c '"domid"'),$anon,$file,$heap" >>"$csv"
 	printf '  %-5s %6s cycles  %5ss  rss %s kB (anon %s, file %s, heap %s)  fds %s  evtchn %s  foreign %s maps, %s kB\n' \
 		"$1" "$2" "$SECONDS" "$rss" "$anon" "$file" "$heap" "$fds" "$ev" "$maps" "$kb"
-	anon "$1" "$2"
+	[ -z "$changed" ] || echo "$changed"
 }
 
 # phase NAME: CYCLES cycles in blocks of EVERY, a sample before and after each.
