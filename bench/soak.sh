@@ -16,6 +16,11 @@
 #   make soak [CYCLES=N]        in the box, with the plot
 #   bench/soak.sh --plot CSV    the plot, CSV's name with .png (gnuplot;
 #                               on the host: the box has none)
+#   bench/soak.sh --from-log LOG CSV   the CSV again from the sample lines
+#                               of a console log (a run that did not end
+#                               brings no /out back); domains left empty
+#   bench/soak.sh --verdict CSV the verdict on a CSV (cycle 1000 the point
+#                               of reference: a full-length run's)
 set -u
 . "$(dirname "$0")/dom0.sh"
 CYCLES=10000
@@ -49,13 +54,51 @@ EOT
 	echo "soak: plot $png"
 }
 
+# verdict CSV: per phase and series, the largest value after cycle WARM
+# against the value at WARM; sets fails.
+verdict() {
+	local ph col line
+	fails=0
+	for ph in pool built; do
+		for col in 4:rss_kb 5:fds 6:evtchn 7:foreign_maps 8:foreign_kb; do
+			line=$(awk -F, -v ph="$ph" -v c="${col%%:*}" -v w="$WARM" -v lim="$LIMIT_PCT" '
+				$1 == ph && $2 == w { base = $c }
+				$1 == ph && $2 > w && (max == "" || $c > max) { max = $c }
+				END {
+					if (base == "" || max == "") { print "FAIL no samples after cycle " w; exit }
+					g = base > 0 ? 100 * (max - base) / base : (max > 0 ? 100 : 0)
+					printf "%s %s at cycle %d, at most %s after (%+.2f%%, limit %s%%)\n",
+						(g <= lim ? "PASS" : "FAIL"), base, w, max, g, lim
+				}' "$1")
+			printf '  %-5s %-13s %s\n' "$ph" "${col#*:}" "$line"
+			[ "${line%% *}" = PASS ] || fails=$((fails + 1))
+		done
+	done
+}
+
+# from_log LOG CSV: the sample lines of a console log as soak.csv rows.
+from_log() {
+	[ -f "$1" ] && [ -n "$2" ] || die "usage: bench/soak.sh --from-log LOG CSV"
+	echo "phase,cycle,seconds,rss_kb,fds,evtchn,foreign_maps,foreign_kb,domains,anon_kb,file_kb,heap_kb" >"$2" ||
+		die "cannot write $2"
+	tr -d '\r' <"$1" | awk '
+		($1 == "pool" || $1 == "built") && $3 == "cycles" && $5 == "rss" && NF == 22 {
+			gsub(/[s,)]/, "", $4); gsub(/,/, "", $9); gsub(/,/, "", $11); gsub(/\)/, "", $13)
+			print $1 "," $2 "," $4 "," $6 "," $15 "," $17 "," $19 "," $21 ",," $9 "," $11 "," $13
+		}' >>"$2"
+	echo "soak: $(($(wc -l <"$2") - 1)) samples in $2"
+}
+
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cycles) CYCLES=${2-}; shift 2 ;;
 	--every) EVERY=${2-}; shift 2 ;;
 	--out) OUT=${2-}; shift 2 ;;
 	--plot) plot "${2-}"; exit 0 ;;
-	*) die "usage: bench/soak.sh [--cycles N] [--every M] [--out DIR] | --plot CSV" ;;
+	--from-log) from_log "${2-}" "${3-}"; exit 0 ;;
+	--verdict) [ -f "${2-}" ] || die "usage: bench/soak.sh --verdict CSV"
+		verdict "$2"; echo "soak: $2; $fails series failed"; [ $fails = 0 ]; exit ;;
+	*) die "usage: bench/soak.sh [--cycles N] [--every M] [--out DIR] | --plot CSV | --from-log LOG CSV | --verdict CSV" ;;
 	esac
 done
 [[ "$CYCLES" =~ ^[1-9][0-9]*$ && "$EVERY" =~ ^[1-9][0-9]*$ ]] || die "--cycles and --every take a positive count"
@@ -195,23 +238,6 @@ IMAGE= phase pool
 lvm pool set 4x1 2 "$img" >/dev/null || die "cannot build the pool ahead for $img"
 IMAGE=$img phase built
 
-# The verdict: per phase and series, the largest value after cycle WARM
-# against the value at WARM.
-fails=0
-for ph in pool built; do
-	for col in 4:rss_kb 5:fds 6:evtchn 7:foreign_maps 8:foreign_kb; do
-		line=$(awk -F, -v ph="$ph" -v c="${col%%:*}" -v w="$WARM" -v lim="$LIMIT_PCT" '
-			$1 == ph && $2 == w { base = $c }
-			$1 == ph && $2 > w && (max == "" || $c > max) { max = $c }
-			END {
-				if (base == "" || max == "") { print "FAIL no samples after cycle " w; exit }
-				g = base > 0 ? 100 * (max - base) / base : (max > 0 ? 100 : 0)
-				printf "%s %s at cycle %d, at most %s after (%+.2f%%, limit %s%%)\n",
-					(g <= lim ? "PASS" : "FAIL"), base, w, max, g, lim
-			}' "$csv")
-		printf '  %-5s %-13s %s\n' "$ph" "${col#*:}" "$line"
-		[ "${line%% *}" = PASS ] || fails=$((fails + 1))
-	done
-done
+verdict "$csv"
 echo "soak: $csv; $fails series failed"
 [ $fails = 0 ]
