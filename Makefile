@@ -85,11 +85,23 @@ bench-http:
 
 # The soak (bench/soak.sh), not part of make test: the plot is drawn here,
 # since the box has no gnuplot; the soak's verdict is the target's status.
+# The box runs with its debug sockets (XENBOX_DEBUG) and stallwatch beside
+# it: a console silent for KICK_S seconds (default 300; 0: never) while
+# every emulated CPU is halted gets the box kicked (Xen's keys r and 0:
+# the box has been seen to stop with a runnable dom0 vCPU that no CPU
+# picks up; docs/reliability.md), each kick a line in
+# build/soak/debug/kicks.log; one silent for STALL_S seconds (default
+# 600) gets QEMU's and Xen's view of the box dumped into
+# build/soak/debug/stall-N.txt. The console log is build/soak/console.log.
 soak: deps
 	@$(MAKE) --no-print-directory all
 	@rm -rf $(BUILD)/soak && mkdir -p $(BUILD)/soak
-	@tests/xenbox/xenbox -t 43200 --out $(BUILD)/soak run bench/soak.sh \
-		$(if $(CYCLES),--cycles $(CYCLES)); rc=$$?; \
+	@XENBOX_DEBUG=$(BUILD)/soak/debug tests/xenbox/xenbox -t 43200 \
+		-l $(BUILD)/soak/console.log --out $(BUILD)/soak run bench/soak.sh \
+		$(if $(CYCLES),--cycles $(CYCLES)) & box=$$!; \
+	tests/xenbox/stallwatch $(BUILD)/soak/debug $(BUILD)/soak/console.log \
+		$$box $(or $(STALL_S),600) $(or $(KICK_S),300) & \
+	wait $$box; rc=$$?; wait; \
 	bench/soak.sh --plot $(BUILD)/soak/soak.csv; exit $$rc
 
 clean:

@@ -16,6 +16,11 @@
 #   make soak [CYCLES=N]        in the box, with the plot
 #   bench/soak.sh --plot CSV    the plot, CSV's name with .png (gnuplot;
 #                               on the host: the box has none)
+#   bench/soak.sh --from-log LOG CSV   the CSV again from the sample lines
+#                               of a console log (a run that did not end
+#                               brings no /out back); domains left empty
+#   bench/soak.sh --verdict CSV the verdict on a CSV (cycle 1000 the point
+#                               of reference: a full-length run's)
 set -u
 . "$(dirname "$0")/dom0.sh"
 CYCLES=10000
@@ -49,13 +54,51 @@ EOT
 	echo "soak: plot $png"
 }
 
+# verdict CSV: per phase and series, the largest value after cycle WARM
+# against the value at WARM; sets fails.
+verdict() {
+	local ph col line
+	fails=0
+	for ph in pool built; do
+		for col in 4:rss_kb 5:fds 6:evtchn 7:foreign_maps 8:foreign_kb; do
+			line=$(awk -F, -v ph="$ph" -v c="${col%%:*}" -v w="$WARM" -v lim="$LIMIT_PCT" '
+				$1 == ph && $2 == w { base = $c }
+				$1 == ph && $2 > w && (max == "" || $c > max) { max = $c }
+				END {
+					if (base == "" || max == "") { print "FAIL no samples after cycle " w; exit }
+					g = base > 0 ? 100 * (max - base) / base : (max > 0 ? 100 : 0)
+					printf "%s %s at cycle %d, at most %s after (%+.2f%%, limit %s%%)\n",
+						(g <= lim ? "PASS" : "FAIL"), base, w, max, g, lim
+				}' "$1")
+			printf '  %-5s %-13s %s\n' "$ph" "${col#*:}" "$line"
+			[ "${line%% *}" = PASS ] || fails=$((fails + 1))
+		done
+	done
+}
+
+# from_log LOG CSV: the sample lines of a console log as soak.csv rows.
+from_log() {
+	[ -f "$1" ] && [ -n "$2" ] || die "usage: bench/soak.sh --from-log LOG CSV"
+	echo "phase,cycle,seconds,rss_kb,fds,evtchn,foreign_maps,foreign_kb,domains,anon_kb,file_kb,heap_kb" >"$2" ||
+		die "cannot write $2"
+	tr -d '\r' <"$1" | awk '
+		($1 == "pool" || $1 == "built") && $3 == "cycles" && $5 == "rss" && NF == 22 {
+			gsub(/[s,)]/, "", $4); gsub(/,/, "", $9); gsub(/,/, "", $11); gsub(/\)/, "", $13)
+			print $1 "," $2 "," $4 "," $6 "," $15 "," $17 "," $19 "," $21 ",," $9 "," $11 "," $13
+		}' >>"$2"
+	echo "soak: $(($(wc -l <"$2") - 1)) samples in $2"
+}
+
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cycles) CYCLES=${2-}; shift 2 ;;
 	--every) EVERY=${2-}; shift 2 ;;
 	--out) OUT=${2-}; shift 2 ;;
 	--plot) plot "${2-}"; exit 0 ;;
-	*) die "usage: bench/soak.sh [--cycles N] [--every M] [--out DIR] | --plot CSV" ;;
+	--from-log) from_log "${2-}" "${3-}"; exit 0 ;;
+	--verdict) [ -f "${2-}" ] || die "usage: bench/soak.sh --verdict CSV"
+		verdict "$2"; echo "soak: $2; $fails series failed"; [ $fails = 0 ]; exit ;;
+	*) die "usage: bench/soak.sh [--cycles N] [--every M] [--out DIR] | --plot CSV | --from-log LOG CSV | --verdict CSV" ;;
 	esac
 done
 [[ "$CYCLES" =~ ^[1-9][0-9]*$ && "$EVERY" =~ ^[1-9][0-9]*$ ]] || die "--cycles and --every take a positive count"
@@ -70,17 +113,27 @@ rm -rf "$STATE"
 lvmd -d -S "$STATE" -c /dev/null -P 4:1:2 || die "lvmd did not start"
 export LVM_SOCKET=$STATE/lvmd.sock
 pid=$(cat "$STATE/lvmd.pid")
-# A heartbeat every HEARTBEAT_S seconds (default 120; 0: none): the load
-# and where lvmd's threads wait, so that a soak that stops shows whether
-# dom0 still runs (lines go on) and what lvmd waits for.
+# A heartbeat every HEARTBEAT_S seconds (default 120; 0: none): where the
+# soak is (the block of cycles it started last), the load, dom0's free
+# memory, where lvmd's threads wait and the cycle driver's state and wait,
+# so that a soak that stops shows whether dom0 still runs (lines go on)
+# and who waits for what. All from /proc: nothing that could hang itself.
 heartbeat() {
-	local t w
+	local t w d c
 	while sleep "${HEARTBEAT_S:-120}"; do
 		w=
 		for t in /proc/"$pid"/task/*; do
-			w+=" $(cat "$t/comm" 2>/dev/null):$(cat "$t/wchan" 2>/dev/null)"
+			w+=" $(cat "$t/comm" 2>/dev/null):$(cut -d' ' -f3 "$t/stat" 2>/dev/null):$(cat "$t/wchan" 2>/dev/null)"
 		done
-		echo "soak: heartbeat ${SECONDS}s load $(cut -d' ' -f1-3 /proc/loadavg) lvmd$w"
+		for d in /proc/[0-9]*; do
+			c=
+			read -r c 2>/dev/null <"$d/comm"
+			case $c in
+			lvm-bench-lvm) w+=" bench:$(cut -d' ' -f3 "$d/stat" 2>/dev/null):$(cat "$d/wchan" 2>/dev/null)" ;;
+			xenstored) w+=" xenstored:$(awk '$1 == "VmRSS:" { print $2 }' "$d/status" 2>/dev/null)kB" ;;
+			esac
+		done
+		echo "soak: heartbeat ${SECONDS}s at $(cat "$STATE/at" 2>/dev/null) load $(cut -d' ' -f1-3 /proc/loadavg) avail $(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo) kB /run $(du -sk /run 2>/dev/null | cut -f1) kB lvmd$w"
 	done
 }
 hb=
@@ -112,19 +165,49 @@ mem() {
 	echo "${anon:-0} ${file:-0} ${heap:-0}"
 }
 
-# sample PHASE CYCLE: one CSV row, once the pool is full and idle.
+# anon PHASE CYCLE: lvmd's mappings that hold anonymous pages, one line
+# each ("PHASE CYCLE RANGE NAME RSS_KB ANON_KB"), appended to
+# DIR/smaps.txt; on the console, those whose anonymous kB changed since
+# the sample before (malloc arenas and thread stacks are unnamed: told
+# apart by their range): where the anonymous memory moves, when it does.
+anon() {
+	awk -v ph="$1" -v c="$2" '
+		/^[0-9a-f]+-[0-9a-f]+ / { r = $1; n = $6 == "" ? "-" : $6; next }
+		$1 == "Rss:" { rss = $2 }
+		$1 == "Anonymous:" && $2 > 0 { print ph, c, r, n, rss, $2 }' \
+		"/proc/$pid/smaps" >"$STATE/anon.cur"
+	cat "$STATE/anon.cur" >>"$OUT/smaps.txt"
+	[ -f "$STATE/anon.prev" ] && awk '
+		NR == FNR { a[$3] = $6; n[$3] = $4; next }
+		!($3 in a) { printf "    anon %s %s: new, %s kB\n", $3, $4, $6; next }
+		a[$3] != $6 { printf "    anon %s %s: %s -> %s kB\n", $3, $4, a[$3], $6 }
+		{ seen[$3] = 1 }
+		END { for (r in a) if (!(r in seen)) printf "    anon %s %s: gone (%s kB)\n", r, n[r], a[r] }' \
+		"$STATE/anon.prev" "$STATE/anon.cur"
+	mv "$STATE/anon.cur" "$STATE/anon.prev"
+}
+
+# sample PHASE CYCLE: one CSV row, once lvmd is at rest: the pool full
+# and idle (its refill thread returns the malloc arenas' free pages
+# before a shell counts ready), then a second for the names thread's last
+# batch (written 5 ms after the last destroy, then trimmed likewise): what
+# an operator looking at an idle lvmd sees, whatever the timing of the
+# cycles before.
 sample() {
-	local rss fds ev maps kb anon file heap
+	local rss fds ev maps kb anon file heap changed
 	lvm-bench-lvm --pool 4:1:2 ${IMAGE:+-I "$IMAGE"} -t 60 ||
 		die "$1 $2: the pool did not refill"
+	sleep 1
 	rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")
 	fds=$(ls "/proc/$pid/fd" | wc -l)
 	ev=$(evtchns)
 	read -r maps kb < <(foreign)
 	read -r anon file heap < <(mem)
+	changed=$(anon "$1" "$2")    # before lvm list, a client of lvmd's
 	echo "$1,$2,$SECONDS,$rss,$fds,$ev,$maps,$kb,$(lvm list --all --json | grep -c '"domid"'),$anon,$file,$heap" >>"$csv"
 	printf '  %-5s %6s cycles  %5ss  rss %s kB (anon %s, file %s, heap %s)  fds %s  evtchn %s  foreign %s maps, %s kB\n' \
 		"$1" "$2" "$SECONDS" "$rss" "$anon" "$file" "$heap" "$fds" "$ev" "$maps" "$kb"
+	[ -z "$changed" ] || echo "$changed"
 }
 
 # phase NAME: CYCLES cycles in blocks of EVERY, a sample before and after each.
@@ -132,6 +215,7 @@ phase() {
 	local c=0
 	sample "$1" 0
 	while [ $c -lt "$CYCLES" ]; do
+		echo "$1 $c+$EVERY" >"$STATE/at"
 		lvm-bench-lvm -k "$img" -M 4 -p soak -n "$EVERY" -w 0 -e any -t 30 >/dev/null ||
 			die "$1: the cycles after $c failed"
 		c=$((c + EVERY))
@@ -154,23 +238,6 @@ IMAGE= phase pool
 lvm pool set 4x1 2 "$img" >/dev/null || die "cannot build the pool ahead for $img"
 IMAGE=$img phase built
 
-# The verdict: per phase and series, the largest value after cycle WARM
-# against the value at WARM.
-fails=0
-for ph in pool built; do
-	for col in 4:rss_kb 5:fds 6:evtchn 7:foreign_maps 8:foreign_kb; do
-		line=$(awk -F, -v ph="$ph" -v c="${col%%:*}" -v w="$WARM" -v lim="$LIMIT_PCT" '
-			$1 == ph && $2 == w { base = $c }
-			$1 == ph && $2 > w && (max == "" || $c > max) { max = $c }
-			END {
-				if (base == "" || max == "") { print "FAIL no samples after cycle " w; exit }
-				g = base > 0 ? 100 * (max - base) / base : (max > 0 ? 100 : 0)
-				printf "%s %s at cycle %d, at most %s after (%+.2f%%, limit %s%%)\n",
-					(g <= lim ? "PASS" : "FAIL"), base, w, max, g, lim
-			}' "$csv")
-		printf '  %-5s %-13s %s\n' "$ph" "${col#*:}" "$line"
-		[ "${line%% *}" = PASS ] || fails=$((fails + 1))
-	done
-done
+verdict "$csv"
 echo "soak: $csv; $fails series failed"
 [ $fails = 0 ]

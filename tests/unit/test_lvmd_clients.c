@@ -93,6 +93,11 @@ void lvmd_pools_kick(struct lvmd *l)
 	kicks++;
 }
 
+void lvmd_pools_trim(struct lvmd *l)
+{
+	(void)l;
+}
+
 void lvmd_loader_forget(struct lvmd *l, struct client *c)
 {
 	(void)l;

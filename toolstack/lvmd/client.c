@@ -91,6 +91,9 @@ void lvmd_client_close(struct lvmd *l, struct client *c)
 	free(c->in);
 	free(c->out);
 	free(c);
+	/* lvmd at rest: what the requests freed goes back (poolthr.c). */
+	if (!l->clients)
+		lvmd_pools_trim(l);
 }
 
 /* kill_client: drop (c) at the next turn of the loop, sending nothing

@@ -447,6 +447,12 @@ struct lvmd_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
 void lvmd_pools_retire(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus);
 /* lvmd_pools_kick() - wake the refill thread. */
 void lvmd_pools_kick(struct lvmd *l);
+/* lvmd_pools_trim() - have the refill thread return the malloc arenas'
+ * free pages (malloc_trim) once it is idle: what the control thread freed
+ * since its last trim (a destroyed guest's memory, chunks of the thread's
+ * arena among it) would otherwise stay resident until its next refill.
+ * Called when the last client leaves. A no-op without the thread. */
+void lvmd_pools_trim(struct lvmd *l);
 /* lvmd_pools_miss() - count a miss (a request that cannot use a shell). */
 void lvmd_pools_miss(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus);
 /* lvmd_pools_has() - whether a shell of that shape is ready now. */

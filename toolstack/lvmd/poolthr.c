@@ -41,6 +41,7 @@ struct lvmd_pools {
 	struct lvmd_pool p;
 	bool stop;
 	bool backoff;                /* a prepare failed: wait a while */
+	bool trim;                   /* lvmd_pools_trim(): trim when idle */
 	bool running;
 	pthread_t thr;
 	xc_interface *xch;           /* the thread's own */
@@ -203,14 +204,12 @@ static void *refill(void *arg)
 			continue;
 		}
 		if (ps->backoff || !lvmd_pool_next(&ps->p, job)) {
-			if (worked) {
-				/* Idle after work: give the free memory of the
-				 * malloc arenas back (the shells this thread
-				 * built are freed by the main thread, and their
-				 * arena's free pages would otherwise stay
-				 * resident, fragmented, a few kB more every
-				 * thousand cycles). Off the control thread. */
+			if (worked || ps->trim) {
+				/* Idle after freeing shells here, or asked
+				 * to (lvmd_pools_trim): the free pages back
+				 * (see below). */
 				worked = false;
+				ps->trim = false;
 				pthread_mutex_unlock(&ps->mu);
 				malloc_trim(0);
 				pthread_mutex_lock(&ps->mu);
@@ -229,8 +228,20 @@ static void *refill(void *arg)
 		pthread_mutex_unlock(&ps->mu);
 		lvm_error_clear(&err);
 		x = make(ps, job, &err);
+		/*
+		 * Give the free memory of the malloc arenas back before the
+		 * shell counts (while it is still "preparing"): a claimed
+		 * shell's builder state, built in this thread's arena, is
+		 * freed by the control thread when its create finishes, just
+		 * before the refill it causes; left there, those pages would
+		 * stay resident, fragmented, until some later trim. So once
+		 * a pool is full and nothing is preparing, lvmd's memory is
+		 * the same whatever the timing: what a client that waits for
+		 * that (lvm-bench-lvm --pool, the soak) sees. Off the
+		 * control thread.
+		 */
+		malloc_trim(0);
 		pthread_mutex_lock(&ps->mu);
-		worked = true;
 		if (!x) {
 			ps->backoff = true;
 			failed(ps, job, &err);
@@ -239,6 +250,7 @@ static void *refill(void *arg)
 			pthread_mutex_unlock(&ps->mu);
 			shell_free(ps->xch, x);
 			pthread_mutex_lock(&ps->mu);
+			worked = true;
 		}
 	}
 	pthread_mutex_unlock(&ps->mu);
@@ -371,6 +383,16 @@ void lvmd_pools_retire(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus)
 void lvmd_pools_kick(struct lvmd *l)
 {
 	pthread_mutex_lock(&l->pools->mu);
+	pthread_cond_signal(&l->pools->cv);
+	pthread_mutex_unlock(&l->pools->mu);
+}
+
+void lvmd_pools_trim(struct lvmd *l)
+{
+	if (!l->pools || !l->pools->running)
+		return;
+	pthread_mutex_lock(&l->pools->mu);
+	l->pools->trim = true;
 	pthread_cond_signal(&l->pools->cv);
 	pthread_mutex_unlock(&l->pools->mu);
 }

@@ -16,6 +16,7 @@
  * lvmd's memory or time.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +159,11 @@ static void *thread_main(void *arg)
 			next = b->next;
 			free(b);
 		}
+		/* The batch's free memory back (libxenstore's buffers, in
+		 * this thread's malloc arena): resident otherwise until some
+		 * other trim, so lvmd's memory at rest would depend on which
+		 * came last (poolthr.c trims too). */
+		malloc_trim(0);
 		pthread_mutex_lock(&x->mu);
 	}
 	pthread_mutex_unlock(&x->mu);
