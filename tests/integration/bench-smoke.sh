@@ -9,7 +9,10 @@ out=$(mktemp -d)
 trap 'rm -rf "$out" "$out.log"' EXIT
 before=$(domain_count)
 tmps=$(ls -d /tmp/lvm-bench.* 2>/dev/null | wc -l)
-bash "$LVM_ROOT/bench/run" --smoke --out "$out" >"$out.log" 2>&1 ||
+# A budget well above the smoke profile's 150 s: on a loaded machine the
+# run is late, and the harness then cuts scaling short (to a third of its
+# own budget), which is its rule for real runs, not what this test checks.
+bash "$LVM_ROOT/bench/run" --smoke --budget 900 --out "$out" >"$out.log" 2>&1 ||
 	fail "bench/run --smoke failed: $(tail -n 5 "$out.log")"
 info "$(grep -a 'bench: done' "$out.log")"
 
