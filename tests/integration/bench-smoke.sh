@@ -1,4 +1,5 @@
 #!/bin/bash
+# limit: 600
 # The benchmark harness end to end, with a few samples of everything
 # (bench/run --smoke): raw samples of every system that can run here, a
 # summary, N/A with a reason for the others (lvm until it is built),
