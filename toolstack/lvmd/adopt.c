@@ -49,9 +49,7 @@ static void adopt_one(void *arg, const char *path, int rc,
 		lvm_log_warn(-rc, "registry record %s", path);
 		return;
 	}
-	if (xc_domain_getinfolist(l->xch, e->domid, 1, &di) != 1 ||
-	    di.domain != e->domid || memcmp(di.handle, e->uuid, 16) != 0 ||
-	    (di.flags & XEN_DOMINF_dying)) {
+	if (!lvmd_domain_live(l, e->domid, e->uuid, &di)) {
 		lvm_log_info("%s (d%u): its domain is gone; forgetting it", e->name,
 			     e->domid);
 		lvm_reg_remove(l->reg_dir, e->domid);

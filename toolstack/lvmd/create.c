@@ -208,17 +208,6 @@ static int build(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	return rc < 0 ? rc : lvm_shell_finish(l->xch, sh, req, b, e);
 }
 
-/* shell_gone: whether the shell domain (domid, handle) no longer exists
- * or is dying. */
-static bool shell_gone(struct lvmd *l, uint32_t domid, const uint8_t handle[16])
-{
-	xc_domaininfo_t di;
-
-	return xc_domain_getinfolist(l->xch, domid, 1, &di) != 1 ||
-	       di.domain != domid || memcmp(di.handle, handle, 16) != 0 ||
-	       (di.flags & XEN_DOMINF_dying);
-}
-
 /*
  * claim_and_build: finish a ready pool shell of (cfg)'s shape with (req);
  * with none, or when the claimed shell's domain turned
@@ -236,6 +225,7 @@ static int claim_and_build(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	struct lvm_shell sh = { 0 };
 	struct lvmd_shell *claimed = NULL;
 	uint64_t t0 = lvm_now_ns();
+	xc_domaininfo_t di;
 	uint8_t handle[16];
 	uint32_t domid;
 	int rc;
@@ -260,7 +250,8 @@ static int claim_and_build(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		/* A shell destroyed behind lvmd's back fails wherever the
 		 * build first touches it (a mapping made ahead still writes):
 		 * the hypervisor says whether it is gone. */
-		if (rc < 0 && rc != -ESRCH && shell_gone(l, domid, handle))
+		if (rc < 0 && rc != -ESRCH &&
+		    !lvmd_domain_live(l, domid, handle, &di))
 			rc = -ESRCH;
 		if (rc != -ESRCH) {
 			t->pool_hit = rc == 0;

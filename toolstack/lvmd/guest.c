@@ -144,10 +144,9 @@ static bool stopped_meanwhile(struct lvmd *l, const struct guest *g)
 {
 	xc_domaininfo_t di;
 
-	if (xc_domain_getinfolist(l->xch, g->rec.domid, 1, &di) != 1 ||
-	    di.domain != g->rec.domid || memcmp(di.handle, g->rec.uuid, 16))
-		return true; /* gone: the reaper drops it */
-	return (di.flags & (XEN_DOMINF_shutdown | XEN_DOMINF_dying)) != 0;
+	/* gone (the reaper drops it), or shut down */
+	return !lvmd_domain_live(l, g->rec.domid, g->rec.uuid, &di) ||
+	       (di.flags & XEN_DOMINF_shutdown);
 }
 
 void lvmd_guest_timers(struct lvmd *l, uint64_t now, uint64_t *next)

@@ -466,4 +466,9 @@ bool lvmd_pools_steal(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
 unsigned lvmd_pools_stats(struct lvmd *l, struct lvm_pool_info *out,
 			  unsigned max, uint64_t *other_misses);
 
+/* lvmd_domain_live() - whether domain (domid) exists with handle (uuid)
+ * and is not dying; its info in (*di) then. */
+bool lvmd_domain_live(struct lvmd *l, uint32_t domid, const uint8_t uuid[16],
+		      xc_domaininfo_t *di);
+
 #endif

@@ -242,3 +242,11 @@ int lvmd_guest_info_as(struct lvmd *l, struct guest *g, enum lvm_state state,
 	}
 	return 0;
 }
+
+bool lvmd_domain_live(struct lvmd *l, uint32_t domid, const uint8_t uuid[16],
+		      xc_domaininfo_t *di)
+{
+	return xc_domain_getinfolist(l->xch, domid, 1, di) == 1 &&
+	       di->domain == domid && memcmp(di->handle, uuid, 16) == 0 &&
+	       !(di->flags & XEN_DOMINF_dying);
+}
