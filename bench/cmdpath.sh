@@ -24,10 +24,6 @@ die() { echo "bench-cmdpath: $*" >&2; exit 1; }
 img=$BUILD/guests/noop.xen
 [ -f "$img" ] || die "no guest image $img"
 LVM=${LVM:-$BUILD/bin/lvm}   # LVM=PATH: another lvm command to time
-pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { if (!NR) { print "-"; exit } r = 1 + (NR - 1) * p; i = int(r); f = r - i; if (i >= NR) print v[NR]; else printf "%.3f\n", v[i] + f * (v[i + 1] - v[i]) }'; }
-field() { sed -n "s/^ *\"$1\": *\([0-9]*\),\{0,1\}$/\1/p" | head -n1; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
-ms_of() { awk -v v="$1" 'BEGIN { printf "%.3f\n", v / 1e6 }'; }
 pool_ready() { "$LVM" pool | awk '$1 == "4x1" { print ($5 == 0 ? $4 : 0) }'; }
 wait_ready() {
 	local i

@@ -22,11 +22,6 @@ STATE=/run/lvm-bench-density
 img=$BUILD/guests/noop.xen
 die() { echo "bench-density: $*" >&2; exit 1; }
 [ -f "$img" ] || die "no guest image $img"
-now_us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { if (!NR) { print "-"; exit } r = 1 + (NR - 1) * p; i = int(r); f = r - i; if (i >= NR) print v[NR]; else printf "%.3f\n", v[i] + f * (v[i + 1] - v[i]) }'; }
-field() { sed -n "s/^ *\"$1\": *\([0-9]*\),\{0,1\}$/\1/p" | head -n1; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 pool_ready() { lvm pool | awk '$1 == "1x1" { print ($5 == 0 ? $4 : 0) }'; }
 wait_ready() {
 	local i

@@ -89,7 +89,8 @@ bench_progress() {
 		"$(bench_mmss "$left")" "$BENCH_PHASE" "$BENCH_DONE" "$BENCH_TOTAL" >&3
 }
 
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds, for at
+# most SECONDS.
 . "$(dirname "${BASH_SOURCE[0]}")/wait_for.sh"
 
 # bench_reply PREFIX OPTIONS... [-- CMD...]: one sample of lvm-bench-reply

@@ -24,9 +24,6 @@ die() { echo "bench-pool: $*" >&2; exit 1; }
 
 img=$BUILD/guests/noop.xen
 [ -f "$img" ] || die "no guest image $img"
-now_us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { if (!NR) { print "-"; exit } r = 1 + (NR - 1) * p; i = int(r); f = r - i; if (i >= NR) print v[NR]; else printf "%.3f\n", v[i] + f * (v[i + 1] - v[i]) }'; }
 # spread KIND: "median (p10-p90, n)" of KIND's lvmd figures.
 spread() { printf '%s (p10 %s, p90 %s, n %s)' "$(median <"$STATE/$1.lvmd.ms")" "$(pct 0.1 <"$STATE/$1.lvmd.ms")" "$(pct 0.9 <"$STATE/$1.lvmd.ms")" "$(wc -l <"$STATE/$1.lvmd.ms")"; }
 # phases KIND: KIND's phase medians on one line.
@@ -36,8 +33,6 @@ phases() {
 		printf ' %s %s' "$ph" "$(median <"$STATE/$1.$ph.ms")"
 	done
 }
-field() { sed -n "s/^ *\"$1\": *\([0-9]*\),\{0,1\}$/\1/p" | head -n1; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 pool_ready() { lvm pool | awk '$1 == "4x1" { print ($5 == 0 ? $4 : 0) }'; }
 wait_ready() {
 	local i

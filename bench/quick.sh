@@ -26,11 +26,7 @@ die() { echo "bench-quick: $*" >&2; exit 1; }
 img=$BUILD/guests/noop.xen
 [ -f "$img" ] || img=$BUILD/guests/hello.xen
 [ -f "$img" ] || die "no guest image"
-now_us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 minimum() { sort -n | head -n 1; }
-field() { sed -n "s/^ *\"$1\": *\([0-9]*\),\{0,1\}$/\1/p" | head -n1; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 rm -rf "$STATE"
 lvmd -d -S "$STATE" || die "lvmd did not start"

@@ -38,10 +38,8 @@ img=$BUILD/guests/noop.xen
 storm=$BUILD/guests/storm.xen
 [ -f "$img" ] && [ -f "$storm" ] || die "no guest image $img or $storm"
 per=$(((N + ROUNDS - 1) / ROUNDS))
-now_us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
 # pct P: the P-th percentile of the numbers on stdin (nearest rank).
 pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { i = int((NR - 1) * p / 100 + 0.5) + 1; print (NR ? v[i] : "-") }'; }
-field() { sed -n "s/^ *\"$1\": *\([0-9]*\),\{0,1\}$/\1/p" | head -n1; }
 # cpu_ticks: lvmd's utime + stime so far, in clock ticks.
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$LVMD_PID/stat"; }
 lvm_state() { lvm info --json "$1" 2>/dev/null | sed -n 's/^ *"state": *"\([a-z]*\)".*/\1/p'; }
