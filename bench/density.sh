@@ -83,7 +83,7 @@ for L in $LEVELS; do
 	t0=$(now_us)
 	n0=$up
 	while [ "$up" -lt "$L" ]; do
-		out=$(lvm create "$img" --name "up$up" --memory 1 --vcpus 1 2>&1) || {
+		out=$(lvm create "$img" --name "up-$up" --memory 1 --vcpus 1 2>&1) || {
 			echo "  stopped at $up running: $out"
 			break 2
 		}
@@ -108,5 +108,5 @@ if [ "$up" -gt 0 ] && [ -n "$free0" ] && [ -n "$free1" ]; then
 			n, (a - b) / n, (d0 - d1) / n, (r1 - r0) / n, b }'
 fi
 t0=$(now_us)
-"$BUILD/bin/lvm-bench-lvm" --destroy-prefix up >/dev/null || echo "  teardown failed"
+"$BUILD/bin/lvm-bench-lvm" --destroy-prefix up- >/dev/null || echo "  teardown failed"
 echo "bench-density: $up destroyed in $(( ($(now_us) - t0) / 1000 )) ms"
