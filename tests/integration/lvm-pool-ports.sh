@@ -4,7 +4,7 @@
 #   - every ready shell (of a pool of the shape, or built ahead) holds two
 #     of lvmd's event channels in dom0;
 #   - a create from such a shell binds nothing (bind_ns 0 in --timing) and
-#     its guest keeps those two; a cold create binds its own;
+#     its guest keeps those two; a cold create binds two of its own;
 #   - a pool trimmed to 0, and the guests destroyed, leave lvmd's count
 #     where it began; a stopped lvmd holds none.
 # dom0's event channels bound on lvmd's handle are counted in
@@ -32,10 +32,11 @@ create() {
 	grep -qE "\"pool_hit\": ?$2" <<<"$out" || fail "$1: not pool_hit $2: $out"
 	bind=$(field bind_ns <<<"$out")
 	[ -n "$bind" ] || fail "$1: no bind_ns: $out"
+	# bind_ns adds up only the binds made on the path: exactly 0 without
+	# any. A cold create's may read 0 too where dom0's clock moves in
+	# steps (a loaded box), so its binds are counted below instead.
 	if [ "$3" = no ]; then
 		[ "$bind" = 0 ] || fail "$1 bound its ports on the path ($bind ns)"
-	else
-		[ "$bind" -gt 0 ] || fail "$1 (cold) bound no port: $out"
 	fi
 	info "$1: pool_hit $2, bind_ns $bind"
 }
