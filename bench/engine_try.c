@@ -315,7 +315,7 @@ static int create_one(xc_interface *xch, xenforeignmemory_handle *fm,
 	       o->premap == 0 ? "" : r->b.tables_ahead ?
 	       ", premapped, tables pinned ahead" : r->b.premap_used ?
 	       ", premapped" : ", premap too small");
-	if (r->b.own.pin != 0)
+	if (r->b.own.write != 0)
 		printf("d%u: own builder: map %.3f  write %.3f  unmap %.3f  "
 		       "hypercall page %.3f  pin %.3f  context %.3f ms\n",
 		       r->domid, ms(r->b.own.map), ms(r->b.own.write),
@@ -352,7 +352,7 @@ static void summary(struct run *runs, unsigned int n)
 	lvm_stats_compute(v, n, &s);
 	printf("engine: builder (load+build+devices) median %.3f  min %.3f "
 	       "ms\n", s.p50, s.min);
-	if (runs[0].b.own.pin != 0) {
+	if (runs[0].b.own.write != 0) {
 		static const char *const name[] = { "map", "write", "unmap",
 			"hypercall page", "pin", "context" };
 		unsigned k;

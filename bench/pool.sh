@@ -3,7 +3,7 @@
 # against the cold path and against a process, in one dom0: N creations
 # of each (default 20), each guest destroyed once timed. Then the pool
 # under load: the median with 1 noop running against the median with LOAD
-# (default 400) running. Run it in the box with room for LOAD guests:
+# (default 400; 0: skipped) running. Run it in the box with room for LOAD guests:
 #   tests/xenbox/xenbox -m 4096 -d 1024 -t 600 run bench/pool.sh
 #
 # Figures (medians, ms):
@@ -15,11 +15,18 @@
 #              the path, the shell's first pages mapped ahead)
 #   cold       the same with the pool drained (prepare on the path)
 #   spawn      fork + exec + wait of a static binary (lvm-bench-spawn)
+# Phases (lvmd's, medians): devices's parts map (console ring and device
+# page mapped), bind (dom0's ports bound: 0 when the pool's shell bound
+# them ahead), log (console log opened), save (record written).
+# LVMD_FLAGS: more options for lvmd (-v: its per-create probe lines in
+# $STATE/lvmd.log).
 set -u
 . "$(dirname "$0")/dom0.sh"
 N=${1:-20}
 LOAD=${2:-400}
 STATE=/run/lvm-bench-pool
+# lvmd's phases; map, bind, log and save are parts of devices.
+PHASES="claim prepare load build devices map bind log save unpause"
 die() { echo "bench-pool: $*" >&2; exit 1; }
 
 img=$BUILD/guests/noop.xen
@@ -29,7 +36,7 @@ spread() { printf '%s (p10 %s, p90 %s, n %s)' "$(median <"$STATE/$1.lvmd.ms")" "
 # phases KIND: KIND's phase medians on one line.
 phases() {
 	local ph
-	for ph in claim prepare load build devices unpause; do
+	for ph in $PHASES; do
 		printf ' %s %s' "$ph" "$(median <"$STATE/$1.$ph.ms")"
 	done
 }
@@ -53,7 +60,8 @@ wait_empty() {
 }
 
 rm -rf "$STATE"
-"${LVMD:-lvmd}" -d -S "$STATE" -c /dev/null -P 4:1:8 || die "lvmd did not start"
+# shellcheck disable=SC2086 # LVMD_FLAGS: words (e.g. -v)
+"${LVMD:-lvmd}" ${LVMD_FLAGS:-} -d -S "$STATE" -c /dev/null -P 4:1:8 || die "lvmd did not start"
 export LVM_SOCKET=$STATE/lvmd.sock
 trap 'kill "$(cat "$STATE/lvmd.pid")" 2>/dev/null' EXIT
 wait_ready 8
@@ -71,7 +79,7 @@ one() {
 		die "$kind$i: unexpected pool_hit: $out"
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1000 }' >>"$STATE/$kind.command.ms"
 	awk -v v="$(field total_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/$kind.lvmd.ms"
-	for ph in claim prepare load build devices unpause; do
+	for ph in $PHASES; do
 		awk -v v="$(field ${ph}_ns <<<"$out")" 'BEGIN { printf "%.3f\n", v / 1e6 }' >>"$STATE/$kind.$ph.ms"
 	done
 	lvm destroy "$kind$i" || die "lvm destroy $kind$i"
@@ -121,7 +129,7 @@ printf '  %-8s %10s %10s\n' cold "$cold" "$coldc"
 printf '  %-8s %10s %10s\n' spawn - "$spawn"
 for k in warm pool cold; do
 	printf '  %s phases (medians, ms):' "$k"
-	for ph in claim prepare load build devices unpause; do
+	for ph in $PHASES; do
 		printf ' %s %s' "$ph" "$(median <"$STATE/$k.$ph.ms")"
 	done
 	printf '\n'
@@ -133,7 +141,8 @@ printf '  ratio pool/cold %s (commands %s)   pool/spawn %s (commands %s)\n' \
 	"$(ratio "$pool" "$cold")" "$(ratio "$poolc" "$coldc")" \
 	"$(ratio "$pool" "$spawn")" "$(ratio "$poolc" "$spawn")"
 
-# Flat under load: 1 guest running, then LOAD.
+# Flat under load: 1 guest running, then LOAD (0: not measured).
+[ "$LOAD" -gt 0 ] || exit 0
 lvm create "$img" --name load1 >/dev/null || die "load1"
 run warm pool
 one_w=$(median <"$STATE/warm.lvmd.ms"); one_ws=$(spread warm); one_wp=$(phases warm)

@@ -6,6 +6,8 @@
  * reverse, calls left NULL skipped, a port's event routed to the backend
  * that bound it and to nobody once unbound, a port's event budget (events
  * past it deferred, given back once it allows, forgotten when unbound),
+ * a port bound ahead for a pool's shell taken by a guest's backend without
+ * a bind and released exactly once,
  * setup errors, teardown in reverse at exit, the controls.
  */
 #include <stdarg.h>
@@ -98,7 +100,8 @@ const struct lvmd_control lvmd_control_xenstore = { .name = "xenstore",
 
 /* ---- the event channel, replaced ---- */
 static int next_lport = 300;   /* past the port table's first size */
-static int unbound;
+static int bound, unbound;
+static int fail_bind;          /* the next bind fails with this errno */
 
 xenevtchn_port_or_error_t __wrap_xenevtchn_bind_interdomain(
 	xenevtchn_handle *xce, uint32_t domid, evtchn_port_t remote);
@@ -110,6 +113,12 @@ xenevtchn_port_or_error_t __wrap_xenevtchn_bind_interdomain(
 	(void)xce;
 	(void)domid;
 	(void)remote;
+	if (fail_bind) {
+		errno = fail_bind;
+		fail_bind = 0;
+		return -1;
+	}
+	bound++;
 	return next_lport++;
 }
 
@@ -136,7 +145,7 @@ static int setup(void **state)
 	f->g.rec.domid = 7;
 	trace[0] = '\0';
 	fail_attach = fail_setup = -1;
-	unbound = 0;
+	bound = unbound = fail_bind = 0;
 	*state = f;
 	return 0;
 }
@@ -223,6 +232,63 @@ static void test_event_routed(void **state)
 	assert_string_equal(trace, "");
 }
 
+/* A pool shell's port bound ahead: taken by the guest's backend with no
+ * bind of its own, its events routed, unbound once. */
+static void test_port_bound_ahead_taken(void **state)
+{
+	struct fixture *f = *state;
+	xenevtchn_handle *xce = (xenevtchn_handle *)&f->l;  /* never used */
+	int lport, fresh = -1;
+
+	f->l.xce = xce;
+	lport = lvmd_port_bind_ahead(xce, 7, 3);
+	assert_true(lport >= 300);
+	assert_int_equal(bound, 1);
+	lvmd_backends_event(&f->l, lport);   /* no guest yet: nobody's */
+	assert_string_equal(trace, "");
+	assert_int_equal(lvmd_port_attach(&f->l, &f->g, &lport, 3,
+					  &lvmd_backend_sysctl), 0);
+	assert_int_equal(bound, 1);           /* taken, not bound again */
+	lvmd_backends_event(&f->l, lport);
+	assert_string_equal(trace, "1.event(g1) ");
+	/* one not bound ahead is bound now */
+	assert_int_equal(lvmd_port_attach(&f->l, &f->g, &fresh, 4,
+					  &lvmd_backend_console), 0);
+	assert_int_equal(bound, 2);
+	assert_int_equal(fresh, lport + 1);
+	lvmd_port_unbind(&f->l, &lport);
+	lvmd_port_unbind(&f->l, &lport);     /* detach again: nothing */
+	lvmd_port_unbind(&f->l, &fresh);
+	assert_int_equal(unbound, 2);
+	assert_int_equal(lport, -1);
+	trace[0] = '\0';
+	lvmd_backends_event(&f->l, 300);
+	assert_string_equal(trace, "");
+}
+
+/* A port bound ahead that no create took (a shell trimmed, stolen,
+ * discarded, or whose finish failed) is unbound exactly once; one whose
+ * bind failed is nothing to release. */
+static void test_port_ahead_released_once(void **state)
+{
+	struct fixture *f = *state;
+	xenevtchn_handle *xce = (xenevtchn_handle *)&f->l;
+	int lport = lvmd_port_bind_ahead(xce, 7, 3), failed;
+
+	lvmd_port_release_ahead(xce, &lport);
+	assert_int_equal(lport, -1);
+	assert_int_equal(unbound, 1);
+	lvmd_port_release_ahead(xce, &lport);
+	assert_int_equal(unbound, 1);
+	fail_bind = EMFILE;
+	failed = lvmd_port_bind_ahead(xce, 7, 4);
+	assert_int_equal(failed, -EMFILE);
+	failed = -1;
+	lvmd_port_release_ahead(xce, &failed);
+	assert_int_equal(unbound, 1);
+	assert_int_equal(bound, 1);
+}
+
 #define MS 1000000ull
 #define IV (1000 * MS / LVMD_PORT_RATE)
 
@@ -304,6 +370,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_adopt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detach_reverse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_routed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_bound_ahead_taken, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_ahead_released_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_setup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage_and_controls, setup, teardown),

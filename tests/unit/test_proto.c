@@ -466,13 +466,18 @@ static void test_timing_roundtrip(void **state)
 	struct lvm_timing t = { .queue_ns = 1, .prepare_ns = 2, .load_ns = 3,
 				.build_ns = 4, .devices_ns = 5,
 				.unpause_ns = 6, .total_ns = 21,
-				.client_ns = 99 }, back;
+				.client_ns = 99, .map_ns = 11, .bind_ns = 12,
+				.log_ns = 13, .save_ns = 14 }, back;
 	json_object *o = lvm_proto_timing_to_json(&t);
 
 	(void)state;
 	assert_int_equal(lvm_proto_timing_from_json(o, &back), 0);
 	assert_int_equal(back.devices_ns, 5);
 	assert_int_equal(back.total_ns, 21);
+	assert_int_equal(back.map_ns, 11);
+	assert_int_equal(back.bind_ns, 12);
+	assert_int_equal(back.log_ns, 13);
+	assert_int_equal(back.save_ns, 14);
 	assert_int_equal(back.client_ns, 0);
 	assert_false(back.has_ready);
 	json_object_put(o);

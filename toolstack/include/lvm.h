@@ -216,8 +216,9 @@ struct lvm_timing {
 	uint64_t prepare_ns;         /* domain, vCPUs, memory, event channels */
 	uint64_t load_ns;            /* image read and parsed */
 	uint64_t build_ns;           /* kernel, page tables, start info */
-	uint64_t devices_ns;         /* device page, grant table (the backends
-					attach right after the reply) */
+	uint64_t devices_ns;         /* device page, grant table; in lvmd
+					also its backends attached and the
+					record written (below) */
 	uint64_t unpause_ns;
 	uint64_t total_ns;           /* request received → reply sent */
 	uint64_t client_ns;          /* as the caller saw it: send → reply */
@@ -227,6 +228,13 @@ struct lvm_timing {
 					(0: cold, the shell was prepared
 					for this request: prepare_ns) */
 	bool pool_hit;               /* a pre-created shell was used */
+	/* Parts of devices_ns, in lvmd (0 where not done on the path): */
+	uint64_t map_ns;             /* console ring and device page mapped */
+	uint64_t bind_ns;            /* dom0's console and sysctl ports bound
+					(0: bound when the pool made the
+					shell) */
+	uint64_t log_ns;             /* console log opened */
+	uint64_t save_ns;            /* the guest's record written */
 };
 
 /* One guest, as lvm_info() and lvm_list() report it. */

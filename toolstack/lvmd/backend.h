@@ -25,6 +25,7 @@
 
 #include <lvm.h>
 #include <xenctrl.h>
+#include <xenevtchn.h>
 
 struct lvmd;
 struct guest;
@@ -144,6 +145,20 @@ struct lvmd_port {
  * (be). The local port, or -errno. */
 int lvmd_port_bind(struct lvmd *l, struct guest *g, uint32_t remote,
 		   const struct lvmd_backend *be);
+/* lvmd_port_attach() - dom0's end of (g)'s port (remote) for backend
+ * (be) into (*lport): routed if a pool bound it ahead ((*lport) >= 0,
+ * lvmd_port_bind_ahead), else bound now. 0 or -errno; a port bound ahead
+ * stays in (*lport) on failure, (g)'s to unbind (lvmd_port_unbind). */
+int lvmd_port_attach(struct lvmd *l, struct guest *g, int *lport,
+		     uint32_t remote, const struct lvmd_backend *be);
+/* lvmd_port_bind_ahead() - from any thread (lvmd's refill thread): bind
+ * dom0's end of (domid)'s port (remote) on lvmd's handle (xce), routed to
+ * no guest until lvmd_port_attach() takes it. The local port, or -errno. */
+int lvmd_port_bind_ahead(xenevtchn_handle *xce, uint32_t domid,
+			 uint32_t remote);
+/* lvmd_port_release_ahead() - from any thread: unbind (*lport), bound
+ * ahead and never taken, if bound; sets it to -1. */
+void lvmd_port_release_ahead(xenevtchn_handle *xce, int *lport);
 /* lvmd_port_unbind() - unbind (*lport) if bound; sets it to -1. */
 void lvmd_port_unbind(struct lvmd *l, int *lport);
 /* lvmd_port_notify() - notify the guest on local port (lport) if bound. */

@@ -23,6 +23,7 @@
 #include "guest.h"
 #include "logprune.h"
 #include "lvmd.h"
+#include "toolstack/common/clock.h"
 #include "toolstack/engine/log.h"
 
 /* At most this much output is taken per event (two rings' worth), so a
@@ -230,22 +231,27 @@ static void open_log(struct lvmd *l, struct guest *g, bool trunc)
 		lvmd_logq_take(l->gone_logs, g->rec.name);
 }
 
-/* start: bind (g)'s console port and open its log; (adopt): take over the
+/* start: bind (g)'s console port (or take the one a pool's shell bound
+ * ahead) and open its log; (adopt): take over the
  * ring indices dom0 last wrote, else (a new domain) start from zero. */
 static int start(struct lvmd *l, struct guest *g, bool adopt, bool trunc)
 {
+	uint64_t t0;
 	int rc;
 
 	if (adopt)
 		lvm_cons_ring_adopt(&g->cons, g->cons_page);
 	else
 		memset(&g->cons, 0, sizeof(g->cons));
-	rc = lvmd_port_bind(l, g, g->rec.console_port, &lvmd_backend_console);
+	/* Bound ahead when the guest came from a pool's shell. */
+	rc = lvmd_port_attach(l, g, &g->cons_lport, g->rec.console_port,
+			      &lvmd_backend_console);
 	if (rc < 0)
 		return lvm_log_err(-rc, "%s (d%u): cannot bind console port %u",
 				   g->rec.name, g->rec.domid, g->rec.console_port);
-	g->cons_lport = rc;
+	t0 = lvm_now_ns();
 	open_log(l, g, trunc);
+	l->t_attach.log += lvm_now_ns() - t0;
 	return 0;
 }
 

@@ -26,11 +26,21 @@
 #include "vifaddr.h"
 #include "xsvif.h"
 
-/* The vifs a claimed pool shell made ahead, until the guest has them. */
-struct ready_vifs {
+/* What a claimed pool shell made ahead, until the guest has it: dom0's
+ * ends of its console and sysctl ports (-1: none) and its vifs. */
+struct made_ahead {
+	int cons_lport, sys_lport;
 	unsigned n;
 	struct lvmd_vif_ready vif[LVM_VIFS_MAX];
 };
+
+/* ready_release: what (r) still holds, released (each once). */
+static void ready_release(struct lvmd *l, struct made_ahead *r)
+{
+	lvmd_port_release_ahead(l->xce, &r->cons_lport);
+	lvmd_port_release_ahead(l->xce, &r->sys_lport);
+	lvmd_vif_ready_close(r->vif, &r->n);
+}
 
 /* engine_fail: the engine's own line (e) for (rc), unchanged. */
 static int engine_fail(const struct lvm_error *e, int rc, char *err,
@@ -212,15 +222,15 @@ static int build(struct lvmd *l, const struct lvm_req_cfg *cfg,
  * claim_and_build: finish a ready pool shell of (cfg)'s shape with (req);
  * with none, or when the claimed shell's domain turned
  * out to be gone (destroyed behind lvmd's back), build() on the cold
- * path. The claim's time and whether it hit in (t). The vifs the shell
- * made ahead go to (ready) (the caller's from then on) when its finish
- * worked, else they are closed. 0 or -errno, the line in (e).
+ * path. The claim's time and whether it hit in (t). The ports and vifs
+ * the shell made ahead go to (ready) (the caller's from then on) when its
+ * finish worked, else they are released. 0 or -errno, the line in (e).
  */
 static int claim_and_build(struct lvmd *l, const struct lvm_req_cfg *cfg,
 			   const struct lvmd_control *ctl,
 			   const uint8_t uuid[16], struct lvm_finish_req *req,
 			   struct lvm_built *b, struct lvm_timing *t,
-			   struct ready_vifs *ready, struct lvm_error *e)
+			   struct made_ahead *ready, struct lvm_error *e)
 {
 	struct lvm_shell sh = { 0 };
 	struct lvmd_shell *claimed = NULL;
@@ -238,6 +248,8 @@ static int claim_and_build(struct lvmd *l, const struct lvm_req_cfg *cfg,
 					   req->img, cfg->ramdisk != NULL);
 	if (claimed) {
 		sh = claimed->sh;
+		ready->cons_lport = claimed->cons_lport;
+		ready->sys_lport = claimed->sys_lport;
 		ready->n = claimed->nvifs;
 		memcpy(ready->vif, claimed->vif, sizeof(ready->vif));
 		free(claimed);
@@ -246,7 +258,7 @@ static int claim_and_build(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		memcpy(handle, sh.uuid, sizeof(handle));
 		rc = lvm_shell_finish(l->xch, &sh, req, b, e);
 		if (rc < 0)
-			lvmd_vif_ready_close(ready->vif, &ready->n);
+			ready_release(l, ready);
 		/* A shell destroyed behind lvmd's back fails wherever the
 		 * build first touches it (a mapping made ahead still writes):
 		 * the hypervisor says whether it is gone. */
@@ -270,6 +282,36 @@ static int claim_and_build(struct lvmd *l, const struct lvm_req_cfg *cfg,
 }
 
 /*
+ * probe: with -v, one debug line for the new guest (g), just unpaused
+ * in (unpause_ns): our builder's steps (b->own) and what the unpause let
+ * the guest do before it returned: the CPU time its vCPU 0 has used
+ * (XEN_DOMCTL_getvcpuinfo, itself timed, as the cost of a domctl that
+ * wakes nothing). Off the timed phases; costs one hypercall.
+ */
+static void probe(struct lvmd *l, const struct guest *g,
+		  const struct lvm_built *b, uint64_t unpause_ns)
+{
+	xc_vcpuinfo_t vi;
+	uint64_t t0 = lvm_now_ns(), info_ns;
+	int rc;
+
+	memset(&vi, 0, sizeof(vi));
+	rc = xc_vcpu_getinfo(l->xch, g->rec.domid, 0, &vi);
+	info_ns = lvm_now_ns() - t0;
+	lvm_log_debug("%s (d%u): build map %.3f write %.3f unmap %.3f hypercall %.3f pin %.3f context %.3f ms%s; unpause %.3f ms, then a getvcpuinfo %.3f ms: vCPU 0 %s, had run %.3f ms",
+		      g->rec.name, g->rec.domid, b->own.map / 1e6,
+		      b->own.write / 1e6, b->own.unmap / 1e6,
+		      b->own.hypercall / 1e6, b->own.pin / 1e6,
+		      b->own.context / 1e6,
+		      b->tables_ahead ? " (tables ahead)" :
+		      b->premap_used ? " (premapped)" : "",
+		      unpause_ns / 1e6, info_ns / 1e6,
+		      rc < 0 ? "unknown" : vi.running ? "running" :
+		      vi.blocked ? "blocked" : "runnable",
+		      rc < 0 ? 0.0 : vi.cpu_time / 1e6);
+}
+
+/*
  * settle_new: the new, still paused guest (g) (in no table yet) served
  * and known before it runs: put in the tables, its backends attached
  * (its console log appended to when (keep_log), a guest built again),
@@ -281,6 +323,8 @@ static struct guest *settle_new(struct lvmd *l, struct guest *g,
 				bool keep_log, char *err, size_t errlen,
 				int *rc)
 {
+	uint64_t t0;
+
 	lvmd_guest_insert(l, g);
 	*rc = lvmd_guest_attach(l, g, keep_log ? LVMD_ATTACH_KEEP_LOG : 0);
 	/* The vif backend took what it uses of the vifs made ahead; the rest
@@ -296,7 +340,9 @@ static struct guest *settle_new(struct lvmd *l, struct guest *g,
 				 g->rec.domid, strerror(-*rc));
 		goto fail;
 	}
+	t0 = lvm_now_ns();
 	*rc = lvmd_guest_save(l, g);
+	l->t_attach.save = lvm_now_ns() - t0;
 	if (*rc < 0) {
 		lvm_errf(err, errlen, -*rc, "cannot write its record in %s: %s",
 			 LVM_ESCAPED(l->reg_dir, 200), strerror(-*rc));
@@ -321,7 +367,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	struct lvm_req_cfg app_cfg;
 	char warn[160] = "";
 	struct lvm_vif vifs[LVM_VIFS_MAX];
-	struct ready_vifs ready = { 0 };
+	struct made_ahead ready = { .cons_lport = -1, .sys_lport = -1 };
 	unsigned nvifs = 0;
 	char *xs_cmdline = NULL;
 	struct lvm_image *img = NULL;
@@ -436,10 +482,18 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	g->nvif_ready = ready.n;     /* and the vifs made ahead */
 	memcpy(g->vif_ready, ready.vif, sizeof(ready.vif));
 	ready.n = 0;
+	g->cons_lport = ready.cons_lport; /* and dom0's ports bound ahead */
+	g->sys_lport = ready.sys_lport;
+	ready.cons_lport = ready.sys_lport = -1;
+	memset(&l->t_attach, 0, sizeof(l->t_attach));
 	g = settle_new(l, g, uuid_in != NULL, err, errlen, &rc);
 	if (!g)
 		goto out;
 	t->devices_ns = b.t.devices + (lvm_now_ns() - t0);
+	t->map_ns = l->t_attach.map;
+	t->bind_ns = l->t_attach.bind;
+	t->log_ns = l->t_attach.log;
+	t->save_ns = l->t_attach.save;
 	if (!cfg->paused) {
 		t0 = lvm_now_ns();
 		if (xc_domain_unpause(l->xch, g->rec.domid) != 0) {
@@ -451,6 +505,8 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 			goto out;
 		}
 		t->unpause_ns = lvm_now_ns() - t0;
+		if (l->probe)
+			probe(l, g, &b, t->unpause_ns);
 	}
 	memcpy(g->warning, warn, sizeof(g->warning));
 	*out = g;
@@ -464,7 +520,7 @@ fail_domain:
 	}
 	xc_domain_destroy(l->xch, b.domid);
 out:
-	lvmd_vif_ready_close(ready.vif, &ready.n);
+	ready_release(l, &ready);
 	free(xs_cmdline);
 	lvmd_vifs_release(l, vifs, nvifs);
 	lvm_built_release(&b);

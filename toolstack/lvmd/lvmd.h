@@ -192,6 +192,15 @@ struct lvmd {
 					new domid until they wrap) */
 	struct lvmd_port *ports;     /* ports.c */
 	size_t nports;
+	bool probe;                  /* main.c (-v): create.c logs each
+					create's builder steps and probes
+					its unpause */
+	struct {                     /* create.c zeroes it; ports.c, guest.c
+					and console.c add: the current
+					create's maps, binds, log opening
+					and record (ns), for its timing */
+		uint64_t map, bind, log, save;
+	} t_attach;
 	/* Marks that some guest has something for the loop's walks over
 	 * every guest, so that with none (the usual case) a turn of the loop
 	 * walks no guest at all, however many run: set where the thing is
@@ -422,9 +431,16 @@ void lvmd_pools_stop(struct lvmd *l);
  * the thread. */
 int lvmd_pools_set(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
 		   uint32_t target, const char *image);
-/* A pool shell: the engine's shell and the vifs made ahead with it. */
+/* A pool shell: the engine's shell, dom0's ends of its console and
+ * sysctl ports bound ahead, and the vifs made ahead with it. */
 struct lvmd_shell {
 	struct lvm_shell sh;
+	/* dom0's local ports for sh.console_port and sh.sysctl_port, bound
+	 * by the refill thread on lvmd's own xenevtchn handle (l->xce; -1:
+	 * not bound, the create binds it); routed to no guest until a create
+	 * takes them (lvmd_port_route). The guest's side is unchanged: its
+	 * device page names its own ports, which it never used before. */
+	int cons_lport, sys_lport;
 	unsigned nvifs;              /* vif[0, nvifs) made ahead */
 	struct lvmd_vif_ready vif[LVM_VIFS_MAX];
 };

@@ -90,7 +90,9 @@ static const char usage[] =
 	"                (xenstore_names no; by default, when xenstored runs,\n"
 	"                each is written there after its create, for xl list\n"
 	"                and xentop)\n"
-	"  -v            log debug messages too\n"
+	"  -v            log debug messages too, among them one line per\n"
+	"                create: its builder's steps and what its unpause\n"
+	"                let the guest do (one more hypercall each)\n"
 	"  -h            this text\n";
 
 #define MAX_P 16
@@ -590,6 +592,7 @@ int main(int argc, char **argv)
 	l.virq_port = -1;
 	l.start_ns = lvm_now_ns();
 	l.hooks = &lvmd_client_hooks;
+	l.probe = o.verbose;
 	l.log_budget = (uint64_t)LVMD_LOG_BUDGET_MB << 20;
 	l.logs_kept = LVMD_LOGS_KEPT;
 	lvmd_netconf_default(&l.net);

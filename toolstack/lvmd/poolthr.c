@@ -8,7 +8,10 @@
  * A shell built ahead for an image whose application note needs a vif
  * gets that vif's dom0 side made here too (vif.c, lvmd_vif_ready_make():
  * its port and its TAP on lvmd's bridge, through the thread's own netlink
- * socket); a shell that is discarded closes its TAPs. The thread also
+ * socket); a shell that is discarded closes its TAPs. Every shell also
+ * gets dom0's ends of its console and sysctl ports bound here, on lvmd's
+ * own event channel handle, and unbound when it is discarded (a create
+ * takes them over: create.c). The thread also
  * releases, at each turn, what claims of its shells left mapped
  * (lvm_engine_reap()), so that no unmap is on a create's path.
  */
@@ -45,6 +48,8 @@ struct lvmd_pools {
 	bool running;
 	pthread_t thr;
 	xc_interface *xch;           /* the thread's own */
+	xenevtchn_handle *xce;       /* lvmd's (l->xce): shells' ports are
+					bound ahead on it */
 	uint32_t instance;           /* lvmd's, for the shells' uuids */
 	struct lvm_image *img;       /* the thread's: the last image it built
 					shells ahead for */
@@ -53,14 +58,47 @@ struct lvmd_pools {
 	char bridge[LVM_IFNAME_MAX + 1]; /* lvmd's bridge, for those vifs */
 };
 
+/* The handles a shell is discarded with: the caller's thread's
+ * hypervisor handle, lvmd's event channel handle its ports were bound on. */
+struct discard {
+	xc_interface *xch;
+	xenevtchn_handle *xce;
+};
+
+/* shell_free: (x), a struct lvmd_shell no create took, released: its
+ * ports bound ahead, its TAPs, its domain. (arg): a struct discard. */
 static void shell_free(void *arg, void *x)
 {
+	const struct discard *d = arg;
 	struct lvmd_shell *ls = x;
-	xc_interface *xch = arg;
 
+	lvmd_port_release_ahead(d->xce, &ls->cons_lport);
+	lvmd_port_release_ahead(d->xce, &ls->sys_lport);
 	lvmd_vif_ready_close(ls->vif, &ls->nvifs);
-	lvm_shell_discard(xch, &ls->sh);
+	lvm_shell_discard(d->xch, &ls->sh);
 	free(ls);
+}
+
+/*
+ * bind_ahead: dom0's ends of the shell (ls)'s console and sysctl ports,
+ * bound now on lvmd's handle, so that a create binds nothing (a bind in
+ * Xen scans dom0's ports from 0: it costs more the more guests run). The
+ * shell is paused and has never run, so no event comes before a create
+ * takes them. One that cannot be bound is left to the create.
+ */
+static void bind_ahead(struct lvmd_pools *ps, struct lvmd_shell *ls)
+{
+	const struct lvm_shell *sh = &ls->sh;
+	int rc;
+
+	rc = lvmd_port_bind_ahead(ps->xce, sh->domid, sh->console_port);
+	ls->cons_lport = rc < 0 ? -1 : rc;
+	if (rc >= 0)
+		rc = lvmd_port_bind_ahead(ps->xce, sh->domid, sh->sysctl_port);
+	ls->sys_lport = rc < 0 ? -1 : rc;
+	if (rc < 0)
+		lvm_log_warn(-rc, "pool %u MiB x %u vCPUs: d%u: its ports left to the create",
+			     sh->memory_mb, sh->vcpus, sh->domid);
 }
 
 /*
@@ -112,7 +150,8 @@ static void make_vifs(struct lvmd_pools *ps, struct lvmd_shell *ls,
  * make: one shell for (job) with the thread's handle and lvmd's
  * instance in its uuid, its first pages mapped for the build
  * (lvm_shell_premap; a shell whose premap failed is still a shell, built
- * the usual way), and built ahead if the pool has an
+ * the usual way), dom0's ends of its ports bound, and built ahead if the
+ * pool has an
  * image (read first: an image that cannot be read costs no domain), with
  * the vifs that image needs made ahead. NULL with the reason in (err)
  * when it cannot be made.
@@ -135,6 +174,7 @@ static struct lvmd_shell *make(struct lvmd_pools *ps,
 		lvm_error_set(err, ENOMEM, "a shell");
 		return NULL;
 	}
+	ls->cons_lport = ls->sys_lport = -1;
 	sh = &ls->sh;
 	rc = lvm_uuid_new(LVM_UUID_SHELL, ps->instance, uuid);
 	if (rc < 0)
@@ -153,6 +193,7 @@ static struct lvmd_shell *make(struct lvmd_pools *ps,
 		free(ls);
 		return NULL;
 	}
+	bind_ahead(ps, ls);
 	if (job->image[0])
 		make_vifs(ps, ls, *cached);
 	return ls;
@@ -198,7 +239,7 @@ static void *refill(void *arg)
 		x = lvmd_pool_excess(&ps->p);
 		if (x) {
 			pthread_mutex_unlock(&ps->mu);
-			shell_free(ps->xch, x);
+			shell_free(&(struct discard){ ps->xch, ps->xce }, x);
 			pthread_mutex_lock(&ps->mu);
 			worked = true;
 			continue;
@@ -248,7 +289,7 @@ static void *refill(void *arg)
 		}
 		if (!lvmd_pool_done(&ps->p, job, x) && x) {
 			pthread_mutex_unlock(&ps->mu);
-			shell_free(ps->xch, x);
+			shell_free(&(struct discard){ ps->xch, ps->xce }, x);
 			pthread_mutex_lock(&ps->mu);
 			worked = true;
 		}
@@ -284,6 +325,7 @@ int lvmd_pools_start(struct lvmd *l)
 	int r;
 
 	ps->instance = l->instance;
+	ps->xce = l->xce;
 	ps->xch = xc_interface_open(NULL, NULL, 0);
 	if (!ps->xch)
 		return lvm_log_err(errno ? errno : EIO,
@@ -317,7 +359,8 @@ void lvmd_pools_stop(struct lvmd *l)
 		pthread_join(ps->thr, NULL);
 		ps->running = false;
 	}
-	lvmd_pool_fini(&ps->p, shell_free, l->xch);
+	lvmd_pool_fini(&ps->p, shell_free,
+		       &(struct discard){ l->xch, l->xce });
 	lvm_image_free(ps->img);     /* the thread has stopped */
 	ps->img = NULL;
 	lvm_engine_reap();           /* claims after its last turn: before
@@ -433,7 +476,7 @@ bool lvmd_pools_steal(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
 		return false;
 	lvm_log_info("pool: discarding a %u MiB shell (d%u) for a %u MiB request",
 		     *freed_mb, ((struct lvmd_shell *)x)->sh.domid, memory_mb);
-	shell_free(l->xch, x);
+	shell_free(&(struct discard){ l->xch, l->xce }, x);
 	return true;
 }
 

@@ -2,8 +2,9 @@
  * ports.c — the event channel ports lvmd binds on its one xenevtchn
  * handle, and for each the guest and the backend it serves, so that the
  * loop can route an event (see backend.h); and each port's budget: a
- * token bucket (bucket.h), the events past it deferred. Calls nothing of
- * lvmd.
+ * token bucket (bucket.h), the events past it deferred; and the ports a
+ * pool's shell has bound ahead on that handle by the refill thread, which
+ * a create takes over. Calls nothing of lvmd.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "bucket.h"
 #include "guest.h"
 #include "lvmd.h"
+#include "toolstack/common/clock.h"
 
 /* set: route (port) to (g) and (be), (g) NULL: to nobody. */
 static int set(struct lvmd *l, int port, struct guest *g,
@@ -47,9 +49,11 @@ int lvmd_port_bind(struct lvmd *l, struct guest *g, uint32_t remote,
 		   const struct lvmd_backend *be)
 {
 	xenevtchn_port_or_error_t lp;
+	uint64_t t0 = lvm_now_ns();
 	int rc;
 
 	lp = xenevtchn_bind_interdomain(l->xce, g->rec.domid, remote);
+	l->t_attach.bind += lvm_now_ns() - t0;
 	if (lp < 0)
 		return -(errno ? errno : EIO);
 	rc = set(l, lp, g, be);
@@ -58,6 +62,37 @@ int lvmd_port_bind(struct lvmd *l, struct guest *g, uint32_t remote,
 		return rc;
 	}
 	return lp;
+}
+
+int lvmd_port_attach(struct lvmd *l, struct guest *g, int *lport,
+		     uint32_t remote, const struct lvmd_backend *be)
+{
+	int rc;
+
+	if (*lport >= 0)
+		return set(l, *lport, g, be);
+	rc = lvmd_port_bind(l, g, remote, be);
+	if (rc < 0)
+		return rc;
+	*lport = rc;
+	return 0;
+}
+
+int lvmd_port_bind_ahead(xenevtchn_handle *xce, uint32_t domid,
+			 uint32_t remote)
+{
+	xenevtchn_port_or_error_t lp;
+
+	lp = xenevtchn_bind_interdomain(xce, domid, remote);
+	return lp < 0 ? -(errno ? errno : EIO) : lp;
+}
+
+void lvmd_port_release_ahead(xenevtchn_handle *xce, int *lport)
+{
+	if (*lport < 0)
+		return;
+	xenevtchn_unbind(xce, (evtchn_port_t)*lport);
+	*lport = -1;
 }
 
 void lvmd_port_unbind(struct lvmd *l, int *lport)

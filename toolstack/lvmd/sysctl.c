@@ -98,7 +98,8 @@ const struct lvmd_control lvmd_control_noxs = {
 	.poll = poll_guest,
 };
 
-/* start: bind (g)'s sysctl port, if it has a device page. A new guest has
+/* start: bind (g)'s sysctl port (or take the one a pool's shell bound
+ * ahead), if it has a device page. A new guest has
  * not run yet: its page must be what dom0 wrote. */
 static int start(struct lvmd *l, struct guest *g, bool fresh)
 {
@@ -112,11 +113,12 @@ static int start(struct lvmd *l, struct guest *g, bool fresh)
 		return lvm_log_err(EIO, "%s (d%u): the device page at mfn 0x%llx does not hold what was written",
 				   r->name, r->domid,
 				   (unsigned long long)r->noxs_mfn);
-	rc = lvmd_port_bind(l, g, r->sysctl_port, &lvmd_backend_sysctl);
+	/* Bound ahead when the guest came from a pool's shell. */
+	rc = lvmd_port_attach(l, g, &g->sys_lport, r->sysctl_port,
+			      &lvmd_backend_sysctl);
 	if (rc < 0)
 		return lvm_log_err(-rc, "%s (d%u): cannot bind sysctl port %u",
 				   r->name, r->domid, r->sysctl_port);
-	g->sys_lport = rc;
 	return 0;
 }
 

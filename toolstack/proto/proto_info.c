@@ -342,6 +342,10 @@ static const struct {
 	{ "devices_ns", offsetof(struct lvm_timing, devices_ns) },
 	{ "unpause_ns", offsetof(struct lvm_timing, unpause_ns) },
 	{ "total_ns", offsetof(struct lvm_timing, total_ns) },
+	{ "map_ns", offsetof(struct lvm_timing, map_ns) },
+	{ "bind_ns", offsetof(struct lvm_timing, bind_ns) },
+	{ "log_ns", offsetof(struct lvm_timing, log_ns) },
+	{ "save_ns", offsetof(struct lvm_timing, save_ns) },
 };
 #define N_TIMING (sizeof(timing_fields) / sizeof(timing_fields[0]))
 
