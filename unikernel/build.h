@@ -13,6 +13,9 @@ struct build_opts {
 	const char *dir;             /* the application's directory */
 	const char *out;             /* where NAME.xen goes; NULL: dir */
 	const char *sdk;             /* NULL: found (sdk.h) */
+	const char *kernel;          /* --linux: this bzImage instead of the
+					SDK's, its drivers built in: no
+					modules go in; NULL: the SDK's */
 	bool force;                  /* build even if up to date */
 	bool verbose;                /* show the commands run */
 	bool quiet;                  /* no size report */

@@ -5,8 +5,9 @@
  * and package configuration it names, the kernel modules it asks for and
  * our own init (linux_init.c), and the application directory's own
  * tree (the manifest's `root`); DIR/NAME.vmlinuz, the kernel the SDK
- * carries (the box's Debian kernel); and DIR/NAME.cfg, a config for
- * `lvm create`. Everything is written under temporary names and renamed
+ * carries (the box's Debian kernel), or with --kernel a bzImage of the
+ * user's (make tiny-kernel's), its drivers built in: then no modules go
+ * in; and DIR/NAME.cfg, a config for `lvm create`. Everything is written under temporary names and renamed
  * at the end: an error leaves nothing half-written.
  *
  * Cached: a build id (SHA-256) is taken over every input once the files
@@ -60,7 +61,9 @@ struct vm {
 	bool init_shared;            /* init-shared: the program's libc */
 	char cfg_path[PATH_MAX + 16];
 	char outdir[PATH_MAX];
-	char kver[128];              /* the kernel modules' version */
+	char kernel[PATH_MAX + 32];  /* the kernel that goes in */
+	char kver[128];              /* the kernel modules' version; "" with
+					--kernel */
 	char *mods[64];              /* owned: module paths in the VM, in
 					load order */
 	unsigned nmods;
@@ -595,8 +598,8 @@ static int build_id(struct vm *v)
 	hash_str(&h, v->kver);
 	hash_str(&h, v->init_shared ? "init-shared" : "init");
 	rc = hash_file(v, &h, v->init);
-	snprintf(host, sizeof(host), "%s/linux/vmlinuz", v->sdk.dir);
-	rc = rc ?: hash_file(v, &h, host);
+	hash_str(&h, v->o->kernel ? "kernel given" : "the SDK's kernel");
+	rc = rc ?: hash_file(v, &h, v->kernel);
 	for (unsigned i = 0; rc == 0 && i < v->nmods; i++) {
 		hash_str(&h, v->mods[i]);
 		snprintf(host, sizeof(host), "%s/linux/modules%s", v->sdk.dir,
@@ -677,15 +680,15 @@ static void report(struct vm *v, const char *cpio, const char *kernel,
 	       v->nmods);
 	printf("  %s %s, build id %.16s, our init %s\n", v->m.name, v->m.version,
 	       v->id, v->init_shared ? "shares its C library" : "static");
-	printf("%s: %lld bytes\n%s: lvm create %s\n", kernel,
-	       (long long)sk.st_size, cfg, cfg);
+	printf("%s: %lld bytes%s\n%s: lvm create %s\n", kernel,
+	       (long long)sk.st_size,
+	       v->o->kernel ? " (--kernel: its drivers built in)" : "", cfg, cfg);
 }
 
 static int outputs(struct vm *v)
 {
 	char tmp_cpio[PATH_MAX + 64], tmp_k[PATH_MAX + 64], tmp_cfg[PATH_MAX + 64];
 	char cpio[PATH_MAX + 64], kernel[PATH_MAX + 64], cfg[PATH_MAX + 64];
-	char src[PATH_MAX + 32];
 	uint32_t mem = v->m.memory_mb ? v->m.memory_mb : 128;
 	unsigned long long have_size = 0, have_raw = 0;
 	uint64_t raw = 0;
@@ -712,10 +715,9 @@ static int outputs(struct vm *v)
 		rc = lvm_errf(v->err, v->errlen, errno, "%s: %s", tmp_cpio,
 			      strerror(errno));
 	if (rc == 0) {
-		snprintf(src, sizeof(src), "%s/linux/vmlinuz", v->sdk.dir);
-		rc = copy(src, tmp_k);
+		rc = copy(v->kernel, tmp_k);
 		if (rc < 0)
-			lvm_errf(v->err, v->errlen, -rc, "the kernel %s: %s", src,
+			lvm_errf(v->err, v->errlen, -rc, "the kernel %s: %s", v->kernel,
 				 strerror(-rc));
 	}
 	if (rc == 0) {
@@ -778,6 +780,35 @@ static int kernel_version(struct vm *v)
 	return 0;
 }
 
+/*
+ * given_kernel: --kernel PATH, absolute, into (v->kernel): a regular file
+ * with a bzImage's boot header ("HdrS" at 0x202), the form Xen's PV
+ * loader takes.
+ */
+static int given_kernel(struct vm *v)
+{
+	char hdr[4];
+	struct stat sb;
+	int fd;
+
+	if (!realpath(v->o->kernel, v->kernel))
+		return lvm_errf(v->err, v->errlen, errno, "--kernel %s: %s",
+				v->o->kernel, strerror(errno));
+	fd = open(v->kernel, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return lvm_errf(v->err, v->errlen, errno, "--kernel %s: %s",
+				v->o->kernel, strerror(errno));
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    pread(fd, hdr, sizeof(hdr), 0x202) != sizeof(hdr) ||
+	    memcmp(hdr, "HdrS", 4) != 0) {
+		close(fd);
+		return lvm_errf(v->err, v->errlen, EINVAL,
+				"--kernel %s: not a Linux bzImage", v->o->kernel);
+	}
+	close(fd);
+	return 0;
+}
+
 int app_build_linux(const struct build_opts *o, char *err, size_t errlen)
 {
 	struct vm *v = calloc(1, sizeof(*v));
@@ -804,8 +835,12 @@ int app_build_linux(const struct build_opts *o, char *err, size_t errlen)
 				      err, errlen);
 	if (rc == 0)
 		rc = sdk_open(&v->sdk, o->sdk, err, errlen);
-	if (rc == 0)
+	if (rc == 0 && o->kernel)
+		rc = given_kernel(v);
+	if (rc == 0 && !o->kernel) {
+		snprintf(v->kernel, sizeof(v->kernel), "%s/linux/vmlinuz", v->sdk.dir);
 		rc = kernel_version(v);
+	}
 	if (rc == 0 && !realpath(o->out ? o->out : o->dir, v->outdir))
 		rc = lvm_errf(err, errlen, errno, "output directory %s: %s",
 			      o->out ? o->out : o->dir, strerror(errno));
@@ -818,7 +853,9 @@ int app_build_linux(const struct build_opts *o, char *err, size_t errlen)
 		rc = files(v);
 	if (rc == 0 && v->m.root)
 		rc = root_tree(v);
-	for (unsigned i = 0; rc == 0 && i < v->m.nmodules; i++)
+	/* a kernel given has its drivers built in: the manifest's modules
+	 * are the SDK kernel's */
+	for (unsigned i = 0; rc == 0 && !o->kernel && i < v->m.nmodules; i++)
 		rc = module(v, v->m.modules[i], 0);
 	if (rc == 0)
 		rc = choose_init(v);

@@ -1,6 +1,8 @@
 /*
  * linux_init.c — /init of a minimal Linux VM made by `lvm build --linux`:
- * no shell, no init system. As PID 1 it mounts what a program expects
+ * no shell, no init system. As PID 1 it says how long after the kernel's
+ * clock started it came to run (CLOCK_BOOTTIME: boot to init, as the
+ * guest's kernel sees it), mounts what a program expects
  * (/proc, /sys, /dev, /tmp, /run), loads the kernel modules listed in
  * /etc/lvm/modules, configures the first network interface from the
  * kernel command line (lvm.ip=ADDR/PREFIX, lvm.gw=ADDR), runs the program
@@ -223,6 +225,7 @@ int main(int argc, char **argv)
 	const char *me = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	ssize_t na, ne;
 	pid_t app, pid;
+	struct timespec up;
 	int st;
 
 	(void)argc;
@@ -234,6 +237,9 @@ int main(int argc, char **argv)
 		say("not process 1; run as the kernel's init");
 		return 1;
 	}
+	clock_gettime(CLOCK_BOOTTIME, &up);
+	say("up %ld.%03ld s after the kernel started", (long)up.tv_sec,
+	    up.tv_nsec / 1000000);
 	mounts();
 	modules();
 	network();

@@ -31,6 +31,9 @@ static void usage(FILE *f)
 	      "  -o, --out DIR     write the image into DIR instead\n"
 	      "      --linux       a minimal Linux VM (see above)\n"
 	      "  -f, --force       build even when the image is up to date\n"
+	      "      --kernel PATH with --linux: this kernel (a bzImage with its\n"
+	      "                    drivers built in, make tiny-kernel's) instead\n"
+	      "                    of the SDK's; no kernel modules go in\n"
 	      "      --new DIR     write a starting application into DIR\n"
 	      "      --sdk DIR     the library OS's SDK (default: found next to lvm)\n"
 	      "  -q, --quiet       no size report\n"
@@ -46,6 +49,7 @@ int main(int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ "new", required_argument, NULL, 'N' },
 		{ "linux", no_argument, NULL, 'L' },
+		{ "kernel", required_argument, NULL, 'K' },
 		{ "sdk", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -64,6 +68,7 @@ int main(int argc, char **argv)
 		case 'f': o.force = true; break;
 		case 'N': new_dir = optarg; break;
 		case 'L': linux_vm = true; break;
+		case 'K': o.kernel = optarg; break;
 		case 'S': o.sdk = optarg; break;
 		case 'q': o.quiet = true; break;
 		case 'v': o.verbose = true; break;
@@ -72,6 +77,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "lvm build: see lvm build --help\n");
 			return 2;
 		}
+	}
+	if (o.kernel && !linux_vm) {
+		fprintf(stderr, "lvm build: --kernel goes with --linux\n");
+		return 2;
 	}
 	if (new_dir) {
 		if (optind != argc) {

@@ -122,6 +122,22 @@ $(BUILD)/guests/lighttpd.cfg: $(BUILD)/bin/lvm-build $(SDK)/stamp $(SDK)/linux/i
 ALL_TARGETS += $(BUILD)/guests/lighttpd.cfg
 endif
 
+# With the tailored kernel (make tiny-kernel, mk/tiny-kernel.sh; not part
+# of make or make test): the same two VMs under build/guests/tiny/, built
+# with --kernel, netfront built in and no modules carried
+# (tests/integration/build-linux-tiny.sh, bench/http.sh).
+TINY_KERNEL := $(BUILD)/tiny-kernel/vmlinuz
+$(BUILD)/guests/tiny/%.cfg: $(BUILD)/bin/lvm-build $(SDK)/stamp $(SDK)/linux/init \
+		$(SDK)/linux/init-shared $(TINY_KERNEL) guests/%/app.cfg tiny-always
+	$(quiet) BUILD $@
+	@mkdir -p $(@D)
+	$(Q)$(BUILD)/bin/lvm-build --linux -q --sdk $(SDK) --kernel $(TINY_KERNEL) -o $(@D) guests/$*
+	@touch $@
+TINY_GUESTS := $(BUILD)/guests/tiny/lsvm.cfg $(BUILD)/guests/tiny/lighttpd.cfg
+# always run: lvm build's own cache says whether anything is rewritten
+.PHONY: tiny-always
+tiny-always:
+
 # The applications under guests/ (APPS, guests/module.mk), each built by
 # lvm build from its directory into $(BUILD)/guests/NAME.xen.
 define app_rules

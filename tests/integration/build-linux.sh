@@ -32,6 +32,7 @@ for f in argv env modules; do
 done
 grep -a "lvm-init: cannot" "$log" && fail "lvm-init reported an error"
 info "the VM ran ls: $(tr -d '\r' <"$log" | grep -a ' modules$')"
+info "boot to init: $(tr -d '\r' <"$log" | grep -a 'lvm-init: up ' | sed 's/.*lvm-init: //')"
 wait_for 30 lvm_gone lsvm || fail "lsvm did not power off: $(lvm info lsvm 2>&1)"
 [ "$(hv_domain_count)" = "$before" ] || fail "domains left: $(xl list)"
 info "powered off with its program; no domain left"
