@@ -13,6 +13,9 @@ struct build_opts {
 	const char *dir;             /* the application's directory */
 	const char *out;             /* where NAME.xen goes; NULL: dir */
 	const char *sdk;             /* NULL: found (sdk.h) */
+	const char *sysroot;         /* --linux: the executable and its
+					libraries read from this root file
+					system; NULL: this host's */
 	bool force;                  /* build even if up to date */
 	bool verbose;                /* show the commands run */
 	bool quiet;                  /* no size report */

@@ -30,6 +30,9 @@ static void usage(FILE *f)
 	      "\n"
 	      "  -o, --out DIR     write the image into DIR instead\n"
 	      "      --linux       a minimal Linux VM (see above)\n"
+	      "      --sysroot DIR with --linux: the executable and its libraries\n"
+	      "                    are read from the root file system DIR (its\n"
+	      "                    links followed inside it), not this host's\n"
 	      "  -f, --force       build even when the image is up to date\n"
 	      "      --new DIR     write a starting application into DIR\n"
 	      "      --sdk DIR     the library OS's SDK (default: found next to lvm)\n"
@@ -47,6 +50,7 @@ int main(int argc, char **argv)
 		{ "new", required_argument, NULL, 'N' },
 		{ "linux", no_argument, NULL, 'L' },
 		{ "sdk", required_argument, NULL, 'S' },
+		{ "sysroot", required_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -65,6 +69,7 @@ int main(int argc, char **argv)
 		case 'N': new_dir = optarg; break;
 		case 'L': linux_vm = true; break;
 		case 'S': o.sdk = optarg; break;
+		case 'R': o.sysroot = optarg; break;
 		case 'q': o.quiet = true; break;
 		case 'v': o.verbose = true; break;
 		case 'h': usage(stdout); return 0;
@@ -82,6 +87,10 @@ int main(int argc, char **argv)
 	} else {
 		if (optind != argc - 1) {
 			fprintf(stderr, "lvm build: one application directory, please (lvm build --help)\n");
+			return 2;
+		}
+		if (o.sysroot && !linux_vm) {
+			fprintf(stderr, "lvm build: --sysroot goes with --linux\n");
 			return 2;
 		}
 		o.dir = argv[optind];
