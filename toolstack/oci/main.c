@@ -465,6 +465,53 @@ static int place(const char *from, const char *to)
 	return link(from, to) == 0 ? 0 : copy_file(from, to);
 }
 
+/* cpio_entry: one newc entry (a file of (n) bytes, or the trailer when
+ * (data) is NULL) to (f). */
+static void cpio_entry(FILE *f, const char *name, const char *data, size_t n)
+{
+	size_t nl = strlen(name) + 1;
+	static const char pad[4];
+
+	fprintf(f, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X",
+		0u, data ? 0100644u : 0u, 0u, 0u, 1u, 0u, n, 0u, 0u, 0u, 0u, nl,
+		0u);
+	fwrite(name, 1, nl, f);
+	fwrite(pad, 1, (4 - (110 + nl) % 4) % 4, f);
+	if (n) {
+		fwrite(data, 1, n, f);
+		fwrite(pad, 1, (4 - n % 4) % 4, f);
+	}
+}
+
+/*
+ * initramfs: (to), the VM's initramfs (from) with a second archive
+ * appended that holds this container's /etc/lvm/argv and /etc/lvm/env
+ * (the kernel unpacks both, the second over the first). 0 or -errno.
+ */
+static int initramfs(const char *from, const char *to, const char *argv,
+		     size_t argvlen, const char *env, size_t envlen)
+{
+	static const char zeros[4];
+	int rc = copy_file(from, to);
+	FILE *f;
+	long end;
+
+	if (rc < 0)
+		return rc;
+	f = fopen(to, "ae");
+	if (!f)
+		return -errno;
+	end = ftell(f);
+	fwrite(zeros, 1, end < 0 ? 0 : (size_t)((4 - end % 4) % 4), f);
+	cpio_entry(f, "etc/lvm/argv", argv, argvlen);
+	cpio_entry(f, "etc/lvm/env", env, envlen);
+	cpio_entry(f, "TRAILER!!!", NULL, 0);
+	rc = ferror(f) ? -EIO : 0;
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	return rc;
+}
+
 /*
  * linux_vm: the Linux VM of (program) of the root fs (rootfs), made by
  * lvm build --linux --sysroot from (manifest) into the cache
@@ -472,15 +519,17 @@ static int place(const char *from, const char *to)
  * lvm build's own build id, over the manifest and every file's bytes,
  * says whether it is up to date), its kernel and initramfs placed in the
  * container's directory (dir) (a later rebuild for another root fs
- * cannot change them under the guest) and its config read into (cfg).
+ * cannot change them under the guest), the initramfs with this
+ * container's (argv) and (env) appended, and its config read into (cfg).
  * 0, or 1 with the error out.
  */
 static int linux_vm(const struct opts *o, const char *dir,
 		    const char *rootfs, const char *program,
-		    const char *manifest, struct lvm_config *cfg)
+		    const char *manifest, const char *argv, size_t argvlen,
+		    const char *env, size_t envlen, struct lvm_config *cfg)
 {
 	char vm[PATH_MAX], path[PATH_MAX + 32], k[PATH_MAX + 32];
-	char r[PATH_MAX + 32], *argv[10];
+	char r[PATH_MAX + 32], *args[10];
 	int lock, rc;
 
 	if ((size_t)snprintf(vm, sizeof(vm), "%s/%016llx", o->cache,
@@ -502,15 +551,15 @@ static int linux_vm(const struct opts *o, const char *dir,
 		close(lock);
 		return fail("%s: %s", path, strerror(-rc));
 	}
-	argv[1] = "--linux";
-	argv[2] = "--quiet";
-	argv[3] = "--sysroot";
-	argv[4] = (char *)rootfs;
-	argv[5] = "--out";
-	argv[6] = vm;
-	argv[7] = vm;
-	argv[8] = NULL;
-	if (lvm_build(program, argv)) {
+	args[1] = "--linux";
+	args[2] = "--quiet";
+	args[3] = "--sysroot";
+	args[4] = (char *)rootfs;
+	args[5] = "--out";
+	args[6] = vm;
+	args[7] = vm;
+	args[8] = NULL;
+	if (lvm_build(program, args)) {
 		close(lock);
 		return 1;
 	}
@@ -526,7 +575,7 @@ static int linux_vm(const struct opts *o, const char *dir,
 	if ((rc = place(path, k)) == 0) {
 		snprintf(path, sizeof(path), "%s/" OCI_LINUX_NAME ".cpio.xz",
 			 vm);
-		rc = place(path, r);
+		rc = initramfs(path, r, argv, argvlen, env, envlen);
 	}
 	close(lock);
 	if (rc < 0)
@@ -577,11 +626,13 @@ static int cmd_create(const struct opts *o)
 	char bundle[PATH_MAX], image[PATH_MAX], kernel[PATH_MAX + 16];
 	char cmdline[OCI_CMDLINE_MAX + 1], pidtxt[32], program[PATH_MAX];
 	static char manifest[OCI_LINUX_MANIFEST_MAX];
+	static char largv[OCI_LINUX_WORDS_MAX], lenv[OCI_LINUX_WORDS_MAX];
+	size_t largvlen = 0, lenvlen = 0;
 	struct lvm_config cfg;
 	size_t skip = 0;
 	uint32_t mb = 0, vcpus = 0;
 	int cons = -1, rc, ready[2], slave = -1;
-	bool sandbox, linux = false, mem_set;
+	bool sandbox, as_linux = false, mem_set;
 	char byte;
 
 	if (state_dir(o, c.dir, sizeof(c.dir)))
@@ -598,15 +649,18 @@ static int cmd_create(const struct opts *o)
 		     : oci_spec_image(&spec, image, sizeof(image), &skip,
 				      errbuf, sizeof(errbuf));
 	if (rc == -ENOENT && !oci_spec_names_image(&spec)) {
-		linux = true;
+		as_linux = true;
 		rc = oci_spec_program(&spec, program, sizeof(program), errbuf,
 				      sizeof(errbuf)) ?:
 		     oci_spec_linux_manifest(&spec, program, manifest,
 					     sizeof(manifest), errbuf,
-					     sizeof(errbuf));
+					     sizeof(errbuf)) ?:
+		     oci_spec_linux_argv(&spec, program, largv, &largvlen,
+					 lenv, &lenvlen, errbuf,
+					 sizeof(errbuf));
 	}
 	if (rc || (!sandbox &&
-		   ((!linux && oci_spec_cmdline(&spec, skip, cmdline,
+		   ((!as_linux && oci_spec_cmdline(&spec, skip, cmdline,
 						sizeof(cmdline), errbuf,
 						sizeof(errbuf))) ||
 		    oci_spec_memory_mb(&spec, &mb, errbuf, sizeof(errbuf)) ||
@@ -642,9 +696,10 @@ static int cmd_create(const struct opts *o)
 		goto bad;
 	}
 	lvm_config_init(&cfg);
-	if (linux) {
+	if (as_linux) {
 		/* its memory: the bundle's limit, else the VM's own */
-		if (linux_vm(o, c.dir, st.rootfs, program, manifest, &cfg)) {
+		if (linux_vm(o, c.dir, st.rootfs, program, manifest, largv,
+			     largvlen, lenv, lenvlen, &cfg)) {
 			lvm_config_clear(&cfg);
 			goto bad;
 		}
@@ -711,7 +766,7 @@ static int cmd_create(const struct opts *o)
 		    .out = 1,
 		    .err = 2,
 		    .ready = ready[1],
-		    .program = linux ? program : NULL,
+		    .program = as_linux ? program : NULL,
 		};
 		_exit(oci_standin_run(&s));
 	}

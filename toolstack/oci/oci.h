@@ -39,8 +39,10 @@
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define OCI_DEFAULT_CACHE  "/var/cache/lightvm-oci"
 #define OCI_LINUX_NAME	   "vm"
-#define OCI_LINUX_ARGS_MAX 64 /* words of args[1..], and of env (the
-				 manifest's most) */
+#define OCI_LINUX_ARGS_MAX 64 /* words of args, and of env (the VM's
+				 init takes 128) */
+#define OCI_LINUX_WORDS_MAX 60000 /* bytes of argv, and of env (the init
+				     reads 64 KiB) */
 #define OCI_LINUX_MANIFEST_MAX 16384
 
 /* Exit statuses of the stand-in (the container's exit status). */
@@ -107,13 +109,26 @@ int oci_spec_program(const struct oci_spec *s, char *path, size_t pathlen,
 
 /*
  * oci_spec_linux_manifest() - the manifest (app.cfg, docs/build.md) of
- * the Linux VM that runs (program) of (s)'s root fs with process.args[1..]
- * and process.env, for `lvm build --linux --sysroot`. -EINVAL for a word
- * with a control character, '"' or '\', or more than OCI_LINUX_ARGS_MAX
- * words; -ENOSPC when it passes (buflen); one line in (err).
+ * the Linux VM that runs (program) of (s)'s root fs, for `lvm build
+ * --linux --sysroot`: the program alone, so one VM serves every
+ * container that runs it, whatever its args and env (given to each
+ * container's VM apart: oci_spec_linux_argv). -EINVAL for a program path
+ * with a control character, '"' or '\\'; one line in (err).
  */
 int oci_spec_linux_manifest(const struct oci_spec *s, const char *program,
 			    char *buf, size_t buflen, char *err, size_t len);
+
+/*
+ * oci_spec_linux_argv() - what the VM's init runs: (program) then
+ * process.args[1..] into (argv), process.env into (env), each word
+ * NUL-ended (its /etc/lvm/argv and /etc/lvm/env), each buffer of
+ * OCI_LINUX_WORDS_MAX bytes; their lengths into (*argvlen, *envlen).
+ * -EINVAL for more than OCI_LINUX_ARGS_MAX words, -E2BIG when they do
+ * not fit; one line in (err).
+ */
+int oci_spec_linux_argv(const struct oci_spec *s, const char *program,
+			char *argv, size_t *argvlen, char *env, size_t *envlen,
+			char *err, size_t len);
 
 /* oci_hash() - FNV-1a, 64 bits, of (s). */
 uint64_t oci_hash(const char *s);

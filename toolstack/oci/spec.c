@@ -476,45 +476,13 @@ static int manifest_str(const char *w, char *buf, size_t buflen, size_t *at)
 	return 0;
 }
 
-/* manifest_list: (v, n), (key)'s words from index (first) on, as the
- * manifest's list (args or env). */
-static int manifest_list(const char *key, char *const *v, size_t first,
-			 size_t n, char *buf, size_t buflen, size_t *at,
-			 char *err, size_t len)
-{
-	int rc = 0;
-
-	if (n > OCI_LINUX_ARGS_MAX) {
-		snprintf(err, len, "%s: over %u words, more than a Linux VM takes",
-			 key, OCI_LINUX_ARGS_MAX);
-		return -EINVAL;
-	}
-	*at += (size_t)snprintf(buf + *at, buflen - *at, "%s = [ ",
-				 !strcmp(key, "process.env") ? "env" : "args");
-	for (size_t i = 0; i < n && !rc; i++) {
-		rc = manifest_str(v[i], buf, buflen, at);
-		if (rc == -EINVAL)
-			snprintf(err, len,
-				 "%s[%zu]: a control character, quote or "
-				 "backslash cannot go to a Linux VM",
-				 key, first + i);
-		else if (!rc && *at + 3 < buflen)
-			*at += (size_t)snprintf(buf + *at, buflen - *at, "%s",
-						 i + 1 < n ? ", " : "");
-	}
-	if (!rc && *at + 4 < buflen)
-		*at += (size_t)snprintf(buf + *at, buflen - *at, " ]\n");
-	else if (!rc)
-		rc = -ENOSPC;
-	return rc;
-}
-
 int oci_spec_linux_manifest(const struct oci_spec *s, const char *program,
 			    char *buf, size_t buflen, char *err, size_t len)
 {
-	size_t at = 0;
+	size_t at;
 	int rc;
 
+	(void)s;
 	at = (size_t)snprintf(buf, buflen,
 			      "# a Linux VM of a container's root file system "
 			      "(lightvm-oci)\nname = \"" OCI_LINUX_NAME
@@ -522,21 +490,64 @@ int oci_spec_linux_manifest(const struct oci_spec *s, const char *program,
 	if (at >= buflen)
 		return -ENOSPC;
 	rc = manifest_str(program, buf, buflen, &at);
-	if (rc == -EINVAL)
+	if (rc == 0 && at + 2 > buflen)
+		rc = -ENOSPC;
+	if (rc == 0)
+		at += (size_t)snprintf(buf + at, buflen - at, "\n");
+	else if (rc == -EINVAL)
 		snprintf(err, len, "program '%s': a character a Linux VM's "
 			 "manifest cannot carry", LVM_ESCAPED(program, 200));
-	if (!rc && at + 2 < buflen)
-		at += (size_t)snprintf(buf + at, buflen - at, "\n");
-	if (!rc)
-		rc = manifest_list("process.args", s->args + 1, 1,
-				   s->nargs ? s->nargs - 1 : 0, buf, buflen,
-				   &at, err, len);
-	if (!rc)
-		rc = manifest_list("process.env", s->env, 0, s->nenv, buf,
-				   buflen, &at, err, len);
-	if (rc == -ENOSPC)
-		snprintf(err, len, "process.args and env: over %zu bytes for "
-			 "a Linux VM's manifest", buflen - 1);
+	else
+		snprintf(err, len, "program path too long");
+	return rc;
+}
+
+/* nul_words: (v, n) as NUL-ended words into (buf) at (*at). */
+static int nul_words(const char *key, char *const *v, size_t n, char *buf,
+		     size_t buflen, size_t *at, char *err, size_t len)
+{
+	if (n > OCI_LINUX_ARGS_MAX) {
+		snprintf(err, len, "%s: over %u words, more than a Linux VM's "
+			 "init takes", key, OCI_LINUX_ARGS_MAX);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(v[i]) + 1;
+
+		if (l > buflen - *at) {
+			snprintf(err, len, "process.args and env: over %zu "
+				 "bytes, more than a Linux VM's init takes",
+				 buflen);
+			return -E2BIG;
+		}
+		memcpy(buf + *at, v[i], l);
+		*at += l;
+	}
+	return 0;
+}
+
+int oci_spec_linux_argv(const struct oci_spec *s, const char *program,
+			char *argv, size_t *argvlen, char *env, size_t *envlen,
+			char *err, size_t len)
+{
+	char *const p[1] = {(char *)program};
+	size_t a = 0, e = 0;
+	int rc;
+
+	if (s->nargs > OCI_LINUX_ARGS_MAX) {
+		snprintf(err, len, "process.args: over %u words, more than a "
+			 "Linux VM's init takes", OCI_LINUX_ARGS_MAX);
+		return -EINVAL;
+	}
+	rc = nul_words("process.args", p, 1, argv, OCI_LINUX_WORDS_MAX, &a,
+		       err, len) ?:
+	     nul_words("process.args", s->args + 1,
+		       s->nargs ? s->nargs - 1 : 0, argv, OCI_LINUX_WORDS_MAX,
+		       &a, err, len) ?:
+	     nul_words("process.env", s->env, s->nenv, env,
+		       OCI_LINUX_WORDS_MAX, &e, err, len);
+	*argvlen = a;
+	*envlen = e;
 	return rc;
 }
 
