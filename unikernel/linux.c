@@ -823,7 +823,7 @@ int app_build_linux(const struct build_opts *o, char *err, size_t errlen)
 	rc = app_manifest_parse_linux(v->text, v->textlen, v->cfg_path, &v->m,
 				      err, errlen);
 	if (rc == 0)
-		rc = sdk_open(&v->sdk, o->sdk, err, errlen);
+		rc = sdk_find(&v->sdk, o->sdk, err, errlen);
 	if (rc == 0)
 		rc = kernel_version(v);
 	if (rc == 0 && !realpath(o->out ? o->out : o->dir, v->outdir))
