@@ -16,6 +16,9 @@ struct build_opts {
 	const char *kernel;          /* --linux: this bzImage instead of the
 					SDK's, its drivers built in: no
 					modules go in; NULL: the SDK's */
+	const char *sysroot;         /* --linux: the executable and its
+					libraries read from this root file
+					system; NULL: this host's */
 	bool force;                  /* build even if up to date */
 	bool verbose;                /* show the commands run */
 	bool quiet;                  /* no size report */

@@ -16,6 +16,7 @@
 
 #include "closure.h"
 #include "toolstack/common/errf.h"
+#include "toolstack/common/rootpath.h"
 
 #define NEEDED_MAX 256
 
@@ -28,6 +29,12 @@ void closure_init(struct closure *c, const char *root)
 {
 	memset(c, 0, sizeof(*c));
 	c->root = root ? root : "";
+}
+
+void closure_sysroot(struct closure *c, const char *root)
+{
+	closure_init(c, root);
+	c->sysroot = true;
 }
 
 void closure_free(struct closure *c)
@@ -164,14 +171,31 @@ out:
 	return rc;
 }
 
+int closure_host(const struct closure *c, const char *path, char *out,
+		 size_t outlen)
+{
+	char in[PATH_MAX];
+	int rc;
+
+	if (!c->sysroot) {
+		if ((size_t)snprintf(out, outlen, "%s%s", c->root, path) >= outlen)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	rc = lvm_root_resolve(c->root, path, in, sizeof(in));
+	if (rc == 0 && (size_t)snprintf(out, outlen, "%s%s", c->root, in) >= outlen)
+		rc = -ENAMETOOLONG;
+	return rc;
+}
+
 /* is_file: (root)(path) is a regular file (following links). */
 static bool is_file(const struct closure *c, const char *path)
 {
 	char full[PATH_MAX * 2];
 	struct stat st;
 
-	snprintf(full, sizeof(full), "%s%s", c->root, path);
-	return stat(full, &st) == 0 && S_ISREG(st.st_mode);
+	return closure_host(c, path, full, sizeof(full)) == 0 &&
+	       stat(full, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /*
@@ -234,11 +258,11 @@ static int add_elf(struct closure *c, const char *path, const char *what,
 	if (depth > 64)
 		return lvm_errf(err, errlen, ELOOP, "%s: libraries nested too deep",
 				path);
-	snprintf(full, sizeof(full), "%s%s", c->root, path);
-	fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	rc = closure_host(c, path, full, sizeof(full));
+	fd = rc < 0 ? rc : open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
-		return lvm_errf(err, errlen, errno, "%s %s: %s", what, path,
-				strerror(errno));
+		return lvm_errf(err, errlen, rc < 0 ? -rc : errno, "%s %s: %s",
+				what, path, strerror(rc < 0 ? -rc : errno));
 	elf_version(EV_CURRENT);
 	rc = read_deps(fd, &d);
 	close(fd);

@@ -21,11 +21,30 @@ struct closure {
 					order found */
 	unsigned n, cap;
 	const char *root;            /* prefix for reading; "" */
+	bool sysroot;                /* (root) is a root file system: paths
+					are looked up inside it, links
+					followed there (closure_sysroot) */
 	const char *const *libdirs;  /* NULL-ended; NULL: the system's */
 };
 
 /* closure_init() - an empty set reading under (root) ("" or NULL: /). */
 void closure_init(struct closure *c, const char *root);
+
+/*
+ * closure_sysroot() - an empty set reading from the root file system
+ * (root) (absolute, no trailing '/'): each path is looked up inside it
+ * as a process chrooted there would, its symbolic links followed there
+ * (toolstack/common/rootpath.h), never out of it.
+ */
+void closure_sysroot(struct closure *c, const char *root);
+
+/*
+ * closure_host() - where the file (path) of (c) is read on this host:
+ * (root)(path), or inside a sysroot the path with its links followed
+ * there. 0 or -errno (-ENOENT: not there).
+ */
+int closure_host(const struct closure *c, const char *path, char *out,
+		 size_t outlen);
 
 /* closure_free() - free (c)'s paths. */
 void closure_free(struct closure *c);

@@ -50,6 +50,7 @@ struct vm {
 	struct ovl *ov;              /* the root tree, sorted by vm */
 	unsigned nov, ovcap;
 	char root[PATH_MAX];         /* DIR/ROOT, absolute; "" when none */
+	char sysroot[PATH_MAX];      /* --sysroot, absolute; "" when none */
 	char id[2 * SHA256_DIGEST_SIZE + 1];
 	struct app_manifest m;
 	struct sdk sdk;
@@ -353,7 +354,8 @@ static int choose_init(struct vm *v)
 
 	snprintf(v->init, sizeof(v->init), "%s/linux/init", v->sdk.dir);
 	snprintf(shared, sizeof(shared), "%s/linux/init-shared", v->sdk.dir);
-	if (access(shared, F_OK) < 0)
+	/* a sysroot's C library is not this host's: the static one */
+	if (v->o->sysroot || access(shared, F_OK) < 0)
 		return 0;
 	closure_init(&ic, "");
 	rc = closure_add_elf(&ic, shared, "our init", v->err, v->errlen);
@@ -395,8 +397,11 @@ static int same_files(struct vm *v)
 		return -ENOMEM;
 	}
 	for (unsigned i = 0; i < v->c.n; i++) {
+		char host[PATH_MAX * 2];
+
 		v->same[i] = -1;
-		if (stat(v->c.paths[i], &st[i]) < 0 || overlaid(v, v->c.paths[i])) {
+		if (closure_host(&v->c, v->c.paths[i], host, sizeof(host)) < 0 ||
+		    stat(host, &st[i]) < 0 || overlaid(v, v->c.paths[i])) {
 			st[i].st_ino = 0;
 			continue;
 		}
@@ -500,8 +505,11 @@ static int initramfs(struct vm *v, const char *tmp, uint64_t *raw)
 			continue;
 		else if (v->same[i] >= 0)
 			cpio_symlink(a, v->c.paths[i] + 1, v->c.paths[v->same[i]]);
+		else if (closure_host(&v->c, v->c.paths[i], host, sizeof(host)) == 0)
+			cpio_file(a, v->c.paths[i] + 1, host);
 		else
-			cpio_file(a, v->c.paths[i] + 1, v->c.paths[i]);
+			rc = lvm_errf(v->err, v->errlen, ENOENT, "%s: cannot read it",
+				      v->c.paths[i]);
 	/* the application's own tree last: its files replace the host's */
 	for (unsigned i = 0; i < v->nov; i++)
 		if (v->ov[i].host)
@@ -597,6 +605,8 @@ static int build_id(struct vm *v)
 	hash_str(&h, v->outdir);
 	hash_str(&h, v->kver);
 	hash_str(&h, v->init_shared ? "init-shared" : "init");
+	/* a sysroot's files are hashed below, wherever it is */
+	hash_str(&h, v->o->sysroot ? "sysroot" : "host");
 	rc = hash_file(v, &h, v->init);
 	hash_str(&h, v->o->kernel ? "kernel given" : "the SDK's kernel");
 	rc = rc ?: hash_file(v, &h, v->kernel);
@@ -612,7 +622,10 @@ static int build_id(struct vm *v)
 			hash_str(&h, "(link)");
 			hash_str(&h, v->c.paths[v->same[i]]);
 		} else {
-			rc = hash_file(v, &h, v->c.paths[i]);
+			rc = closure_host(&v->c, v->c.paths[i], host, sizeof(host));
+			rc = rc < 0 ? lvm_errf(v->err, v->errlen, -rc, "%s: %s",
+					       v->c.paths[i], strerror(-rc))
+				    : hash_file(v, &h, host);
 		}
 	}
 	for (unsigned i = 0; rc == 0 && i < v->nov; i++) {
@@ -820,6 +833,13 @@ int app_build_linux(const struct build_opts *o, char *err, size_t errlen)
 	v->err = err;
 	v->errlen = errlen;
 	closure_init(&v->c, "");
+	if (o->sysroot && !realpath(o->sysroot, v->sysroot)) {
+		rc = lvm_errf(err, errlen, errno, "--sysroot %s: %s", o->sysroot,
+			      strerror(errno));
+		goto out;
+	}
+	if (o->sysroot)
+		closure_sysroot(&v->c, strcmp(v->sysroot, "/") ? v->sysroot : "");
 	snprintf(v->cfg_path, sizeof(v->cfg_path), "%s/app.cfg", o->dir);
 	rc = app_slurp(v->cfg_path, 65536, &v->text, &v->textlen);
 	if (rc < 0) {
@@ -834,7 +854,7 @@ int app_build_linux(const struct build_opts *o, char *err, size_t errlen)
 	rc = app_manifest_parse_linux(v->text, v->textlen, v->cfg_path, &v->m,
 				      err, errlen);
 	if (rc == 0)
-		rc = sdk_open(&v->sdk, o->sdk, err, errlen);
+		rc = sdk_find(&v->sdk, o->sdk, err, errlen);
 	if (rc == 0 && o->kernel)
 		rc = given_kernel(v);
 	if (rc == 0 && !o->kernel) {
@@ -844,6 +864,10 @@ int app_build_linux(const struct build_opts *o, char *err, size_t errlen)
 	if (rc == 0 && !realpath(o->out ? o->out : o->dir, v->outdir))
 		rc = lvm_errf(err, errlen, errno, "output directory %s: %s",
 			      o->out ? o->out : o->dir, strerror(errno));
+	if (rc == 0 && o->sysroot && (v->m.package || v->m.nfiles))
+		rc = lvm_errf(err, errlen, EINVAL,
+			      "%s: 'package' and 'files' name this host's files, not --sysroot's",
+			      v->cfg_path);
 	if (rc == 0 && v->m.package)
 		rc = package(v);
 	if (rc == 0)

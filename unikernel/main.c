@@ -30,6 +30,9 @@ static void usage(FILE *f)
 	      "\n"
 	      "  -o, --out DIR     write the image into DIR instead\n"
 	      "      --linux       a minimal Linux VM (see above)\n"
+	      "      --sysroot DIR with --linux: the executable and its libraries\n"
+	      "                    are read from the root file system DIR (its\n"
+	      "                    links followed inside it), not this host's\n"
 	      "  -f, --force       build even when the image is up to date\n"
 	      "      --kernel PATH with --linux: this kernel (a bzImage with its\n"
 	      "                    drivers built in, make tiny-kernel's) instead\n"
@@ -51,6 +54,7 @@ int main(int argc, char **argv)
 		{ "linux", no_argument, NULL, 'L' },
 		{ "kernel", required_argument, NULL, 'K' },
 		{ "sdk", required_argument, NULL, 'S' },
+		{ "sysroot", required_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -70,6 +74,7 @@ int main(int argc, char **argv)
 		case 'L': linux_vm = true; break;
 		case 'K': o.kernel = optarg; break;
 		case 'S': o.sdk = optarg; break;
+		case 'R': o.sysroot = optarg; break;
 		case 'q': o.quiet = true; break;
 		case 'v': o.verbose = true; break;
 		case 'h': usage(stdout); return 0;
@@ -91,6 +96,10 @@ int main(int argc, char **argv)
 	} else {
 		if (optind != argc - 1) {
 			fprintf(stderr, "lvm build: one application directory, please (lvm build --help)\n");
+			return 2;
+		}
+		if (o.sysroot && !linux_vm) {
+			fprintf(stderr, "lvm build: --sysroot goes with --linux\n");
 			return 2;
 		}
 		o.dir = argv[optind];

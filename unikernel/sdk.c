@@ -223,6 +223,12 @@ static int read_cflags(struct sdk *s, const char *text, char *err,
 	return rc;
 }
 
+int sdk_find(struct sdk *s, const char *dir, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof(*s));
+	return find(s, dir, err, errlen);
+}
+
 int sdk_open(struct sdk *s, const char *dir, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 16], *text = NULL;

@@ -47,6 +47,14 @@ struct sdk {
  */
 int sdk_open(struct sdk *s, const char *dir, char *err, size_t errlen);
 
+/*
+ * sdk_find() - only find the SDK's directory, as sdk_open() does, into
+ * (s->dir), reading none of its tables (what lvm build --linux needs: it
+ * compiles nothing, and where it runs, a dom0, may have no compiler).
+ * Returns 0 or -ENOENT with one line in (err).
+ */
+int sdk_find(struct sdk *s, const char *dir, char *err, size_t errlen);
+
 /* sdk_close() - free what sdk_open() read. */
 void sdk_close(struct sdk *s);
 

@@ -7,12 +7,15 @@
 #     down through its device page ("powered off as asked"); docker logs
 #     has its line; docker rm leaves no domain and no state;
 #   - docker kill destroys it (exit 137);
+#   - an image with no lvm image (busybox's) runs as a Linux VM made of its
+#     root fs: docker run of echo hi prints hi, sh -c 'exit 3' exits 3, a
+#     second run uses the VM cached by the first; nothing left;
 #   - errors, one line in Docker's output and nothing left: an image with
-#     no lvm image, memory below the image's floor, and (lightvm-oci
-#     directly) a bad config.json;
+#     no lvm image and no such program, memory below the image's floor,
+#     and (lightvm-oci directly) a bad config.json;
 #   - the same hello through containerd's ctr, with the runc shim's
 #     binary set to lightvm-oci.
-# Runs in the containers box (about 4 min; not in make test):
+# Runs in make test's main box, after its main group (tests/run-all); alone:
 #   tests/xenbox/xenbox -m 4096 -d 2560 --containers run tests/integration/run --group oci
 # limit: 600
 LVMD_STATE=/run/lvm  # lvmd's default socket: the one lightvm-oci uses
@@ -95,6 +98,34 @@ docker rm oci-kill >/dev/null || fail "docker rm oci-kill"
 wait_for 10 domains_back || fail "a domain left after docker kill and rm"
 info "docker kill: status 137, no domain left"
 
+# busybox's image, no lvm image in it: a Linux VM of its root fs (the
+# program found in PATH there, its closure, lvm's init, the box's
+# kernel), made by the first run and cached for the next.
+rm -rf /var/cache/lightvm-oci
+start=$(now_us)
+out=$(timeout 300 docker run --rm --runtime lvm --network none lvm-busybox echo hi 2>&1)
+rc=$?
+first=$((($(now_us) - start) / 1000))
+printf '%s\n' "$out" | sed 's/^/    /'
+[ $rc -eq 0 ] || fail "docker run of busybox echo hi: status $rc"
+tr -d '\r' <<<"$out" | grep -qx hi || fail "no line 'hi' in docker run's output"
+[ -n "$(ls /var/cache/lightvm-oci/*/vm.cfg 2>/dev/null)" ] || fail "no VM in the cache"
+wait_for 10 domains_back || fail "a domain left after docker run of busybox echo"
+start=$(now_us)
+timeout 300 docker run --rm --runtime lvm --network none lvm-busybox sh -c 'echo three; exit 3' >/dev/null 2>&1
+rc=$?
+second=$((($(now_us) - start) / 1000))
+[ $rc -eq 3 ] || fail "docker run of busybox sh -c 'exit 3': status $rc, not 3"
+start=$(now_us)
+out=$(timeout 300 docker run --rm --runtime lvm --network none lvm-busybox echo hi 2>&1)
+cached=$((($(now_us) - start) / 1000))
+tr -d '\r' <<<"$out" | grep -qx hi || fail "no line 'hi' from the cached VM"
+[ "$(ls -d /var/cache/lightvm-oci/*/ | wc -l)" = 2 ] ||
+	fail "not one cached VM per command: $(ls /var/cache/lightvm-oci)"
+wait_for 10 domains_back || fail "a domain left after the Linux VMs"
+[ -z "$(state_left)" ] || fail "state left: $(state_left)"
+info "busybox as a Linux VM: echo hi printed hi (built: $first ms), sh -c 'exit 3' exited 3 ($second ms), echo hi again $cached ms (cached)"
+
 # errors: one line in Docker's output, nothing left behind.
 n_standins=$(standins)
 docker_error() {  # docker_error WHAT EXPECTED ARGS...: a docker run that must fail
@@ -109,7 +140,7 @@ docker_error() {  # docker_error WHAT EXPECTED ARGS...: a docker run that must f
 	[ -z "$(lvm_names | grep '^oci-')" ] || fail "$what: a guest left: $(lvm_names)"
 	[ "$(standins)" = "$n_standins" ] || fail "$what: a stand-in left"
 }
-docker_error "busybox (no lvm image)" "no lvm image in the bundle" lvm-busybox /bin/true
+docker_error "no lvm image, no such program" "no program '/bin/true' in its root file system" lvm-guests /bin/true
 docker_error "memory below the floor" "needs at least 8 MiB" -m 6m lvm-guests /floor8.xen
 
 # a bad config.json: lightvm-oci itself, its error in runc's JSON log

@@ -289,13 +289,14 @@ UNIT_TESTS += sdk
 sdk_SRCS := tests/unit/test_sdk.c unikernel/sdk.c unikernel/file.c
 
 UNIT_TESTS += closure
-closure_SRCS := tests/unit/test_closure.c unikernel/closure.c
+closure_SRCS := tests/unit/test_closure.c unikernel/closure.c toolstack/common/rootpath.c
 closure_LIBS := -lelf
 CFLAGS_tests/unit/test_closure.c += -DTEST_ELFTREE='"$(abspath $(BUILD)/tests/elftree)"'
 
 # lightvm-oci: a bundle's config.json and the containers' state files.
 UNIT_TESTS += oci
 oci_SRCS := tests/unit/test_oci.c toolstack/oci/spec.c toolstack/oci/state.c \
+	toolstack/common/rootpath.c \
 	$(PROTO_SRCS)
 oci_LIBS := -ljson-c
 oci_CFLAGS := -Itoolstack/include -I.

@@ -25,9 +25,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +43,7 @@
 
 struct opts {
 	const char *root;
+	const char *cache; /* --cache-dir: Linux VMs made of root fs's */
 	const char *sock;
 	const char *bundle;
 	const char *pid_file;
@@ -100,7 +103,8 @@ static void usage(FILE *f)
 	    f,
 	    "usage: lightvm-oci [--root DIR] [--log FILE] [--log-format "
 	    "text|json]\n"
-	    "                   [--lvm-socket PATH] COMMAND [OPTIONS] ID\n"
+	    "                   [--lvm-socket PATH] [--cache-dir DIR] COMMAND "
+	    "[OPTIONS] ID\n"
 	    "commands: create [--bundle DIR] [--pid-file F] [--console-socket "
 	    "P] ID,\n"
 	    "          start ID, state ID, kill [--all] ID [SIGNAL], delete "
@@ -118,6 +122,7 @@ static int parse(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->root = DEFAULT_ROOT;
+	o->cache = OCI_DEFAULT_CACHE;
 	o->sock = getenv("LVM_SOCKET");
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
@@ -130,6 +135,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			log = v;
 		else if ((v = value(argc, argv, &i, "lvm-socket")))
 			o->sock = v;
+		else if ((v = value(argc, argv, &i, "cache-dir")))
+			o->cache = v;
 		else if ((v = value(argc, argv, &i, "rootless")) ||
 			 (v = value(argc, argv, &i, "criu")))
 			continue;
@@ -389,36 +396,210 @@ static int undo(struct created *c, const char *guest)
 	return 1;
 }
 
-/* make_guest: have lvmd create (st)'s guest, paused, from (kernel), and
- * attach its console (*cons); 1 with the error out. */
-static int make_guest(const struct opts *o, struct created *c,
-		      struct oci_state *st, const char *kernel,
-		      const char *cmdline, uint32_t mb, uint32_t vcpus,
-		      int *cons)
+/* make_guest: have lvmd create (st)'s guest, paused, from (cfg) (its
+ * kernel, ramdisk, command line, memory and vCPUs set), and attach its
+ * console (*cons); 1 with the error out. */
+
+/* lvm_build: run lvm-build, the program beside this one (or $LVM_BUILD_BIN),
+ * with (argv) (argv[0] left to fill), its output dropped; 0, or 1 with
+ * its error line (or why it could not run) out. */
+static int lvm_build(const char *program, char **argv)
 {
-	struct lvm_config cfg;
+	char self[PATH_MAX], bin[PATH_MAX + 16], msg[1024] = "", *line;
+	const char *env = getenv("LVM_BUILD_BIN");
+	ssize_t n;
+	size_t got = 0;
+	int p[2], st;
+	pid_t pid;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (env && *env) {
+		snprintf(bin, sizeof(bin), "%s", env);
+	} else if (n > 0) {
+		self[n] = '\0';
+		*strrchr(self, '/') = '\0';
+		snprintf(bin, sizeof(bin), "%s/lvm-build", self);
+	} else {
+		return fail("cannot find lvm-build: %s", strerror(errno));
+	}
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return fail("pipe: %s", strerror(errno));
+	argv[0] = bin;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(p[1], 2);
+		execv(bin, argv);
+		dprintf(2, "cannot run %s: %s\n", bin, strerror(errno));
+		_exit(127);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return fail("fork: %s", strerror(errno));
+	}
+	while (got < sizeof(msg) - 1 &&
+	       (n = read(p[0], msg + got, sizeof(msg) - 1 - got)) > 0)
+		got += (size_t)n;
+	msg[got] = '\0';
+	close(p[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	while (got && (msg[got - 1] == '\n' || msg[got - 1] == '\r'))
+		msg[--got] = '\0';
+	line = strrchr(msg, '\n') ? strrchr(msg, '\n') + 1 : msg;
+	if (!strncmp(line, "lvm build: ", 11))
+		line += 11;
+	return fail("cannot make a Linux VM of %s: %s", program,
+		    *line ? line : "lvm-build failed");
+}
+
+/* place: (from) as the new file (to): a hard link, else a copy. */
+static int place(const char *from, const char *to)
+{
+	return link(from, to) == 0 ? 0 : copy_file(from, to);
+}
+
+/* cpio_entry: one newc entry (a file of (n) bytes, or the trailer when
+ * (data) is NULL) to (f). */
+static void cpio_entry(FILE *f, const char *name, const char *data, size_t n)
+{
+	size_t nl = strlen(name) + 1;
+	static const char pad[4];
+
+	fprintf(f, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X",
+		0u, data ? 0100644u : 0u, 0u, 0u, 1u, 0u, n, 0u, 0u, 0u, 0u, nl,
+		0u);
+	fwrite(name, 1, nl, f);
+	fwrite(pad, 1, (4 - (110 + nl) % 4) % 4, f);
+	if (n) {
+		fwrite(data, 1, n, f);
+		fwrite(pad, 1, (4 - n % 4) % 4, f);
+	}
+}
+
+/*
+ * initramfs: (to), the VM's initramfs (from) with a second archive
+ * appended that holds this container's /etc/lvm/argv and /etc/lvm/env
+ * (the kernel unpacks both, the second over the first). 0 or -errno.
+ */
+static int initramfs(const char *from, const char *to, const char *argv,
+		     size_t argvlen, const char *env, size_t envlen)
+{
+	static const char zeros[4];
+	int rc = copy_file(from, to);
+	FILE *f;
+	long end;
+
+	if (rc < 0)
+		return rc;
+	f = fopen(to, "ae");
+	if (!f)
+		return -errno;
+	end = ftell(f);
+	fwrite(zeros, 1, end < 0 ? 0 : (size_t)((4 - end % 4) % 4), f);
+	cpio_entry(f, "etc/lvm/argv", argv, argvlen);
+	cpio_entry(f, "etc/lvm/env", env, envlen);
+	cpio_entry(f, "TRAILER!!!", NULL, 0);
+	rc = ferror(f) ? -EIO : 0;
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	return rc;
+}
+
+/*
+ * linux_vm: the Linux VM of (program) of the root fs (rootfs), made by
+ * lvm build --linux --sysroot from (manifest) into the cache
+ * (--cache-dir/HASH, one directory per manifest, locked while in use;
+ * lvm build's own build id, over the manifest and every file's bytes,
+ * says whether it is up to date), its kernel and initramfs placed in the
+ * container's directory (dir) (a later rebuild for another root fs
+ * cannot change them under the guest), the initramfs with this
+ * container's (argv) and (env) appended, and its config read into (cfg).
+ * 0, or 1 with the error out.
+ */
+static int linux_vm(const struct opts *o, const char *dir,
+		    const char *rootfs, const char *program,
+		    const char *manifest, const char *argv, size_t argvlen,
+		    const char *env, size_t envlen, struct lvm_config *cfg)
+{
+	char vm[PATH_MAX], path[PATH_MAX + 32], k[PATH_MAX + 32];
+	char r[PATH_MAX + 32], *args[10];
+	int lock, rc;
+
+	if ((size_t)snprintf(vm, sizeof(vm), "%s/%016llx", o->cache,
+			     (unsigned long long)oci_hash(manifest)) >=
+	    sizeof(vm))
+		return fail("--cache-dir %s: too long", o->cache);
+	if ((rc = mkdir_p(vm)) < 0)
+		return fail("--cache-dir %s: %s", vm, strerror(-rc));
+	snprintf(path, sizeof(path), "%s/lock", vm);
+	lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock < 0 || flock(lock, LOCK_EX) < 0) {
+		rc = fail("%s: %s", path, strerror(errno));
+		if (lock >= 0)
+			close(lock);
+		return rc;
+	}
+	snprintf(path, sizeof(path), "%s/app.cfg", vm);
+	if ((rc = oci_write_file(path, manifest, strlen(manifest))) < 0) {
+		close(lock);
+		return fail("%s: %s", path, strerror(-rc));
+	}
+	args[1] = "--linux";
+	args[2] = "--quiet";
+	args[3] = "--sysroot";
+	args[4] = (char *)rootfs;
+	args[5] = "--out";
+	args[6] = vm;
+	args[7] = vm;
+	args[8] = NULL;
+	if (lvm_build(program, args)) {
+		close(lock);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/" OCI_LINUX_NAME ".cfg", vm);
+	snprintf(k, sizeof(k), "%s/linux.vmlinuz", dir);
+	snprintf(r, sizeof(r), "%s/linux.cpio.xz", dir);
+	rc = lvm_config_parse_file(path, cfg, errbuf, sizeof(errbuf));
+	if (rc < 0) {
+		close(lock);
+		return fail("%s", errbuf);
+	}
+	snprintf(path, sizeof(path), "%s/" OCI_LINUX_NAME ".vmlinuz", vm);
+	if ((rc = place(path, k)) == 0) {
+		snprintf(path, sizeof(path), "%s/" OCI_LINUX_NAME ".cpio.xz",
+			 vm);
+		rc = initramfs(path, r, argv, argvlen, env, envlen);
+	}
+	close(lock);
+	if (rc < 0)
+		return fail("cannot place %s: %s", path, strerror(-rc));
+	if (lvm_config_set_str(&cfg->kernel, k) ||
+	    lvm_config_set_str(&cfg->ramdisk, r))
+		return fail("out of memory");
+	return 0;
+}
+static int make_guest(const struct opts *o, struct created *c,
+		      struct oci_state *st, struct lvm_config *cfg, int *cons)
+{
 	struct lvm_info info;
 	int rc;
 
-	lvm_config_init(&cfg);
-	cfg.memory_mb = mb;
-	cfg.vcpus = vcpus;
-	cfg.paused = true;
-	cfg.on_poweroff = LVM_ACTION_DESTROY;
-	cfg.on_crash = LVM_ACTION_PRESERVE;
-	cfg.on_reboot = LVM_ACTION_DESTROY;
-	if (lvm_config_set_str(&cfg.name, st->guest) ||
-	    lvm_config_set_str(&cfg.kernel, kernel) ||
-	    lvm_config_set_str(&cfg.cmdline, cmdline[0] ? cmdline : NULL)) {
-		lvm_config_clear(&cfg);
+	cfg->paused = true;
+	cfg->on_poweroff = LVM_ACTION_DESTROY;
+	cfg->on_crash = LVM_ACTION_PRESERVE;
+	cfg->on_reboot = LVM_ACTION_DESTROY;
+	if (lvm_config_set_str(&cfg->name, st->guest))
 		return fail("out of memory");
-	}
-	if (!(c->h = connect_lvmd(o))) {
-		lvm_config_clear(&cfg);
+	if (!(c->h = connect_lvmd(o)))
 		return 1;
-	}
-	rc = lvm_create(c->h, &cfg, 0, NULL, NULL);
-	lvm_config_clear(&cfg);
+	rc = lvm_create(c->h, cfg, 0, NULL, NULL);
 	if (rc < 0)
 		return fail("cannot create the guest: %s",
 			    lvm_last_error(c->h));
@@ -443,11 +624,15 @@ static int cmd_create(const struct opts *o)
 	struct oci_state st = {0};
 	struct oci_standin s;
 	char bundle[PATH_MAX], image[PATH_MAX], kernel[PATH_MAX + 16];
-	char cmdline[OCI_CMDLINE_MAX + 1], pidtxt[32];
-	size_t skip;
+	char cmdline[OCI_CMDLINE_MAX + 1], pidtxt[32], program[PATH_MAX];
+	static char manifest[OCI_LINUX_MANIFEST_MAX];
+	static char largv[OCI_LINUX_WORDS_MAX], lenv[OCI_LINUX_WORDS_MAX];
+	size_t largvlen = 0, lenvlen = 0;
+	struct lvm_config cfg;
+	size_t skip = 0;
 	uint32_t mb = 0, vcpus = 0;
 	int cons = -1, rc, ready[2], slave = -1;
-	bool sandbox;
+	bool sandbox, as_linux = false, mem_set;
 	char byte;
 
 	if (state_dir(o, c.dir, sizeof(c.dir)))
@@ -458,13 +643,28 @@ static int cmd_create(const struct opts *o)
 	if (oci_spec_load(bundle, &spec, errbuf, sizeof(errbuf)))
 		return fail("%s", errbuf);
 	sandbox = spec.sandbox;
-	if (!sandbox &&
-	    (oci_spec_image(&spec, image, sizeof(image), &skip, errbuf,
-			    sizeof(errbuf)) ||
-	     oci_spec_cmdline(&spec, skip, cmdline, sizeof(cmdline), errbuf,
-			      sizeof(errbuf)) ||
-	     oci_spec_memory_mb(&spec, &mb, errbuf, sizeof(errbuf)) ||
-	     oci_spec_vcpus(&spec, &vcpus, errbuf, sizeof(errbuf)))) {
+	mem_set = spec.memory_limit != 0;
+	/* no lvm image, none named: a Linux VM of the root fs's program */
+	rc = sandbox ? 0
+		     : oci_spec_image(&spec, image, sizeof(image), &skip,
+				      errbuf, sizeof(errbuf));
+	if (rc == -ENOENT && !oci_spec_names_image(&spec)) {
+		as_linux = true;
+		rc = oci_spec_program(&spec, program, sizeof(program), errbuf,
+				      sizeof(errbuf)) ?:
+		     oci_spec_linux_manifest(&spec, program, manifest,
+					     sizeof(manifest), errbuf,
+					     sizeof(errbuf)) ?:
+		     oci_spec_linux_argv(&spec, program, largv, &largvlen,
+					 lenv, &lenvlen, errbuf,
+					 sizeof(errbuf));
+	}
+	if (rc || (!sandbox &&
+		   ((!as_linux && oci_spec_cmdline(&spec, skip, cmdline,
+						sizeof(cmdline), errbuf,
+						sizeof(errbuf))) ||
+		    oci_spec_memory_mb(&spec, &mb, errbuf, sizeof(errbuf)) ||
+		    oci_spec_vcpus(&spec, &vcpus, errbuf, sizeof(errbuf))))) {
 		oci_spec_clear(&spec);
 		return fail("%s", errbuf);
 	}
@@ -495,17 +695,42 @@ static int cmd_create(const struct opts *o)
 		fail("out of memory");
 		goto bad;
 	}
-	if (!sandbox) {
+	lvm_config_init(&cfg);
+	if (as_linux) {
+		/* its memory: the bundle's limit, else the VM's own */
+		if (linux_vm(o, c.dir, st.rootfs, program, manifest, largv,
+			     largvlen, lenv, lenvlen, &cfg)) {
+			lvm_config_clear(&cfg);
+			goto bad;
+		}
+		if (mem_set)
+			cfg.memory_mb = mb;
+		cfg.vcpus = vcpus;
+	} else if (!sandbox) {
 		/* the image copied out of the root fs: lvmd may not see the
 		 * bundle's mounts, and the file cannot change under the guest */
 		snprintf(kernel, sizeof(kernel), "%s/image.xen", c.dir);
 		if ((rc = copy_file(image, kernel)) < 0) {
 			fail("cannot copy the image %s: %s", image,
 			     strerror(-rc));
+			lvm_config_clear(&cfg);
 			goto bad;
 		}
+		cfg.memory_mb = mb;
+		cfg.vcpus = vcpus;
+		if (lvm_config_set_str(&cfg.kernel, kernel) ||
+		    lvm_config_set_str(&cfg.cmdline,
+				       cmdline[0] ? cmdline : NULL)) {
+			fail("out of memory");
+			lvm_config_clear(&cfg);
+			goto bad;
+		}
+	}
+	if (!sandbox) {
 		oci_guest_name(st.id, st.guest);
-		if (make_guest(o, &c, &st, kernel, cmdline, mb, vcpus, &cons))
+		rc = make_guest(o, &c, &st, &cfg, &cons);
+		lvm_config_clear(&cfg);
+		if (rc)
 			goto bad;
 	}
 	if (o->console_socket &&
@@ -541,6 +766,7 @@ static int cmd_create(const struct opts *o)
 		    .out = 1,
 		    .err = 2,
 		    .ready = ready[1],
+		    .program = as_linux ? program : NULL,
 		};
 		_exit(oci_standin_run(&s));
 	}

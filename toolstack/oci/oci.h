@@ -32,6 +32,18 @@
 #define OCI_ID_MAX	   1024	      /* bytes of a container id */
 #define OCI_CMDLINE_MAX	   1023	      /* a PV guest's command line */
 #define OCI_CONFIG_MAX	   (4u << 20) /* bytes of config.json */
+/* A bundle with no lvm image: a Linux VM of its root fs (lvm build
+ * --linux --sysroot), cached under --cache-dir, one directory per
+ * manifest, built as OCI_LINUX_NAME.{cfg,cpio.xz,vmlinuz}. */
+#define OCI_DEFAULT_PATH                                                       \
+	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define OCI_DEFAULT_CACHE  "/var/cache/lightvm-oci"
+#define OCI_LINUX_NAME	   "vm"
+#define OCI_LINUX_ARGS_MAX 64 /* words of args, and of env (the VM's
+				 init takes 128) */
+#define OCI_LINUX_WORDS_MAX 60000 /* bytes of argv, and of env (the init
+				     reads 64 KiB) */
+#define OCI_LINUX_MANIFEST_MAX 16384
 
 /* Exit statuses of the stand-in (the container's exit status). */
 #define OCI_EXIT_POWEROFF 0 /* the guest powered off (or rebooted) */
@@ -78,6 +90,48 @@ void oci_spec_clear(struct oci_spec *s);
  */
 int oci_spec_image(const struct oci_spec *s, char *path, size_t pathlen,
 		   size_t *skip, char *err, size_t len);
+
+/* oci_spec_names_image() - (s) names its image: the org.lvm.image
+ * annotation, or process.args[0] ending in ".xen". */
+bool oci_spec_names_image(const struct oci_spec *s);
+
+/*
+ * oci_spec_program() - for a bundle with no lvm image: process.args[0]
+ * as a program of its root file system, looked for in process.env's
+ * PATH (else OCI_DEFAULT_PATH) when it has no '/'; an executable regular
+ * file, its links followed inside the root fs (toolstack/common/
+ * rootpath.h). Its path inside the root fs (as found, not with its links
+ * followed: a program may look at the name it was run by) into (path).
+ * -ENOENT with one line in (err) when there is none.
+ */
+int oci_spec_program(const struct oci_spec *s, char *path, size_t pathlen,
+		     char *err, size_t len);
+
+/*
+ * oci_spec_linux_manifest() - the manifest (app.cfg, docs/build.md) of
+ * the Linux VM that runs (program) of (s)'s root fs, for `lvm build
+ * --linux --sysroot`: the program alone, so one VM serves every
+ * container that runs it, whatever its args and env (given to each
+ * container's VM apart: oci_spec_linux_argv). -EINVAL for a program path
+ * with a control character, '"' or '\\'; one line in (err).
+ */
+int oci_spec_linux_manifest(const struct oci_spec *s, const char *program,
+			    char *buf, size_t buflen, char *err, size_t len);
+
+/*
+ * oci_spec_linux_argv() - what the VM's init runs: (program) then
+ * process.args[1..] into (argv), process.env into (env), each word
+ * NUL-ended (its /etc/lvm/argv and /etc/lvm/env), each buffer of
+ * OCI_LINUX_WORDS_MAX bytes; their lengths into (*argvlen, *envlen).
+ * -EINVAL for more than OCI_LINUX_ARGS_MAX words, -E2BIG when they do
+ * not fit; one line in (err).
+ */
+int oci_spec_linux_argv(const struct oci_spec *s, const char *program,
+			char *argv, size_t *argvlen, char *env, size_t *envlen,
+			char *err, size_t len);
+
+/* oci_hash() - FNV-1a, 64 bits, of (s). */
+uint64_t oci_hash(const char *s);
 
 /* oci_spec_cmdline() - args[skip..] then env, as words separated by one
  * space (a word with a blank, quote or backslash in double quotes, \" and
@@ -158,6 +212,9 @@ struct oci_standin {
 					a sandbox, waiting for a stop signal */
 	int in, out, err;  /* the container's stdio (or the pty) */
 	int ready;	   /* write end: one byte once set up */
+	const char *program; /* a Linux VM's: its init's last line
+				"lvm-init: PROGRAM exited with status N"
+				gives the exit status; NULL: a unikernel */
 };
 /* oci_standin_run() - the stand-in's life; returns its exit status. */
 int oci_standin_run(const struct oci_standin *s);

@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "oci.h"
+#include "toolstack/common/rootpath.h"
 
 static void clear_list(char **v)
 {
@@ -384,6 +385,181 @@ int oci_spec_image(const struct oci_spec *s, char *path, size_t pathlen,
 		return -ENAMETOOLONG;
 	}
 	return 0;
+}
+
+bool oci_spec_names_image(const struct oci_spec *s)
+{
+	return s->image || (s->nargs && ends_with(s->args[0], ".xen"));
+}
+
+/* program_at: (cand), a path inside (root), is an executable regular
+ * file there (its links followed inside the root fs). */
+static bool program_at(const char *root, const char *cand)
+{
+	char in[PATH_MAX], host[PATH_MAX * 2];
+	struct stat sb;
+
+	return lvm_root_resolve(root, cand, in, sizeof(in)) == 0 &&
+	       (size_t)snprintf(host, sizeof(host), "%s%s", root, in) <
+		   sizeof(host) &&
+	       stat(host, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	       (sb.st_mode & 0111);
+}
+
+int oci_spec_program(const struct oci_spec *s, char *path, size_t pathlen,
+		     char *err, size_t len)
+{
+	const char *dirs = OCI_DEFAULT_PATH, *a0;
+	char root[PATH_MAX], list[PATH_MAX], cand[PATH_MAX], *d, *save = NULL;
+
+	if (!realpath(s->root, root) || strlen(root) <= 1) {
+		snprintf(err, len,
+			 "no lvm image in the bundle, and no root file system "
+			 "at %s to make a Linux VM of",
+			 LVM_ESCAPED(s->root, 200));
+		return -ENOENT;
+	}
+	a0 = s->nargs ? s->args[0] : "";
+	if (!*a0 || strlen(a0) >= PATH_MAX - 2) {
+		snprintf(err, len,
+			 "no lvm image in the bundle, and no program in "
+			 "process.args[0] to make a Linux VM of");
+		return -EINVAL;
+	}
+	if (strchr(a0, '/')) {
+		snprintf(cand, sizeof(cand), "%s%s", a0[0] == '/' ? "" : "/",
+			 a0);
+		if (program_at(root, cand))
+			goto found;
+	} else {
+		for (size_t i = 0; i < s->nenv; i++)
+			if (!strncmp(s->env[i], "PATH=", 5))
+				dirs = s->env[i] + 5;
+		snprintf(list, sizeof(list), "%s", dirs);
+		for (d = strtok_r(list, ":", &save); d;
+		     d = strtok_r(NULL, ":", &save))
+			if (d[0] == '/' &&
+			    (size_t)snprintf(cand, sizeof(cand), "%s/%s", d,
+					     a0) < sizeof(cand) &&
+			    program_at(root, cand))
+				goto found;
+	}
+	snprintf(err, len,
+		 "no lvm image in the bundle (no " OCI_DEFAULT_IMAGE
+		 ", no " OCI_ANNOT_IMAGE " annotation, no .xen in "
+		 "process.args[0]), and no program '%s' in its root file "
+		 "system to make a Linux VM of",
+		 LVM_ESCAPED(a0, 200));
+	return -ENOENT;
+found:
+	if ((size_t)snprintf(path, pathlen, "%s", cand) >= pathlen) {
+		snprintf(err, len, "program path too long");
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+/* manifest_str: (w) as a manifest's quoted string at (*at); -EINVAL for
+ * what the manifest cannot carry, -ENOSPC when (buf) is full. */
+static int manifest_str(const char *w, char *buf, size_t buflen, size_t *at)
+{
+	int n;
+
+	for (const char *c = w; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == '"' ||
+		    *c == '\\')
+			return -EINVAL;
+	n = snprintf(buf + *at, buflen - *at, "\"%s\"", w);
+	if (n < 0 || (size_t)n >= buflen - *at)
+		return -ENOSPC;
+	*at += (size_t)n;
+	return 0;
+}
+
+int oci_spec_linux_manifest(const struct oci_spec *s, const char *program,
+			    char *buf, size_t buflen, char *err, size_t len)
+{
+	size_t at;
+	int rc;
+
+	(void)s;
+	at = (size_t)snprintf(buf, buflen,
+			      "# a Linux VM of a container's root file system "
+			      "(lightvm-oci)\nname = \"" OCI_LINUX_NAME
+			      "\"\nexecutable = ");
+	if (at >= buflen)
+		return -ENOSPC;
+	rc = manifest_str(program, buf, buflen, &at);
+	if (rc == 0 && at + 2 > buflen)
+		rc = -ENOSPC;
+	if (rc == 0)
+		at += (size_t)snprintf(buf + at, buflen - at, "\n");
+	else if (rc == -EINVAL)
+		snprintf(err, len, "program '%s': a character a Linux VM's "
+			 "manifest cannot carry", LVM_ESCAPED(program, 200));
+	else
+		snprintf(err, len, "program path too long");
+	return rc;
+}
+
+/* nul_words: (v, n) as NUL-ended words into (buf) at (*at). */
+static int nul_words(const char *key, char *const *v, size_t n, char *buf,
+		     size_t buflen, size_t *at, char *err, size_t len)
+{
+	if (n > OCI_LINUX_ARGS_MAX) {
+		snprintf(err, len, "%s: over %u words, more than a Linux VM's "
+			 "init takes", key, OCI_LINUX_ARGS_MAX);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(v[i]) + 1;
+
+		if (l > buflen - *at) {
+			snprintf(err, len, "process.args and env: over %zu "
+				 "bytes, more than a Linux VM's init takes",
+				 buflen);
+			return -E2BIG;
+		}
+		memcpy(buf + *at, v[i], l);
+		*at += l;
+	}
+	return 0;
+}
+
+int oci_spec_linux_argv(const struct oci_spec *s, const char *program,
+			char *argv, size_t *argvlen, char *env, size_t *envlen,
+			char *err, size_t len)
+{
+	char *const p[1] = {(char *)program};
+	size_t a = 0, e = 0;
+	int rc;
+
+	if (s->nargs > OCI_LINUX_ARGS_MAX) {
+		snprintf(err, len, "process.args: over %u words, more than a "
+			 "Linux VM's init takes", OCI_LINUX_ARGS_MAX);
+		return -EINVAL;
+	}
+	rc = nul_words("process.args", p, 1, argv, OCI_LINUX_WORDS_MAX, &a,
+		       err, len) ?:
+	     nul_words("process.args", s->args + 1,
+		       s->nargs ? s->nargs - 1 : 0, argv, OCI_LINUX_WORDS_MAX,
+		       &a, err, len) ?:
+	     nul_words("process.env", s->env, s->nenv, env,
+		       OCI_LINUX_WORDS_MAX, &e, err, len);
+	*argvlen = a;
+	*envlen = e;
+	return rc;
+}
+
+uint64_t oci_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h;
 }
 
 /* word: append (w) to (buf) at (*at), quoted when needed. */

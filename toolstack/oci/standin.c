@@ -12,6 +12,10 @@
  * poweroff drops it at once (lvmd closes the console: no wait), a crash
  * keeps it until the stand-in, looking once a second, sees it crashed and
  * destroys it.
+ *
+ * A Linux VM's init ends with one console line, "lvm-init: PROGRAM exited
+ * with status N" (or "was killed by signal N") and powers off: the
+ * stand-in watches for it and exits with N (128 + N) rather than 0.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -110,6 +114,58 @@ static int look(const struct oci_standin *s, lvm_t **h, enum lvm_state *state)
 	return rc;
 }
 
+/* A Linux VM's exit line, looked for in its console, one line at a time. */
+struct exit_line {
+	char line[PATH_MAX + 64];
+	size_t n;
+	bool over;  /* this line is longer than (line): not it */
+	int status; /* -1 until seen */
+};
+
+/* exit_check: (x)'s complete line is init's exit line for (program). */
+static void exit_check(struct exit_line *x, const char *program)
+{
+	static const char *const ends[] = {" exited with status ",
+					   " was killed by signal "};
+	size_t pl = strlen(program);
+	const char *p = x->line + strlen("lvm-init: ");
+
+	x->line[x->n] = '\0';
+	if (x->over || strncmp(x->line, "lvm-init: ", 10) ||
+	    strncmp(p, program, pl))
+		return;
+	p += pl;
+	for (unsigned i = 0; i < 2; i++) {
+		size_t el = strlen(ends[i]);
+		char *end;
+		long v;
+
+		if (strncmp(p, ends[i], el) || p[el] < '0' || p[el] > '9')
+			continue;
+		v = strtol(p + el, &end, 10);
+		if (*end == '\0' && v >= 0 && v <= 255)
+			x->status = i == 0 ? (int)v : (int)(128 + (v & 127));
+	}
+}
+
+static void exit_scan(struct exit_line *x, const char *program,
+		      const char *buf, size_t n)
+{
+	for (size_t i = 0; program && i < n; i++) {
+		if (buf[i] == '\n') {
+			exit_check(x, program);
+			x->n = 0;
+			x->over = false;
+		} else if (buf[i] == '\r') {
+			continue;
+		} else if (x->n < sizeof(x->line) - 1) {
+			x->line[x->n++] = buf[i];
+		} else {
+			x->over = true;
+		}
+	}
+}
+
 static bool killed(const struct oci_standin *s)
 {
 	char path[PATH_MAX];
@@ -150,6 +206,7 @@ int oci_standin_run(const struct oci_standin *s)
 	struct sigaction sa;
 	struct pollfd p[3];
 	char buf[16384];
+	static struct exit_line xl = {.status = -1};
 	lvm_t *h = NULL;
 	pid_t helper = -1;
 	bool in_open = s->in >= 0;
@@ -203,6 +260,7 @@ int oci_standin_run(const struct oci_standin *s)
 
 			if (r > 0) {
 				(void)write_all(s->out, buf, (size_t)r);
+				exit_scan(&xl, s->program, buf, (size_t)r);
 			} else if (r == 0 ||
 				   (errno != EINTR && errno != EAGAIN)) {
 				break;
@@ -225,5 +283,7 @@ int oci_standin_run(const struct oci_standin *s)
 	}
 	status = ended(s, &h, helper);
 	lvm_close(h);
+	if (status == OCI_EXIT_POWEROFF && xl.status >= 0)
+		status = xl.status;
 	return status;
 }
