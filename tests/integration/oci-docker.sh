@@ -15,7 +15,7 @@
 #     and (lightvm-oci directly) a bad config.json;
 #   - the same hello through containerd's ctr, with the runc shim's
 #     binary set to lightvm-oci.
-# Runs in make test's main box, after its main group (tests/run-all); alone:
+# Runs in the containers box (about 4 min; not in make test):
 #   tests/xenbox/xenbox -m 4096 -d 2560 --containers run tests/integration/run --group oci
 # limit: 600
 LVMD_STATE=/run/lvm  # lvmd's default socket: the one lightvm-oci uses
