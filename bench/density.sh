@@ -13,7 +13,9 @@
 # dom0's available memory and dom0's event channel ports in use. At the
 # end, the ratios to level 1 and what each guest took (Xen, dom0, lvmd).
 # Run in the box with room for the last level:
-#   tests/xenbox/xenbox -m 7168 -d 1536 -t 3000 run bench/density.sh
+#   XENBOX_XEN_ARGS=sched=credit tests/xenbox/xenbox -X -m 7168 -d 1536 -t 4000 run bench/density.sh
+# (sched=credit: with credit2 the emulated box stalled at a few hundred
+# guests; docs/benchmarks.md, "Density")
 set -u
 . "$(dirname "$0")/dom0.sh"
 LEVELS=${1:-1 400 1000 2000 4000}
