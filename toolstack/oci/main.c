@@ -396,10 +396,6 @@ static int undo(struct created *c, const char *guest)
 	return 1;
 }
 
-/* make_guest: have lvmd create (st)'s guest, paused, from (cfg) (its
- * kernel, ramdisk, command line, memory and vCPUs set), and attach its
- * console (*cons); 1 with the error out. */
-
 /* lvm_build: run lvm-build, the program beside this one (or $LVM_BUILD_BIN),
  * with (argv) (argv[0] left to fill), its output dropped; 0, or 1 with
  * its error line (or why it could not run) out. */
@@ -585,6 +581,10 @@ static int linux_vm(const struct opts *o, const char *dir,
 		return fail("out of memory");
 	return 0;
 }
+
+/* make_guest: have lvmd create (st)'s guest, paused, from (cfg) (its
+ * kernel, ramdisk, command line, memory and vCPUs set), and attach its
+ * console (*cons); 1 with the error out. */
 static int make_guest(const struct opts *o, struct created *c,
 		      struct oci_state *st, struct lvm_config *cfg, int *cons)
 {
