@@ -48,14 +48,13 @@ static int set(struct lvmd *l, int port, struct guest *g,
 int lvmd_port_bind(struct lvmd *l, struct guest *g, uint32_t remote,
 		   const struct lvmd_backend *be)
 {
-	xenevtchn_port_or_error_t lp;
 	uint64_t t0 = lvm_now_ns();
+	int lp = lvmd_port_bind_ahead(l->xce, g->rec.domid, remote);
 	int rc;
 
-	lp = xenevtchn_bind_interdomain(l->xce, g->rec.domid, remote);
 	l->t_attach.bind += lvm_now_ns() - t0;
 	if (lp < 0)
-		return -(errno ? errno : EIO);
+		return lp;
 	rc = set(l, lp, g, be);
 	if (rc < 0) {
 		xenevtchn_unbind(l->xce, (evtchn_port_t)lp);
