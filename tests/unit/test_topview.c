@@ -135,8 +135,25 @@ static void test_unknown_rates(void **state)
 	G[1][2].vifs[0].rx_bytes = 0;       /* went back */
 	assert_int_equal(lvm_top_view(&a, &b, &v), 0);
 	assert_true(v.rates[0].known);
+	assert_true(v.rates[0].cpu_known);
 	assert_false(v.rates[1].known);
-	assert_false(v.rates[2].known);
+	assert_false(v.rates[1].cpu_known);
+	assert_true(v.rates[2].known);
+	assert_false(v.rates[2].net_known);  /* only that rate is lost */
+	assert_true(v.rates[2].cpu_known);
+	assert_float_equal(v.rates[2].cpu_pct, 10.0, 1e-9);
+	assert_true(v.rates[2].cons_known);
+	lvm_top_view_free(&v);
+
+	/* Xen's CPU time stepped back (a running vCPU read from a lagging
+	 * pCPU): no CPU %, but the vifs' rates stand */
+	guests(1, 12);
+	G[1][2].cpu_ns = G[0][2].cpu_ns - 1000;
+	assert_int_equal(lvm_top_view(&a, &b, &v), 0);
+	assert_false(v.rates[2].cpu_known);
+	assert_true(v.rates[2].net_known);
+	assert_float_equal(v.rates[2].rx_pps, 10.0, 1e-9);
+	assert_true(v.rates[2].cons_known);
 	lvm_top_view_free(&v);
 
 	/* lvmd restarted between the two: nothing is known */

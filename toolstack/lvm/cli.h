@@ -140,6 +140,10 @@ int lvm_print_info_json(const struct lvm_info *info);
 /* One guest's rates between two snapshots. */
 struct lvm_top_rate {
 	bool known;                  /* it was in the previous snapshot */
+	bool cpu_known, cons_known;  /* and each counter grew (Xen adds a */
+	bool net_known;              /* running vCPU's current run on the
+					reading pCPU's clock, so its CPU time
+					can step back), its vifs' too */
 	double cpu_pct;              /* % of one CPU (its vCPUs summed) */
 	double cons_bps;             /* console bytes/s */
 	double rx_bps, tx_bps;       /* its vifs' bytes/s, summed */
@@ -159,8 +163,8 @@ struct lvm_top_view {
 /*
  * lvm_top_view() - the rates from (prev) (NULL: the first snapshot) to
  * (cur), into (v) (free with lvm_top_view_free()). A guest is matched by
- * domain id and name; a counter that went back (lvmd restarted) gives no
- * rate. Returns 0 or -ENOMEM.
+ * domain id and name; a counter that went back gives no rate for itself
+ * alone, and an lvmd restarted between the two none at all. Returns 0 or -ENOMEM.
  */
 int lvm_top_view(const struct lvm_top *prev, const struct lvm_top *cur,
 		 struct lvm_top_view *v);

@@ -40,7 +40,8 @@ static const struct lvm_top_guest *find(const struct lvm_top *t,
 	return NULL;
 }
 
-/* guest_rate: (g)'s rates from (p) over (s) seconds into (r). */
+/* guest_rate: (g)'s rates from (p) over (s) seconds into (r); each one
+ * whose counter went back stays unknown. */
 static void guest_rate(const struct lvm_top_guest *g,
 		       const struct lvm_top_guest *p, double s,
 		       struct lvm_top_rate *r)
@@ -49,8 +50,12 @@ static void guest_rate(const struct lvm_top_guest *g,
 	double cons = per_s(g->console_bytes, p->console_bytes, s);
 
 	memset(r, 0, sizeof(*r));
-	if (cpu < 0 || cons < 0)
-		return;
+	r->known = true;
+	r->cpu_known = cpu >= 0;
+	r->cpu_pct = r->cpu_known ? cpu / 1e7 : 0; /* ns/s -> % of a CPU */
+	r->cons_known = cons >= 0;
+	r->cons_bps = r->cons_known ? cons : 0;
+	r->net_known = g->nvifs > 0;
 	for (unsigned i = 0; i < g->nvifs && i < p->nvifs; i++) {
 		const struct lvm_top_vif *a = &g->vifs[i], *b = &p->vifs[i];
 		double rb = per_s(a->rx_bytes, b->rx_bytes, s),
@@ -59,15 +64,14 @@ static void guest_rate(const struct lvm_top_guest *g,
 		       tp = per_s(a->tx_packets, b->tx_packets, s);
 
 		if (rb < 0 || tb < 0 || rp < 0 || tp < 0)
-			return;
+			r->net_known = false;
 		r->rx_bps += rb;
 		r->tx_bps += tb;
 		r->rx_pps += rp;
 		r->tx_pps += tp;
 	}
-	r->cpu_pct = cpu / 1e7;      /* ns per second -> % of one CPU */
-	r->cons_bps = cons;
-	r->known = true;
+	if (!r->net_known)
+		r->rx_bps = r->tx_bps = r->rx_pps = r->tx_pps = 0;
 }
 
 /* by_cpu: the order of the view's guests, (arg) the snapshot and view. */
@@ -81,7 +85,8 @@ static int by_cpu(const void *a, const void *b, void *arg)
 	const struct sort_ctx *k = arg;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 	const struct lvm_top_rate *rx = &k->v->rates[x], *ry = &k->v->rates[y];
-	double cx = rx->known ? rx->cpu_pct : -1, cy = ry->known ? ry->cpu_pct : -1;
+	double cx = rx->cpu_known ? rx->cpu_pct : -1;
+	double cy = ry->cpu_known ? ry->cpu_pct : -1;
 	uint32_t dx = k->t->guests[x].domid, dy = k->t->guests[y].domid;
 
 	if (cx != cy)
@@ -186,13 +191,13 @@ void lvm_top_print(FILE *f, const struct lvm_top *cur,
 		fprintf(f, "%-20s %5u %-9s %8u %5u %9.2f %6s %9llu %9s %9s %9s %7s %7s\n",
 			g->name, g->domid, lvm_state_name(g->state),
 			g->memory_mb, g->vcpus, (double)g->cpu_ns / 1e9,
-			rate(r->known, r->cpu_pct, "%.1f", a, sizeof(a)),
+			rate(r->cpu_known, r->cpu_pct, "%.1f", a, sizeof(a)),
 			(unsigned long long)g->console_bytes,
-			rate(r->known, r->cons_bps, "%.0f", b, sizeof(b)),
-			rate(r->known && g->nvifs, r->rx_bps, "%.0f", c, sizeof(c)),
-			rate(r->known && g->nvifs, r->tx_bps, "%.0f", d, sizeof(d)),
-			rate(r->known && g->nvifs, r->rx_pps, "%.0f", e, sizeof(e)),
-			rate(r->known && g->nvifs, r->tx_pps, "%.0f", g6, sizeof(g6)));
+			rate(r->cons_known, r->cons_bps, "%.0f", b, sizeof(b)),
+			rate(r->net_known, r->rx_bps, "%.0f", c, sizeof(c)),
+			rate(r->net_known, r->tx_bps, "%.0f", d, sizeof(d)),
+			rate(r->net_known, r->rx_pps, "%.0f", e, sizeof(e)),
+			rate(r->net_known, r->tx_pps, "%.0f", g6, sizeof(g6)));
 	}
 	if (rows && n > rows)
 		fprintf(f, "(%zu more guests)\n", n - rows);
@@ -230,10 +235,10 @@ json_object *lvm_top_view_json(const struct lvm_top *cur,
 	for (size_t i = 0; i < cur->nguests_listed; i++) {
 		json_object *g = json_object_array_get_idx(arr, i);
 		const struct lvm_top_rate *r = &v->rates[i];
-		bool net = r->known && cur->guests[i].nvifs;
+		bool net = r->net_known;
 
-		rc |= add_rate(g, "cpu_pct", r->known, r->cpu_pct);
-		rc |= add_rate(g, "console_bps", r->known, r->cons_bps);
+		rc |= add_rate(g, "cpu_pct", r->cpu_known, r->cpu_pct);
+		rc |= add_rate(g, "console_bps", r->cons_known, r->cons_bps);
 		rc |= add_rate(g, "net_rx_bps", net, r->rx_bps);
 		rc |= add_rate(g, "net_tx_bps", net, r->tx_bps);
 		rc |= add_rate(g, "net_rx_pps", net, r->rx_pps);
