@@ -5,7 +5,8 @@
  * to lvmd (see lvmd.h for the layers).
  *
  * A client is freed only by lvmd_client_close(), which only the loop
- * calls; elsewhere a client to be dropped is marked closing with its
+ * calls (and lvmd_accept(), in the loop's turn, for a client it has just
+ * made); elsewhere a client to be dropped is marked closing with its
  * output discarded.
  */
 #ifndef LVMD_CLIENT_H

@@ -165,9 +165,9 @@ int lvmd_run(struct lvmd *l)
 			if (lvmd_server_step(l, c, pfd[i].revents) < 0)
 				lvmd_client_close(l, c);
 		}
-		lvmd_guest_reap_doomed(l);
 		if (pfd[0].revents & POLLIN)
 			lvmd_accept(l);
+		lvmd_guest_reap_doomed(l);
 		slow_turn(woke);
 	}
 	free(pfd);

@@ -254,7 +254,8 @@ int lvmd_run(struct lvmd *l);
 /* lvmd_listen() - bind and listen on l->sock_path (a socket file nobody
  * answers on is replaced). Returns 0 or -errno, logged. */
 int lvmd_listen(struct lvmd *l);
-/* lvmd_accept() - take every waiting connection as a client. */
+/* lvmd_accept() - take every waiting connection as a client, its first
+ * requests handled if they have come. */
 void lvmd_accept(struct lvmd *l);
 /* lvmd_server_step() - (c)'s (revents): read, handle each whole request
  * it has buffered, send. -1 when the loop should close it. */

@@ -62,7 +62,7 @@ void lvmd_accept(struct lvmd *l)
 {
 	struct ucred cred;
 	socklen_t len;
-	int fd;
+	int fd, rc;
 
 	for (;;) {
 		fd = accept4(l->listen_fd, NULL, NULL,
@@ -81,8 +81,14 @@ void lvmd_accept(struct lvmd *l)
 			close(fd);
 			continue;
 		}
-		if (lvmd_client_new(l, fd) == -EMFILE)
+		rc = lvmd_client_new(l, fd);
+		if (rc == -EMFILE)
 			lvm_log_warn(0, "too many clients; refused one");
+		/* A command writes its request right after its connect: it
+		 * is usually there already, and is handled in this turn
+		 * rather than the next (the read does not wait). */
+		if (rc == 0 && lvmd_server_step(l, l->clients, POLLIN) < 0)
+			lvmd_client_close(l, l->clients);
 	}
 }
 
