@@ -263,7 +263,8 @@ static void test_corrupt_records(void **state)
 		{ "{\"version\":1,\"name\":\"a\"", "not a JSON object (truncated or corrupt)" },
 		{ "[1]", "not a JSON object (truncated or corrupt)" },
 		{ "{} x", "trailing bytes after the record" },
-		{ "{\"version\":2}", "not a version 1 record" },
+		{ "{\"version\":3}", "not a version 1 to 2 record" },
+		{ "{\"version\":0}", "not a version 1 to 2 record" },
 		{ "{\"version\":1,\"name\":\"a b\"}", "bad 'name'" },
 		{ "{\"version\":1,\"name\":\"a\",\"domid\":0}", "bad 'domid'" },
 		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,\"uuid\":\"xyz\"}", "bad 'uuid'" },
@@ -276,7 +277,7 @@ static void test_corrupt_records(void **state)
 		  "\"on_crash\":\"destroy\",\"store\":\"auto\",\"created_ns\":1,"
 		  "\"console\":{\"gfn\":1,\"mfn\":2,\"port\":3},"
 		  "\"noxs\":{\"gfn\":1,\"mfn\":2,\"sysctl_port\":3,\"request_seq\":0,"
-		  "\"page\":\"00zz\"}}", "'noxs.page' is not 4096 hex bytes" },
+		  "\"page\":\"00zz\"}}", "'noxs.page' is not up to 4096 bytes in hex" },
 		{ "{\"version\":1,\"name\":\"a\",\"domid\":3,"
 		  "\"uuid\":\"6c766d00-766d-0100-dc2f-da58898cc5f4\",\"kernel\":\"/k\","
 		  "\"memory_mb\":4,\"vcpus\":1,\"on_poweroff\":\"destroy\","
@@ -363,6 +364,57 @@ static void test_corrupt_records(void **state)
 	}
 }
 
+/* page_len: the length of the "page" string in (dir)/(domid).json. */
+static size_t page_len(const char *dir, uint32_t domid)
+{
+	char path[128], buf[16384];
+	const char *p, *q;
+	FILE *fp;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%u.json", dir, domid);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	p = strstr(buf, "\"page\":\"");
+	assert_non_null(p);
+	p += strlen("\"page\":\"");
+	q = strchr(p, '"');
+	assert_non_null(q);
+	return (size_t)(q - p);
+}
+
+/* The page's copy ends at its last non-zero byte, and comes back whole:
+ * trimmed, full, and all zeros. */
+static void test_page_trimmed(void **state)
+{
+	struct fixture *f = *state;
+	struct lvm_reg_entry e, back;
+	uint8_t *b;
+
+	sample(&e, 7, true);
+	b = (uint8_t *)e.noxs_copy;
+	assert_int_equal(lvm_reg_save(f->dir, &e), 0);
+	assert_int_equal(page_len(f->dir, 7),
+			 2 * (offsetof(struct noxs_page, reserved) + 101));
+	b[NOXS_PAGE_SIZE - 1] = 1;
+	assert_int_equal(lvm_reg_save(f->dir, &e), 0);
+	assert_int_equal(page_len(f->dir, 7), 2 * NOXS_PAGE_SIZE);
+	assert_int_equal(read_back(f->dir, 7, &back), 0);
+	assert_memory_equal(back.noxs_copy, e.noxs_copy, NOXS_PAGE_SIZE);
+	lvm_reg_entry_free(&back);
+	memset(b, 0, NOXS_PAGE_SIZE);
+	assert_int_equal(lvm_reg_save(f->dir, &e), 0);
+	assert_int_equal(page_len(f->dir, 7), 2);
+	assert_int_equal(read_back(f->dir, 7, &back), 0);
+	assert_non_null(back.noxs_copy);
+	assert_memory_equal(back.noxs_copy, e.noxs_copy, NOXS_PAGE_SIZE);
+	lvm_reg_entry_free(&back);
+	lvm_reg_entry_free(&e);
+}
+
 static void test_page_bad_hex(void **state)
 {
 	static const char head[] =
@@ -391,7 +443,16 @@ static void test_page_bad_hex(void **state)
 	text[n + 4000] = 'g'; /* one bad digit, right length */
 	write_file(f->dir, "3.json", text);
 	assert_int_equal(lvm_reg_read(path, &back, err, sizeof(err)), -EPROTO);
-	assert_string_equal(err, "'noxs.page' is not 4096 hex bytes");
+	assert_string_equal(err, "'noxs.page' is not up to 4096 bytes in hex");
+	text[n + 4000] = '0';
+	strcpy(text + n + 2 * NOXS_PAGE_SIZE, "00\"}}"); /* a byte too many */
+	write_file(f->dir, "3.json", text);
+	assert_int_equal(lvm_reg_read(path, &back, err, sizeof(err)), -EPROTO);
+	assert_string_equal(err, "'noxs.page' is not up to 4096 bytes in hex");
+	strcpy(text + n + 11, "\"}}");     /* half a byte */
+	write_file(f->dir, "3.json", text);
+	assert_int_equal(lvm_reg_read(path, &back, err, sizeof(err)), -EPROTO);
+	assert_string_equal(err, "'noxs.page' is not up to 4096 bytes in hex");
 	free(text);
 }
 
@@ -464,6 +525,7 @@ int main(void)
 		T(test_vifs_saved),
 		T(test_overwrite_and_remove),
 		T(test_corrupt_records),
+		T(test_page_trimmed),
 		T(test_page_bad_hex),
 		T(test_scan),
 		cmocka_unit_test(test_uuid),

@@ -52,30 +52,40 @@ int lvm_uuid_parse(const char *s, uint8_t u[16])
 	return i == 16 ? 0 : -EINVAL;
 }
 
-/* page_hex: the 4096 bytes of (p) as 8192 hex characters (malloc'd). */
+/* page_hex: the bytes of (p) up to its last non-zero one (the first at
+ * least), in hex (2 a byte, malloc'd): a device page is mostly zeros past
+ * its devices. */
 static char *page_hex(const struct noxs_page *p)
 {
 	static const char hex[] = "0123456789abcdef";
 	const uint8_t *b = (const uint8_t *)p;
-	char *s = malloc(2 * NOXS_PAGE_SIZE + 1);
+	size_t n = NOXS_PAGE_SIZE;
+	char *s;
 
+	while (n > 1 && !b[n - 1])
+		n--;
+	s = malloc(2 * n + 1);
 	if (!s)
 		return NULL;
-	for (size_t i = 0; i < NOXS_PAGE_SIZE; i++) {
+	for (size_t i = 0; i < n; i++) {
 		s[2 * i] = hex[b[i] >> 4];
 		s[2 * i + 1] = hex[b[i] & 15];
 	}
-	s[2 * NOXS_PAGE_SIZE] = '\0';
+	s[2 * n] = '\0';
 	return s;
 }
 
+/* page_unhex: (p) from (s), the page's first bytes in hex (version 1
+ * records have all 4096), the rest zero. 0 or -EINVAL. */
 static int page_unhex(const char *s, struct noxs_page *p)
 {
 	uint8_t *b = (uint8_t *)p;
+	size_t len = strlen(s);
 
-	if (strlen(s) != 2 * NOXS_PAGE_SIZE)
+	if (len % 2 || len > 2 * NOXS_PAGE_SIZE)
 		return -EINVAL;
-	for (size_t i = 0; i < NOXS_PAGE_SIZE; i++) {
+	memset(p, 0, sizeof(*p));
+	for (size_t i = 0; i < len / 2; i++) {
 		int hi = lvm_hexval(s[2 * i]), lo = lvm_hexval(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
@@ -287,9 +297,9 @@ static int from_json(json_object *o, struct lvm_reg_entry *e, char *err,
 	uint64_t v;
 	int rc;
 
-	if (lvm_json_get_u64(o, "version", true, 1000, &v) < 0 ||
-	    v != LVM_REG_VERSION)
-		return lvm_errf(err, errlen, EPROTO, "not a version %d record", LVM_REG_VERSION);
+	if (lvm_json_get_u64(o, "version", true, 1000, &v) < 0 || v < 1 ||
+	    v > LVM_REG_VERSION)
+		return lvm_errf(err, errlen, EPROTO, "not a version 1 to %d record", LVM_REG_VERSION);
 	if (lvm_json_get_str(o, "name", true, LVM_NAME_MAX, &s) < 0 ||
 	    lvm_name_check(s) < 0)
 		return lvm_errf(err, errlen, EPROTO, "bad 'name'");
@@ -349,13 +359,13 @@ static int from_json(json_object *o, struct lvm_reg_entry *e, char *err,
 		return rc;
 	if (get_u32(n, "request_seq", &e->request_seq) < 0)
 		return lvm_errf(err, errlen, EPROTO, "bad 'noxs.request_seq'");
-	if (lvm_json_get_str(n, "page", true, 2 * NOXS_PAGE_SIZE, &pg) < 0)
+	if (lvm_json_get_str(n, "page", true, 4 * NOXS_PAGE_SIZE, &pg) < 0)
 		return lvm_errf(err, errlen, EPROTO, "no 'noxs.page'");
 	e->noxs_copy = malloc(sizeof(*e->noxs_copy));
 	if (!e->noxs_copy)
 		return -ENOMEM;
 	if (page_unhex(pg, e->noxs_copy) < 0)
-		return lvm_errf(err, errlen, EPROTO, "'noxs.page' is not %u hex bytes",
+		return lvm_errf(err, errlen, EPROTO, "'noxs.page' is not up to %u bytes in hex",
 			        NOXS_PAGE_SIZE);
 	return 0;
 }

@@ -22,7 +22,9 @@
 
 #include "toolstack/engine/uuid.h"
 
-#define LVM_REG_VERSION 1
+/* 2: the device page's copy ends at its last non-zero byte (version 1:
+ * all 4096); both are read. */
+#define LVM_REG_VERSION 2
 
 struct lvm_reg_entry {
 	char name[LVM_NAME_MAX + 1];
