@@ -9,7 +9,8 @@
 # unikernel/tiny-kernel.config laid over it (KCONFIG_ALLCONFIG), and built
 # out of tree in $OUT/obj at the lowest priority on two jobs (the machine's
 # cores are shared). Out come $OUT/vmlinuz (bzImage), $OUT/config and
-# $OUT/build-time (seconds of the last build from a clean object tree).
+# $OUT/build-time.last (seconds of the last build from a clean object
+# tree).
 # Every option of the fragment must survive into the final .config: one
 # the configuration dropped (an unmet dependency) is an error.
 set -euo pipefail
@@ -72,11 +73,15 @@ if ! cmp -s "$FRAG" "$obj/.fragment" 2>/dev/null; then
 	cp "$FRAG" "$obj/.fragment"
 fi
 
+# Only a build from a clean object tree (no vmlinux yet) is recorded in
+# build-time.last; an incremental one leaves it as it was.
+clean=1
+[ -e "$obj/vmlinux" ] && clean=0
 log "building with nice -n 19 make -j$JOBS (some minutes)"
 t0=$(date +%s)
 kmake -j"$JOBS" bzImage
 t1=$(date +%s)
 cp "$obj/arch/x86/boot/bzImage" "$OUT/vmlinuz.tmp" && mv "$OUT/vmlinuz.tmp" "$OUT/vmlinuz"
 cp "$obj/.config" "$OUT/config"
-echo $((t1 - t0)) >"$OUT/build-time.last"
-log "ok: $OUT/vmlinuz, $(stat -c %s "$OUT/vmlinuz") bytes, built in $((t1 - t0)) s"
+[ $clean -eq 1 ] && echo $((t1 - t0)) >"$OUT/build-time.last"
+log "ok: $OUT/vmlinuz, $(stat -c %s "$OUT/vmlinuz") bytes, $([ $clean -eq 1 ] && echo "built from clean" || echo "rebuilt incrementally (build-time.last kept)") in $((t1 - t0)) s"
