@@ -40,7 +40,7 @@
 # Then throughput: one sink guest (TCP 9, discard), lvm-bench-stream for
 # STREAM_S seconds (default 5) from dom0, and the same to the stock Linux
 # guest (guests/linux, XenStore mode, the kernel's netback; busybox nc
-# discarding on TCP 9). Then isolation: NSTREAMS (10)
+# discarding on TCP 9; NET_LINUX=0 leaves it out). Then isolation: NSTREAMS (10)
 # sink guests streamed to at full speed, ISO_ROUNDS (3) rounds of P noop
 # creates with the streams stopped (SIGSTOP: the network idle) and
 # running. Prints medians, p10/p90, ratios and PASS/FAIL against issue
@@ -296,6 +296,10 @@ fi
 linux_stream() {
 	local kernel=$BUILD/guests/linux.vmlinuz initrd=$BUILD/guests/linux-tiny.cpio.gz
 	local a=198.18.22.1 log tp r
+	if [ "${NET_LINUX:-1}" = 0 ]; then
+		echo "  against the Linux guest: not run (NET_LINUX=0)"
+		return 0
+	fi
 	if [ ! -f "$kernel" ] || [ ! -f "$initrd" ] || [ ! -d /sys/module/xen_netback ] ||
 		! xenstore-read /local/domain/0/domid >/dev/null 2>&1; then
 		echo "  against the Linux guest: N/A (no Linux guest, xen-netback or xenstored here)"
