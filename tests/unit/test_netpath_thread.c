@@ -373,6 +373,43 @@ static void test_connect_tx_rx(void **state)
 	assert_int_equal(lvmd_netpath_stats(g->np, DOMID, 1, &st), -ENOENT);
 }
 
+/* Frames the TAP queued before the guest connected are dropped at
+   connect (counted); the first RX buffer gets the first frame after. */
+static void test_stale_dropped(void **state)
+{
+	struct guest *g = *state;
+	struct noxs_vif_desc d = { .offset = 0, .len = 1514, .id = 5 };
+	uint16_t cap_of[NOXS_VIF_RING_SIZE] = { [5] = 1514 };
+	struct lvmd_netpath_stats st;
+	uint8_t stale[60], fresh[60];
+	char err[256];
+
+	memset(stale, 0xaa, sizeof(stale));
+	memset(fresh, 0x55, sizeof(fresh));
+	assert_int_equal(lvmd_netpath_add(g->np, &g->a, err, sizeof(err)), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(send(g->tap[1], stale, sizeof(stale), 0), 60);
+	g->page->devs[SLOT].fe_state = NOXS_DEV_STATE_CONNECTED;
+	guest_notify();
+	assert_true(wait_u32(&g->page->devs[SLOT].be_state,
+			     NOXS_DEV_STATE_CONNECTED));
+	vring_front_post(&g->rx, &d);
+	vring_front_push(&g->rx);
+	guest_notify();
+	assert_int_equal(send(g->tap[1], fresh, sizeof(fresh), 0), 60);
+	assert_true(wait_u32(&g->rings->rx_idx.rsp_prod, 1));
+	assert_int_equal(vring_front_take(&g->rx, &d, cap_of), 1);
+	assert_int_equal(d.len, 60);
+	assert_memory_equal(g->region, fresh, 60);
+	for (int i = 0; i < 5000; i++) {
+		assert_int_equal(lvmd_netpath_stats(g->np, DOMID, VIF, &st), 0);
+		if (st.rx_packets == 1)
+			break;
+		usleep(1000);
+	}
+	assert_int_equal(st.rx_dropped, 3);
+}
+
 static void test_hostile_disconnects(void **state)
 {
 	struct guest *g = *state;
@@ -551,6 +588,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_connect_tx_rx, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_stale_dropped, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_disconnects, setup,
 						teardown),
