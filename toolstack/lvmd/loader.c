@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "lvmd.h"
@@ -29,8 +28,6 @@ struct lvmd_loader {
 	int efd;                     /* the control thread's wake-up */
 	pthread_t thr[LVMD_LOAD_THREADS];
 	unsigned nthr;
-	bool renice;                 /* started by a raised control thread: */
-	int nice;                    /* back to lvmd's nice value */
 };
 
 static void *reader(void *arg)
@@ -42,8 +39,6 @@ static void *reader(void *arg)
 	const char *path;
 	int i, rc;
 
-	if (ld->renice && setpriority(PRIO_PROCESS, 0, ld->nice) < 0)
-		lvm_log_warn(errno, "loader: keeps the control thread's nice value");
 	pthread_mutex_lock(&ld->mu);
 	while (!ld->stop) {
 		i = lvmd_park_next(&ld->p);
@@ -84,8 +79,6 @@ static int start(struct lvmd *l)
 	}
 	pthread_mutex_init(&ld->mu, NULL);
 	pthread_cond_init(&ld->cv, NULL);
-	ld->renice = l->ctl_raised;
-	ld->nice = l->nice_base;
 	l->loader = ld;
 	for (unsigned i = 0; i < LVMD_LOAD_THREADS; i++) {
 		r = pthread_create(&ld->thr[i], NULL, reader, ld);

@@ -90,9 +90,6 @@
 					log its owner: neither walks every
 					guest) */
 #define LVMD_MAX_CLIENTS 256
-#define LVMD_CTL_NICE 10             /* the control thread's nice value this
-					far below lvmd's other threads
-					(main.c) */
 #define LVMD_FD_LIMIT 65536          /* descriptors lvmd raises its limit
 					to, as root: one per guest's console
 					log, beyond the usual hard 4096 */
@@ -246,10 +243,6 @@ struct lvmd {
 					are not published */
 	bool xs_names;               /* main.c: publish them (xenstore_names) */
 	uint64_t start_ns;           /* main.c: when lvmd started (monotonic) */
-	int nice_base;               /* main.c: lvmd's threads' nice value; */
-	bool ctl_raised;             /* the control thread's is LVMD_CTL_NICE
-					below it (threads it starts later
-					go back to nice_base: loader.c) */
 	uint64_t requests[LVM_OP_COUNT]; /* ops.c: requests received, by op */
 	uint64_t requests_bad;       /* ops.c: those that did not parse */
 	volatile int stop;           /* main.c (signals) */

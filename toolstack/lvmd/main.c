@@ -568,32 +568,6 @@ static int set_instance(struct lvmd *l)
 	return 0;
 }
 
-/*
- * raise_control: this thread, the control thread, LVMD_CTL_NICE nice
- * levels above lvmd's other threads (on Linux a nice value is a
- * thread's), once those are started: a request is then not queued behind
- * the data path's copies, the refill thread's builds or dom0's busy
- * processes (ten streams, for one) when all want the CPUs. The control
- * thread sleeps between requests and does no bulk work (image reads are
- * the loader's), so the others lose nothing while it is idle. Not
- * allowed (no CAP_SYS_NICE): logged, lvmd runs as it is.
- */
-static void raise_control(struct lvmd *l)
-{
-	int base;
-
-	errno = 0;
-	base = getpriority(PRIO_PROCESS, 0);
-	if (base == -1 && errno)
-		return;
-	l->nice_base = base;
-	if (setpriority(PRIO_PROCESS, 0, base - LVMD_CTL_NICE) < 0) {
-		lvm_log_warn(errno, "the control thread keeps nice %d", base);
-		return;
-	}
-	l->ctl_raised = true;
-}
-
 int main(int argc, char **argv)
 {
 	static struct lvmd l;
@@ -683,7 +657,6 @@ int main(int argc, char **argv)
 	lvmd_adopt(&l);
 	if (lvmd_pools_start(&l) < 0)
 		goto out;
-	raise_control(&l);
 	write_pid(o.state);
 	lvm_log_info("listening on %s (state in %s, %u guests adopted)",
 		     l.sock_path, o.state, l.nguests);
