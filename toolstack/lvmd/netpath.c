@@ -14,8 +14,11 @@
  * NP_EV_RATE a second, NP_EV_BURST at once); an event past it leaves the
  * port masked and is served on a 1 ms grid once due, so that a guest
  * notifying in a loop costs at most NP_EV_RATE wakes a second. One that
- * keeps notifying with nothing to do (NP_STORM_IDLE events in a row,
- * netcopy.h), connected or not yet, is disconnected with NOXS_VIF_STORM.
+ * keeps notifying with nothing to do (NP_STORM_IDLE events in a row, or
+ * NP_STORM_MIN over NP_STORM_NS: netcopy.h), connected or not yet, is
+ * disconnected with NOXS_VIF_STORM. Work is what the guest did since its
+ * previous event, seen by any turn (one its TAP woke may take the RX
+ * buffers or TX requests an event then finds gone).
  * A disconnected vif's port is never unmasked again.
  */
 #include <errno.h>
@@ -69,8 +72,10 @@ struct np_vif {
 	struct np_io io;
 	uint32_t reason;
 	uint64_t tat, defer_ns;      /* budget; defer_ns 0: not deferred */
-	uint32_t idle;               /* workless events in a row */
-	uint32_t rx_seen;            /* RX req_prod at the last event */
+	struct np_storm storm;       /* workless events in a row */
+	uint32_t rx_seen;            /* RX req_prod at the last turn */
+	bool worked;                 /* the guest did something since its
+					last event (any turn saw it) */
 	bool ev, tap, more, queued, polled;
 	struct np_vif *qnext, *tnext;  /* the queue, the vifs taken */
 	struct np_vif *cnext, *gnext;  /* commands: new, to remove */
@@ -330,7 +335,7 @@ static void serve(struct lvmd_netpath *np, struct np_vif *v)
 	}
 	if (v->st == NP_UP) {
 		rx_prod = v->io.rx.idx->req_prod;
-		if (v->ev && rx_prod != v->rx_seen)
+		if (rx_prod != v->rx_seen)
 			work = true;
 		v->rx_seen = rx_prod;
 		t = np_io_tx(&v->io, NP_BATCH, &ntx, &arg);
@@ -351,9 +356,12 @@ static void serve(struct lvmd_netpath *np, struct np_vif *v)
 			publish(np, v);
 		work |= t > 0;
 	}
+	v->worked |= work;
 	if (v->ev) {
-		if (v->st != NP_DEAD && np_storm_note(&v->idle, work))
-			disconnect(np, v, NOXS_VIF_STORM, v->idle);
+		if (v->st != NP_DEAD &&
+		    np_storm_note(&v->storm, v->worked, lvm_now_ns()))
+			disconnect(np, v, NOXS_VIF_STORM, v->storm.idle);
+		v->worked = false;
 		v->ev = false;
 		/* A disconnected vif's port stays masked: whatever the guest
 		   does with it costs dom0 nothing until remove(). */
