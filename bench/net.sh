@@ -32,10 +32,15 @@
 #   library  the same two through liblvm in-process: lvm-bench-reply -L
 #            (lvm_create() in a thread, the connects at once) for daytime,
 #            lvm-bench-lvm (create call to ready mark) for noop.
+# Every connect that brings no reply within STEP_MS ms (default 10) is
+# tried again (lvm-bench-reply -w), for every series alike. For vif,
+# late and novif, lvmd's phases of the create (its --json timing) are
+# printed too, with "other" the time before the claim (vif check,
+# addresses, manifest).
 # Then throughput: one sink guest (TCP 9, discard), lvm-bench-stream for
 # STREAM_S seconds (default 5) from dom0, and the same to the stock Linux
 # guest (guests/linux, XenStore mode, the kernel's netback; busybox nc
-# discarding on TCP 9). Then isolation: NSTREAMS (10)
+# discarding on TCP 9; NET_LINUX=0 leaves it out). Then isolation: NSTREAMS (10)
 # sink guests streamed to at full speed, ISO_ROUNDS (3) rounds of P noop
 # creates with the streams stopped (SIGSTOP: the network idle) and
 # running. Prints medians, p10/p90, ratios and PASS/FAIL against issue
@@ -51,6 +56,7 @@ ROUNDS=${2:-3}
 STREAM_S=${STREAM_S:-5}
 NSTREAMS=${NSTREAMS:-10}
 ISO_ROUNDS=${ISO_ROUNDS:-3}
+STEP_MS=${STEP_MS:-10}
 STATE=/run/lvm-bench-net
 BR=lvmbr0 BRADDR=198.18.0.1
 die() {
@@ -94,7 +100,7 @@ cleanup() {
 trap cleanup EXIT
 [ -d "/sys/class/net/$BR/bridge" ] || die "lvmd made no bridge $BR"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
-echo "bench-net: $ROUNDS rounds of $P samples per kind; dom0 load $(load), $(nproc) CPUs"
+echo "bench-net: $ROUNDS rounds of $P samples per kind, connects every $STEP_MS ms; dom0 load $(load), $(nproc) CPUs"
 
 # noop_one I: one noop create (--timing: lvmd replies at the ready mark).
 noop_one() {
@@ -132,7 +138,7 @@ day_one() {
 		spec="$spec,mac=$mac"
 		seed_arp "$a" "$mac" || die "cannot set dom0's ARP entry for $a"
 	fi
-	bench_reply "$STATE/$kind" -a "$a" -p 13 -t 30000 -o "$o" -- \
+	bench_reply "$STATE/$kind" -a "$a" -p 13 -t 30000 -w "$STEP_MS" -o "$o" -- \
 		lvm create "$day" --name "dt-$1" --vif "$spec" --json ||
 		die "daytime dt-$1: $(cat "$o")"
 	hit "$o" "dt-$1"
@@ -140,6 +146,27 @@ day_one() {
 	lvm destroy "dt-$1" >/dev/null || die "lvm destroy dt-$1"
 	[ "$kind" = seeded ] && { ip neigh del "$a" dev "$BR" || arp -i "$BR" -d "$a"; } >/dev/null 2>&1
 	return 0
+}
+# phases OUT KIND: lvmd's phases of the create in OUT (its --json) into
+# KIND.PHASE, and what lvmd timed in no phase (the checks before the
+# claim: the vif check, addresses, the manifest) into KIND.other.
+PHASES="queue claim load build devices unpause"
+phases() {
+	local ph sum=0 v
+	for ph in $PHASES; do
+		v=$(field "${ph}_ns" "$1")
+		sum=$((sum + ${v:-0}))
+		ns_ms "${v:-0}" >>"$STATE/$2.$ph"
+	done
+	ns_ms "$(($(field total_ns "$1") - sum))" >>"$STATE/$2.other"
+}
+# phase_row KIND: the medians of KIND's phases, on one line.
+phase_row() {
+	local ph line=
+	for ph in $PHASES other; do
+		line="$line $ph $(pct 50 "$STATE/$1.$ph")"
+	done
+	echo "    its phases in lvmd (medians, ms):$line"
 }
 # create_one KIND NAME ARGS...: one `lvm create ARGS --json` that must
 # hit: the command (exec to exit) into KIND.cmd, lvmd's total into
@@ -153,6 +180,7 @@ create_one() {
 	ms_since "$t0" >>"$STATE/$kind.cmd"
 	hit "$o" "$name"
 	ns_ms "$(field total_ns "$o")" >>"$STATE/$kind.lvmd"
+	phases "$o" "$kind"
 	lvm destroy "$name" >/dev/null 2>&1 || ! lvm info "$name" >/dev/null 2>&1 ||
 		die "lvm destroy $name"
 }
@@ -164,7 +192,7 @@ late_one() { create_one late "lt-$1" "$day" --vif "ip=198.18.7.$(($1 % 250 + 1))
 novif_one() { create_one novif "nv-$1" "$noop"; }
 # proc_one: the static daytime process, fork+exec to first byte.
 proc_one() {
-	bench_reply "$STATE/proc" -f -a "$BRADDR" -p 1313 -t 10000 -- \
+	bench_reply "$STATE/proc" -f -a "$BRADDR" -p 1313 -t 10000 -w "$STEP_MS" -- \
 		lvm-bench-daytimed -a "$BRADDR" -p 1313 -1 || die "daytimed"
 }
 
@@ -173,7 +201,7 @@ proc_one() {
 # first byte, and to the call's return; lvmd's total.
 lib_day_one() {
 	local o=$STATE/out.json a=198.18.$((12 + $1 / 250)).$(($1 % 250 + 1))
-	bench_reply "$STATE/libday" -a "$a" -p 13 -t 30000 -o "$o" -L "$day" \
+	bench_reply "$STATE/libday" -a "$a" -p 13 -t 30000 -w "$STEP_MS" -o "$o" -L "$day" \
 		-N "dl-$1" -V "ip=$a" || die "daytime dl-$1 (library)"
 	hit "$o" "dl-$1"
 	ns_ms "$(field total_ns "$o")" >>"$STATE/libday.lvmd"
@@ -193,7 +221,8 @@ pool "$day"; day_one 0; pool "$day"; vif_one 0; pool "$day"; late_one 0; proc_on
 pool "$day"; lib_day_one 0
 lib_noop 0
 rm -f "$STATE"/*.cmd "$STATE"/*.ready "$STATE"/*.cmdready "$STATE"/*.reply \
-	"$STATE"/*.lvmd "$STATE"/*.tries "$STATE"/*.conn
+	"$STATE"/*.lvmd "$STATE"/*.tries "$STATE"/*.conn "$STATE"/*.other
+for ph in $PHASES; do rm -f "$STATE"/*."$ph"; done
 n=0
 for r in $(seq 1 "$ROUNDS"); do
 	pool "$noop"
@@ -231,10 +260,13 @@ row "  its lvmd create" "$STATE/libday.lvmd"
 row "lvm noop, library: call -> ready mark" "$STATE/libnoop.ready"
 row "lvm daytime with vif (TAP made ahead), command" "$STATE/vif.cmd"
 row "  its lvmd create" "$STATE/vif.lvmd"
+phase_row vif
 row "lvm daytime with vif (TAP made at create), cmd" "$STATE/late.cmd"
 row "  its lvmd create" "$STATE/late.lvmd"
+phase_row late
 row "lvm noop without vif, command" "$STATE/novif.cmd"
 row "  its lvmd create" "$STATE/novif.lvmd"
+phase_row novif
 slow=$(awk '$1 > 1000' "$STATE/day.reply" | wc -l)
 echo "  daytime replies later than 1 s (an ARP retry): $slow of $n; with the ARP entry set beforehand / without: $([ "$SEEDED" = 1 ] && ratio "$(pct 50 "$STATE/seeded.reply")" "$(pct 50 "$STATE/day.reply")" || echo "N/A (no way to set an ARP entry in this dom0)")"
 dr=$(pct 50 "$STATE/day.reply")
@@ -264,6 +296,10 @@ fi
 linux_stream() {
 	local kernel=$BUILD/guests/linux.vmlinuz initrd=$BUILD/guests/linux-tiny.cpio.gz
 	local a=198.18.22.1 log tp r
+	if [ "${NET_LINUX:-1}" = 0 ]; then
+		echo "  against the Linux guest: not run (NET_LINUX=0)"
+		return 0
+	fi
 	if [ ! -f "$kernel" ] || [ ! -f "$initrd" ] || [ ! -d /sys/module/xen_netback ] ||
 		! xenstore-read /local/domain/0/domid >/dev/null 2>&1; then
 		echo "  against the Linux guest: N/A (no Linux guest, xen-netback or xenstored here)"

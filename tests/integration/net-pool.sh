@@ -6,9 +6,12 @@
 #   - a create with a vif hits and its guest's TAP is the one made ahead
 #     (the same ifindex); the guest answers ping; the pool refills with
 #     its TAP;
+#   - the guest's address has a permanent neighbour entry on the bridge
+#     at its MAC while it runs (no ARP before dom0's first frame), gone
+#     after its destroy;
 #   - other settings still work, each a hit: a given MAC and lvmd's
 #     bridge named (the TAP made ahead used), another MTU (the TAP made
-#     ahead closed, the vif's made at create: a new ifindex, its MTU);
+#     ahead kept, its MTU changed in place: the same ifindex);
 #     lvmd serves one bridge, so no vif can ask for another;
 #   - the image changing retires the shells, and their TAPs go;
 #   - 10 create/destroy cycles from the pool leave no TAP, bridge port,
@@ -52,8 +55,11 @@ one() {
 	if grep -qx "$(ifindex "lvm$D.0")" <<<"$before"; then MADE_AHEAD=yes; else MADE_AHEAD=no; fi
 }
 
+# perm ADDR: dom0's neighbour entry for ADDR on the bridge is permanent.
+perm() { ip neigh show "$1" dev "$BR" | grep -q PERMANENT; }
 one p1 ip=198.18.3.1
 [ "$MADE_AHEAD" = yes ] || fail "p1's TAP was made at create, not ahead"
+perm 198.18.3.1 || fail "no permanent neighbour entry for p1 on $BR: $(ip neigh show 198.18.3.1)"
 wait_for 20 ping -c 1 -W 1 198.18.3.1 >/dev/null || fail "p1 does not answer ping"
 info "p1 (d$D): a hit, its TAP lvm$D.0 made ahead, answers ping"
 wait_for 30 full || fail "no refill: $(lvm pool)"
@@ -66,10 +72,10 @@ ip neigh show 198.18.3.2 | grep -qi 00:16:3e:00:03:02 || fail "p2 not at its MAC
 info "p2 (given MAC): the TAP made ahead, answers ping from 00:16:3e:00:03:02"
 
 one p3 ip=198.18.3.3,mtu=1400
-[ "$MADE_AHEAD" = no ] || fail "p3 (MTU 1400) kept the TAP made for MTU 1500"
+[ "$MADE_AHEAD" = yes ] || fail "p3 (MTU 1400): the TAP made ahead for MTU 1500 was made again, not changed"
 [ "$(cat "/sys/class/net/lvm$D.0/mtu")" = 1400 ] || fail "p3's TAP MTU $(cat "/sys/class/net/lvm$D.0/mtu")"
 wait_for 20 ping -c 1 -W 1 198.18.3.3 >/dev/null || fail "p3 does not answer ping"
-info "p3 (MTU 1400): its TAP made at create, MTU 1400, answers ping"
+info "p3 (MTU 1400): the TAP made ahead, its MTU changed to 1400, answers ping"
 
 one p4 "bridge=$BR,ip=198.18.3.4"
 [ "$MADE_AHEAD" = yes ] || fail "p4 (bridge=$BR named): its TAP was not the one made ahead"
@@ -77,6 +83,10 @@ one p4 "bridge=$BR,ip=198.18.3.4"
 wait_for 20 ping -c 1 -W 1 198.18.3.4 >/dev/null || fail "p4 does not answer ping"
 info "p4 (bridge=$BR named): the TAP made ahead, answers ping"
 for g in p1 p2 p3 p4; do lvm destroy "$g" || fail "destroy $g"; done
+for a in 1 2 3 4; do
+	[ -z "$(ip neigh show "198.18.3.$a" dev "$BR")" ] ||
+		fail "198.18.3.$a's neighbour entry left after destroy: $(ip neigh show "198.18.3.$a")"
+done
 wait_for 30 full || fail "no refill: $(lvm pool)"
 wait_for 10 taps_are 2 || fail "$(taps) TAPs left with 2 ready shells: $(ip -o link | grep ': lvm')"
 [ "$(ports)" = 2 ] || fail "$(ports) ports on $BR with 2 ready shells"

@@ -433,16 +433,34 @@ static void test_disconnect_mark(void **state)
 
 static void test_storm_note(void **state)
 {
-	uint32_t idle = 0;
+	struct np_storm s = { 0 };
+	uint64_t t = 1000;
 
 	(void)state;
+	/* Fast: NP_STORM_IDLE workless ones in a row, any work restarts. */
 	for (unsigned i = 1; i < NP_STORM_IDLE; i++)
-		assert_false(np_storm_note(&idle, false));
-	assert_false(np_storm_note(&idle, true));
-	assert_int_equal(idle, 0);
+		assert_false(np_storm_note(&s, false, t));
+	assert_false(np_storm_note(&s, true, t));
+	assert_int_equal(s.idle, 0);
 	for (unsigned i = 1; i < NP_STORM_IDLE; i++)
-		assert_false(np_storm_note(&idle, false));
-	assert_true(np_storm_note(&idle, false));
+		assert_false(np_storm_note(&s, false, t));
+	assert_true(np_storm_note(&s, false, t));
+
+	/* Slow: NP_STORM_MIN over NP_STORM_NS; not fewer, not sooner. */
+	s = (struct np_storm){ 0 };
+	for (unsigned i = 1; i < NP_STORM_MIN; i++)
+		assert_false(np_storm_note(&s, false, t + i * NP_STORM_NS));
+	assert_true(np_storm_note(&s, false, t + NP_STORM_MIN * NP_STORM_NS));
+	s = (struct np_storm){ 0 };
+	for (unsigned i = 0; i < 2 * NP_STORM_MIN; i++)
+		assert_false(np_storm_note(&s, false, t + NP_STORM_NS - 1));
+	/* The run's time starts at its first workless one, after work. */
+	assert_false(np_storm_note(&s, true, t + NP_STORM_NS));
+	assert_false(np_storm_note(&s, false, t + 2 * NP_STORM_NS));
+	for (unsigned i = 1; i < NP_STORM_MIN; i++)
+		assert_false(np_storm_note(&s, false,
+					   t + 3 * NP_STORM_NS - 1));
+	assert_true(np_storm_note(&s, false, t + 3 * NP_STORM_NS));
 }
 
 int main(void)

@@ -6,7 +6,8 @@
  * and the event channel is a pipe that carries pending ports, with Linux's
  * mask-until-unmask rule. A socket pair stands in for the TAP. Checked:
  * connect, TX and RX through the thread, a hostile write disconnecting
- * the vif with its reason, a bad region at connect, a notification storm,
+ * the vif with its reason, a bad region at connect, a notification storm
+ * (and a busy guest whose work a TAP-woken turn took first: no storm),
  * add's argument checks, remove and stop releasing every port, mapping
  * and descriptor.
  */
@@ -32,6 +33,7 @@
 #include <noxs/noxs.h>
 #include <noxs/vring.h>
 
+#include "toolstack/lvmd/netcopy.h"
 #include "toolstack/lvmd/netpath.h"
 
 #define PAGE 4096u
@@ -373,6 +375,43 @@ static void test_connect_tx_rx(void **state)
 	assert_int_equal(lvmd_netpath_stats(g->np, DOMID, 1, &st), -ENOENT);
 }
 
+/* Frames the TAP queued before the guest connected are dropped at
+   connect (counted); the first RX buffer gets the first frame after. */
+static void test_stale_dropped(void **state)
+{
+	struct guest *g = *state;
+	struct noxs_vif_desc d = { .offset = 0, .len = 1514, .id = 5 };
+	uint16_t cap_of[NOXS_VIF_RING_SIZE] = { [5] = 1514 };
+	struct lvmd_netpath_stats st;
+	uint8_t stale[60], fresh[60];
+	char err[256];
+
+	memset(stale, 0xaa, sizeof(stale));
+	memset(fresh, 0x55, sizeof(fresh));
+	assert_int_equal(lvmd_netpath_add(g->np, &g->a, err, sizeof(err)), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(send(g->tap[1], stale, sizeof(stale), 0), 60);
+	g->page->devs[SLOT].fe_state = NOXS_DEV_STATE_CONNECTED;
+	guest_notify();
+	assert_true(wait_u32(&g->page->devs[SLOT].be_state,
+			     NOXS_DEV_STATE_CONNECTED));
+	vring_front_post(&g->rx, &d);
+	vring_front_push(&g->rx);
+	guest_notify();
+	assert_int_equal(send(g->tap[1], fresh, sizeof(fresh), 0), 60);
+	assert_true(wait_u32(&g->rings->rx_idx.rsp_prod, 1));
+	assert_int_equal(vring_front_take(&g->rx, &d, cap_of), 1);
+	assert_int_equal(d.len, 60);
+	assert_memory_equal(g->region, fresh, 60);
+	for (int i = 0; i < 5000; i++) {
+		assert_int_equal(lvmd_netpath_stats(g->np, DOMID, VIF, &st), 0);
+		if (st.rx_packets == 1)
+			break;
+		usleep(1000);
+	}
+	assert_int_equal(st.rx_dropped, 3);
+}
+
 static void test_hostile_disconnects(void **state)
 {
 	struct guest *g = *state;
@@ -469,6 +508,62 @@ static void test_storm_disconnects(void **state)
 }
 
 /*
+ * A guest with traffic whose requests a turn woken by its TAP takes
+ * before the guest's own notification is handled: each event then finds
+ * nothing left, yet the guest did something since its last one, so it
+ * is no storm, however long it goes on (past NP_STORM_NS, more than
+ * NP_STORM_MIN events). Each round: an RX buffer posted again and a TX
+ * request posted (no notification), a frame sent into the TAP (the turn
+ * it wakes sends the TX frame and fills the RX buffer), then the
+ * notification.
+ */
+static void test_busy_no_storm(void **state)
+{
+	struct guest *g = *state;
+	struct noxs_vif_desc d;
+	uint16_t cap_of[NOXS_VIF_RING_SIZE];
+	uint8_t frame[60], got[2048];
+	unsigned rounds = 2 * NP_STORM_MIN;
+	useconds_t gap = (useconds_t)(NP_STORM_NS / 1000 * 3 / 2 / rounds);
+
+	for (unsigned i = 0; i < NOXS_VIF_RING_SIZE; i++)
+		cap_of[i] = 1514;
+	memset(frame, 0x42, sizeof(frame));
+	memcpy(g->region + 8192, frame, sizeof(frame));
+	connect_vif(g);
+	for (uint16_t id = 0; id < 4; id++) {
+		d = (struct noxs_vif_desc){ .offset = id * 2048u, .len = 1514,
+					    .id = id };
+		assert_int_equal(vring_front_post(&g->rx, &d), 0);
+	}
+	vring_front_push(&g->rx);
+	guest_notify();
+	usleep(20000);
+	for (unsigned i = 1; i <= rounds; i++) {
+		if (i > 1) {
+			assert_int_equal(vring_front_take(&g->rx, &d, cap_of), 1);
+			d.len = 1514;
+			assert_int_equal(vring_front_post(&g->rx, &d), 0);
+			vring_front_push(&g->rx);
+			assert_int_equal(vring_front_take(&g->tx, &d, NULL), 1);
+		}
+		d = (struct noxs_vif_desc){ .offset = 8192, .len = 60,
+					    .id = (uint16_t)(i % 8) };
+		assert_int_equal(vring_front_post(&g->tx, &d), 0);
+		vring_front_push(&g->tx);
+		assert_int_equal(send(g->tap[1], frame, sizeof(frame), 0), 60);
+		assert_true(wait_u32(&g->rings->tx_idx.rsp_prod, i));
+		assert_true(wait_u32(&g->rings->rx_idx.rsp_prod, i));
+		assert_int_equal(recv(g->tap[1], got, sizeof(got), 0), 60);
+		guest_notify();
+		usleep(gap);
+	}
+	assert_int_equal(g->page->devs[SLOT].be_state,
+			 NOXS_DEV_STATE_CONNECTED);
+	assert_int_equal(g->page->vifs[VIF].reason, NOXS_VIF_OK);
+}
+
+/*
  * remove() while the thread is busy, its TAP readable by then: the
  * command and the TAP's readiness come back from one epoll_wait, the
  * command first, and the vif it frees must not be touched after (ASan,
@@ -552,11 +647,15 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_connect_tx_rx, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_stale_dropped, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_disconnects, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_region, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_unowned_frame, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_busy_no_storm, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_storm_disconnects, setup,
 						teardown),

@@ -237,6 +237,8 @@ struct lvmd {
 	struct lvmd_netpath *netpath; /* vif.c (its setup): the data path */
 	struct lvmd_netdev *netdev;  /* vif.c (its setup): netlink; NULL if
 					it could not be opened */
+	char br_name[LVM_IFNAME_MAX + 1]; /* vif.c: the bridge found last, */
+	int br_index;                /* and its interface index (0: none) */
 	struct lvmd_xsname *xsname;  /* xsname.c (its setup): NULL if names
 					are not published */
 	bool xs_names;               /* main.c: publish them (xenstore_names) */

@@ -138,11 +138,14 @@ void np_disconnect_mark(volatile struct noxs_page *page, unsigned slot,
 	page->devs[slot].be_state = NOXS_DEV_STATE_CLOSED;
 }
 
-bool np_storm_note(uint32_t *idle, bool work)
+bool np_storm_note(struct np_storm *s, bool work, uint64_t now_ns)
 {
 	if (work) {
-		*idle = 0;
+		s->idle = 0;
 		return false;
 	}
-	return ++*idle >= NP_STORM_IDLE;
+	if (s->idle++ == 0)
+		s->since_ns = now_ns;
+	return s->idle >= NP_STORM_IDLE ||
+	       (s->idle >= NP_STORM_MIN && now_ns - s->since_ns >= NP_STORM_NS);
 }

@@ -21,6 +21,8 @@
 #define NP_BATCH 64u                 /* frames each way per vif per turn */
 #define NP_STORM_IDLE 4096u          /* workless notifications in a row
 					that disconnect a vif (STORM) */
+#define NP_STORM_MIN 64u             /* ... or this many, once the run */
+#define NP_STORM_NS 2000000000ull    /* has lasted this long (ns) */
 
 /* A vif's counters, from dom0's side: rx = to the guest, tx = from it. */
 struct np_counts {
@@ -106,11 +108,21 @@ void np_disconnect_mark(volatile struct noxs_page *page, unsigned slot,
 			unsigned id, uint32_t verdict, uint32_t arg,
 			uint32_t *seq);
 
+/* A vif's run of workless notifications: how many, since when. */
+struct np_storm {
+	uint32_t idle;
+	uint64_t since_ns;           /* the run's first one (monotonic) */
+};
+
 /*
- * np_storm_note() - count one notification of a vif: (work) whether it
- * found anything to do (requests, buffers, a state change). Returns true
- * once NP_STORM_IDLE workless ones came in a row: disconnect it (STORM).
+ * np_storm_note() - count one notification of a vif at (now_ns): (work)
+ * whether the guest did anything since its previous one (requests,
+ * buffers, a state change). Returns true once NP_STORM_IDLE workless ones
+ * came in a row, or NP_STORM_MIN over at least NP_STORM_NS (dom0 sees a
+ * guest notifying in a loop only as fast as its events reach the data
+ * path, which a guest spinning on dom0's CPU slows): disconnect it
+ * (STORM).
  */
-bool np_storm_note(uint32_t *idle, bool work);
+bool np_storm_note(struct np_storm *s, bool work, uint64_t now_ns);
 
 #endif

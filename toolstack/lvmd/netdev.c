@@ -21,6 +21,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
+#include <netlink/route/neighbour.h>
 
 #include "netdev.h"
 #include "toolstack/common/errf.h"
@@ -180,6 +181,84 @@ int lvmd_netdev_bridge(struct lvmd_netdev *nd, const char *name, bool create,
 				"bridge %s does not exist (bridge_create is off in lvmd.conf)",
 				name);
 	return make_bridge(nd->sk, name, addr, prefix, err, errlen);
+}
+
+int lvmd_netdev_bridge_index(struct lvmd_netdev *nd, const char *name)
+{
+	struct rtnl_link *link = NULL;
+	int rc;
+
+	rc = rtnl_link_get_kernel(nd->sk, 0, name, &link);
+	if (rc < 0)
+		return -sys_err(rc);
+	rc = rtnl_link_is_bridge(link) ? rtnl_link_get_ifindex(link) : -ENOTDIR;
+	rtnl_link_put(link);
+	return rc;
+}
+
+int lvmd_netdev_index(struct lvmd_netdev *nd, const char *name)
+{
+	struct ifreq ifr;
+
+	/* An interface ioctl on the route socket: no netlink round trip. */
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(nl_socket_get_fd(nd->sk), SIOCGIFINDEX, &ifr) < 0)
+		return -errno;
+	return ifr.ifr_ifindex;
+}
+
+int lvmd_netdev_mtu(struct lvmd_netdev *nd, const char *name, uint16_t mtu,
+		    char *err, size_t errlen)
+{
+	struct rtnl_link *any = rtnl_link_alloc(), *c = rtnl_link_alloc();
+	int rc = -NLE_NOMEM;
+
+	/* No index: the kernel finds the device by the name the change
+	 * carries, so no look-up first. */
+	if (any && c) {
+		rtnl_link_set_name(c, name);
+		rtnl_link_set_mtu(c, mtu);
+		rtnl_link_set_flags(c, IFF_UP);
+		rc = rtnl_link_change(nd->sk, any, c, 0);
+	}
+	if (c)
+		rtnl_link_put(c);
+	if (any)
+		rtnl_link_put(any);
+	if (rc < 0)
+		return lvm_errf(err, errlen, sys_err(rc),
+				"%s: cannot set its MTU to %u: %s", name, mtu,
+				nl_geterror(-rc));
+	return 0;
+}
+
+int lvmd_netdev_neigh(struct lvmd_netdev *nd, int ifindex,
+		      const uint8_t ip[4], const uint8_t mac[6], bool add)
+{
+	struct rtnl_neigh *n = rtnl_neigh_alloc();
+	struct nl_addr *dst = nl_addr_build(AF_INET, ip, 4);
+	struct nl_addr *ll = nl_addr_build(AF_LLC, mac, 6);
+	int rc = -NLE_NOMEM;
+
+	if (n && dst && ll) {
+		rtnl_neigh_set_ifindex(n, ifindex);
+		rtnl_neigh_set_family(n, AF_INET);
+		rc = rtnl_neigh_set_dst(n, dst);
+	}
+	if (rc == 0 && add) {
+		rtnl_neigh_set_lladdr(n, ll);
+		rtnl_neigh_set_state(n, NUD_PERMANENT);
+		rc = rtnl_neigh_add(nd->sk, n, NLM_F_CREATE | NLM_F_REPLACE);
+	} else if (rc == 0) {
+		rc = rtnl_neigh_delete(nd->sk, n, 0);
+		if (rc < 0 && sys_err(rc) == ENODEV)
+			rc = 0;          /* none there: nothing to remove */
+	}
+	nl_addr_put(ll);
+	nl_addr_put(dst);
+	rtnl_neigh_put(n);
+	return rc < 0 ? -sys_err(rc) : 0;
 }
 
 int lvmd_netdev_remove(struct lvmd_netdev *nd, const char *name)

@@ -61,6 +61,39 @@ int lvmd_netdev_enslave(struct lvmd_netdev *nd, const char *name,
 			size_t errlen);
 
 /*
+ * lvmd_netdev_bridge_index() - the interface index of the bridge (name),
+ * one netlink look-up. Returns it (> 0), -ENODEV when there is none,
+ * -ENOTDIR when (name) is no bridge, or another -errno.
+ */
+int lvmd_netdev_bridge_index(struct lvmd_netdev *nd, const char *name);
+
+/*
+ * lvmd_netdev_index() - the interface index of the device (name), by
+ * one ioctl (no netlink message): what tells that a device found before
+ * is still the one of that name (an index is not reused).
+ * Returns it (> 0) or -errno (-ENODEV: no such device).
+ */
+int lvmd_netdev_index(struct lvmd_netdev *nd, const char *name);
+
+/*
+ * lvmd_netdev_mtu() - the existing device (name)'s MTU set to (mtu) (and
+ * the device set up), in one request.
+ * Returns 0, or -errno with one line in (err).
+ */
+int lvmd_netdev_mtu(struct lvmd_netdev *nd, const char *name, uint16_t mtu,
+		    char *err, size_t errlen);
+
+/*
+ * lvmd_netdev_neigh() - with (add), a permanent neighbour entry (ARP)
+ * for (ip) (IPv4, network order) at (mac) on the interface (ifindex),
+ * replacing any entry for (ip) there (packets waiting for its resolution
+ * go at once); without, the entry for (ip) removed (none is fine).
+ * Returns 0 or -errno.
+ */
+int lvmd_netdev_neigh(struct lvmd_netdev *nd, int ifindex,
+		      const uint8_t ip[4], const uint8_t mac[6], bool add);
+
+/*
  * lvmd_netdev_remove() - remove the device (name) if there is one.
  * Returns 0 (also when there was none) or -errno.
  */

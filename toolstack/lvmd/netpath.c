@@ -14,8 +14,11 @@
  * NP_EV_RATE a second, NP_EV_BURST at once); an event past it leaves the
  * port masked and is served on a 1 ms grid once due, so that a guest
  * notifying in a loop costs at most NP_EV_RATE wakes a second. One that
- * keeps notifying with nothing to do (NP_STORM_IDLE events in a row,
- * netcopy.h), connected or not yet, is disconnected with NOXS_VIF_STORM.
+ * keeps notifying with nothing to do (NP_STORM_IDLE events in a row, or
+ * NP_STORM_MIN over NP_STORM_NS: netcopy.h), connected or not yet, is
+ * disconnected with NOXS_VIF_STORM. Work is what the guest did since its
+ * previous event, seen by any turn (one its TAP woke may take the RX
+ * buffers or TX requests an event then finds gone).
  * A disconnected vif's port is never unmasked again.
  */
 #include <errno.h>
@@ -44,6 +47,7 @@
 #define NP_EV_GRID_NS 1000000ull     /* deferred events served on this grid */
 #define NP_MAX_DOMID 0x7ff0u         /* DOMID_FIRST_RESERVED */
 #define PAGE 4096u
+#define NP_STALE_MAX 4096u           /* frames queued before connect dropped */
 
 enum np_state {
 	NP_WAIT,                     /* the guest has not connected yet */
@@ -68,8 +72,10 @@ struct np_vif {
 	struct np_io io;
 	uint32_t reason;
 	uint64_t tat, defer_ns;      /* budget; defer_ns 0: not deferred */
-	uint32_t idle;               /* workless events in a row */
-	uint32_t rx_seen;            /* RX req_prod at the last event */
+	struct np_storm storm;       /* workless events in a row */
+	uint32_t rx_seen;            /* RX req_prod at the last turn */
+	bool worked;                 /* the guest did something since its
+					last event (any turn saw it) */
 	bool ev, tap, more, queued, polled;
 	struct np_vif *qnext, *tnext;  /* the queue, the vifs taken */
 	struct np_vif *cnext, *gnext;  /* commands: new, to remove */
@@ -264,6 +270,25 @@ static int map_rings(struct lvmd_netpath *np, struct np_vif *v,
 	return NOXS_VIF_OK;
 }
 
+/*
+ * Frames the TAP queued while the guest was not connected are stale
+ * (a client's connects retried, ARP asked with nobody to answer): at
+ * connect they are dropped (counted in rx_dropped), at most
+ * NP_STALE_MAX, so the guest's first RX buffers get what is sent from
+ * now on, not a backlog of tries long given up. A short read consumes a
+ * whole frame.
+ */
+static void drop_stale(struct np_vif *v)
+{
+	char b[64];
+
+	for (unsigned i = 0; i < NP_STALE_MAX; i++) {
+		if (read(v->a.tap_fd, b, sizeof(b)) < 0)
+			break;
+		v->io.c.rx_dropped++;
+	}
+}
+
 /* A waiting vif: connect if its guest has. Returns whether it changed. */
 static bool try_connect(struct lvmd_netpath *np, struct np_vif *v)
 {
@@ -279,6 +304,8 @@ static bool try_connect(struct lvmd_netpath *np, struct np_vif *v)
 		disconnect(np, v, (uint32_t)verdict, o.buf_pages);
 		return true;
 	}
+	if (!v->a.adopt)
+		drop_stale(v);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	v->page->devs[v->a.dev_slot].be_state = NOXS_DEV_STATE_CONNECTED;
 	xenevtchn_notify(np->xce, (evtchn_port_t)v->lport);
@@ -308,7 +335,7 @@ static void serve(struct lvmd_netpath *np, struct np_vif *v)
 	}
 	if (v->st == NP_UP) {
 		rx_prod = v->io.rx.idx->req_prod;
-		if (v->ev && rx_prod != v->rx_seen)
+		if (rx_prod != v->rx_seen)
 			work = true;
 		v->rx_seen = rx_prod;
 		t = np_io_tx(&v->io, NP_BATCH, &ntx, &arg);
@@ -329,9 +356,12 @@ static void serve(struct lvmd_netpath *np, struct np_vif *v)
 			publish(np, v);
 		work |= t > 0;
 	}
+	v->worked |= work;
 	if (v->ev) {
-		if (v->st != NP_DEAD && np_storm_note(&v->idle, work))
-			disconnect(np, v, NOXS_VIF_STORM, v->idle);
+		if (v->st != NP_DEAD &&
+		    np_storm_note(&v->storm, v->worked, lvm_now_ns()))
+			disconnect(np, v, NOXS_VIF_STORM, v->storm.idle);
+		v->worked = false;
 		v->ev = false;
 		/* A disconnected vif's port stays masked: whatever the guest
 		   does with it costs dom0 nothing until remove(). */

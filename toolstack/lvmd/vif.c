@@ -7,9 +7,11 @@
  * which serves its rings from then on. The check of a create's vifs
  * against dom0 (bridges) before anything is built. A guest from a pool
  * shell may bring its vifs' ports and TAPs made ahead on the refill
- * thread (lvmd_vif_ready_make()): a TAP that fits the vif (lvmd's bridge,
- * the MTU) is used as it is, one that does not is closed and the vif's
- * TAP made at create. See backend.h.
+ * thread (lvmd_vif_ready_make()): a TAP on the vif's bridge is used, its
+ * MTU changed in place if the vif asks another; one on another bridge is
+ * closed and the vif's TAP made at create. A vif on lvmd's own bridge
+ * gets a permanent neighbour entry there (its address at its MAC) while
+ * it is served. See backend.h.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,18 +38,49 @@ static const char *bridge_of(const struct lvmd *l, const struct lvm_vif *v)
 }
 
 /* ensure_bridge: (name) exists, made if lvmd.conf allows (lvmd's own
- * bridge with the subnet's address). */
+ * bridge with the subnet's address). The bridge found last is taken as
+ * it is while its name still has its index (one ioctl, no netlink
+ * round trip): an index is never given to another device. */
 static int ensure_bridge(struct lvmd *l, const char *name, char *err,
 			 size_t errlen)
 {
 	bool own = strcmp(name, l->net.bridge) == 0;
+	int rc;
 
 	if (!l->netdev)
 		return lvm_errf(err, errlen, ENETDOWN,
 				"vif: lvmd has no netlink socket (see its log)");
-	return lvmd_netdev_bridge(l->netdev, name, l->net.create,
-				  own ? l->net.addr : NULL, l->net.prefix, err,
-				  errlen);
+	if (l->br_index > 0 && strcmp(l->br_name, name) == 0 &&
+	    lvmd_netdev_index(l->netdev, name) == l->br_index)
+		return 0;
+	l->br_index = 0;
+	rc = lvmd_netdev_bridge(l->netdev, name, l->net.create,
+				own ? l->net.addr : NULL, l->net.prefix, err,
+				errlen);
+	if (rc < 0)
+		return rc;
+	rc = lvmd_netdev_bridge_index(l->netdev, name);
+	if (rc > 0) {
+		snprintf(l->br_name, sizeof(l->br_name), "%s", name);
+		l->br_index = rc;
+	}
+	return 0;
+}
+
+/* own_index: lvmd's own bridge's index if (v) is on it and has an
+ * address (its guest's neighbour entry goes there), else 0. */
+static int own_index(struct lvmd *l, const struct lvm_vif *v)
+{
+	static const uint8_t none[4];
+	int idx;
+
+	if (!l->netdev || strcmp(bridge_of(l, v), l->net.bridge) != 0 ||
+	    memcmp(v->ip, none, 4) == 0)
+		return 0;
+	if (l->br_index > 0 && strcmp(l->br_name, l->net.bridge) == 0)
+		return l->br_index;
+	idx = lvmd_netdev_index(l->netdev, l->net.bridge);
+	return idx > 0 ? idx : 0;
 }
 
 int lvmd_vif_check(struct lvmd *l, const struct lvm_vif *vifs, unsigned n,
@@ -172,20 +205,30 @@ int lvmd_vif_ready_make(xc_interface *xch, struct lvmd_netdev *nd,
 }
 
 /* ready_tap: the TAP vif (i) of (g) brings from its pool shell, taken
- * out, if it fits (v) (its bridge and MTU); else -1, and a TAP that does
- * not fit is closed (the vif's is made at create). */
+ * out, if it is on (v)'s bridge, its MTU changed in place (one netlink
+ * request) when (v) asks another; else -1, and a TAP that does not fit
+ * is closed (the vif's is made at create). */
 static int ready_tap(struct lvmd *l, struct guest *g, unsigned i,
 		     const struct lvm_vif *v)
 {
 	struct lvmd_vif_ready *r = &g->vif_ready[i];
 	uint16_t mtu = v->mtu ? v->mtu : VIF_MTU_DEFAULT;
+	char name[LVM_IFNAME_MAX + 1], err[200];
 	int fd = r->tap_fd;
 
 	if (i >= g->nvif_ready || fd < 0)
 		return -1;
 	r->tap_fd = -1;
-	if (r->mtu == mtu && strcmp(r->bridge, bridge_of(l, v)) == 0)
+	if (strcmp(r->bridge, bridge_of(l, v)) != 0)
+		goto remake;
+	if (r->mtu == mtu)
 		return fd;
+	if (lvm_vif_devname(g->rec.domid, i, name) == 0 && l->netdev &&
+	    lvmd_netdev_mtu(l->netdev, name, mtu, err, sizeof(err)) == 0)
+		return fd;
+	lvm_log_warn(0, "d%u vif%u: its TAP made ahead kept its MTU (%s); made again",
+		     g->rec.domid, i, err);
+remake:
 	close(fd);                   /* its device goes: made again below */
 	return -1;
 }
@@ -200,7 +243,7 @@ static int serve(struct lvmd *l, struct guest *g, unsigned i, bool adopt,
 	struct lvmd_netpath_vif_args a;
 	char name[LVM_IFNAME_MAX + 1];
 	uint32_t ready_port = i < g->nvif_ready ? g->vif_ready[i].port : 0;
-	int slot, fd, rc;
+	int slot, fd, rc, idx;
 
 	slot = adopt ? find_slot(g->rec.noxs_copy, i) :
 		       add_record(l, g, i, ready_port, err, errlen);
@@ -231,15 +274,34 @@ static int serve(struct lvmd *l, struct guest *g, unsigned i, bool adopt,
 	a.remote_port = g->rec.vif_port[i];
 	a.tap_fd = fd;               /* the data path's from here on */
 	a.adopt = adopt;
-	return lvmd_netpath_add(l->netpath, &a, err, errlen);
+	rc = lvmd_netpath_add(l->netpath, &a, err, errlen);
+	if (rc < 0)
+		return rc;
+	/* dom0 knows the guest's MAC before its first frame: a connect
+	 * from dom0 waits for no ARP. An entry that cannot be set only
+	 * leaves the guest's own (gratuitous) ARP to do it. */
+	idx = own_index(l, v);
+	if (idx > 0 && (rc = lvmd_netdev_neigh(l->netdev, idx, v->ip, v->mac,
+					       true)) < 0)
+		lvm_log_warn(-rc, "d%u vif%u: no neighbour entry on %s",
+			     g->rec.domid, i, l->net.bridge);
+	return 0;
 }
 
 static void detach(struct lvmd *l, struct guest *g, bool gone)
 {
+	int idx;
+
 	(void)gone;
-	/* The data path closes each TAP: the device and its bridge port go. */
-	for (unsigned i = 0; i < g->vifs_on; i++)
+	/* The data path closes each TAP: the device and its bridge port go;
+	 * the neighbour entry goes here. */
+	for (unsigned i = 0; i < g->vifs_on; i++) {
 		lvmd_netpath_remove(l->netpath, g->rec.domid, i);
+		idx = own_index(l, &g->rec.vifs[i]);
+		if (idx > 0)
+			lvmd_netdev_neigh(l->netdev, idx, g->rec.vifs[i].ip,
+					  g->rec.vifs[i].mac, false);
+	}
 	g->vifs_on = 0;
 }
 
