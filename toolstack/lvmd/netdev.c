@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -181,6 +182,98 @@ int lvmd_netdev_bridge(struct lvmd_netdev *nd, const char *name, bool create,
 				"bridge %s does not exist (bridge_create is off in lvmd.conf)",
 				name);
 	return make_bridge(nd->sk, name, addr, prefix, err, errlen);
+}
+
+/* addr_type: (name)'s addr_assign_type (3, NET_ADDR_SET: set by hand,
+ * which a bridge keeps whatever ports come and go), or -1 unknown. */
+static int addr_type(const char *name)
+{
+	char path[128], v[8];
+	FILE *f;
+	int t = -1;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/addr_assign_type",
+		 name);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fgets(v, sizeof(v), f) && v[0] >= '0' && v[0] <= '9')
+		t = (int)strtol(v, NULL, 10);
+	fclose(f);
+	return t;
+}
+
+/* set_mac: (link)'s address set to (mac), one request. 0 or libnl's. */
+static int set_mac(struct nl_sock *sk, struct rtnl_link *link,
+		   struct nl_addr *mac)
+{
+	struct rtnl_link *c = rtnl_link_alloc();
+	int rc;
+
+	if (!c)
+		return -NLE_NOMEM;
+	rtnl_link_set_addr(c, mac);
+	rc = rtnl_link_change(sk, link, c, 0);
+	rtnl_link_put(c);
+	return rc;
+}
+
+int lvmd_netdev_pin_mac(struct lvmd_netdev *nd, const char *name, char *err,
+			size_t errlen)
+{
+	struct rtnl_link *link = NULL;
+	struct nl_addr *mac, *other = NULL;
+	uint8_t b[6];
+	int rc, t;
+
+	if (addr_type(name) == 3)
+		return 0;
+	rc = rtnl_link_get_kernel(nd->sk, 0, name, &link);
+	if (rc < 0)
+		return nl_fail(err, errlen, rc, "cannot look up bridge", name);
+	mac = rtnl_link_get_addr(link);
+	if (!mac || nl_addr_get_len(mac) != 6) {
+		rtnl_link_put(link);
+		return lvm_errf(err, errlen, EINVAL, "bridge %s has no MAC",
+				name);
+	}
+	memcpy(b, nl_addr_get_binary_addr(mac), 6);
+	if (!(b[0] | b[1] | b[2] | b[3] | b[4] | b[5])) {
+		/* A bridge left with no port has no address (all zero), and
+		 * no guest learnt one: give it a random local unicast one. */
+		if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+			rtnl_link_put(link);
+			return lvm_errf(err, errlen, EIO,
+					"bridge %s: no random MAC", name);
+		}
+		b[0] = (uint8_t)((b[0] & 0xfe) | 0x02);
+		mac = other = nl_addr_build(AF_LLC, b, 6);
+		if (!mac) {
+			rtnl_link_put(link);
+			return lvm_errf(err, errlen, ENOMEM, "out of memory");
+		}
+	}
+	/* Its own address given back: the kernel marks it set. */
+	rc = set_mac(nd->sk, link, mac);
+	t = rc == 0 ? addr_type(name) : 3;
+	if (t >= 0 && t != 3) {
+		/* A kernel that skips an address equal to the device's: set
+		 * another for an instant, then its own again. */
+		struct nl_addr *flip;
+
+		b[5] ^= 1;
+		flip = nl_addr_build(AF_LLC, b, 6);
+		rc = flip ? set_mac(nd->sk, link, flip) : -NLE_NOMEM;
+		if (rc == 0)
+			rc = set_mac(nd->sk, link, mac);
+		nl_addr_put(flip);
+	}
+	nl_addr_put(other);
+	rtnl_link_put(link);
+	if (rc < 0)
+		return nl_fail(err, errlen, rc, "cannot fix the MAC of bridge",
+			       name);
+	return 1;
 }
 
 int lvmd_netdev_bridge_index(struct lvmd_netdev *nd, const char *name)

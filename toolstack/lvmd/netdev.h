@@ -61,6 +61,21 @@ int lvmd_netdev_enslave(struct lvmd_netdev *nd, const char *name,
 			size_t errlen);
 
 /*
+ * lvmd_netdev_pin_mac() - the bridge (name) keeps its MAC from now on:
+ * its current address set again by hand (addr_assign_type NET_ADDR_SET).
+ * A Linux bridge whose address was never set takes its lowest port's,
+ * so each TAP added or removed (random kernel MACs) may change it, while
+ * a guest keeps the MAC it learnt by ARP at link up (lwIP: 5 minutes)
+ * and, with dom0's permanent neighbour entries, no ARP from dom0 ever
+ * tells it another. A bridge with no port (an all-zero address) gets a
+ * random locally administered one.
+ * Returns 1 when it was set now, 0 when it was set already (no request),
+ * or -errno with one line in (err).
+ */
+int lvmd_netdev_pin_mac(struct lvmd_netdev *nd, const char *name, char *err,
+			size_t errlen);
+
+/*
  * lvmd_netdev_bridge_index() - the interface index of the bridge (name),
  * one netlink look-up. Returns it (> 0), -ENODEV when there is none,
  * -ENOTDIR when (name) is no bridge, or another -errno.

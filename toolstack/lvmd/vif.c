@@ -59,6 +59,19 @@ static int ensure_bridge(struct lvmd *l, const char *name, char *err,
 				errlen);
 	if (rc < 0)
 		return rc;
+	/* lvmd's own bridge keeps its MAC while TAPs come and go, so that
+	 * what the guests learnt of dom0 by ARP stays true (netdev.h). Not
+	 * fatal: guests still run, and the next look-up tries again. */
+	if (own) {
+		char perr[200];
+
+		rc = lvmd_netdev_pin_mac(l->netdev, name, perr, sizeof(perr));
+		if (rc < 0)
+			lvm_log_warn(0, "vif: %s", perr);
+		else if (rc > 0)
+			lvm_log_info("vif: bridge %s keeps its MAC from now on",
+				     name);
+	}
 	rc = lvmd_netdev_bridge_index(l->netdev, name);
 	if (rc > 0) {
 		snprintf(l->br_name, sizeof(l->br_name), "%s", name);
