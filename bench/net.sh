@@ -61,6 +61,7 @@ STATE=/run/lvm-bench-net
 BR=lvmbr0 BRADDR=198.18.0.1
 die() {
 	echo "bench-net: $*" >&2
+	echo "  bridge $BR MAC at the start ${BRMAC0:-?}, now $(brmac 2>/dev/null)" >&2
 	tail -n 5 "$STATE/lvmd.log" 2>/dev/null | sed 's/^/  lvmd.log: /' >&2
 	exit 1
 }
@@ -99,6 +100,11 @@ cleanup() {
 }
 trap cleanup EXIT
 [ -d "/sys/class/net/$BR/bridge" ] || die "lvmd made no bridge $BR"
+# The bridge's MAC must not change while TAPs come and go (lvmd sets it:
+# addr_assign_type 3), or guests answer to a MAC dom0 no longer has.
+brmac() { echo "$(cat "/sys/class/net/$BR/address") (addr_assign_type $(cat "/sys/class/net/$BR/addr_assign_type"))"; }
+BRMAC0=$(brmac)
+echo "bench-net: bridge $BR MAC $BRMAC0"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "bench-net: $ROUNDS rounds of $P samples per kind, connects every $STEP_MS ms; dom0 load $(load), $(nproc) CPUs"
 
@@ -385,4 +391,6 @@ row "streams running, command" "$STATE/busy.iso"
 row "  lvmd" "$STATE/busy.isolvmd"
 r4=$(ratio "$(pct 50 "$STATE/busy.iso")" "$(pct 50 "$STATE/idle.iso")")
 echo "  create while streaming / idle (command): $r4 $(verdict "$r4" 1.2) (target <= 1.2; lvmd's own: $(ratio "$(pct 50 "$STATE/busy.isolvmd")" "$(pct 50 "$STATE/idle.isolvmd")"))"
+[ "$(brmac)" = "$BRMAC0" ] && echo "bench-net: the bridge kept its MAC" ||
+	echo "bench-net: the bridge's MAC changed: $BRMAC0 -> $(brmac)"
 echo "bench-net: done, dom0 load $(load)"
