@@ -131,6 +131,23 @@ seed_arp() {
 SEEDED=1
 seed_arp 198.18.9.9 00:16:3e:5e:ff:ff || SEEDED=0
 { ip neigh del 198.18.9.9 dev "$BR" || arp -i "$BR" -d 198.18.9.9; } >/dev/null 2>&1
+# guest_diag NAME ADDR: what a guest that did not answer shows, on
+# stderr: lvm info (its vif and counters), its console's end, dom0's
+# neighbour entry for ADDR and its TAP's counters; then a ping.
+guest_diag() {
+	local log d f
+	{
+		lvm info "$1" 2>&1 | sed 's/^/  info: /'
+		log=$(lvm info "$1" 2>/dev/null | sed -n 's/^console log: *//p')
+		tail -n 8 "$log" 2>/dev/null | sed 's/^/  console: /'
+		echo "  neighbour: $(ip neigh show "$2" 2>&1)"
+		d=$(lvm info --json "$1" 2>/dev/null | sed -n 's/^ *"domid": *\([0-9]*\).*/\1/p' | head -n1)
+		for f in rx_packets tx_packets rx_dropped tx_dropped; do
+			echo "  lvm$d.0 $f $(cat "/sys/class/net/lvm$d.0/statistics/$f" 2>/dev/null)"
+		done
+		ping -c 2 -W 1 "$2" 2>&1 | tail -n 2 | sed 's/^/  ping: /'
+	} >&2
+}
 # day_one I [KIND]: daytime with a vif at its own address, spawn to
 # first byte. KIND "day": the address's ARP entry empty at the start (the
 # guest's gratuitous ARP resolves the pending one); "seeded": the guest's
@@ -146,7 +163,7 @@ day_one() {
 	fi
 	bench_reply "$STATE/$kind" -a "$a" -p 13 -t 30000 -w "$STEP_MS" -o "$o" -- \
 		lvm create "$day" --name "dt-$1" --vif "$spec" --json ||
-		die "daytime dt-$1: $(cat "$o")"
+		{ guest_diag "dt-$1" "$a"; die "daytime dt-$1: $(cat "$o")"; }
 	hit "$o" "dt-$1"
 	ns_ms "$(field total_ns "$o")" >>"$STATE/$kind.lvmd"
 	lvm destroy "dt-$1" >/dev/null || die "lvm destroy dt-$1"
@@ -208,7 +225,7 @@ proc_one() {
 lib_day_one() {
 	local o=$STATE/out.json a=198.18.$((12 + $1 / 250)).$(($1 % 250 + 1))
 	bench_reply "$STATE/libday" -a "$a" -p 13 -t 30000 -w "$STEP_MS" -o "$o" -L "$day" \
-		-N "dl-$1" -V "ip=$a" || die "daytime dl-$1 (library)"
+		-N "dl-$1" -V "ip=$a" || { guest_diag "dl-$1" "$a"; die "daytime dl-$1 (library)"; }
 	hit "$o" "dl-$1"
 	ns_ms "$(field total_ns "$o")" >>"$STATE/libday.lvmd"
 	lvm destroy "dl-$1" >/dev/null || die "lvm destroy dl-$1"
