@@ -356,6 +356,7 @@ stream_failures() {
 		awk -F, 'NF == 3 { ok = 1 } END { exit !ok }' "$STATE/stream.$i" && continue
 		log=$(lvm info "sink$i" 2>/dev/null | sed -n 's/^console log: *//p')
 		echo "  stream $i failed: $(tr '\n' ' ' <"$STATE/stream.$i"); sink$i: $(lvm info "sink$i" 2>&1 | sed -n 's/^state: *//p'), console: $(tail -c 300 "$log" 2>/dev/null | tr '\r\n' '  ')"
+		guest_diag "sink$i" "198.18.20.$i" 2>&1
 	done
 }
 
