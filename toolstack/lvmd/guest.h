@@ -148,10 +148,11 @@ void lvmd_guest_doom(struct lvmd *l, struct guest *g, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
- * lvmd_guest_exit_note() - (g), a noxs guest, says it is going down: when
- * lvmd has no VIRQ_DOM_EXC, have the reaper look at its domain at once
- * and until it has stopped (l->exits; when full, a sweep over all
- * domains instead). Once per guest; nothing with the VIRQ, which tells.
+ * lvmd_guest_exit_note() - (g), a noxs guest, says it is going down: have
+ * the reaper look at its domain at once and until it has stopped
+ * (l->exits; when full, a sweep over all domains instead), without
+ * waiting for the sweep (which, with VIRQ_DOM_EXC, is spaced by its cost,
+ * and without it is slow). Once per guest.
  */
 void lvmd_guest_exit_note(struct lvmd *l, struct guest *g);
 /* lvmd_guest_deadline() - (g) must be gone (timeout_ms) from now (0: the

@@ -4,8 +4,9 @@
  * parked requests resumed), each port's event routed through the backend
  * table (ports over their budget deferred, ports.c); timers for deferred
  * ports, shutdown deadlines, rebuilds after a reboot's back-off, held
- * replies and, without VIRQ_DOM_EXC, the reaper's guests going down and
- * its slow sweep (see lvmd.h).
+ * replies, the reaper's guests going down, and its sweep: without
+ * VIRQ_DOM_EXC a slow one, with it one after the VIRQ, spaced by what
+ * the previous sweep cost (LVMD_REAP_SHARE, lvmd.h).
  */
 #include <errno.h>
 #include <poll.h>
@@ -37,7 +38,7 @@ static void events(struct lvmd *l, uint64_t now)
 	while (n < LVMD_EVENTS_PER_TURN &&
 	       (port = xenevtchn_pending(l->xce)) >= 0) {
 		if (port == l->virq_port)
-			l->reap_now = true;
+			l->reap_virq = true;
 		else if (!lvmd_port_admit(l, port, now))
 			continue; /* masked until lvmd_ports_due() */
 		else
@@ -127,9 +128,20 @@ int lvmd_run(struct lvmd *l)
 			else if (l->next_reap_ns < next)
 				next = l->next_reap_ns;
 		}
+		if (l->reap_virq) {
+			if (now >= l->reap_due_ns)
+				l->reap_now = true;
+			else if (l->reap_due_ns < next)
+				next = l->reap_due_ns;
+		}
 		if (l->reap_now) {
+			uint64_t t0 = lvm_now_ns(), t1;
+
 			l->reap_now = false;
+			l->reap_virq = false;
 			lvmd_reap(l);
+			t1 = lvm_now_ns();
+			l->reap_due_ns = t1 + LVMD_REAP_SHARE * (t1 - t0);
 			l->next_reap_ns = now + LVMD_REAP_POLL_MS * 1000000ull;
 			next = now; /* states changed: look again at once */
 		}

@@ -107,6 +107,12 @@
 					that do not say they are going down
 					(noxs guests do: their sysctl event,
 					then that domain alone is looked at) */
+#define LVMD_REAP_SHARE 4            /* with VIRQ_DOM_EXC: a sweep that took
+					T is followed by the next one no
+					sooner than this many T later, so
+					that sweeps (O(domains) each) take
+					at most a fifth of the control
+					thread however often domains go */
 #define LVMD_EXIT_NOTES 64           /* guests that said so, looked at
 					until their domain has stopped */
 #define LVMD_EXIT_TRIES 12           /* ... this many times, 1 ms apart
@@ -168,11 +174,15 @@ struct lvmd {
 	struct xs_handle *xs;        /* xenstore.c: opened lazily */
 	int virq_port;               /* main.c; -1: no VIRQ_DOM_EXC, poll */
 	uint64_t next_reap_ns;       /* loop.c */
-	bool reap_now;               /* loop.c, adopt.c, guest.c */
+	bool reap_now;               /* loop.c, adopt.c, guest.c: sweep in
+					this turn */
+	bool reap_virq;              /* loop.c: VIRQ_DOM_EXC came; sweep
+					once reap_due_ns is reached */
+	uint64_t reap_due_ns;        /* loop.c: the previous sweep's end
+					plus LVMD_REAP_SHARE times its cost */
 	struct lvmd_exit_note {      /* table.c adds, reaper.c takes: noxs
 					guests that said they are going down
-					(state CLOSING), while lvmd has no
-					VIRQ_DOM_EXC */
+					(state CLOSING) */
 		uint32_t domid;
 		uint8_t uuid[16];
 		uint64_t due_ns;     /* monotonic: look at it then */

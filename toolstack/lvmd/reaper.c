@@ -1,12 +1,13 @@
 /*
- * reaper.c — domains that shut down, crashed or vanished: on
- * VIRQ_DOM_EXC lvmd lists the hypervisor's domains and applies each of its
- * guests' policies. When another dom0 process (xenstored) holds that VIRQ,
- * a noxs guest going down says so on its sysctl port (state CLOSING, then
- * an event): that guest's domain alone is looked at, at once and again
- * until it has stopped (l->exits); the list of all domains is taken only
- * every LVMD_REAP_POLL_MS, for the guests that could not say (stock
- * guests, a domain destroyed by another tool, a guest killed by Xen).
+ * reaper.c — domains that shut down, crashed or vanished. A noxs guest
+ * going down says so on its sysctl port (state CLOSING, then an event):
+ * that guest's domain alone is looked at, at once and again until it has
+ * stopped (l->exits). For the guests that could not say (stock guests, a
+ * domain destroyed by another tool, a guest killed by Xen) lvmd lists the
+ * hypervisor's domains and applies each of its guests' policies (the
+ * sweep): after VIRQ_DOM_EXC, spaced by what the previous sweep cost
+ * (loop.c, LVMD_REAP_SHARE), or, when another dom0 process (xenstored)
+ * holds that VIRQ, every LVMD_REAP_POLL_MS.
  */
 #include <errno.h>
 #include <stdio.h>

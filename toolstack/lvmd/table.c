@@ -143,7 +143,7 @@ void lvmd_guest_exit_note(struct lvmd *l, struct guest *g)
 {
 	struct lvmd_exit_note *n;
 
-	if (l->virq_port >= 0 || g->exit_noted)
+	if (g->exit_noted)
 		return;
 	g->exit_noted = true;
 	if (l->nexits == LVMD_EXIT_NOTES) {
