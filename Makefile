@@ -41,12 +41,14 @@ include tests/module.mk
 
 all: $(ALL_TARGETS)
 
+# OCI=1 (make test OCI=1): the containers layer's packages too, and the
+# main box with it, running the OCI runtime's tests after the main group.
 deps:
-	@CACHE=$(BUILD)/cache bash mk/deps.sh
+	@CACHE=$(BUILD)/cache $(if $(filter 1,$(OCI)),CONTAINERS=1 )bash mk/deps.sh
 
 test: deps
 	@$(MAKE) --no-print-directory all fuzz
-	@bash tests/run-all
+	@$(if $(filter 1,$(OCI)),LVM_TEST_OCI=1 )bash tests/run-all
 
 demo: deps
 	@$(MAKE) --no-print-directory all

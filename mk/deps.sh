@@ -11,7 +11,10 @@
 #    guests, fetched and unpacked under $CACHE/src by mk/lwip-src.sh.
 # 4. With CONTAINERS=1 (make deps CONTAINERS=1, and make bench), the same for
 #    Docker, containerd and runc, which the box carries with --containers;
-#    $CACHE/containers.env records where they are unpacked.
+#    $CACHE/containers.env records where they are unpacked. The shared
+#    libraries those packages depend on (libdevmapper1.02.1, libsystemd0,
+#    libseccomp2: read from the packages' Depends) are installed on the host,
+#    where the box's layer copies them from; a fresh Debian 12 lacks some.
 #
 # Quick when nothing is missing: no network, no apt lock.
 set -euo pipefail
@@ -19,7 +22,8 @@ set -euo pipefail
 CACHE=${CACHE:-build/cache}
 CONTAINERS=${CONTAINERS:-0}
 # Unpacked for the box's dom0 with CONTAINERS=1, never installed on the host.
-# Their libraries (libdevmapper, libseccomp, libsystemd) come from the host.
+# Their libraries (libdevmapper, libseccomp, libsystemd) come from the host,
+# which gets them installed (step 4).
 CONTAINER_PKGS=(docker.io containerd runc)
 HOST_PKGS=(gcc make pkg-config libc6-dev
 	libxen-dev xen-utils-4.17 xenstore-utils
@@ -38,11 +42,15 @@ if [ "$(id -u)" -ne 0 ]; then
 	SUDO=sudo
 fi
 
-missing=()
-for p in "${HOST_PKGS[@]}"; do
-	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
-	[ "$st" = installed ] || missing+=("$p")
-done
+# not_installed PKG...: those of PKG... dpkg does not have installed.
+not_installed() {
+	local p st
+	for p in "$@"; do
+		st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+		[ "$st" = installed ] || echo "$p"
+	done
+}
+mapfile -t missing < <(not_installed "${HOST_PKGS[@]}")
 
 updated=0
 apt_update() {
@@ -114,7 +122,22 @@ CACHE="$CACHE" bash "$(dirname "$0")/lwip-src.sh"
 
 if [ "$CONTAINERS" = 1 ]; then
 	dirs=()
-	for p in "${CONTAINER_PKGS[@]}"; do dirs+=("$(fetch_deb "$p")"); done
+	libpkgs=()
+	for p in "${CONTAINER_PKGS[@]}"; do
+		dirs+=("$(fetch_deb "$p")")
+		# The shared libraries it depends on (lib*, libc6 aside: the host
+		# has that), installed on the host for the box's layer to copy.
+		deb=$(ls "$CACHE/debs/${p}_"*.deb | head -n1)
+		mapfile -t -O ${#libpkgs[@]} libpkgs < <(dpkg-deb -f "$deb" Depends |
+			tr ',|' '\n\n' | awk '{ print $1 }' | grep -E '^lib' | grep -vx 'libc6')
+	done
+	mapfile -t missing < <(not_installed "${libpkgs[@]}")
+	if [ ${#missing[@]} -gt 0 ]; then
+		apt_update
+		log "installing ${missing[*]} (for Docker, containerd and runc in the box)"
+		$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends "${missing[@]}" >/dev/null
+	fi
 	echo "CONTAINER_ROOTS=\"${dirs[*]}\"" >"$CACHE/containers.env.tmp"
 	if ! cmp -s "$CACHE/containers.env.tmp" "$CACHE/containers.env" 2>/dev/null; then
 		mv "$CACHE/containers.env.tmp" "$CACHE/containers.env"

@@ -159,7 +159,9 @@ wait_for 10 domains_back || fail "a domain left after the errors"
 
 # containerd: ctr run with the runc shim's binary set to lightvm-oci.
 if command -v ctr >/dev/null; then
-	CTR="ctr -a /var/run/docker/containerd/containerd.sock -n lvm-test"
+	# the containerd dockerd runs on (tests/xenbox/containers.sh starts it
+	# first), in a namespace of its own
+	CTR="ctr -a /run/containerd/containerd.sock -n lvm-test"
 	docker save lvm-guests | $CTR images import --base-name lvm-guests --digests - >/dev/null 2>&1 ||
 		docker save lvm-guests | $CTR images import - >/dev/null || fail "ctr images import"
 	ref=$($CTR images ls -q | head -n 1)

@@ -275,6 +275,64 @@ static void test_json_frame(void **state)
 	lvm_top_view_free(&v);
 }
 
+/* clip: (in) through lvm_top_clip() at (width), malloc'd. */
+static char *clip(const char *in, unsigned width)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	lvm_top_clip(f, in, strlen(in), width);
+	fclose(f);
+	return buf;
+}
+
+static void test_clip(void **state)
+{
+	struct lvm_top a, b;
+	char *s, *c, *line;
+	size_t nlines = 0, nin = 0;
+
+	(void)state;
+	/* each line cut to the width, newlines kept, short lines whole */
+	s = clip("abcdefgh\nab\n\nabcdefghij", 4);
+	assert_string_equal(s, "abcd\nab\n\nabcd");
+	free(s);
+	s = clip("abcd\nabcde\n", 4);
+	assert_string_equal(s, "abcd\nabcd\n");
+	free(s);
+	/* width 0: as it is */
+	s = clip("abcdefgh\nab\n", 0);
+	assert_string_equal(s, "abcdefgh\nab\n");
+	free(s);
+	s = clip("", 3);
+	assert_string_equal(s, "");
+	free(s);
+
+	/* a frame on an 80-column terminal: every line fits, none lost */
+	P[0] = (struct lvm_pool_info){ .memory_mb = 4, .vcpus = 1,
+		.target = 8, .ready = 6, .preparing = 2, .hits = 40,
+		.misses = 2 };
+	guests(0, 10);
+	snap(&a, 0, 10);
+	guests(1, 12);
+	snap(&b, 1, 12);
+	s = frame(&a, &b, 0);
+	for (const char *p = s; *p; p++)
+		nin += *p == '\n';
+	c = clip(s, 80);
+	for (char *save = NULL, *p = c; (line = strtok_r(p, "\n", &save)); p = NULL) {
+		assert_true(strlen(line) <= 80);
+		nlines++;
+	}
+	/* strtok_r skips the empty line between lvmd's lines and the table */
+	assert_int_equal(nlines + 1, nin);
+	assert_non_null(strstr(s, "NAME "));
+	free(c);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_rates),
 		cmocka_unit_test(test_text_frame),
 		cmocka_unit_test(test_json_frame),
+		cmocka_unit_test(test_clip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -179,6 +179,15 @@ void lvm_top_print(FILE *f, const struct lvm_top *cur,
 		   const struct lvm_top_view *v, unsigned rows);
 
 /*
+ * lvm_top_clip() - (len) bytes of (text) onto (f), each line cut to (width)
+ * columns (0: as they are): on a terminal, a line wider than the screen
+ * would wrap onto a second row, and a frame of such lines would scroll
+ * lvmd's lines off the top of the screen. Columns are bytes (lvm's names
+ * are ASCII).
+ */
+void lvm_top_clip(FILE *f, const char *text, size_t len, unsigned width);
+
+/*
  * lvm_top_view_json() - (cur) as lvm_top_json() has it, with the rates of
  * (v) added: "interval_s", "requests_per_s", "cpu_pct" at the top and, per
  * guest, "cpu_pct", "console_bps", "net_rx_bps", "net_tx_bps",

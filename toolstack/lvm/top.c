@@ -29,15 +29,41 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-/* rows: guest lines that fit on the terminal under lvmd's lines. */
-static unsigned rows(const struct lvm_top *t)
+/* rows: guest lines that fit on a terminal of (ws) under lvmd's lines
+ * (0: as many as there are). */
+static unsigned rows(const struct lvm_top *t, const struct winsize *ws)
 {
-	struct winsize ws;
 	unsigned head = 6 + (unsigned)t->npools;
 
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_row <= head + 1)
+	if (ws->ws_row <= head + 1)
 		return 0;
-	return ws.ws_row - head - 1;
+	return ws->ws_row - head - 1;
+}
+
+/* live_frame: a text frame for the terminal, made in memory, then drawn
+ * with each line cut to the terminal's width (a line wrapped onto two rows
+ * would push the frame's top off the screen). */
+static int live_frame(const struct lvm_top *cur, const struct lvm_top_view *v)
+{
+	struct winsize ws = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0)
+		ws = (struct winsize){ 0 };
+	m = open_memstream(&buf, &len);
+	if (!m)
+		return lvm_errorf("out of memory");
+	lvm_top_print(m, cur, v, rows(cur, &ws));
+	if (fclose(m) == EOF) {
+		free(buf);
+		return lvm_errorf("out of memory");
+	}
+	fputs("\033[H\033[2J", stdout);   /* home, clear the screen */
+	lvm_top_clip(stdout, buf, len, ws.ws_col);
+	free(buf);
+	return 0;
 }
 
 /* pause_for: wait (ms), or less when q is typed ((keys): stdin is the
@@ -72,8 +98,10 @@ static int frame(const struct lvm_cli *cli, bool live, const struct lvm_top *cur
 						       JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	} else if (live) {
-		fputs("\033[H\033[2J", stdout);   /* home, clear the screen */
-		lvm_top_print(stdout, cur, v, rows(cur));
+		int rc = live_frame(cur, v);
+
+		if (rc)
+			return rc;
 	} else {
 		lvm_top_print(stdout, cur, v, 0);
 	}

@@ -203,6 +203,21 @@ void lvm_top_print(FILE *f, const struct lvm_top *cur,
 		fprintf(f, "(%zu more guests)\n", n - rows);
 }
 
+void lvm_top_clip(FILE *f, const char *text, size_t len, unsigned width)
+{
+	while (len) {
+		const char *nl = memchr(text, '\n', len);
+		size_t line = nl ? (size_t)(nl - text) : len;
+
+		fwrite(text, 1, width && line > width ? width : line, f);
+		if (nl)
+			fputc('\n', f);
+		line += nl != NULL;
+		text += line;
+		len -= line;
+	}
+}
+
 /* add_rate: (key) = (x), or null when unknown. 0 or -ENOMEM. */
 static int add_rate(json_object *o, const char *key, bool known, double x)
 {

@@ -3,7 +3,10 @@
  * appended there, in runc's format (--log-format json: one object with
  * level, msg and time, which containerd's shim reads back and Docker
  * shows; text: time="..." level=error msg="..."), since the command's
- * stderr may be the container's own; without --log, to stderr.
+ * stderr may be the container's own; without --log, to stderr. For the
+ * commands whose stderr is not the container's (all but create), it goes
+ * to stderr as well, as runc's does: containerd's shim reads kill's error
+ * from the command's output ("container not running": the task has ended).
  */
 #include <fcntl.h>
 #include <stdarg.h>
@@ -18,7 +21,12 @@
 #include "oci.h"
 
 static const char *log_path;
-static bool log_json;
+static bool log_json, log_stderr_too;
+
+void oci_log_stderr_too(bool on)
+{
+	log_stderr_too = on;
+}
 
 void oci_log_setup(const char *path, bool json)
 {
@@ -62,7 +70,7 @@ void oci_error(const char *fmt, ...)
 			     when, msg);
 	}
 	fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (n < 0 || fd < 0 || write(fd, line, (size_t)n) != n)
+	if (n < 0 || fd < 0 || write(fd, line, (size_t)n) != n || log_stderr_too)
 		fprintf(stderr, "lightvm-oci: %s\n", msg);
 	if (fd >= 0)
 		close(fd);

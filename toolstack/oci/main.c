@@ -1074,6 +1074,9 @@ int main(int argc, char **argv)
 
 	if (rc)
 		return rc;
+	/* create's (run's, exec's) stderr is the container's own */
+	oci_log_stderr_too(strcmp(o.cmd, "create") && strcmp(o.cmd, "run") &&
+			   strcmp(o.cmd, "exec"));
 	if (!strcmp(o.cmd, "version")) {
 		printf("lightvm-oci version %s\nspec: 1.1.0\n", LVM_VERSION);
 		return 0;

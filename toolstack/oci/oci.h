@@ -201,6 +201,9 @@ int oci_write_file(const char *path, const char *data, size_t n);
 
 /* log.c: where the error line goes. */
 void oci_log_setup(const char *path, bool json);
+/* oci_log_stderr_too() - with --log, the error line to stderr as well (the
+ * commands whose stderr is not the container's). */
+void oci_log_stderr_too(bool on);
 void oci_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* standin.c */
