@@ -120,7 +120,7 @@ LVMD_SRCS += $(addprefix toolstack/lvmd/, bucket.c logprune.c)
 # vif rings' checks.
 LVMD_SRCS += $(addprefix toolstack/lvmd/, netcopy.c netpath.c) \
 	$(NOXS_VRING_SRCS)
-LVMD_SRCS += toolstack/lvmd/vifaddr.c
+LVMD_SRCS += toolstack/lvmd/vifaddr.c toolstack/lvmd/vifindex.c
 LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread
 # The vif backend and dom0's network devices (libnl: links, bridge, addresses).
 LVMD_SRCS += $(addprefix toolstack/lvmd/, vif.c netdev.c)

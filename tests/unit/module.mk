@@ -181,6 +181,7 @@ logprune_SRCS := tests/unit/test_logprune.c toolstack/lvmd/logprune.c
 # The vifs' addresses and MACs, lvmd's network settings.
 UNIT_TESTS += vifaddr
 vifaddr_SRCS := tests/unit/test_vifaddr.c toolstack/lvmd/vifaddr.c \
+	toolstack/lvmd/vifindex.c \
 	toolstack/lvmd/conf.c toolstack/proto/vif.c toolstack/proto/escape.c \
 	toolstack/engine/log.c
 vifaddr_LIBS := -lpthread
@@ -266,6 +267,7 @@ bench_tool_SRCS := tests/unit/test_bench_tool.c bench/tool.c bench/sample.c \
 # lvmd's guest table: lookups by domid through its bucket chains.
 UNIT_TESTS += table
 table_SRCS := tests/unit/test_table.c toolstack/lvmd/table.c \
+	toolstack/lvmd/vifindex.c \
 	toolstack/lvmd/registry.c toolstack/engine/log.c toolstack/engine/uuid.c \
 	$(PROTO_SRCS)
 table_LIBS := -ljson-c -lxenctrl

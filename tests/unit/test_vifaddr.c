@@ -5,7 +5,8 @@
  * bridge addresses never handed out, a whole /16), and a create request's
  * vifs resolved against lvmd's settings and a guest table of fakes: the
  * defaults, every refusal by its line, nothing held after a refusal, an
- * address two adopted guests claim kept until both are gone.
+ * address two adopted guests claim kept until both are gone; and the guest
+ * table's index of vif MACs and addresses (vifindex.c) over 3,000 guests.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -168,10 +169,14 @@ static int setup(void **state)
 	return 0;
 }
 
+static void remove_guest(struct fixture *f, struct guest *g);
+
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	while (f->l->guests)
+		remove_guest(f, f->l->guests);
 	lvmd_vifaddr_free(f->l);
 	free(f->l);
 	free(f);
@@ -191,9 +196,23 @@ static struct guest *add_guest(struct fixture *f, unsigned i,
 	g->rec.domid = 10 + i;
 	memcpy(g->rec.vifs, v, sizeof(*v) * n);
 	g->rec.nvifs = n;
+	assert_int_equal(lvmd_vifkeys_new(g), 0);
+	lvmd_vifkeys_link(f->l, g);
 	g->next = f->l->guests;
 	f->l->guests = g;
 	return g;
+}
+
+/* remove_guest: (g) out of the fake table, as table.c takes a guest out. */
+static void remove_guest(struct fixture *f, struct guest *g)
+{
+	for (struct guest **p = &f->l->guests; *p; p = &(*p)->next)
+		if (*p == g) {
+			*p = g->next;
+			break;
+		}
+	lvmd_vifkeys_unlink(f->l, g);
+	lvmd_vifkeys_free(g);
 }
 
 static int resolve(struct fixture *f)
@@ -341,17 +360,77 @@ static void test_adopted_twins(void **state)
 	b = add_guest(f, 1, "b", &v, 1);
 	lvmd_vifs_reserve(f->l, b);
 	assert_int_equal(held(f), 1);
-	/* b leaves the table (it is first), then its vifs are released */
-	f->l->guests = a;
+	/* b leaves the table, then its vifs are released */
+	remove_guest(f, b);
 	lvmd_vifs_release(f->l, b->rec.vifs, b->rec.nvifs);
 	assert_int_equal(held(f), 1);
-	f->l->guests = NULL;
+	remove_guest(f, a);
 	lvmd_vifs_release(f->l, a->rec.vifs, a->rec.nvifs);
 	assert_int_equal(held(f), 0);
 	/* an address outside the subnet: kept by the guest, never held */
 	a = add_guest(f, 0, "a", &outside, 1);
 	lvmd_vifs_reserve(f->l, a);
 	assert_int_equal(held(f), 0);
+}
+
+/* The index over many guests: each found by its MAC and its address (and
+ * not by the other's key of the same low bits), none once it is out of
+ * the table, the rest still found; a guest passed over as (except). */
+static void test_index_many(void **state)
+{
+	enum { N = 3000 };
+	struct fixture *f = *state;
+	struct guest *gs = calloc(N, sizeof(*gs));
+
+	assert_non_null(gs);
+	for (unsigned i = 0; i < N; i++) {
+		struct guest *g = &gs[i];
+		struct lvm_vif *v = &g->rec.vifs[0];
+
+		*v = (struct lvm_vif){
+			.mac = { 0, 0x16, 0x3e, 0, (uint8_t)(i >> 8), (uint8_t)i },
+			.has_mac = true,
+			.ip = { 198, 18, (uint8_t)(i >> 8), (uint8_t)i },
+			.has_ip = i % 3 != 0 };
+		g->rec.nvifs = 1;
+		assert_int_equal(lvmd_vifkeys_new(g), 0);
+		lvmd_vifkeys_link(f->l, g);
+	}
+	for (unsigned i = 0; i < N; i++) {
+		const struct lvm_vif *v = &gs[i].rec.vifs[0];
+
+		assert_ptr_equal(lvmd_guest_by_mac(f->l, v->mac, NULL), &gs[i]);
+		assert_ptr_equal(lvmd_guest_by_ip(f->l, v->ip, NULL),
+				 v->has_ip ? &gs[i] : NULL);
+		assert_null(lvmd_guest_by_mac(f->l, v->mac, &gs[i]));
+	}
+	for (unsigned i = 0; i < N; i += 2)
+		lvmd_vifkeys_unlink(f->l, &gs[i]);
+	for (unsigned i = 0; i < N; i++) {
+		const struct lvm_vif *v = &gs[i].rec.vifs[0];
+		struct guest *want = i % 2 ? &gs[i] : NULL;
+
+		assert_ptr_equal(lvmd_guest_by_mac(f->l, v->mac, NULL), want);
+		assert_ptr_equal(lvmd_guest_by_ip(f->l, v->ip, NULL),
+				 v->has_ip ? want : NULL);
+	}
+	for (unsigned i = 0; i < N; i++) {
+		if (i % 2)
+			lvmd_vifkeys_unlink(f->l, &gs[i]);
+		lvmd_vifkeys_free(&gs[i]);
+	}
+	for (unsigned b = 0; b < LVMD_VIF_BUCKETS; b++)
+		assert_null(f->l->by_vif[b]);
+	/* a MAC and an address of the same 48 low bits: two keys */
+	{
+		struct guest *x = add_guest(f, 0, "x", &(struct lvm_vif){
+			.mac = { 0, 0, 198, 18, 255, 7 }, .has_mac = true }, 1);
+
+		assert_ptr_equal(lvmd_guest_by_mac(f->l, x->rec.vifs[0].mac,
+						   NULL), x);
+		assert_null(lvmd_guest_by_ip(f->l, IP(198, 18, 255, 7), NULL));
+	}
+	free(gs);
 }
 
 static void test_netconf(void **state)
@@ -409,6 +488,7 @@ int main(void)
 		T(test_resolve_refused),
 		T(test_resolve_exhausted),
 		T(test_adopted_twins),
+		T(test_index_many),
 		cmocka_unit_test(test_netconf),
 	};
 

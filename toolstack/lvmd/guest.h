@@ -18,6 +18,7 @@
 #include "cons_ring.h"
 #include "registry.h"
 #include "restart.h"
+#include "vifindex.h"
 #include "vifready.h"
 
 struct lvmd;
@@ -27,6 +28,9 @@ struct guest {
 	struct guest *next, *prev;   /* table.c */
 	struct guest *hnext;         /* table.c: its domid chain */
 	struct guest *nnext;         /* table.c: its name chain */
+	struct lvmd_vifkey *vkeys;   /* vifindex.c: its vifs' MACs and
+					addresses, in the table's index */
+	unsigned nvkeys;
 	struct lvm_reg_entry rec;    /* what is persisted */
 	const struct lvmd_control *ctl; /* noxs or XenStore: chosen once, by
 					create.c or adopt.c (backend.h) */

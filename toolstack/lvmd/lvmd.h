@@ -78,6 +78,7 @@
 
 #include "netconf.h"
 #include "pool.h"
+#include "vifindex.h"
 #include "vifready.h"
 #include "toolstack/engine/engine.h"
 #include "toolstack/proto/proto.h"
@@ -200,6 +201,8 @@ struct lvmd {
 					table as large as the domid space
 					would grow lvmd's memory with every
 					new domid until they wrap) */
+	struct lvmd_vifkey *by_vif[LVMD_VIF_BUCKETS]; /* vifindex.c: the
+					guests' vif MACs and addresses */
 	struct lvmd_port *ports;     /* ports.c */
 	size_t nports;
 	bool probe;                  /* main.c (-v): create.c logs each

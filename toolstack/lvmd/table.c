@@ -1,5 +1,6 @@
 /*
- * table.c — lvmd's guest table: lookups by name and domid, guests in and
+ * table.c — lvmd's guest table: lookups by name and domid (and, through
+ * vifindex.c, by a vif's MAC or address), guests in and
  * out, their records on disk, doom marks and request deadlines, what
  * `lvm info` says of a guest (see guest.h). Calls nothing of lvmd above
  * registry.c.
@@ -71,6 +72,10 @@ struct guest *lvmd_guest_new(struct lvm_reg_entry *rec,
 	if (!g)
 		return NULL;
 	g->rec = *rec;
+	if (lvmd_vifkeys_new(g) < 0) {
+		free(g);
+		return NULL;
+	}
 	memset(rec, 0, sizeof(*rec));
 	g->ctl = ctl;
 	g->cons_lport = -1;
@@ -81,6 +86,7 @@ struct guest *lvmd_guest_new(struct lvm_reg_entry *rec,
 
 void lvmd_guest_free(struct guest *g)
 {
+	lvmd_vifkeys_free(g);
 	lvm_reg_entry_free(&g->rec);
 	free(g);
 }
@@ -96,6 +102,7 @@ void lvmd_guest_insert(struct lvmd *l, struct guest *g)
 	*bucket(l, g->rec.domid) = g;
 	g->nnext = *name_bucket(l, g->rec.name);
 	*name_bucket(l, g->rec.name) = g;
+	lvmd_vifkeys_link(l, g);
 	l->nguests++;
 }
 
@@ -120,6 +127,7 @@ void lvmd_guest_unlink(struct lvmd *l, struct guest *g)
 			break;
 		}
 	g->nnext = NULL;
+	lvmd_vifkeys_unlink(l, g);
 	l->nguests--;
 }
 

@@ -161,24 +161,13 @@ static struct lvmd_addrs *addrs(struct lvmd *l)
 	return l->addrs;
 }
 
-/* holder: the guest in the table with a vif of MAC (mac) (NULL: any) or
- * address (ip) (NULL: any), other than (except); NULL if none. */
+/* holder: the guest in the table with a vif of MAC (mac) or, with (mac)
+ * NULL, of address (ip), other than (except); NULL if none. */
 static const struct guest *holder(struct lvmd *l, const uint8_t *mac,
 				  const uint8_t *ip, const struct guest *except)
 {
-	for (const struct guest *g = l->guests; g; g = g->next) {
-		if (g == except)
-			continue;
-		for (unsigned i = 0; i < g->rec.nvifs && i < LVM_VIFS_MAX; i++) {
-			const struct lvm_vif *v = &g->rec.vifs[i];
-
-			if (mac && v->has_mac && !memcmp(v->mac, mac, 6))
-				return g;
-			if (ip && v->has_ip && !memcmp(v->ip, ip, 4))
-				return g;
-		}
-	}
-	return NULL;
+	return mac ? lvmd_guest_by_mac(l, mac, except)
+		   : lvmd_guest_by_ip(l, ip, except);
 }
 
 /* mac_taken: (mac) is another guest's, or one of the (n) vifs (v)'s. */
