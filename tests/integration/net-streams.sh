@@ -48,7 +48,8 @@ counters() {
 }
 counters >"$out/c0"
 PIDS=
-trap 'kill $PIDS 2>/dev/null; lvmd_cleanup' EXIT
+# At exit: the streams stopped, then lvmd_cleanup with the test's status.
+trap 'rc=$?; kill $PIDS 2>/dev/null; (exit $rc); lvmd_cleanup' EXIT
 stream() { # I SECONDS
 	"$TOOL" -a "$(addr "$1")" -d "$2" -t 30000 >"$out/$1" 2>&1 &
 	PIDS="$PIDS $!"
