@@ -34,16 +34,32 @@ for i in $(seq 1 "$N"); do
 	wait_for 60 lvm_console_has "s$i" "vif0 connected" ||
 		fail "s$i: its vif did not connect: $(tail -n 3 "$(lvm_console_log "s$i")")"
 done
-# counters: per guest, its vif's frames in and out (lvm top) and its
-# TAP's (dom0's side: tx is towards the guest), one line each.
-counters() {
-	local top i d
-	top=$(lvm top -n 1 --json | tr -d ' \n')
+# taps: every guest's TAP's frames (dom0's side: tx is towards the
+# guest, out and in), one line each.
+declare -a DOMID
+for i in $(seq 1 "$N"); do DOMID[i]=$(lvm_domid "s$i"); done
+taps() {
+	local i s
 	for i in $(seq 1 "$N"); do
-		d=$(lvm_domid "s$i")
+		s=/sys/class/net/lvm${DOMID[i]}.0/statistics
+		echo "$(<"$s/tx_packets") $(<"$s/rx_packets")"
+	done
+}
+# counters: per guest, its vif's frames in and out (lvm top) and its
+# TAP's, one line each, read while no TAP moved (a frame dom0 floods to
+# every port may come at any time), at most 20 tries.
+counters() {
+	local top i t1 t2 n
+	for n in $(seq 1 20); do
+		t1=$(taps)
+		top=$(lvm top -n 1 --json | tr -d ' \n')
+		t2=$(taps)
+		[ "$t1" = "$t2" ] && break
+	done
+	for i in $(seq 1 "$N"); do
 		echo "$top" | grep -o "\"name\":\"s$i\"[^]]*" |
 			sed -n 's/.*"rx_packets":\([0-9]*\).*"tx_packets":\([0-9]*\).*/\1 \2/p' | tr '\n' ' '
-		echo "$(cat "/sys/class/net/lvm$d.0/statistics/tx_packets") $(cat "/sys/class/net/lvm$d.0/statistics/rx_packets")"
+		echo "$t2" | sed -n "${i}p"
 	done
 }
 counters >"$out/c0"
