@@ -32,8 +32,9 @@
 #   library  the same two through liblvm in-process: lvm-bench-reply -L
 #            (lvm_create() in a thread, the connects at once) for daytime,
 #            lvm-bench-lvm (create call to ready mark) for noop.
-# Every connect that brings no reply within STEP_MS ms (default 10) is
-# tried again (lvm-bench-reply -w), for every series alike. For vif,
+# While no connect has brought a reply, a new one starts every STEP_MS ms
+# (default 10; lvm-bench-reply -w), the earlier ones left open (at most
+# 64: bench/netconn.h), for every series alike. For vif,
 # late and novif, lvmd's phases of the create (its --json timing) are
 # printed too, with "other" the time before the claim (vif check,
 # addresses, manifest).
@@ -348,10 +349,19 @@ lvm destroy sink0 >/dev/null || die "lvm destroy sink0"
 echo "throughput, dom0 -> unikernel sink (TCP 9), $STREAM_S s: $(echo "$tp" | cut -d, -f3) MB/s ($(echo "$tp" | cut -d, -f1) bytes in $(echo "$tp" | cut -d, -f2) s)"
 linux_stream "$(echo "$tp" | cut -d, -f3)"
 
+# tcp_counts: dom0's connects made and resets sent so far (/proc/net/snmp):
+# resets about as many as connects are answers that came after their
+# connect had given up (docs/benchmarks.md, "The sinks that never
+# accepted").
+tcp_counts() {
+	awk '/^Tcp:/ { if (h) { for (i = 2; i <= NF; i++) v[k[i]] = $i; printf "%s connects, %s resets sent", v["ActiveOpens"], v["OutRsts"] } else { for (i = 2; i <= NF; i++) k[i] = $i; h = 1 } }' /proc/net/snmp
+}
 # stream_failures: each isolation stream that ended without its figure,
 # with what it said and its sink's console's end.
 stream_failures() {
 	local i log
+	awk -F, 'NF == 3 { n++ } END { exit n == '"$NSTREAMS"' }' "$STATE"/stream.* &&
+		echo "  dom0's TCP before the streams: $TCP0; now: $(tcp_counts)"
 	for i in $(seq 1 "$NSTREAMS"); do
 		awk -F, 'NF == 3 { ok = 1 } END { exit !ok }' "$STATE/stream.$i" && continue
 		log=$(lvm info "sink$i" 2>/dev/null | sed -n 's/^console log: *//p')
@@ -364,6 +374,7 @@ stream_failures() {
 for i in $(seq 1 "$NSTREAMS"); do
 	lvm create "$sink" --name "sink$i" -m 8 --vif "ip=198.18.20.$i" >/dev/null || die "lvm create sink$i"
 done
+TCP0=$(tcp_counts)
 # streamed_us: the time the streams were let run (start or SIGCONT to
 # SIGSTOP or the end), over which their bytes are counted.
 run0=$(now_us) streamed_us=0
