@@ -13,6 +13,9 @@
 #   - errors, one line in Docker's output and nothing left: an image with
 #     no lvm image and no such program, memory below the image's floor,
 #     and (lightvm-oci directly) a bad config.json;
+#   - the stand-in carries a guest's last output when a look tells it of
+#     the guest's end before the console does (lvmd stopped while hello
+#     prints and powers off);
 #   - the same hello through containerd's ctr, with the runc shim's
 #     binary set to lightvm-oci.
 # Runs in the containers box (about 4 min; not in make test):
@@ -156,6 +159,38 @@ grep -q '"level":"error","msg":"config.json: not valid JSON' "$b/log.json" ||
 info "bad config.json: $(cat "$b/log.json")"
 rm -rf "$b"
 wait_for 10 domains_back || fail "a domain left after the errors"
+
+# A guest's last output, when the stand-in learns of its end from a look
+# rather than from the console's end: after a second of console silence
+# the stand-in asks lvmd how the guest is, and lvmd, stopped (SIGSTOP),
+# does not answer; hello, unpaused meanwhile (xl), prints its line and
+# powers off. lvmd, continued, drains the ring and forwards the line, then
+# answers "shut down": the stand-in must still carry the line to its
+# stdout (it once exited without reading it: the line lost, status 0).
+b=$(mktemp -d)
+mkdir "$b/rootfs" && cp "$LVM_BUILD/guests/hello.xen" "$b/rootfs/"
+echo '{"ociVersion": "1.0.2", "process": {"args": ["/hello.xen"], "cwd": "/"}, "root": {"path": "rootfs"}}' >"$b/config.json"
+lightvm-oci --root "$b/state" create --bundle "$b" --pid-file "$b/pid" last1 \
+	</dev/null >"$b/out" 2>"$b/err" || fail "lightvm-oci create: $(cat "$b/err")"
+standin=$(cat "$b/pid")
+d=$(lvm_domid oci-last1)
+[ -n "$d" ] || fail "no domid for oci-last1"
+kill -STOP "$LVMD_PID"
+trap 'rc=$?; kill -CONT "$LVMD_PID" 2>/dev/null; cleanup_docker; (exit $rc); lvmd_cleanup' EXIT
+# the stand-in's look: a read of lvmd's answer (syscall 0), not its poll (7)
+looking() { [ "$(cut -d' ' -f1 "/proc/$standin/syscall" 2>/dev/null)" = 0 ]; }
+wait_for 10 looking || fail "the stand-in is not waiting on a look at the guest: $(cat "/proc/$standin/syscall")"
+xl unpause "$d" || fail "xl unpause $d"
+is_shut() { [[ $(xl list "$d" 2>/dev/null | awk 'NR == 2 { print $5 }') == *s* ]]; }
+wait_for 20 is_shut || fail "hello did not power off: $(xl list "$d" 2>&1 | tail -n 1)"
+kill -CONT "$LVMD_PID"
+wait_for 20 bash -c "! kill -0 $standin 2>/dev/null" || fail "the stand-in did not exit"
+grep -q "hello: Hello from an lvm guest" "$b/out" ||
+	fail "the stand-in exited without hello's line, which lvmd has: $(grep -c 'Hello from' "$(lvm_console_log oci-last1)") line(s) in its log; stdout: '$(cat "$b/out")'"
+lightvm-oci --root "$b/state" delete last1 || fail "lightvm-oci delete last1"
+wait_for 10 domains_back || fail "a domain left after last1"
+info "the last output when lvmd answers a look with the guest's end: $(grep -c 'Hello from' "$b/out") hello line on the stand-in's stdout"
+rm -rf "$b"
 
 # containerd: ctr run with the runc shim's binary set to lightvm-oci.
 if command -v ctr >/dev/null; then

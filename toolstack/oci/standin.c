@@ -22,15 +22,26 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "oci.h"
 
 #define CHECK_MS 1000 /* how often a crash is looked for */
+#define DRAIN_MS 2000 /* the most the console's last output is waited for */
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 static int sig_w = -1;
 static volatile sig_atomic_t stop_sig;
@@ -201,6 +212,44 @@ static int ended(const struct oci_standin *s, lvm_t **h, pid_t helper)
 	return state == LVM_STATE_SHUTDOWN ? OCI_EXIT_POWEROFF : OCI_EXIT_LOST;
 }
 
+/*
+ * drain: what lvmd still has of the console, to the end. The loop above
+ * can stop on a look (the guest gone or shut down) rather than on the
+ * console's end, and lvmd forwards a guest's last output when it drops
+ * the guest (a last drain of its ring), just before it closes the
+ * console: a hello that prints and powers off between two looks would
+ * have its line still queued in lvmd, or in the socket, when the stand-in
+ * exits. So read until lvmd closes the console (ended() has destroyed
+ * what was left of the guest, so it does) or DRAIN_MS pass.
+ */
+static void drain(const struct oci_standin *s, struct exit_line *xl, char *buf,
+		  size_t cap)
+{
+	uint64_t end = now_ms() + DRAIN_MS;
+
+	for (;;) {
+		uint64_t now = now_ms();
+		struct pollfd p = {.fd = s->cons, .events = POLLIN};
+		ssize_t r;
+		int n;
+
+		if (now >= end)
+			return;
+		n = poll(&p, 1, (int)(end - now));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		r = read(s->cons, buf, cap);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (r <= 0)
+			return;
+		(void)write_all(s->out, buf, (size_t)r);
+		exit_scan(xl, s->program, buf, (size_t)r);
+	}
+}
+
 int oci_standin_run(const struct oci_standin *s)
 {
 	struct sigaction sa;
@@ -282,6 +331,7 @@ int oci_standin_run(const struct oci_standin *s)
 		}
 	}
 	status = ended(s, &h, helper);
+	drain(s, &xl, buf, sizeof(buf));
 	lvm_close(h);
 	if (status == OCI_EXIT_POWEROFF && xl.status >= 0)
 		status = xl.status;
