@@ -192,6 +192,15 @@ int lvm_cmd_create(const struct lvm_cli *cli)
 			print_timing(&t, info.noxs);
 	}
 	lvm_info_clear(&info);
+	/*
+	 * The connection is left to this process's exit, which closes it
+	 * once the output is written and the process's memory released:
+	 * lvmd refills the pool the guest came from when the connection
+	 * closes (client.c there), and that work should not compete with
+	 * the end of this command.
+	 */
+	lvm_config_clear(&cfg);
+	return rc;
 out:
 	lvm_close(h);
 	lvm_config_clear(&cfg);
