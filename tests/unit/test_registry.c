@@ -138,6 +138,47 @@ static void test_save_write_fails(void **state)
 	lvm_reg_entry_free(&e);
 }
 
+/*
+ * A new guest's first record: read back whole, in one write; a failed
+ * write leaves no file and no descriptor; a record already under that
+ * number is replaced, and a failure then keeps it.
+ */
+static void test_save_new(void **state)
+{
+	struct fixture *f = *state;
+	struct lvm_reg_entry e, back;
+	char path[128];
+	unsigned fds = open_fds();
+
+	sample(&e, 11, true);
+	fail_write_at = 1;
+	assert_int_equal(lvm_reg_save_new(f->dir, &e), -ENOSPC);
+	assert_int_equal(fail_write_at, 0);
+	assert_int_equal(open_fds(), fds);
+	snprintf(path, sizeof(path), "%s/11.json", f->dir);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(lvm_reg_save_new(f->dir, &e), 0);
+	assert_int_equal(read_back(f->dir, 11, &back), 0);
+	assert_string_equal(back.name, "guest-11");
+	assert_string_equal(back.cmdline, e.cmdline);
+	assert_memory_equal(back.noxs_copy, e.noxs_copy, NOXS_PAGE_SIZE);
+	lvm_reg_entry_free(&back);
+	e.memory_mb = 16;
+	assert_int_equal(lvm_reg_save_new(f->dir, &e), 0);
+	assert_int_equal(read_back(f->dir, 11, &back), 0);
+	assert_int_equal(back.memory_mb, 16);
+	lvm_reg_entry_free(&back);
+	e.memory_mb = 32;
+	fail_write_at = 1;
+	assert_true(lvm_reg_save_new(f->dir, &e) < 0);
+	fail_write_at = 0;
+	assert_int_equal(open_fds(), fds);
+	assert_int_equal(read_back(f->dir, 11, &back), 0);
+	assert_int_equal(back.memory_mb, 16);
+	lvm_reg_entry_free(&back);
+	lvm_reg_entry_free(&e);
+}
+
 /* Every field comes back; a record without a noxs page has none. */
 static void test_save_and_read(void **state)
 {
@@ -522,6 +563,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_save_and_read),
 		T(test_save_write_fails),
+		T(test_save_new),
 		T(test_vifs_saved),
 		T(test_overwrite_and_remove),
 		T(test_corrupt_records),

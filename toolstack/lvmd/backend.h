@@ -180,6 +180,9 @@ size_t lvmd_ports_due(struct lvmd *l, uint64_t now, int *out, size_t max,
 void lvmd_ports_free(struct lvmd *l);
 
 /* ---- console.c ---- */
+/* lvmd_console_open_later() - open (g)'s console log, truncated, if its
+ * attach left it for later (LVMD_ATTACH_LOG_LATER); else nothing. */
+void lvmd_console_open_later(struct lvmd *l, struct guest *g);
 /* lvmd_console_drain() - take what (g) wrote to its console now. */
 void lvmd_console_drain(struct lvmd *l, struct guest *g);
 /* lvmd_console_input() - bytes a console client typed, for (g). */

@@ -231,10 +231,19 @@ static void open_log(struct lvmd *l, struct guest *g, bool trunc)
 		lvmd_logq_take(l->gone_logs, g->rec.name);
 }
 
+void lvmd_console_open_later(struct lvmd *l, struct guest *g)
+{
+	if (!g->log_later)
+		return;
+	g->log_later = false;
+	open_log(l, g, true);
+}
+
 /* start: bind (g)'s console port (or take the one a pool's shell bound
- * ahead) and open its log; (adopt): take over the
+ * ahead) and open its log unless (later); (adopt): take over the
  * ring indices dom0 last wrote, else (a new domain) start from zero. */
-static int start(struct lvmd *l, struct guest *g, bool adopt, bool trunc)
+static int start(struct lvmd *l, struct guest *g, bool adopt, bool trunc,
+		 bool later)
 {
 	uint64_t t0;
 	int rc;
@@ -249,6 +258,9 @@ static int start(struct lvmd *l, struct guest *g, bool adopt, bool trunc)
 	if (rc < 0)
 		return lvm_log_err(-rc, "%s (d%u): cannot bind console port %u",
 				   g->rec.name, g->rec.domid, g->rec.console_port);
+	g->log_later = later;
+	if (later)
+		return 0;
 	t0 = lvm_now_ns();
 	open_log(l, g, trunc);
 	l->t_attach.log += lvm_now_ns() - t0;
@@ -257,12 +269,13 @@ static int start(struct lvmd *l, struct guest *g, bool adopt, bool trunc)
 
 static int attach(struct lvmd *l, struct guest *g, unsigned flags)
 {
-	return start(l, g, false, !(flags & LVMD_ATTACH_KEEP_LOG));
+	return start(l, g, false, !(flags & LVMD_ATTACH_KEEP_LOG),
+		     (flags & LVMD_ATTACH_LOG_LATER) != 0);
 }
 
 static int adopt(struct lvmd *l, struct guest *g)
 {
-	return start(l, g, true, false);
+	return start(l, g, true, false, false);
 }
 
 /* log_name: (file)'s guest name into (name), if it is NAME.log or

@@ -326,7 +326,8 @@ static struct guest *settle_new(struct lvmd *l, struct guest *g,
 	uint64_t t0;
 
 	lvmd_guest_insert(l, g);
-	*rc = lvmd_guest_attach(l, g, keep_log ? LVMD_ATTACH_KEEP_LOG : 0);
+	*rc = lvmd_guest_attach(l, g, keep_log ? LVMD_ATTACH_KEEP_LOG :
+						 LVMD_ATTACH_LOG_LATER);
 	/* The vif backend took what it uses of the vifs made ahead; the rest
 	 * (its attach not reached) goes. */
 	lvmd_vif_ready_close(g->vif_ready, &g->nvif_ready);
@@ -341,7 +342,7 @@ static struct guest *settle_new(struct lvmd *l, struct guest *g,
 		goto fail;
 	}
 	t0 = lvm_now_ns();
-	*rc = lvmd_guest_save(l, g);
+	*rc = lvmd_guest_save_new(l, g);
 	l->t_attach.save = lvm_now_ns() - t0;
 	if (*rc < 0) {
 		lvm_errf(err, errlen, -*rc, "cannot write its record in %s: %s",
@@ -532,6 +533,9 @@ out:
 void lvmd_create_settle(struct lvmd *l, struct guest *g)
 {
 	/* lvmd_create() attached the backends (the log kept for a guest
-	 * built again) and wrote the record before the guest ran. */
+	 * built again) and wrote the record before the guest ran; a new
+	 * guest's console log is opened now, after the reply (nothing of its
+	 * console was handled yet: this is the same turn of the loop). */
+	lvmd_console_open_later(l, g);
 	g->ctl->poll(l, g);
 }

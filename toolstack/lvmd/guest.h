@@ -45,6 +45,8 @@ struct guest {
 	int cons_lport;              /* dom0's port, -1: not bound */
 	struct lvm_cons_ring cons;
 	int log_fd;
+	bool log_later;              /* attached without its log: opened
+					(anew) by lvmd_console_open_later() */
 	uint64_t log_bytes;          /* size of the log file */
 	uint64_t log_old_bytes;      /* size of its rotated NAME.log.1 */
 	uint64_t log_counted;        /* of both, in lvmd's live_log_bytes */
@@ -167,6 +169,9 @@ void lvmd_guest_deadline(struct lvmd *l, struct guest *g,
 
 /* lvmd_guest_save() - persist (g)'s record; logs on failure. */
 int lvmd_guest_save(struct lvmd *l, struct guest *g);
+/* lvmd_guest_save_new() - the same for the first record of a guest just
+ * built (lvm_reg_save_new(): one write, no rename). */
+int lvmd_guest_save_new(struct lvmd *l, struct guest *g);
 /* lvmd_reg_remove_logged() - delete (g)'s record; logs on failure. */
 void lvmd_reg_remove_logged(struct lvmd *l, struct guest *g);
 
@@ -182,7 +187,10 @@ enum lvm_state lvmd_domain_state(uint32_t flags);
  * lvmd_guest_attach() - serve the new guest (g): map its shared pages (the
  * console ring and, for noxs guests, the device page), then attach every
  * backend of the table (backend.h). Flags: LVMD_ATTACH_KEEP_LOG: append to
- * its console log (a reboot) instead of starting it anew.
+ * its console log (a reboot) instead of starting it anew;
+ * LVMD_ATTACH_LOG_LATER: leave the log to lvmd_console_open_later() (a
+ * create opens it after its reply: a log that cannot be opened fails
+ * nothing, and no console event is handled before).
  * Returns 0 or -errno with everything undone and the reason logged.
  */
 int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags);
@@ -217,5 +225,6 @@ void lvmd_guest_timers(struct lvmd *l, uint64_t now, uint64_t *next);
 int lvmd_guest_info(struct lvmd *l, struct guest *g, struct lvm_info *out);
 
 #define LVMD_ATTACH_KEEP_LOG 1u
+#define LVMD_ATTACH_LOG_LATER 2u
 
 #endif

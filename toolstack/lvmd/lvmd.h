@@ -322,7 +322,8 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 
 /*
  * lvmd_create_settle() - the rest of a creation, off the reply's path:
- * read (g)'s ready mark (lvmd_create() attached the backends before the
+ * open a new guest's console log (its attach left it for now) and read
+ * (g)'s ready mark (lvmd_create() attached the backends before the
  * guest ran).
  */
 void lvmd_create_settle(struct lvmd *l, struct guest *g);

@@ -236,6 +236,48 @@ out:
 	return rc;
 }
 
+int lvm_reg_save_new(const char *dir, const struct lvm_reg_entry *e)
+{
+	char path[4096];
+	json_object *o = to_json(e);
+	const char *s;
+	char *buf = NULL;
+	size_t len;
+	ssize_t r;
+	int fd = -1, rc;
+
+	if (!o)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), "%s/%u.json", dir, e->domid);
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	len = s ? strlen(s) : 0;
+	buf = s ? malloc(len + 1) : NULL;
+	if (!buf) {
+		json_object_put(o);
+		return -ENOMEM;
+	}
+	memcpy(buf, s, len);
+	buf[len++] = '\n';
+	json_object_put(o);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = -errno;
+		free(buf);
+		/* A record left under this domain's number: replaced whole. */
+		return rc == -EEXIST ? lvm_reg_save(dir, e) : rc;
+	}
+	do
+		r = write(fd, buf, len);
+	while (r < 0 && errno == EINTR);
+	rc = r < 0 ? -errno : (size_t)r != len ? -EIO : 0;
+	if (close(fd) < 0 && rc == 0)
+		rc = -EIO;
+	if (rc < 0)
+		unlink(path);
+	free(buf);
+	return rc;
+}
+
 int lvm_reg_remove(const char *dir, uint32_t domid)
 {
 	char path[4096];

@@ -68,6 +68,19 @@ void lvm_reg_entry_free(struct lvm_reg_entry *e);
  */
 int lvm_reg_save(const char *dir, const struct lvm_reg_entry *e);
 
+/*
+ * lvm_reg_save_new() - write (e), the first record of a new guest, to
+ * (dir)/DOMID.json in one write of a file it creates: no temporary file,
+ * no rename (half the system calls of lvm_reg_save(), on a create's
+ * path). A crash during that write can leave a truncated record, never a
+ * mixed one: only of a create not yet answered, whose guest never ran; a
+ * restarted lvmd moves it aside as corrupt and destroys the guest, which
+ * no record then names (adopt.c). A record already there under that
+ * number (left by an earlier guest) is replaced as lvm_reg_save() does.
+ * Returns 0 or -errno (no file left then).
+ */
+int lvm_reg_save_new(const char *dir, const struct lvm_reg_entry *e);
+
 /* lvm_reg_remove() - delete (dir)/DOMID.json; 0 also if it was not there. */
 int lvm_reg_remove(const char *dir, uint32_t domid);
 

@@ -184,6 +184,16 @@ int lvmd_guest_save(struct lvmd *l, struct guest *g)
 	return rc;
 }
 
+int lvmd_guest_save_new(struct lvmd *l, struct guest *g)
+{
+	int rc = lvm_reg_save_new(l->reg_dir, &g->rec);
+
+	if (rc < 0)
+		lvm_log_err(-rc, "%s (d%u): cannot write its record in %s",
+			    g->rec.name, g->rec.domid, l->reg_dir);
+	return rc;
+}
+
 void lvmd_reg_remove_logged(struct lvmd *l, struct guest *g)
 {
 	int rc = lvm_reg_remove(l->reg_dir, g->rec.domid);
