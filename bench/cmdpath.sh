@@ -8,6 +8,9 @@
 #   create     `lvm create noop.xen` from a pool built ahead for noop
 #              (lvm pool set 4x1 1 noop.xen), no wait for the ready mark
 #   create-t   the same with --timing: the reply waits for the ready mark
+#   create-p   the same with --paused: the guest never runs while lvm
+#              does (what the new guest's run, and noop's end, cost the
+#              command on the box's CPUs)
 # and from create's own figures (--json): lvmd's time (request received ->
 # reply), the client's (request sent -> reply decoded), lvmd's queue
 # (request received -> work started), and with --timing the ready mark.
@@ -75,6 +78,7 @@ for i in $(seq 1 "$N"); do
 	spawn1 "$STATE/list.ms" "$LVM" list
 	create1 create "$i"
 	create1 create-t "$i" --timing
+	create1 create-p "$i" --paused
 done
 
 printf '  %-22s %9s %9s %9s %4s   (ms)\n' "" median p10 p90 n
@@ -90,11 +94,15 @@ row "lvm create --timing" "$STATE/create-t.ms"
 row " lvmd: received->reply" "$STATE/create-t.lvmd.ms"
 row " client: sent->reply" "$STATE/create-t.client.ms"
 row " ready mark" "$STATE/create-t.ready.ms"
+row "lvm create --paused" "$STATE/create-p.ms"
+row " lvmd: received->reply" "$STATE/create-p.lvmd.ms"
+row " client: sent->reply" "$STATE/create-p.client.ms"
 spawn=$(pct 0.5 <"$STATE/spawn.ms")
 paste -d' ' "$STATE/create.client.ms" "$STATE/create.lvmd.ms" | awk '{ print $1 - $2 }' >"$STATE/gap.ms"
 row " client - lvmd (each)" "$STATE/gap.ms"
-printf '  ratio create/spawn %s   create --timing/spawn %s   list/spawn %s   version/spawn %s\n' \
+printf '  ratio create/spawn %s   create --timing/spawn %s   create --paused/spawn %s   list/spawn %s   version/spawn %s\n' \
 	"$(ratio "$(pct 0.5 <"$STATE/create.ms")" "$spawn")" \
 	"$(ratio "$(pct 0.5 <"$STATE/create-t.ms")" "$spawn")" \
+	"$(ratio "$(pct 0.5 <"$STATE/create-p.ms")" "$spawn")" \
 	"$(ratio "$(pct 0.5 <"$STATE/list.ms")" "$spawn")" \
 	"$(ratio "$(pct 0.5 <"$STATE/version.ms")" "$spawn")"

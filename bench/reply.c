@@ -1,12 +1,13 @@
 /*
  * reply.c — lvm-bench-reply: create to first reply. Takes t0, starts
- * CMD (posix_spawn, or fork+exec with -f), or with -L calls liblvm's
- * lvm_create() for IMAGE in a thread of its own, and at once connects to
- * ADDR:PORT, the connect retried at once while it is refused,
- * unreachable, reset or slower than STEP_MS, until it reads the first
- * byte of a reply; prints the milliseconds from t0 to that byte and from
- * t0 to CMD's exit (a thread waits for CMD, so its exit is timed as it
- * happens), and the connects tried.
+ * CMD (posix_spawn, or fork+exec with -f) or, with -L, calls liblvm's
+ * lvm_create() for IMAGE on its own (main) thread, as a library client
+ * does; and at once connects to ADDR:PORT (with -L from a thread made
+ * before t0 and let go at t0), the connect retried at once while it is
+ * refused, unreachable, reset or slower than STEP_MS, until it reads the
+ * first byte of a reply; prints the milliseconds from t0 to that byte
+ * and from t0 to CMD's exit or the create call's return (a thread waits
+ * for CMD, so its exit is timed as it happens), and the connects tried.
  *
  *   lvm-bench-reply -a ADDR -p PORT [-t TIMEOUT_MS] [-n N] [-w STEP_MS]
  *                   [-r REQUEST] [-c] [-f] [-o FILE] [-s START_NS]
@@ -106,9 +107,8 @@ static void *wait_child(void *arg)
  * status 0 or an exit status of 1; (o->out) gets lvmd's pool_hit and
  * total_ns.
  */
-static void *library_create(void *arg)
+static void library_create(struct child *c)
 {
-	struct child *c = arg;
 	const struct opts *o = c->o;
 	struct lvm_config cfg;
 	struct lvm_timing t = { 0 };
@@ -149,7 +149,6 @@ static void *library_create(void *arg)
 	}
 	c->status = rc == 0 ? 0 : 1 << 8; /* as an exit status of 1 */
 	atomic_store(&c->done, true);
-	return NULL;
 }
 
 static int child_failed(const struct child *c)
@@ -173,10 +172,6 @@ static int start_child(const struct opts *o, struct child *c)
 
 	atomic_store(&c->done, false);
 	c->o = o;
-	if (o->image) {
-		c->pid = -1;
-		return -pthread_create(&c->waiter, NULL, library_create, c);
-	}
 	if (o->fork_exec) {
 		c->pid = fork();
 		if (c->pid < 0)
@@ -258,6 +253,64 @@ static double ms(uint64_t from, uint64_t to)
 	return (double)(to - from) / 1e6;
 }
 
+/* -L: the connects, in a thread made before t0 and let go at t0. */
+struct connector {
+	const struct opts *o;
+	struct child *c;
+	pthread_barrier_t go;
+	pthread_t thread;
+	uint64_t deadline, reply_ns, conn_ns;
+	unsigned tries;
+	int rc;
+};
+
+static void *connect_thread(void *arg)
+{
+	struct connector *k = arg;
+
+	pthread_barrier_wait(&k->go);
+	k->rc = first_byte(k->o, k->deadline, k->c, &k->reply_ns, &k->conn_ns,
+			   &k->tries);
+	return NULL;
+}
+
+/*
+ * -L: the library's create on the calling thread, as a library client
+ * calls it, and the connects on a thread made beforehand (its creation
+ * is not in the sample), let go at t0. Returns 0 with first_byte()'s
+ * result in (*rc), or -errno when the thread could not be made.
+ */
+static int library_sample(const struct opts *o, struct child *c,
+			  uint64_t *t0, uint64_t *reply_ns, uint64_t *conn_ns,
+			  unsigned *tries, int *rc_out)
+{
+	struct connector k = { .o = o, .c = c };
+	int rc;
+
+	atomic_store(&c->done, false);
+	c->o = o;
+	c->pid = -1;
+	rc = pthread_barrier_init(&k.go, NULL, 2);
+	if (rc != 0)
+		return -rc;
+	rc = pthread_create(&k.thread, NULL, connect_thread, &k);
+	if (rc != 0) {
+		pthread_barrier_destroy(&k.go);
+		return -rc;
+	}
+	*t0 = lvm_now_ns();
+	k.deadline = *t0 + o->timeout_ms * 1000000u;
+	pthread_barrier_wait(&k.go);
+	library_create(c);
+	pthread_join(k.thread, NULL);
+	pthread_barrier_destroy(&k.go);
+	*reply_ns = k.reply_ns;
+	*conn_ns = k.conn_ns;
+	*tries = k.tries;
+	*rc_out = k.rc;
+	return 0;
+}
+
 /* One sample: 0 after printing it, or 1 after one line on stderr. */
 static int sample(const struct opts *o)
 {
@@ -267,29 +320,40 @@ static int sample(const struct opts *o)
 	struct child c = { .pid = -1 };
 	bool child = o->cmd || o->image;
 	unsigned tries = 0;
-	int rc;
+	int rc = 0;
 
-	if (child && (rc = start_child(o, &c)) < 0) {
-		fprintf(stderr, TOOL ": cannot start %s: %s\n",
-			o->image ? "lvm_create()" : o->cmd[0], strerror(-rc));
+	if (o->image) {
+		int e = library_sample(o, &c, &t0, &reply_ns, &conn_ns,
+				       &tries, &rc);
+
+		if (e < 0) {
+			fprintf(stderr, TOOL ": cannot start the connects: %s\n",
+				strerror(-e));
+			return 1;
+		}
+	} else {
+		if (child && (rc = start_child(o, &c)) < 0) {
+			fprintf(stderr, TOOL ": cannot start %s: %s\n",
+				o->cmd[0], strerror(-rc));
+			return 1;
+		}
+		rc = first_byte(o, deadline, child ? &c : NULL, &reply_ns,
+				&conn_ns, &tries);
+		if (child) {
+			if (rc < 0 && !atomic_load(&c.done) && c.pid > 0)
+				kill(c.pid, SIGKILL);
+			pthread_join(c.waiter, NULL);
+		}
+	}
+	if (child && child_failed(&c) && o->image) {
+		fprintf(stderr, TOOL ": lvm_create() of %s: %s\n", o->name,
+			c.err);
 		return 1;
 	}
-	rc = first_byte(o, deadline, child ? &c : NULL, &reply_ns, &conn_ns,
-			&tries);
-	if (child) {
-		if (rc < 0 && !atomic_load(&c.done) && c.pid > 0)
-			kill(c.pid, SIGKILL);
-		pthread_join(c.waiter, NULL);
-		if (child_failed(&c) && o->image) {
-			fprintf(stderr, TOOL ": lvm_create() of %s: %s\n",
-				o->name, c.err);
-			return 1;
-		}
-		if (child_failed(&c)) {
-			fprintf(stderr, TOOL ": %s failed (status 0x%x)\n",
-				o->cmd[0], (unsigned)c.status);
-			return 1;
-		}
+	if (child && child_failed(&c)) {
+		fprintf(stderr, TOOL ": %s failed (status 0x%x)\n", o->cmd[0],
+			(unsigned)c.status);
+		return 1;
 	}
 	if (rc < 0) {
 		fprintf(stderr, TOOL ": no reply from %s:%u in %lu ms (%u "
