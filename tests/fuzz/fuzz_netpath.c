@@ -19,7 +19,9 @@
  *      to (a | b << 8 | c << 16 | d << 24) if op & 8.
  * Then a frame of (frame * 11) bytes (none if 0) is queued on the TAP's
  * side, and a TX turn runs if bit 0 of (turn) is set and an RX turn if
- * bit 1 is, each of at most ((turn >> 2) % 70) frames.
+ * bit 1 is, each of at most ((turn >> 2) % 70) frames; with bit 7 also
+ * set, the RX turn is the connect's (np_io_rx_backlog(): all queued
+ * frames read, at most NP_BACKLOG_KEEP delivered).
  *
  * Checked besides the sanitizers: a turn never does more than its
  * bound; every frame written to the TAP is 1..1514 bytes; the counters
@@ -137,7 +139,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			drain(fds[1], &sent, &sent_bytes);
 		}
-		if (rc >= 0 && (data[i + 7] & 2)) {
+		if (rc >= 0 && (data[i + 7] & 0x82) == 0x82) {
+			rc = np_io_rx_backlog(&io, &notify, &arg);
+			if (rc > (int)NP_BACKLOG_KEEP)
+				abort();
+		} else if (rc >= 0 && (data[i + 7] & 2)) {
 			rc = np_io_rx(&io, max, &notify, &arg);
 			if (rc > (int)max)
 				abort();

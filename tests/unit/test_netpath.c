@@ -3,8 +3,9 @@
  * in-memory rings and region, and a socket pair of datagrams standing in
  * for the TAP. TX frames reach the descriptor intact, RX frames land in
  * posted buffers, oversize frames are dropped and counted, no buffer
- * means nothing read, each hostile guest write gets its verdict with
- * nothing else touched, and each call's work is bounded.
+ * means nothing read, the newest frames queued before a connect reach
+ * the guest and the older are dropped, each hostile guest write gets its
+ * verdict with nothing else touched, and each call's work is bounded.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -223,6 +224,84 @@ static void test_rx_no_buffer_reads_nothing(void **state)
 	/* Once a buffer is posted, the vif reads again. */
 	post(&f->rx, 0, 100, 0);
 	assert_true(np_io_rx_posted(&f->io));
+}
+
+/* At connect: of the frames queued before it, the newest NP_BACKLOG_KEEP
+ * reach the guest, oldest first; the older are dropped and counted, and
+ * nothing is left queued. */
+static void test_rx_backlog_newest(void **state)
+{
+	struct fix *f = *state;
+	uint16_t cap_of[NOXS_VIF_RING_SIZE] = { 0 };
+	const unsigned queued = NP_BACKLOG_KEEP + 12;
+	uint8_t frame[60], got[60];
+	struct noxs_vif_desc r;
+	uint32_t arg;
+	bool notify;
+
+	for (uint16_t i = 0; i < NP_BACKLOG_KEEP + 4; i++) {
+		post(&f->rx, 2048u * i, NOXS_VIF_FRAME_MAX, i);
+		cap_of[i] = NOXS_VIF_FRAME_MAX;
+	}
+	for (unsigned i = 0; i < queued; i++) {
+		fill(frame, sizeof(frame), (uint8_t)i);
+		assert_int_equal(send(f->fd[1], frame, sizeof(frame), 0), 60);
+	}
+	assert_int_equal(np_io_rx_backlog(&f->io, &notify, &arg),
+			 (int)NP_BACKLOG_KEEP);
+	assert_true(notify);
+	assert_int_equal(f->io.c.rx_dropped, queued - NP_BACKLOG_KEEP);
+	assert_int_equal(f->io.c.rx_packets, NP_BACKLOG_KEEP);
+	assert_int_equal(f->io.c.rx_bytes, 60u * NP_BACKLOG_KEEP);
+	for (unsigned i = 0; i < NP_BACKLOG_KEEP; i++) {
+		assert_int_equal(vring_front_take(&f->rx, &r, cap_of), 1);
+		assert_int_equal(r.id, i);
+		assert_int_equal(r.len, 60);
+		assert_int_equal(r.status, NOXS_VIF_STATUS_OK);
+		fill(frame, sizeof(frame),
+		     (uint8_t)(queued - NP_BACKLOG_KEEP + i));
+		memcpy(got, f->region + 2048u * i, sizeof(got));
+		assert_memory_equal(got, frame, sizeof(frame));
+	}
+	assert_int_equal(vring_front_take(&f->rx, &r, cap_of), 0);
+	assert_int_equal(next_frame(f->fd[0], frame, sizeof(frame)), -1);
+}
+
+/* A backlog frame with no buffer posted, or too long, is dropped and
+ * counted; what fits a buffer still arrives. */
+static void test_rx_backlog_drops(void **state)
+{
+	struct fix *f = *state;
+	uint16_t cap_of[NOXS_VIF_RING_SIZE] = { [0] = 100 };
+	uint8_t big[NOXS_VIF_FRAME_MAX + 1], mid[200], small[80] = { 0 };
+	struct noxs_vif_desc r;
+	uint32_t arg;
+	bool notify;
+
+	/* No buffer: read, dropped, none answered, the fd drained. */
+	assert_int_equal(send(f->fd[1], small, sizeof(small), 0), 80);
+	assert_int_equal(np_io_rx_backlog(&f->io, &notify, &arg), 0);
+	assert_false(notify);
+	assert_int_equal(f->io.c.rx_dropped, 1);
+	assert_int_equal(f->rings->rx_idx.rsp_prod, 0);
+	assert_int_equal(next_frame(f->fd[0], small, sizeof(small)), -1);
+	/* One buffer of 100: a frame past NOXS_VIF_FRAME_MAX and one past
+	 * the buffer dropped, the buffer kept for the one that fits. */
+	post(&f->rx, 0, 100, 0);
+	fill(big, sizeof(big), 1);
+	fill(mid, sizeof(mid), 2);
+	fill(small, sizeof(small), 3);
+	assert_int_equal(send(f->fd[1], big, sizeof(big), 0),
+			 (ssize_t)sizeof(big));
+	assert_int_equal(send(f->fd[1], mid, sizeof(mid), 0), 200);
+	assert_int_equal(send(f->fd[1], small, sizeof(small), 0), 80);
+	assert_int_equal(np_io_rx_backlog(&f->io, &notify, &arg), 1);
+	assert_true(notify);
+	assert_int_equal(f->io.c.rx_dropped, 3);
+	assert_int_equal(f->io.c.rx_packets, 1);
+	assert_int_equal(vring_front_take(&f->rx, &r, cap_of), 1);
+	assert_int_equal(r.len, 80);
+	assert_memory_equal(f->region, small, 80);
 }
 
 static void test_adopt_serves_unanswered_again(void **state)
@@ -474,6 +553,10 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_oversize_dropped,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rx_backlog_newest, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_rx_backlog_drops, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_rx_no_buffer_reads_nothing,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -5,7 +5,8 @@
  * are its "machine frames" (so a foreign mapping aliases it, as on Xen),
  * and the event channel is a pipe that carries pending ports, with Linux's
  * mask-until-unmask rule. A socket pair stands in for the TAP. Checked:
- * connect, TX and RX through the thread, a hostile write disconnecting
+ * connect (the newest frames queued before it delivered), TX and RX
+ * through the thread, a hostile write disconnecting
  * the vif with its reason, a bad region at connect, a notification storm
  * (and a busy guest whose work a TAP-woken turn took first: no storm),
  * add's argument checks, remove and stop releasing every port, mapping
@@ -375,41 +376,52 @@ static void test_connect_tx_rx(void **state)
 	assert_int_equal(lvmd_netpath_stats(g->np, DOMID, 1, &st), -ENOENT);
 }
 
-/* Frames the TAP queued before the guest connected are dropped at
-   connect (counted); the first RX buffer gets the first frame after. */
-static void test_stale_dropped(void **state)
+/* Of the frames the TAP queued before the guest connected, the newest
+   NP_BACKLOG_KEEP reach the RX buffers the guest posted before it
+   connected, oldest first, at connect; the older are dropped (counted). */
+static void test_backlog_at_connect(void **state)
 {
 	struct guest *g = *state;
-	struct noxs_vif_desc d = { .offset = 0, .len = 1514, .id = 5 };
-	uint16_t cap_of[NOXS_VIF_RING_SIZE] = { [5] = 1514 };
+	uint16_t cap_of[NOXS_VIF_RING_SIZE] = { 0 };
+	const unsigned old = 3, queued = NP_BACKLOG_KEEP + 3;
+	struct noxs_vif_desc d;
 	struct lvmd_netpath_stats st;
-	uint8_t stale[60], fresh[60];
+	uint8_t frame[60];
 	char err[256];
 
-	memset(stale, 0xaa, sizeof(stale));
-	memset(fresh, 0x55, sizeof(fresh));
+	assert_true(NP_BACKLOG_KEEP * 2048u <= REGION_PAGES * PAGE);
 	assert_int_equal(lvmd_netpath_add(g->np, &g->a, err, sizeof(err)), 0);
-	for (int i = 0; i < 3; i++)
-		assert_int_equal(send(g->tap[1], stale, sizeof(stale), 0), 60);
+	for (unsigned i = 0; i < queued; i++) {
+		memset(frame, (int)i + 1, sizeof(frame));
+		assert_int_equal(send(g->tap[1], frame, sizeof(frame), 0), 60);
+	}
+	for (uint16_t i = 0; i < NP_BACKLOG_KEEP; i++) {
+		d = (struct noxs_vif_desc){ .offset = 2048u * i, .len = 1514,
+					    .id = i };
+		cap_of[i] = 1514;
+		vring_front_post(&g->rx, &d);
+	}
+	vring_front_push(&g->rx);
 	g->page->devs[SLOT].fe_state = NOXS_DEV_STATE_CONNECTED;
 	guest_notify();
 	assert_true(wait_u32(&g->page->devs[SLOT].be_state,
 			     NOXS_DEV_STATE_CONNECTED));
-	vring_front_post(&g->rx, &d);
-	vring_front_push(&g->rx);
-	guest_notify();
-	assert_int_equal(send(g->tap[1], fresh, sizeof(fresh), 0), 60);
-	assert_true(wait_u32(&g->rings->rx_idx.rsp_prod, 1));
-	assert_int_equal(vring_front_take(&g->rx, &d, cap_of), 1);
-	assert_int_equal(d.len, 60);
-	assert_memory_equal(g->region, fresh, 60);
+	assert_true(wait_u32(&g->rings->rx_idx.rsp_prod, NP_BACKLOG_KEEP));
+	for (unsigned i = 0; i < NP_BACKLOG_KEEP; i++) {
+		assert_int_equal(vring_front_take(&g->rx, &d, cap_of), 1);
+		assert_int_equal(d.id, i);
+		assert_int_equal(d.len, 60);
+		memset(frame, (int)(old + i) + 1, sizeof(frame));
+		assert_memory_equal(g->region + 2048u * i, frame, 60);
+	}
 	for (int i = 0; i < 5000; i++) {
 		assert_int_equal(lvmd_netpath_stats(g->np, DOMID, VIF, &st), 0);
-		if (st.rx_packets == 1)
+		if (st.rx_packets == NP_BACKLOG_KEEP)
 			break;
 		usleep(1000);
 	}
-	assert_int_equal(st.rx_dropped, 3);
+	assert_int_equal(st.rx_packets, NP_BACKLOG_KEEP);
+	assert_int_equal(st.rx_dropped, old);
 }
 
 static void test_hostile_disconnects(void **state)
@@ -647,7 +659,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_connect_tx_rx, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_stale_dropped, setup,
+		cmocka_unit_test_setup_teardown(test_backlog_at_connect, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_disconnects, setup,
 						teardown),

@@ -23,6 +23,8 @@
 					that disconnect a vif (STORM) */
 #define NP_STORM_MIN 64u             /* ... or this many, once the run */
 #define NP_STORM_NS 2000000000ull    /* has lasted this long (ns) */
+#define NP_BACKLOG_READ 4096u        /* frames read at connect, at most */
+#define NP_BACKLOG_KEEP 8u           /* of those, the newest delivered */
 
 /* A vif's counters, from dom0's side: rx = to the guest, tx = from it. */
 struct np_counts {
@@ -82,6 +84,20 @@ int np_io_tx(struct np_io *io, unsigned max, bool *notify, uint32_t *arg);
  * (*arg) as for np_io_tx().
  */
 int np_io_rx(struct np_io *io, unsigned max, bool *notify, uint32_t *arg);
+
+/*
+ * np_io_rx_backlog() - at a fresh connect, what the fd queued while the
+ * guest was not connected: up to NP_BACKLOG_READ frames read, the newest
+ * NP_BACKLOG_KEEP of them moved into the guest's posted RX buffers,
+ * oldest first, as np_io_rx() would; the others (older, longer than
+ * NOXS_VIF_FRAME_MAX or than the buffer, or with no buffer posted) are
+ * dropped and counted in rx_dropped. A client's first SYN, sent while
+ * the guest booted, so reaches it at once rather than at the client's
+ * retransmit (1 s on Linux); a backlog of tries long given up does not.
+ * Returns the frames delivered, or -(verdict) with (*arg) as for
+ * np_io_rx(); (*notify) as for np_io_rx().
+ */
+int np_io_rx_backlog(struct np_io *io, bool *notify, uint32_t *arg);
 
 /*
  * np_io_rx_posted() - has the guest posted RX requests not yet taken?

@@ -47,7 +47,6 @@
 #define NP_EV_GRID_NS 1000000ull     /* deferred events served on this grid */
 #define NP_MAX_DOMID 0x7ff0u         /* DOMID_FIRST_RESERVED */
 #define PAGE 4096u
-#define NP_STALE_MAX 4096u           /* frames queued before connect dropped */
 
 enum np_state {
 	NP_WAIT,                     /* the guest has not connected yet */
@@ -270,25 +269,6 @@ static int map_rings(struct lvmd_netpath *np, struct np_vif *v,
 	return NOXS_VIF_OK;
 }
 
-/*
- * Frames the TAP queued while the guest was not connected are stale
- * (a client's connects retried, ARP asked with nobody to answer): at
- * connect they are dropped (counted in rx_dropped), at most
- * NP_STALE_MAX, so the guest's first RX buffers get what is sent from
- * now on, not a backlog of tries long given up. A short read consumes a
- * whole frame.
- */
-static void drop_stale(struct np_vif *v)
-{
-	char b[64];
-
-	for (unsigned i = 0; i < NP_STALE_MAX; i++) {
-		if (read(v->a.tap_fd, b, sizeof(b)) < 0)
-			break;
-		v->io.c.rx_dropped++;
-	}
-}
-
 /* A waiting vif: connect if its guest has. Returns whether it changed. */
 static bool try_connect(struct lvmd_netpath *np, struct np_vif *v)
 {
@@ -304,12 +284,23 @@ static bool try_connect(struct lvmd_netpath *np, struct np_vif *v)
 		disconnect(np, v, (uint32_t)verdict, o.buf_pages);
 		return true;
 	}
-	if (!v->a.adopt)
-		drop_stale(v);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	v->page->devs[v->a.dev_slot].be_state = NOXS_DEV_STATE_CONNECTED;
-	xenevtchn_notify(np->xce, (evtchn_port_t)v->lport);
 	v->st = NP_UP;
+	/* What the TAP queued while the guest booted: the newest frames
+	 * (a client's first SYN) delivered now, the older dropped. The one
+	 * notification below covers both. */
+	if (!v->a.adopt) {
+		bool nrx;
+		uint32_t arg = 0;
+		int rc = np_io_rx_backlog(&v->io, &nrx, &arg);
+
+		if (rc < 0) {
+			disconnect(np, v, (uint32_t)-rc, arg);
+			return true;
+		}
+	}
+	xenevtchn_notify(np->xce, (evtchn_port_t)v->lport);
 	v->rx_seen = v->io.rx.idx->req_prod;
 	lvm_log_info("netpath: d%u vif%u connected (%u-byte region%s)",
 		     v->a.domid, v->a.id, o.buf_size,
