@@ -15,6 +15,9 @@
 #            sample its own address, so every one starts with an empty ARP
 #            entry: the guest's gratuitous ARP is what resolves it), and
 #            spawn to the command's exit; lvmd's total;
+#   once     daytime as above with a client that connects once (a step of
+#            60 s: no second try), as most clients do: a SYN sent while
+#            the guest boots must reach it when its vif connects;
 #   seeded   daytime as above, its MAC given and dom0's ARP entry for it
 #            set beforehand: what ARP costs the cold series;
 #   vif      `lvm create daytime.xen --vif ip=A --json` from the pool
@@ -163,7 +166,9 @@ day_one() {
 		spec="$spec,mac=$mac"
 		seed_arp "$a" "$mac" || die "cannot set dom0's ARP entry for $a"
 	fi
-	bench_reply "$STATE/$kind" -a "$a" -p 13 -t 30000 -w "$STEP_MS" -o "$o" -- \
+	local step=$STEP_MS
+	[ "$kind" = once ] && step=60000
+	bench_reply "$STATE/$kind" -a "$a" -p 13 -t 30000 -w "$step" -o "$o" -- \
 		lvm create "$day" --name "dt-$1" --vif "$spec" --json ||
 		{ guest_diag "dt-$1" "$a"; die "daytime dt-$1: $(cat "$o")"; }
 	hit "$o" "dt-$1"
@@ -259,6 +264,7 @@ for r in $(seq 1 "$ROUNDS"); do
 	for i in $(seq 1 "$P"); do pool "$day"; lib_day_one $((n + i)); done
 	for i in $(seq 1 "$P"); do pool "$day"; vif_one $((n + i)); done
 	for i in $(seq 1 "$P"); do pool "$day"; late_one $((n + i)); done
+	for i in $(seq 1 "$P"); do pool "$day"; day_one $((800 + n + i)) once; done
 	[ "$SEEDED" = 1 ] &&
 		for i in $(seq 1 "$P"); do pool "$day"; day_one $((500 + n + i)) seeded; done
 	for i in $(seq 1 "$P"); do proc_one; done
@@ -276,6 +282,7 @@ row "  connects tried per sample" "$STATE/day.tries"
 row "lvm noop, command create -> ready" "$STATE/noop.cmdready"
 row "  its command, exec -> exit (--timing)" "$STATE/noop.cmd"
 row "  its lvmd ready mark (request -> ready)" "$STATE/noop.ready"
+row "lvm daytime, one connect (no retry), command" "$STATE/once.reply"
 [ "$SEEDED" = 1 ] && row "lvm daytime, ARP entry set beforehand" "$STATE/seeded.reply"
 row "process daytimed, fork+exec -> first byte" "$STATE/proc.reply"
 row "lvm daytime, library: call -> first byte" "$STATE/libday.reply"
@@ -294,6 +301,7 @@ row "  its lvmd create" "$STATE/novif.lvmd"
 phase_row novif
 slow=$(awk '$1 > 1000' "$STATE/day.reply" | wc -l)
 echo "  daytime replies later than 1 s (an ARP retry): $slow of $n; with the ARP entry set beforehand / without: $([ "$SEEDED" = 1 ] && ratio "$(pct 50 "$STATE/seeded.reply")" "$(pct 50 "$STATE/day.reply")" || echo "N/A (no way to set an ARP entry in this dom0)")"
+echo "  daytime with one connect / with connects retried every $STEP_MS ms: $(ratio "$(pct 50 "$STATE/once.reply")" "$(pct 50 "$STATE/day.reply")") ($(awk '$1 > 900' "$STATE/once.reply" | wc -l) of $(wc -l <"$STATE/once.reply") one-connect replies later than 900 ms: a SYN retransmit)"
 dr=$(pct 50 "$STATE/day.reply")
 r1=$(ratio "$dr" "$(pct 50 "$STATE/noop.cmdready")")
 r2=$(ratio "$dr" "$(pct 50 "$STATE/proc.reply")")
