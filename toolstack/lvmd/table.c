@@ -174,24 +174,24 @@ void lvmd_guest_deadline(struct lvmd *l, struct guest *g,
 	l->any_deadline = true;
 }
 
-int lvmd_guest_save(struct lvmd *l, struct guest *g)
+/* save_logged: (rc), the result of writing (g)'s record, a failure
+ * logged. */
+static int save_logged(const struct lvmd *l, const struct guest *g, int rc)
 {
-	int rc = lvm_reg_save(l->reg_dir, &g->rec);
-
 	if (rc < 0)
 		lvm_log_err(-rc, "%s (d%u): cannot write its record in %s",
 			    g->rec.name, g->rec.domid, l->reg_dir);
 	return rc;
 }
 
+int lvmd_guest_save(struct lvmd *l, struct guest *g)
+{
+	return save_logged(l, g, lvm_reg_save(l->reg_dir, &g->rec));
+}
+
 int lvmd_guest_save_new(struct lvmd *l, struct guest *g)
 {
-	int rc = lvm_reg_save_new(l->reg_dir, &g->rec);
-
-	if (rc < 0)
-		lvm_log_err(-rc, "%s (d%u): cannot write its record in %s",
-			    g->rec.name, g->rec.domid, l->reg_dir);
-	return rc;
+	return save_logged(l, g, lvm_reg_save_new(l->reg_dir, &g->rec));
 }
 
 void lvmd_reg_remove_logged(struct lvmd *l, struct guest *g)
