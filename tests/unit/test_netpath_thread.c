@@ -18,10 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <errno.h>
-#include <stdio.h>
-#include <sys/resource.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -613,53 +610,6 @@ static void test_remove_while_busy(void **state)
 	assert_true(wait_closed_fd(g->tap[1]));
 }
 
-/* How many of this process's threads run at nice (v). */
-static int threads_at_nice(int v)
-{
-	char path[300], buf[512], *p;
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	int found = 0, n;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL) {
-		FILE *f;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/task/%s/stat",
-			 e->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		/* The fields after "(comm)": nice is the 17th. */
-		if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')) &&
-		    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
-				  "%*u %*u %*u %*d %*d %*d %d", &n) == 1 &&
-		    n == v)
-			found++;
-		fclose(f);
-	}
-	closedir(d);
-	return found;
-}
-
-/* The data path thread runs at LVMD_NETPATH_NICE (set as it starts):
-   the control thread (this one, at 0) goes first on a busy dom0. */
-static void test_thread_nice(void **state)
-{
-	int found = 0;
-
-	(void)state;
-	for (int i = 0; i < 5000 && found == 0; i++) {
-		found = threads_at_nice(LVMD_NETPATH_NICE);
-		if (!found)
-			usleep(1000);
-	}
-	assert_int_equal(found, 1);
-	assert_int_equal(getpriority(PRIO_PROCESS, 0), 0);
-}
-
 static void test_add_checks(void **state)
 {
 	struct guest *g = *state;
@@ -722,8 +672,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_storm_disconnects, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_remove_while_busy, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_thread_nice, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_add_checks, setup,
 						teardown),

@@ -30,8 +30,6 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <xenevtchn.h>
@@ -513,11 +511,6 @@ static void *thread_main(void *arg)
 	int n, timeout;
 	bool stop = false, cmds;
 
-	/* Traffic yields to the control thread, and to the commands it
-	 * answers, on dom0's vCPUs (a thread's nice value is its own). */
-	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid),
-			LVMD_NETPATH_NICE) < 0)
-		lvm_log_warn(errno, "netpath: cannot lower the data path thread's priority");
 	while (!stop) {
 		timeout = np->qhead ? 0 : wait_ms(next);
 		n = epoll_wait(np->epfd, evs, 64, timeout);

@@ -32,10 +32,6 @@
 
 struct lvmd_netpath;
 
-#define LVMD_NETPATH_NICE 5          /* the data path thread's nice value:
-					below the control thread's 0, above
-					the pool refill's 10 */
-
 /* What the control thread hands over for one vif of one guest. */
 struct lvmd_netpath_vif_args {
 	uint32_t domid;
