@@ -33,8 +33,9 @@
 #            lvm-bench-daytimed on the bridge's address: start to first
 #            byte;
 #   library  the same two through liblvm in-process: lvm-bench-reply -L
-#            (lvm_create() on its main thread, the connects from a
-#            thread made before t0) for daytime,
+#            (lvm_create() on its main thread, its handle opened and
+#            used once before t0, the connects from a thread made
+#            before t0) for daytime,
 #            lvm-bench-lvm (create call to ready mark) for noop.
 # While no connect has brought a reply, a new one starts every STEP_MS ms
 # (default 10; lvm-bench-reply -w), the earlier ones left open (at most
