@@ -63,6 +63,31 @@ int np_io_tx(struct np_io *io, unsigned max, bool *notify, uint32_t *arg)
 	return (int)n;
 }
 
+/* An RX buffer held in io->rx_held (the one kept, else the next the guest
+ * posted): 1, 0 if none is posted, or -(verdict). */
+static int rx_hold(struct np_io *io, uint32_t *arg)
+{
+	int rc;
+
+	if (io->rx_have)
+		return 1;
+	rc = vring_back_take(&io->rx, &io->rx_held, arg);
+	if (rc == 1)
+		io->rx_have = true;
+	return rc;
+}
+
+/* The held RX buffer answered with a frame of (len) bytes now in it. */
+static void rx_answer(struct np_io *io, uint32_t len)
+{
+	io->rx_held.len = (uint16_t)len;
+	io->rx_held.status = NOXS_VIF_STATUS_OK;
+	vring_back_respond(&io->rx, &io->rx_held);
+	io->rx_have = false;
+	io->c.rx_packets++;
+	io->c.rx_bytes += len;
+}
+
 bool np_io_rx_posted(const struct np_io *io)
 {
 	return io->rx_have || io->rx.idx->req_prod != io->rx.req_cons;
@@ -79,15 +104,12 @@ int np_io_rx(struct np_io *io, unsigned max, bool *notify, uint32_t *arg)
 	*notify = false;
 	io->rx_starved = false;
 	while (n < max) {
-		if (!io->rx_have) {
-			rc = vring_back_take(&io->rx, &io->rx_held, arg);
-			if (rc < 0)
-				return rc;
-			if (rc == 0) {
-				io->rx_starved = true;
-				break;
-			}
-			io->rx_have = true;
+		rc = rx_hold(io, arg);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			io->rx_starved = true;
+			break;
 		}
 		iov[0] = (struct iovec){ io->region + io->rx_held.offset,
 					 io->rx_held.len };
@@ -100,12 +122,7 @@ int np_io_rx(struct np_io *io, unsigned max, bool *notify, uint32_t *arg)
 			io->c.rx_dropped++;
 			continue;
 		}
-		io->rx_held.len = (uint16_t)r;
-		io->rx_held.status = NOXS_VIF_STATUS_OK;
-		vring_back_respond(&io->rx, &io->rx_held);
-		io->rx_have = false;
-		io->c.rx_packets++;
-		io->c.rx_bytes += (uint64_t)r;
+		rx_answer(io, (uint32_t)r);
 	}
 	*notify = vring_back_push(&io->rx) == 1;
 	return (int)n;
@@ -116,23 +133,14 @@ int np_io_rx(struct np_io *io, unsigned max, bool *notify, uint32_t *arg)
 static int rx_put(struct np_io *io, const uint8_t *f, uint32_t len,
 		  uint32_t *arg)
 {
-	int rc;
+	int rc = rx_hold(io, arg);
 
-	if (!io->rx_have) {
-		rc = vring_back_take(&io->rx, &io->rx_held, arg);
-		if (rc <= 0)
-			return rc;
-		io->rx_have = true;
-	}
+	if (rc <= 0)
+		return rc;
 	if (len > io->rx_held.len)
 		return 0;
 	memcpy(io->region + io->rx_held.offset, f, len);
-	io->rx_held.len = (uint16_t)len;
-	io->rx_held.status = NOXS_VIF_STATUS_OK;
-	vring_back_respond(&io->rx, &io->rx_held);
-	io->rx_have = false;
-	io->c.rx_packets++;
-	io->c.rx_bytes += len;
+	rx_answer(io, len);
 	return 1;
 }
 
