@@ -172,8 +172,16 @@ bench_interrupt() {
 	BENCH_PID=$!
 	BENCH_OUT=$out BENCH_BEFORE=$before
 	wait_for 120 "$up" || fail "bench/run never kept a $sys guest up: $(tail -n 3 "$out/run.log")"
-	! grep -qa 'bench: done' "$out/run.log" || fail "bench/run ended before it could be stopped"
+	# Stopped (STOP) while the log is read, so that it cannot reach its
+	# teardown between the look and the TERM; the TERM is acted on once
+	# it runs again (CONT).
+	kill -STOP "$BENCH_PID"
+	if grep -qaE 'tearing down|bench: done' "$out/run.log"; then
+		kill -CONT "$BENCH_PID"
+		fail "bench/run was already tearing down when $up first held: $(grep -aE 'tearing down|bench: done' "$out/run.log" | head -n 1)"
+	fi
 	kill -TERM "$BENCH_PID"
+	kill -CONT "$BENCH_PID"
 	# It stops once the command it runs now has returned.
 	wait_for 90 eval '! kill -0 $BENCH_PID' || fail "bench/run did not stop"
 	wait "$BENCH_PID"
