@@ -27,21 +27,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "oci.h"
+#include "toolstack/common/clock.h"
 
 #define CHECK_MS 1000 /* how often a crash is looked for */
 #define DRAIN_MS 2000 /* the most the console's last output is waited for */
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static int sig_w = -1;
 static volatile sig_atomic_t stop_sig;
@@ -213,6 +205,25 @@ static int ended(const struct oci_standin *s, lvm_t **h, pid_t helper)
 }
 
 /*
+ * forward: one read of the console, copied to the stand-in's output and
+ * scanned for the guest's exit line. Returns what read() returned, with
+ * an interrupted or empty nonblocking read as 1 (read again later).
+ */
+static ssize_t forward(const struct oci_standin *s, struct exit_line *xl,
+		       char *buf, size_t cap)
+{
+	ssize_t r = read(s->cons, buf, cap);
+
+	if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		return 1;
+	if (r > 0) {
+		(void)write_all(s->out, buf, (size_t)r);
+		exit_scan(xl, s->program, buf, (size_t)r);
+	}
+	return r;
+}
+
+/*
  * drain: what lvmd still has of the console, to the end. The loop above
  * can stop on a look (the guest gone or shut down) rather than on the
  * console's end, and lvmd forwards a guest's last output when it drops
@@ -225,28 +236,22 @@ static int ended(const struct oci_standin *s, lvm_t **h, pid_t helper)
 static void drain(const struct oci_standin *s, struct exit_line *xl, char *buf,
 		  size_t cap)
 {
-	uint64_t end = now_ms() + DRAIN_MS;
+	uint64_t end = lvm_now_ns() + DRAIN_MS * 1000000ull;
 
 	for (;;) {
-		uint64_t now = now_ms();
+		uint64_t now = lvm_now_ns();
 		struct pollfd p = {.fd = s->cons, .events = POLLIN};
-		ssize_t r;
 		int n;
 
 		if (now >= end)
 			return;
-		n = poll(&p, 1, (int)(end - now));
+		n = poll(&p, 1, (int)((end - now + 999999) / 1000000));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return;
-		r = read(s->cons, buf, cap);
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (r <= 0)
+		if (forward(s, xl, buf, cap) <= 0)
 			return;
-		(void)write_all(s->out, buf, (size_t)r);
-		exit_scan(xl, s->program, buf, (size_t)r);
 	}
 }
 
@@ -304,17 +309,8 @@ int oci_standin_run(const struct oci_standin *s)
 		}
 		if (n < 0)
 			continue;
-		if (p[0].revents) {
-			ssize_t r = read(s->cons, buf, sizeof(buf));
-
-			if (r > 0) {
-				(void)write_all(s->out, buf, (size_t)r);
-				exit_scan(&xl, s->program, buf, (size_t)r);
-			} else if (r == 0 ||
-				   (errno != EINTR && errno != EAGAIN)) {
-				break;
-			}
-		}
+		if (p[0].revents && forward(s, &xl, buf, sizeof(buf)) <= 0)
+			break;
 		if (p[1].revents) {
 			ssize_t r = read(s->in, buf, sizeof(buf));
 
