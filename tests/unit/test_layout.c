@@ -287,6 +287,7 @@ static void test_ahead_noop(void **state)
 	assert_int_equal(lo.pt_pages, 4);
 	assert_int_equal(lo.pt_pfn, 508);
 	assert_int_equal(lo.stack_pfn, 507);
+	assert_int_equal(lo.start_info_pfn, 506);
 	assert_int_equal(lo.mapped, 512);
 	assert_int_equal(lo.footprint, 512);
 	assert_int_equal(lo.p2m_pages, 2);      /* 1024 * 8 bytes */
@@ -296,10 +297,10 @@ static void test_ahead_noop(void **state)
 	assert_int_equal(lo.image_pfn, 0);
 	assert_int_equal(lo.kernel_end, 27);
 	assert_int_equal(lo.p2m_pfn, 27);
-	assert_int_equal(lo.start_info_pfn, 29);
-	assert_int_equal(lo.console_pfn, 30);
+	assert_int_equal(lo.console_pfn, 29);
 	assert_int_equal(lo.pt_pfn, 508);       /* the tables do not move */
-	assert_int_equal(lo.stack_pfn, 507);
+	assert_int_equal(lo.stack_pfn, 507);    /* nor the stack */
+	assert_int_equal(lo.start_info_pfn, 506); /* nor start info */
 
 	/* 1 MiB, all of it: a 1.1 MiB image does not fit, and a failed
 	 * place leaves the layout as it was. */
@@ -308,16 +309,19 @@ static void test_ahead_noop(void **state)
 	before = lo;
 	assert_int_equal(lvm_layout_place(&lo, 0, 0x115848), -ENOMEM);
 	assert_memory_equal(&lo, &before, sizeof(lo));
-	/* The console must end below the stack: 247 image pages + p2m +
-	 * start info + console = 250 frames, stack at 251: fits; one page
-	 * more of image does not. */
+	/* The console must end below start info (250; the stack at 251):
+	 * 247 image pages + p2m + console = 249 frames: fits; one page more
+	 * of image still fits, two do not. */
+	assert_int_equal(before.start_info_pfn, 250);
 	assert_int_equal(lvm_layout_place(&lo, 0, 247 * 4096), 0);
-	assert_int_equal(lo.console_pfn, 249);
+	assert_int_equal(lo.console_pfn, 248);
 	lo = before;
 	assert_int_equal(lvm_layout_place(&lo, 0, 248 * 4096), 0);
-	assert_int_equal(lo.console_pfn, 250);
+	assert_int_equal(lo.console_pfn, 249);
+	assert_int_equal(lo.start_info_pfn, 250);
 	lo = before;
 	assert_int_equal(lvm_layout_place(&lo, 0, 249 * 4096), -ENOMEM);
+	assert_memory_equal(&lo, &before, sizeof(lo));
 	assert_int_equal(lvm_layout_place(&lo, 0x1000, 0x1000), -EINVAL);
 
 	/* A span below the image's virtual base is refused. */
@@ -347,7 +351,8 @@ static void test_ahead_bounds(void **state)
 	assert_int_equal(lo.pt_pages, 0);       /* cleared on failure */
 	assert_int_equal(lvm_layout_ahead(256, 9, 0, &lo), 0);
 	assert_int_equal(lvm_layout_place(&lo, 0, 4096), 0);
-	assert_int_equal(lo.console_pfn, 3);
+	assert_int_equal(lo.console_pfn, 2);
+	assert_int_equal(lo.start_info_pfn, 3);
 	assert_int_equal(lo.stack_pfn, 4);
 }
 

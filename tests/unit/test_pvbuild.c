@@ -47,6 +47,13 @@ static struct fake {
 	int pin_calls, unpin_calls;
 	vcpu_guest_context_any_t ctx;
 	int ctx_calls;
+	int reset_calls;             /* null contexts: vCPU resets */
+	int info_calls;              /* getdomaininfo: is the shell there */
+	uint8_t handle[16];          /* the last sethandle's */
+	int handle_set;
+	int gone;                    /* 1: no such domain, 2: another one
+					with its number, 3: dying */
+	int resets_at_unpin;         /* reset_calls when the last unpin came */
 	void *hbuf;                  /* the last hypercall buffer given */
 	int hbufs;                   /* given and not freed */
 } F;
@@ -106,7 +113,9 @@ int __wrap_xc_domain_destroy(xc_interface *xch, uint32_t domid)
 int __wrap_xc_domain_sethandle(xc_interface *xch, uint32_t d,
 			       xen_domain_handle_t h)
 {
-	(void)xch; (void)d; (void)h;
+	(void)xch; (void)d;
+	memcpy(F.handle, h, 16);
+	F.handle_set = 1;
 	return 0;
 }
 
@@ -201,6 +210,27 @@ int __wrap_xc_domctl(xc_interface *xch, struct xen_domctl *dc)
 {
 	(void)xch;
 	assert_int_equal(dc->domain, DOMID);
+	if (dc->cmd == XEN_DOMCTL_getdomaininfo) {
+		F.info_calls++;
+		if (hit("info"))
+			return -1;
+		/* Xen gives the next domain when there is none by that id. */
+		dc->u.getdomaininfo.domain = DOMID + (F.gone == 1);
+		memcpy(dc->u.getdomaininfo.handle, F.handle_set ? F.handle :
+		       UUID, 16);
+		dc->u.getdomaininfo.handle[0] ^= F.gone == 2;
+		dc->u.getdomaininfo.flags = F.gone == 3 ? XEN_DOMINF_dying : 0;
+		return 0;
+	}
+	if (dc->cmd == XEN_DOMCTL_setvcpucontext &&
+	    dc->u.vcpucontext.ctxt.p == NULL) {
+		assert_int_equal(dc->u.vcpucontext.vcpu, 0);
+		F.reset_calls++;
+		if (hit("reset"))
+			return -1;
+		memset(&F.ctx, 0, sizeof(F.ctx));
+		return 0;
+	}
 	if (dc->cmd == XEN_DOMCTL_setvcpucontext) {
 		assert_int_equal(dc->u.vcpucontext.vcpu, 0);
 		F.ctx_calls++;
@@ -216,6 +246,10 @@ int __wrap_xc_domctl(xc_interface *xch, struct xen_domctl *dc)
 	if (hit("domctl"))
 		return -1;
 	F.hypercall_gmfn = dc->u.hypercall_init.gmfn;
+	/* Xen's stubs, as the test can tell them from the image's zeroes. */
+	assert_true(F.hypercall_gmfn >= MFN0 &&
+		    F.hypercall_gmfn < MFN0 + MAX_PAGES);
+	memset(F.ram + (F.hypercall_gmfn - MFN0) * PAGE, 0xc3, PAGE);
 	return 0;
 }
 
@@ -227,6 +261,7 @@ int __wrap_xc_mmuext_op(xc_interface *xch, struct mmuext_op *op,
 	assert_int_equal(dom, DOMID);
 	if (op->cmd == MMUEXT_UNPIN_TABLE) {
 		F.unpin_calls++;
+		F.resets_at_unpin = F.reset_calls;
 		if (hit("unpin"))
 			return -1;
 		F.unpin = *op;
@@ -437,6 +472,11 @@ static void test_premap(void **state)
 	assert_int_equal(F.hbufs, 1);
 	assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
 	assert_int_equal(F.maps, 3);             /* the tables, frames 0..59 */
+	/* The hypercall page (frame 1) and vCPU 0's context, ahead. */
+	assert_int_equal(F.hypercall_calls, 1);
+	assert_int_equal(F.hypercall_gmfn, MFN0 + 1);
+	assert_int_equal(F.ctx_calls, 1);
+	assert_int_equal(F.ctx.x64.user_regs.rip, 0);
 	/* The tables of frames 0..63, at 60..63, pinned. */
 	assert_int_equal(lvm_layout_ahead(1024, 64, 0, &lo), 0);
 	assert_int_equal(lo.pt_pfn, 60);
@@ -455,6 +495,13 @@ static void test_premap(void **state)
 	assert_int_equal(F.maps, 3);             /* nothing mapped again */
 	assert_int_equal(F.pin_calls, 1);        /* nor pinned */
 	assert_int_equal(F.unpin_calls, 0);
+	assert_int_equal(F.hypercall_calls, 1);  /* nor made again */
+	assert_int_equal(F.ctx_calls, 1);
+	assert_int_equal(F.reset_calls, 0);
+	assert_int_equal(F.info_calls, 1);       /* one look: still there */
+	/* The image was copied around Xen's hypercall page, not over it. */
+	for (i = 0; i < PAGE; i++)
+		assert_int_equal(frame(1)[i], 0xc3);
 	assert_int_equal(lvm_layout_place(&lo, img->load.lo, img->load.hi), 0);
 	si = (const start_info_t *)frame(lo.start_info_pfn);
 	assert_int_equal(si->pt_base, lo.pt_pfn * PAGE);
@@ -500,19 +547,34 @@ static void test_premap(void **state)
  * dropped, and the image built in the usual order. */
 static void test_premap_too_small_for_image(void **state)
 {
+	static const struct {
+		const char *fn, *msg;
+		int err, unpins;
+	} drop[] = {
+		{ "unpin", "unpinning", EBUSY, 1 },
+		{ "reset", "resetting", EINVAL, 0 },
+	};
 	struct lvm_image *img = image("fat");
 	struct lvm_finish_req req = { .img = img, .name = "f" };
 	struct lvm_layout lo;
 	struct lvm_built b;
 	struct lvm_shell sh;
+	unsigned i;
 
 	(void)state;
 	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
 	assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
 	assert_int_equal(F.pin_calls, 1);
+	assert_int_equal(F.ctx_calls, 1);        /* set ahead */
 	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
 	assert_int_equal(F.unpin_calls, 1);
 	assert_int_equal(F.unpin.arg1.mfn, MFN0 + 60);
+	/* vCPU 0 let go of the tables before their unpin, and was set
+	 * again for the usual order, with the hypercall page. */
+	assert_int_equal(F.reset_calls, 1);
+	assert_int_equal(F.resets_at_unpin, 1);
+	assert_int_equal(F.ctx_calls, 2);
+	assert_int_equal(F.hypercall_calls, 2);
 	assert_int_equal(F.pin_calls, 2);
 	assert_int_equal(lvm_layout_compute(1024, 0, img->load.lo,
 					    img->load.hi, &lo), 0);
@@ -524,17 +586,23 @@ static void test_premap_too_small_for_image(void **state)
 	assert_int_equal(F.destroyed, 0);
 	lvm_built_release(&b);
 
-	/* The unpin fails: the create fails, nothing left. */
-	reset(NULL);
-	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
-	assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
-	F.fail_fn = "unpin";
-	F.fail_errno = EBUSY;
-	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), -EBUSY);
-	assert_non_null(strstr(E.msg, "unpinning"));
-	assert_int_equal(F.destroyed, 1);
-	assert_int_equal(F.hbufs, 0);
-	assert_int_equal(lvm_engine_reap(), 0);
+	/* The unpin or the reset before it fails: the create fails,
+	 * nothing left; after a failed reset nothing is unpinned. */
+	for (i = 0; i < sizeof(drop) / sizeof(drop[0]); i++) {
+		reset(NULL);
+		assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false,
+						   &sh, &E), 0);
+		assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
+		F.fail_fn = drop[i].fn;
+		F.fail_errno = drop[i].err;
+		assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E),
+				 -drop[i].err);
+		assert_non_null(strstr(E.msg, drop[i].msg));
+		assert_int_equal(F.unpin_calls, drop[i].unpins);
+		assert_int_equal(F.destroyed, 1);
+		assert_int_equal(F.hbufs, 0);
+		assert_int_equal(lvm_engine_reap(), 0);
+	}
 	lvm_image_free(img);
 }
 
@@ -543,6 +611,7 @@ static void test_premap_too_small_for_image(void **state)
 static void test_premap_failures(void **state)
 {
 	static const char *const fin[] = { "domctl", "setcontext" };
+	const unsigned nfin = sizeof(fin) / sizeof(fin[0]);
 	struct lvm_image *img = image("noop");
 	struct lvm_finish_req req = { .img = img, .name = "x" };
 	struct lvm_built b;
@@ -562,18 +631,36 @@ static void test_premap_failures(void **state)
 	assert_int_equal(F.hbufs, 0);
 	lvm_built_release(&b);
 
-	for (i = 0; i < sizeof(fin) / sizeof(fin[0]); i++) {
+	/* The hypercall page or the context fails ahead: the premap still
+	 * stands and the build makes it again. Failing there too (the
+	 * first round), the create fails; failing ahead only, it works. */
+	for (i = 0; i < 2 * nfin; i++) {
+		unsigned f = i % nfin;
+
 		reset(NULL);
 		assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false,
 						   &sh, &E), 0);
-		assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
-		F.fail_fn = fin[i];
+		F.fail_fn = fin[f];
 		F.fail_errno = EPERM;
-		assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E),
-				 -EPERM);
-		assert_int_equal(F.destroyed, 1);
-		assert_int_equal(F.hbufs, 0);
-		assert_int_equal(lvm_engine_reap(), 0);
+		assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
+		assert_int_equal(F.reset_calls, f == 1);
+		if (i < nfin) {
+			assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b,
+							  &E), -EPERM);
+			assert_int_equal(F.destroyed, 1);
+			assert_int_equal(F.hbufs, 0);
+			assert_int_equal(lvm_engine_reap(), 0);
+			continue;
+		}
+		F.fail_fn = NULL;
+		assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+		assert_int_equal(F.hypercall_calls, 2 - f);
+		assert_int_equal(F.ctx_calls, 1 + f);
+		assert_int_equal(F.hypercall_gmfn, MFN0 + 1);
+		assert_int_equal(F.ctx.x64.user_regs.rip, 0);
+		assert_int_equal(F.destroyed, 0);
+		lvm_engine_reap();
+		lvm_built_release(&b);
 	}
 
 	/* No hypercall buffer: the shell is not made. */
@@ -583,6 +670,53 @@ static void test_premap_failures(void **state)
 	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E),
 			 -ENOMEM);
 	assert_int_equal(F.destroyed, 1);
+	lvm_image_free(img);
+}
+
+/* A premapped shell destroyed behind the toolstack's back: its claim
+ * makes no hypercall of its own, so it looks once, and fails with ESRCH
+ * (lvmd then builds cold) when the domain is gone, has another handle or
+ * is dying, or the look fails; the shell's domain is destroyed, nothing
+ * waits. With the handle the claim set, the look finds it. */
+static void test_premap_shell_gone(void **state)
+{
+	static const uint8_t other[16] = { 9, 9 };
+	struct lvm_image *img = image("noop");
+	struct lvm_finish_req req = { .img = img, .name = "g" };
+	struct lvm_built b;
+	struct lvm_shell sh;
+	int k;
+
+	(void)state;
+	for (k = 1; k <= 4; k++) {
+		reset(NULL);
+		assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false,
+						   &sh, &E), 0);
+		assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
+		if (k == 4) {
+			F.fail_fn = "info";
+			F.fail_errno = EPERM;
+		} else {
+			F.gone = k;
+		}
+		assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E),
+				 -ESRCH);
+		assert_non_null(strstr(E.msg, "gone"));
+		assert_int_equal(F.info_calls, 1);
+		assert_int_equal(F.destroyed, 1);
+		assert_int_equal(F.hbufs, 0);
+		assert_int_equal(lvm_engine_reap(), 0);
+	}
+
+	reset(NULL);
+	req.uuid = other;
+	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	assert_int_equal(F.info_calls, 1);
+	assert_int_equal(F.destroyed, 0);
+	lvm_engine_reap();
+	lvm_built_release(&b);
 	lvm_image_free(img);
 }
 
@@ -728,6 +862,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_premap_too_small_for_image,
 						reset, teardown),
 		cmocka_unit_test_setup_teardown(test_premap_failures, reset,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_premap_shell_gone, reset,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reap_bounded, reset,
 						teardown),

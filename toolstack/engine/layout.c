@@ -128,6 +128,9 @@ int lvm_layout_ahead(uint64_t nr_pages, uint64_t span, uint64_t virt_base,
 	}
 	lo->pt_pfn = span - lo->pt_pages;
 	lo->stack_pfn = lo->pt_pfn - 1;
+	/* Start info too is the image's no business: with the stack and the
+	 * tables it makes vCPU 0's context (%rsp, %rsi, %cr3) known ahead. */
+	lo->start_info_pfn = lo->stack_pfn - 1;
 	lo->footprint = span;
 	lo->mapped = span;
 	return 0;
@@ -139,16 +142,15 @@ int lvm_layout_place(struct lvm_layout *lo, uint64_t img_lo, uint64_t img_hi)
 
 	if (img_lo < n.virt_base || img_hi <= img_lo)
 		return -EINVAL;
-	/* The image's end, p2m list, start info, console: below the stack. */
-	if (img_hi - n.virt_base > n.stack_pfn * LVM_LAYOUT_PAGE)
+	/* The image, the p2m list and the console: below start info. */
+	if (img_hi - n.virt_base > n.start_info_pfn * LVM_LAYOUT_PAGE)
 		return -ENOMEM;
 	n.image_pfn = (img_lo - n.virt_base) / LVM_LAYOUT_PAGE;
 	n.kernel_end = (img_hi - n.virt_base + LVM_LAYOUT_PAGE - 1) /
 		       LVM_LAYOUT_PAGE;
 	n.p2m_pfn = n.kernel_end;
-	n.start_info_pfn = n.p2m_pfn + n.p2m_pages;
-	n.console_pfn = n.start_info_pfn + 1;
-	if (n.console_pfn >= n.stack_pfn)
+	n.console_pfn = n.p2m_pfn + n.p2m_pages;
+	if (n.console_pfn >= n.start_info_pfn)
 		return -ENOMEM;
 	*lo = n;
 	return 0;

@@ -24,11 +24,15 @@
  * lvm_layout_ahead(): pvbuild.c writes and pins them on lvmd's refill
  * thread) has them at the top of a span of frames mapped from 0 instead:
  *
- *   the image, the p2m list, start info, the console   (from frame 0 up,
- *                          placed at the claim by lvm_layout_place())
+ *   the image, the p2m list, the console   (from frame 0 up, placed at
+ *                          the claim by lvm_layout_place())
  *   free frames            mapped, unused
+ *   start info             one page, just below the stack
  *   the boot stack         one page, just below the tables
  *   the page tables        L4, L3s, L2s, L1s: the span's last frames
+ *
+ * so that vCPU 0's context (%rsp, %rsi, %cr3) is known before the image:
+ * pvbuild.c sets it at the premap, with the hypercall page.
  *
  * The guest finds every part through start info (pt_base, nr_pt_frames,
  * mfn_list) and %rsp, as in the usual order; the mapping is the span, all
@@ -100,7 +104,8 @@ void lvm_layout_tables(const struct lvm_layout *lo, const uint64_t *p2m,
  * initial mapping is frames 0 .. (span)-1 at (virt_base), with the page
  * tables in its last frames and the boot stack below them (see above),
  * for a guest of (nr_pages) pages, into (*lo): nr_pages, virt_base, the
- * table counts, pt_pfn, stack_pfn, footprint and mapped (both span).
+ * table counts, pt_pfn, stack_pfn, start_info_pfn, footprint and mapped
+ * (both span).
  * Returns 0, -EINVAL (nr_pages 0 or above 2^40, span 0 or above
  * nr_pages, virt_base unaligned or the span leaving the canonical lower
  * half's range arithmetic), -ENOMEM (the span cannot hold its tables, a
@@ -112,10 +117,10 @@ int lvm_layout_ahead(uint64_t nr_pages, uint64_t span, uint64_t virt_base,
 /*
  * lvm_layout_place() - place an image loaded at virtual addresses
  * [img_lo, img_hi) in (*lo), a layout from lvm_layout_ahead(): the image
- * from its lowest page, then the p2m list, start info and the console,
- * all below the boot stack.
+ * from its lowest page, then the p2m list and the console, all below
+ * start info.
  * Returns 0; -EINVAL (img_lo below lo->virt_base, img_hi not above
- * img_lo), -ENOMEM (they do not fit below the stack: build the usual
+ * img_lo), -ENOMEM (they do not fit below start info: build the usual
  * way), with (*lo) then unchanged.
  */
 int lvm_layout_place(struct lvm_layout *lo, uint64_t img_lo, uint64_t img_hi);

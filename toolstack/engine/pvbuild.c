@@ -13,7 +13,10 @@
  *   span's top (layout.c, lvm_layout_ahead) through a mapping of their
  *   own, unmap it (a pinned table may have no writable mapping in dom0)
  *   and pin the L4; then map the frames below the tables as one
- *   mapping, where the image will go.
+ *   mapping, where the image will go; then what an image of our library
+ *   OS (entry at frame 0's address, hypercall page at the next) needs
+ *   of Xen at its start, made ahead: the hypercall page, and vCPU 0's
+ *   context (the stack, start info and the tables are at fixed frames).
  * Build (at the request, or ahead of it for a warm shell):
  *   lay the guest out (layout.c); in a premapped shell whose tables are
  *   pinned, place the image below them, else the usual order, with its
@@ -21,7 +24,9 @@
  *   the segments and zero the rest, write the p2m list, start info, the
  *   tables (unless pinned ahead) and the device page; let Xen write the
  *   hypercall page, pin the L4 (unless pinned ahead; the footprint is
- *   unmapped first) and set vCPU 0's context. The domain stays paused.
+ *   unmapped first) and set vCPU 0's context, each unless made ahead
+ *   for this image's addresses (the hypercall page then kept out of
+ *   the image's copy). The domain stays paused.
  *   A claim of a pool's shell leaves its mapping and hypercall buffer to
  *   lvm_engine_reap() (the refill thread), off the request's path; every
  *   other build, and any failure, releases them at once.
@@ -45,6 +50,8 @@
 #define CTX_PAGES ((sizeof(vcpu_guest_context_any_t) + PAGE - 1) / PAGE)
 #define REAP_MAX 32u                 /* builds left for lvm_engine_reap() */
 #define AHEAD_VIRT_BASE 0ull         /* where our library OS links */
+#define AHEAD_ENTRY AHEAD_VIRT_BASE  /* ... its entry point */
+#define AHEAD_HYPERCALL_PFN 1ull     /* ... its hypercall page's frame */
 
 _Static_assert(sizeof(xen_pfn_t) == sizeof(uint64_t), "xen_pfn_t size");
 
@@ -57,6 +64,8 @@ struct lvm_pv {
 	void *premap;                /* frames 0 .. premap_pages-1, or NULL */
 	uint32_t premap_pages;
 	bool ahead;                  /* tables pinned at premap: lo_ahead */
+	bool hypercall_ahead;        /* frame AHEAD_HYPERCALL_PFN written */
+	bool context_ahead;          /* vCPU 0 set for AHEAD_ENTRY */
 	struct lvm_layout lo_ahead;
 	xc_hypercall_buffer_t ctx_hb; /* vCPU 0's context, hypercall-safe */
 	vcpu_guest_context_any_t *ctx;
@@ -216,6 +225,9 @@ unsigned lvm_engine_reap(void)
 	return n;
 }
 
+static void boot_ahead(uint32_t domid, struct lvm_pv *pv);
+static int reset_context(xc_interface *xch, uint32_t domid);
+
 /* map() - frames 0 .. (pages)-1 of (domid), read-write, or NULL. */
 static void *map(xc_interface *xch, uint32_t domid, const struct lvm_pv *pv,
 		 uint64_t pages)
@@ -291,6 +303,8 @@ int lvm_pv_premap(uint32_t domid, struct lvm_pv *pv, uint32_t pages,
 		return rc;
 	}
 	pv->premap_pages = pages;
+	if (pv->ahead)
+		boot_ahead(domid, pv);
 	return 0;
 }
 
@@ -306,20 +320,32 @@ static int drop_ahead(xc_interface *xch, uint32_t domid, struct lvm_pv *pv,
 	pv->premap = NULL;
 	pv->premap_pages = 0;
 	pv->ahead = false;
+	pv->hypercall_ahead = false;
+	/* vCPU 0's %cr3 holds the tables: let go first, or they stay. */
+	if (pv->context_ahead && reset_context(xch, domid))
+		return pv_fail(err, "resetting the vCPU context set ahead",
+			       domid);
+	pv->context_ahead = false;
 	if (pin(xch, domid, MMUEXT_UNPIN_TABLE, pv->p2m[pv->lo_ahead.pt_pfn]))
 		return pv_fail(err, "unpinning the page tables made ahead",
 			       domid);
 	return 0;
 }
 
-/* load() - the image's segments into (mem), frame 0 at (mem). */
+/* load() - the image's segments into (mem), frame 0 at (mem); frame
+ * (keep), if in the image, keeps what it held (the hypercall page Xen
+ * wrote ahead; the image has only zeroes there). */
 static void load(const struct lvm_image *img, const struct lvm_layout *lo,
-		 uint8_t *mem)
+		 uint8_t *mem, uint64_t keep)
 {
 	const struct lvm_elf_load *ld = &img->load;
 	const struct lvm_elf_seg *g;
+	static _Thread_local uint8_t kept[PAGE];
+	bool k = keep >= lo->image_pfn && keep < lo->kernel_end;
 	unsigned i;
 
+	if (k)
+		memcpy(kept, mem + keep * PAGE, PAGE);
 	memset(mem + lo->image_pfn * PAGE, 0,
 	       (lo->kernel_end - lo->image_pfn) * PAGE);
 	for (i = 0; i < ld->nsegs; i++) {
@@ -327,6 +353,8 @@ static void load(const struct lvm_image *img, const struct lvm_layout *lo,
 		memcpy(mem + (g->vaddr - lo->virt_base),
 		       (const uint8_t *)img->blob + g->offset, g->filesz);
 	}
+	if (k)
+		memcpy(mem + keep * PAGE, kept, PAGE);
 }
 
 /* start_info() - fill start info in (mem) for (sh), (pv), (lo). */
@@ -358,14 +386,14 @@ static int write_all(xc_interface *xch, uint8_t *mem,
 		     const struct lvm_shell *sh,
 		     const struct lvm_pv *pv, const struct lvm_layout *lo,
 		     const struct lvm_finish_req *req, bool ahead,
-		     struct noxs_page **copy, uint64_t *noxs_gfn,
-		     struct lvm_error *err)
+		     uint64_t keep, struct noxs_page **copy,
+		     uint64_t *noxs_gfn, struct lvm_error *err)
 {
 	const struct lvm_image *img = req->img;
 	uint64_t gfn = (img->noxs_vaddr - lo->virt_base) / PAGE;
 	int rc;
 
-	load(img, lo, mem);
+	load(img, lo, mem, keep);
 	memcpy(mem + lo->p2m_pfn * PAGE, pv->p2m, lo->nr_pages * 8);
 	memset(mem + lo->p2m_pfn * PAGE + lo->nr_pages * 8, 0,
 	       lo->p2m_pages * PAGE - lo->nr_pages * 8);
@@ -398,13 +426,13 @@ static int write_all(xc_interface *xch, uint8_t *mem,
  */
 static int set_context(xc_interface *xch, uint32_t domid,
 		       const struct lvm_pv *pv, const struct lvm_layout *lo,
-		       const struct lvm_image *img, uint64_t l4_mfn)
+		       uint64_t entry, uint64_t l4_mfn)
 {
 	struct vcpu_guest_context_x86_64 *c = &pv->ctx->x64;
 	struct xen_domctl dc;
 
 	memset(pv->ctx, 0, sizeof(*pv->ctx));
-	c->user_regs.rip = img->load.entry;
+	c->user_regs.rip = entry;
 	c->user_regs.rsp = lvm_layout_va(lo, lo->stack_pfn + 1);
 	c->user_regs.rsi = lvm_layout_va(lo, lo->start_info_pfn);
 	c->user_regs.rflags = 1u << 9;         /* interrupts enabled */
@@ -429,36 +457,136 @@ static int set_context(xc_interface *xch, uint32_t domid,
 	return xc_domctl(xch, &dc);
 }
 
-/* boot() - hypercall page, pinned L4, vCPU 0: the domain can run. */
-static int boot(xc_interface *xch, uint32_t domid, const struct lvm_pv *pv,
-		const struct lvm_layout *lo, const struct lvm_image *img,
-		struct lvm_built *out, struct lvm_error *err)
+/*
+ * reset_context() - vCPU 0 as before any context (a null one: Xen's
+ * vcpu_reset()), which lets go of the tables its %cr3 held.
+ */
+static int reset_context(xc_interface *xch, uint32_t domid)
+{
+	struct xen_domctl dc;
+
+	memset(&dc, 0, sizeof(dc));
+	dc.cmd = XEN_DOMCTL_setvcpucontext;
+	dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+	dc.domain = (domid_t)domid;
+	dc.u.vcpucontext.vcpu = 0;
+	set_xen_guest_handle_raw(dc.u.vcpucontext.ctxt, NULL);
+	errno = 0;
+	return xc_domctl(xch, &dc);
+}
+
+/* hypercall_init() - Xen's hypercall stubs into machine frame (mfn). */
+static int hypercall_init(xc_interface *xch, uint32_t domid, uint64_t mfn)
+{
+	struct xen_domctl dc;
+
+	memset(&dc, 0, sizeof(dc));
+	dc.cmd = XEN_DOMCTL_hypercall_init;
+	dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+	dc.domain = (domid_t)domid;
+	dc.u.hypercall_init.gmfn = mfn;
+	errno = 0;
+	return xc_domctl(xch, &dc);
+}
+
+/*
+ * boot_ahead() - in a shell whose tables are pinned ahead, what an image
+ * of our library OS needs of Xen at its start, made before the image is
+ * known: the hypercall page in frame AHEAD_HYPERCALL_PFN, and vCPU 0's
+ * context with its entry at AHEAD_ENTRY (stack, start info and tables
+ * are at fixed frames: lvm_layout_ahead()). What fails here is left to
+ * the build, which also makes each again for an image that differs.
+ */
+static void boot_ahead(uint32_t domid, struct lvm_pv *pv)
+{
+	const struct lvm_layout *lo = &pv->lo_ahead;
+
+	pv->hypercall_ahead = AHEAD_HYPERCALL_PFN < lo->start_info_pfn &&
+			      hypercall_init(pv->xch, domid,
+					     pv->p2m[AHEAD_HYPERCALL_PFN]) == 0;
+	pv->context_ahead = set_context(pv->xch, domid, pv, lo,
+					AHEAD_ENTRY,
+					pv->p2m[lo->pt_pfn]) == 0;
+	if (!pv->context_ahead)
+		(void)reset_context(pv->xch, domid); /* whatever was set */
+}
+
+/* hypercall_kept() - the frame of (img)'s hypercall page if Xen wrote it
+ * ahead, in (pv), a layout (lo) placed in its tables; else UINT64_MAX. */
+static uint64_t hypercall_kept(const struct lvm_pv *pv,
+			       const struct lvm_layout *lo,
+			       const struct lvm_image *img)
+{
+	if (pv->ahead && pv->hypercall_ahead &&
+	    img->load.hypercall_va ==
+		    lvm_layout_va(lo, AHEAD_HYPERCALL_PFN))
+		return AHEAD_HYPERCALL_PFN;
+	return UINT64_MAX;
+}
+
+/*
+ * alive() - (domid) is still the shell (uuid): neither gone nor dying,
+ * nor its number taken by another domain. 0, or -ESRCH with (err) set.
+ */
+static int alive(xc_interface *xch, uint32_t domid, const uint8_t *uuid,
+		 struct lvm_error *err)
+{
+	struct xen_domctl dc;
+
+	memset(&dc, 0, sizeof(dc));
+	dc.cmd = XEN_DOMCTL_getdomaininfo;
+	dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+	dc.domain = (domid_t)domid;
+	if (xc_domctl(xch, &dc) != 0 || dc.u.getdomaininfo.domain != domid ||
+	    memcmp(dc.u.getdomaininfo.handle, uuid, 16) != 0 ||
+	    (dc.u.getdomaininfo.flags & XEN_DOMINF_dying))
+		return lvm_error_set(err, ESRCH, "d%u: the shell is gone",
+				     domid);
+	return 0;
+}
+
+/* boot() - hypercall page, pinned L4, vCPU 0: the domain can run. Each
+ * made ahead for these addresses is not made again; when none is made,
+ * one look says the shell is still there, with its (handle) (a build
+ * through a mapping made ahead would not notice it destroyed behind the
+ * toolstack's back). */
+static int boot(xc_interface *xch, uint32_t domid, const uint8_t *handle,
+		const struct lvm_pv *pv, const struct lvm_layout *lo,
+		const struct lvm_image *img, struct lvm_built *out,
+		struct lvm_error *err)
 {
 	uint64_t t0 = lvm_now_ns();
-	struct xen_domctl dc;
 	uint64_t l4_mfn = pv->p2m[lo->pt_pfn];
+	bool made = false;
 
-	if (img->load.hypercall_va != 0) {
-		memset(&dc, 0, sizeof(dc));
-		dc.cmd = XEN_DOMCTL_hypercall_init;
-		dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-		dc.domain = (domid_t)domid;
-		dc.u.hypercall_init.gmfn = pv->p2m[(img->load.hypercall_va -
-						    lo->virt_base) / PAGE];
-		errno = 0;
-		if (xc_domctl(xch, &dc) != 0)
+	if (img->load.hypercall_va != 0 &&
+	    hypercall_kept(pv, lo, img) == UINT64_MAX) {
+		made = true;
+		if (hypercall_init(xch, domid,
+				   pv->p2m[(img->load.hypercall_va -
+					    lo->virt_base) / PAGE]) != 0)
 			return pv_fail(err, "the hypercall page", domid);
 	}
 	out->own.hypercall = lvm_now_ns() - t0;
 	t0 = lvm_now_ns();
 
-	if (!pv->ahead && pin(xch, domid, MMUEXT_PIN_L4_TABLE, l4_mfn) != 0)
-		return pv_fail(err, "pinning the page tables", domid);
+	if (!pv->ahead) {
+		made = true;
+		if (pin(xch, domid, MMUEXT_PIN_L4_TABLE, l4_mfn) != 0)
+			return pv_fail(err, "pinning the page tables", domid);
+	}
 	out->own.pin = lvm_now_ns() - t0;
 	t0 = lvm_now_ns();
 
-	if (set_context(xch, domid, pv, lo, img, l4_mfn) != 0)
-		return pv_fail(err, "setting vCPU 0's context", domid);
+	if (!(pv->ahead && pv->context_ahead &&
+	      img->load.entry == AHEAD_ENTRY)) {
+		made = true;
+		if (set_context(xch, domid, pv, lo, img->load.entry,
+				l4_mfn) != 0)
+			return pv_fail(err, "setting vCPU 0's context", domid);
+	}
+	if (!made && alive(xch, domid, handle, err) != 0)
+		return -ESRCH;
 	out->own.context = lvm_now_ns() - t0;
 	return 0;
 }
@@ -531,7 +659,8 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 		out->own.map = lvm_now_ns() - t1;
 	}
 	t1 = lvm_now_ns();
-	rc = write_all(xch, mem, sh, pv, &lo, req, ahead, &copy, &noxs_gfn, err);
+	rc = write_all(xch, mem, sh, pv, &lo, req, ahead,
+		       hypercall_kept(pv, &lo, img), &copy, &noxs_gfn, err);
 	out->own.write = lvm_now_ns() - t1;
 	t1 = lvm_now_ns();
 	/* The tables are pinned below: no writable mapping of them may stay.
@@ -543,7 +672,8 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 	}
 	out->own.unmap = lvm_now_ns() - t1;
 	if (rc == 0)
-		rc = boot(xch, sh->domid, pv, &lo, img, out, err);
+		rc = boot(xch, sh->domid, req->uuid ? req->uuid : sh->uuid,
+			  pv, &lo, img, out, err);
 	if (rc) {
 		free(copy);
 		return rc;
