@@ -226,7 +226,7 @@ unsigned lvm_engine_reap(void)
 }
 
 static void boot_ahead(uint32_t domid, struct lvm_pv *pv);
-static int reset_context(xc_interface *xch, uint32_t domid);
+static int vcpu_context(xc_interface *xch, uint32_t domid, void *ctx);
 
 /* map() - frames 0 .. (pages)-1 of (domid), read-write, or NULL. */
 static void *map(xc_interface *xch, uint32_t domid, const struct lvm_pv *pv,
@@ -322,7 +322,7 @@ static int drop_ahead(xc_interface *xch, uint32_t domid, struct lvm_pv *pv,
 	pv->ahead = false;
 	pv->hypercall_ahead = false;
 	/* vCPU 0's %cr3 holds the tables: let go first, or they stay. */
-	if (pv->context_ahead && reset_context(xch, domid))
+	if (pv->context_ahead && vcpu_context(xch, domid, NULL))
 		return pv_fail(err, "resetting the vCPU context set ahead",
 			       domid);
 	pv->context_ahead = false;
@@ -429,7 +429,6 @@ static int set_context(xc_interface *xch, uint32_t domid,
 		       uint64_t entry, uint64_t l4_mfn)
 {
 	struct vcpu_guest_context_x86_64 *c = &pv->ctx->x64;
-	struct xen_domctl dc;
 
 	memset(pv->ctx, 0, sizeof(*pv->ctx));
 	c->user_regs.rip = entry;
@@ -446,31 +445,30 @@ static int set_context(xc_interface *xch, uint32_t domid,
 	c->kernel_sp = c->user_regs.rsp;
 	c->flags = VGCF_in_kernel_X86_64 | VGCF_online_X86_64;
 	c->ctrlreg[3] = xen_pfn_to_cr3_x86_64(l4_mfn);
+	return vcpu_context(xch, domid, &pv->ctx->c);
+}
 
-	memset(&dc, 0, sizeof(dc));
-	dc.cmd = XEN_DOMCTL_setvcpucontext;
-	dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-	dc.domain = (domid_t)domid;
-	dc.u.vcpucontext.vcpu = 0;
-	set_xen_guest_handle_raw(dc.u.vcpucontext.ctxt, &pv->ctx->c);
-	errno = 0;
-	return xc_domctl(xch, &dc);
+/* domctl_of() - (dc) zeroed, for (cmd) on (domid). */
+static void domctl_of(struct xen_domctl *dc, uint32_t cmd, uint32_t domid)
+{
+	memset(dc, 0, sizeof(*dc));
+	dc->cmd = cmd;
+	dc->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+	dc->domain = (domid_t)domid;
 }
 
 /*
- * reset_context() - vCPU 0 as before any context (a null one: Xen's
- * vcpu_reset()), which lets go of the tables its %cr3 held.
+ * vcpu_context() - vCPU 0's context from (ctx), a hypercall-safe buffer;
+ * with NULL, vCPU 0 as before any context (Xen's vcpu_reset()), which
+ * lets go of the tables its %cr3 held.
  */
-static int reset_context(xc_interface *xch, uint32_t domid)
+static int vcpu_context(xc_interface *xch, uint32_t domid, void *ctx)
 {
 	struct xen_domctl dc;
 
-	memset(&dc, 0, sizeof(dc));
-	dc.cmd = XEN_DOMCTL_setvcpucontext;
-	dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-	dc.domain = (domid_t)domid;
+	domctl_of(&dc, XEN_DOMCTL_setvcpucontext, domid);
 	dc.u.vcpucontext.vcpu = 0;
-	set_xen_guest_handle_raw(dc.u.vcpucontext.ctxt, NULL);
+	set_xen_guest_handle_raw(dc.u.vcpucontext.ctxt, ctx);
 	errno = 0;
 	return xc_domctl(xch, &dc);
 }
@@ -480,10 +478,7 @@ static int hypercall_init(xc_interface *xch, uint32_t domid, uint64_t mfn)
 {
 	struct xen_domctl dc;
 
-	memset(&dc, 0, sizeof(dc));
-	dc.cmd = XEN_DOMCTL_hypercall_init;
-	dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-	dc.domain = (domid_t)domid;
+	domctl_of(&dc, XEN_DOMCTL_hypercall_init, domid);
 	dc.u.hypercall_init.gmfn = mfn;
 	errno = 0;
 	return xc_domctl(xch, &dc);
@@ -508,7 +503,7 @@ static void boot_ahead(uint32_t domid, struct lvm_pv *pv)
 					AHEAD_ENTRY,
 					pv->p2m[lo->pt_pfn]) == 0;
 	if (!pv->context_ahead)
-		(void)reset_context(pv->xch, domid); /* whatever was set */
+		(void)vcpu_context(pv->xch, domid, NULL); /* whatever was set */
 }
 
 /* hypercall_kept() - the frame of (img)'s hypercall page if Xen wrote it
@@ -533,10 +528,7 @@ static int alive(xc_interface *xch, uint32_t domid, const uint8_t *uuid,
 {
 	struct xen_domctl dc;
 
-	memset(&dc, 0, sizeof(dc));
-	dc.cmd = XEN_DOMCTL_getdomaininfo;
-	dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-	dc.domain = (domid_t)domid;
+	domctl_of(&dc, XEN_DOMCTL_getdomaininfo, domid);
 	if (xc_domctl(xch, &dc) != 0 || dc.u.getdomaininfo.domain != domid ||
 	    memcmp(dc.u.getdomaininfo.handle, uuid, 16) != 0 ||
 	    (dc.u.getdomaininfo.flags & XEN_DOMINF_dying))
@@ -552,15 +544,14 @@ static int alive(xc_interface *xch, uint32_t domid, const uint8_t *uuid,
  * toolstack's back). */
 static int boot(xc_interface *xch, uint32_t domid, const uint8_t *handle,
 		const struct lvm_pv *pv, const struct lvm_layout *lo,
-		const struct lvm_image *img, struct lvm_built *out,
-		struct lvm_error *err)
+		const struct lvm_image *img, uint64_t kept,
+		struct lvm_built *out, struct lvm_error *err)
 {
 	uint64_t t0 = lvm_now_ns();
 	uint64_t l4_mfn = pv->p2m[lo->pt_pfn];
 	bool made = false;
 
-	if (img->load.hypercall_va != 0 &&
-	    hypercall_kept(pv, lo, img) == UINT64_MAX) {
+	if (img->load.hypercall_va != 0 && kept == UINT64_MAX) {
 		made = true;
 		if (hypercall_init(xch, domid,
 				   pv->p2m[(img->load.hypercall_va -
@@ -598,7 +589,7 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 	const struct lvm_image *img = req->img;
 	struct noxs_page *copy = NULL;
 	struct lvm_layout lo;
-	uint64_t noxs_gfn = 0, t0 = lvm_now_ns(), t1;
+	uint64_t noxs_gfn = 0, t0 = lvm_now_ns(), t1, kept;
 	uint8_t *mem;
 	int rc;
 
@@ -659,8 +650,9 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 		out->own.map = lvm_now_ns() - t1;
 	}
 	t1 = lvm_now_ns();
-	rc = write_all(xch, mem, sh, pv, &lo, req, ahead,
-		       hypercall_kept(pv, &lo, img), &copy, &noxs_gfn, err);
+	kept = hypercall_kept(pv, &lo, img);
+	rc = write_all(xch, mem, sh, pv, &lo, req, ahead, kept, &copy,
+		       &noxs_gfn, err);
 	out->own.write = lvm_now_ns() - t1;
 	t1 = lvm_now_ns();
 	/* The tables are pinned below: no writable mapping of them may stay.
@@ -673,7 +665,7 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 	out->own.unmap = lvm_now_ns() - t1;
 	if (rc == 0)
 		rc = boot(xch, sh->domid, req->uuid ? req->uuid : sh->uuid,
-			  pv, &lo, img, out, err);
+			  pv, &lo, img, kept, out, err);
 	if (rc) {
 		free(copy);
 		return rc;
