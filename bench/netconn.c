@@ -39,7 +39,7 @@ int lvm_netconn_wait(int fd, short events, uint64_t deadline_ns,
 
 	if (now >= deadline_ns)
 		return 0;
-	ms = (deadline_ns - now + 999999) / 1000000;
+	ms = lvm_ms_until(now, deadline_ns);
 	if (cap_ms != 0 && ms > cap_ms)
 		ms = cap_ms;
 	do {
@@ -166,7 +166,7 @@ int lvm_netconn_open(const struct sockaddr_in *sa, unsigned step_ms,
 		}
 		/* Wait for any try until the next one is due. */
 		until = next < deadline_ns ? next : deadline_ns;
-		ms = (until - now + 999999) / 1000000;
+		ms = lvm_ms_until(now, until);
 		do {
 			r = poll(t.p, t.n, (int)(ms < 60000 ? ms : 60000));
 		} while (r < 0 && errno == EINTR);

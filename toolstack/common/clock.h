@@ -17,6 +17,14 @@ static inline uint64_t lvm_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* lvm_ms_until() - from (now) to (deadline), both lvm_now_ns(), in
+ * milliseconds rounded up (a poll() timeout that does not wake before the
+ * deadline); 0 once the deadline has passed. */
+static inline uint64_t lvm_ms_until(uint64_t now, uint64_t deadline)
+{
+	return deadline > now ? (deadline - now + 999999) / 1000000 : 0;
+}
+
 /* lvm_real_ns() - CLOCK_REALTIME in nanoseconds since the epoch: dates. */
 static inline int64_t lvm_real_ns(void)
 {

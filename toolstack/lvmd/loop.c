@@ -72,7 +72,7 @@ static int timeout_ms(uint64_t now, uint64_t next)
 		return -1;
 	if (next <= now)
 		return 0;
-	d = (next - now + 999999) / 1000000;
+	d = lvm_ms_until(now, next);
 	return d > 60000 ? 60000 : (int)d;
 }
 

@@ -500,7 +500,7 @@ static int wait_ms(uint64_t due)
 		return -1;
 	if (due <= now)
 		return 0;
-	return (int)((due - now + 999999) / 1000000);
+	return (int)lvm_ms_until(now, due);
 }
 
 static void *thread_main(void *arg)

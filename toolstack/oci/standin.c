@@ -245,7 +245,7 @@ static void drain(const struct oci_standin *s, struct exit_line *xl, char *buf,
 
 		if (now >= end)
 			return;
-		n = poll(&p, 1, (int)((end - now + 999999) / 1000000));
+		n = poll(&p, 1, (int)lvm_ms_until(now, end));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
