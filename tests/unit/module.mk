@@ -73,7 +73,7 @@ SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_map_foreign_pages xc_domain_populate_physmap_exact \
 	xc_domain_getinfolist xc_domctl xc_mmuext_op xc_vcpu_setcontext \
 	xc_map_foreign_range xc__hypercall_buffer_alloc_pages \
-	xc__hypercall_buffer_free_pages
+	xc__hypercall_buffer_free_pages munmap
 shell_LIBS := $(foreach f,$(SHELL_TEST_WRAPS),-Wl,--wrap=$(f))
 shell_CFLAGS := $(XEN_HOST_CFLAGS)
 
@@ -244,6 +244,10 @@ bench_summary_LIBS := -lm
 
 UNIT_TESTS += bench_watch
 bench_watch_SRCS := tests/unit/test_bench_watch.c bench/watch.c
+
+# The monotonic clock's TSC source (toolstack/common/clock.h).
+UNIT_TESTS += clock
+clock_SRCS := tests/unit/test_clock.c
 
 UNIT_TESTS += bench_lvmclock
 bench_lvmclock_SRCS := tests/unit/test_bench_lvmclock.c bench/lvmclock.c

@@ -206,6 +206,40 @@ static void test_changed_file(void **state)
 			assert_true(lvmd_image_unchanged(f->l->images[i].img, p));
 }
 
+/* In one turn of lvmd's loop a file is looked at once: changed after
+ * that, it is the cached image still; in the next turn, read again. Out
+ * of the loop (turn 0), every lookup looks. */
+static void test_one_stat_a_turn(void **state)
+{
+	struct fixture *f = *state;
+	char p[128], q[128];
+	struct timespec ts[2] = { { 1, 0 }, { 1, 0 } };
+	struct lvm_image *a;
+
+	mk(f, "t", MiB, p, sizeof(p));
+	mk(f, "u", MiB, q, sizeof(q));
+	f->l->turn = 7;
+	a = get(f->l, p, false);
+	assert_true(lvmd_image_at_hand(f->l, p));
+	assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
+	assert_ptr_equal(get(f->l, p, false), a);
+	assert_int_equal(loads, 1);
+	/* another path in between: looked at, and the first one then too */
+	get(f->l, q, false);
+	assert_int_equal(loads, 2);
+	f->l->turn = 8;
+	assert_ptr_not_equal(get(f->l, p, false), a);
+	assert_int_equal(loads, 3);
+	/* a file gone in a later turn is not at hand */
+	f->l->turn = 9;
+	assert_int_equal(unlink(p), 0);
+	assert_false(lvmd_image_at_hand(f->l, p));
+	f->l->turn = 0;
+	assert_true(lvmd_image_at_hand(f->l, q));
+	assert_int_equal(unlink(q), 0);
+	assert_false(lvmd_image_at_hand(f->l, q));
+}
+
 /* An image larger than the whole cap is handed over, not kept. */
 static void test_byte_cap(void **state)
 {
@@ -300,6 +334,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_seven_with_empty_slot, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_changed_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_stat_a_turn, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_byte_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slot_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hand, setup, teardown),

@@ -55,8 +55,14 @@ static struct fake {
 	int created, destroyed, allocated, released, physinfo_calls;
 	int sethandle_calls, vaddr_calls, gnttab_calls;
 	int premap_calls, unmap_all_calls, build_calls, map_calls;
-	xen_pfn_t map_frames[2];
-	void *view;                  /* the test's view of the warm mapping */
+	int map_num[4];              /* each mapping's pages */
+	xen_pfn_t map_frames[4][2];  /* and frames */
+	void *view_si;               /* the test's view of start info */
+	void *view;                  /* ... of the console ring, device page */
+	struct {                     /* mappings made and not unmapped */
+		void *at;
+		size_t len;
+	} live[4];
 	xen_pfn_t premap_first, premap_count;
 	uint32_t destroyed_domid;
 	uint64_t maxmem_kb;
@@ -329,32 +335,65 @@ void *__wrap_xc_dom_pfn_to_ptr(struct xc_dom_image *dom, xen_pfn_t first,
  * Two shared views of one 2-page file: the engine gets one (and unmaps
  * it), the test keeps the other to read what the engine wrote.
  */
+/* The warm shell's mappings: start info (1 page), then the console ring
+ * and device page (2); each a memfd the test also views, and tracked
+ * until munmap(). */
 void *__wrap_xc_map_foreign_pages(xc_interface *xch, uint32_t dom, int prot,
 				  const xen_pfn_t *arr, int num)
 {
+	void **view;
+	size_t len = (size_t)num * 4096;
 	void *p;
-	int fd;
+	int fd, i;
 
 	(void)xch;
 	(void)prot;
 	assert_int_equal(dom, FAKE_DOMID);
-	assert_int_equal(num, 2);
+	assert_true(num == 1 || num == 2);
+	assert_true(F.map_calls < 4);
+	F.map_num[F.map_calls] = num;
+	for (i = 0; i < num; i++)
+		F.map_frames[F.map_calls][i] = arr[i];
 	F.map_calls++;
-	F.map_frames[0] = arr[0];
-	F.map_frames[1] = arr[1];
 	if (hit("xc_map_foreign_pages"))
 		return NULL;
 	fd = memfd_create("warm", 0);
 	assert_true(fd >= 0);
-	assert_int_equal(ftruncate(fd, 2 * 4096), 0);
-	p = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (F.view != NULL)
-		munmap(F.view, 2 * 4096);
-	F.view = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		      0);
+	assert_int_equal(ftruncate(fd, (off_t)len), 0);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	view = num == 1 ? &F.view_si : &F.view;
+	if (*view != NULL)
+		munmap(*view, len);
+	*view = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	close(fd);
-	assert_true(p != MAP_FAILED && F.view != MAP_FAILED);
+	assert_true(p != MAP_FAILED && *view != MAP_FAILED);
+	for (i = 0; F.live[i].at; i++)
+		assert_true(i < 3);
+	F.live[i].at = p;
+	F.live[i].len = len;
 	return p;
+}
+
+int __real_munmap(void *addr, size_t len);
+int __wrap_munmap(void *addr, size_t len)
+{
+	for (int i = 0; i < 4; i++) {
+		if (F.live[i].at == addr) {
+			assert_int_equal(F.live[i].len, len);
+			F.live[i].at = NULL;
+		}
+	}
+	return __real_munmap(addr, len);
+}
+
+/* live_maps() - the mappings made and not unmapped. */
+static int live_maps(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < 4; i++)
+		n += F.live[i].at != NULL;
+	return n;
 }
 
 void __wrap_xc_dom_unmap_all(struct xc_dom_image *dom)
@@ -440,6 +479,8 @@ static int reset(void **state)
 	(void)state;
 	if (F.view != NULL)
 		munmap(F.view, 2 * 4096);
+	if (F.view_si != NULL)
+		munmap(F.view_si, 4096);
 	memset(&F, 0, sizeof(F));
 	lvm_tsc_khz_forget();
 	lvm_error_clear(&E);
@@ -930,9 +971,13 @@ static void test_prebuild_and_claim(void **state)
 	assert_int_equal(F.released, 1);
 	assert_int_equal(F.destroyed, 0);
 	assert_int_equal(F.gnttab_calls, 0);
-	assert_int_equal(F.map_calls, 1);
-	assert_int_equal(F.map_frames[0], F.p2m[START_INFO_PFN]);
-	assert_int_equal(F.map_frames[1], F.p2m[NOXS_VADDR >> 12]);
+	assert_int_equal(F.map_calls, 2);
+	assert_int_equal(F.map_num[0], 1);
+	assert_int_equal(F.map_frames[0][0], F.p2m[START_INFO_PFN]);
+	assert_int_equal(F.map_num[1], 2);
+	assert_int_equal(F.map_frames[1][0], F.p2m[CONSOLE_PFN]);
+	assert_int_equal(F.map_frames[1][1], F.p2m[NOXS_VADDR >> 12]);
+	assert_int_equal(live_maps(), 2);
 	/* nothing of a request yet: the image's own page, untouched */
 	assert_true(all_zero(F.page, sizeof(F.page)));
 	assert_true(lvm_shell_fits(&sh, &img));
@@ -944,7 +989,7 @@ static void test_prebuild_and_claim(void **state)
 	assert_int_equal(F.destroyed, 0);
 	assert_int_equal(F.sethandle_calls, 1);
 	assert_memory_equal(F.handle, other, 16);
-	si = F.view;
+	si = F.view_si;
 	assert_string_equal((const char *)si->cmd_line, "a=1 b=2");
 	p = (const struct noxs_page *)((const char *)F.view + 4096);
 	assert_int_equal(p->magic, NOXS_MAGIC);
@@ -960,7 +1005,15 @@ static void test_prebuild_and_claim(void **state)
 	assert_int_equal(b.noxs_gfn, NOXS_VADDR >> 12);
 	assert_int_equal(b.noxs_mfn, F.p2m[NOXS_VADDR >> 12]);
 	assert_int_equal(b.t.load, 0);
+	/* start info unmapped; the console ring and device page handed over
+	 * in their mapping, until released */
+	assert_int_equal(live_maps(), 1);
+	assert_non_null(b.pages);
+	assert_memory_equal((const char *)b.pages + 4096, b.noxs_copy,
+			    NOXS_PAGE_SIZE);
 	lvm_built_release(&b);
+	assert_null(b.pages);
+	assert_int_equal(live_maps(), 0);
 	lvm_shell_discard(XCH, &sh);             /* consumed: no-op */
 	assert_int_equal(F.destroyed, 0);
 }
@@ -980,7 +1033,7 @@ static void test_warm_long_cmdline_cut(void **state)
 	line[sizeof(line) - 1] = '\0';
 	prebuild_ok(&sh, &img);
 	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
-	si = F.view;
+	si = F.view_si;
 	assert_int_equal(strlen((const char *)si->cmd_line),
 			 MAX_GUEST_CMDLINE - 1);
 	lvm_built_release(&b);
@@ -1004,6 +1057,7 @@ static void test_warm_refuses_other_image(void **state)
 	assert_int_equal(F.destroyed, 1);
 	assert_null(sh.warm);
 	assert_true(all_zero(&b, sizeof(b)));
+	assert_int_equal(live_maps(), 0);
 
 	/* nor a ramdisk */
 	reset(state);
@@ -1012,6 +1066,7 @@ static void test_warm_refuses_other_image(void **state)
 	req.ramdisk = RAMDISK;
 	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), -EINVAL);
 	assert_int_equal(F.destroyed, 1);
+	assert_int_equal(live_maps(), 0);
 }
 
 static void test_prebuild_refusals_and_failures(void **state)
@@ -1041,10 +1096,12 @@ static void test_prebuild_refusals_and_failures(void **state)
 	prebuild_ok(&sh, &img);
 	assert_int_equal(lvm_shell_prebuild(XCH, &sh, &img, &E), -EINVAL);
 	assert_non_null(sh.warm);
-	/* a warm shell discarded: destroyed once */
+	/* a warm shell discarded: destroyed once, nothing left mapped */
+	assert_int_equal(live_maps(), 2);
 	lvm_shell_discard(XCH, &sh);
 	assert_int_equal(F.destroyed, 1);
 	assert_null(sh.warm);
+	assert_int_equal(live_maps(), 0);
 	lvm_shell_discard(XCH, &sh);
 	assert_int_equal(F.destroyed, 1);
 
@@ -1057,14 +1114,20 @@ static void test_prebuild_refusals_and_failures(void **state)
 	assert_null(sh.priv);
 	assert_null(sh.warm);
 
-	/* the mapping fails: consumed, destroyed */
-	reset(state);
-	prepare_ok(false, &sh);
-	fail_at("xc_map_foreign_pages", 1, ENOMEM);
-	assert_int_equal(lvm_shell_prebuild(XCH, &sh, &img, &E), -ENOMEM);
-	assert_int_equal(F.destroyed, 1);
-	assert_int_equal(F.released, 1);
-	assert_null(sh.warm);
+	/* a mapping fails (start info's, or the console ring's and device
+	 * page's): consumed, destroyed, nothing left mapped */
+	for (int nth = 1; nth <= 2; nth++) {
+		reset(state);
+		prepare_ok(false, &sh);
+		fail_at("xc_map_foreign_pages", nth, ENOMEM);
+		assert_int_equal(lvm_shell_prebuild(XCH, &sh, &img, &E),
+				 -ENOMEM);
+		assert_int_equal(F.map_calls, nth);
+		assert_int_equal(F.destroyed, 1);
+		assert_int_equal(F.released, 1);
+		assert_null(sh.warm);
+		assert_int_equal(live_maps(), 0);
+	}
 }
 
 static void test_shell_fits(void **state)

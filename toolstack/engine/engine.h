@@ -211,6 +211,12 @@ struct lvm_built {
 	struct noxs_page *noxs_copy; /* what dom0 wrote into the device page;
 					engine-allocated, NULL without noxs */
 	uint64_t start_info_mfn;
+	void *pages;                 /* the console ring, then the device
+					page, mapped read-write in one mapping
+					of 2 pages (a shell built ahead hands
+					over the one it made ahead), or NULL:
+					the caller's, once taken (set NULL);
+					lvm_built_release() unmaps it */
 	uint32_t footprint_pages;    /* pages the builder used: kernel to
 					boot stack; what a premap must cover */
 	bool premap_used;            /* the build ran in the shell's premap */

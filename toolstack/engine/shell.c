@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <xenctrl.h>
 #include <xenguest.h>
@@ -264,4 +265,7 @@ void lvm_built_release(struct lvm_built *b)
 		return;
 	free(b->noxs_copy);
 	b->noxs_copy = NULL;
+	if (b->pages)
+		munmap(b->pages, 2 * 4096u);
+	b->pages = NULL;
 }

@@ -5,9 +5,11 @@
  * A warm shell is a domain whose kernel, page tables, start info and vCPU
  * are in place, still paused and never run, so its memory is exactly what
  * the builder wrote. What depends on the request is written at the claim,
- * through one mapping of two pages made ahead: the command line (start
- * info) and the device page (name, uuid, create_tsc). The domain handle is
- * set if the request brings its own uuid.
+ * through mappings made ahead: the command line (start info) and the
+ * device page (name, uuid, create_tsc). The device page's mapping, with the
+ * console ring before it, is handed over to the caller (lvm_built's pages),
+ * who serves both with it: the claim maps nothing. The domain handle is set
+ * if the request brings its own uuid.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,14 +28,25 @@
 struct lvm_warm {
 	struct lvm_file_id file;     /* the image it holds */
 	struct lvm_built b;          /* frames and ports, from the build */
-	void *map;                   /* start info, then the device page */
+	void *si;                    /* start info */
+	void *pages;                 /* the console ring, the device page */
 };
+
+/* unmap() - (w)'s mappings that are still its own. */
+static void unmap(struct lvm_warm *w)
+{
+	if (w->si)
+		munmap(w->si, PAGE);
+	if (w->pages)
+		munmap(w->pages, 2 * PAGE);
+}
 
 int lvm_warm_keep(xc_interface *xch, struct lvm_shell *sh,
 		  const struct lvm_image *img, const struct lvm_built *b,
 		  struct lvm_error *err)
 {
-	xen_pfn_t frames[2] = { b->start_info_mfn, b->noxs_mfn };
+	xen_pfn_t si = b->start_info_mfn;
+	xen_pfn_t frames[2] = { b->console_mfn, b->noxs_mfn };
 	struct lvm_warm *w = calloc(1, sizeof(*w));
 	int rc;
 
@@ -42,11 +55,16 @@ int lvm_warm_keep(xc_interface *xch, struct lvm_shell *sh,
 		goto fail;
 	}
 	errno = 0;
-	w->map = xc_map_foreign_pages(xch, sh->domid, PROT_READ | PROT_WRITE,
-				      frames, 2);
-	if (w->map == NULL) {
-		rc = lvm_error_set(err, errno, "d%u: mapping start info and "
-				   "the device page", sh->domid);
+	w->si = xc_map_foreign_pages(xch, sh->domid, PROT_READ | PROT_WRITE,
+				     &si, 1);
+	if (w->si != NULL)
+		w->pages = xc_map_foreign_pages(xch, sh->domid,
+						PROT_READ | PROT_WRITE, frames,
+						2);
+	if (w->si == NULL || w->pages == NULL) {
+		rc = lvm_error_set(err, errno, "d%u: mapping start info, the "
+				   "console ring and the device page",
+				   sh->domid);
 		goto fail;
 	}
 	w->file = img->file;
@@ -55,6 +73,8 @@ int lvm_warm_keep(xc_interface *xch, struct lvm_shell *sh,
 	sh->warm = w;
 	return 0;
 fail:
+	if (w)
+		unmap(w);
 	free(w);
 	lvm_domain_destroy(xch, sh->domid, NULL);
 	return rc;
@@ -79,7 +99,7 @@ bool lvm_shell_fits(const struct lvm_shell *sh, const struct lvm_image *img)
 static void destroy(xc_interface *xch, struct lvm_shell *sh,
 		    struct lvm_warm *w)
 {
-	munmap(w->map, 2 * PAGE);
+	unmap(w);
 	free(w);
 	lvm_domain_destroy(xch, sh->domid, NULL);
 }
@@ -98,7 +118,7 @@ static int claim(xc_interface *xch, struct lvm_shell *sh, struct lvm_warm *w,
 		 const struct lvm_finish_req *req, struct lvm_built *out,
 		 struct lvm_error *err)
 {
-	start_info_t *si = w->map;
+	start_info_t *si = w->si;
 	struct noxs_page *copy = NULL;
 	xen_domain_handle_t handle;
 	uint64_t t0 = lvm_now_ns();
@@ -127,13 +147,15 @@ static int claim(xc_interface *xch, struct lvm_shell *sh, struct lvm_warm *w,
 	rc = lvm_devpage_make(xch, sh, req, w->b.console_gfn, &copy, err);
 	if (rc)
 		return rc;
-	memcpy((char *)w->map + PAGE, copy, sizeof(*copy));
+	memcpy((char *)w->pages + PAGE, copy, sizeof(*copy));
 	sh->t.devices = lvm_now_ns() - t0;
 
 	sh->t.load = 0;              /* loaded ahead */
 	*out = w->b;
 	out->t = sh->t;
 	out->noxs_copy = copy;
+	out->pages = w->pages;       /* handed over */
+	w->pages = NULL;
 	return 0;
 }
 
@@ -158,7 +180,7 @@ int lvm_warm_finish(xc_interface *xch, struct lvm_shell *sh,
 		memset(out, 0, sizeof(*out));
 		return rc;
 	}
-	munmap(w->map, 2 * PAGE);
+	unmap(w);
 	free(w);
 	return 0;
 }

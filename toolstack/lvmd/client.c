@@ -275,6 +275,11 @@ static int read_requests(struct client *c)
 		if (r == 0)
 			return -1;
 		c->in_len += (size_t)r;
+		/* Less than there was room for: the socket is drained, no
+		 * second read to hear EAGAIN (the poll is level-triggered:
+		 * what comes later wakes it). */
+		if ((size_t)r < IN_MAX - (c->in_len - (size_t)r))
+			break;
 	}
 	return 0;
 }

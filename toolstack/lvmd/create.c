@@ -487,6 +487,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	g->sys_lport = ready.sys_lport;
 	ready.cons_lport = ready.sys_lport = -1;
 	memset(&l->t_attach, 0, sizeof(l->t_attach));
+	lvmd_guest_take_pages(g, &b);
 	g = settle_new(l, g, uuid_in != NULL, err, errlen, &rc);
 	if (!g)
 		goto out;

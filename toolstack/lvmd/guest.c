@@ -42,15 +42,18 @@ static void *map_pages(struct lvmd *l, uint32_t domid, const uint64_t *mfns,
 }
 
 /* map: (g)'s console ring and, for a noxs guest, its device page, in one
- * mapping. 0 or -errno, logged. */
+ * mapping, unless the build handed that over (lvmd_guest_take_pages()).
+ * 0 or -errno, logged. */
 static int map(struct lvmd *l, struct guest *g)
 {
 	const struct lvm_reg_entry *r = &g->rec;
 	uint64_t mfns[2] = { r->console_mfn, r->noxs_mfn };
 	uint64_t t0 = lvm_now_ns();
 
-	g->npages = r->noxs ? 2 : 1;
-	g->cons_page = map_pages(l, r->domid, mfns, g->npages);
+	if (!g->cons_page) {
+		g->npages = r->noxs ? 2 : 1;
+		g->cons_page = map_pages(l, r->domid, mfns, g->npages);
+	}
 	l->t_attach.map += lvm_now_ns() - t0;
 	if (!g->cons_page)
 		return lvm_log_err(errno, "%s (d%u): cannot map the console ring%s",
@@ -60,6 +63,15 @@ static int map(struct lvmd *l, struct guest *g)
 		g->noxs_page = (volatile struct noxs_page *)
 			((volatile char *)g->cons_page + XC_PAGE_SIZE);
 	return 0;
+}
+
+void lvmd_guest_take_pages(struct guest *g, struct lvm_built *b)
+{
+	if (!b->pages || !g->rec.noxs || g->cons_page)
+		return;
+	g->cons_page = b->pages;
+	g->npages = 2;
+	b->pages = NULL;
 }
 
 static void unmap(struct lvmd *l, struct guest *g)

@@ -195,6 +195,13 @@ enum lvm_state lvmd_domain_state(uint32_t flags);
  */
 int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags);
 
+/* lvmd_guest_take_pages() - (g), a noxs guest not yet attached, takes the
+ * console ring and device page its build mapped ((b)->pages, a shell
+ * built ahead), so that its attach maps nothing; (b)->pages is then NULL.
+ * Without such pages, nothing. */
+struct lvm_built;
+void lvmd_guest_take_pages(struct guest *g, struct lvm_built *b);
+
 /* lvmd_guest_adopt() - the same for a guest found running at a restart:
  * the backends take over the state they left in its pages. */
 int lvmd_guest_adopt(struct lvmd *l, struct guest *g);

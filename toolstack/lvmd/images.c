@@ -3,7 +3,7 @@
  * image again and again, so parsed images are kept (up to
  * LVMD_IMAGE_CACHE_BYTES in all) and reused while the file at that path is
  * the same file, unchanged (the engine's lvm_file_match(); checked with
- * one stat() per creation). The cache is the control thread's alone: an
+ * one stat() per creation, and not again in the same turn of the loop). The cache is the control thread's alone: an
  * image read by the loader (loader.c) is handed over here whole, first to
  * the requests that waited for it, then kept like any other.
  */
@@ -66,17 +66,28 @@ static struct lvm_image *cached(struct lvmd *l, const char *path)
 {
 	struct lvm_file_id id;
 	struct stat st;
+	int i;
 
+	/* Asked again in the same turn (whether to park the request, then
+	 * its create): the file was found unchanged a moment ago. */
+	if (l->turn && l->image_seen.turn == l->turn && l->image_seen.img) {
+		for (i = 0; i < LVMD_IMAGE_CACHE; i++)
+			if (l->images[i].img == l->image_seen.img &&
+			    strcmp(l->images[i].img->path, path) == 0)
+				goto found;
+	}
 	if (stat(path, &st) != 0)
 		return NULL;
 	lvm_file_id_of(&st, &id);
-	for (int i = 0; i < LVMD_IMAGE_CACHE; i++) {
-		if (l->images[i].img && same_file(l->images[i].img, path, &id)) {
-			l->images[i].used = ++l->image_tick;
-			return l->images[i].img;
-		}
-	}
+	for (i = 0; i < LVMD_IMAGE_CACHE; i++)
+		if (l->images[i].img && same_file(l->images[i].img, path, &id))
+			goto found;
 	return NULL;
+found:
+	l->images[i].used = ++l->image_tick;
+	l->image_seen.img = l->images[i].img;
+	l->image_seen.turn = l->turn;
+	return l->images[i].img;
 }
 
 /* keep: (img), just read, into the cache; (*owned): too big to keep, the

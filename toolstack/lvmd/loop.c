@@ -166,6 +166,7 @@ int lvmd_run(struct lvmd *l)
 			break;
 		}
 		woke = lvm_now_ns();
+		l->turn++;
 		if (pfd[1].revents & POLLIN)
 			events(l, woke);
 		lvmd_guest_reap_doomed(l);

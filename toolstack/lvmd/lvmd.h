@@ -238,6 +238,12 @@ struct lvmd {
 		uint64_t used;
 	} images[LVMD_IMAGE_CACHE];  /* images.c */
 	uint64_t image_tick;
+	uint64_t turn;               /* loop.c: the loop's turns, from 1 */
+	struct {                     /* images.c: the file found unchanged
+					in this turn (one stat() a turn) */
+		const struct lvm_image *img;
+		uint64_t turn;
+	} image_seen;
 	struct {                     /* images.c: what a finished load hands
 					to the requests resumed now */
 		const char *path;    /* NULL: nothing */

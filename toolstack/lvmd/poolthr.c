@@ -375,12 +375,15 @@ void lvmd_pools_stop(struct lvmd *l)
 }
 
 /* same_file: whether (path) names the file (img) was read from, in
- * whatever version. */
+ * whatever version. (img)'s own path names it: the image was checked
+ * against that file just before (lvmd_image_get), no second stat(). */
 static bool same_file(const char *path, const struct lvm_image *img)
 {
 	struct lvm_file_id id;
 	struct stat st;
 
+	if (strcmp(path, img->path) == 0)
+		return true;
 	if (stat(path, &st) != 0)
 		return false;
 	lvm_file_id_of(&st, &id);
