@@ -85,6 +85,20 @@ lvmd_cleanup() {
 # output: one member per line), one per line.
 json_field() { sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p"; }
 
+# records [empty]: the DOMIDs of the registry's records (its non-empty
+# DOMID.json), sorted; with "empty", of its empty ones instead: a pool
+# shell's record file, made ahead and written by the create that takes it.
+records() {
+	local f
+	for f in "$LVMD_STATE"/registry/[0-9]*.json; do
+		[ -e "$f" ] || continue
+		if [ "${1-}" = empty ]; then [ ! -s "$f" ] || continue
+		else [ -s "$f" ] || continue; fi
+		f=${f##*/}
+		echo "${f%.json}"
+	done | sort -n
+}
+
 # lvm_names: the names of the guests lvmd manages.
 lvm_names() { lvm list --json 2>/dev/null | json_field name; }
 

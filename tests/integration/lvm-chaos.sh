@@ -100,7 +100,9 @@ bad=0
 shells=$(awk -v s="$SHELL_UUID" '$2 == 0 && index($3, s) == 1' "$LVMD_STATE.table" | wc -l)
 lost=$(awk -v g="$GUEST_UUID" '$2 == 0 && index($3, g) == 1' "$LVMD_STATE.table")
 managed=$(awk '$2 == 1 { print $1 }' "$LVMD_STATE.table" | sort -n | tr '\n' ' ')
-records=$(ls "$LVMD_STATE/registry" | sed -n 's/^\([0-9]*\)\.json$/\1/p' | sort -n | tr '\n' ' ')
+records=$(records | tr '\n' ' ')
+shell_ids=$(awk -v s="$SHELL_UUID" '$2 == 0 && index($3, s) == 1 { print $1 }' "$LVMD_STATE.table" | sort -n | tr '\n' ' ')
+shell_records=$(records empty | tr '\n' ' ')
 others=$(awk -v g="$GUEST_UUID" -v s="$SHELL_UUID" \
 	'$1 != 0 && index($3, g) != 1 && index($3, s) != 1 { print $1 }' "$LVMD_STATE.table" | sort | tr '\n' ' ')
 counted=$(lvm pool | awk 'NR > 1 && $4 ~ /^[0-9]+$/ { n += $4 + $5 } END { print n + 0 }')
@@ -112,6 +114,10 @@ if [ -n "$lost" ]; then
 fi
 if [ "$managed" != "$records" ]; then
 	echo "  managed domains ($managed) are not the registry's records ($records)"
+	bad=1
+fi
+if [ "$shell_ids" != "$shell_records" ]; then
+	echo "  shell domains ($shell_ids) are not the registry's empty records ($shell_records)"
 	bad=1
 fi
 if [ "$shells" != "$counted" ]; then

@@ -36,5 +36,18 @@ wait_for 20 bash -c "[ \"\$(lvm list --all --json | grep -c domid)\" = $want ]" 
 	fail "$want domains expected, $(hv_domain_count): $(lvm list --all)"
 unmanaged=$(lvm list --all | awk '$1 == "-"' | wc -l)
 [ "$unmanaged" = 3 ] || fail "$unmanaged unmanaged domains, 3 shells expected: $(lvm list --all)"
+# The registry: g1's and g2's records, and the new shells' empty record
+# files; the killed lvmd's shells' empty ones removed, none set aside.
+want="$(lvm_domid g1) $(lvm_domid g2)"
+want=$(tr ' ' '\n' <<<"$want" | sort -n | tr '\n' ' ')
+[ "$(records | tr '\n' ' ')" = "$want" ] ||
+	fail "records $(records | tr '\n' ' '), $want expected: $(ls -l "$LVMD_STATE/registry")"
+shells=$(lvm list --all | awk '$1 == "-" { print $2 }' | sort -n | tr '\n' ' ')
+[ "$(records empty | tr '\n' ' ')" = "$shells" ] ||
+	fail "empty records $(records empty | tr '\n' ' '), the shells' ($shells) expected"
+ls "$LVMD_STATE/registry" | grep -q corrupt && fail "records set aside: $(ls "$LVMD_STATE/registry")"
+grep -q "a pool shell's record, never written; removed" "$LVMD_STATE/lvmd.log" ||
+	fail "no shell's record file of the killed lvmd removed"
+info "registry: records $want, the shells' empty ones $shells"
 lvm destroy g1 && lvm destroy g2 || fail "destroy"
 echo "PASS"

@@ -1,8 +1,9 @@
 #!/bin/bash
 # lvmd knows a guest before anyone else does, and a restart settles every
 # domain of its instance (issue 10, defects 2, 8, 10, 11, 12):
-#   - a record that cannot be written fails the create: one error line,
-#     no domain, no record left;
+#   - a record that cannot be written fails the create, from a pool shell
+#     (its record file made ahead) or cold: one error line, no domain, no
+#     record left; a stopped lvmd leaves no shell's record file;
 #   - a hostile guest's console output is kept (the backends attach before
 #     it runs) and the reason it was destroyed is its own misdeed;
 #   - after a SIGKILL, a guest of ours that no record names is destroyed,
@@ -35,6 +36,9 @@ settle_cleanup() {
 	lvmd_cleanup
 }
 
+# unmanaged_is N: the hypervisor holds N domains lvmd does not manage.
+unmanaged_is() { [ "$(lvm list --all | awk '$1 == "-"' | wc -l)" = "$1" ]; }
+
 # second CMD...: CMD against the second lvmd, for at most 60 s.
 second() { LVM_SOCKET=$STATE2/lvmd.sock timeout 60 "$@"; }
 
@@ -48,26 +52,50 @@ restart_after() {
 	trap settle_cleanup EXIT
 }
 
-lvmd_start -P 4:1:2
+# 1. A failed registry write fails the create (a full registry), from a
+# pool shell (its record file made ahead, on a file system filled since)
+# and cold: one error line, no domain, no record left. The registry is a
+# small file system of its own, mounted before lvmd starts.
+rm -rf "$LVMD_STATE"
+mkdir -p "$LVMD_STATE/registry"
+mount -t tmpfs -o size=16k tmpfs "$LVMD_STATE/registry" || fail "cannot mount a small registry"
+LVMD_KEEP_STATE=1 lvmd_start -P 4:1:2
 trap settle_cleanup EXIT
 wait_for 30 pool_ready_is 4x1 2 || fail "pool not warm: $(lvm pool)"
-
-# 1. A failed registry write fails the create (a full registry).
-before=$(hv_domain_count)
-mount -t tmpfs -o size=4k tmpfs "$LVMD_STATE/registry" || fail "cannot mount a small registry"
-dd if=/dev/zero of="$LVMD_STATE/registry/fill" bs=4k count=1 2>/dev/null
-if lvm create "$img" --name full >"$LVMD_STATE.out" 2>"$LVMD_STATE.err"; then
-	fail "create succeeded although its record could not be written"
-fi
-grep -q "cannot write its record" "$LVMD_STATE.err" ||
-	fail "create failed, but not for its record: $(cat "$LVMD_STATE.err")"
-[ "$(wc -l <"$LVMD_STATE.err")" = 1 ] || fail "more than one error line: $(cat "$LVMD_STATE.err")"
-info "full registry: $(cat "$LVMD_STATE.err")"
+[ "$(records empty | wc -l)" = 2 ] || fail "not 2 shells' record files: $(ls -l "$LVMD_STATE/registry")"
+dd if=/dev/zero of="$LVMD_STATE/registry/fill" bs=4k count=4 2>/dev/null
+for how in pool cold; do
+	[ $how = cold ] && { lvm pool set 4x1 0 >/dev/null || fail "pool set 4x1 0"; }
+	want=2
+	[ $how = pool ] || want=0
+	wait_for 10 unmanaged_is $want || fail "not $want shells: $(lvm list --all)"
+	before=$(hv_domain_count)
+	hits=$(pool_col 4x1 6)
+	if lvm create "$img" --name full >"$LVMD_STATE.out" 2>"$LVMD_STATE.err"; then
+		fail "create ($how) succeeded although its record could not be written"
+	fi
+	grep -q "cannot write its record" "$LVMD_STATE.err" ||
+		fail "create ($how) failed, but not for its record: $(cat "$LVMD_STATE.err")"
+	[ "$(wc -l <"$LVMD_STATE.err")" = 1 ] || fail "more than one error line: $(cat "$LVMD_STATE.err")"
+	if [ $how = pool ]; then
+		[ "$(pool_col 4x1 6)" = $((hits + 1)) ] || fail "not from the pool: $(lvm pool)"
+	fi
+	info "full registry ($how): $(cat "$LVMD_STATE.err")"
+	lvm_gone full || fail "a guest 'full' is managed"
+	wait_for 10 bash -c "[ \"\$(lvm list --all --json | grep -c domid)\" -le $before ]" ||
+		fail "$before domains before the failed create, $(hv_domain_count) after: $(lvm list --all)"
+	[ -z "$(records)" ] || fail "a record was left: $(ls -l "$LVMD_STATE/registry")"
+done
+# A stopped lvmd removes its shells' record files with the shells.
+lvm pool set 4x1 2 >/dev/null || fail "pool set 4x1 2"
+wait_for 30 pool_ready_is 4x1 2 || fail "pool not warm again: $(lvm pool)"
+[ "$(records empty | wc -l)" = 2 ] || fail "not 2 shells' record files: $(ls -l "$LVMD_STATE/registry")"
+lvmd_stop
+[ -z "$(ls "$LVMD_STATE/registry" | grep json)" ] || fail "files left by a stopped lvmd: $(ls -l "$LVMD_STATE/registry")"
 umount "$LVMD_STATE/registry"
-lvm_gone full || fail "a guest 'full' is managed"
-wait_for 10 bash -c "[ \"\$(lvm list --all --json | grep -c domid)\" -le $before ]" ||
-	fail "$before domains before the failed create, $(hv_domain_count) after: $(lvm list --all)"
-ls "$LVMD_STATE/registry" | grep -q json && fail "a record was left: $(ls "$LVMD_STATE/registry")"
+LVMD_KEEP_STATE=1 lvmd_start -P 4:1:2
+trap settle_cleanup EXIT
+wait_for 30 pool_ready_is 4x1 2 || fail "pool not warm: $(lvm pool)"
 
 # 2. A scribbler's console output is kept, and the reason is its own.
 lvm create "$LVM_BUILD/guests/scribble.xen" --name bad >/dev/null || fail "create bad"
@@ -146,6 +174,7 @@ for d in $(lvm list --all --json | awk -F'"' -v i="$inst" '
 		/"uuid":/ { if (!m && index($4, "6c766d00-7368-") == 1 &&
 				substr($4, 15, 12) == i) print d }'); do
 	xl destroy "$d" || fail "xl destroy $d"
+	gone="${gone-} $d"
 done
 timeout 60 lvm create "$img" --name cold >"$LVMD_STATE.out" 2>"$LVMD_STATE.err" ||
 	fail "create after the shells were destroyed: $(cat "$LVMD_STATE.err")"
@@ -156,5 +185,11 @@ info "$(grep -o 'shell d[0-9]* is gone.*' "$LVMD_STATE/lvmd.log" | head -1)"
 wait_for 30 pool_ready_is 4x1 2 || fail "pool not refilled: $(lvm pool)"
 wait_for 10 bash -c "[ \"\$(lvm list --all | awk '\$1 == \"-\"' | wc -l)\" = $((shells + 1)) ]" ||
 	fail "lvm pool counts 2 + 1 (second lvmd) shells, the hypervisor has $(lvm list --all | awk '$1 == "-"' | wc -l)"
+# The destroyed shells' record files went with them (the one claimed, and
+# its sibling retired); the new shells have theirs.
+for d in $gone; do
+	[ -e "$LVMD_STATE/registry/$d.json" ] && fail "the destroyed shell d$d's record file is left"
+done
+[ "$(records empty | wc -l)" = 2 ] || fail "not 2 shells' record files: $(ls -l "$LVMD_STATE/registry")"
 rm -f "$LVMD_STATE.out" "$LVMD_STATE.err"
 echo "PASS"

@@ -57,7 +57,7 @@ lvm pool set 1x1 0 >/dev/null 2>&1 || fail "pool set 1x1 0"
 
 n=$(hv_domain_count)
 t=$(taps)
-r=$(ls "$LVMD_STATE/registry" | wc -l)
+r=$(records | wc -l)
 out=$(lvm create "$G/fat.xen" --memory 1 --name b-fat 2>&1) &&
 	fail "fat in 1 MiB was built: $out"
 [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || fail "more than one line: $out"
@@ -65,7 +65,7 @@ grep -q "does not fit in 1024 KiB" <<<"$out" || fail "wrong line: $out"
 info "fat in 1 MiB: $out"
 [ "$(hv_domain_count)" = "$n" ] || fail "a failed build left a domain"
 [ "$(taps)" = "$t" ] || fail "a failed build left a TAP"
-[ "$(ls "$LVMD_STATE/registry" | wc -l)" = "$r" ] || fail "a failed build left a record"
+[ "$(records | wc -l)" = "$r" ] || fail "a failed build left a record"
 lvm info b-fat >/dev/null 2>&1 && fail "lvm knows b-fat"
 
 for g in b-noop b-web b-warm; do lvm destroy "$g" || fail "destroy $g"; done

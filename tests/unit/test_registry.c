@@ -119,13 +119,11 @@ static void test_save_write_fails(void **state)
 	assert_int_equal(lvm_reg_save(f->dir, &e), 0);
 	fds = open_fds();
 	e.memory_mb = 16;
-	/* the record's bytes, then the newline after them */
-	for (int at = 1; at <= 2; at++) {
-		fail_write_at = at;
-		assert_true(lvm_reg_save(f->dir, &e) < 0);
-		assert_int_equal(fail_write_at, 0);
-		assert_int_equal(open_fds(), fds);
-	}
+	/* the record's bytes and its newline, in one write */
+	fail_write_at = 1;
+	assert_true(lvm_reg_save(f->dir, &e) < 0);
+	assert_int_equal(fail_write_at, 0);
+	assert_int_equal(open_fds(), fds);
 	fail_write_at = 0;
 	d = opendir(f->dir);
 	assert_non_null(d);
@@ -176,6 +174,52 @@ static void test_save_new(void **state)
 	assert_int_equal(read_back(f->dir, 11, &back), 0);
 	assert_int_equal(back.memory_mb, 16);
 	lvm_reg_entry_free(&back);
+	lvm_reg_entry_free(&e);
+}
+
+/*
+ * A pool shell's record file, made empty ahead: read as -ENODATA (nothing
+ * to adopt), never moved aside as corrupt; the create that takes the shell
+ * writes it in one write; a second one under that number is refused.
+ */
+static void test_shell_record(void **state)
+{
+	struct fixture *f = *state;
+	struct lvm_reg_entry e, back;
+	char path[128], err[128];
+	unsigned fds = open_fds();
+	int fd;
+
+	sample(&e, 12, true);
+	fd = lvm_reg_open_new(f->dir, 12);
+	assert_true(fd >= 0);
+	assert_int_equal(lvm_reg_open_new(f->dir, 12), -EEXIST);
+	assert_int_equal(open_fds(), fds + 1);
+	snprintf(path, sizeof(path), "%s/12.json", f->dir);
+	assert_int_equal(lvm_reg_read(path, &back, err, sizeof(err)),
+			 -ENODATA);
+	assert_string_equal(err, "empty: a pool shell's record, never written");
+	assert_null(back.kernel);
+	fail_write_at = 2;
+	assert_int_equal(lvm_reg_save_fd(fd, &e), 0);
+	assert_int_equal(fail_write_at, 1);      /* one write */
+	fail_write_at = 0;
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(read_back(f->dir, 12, &back), 0);
+	assert_string_equal(back.name, "guest-12");
+	assert_memory_equal(back.noxs_copy, e.noxs_copy, NOXS_PAGE_SIZE);
+	lvm_reg_entry_free(&back);
+	/* a failed write leaves the file empty, for the caller to remove */
+	assert_int_equal(lvm_reg_remove(f->dir, 12), 0);
+	fd = lvm_reg_open_new(f->dir, 12);
+	assert_true(fd >= 0);
+	fail_write_at = 1;
+	assert_int_equal(lvm_reg_save_fd(fd, &e), -ENOSPC);
+	fail_write_at = 0;
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(read_back(f->dir, 12, &back), -ENODATA);
+	assert_int_equal(lvm_reg_remove(f->dir, 12), 0);
+	assert_int_equal(open_fds(), fds);
 	lvm_reg_entry_free(&e);
 }
 
@@ -300,7 +344,6 @@ static void test_corrupt_records(void **state)
 	static const struct {
 		const char *text, *why;
 	} bad[] = {
-		{ "", "not a JSON object (truncated or corrupt)" },
 		{ "{\"version\":1,\"name\":\"a\"", "not a JSON object (truncated or corrupt)" },
 		{ "[1]", "not a JSON object (truncated or corrupt)" },
 		{ "{} x", "trailing bytes after the record" },
@@ -564,6 +607,7 @@ int main(void)
 		T(test_save_and_read),
 		T(test_save_write_fails),
 		T(test_save_new),
+		T(test_shell_record),
 		T(test_vifs_saved),
 		T(test_overwrite_and_remove),
 		T(test_corrupt_records),

@@ -4,7 +4,8 @@
  * control chosen from the record and is adopted by its backends (pages
  * mapped, ports bound again); a guest its backends cannot take back is
  * destroyed (never left running unmanaged); records of vanished domains
- * are deleted, unreadable ones moved aside (see registry.h). Then every
+ * are deleted, as are pool shells' empty ones, unreadable ones moved
+ * aside (see registry.h). Then every
  * domain of this instance is settled (settle.h): its shells and the guests
  * no record names are destroyed, each logged.
  */
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "guest.h"
@@ -43,6 +45,16 @@ static void adopt_one(void *arg, const char *path, int rc,
 
 	if (rc == -EPROTO) {
 		set_aside(path, err);
+		return;
+	}
+	/* A pool shell's record file, made ahead and never written: the
+	 * shell itself is destroyed below (settle). */
+	if (rc == -ENODATA) {
+		if (unlink(path) == 0)
+			lvm_log_info("registry record %s: %s; removed", path, err);
+		else
+			lvm_log_warn(errno, "registry record %s: %s; cannot remove it",
+				     path, err);
 		return;
 	}
 	if (rc < 0) {

@@ -30,6 +30,8 @@
  * ends of its console and sysctl ports (-1: none) and its vifs. */
 struct made_ahead {
 	int cons_lport, sys_lport;
+	int rec_fd;                  /* the record file of domain (domid) */
+	uint32_t domid;
 	unsigned n;
 	struct lvmd_vif_ready vif[LVM_VIFS_MAX];
 };
@@ -39,6 +41,7 @@ static void ready_release(struct lvmd *l, struct made_ahead *r)
 {
 	lvmd_port_release_ahead(l->xce, &r->cons_lport);
 	lvmd_port_release_ahead(l->xce, &r->sys_lport);
+	lvm_reg_discard_new(l->reg_dir, r->domid, &r->rec_fd);
 	lvmd_vif_ready_close(r->vif, &r->n);
 }
 
@@ -250,6 +253,8 @@ static int claim_and_build(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		sh = claimed->sh;
 		ready->cons_lport = claimed->cons_lport;
 		ready->sys_lport = claimed->sys_lport;
+		ready->rec_fd = claimed->rec_fd;
+		ready->domid = claimed->sh.domid;
 		ready->n = claimed->nvifs;
 		memcpy(ready->vif, claimed->vif, sizeof(ready->vif));
 		free(claimed);
@@ -368,7 +373,8 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	struct lvm_req_cfg app_cfg;
 	char warn[160] = "";
 	struct lvm_vif vifs[LVM_VIFS_MAX];
-	struct made_ahead ready = { .cons_lport = -1, .sys_lport = -1 };
+	struct made_ahead ready = { .cons_lport = -1, .sys_lport = -1,
+				    .rec_fd = -1 };
 	unsigned nvifs = 0;
 	char *xs_cmdline = NULL;
 	struct lvm_image *img = NULL;
@@ -486,6 +492,8 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	g->cons_lport = ready.cons_lport; /* and dom0's ports bound ahead */
 	g->sys_lport = ready.sys_lport;
 	ready.cons_lport = ready.sys_lport = -1;
+	g->rec_fd = ready.rec_fd;    /* and its record's file */
+	ready.rec_fd = -1;
 	memset(&l->t_attach, 0, sizeof(l->t_attach));
 	lvmd_guest_take_pages(g, &b);
 	g = settle_new(l, g, uuid_in != NULL, err, errlen, &rc);
@@ -538,5 +546,9 @@ void lvmd_create_settle(struct lvmd *l, struct guest *g)
 	 * guest's console log is opened now, after the reply (nothing of its
 	 * console was handled yet: this is the same turn of the loop). */
 	lvmd_console_open_later(l, g);
+	if (g->rec_fd >= 0) {        /* written: the file made ahead */
+		close(g->rec_fd);
+		g->rec_fd = -1;
+	}
 	g->ctl->poll(l, g);
 }

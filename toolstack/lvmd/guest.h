@@ -40,6 +40,9 @@ struct guest {
 	volatile struct xencons_interface *cons_page;
 	volatile struct noxs_page *noxs_page;
 	unsigned npages;
+	int rec_fd;                  /* a new guest's record file made ahead
+					by its pool shell, open until its
+					create is answered; -1: none */
 
 	/* console backend (console.c) */
 	int cons_lport;              /* dom0's port, -1: not bound */
@@ -170,7 +173,8 @@ void lvmd_guest_deadline(struct lvmd *l, struct guest *g,
 /* lvmd_guest_save() - persist (g)'s record; logs on failure. */
 int lvmd_guest_save(struct lvmd *l, struct guest *g);
 /* lvmd_guest_save_new() - the same for the first record of a guest just
- * built (lvm_reg_save_new(): one write, no rename). */
+ * built (lvm_reg_save_new(): one write, no rename), into the file its pool
+ * shell made ahead if it has one (g->rec_fd: only the write). */
 int lvmd_guest_save_new(struct lvmd *l, struct guest *g);
 /* lvmd_reg_remove_logged() - delete (g)'s record; logs on failure. */
 void lvmd_reg_remove_logged(struct lvmd *l, struct guest *g);

@@ -464,6 +464,9 @@ struct lvmd_shell {
 	 * takes them (lvmd_port_route). The guest's side is unchanged: its
 	 * device page names its own ports, which it never used before. */
 	int cons_lport, sys_lport;
+	/* Its guest's record file, made empty ahead (lvm_reg_open_new()), so
+	 * that the create only writes it; -1: none, the create makes it. */
+	int rec_fd;
 	unsigned nvifs;              /* vif[0, nvifs) made ahead */
 	struct lvmd_vif_ready vif[LVM_VIFS_MAX];
 };

@@ -28,6 +28,7 @@
 #include "backend.h"
 #include "lvmd.h"
 #include "netdev.h"
+#include "registry.h"
 #include "toolstack/engine/engine.h"
 #include "toolstack/engine/log.h"
 #include "toolstack/engine/uuid.h"
@@ -51,6 +52,8 @@ struct lvmd_pools {
 	xenevtchn_handle *xce;       /* lvmd's (l->xce): shells' ports are
 					bound ahead on it */
 	uint32_t instance;           /* lvmd's, for the shells' uuids */
+	const char *reg_dir;         /* lvmd's registry: the shells' record
+					files are made there ahead */
 	struct lvm_image *img;       /* the thread's: the last image it built
 					shells ahead for */
 	struct lvmd_netdev *nd;      /* the thread's netlink socket; NULL:
@@ -59,14 +62,17 @@ struct lvmd_pools {
 };
 
 /* The handles a shell is discarded with: the caller's thread's
- * hypervisor handle, lvmd's event channel handle its ports were bound on. */
+ * hypervisor handle, lvmd's event channel handle its ports were bound on,
+ * the registry its record file was made in. */
 struct discard {
 	xc_interface *xch;
 	xenevtchn_handle *xce;
+	const char *reg_dir;
 };
 
 /* shell_free: (x), a struct lvmd_shell no create took, released: its
- * ports bound ahead, its TAPs, its domain. (arg): a struct discard. */
+ * ports bound ahead, its record file, its TAPs, its domain. (arg): a
+ * struct discard. */
 static void shell_free(void *arg, void *x)
 {
 	const struct discard *d = arg;
@@ -74,6 +80,7 @@ static void shell_free(void *arg, void *x)
 
 	lvmd_port_release_ahead(d->xce, &ls->cons_lport);
 	lvmd_port_release_ahead(d->xce, &ls->sys_lport);
+	lvm_reg_discard_new(d->reg_dir, ls->sh.domid, &ls->rec_fd);
 	lvmd_vif_ready_close(ls->vif, &ls->nvifs);
 	lvm_shell_discard(d->xch, &ls->sh);
 	free(ls);
@@ -150,7 +157,8 @@ static void make_vifs(struct lvmd_pools *ps, struct lvmd_shell *ls,
  * make: one shell for (job) with the thread's handle and lvmd's
  * instance in its uuid, its first pages mapped for the build
  * (lvm_shell_premap; a shell whose premap failed is still a shell, built
- * the usual way), dom0's ends of its ports bound, and built ahead if the
+ * the usual way), dom0's ends of its ports bound, its guest's record file
+ * made (empty), and built ahead if the
  * pool has an
  * image (read first: an image that cannot be read costs no domain), with
  * the vifs that image needs made ahead. NULL with the reason in (err)
@@ -175,6 +183,7 @@ static struct lvmd_shell *make(struct lvmd_pools *ps,
 		return NULL;
 	}
 	ls->cons_lport = ls->sys_lport = -1;
+	ls->rec_fd = -1;
 	sh = &ls->sh;
 	rc = lvm_uuid_new(LVM_UUID_SHELL, ps->instance, uuid);
 	if (rc < 0)
@@ -194,6 +203,10 @@ static struct lvmd_shell *make(struct lvmd_pools *ps,
 		return NULL;
 	}
 	bind_ahead(ps, ls);
+	/* Its guest's record file, so that the create only writes it; one
+	 * that cannot be made is left to the create. */
+	rc = lvm_reg_open_new(ps->reg_dir, sh->domid);
+	ls->rec_fd = rc < 0 ? -1 : rc;
 	if (job->image[0])
 		make_vifs(ps, ls, *cached);
 	return ls;
@@ -239,7 +252,8 @@ static void *refill(void *arg)
 		x = lvmd_pool_excess(&ps->p);
 		if (x) {
 			pthread_mutex_unlock(&ps->mu);
-			shell_free(&(struct discard){ ps->xch, ps->xce }, x);
+			shell_free(&(struct discard){ ps->xch, ps->xce,
+						      ps->reg_dir }, x);
 			pthread_mutex_lock(&ps->mu);
 			worked = true;
 			continue;
@@ -289,7 +303,8 @@ static void *refill(void *arg)
 		}
 		if (!lvmd_pool_done(&ps->p, job, x) && x) {
 			pthread_mutex_unlock(&ps->mu);
-			shell_free(&(struct discard){ ps->xch, ps->xce }, x);
+			shell_free(&(struct discard){ ps->xch, ps->xce,
+						      ps->reg_dir }, x);
 			pthread_mutex_lock(&ps->mu);
 			worked = true;
 		}
@@ -326,6 +341,7 @@ int lvmd_pools_start(struct lvmd *l)
 
 	ps->instance = l->instance;
 	ps->xce = l->xce;
+	ps->reg_dir = l->reg_dir;
 	ps->xch = xc_interface_open(NULL, NULL, 0);
 	if (!ps->xch)
 		return lvm_log_err(errno ? errno : EIO,
@@ -360,7 +376,7 @@ void lvmd_pools_stop(struct lvmd *l)
 		ps->running = false;
 	}
 	lvmd_pool_fini(&ps->p, shell_free,
-		       &(struct discard){ l->xch, l->xce });
+		       &(struct discard){ l->xch, l->xce, l->reg_dir });
 	lvm_image_free(ps->img);     /* the thread has stopped */
 	ps->img = NULL;
 	lvm_engine_reap();           /* claims after its last turn: before
@@ -479,7 +495,7 @@ bool lvmd_pools_steal(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
 		return false;
 	lvm_log_info("pool: discarding a %u MiB shell (d%u) for a %u MiB request",
 		     *freed_mb, ((struct lvmd_shell *)x)->sh.domid, memory_mb);
-	shell_free(&(struct discard){ l->xch, l->xce }, x);
+	shell_free(&(struct discard){ l->xch, l->xce, l->reg_dir }, x);
 	return true;
 }
 

@@ -177,104 +177,122 @@ fail:
 	return NULL;
 }
 
-int lvm_reg_save(const char *dir, const struct lvm_reg_entry *e)
+/* serialize: (e) as its file's bytes, one line ending in a newline
+ * (malloc'd into (*buf), (*len) bytes). 0 or -ENOMEM. */
+static int serialize(const struct lvm_reg_entry *e, char **buf, size_t *len)
 {
-	char path[4096], tmp[4096];
 	json_object *o = to_json(e);
 	const char *s;
-	size_t len, off = 0;
-	ssize_t r;
-	int fd = -1, rc;
+	size_t n;
 
+	*buf = NULL;
 	if (!o)
 		return -ENOMEM;
-	snprintf(path, sizeof(path), "%s/%u.json", dir, e->domid);
-	snprintf(tmp, sizeof(tmp), "%s/.%u.json.tmp", dir, e->domid);
-	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!s) {
-		rc = -ENOMEM;
-		goto out;
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						      JSON_C_TO_STRING_NOSLASHESCAPE);
+	n = s ? strlen(s) : 0;
+	*buf = s ? malloc(n + 1) : NULL;
+	if (*buf) {
+		memcpy(*buf, s, n);
+		(*buf)[n++] = '\n';
+		*len = n;
 	}
-	len = strlen(s);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		rc = -errno;
-		goto out;
-	}
+	json_object_put(o);
+	return *buf ? 0 : -ENOMEM;
+}
+
+/* write_all: (len) bytes of (s) to (fd). 0 or -errno. */
+static int write_all(int fd, const char *s, size_t len)
+{
+	size_t off = 0;
+	ssize_t r;
+
 	while (off < len) {
 		r = write(fd, s + off, len - off);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0) {
-			rc = -errno;
-			goto out;
-		}
+		if (r <= 0)
+			return r < 0 ? -errno : -EIO;
 		off += (size_t)r;
 	}
-	r = write(fd, "\n", 1);
-	if (r != 1) {
-		rc = r < 0 ? -errno : -EIO;
-		goto out;
-	}
-	rc = close(fd);
-	fd = -1;
-	if (rc < 0) {
-		rc = -EIO;
-		goto out;
-	}
-	if (rename(tmp, path) < 0) {
+	return 0;
+}
+
+int lvm_reg_save(const char *dir, const struct lvm_reg_entry *e)
+{
+	char path[4096], tmp[4096], *buf;
+	size_t len;
+	int fd, rc;
+
+	rc = serialize(e, &buf, &len);
+	if (rc < 0)
+		return rc;
+	snprintf(path, sizeof(path), "%s/%u.json", dir, e->domid);
+	snprintf(tmp, sizeof(tmp), "%s/.%u.json.tmp", dir, e->domid);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
 		rc = -errno;
-		goto out;
+		free(buf);
+		return rc;
 	}
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
+	rc = write_all(fd, buf, len);
+	if (close(fd) < 0 && rc == 0)
+		rc = -EIO;
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -errno;
 	if (rc < 0)
 		unlink(tmp);
-	json_object_put(o);
+	free(buf);
 	return rc;
+}
+
+int lvm_reg_open_new(const char *dir, uint32_t domid)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%u.json", dir, domid);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	return fd < 0 ? -errno : fd;
+}
+
+int lvm_reg_save_fd(int fd, const struct lvm_reg_entry *e)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	rc = serialize(e, &buf, &len);
+	if (rc < 0)
+		return rc;
+	rc = write_all(fd, buf, len);
+	free(buf);
+	return rc;
+}
+
+void lvm_reg_discard_new(const char *dir, uint32_t domid, int *fd)
+{
+	if (*fd < 0)
+		return;
+	lvm_reg_remove(dir, domid);
+	close(*fd);
+	*fd = -1;
 }
 
 int lvm_reg_save_new(const char *dir, const struct lvm_reg_entry *e)
 {
-	char path[4096];
-	json_object *o = to_json(e);
-	const char *s;
-	char *buf = NULL;
-	size_t len;
-	ssize_t r;
-	int fd = -1, rc;
+	int fd = lvm_reg_open_new(dir, e->domid), rc;
 
-	if (!o)
-		return -ENOMEM;
-	snprintf(path, sizeof(path), "%s/%u.json", dir, e->domid);
-	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	len = s ? strlen(s) : 0;
-	buf = s ? malloc(len + 1) : NULL;
-	if (!buf) {
-		json_object_put(o);
-		return -ENOMEM;
-	}
-	memcpy(buf, s, len);
-	buf[len++] = '\n';
-	json_object_put(o);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		rc = -errno;
-		free(buf);
-		/* A record left under this domain's number: replaced whole. */
-		return rc == -EEXIST ? lvm_reg_save(dir, e) : rc;
-	}
-	do
-		r = write(fd, buf, len);
-	while (r < 0 && errno == EINTR);
-	rc = r < 0 ? -errno : (size_t)r != len ? -EIO : 0;
+	/* A record left under this domain's number: replaced whole. */
+	if (fd == -EEXIST)
+		return lvm_reg_save(dir, e);
+	if (fd < 0)
+		return fd;
+	rc = lvm_reg_save_fd(fd, e);
 	if (close(fd) < 0 && rc == 0)
 		rc = -EIO;
 	if (rc < 0)
-		unlink(path);
-	free(buf);
+		lvm_reg_remove(dir, e->domid);
 	return rc;
 }
 
@@ -466,6 +484,11 @@ int lvm_reg_read(const char *path, struct lvm_reg_entry *e, char *err,
 	n = read(fd, buf, REG_MAX_BYTES + 1);
 	if (n < 0) {
 		rc = -errno;
+		goto out;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "empty: a pool shell's record, never written");
+		rc = -ENODATA;
 		goto out;
 	}
 	rc = lvm_reg_parse(buf, (size_t)n, e, err, errlen);

@@ -81,14 +81,33 @@ int lvm_reg_save(const char *dir, const struct lvm_reg_entry *e);
  */
 int lvm_reg_save_new(const char *dir, const struct lvm_reg_entry *e);
 
+/*
+ * lvm_reg_open_new() - (dir)/DOMID.json created empty, open for writing:
+ * a pool shell's record file, made ahead so that the create that takes
+ * the shell only writes it (lvm_reg_save_fd()). An empty record is read
+ * as -ENODATA (a shell's: nothing to adopt). Returns the file descriptor,
+ * or -errno (-EEXIST: a file is there).
+ */
+int lvm_reg_open_new(const char *dir, uint32_t domid);
+
+/* lvm_reg_save_fd() - write (e) into (fd), a record file opened by
+ * lvm_reg_open_new() and still empty, in one write. 0 or -errno. */
+int lvm_reg_save_fd(int fd, const struct lvm_reg_entry *e);
+
+/* lvm_reg_discard_new() - the record file (*fd) of (domid) that
+ * lvm_reg_open_new() made and nothing wrote: removed, (*fd) closed and set
+ * to -1. Nothing when (*fd) < 0. */
+void lvm_reg_discard_new(const char *dir, uint32_t domid, int *fd);
+
 /* lvm_reg_remove() - delete (dir)/DOMID.json; 0 also if it was not there. */
 int lvm_reg_remove(const char *dir, uint32_t domid);
 
 /*
  * lvm_reg_read() - parse the record at (path) into (e) (zeroed first).
- * Returns 0, -ENOENT/-EACCES/-EIO (cannot read), -EPROTO (not a valid
- * record: one line in (err) says what is wrong), -ENOMEM. On error (e)
- * holds nothing to free.
+ * Returns 0, -ENOENT/-EACCES/-EIO (cannot read), -ENODATA (empty: a pool
+ * shell's record file, lvm_reg_open_new()), -EPROTO (not a valid record:
+ * one line in (err) says what is wrong), -ENOMEM. On error (e) holds
+ * nothing to free.
  */
 int lvm_reg_read(const char *path, struct lvm_reg_entry *e, char *err,
 		 size_t errlen);

@@ -81,11 +81,14 @@ struct guest *lvmd_guest_new(struct lvm_reg_entry *rec,
 	g->cons_lport = -1;
 	g->sys_lport = -1;
 	g->log_fd = -1;
+	g->rec_fd = -1;
 	return g;
 }
 
 void lvmd_guest_free(struct guest *g)
 {
+	if (g->rec_fd >= 0)
+		close(g->rec_fd);
 	lvmd_vifkeys_free(g);
 	lvm_reg_entry_free(&g->rec);
 	free(g);
@@ -191,6 +194,8 @@ int lvmd_guest_save(struct lvmd *l, struct guest *g)
 
 int lvmd_guest_save_new(struct lvmd *l, struct guest *g)
 {
+	if (g->rec_fd >= 0)
+		return save_logged(l, g, lvm_reg_save_fd(g->rec_fd, &g->rec));
 	return save_logged(l, g, lvm_reg_save_new(l->reg_dir, &g->rec));
 }
 
