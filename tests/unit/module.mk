@@ -97,7 +97,7 @@ PVBUILD_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_domain_sethandle xc_physinfo xc_domain_populate_physmap_exact \
 	xc_domain_getinfolist xc_map_foreign_range xc_map_foreign_pages \
 	xc_domctl xc_mmuext_op xc__hypercall_buffer_alloc_pages \
-	xc__hypercall_buffer_free_pages
+	xc__hypercall_buffer_free_pages munmap
 pvbuild_LIBS := $(foreach f,$(PVBUILD_TEST_WRAPS),-Wl,--wrap=$(f)) \
 	-lelf -lxenguest -lxenctrl
 pvbuild_CFLAGS := $(XEN_HOST_CFLAGS)

@@ -56,6 +56,8 @@ static struct fake {
 	int resets_at_unpin;         /* reset_calls when the last unpin came */
 	void *hbuf;                  /* the last hypercall buffer given */
 	int hbufs;                   /* given and not freed */
+	void *two[64];               /* 2-page mappings not unmapped */
+	xen_pfn_t two_mfns[2];       /* the last one's frames */
 } F;
 
 static xc_interface *const XCH = (xc_interface *)&F;
@@ -203,7 +205,33 @@ void *__wrap_xc_map_foreign_pages(xc_interface *xch, uint32_t dom, int prot,
 		assert_true(q != MAP_FAILED);
 	}
 	F.maps++;
+	if (num == 2) {
+		for (i = 0; F.two[i]; i++)
+			assert_true(i < 63);
+		F.two[i] = p;
+		F.two_mfns[0] = arr[0];
+		F.two_mfns[1] = arr[1];
+	}
 	return p;
+}
+
+int __real_munmap(void *addr, size_t len);
+int __wrap_munmap(void *addr, size_t len)
+{
+	for (int i = 0; i < 64; i++)
+		if (F.two[i] == addr && len == 2 * PAGE)
+			F.two[i] = NULL;
+	return __real_munmap(addr, len);
+}
+
+/* twos() - the 2-page mappings made and not unmapped. */
+static int twos(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < 64; i++)
+		n += F.two[i] != NULL;
+	return n;
 }
 
 int __wrap_xc_domctl(xc_interface *xch, struct xen_domctl *dc)
@@ -322,6 +350,7 @@ static int reset(void **state)
 	assert_true(F.ram != MAP_FAILED);
 	memset(F.ram, 0x5a, MAX_PAGES * PAGE);   /* dirty, as Xen may give */
 	lvm_tsc_khz_forget();
+	lvm_engine_pages_forget();
 	lvm_error_clear(&E);
 	lvm_engine_use_xenguest(false);
 	return 0;
@@ -833,6 +862,90 @@ static void test_prebuild(void **state)
 	lvm_image_free(img);
 }
 
+/*
+ * The console ring and device page at the frames of the last build,
+ * mapped by the premap: handed over by a claim whose image is laid out
+ * the same (the caller maps nothing), released with the shell otherwise;
+ * a warm shell takes them too.
+ */
+static void test_pages_ahead(void **state)
+{
+	struct lvm_image *img = image("noop"), *fat = image("fat");
+	struct lvm_finish_req req = { .img = img, .name = "p" };
+	struct lvm_built b;
+	struct lvm_shell sh;
+	int maps;
+
+	(void)state;
+	/* nothing built yet: nothing ahead */
+	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
+	assert_int_equal(twos(), 0);
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	assert_null(b.pages);
+	lvm_built_release(&b);
+	assert_int_equal(lvm_engine_reap(), 1);
+
+	/* the next shell: those two frames mapped at its premap, handed over */
+	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
+	maps = F.maps;
+	assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
+	assert_int_equal(F.maps, maps + 3);      /* tables, premap, the two */
+	assert_int_equal(twos(), 1);
+	assert_int_equal(F.two_mfns[0], MFN0 + b.console_gfn);
+	assert_int_equal(F.two_mfns[1], MFN0 + b.noxs_gfn);
+	maps = F.maps;
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	assert_int_equal(F.maps, maps);          /* nothing mapped at the claim */
+	assert_non_null(b.pages);
+	assert_memory_equal((const uint8_t *)b.pages + PAGE, b.noxs_copy,
+			    NOXS_PAGE_SIZE);
+	assert_memory_equal(b.pages, frame(b.console_gfn), PAGE);
+	assert_int_equal(lvm_engine_reap(), 1);
+	assert_int_equal(twos(), 1);             /* the caller's now */
+	lvm_built_release(&b);
+	assert_null(b.pages);
+	assert_int_equal(twos(), 0);
+
+	/* an image laid out otherwise (fat: too big for the tables made
+	 * ahead): not handed over, released with the shell */
+	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
+	assert_int_equal(twos(), 1);
+	req.img = fat;
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	assert_null(b.pages);
+	lvm_built_release(&b);
+	lvm_engine_reap();
+	assert_int_equal(twos(), 0);
+	/* nor kept by a shell discarded */
+	req.img = img;
+	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
+	lvm_shell_discard(XCH, &sh);
+	lvm_engine_reap();
+
+	/* a warm shell built in such a shell takes them */
+	lvm_engine_pages_forget();
+	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	lvm_built_release(&b);
+	lvm_engine_reap();
+	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
+	assert_int_equal(twos(), 1);
+	assert_int_equal(lvm_shell_prebuild(XCH, &sh, img, &E), 0);
+	assert_int_equal(twos(), 1);             /* not mapped twice */
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	assert_non_null(b.pages);
+	lvm_built_release(&b);
+	lvm_engine_reap();
+	assert_int_equal(twos(), 0);
+	lvm_image_free(fat);
+	lvm_image_free(img);
+}
+
 /* An image our builder cannot load (no noxs note): refused, destroyed. */
 static void test_not_ours(void **state)
 {
@@ -871,6 +984,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_failures, reset, teardown),
 		cmocka_unit_test_setup_teardown(test_prebuild, reset, teardown),
+		cmocka_unit_test_setup_teardown(test_pages_ahead, reset,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_not_ours, reset, teardown),
 	};
 

@@ -71,6 +71,10 @@ int lvm_devpage_fill(struct noxs_page *p, const struct lvm_devpage_args *a);
  */
 int lvm_tsc_khz(xc_interface *xch, uint64_t *khz, struct lvm_error *err);
 
+/* lvm_engine_pages_forget() - forget the frames of the last build's
+ * console ring and device page, mapped ahead by premaps (for tests). */
+void lvm_engine_pages_forget(void);
+
 /* lvm_tsc_khz_forget() - drop the cached frequency (for tests). */
 void lvm_tsc_khz_forget(void);
 
@@ -98,12 +102,13 @@ int lvm_devpage_make(xc_interface *xch, const struct lvm_shell *sh,
 
 /*
  * lvm_warm_keep() - (sh), just built ahead for (img) as (b), becomes a
- * warm shell: its start info and device page mapped for the claim.
- * On failure the domain is destroyed. 0 or -errno, the line in (err).
- * (warm.c)
+ * warm shell: its start info, console ring and device page mapped for the
+ * claim (the latter two taken from (b)->pages when the build mapped them,
+ * which is then NULL). On failure the domain is destroyed. 0 or -errno,
+ * the line in (err). (warm.c)
  */
 int lvm_warm_keep(xc_interface *xch, struct lvm_shell *sh,
-		  const struct lvm_image *img, const struct lvm_built *b,
+		  const struct lvm_image *img, struct lvm_built *b,
 		  struct lvm_error *err);
 
 /* lvm_warm_finish() - lvm_shell_finish() of a warm shell. (warm.c) */

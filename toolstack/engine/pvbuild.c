@@ -67,10 +67,25 @@ struct lvm_pv {
 	bool hypercall_ahead;        /* frame AHEAD_HYPERCALL_PFN written */
 	bool context_ahead;          /* vCPU 0 set for AHEAD_ENTRY */
 	struct lvm_layout lo_ahead;
+	void *pages;                 /* frames (pages_at) mapped ahead: the
+					console ring, the device page */
+	uint64_t pages_at;           /* console << 32 | device page */
 	xc_hypercall_buffer_t ctx_hb; /* vCPU 0's context, hypercall-safe */
 	vcpu_guest_context_any_t *ctx;
 	struct lvm_pv *next;         /* in the reap list */
 };
+
+/* The frames of the console ring and the device page in the last build
+ * (console << 32 | device page; 0: none yet): a premap maps those two
+ * ahead, so that a claim for an image laid out the same (a pool's next
+ * create of the same image, most often) hands them over mapped
+ * (lvm_built's pages) and its caller maps nothing. */
+static _Atomic uint64_t pages_last;
+
+void lvm_engine_pages_forget(void)
+{
+	atomic_store(&pages_last, 0);
+}
 
 /* Builds of pool shells whose release waits for lvm_engine_reap(). */
 static struct {
@@ -181,6 +196,8 @@ void lvm_pv_free(struct lvm_pv *pv)
 		return;
 	if (pv->premap != NULL)
 		munmap(pv->premap, (size_t)pv->premap_pages * PAGE);
+	if (pv->pages != NULL)
+		munmap(pv->pages, 2 * PAGE);
 	if (pv->ctx != NULL)
 		xc__hypercall_buffer_free_pages(pv->xch, &pv->ctx_hb,
 						(int)CTX_PAGES);
@@ -226,6 +243,7 @@ unsigned lvm_engine_reap(void)
 }
 
 static void boot_ahead(uint32_t domid, struct lvm_pv *pv);
+static void pages_ahead(uint32_t domid, struct lvm_pv *pv);
 static int vcpu_context(xc_interface *xch, uint32_t domid, void *ctx);
 
 /* map() - frames 0 .. (pages)-1 of (domid), read-write, or NULL. */
@@ -303,9 +321,33 @@ int lvm_pv_premap(uint32_t domid, struct lvm_pv *pv, uint32_t pages,
 		return rc;
 	}
 	pv->premap_pages = pages;
-	if (pv->ahead)
+	if (pv->ahead) {
 		boot_ahead(domid, pv);
+		pages_ahead(domid, pv);
+	}
 	return 0;
+}
+
+/*
+ * pages_ahead() - the frames of the last build's console ring and device
+ * page (pages_last), if below (pv)'s tables made ahead, mapped now as the
+ * claim's caller would map them. A mapping that fails is left to it.
+ */
+static void pages_ahead(uint32_t domid, struct lvm_pv *pv)
+{
+	uint64_t at = atomic_load(&pages_last);
+	uint64_t cons = at >> 32, dev = at & 0xffffffffu;
+	xen_pfn_t f[2];
+
+	if (at == 0 || cons >= pv->lo_ahead.pt_pfn ||
+	    dev >= pv->lo_ahead.pt_pfn)
+		return;
+	f[0] = pv->p2m[cons];
+	f[1] = pv->p2m[dev];
+	pv->pages = xc_map_foreign_pages(pv->xch, domid,
+					 PROT_READ | PROT_WRITE, f, 2);
+	if (pv->pages != NULL)
+		pv->pages_at = at;
 }
 
 /*
@@ -589,7 +631,7 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 	const struct lvm_image *img = req->img;
 	struct noxs_page *copy = NULL;
 	struct lvm_layout lo;
-	uint64_t noxs_gfn = 0, t0 = lvm_now_ns(), t1, kept;
+	uint64_t noxs_gfn = 0, t0 = lvm_now_ns(), t1, kept, at;
 	uint8_t *mem;
 	int rc;
 
@@ -684,5 +726,15 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 	out->footprint_pages = (uint32_t)lo.footprint;
 	out->noxs_copy = copy;
 	out->t = sh->t;
+	/* The console ring and device page, mapped ahead at these frames:
+	 * handed over; and these frames, for the next premaps. */
+	at = (uint64_t)lo.console_pfn << 32 | noxs_gfn;
+	if (pv->pages != NULL && pv->pages_at == at) {
+		out->pages = pv->pages;
+		pv->pages = NULL;
+	}
+	if (noxs_gfn != 0 && lo.console_pfn <= 0xffffffffu &&
+	    noxs_gfn <= 0xffffffffu)
+		atomic_store(&pages_last, at);
 	return 0;
 }

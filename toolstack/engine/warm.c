@@ -42,22 +42,29 @@ static void unmap(struct lvm_warm *w)
 }
 
 int lvm_warm_keep(xc_interface *xch, struct lvm_shell *sh,
-		  const struct lvm_image *img, const struct lvm_built *b,
+		  const struct lvm_image *img, struct lvm_built *b,
 		  struct lvm_error *err)
 {
 	xen_pfn_t si = b->start_info_mfn;
 	xen_pfn_t frames[2] = { b->console_mfn, b->noxs_mfn };
 	struct lvm_warm *w = calloc(1, sizeof(*w));
+	void *pages = b->pages;      /* the build's, made ahead, or NULL */
 	int rc;
 
+	b->pages = NULL;
 	if (w == NULL) {
+		if (pages != NULL)
+			munmap(pages, 2 * PAGE);
 		rc = lvm_error_set(err, ENOMEM, "d%u: warm shell", sh->domid);
 		goto fail;
 	}
+	/* The console ring and device page: as the build mapped them ahead
+	 * (pvbuild.c), or mapped now. */
+	w->pages = pages;
 	errno = 0;
 	w->si = xc_map_foreign_pages(xch, sh->domid, PROT_READ | PROT_WRITE,
 				     &si, 1);
-	if (w->si != NULL)
+	if (w->si != NULL && w->pages == NULL)
 		w->pages = xc_map_foreign_pages(xch, sh->domid,
 						PROT_READ | PROT_WRITE, frames,
 						2);

@@ -63,6 +63,9 @@ extern const struct lvmd_backend lvmd_backend_sysctl;   /* sysctl.c */
 extern const struct lvmd_backend lvmd_backend_xenstore; /* xenstore.c */
 extern const struct lvmd_backend lvmd_backend_vif;      /* vif.c */
 extern const struct lvmd_backend lvmd_backend_names;    /* xsname.c */
+/* lvmd_names_kick() - at the end of a turn of the loop: wake the names
+ * backend's thread if this turn queued it work (xsname.c). */
+void lvmd_names_kick(struct lvmd *l);
 
 /*
  * A guest's control: how it is built and asked to stop. One per guest,

@@ -152,6 +152,8 @@ int lvmd_run(struct lvmd *l)
 		pfd[n++] = (struct pollfd){ .fd = lvmd_loader_fd(l),
 					    .events = POLLIN };
 		n += lvmd_clients_poll(l, pfd + n, who + n);
+		/* Off every request's path: their replies have gone. */
+		lvmd_names_kick(l);
 		t = timeout_ms(now, next);
 		if (t >= 0) {
 			ts.tv_sec = t / 1000;
