@@ -245,10 +245,6 @@ bench_summary_LIBS := -lm
 UNIT_TESTS += bench_watch
 bench_watch_SRCS := tests/unit/test_bench_watch.c bench/watch.c
 
-# The monotonic clock's TSC source (toolstack/common/clock.h).
-UNIT_TESTS += clock
-clock_SRCS := tests/unit/test_clock.c
-
 UNIT_TESTS += bench_lvmclock
 bench_lvmclock_SRCS := tests/unit/test_bench_lvmclock.c bench/lvmclock.c
 bench_lvmclock_LIBS := -lm

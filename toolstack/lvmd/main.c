@@ -568,18 +568,6 @@ static int set_instance(struct lvmd *l)
 	return 0;
 }
 
-/* use_tsc: lvmd's clock, chosen once (clock.h): the TSC at Xen's rate
- * for it (the sysctl backend's setup read it) when the kernel's clock
- * costs a system call a reading. */
-static void use_tsc(struct lvmd *l)
-{
-	uint64_t cost;
-
-	if (lvm_clock_use_tsc(l->tsc_khz, &cost))
-		lvm_log_info("clock: the TSC at %llu kHz (the kernel's costs %.1f us a reading)",
-			     (unsigned long long)l->tsc_khz, cost / 1e3);
-}
-
 int main(int argc, char **argv)
 {
 	static struct lvmd l;
@@ -666,7 +654,6 @@ int main(int argc, char **argv)
 	if (open_xen(&l) < 0 || lvmd_backends_setup(&l) < 0 ||
 	    lvmd_listen(&l) < 0)
 		goto out;
-	use_tsc(&l);
 	lvmd_adopt(&l);
 	if (lvmd_pools_start(&l) < 0)
 		goto out;
