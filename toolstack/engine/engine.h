@@ -213,9 +213,11 @@ struct lvm_built {
 	uint64_t start_info_mfn;
 	void *pages;                 /* the console ring, then the device
 					page, mapped read-write in one mapping
-					of 2 pages (a shell built ahead hands
-					over the one it made ahead), or NULL:
-					the caller's, once taken (set NULL);
+					of 2 pages that a pool shell made
+					ahead (built ahead; or premapped, when
+					the image puts them where the last
+					build did), or NULL: the caller's,
+					once taken (set NULL);
 					lvm_built_release() unmaps it */
 	uint32_t footprint_pages;    /* pages the builder used: kernel to
 					boot stack; what a premap must cover */
