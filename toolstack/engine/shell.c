@@ -266,6 +266,6 @@ void lvm_built_release(struct lvm_built *b)
 	free(b->noxs_copy);
 	b->noxs_copy = NULL;
 	if (b->pages)
-		munmap(b->pages, 2 * 4096u);
+		munmap(b->pages, 2 * (size_t)XC_PAGE_SIZE);
 	b->pages = NULL;
 }

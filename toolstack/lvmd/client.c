@@ -260,13 +260,14 @@ json_object *lvmd_client_request(struct lvmd *l, struct client *c)
 /* read_requests: take what the socket has; -1 when the client is gone. */
 static int read_requests(struct client *c)
 {
+	size_t room;
 	ssize_t r;
 
 	if (!c->in && !(c->in = malloc(IN_MAX)))
 		return -1;
 	while (c->in_len < IN_MAX) {
-		r = recv(c->fd, c->in + c->in_len, IN_MAX - c->in_len,
-			 MSG_DONTWAIT);
+		room = IN_MAX - c->in_len;
+		r = recv(c->fd, c->in + c->in_len, room, MSG_DONTWAIT);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -278,7 +279,7 @@ static int read_requests(struct client *c)
 		/* Less than there was room for: the socket is drained, no
 		 * second read to hear EAGAIN (the poll is level-triggered:
 		 * what comes later wakes it). */
-		if ((size_t)r < IN_MAX - (c->in_len - (size_t)r))
+		if ((size_t)r < room)
 			break;
 	}
 	return 0;
