@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
+#include <netlink/route/link/inet6.h>
 #include <netlink/route/neighbour.h>
 
 #include "netdev.h"
@@ -89,15 +91,31 @@ void lvmd_netdev_close(struct lvmd_netdev *nd)
 }
 
 /* link_change: (name)'s MTU (0: unchanged), master (0: unchanged) and
- * flags IFF_UP, in one request. 0 or libnl's error. */
+ * flags IFF_UP, in one request; with (no_ipv6), the device first given
+ * no IPv6 address of its own (addr_gen_mode none), in a request of its
+ * own: the kernel applies a request's flags before its address family
+ * settings, and a device set up with the default mode has its link-local
+ * address at once. 0 or libnl's error. */
 static int link_change(struct nl_sock *sk, struct rtnl_link *orig,
-		       uint16_t mtu, int master)
+		       uint16_t mtu, int master, bool no_ipv6)
 {
 	struct rtnl_link *c = rtnl_link_alloc();
-	int rc;
+	int rc = 0;
 
 	if (!c)
 		return -NLE_NOMEM;
+	if (no_ipv6) {
+		rc = rtnl_link_inet6_set_addr_gen_mode(c, IN6_ADDR_GEN_MODE_NONE);
+		if (rc == 0)
+			rc = rtnl_link_change(sk, orig, c, 0);
+		rtnl_link_put(c);
+		/* A kernel without IPv6: nothing to quiet. */
+		if (rc < 0 && rc != -NLE_AF_NOSUPPORT && rc != -NLE_OPNOTSUPP)
+			return rc;
+		c = rtnl_link_alloc();
+		if (!c)
+			return -NLE_NOMEM;
+	}
 	if (mtu)
 		rtnl_link_set_mtu(c, mtu);
 	if (master)
@@ -147,7 +165,7 @@ static int make_bridge(struct nl_sock *sk, const char *name,
 	}
 	if (rc == 0) {
 		what = "cannot set up bridge";
-		rc = link_change(sk, link, 0, 0);
+		rc = link_change(sk, link, 0, 0, false);
 	}
 	if (rc < 0) {
 		rc = nl_fail(err, errlen, rc, what, name);
@@ -403,9 +421,15 @@ int lvmd_netdev_enslave(struct lvmd_netdev *nd, const char *name,
 		rc = nl_fail(err, errlen, rc, "cannot look up bridge", bridge);
 		goto out;
 	}
+	/* A guest's port carries no IPv6 address of dom0's: else the kernel
+	 * sends the guest its duplicate address checks, multicast listener
+	 * reports and router solicitations, which wake an idle guest and
+	 * crowd out the frames kept for it while it boots (a client's first
+	 * SYN). */
 	rc = rtnl_link_get_kernel(nd->sk, 0, name, &dev);
 	if (rc == 0)
-		rc = link_change(nd->sk, dev, mtu, rtnl_link_get_ifindex(br));
+		rc = link_change(nd->sk, dev, mtu, rtnl_link_get_ifindex(br),
+				 true);
 	if (rc < 0)
 		rc = lvm_errf(err, errlen, sys_err(rc),
 			      "%s: cannot put it on bridge %s: %s", name,

@@ -40,8 +40,8 @@ int lvmd_netdev_bridge(struct lvmd_netdev *nd, const char *name, bool create,
 
 /*
  * lvmd_netdev_tap() - a new TAP device (name) (IFF_TAP | IFF_NO_PI, not
- * persistent: it goes when its last descriptor closes), its MTU (mtu),
- * put on the bridge (bridge) and set up. A device of that name left
+ * persistent: it goes when its last descriptor closes), as
+ * lvmd_netdev_enslave() puts it on the bridge (bridge). A device of that name left
  * behind (by an lvmd that crashed) is removed first.
  * Returns the TAP's descriptor (O_NONBLOCK, close-on-exec), or -errno
  * with one line in (err) and nothing left.
@@ -51,8 +51,11 @@ int lvmd_netdev_tap(struct lvmd_netdev *nd, const char *name,
 
 /*
  * lvmd_netdev_enslave() - the existing device (name) (e.g. the vifD.N the
- * kernel's netback made) given MTU (mtu) (0: left as it is), put on the
- * bridge (bridge) and set up, in one request.
+ * kernel's netback made) given no IPv6 address of its own (addr_gen_mode
+ * none: dom0 sends the guest no IPv6 traffic of the port's own; one
+ * request, before the next, unless the kernel has no IPv6), then MTU
+ * (mtu) (0: left as it is), put on the bridge (bridge) and set up, in
+ * one request.
  * Returns 0, or -errno with one line in (err): -ENODEV when (name) or
  * (bridge) does not exist.
  */
