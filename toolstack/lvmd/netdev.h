@@ -40,9 +40,9 @@ int lvmd_netdev_bridge(struct lvmd_netdev *nd, const char *name, bool create,
 
 /*
  * lvmd_netdev_tap() - a new TAP device (name) (IFF_TAP | IFF_NO_PI, not
- * persistent: it goes when its last descriptor closes), as
- * lvmd_netdev_enslave() puts it on the bridge (bridge). A device of that name left
- * behind (by an lvmd that crashed) is removed first.
+ * persistent: it goes when its last descriptor closes), put on the
+ * bridge (bridge) as lvmd_netdev_enslave() does. A device of that name
+ * left behind (by an lvmd that crashed) is removed first.
  * Returns the TAP's descriptor (O_NONBLOCK, close-on-exec), or -errno
  * with one line in (err) and nothing left.
  */
