@@ -2,8 +2,8 @@
  * test_backends.c — unit tests for lvmd's backend seam
  * (toolstack/lvmd/backends.c over ports.c), with three fake backends in
  * the table's places and the event channel calls replaced: attach and
- * adopt in table order, a failed attach undone in reverse, detach in
- * reverse, calls left NULL skipped, a port's event routed to the backend
+ * adopt in table order, a failed attach undone in reverse, settle in
+ * table order, detach in reverse, calls left NULL skipped, a port's event routed to the backend
  * that bound it and to nobody once unbound, a port's event budget (events
  * past it deferred, given back once it allows, forgotten when unbound),
  * a port bound ahead for a pool's shell taken by a guest's backend without
@@ -69,24 +69,28 @@ static void detach1(struct lvmd *l, struct guest *g, bool gone)
 { (void)l; note("1.detach(%s,%d) ", g->rec.name, gone); }
 static void detach2(struct lvmd *l, struct guest *g, bool gone)
 { (void)l; note("2.detach(%s,%d) ", g->rec.name, gone); }
+static void settle0(struct lvmd *l, struct guest *g)
+{ (void)l; note("0.settle(%s) ", g->rec.name); }
+static void settle2(struct lvmd *l, struct guest *g)
+{ (void)l; note("2.settle(%s) ", g->rec.name); }
 static void teardown0(struct lvmd *l) { (void)l; note("0.teardown "); }
 static void teardown2(struct lvmd *l) { (void)l; note("2.teardown "); }
 
 /* The table's five places, filled by fakes; the third has only
- * detach (as XenStore's), the second no adopt, the fourth and fifth no
- * call. */
+ * settle and detach, the second no adopt and no settle, the fourth and
+ * fifth no call. */
 const struct lvmd_backend lvmd_backend_console = {
 	.name = "fake0", .usage = "the first", .setup = setup0,
-	.attach = attach0, .adopt = adopt0, .event = event0,
-	.detach = detach0, .teardown = teardown0,
+	.attach = attach0, .adopt = adopt0, .settle = settle0,
+	.event = event0, .detach = detach0, .teardown = teardown0,
 };
 const struct lvmd_backend lvmd_backend_sysctl = {
 	.name = "fake1", .usage = "the second", .setup = setup1,
 	.attach = attach1, .event = event1, .detach = detach1,
 };
 const struct lvmd_backend lvmd_backend_xenstore = {
-	.name = "fake2", .usage = "the third", .detach = detach2,
-	.teardown = teardown2,
+	.name = "fake2", .usage = "the third", .settle = settle2,
+	.detach = detach2, .teardown = teardown2,
 };
 const struct lvmd_backend lvmd_backend_vif = {
 	.name = "fake3", .usage = "the fourth",
@@ -196,6 +200,14 @@ static void test_adopt(void **state)
 
 	assert_int_equal(lvmd_backends_attach(&f->l, &f->g, 0, true), 0);
 	assert_string_equal(trace, "0.adopt(g1) ");
+}
+
+static void test_settle_in_order(void **state)
+{
+	struct fixture *f = *state;
+
+	lvmd_backends_settle(&f->l, &f->g);
+	assert_string_equal(trace, "0.settle(g1) 2.settle(g1) ");
 }
 
 static void test_detach_reverse(void **state)
@@ -368,6 +380,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_attach_failure_undone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_failure_undoes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_adopt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_settle_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detach_reverse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_routed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_bound_ahead_taken, setup, teardown),

@@ -46,6 +46,10 @@ struct lvmd_backend {
 	/* adopt() - the same for a guest found running when lvmd restarted:
 	 * take over the state left in its pages and record. */
 	int (*adopt)(struct lvmd *l, struct guest *g);
+	/* settle() - after the reply to the create (or the reboot) that
+	 * attached (g) was sent: what the guest needs soon, but its creator
+	 * need not wait for. Not after adopt(), which does it all. */
+	void (*settle)(struct lvmd *l, struct guest *g);
 	/* event() - a port this backend bound for (g) fired. It may doom
 	 * (g), not destroy it. */
 	void (*event)(struct lvmd *l, struct guest *g);
@@ -126,6 +130,9 @@ void lvmd_backends_usage(FILE *f);
  * 0 or -errno. */
 int lvmd_backends_attach(struct lvmd *l, struct guest *g, unsigned flags,
 			 bool adopt);
+/* lvmd_backends_settle() - every backend's settle() for (g), in table
+ * order (lvmd_create_settle). */
+void lvmd_backends_settle(struct lvmd *l, struct guest *g);
 /* lvmd_backends_detach() - detach (g) from every backend, in reverse
  * order. */
 void lvmd_backends_detach(struct lvmd *l, struct guest *g, bool gone);

@@ -1,7 +1,7 @@
 /*
  * backends.c — the one table of lvmd's backends, and the calls that walk
- * it: setup at start, teardown at exit, attach or adopt a guest, detach
- * it, route a port's event to the backend that bound it, the usage lines;
+ * it: setup at start, teardown at exit, attach or adopt a guest, settle
+ * it after its reply, detach it, route a port's event to the backend that bound it, the usage lines;
  * and the choice of a guest's control (see backend.h). A new backend is
  * one more entry here.
  */
@@ -82,6 +82,13 @@ int lvmd_backends_attach(struct lvmd *l, struct guest *g, unsigned flags,
 			if (table[i]->detach)
 				table[i]->detach(l, g, false);
 	return rc;
+}
+
+void lvmd_backends_settle(struct lvmd *l, struct guest *g)
+{
+	for (size_t i = 0; i < NBACKENDS; i++)
+		if (table[i]->settle)
+			table[i]->settle(l, g);
 }
 
 void lvmd_backends_detach(struct lvmd *l, struct guest *g, bool gone)

@@ -550,5 +550,6 @@ void lvmd_create_settle(struct lvmd *l, struct guest *g)
 		close(g->rec_fd);
 		g->rec_fd = -1;
 	}
+	lvmd_backends_settle(l, g);
 	g->ctl->poll(l, g);
 }

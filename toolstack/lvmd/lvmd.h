@@ -328,7 +328,8 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 
 /*
  * lvmd_create_settle() - the rest of a creation, off the reply's path:
- * open a new guest's console log (its attach left it for now) and read
+ * open a new guest's console log (its attach left it for now), each
+ * backend's settle() (backend.h; the vifs' neighbour entries) and read
  * (g)'s ready mark (lvmd_create() attached the backends before the
  * guest ran).
  */

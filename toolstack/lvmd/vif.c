@@ -246,6 +246,20 @@ remake:
 	return -1;
 }
 
+/* neigh_set: dom0 knows the MAC of (g)'s vif (i) before its first
+ * frame: a connect from dom0 waits for no ARP. An entry that cannot be
+ * set only leaves the guest's own (gratuitous) ARP to do it. */
+static void neigh_set(struct lvmd *l, struct guest *g, unsigned i)
+{
+	const struct lvm_vif *v = &g->rec.vifs[i];
+	int idx = own_index(l, v), rc;
+
+	if (idx > 0 && (rc = lvmd_netdev_neigh(l->netdev, idx, v->ip, v->mac,
+					       true)) < 0)
+		lvm_log_warn(-rc, "d%u vif%u: no neighbour entry on %s",
+			     g->rec.domid, i, l->net.bridge);
+}
+
 /* serve: vif (i) of (g): its record (unless (adopt): already there), its
  * TAP on its bridge (the one made ahead, if it fits), handed to the data
  * path. 0 or -errno, (err). */
@@ -256,7 +270,7 @@ static int serve(struct lvmd *l, struct guest *g, unsigned i, bool adopt,
 	struct lvmd_netpath_vif_args a;
 	char name[LVM_IFNAME_MAX + 1];
 	uint32_t ready_port = i < g->nvif_ready ? g->vif_ready[i].port : 0;
-	int slot, fd, rc, idx;
+	int slot, fd, rc;
 
 	slot = adopt ? find_slot(g->rec.noxs_copy, i) :
 		       add_record(l, g, i, ready_port, err, errlen);
@@ -290,14 +304,8 @@ static int serve(struct lvmd *l, struct guest *g, unsigned i, bool adopt,
 	rc = lvmd_netpath_add(l->netpath, &a, err, errlen);
 	if (rc < 0)
 		return rc;
-	/* dom0 knows the guest's MAC before its first frame: a connect
-	 * from dom0 waits for no ARP. An entry that cannot be set only
-	 * leaves the guest's own (gratuitous) ARP to do it. */
-	idx = own_index(l, v);
-	if (idx > 0 && (rc = lvmd_netdev_neigh(l->netdev, idx, v->ip, v->mac,
-					       true)) < 0)
-		lvm_log_warn(-rc, "d%u vif%u: no neighbour entry on %s",
-			     g->rec.domid, i, l->net.bridge);
+	if (adopt)
+		neigh_set(l, g, i);
 	return 0;
 }
 
@@ -348,6 +356,16 @@ out:
 		snprintf(g->attach_err, sizeof(g->attach_err), "%s", err);
 	}
 	return rc;
+}
+
+/* settle: after the create's reply, each vif's neighbour entry: a
+ * netlink round trip its creator need not wait for. A connect from dom0
+ * made before it is set waits for its address's resolution, which the
+ * entry, replacing it, ends at once. */
+static void settle(struct lvmd *l, struct guest *g)
+{
+	for (unsigned i = 0; i < g->vifs_on; i++)
+		neigh_set(l, g, i);
 }
 
 static int attach(struct lvmd *l, struct guest *g, unsigned flags)
@@ -402,6 +420,7 @@ const struct lvmd_backend lvmd_backend_vif = {
 	.setup = setup,
 	.attach = attach,
 	.adopt = adopt,
+	.settle = settle,
 	.detach = detach,
 	.teardown = teardown,
 };
