@@ -3,8 +3,8 @@
  * (toolstack/lvmd/backends.c over ports.c), with three fake backends in
  * the table's places and the event channel calls replaced: attach and
  * adopt in table order, a failed attach undone in reverse, settle in
- * table order, detach in reverse, calls left NULL skipped, a port's event routed to the backend
- * that bound it and to nobody once unbound, a port's event budget (events
+ * table order, detach in reverse, calls left NULL skipped, a port's
+ * event routed to the backend that bound it and to nobody once unbound, a port's event budget (events
  * past it deferred, given back once it allows, forgotten when unbound),
  * a port bound ahead for a pool's shell taken by a guest's backend without
  * a bind and released exactly once,

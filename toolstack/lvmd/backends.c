@@ -2,8 +2,8 @@
  * backends.c — the one table of lvmd's backends, and the calls that walk
  * it: setup at start, teardown at exit, attach or adopt a guest, settle
  * it after its reply, detach it, route a port's event to the backend
- * that bound it, the usage lines; and the choice of a guest's control (see backend.h). A new backend is
- * one more entry here.
+ * that bound it, the usage lines; and the choice of a guest's control
+ * (see backend.h). A new backend is one more entry here.
  */
 #include <stddef.h>
 

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,31 +90,15 @@ void lvmd_netdev_close(struct lvmd_netdev *nd)
 }
 
 /* link_change: (name)'s MTU (0: unchanged), master (0: unchanged) and
- * flags IFF_UP, in one request; with (no_ipv6), the device first given
- * no IPv6 address of its own (addr_gen_mode none), in a request of its
- * own: the kernel applies a request's flags before its address family
- * settings, and a device set up with the default mode has its link-local
- * address at once. 0 or libnl's error. */
+ * flags IFF_UP, in one request. 0 or libnl's error. */
 static int link_change(struct nl_sock *sk, struct rtnl_link *orig,
-		       uint16_t mtu, int master, bool no_ipv6)
+		       uint16_t mtu, int master)
 {
 	struct rtnl_link *c = rtnl_link_alloc();
-	int rc = 0;
+	int rc;
 
 	if (!c)
 		return -NLE_NOMEM;
-	if (no_ipv6) {
-		rc = rtnl_link_inet6_set_addr_gen_mode(c, IN6_ADDR_GEN_MODE_NONE);
-		if (rc == 0)
-			rc = rtnl_link_change(sk, orig, c, 0);
-		rtnl_link_put(c);
-		/* A kernel without IPv6: nothing to quiet. */
-		if (rc < 0 && rc != -NLE_AF_NOSUPPORT && rc != -NLE_OPNOTSUPP)
-			return rc;
-		c = rtnl_link_alloc();
-		if (!c)
-			return -NLE_NOMEM;
-	}
 	if (mtu)
 		rtnl_link_set_mtu(c, mtu);
 	if (master)
@@ -124,6 +107,26 @@ static int link_change(struct nl_sock *sk, struct rtnl_link *orig,
 	rc = rtnl_link_change(sk, orig, c, 0);
 	rtnl_link_put(c);
 	return rc;
+}
+
+/* no_ipv6: (orig) given no IPv6 address of its own (addr_gen_mode
+ * none), in a request of its own before link_change() sets it up: the
+ * kernel applies a request's flags before its address family settings,
+ * and a device set up with the default mode has its link-local address
+ * at once. A kernel without IPv6 has nothing to quiet. 0 or libnl's
+ * error. */
+static int no_ipv6(struct nl_sock *sk, struct rtnl_link *orig)
+{
+	struct rtnl_link *c = rtnl_link_alloc();
+	int rc;
+
+	if (!c)
+		return -NLE_NOMEM;
+	rc = rtnl_link_inet6_set_addr_gen_mode(c, IN6_ADDR_GEN_MODE_NONE);
+	if (rc == 0)
+		rc = rtnl_link_change(sk, orig, c, 0);
+	rtnl_link_put(c);
+	return rc == -NLE_AF_NOSUPPORT || rc == -NLE_OPNOTSUPP ? 0 : rc;
 }
 
 /* add_addr: (addr)/(prefix) on (ifindex). 0 or libnl's error. */
@@ -165,7 +168,7 @@ static int make_bridge(struct nl_sock *sk, const char *name,
 	}
 	if (rc == 0) {
 		what = "cannot set up bridge";
-		rc = link_change(sk, link, 0, 0, false);
+		rc = link_change(sk, link, 0, 0);
 	}
 	if (rc < 0) {
 		rc = nl_fail(err, errlen, rc, what, name);
@@ -428,8 +431,9 @@ int lvmd_netdev_enslave(struct lvmd_netdev *nd, const char *name,
 	 * SYN). */
 	rc = rtnl_link_get_kernel(nd->sk, 0, name, &dev);
 	if (rc == 0)
-		rc = link_change(nd->sk, dev, mtu, rtnl_link_get_ifindex(br),
-				 true);
+		rc = no_ipv6(nd->sk, dev);
+	if (rc == 0)
+		rc = link_change(nd->sk, dev, mtu, rtnl_link_get_ifindex(br));
 	if (rc < 0)
 		rc = lvm_errf(err, errlen, sys_err(rc),
 			      "%s: cannot put it on bridge %s: %s", name,
