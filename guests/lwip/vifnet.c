@@ -88,7 +88,10 @@ static void state_changed(void *arg, enum netfront_state st)
 		/* lwIP announces the address (a gratuitous ARP); asking
 		   for the gateway (dom0's bridge) too teaches dom0 our
 		   address from the request and us dom0's from the reply,
-		   before the first connection needs either. */
+		   before the first connection needs either. lvm's dom0
+		   also hands us the gateway's hello at connect (ahead of
+		   this event's frames: docs/noxs.md); the request then
+		   only confirms it. */
 		netif_set_link_up(&vn->netif);
 		if (!ip4_addr_isany(gw))
 			etharp_request(&vn->netif, gw);

@@ -21,7 +21,8 @@
  * side, and a TX turn runs if bit 0 of (turn) is set and an RX turn if
  * bit 1 is, each of at most ((turn >> 2) % 70) frames; with bit 7 also
  * set, the RX turn is the connect's (np_io_rx_backlog(): all queued
- * frames read, at most NP_BACKLOG_KEEP delivered).
+ * frames read, at most NP_BACKLOG_KEEP delivered, after a hello when bit
+ * 2 is set too).
  *
  * Checked besides the sanitizers: a turn never does more than its
  * bound; every frame written to the TAP is 1..1514 bytes; the counters
@@ -104,7 +105,7 @@ static void check_indices(const struct vring_back *b)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct noxs_vif_rings rings;
-	static uint8_t frame[2805];
+	static uint8_t frame[2805], hello[NP_HELLO_LEN] = { 0x02, 1, 2, 3, 4, 5 };
 	uint64_t sent = 0, sent_bytes = 0;
 	struct np_io io;
 	uint32_t region_size, arg;
@@ -140,8 +141,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			drain(fds[1], &sent, &sent_bytes);
 		}
 		if (rc >= 0 && (data[i + 7] & 0x82) == 0x82) {
-			rc = np_io_rx_backlog(&io, &notify, &arg);
-			if (rc > (int)NP_BACKLOG_KEEP)
+			rc = np_io_rx_backlog(&io, data[i + 7] & 4 ? hello : NULL,
+					      data[i + 7] & 4 ? NP_HELLO_LEN : 0,
+					      &notify, &arg);
+			if (rc > (int)NP_BACKLOG_KEEP + 1)
 				abort();
 		} else if (rc >= 0 && (data[i + 7] & 2)) {
 			rc = np_io_rx(&io, max, &notify, &arg);

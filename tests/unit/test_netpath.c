@@ -247,7 +247,7 @@ static void test_rx_backlog_newest(void **state)
 		fill(frame, sizeof(frame), (uint8_t)i);
 		assert_int_equal(send(f->fd[1], frame, sizeof(frame), 0), 60);
 	}
-	assert_int_equal(np_io_rx_backlog(&f->io, &notify, &arg),
+	assert_int_equal(np_io_rx_backlog(&f->io, NULL, 0, &notify, &arg),
 			 (int)NP_BACKLOG_KEEP);
 	assert_true(notify);
 	assert_int_equal(f->io.c.rx_dropped, queued - NP_BACKLOG_KEEP);
@@ -267,6 +267,73 @@ static void test_rx_backlog_newest(void **state)
 	assert_int_equal(next_frame(f->fd[0], frame, sizeof(frame)), -1);
 }
 
+/* The gateway's hello: an ARP reply, byte for byte, from the gateway
+ * (sender) to the guest (target), addressed to the guest's MAC. */
+static void test_gw_hello_bytes(void **state)
+{
+	static const uint8_t gw_mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 },
+			     gw_ip[4] = { 198, 18, 0, 1 },
+			     mac[6] = { 0x00, 0x16, 0x3e, 0x0a, 0x0b, 0x0c },
+			     ip[4] = { 198, 18, 7, 9 };
+	static const uint8_t want[NP_HELLO_LEN] = {
+		0x00, 0x16, 0x3e, 0x0a, 0x0b, 0x0c,   /* to the guest */
+		0x02, 0x11, 0x22, 0x33, 0x44, 0x55,   /* from the gateway */
+		0x08, 0x06,                           /* ARP */
+		0x00, 0x01, 0x08, 0x00, 6, 4,         /* Ethernet, IPv4 */
+		0x00, 0x02,                           /* a reply */
+		0x02, 0x11, 0x22, 0x33, 0x44, 0x55, 198, 18, 0, 1,
+		0x00, 0x16, 0x3e, 0x0a, 0x0b, 0x0c, 198, 18, 7, 9,
+	};
+	uint8_t got[NP_HELLO_LEN];
+
+	(void)state;
+	memset(got, 0xee, sizeof(got));
+	np_gw_hello(got, gw_mac, gw_ip, mac, ip);
+	assert_memory_equal(got, want, sizeof(want));
+}
+
+/* At connect the hello comes first, in the guest's first RX buffer, then
+ * the frames queued before it; it counts as a frame delivered. */
+static void test_rx_backlog_hello_first(void **state)
+{
+	struct fix *f = *state;
+	uint16_t cap_of[NOXS_VIF_RING_SIZE] = { 0 };
+	static const uint8_t z[6] = { 0 }, gw_ip[4] = { 198, 18, 0, 1 },
+			     ip[4] = { 198, 18, 0, 2 };
+	uint8_t hello[NP_HELLO_LEN], frame[60];
+	struct noxs_vif_desc r;
+	uint32_t arg;
+	bool notify;
+
+	for (uint16_t i = 0; i < 4; i++) {
+		post(&f->rx, 2048u * i, NOXS_VIF_FRAME_MAX, i);
+		cap_of[i] = NOXS_VIF_FRAME_MAX;
+	}
+	np_gw_hello(hello, z, gw_ip, z, ip);
+	hello[0] = 0x02;
+	fill(frame, sizeof(frame), 7);
+	assert_int_equal(send(f->fd[1], frame, sizeof(frame), 0), 60);
+	assert_int_equal(np_io_rx_backlog(&f->io, hello, sizeof(hello),
+					  &notify, &arg), 2);
+	assert_true(notify);
+	assert_int_equal(f->io.c.rx_packets, 2);
+	assert_int_equal(f->io.c.rx_dropped, 0);
+	assert_int_equal(vring_front_take(&f->rx, &r, cap_of), 1);
+	assert_int_equal(r.id, 0);
+	assert_int_equal(r.len, NP_HELLO_LEN);
+	assert_memory_equal(f->region, hello, NP_HELLO_LEN);
+	assert_int_equal(vring_front_take(&f->rx, &r, cap_of), 1);
+	assert_int_equal(r.id, 1);
+	assert_int_equal(r.len, 60);
+	assert_memory_equal(f->region + 2048u, frame, 60);
+	assert_int_equal(vring_front_take(&f->rx, &r, cap_of), 0);
+	/* Alone, with nothing queued: still delivered (buffers 2 and 3 are
+	 * posted yet). */
+	assert_int_equal(np_io_rx_backlog(&f->io, hello, sizeof(hello),
+					  &notify, &arg), 1);
+	assert_true(notify);
+}
+
 /* A backlog frame with no buffer posted, or too long, is dropped and
  * counted; what fits a buffer still arrives. */
 static void test_rx_backlog_drops(void **state)
@@ -280,7 +347,7 @@ static void test_rx_backlog_drops(void **state)
 
 	/* No buffer: read, dropped, none answered, the fd drained. */
 	assert_int_equal(send(f->fd[1], small, sizeof(small), 0), 80);
-	assert_int_equal(np_io_rx_backlog(&f->io, &notify, &arg), 0);
+	assert_int_equal(np_io_rx_backlog(&f->io, NULL, 0, &notify, &arg), 0);
 	assert_false(notify);
 	assert_int_equal(f->io.c.rx_dropped, 1);
 	assert_int_equal(f->rings->rx_idx.rsp_prod, 0);
@@ -295,7 +362,7 @@ static void test_rx_backlog_drops(void **state)
 			 (ssize_t)sizeof(big));
 	assert_int_equal(send(f->fd[1], mid, sizeof(mid), 0), 200);
 	assert_int_equal(send(f->fd[1], small, sizeof(small), 0), 80);
-	assert_int_equal(np_io_rx_backlog(&f->io, &notify, &arg), 1);
+	assert_int_equal(np_io_rx_backlog(&f->io, NULL, 0, &notify, &arg), 1);
 	assert_true(notify);
 	assert_int_equal(f->io.c.rx_dropped, 3);
 	assert_int_equal(f->io.c.rx_packets, 1);
@@ -555,6 +622,9 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_backlog_newest, setup,
 						teardown),
+		cmocka_unit_test(test_gw_hello_bytes),
+		cmocka_unit_test_setup_teardown(test_rx_backlog_hello_first,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_backlog_drops, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rx_no_buffer_reads_nothing,

@@ -258,6 +258,8 @@ struct lvmd {
 					it could not be opened */
 	char br_name[LVM_IFNAME_MAX + 1]; /* vif.c: the bridge found last, */
 	int br_index;                /* and its interface index (0: none) */
+	uint8_t br_mac[6];           /* vif.c: lvmd's own bridge's MAC, */
+	bool br_mac_ok;              /* once pinned (the gateway's hello) */
 	struct lvmd_xsname *xsname;  /* xsname.c (its setup): NULL if names
 					are not published */
 	bool xs_names;               /* main.c: publish them (xenstore_names) */

@@ -144,7 +144,8 @@ static int rx_put(struct np_io *io, const uint8_t *f, uint32_t len,
 	return 1;
 }
 
-int np_io_rx_backlog(struct np_io *io, bool *notify, uint32_t *arg)
+int np_io_rx_backlog(struct np_io *io, const uint8_t *hello,
+		     uint32_t hello_len, bool *notify, uint32_t *arg)
 {
 	/* A ring of the newest frames; one byte more than a frame shows a
 	 * longer one. */
@@ -164,6 +165,15 @@ int np_io_rx_backlog(struct np_io *io, bool *notify, uint32_t *arg)
 	kept = n < NP_BACKLOG_KEEP ? n : NP_BACKLOG_KEEP;
 	io->c.rx_dropped += n - kept;
 	first = n - kept;
+	if (hello_len) {
+		rc = hello_len > NOXS_VIF_FRAME_MAX ? 0 :
+		     rx_put(io, hello, hello_len, arg);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			io->c.rx_dropped++;
+		done += (unsigned)rc;
+	}
 	for (unsigned i = first; i < n; i++) {
 		uint32_t l = len[i % NP_BACKLOG_KEEP];
 
@@ -218,4 +228,29 @@ bool np_storm_note(struct np_storm *s, bool work, uint64_t now_ns)
 		s->since_ns = now_ns;
 	return s->idle >= NP_STORM_IDLE ||
 	       (s->idle >= NP_STORM_MIN && now_ns - s->since_ns >= NP_STORM_NS);
+}
+
+void np_gw_hello(uint8_t out[NP_HELLO_LEN], const uint8_t gw_mac[6],
+		 const uint8_t gw_ip[4], const uint8_t mac[6],
+		 const uint8_t ip[4])
+{
+	/* Ethernet: to the guest, from the gateway, type ARP. */
+	memcpy(out, mac, 6);
+	memcpy(out + 6, gw_mac, 6);
+	out[12] = 0x08;
+	out[13] = 0x06;
+	/* ARP: Ethernet (1), IPv4 (0x0800), 6- and 4-byte addresses, a
+	 * reply (2); the sender the gateway, the target the guest. */
+	out[14] = 0x00;
+	out[15] = 0x01;
+	out[16] = 0x08;
+	out[17] = 0x00;
+	out[18] = 6;
+	out[19] = 4;
+	out[20] = 0x00;
+	out[21] = 0x02;
+	memcpy(out + 22, gw_mac, 6);
+	memcpy(out + 28, gw_ip, 4);
+	memcpy(out + 32, mac, 6);
+	memcpy(out + 38, ip, 4);
 }

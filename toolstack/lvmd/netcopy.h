@@ -86,18 +86,35 @@ int np_io_tx(struct np_io *io, unsigned max, bool *notify, uint32_t *arg);
 int np_io_rx(struct np_io *io, unsigned max, bool *notify, uint32_t *arg);
 
 /*
- * np_io_rx_backlog() - at a fresh connect, what the fd queued while the
- * guest was not connected: up to NP_BACKLOG_READ frames read, the newest
+ * np_io_rx_backlog() - at a fresh connect, (hello) (hello_len bytes; 0:
+ * none) first, then what the fd queued while the guest was not
+ * connected: up to NP_BACKLOG_READ frames read, the newest
  * NP_BACKLOG_KEEP of them moved into the guest's posted RX buffers,
  * oldest first, as np_io_rx() would; the others (older, longer than
  * NOXS_VIF_FRAME_MAX or than the buffer, or with no buffer posted) are
  * dropped and counted in rx_dropped. A client's first SYN, sent while
  * the guest booted, so reaches it at once rather than at the client's
  * retransmit (1 s on Linux); a backlog of tries long given up does not.
- * Returns the frames delivered, or -(verdict) with (*arg) as for
- * np_io_rx(); (*notify) as for np_io_rx().
+ * Returns the frames delivered (the hello counted), or -(verdict) with
+ * (*arg) as for np_io_rx(); (*notify) as for np_io_rx().
  */
-int np_io_rx_backlog(struct np_io *io, bool *notify, uint32_t *arg);
+int np_io_rx_backlog(struct np_io *io, const uint8_t *hello,
+		     uint32_t hello_len, bool *notify, uint32_t *arg);
+
+#define NP_HELLO_LEN 42u             /* Ethernet header + ARP for IPv4 */
+
+/*
+ * np_gw_hello() - the frame a gateway (gw_mac, gw_ip) would send to
+ * answer an ARP request of the guest (mac, ip) (IPv4 addresses in network
+ * order): an ARP reply, unpadded, NP_HELLO_LEN bytes into (out). Given
+ * to a guest at connect, ahead of anything else, it lets the guest's
+ * first frame to its gateway (a SYN-ACK to dom0) go without waiting for
+ * an ARP round trip; the guest's own ARP, and the entry's aging, still
+ * run as they would.
+ */
+void np_gw_hello(uint8_t out[NP_HELLO_LEN], const uint8_t gw_mac[6],
+		 const uint8_t gw_ip[4], const uint8_t mac[6],
+		 const uint8_t ip[4]);
 
 /*
  * np_io_rx_posted() - has the guest posted RX requests not yet taken?

@@ -239,16 +239,14 @@ static int set_mac(struct nl_sock *sk, struct rtnl_link *link,
 	return rc;
 }
 
-int lvmd_netdev_pin_mac(struct lvmd_netdev *nd, const char *name, char *err,
-			size_t errlen)
+int lvmd_netdev_pin_mac(struct lvmd_netdev *nd, const char *name,
+			uint8_t out[6], char *err, size_t errlen)
 {
 	struct rtnl_link *link = NULL;
 	struct nl_addr *mac, *other = NULL;
 	uint8_t b[6];
 	int rc, t;
 
-	if (addr_type(name) == 3)
-		return 0;
 	rc = rtnl_link_get_kernel(nd->sk, 0, name, &link);
 	if (rc < 0)
 		return nl_fail(err, errlen, rc, "cannot look up bridge", name);
@@ -259,6 +257,11 @@ int lvmd_netdev_pin_mac(struct lvmd_netdev *nd, const char *name, char *err,
 				name);
 	}
 	memcpy(b, nl_addr_get_binary_addr(mac), 6);
+	memcpy(out, b, 6);
+	if (addr_type(name) == 3 && (b[0] | b[1] | b[2] | b[3] | b[4] | b[5])) {
+		rtnl_link_put(link);
+		return 0;
+	}
 	if (!(b[0] | b[1] | b[2] | b[3] | b[4] | b[5])) {
 		/* A bridge left with no port has no address (all zero), and
 		 * no guest learnt one: give it a random local unicast one. */
@@ -268,6 +271,7 @@ int lvmd_netdev_pin_mac(struct lvmd_netdev *nd, const char *name, char *err,
 					"bridge %s: no random MAC", name);
 		}
 		b[0] = (uint8_t)((b[0] & 0xfe) | 0x02);
+		memcpy(out, b, 6);
 		mac = other = nl_addr_build(AF_LLC, b, 6);
 		if (!mac) {
 			rtnl_link_put(link);

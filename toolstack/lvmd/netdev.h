@@ -72,11 +72,11 @@ int lvmd_netdev_enslave(struct lvmd_netdev *nd, const char *name,
  * and, with dom0's permanent neighbour entries, no ARP from dom0 ever
  * tells it another. A bridge with no port (an all-zero address) gets a
  * random locally administered one.
- * Returns 1 when it was set now, 0 when it was set already (no request),
- * or -errno with one line in (err).
+ * Returns 1 when it was set now, 0 when it was set already, with the
+ * MAC kept in (out); or -errno with one line in (err).
  */
-int lvmd_netdev_pin_mac(struct lvmd_netdev *nd, const char *name, char *err,
-			size_t errlen);
+int lvmd_netdev_pin_mac(struct lvmd_netdev *nd, const char *name,
+			uint8_t out[6], char *err, size_t errlen);
 
 /*
  * lvmd_netdev_bridge_index() - the interface index of the bridge (name),

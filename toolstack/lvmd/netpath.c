@@ -48,6 +48,8 @@
 #define NP_MAX_DOMID 0x7ff0u         /* DOMID_FIRST_RESERVED */
 #define PAGE 4096u
 
+_Static_assert(LVMD_NETPATH_HELLO_LEN == NP_HELLO_LEN, "the hello's size");
+
 enum np_state {
 	NP_WAIT,                     /* the guest has not connected yet */
 	NP_UP,                       /* rings and region mapped, served */
@@ -287,13 +289,15 @@ static bool try_connect(struct lvmd_netpath *np, struct np_vif *v)
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	v->page->devs[v->a.dev_slot].be_state = NOXS_DEV_STATE_CONNECTED;
 	v->st = NP_UP;
-	/* What the TAP queued while the guest booted: the newest frames
-	 * (a client's first SYN) delivered now, the older dropped. The one
-	 * notification below covers both. */
+	/* The gateway's hello first (the guest's first answer to dom0 needs
+	 * no ARP), then what the TAP queued while the guest booted: the
+	 * newest frames (a client's first SYN) delivered now, the older
+	 * dropped. The one notification below covers both. */
 	if (!v->a.adopt) {
 		bool nrx;
 		uint32_t arg = 0;
-		int rc = np_io_rx_backlog(&v->io, &nrx, &arg);
+		int rc = np_io_rx_backlog(&v->io, v->a.hello, v->a.hello_len,
+					  &nrx, &arg);
 
 		if (rc < 0) {
 			disconnect(np, v, (uint32_t)-rc, arg);
@@ -678,7 +682,8 @@ int lvmd_netpath_add(struct lvmd_netpath *np,
 
 	if (!np || !a || a->tap_fd < 0 || a->id >= NOXS_MAX_VIFS ||
 	    a->dev_slot >= NOXS_MAX_DEVICES || a->domid == 0 ||
-	    a->domid >= NP_MAX_DOMID || a->page_mfn == 0) {
+	    a->domid >= NP_MAX_DOMID || a->page_mfn == 0 ||
+	    a->hello_len > sizeof(a->hello)) {
 		rc = lvm_errf(err, errlen, EINVAL, "netpath: bad vif arguments");
 		goto out;
 	}

@@ -32,6 +32,8 @@
 
 struct lvmd_netpath;
 
+#define LVMD_NETPATH_HELLO_LEN 42u   /* an Ethernet ARP frame, unpadded */
+
 /* What the control thread hands over for one vif of one guest. */
 struct lvmd_netpath_vif_args {
 	uint32_t domid;
@@ -45,6 +47,10 @@ struct lvmd_netpath_vif_args {
 					when it fails (closed at remove) */
 	bool adopt;                  /* the guest ran under an lvmd before:
 					take its rings as they are */
+	uint8_t hello[LVMD_NETPATH_HELLO_LEN]; /* a frame the guest gets at
+					connect, ahead of any other (the
+					gateway's ARP reply: np_gw_hello()) */
+	uint32_t hello_len;          /* 0: none */
 };
 
 /* A vif's counters, from dom0's side: rx = to the guest, tx = from it. */

@@ -23,6 +23,7 @@
 #include "backend.h"
 #include "guest.h"
 #include "lvmd.h"
+#include "netcopy.h"
 #include "netdev.h"
 #include "netpath.h"
 #include "xsvif.h"
@@ -54,6 +55,8 @@ static int ensure_bridge(struct lvmd *l, const char *name, char *err,
 	    lvmd_netdev_index(l->netdev, name) == l->br_index)
 		return 0;
 	l->br_index = 0;
+	if (own)
+		l->br_mac_ok = false;
 	rc = lvmd_netdev_bridge(l->netdev, name, l->net.create,
 				own ? l->net.addr : NULL, l->net.prefix, err,
 				errlen);
@@ -65,12 +68,14 @@ static int ensure_bridge(struct lvmd *l, const char *name, char *err,
 	if (own) {
 		char perr[200];
 
-		rc = lvmd_netdev_pin_mac(l->netdev, name, perr, sizeof(perr));
+		rc = lvmd_netdev_pin_mac(l->netdev, name, l->br_mac, perr,
+					 sizeof(perr));
 		if (rc < 0)
 			lvm_log_warn(0, "vif: %s", perr);
 		else if (rc > 0)
 			lvm_log_info("vif: bridge %s keeps its MAC from now on",
 				     name);
+		l->br_mac_ok = rc >= 0;
 	}
 	rc = lvmd_netdev_bridge_index(l->netdev, name);
 	if (rc > 0) {
@@ -260,6 +265,22 @@ static void neigh_set(struct lvmd *l, struct guest *g, unsigned i)
 			     g->rec.domid, i, l->net.bridge);
 }
 
+/* gw_hello: the gateway's hello for vif (i) of (g) into (out) when its
+ * gateway is lvmd's own bridge, whose MAC is pinned (netcopy.h,
+ * np_gw_hello): its length, or 0 (none: the guest asks by ARP). */
+static uint32_t gw_hello(struct lvmd *l, const struct guest *g, unsigned i,
+			 uint8_t out[LVMD_NETPATH_HELLO_LEN])
+{
+	static const uint8_t none[4];
+	const struct lvm_vif *v = &g->rec.vifs[i];
+
+	if (!l->br_mac_ok || strcmp(bridge_of(l, v), l->net.bridge) != 0 ||
+	    memcmp(v->ip, none, 4) == 0 || memcmp(l->net.addr, none, 4) == 0)
+		return 0;
+	np_gw_hello(out, l->br_mac, l->net.addr, v->mac, v->ip);
+	return NP_HELLO_LEN;
+}
+
 /* serve: vif (i) of (g): its record (unless (adopt): already there), its
  * TAP on its bridge (the one made ahead, if it fits), handed to the data
  * path. 0 or -errno, (err). */
@@ -301,6 +322,8 @@ static int serve(struct lvmd *l, struct guest *g, unsigned i, bool adopt,
 	a.remote_port = g->rec.vif_port[i];
 	a.tap_fd = fd;               /* the data path's from here on */
 	a.adopt = adopt;
+	if (!adopt)
+		a.hello_len = gw_hello(l, g, i, a.hello);
 	rc = lvmd_netpath_add(l->netpath, &a, err, errlen);
 	if (rc < 0)
 		return rc;
