@@ -426,13 +426,49 @@ static void release(struct lvmd_netpath *np, struct np_vif *v)
 	free(v);
 }
 
+/*
+ * Bind (v)'s port and map its device page, here rather than in add(): two
+ * hypervisor calls (about 1 ms in the box) off the create's path. A
+ * guest's notification before the bind is lost (its port is unbound), so
+ * the first turn looks at fe_state whatever came. 0, or -1 with the vif
+ * left dead (NOXS_VIF_BAD_SETUP, told the guest when its page is mapped).
+ */
+static int bind_map(struct lvmd_netpath *np, struct np_vif *v)
+{
+	xen_pfn_t pfn = (xen_pfn_t)v->a.page_mfn;
+	const char *what = "mapping its device page";
+
+	v->page = xenforeignmemory_map(np->xfm, v->a.domid,
+				       PROT_READ | PROT_WRITE, 1, &pfn, NULL);
+	if (v->page) {
+		v->seq = v->page->vifs[v->a.id].disconnect_seq;
+		v->lport = xenevtchn_bind_interdomain(np->xce, v->a.domid,
+						      v->a.remote_port);
+		if (v->lport >= 0)
+			return 0;
+		what = "binding its port";
+	}
+	lvm_log_err(errno ? errno : EIO, "netpath: d%u vif%u: %s (port %u)",
+		    v->a.domid, v->a.id, what, v->a.remote_port);
+	if (v->page)
+		np_disconnect_mark(v->page, v->a.dev_slot, v->a.id,
+				   NOXS_VIF_BAD_SETUP, 0, &v->seq);
+	v->st = NP_DEAD;
+	v->reason = NOXS_VIF_BAD_SETUP;
+	return -1;
+}
+
 static void take(struct lvmd_netpath *np, struct np_vif *v)
 {
-	port_set(np, v->lport, v); /* fails only for ENOMEM: then no events,
-				      the vif is served from its TAP alone */
 	v->tnext = np->tlist;
 	np->tlist = v;
 	v->st = NP_WAIT;
+	if (bind_map(np, v) < 0) {
+		publish(np, v);
+		return;
+	}
+	port_set(np, v->lport, v); /* fails only for ENOMEM: then no events,
+				      the vif is served from its TAP alone */
 	v->ev = true; /* the guest may have connected already */
 	enqueue(np, v);
 }
@@ -676,7 +712,6 @@ int lvmd_netpath_add(struct lvmd_netpath *np,
 		     size_t errlen)
 {
 	struct epoll_event e = { .events = 0 };
-	xen_pfn_t pfn;
 	struct np_vif *v = NULL;
 	int rc;
 
@@ -703,24 +738,7 @@ int lvmd_netpath_add(struct lvmd_netpath *np,
 	}
 	v->a = *a;
 	v->a.tap_fd = -1; /* closed below, until it is registered */
-	v->lport = xenevtchn_bind_interdomain(np->xce, a->domid,
-					      a->remote_port);
-	if (v->lport < 0) {
-		rc = lvm_errf(err, errlen, errno ? errno : EIO,
-			      "d%u vif%u: binding its port %u", a->domid,
-			      a->id, a->remote_port);
-		goto out;
-	}
-	pfn = (xen_pfn_t)a->page_mfn;
-	v->page = xenforeignmemory_map(np->xfm, a->domid,
-				       PROT_READ | PROT_WRITE, 1, &pfn, NULL);
-	if (!v->page) {
-		rc = lvm_errf(err, errlen, errno ? errno : EIO,
-			      "d%u vif%u: mapping its device page", a->domid,
-			      a->id);
-		goto out;
-	}
-	v->seq = v->page->vifs[a->id].disconnect_seq;
+	v->lport = -1;    /* bound by the thread when it takes the vif */
 	e.data.ptr = v;
 	if (epoll_ctl(np->epfd, EPOLL_CTL_ADD, a->tap_fd, &e) < 0) {
 		rc = lvm_errf(err, errlen, errno, "d%u vif%u: polling its TAP",
@@ -735,13 +753,7 @@ int lvmd_netpath_add(struct lvmd_netpath *np,
 	wake(np);
 	return 0;
 out:
-	if (v) {
-		if (v->page)
-			xenforeignmemory_unmap(np->xfm, (void *)v->page, 1);
-		if (v->lport >= 0)
-			xenevtchn_unbind(np->xce, (evtchn_port_t)v->lport);
-		free(v);
-	}
+	free(v);
 	if (a && a->tap_fd >= 0)
 		close(a->tap_fd);
 	return rc;

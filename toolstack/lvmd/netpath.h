@@ -77,11 +77,16 @@ int lvmd_netpath_start(struct lvmd_netpath **out, char *err, size_t errlen);
 void lvmd_netpath_stop(struct lvmd_netpath *np);
 
 /*
- * lvmd_netpath_add() - serve the vif (a): bind its port on the thread's
- * handle, map its device page, then post it to the thread.
+ * lvmd_netpath_add() - serve the vif (a): its TAP put in the thread's
+ * epoll set, the vif posted to the thread, which binds its port on its
+ * own handle and maps its device page when it takes it (hypervisor calls
+ * off the caller's path). A refusal there (a port not unbound for dom0, a
+ * page not the guest's) leaves that vif dead, logged, with
+ * NOXS_VIF_BAD_SETUP in its stats and, when the page is mapped, in its
+ * vif record; it goes at remove, as any other.
  * Returns 0, or -errno with one line in (err) and nothing left (the TAP
  * descriptor closed): -EEXIST for a (domid, id) already served, -EINVAL
- * for bad arguments, or what the hypervisor said.
+ * for bad arguments, -ENOMEM, or epoll's refusal.
  */
 int lvmd_netpath_add(struct lvmd_netpath *np,
 		     const struct lvmd_netpath_vif_args *a, char *err,
