@@ -80,7 +80,8 @@ static int read_request(int fd)
 /*
  * serve: a fake lvmd on f->sock that, for each request of one connection,
  * sends the next of (replies) (NULL-terminated). A reply starting with '!'
- * is sent raw (without the '!', unframed); "" closes the connection.
+ * is sent raw (without the '!', unframed), one starting with '~' framed
+ * after 50 ms (without the '~'); "" closes the connection.
  */
 static void serve(struct fixture *f, const char *const *replies)
 {
@@ -107,7 +108,10 @@ static void serve(struct fixture *f, const char *const *replies)
 			break;
 		if (!replies[i][0])
 			break;
-		if (replies[i][0] == '!') {
+		if (replies[i][0] == '~') {
+			usleep(50000);
+			n = frame(buf, replies[i] + 1);
+		} else if (replies[i][0] == '!') {
 			n = strlen(replies[i] + 1);
 			memcpy(buf, replies[i] + 1, n);
 		} else {
@@ -184,6 +188,32 @@ static void test_error_reply(void **state)
 	assert_int_equal(lvm_destroy(h, "x"), -ESRCH);
 	assert_string_equal(lvm_last_error(h), "no guest 'x'");
 	lvm_config_clear(&cfg);
+	lvm_close(h);
+}
+
+/* With a busy wait: a reply at once, one after the busy wait has run out
+ * (read by the sleeping read that follows), lvmd's refusal and a closed
+ * connection all read as without one. */
+static void test_busy_wait(void **state)
+{
+	static const char *const script[] = {
+		"{\"ok\":true}",
+		"~{\"ok\":true}",
+		"~{\"ok\":false,\"errno\":3,\"error\":\"no guest 'x'\"}",
+		"",
+		NULL,
+	};
+	lvm_t *h;
+
+	h = start(state, script);
+	lvm_set_busy_wait(h, 1000);
+	assert_int_equal(lvm_destroy(h, "a"), 0);
+	assert_int_equal(lvm_destroy(h, "b"), 0);
+	lvm_set_busy_wait(h, LVM_BUSY_WAIT_MAX * 10);
+	assert_int_equal(lvm_destroy(h, "x"), -ESRCH);
+	assert_string_equal(lvm_last_error(h), "no guest 'x'");
+	assert_int_equal(lvm_destroy(h, "c"), -ECONNRESET);
+	lvm_set_busy_wait(NULL, 1);
 	lvm_close(h);
 }
 
@@ -381,6 +411,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_open_no_lvmd),
 		T(test_error_reply),
+		T(test_busy_wait),
 		T(test_bad_config_not_sent),
 		T(test_malformed_replies),
 		T(test_list_pages),

@@ -296,6 +296,19 @@ lvm_t *lvm_open(const char *sock_path);
 void lvm_close(lvm_t *h);
 
 /*
+ * lvm_set_busy_wait() - how each later call on (h) waits for lvmd's
+ * reply: for up to (usec) microseconds it polls the connection, giving
+ * its CPU away between polls (sched_yield), and only then sleeps until
+ * the reply comes. A reply that comes within that time is read without
+ * the wake-up of a sleeping CPU (about 1 ms in a nested box), at the
+ * price of that CPU time. 0, the default, sleeps at once; values above
+ * LVM_BUSY_WAIT_MAX are taken as it. For a process that makes a request
+ * or two and exits, as the lvm command does. NULL-safe.
+ */
+#define LVM_BUSY_WAIT_MAX 100000u
+void lvm_set_busy_wait(lvm_t *h, unsigned usec);
+
+/*
  * lvm_last_error() - one line describing the last failed call on (h):
  * lvmd's message when lvmd refused the request, else liblvm's own. Valid
  * until the next call on (h). Never NULL.

@@ -4,7 +4,10 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
+#include <sched.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +23,7 @@
 
 struct lvm {
 	int fd;
+	unsigned busy_us;            /* lvm_set_busy_wait() */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char err[512];
 };
@@ -90,6 +94,27 @@ void lvm_close(lvm_t *h)
 	free(h);
 }
 
+void lvm_set_busy_wait(lvm_t *h, unsigned usec)
+{
+	if (h)
+		h->busy_us = usec < LVM_BUSY_WAIT_MAX ? usec : LVM_BUSY_WAIT_MAX;
+}
+
+/* busy_wait: poll (fd) for a reply for up to (h)'s busy_us, yielding the
+ * CPU between polls; the read that follows blocks if none came. */
+static void busy_wait(const lvm_t *h, int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t t0;
+
+	if (!h->busy_us)
+		return;
+	t0 = lvm_now_ns();
+	while (poll(&p, 1, 0) == 0 &&
+	       lvm_now_ns() - t0 < (uint64_t)h->busy_us * 1000u)
+		sched_yield();
+}
+
 const char *lvm_last_error(const lvm_t *h)
 {
 	return h && h->err[0] ? h->err : "no error";
@@ -132,6 +157,7 @@ static int roundtrip(lvm_t *h, int fd, json_object *req, json_object **reply)
 	json_object_put(req);
 	if (rc < 0)
 		return transport(h, rc);
+	busy_wait(h, fd);
 	rc = lvm_proto_recv(fd, &rep);
 	if (rc < 0)
 		return transport(h, rc);
