@@ -8,8 +8,8 @@
 
 #include "cli.h"
 
-#define CLI_BUSY_US 8000u            /* lvmd's create from a pool: 2-4 ms
-					in the box, well under 1 ms on a host */
+#define CLI_BUSY_US 8000u            /* lvmd's create from a pool took
+					2-4 ms in the box */
 
 lvm_t *lvm_connect(const struct lvm_cli *cli)
 {
