@@ -144,6 +144,19 @@ static int rx_put(struct np_io *io, const uint8_t *f, uint32_t len,
 	return 1;
 }
 
+/* rx_put() for a frame read at connect, which may be longer than any
+ * buffer (NOXS_VIF_FRAME_MAX): a frame not delivered is counted in
+ * rx_dropped. */
+static int put_counted(struct np_io *io, const uint8_t *f, uint32_t len,
+		       uint32_t *arg)
+{
+	int rc = len > NOXS_VIF_FRAME_MAX ? 0 : rx_put(io, f, len, arg);
+
+	if (rc == 0)
+		io->c.rx_dropped++;
+	return rc;
+}
+
 int np_io_rx_backlog(struct np_io *io, const uint8_t *hello,
 		     uint32_t hello_len, bool *notify, uint32_t *arg)
 {
@@ -166,23 +179,16 @@ int np_io_rx_backlog(struct np_io *io, const uint8_t *hello,
 	io->c.rx_dropped += n - kept;
 	first = n - kept;
 	if (hello_len) {
-		rc = hello_len > NOXS_VIF_FRAME_MAX ? 0 :
-		     rx_put(io, hello, hello_len, arg);
+		rc = put_counted(io, hello, hello_len, arg);
 		if (rc < 0)
 			return rc;
-		if (rc == 0)
-			io->c.rx_dropped++;
 		done += (unsigned)rc;
 	}
 	for (unsigned i = first; i < n; i++) {
-		uint32_t l = len[i % NP_BACKLOG_KEEP];
-
-		rc = l > NOXS_VIF_FRAME_MAX ? 0 :
-		     rx_put(io, keep[i % NP_BACKLOG_KEEP], l, arg);
+		rc = put_counted(io, keep[i % NP_BACKLOG_KEEP],
+				 len[i % NP_BACKLOG_KEEP], arg);
 		if (rc < 0)
 			return rc;
-		if (rc == 0)
-			io->c.rx_dropped++;
 		done += (unsigned)rc;
 	}
 	if (done)

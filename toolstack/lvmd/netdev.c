@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,7 @@ int lvmd_netdev_pin_mac(struct lvmd_netdev *nd, const char *name,
 	struct rtnl_link *link = NULL;
 	struct nl_addr *mac, *other = NULL;
 	uint8_t b[6];
+	bool zero;
 	int rc, t;
 
 	rc = rtnl_link_get_kernel(nd->sk, 0, name, &link);
@@ -258,11 +260,12 @@ int lvmd_netdev_pin_mac(struct lvmd_netdev *nd, const char *name,
 	}
 	memcpy(b, nl_addr_get_binary_addr(mac), 6);
 	memcpy(out, b, 6);
-	if (addr_type(name) == 3 && (b[0] | b[1] | b[2] | b[3] | b[4] | b[5])) {
+	zero = !(b[0] | b[1] | b[2] | b[3] | b[4] | b[5]);
+	if (!zero && addr_type(name) == 3) {
 		rtnl_link_put(link);
 		return 0;
 	}
-	if (!(b[0] | b[1] | b[2] | b[3] | b[4] | b[5])) {
+	if (zero) {
 		/* A bridge left with no port has no address (all zero), and
 		 * no guest learnt one: give it a random local unicast one. */
 		if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {

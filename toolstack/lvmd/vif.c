@@ -85,15 +85,23 @@ static int ensure_bridge(struct lvmd *l, const char *name, char *err,
 	return 0;
 }
 
+/* on_own: (v) is on lvmd's own bridge and has an address (what dom0's
+ * neighbour entry and the gateway's hello need). */
+static bool on_own(const struct lvmd *l, const struct lvm_vif *v)
+{
+	static const uint8_t none[4];
+
+	return strcmp(bridge_of(l, v), l->net.bridge) == 0 &&
+	       memcmp(v->ip, none, 4) != 0;
+}
+
 /* own_index: lvmd's own bridge's index if (v) is on it and has an
  * address (its guest's neighbour entry goes there), else 0. */
 static int own_index(struct lvmd *l, const struct lvm_vif *v)
 {
-	static const uint8_t none[4];
 	int idx;
 
-	if (!l->netdev || strcmp(bridge_of(l, v), l->net.bridge) != 0 ||
-	    memcmp(v->ip, none, 4) == 0)
+	if (!l->netdev || !on_own(l, v))
 		return 0;
 	if (l->br_index > 0 && strcmp(l->br_name, l->net.bridge) == 0)
 		return l->br_index;
@@ -274,8 +282,7 @@ static uint32_t gw_hello(struct lvmd *l, const struct guest *g, unsigned i,
 	static const uint8_t none[4];
 	const struct lvm_vif *v = &g->rec.vifs[i];
 
-	if (!l->br_mac_ok || strcmp(bridge_of(l, v), l->net.bridge) != 0 ||
-	    memcmp(v->ip, none, 4) == 0 || memcmp(l->net.addr, none, 4) == 0)
+	if (!l->br_mac_ok || !on_own(l, v) || memcmp(l->net.addr, none, 4) == 0)
 		return 0;
 	np_gw_hello(out, l->br_mac, l->net.addr, v->mac, v->ip);
 	return NP_HELLO_LEN;
