@@ -7,8 +7,8 @@
 #   - a hostile guest's console output is kept (the backends attach before
 #     it runs) and the reason it was destroyed is its own misdeed;
 #   - after a SIGKILL, a guest of ours that no record names is destroyed,
-#     as is a recorded guest that never ran (its create was never
-#     answered), and a guest whose backends cannot take it back: none
+#     as is a recorded guest that never ran (its create cut short before
+#     the unpause), and a guest whose backends cannot take it back: none
 #     runs on unmanaged;
 #   - a second lvmd (-S) neither destroys the first's shells nor its
 #     guests, and a create whose claimed shell is gone goes cold.

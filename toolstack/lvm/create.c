@@ -114,7 +114,7 @@ static void print_timing(const struct lvm_timing *t, bool noxs)
 		{ " bind", offsetof(struct lvm_timing, bind_ns), "dom0's ports bound (0: bound ahead)" },
 		{ " log", offsetof(struct lvm_timing, log_ns), "console log opened" },
 		{ " save", offsetof(struct lvm_timing, save_ns), "record written" },
-		{ "unpause", offsetof(struct lvm_timing, unpause_ns), "" },
+		{ "unpause", offsetof(struct lvm_timing, unpause_ns), "the guest let run (0: after the reply)" },
 		{ "total", offsetof(struct lvm_timing, total_ns), "in lvmd: request received -> reply" },
 		{ "client", offsetof(struct lvm_timing, client_ns), "in lvm: request sent -> reply received" },
 	};

@@ -69,10 +69,12 @@ static void adopt_one(void *arg, const char *path, int rc,
 		return;
 	}
 	/* Recorded, but never unpaused: lvmd stopped between the record and
-	 * the unpause, so its create was never answered. */
+	 * the unpause, so its create was never answered, or answered just
+	 * before (lvmd_create_run() follows the reply): never left running
+	 * unmanaged, nor run now for a create that may have failed. */
 	if ((di.flags & XEN_DOMINF_paused) && di.cpu_time == 0 &&
 	    !e->created_paused && !e->preserved) {
-		lvm_log_warn(0, "%s (d%u): its create was cut short before it ran (never answered); destroying it",
+		lvm_log_warn(0, "%s (d%u): its create was cut short before it ran; destroying it",
 			     e->name, e->domid);
 		if (xc_domain_destroy(l->xch, e->domid) != 0 && errno != ESRCH)
 			lvm_log_warn(errno, "%s (d%u): cannot destroy it", e->name,

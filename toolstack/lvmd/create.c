@@ -6,7 +6,8 @@
  * backend, else the engine's cold path (lvm_shell_prepare +
  * lvm_shell_finish back to back); then, while the guest is still paused,
  * the backends and the record (a record that cannot be written fails the
- * create), and unpause (see lvmd.h; a guest built again after its reboot
+ * create); the unpause is lvmd_create_run(), which the caller calls once
+ * its reply has left (see lvmd.h; a guest built again after its reboot
  * is reboot.c's).
  */
 #include <errno.h>
@@ -287,14 +288,29 @@ static int claim_and_build(struct lvmd *l, const struct lvm_req_cfg *cfg,
 }
 
 /*
- * probe: with -v, one debug line for the new guest (g), just unpaused
- * in (unpause_ns): our builder's steps (b->own) and what the unpause let
- * the guest do before it returned: the CPU time its vCPU 0 has used
- * (XEN_DOMCTL_getvcpuinfo, itself timed, as the cost of a domctl that
- * wakes nothing). Off the timed phases; costs one hypercall.
+ * probe: with -v, one debug line for the new guest (g): our builder's
+ * steps (b->own), logged when the build is done.
  */
-static void probe(struct lvmd *l, const struct guest *g,
-		  const struct lvm_built *b, uint64_t unpause_ns)
+static void probe(const struct guest *g, const struct lvm_built *b)
+{
+	lvm_log_debug("%s (d%u): build map %.3f write %.3f unmap %.3f hypercall %.3f pin %.3f context %.3f ms%s",
+		      g->rec.name, g->rec.domid, b->own.map / 1e6,
+		      b->own.write / 1e6, b->own.unmap / 1e6,
+		      b->own.hypercall / 1e6, b->own.pin / 1e6,
+		      b->own.context / 1e6,
+		      b->tables_ahead ? " (tables ahead)" :
+		      b->premap_used ? " (premapped)" : "");
+}
+
+/*
+ * probe_run: with -v, one debug line for (g), just unpaused in
+ * (unpause_ns): what the unpause let the guest do before it returned,
+ * the CPU time its vCPU 0 has used (XEN_DOMCTL_getvcpuinfo, itself
+ * timed, as the cost of a domctl that wakes nothing). Costs one
+ * hypercall.
+ */
+static void probe_run(struct lvmd *l, const struct guest *g,
+		      uint64_t unpause_ns)
 {
 	xc_vcpuinfo_t vi;
 	uint64_t t0 = lvm_now_ns(), info_ns;
@@ -303,14 +319,9 @@ static void probe(struct lvmd *l, const struct guest *g,
 	memset(&vi, 0, sizeof(vi));
 	rc = xc_vcpu_getinfo(l->xch, g->rec.domid, 0, &vi);
 	info_ns = lvm_now_ns() - t0;
-	lvm_log_debug("%s (d%u): build map %.3f write %.3f unmap %.3f hypercall %.3f pin %.3f context %.3f ms%s; unpause %.3f ms, then a getvcpuinfo %.3f ms: vCPU 0 %s, had run %.3f ms",
-		      g->rec.name, g->rec.domid, b->own.map / 1e6,
-		      b->own.write / 1e6, b->own.unmap / 1e6,
-		      b->own.hypercall / 1e6, b->own.pin / 1e6,
-		      b->own.context / 1e6,
-		      b->tables_ahead ? " (tables ahead)" :
-		      b->premap_used ? " (premapped)" : "",
-		      unpause_ns / 1e6, info_ns / 1e6,
+	lvm_log_debug("%s (d%u): unpause %.3f ms, then a getvcpuinfo %.3f ms: vCPU 0 %s, had run %.3f ms",
+		      g->rec.name, g->rec.domid, unpause_ns / 1e6,
+		      info_ns / 1e6,
 		      rc < 0 ? "unknown" : vi.running ? "running" :
 		      vi.blocked ? "blocked" : "runnable",
 		      rc < 0 ? 0.0 : vi.cpu_time / 1e6);
@@ -504,20 +515,8 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	t->bind_ns = l->t_attach.bind;
 	t->log_ns = l->t_attach.log;
 	t->save_ns = l->t_attach.save;
-	if (!cfg->paused) {
-		t0 = lvm_now_ns();
-		if (xc_domain_unpause(l->xch, g->rec.domid) != 0) {
-			rc = lvm_errf(err, errlen, errno ? errno : EIO,
-				      "d%u: cannot unpause: %s", g->rec.domid,
-				      strerror(errno ? errno : EIO));
-			lvmd_guest_destroy(l, g, rc);
-			g = NULL;
-			goto out;
-		}
-		t->unpause_ns = lvm_now_ns() - t0;
-		if (l->probe)
-			probe(l, g, &b, t->unpause_ns);
-	}
+	if (l->probe)
+		probe(g, &b);
 	memcpy(g->warning, warn, sizeof(g->warning));
 	*out = g;
 	g = NULL;
@@ -537,6 +536,26 @@ out:
 	if (img_owned)
 		lvm_image_free(img);
 	return rc;
+}
+
+int lvmd_create_run(struct lvmd *l, struct guest *g, uint64_t *unpause_ns)
+{
+	uint64_t t0 = lvm_now_ns(), took;
+	int rc;
+
+	if (xc_domain_unpause(l->xch, g->rec.domid) != 0) {
+		rc = -(errno ? errno : EIO);
+		lvm_log_err(-rc, "%s (d%u): cannot unpause it; destroying it",
+			    g->rec.name, g->rec.domid);
+		lvmd_guest_destroy(l, g, rc);
+		return rc;
+	}
+	took = lvm_now_ns() - t0;
+	if (unpause_ns)
+		*unpause_ns = took;
+	if (l->probe)
+		probe_run(l, g, took);
+	return 0;
 }
 
 void lvmd_create_settle(struct lvmd *l, struct guest *g)

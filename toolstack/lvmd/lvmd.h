@@ -207,7 +207,7 @@ struct lvmd {
 	size_t nports;
 	bool probe;                  /* main.c (-v): create.c logs each
 					create's builder steps and probes
-					its unpause */
+					its unpause (lvmd_create_run) */
 	struct {                     /* create.c zeroes it; ports.c, guest.c
 					and console.c add: the current
 					create's maps, binds, log opening
@@ -311,22 +311,32 @@ void lvmd_reap_exits(struct lvmd *l, uint64_t now, uint64_t *next);
 
 /* ---- create.c ---- */
 /*
- * lvmd_create() - build and start a guest from (cfg) ((uuid) NULL: a new
- * one with this instance's guest uuid; given: the same guest built again,
- * whose console log is appended to), with (create_tsc) as the start of
- * creation for its ready mark. The guest's control (noxs or XenStore) is
- * chosen here, once. Before the guest runs, its backends are attached and
- * its record is written: a restart after that adopts it, and one before it
- * destroys the domain (adopt.c). The caller calls lvmd_create_settle()
- * next (after sending its reply), in the same turn of the loop. On success
- * the guest is in the tables and (unless cfg->paused) running; (*out)
- * points at it and (t) has the phases (total and queue excluded). On
- * failure (a record that cannot be written included) one line in (err),
- * the domain destroyed, nothing left behind. Returns 0 or -errno.
+ * lvmd_create() - build a guest from (cfg) ((uuid) NULL: a new one with
+ * this instance's guest uuid; given: the same guest built again, whose
+ * console log is appended to), with (create_tsc) as the start of creation
+ * for its ready mark. The guest's control (noxs or XenStore) is chosen
+ * here, once. Before the guest runs, its backends are attached and its
+ * record is written: a restart after that adopts it, and one before its
+ * unpause destroys the domain (adopt.c). On success the guest is in the
+ * tables, still paused; (*out) points at it and (t) has the phases (total,
+ * queue and unpause excluded). The caller then lets it run with
+ * lvmd_create_run() (unless cfg->paused) once its reply has left, and
+ * calls lvmd_create_settle(), in the same turn of the loop. On failure
+ * (a record that cannot be written included) one line in (err), the
+ * domain destroyed, nothing left behind. Returns 0 or -errno.
  */
 int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		const uint8_t *uuid, uint64_t create_tsc, struct guest **out,
 		struct lvm_timing *t, char *err, size_t errlen);
+
+/*
+ * lvmd_create_run() - unpause the guest (g) lvmd_create() made, after the
+ * reply that announced it: the new guest then takes a CPU of the box only
+ * once its creator has its answer. (*unpause_ns), if given, gets the
+ * hypercall's time. On failure the reason is logged and (g) destroyed
+ * (gone: the caller must not use it); returns 0 or -errno.
+ */
+int lvmd_create_run(struct lvmd *l, struct guest *g, uint64_t *unpause_ns);
 
 /*
  * lvmd_create_settle() - the rest of a creation, off the reply's path:

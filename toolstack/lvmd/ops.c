@@ -56,6 +56,7 @@ static void op_create(struct lvmd *l, struct client *c,
 	struct guest *g;
 	json_object *rep, *tj;
 	char err[512];
+	bool hold;
 	int rc;
 
 	t.queue_ns = lvm_now_ns() - t_recv;
@@ -68,6 +69,8 @@ static void op_create(struct lvmd *l, struct client *c,
 		return;
 	}
 	g->t_recv_ns = t_recv;
+	hold = cfg->wait_ready && g->ctl->reports_ready && !g->has_ready &&
+	       !cfg->paused;
 	rep = NULL;
 	if (lvmd_guest_info_as(l, g, cfg->paused ? LVM_STATE_PAUSED :
 						   LVM_STATE_RUNNING, &info) == 0) {
@@ -77,9 +80,17 @@ static void op_create(struct lvmd *l, struct client *c,
 	if (g->warning[0])
 		lvm_log_info("%s (d%u): %s", g->rec.name, g->rec.domid,
 			     g->warning);
+	/* A reply held for the ready mark waits for the guest to run: it
+	 * runs now, and its unpause is in the reply's time. */
+	if (rep && hold && (rc = lvmd_create_run(l, g, &t.unpause_ns)) < 0) {
+		json_object_put(rep);
+		lvmd_client_fail(l, c, -rc, "cannot unpause the new guest: %s",
+				 strerror(-rc));
+		lvmd_pools_kick(l);
+		return;
+	}
 	t.total_ns = lvm_now_ns() - t_recv;
-	if (rep && cfg->wait_ready && g->ctl->reports_ready &&
-	    !g->has_ready && !cfg->paused) {
+	if (rep && hold) {
 		lvmd_client_hold(c, W_READY, g, rep, &t,
 				 lvm_now_ns() +
 					 (uint64_t)LVM_READY_WAIT_MS * 1000000u);
@@ -93,6 +104,13 @@ static void op_create(struct lvmd *l, struct client *c,
 		lvmd_client_send(l, c, rep);
 		/* The reply leaves now; the rest does not hold it up. */
 		lvmd_client_flush(c);
+		/* Then the guest runs: until the reply has left, the new
+		 * guest would take a CPU from its creator (lvmd_create_run).
+		 * Its unpause is after the reply's timing: 0 there. */
+		if (!cfg->paused && lvmd_create_run(l, g, NULL) < 0) {
+			lvmd_pools_kick(l);
+			return;
+		}
 	}
 	lvm_log_info("%s (d%u): created from %s", g->rec.name, g->rec.domid,
 		     g->rec.kernel);

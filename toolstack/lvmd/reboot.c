@@ -125,6 +125,9 @@ static void rebuild(struct lvmd *l, struct guest *g)
 	memcpy(cfg.vifs, old.vifs, sizeof(cfg.vifs));
 	rc = lvmd_create(l, &cfg, old.uuid, lvm_rdtsc(), &ng, &t, err,
 			 sizeof(err));
+	if (rc == 0 && (rc = lvmd_create_run(l, ng, NULL)) < 0)
+		snprintf(err, sizeof(err), "cannot unpause it: %s",
+			 strerror(-rc));
 	lvmd_pools_kick(l);
 	if (rc == 0) {
 		ng->restarts = restarts;
