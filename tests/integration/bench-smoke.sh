@@ -22,6 +22,7 @@ info "$(grep -a 'bench: done' "$out.log")"
 rows() { grep -c "^$1," "$out/raw.csv"; }
 [ "$(rows start,process,fork-exec,exited,0)" -eq 20 ] || fail "not 20 fork-exec samples"
 [ "$(rows start,process,posix-spawn,exited,0)" -eq 20 ] || fail "not 20 posix-spawn samples"
+[ "$(rows start,process,fork-exec-fresh,exited,0)" -eq 20 ] || fail "not 20 fork-exec-fresh samples"
 for m in command library; do
 	[ "$(rows "start,xl,$m,returned,0")" -eq 2 ] || fail "not 2 xl $m samples: $(cat "$out/na.csv")"
 	[ "$(rows "start,xl,$m,running,0")" -eq 2 ] || fail "not 2 xl $m running samples"
