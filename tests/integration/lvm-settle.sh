@@ -7,9 +7,9 @@
 #   - a hostile guest's console output is kept (the backends attach before
 #     it runs) and the reason it was destroyed is its own misdeed;
 #   - after a SIGKILL, a guest of ours that no record names is destroyed,
-#     as is a recorded guest that never ran (its create cut short before
-#     the unpause), and a guest whose backends cannot take it back: none
-#     runs on unmanaged;
+#     as is a guest whose backends cannot take it back: none runs on
+#     unmanaged; a recorded guest that never ran (lvmd died between the
+#     record, the create's commit, and the unpause) is adopted and run;
 #   - a second lvmd (-S) neither destroys the first's shells nor its
 #     guests, and a create whose claimed shell is gone goes cold.
 . "$(dirname "$0")/lib.sh"
@@ -106,9 +106,10 @@ grep -q "bad (d[0-9]*): the device page .* does not hold what was written" "$LVM
 	fail "the scribbler was destroyed for dom0's device page check: $(grep 'bad (d' "$LVMD_STATE/lvmd.log")"
 info "scribbler: $(grep -o 'bad (d[0-9]*): .*destroying it' "$LVMD_STATE/lvmd.log" | head -1)"
 
-# 3. After a SIGKILL: an unrecorded guest of ours, a recorded guest that
-# never ran, and one whose backends cannot take it back are destroyed.
-for n in lost cut broken kept; do
+# 3. After a SIGKILL: an unrecorded guest of ours and one whose backends
+# cannot take it back are destroyed; a recorded guest that never ran is
+# adopted and run.
+for n in lost broken kept; do
 	lvm create "$img" --name $n >/dev/null || fail "create $n"
 done
 lvm create "$img" --name never --paused >/dev/null || fail "create never"
@@ -122,22 +123,28 @@ edit() {
 	sed -i 's/"port":[0-9]*/"port":4000/' "$LVMD_STATE/registry/$broken.json"
 }
 restart_after edit
-for d in $lost $cut $broken; do
+for d in $lost $broken; do
 	wait_for 10 bash -c "! lvm list --all --json | json_field domid | grep -qx $d" ||
 		fail "domain $d runs on after the restart: $(lvm list --all)"
 done
 grep -q "d$lost (.*): a guest of ours that no record names" "$LVMD_STATE/lvmd.log" ||
 	fail "no line about the unrecorded guest d$lost"
-grep -q "never (d$cut): its create was cut short before it ran" "$LVMD_STATE/lvmd.log" ||
-	fail "no line about the never-run guest d$cut"
 grep -q "broken (d$broken): its backends cannot take it back; destroying it" "$LVMD_STATE/lvmd.log" ||
 	fail "no line about the guest d$broken that could not be adopted"
 [ "$(lvm_state kept)" = running ] || fail "kept was not adopted: $(lvm_state kept)"
 [ "$(lvm_domid kept)" = "$kept" ] || fail "kept changed domain"
-for f in $lost $cut $broken; do
+grep -q "never (d$cut): recorded, but lvmd stopped before it ran; running it now" "$LVMD_STATE/lvmd.log" ||
+	fail "no line about the never-run guest d$cut: $(grep "(d$cut)" "$LVMD_STATE/lvmd.log")"
+[ "$(lvm_domid never)" = "$cut" ] || fail "the never-run guest was not adopted: $(lvm list --all)"
+never_runs() { [ "$(lvm_state never)" = running ]; }
+wait_for 10 never_runs ||
+	fail "the never-run guest was adopted but does not run: $(lvm_state never)"
+timeout 60 lvm shutdown -t 30 never >/dev/null ||
+	fail "the never-run guest, run at the restart, did not power off when asked"
+for f in $lost $broken; do
 	[ -e "$LVMD_STATE/registry/$f.json" ] && fail "record $f.json left"
 done
-info "after the restart: lost, never-run and unadoptable guests destroyed, kept adopted"
+info "after the restart: lost and unadoptable guests destroyed, kept adopted, the never-run one run and powered off when asked"
 
 # 4. A second lvmd leaves the first's shells and guests alone.
 wait_for 30 pool_ready_is 4x1 2 || fail "pool not warm: $(lvm pool)"

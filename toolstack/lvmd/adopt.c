@@ -3,7 +3,8 @@
  * STATE_DIR/registry whose domain still exists with the same uuid gets its
  * control chosen from the record and is adopted by its backends (pages
  * mapped, ports bound again); a guest its backends cannot take back is
- * destroyed (never left running unmanaged); records of vanished domains
+ * destroyed (never left running unmanaged), a recorded guest that never
+ * ran is run (the record is the create's commit); records of vanished domains
  * are deleted, as are pool shells' empty ones, unreadable ones moved
  * aside (see registry.h). Then every
  * domain of this instance is settled (settle.h): its shells and the guests
@@ -42,6 +43,7 @@ static void adopt_one(void *arg, const char *path, int rc,
 	struct lvmd *l = arg;
 	xc_domaininfo_t di;
 	struct guest *g;
+	bool run;
 
 	if (rc == -EPROTO) {
 		set_aside(path, err);
@@ -69,21 +71,11 @@ static void adopt_one(void *arg, const char *path, int rc,
 		return;
 	}
 	/* Recorded, but never unpaused: lvmd stopped between the record and
-	 * the unpause, so its create was never answered, or answered just
-	 * before (lvmd_create_run() follows the reply): never left running
-	 * unmanaged, nor run now for a create that may have failed. */
-	if ((di.flags & XEN_DOMINF_paused) && di.cpu_time == 0 &&
-	    !e->created_paused && !e->preserved) {
-		lvm_log_warn(0, "%s (d%u): its create was cut short before it ran; destroying it",
-			     e->name, e->domid);
-		if (xc_domain_destroy(l->xch, e->domid) != 0 && errno != ESRCH)
-			lvm_log_warn(errno, "%s (d%u): cannot destroy it", e->name,
-				     e->domid);
-		else
-			lvm_reg_remove(l->reg_dir, e->domid);
-		lvm_reg_entry_free(e);
-		return;
-	}
+	 * the unpause (lvmd_create_run() follows the reply). The record is
+	 * the create's commit: its client may have been answered, so the
+	 * guest is adopted and run now, as its create asked. */
+	run = (di.flags & XEN_DOMINF_paused) && di.cpu_time == 0 &&
+	      !e->created_paused && !e->preserved;
 	if (lvmd_guest_by_name(l, e->name) || lvmd_guest_by_domid(l, e->domid)) {
 		lvm_log_warn(0, "%s (d%u): a second record for this guest; ignored",
 			     e->name, e->domid);
@@ -105,6 +97,12 @@ static void adopt_one(void *arg, const char *path, int rc,
 			     g->rec.name, g->rec.domid);
 		lvmd_guest_destroy(l, g, -EPROTO);
 		return;
+	}
+	if (run) {
+		lvm_log_warn(0, "%s (d%u): recorded, but lvmd stopped before it ran; running it now",
+			     g->rec.name, g->rec.domid);
+		if (lvmd_create_run(l, g, NULL) < 0)
+			return;       /* destroyed, with its line */
 	}
 	g->ctl->poll(l, g);
 	lvm_log_info("%s (d%u): adopted", g->rec.name, g->rec.domid);
