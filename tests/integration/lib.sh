@@ -202,7 +202,7 @@ bench_interrupt() {
 	rc=$?
 	BENCH_PID=
 	info "$sys: bench/run stopped (status $rc): $(grep -a interrupted "$out/run.log")"
-	[ $rc -ne 0 ] || fail "an interrupted run exited 0"
+	[ $rc -ne 0 ] || fail "an interrupted run exited 0; its log ends: $(tail -n 15 "$out/run.log")"
 	wait_for 30 eval '[ "$(domain_count)" -eq "$before" ]' ||
 		fail "guests left behind: $(xl list | tail -n +2 | awk '{ print $1 }' | tr '\n' ' ')"
 	! bench_lvmd || fail "lvmd left running"

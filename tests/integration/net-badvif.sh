@@ -10,7 +10,8 @@
 #     lvmd's, and, once a guest has them, its MAC and its address.
 # A guest with default vifs gets the subnet's lowest free addresses and
 # dom0 device names lvm<domid>.<id> (lvm info); after lvmd restarts, the
-# adopted guest's address and MAC stay taken; a guest rebuilt after its
+# adopted guest's address and MAC stay taken, and a recorded guest that
+# never ran is run and serves on its vif; a guest rebuilt after its
 # reboot keeps them.
 . "$(dirname "$0")/lib.sh"
 
@@ -86,10 +87,30 @@ refused "a MAC in use" "vif0: MAC $mac is already used by guest web" \
 refused "an address in use" "vif0: address 198.18.0.3 is already used by guest web" \
 	"$noop" --name bad --vif ip=198.18.0.3
 
+# A daytime guest recorded but never run, as if lvmd had stopped between
+# its record and its unpause: the restarted lvmd runs it, and it serves.
+day=$LVM_BUILD/guests/daytime.xen
+[ -f "$day" ] || fail "no guest image $day"
+LATE=198.18.0.213
+lvm create "$day" --name late --paused --vif "ip=$LATE" >/dev/null ||
+	fail "cannot create late"
+lateid=$(lvm_domid late)
+
 # lvmd restarted: web is adopted, its address and MAC stay taken.
 lvmd_stop
+sed -i 's/"created_paused":true/"created_paused":false/' "$LVMD_STATE/registry/$lateid.json"
 LVMD_KEEP_STATE=1 lvmd_start -c /dev/null
 [ "$(lvm_domid web)" = "$id" ] || fail "web was not adopted"
+[ "$(lvm_domid late)" = "$lateid" ] || fail "late was not adopted: $(lvm list --all)"
+grep -q "late (d$lateid): recorded, but lvmd stopped before it ran; running it now" "$LVMD_STATE/lvmd.log" ||
+	fail "no line about late: $(grep "(d$lateid)" "$LVMD_STATE/lvmd.log")"
+wait_for 30 ping -c 1 -W 1 "$LATE" >/dev/null ||
+	fail "late ($LATE), run at the restart, does not answer ping: $(cat "$(lvm_console_log late)")"
+line=$(nc -w 5 "$LATE" 13 </dev/null)
+echo "$line" | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} UTC' ||
+	fail "late's daytime line over TCP: '$line'"
+lvm destroy late || fail "cannot destroy late"
+info "a recorded guest that never ran, run at the restart: its vif serves ($line)"
 refused "a MAC in use after a restart" "vif0: MAC $mac is already used by guest web" \
 	"$noop" --name bad --vif "mac=$mac"
 lvm create "$noop" --name next --vif '' >/dev/null || fail "cannot create next"
