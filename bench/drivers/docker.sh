@@ -33,9 +33,18 @@ docker_setup() {
 # docker_lvm_ready: the lvm runtime is there, an lvmd answers at its
 # default socket (started here if none), the hello image is imported.
 docker_lvm_ready() {
-	local d
-	docker info 2>/dev/null | grep -q 'Runtimes:.* lvm' ||
-		{ echo "dockerd has no runtime lvm (dockerd --add-runtime lvm=/usr/local/bin/lightvm-oci)" >&2; return 1; }
+	local d rt i
+	# Docker's runtimes, asked up to three times: a busy dockerd can fail
+	# a request; what it said is kept for the error line.
+	for i in 1 2 3; do
+		rt=$(timeout 60 docker info --format '{{range $k, $v := .Runtimes}}{{$k}} {{end}}' 2>&1) && break
+		sleep 2
+	done
+	case " $rt " in
+	*" lvm "*) ;;
+	*) echo "dockerd has no runtime lvm (dockerd --add-runtime lvm=/usr/local/bin/lightvm-oci); docker info said: ${rt:0:200}" >&2
+		return 1 ;;
+	esac
 	[ -f "$BUILD/guests/hello.xen" ] || { echo "no $BUILD/guests/hello.xen" >&2; return 1; }
 	if [ -z "$DOCKER_LVMD_PID" ] && ! lvm -s /run/lvm/lvmd.sock list >/dev/null 2>&1; then
 		lvmd -d -S /run/lvm -c /dev/null ||
