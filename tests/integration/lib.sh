@@ -141,6 +141,18 @@ leaks_check() {
 # pool_col SHAPE N: column N of SHAPE's row in `lvm pool` (3 target,
 # 4 ready, 5 preparing, 6 hits, 7 misses, 8 image); SHAPE "(other)": 7 only.
 pool_col() { lvm pool | awk -v s="$1" -v n="$2" '$1 == s { print $n }'; }
+# is_daytime_line LINE: LINE is what a daytime guest sends on TCP port 13.
+is_daytime_line() {
+	grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} UTC' <<<"$1"
+}
+
+# record_never_ran DOMID: DOMID's registry record (a guest created
+# --paused) edited as if lvmd had stopped between the record of a guest
+# created running and its unpause.
+record_never_ran() {
+	sed -i 's/"created_paused":true/"created_paused":false/' "$LVMD_STATE/registry/$1.json"
+}
+
 # pool_ready_is SHAPE N: SHAPE's pool holds N ready shells, none in the making.
 pool_ready_is() { [ "$(pool_col "$1" 4)" = "$2" ] && [ "$(pool_col "$1" 5)" = 0 ]; }
 

@@ -113,12 +113,11 @@ for n in lost broken kept; do
 	lvm create "$img" --name $n >/dev/null || fail "create $n"
 done
 lvm create "$img" --name never --paused >/dev/null || fail "create never"
-lost=$(lvm_domid lost) cut=$(lvm_domid never) broken=$(lvm_domid broken)
+lost=$(lvm_domid lost) nev=$(lvm_domid never) broken=$(lvm_domid broken)
 kept=$(lvm_domid kept)
 edit() {
 	rm -f "$LVMD_STATE/registry/$lost.json"
-	# as if lvmd died between the record and the unpause
-	sed -i 's/"created_paused":true/"created_paused":false/' "$LVMD_STATE/registry/$cut.json"
+	record_never_ran "$nev"
 	# a console port the guest does not have: its adoption fails
 	sed -i 's/"port":[0-9]*/"port":4000/' "$LVMD_STATE/registry/$broken.json"
 }
@@ -133,9 +132,9 @@ grep -q "broken (d$broken): its backends cannot take it back; destroying it" "$L
 	fail "no line about the guest d$broken that could not be adopted"
 [ "$(lvm_state kept)" = running ] || fail "kept was not adopted: $(lvm_state kept)"
 [ "$(lvm_domid kept)" = "$kept" ] || fail "kept changed domain"
-grep -q "never (d$cut): recorded, but lvmd stopped before it ran; running it now" "$LVMD_STATE/lvmd.log" ||
-	fail "no line about the never-run guest d$cut: $(grep "(d$cut)" "$LVMD_STATE/lvmd.log")"
-[ "$(lvm_domid never)" = "$cut" ] || fail "the never-run guest was not adopted: $(lvm list --all)"
+grep -q "never (d$nev): recorded, but lvmd stopped before it ran; running it now" "$LVMD_STATE/lvmd.log" ||
+	fail "no line about the never-run guest d$nev: $(grep "(d$nev)" "$LVMD_STATE/lvmd.log")"
+[ "$(lvm_domid never)" = "$nev" ] || fail "the never-run guest was not adopted: $(lvm list --all)"
 never_runs() { [ "$(lvm_state never)" = running ]; }
 wait_for 10 never_runs ||
 	fail "the never-run guest was adopted but does not run: $(lvm_state never)"

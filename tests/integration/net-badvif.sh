@@ -98,7 +98,7 @@ lateid=$(lvm_domid late)
 
 # lvmd restarted: web is adopted, its address and MAC stay taken.
 lvmd_stop
-sed -i 's/"created_paused":true/"created_paused":false/' "$LVMD_STATE/registry/$lateid.json"
+record_never_ran "$lateid"
 LVMD_KEEP_STATE=1 lvmd_start -c /dev/null
 [ "$(lvm_domid web)" = "$id" ] || fail "web was not adopted"
 [ "$(lvm_domid late)" = "$lateid" ] || fail "late was not adopted: $(lvm list --all)"
@@ -107,7 +107,7 @@ grep -q "late (d$lateid): recorded, but lvmd stopped before it ran; running it n
 wait_for 30 ping -c 1 -W 1 "$LATE" >/dev/null ||
 	fail "late ($LATE), run at the restart, does not answer ping: $(cat "$(lvm_console_log late)")"
 line=$(nc -w 5 "$LATE" 13 </dev/null)
-echo "$line" | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} UTC' ||
+is_daytime_line "$line" ||
 	fail "late's daytime line over TCP: '$line'"
 lvm destroy late || fail "cannot destroy late"
 info "a recorded guest that never ran, run at the restart: its vif serves ($line)"

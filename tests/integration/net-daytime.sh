@@ -39,7 +39,7 @@ wait_for 30 ping -c 1 -W 1 "$DT" >/dev/null ||
 	fail "daytime ($DT) does not answer ping: $(cat "$(lvm_console_log dt)")"
 info "ping: $(ping -c 3 -W 2 "$DT" | tail -n 1)"
 line=$(nc -w 5 "$DT" 13 </dev/null)
-echo "$line" | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} UTC' ||
+is_daytime_line "$line" ||
 	fail "daytime's line over TCP: '$line'"
 info "daytime: $line"
 
