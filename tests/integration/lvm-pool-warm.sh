@@ -11,7 +11,10 @@
 #     create misses, the pool refills, the one after hits;
 #   - a pool image that is not a noxs image is refused in one line;
 #   - after lvm pool set ... 0 and destroying the guests, the hypervisor
-#     holds exactly the domains it held before.
+#     holds exactly the domains it held before, and lvmd exactly the
+#     foreign mappings (privcmd entries of its maps) an lvmd with no pool
+#     holds: a guest from a shell built ahead took that shell's mappings
+#     (console ring and device page, start info) and dropped them.
 . "$(dirname "$0")/lib.sh"
 
 noop=$LVM_BUILD/guests/noop.xen
@@ -22,9 +25,11 @@ hello=/tmp/lvm-pool-warm-hello.xen
 cp "$hello_src" "$hello"
 
 hit_of() { lvm create "$@" --json --timing | json_field pool_hit; }
+maps() { grep -c privcmd "/proc/$LVMD_PID/maps"; }
 
 lvmd_start -c /dev/null
 start=$(hv_domain_count)
+maps0=$(maps)
 lvmd_stop
 lvmd_start -c /dev/null -P "4:1:2:$hello"
 wait_for 20 pool_ready_is 4x1 2 || fail "pool 4x1 not warm: $(lvm pool)"
@@ -83,5 +88,8 @@ wait_for 20 pool_ready_is 4x1 0 || fail "not drained: $(lvm pool)"
 for g in $(lvm_names); do lvm destroy "$g" || fail "destroy $g"; done
 wait_for 20 eval '[ "$(hv_domain_count)" -eq "$start" ]' ||
 	fail "$(hv_domain_count) domains, $start before"
+[ "$(maps)" = "$maps0" ] ||
+	fail "lvmd holds $(maps) foreign mappings, $maps0 with no pool: $(grep privcmd "/proc/$LVMD_PID/maps")"
+info "foreign mappings of lvmd: $(maps), as with no pool"
 rm -f "$hello"
 echo "PASS"

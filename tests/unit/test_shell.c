@@ -1005,14 +1005,19 @@ static void test_prebuild_and_claim(void **state)
 	assert_int_equal(b.noxs_gfn, NOXS_VADDR >> 12);
 	assert_int_equal(b.noxs_mfn, F.p2m[NOXS_VADDR >> 12]);
 	assert_int_equal(b.t.load, 0);
-	/* start info unmapped; the console ring and device page handed over
-	 * in their mapping, until released */
-	assert_int_equal(live_maps(), 1);
+	/* start info, and the console ring with the device page, handed
+	 * over in their mappings (nothing unmapped on the create's path),
+	 * until released */
+	assert_int_equal(live_maps(), 2);
 	assert_non_null(b.pages);
 	assert_memory_equal((const char *)b.pages + 4096, b.noxs_copy,
 			    NOXS_PAGE_SIZE);
+	assert_non_null(b.start_info);
+	assert_string_equal((const char *)((const start_info_t *)
+					   b.start_info)->cmd_line, "a=1 b=2");
 	lvm_built_release(&b);
 	assert_null(b.pages);
+	assert_null(b.start_info);
 	assert_int_equal(live_maps(), 0);
 	lvm_shell_discard(XCH, &sh);             /* consumed: no-op */
 	assert_int_equal(F.destroyed, 0);

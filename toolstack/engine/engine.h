@@ -211,6 +211,11 @@ struct lvm_built {
 	struct noxs_page *noxs_copy; /* what dom0 wrote into the device page;
 					engine-allocated, NULL without noxs */
 	uint64_t start_info_mfn;
+	void *start_info;            /* start info, mapped read-write by a
+					shell built ahead, or NULL: the
+					caller's, once taken (set NULL), so
+					that no unmap is on the create's path;
+					lvm_built_release() unmaps it */
 	void *pages;                 /* the console ring, then the device
 					page, mapped read-write in one mapping
 					of 2 pages that a pool shell made

@@ -268,4 +268,7 @@ void lvm_built_release(struct lvm_built *b)
 	if (b->pages)
 		munmap(b->pages, 2 * (size_t)XC_PAGE_SIZE);
 	b->pages = NULL;
+	if (b->start_info)
+		munmap(b->start_info, XC_PAGE_SIZE);
+	b->start_info = NULL;
 }

@@ -163,6 +163,9 @@ static int claim(xc_interface *xch, struct lvm_shell *sh, struct lvm_warm *w,
 	out->noxs_copy = copy;
 	out->pages = w->pages;       /* handed over */
 	w->pages = NULL;
+	out->start_info = w->si;     /* and this: an unmap here took 0.3 to
+					0.8 ms of the create in the box */
+	w->si = NULL;
 	return 0;
 }
 

@@ -72,10 +72,15 @@ void lvmd_guest_take_pages(struct guest *g, struct lvm_built *b)
 	g->cons_page = b->pages;
 	g->npages = 2;
 	b->pages = NULL;
+	g->start_info = b->start_info;
+	b->start_info = NULL;
 }
 
 static void unmap(struct lvmd *l, struct guest *g)
 {
+	if (g->start_info)
+		xenforeignmemory_unmap(l->xfm, g->start_info, 1);
+	g->start_info = NULL;
 	if (!g->cons_page)
 		return;
 	xenforeignmemory_unmap(l->xfm, (void *)g->cons_page, g->npages);

@@ -40,6 +40,10 @@ struct guest {
 	volatile struct xencons_interface *cons_page;
 	volatile struct noxs_page *noxs_page;
 	unsigned npages;
+	void *start_info;            /* its start info, as a shell built
+					ahead mapped it (never read): unmapped
+					with the pages, off the create's path;
+					NULL: none */
 	int rec_fd;                  /* a new guest's record file made ahead
 					by its pool shell, open until its
 					create is answered; -1: none */
@@ -201,8 +205,9 @@ int lvmd_guest_attach(struct lvmd *l, struct guest *g, unsigned flags);
 
 /* lvmd_guest_take_pages() - (g), a noxs guest not yet attached, takes the
  * console ring and device page its build mapped ((b)->pages, a shell
- * built ahead), so that its attach maps nothing; (b)->pages is then NULL.
- * Without such pages, nothing. */
+ * built ahead), so that its attach maps nothing, and the mapping of its
+ * start info ((b)->start_info), so that the create unmaps nothing; those
+ * are then NULL. Without such pages, nothing. */
 struct lvm_built;
 void lvmd_guest_take_pages(struct guest *g, struct lvm_built *b);
 
