@@ -8,11 +8,15 @@
  *                 [tag options] -- CMD [ARG...]
  *
  * The clock starts just before fork(). Row CLOCK (default "returned") is
- * the moment CMD exited, seen through SIGCHLD. With -f and -x, row
+ * the moment CMD exited, seen through a pidfd. The child only execs, as
+ * lvm-bench-spawn's does (its standard output is set up before the fork),
+ * and this tool sleeps until CMD exits (or, with -f, the file changes), so
+ * that it never takes CMD's CPU to look. With -f and -x, row
  * "running" is the moment TEXT was first seen in FILE past the size FILE
- * had at the start (the file may not exist yet); FILE is checked every
- * millisecond, while CMD runs and after, for at most -t SECONDS (default
- * 60) from the start.
+ * had at the start (the file may not exist yet); FILE is checked whenever
+ * its directory changes (inotify; every millisecond where there is none),
+ * while CMD runs and after, for at most -t SECONDS (default 60) from the
+ * start.
  *
  * CMD's standard output goes to standard error, so standard output carries
  * only the rows. Exit status: 0; 1 for bad usage or CMD failing to start or
@@ -20,11 +24,13 @@
  * CLOCK row is written, not "running").
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,13 +64,11 @@ int main(int argc, char **argv)
 	    .usage = usage,
 	    .opts = opts,
 	};
-	struct lvm_watch w = {.fd = -1};
-	uint64_t t0, t_ret = 0, t_run = 0, deadline;
-	struct timespec tick = {0, 1000000};
+	struct lvm_watch w = {.fd = -1, .ino = -1};
+	uint64_t t0, t_ret = 0, t_run = 0, deadline, now;
 	bool exited = false;
-	sigset_t chld, old;
 	pid_t pid = -1;
-	int rc, st, status = 1;
+	int rc, st, status = 1, out_fd = -1, pfd = -1;
 
 	rc = lvm_tool_parse(&tool, argc, argv);
 	if (rc >= 0)
@@ -78,44 +82,61 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, &old);
-
+	/* CMD's standard output is this tool's standard error: set here,
+	 * restored after the fork. */
+	fflush(stdout);
+	out_fd = dup(STDOUT_FILENO);
+	if (out_fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+		fprintf(stderr, "lvm-bench-cmd: dup: %s\n", strerror(errno));
+		goto out;
+	}
 	t0 = lvm_now_ns();
 	deadline = lvm_tool_deadline(timeout);
 	pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "lvm-bench-cmd: fork: %s\n", strerror(errno));
-		goto out;
-	}
 	if (pid == 0) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		dup2(STDERR_FILENO, STDOUT_FILENO);
 		execvp(argv[optind], &argv[optind]);
 		fprintf(stderr, "lvm-bench-cmd: %s: %s\n", argv[optind],
 			strerror(errno));
 		_exit(127);
 	}
+	rc = pid < 0 ? errno : 0;
+	if (dup2(out_fd, STDOUT_FILENO) < 0 && rc == 0)
+		rc = errno;
+	if (pid < 0 || rc) {
+		fprintf(stderr, "lvm-bench-cmd: fork: %s\n", strerror(rc));
+		goto out;
+	}
+	pfd = pidfd_open(pid, 0);
+	if (pfd < 0) {
+		fprintf(stderr, "lvm-bench-cmd: pidfd_open: %s\n",
+			strerror(errno));
+		goto out;
+	}
 	for (;;) {
-		if (!exited) {
-			siginfo_t si;
+		struct pollfd p[2];
+		int n = 0, ms, wfd = file != NULL && !w.found ?
+					     lvm_watch_fd(&w) : -1;
 
-			sigtimedwait(&chld, &si, &tick);
-			if (waitpid(pid, &st, WNOHANG) == pid) {
-				t_ret = lvm_now_ns();
-				exited = true;
-				pid = -1;
-				if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-					fprintf(stderr,
-						"lvm-bench-cmd: %s failed "
-						"(status 0x%x)\n",
-						argv[optind], st);
-					goto out;
-				}
+		if (!exited)
+			p[n++] = (struct pollfd){.fd = pfd, .events = POLLIN};
+		if (wfd >= 0)
+			p[n++] = (struct pollfd){.fd = wfd, .events = POLLIN};
+		/* Asleep until CMD exits, the file changes or the deadline; a
+		 * file watched with no descriptor: a tick, every millisecond. */
+		now = lvm_now_ns();
+		ms = file != NULL && !w.found && wfd < 0 ? 1 :
+		     deadline > now ? (int)((deadline - now) / 1000000u) + 1 : 0;
+		poll(p, (nfds_t)n, ms);
+		if (!exited && waitpid(pid, &st, WNOHANG) == pid) {
+			t_ret = lvm_now_ns();
+			exited = true;
+			pid = -1;
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+				fprintf(stderr,
+					"lvm-bench-cmd: %s failed (status 0x%x)\n",
+					argv[optind], st);
+				goto out;
 			}
-		} else if (file != NULL && !w.found) {
-			nanosleep(&tick, NULL);
 		}
 		if (file != NULL && !w.found) {
 			lvm_watch_poll(&w);
@@ -154,5 +175,9 @@ out:
 	if (fflush(stdout) != 0 && status == 0)
 		status = 1;
 	lvm_watch_free(&w);
+	if (pfd >= 0)
+		close(pfd);
+	if (out_fd >= 0)
+		close(out_fd);
 	return status;
 }

@@ -83,7 +83,7 @@ static int round_once(libxl_ctx *ctx, const struct opts *o, const char *name,
 {
 	struct timespec tick = {0, 1000000};
 	libxl_domain_config dc;
-	struct lvm_watch w = {.fd = -1};
+	struct lvm_watch w = {.fd = -1, .ino = -1};
 	char *log = NULL;
 	uint32_t domid = (uint32_t)INVALID_DOMID;
 	uint64_t t0, deadline;

@@ -5,10 +5,29 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "bench/watch.h"
+
+/* watch_dir() - inotify on (path)'s directory, or -1. */
+static int watch_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? strdup(".") :
+		    slash == path ? strdup("/") :
+				    strndup(path, (size_t)(slash - path));
+	int fd = dir ? inotify_init1(IN_NONBLOCK | IN_CLOEXEC) : -1;
+
+	if (fd >= 0 && inotify_add_watch(fd, dir, IN_MODIFY | IN_CREATE |
+					 IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	free(dir);
+	return fd;
+}
 
 int lvm_watch_init(struct lvm_watch *w, const char *path, const char *text)
 {
@@ -16,6 +35,7 @@ int lvm_watch_init(struct lvm_watch *w, const char *path, const char *text)
 
 	memset(w, 0, sizeof(*w));
 	w->fd = -1;
+	w->ino = -1;
 	w->path = path;
 	w->text = text;
 	w->tlen = strlen(text);
@@ -27,7 +47,13 @@ int lvm_watch_init(struct lvm_watch *w, const char *path, const char *text)
 		return -ENOMEM;
 	if (stat(path, &st) == 0)
 		w->skip = st.st_size;
+	w->ino = watch_dir(path);
 	return 0;
+}
+
+int lvm_watch_fd(const struct lvm_watch *w)
+{
+	return w->ino;
 }
 
 void lvm_watch_free(struct lvm_watch *w)
@@ -35,6 +61,9 @@ void lvm_watch_free(struct lvm_watch *w)
 	if (w->fd >= 0)
 		close(w->fd);
 	w->fd = -1;
+	if (w->ino >= 0)
+		close(w->ino);
+	w->ino = -1;
 	free(w->buf);
 	w->buf = NULL;
 }
@@ -45,6 +74,14 @@ void lvm_watch_poll(struct lvm_watch *w)
 
 	if (w->found || w->buf == NULL)
 		return;
+	/* The events so far, drained before the file is read: a write after
+	 * this read makes a new one. */
+	if (w->ino >= 0) {
+		char ev[4096] __attribute__((aligned(8)));
+
+		while (read(w->ino, ev, sizeof(ev)) > 0)
+			;
+	}
 	if (w->fd < 0) {
 		w->fd = open(w->path, O_RDONLY | O_CLOEXEC);
 		if (w->fd < 0)

@@ -3,6 +3,7 @@
  * growing file, and what must not count as seeing it.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -32,6 +34,7 @@ static int setup(void **state)
 		return -1;
 	snprintf(fx->path, sizeof(fx->path), "%s/guest-x.log", fx->dir);
 	fx->w.fd = -1;
+	fx->w.ino = -1;
 	return 0;
 }
 
@@ -142,6 +145,55 @@ static void test_empty_text_refused(void **state)
 	assert_int_equal(lvm_watch_init(&fx->w, fx->path, ""), -EINVAL);
 }
 
+/* readable() - whether (fd) turns readable within (ms). */
+static bool readable(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
+}
+
+/* The descriptor wakes a waiting caller when the file is made and when it
+ * grows, and is quiet once polled. */
+static void test_fd_wakes_on_writes(void **state)
+{
+	struct fixture *fx = *state;
+	int fd;
+
+	assert_int_equal(lvm_watch_init(&fx->w, fx->path, "mark"), 0);
+	fd = lvm_watch_fd(&fx->w);
+	assert_true(fd >= 0);
+	assert_false(readable(fd, 0));
+	append(fx->path, "boot\n");         /* made */
+	assert_true(readable(fd, 1000));
+	lvm_watch_poll(&fx->w);
+	assert_false(fx->w.found);
+	assert_false(readable(fd, 0));       /* drained */
+	append(fx->path, "the mark\n");     /* grown */
+	assert_true(readable(fd, 1000));
+	lvm_watch_poll(&fx->w);
+	assert_true(fx->w.found);
+}
+
+/* No directory to watch: no descriptor, and polling on a tick still finds
+ * the text once the file is there. */
+static void test_no_dir_no_fd(void **state)
+{
+	struct fixture *fx = *state;
+	char sub[128], path[160];
+
+	snprintf(sub, sizeof(sub), "%s/later", fx->dir);
+	snprintf(path, sizeof(path), "%s/guest.log", sub);
+	assert_int_equal(lvm_watch_init(&fx->w, path, "mark"), 0);
+	assert_int_equal(lvm_watch_fd(&fx->w), -1);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	append(path, "mark\n");
+	lvm_watch_poll(&fx->w);
+	assert_true(fx->w.found);
+	unlink(path);
+	rmdir(sub);
+}
+
 int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -149,6 +201,8 @@ int main(void)
 	    cmocka_unit_test(test_watch_cases),
 	    T(test_text_past_a_long_output),
 	    T(test_empty_text_refused),
+	    T(test_fd_wakes_on_writes),
+	    T(test_no_dir_no_fd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
