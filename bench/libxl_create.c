@@ -26,6 +26,7 @@
 #define LIBXL_API_VERSION 0x041300
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,7 +135,16 @@ static int round_once(libxl_ctx *ctx, const struct opts *o, const char *name,
 				rc = -ETIMEDOUT;
 				goto out;
 			}
-			nanosleep(&tick, NULL);
+			/* Asleep until the log's directory changes (inotify), or
+			 * a tick where there is no watch to wait on. */
+			if (lvm_watch_fd(&w) >= 0) {
+				struct pollfd p = {.fd = lvm_watch_fd(&w),
+						   .events = POLLIN};
+
+				poll(&p, 1, 100);
+			} else {
+				nanosleep(&tick, NULL);
+			}
 		}
 		*ms_run = lvm_ms(t0, lvm_now_ns());
 	}
