@@ -208,6 +208,13 @@ cli_args_SRCS := tests/unit/test_cli_args.c toolstack/lvm/args.c \
 	toolstack/proto/escape.c toolstack/proto/vif.c
 cli_args_CFLAGS := -Itoolstack/include
 
+# lvm.h's JSON forms: as objects (what the command prints) and as text.
+UNIT_TESTS += jsonform
+jsonform_SRCS := tests/unit/test_jsonform.c toolstack/liblvm/json.c \
+	$(PROTO_SRCS)
+jsonform_LIBS := -ljson-c
+jsonform_CFLAGS := -Itoolstack/include
+
 # lvm top's view: rates and frames.
 UNIT_TESTS += topview
 topview_SRCS := tests/unit/test_topview.c toolstack/lvm/topview.c \

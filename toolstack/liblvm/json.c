@@ -1,8 +1,8 @@
 /*
  * json.c — lvm.h's JSON forms of a guest's info, a creation's timing and
  * lvmd's pools, a top snapshot:
- * the protocol's own codec (toolstack/proto/), as text, for callers that
- * print or store them.
+ * the protocol's own codec (toolstack/proto/), as objects (jsonform.h)
+ * and as text, for callers that print or store them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 
 #include <lvm.h>
 
+#include "toolstack/liblvm/jsonform.h"
 #include "toolstack/proto/proto.h"
 
 /* text() - (o) as compact JSON text, malloc'd; consumes (o). */
@@ -26,12 +27,12 @@ static char *text(json_object *o)
 	return s;
 }
 
-char *lvm_info_json(const struct lvm_info *info)
+json_object *lvm_jsonform_info(const struct lvm_info *info)
 {
-	return text(lvm_proto_info_to_json(info));
+	return lvm_proto_info_to_json(info);
 }
 
-char *lvm_timing_json(const struct lvm_timing *t)
+json_object *lvm_jsonform_timing(const struct lvm_timing *t)
 {
 	json_object *o = lvm_proto_timing_to_json(t);
 
@@ -40,11 +41,11 @@ char *lvm_timing_json(const struct lvm_timing *t)
 		json_object_put(o);
 		o = NULL;
 	}
-	return text(o);
+	return o;
 }
 
-char *lvm_pool_json(const struct lvm_pool_info *v, size_t n,
-		    uint64_t other_misses)
+json_object *lvm_jsonform_pools(const struct lvm_pool_info *v, size_t n,
+				uint64_t other_misses)
 {
 	json_object *o = json_object_new_object();
 
@@ -52,10 +53,10 @@ char *lvm_pool_json(const struct lvm_pool_info *v, size_t n,
 		json_object_put(o);
 		o = NULL;
 	}
-	return text(o);
+	return o;
 }
 
-char *lvm_top_json(const struct lvm_top *t)
+json_object *lvm_jsonform_top(const struct lvm_top *t)
 {
 	json_object *o = json_object_new_object(), *arr = NULL;
 
@@ -74,9 +75,30 @@ char *lvm_top_json(const struct lvm_top *t)
 			goto nomem;
 		}
 	}
-	return text(o);
+	return o;
 nomem:
 	json_object_put(o);
 	errno = ENOMEM;
 	return NULL;
+}
+
+char *lvm_info_json(const struct lvm_info *info)
+{
+	return text(lvm_jsonform_info(info));
+}
+
+char *lvm_timing_json(const struct lvm_timing *t)
+{
+	return text(lvm_jsonform_timing(t));
+}
+
+char *lvm_pool_json(const struct lvm_pool_info *v, size_t n,
+		    uint64_t other_misses)
+{
+	return text(lvm_jsonform_pools(v, n, other_misses));
+}
+
+char *lvm_top_json(const struct lvm_top *t)
+{
+	return text(lvm_jsonform_top(t));
 }

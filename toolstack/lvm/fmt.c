@@ -5,9 +5,10 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include <stdlib.h>
 
 #include <json-c/json.h>
+
+#include "toolstack/liblvm/jsonform.h"
 
 int lvm_errorf(const char *fmt, ...)
 {
@@ -51,29 +52,20 @@ const char *lvm_fmt_uptime(uint64_t ms, char *buf, size_t len)
 	return buf;
 }
 
-/* parsed() - the object of JSON text (s), which it frees. */
-static json_object *parsed(char *s)
-{
-	json_object *o = s ? json_tokener_parse(s) : NULL;
-
-	free(s);
-	return o;
-}
-
 json_object *lvm_json_info(const struct lvm_info *info)
 {
-	return parsed(lvm_info_json(info));
+	return lvm_jsonform_info(info);
 }
 
 json_object *lvm_json_timing(const struct lvm_timing *t)
 {
-	return parsed(lvm_timing_json(t));
+	return lvm_jsonform_timing(t);
 }
 
 json_object *lvm_json_pools(const struct lvm_pool_info *v, size_t n,
 			    uint64_t other_misses)
 {
-	return parsed(lvm_pool_json(v, n, other_misses));
+	return lvm_jsonform_pools(v, n, other_misses);
 }
 
 int lvm_print_json(json_object *o)

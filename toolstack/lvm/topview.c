@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "cli.h"
+#include "toolstack/liblvm/jsonform.h"
 
 /* per_s: the rate of a counter from (was) to (now) over (s) seconds; -1
  * when it went back. */
@@ -235,11 +236,9 @@ static int add_rate(json_object *o, const char *key, bool known, double x)
 json_object *lvm_top_view_json(const struct lvm_top *cur,
 				const struct lvm_top_view *v)
 {
-	char *s = lvm_top_json(cur);
-	json_object *o = s ? json_tokener_parse(s) : NULL, *arr;
+	json_object *o = lvm_jsonform_top(cur), *arr;
 	int rc = 0;
 
-	free(s);
 	if (!o || !json_object_object_get_ex(o, "guests", &arr) ||
 	    json_object_array_length(arr) != cur->nguests_listed)
 		goto nomem;
