@@ -122,15 +122,7 @@ int lvm_fail(lvm_t *h);
 const char *lvm_fmt_ms(uint64_t ns, char *buf, size_t len);
 /* lvm_fmt_uptime() - (ms) as "H:MM:SS" or "Nd HH:MM:SS". */
 const char *lvm_fmt_uptime(uint64_t ms, char *buf, size_t len);
-/* lvm_json_info(), lvm_json_timing() - lvm.h's JSON form of (info) or
- * (t) as a json-c object, never made text and parsed again (liblvm's
- * jsonform.h); NULL: out of memory. */
-struct json_object *lvm_json_info(const struct lvm_info *info);
-struct json_object *lvm_json_timing(const struct lvm_timing *t);
-/* lvm_json_pools() - lvm.h's JSON form of lvm_pool_list()'s answer, as
- * an object; NULL on ENOMEM. */
-struct json_object *lvm_json_pools(const struct lvm_pool_info *v, size_t n,
-				   uint64_t other_misses);
+struct json_object;
 /* lvm_print_json() - (o) pretty-printed on stdout, then released; 0, or 1
  * with an error line when (o) is NULL. */
 int lvm_print_json(struct json_object *o);

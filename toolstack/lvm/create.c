@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "cli.h"
+#include "toolstack/liblvm/jsonform.h"
 
 /*
  * is_image: 1 if (path) is a guest image rather than a config: it starts
@@ -140,8 +141,8 @@ static void print_timing(const struct lvm_timing *t, bool noxs)
 static int print_json(const struct lvm_info *info, const struct lvm_timing *t)
 {
 	json_object *o = json_object_new_object();
-	json_object *i = lvm_json_info(info);
-	json_object *tj = lvm_json_timing(t);
+	json_object *i = lvm_jsonform_info(info);
+	json_object *tj = lvm_jsonform_timing(t);
 
 	if (!o || !i || !tj) {
 		json_object_put(o);

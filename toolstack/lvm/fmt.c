@@ -52,22 +52,6 @@ const char *lvm_fmt_uptime(uint64_t ms, char *buf, size_t len)
 	return buf;
 }
 
-json_object *lvm_json_info(const struct lvm_info *info)
-{
-	return lvm_jsonform_info(info);
-}
-
-json_object *lvm_json_timing(const struct lvm_timing *t)
-{
-	return lvm_jsonform_timing(t);
-}
-
-json_object *lvm_json_pools(const struct lvm_pool_info *v, size_t n,
-			    uint64_t other_misses)
-{
-	return lvm_jsonform_pools(v, n, other_misses);
-}
-
 int lvm_print_json(json_object *o)
 {
 	if (!o)
@@ -79,5 +63,5 @@ int lvm_print_json(json_object *o)
 
 int lvm_print_info_json(const struct lvm_info *info)
 {
-	return lvm_print_json(lvm_json_info(info));
+	return lvm_print_json(lvm_jsonform_info(info));
 }

@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 
 #include "cli.h"
+#include "toolstack/liblvm/jsonform.h"
 
 static int print_json(const struct lvm_info *v, size_t n)
 {
@@ -14,7 +15,7 @@ static int print_json(const struct lvm_info *v, size_t n)
 	if (!arr)
 		return lvm_errorf("out of memory");
 	for (size_t i = 0; i < n; i++) {
-		json_object *o = lvm_json_info(&v[i]);
+		json_object *o = lvm_jsonform_info(&v[i]);
 
 		if (!o || json_object_array_add(arr, o) < 0) {
 			json_object_put(o);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "toolstack/liblvm/jsonform.h"
 
 static void print_table(const struct lvm_pool_info *v, size_t n, uint64_t other)
 {
@@ -49,7 +50,7 @@ int lvm_cmd_pool(const struct lvm_cli *cli)
 		goto out;
 	}
 	if (cli->json)
-		rc = lvm_print_json(lvm_json_pools(v, n, other));
+		rc = lvm_print_json(lvm_jsonform_pools(v, n, other));
 	else
 		print_table(v, n, other);
 	free(v);
