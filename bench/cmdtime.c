@@ -100,9 +100,11 @@ int main(int argc, char **argv)
 		_exit(127);
 	}
 	rc = pid < 0 ? errno : 0;
-	if (dup2(out_fd, STDOUT_FILENO) < 0 && rc == 0)
-		rc = errno;
-	if (pid < 0 || rc) {
+	if (dup2(out_fd, STDOUT_FILENO) < 0 && rc == 0) {
+		fprintf(stderr, "lvm-bench-cmd: dup2: %s\n", strerror(errno));
+		goto out;
+	}
+	if (rc) {
 		fprintf(stderr, "lvm-bench-cmd: fork: %s\n", strerror(rc));
 		goto out;
 	}

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -14,18 +15,16 @@
 /* watch_dir() - inotify on (path)'s directory, or -1. */
 static int watch_dir(const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir = slash == NULL ? strdup(".") :
-		    slash == path ? strdup("/") :
-				    strndup(path, (size_t)(slash - path));
-	int fd = dir ? inotify_init1(IN_NONBLOCK | IN_CLOEXEC) : -1;
+	char *copy = strdup(path);   /* dirname() writes into its argument */
+	int fd = copy ? inotify_init1(IN_NONBLOCK | IN_CLOEXEC) : -1;
 
-	if (fd >= 0 && inotify_add_watch(fd, dir, IN_MODIFY | IN_CREATE |
-					 IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+	if (fd >= 0 && inotify_add_watch(fd, dirname(copy), IN_MODIFY |
+					 IN_CREATE | IN_MOVED_TO |
+					 IN_CLOSE_WRITE) < 0) {
 		close(fd);
 		fd = -1;
 	}
-	free(dir);
+	free(copy);
 	return fd;
 }
 
