@@ -21,7 +21,7 @@ XEN_HOST_CFLAGS := -std=gnu11
 ENGINE_SRCS := $(addprefix toolstack/engine/, \
 	bzimage.c destroy.c devpage.c elfnote.c error.c fileid.c \
 	finish.c warm.c image.c layout.c log.c pvbuild.c regfile.c shell.c \
-	uuid.c \
+	steps.c uuid.c \
 	xs_compat.c) \
 	toolstack/proto/escape.c \
 	unikernel/appnote.c \

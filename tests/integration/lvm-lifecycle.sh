@@ -8,7 +8,8 @@
 #   - lvm destroy of a paused guest leaves no domain;
 #   - lvm console follows a guest's output live and ends when it is gone;
 #   - a restarted lvmd takes its guests back (registry on disk);
-#   - --timing prints every phase; shutdown of a guest without a sysctl
+#   - --timing prints every phase, and --json's phases fit in lvmd's total,
+#     which fits in the client's wait; shutdown of a guest without a sysctl
 #     device is refused in one line.
 # The noop guest's part of the lifecycle (sysctl shutdown, reboot, ready
 # mark, destroy while running) is in lvm-noop.sh.
@@ -126,6 +127,19 @@ for phase in queue prepare load build devices unpause total client ready; do
 	grep -q "^  $phase " <<<"$out" || fail "--timing lacks '$phase'"
 done
 wait_for 30 lvm_gone t1 || fail "t1 not reaped"
+# The phases are timed on dom0's TSC at Xen's rate (steps.h), the
+# client's wait on its monotonic clock: a wrong rate shows as phases
+# beyond lvmd's total, or a total beyond the client's whole wait.
+out=$(lvm create "$img" --name t2 --json) || fail "create --json: $out"
+tot=$(json_field total_ns <<<"$out") cli=$(json_field client_ns <<<"$out") sum=0
+for phase in queue claim prepare load build devices unpause; do
+	v=$(json_field "${phase}_ns" <<<"$out")
+	sum=$((sum + ${v:-0}))
+done
+[ "${tot:-0}" -gt 0 ] && [ "$sum" -le "$tot" ] && [ "$tot" -le "${cli:-0}" ] ||
+	fail "timing out of order: phases $sum ns, total ${tot:-none} ns, client ${cli:-none} ns"
+info "phases $sum ns <= lvmd's total $tot ns <= the client's $cli ns"
+wait_for 30 lvm_gone t2 || fail "t2 not reaped"
 
 # A paused guest cannot be asked to shut down: one clear line.
 lvm create "$img" --name s1 --paused >/dev/null || fail "create s1"

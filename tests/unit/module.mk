@@ -61,7 +61,7 @@ shell_SRCS := tests/unit/test_shell.c toolstack/engine/shell.c noxs/noxs.c \
 	toolstack/engine/warm.c toolstack/engine/destroy.c \
 	toolstack/engine/fileid.c toolstack/engine/error.c toolstack/proto/escape.c \
 	toolstack/engine/regfile.c toolstack/engine/pvbuild.c \
-	toolstack/engine/layout.c
+	toolstack/engine/layout.c toolstack/engine/steps.c
 SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_domain_setmaxmem xc_evtchn_alloc_unbound xc_domain_destroy \
 	xc_domain_sethandle xc_physinfo xc_dom_allocate xc_dom_release \
@@ -77,6 +77,10 @@ SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 shell_LIBS := $(foreach f,$(SHELL_TEST_WRAPS),-Wl,--wrap=$(f))
 shell_CFLAGS := $(XEN_HOST_CFLAGS)
 
+# The clock steps are timed on: TSC ticks in nanoseconds, the choice.
+UNIT_TESTS += steps
+steps_SRCS := tests/unit/test_steps.c toolstack/engine/steps.c
+
 # Our own PV builder's layout: frames and page tables (pure).
 UNIT_TESTS += layout
 layout_SRCS := tests/unit/test_layout.c toolstack/engine/layout.c
@@ -91,7 +95,8 @@ pvbuild_SRCS := tests/unit/test_pvbuild.c toolstack/engine/pvbuild.c \
 	toolstack/engine/fileid.c toolstack/engine/error.c \
 	toolstack/proto/escape.c toolstack/engine/regfile.c \
 	toolstack/engine/image.c toolstack/engine/elfnote.c \
-	toolstack/engine/bzimage.c unikernel/appnote.c noxs/noxs.c
+	toolstack/engine/bzimage.c unikernel/appnote.c noxs/noxs.c \
+	toolstack/engine/steps.c
 PVBUILD_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_domain_setmaxmem xc_evtchn_alloc_unbound xc_domain_destroy \
 	xc_domain_sethandle xc_physinfo xc_domain_populate_physmap_exact \
@@ -197,7 +202,8 @@ lvmd_clients_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)
 # lvmd's backend table and port routing, over fake backends.
 UNIT_TESTS += backends
 backends_SRCS := tests/unit/test_backends.c toolstack/lvmd/backends.c \
-	toolstack/lvmd/ports.c toolstack/lvmd/bucket.c toolstack/engine/log.c
+	toolstack/lvmd/ports.c toolstack/lvmd/bucket.c toolstack/engine/log.c \
+	toolstack/engine/steps.c
 backends_LIBS := -Wl,--wrap=xenevtchn_bind_interdomain \
 	-Wl,--wrap=xenevtchn_unbind -lxenevtchn
 backends_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)

@@ -20,6 +20,7 @@
 
 #include "engine.h"
 #include "engine_priv.h"
+#include "steps.h"
 
 /* dom_fail() - (err) says (what) failed; -errno, or -(dflt) if none. */
 static int dom_fail(struct lvm_error *err, const char *what, uint32_t domid,
@@ -189,19 +190,19 @@ static bool premap_fits(struct xc_dom_image *dom, uint32_t premap,
 static int boot(struct xc_dom_image *dom, uint32_t domid, bool gnttab,
 		uint64_t *t_boot, uint64_t *t_gnttab, struct lvm_error *err)
 {
-	uint64_t t0 = lvm_now_ns();
+	uint64_t t0 = lvm_step_start();
 
 	errno = 0;
 	if (xc_dom_boot_image(dom) != 0)
 		return dom_fail(err, "xc_dom_boot_image", domid, EINVAL);
-	*t_boot = lvm_now_ns() - t0;
+	*t_boot = lvm_step_ns(t0);
 	if (!gnttab)
 		return 0;
-	t0 = lvm_now_ns();
+	t0 = lvm_step_start();
 	errno = 0;
 	if (xc_dom_gnttab_init(dom) != 0)
 		return dom_fail(err, "xc_dom_gnttab_init", domid, EIO);
-	*t_gnttab = lvm_now_ns() - t0;
+	*t_gnttab = lvm_step_ns(t0);
 	return 0;
 }
 
@@ -285,7 +286,7 @@ static int finish(xc_interface *xch, struct lvm_shell *sh,
 	}
 	memset(out, 0, sizeof(*out));
 
-	t0 = lvm_now_ns();
+	t0 = lvm_step_start();
 	rc = load(dom, sh, req, err);
 	if (rc)
 		goto out;
@@ -295,24 +296,24 @@ static int finish(xc_interface *xch, struct lvm_shell *sh,
 		if (!out->premap_used)
 			xc_dom_unmap_all(dom);
 	}
-	sh->t.load = lvm_now_ns() - t0;
+	sh->t.load = lvm_step_ns(t0);
 
-	t0 = lvm_now_ns();
+	t0 = lvm_step_start();
 	errno = 0;
 	if (xc_dom_build_image(dom) != 0) {
 		rc = dom_fail(err, "xc_dom_build_image", sh->domid, EINVAL);
 		goto out;
 	}
-	sh->t.build = lvm_now_ns() - t0;
+	sh->t.build = lvm_step_ns(t0);
 
-	t0 = lvm_now_ns();
+	t0 = lvm_step_start();
 	if (req->img->noxs_vaddr != 0) {
 		rc = write_devpage(dom, sh, req, ahead, &copy, &noxs_gfn,
 				   err);
 		if (rc)
 			goto out;
 	}
-	sh->t.devices = lvm_now_ns() - t0;
+	sh->t.devices = lvm_step_ns(t0);
 
 	if (dom->bootstack_pfn >= dom->rambase_pfn)
 		out->footprint_pages =

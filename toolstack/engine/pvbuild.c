@@ -45,6 +45,7 @@
 #include "engine.h"
 #include "engine_priv.h"
 #include "layout.h"
+#include "steps.h"
 
 #define PAGE LVM_LAYOUT_PAGE
 #define POPULATE_BATCH (1u << 18)    /* frames per populate call: 1 GiB */
@@ -590,7 +591,7 @@ static int boot(xc_interface *xch, uint32_t domid, const uint8_t *handle,
 		const struct lvm_image *img, uint64_t kept,
 		struct lvm_built *out, struct lvm_error *err)
 {
-	uint64_t t0 = lvm_now_ns();
+	uint64_t t0 = lvm_step_start();
 	uint64_t l4_mfn = pv->p2m[lo->pt_pfn];
 	bool made = false;
 
@@ -601,16 +602,16 @@ static int boot(xc_interface *xch, uint32_t domid, const uint8_t *handle,
 					    lo->virt_base) / PAGE]) != 0)
 			return pv_fail(err, "the hypercall page", domid);
 	}
-	out->own.hypercall = lvm_now_ns() - t0;
-	t0 = lvm_now_ns();
+	out->own.hypercall = lvm_step_ns(t0);
+	t0 = lvm_step_start();
 
 	if (!pv->ahead) {
 		made = true;
 		if (pin(xch, domid, MMUEXT_PIN_L4_TABLE, l4_mfn) != 0)
 			return pv_fail(err, "pinning the page tables", domid);
 	}
-	out->own.pin = lvm_now_ns() - t0;
-	t0 = lvm_now_ns();
+	out->own.pin = lvm_step_ns(t0);
+	t0 = lvm_step_start();
 
 	if (!(pv->ahead && pv->context_ahead &&
 	      img->load.entry == AHEAD_ENTRY)) {
@@ -621,7 +622,7 @@ static int boot(xc_interface *xch, uint32_t domid, const uint8_t *handle,
 	}
 	if (!made && alive(xch, domid, handle, err) != 0)
 		return -ESRCH;
-	out->own.context = lvm_now_ns() - t0;
+	out->own.context = lvm_step_ns(t0);
 	return 0;
 }
 
@@ -632,7 +633,7 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 	const struct lvm_image *img = req->img;
 	struct noxs_page *copy = NULL;
 	struct lvm_layout lo;
-	uint64_t noxs_gfn = 0, t0 = lvm_now_ns(), t1, kept, at;
+	uint64_t noxs_gfn = 0, t0 = lvm_step_start(), t1, kept, at;
 	uint8_t *mem;
 	int rc;
 
@@ -669,9 +670,9 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 	if (rc)
 		return lvm_error_set(err, -rc, "d%u: image addresses out of "
 				     "range", sh->domid);
-	sh->t.load = lvm_now_ns() - t0;
+	sh->t.load = lvm_step_ns(t0);
 
-	t0 = lvm_now_ns();
+	t0 = lvm_step_start();
 	t1 = t0;
 	out->premap_used = pv->premap != NULL &&
 			   (pv->ahead || lo.footprint <= pv->premap_pages);
@@ -690,14 +691,14 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 		}
 		pv->premap = mem;
 		pv->premap_pages = (uint32_t)lo.footprint;
-		out->own.map = lvm_now_ns() - t1;
+		out->own.map = lvm_step_ns(t1);
 	}
-	t1 = lvm_now_ns();
+	t1 = lvm_step_start();
 	kept = hypercall_kept(pv, &lo, img);
 	rc = write_all(xch, mem, sh, pv, &lo, req, ahead, kept, &copy,
 		       &noxs_gfn, err);
-	out->own.write = lvm_now_ns() - t1;
-	t1 = lvm_now_ns();
+	out->own.write = lvm_step_ns(t1);
+	t1 = lvm_step_start();
 	/* The tables are pinned below: no writable mapping of them may stay.
 	 * Tables pinned ahead are in no mapping: the rest waits for the
 	 * release (at once, or lvm_engine_reap()). */
@@ -705,7 +706,7 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 		munmap(pv->premap, (size_t)pv->premap_pages * PAGE);
 		pv->premap = NULL;
 	}
-	out->own.unmap = lvm_now_ns() - t1;
+	out->own.unmap = lvm_step_ns(t1);
 	if (rc == 0)
 		rc = boot(xch, sh->domid, req->uuid ? req->uuid : sh->uuid,
 			  pv, &lo, img, kept, out, err);
@@ -713,7 +714,7 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 		free(copy);
 		return rc;
 	}
-	sh->t.build = lvm_now_ns() - t0;
+	sh->t.build = lvm_step_ns(t0);
 	sh->t.devices = 0;           /* the device page is written above */
 
 	out->domid = sh->domid;

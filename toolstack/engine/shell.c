@@ -20,6 +20,7 @@
 
 #include "engine.h"
 #include "engine_priv.h"
+#include "steps.h"
 
 /*
  * Limits given to Xen at creation. A unikernel guest uses a handful of
@@ -112,7 +113,7 @@ static int prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 	struct xen_domctl_createdomain cfg;
 	struct xc_dom_image *dom = NULL;
 	struct lvm_pv *pv = NULL;
-	uint64_t t0 = lvm_now_ns();
+	uint64_t t0 = lvm_step_start();
 	uint32_t domid = 0;
 	bool created = false;
 	int rc;
@@ -181,7 +182,7 @@ static int prepare(xc_interface *xch, uint32_t memory_mb, uint32_t vcpus,
 	sh->vcpus = vcpus;
 	memcpy(sh->uuid, uuid, sizeof(sh->uuid));
 	sh->priv = sh->own ? (void *)pv : (void *)dom;
-	sh->t.prepare = lvm_now_ns() - t0;
+	sh->t.prepare = lvm_step_ns(t0);
 	created = false;
 out:
 	if (created) {

@@ -21,6 +21,7 @@
 
 #include "engine.h"
 #include "engine_priv.h"
+#include "steps.h"
 
 #define PAGE 4096u
 
@@ -128,7 +129,7 @@ static int claim(xc_interface *xch, struct lvm_shell *sh, struct lvm_warm *w,
 	start_info_t *si = w->si;
 	struct noxs_page *copy = NULL;
 	xen_domain_handle_t handle;
-	uint64_t t0 = lvm_now_ns();
+	uint64_t t0 = lvm_step_start();
 	int rc;
 
 	if (req->ramdisk != NULL || !same_image(w, req->img))
@@ -148,14 +149,14 @@ static int claim(xc_interface *xch, struct lvm_shell *sh, struct lvm_warm *w,
 	if (req->cmdline != NULL)
 		strncpy((char *)si->cmd_line, req->cmdline,
 			sizeof(si->cmd_line) - 1);
-	sh->t.build = lvm_now_ns() - t0;
+	sh->t.build = lvm_step_ns(t0);
 
-	t0 = lvm_now_ns();
+	t0 = lvm_step_start();
 	rc = lvm_devpage_make(xch, sh, req, w->b.console_gfn, &copy, err);
 	if (rc)
 		return rc;
 	memcpy((char *)w->pages + PAGE, copy, sizeof(*copy));
-	sh->t.devices = lvm_now_ns() - t0;
+	sh->t.devices = lvm_step_ns(t0);
 
 	sh->t.load = 0;              /* loaded ahead */
 	*out = w->b;

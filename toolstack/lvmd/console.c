@@ -23,8 +23,8 @@
 #include "guest.h"
 #include "logprune.h"
 #include "lvmd.h"
-#include "toolstack/common/clock.h"
 #include "toolstack/engine/log.h"
+#include "toolstack/engine/steps.h"
 
 /* At most this much output is taken per event (two rings' worth), so a
  * guest that keeps writing cannot hold the loop: with its port's budget
@@ -261,9 +261,9 @@ static int start(struct lvmd *l, struct guest *g, bool adopt, bool trunc,
 	g->log_later = later;
 	if (later)
 		return 0;
-	t0 = lvm_now_ns();
+	t0 = lvm_step_start();
 	open_log(l, g, trunc);
-	l->t_attach.log += lvm_now_ns() - t0;
+	l->t_attach.log += lvm_step_ns(t0);
 	return 0;
 }
 

@@ -19,10 +19,10 @@
 #include "backend.h"
 #include "guest.h"
 #include "lvmd.h"
-#include "toolstack/common/clock.h"
 #include "toolstack/common/errf.h"
 #include "toolstack/engine/engine.h"
 #include "toolstack/engine/log.h"
+#include "toolstack/engine/steps.h"
 #include "toolstack/engine/uuid.h"
 #include "vifaddr.h"
 #include "xsvif.h"
@@ -238,7 +238,7 @@ static int claim_and_build(struct lvmd *l, const struct lvm_req_cfg *cfg,
 {
 	struct lvm_shell sh = { 0 };
 	struct lvmd_shell *claimed = NULL;
-	uint64_t t0 = lvm_now_ns();
+	uint64_t t0 = lvm_step_start();
 	xc_domaininfo_t di;
 	uint8_t handle[16];
 	uint32_t domid;
@@ -259,7 +259,7 @@ static int claim_and_build(struct lvmd *l, const struct lvm_req_cfg *cfg,
 		ready->n = claimed->nvifs;
 		memcpy(ready->vif, claimed->vif, sizeof(ready->vif));
 		free(claimed);
-		t->claim_ns = lvm_now_ns() - t0;
+		t->claim_ns = lvm_step_ns(t0);
 		domid = sh.domid;
 		memcpy(handle, sh.uuid, sizeof(handle));
 		rc = lvm_shell_finish(l->xch, &sh, req, b, e);
@@ -313,12 +313,12 @@ static void probe_run(struct lvmd *l, const struct guest *g,
 		      uint64_t unpause_ns)
 {
 	xc_vcpuinfo_t vi;
-	uint64_t t0 = lvm_now_ns(), info_ns;
+	uint64_t t0 = lvm_step_start(), info_ns;
 	int rc;
 
 	memset(&vi, 0, sizeof(vi));
 	rc = xc_vcpu_getinfo(l->xch, g->rec.domid, 0, &vi);
-	info_ns = lvm_now_ns() - t0;
+	info_ns = lvm_step_ns(t0);
 	lvm_log_debug("%s (d%u): unpause %.3f ms, then a getvcpuinfo %.3f ms: vCPU 0 %s, had run %.3f ms",
 		      g->rec.name, g->rec.domid, unpause_ns / 1e6,
 		      info_ns / 1e6,
@@ -357,9 +357,9 @@ static struct guest *settle_new(struct lvmd *l, struct guest *g,
 				 g->rec.domid, strerror(-*rc));
 		goto fail;
 	}
-	t0 = lvm_now_ns();
+	t0 = lvm_step_start();
 	*rc = lvmd_guest_save_new(l, g);
-	l->t_attach.save = lvm_now_ns() - t0;
+	l->t_attach.save = lvm_step_ns(t0);
 	if (*rc < 0) {
 		lvm_errf(err, errlen, -*rc, "cannot write its record in %s: %s",
 			 LVM_ESCAPED(l->reg_dir, 200), strerror(-*rc));
@@ -400,11 +400,11 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	rc = check(l, cfg, err, errlen);
 	if (rc < 0)
 		return rc;
-	t0 = lvm_now_ns();
+	t0 = lvm_step_start();
 	rc = lvmd_image_get(l, cfg->kernel, &img, &img_owned, &e);
 	if (rc < 0)
 		return engine_fail(&e, rc, err, errlen);
-	t->load_ns = lvm_now_ns() - t0;
+	t->load_ns = lvm_step_ns(t0);
 	/* What the application's manifest asks, if lvm build made it. */
 	rc = app_needs(img, cfg, &app_cfg, warn, sizeof(warn), err, errlen);
 	if (rc < 0)
@@ -470,7 +470,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	t->prepare_ns = t->pool_hit ? 0 : b.t.prepare;
 	t->load_ns += b.t.load;
 	t->build_ns = b.t.build;
-	t0 = lvm_now_ns();
+	t0 = lvm_step_start();
 	rc = record(&rec, cfg, uuid, &b);
 	if (rc == 0) {
 		memcpy(rec.vifs, vifs, sizeof(rec.vifs));
@@ -510,7 +510,7 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	g = settle_new(l, g, uuid_in != NULL, err, errlen, &rc);
 	if (!g)
 		goto out;
-	t->devices_ns = b.t.devices + (lvm_now_ns() - t0);
+	t->devices_ns = b.t.devices + lvm_step_ns(t0);
 	t->map_ns = l->t_attach.map;
 	t->bind_ns = l->t_attach.bind;
 	t->log_ns = l->t_attach.log;
@@ -540,7 +540,7 @@ out:
 
 int lvmd_create_run(struct lvmd *l, struct guest *g, uint64_t *unpause_ns)
 {
-	uint64_t t0 = lvm_now_ns(), took;
+	uint64_t t0 = lvm_step_start(), took;
 	int rc;
 
 	if (xc_domain_unpause(l->xch, g->rec.domid) != 0) {
@@ -550,7 +550,7 @@ int lvmd_create_run(struct lvmd *l, struct guest *g, uint64_t *unpause_ns)
 		lvmd_guest_destroy(l, g, rc);
 		return rc;
 	}
-	took = lvm_now_ns() - t0;
+	took = lvm_step_ns(t0);
 	if (unpause_ns)
 		*unpause_ns = took;
 	if (l->probe)

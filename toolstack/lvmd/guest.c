@@ -12,8 +12,8 @@
 #include "backend.h"
 #include "guest.h"
 #include "lvmd.h"
-#include "toolstack/common/clock.h"
 #include "toolstack/engine/log.h"
+#include "toolstack/engine/steps.h"
 #include "vifaddr.h"
 
 /*
@@ -48,13 +48,13 @@ static int map(struct lvmd *l, struct guest *g)
 {
 	const struct lvm_reg_entry *r = &g->rec;
 	uint64_t mfns[2] = { r->console_mfn, r->noxs_mfn };
-	uint64_t t0 = lvm_now_ns();
+	uint64_t t0 = lvm_step_start();
 
 	if (!g->cons_page) {
 		g->npages = r->noxs ? 2 : 1;
 		g->cons_page = map_pages(l, r->domid, mfns, g->npages);
 	}
-	l->t_attach.map += lvm_now_ns() - t0;
+	l->t_attach.map += lvm_step_ns(t0);
 	if (!g->cons_page)
 		return lvm_log_err(errno, "%s (d%u): cannot map the console ring%s",
 				   r->name, r->domid,

@@ -16,9 +16,9 @@
 
 #include "lvmd.h"
 #include "park.h"
-#include "toolstack/common/clock.h"
 #include "toolstack/engine/engine.h"
 #include "toolstack/engine/log.h"
+#include "toolstack/engine/steps.h"
 
 struct lvmd_loader {
 	pthread_mutex_t mu;          /* guards p and stop */
@@ -51,11 +51,11 @@ static void *reader(void *arg)
 		pthread_mutex_unlock(&ld->mu);
 		img = NULL;
 		lvm_error_clear(&err);
-		t0 = lvm_now_ns();
+		t0 = lvm_step_start();
 		rc = lvm_image_load(path, &img, &err);
 		pthread_mutex_lock(&ld->mu);
 		lvmd_park_done(&ld->p, i, rc < 0 ? NULL : img, rc, &err,
-			       lvm_now_ns() - t0);
+			       lvm_step_ns(t0));
 		/* Cannot fail but by overflowing a counter of 2^64 - 2. */
 		(void)!write(ld->efd, &one, sizeof(one));
 	}

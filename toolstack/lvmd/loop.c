@@ -76,11 +76,13 @@ static int timeout_ms(uint64_t now, uint64_t next)
 	return d > 60000 ? 60000 : (int)d;
 }
 
-/* slow_turn: a turn's work (after its poll) that took over a second is
- * logged: every client and guest waited that long. */
-static void slow_turn(uint64_t woke)
+/* slow_turn: a turn's work (from its poll's return at (woke), 0 before
+ * the first, to the next turn's start at (now)) that took over a second
+ * is logged: every client and guest waited that long. The next turn's
+ * clock read serves: each read is a system call in a PV dom0. */
+static void slow_turn(uint64_t woke, uint64_t now)
 {
-	uint64_t ms = (lvm_now_ns() - woke) / 1000000u;
+	uint64_t ms = woke && now > woke ? (now - woke) / 1000000u : 0;
 
 	if (ms >= 1000)
 		lvm_log_warn(0, "a turn of the loop took %llu ms",
@@ -93,15 +95,17 @@ int lvmd_run(struct lvmd *l)
 	struct client **who = NULL;
 	size_t cap = 0;
 	sigset_t empty;
+	uint64_t woke = 0;
 	int rc = 0;
 
 	sigemptyset(&empty);
 	while (!l->stop) {
-		uint64_t now = lvm_now_ns(), next = UINT64_MAX, woke;
+		uint64_t now = lvm_now_ns(), next = UINT64_MAX;
 		struct timespec ts, *tsp = NULL;
 		size_t n = 0, need = 3 + l->nclients;
 		int t, r;
 
+		slow_turn(woke, now);
 		if (need > cap) {
 			void *a = realloc(pfd, need * sizeof(*pfd));
 			void *b = a ? realloc(who, need * sizeof(*who)) : NULL;
@@ -162,8 +166,10 @@ int lvmd_run(struct lvmd *l)
 		}
 		r = ppoll(pfd, n, tsp, &empty);
 		if (r < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR) {
+				woke = 0;    /* no work since the last */
 				continue;
+			}
 			rc = lvm_log_err(errno, "poll");
 			break;
 		}
@@ -183,7 +189,6 @@ int lvmd_run(struct lvmd *l)
 		if (pfd[0].revents & POLLIN)
 			lvmd_accept(l);
 		lvmd_guest_reap_doomed(l);
-		slow_turn(woke);
 	}
 	free(pfd);
 	free(who);

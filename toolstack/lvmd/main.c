@@ -30,6 +30,7 @@
 #include "guest.h"
 #include "lvmd.h"
 #include "toolstack/engine/log.h"
+#include "toolstack/engine/steps.h"
 #include "toolstack/common/clock.h"
 #include "toolstack/engine/uuid.h"
 
@@ -654,6 +655,10 @@ int main(int argc, char **argv)
 	if (open_xen(&l) < 0 || lvmd_backends_setup(&l) < 0 ||
 	    lvmd_listen(&l) < 0)
 		goto out;
+	/* Steps timed on dom0's TSC from here on, at Xen's rate (the
+	 * sysctl backend's setup read it), before any thread times one
+	 * (steps.h). */
+	lvm_steps_on_tsc(l.tsc_khz);
 	lvmd_adopt(&l);
 	if (lvmd_pools_start(&l) < 0)
 		goto out;

@@ -18,6 +18,7 @@
 #include "toolstack/common/clock.h"
 #include "toolstack/engine/engine.h"
 #include "toolstack/engine/log.h"
+#include "toolstack/engine/steps.h"
 #include "toolstack/proto/proto_json.h"
 
 /*
@@ -51,6 +52,8 @@ static void op_create(struct lvmd *l, struct client *c,
 		      const struct lvm_req_cfg *cfg, uint64_t t_recv,
 		      uint64_t tsc_recv)
 {
+	/* The request's receipt on the steps' clock (steps.h). */
+	uint64_t s_recv = lvm_step_at(t_recv, tsc_recv);
 	struct lvm_timing t = { 0 };
 	struct lvm_info info;
 	struct guest *g;
@@ -59,7 +62,7 @@ static void op_create(struct lvmd *l, struct client *c,
 	bool hold;
 	int rc;
 
-	t.queue_ns = lvm_now_ns() - t_recv;
+	t.queue_ns = lvm_step_ns(s_recv);
 	rc = lvmd_create(l, cfg, NULL, tsc_recv, &g, &t, err, sizeof(err));
 	if (rc < 0) {
 		lvmd_client_fail(l, c, -rc, "%s", err);
@@ -89,7 +92,7 @@ static void op_create(struct lvmd *l, struct client *c,
 		lvmd_pools_kick(l);
 		return;
 	}
-	t.total_ns = lvm_now_ns() - t_recv;
+	t.total_ns = lvm_step_ns(s_recv);
 	if (rep && hold) {
 		lvmd_client_hold(c, W_READY, g, rep, &t,
 				 lvm_now_ns() +

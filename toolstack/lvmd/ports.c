@@ -14,7 +14,7 @@
 #include "bucket.h"
 #include "guest.h"
 #include "lvmd.h"
-#include "toolstack/common/clock.h"
+#include "toolstack/engine/steps.h"
 
 /* set: route (port) to (g) and (be), (g) NULL: to nobody. */
 static int set(struct lvmd *l, int port, struct guest *g,
@@ -48,11 +48,11 @@ static int set(struct lvmd *l, int port, struct guest *g,
 int lvmd_port_bind(struct lvmd *l, struct guest *g, uint32_t remote,
 		   const struct lvmd_backend *be)
 {
-	uint64_t t0 = lvm_now_ns();
+	uint64_t t0 = lvm_step_start();
 	int lp = lvmd_port_bind_ahead(l->xce, g->rec.domid, remote);
 	int rc;
 
-	l->t_attach.bind += lvm_now_ns() - t0;
+	l->t_attach.bind += lvm_step_ns(t0);
 	if (lp < 0)
 		return lp;
 	rc = set(l, lp, g, be);
