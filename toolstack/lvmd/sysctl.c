@@ -14,6 +14,7 @@
 #include "lvmd.h"
 #include "toolstack/common/clock.h"
 #include "toolstack/engine/log.h"
+#include "toolstack/engine/steps.h"
 
 static void poll_guest(struct lvmd *l, struct guest *g)
 {
@@ -49,8 +50,8 @@ static void poll_guest(struct lvmd *l, struct guest *g)
 	g->ready_ns = lvm_now_ns() - g->t_recv_ns;
 	khz = copy->tsc_khz ? copy->tsc_khz : l->tsc_khz;
 	if (khz && copy->create_tsc && v.ready_tsc >= copy->create_tsc) {
-		unsigned __int128 d = v.ready_tsc - copy->create_tsc;
-		uint64_t ns = (uint64_t)(d * 1000000u / khz);
+		uint64_t ns = lvm_steps_tsc_ns(copy->create_tsc, v.ready_tsc,
+					       khz);
 
 		if (ns <= g->ready_ns)
 			g->ready_ns = ns;
