@@ -11,6 +11,13 @@
 #   create-p   the same with --paused: the guest never runs while lvm
 #              does (what the new guest's run, and noop's end, cost the
 #              command on the box's CPUs)
+#   floor      lvm-bench-floor create: the same create request from a
+#              static program with no JSON library and nothing else to
+#              do (bench/floor.c), timed as create is: the least a
+#              command can pay for it in this dom0
+#   floor-list lvm-bench-floor list, timed as list is
+#   echo       lvm-bench-floor list against lvm-bench-floor serve, a
+#              server that answers at once: a round trip with no work
 # and from create's own figures (--json): lvmd's time (request received ->
 # reply), the client's (request sent -> reply decoded), lvmd's queue
 # (request received -> work started), and with --timing the ready mark.
@@ -58,12 +65,28 @@ create1() {
 	[ -z "$opt" ] || ms_of "$(field ready_ns <"$STATE/out")" >>"$STATE/$kind.ready.ms"
 	"$LVM" destroy "$kind$i" || die "lvm destroy $kind$i"
 }
+# floor1 KIND I: one create by lvm-bench-floor, timed as create1 times
+# lvm's.
+floor1() {
+	local kind=$1 i=$2 row
+	"$LVM" pool set 4x1 1 "$img" >/dev/null || die "pool set"
+	wait_ready
+	row=$(lvm-bench-cmd -- lvm-bench-floor create "$img" "$kind$i" 2>"$STATE/out") ||
+		die "lvm-bench-floor create $kind$i: $(cat "$STATE/out")"
+	grep -q '"pool_hit":true' "$STATE/out" || die "$kind$i: not from the pool: $(cat "$STATE/out")"
+	awk -F, '/^start,/ { print $7 }' <<<"$row" >>"$STATE/$kind.ms"
+	"$LVM" destroy "$kind$i" || die "lvm destroy $kind$i"
+}
 
 rm -rf "$STATE"
 mkdir -p "$STATE"
 "${LVMD:-lvmd}" -d -S "$STATE/d" -c /dev/null -P 4:1:1 || die "lvmd did not start"
 export LVM_SOCKET=$STATE/d/lvmd.sock
-trap 'kill "$(cat "$STATE/d/lvmd.pid")" 2>/dev/null' EXIT
+lvm-bench-floor serve "$STATE/echo.sock" &
+echo_pid=$!
+trap 'kill "$(cat "$STATE/d/lvmd.pid")" "$echo_pid" 2>/dev/null' EXIT
+for _ in $(seq 1 100); do [ -S "$STATE/echo.sock" ] && break; sleep 0.02; done
+[ -S "$STATE/echo.sock" ] || die "lvm-bench-floor serve did not start"
 # The libraries lvm loads, as ld.so lists them (no ldd in the box's dom0);
 # a static program ignores the variable and just runs.
 libs=$(LD_TRACE_LOADED_OBJECTS=1 "$LVM" --version 2>&1)
@@ -79,6 +102,9 @@ for i in $(seq 1 "$N"); do
 	create1 create "$i"
 	create1 create-t "$i" --timing
 	create1 create-p "$i" --paused
+	floor1 floor "$i"
+	spawn1 "$STATE/floor-list.ms" "$BUILD/bin/lvm-bench-floor" list
+	LVM_SOCKET=$STATE/echo.sock spawn1 "$STATE/echo.ms" "$BUILD/bin/lvm-bench-floor" list
 done
 
 printf '  %-22s %9s %9s %9s %4s   (ms)\n' "" median p10 p90 n
@@ -100,9 +126,18 @@ row " client: sent->reply" "$STATE/create-p.client.ms"
 spawn=$(pct 0.5 <"$STATE/spawn.ms")
 paste -d' ' "$STATE/create.client.ms" "$STATE/create.lvmd.ms" | awk '{ print $1 - $2 }' >"$STATE/gap.ms"
 row " client - lvmd (each)" "$STATE/gap.ms"
+row "floor: create" "$STATE/floor.ms"
+row "floor: list" "$STATE/floor-list.ms"
+row "echo: list, no work" "$STATE/echo.ms"
 printf '  ratio create/spawn %s   create --timing/spawn %s   create --paused/spawn %s   list/spawn %s   version/spawn %s\n' \
 	"$(ratio "$(pct 0.5 <"$STATE/create.ms")" "$spawn")" \
 	"$(ratio "$(pct 0.5 <"$STATE/create-t.ms")" "$spawn")" \
 	"$(ratio "$(pct 0.5 <"$STATE/create-p.ms")" "$spawn")" \
 	"$(ratio "$(pct 0.5 <"$STATE/list.ms")" "$spawn")" \
 	"$(ratio "$(pct 0.5 <"$STATE/version.ms")" "$spawn")"
+printf '  ratio echo/spawn %s   floor create/spawn %s   floor list/spawn %s   create/floor create %s   list/floor list %s\n' \
+	"$(ratio "$(pct 0.5 <"$STATE/echo.ms")" "$spawn")" \
+	"$(ratio "$(pct 0.5 <"$STATE/floor.ms")" "$spawn")" \
+	"$(ratio "$(pct 0.5 <"$STATE/floor-list.ms")" "$spawn")" \
+	"$(ratio "$(pct 0.5 <"$STATE/create.ms")" "$(pct 0.5 <"$STATE/floor.ms")")" \
+	"$(ratio "$(pct 0.5 <"$STATE/list.ms")" "$(pct 0.5 <"$STATE/floor-list.ms")")"

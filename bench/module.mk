@@ -69,6 +69,15 @@ $(BUILD)/bin/lvm-bench-trivial: $(call host_objs,bench/trivial.c)
 DEPFILES += $(patsubst %.o,%.d,$(call host_objs,bench/trivial.c))
 ALL_TARGETS += $(BUILD)/bin/lvm-bench-trivial
 
+# The least a command can pay for a request to lvmd (bench/cmdpath.sh):
+# static like the no-op, so the two differ only by the round trip.
+$(BUILD)/bin/lvm-bench-floor: $(call host_objs,bench/floor.c)
+	$(quiet) LD $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) -static -o $@ $^
+DEPFILES += $(patsubst %.o,%.d,$(call host_objs,bench/floor.c))
+ALL_TARGETS += $(BUILD)/bin/lvm-bench-floor
+
 # The daytime process of the create-to-first-reply comparison: static too.
 $(BUILD)/bin/lvm-bench-daytimed: $(call host_objs,bench/daytimed.c bench/netconn.c)
 	$(quiet) LD $@
