@@ -1,7 +1,8 @@
 # bench/module.mk — the benchmark harness's programs (see bench/README.md).
 #
 # A tool NAME is built into $(BUILD)/bin/NAME from $(NAME_SRCS) with
-# $(NAME_LIBS); adding one is three lines:
+# $(NAME_LIBS), statically when NAME_STATIC is set; adding one is three
+# lines:
 #   BENCH_TOOLS += NAME
 #   NAME_SRCS := ...
 #   NAME_LIBS := ...
@@ -12,7 +13,7 @@ BENCH_TOOL := bench/tool.c $(BENCH_COMMON)
 
 BENCH_TOOLS := lvm-bench-stats lvm-bench-spawn lvm-bench-cmd lvm-bench-libxl \
 	lvm-bare-build lvm-bench-lvm lvm-bench-reply lvm-bench-stream \
-	lvm-bench-evtbind
+	lvm-bench-evtbind lvm-bench-trivial lvm-bench-floor lvm-bench-daytimed
 
 lvm-bench-stats_SRCS := bench/stats_main.c bench/summary.c bench/stats.c \
 	$(BENCH_COMMON)
@@ -50,41 +51,27 @@ lvm-bare-build_SRCS := bench/bare_build.c bench/stats.c $(BENCH_COMMON)
 lvm-bare-build_LIBS := -lxenguest -lxenctrl -lm
 CFLAGS_bench/bare_build.c += $(XEN_HOST_CFLAGS)
 
+# The trivial work of the process baselines: static, so that starting it
+# costs no dynamic loading.
+lvm-bench-trivial_SRCS := bench/trivial.c
+lvm-bench-trivial_STATIC := 1
+# The least a command can pay for a request to lvmd (bench/cmdpath.sh):
+# static like the no-op, so the two differ only by the round trip.
+lvm-bench-floor_SRCS := bench/floor.c
+lvm-bench-floor_STATIC := 1
+# The daytime process of the create-to-first-reply comparison: static too.
+lvm-bench-daytimed_SRCS := bench/daytimed.c bench/netconn.c
+lvm-bench-daytimed_STATIC := 1
+
 define bench_tool_rules
 $(BUILD)/bin/$(1): $(call host_objs,$($(1)_SRCS))
 	$$(quiet) LD $$@
 	@mkdir -p $$(@D)
-	$$(Q)$$(CC) -o $$@ $$^ $($(1)_LIBS)
+	$$(Q)$$(CC) $(if $($(1)_STATIC),-static )-o $$@ $$^ $($(1)_LIBS)
 DEPFILES += $(patsubst %.o,%.d,$(call host_objs,$($(1)_SRCS)))
 ALL_TARGETS += $(BUILD)/bin/$(1)
 endef
 $(foreach t,$(BENCH_TOOLS),$(eval $(call bench_tool_rules,$(t))))
-
-# The trivial work of the process baselines: static, so that starting it
-# costs no dynamic loading.
-$(BUILD)/bin/lvm-bench-trivial: $(call host_objs,bench/trivial.c)
-	$(quiet) LD $@
-	@mkdir -p $(@D)
-	$(Q)$(CC) -static -o $@ $^
-DEPFILES += $(patsubst %.o,%.d,$(call host_objs,bench/trivial.c))
-ALL_TARGETS += $(BUILD)/bin/lvm-bench-trivial
-
-# The least a command can pay for a request to lvmd (bench/cmdpath.sh):
-# static like the no-op, so the two differ only by the round trip.
-$(BUILD)/bin/lvm-bench-floor: $(call host_objs,bench/floor.c)
-	$(quiet) LD $@
-	@mkdir -p $(@D)
-	$(Q)$(CC) -static -o $@ $^
-DEPFILES += $(patsubst %.o,%.d,$(call host_objs,bench/floor.c))
-ALL_TARGETS += $(BUILD)/bin/lvm-bench-floor
-
-# The daytime process of the create-to-first-reply comparison: static too.
-$(BUILD)/bin/lvm-bench-daytimed: $(call host_objs,bench/daytimed.c bench/netconn.c)
-	$(quiet) LD $@
-	@mkdir -p $(@D)
-	$(Q)$(CC) -static -o $@ $^
-DEPFILES += $(patsubst %.o,%.d,$(call host_objs,bench/daytimed.c))
-ALL_TARGETS += $(BUILD)/bin/lvm-bench-daytimed
 
 # lvm-engine-try: the engine alone (prepare, finish, unpause one image, or
 # many, timed), for testing it by hand and in
