@@ -34,7 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DEFAULT_SOCK "/run/lvm/lvmd.sock"
+#include <lvm.h>                     /* LVM_DEFAULT_SOCK only: no liblvm */
+
 #define BUSY_NS 8000000u             /* as `lvm`: toolstack/lvm/connect.c */
 #define MAX_REPLY 65536u
 #define SERVE_FDS 64
@@ -162,7 +163,7 @@ int main(int argc, char **argv)
 	msg[1] = (char)((len >> 8) & 0xff);
 	msg[2] = msg[3] = 0;
 	if (!sock || !sock[0])
-		sock = DEFAULT_SOCK;
+		sock = LVM_DEFAULT_SOCK;
 	if (strlen(sock) >= sizeof(sa.sun_path)) {
 		fprintf(stderr, "lvm-bench-floor: socket path too long\n");
 		return 1;

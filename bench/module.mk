@@ -59,6 +59,7 @@ lvm-bench-trivial_STATIC := 1
 # static like the no-op, so the two differ only by the round trip.
 lvm-bench-floor_SRCS := bench/floor.c
 lvm-bench-floor_STATIC := 1
+CFLAGS_bench/floor.c += $(TOOLSTACK_INC)
 # The daytime process of the create-to-first-reply comparison: static too.
 lvm-bench-daytimed_SRCS := bench/daytimed.c bench/netconn.c
 lvm-bench-daytimed_STATIC := 1
