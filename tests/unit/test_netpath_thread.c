@@ -326,6 +326,7 @@ static void connect_vif(struct guest *g)
 	char err[256];
 
 	assert_int_equal(lvmd_netpath_add(g->np, &g->a, err, sizeof(err)), 0);
+	lvmd_netpath_kick(g->np);
 	g->page->devs[SLOT].fe_state = NOXS_DEV_STATE_CONNECTED;
 	guest_notify();
 	assert_true(wait_u32(&g->page->devs[SLOT].be_state,
@@ -393,6 +394,7 @@ static void test_backlog_at_connect(void **state)
 
 	assert_true(NP_BACKLOG_KEEP * 2048u <= REGION_PAGES * PAGE);
 	assert_int_equal(lvmd_netpath_add(g->np, &g->a, err, sizeof(err)), 0);
+	lvmd_netpath_kick(g->np);
 	for (unsigned i = 0; i < queued; i++) {
 		memset(frame, (int)i + 1, sizeof(frame));
 		assert_int_equal(send(g->tap[1], frame, sizeof(frame), 0), 60);
@@ -480,6 +482,7 @@ static void expect_refused_at_connect(struct guest *g)
 	uint32_t pages = g->page->vifs[VIF].buf_pages;
 
 	assert_int_equal(lvmd_netpath_add(g->np, &g->a, NULL, 0), 0);
+	lvmd_netpath_kick(g->np);
 	g->page->devs[SLOT].fe_state = NOXS_DEV_STATE_CONNECTED;
 	guest_notify();
 	assert_true(wait_u32(&g->page->devs[SLOT].be_state,
@@ -626,6 +629,26 @@ static bool wait_dead(struct lvmd_netpath *np, uint32_t id)
 	return false;
 }
 
+/* An added vif waits for the kick: nothing bound or answered before it
+   (the create's reply goes first, vif.c), all of it after. */
+static void test_taken_at_kick(void **state)
+{
+	struct guest *g = *state;
+	char err[256];
+
+	assert_int_equal(lvmd_netpath_add(g->np, &g->a, err, sizeof(err)), 0);
+	g->page->devs[SLOT].fe_state = NOXS_DEV_STATE_CONNECTED;
+	guest_notify();
+	usleep(100 * 1000);
+	assert_false(ports[REMOTE + 10].bound);
+	assert_int_not_equal(g->page->devs[SLOT].be_state,
+			     NOXS_DEV_STATE_CONNECTED);
+	lvmd_netpath_kick(g->np);
+	assert_true(wait_u32(&g->page->devs[SLOT].be_state,
+			     NOXS_DEV_STATE_CONNECTED));
+	assert_true(ports[REMOTE + 10].bound);
+}
+
 static void test_add_checks(void **state)
 {
 	struct guest *g = *state;
@@ -659,6 +682,7 @@ static void test_add_checks(void **state)
 				    0, sp), 0);
 	a.tap_fd = sp[0];
 	assert_int_equal(lvmd_netpath_add(g->np, &a, err, sizeof(err)), 0);
+	lvmd_netpath_kick(g->np);
 	assert_true(wait_dead(g->np, 1));
 	assert_int_equal(g->page->vifs[1].reason, NOXS_VIF_BAD_SETUP);
 	assert_int_equal(g->page->vifs[1].disconnect_seq, 1);
@@ -676,6 +700,7 @@ static void test_add_checks(void **state)
 				    0, sp), 0);
 	a.tap_fd = sp[0];
 	assert_int_equal(lvmd_netpath_add(g->np, &a, err, sizeof(err)), 0);
+	lvmd_netpath_kick(g->np);
 	assert_true(wait_dead(g->np, 1));
 	assert_false(ports[6 + 10].bound);
 	lvmd_netpath_remove(g->np, DOMID, 1);
@@ -706,6 +731,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_remove_while_busy, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_add_checks, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_taken_at_kick, setup,
 						teardown),
 	};
 

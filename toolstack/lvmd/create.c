@@ -89,17 +89,18 @@ static int check(struct lvmd *l, const struct lvm_req_cfg *c, char *err,
 		return lvm_errf(err, errlen, EINVAL,
 			        "memory: %u MiB is out of range (%d..%u MiB)",
 			        c->memory_mb, LVM_MIN_MEMORY_MB, LVM_MAX_MEMORY_MB);
+	/* A ready shell of this shape has its memory already (no hypercall
+	 * on the pool's path); otherwise shells of other shapes give theirs
+	 * back until the request fits. */
+	if (c->store != LVM_STORE_XENSTORE &&
+	    lvmd_pools_has(l, c->memory_mb, c->vcpus))
+		return 0;
 	memset(&pi, 0, sizeof(pi));
 	if (xc_physinfo(l->xch, &pi) != 0)
 		return lvm_errf(err, errlen, errno ? errno : EIO,
 			        "cannot ask the hypervisor for free memory: %s",
 			        strerror(errno ? errno : EIO));
 	free_mb = pi.free_pages / 256;
-	/* A ready shell of this shape has its memory already; otherwise
-	 * shells of other shapes give theirs back until the request fits. */
-	if (c->memory_mb > free_mb && c->store != LVM_STORE_XENSTORE &&
-	    lvmd_pools_has(l, c->memory_mb, c->vcpus))
-		return 0;
 	while (c->memory_mb > free_mb) {
 		uint32_t freed;
 

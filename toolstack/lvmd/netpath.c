@@ -750,13 +750,18 @@ int lvmd_netpath_add(struct lvmd_netpath *np,
 	v->next = np->vifs;
 	np->vifs = v;
 	pthread_mutex_unlock(&np->mu);
-	wake(np);
-	return 0;
+	return 0;                    /* taken at lvmd_netpath_kick() */
 out:
 	free(v);
 	if (a && a->tap_fd >= 0)
 		close(a->tap_fd);
 	return rc;
+}
+
+void lvmd_netpath_kick(struct lvmd_netpath *np)
+{
+	if (np)
+		wake(np);
 }
 
 void lvmd_netpath_remove(struct lvmd_netpath *np, uint32_t domid,

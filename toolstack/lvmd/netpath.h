@@ -78,9 +78,9 @@ void lvmd_netpath_stop(struct lvmd_netpath *np);
 
 /*
  * lvmd_netpath_add() - serve the vif (a): its TAP put in the thread's
- * epoll set, the vif posted to the thread, which binds its port on its
- * own handle and maps its device page when it takes it (hypervisor calls
- * off the caller's path). A refusal there (a port not unbound for dom0, a
+ * epoll set, the vif posted to the thread, which takes it once woken by
+ * lvmd_netpath_kick(): it then binds its port on its own handle and maps
+ * its device page (hypervisor calls off the caller's path). A refusal there (a port not unbound for dom0, a
  * page not the guest's) leaves that vif dead, logged, with
  * NOXS_VIF_BAD_SETUP in its stats and, when the page is mapped, in its
  * vif record; it goes at remove, as any other.
@@ -91,6 +91,15 @@ void lvmd_netpath_stop(struct lvmd_netpath *np);
 int lvmd_netpath_add(struct lvmd_netpath *np,
 		     const struct lvmd_netpath_vif_args *a, char *err,
 		     size_t errlen);
+
+/*
+ * lvmd_netpath_kick() - wake the thread to take the vifs added since the
+ * last kick. Its mapping of a device page holds the process's address
+ * space for a hypervisor call, stalling the caller's own allocations and
+ * page faults meanwhile: a create's caller kicks once its reply has gone
+ * (vif.c). NULL-safe.
+ */
+void lvmd_netpath_kick(struct lvmd_netpath *np);
 
 /*
  * lvmd_netpath_remove() - stop serving vif (id) of (domid): the thread

@@ -378,6 +378,8 @@ static int start(struct lvmd *l, struct guest *g, bool adopt)
 	}
 	if (rc < 0)
 		detach(l, g, false);
+	else if (adopt && g->vifs_on)
+		lvmd_netpath_kick(l->netpath); /* no settle() after adopt() */
 out:
 	/* What the pool shell made ahead and no vif took goes now. */
 	lvmd_vif_ready_close(g->vif_ready, &g->nvif_ready);
@@ -388,12 +390,16 @@ out:
 	return rc;
 }
 
-/* settle: after the create's reply, each vif's neighbour entry: a
- * netlink round trip its creator need not wait for. A connect from dom0
- * made before it is set waits for its address's resolution, which the
- * entry, replacing it, ends at once. */
+/* settle: after the create's reply, the data path woken to take the
+ * vifs attach() posted (its bind and mapping, in its own thread, kept
+ * out of the create's way: netpath.h), then each vif's neighbour entry:
+ * a netlink round trip its creator need not wait for. A connect from
+ * dom0 made before it is set waits for its address's resolution, which
+ * the entry, replacing it, ends at once. */
 static void settle(struct lvmd *l, struct guest *g)
 {
+	if (g->vifs_on)
+		lvmd_netpath_kick(l->netpath);
 	for (unsigned i = 0; i < g->vifs_on; i++)
 		neigh_set(l, g, i);
 }
