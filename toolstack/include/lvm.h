@@ -212,7 +212,9 @@ const char *lvm_escape(const char *s, size_t max, char *buf, size_t len);
 
 /* Durations of one creation, in nanoseconds, as lvmd measured them. */
 struct lvm_timing {
-	uint64_t queue_ns;           /* request received → work started */
+	uint64_t queue_ns;           /* request received (lvmd about to read
+					it) → work started: the read, the
+					parse, requests read before it */
 	uint64_t prepare_ns;         /* domain, vCPUs, memory, event channels */
 	uint64_t load_ns;            /* image read and parsed */
 	uint64_t build_ns;           /* kernel, page tables, start info */

@@ -97,9 +97,15 @@ void lvmd_accept(struct lvmd *l)
  * (lvmd_client_full()): they are handled again once what it reads brings
  * the pile below the mark, in the same step, since nothing may wake the
  * loop for requests already buffered.
+ *
+ * A request is received when lvmd reads it: its time is taken before the
+ * read, so that lvmd's own time (received -> reply) has the read and the
+ * parse of the request in it, and a request read with others has their
+ * work in its wait.
  */
 int lvmd_server_step(struct lvmd *l, struct client *c, short revents)
 {
+	uint64_t t_recv = lvm_now_ns(), tsc_recv = lvm_rdtsc();
 	json_object *req;
 	bool full;
 
@@ -107,7 +113,7 @@ int lvmd_server_step(struct lvmd *l, struct client *c, short revents)
 		return -1;
 	do {
 		while ((req = lvmd_client_request(l, c))) {
-			lvmd_dispatch(l, c, req, lvm_now_ns(), lvm_rdtsc());
+			lvmd_dispatch(l, c, req, t_recv, tsc_recv);
 			json_object_put(req);
 		}
 		full = lvmd_client_full(c);
