@@ -80,7 +80,8 @@ void lvmd_netpath_stop(struct lvmd_netpath *np);
  * lvmd_netpath_add() - serve the vif (a): its TAP put in the thread's
  * epoll set, the vif posted to the thread, which takes it once woken by
  * lvmd_netpath_kick(): it then binds its port on its own handle and maps
- * its device page (hypervisor calls off the caller's path). A refusal there (a port not unbound for dom0, a
+ * its device page (hypervisor calls off the caller's path). A refusal
+ * there (a port not unbound for dom0, a
  * page not the guest's) leaves that vif dead, logged, with
  * NOXS_VIF_BAD_SETUP in its stats and, when the page is mapped, in its
  * vif record; it goes at remove, as any other.
