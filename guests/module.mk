@@ -16,7 +16,7 @@
 # (mk/lwip.mk), which no other guest carries.
 
 APPS := hello noop daytime httpd sink
-GUESTS := scribble storm nethostile
+GUESTS := scribble storm nethostile codewrite
 NET_GUESTS :=
 
 LIBOS_ARCH := x86_64
@@ -67,6 +67,8 @@ DEPFILES += $$(patsubst %.o,%.d,$$($(1)_GUEST_OBJS))
 ALL_TARGETS += $(BUILD)/guests/$(1).xen
 endef
 $(foreach g,$(GUESTS),$(eval $(call guest_rules,$(g),)))
+# codewrite makes the hypercalls it tests itself.
+$(codewrite_GUEST_OBJS): GUEST_CFLAGS += -I$(LIBOS_ARCH_DIR)
 $(foreach g,$(NET_GUESTS),$(eval $(call guest_rules,$(g),$(LIBOS_LIB) $(LWIP_LIB))))
 $(foreach g,$(NET_GUESTS),$(eval $$($(g)_GUEST_OBJS): GUEST_CFLAGS += $$(LWIP_INC)))
 include guests/linux/module.mk

@@ -19,7 +19,7 @@ XEN_HOST_CFLAGS := -std=gnu11
 #   $(ENGINE_LIB)  with $(ENGINE_LDLIBS) after it.
 # noxs/noxs.c, the device-page codec, is part of it.
 ENGINE_SRCS := $(addprefix toolstack/engine/, \
-	bzimage.c destroy.c devpage.c elfnote.c error.c fileid.c \
+	bzimage.c code.c destroy.c devpage.c elfnote.c error.c fileid.c \
 	finish.c warm.c image.c layout.c log.c pvbuild.c regfile.c shell.c \
 	steps.c uuid.c \
 	xs_compat.c) \
@@ -28,7 +28,7 @@ ENGINE_SRCS := $(addprefix toolstack/engine/, \
 	noxs/noxs.c
 ENGINE_OBJS := $(call host_objs,$(ENGINE_SRCS))
 ENGINE_LIB := $(BUILD)/host/toolstack/engine.a
-ENGINE_LDLIBS := -lxenguest -lxenctrl -lxenstore -lelf
+ENGINE_LDLIBS := -lxenguest -lxenctrl -lxencall -lxenstore -lelf
 
 $(ENGINE_LIB): $(ENGINE_OBJS)
 	$(quiet) AR $@

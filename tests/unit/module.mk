@@ -61,7 +61,8 @@ shell_SRCS := tests/unit/test_shell.c toolstack/engine/shell.c noxs/noxs.c \
 	toolstack/engine/warm.c toolstack/engine/destroy.c \
 	toolstack/engine/fileid.c toolstack/engine/error.c toolstack/proto/escape.c \
 	toolstack/engine/regfile.c toolstack/engine/pvbuild.c \
-	toolstack/engine/layout.c toolstack/engine/steps.c
+	toolstack/engine/layout.c toolstack/engine/steps.c \
+	toolstack/engine/code.c toolstack/engine/uuid.c toolstack/engine/log.c
 SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_domain_setmaxmem xc_evtchn_alloc_unbound xc_domain_destroy \
 	xc_domain_sethandle xc_physinfo xc_dom_allocate xc_dom_release \
@@ -74,7 +75,7 @@ SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_domain_getinfolist xc_domctl xc_mmuext_op xc_vcpu_setcontext \
 	xc_map_foreign_range xc__hypercall_buffer_alloc_pages \
 	xc__hypercall_buffer_free_pages munmap
-shell_LIBS := $(foreach f,$(SHELL_TEST_WRAPS),-Wl,--wrap=$(f))
+shell_LIBS := $(foreach f,$(SHELL_TEST_WRAPS),-Wl,--wrap=$(f)) -lxenctrl -lxencall
 shell_CFLAGS := $(XEN_HOST_CFLAGS)
 
 # The clock steps are timed on: TSC ticks in nanoseconds, the choice.
@@ -96,15 +97,17 @@ pvbuild_SRCS := tests/unit/test_pvbuild.c toolstack/engine/pvbuild.c \
 	toolstack/proto/escape.c toolstack/engine/regfile.c \
 	toolstack/engine/image.c toolstack/engine/elfnote.c \
 	toolstack/engine/bzimage.c unikernel/appnote.c noxs/noxs.c \
-	toolstack/engine/steps.c
+	toolstack/engine/steps.c toolstack/engine/code.c \
+	toolstack/engine/uuid.c toolstack/engine/log.c
 PVBUILD_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_domain_setmaxmem xc_evtchn_alloc_unbound xc_domain_destroy \
 	xc_domain_sethandle xc_physinfo xc_domain_populate_physmap_exact \
 	xc_domain_getinfolist xc_map_foreign_range xc_map_foreign_pages \
 	xc_domctl xc_mmuext_op xc__hypercall_buffer_alloc_pages \
-	xc__hypercall_buffer_free_pages munmap
+	xc__hypercall_buffer_free_pages munmap xc_interface_xcall_handle \
+	xencall_alloc_buffer xencall_free_buffer xencall4
 pvbuild_LIBS := $(foreach f,$(PVBUILD_TEST_WRAPS),-Wl,--wrap=$(f)) \
-	-lelf -lxenguest -lxenctrl
+	-lelf -lxenguest -lxenctrl -lxencall
 pvbuild_CFLAGS := $(XEN_HOST_CFLAGS)
 CFLAGS_tests/unit/test_pvbuild.c += -DTEST_GUESTS_DIR='"$(abspath $(BUILD)/guests)"'
 $(BUILD)/tests/unit/pvbuild $(BUILD)/tests/san/pvbuild: | \

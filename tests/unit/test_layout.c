@@ -383,6 +383,64 @@ static void test_ahead_tables(void **state)
 	free(tables);
 }
 
+/* l1e_agrees() - for every frame of (lo), lvm_layout_l1e() names the
+ * entry lvm_layout_tables() wrote for it, and refuses the tables' own
+ * frames and the frames past the mapping. */
+static void l1e_agrees(const struct lvm_layout *lo)
+{
+	uint64_t *p2m, *tables, pfn, table;
+	unsigned idx;
+
+	p2m = malloc(lo->nr_pages * 8);
+	tables = malloc(lo->pt_pages * 4096);
+	assert_non_null(p2m);
+	assert_non_null(tables);
+	for (pfn = 0; pfn < lo->nr_pages; pfn++)
+		p2m[pfn] = fake_mfn(pfn);
+	lvm_layout_tables(lo, p2m, tables);
+	for (pfn = 0; pfn < lo->nr_pages; pfn++) {
+		int rc = lvm_layout_l1e(lo, pfn, &table, &idx);
+
+		if (pfn >= lo->mapped ||
+		    (pfn >= lo->pt_pfn && pfn < lo->pt_pfn + lo->pt_pages)) {
+			assert_int_equal(rc, -EINVAL);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		/* an L1 of the tables, after the L4, L3s and L2s */
+		assert_true(table >= lo->pt_pfn + 1 + lo->nr_l3 + lo->nr_l2);
+		assert_true(table < lo->pt_pfn + lo->pt_pages);
+		assert_true(idx < 512);
+		assert_int_equal(entry(tables, table - lo->pt_pfn, idx),
+				 (fake_mfn(pfn) << 12) | LVM_PTE_LEAF);
+	}
+	free(tables);
+	free(p2m);
+}
+
+/* Where the entry of each frame is (the shared code's mapping, code.c):
+ * the usual order at 0 and at a high base over two L1s, and ahead. */
+static void test_l1e(void **state)
+{
+	struct lvm_layout lo;
+
+	(void)state;
+	assert_int_equal(lvm_layout_compute(MIB(1), 0, 0, 0x1a000, &lo), 0);
+	l1e_agrees(&lo);
+	assert_int_equal(lvm_layout_compute(MIB(4), 0xffffffff80180000ull,
+					    0xffffffff80180000ull,
+					    0xffffffff80180000ull + 0x1a000,
+					    &lo), 0);
+	assert_int_equal(lo.nr_l1, 2);
+	l1e_agrees(&lo);
+	assert_int_equal(lvm_layout_ahead(1024, 512, 0, &lo), 0);
+	assert_int_equal(lvm_layout_place(&lo, 0, 0x1a000), 0);
+	l1e_agrees(&lo);
+	assert_int_equal(lvm_layout_ahead(MIB(8), 1024, 0, &lo), 0);
+	assert_int_equal(lo.nr_l1, 2);
+	l1e_agrees(&lo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_ahead_noop),
 		cmocka_unit_test(test_ahead_bounds),
 		cmocka_unit_test(test_ahead_tables),
+		cmocka_unit_test(test_l1e),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,7 +23,9 @@
 #include <cmocka.h>
 #define XC_WANT_COMPAT_MAP_FOREIGN_API 1
 #include <xenctrl.h>
+#include <xencall.h>
 
+#include "toolstack/engine/code.h"
 #include "toolstack/engine/engine.h"
 #include "toolstack/engine/engine_priv.h"
 #include "toolstack/engine/layout.h"
@@ -31,6 +33,10 @@
 #define DOMID 9u
 #define MFN0 0x4000u                 /* the first fake machine frame */
 #define MAX_PAGES 1024u              /* 4 MiB of fake machine */
+#define HOLDER 77u                   /* a code holder's domain (code.h) */
+#define HOLDER_MFN0 (MFN0 + MAX_PAGES) /* its frames, after the guest's */
+#define HOLDER_PAGES 64u
+#define RAM_PAGES (MAX_PAGES + HOLDER_PAGES)
 #define SHINFO_MFN 0x777u
 #define PAGE 4096u
 
@@ -58,6 +64,12 @@ static struct fake {
 	int hbufs;                   /* given and not freed */
 	void *two[64];               /* 2-page mappings not unmapped */
 	xen_pfn_t two_mfns[2];       /* the last one's frames */
+	int holders, holders_destroyed;  /* code holders made, destroyed */
+	int mmu_calls;               /* mmu_update hypercalls */
+	unsigned mmu_n;              /* the last one's count */
+	uint64_t mmu_fd;             /* ... its foreigndom */
+	struct mmu_update mmu[HOLDER_PAGES];  /* ... its requests */
+	int xbufs;                   /* xencall buffers not freed */
 } F;
 
 static xc_interface *const XCH = (xc_interface *)&F;
@@ -77,8 +89,14 @@ static int hit(const char *fn)
 int __wrap_xc_domain_create(xc_interface *xch, uint32_t *domid,
 			    struct xen_domctl_createdomain *cfg)
 {
-	(void)cfg;
 	assert_ptr_equal(xch, XCH);
+	if (memcmp(cfg->handle, "lvm\0cd", 6) == 0) {
+		if (hit("holder_create"))
+			return -1;
+		*domid = HOLDER;
+		F.holders++;
+		return 0;
+	}
 	*domid = DOMID;
 	F.created++;
 	return 0;
@@ -107,6 +125,10 @@ int __wrap_xc_evtchn_alloc_unbound(xc_interface *xch, uint32_t d, uint32_t r)
 int __wrap_xc_domain_destroy(xc_interface *xch, uint32_t domid)
 {
 	assert_ptr_equal(xch, XCH);
+	if (domid == HOLDER) {
+		F.holders_destroyed++;
+		return 0;
+	}
 	assert_int_equal(domid, DOMID);
 	F.destroyed++;
 	return 0;
@@ -135,9 +157,19 @@ int __wrap_xc_domain_populate_physmap_exact(xc_interface *xch, uint32_t d,
 	unsigned long i;
 
 	assert_ptr_equal(xch, XCH);
-	assert_int_equal(d, DOMID);
 	assert_int_equal(order, 0);
 	assert_int_equal(flags, 0);
+	if (d == HOLDER) {
+		if (hit("holder_populate"))
+			return -1;
+		assert_true(n <= HOLDER_PAGES);
+		for (i = 0; i < n; i++) {
+			assert_int_equal(ext[i], i);
+			ext[i] = HOLDER_MFN0 + i;
+		}
+		return 0;
+	}
+	assert_int_equal(d, DOMID);
 	if (hit("populate"))
 		return -1;
 	assert_true(n <= MAX_PAGES);
@@ -191,14 +223,14 @@ void *__wrap_xc_map_foreign_pages(xc_interface *xch, uint32_t dom, int prot,
 	int i;
 
 	(void)xch; (void)prot;
-	assert_int_equal(dom, DOMID);
-	if (hit("map_pages"))
+	assert_true(dom == DOMID || dom == HOLDER);
+	if (hit(dom == HOLDER ? "holder_map" : "map_pages"))
 		return NULL;
 	p = mmap(NULL, (size_t)num * PAGE, PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	assert_true(p != MAP_FAILED);
 	for (i = 0; i < num; i++) {
-		assert_true(arr[i] >= MFN0 && arr[i] < MFN0 + MAX_PAGES);
+		assert_true(arr[i] >= MFN0 && arr[i] < MFN0 + RAM_PAGES);
 		q = mmap(p + (size_t)i * PAGE, PAGE, PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_FIXED, F.fd,
 			 (off_t)(arr[i] - MFN0) * PAGE);
@@ -331,24 +363,64 @@ void __wrap_xc__hypercall_buffer_free_pages(xc_interface *xch,
 	F.hbufs--;
 }
 
+/* ---- libxencall, for the code's mapping (code.c) ---- */
+
+xencall_handle *__wrap_xc_interface_xcall_handle(xc_interface *xch)
+{
+	assert_ptr_equal(xch, XCH);
+	return (xencall_handle *)&F;
+}
+
+void *__wrap_xencall_alloc_buffer(xencall_handle *xcall, size_t size)
+{
+	assert_ptr_equal(xcall, &F);
+	F.xbufs++;
+	return malloc(size);
+}
+
+void __wrap_xencall_free_buffer(xencall_handle *xcall, void *p)
+{
+	assert_ptr_equal(xcall, &F);
+	F.xbufs--;
+	free(p);
+}
+
+int __wrap_xencall4(xencall_handle *xcall, unsigned int op, uint64_t a1,
+		    uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	assert_ptr_equal(xcall, &F);
+	assert_int_equal(op, __HYPERVISOR_mmu_update);
+	assert_true(a2 <= HOLDER_PAGES);
+	assert_int_equal(a3, 0);
+	F.mmu_calls++;
+	if (hit("mmu_update"))
+		return -1;
+	F.mmu_n = (unsigned)a2;
+	F.mmu_fd = a4;
+	memcpy(F.mmu, (const void *)(uintptr_t)a1, a2 * sizeof(F.mmu[0]));
+	return 0;
+}
+
 /* ---- helpers ---- */
 
 static int reset(void **state)
 {
 	(void)state;
 	lvm_engine_reap();
+	lvm_code_drop_all(XCH);
+	lvm_code_enable(false, 0);
 	if (F.ram != NULL)
-		munmap(F.ram, MAX_PAGES * PAGE);
+		munmap(F.ram, RAM_PAGES * PAGE);
 	if (F.fd > 0)
 		close(F.fd);
 	memset(&F, 0, sizeof(F));
 	F.fd = memfd_create("machine", 0);
 	assert_true(F.fd >= 0);
-	assert_int_equal(ftruncate(F.fd, MAX_PAGES * PAGE), 0);
-	F.ram = mmap(NULL, MAX_PAGES * PAGE, PROT_READ | PROT_WRITE,
+	assert_int_equal(ftruncate(F.fd, RAM_PAGES * PAGE), 0);
+	F.ram = mmap(NULL, RAM_PAGES * PAGE, PROT_READ | PROT_WRITE,
 		     MAP_SHARED, F.fd, 0);
 	assert_true(F.ram != MAP_FAILED);
-	memset(F.ram, 0x5a, MAX_PAGES * PAGE);   /* dirty, as Xen may give */
+	memset(F.ram, 0x5a, RAM_PAGES * PAGE);   /* dirty, as Xen may give */
 	lvm_tsc_khz_forget();
 	lvm_engine_pages_forget();
 	lvm_error_clear(&E);
@@ -360,8 +432,10 @@ static int teardown(void **state)
 {
 	(void)state;
 	lvm_engine_reap();
+	lvm_code_drop_all(XCH);
+	lvm_code_enable(false, 0);
 	if (F.ram != NULL)
-		munmap(F.ram, MAX_PAGES * PAGE);
+		munmap(F.ram, RAM_PAGES * PAGE);
 	if (F.fd > 0)
 		close(F.fd);
 	F.ram = NULL;
@@ -966,6 +1040,238 @@ static void test_not_ours(void **state)
 	lvm_image_free(img);
 }
 
+/*
+ * code_checks() - the code's mapping of the build (lo) of (img), with
+ * holder frames from HOLDER_MFN0: one request per shared page, each
+ * over the very entry that maps that page's own frame in the guest's
+ * tables (read back from them), read-only, to the holder's frame, which
+ * holds what the build wrote into the guest's own; the hypercall page,
+ * the device page and the writable segment's pages kept. Returns the
+ * number of pages mapped.
+ */
+static unsigned code_checks(const struct lvm_image *img,
+			    const struct lvm_layout *lo)
+{
+	uint64_t va, pfn, pte, hmfn;
+	unsigned i, shared = 0;
+
+	assert_int_equal(F.mmu_fd, (uint64_t)(DOMID + 1) << 16 | HOLDER);
+	for (va = img->load.lo & ~(uint64_t)(PAGE - 1); va < img->load.hi;
+	     va += PAGE)
+		shared += lvm_code_page_shared(img, va) != 0;
+	assert_true(shared > 0);
+	assert_int_equal(F.mmu_n, shared);
+	assert_false(lvm_code_page_shared(img, img->load.hypercall_va));
+	assert_false(lvm_code_page_shared(img, img->noxs_vaddr));
+	for (i = 0; i < F.mmu_n; i++) {
+		const struct mmu_update *u = &F.mmu[i];
+		uint64_t at = (u->ptr & ~7ull) - (uint64_t)MFN0 * PAGE;
+
+		assert_int_equal(u->ptr & 7, MMU_NORMAL_PT_UPDATE);
+		/* an entry of the guest's tables ... */
+		assert_true(at >= lo->pt_pfn * PAGE &&
+			    at < (lo->pt_pfn + lo->pt_pages) * PAGE);
+		pte = *(const uint64_t *)(F.ram + at);
+		/* ... that maps one of its own frames of the image ... */
+		pfn = (pte >> 12) - MFN0;
+		assert_true(pfn >= lo->image_pfn && pfn < lo->kernel_end);
+		va = lo->virt_base + pfn * PAGE;
+		assert_true(lvm_code_page_shared(img, va));
+		assert_int_not_equal(va, img->load.hypercall_va);
+		/* ... to the holder's frame, read-only, same bytes. */
+		assert_int_equal(u->val & 0xfff,
+				 LVM_PTE_PRESENT | LVM_PTE_ACCESSED);
+		hmfn = u->val >> 12;
+		assert_true(hmfn >= HOLDER_MFN0 &&
+			    hmfn < HOLDER_MFN0 + HOLDER_PAGES);
+		assert_memory_equal(F.ram + (hmfn - MFN0) * PAGE,
+				    frame(pfn), PAGE);
+	}
+	/* every writable segment's pages kept */
+	for (i = 0; i < img->load.nsegs; i++)
+		if (img->load.segs[i].writable)
+			assert_false(lvm_code_page_shared(img,
+				img->load.segs[i].vaddr & ~(uint64_t)(PAGE - 1)));
+	return shared;
+}
+
+/*
+ * share_code on: the first build of an image makes its holder (one
+ * domain, its frames written once), and each build maps it; sharing off
+ * maps nothing; lvm_code_drop_all() destroys the holder once.
+ */
+static void test_code_shared(void **state)
+{
+	struct lvm_image *img = image("hello");
+	struct lvm_finish_req req = { .img = img, .name = "c1" };
+	struct lvm_layout lo;
+	struct lvm_built b;
+	struct lvm_shell sh;
+	unsigned n;
+
+	(void)state;
+	/* Off (the reset's): no holder, no hypercall. */
+	assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	assert_int_equal(b.code_pages, 0);
+	assert_int_equal(F.holders + F.mmu_calls, 0);
+	lvm_built_release(&b);
+
+	lvm_code_enable(true, 0x1234);
+	assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(lvm_layout_compute(256, 0, img->load.lo, img->load.hi,
+					    &lo), 0);
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	assert_int_equal(F.holders, 1);
+	assert_int_equal(F.mmu_calls, 1);
+	n = code_checks(img, &lo);
+	assert_int_equal(b.code_pages, n);
+	/* after the pin: the tables it writes are Xen's to check */
+	assert_int_equal(F.pin_calls, 2);
+	assert_int_equal(F.xbufs, 0);
+	lvm_built_release(&b);
+
+	/* A second guest of the image: the same holder. */
+	assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	assert_int_equal(F.holders, 1);
+	assert_int_equal(F.mmu_calls, 2);
+	assert_int_equal(code_checks(img, &lo), n);
+	lvm_built_release(&b);
+
+	assert_int_equal(F.holders_destroyed, 0);
+	lvm_code_drop_all(XCH);
+	assert_int_equal(F.holders_destroyed, 1);
+	lvm_code_drop_all(XCH);
+	assert_int_equal(F.holders_destroyed, 1);
+	assert_int_equal(F.destroyed, 0);
+	lvm_image_free(img);
+}
+
+/* A shell whose tables were pinned ahead (a pool's): the same mapping,
+ * into the tables at the span's top. */
+static void test_code_ahead(void **state)
+{
+	struct lvm_image *img = image("noop");
+	struct lvm_finish_req req = { .img = img, .name = "c2" };
+	struct lvm_layout lo;
+	struct lvm_built b;
+	struct lvm_shell sh;
+
+	(void)state;
+	lvm_code_enable(true, 0x1234);
+	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
+	assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+	assert_true(b.tables_ahead);
+	assert_int_equal(lvm_layout_ahead(1024, 64, 0, &lo), 0);
+	assert_int_equal(lvm_layout_place(&lo, img->load.lo, img->load.hi), 0);
+	assert_int_equal(F.mmu_calls, 1);
+	assert_int_equal(b.code_pages, code_checks(img, &lo));
+	lvm_built_release(&b);
+	lvm_engine_reap();
+	lvm_image_free(img);
+}
+
+/*
+ * No holder (its domain, memory or mapping refused): the guest is built
+ * on its own copy, the holder destroyed; the mapping refused: the build
+ * fails and its domain is destroyed once; nothing leaks.
+ */
+static void test_code_failures(void **state)
+{
+	static const char *const holder[] = { "holder_create",
+					      "holder_populate",
+					      "holder_map" };
+	struct lvm_image *img = image("noop");
+	struct lvm_finish_req req = { .img = img, .name = "c3" };
+	struct lvm_built b;
+	struct lvm_shell sh;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < sizeof(holder) / sizeof(holder[0]); i++) {
+		reset(NULL);
+		lvm_code_enable(true, 0x1234);
+		assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh,
+						   &E), 0);
+		F.fail_fn = holder[i];
+		F.fail_errno = ENOMEM;
+		assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
+		assert_int_equal(b.code_pages, 0);
+		assert_int_equal(F.mmu_calls, 0);
+		assert_int_equal(F.holders_destroyed, F.holders);
+		assert_int_equal(F.destroyed, 0);
+		lvm_built_release(&b);
+	}
+	reset(NULL);
+	lvm_code_enable(true, 0x1234);
+	assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh, &E), 0);
+	F.fail_fn = "mmu_update";
+	F.fail_errno = EINVAL;
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), -EINVAL);
+	assert_int_equal(F.destroyed, 1);
+	assert_int_equal(F.xbufs, 0);
+	assert_non_null(strstr(E.msg, "mapping the code"));
+	lvm_image_free(img);
+}
+
+/*
+ * At most 8 holders: a ninth image pushes out the least recently used
+ * one (destroyed), an image built again since is kept, and one pushed
+ * out gets a new holder at its next build.
+ */
+static void test_code_lru(void **state)
+{
+	static const char *const names[] = { "noop", "hello", "daytime",
+					     "scribble", "storm", "nethostile",
+					     "codewrite", "floor8", "sink" };
+	struct lvm_image *img[9];
+	struct lvm_finish_req req = { .name = "l" };
+	struct lvm_built b;
+	struct lvm_shell sh;
+	unsigned i;
+
+	(void)state;
+	lvm_code_enable(true, 0x1234);
+	for (i = 0; i < 9; i++)
+		img[i] = image(names[i]);
+	/* build(i): one guest of image i. */
+#define BUILD(i) do { \
+		req.img = img[i]; \
+		assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, \
+						   &sh, &E), 0); \
+		if (lvm_shell_finish(XCH, &sh, &req, &b, &E) != 0) \
+			fail_msg("%s: %s", names[i], E.msg); \
+		assert_true(b.code_pages > 0); \
+		lvm_built_release(&b); \
+	} while (0)
+	for (i = 0; i < 8; i++)
+		BUILD(i);
+	assert_int_equal(F.holders, 8);
+	BUILD(0);                    /* noop used again: hello is the oldest */
+	assert_int_equal(F.holders, 8);
+	assert_int_equal(F.holders_destroyed, 0);
+	BUILD(8);                    /* a ninth image: hello's holder goes */
+	assert_int_equal(F.holders, 9);
+	assert_int_equal(F.holders_destroyed, 1);
+	BUILD(0);                    /* kept */
+	assert_int_equal(F.holders, 9);
+	BUILD(1);                    /* hello again: a new holder, and the
+					oldest now (daytime's) goes */
+	assert_int_equal(F.holders, 10);
+	assert_int_equal(F.holders_destroyed, 2);
+	BUILD(2);
+	assert_int_equal(F.holders, 11);
+	assert_int_equal(F.holders_destroyed, 3);
+#undef BUILD
+	lvm_code_drop_all(XCH);
+	assert_int_equal(F.holders_destroyed, 3 + 8);
+	assert_int_equal(F.destroyed, 0);
+	for (i = 0; i < 9; i++)
+		lvm_image_free(img[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -987,6 +1293,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pages_ahead, reset,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_not_ours, reset, teardown),
+		cmocka_unit_test_setup_teardown(test_code_shared, reset,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_code_ahead, reset,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_code_failures, reset,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_code_lru, reset,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

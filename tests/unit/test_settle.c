@@ -34,6 +34,8 @@ static void test_decide(void **state)
 		{ "our guest, recorded", LVM_UUID_GUEST, ME, true, LVMD_SETTLE_KEEP },
 		{ "our guest, no record", LVM_UUID_GUEST, ME, false, LVMD_SETTLE_DESTROY_GUEST },
 		{ "our shell", LVM_UUID_SHELL, ME, false, LVMD_SETTLE_DESTROY_SHELL },
+		{ "our code holder", LVM_UUID_CODE, ME, false, LVMD_SETTLE_DESTROY_CODE },
+		{ "another lvmd's code holder", LVM_UUID_CODE, OTHER_LVMD, false, LVMD_SETTLE_LEAVE },
 		{ "another lvmd's guest", LVM_UUID_GUEST, OTHER_LVMD, false, LVMD_SETTLE_LEAVE },
 		{ "another lvmd's shell", LVM_UUID_SHELL, OTHER_LVMD, false, LVMD_SETTLE_LEAVE },
 		{ "not lvm's", LVM_UUID_OTHER, ME, false, LVMD_SETTLE_LEAVE },

@@ -236,6 +236,7 @@ static void load_plan(Elf *e, size_t phnum, size_t size,
 		g->filesz = ph.p_filesz;
 		g->vaddr = ph.p_vaddr;
 		g->memsz = ph.p_memsz;
+		g->writable = (ph.p_flags & PF_W) != 0;
 		if (g->vaddr < ld->lo)
 			ld->lo = g->vaddr;
 		if (g->vaddr + g->memsz > ld->hi)

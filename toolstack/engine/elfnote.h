@@ -22,6 +22,7 @@
 struct lvm_elf_seg {
 	uint64_t offset, filesz;     /* in the file: inside it */
 	uint64_t vaddr, memsz;       /* filesz <= memsz; the rest zeroed */
+	bool writable;               /* PF_W: the guest may write it */
 };
 struct lvm_elf_load {
 	bool ok;

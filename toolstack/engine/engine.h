@@ -227,6 +227,9 @@ struct lvm_built {
 	uint32_t footprint_pages;    /* pages the builder used: kernel to
 					boot stack; what a premap must cover */
 	bool premap_used;            /* the build ran in the shell's premap */
+	uint32_t code_pages;         /* our builder: pages of the image's
+					code shared with its other guests
+					(code.h) */
 	bool tables_ahead;           /* our builder: into page tables pinned
 					at the premap */
 	struct {                     /* our own builder's build, in ns */
@@ -236,6 +239,7 @@ struct lvm_built {
 		uint64_t unmap;
 		uint64_t hypercall;  /* XEN_DOMCTL_hypercall_init */
 		uint64_t pin;        /* MMUEXT_PIN_L4_TABLE (0: ahead) */
+		uint64_t code;       /* the image's shared code mapped */
 		uint64_t context;    /* XEN_DOMCTL_setvcpucontext */
 	} own;
 };

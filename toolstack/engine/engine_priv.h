@@ -4,7 +4,8 @@
  * The files call downwards only, never back up (no call circle):
  *   finish.c  → pvbuild.c, warm.c, devpage.c, destroy.c
  *   shell.c   → pvbuild.c, warm.c, destroy.c
- *   pvbuild.c → layout.c, devpage.c
+ *   pvbuild.c → code.c, layout.c, devpage.c
+ *   code.c    → layout.c, destroy.c, fileid.c, uuid.c
  *   warm.c    → devpage.c, destroy.c, fileid.c
  *   image.c   → elfnote.c, bzimage.c, fileid.c
  *   xs_compat.c → uuid.c

@@ -156,6 +156,20 @@ int lvm_layout_place(struct lvm_layout *lo, uint64_t img_lo, uint64_t img_hi)
 	return 0;
 }
 
+int lvm_layout_l1e(const struct lvm_layout *lo, uint64_t pfn,
+		   uint64_t *table_pfn, unsigned *index)
+{
+	uint64_t vs = lo->virt_base, va = vs + pfn * LVM_LAYOUT_PAGE;
+
+	if (pfn >= lo->mapped ||
+	    (pfn >= lo->pt_pfn && pfn < lo->pt_pfn + lo->pt_pages))
+		return -EINVAL;
+	*table_pfn = lo->pt_pfn + 1 + lo->nr_l3 + lo->nr_l2 +
+		     ((va >> L1_SHIFT) - (vs >> L1_SHIFT));
+	*index = (unsigned)((va >> 12) % ENTRIES);
+	return 0;
+}
+
 /* mfn_entry() - an entry pointing at machine frame (mfn) with (bits). */
 static uint64_t mfn_entry(uint64_t mfn, uint64_t bits)
 {

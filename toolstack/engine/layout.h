@@ -125,6 +125,16 @@ int lvm_layout_ahead(uint64_t nr_pages, uint64_t span, uint64_t virt_base,
  */
 int lvm_layout_place(struct lvm_layout *lo, uint64_t img_lo, uint64_t img_hi);
 
+/*
+ * lvm_layout_l1e() - where lvm_layout_tables() put the entry that maps
+ * frame (pfn) of (lo): the frame of its L1 table into (*table_pfn), the
+ * entry's index in it into (*index). Returns 0, or -EINVAL for a frame
+ * outside the initial mapping (pfn >= lo->mapped) or a page-table frame
+ * (their entries stay read-only).
+ */
+int lvm_layout_l1e(const struct lvm_layout *lo, uint64_t pfn,
+		   uint64_t *table_pfn, unsigned *index);
+
 /* lvm_layout_va() - the virtual address of frame (pfn) in (lo). */
 static inline uint64_t lvm_layout_va(const struct lvm_layout *lo,
 				     uint64_t pfn)

@@ -42,6 +42,7 @@
 #define XC_WANT_COMPAT_MAP_FOREIGN_API 1 /* xc_map_foreign_pages() */
 #include <xenctrl.h>
 
+#include "code.h"
 #include "engine.h"
 #include "engine_priv.h"
 #include "layout.h"
@@ -611,6 +612,12 @@ static int boot(xc_interface *xch, uint32_t domid, const uint8_t *handle,
 			return pv_fail(err, "pinning the page tables", domid);
 	}
 	out->own.pin = lvm_step_ns(t0);
+	t0 = lvm_step_start();
+
+	if (lvm_code_map(xch, img, domid, lo, pv->p2m, &out->code_pages,
+			 err) != 0)
+		return -err->code;
+	out->own.code = lvm_step_ns(t0);
 	t0 = lvm_step_start();
 
 	if (!(pv->ahead && pv->context_ahead &&

@@ -17,6 +17,8 @@ int lvm_uuid_new(enum lvm_uuid_kind kind, uint32_t instance, uint8_t u[16])
 		memcpy(u, LVM_UUID_PREFIX_GUEST, LVM_UUID_PREFIX_LEN);
 	else if (kind == LVM_UUID_SHELL)
 		memcpy(u, LVM_UUID_PREFIX_SHELL, LVM_UUID_PREFIX_LEN);
+	else if (kind == LVM_UUID_CODE)
+		memcpy(u, LVM_UUID_PREFIX_CODE, LVM_UUID_PREFIX_LEN);
 	else
 		return -EINVAL;
 	for (int i = 0; i < 4; i++)
@@ -35,6 +37,8 @@ enum lvm_uuid_kind lvm_uuid_kind(const uint8_t u[16])
 		return LVM_UUID_SHELL;
 	if (memcmp(u, LVM_UUID_PREFIX_GUEST, LVM_UUID_PREFIX_LEN) == 0)
 		return LVM_UUID_GUEST;
+	if (memcmp(u, LVM_UUID_PREFIX_CODE, LVM_UUID_PREFIX_LEN) == 0)
+		return LVM_UUID_CODE;
 	return LVM_UUID_OTHER;
 }
 

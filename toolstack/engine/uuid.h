@@ -8,18 +8,22 @@
  * Layout (16 bytes, as the hypervisor keeps a domain's handle):
  *
  *   bytes  0-3   "lvm\0"                  made by lvm
- *   bytes  4-5   "vm" or "sh"             a guest, or a shell of the pools
+ *   bytes  4-5   "vm", "sh" or "cd"       a guest, a shell of the pools,
+ *                                         or the holder of an image's code
+ *                                         (code.h)
  *   byte   6     LVM_UUID_VERSION (2)     this layout
  *   bytes  7-10  instance, big-endian     the lvmd that made it
  *                                         (lvm_uuid_instance_of())
  *   bytes 11-15  random                   one domain from another
  *
  * Text form: 6c766d00-766d-02II-IIII-IIRRRRRRRRRR for a guest, with
- * 7368 in place of 766d for a shell (I: instance, R: random).
+ * 7368 in place of 766d for a shell and 6364 for a holder (I: instance,
+ * R: random).
  *
  * A restarted lvmd settles every domain of its own instance by these
  * bytes: shells (whose libxenguest state died with the old process) are
- * destroyed, guests are adopted if a record names them and destroyed if
+ * destroyed, and so are holders (the guests that map a holder's pages
+ * keep them), guests are adopted if a record names them and destroyed if
  * none does; domains of another instance (a second lvmd, `lvmd -S`) or
  * not made by lvm are left alone.
  */
@@ -33,6 +37,7 @@
 #define LVM_UUID_VERSION 2
 #define LVM_UUID_PREFIX_GUEST "lvm\0vm\x02"
 #define LVM_UUID_PREFIX_SHELL "lvm\0sh\x02"
+#define LVM_UUID_PREFIX_CODE "lvm\0cd\x02"
 #define LVM_UUID_INSTANCE_AT 7       /* 4 bytes, big-endian */
 #define LVM_UUID_RANDOM_AT 11        /* 5 random bytes to the end */
 
@@ -41,10 +46,11 @@ enum lvm_uuid_kind {
 	LVM_UUID_OTHER = 0,          /* not made by lvm (or another layout) */
 	LVM_UUID_GUEST = 1,          /* a guest of an lvmd's */
 	LVM_UUID_SHELL = 2,          /* a shell of an lvmd's pools */
+	LVM_UUID_CODE = 3,           /* a holder of an image's code */
 };
 
 /*
- * lvm_uuid_new() - a new handle of (kind) (GUEST or SHELL) for the lvmd
+ * lvm_uuid_new() - a new handle of (kind) (GUEST, SHELL or CODE) for the lvmd
  * instance (instance) in (u): the layout above, the last bytes random.
  * Returns 0, -EINVAL for another (kind), or the -errno of getrandom().
  */

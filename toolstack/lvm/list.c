@@ -2,6 +2,7 @@
  * list.c — `lvm list [--all] [--json]`: one line per guest.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <json-c/json.h>
 
@@ -26,6 +27,18 @@ static int print_json(const struct lvm_info *v, size_t n)
 	return lvm_print_json(arr);
 }
 
+/* unmanaged_name() - what the NAME column says of a domain lvm does not
+ * manage: dom0, an lvmd's code holder (its handle,
+ * toolstack/engine/uuid.h), or anything else (a pool's shell too). */
+static const char *unmanaged_name(const struct lvm_info *g)
+{
+	if (g->domid == 0)
+		return "(dom0)";
+	if (strncmp(g->uuid, "6c766d00-6364-", 14) == 0)
+		return "(code)";
+	return "-";
+}
+
 static void print_table(const struct lvm_info *v, size_t n)
 {
 	char up[32], ready[32];
@@ -34,8 +47,7 @@ static void print_table(const struct lvm_info *v, size_t n)
 	       "MEM(MiB)", "VCPUS", "UPTIME", "READY(ms)");
 	for (size_t i = 0; i < n; i++) {
 		const struct lvm_info *g = &v[i];
-		const char *name = g->managed ? g->name :
-				   g->domid == 0 ? "(dom0)" : "-";
+		const char *name = g->managed ? g->name : unmanaged_name(g);
 
 		if (g->managed)
 			lvm_fmt_uptime(g->uptime_ms, up, sizeof(up));

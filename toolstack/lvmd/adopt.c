@@ -111,7 +111,7 @@ static void adopt_one(void *arg, const char *path, int rc,
 /* settle_one: apply lvmd_settle_decide() to the domain (di), logged;
  * what was destroyed is counted in (n) (by enum lvmd_settle). */
 static void settle_one(struct lvmd *l, const xc_domaininfo_t *di,
-		       unsigned n[4])
+		       unsigned n[LVMD_SETTLE_KINDS])
 {
 	struct guest *g = lvmd_guest_by_domid(l, di->domain);
 	bool managed = g && memcmp(g->rec.uuid, di->handle, 16) == 0;
@@ -119,7 +119,7 @@ static void settle_one(struct lvmd *l, const xc_domaininfo_t *di,
 						   managed);
 	char u[37];
 
-	if (what != LVMD_SETTLE_DESTROY_SHELL && what != LVMD_SETTLE_DESTROY_GUEST)
+	if (what == LVMD_SETTLE_LEAVE || what == LVMD_SETTLE_KEEP)
 		return;
 	lvm_uuid_format(di->handle, u);
 	if (xc_domain_destroy(l->xch, di->domain) != 0 && errno != ESRCH) {
@@ -130,6 +130,9 @@ static void settle_one(struct lvmd *l, const xc_domaininfo_t *di,
 	if (what == LVMD_SETTLE_DESTROY_SHELL)
 		lvm_log_info("d%u (%s): a shell of a previous lvmd; destroyed",
 			     di->domain, u);
+	else if (what == LVMD_SETTLE_DESTROY_CODE)
+		lvm_log_info("d%u (%s): a code holder of a previous lvmd; destroyed (its guests keep its pages)",
+			     di->domain, u);
 	else
 		lvm_log_warn(0, "d%u (%s): a guest of ours that no record names (its create was cut short); destroyed",
 			     di->domain, u);
@@ -139,7 +142,7 @@ static void settle_one(struct lvmd *l, const xc_domaininfo_t *di,
 static void settle(struct lvmd *l)
 {
 	xc_domaininfo_t di[64];
-	unsigned n[4] = { 0 };
+	unsigned n[LVMD_SETTLE_KINDS] = { 0 };
 	uint32_t next = 1;
 	int r;
 

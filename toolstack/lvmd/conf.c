@@ -21,6 +21,7 @@ static const char *const keywords[] = {
 	[LVMD_CONF_SUBNET] = "subnet",
 	[LVMD_CONF_BRIDGE_CREATE] = "bridge_create",
 	[LVMD_CONF_XS_NAMES] = "xenstore_names",
+	[LVMD_CONF_SHARE_CODE] = "share_code",
 };
 
 int lvmd_conf_line(char *line, const char **spec)

@@ -17,7 +17,8 @@ enum {
 	LVMD_CONF_SUBNET,            /* subnet A.B.C.D/PREFIX */
 	LVMD_CONF_BRIDGE_CREATE,     /* bridge_create yes|no */
 	LVMD_CONF_XS_NAMES,          /* xenstore_names yes|no */
-	LVMD_CONF_LAST = LVMD_CONF_XS_NAMES,
+	LVMD_CONF_SHARE_CODE,        /* share_code yes|no */
+	LVMD_CONF_LAST = LVMD_CONF_SHARE_CODE,
 };
 
 /*

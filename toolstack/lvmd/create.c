@@ -294,11 +294,11 @@ static int claim_and_build(struct lvmd *l, const struct lvm_req_cfg *cfg,
  */
 static void probe(const struct guest *g, const struct lvm_built *b)
 {
-	lvm_log_debug("%s (d%u): build map %.3f write %.3f unmap %.3f hypercall %.3f pin %.3f context %.3f ms%s",
+	lvm_log_debug("%s (d%u): build map %.3f write %.3f unmap %.3f hypercall %.3f pin %.3f code %.3f context %.3f ms, %u pages of code shared%s",
 		      g->rec.name, g->rec.domid, b->own.map / 1e6,
 		      b->own.write / 1e6, b->own.unmap / 1e6,
 		      b->own.hypercall / 1e6, b->own.pin / 1e6,
-		      b->own.context / 1e6,
+		      b->own.code / 1e6, b->own.context / 1e6, b->code_pages,
 		      b->tables_ahead ? " (tables ahead)" :
 		      b->premap_used ? " (premapped)" : "");
 }

@@ -263,6 +263,9 @@ struct lvmd {
 	struct lvmd_xsname *xsname;  /* xsname.c (its setup): NULL if names
 					are not published */
 	bool xs_names;               /* main.c: publish them (xenstore_names) */
+	bool share_code;             /* main.c: one copy of an image's code
+					for its guests (share_code,
+					toolstack/engine/code.h) */
 	uint64_t start_ns;           /* main.c: when lvmd started (monotonic) */
 	uint64_t requests[LVM_OP_COUNT]; /* ops.c: requests received, by op */
 	uint64_t requests_bad;       /* ops.c: those that did not parse */

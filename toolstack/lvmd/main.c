@@ -29,6 +29,7 @@
 #include "vifaddr.h"
 #include "guest.h"
 #include "lvmd.h"
+#include "toolstack/engine/code.h"
 #include "toolstack/engine/log.h"
 #include "toolstack/engine/steps.h"
 #include "toolstack/common/clock.h"
@@ -65,7 +66,10 @@ static const char usage[] =
 	"                `console_log_budget MIB`, `console_logs_kept N` (as\n"
 	"                -B and -K), `bridge NAME`, `subnet A.B.C.D/P`,\n"
 	"                `bridge_create yes|no` (as -b, -n, -N),\n"
-	"                `xenstore_names yes|no` (no: as -x), '#' comments\n"
+	"                `xenstore_names yes|no` (no: as -x),\n"
+	"                `share_code yes|no` (default yes: the guests of one\n"
+	"                image of our library OS map one read-only copy of\n"
+	"                its code), '#' comments\n"
 	"  -P MEM:VCPUS:N[:IMAGE]  keep N pre-created shells of MEM MiB and\n"
 	"                VCPUS vCPUs ready, built ahead for IMAGE if given\n"
 	"                (repeatable; after the file's pools)\n"
@@ -337,13 +341,17 @@ static int net_setting(struct lvmd *l, int k, const char *spec,
  * (spec). */
 static int setting(struct lvmd *l, int k, const char *spec, const char *where)
 {
-	if (k == LVMD_CONF_XS_NAMES) {
+	if (k == LVMD_CONF_XS_NAMES || k == LVMD_CONF_SHARE_CODE) {
+		const char *name = k == LVMD_CONF_XS_NAMES ? "xenstore_names" :
+				   "share_code";
+
 		if (strcmp(spec, "yes") && strcmp(spec, "no")) {
-			lvm_log_err(0, "%s: bad xenstore_names '%s': want yes or no",
-				    where, LVM_ESCAPED(spec, 40));
+			lvm_log_err(0, "%s: bad %s '%s': want yes or no",
+				    where, name, LVM_ESCAPED(spec, 40));
 			return -EINVAL;
 		}
-		l->xs_names = spec[0] == 'y';
+		*(k == LVMD_CONF_XS_NAMES ? &l->xs_names : &l->share_code) =
+			spec[0] == 'y';
 		return 0;
 	}
 	if (k >= LVMD_CONF_BRIDGE)
@@ -379,7 +387,7 @@ static int read_conf(struct lvmd *l, const char *path, bool must)
 			continue;
 		snprintf(where, sizeof(where), "%s:%u", path, n);
 		if (rc < 0) {
-			lvm_log_err(0, "%s: unknown setting (want `pool MEM VCPUS N [IMAGE]`, `console_log_budget MIB`, `console_logs_kept N`, `bridge NAME`, `subnet A.B.C.D/P`, `bridge_create yes|no` or `xenstore_names yes|no`)",
+			lvm_log_err(0, "%s: unknown setting (want `pool MEM VCPUS N [IMAGE]`, `console_log_budget MIB`, `console_logs_kept N`, `bridge NAME`, `subnet A.B.C.D/P`, `bridge_create yes|no`, `xenstore_names yes|no` or `share_code yes|no`)",
 				    where);
 			break;
 		}
@@ -444,6 +452,8 @@ static int open_xen(struct lvmd *l)
 static void close_xen(struct lvmd *l)
 {
 	lvmd_pools_stop(l);
+	if (l->xch)
+		lvm_code_drop_all(l->xch);
 	while (l->guests) {
 		struct guest *g = l->guests;
 
@@ -637,6 +647,7 @@ int main(int argc, char **argv)
 	if (set_instance(&l) < 0)
 		goto out;
 	l.xs_names = true;
+	l.share_code = true;
 	if (read_conf(&l, o.conf ? o.conf : LVMD_CONF, o.conf != NULL) < 0)
 		goto out;
 	if (o.no_xs_names)
@@ -660,6 +671,7 @@ int main(int argc, char **argv)
 	 * (steps.h). */
 	lvm_steps_on_tsc(l.tsc_khz);
 	lvmd_adopt(&l);
+	lvm_code_enable(l.share_code, l.instance);
 	if (lvmd_pools_start(&l) < 0)
 		goto out;
 	write_pid(o.state);

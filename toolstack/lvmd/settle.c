@@ -15,5 +15,7 @@ enum lvmd_settle lvmd_settle_decide(const uint8_t handle[16],
 		return LVMD_SETTLE_DESTROY_SHELL;
 	if (lvm_uuid_is_ours(handle, LVM_UUID_GUEST, instance))
 		return LVMD_SETTLE_DESTROY_GUEST;
+	if (lvm_uuid_is_ours(handle, LVM_UUID_CODE, instance))
+		return LVMD_SETTLE_DESTROY_CODE;
 	return LVMD_SETTLE_LEAVE;
 }

@@ -18,6 +18,10 @@ enum lvmd_settle {
 					lvmd that made it */
 	LVMD_SETTLE_DESTROY_GUEST,   /* our guest that no record names: a
 					create cut short by a crash */
+	LVMD_SETTLE_DESTROY_CODE,    /* our holder of an image's code
+					(toolstack/engine/code.h): the
+					guests that map it keep its pages */
+	LVMD_SETTLE_KINDS
 };
 
 /*
