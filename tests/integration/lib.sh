@@ -134,7 +134,7 @@ leaks_mark() {
 leaks_check() {
 	leaks_mark
 	info "VmRSS $1 -> $LEAKS_RSS kB, fds $2 -> $LEAKS_FDS"
-	wait_for 10 eval '[ "$(hv_domain_count)" = "$LEAKS_BEFORE" ]' ||
+	wait_for 10 eval "[ \"\$(hv_domain_count)\" = $LEAKS_BEFORE ]" ||
 		fail "$LEAKS_BEFORE domains before, $(hv_domain_count) after"
 	[ $((LEAKS_RSS - $1)) -lt 64 ] || fail "lvmd grew from $1 kB to $LEAKS_RSS kB"
 	[ "$LEAKS_FDS" = "$2" ] || fail "lvmd had $2 fds after 10 guests, $LEAKS_FDS after 50"

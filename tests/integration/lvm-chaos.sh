@@ -23,6 +23,8 @@ sig=${CHAOS_SIGNAL:-KILL}
 pool=4:1:3
 GUEST_UUID=6c766d00-766d-02  # lvm's guest uuid prefix ("lvm\0vm\2", uuid.h)
 SHELL_UUID=6c766d00-7368-02  # a pool shell's ("lvm\0sh\2")
+CODE_UUID=6c766d00-6364-02   # a code holder's ("lvm\0cd\2"; each lvmd
+			     # makes its own, destroys its predecessor's)
 
 # hv_table: one line per domain the hypervisor holds:
 # DOMID MANAGED(0|1) UUID STATE NAME.
@@ -68,8 +70,8 @@ creator() {
 
 lvmd_start -P "$pool"
 trap chaos_cleanup EXIT
-before=$(hv_table | awk -v g="$GUEST_UUID" -v s="$SHELL_UUID" \
-	'$1 != 0 && index($3, g) != 1 && index($3, s) != 1 { print $1 }' | sort | tr '\n' ' ')
+before=$(hv_table | awk -v g="$GUEST_UUID" -v s="$SHELL_UUID" -v c="$CODE_UUID" \
+	'$1 != 0 && index($3, g) != 1 && index($3, s) != 1 && index($3, c) != 1 { print $1 }' | sort | tr '\n' ' ')
 DONE=$LVMD_STATE.done
 STOP=$LVMD_STATE.stop
 rm -f "$DONE" "$STOP"
@@ -103,8 +105,8 @@ managed=$(awk '$2 == 1 { print $1 }' "$LVMD_STATE.table" | sort -n | tr '\n' ' '
 records=$(records | tr '\n' ' ')
 shell_ids=$(awk -v s="$SHELL_UUID" '$2 == 0 && index($3, s) == 1 { print $1 }' "$LVMD_STATE.table" | sort -n | tr '\n' ' ')
 shell_records=$(records empty | tr '\n' ' ')
-others=$(awk -v g="$GUEST_UUID" -v s="$SHELL_UUID" \
-	'$1 != 0 && index($3, g) != 1 && index($3, s) != 1 { print $1 }' "$LVMD_STATE.table" | sort | tr '\n' ' ')
+others=$(awk -v g="$GUEST_UUID" -v s="$SHELL_UUID" -v c="$CODE_UUID" \
+	'$1 != 0 && index($3, g) != 1 && index($3, s) != 1 && index($3, c) != 1 { print $1 }' "$LVMD_STATE.table" | sort | tr '\n' ' ')
 counted=$(lvm pool | awk 'NR > 1 && $4 ~ /^[0-9]+$/ { n += $4 + $5 } END { print n + 0 }')
 info "after the kills: $(echo $managed | wc -w) guests managed, $shells shells (lvm pool counts $counted), $(wc -l <"$DONE") creates reported done"
 if [ -n "$lost" ]; then

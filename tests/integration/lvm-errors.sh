@@ -84,6 +84,6 @@ create_fails "builder" xen99 "$bad" \
 	"$bad: image rejected: its XEN_VERSION note is not xen-3.0 (built for another Xen interface)"
 
 # Nothing left behind: the domains of before, exactly.
-wait_for 20 eval '[ "$(hv_domain_count)" = "$start" ]' ||
+wait_for 20 eval "[ \"\$(hv_domain_count)\" = $start ]" ||
 	fail "domains: $(hv_domain_count), want $start"
 rm -f "$img" "$junk" "$bad"

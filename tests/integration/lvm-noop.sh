@@ -51,5 +51,5 @@ state_is n3 running || fail "rebooted n3 is $(lvm_state n3)"
 info "$out (was d$old)"
 timeout 30 lvm shutdown n3 || fail "shutdown n3"
 
-wait_for 10 eval '[ "$(hv_domain_count)" = "$before" ]' ||
+wait_for 10 eval "[ \"\$(hv_domain_count)\" = $before ]" ||
 	fail "$before domains before, $(hv_domain_count) after"

@@ -32,7 +32,7 @@ info "$(grep -E 'destroyed [0-9]+ shells' "$LVMD_STATE/lvmd.log" | tail -1 | sed
 [ "$(lvm_state g2)" = running ] || fail "g2 not adopted: $(lvm_state g2)"
 # dom0 + g1 + g2 + 3 shells; the old shells may take a moment to die
 want=6
-wait_for 20 eval '[ "$(hv_domain_count)" = "$want" ]' ||
+wait_for 20 eval "[ \"\$(hv_domain_count)\" = $want ]" ||
 	fail "$want domains expected, $(hv_domain_count): $(lvm list --all)"
 unmanaged=$(lvm list --all | awk '$1 == "-"' | wc -l)
 [ "$unmanaged" = 3 ] || fail "$unmanaged unmanaged domains, 3 shells expected: $(lvm list --all)"

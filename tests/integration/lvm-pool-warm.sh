@@ -86,7 +86,7 @@ info "refused: $err"
 lvm pool set 4x1 0 || fail "drain"
 wait_for 20 pool_ready_is 4x1 0 || fail "not drained: $(lvm pool)"
 for g in $(lvm_names); do lvm destroy "$g" || fail "destroy $g"; done
-wait_for 20 eval '[ "$(hv_domain_count)" -eq "$start" ]' ||
+wait_for 20 eval "[ \"\$(hv_domain_count)\" -eq $start ]" ||
 	fail "$(hv_domain_count) domains, $start before"
 [ "$(maps)" = "$maps0" ] ||
 	fail "lvmd holds $(maps) foreign mappings, $maps0 with no pool: $(grep privcmd "/proc/$LVMD_PID/maps")"

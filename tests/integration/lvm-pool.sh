@@ -111,11 +111,11 @@ lvm pool | sed 's/^/    /'
 for g in $(lvm_names); do lvm destroy "$g" || fail "destroy $g"; done
 # the start's domains + the 2 shells left in 4x1 (the others drained)
 end=$((start + 2))
-wait_for 10 eval '[ "$(hv_domain_count)" = "$end" ]' ||
+wait_for 10 eval "[ \"\$(hv_domain_count)\" = $end ]" ||
 	fail "$end domains expected at the end, $(hv_domain_count): $(lvm list --all)"
 # A stopping lvmd destroys its shells.
 lvmd_stop
 lvmd_start -c /dev/null
-wait_for 10 eval '[ "$(hv_domain_count)" = "$start" ]' ||
+wait_for 10 eval "[ \"\$(hv_domain_count)\" = $start ]" ||
 	fail "$start domains expected after lvmd stopped, $(hv_domain_count)"
 echo "PASS"

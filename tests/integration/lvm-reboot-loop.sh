@@ -102,7 +102,7 @@ info "-L 1024: lvmd.log $size bytes, lvmd.log.1 $(stat -c %s "$LOG.1" 2>/dev/nul
 [ -f "$LOG.1" ] || fail "lvmd.log was never moved to lvmd.log.1"
 [ "$size" -le 1300 ] || fail "lvmd.log is $size bytes, over its cap of 1024 (and a line)"
 [ "$(stat -c %s "$LOG.1")" -le 1300 ] || fail "lvmd.log.1 is over the cap"
-wait_for 10 eval '[ "$(hv_domain_count)" = "$before" ]' ||
+wait_for 10 eval "[ \"\$(hv_domain_count)\" = $before ]" ||
 	fail "$before domains before, $(hv_domain_count) after"
 
 # ---- lvmd.log: a line repeated in a flood is rate-limited ----

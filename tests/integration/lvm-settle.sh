@@ -82,7 +82,7 @@ for how in pool cold; do
 	fi
 	info "full registry ($how): $(cat "$LVMD_STATE.err")"
 	lvm_gone full || fail "a guest 'full' is managed"
-	wait_for 10 eval '[ "$(hv_domain_count)" -le "$before" ]' ||
+	wait_for 10 eval "[ \"\$(hv_domain_count)\" -le $before ]" ||
 		fail "$before domains before the failed create, $(hv_domain_count) after: $(lvm list --all)"
 	[ -z "$(records)" ] || fail "a record was left: $(ls -l "$LVMD_STATE/registry")"
 done

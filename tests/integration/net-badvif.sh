@@ -137,7 +137,7 @@ lvm info again | grep -q '^vif0: .*ip=198.18.0.2/16' ||
 lvm destroy again || fail "cannot destroy again"
 info "freed addresses are handed out again"
 
-wait_for 20 eval '[ "$(hv_domain_count)" = "$start" ]' ||
+wait_for 20 eval "[ \"\$(hv_domain_count)\" = $start ]" ||
 	fail "domains: $(hv_domain_count), want $start"
 [ "$(records)" = 0 ] || fail "records left: $(ls "$LVMD_STATE/registry")"
 rm -f "$cfg" "$out" "$err"

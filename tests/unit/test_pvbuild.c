@@ -1213,6 +1213,17 @@ static void test_code_failures(void **state)
 	assert_int_equal(F.destroyed, 1);
 	assert_int_equal(F.xbufs, 0);
 	assert_non_null(strstr(E.msg, "mapping the code"));
+	/* ... and a shell destroyed behind lvmd's back: ESRCH, as the
+	 * build's look at the domain would say. */
+	reset(NULL);
+	lvm_code_enable(true, 0x1234);
+	assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh, &E), 0);
+	F.fail_fn = "mmu_update";
+	F.fail_errno = EINVAL;
+	F.gone = 1;
+	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), -ESRCH);
+	assert_non_null(strstr(E.msg, "the shell is gone"));
+	assert_int_equal(F.xbufs, 0);
 	lvm_image_free(img);
 }
 

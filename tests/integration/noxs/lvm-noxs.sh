@@ -44,5 +44,5 @@ info "n1: noxs device page"
 lvm create "$LVM_BUILD/guests/hello-plain.xen" --name p1 >"$LVMD_STATE/o" 2>"$LVMD_STATE/e"
 one_line_error "$LVMD_STATE/o" "$LVMD_STATE/e" $? | sed 's/^/  /'
 grep -q "xenstored is not reachable" "$LVMD_STATE/e" || fail "unexpected: $(cat "$LVMD_STATE/e")"
-wait_for 10 bash -c "[ \"\$(lvm list --all --json | grep -c domid)\" = $before ]" ||
+wait_for 10 eval "[ \"\$(hv_domain_count)\" = $before ]" ||
 	fail "$before domains before, $(hv_domain_count) after"
