@@ -62,7 +62,7 @@ shell_SRCS := tests/unit/test_shell.c toolstack/engine/shell.c noxs/noxs.c \
 	toolstack/engine/fileid.c toolstack/engine/error.c toolstack/proto/escape.c \
 	toolstack/engine/regfile.c toolstack/engine/pvbuild.c \
 	toolstack/engine/layout.c toolstack/engine/steps.c \
-	toolstack/engine/code.c toolstack/engine/uuid.c toolstack/engine/log.c
+	toolstack/engine/code.c toolstack/engine/uuid.c
 SHELL_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_domain_setmaxmem xc_evtchn_alloc_unbound xc_domain_destroy \
 	xc_domain_sethandle xc_physinfo xc_dom_allocate xc_dom_release \
@@ -98,7 +98,7 @@ pvbuild_SRCS := tests/unit/test_pvbuild.c toolstack/engine/pvbuild.c \
 	toolstack/engine/image.c toolstack/engine/elfnote.c \
 	toolstack/engine/bzimage.c unikernel/appnote.c noxs/noxs.c \
 	toolstack/engine/steps.c toolstack/engine/code.c \
-	toolstack/engine/uuid.c toolstack/engine/log.c
+	toolstack/engine/uuid.c
 PVBUILD_TEST_WRAPS := xc_domain_create xc_domain_max_vcpus \
 	xc_domain_setmaxmem xc_evtchn_alloc_unbound xc_domain_destroy \
 	xc_domain_sethandle xc_physinfo xc_domain_populate_physmap_exact \

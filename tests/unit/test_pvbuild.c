@@ -1114,6 +1114,7 @@ static void test_code_shared(void **state)
 	assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh, &E), 0);
 	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
 	assert_int_equal(b.code_pages, 0);
+	assert_int_equal(b.code_note.code, 0);
 	assert_int_equal(F.holders + F.mmu_calls, 0);
 	lvm_built_release(&b);
 
@@ -1199,6 +1200,9 @@ static void test_code_failures(void **state)
 		F.fail_errno = ENOMEM;
 		assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
 		assert_int_equal(b.code_pages, 0);
+		assert_int_equal(b.code_note.code, ENOMEM);
+		assert_non_null(strstr(b.code_note.msg,
+				       "runs its own copy of its code"));
 		assert_int_equal(F.mmu_calls, 0);
 		assert_int_equal(F.holders_destroyed, F.holders);
 		assert_int_equal(F.destroyed, 0);

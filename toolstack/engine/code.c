@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -31,7 +32,6 @@
 #include "engine_priv.h"
 #include "fileid.h"
 #include "layout.h"
-#include "log.h"
 #include "uuid.h"
 
 #define PAGE LVM_LAYOUT_PAGE
@@ -264,11 +264,12 @@ static void insert(struct holder *nh, struct holder **drop)
 
 /*
  * take() - (img)'s holder, made if need be, marked busy: NULL if there is
- * none (sharing off, nothing to share, or it could not be made: logged).
+ * none (sharing off, nothing to share, or it could not be made: why in
+ * (note)).
  * (*once): a holder outside the table, for the caller to drop after use.
  */
 static struct holder *take(xc_interface *xch, const struct lvm_image *img,
-			   uint32_t domid, bool *once)
+			   uint32_t domid, bool *once, struct lvm_error *note)
 {
 	struct holder *h, *nh = NULL, *drop = NULL;
 	struct lvm_error e = { 0 };
@@ -296,9 +297,12 @@ static struct holder *take(xc_interface *xch, const struct lvm_image *img,
 	rc = holder_make(xch, img, instance, &nh, &e);
 	if (rc != 0) {
 		/* The guest runs its own copy, which the build wrote. */
-		if (rc < 0)
-			lvm_log_warn(0, "%s; d%u runs its own copy of its code",
-				     e.msg, domid);
+		if (rc < 0) {
+			note->code = e.code;
+			snprintf(note->msg, sizeof(note->msg),
+				 "%.180s; d%u runs its own copy of its code",
+				 e.msg, domid);
+		}
 		return NULL;
 	}
 	pthread_mutex_lock(&code.mu);
@@ -331,7 +335,8 @@ static void give_back(xc_interface *xch, struct holder *h, bool once)
 
 int lvm_code_map(xc_interface *xch, const struct lvm_image *img,
 		 uint32_t domid, const struct lvm_layout *lo,
-		 const uint64_t *p2m, uint32_t *pages, struct lvm_error *err)
+		 const uint64_t *p2m, uint32_t *pages, struct lvm_error *note,
+		 struct lvm_error *err)
 {
 	xencall_handle *xcall = xc_interface_xcall_handle(xch);
 	struct mmu_update *req = NULL;
@@ -342,7 +347,8 @@ int lvm_code_map(xc_interface *xch, const struct lvm_image *img,
 	int rc = 0;
 
 	*pages = 0;
-	h = take(xch, img, domid, &once);
+	lvm_error_clear(note);
+	h = take(xch, img, domid, &once, note);
 	if (h == NULL)
 		return 0;
 	if (h->first + h->span > lo->nr_pages) {

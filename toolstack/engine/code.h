@@ -38,11 +38,14 @@ int lvm_code_page_shared(const struct lvm_image *img, uint64_t va);
  * over the guest (domid)'s own frames in its pinned tables, laid out as
  * (lo) with machine frames (p2m); the number of pages mapped into
  * (*pages) (0 with sharing off, or for an image with nothing to share).
- * Returns 0, or -errno with the line in (err).
+ * A holder that cannot be made is no failure: the guest runs its own
+ * copy, with 0 pages and the reason in (note) (else cleared).
+ * Returns 0, or -errno with the line in (err) (the mapping refused).
  */
 int lvm_code_map(xc_interface *xch, const struct lvm_image *img,
 		 uint32_t domid, const struct lvm_layout *lo,
-		 const uint64_t *p2m, uint32_t *pages, struct lvm_error *err);
+		 const uint64_t *p2m, uint32_t *pages, struct lvm_error *note,
+		 struct lvm_error *err);
 
 /* lvm_code_drop_all() - destroy every holder (lvmd's exit). The guests
  * that map a holder's pages keep them. */

@@ -230,6 +230,10 @@ struct lvm_built {
 	uint32_t code_pages;         /* our builder: pages of the image's
 					code shared with its other guests
 					(code.h) */
+	struct lvm_error code_note;  /* ... and, with sharing on, why none
+					are when its holder could not be
+					made (the guest runs its own copy);
+					code 0 otherwise */
 	bool tables_ahead;           /* our builder: into page tables pinned
 					at the premap */
 	struct {                     /* our own builder's build, in ns */

@@ -615,7 +615,7 @@ static int boot(xc_interface *xch, uint32_t domid, const uint8_t *handle,
 	t0 = lvm_step_start();
 
 	if (lvm_code_map(xch, img, domid, lo, pv->p2m, &out->code_pages,
-			 err) != 0) {
+			 &out->code_note, err) != 0) {
 		/* A shell destroyed behind the toolstack's back fails here
 		 * first: say so, as the look below would have. */
 		if (alive(xch, domid, handle, err) != 0)

@@ -518,6 +518,9 @@ int lvmd_create(struct lvmd *l, const struct lvm_req_cfg *cfg,
 	t->save_ns = l->t_attach.save;
 	if (l->probe)
 		probe(g, &b);
+	if (b.code_note.code)        /* its code not shared: why */
+		lvm_log_warn(0, "%s (d%u): %s", g->rec.name, g->rec.domid,
+			     b.code_note.msg);
 	memcpy(g->warning, warn, sizeof(g->warning));
 	*out = g;
 	g = NULL;
