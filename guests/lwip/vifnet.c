@@ -26,6 +26,7 @@
 struct vifnet {
 	struct netif netif;
 	struct netfront *nf;
+	struct libos_timer announce; /* after the connect's frames */
 	uint16_t id;
 };
 
@@ -77,24 +78,44 @@ static void rx(void *arg, const uint8_t *frame, uint16_t len)
 	replan();
 }
 
+/*
+ * The vif's announcements, once the frames dom0 handed over at connect
+ * were answered: the address (a gratuitous ARP, for whoever kept an older
+ * MAC for it), and a request for the gateway unless its MAC is known
+ * already (lvm's dom0 hands over its gateway's hello at connect, ahead of
+ * the kept frames: docs/noxs.md), which teaches both sides each other's
+ * MAC before the first connection needs it.
+ */
+static void announce(struct libos_timer *t)
+{
+	struct vifnet *vn = t->arg;
+	const ip4_addr_t *gw = netif_ip4_gw(&vn->netif), *ip_ret;
+	struct eth_addr *eth_ret;
+
+	if (!netif_is_link_up(&vn->netif))
+		return;
+	etharp_gratuitous(&vn->netif);
+	if (!ip4_addr_isany(gw) &&
+	    etharp_find_addr(&vn->netif, gw, &eth_ret, &ip_ret) < 0)
+		etharp_request(&vn->netif, gw);
+}
+
 static void state_changed(void *arg, enum netfront_state st)
 {
 	struct vifnet *vn = arg;
 
 	if (st == NETFRONT_CONNECTED) {
-		const ip4_addr_t *gw = netif_ip4_gw(&vn->netif);
-
 		printk("vifnet: vif%u connected\n", vn->id);
-		/* lwIP announces the address (a gratuitous ARP); asking
-		   for the gateway (dom0's bridge) too teaches dom0 our
-		   address from the request and us dom0's from the reply,
-		   before the first connection needs either. lvm's dom0
-		   also hands us the gateway's hello at connect (ahead of
-		   this event's frames: docs/noxs.md); the request then
-		   only confirms it. */
+		/* The link up without lwIP's own announcement (its only
+		   report here: no IGMP, no IPv6), which would leave ahead
+		   of the answers to the frames of this same event (a
+		   client's SYN, kept by dom0 while the guest booted): the
+		   announcements follow them, from a timer due now, which
+		   the loop runs after this event. */
+		netif_clear_flags(&vn->netif, NETIF_FLAG_ETHARP);
 		netif_set_link_up(&vn->netif);
-		if (!ip4_addr_isany(gw))
-			etharp_request(&vn->netif, gw);
+		netif_set_flags(&vn->netif, NETIF_FLAG_ETHARP);
+		libos_timer_arm(&vn->announce, libos_now_ns());
 	} else if (st == NETFRONT_DISCONNECTED) {
 		printk("vifnet: vif%u not connected any more\n", vn->id);
 		netif_set_link_down(&vn->netif);
@@ -136,6 +157,7 @@ int vifnet_start(uint16_t id)
 		return -XEN_ENOSPC;
 	vn = &nets[nnets];
 	vn->id = id;
+	libos_timer_init(&vn->announce, announce, vn);
 	rc = netfront_open(id, rx, state_changed, vn, &vn->nf);
 	if (rc < 0)
 		return rc;

@@ -23,6 +23,10 @@ lvm_ping_TOOL_LIBS := $(LIBLVM_A) $(LIBLVM_LDLIBS)
 CFLAGS_tests/tools/lvm_ping.c := $(TOOLSTACK_INC)
 $(BUILD)/tests/tools/lvm_ping: $(LIBLVM_A)
 
+# The frames a guest sends through its TAP, in order (a packet socket).
+TEST_TOOLS += lvm_sniff
+lvm_sniff_TOOL_SRCS := tests/tools/lvm_sniff.c
+
 define test_tool_rules
 $(BUILD)/tests/tools/$(1): $(call host_objs,$($(1)_TOOL_SRCS))
 	$$(quiet) LD $$@
