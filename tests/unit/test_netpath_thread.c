@@ -58,6 +58,7 @@ static struct {
 } ports[64];
 static int guest_fd = -1;
 static long maps_live;               /* pages mapped, not unmapped */
+static unsigned binds, page_maps;    /* binds; maps of the device page */
 static int dummy_xce, dummy_xfm;
 
 xenevtchn_handle *__wrap_xenevtchn_open(void *logger, unsigned flags)
@@ -141,6 +142,7 @@ __wrap_xenevtchn_bind_interdomain(xenevtchn_handle *h, uint32_t domid,
 		return -1;
 	}
 	pthread_mutex_lock(&mu);
+	binds++;
 	ports[remote + 10].bound = true;
 	ports[remote + 10].masked = false;
 	pthread_mutex_unlock(&mu);
@@ -202,6 +204,8 @@ void *__wrap_xenforeignmemory_map(xenforeignmemory_handle *h, uint32_t dom,
 		}
 	}
 	__atomic_add_fetch(&maps_live, (long)n, __ATOMIC_SEQ_CST);
+	if (n == 1 && arr[0] == MFN_PAGE)
+		__atomic_add_fetch(&page_maps, 1, __ATOMIC_SEQ_CST);
 	return base;
 }
 
@@ -649,6 +653,104 @@ static void test_taken_at_kick(void **state)
 	assert_true(ports[REMOTE + 10].bound);
 }
 
+/* A vif whose port was bound and device page mapped ahead (a pool
+ * shell's): the guest's notification before the add is not lost, the
+ * thread binds and maps nothing more when it takes the vif, and what was
+ * made ahead is released with the vif (teardown). */
+static void test_made_ahead(void **state)
+{
+	struct guest *g = *state;
+	struct lvmd_netpath_ahead ah;
+	char err[256];
+	unsigned b0, m0;
+
+	assert_int_equal(lvmd_netpath_ahead_make(g->np, DOMID, REMOTE, MFN_PAGE,
+						 &ah, err, sizeof(err)), 0);
+	assert_int_equal(ah.lport, REMOTE + 10);
+	assert_true(ports[REMOTE + 10].bound);
+	b0 = binds;
+	m0 = page_maps;
+	g->page->devs[SLOT].fe_state = NOXS_DEV_STATE_CONNECTED;
+	guest_notify();              /* before the add: a port no vif has */
+	usleep(50 * 1000);
+	g->a.ahead = ah;
+	assert_int_equal(lvmd_netpath_add(g->np, &g->a, err, sizeof(err)), 0);
+	lvmd_netpath_kick(g->np);
+	assert_true(wait_u32(&g->page->devs[SLOT].be_state,
+			     NOXS_DEV_STATE_CONNECTED));
+	assert_int_equal(binds, b0);
+	assert_int_equal(page_maps, m0);
+}
+
+/* What was made ahead goes when it is closed, or handed to an add that
+ * fails; a zeroed one is nothing. */
+static void test_ahead_closed(void **state)
+{
+	struct guest *g = *state;
+	struct lvmd_netpath_ahead ah, zero = { .lport = 0 };
+	struct lvmd_netpath_vif_args a;
+	char err[256];
+	long live;
+	int sp[2];
+
+	connect_vif(g);
+	live = __atomic_load_n(&maps_live, __ATOMIC_SEQ_CST);
+	assert_int_equal(lvmd_netpath_ahead_make(g->np, DOMID, REMOTE + 1,
+						 MFN_PAGE, &ah, err,
+						 sizeof(err)), 0);
+	assert_true(ports[REMOTE + 11].bound);
+	lvmd_netpath_ahead_close(g->np, &ah);
+	assert_false(ports[REMOTE + 11].bound);
+	assert_null(ah.page);
+	lvmd_netpath_ahead_close(g->np, &ah);          /* again: nothing */
+	lvmd_netpath_ahead_close(g->np, &zero);        /* port 0 untouched */
+	assert_int_equal(__atomic_load_n(&maps_live, __ATOMIC_SEQ_CST), live);
+	/* Handed to an add refused (the vif is served already). */
+	assert_int_equal(lvmd_netpath_ahead_make(g->np, DOMID, REMOTE + 1,
+						 MFN_PAGE, &ah, err,
+						 sizeof(err)), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK,
+				    0, sp), 0);
+	a = g->a;
+	a.tap_fd = sp[0];
+	a.ahead = ah;
+	assert_int_equal(lvmd_netpath_add(g->np, &a, err, sizeof(err)),
+			 -EEXIST);
+	assert_false(ports[REMOTE + 11].bound);
+	assert_int_equal(__atomic_load_n(&maps_live, __ATOMIC_SEQ_CST), live);
+	close(sp[1]);
+	/* A refused page: nothing made. */
+	assert_int_equal(lvmd_netpath_ahead_make(g->np, DOMID, REMOTE + 1,
+						 GUEST_PAGES, &ah, err,
+						 sizeof(err)), -EINVAL);
+	assert_null(ah.page);
+	assert_false(ports[REMOTE + 11].bound);
+}
+
+/* Made ahead for another port: closed at the add, and the thread binds
+ * and maps the vif's own when it takes it. */
+static void test_ahead_mismatch(void **state)
+{
+	struct guest *g = *state;
+	struct lvmd_netpath_ahead ah;
+	char err[256];
+	unsigned b0;
+
+	assert_int_equal(lvmd_netpath_ahead_make(g->np, DOMID, REMOTE + 1,
+						 MFN_PAGE, &ah, err,
+						 sizeof(err)), 0);
+	b0 = binds;
+	g->a.ahead = ah;
+	assert_int_equal(lvmd_netpath_add(g->np, &g->a, err, sizeof(err)), 0);
+	assert_false(ports[REMOTE + 11].bound);
+	lvmd_netpath_kick(g->np);
+	g->page->devs[SLOT].fe_state = NOXS_DEV_STATE_CONNECTED;
+	guest_notify();
+	assert_true(wait_u32(&g->page->devs[SLOT].be_state,
+			     NOXS_DEV_STATE_CONNECTED));
+	assert_int_equal(binds, b0 + 1);
+}
+
 static void test_add_checks(void **state)
 {
 	struct guest *g = *state;
@@ -731,6 +833,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_remove_while_busy, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_add_checks, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_made_ahead, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ahead_closed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ahead_mismatch, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_taken_at_kick, setup,
 						teardown),

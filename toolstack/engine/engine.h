@@ -311,6 +311,14 @@ int lvm_shell_prebuild(xc_interface *xch, struct lvm_shell *sh,
 bool lvm_shell_fits(const struct lvm_shell *sh, const struct lvm_image *img);
 
 /*
+ * lvm_shell_noxs_mfn() - the machine frame of a warm shell's device page
+ * (what its create will hand the backends as lvm_built's noxs_mfn), so
+ * that a backend can map it ahead; 0 for a shell not built ahead, or one
+ * whose image has no device page. NULL-safe.
+ */
+uint64_t lvm_shell_noxs_mfn(const struct lvm_shell *sh);
+
+/*
  * lvm_shell_discard() - destroy the domain of an unused shell (warm or
  * not) and free its state. NULL-safe; a no-op on a shell already consumed
  * or discarded.

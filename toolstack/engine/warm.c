@@ -103,6 +103,13 @@ bool lvm_shell_fits(const struct lvm_shell *sh, const struct lvm_image *img)
 	return same_image(sh->warm, img);
 }
 
+uint64_t lvm_shell_noxs_mfn(const struct lvm_shell *sh)
+{
+	const struct lvm_warm *w = sh ? sh->warm : NULL;
+
+	return w ? w->b.noxs_mfn : 0;
+}
+
 /* destroy() - end (sh)'s domain and its warm state. */
 static void destroy(xc_interface *xch, struct lvm_shell *sh,
 		    struct lvm_warm *w)

@@ -228,21 +228,29 @@ int lvmd_vif_check(struct lvmd *l, const struct lvm_vif *vifs, unsigned n,
 
 struct lvmd_vif_ready;
 struct lvmd_netdev;
+struct lvmd_netpath;
 
 /*
  * lvmd_vif_ready_make() - (n) vifs of the pool shell (domid) made ahead
  * into (out) (lvmd.h): for each, the guest's event channel port for dom0
- * and its TAP device on (bridge) with the default MTU, set up. For the
- * refill thread: it uses only its own handles (xch), (nd) and touches
- * nothing of lvmd's. Returns 0, or -errno with one line in (err) and
- * nothing left but the ports (which go with the domain).
+ * and its TAP device on (bridge) with the default MTU, set up; with (np)
+ * and the shell's device page (page_mfn, a shell built ahead), the data
+ * path's end of each too (lvmd_netpath_ahead_make(): the port bound, the
+ * page mapped), or left to the data path when the create's vif is taken
+ * if it cannot be made (logged). For the refill thread: it uses only its
+ * own handles (xch), (nd), the data path's own handles (np) and touches
+ * nothing else of lvmd's. Returns 0, or -errno with one line in (err)
+ * and nothing left but the ports (which go with the domain).
  */
 int lvmd_vif_ready_make(xc_interface *xch, struct lvmd_netdev *nd,
-			uint32_t domid, unsigned n, const char *bridge,
+			struct lvmd_netpath *np, uint32_t domid,
+			uint64_t page_mfn, unsigned n, const char *bridge,
 			struct lvmd_vif_ready *out, char *err, size_t errlen);
 
-/* lvmd_vif_ready_close() - close the TAPs of the (*n) ready vifs (r) not
- * handed on (the devices and their bridge ports go); (*n) becomes 0. */
-void lvmd_vif_ready_close(struct lvmd_vif_ready *r, unsigned *n);
+/* lvmd_vif_ready_close() - close what the (*n) ready vifs (r) still hold
+ * (their TAPs: the devices and their bridge ports go; the data path's
+ * ends made ahead, on (np)); (*n) becomes 0. */
+void lvmd_vif_ready_close(struct lvmd_netpath *np, struct lvmd_vif_ready *r,
+			  unsigned *n);
 
 #endif

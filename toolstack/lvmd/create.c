@@ -43,7 +43,7 @@ static void ready_release(struct lvmd *l, struct made_ahead *r)
 	lvmd_port_release_ahead(l->xce, &r->cons_lport);
 	lvmd_port_release_ahead(l->xce, &r->sys_lport);
 	lvm_reg_discard_new(l->reg_dir, r->domid, &r->rec_fd);
-	lvmd_vif_ready_close(r->vif, &r->n);
+	lvmd_vif_ready_close(l->netpath, r->vif, &r->n);
 }
 
 /* engine_fail: the engine's own line (e) for (rc), unchanged. */
@@ -347,7 +347,7 @@ static struct guest *settle_new(struct lvmd *l, struct guest *g,
 						 LVMD_ATTACH_LOG_LATER);
 	/* The vif backend took what it uses of the vifs made ahead; the rest
 	 * (its attach not reached) goes. */
-	lvmd_vif_ready_close(g->vif_ready, &g->nvif_ready);
+	lvmd_vif_ready_close(l->netpath, g->vif_ready, &g->nvif_ready);
 	if (*rc < 0) {
 		/* The backend's own reason when it gave one. */
 		if (g->attach_err[0])

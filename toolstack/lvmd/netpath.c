@@ -463,7 +463,9 @@ static void take(struct lvmd_netpath *np, struct np_vif *v)
 	v->tnext = np->tlist;
 	np->tlist = v;
 	v->st = NP_WAIT;
-	if (bind_map(np, v) < 0) {
+	if (v->page && v->lport >= 0)  /* bound and mapped ahead */
+		v->seq = v->page->vifs[v->a.id].disconnect_seq;
+	else if (bind_map(np, v) < 0) {
 		publish(np, v);
 		return;
 	}
@@ -738,7 +740,17 @@ int lvmd_netpath_add(struct lvmd_netpath *np,
 	}
 	v->a = *a;
 	v->a.tap_fd = -1; /* closed below, until it is registered */
-	v->lport = -1;    /* bound by the thread when it takes the vif */
+	/* Made ahead, or bound and mapped by the thread when it takes the
+	 * vif (a page mapped with no port bound is not taken: closed). */
+	v->lport = -1;
+	if (a->ahead.page && a->ahead.lport >= 0 &&
+	    a->ahead.domid == a->domid &&
+	    a->ahead.remote_port == a->remote_port &&
+	    a->ahead.page_mfn == a->page_mfn) {
+		v->lport = a->ahead.lport;
+		v->page = a->ahead.page;
+	}
+	v->a.ahead = (struct lvmd_netpath_ahead){ .lport = -1 };
 	e.data.ptr = v;
 	if (epoll_ctl(np->epfd, EPOLL_CTL_ADD, a->tap_fd, &e) < 0) {
 		rc = lvm_errf(err, errlen, errno, "d%u vif%u: polling its TAP",
@@ -750,12 +762,64 @@ int lvmd_netpath_add(struct lvmd_netpath *np,
 	v->next = np->vifs;
 	np->vifs = v;
 	pthread_mutex_unlock(&np->mu);
+	if (!v->page) {              /* half-made, or for another: closed */
+		struct lvmd_netpath_ahead half = a->ahead;
+
+		lvmd_netpath_ahead_close(np, &half);
+	}
 	return 0;                    /* taken at lvmd_netpath_kick() */
 out:
+	if (a) {                     /* what v took of it, if anything */
+		struct lvmd_netpath_ahead own = a->ahead;
+
+		lvmd_netpath_ahead_close(np, &own);
+	}
 	free(v);
 	if (a && a->tap_fd >= 0)
 		close(a->tap_fd);
 	return rc;
+}
+
+int lvmd_netpath_ahead_make(struct lvmd_netpath *np, uint32_t domid,
+			    uint32_t remote_port, uint64_t page_mfn,
+			    struct lvmd_netpath_ahead *out, char *err,
+			    size_t errlen)
+{
+	xen_pfn_t pfn = (xen_pfn_t)page_mfn;
+
+	*out = (struct lvmd_netpath_ahead){ .lport = -1, .domid = domid,
+					    .remote_port = remote_port,
+					    .page_mfn = page_mfn };
+	if (!np || domid == 0 || domid >= NP_MAX_DOMID || page_mfn == 0)
+		return lvm_errf(err, errlen, EINVAL,
+				"netpath: bad arguments for a vif made ahead");
+	out->page = xenforeignmemory_map(np->xfm, domid,
+					 PROT_READ | PROT_WRITE, 1, &pfn, NULL);
+	if (!out->page)
+		return lvm_errf(err, errlen, errno ? errno : EIO,
+				"d%u: mapping its device page for the data path",
+				domid);
+	out->lport = xenevtchn_bind_interdomain(np->xce, domid, remote_port);
+	if (out->lport < 0) {
+		int e = errno ? errno : EIO;
+
+		lvmd_netpath_ahead_close(np, out);
+		return lvm_errf(err, errlen, e,
+				"d%u: binding its vif port %u for the data path",
+				domid, remote_port);
+	}
+	return 0;
+}
+
+void lvmd_netpath_ahead_close(struct lvmd_netpath *np,
+			      struct lvmd_netpath_ahead *a)
+{
+	if (!np || !a || !a->page)   /* no page: nothing was made */
+		return;
+	xenforeignmemory_unmap(np->xfm, a->page, 1);
+	if (a->lport >= 0)
+		xenevtchn_unbind(np->xce, (evtchn_port_t)a->lport);
+	*a = (struct lvmd_netpath_ahead){ .lport = -1 };
 }
 
 void lvmd_netpath_kick(struct lvmd_netpath *np)

@@ -35,6 +35,20 @@ struct lvmd_netpath;
 #define LVMD_NETPATH_HELLO_LEN 42u   /* an Ethernet ARP frame, unpadded */
 
 /* What the control thread hands over for one vif of one guest. */
+/*
+ * A vif's dom0 side in the data path made before its create, on a pool
+ * shell (lvmd_netpath_ahead_make()): the guest's port for it bound on the
+ * thread's event channel handle, its device page mapped on the thread's
+ * foreign memory handle. Routed to no vif until one is added with it (the
+ * port's events are ignored until then: the shell never ran).
+ */
+struct lvmd_netpath_ahead {
+	int lport;                   /* dom0's end of the port (with page) */
+	void *page;                  /* the device page; NULL: none made */
+	uint32_t domid, remote_port; /* what it was made for: an add with */
+	uint64_t page_mfn;           /* other values closes it instead */
+};
+
 struct lvmd_netpath_vif_args {
 	uint32_t domid;
 	uint32_t id;                 /* vif id, < NOXS_MAX_VIFS */
@@ -51,6 +65,11 @@ struct lvmd_netpath_vif_args {
 					connect, ahead of any other (the
 					gateway's ARP reply: np_gw_hello()) */
 	uint32_t hello_len;          /* 0: none */
+	struct lvmd_netpath_ahead ahead; /* made ahead for remote_port and
+					page_mfn (page NULL: none, the
+					thread binds and maps at take);
+					the data path's from the call on,
+					even when it fails */
 };
 
 /* A vif's counters, from dom0's side: rx = to the guest, tx = from it. */
@@ -80,7 +99,9 @@ void lvmd_netpath_stop(struct lvmd_netpath *np);
  * lvmd_netpath_add() - serve the vif (a): its TAP put in the thread's
  * epoll set, the vif posted to the thread, which takes it once woken by
  * lvmd_netpath_kick(): it then binds its port on its own handle and maps
- * its device page (hypervisor calls off the caller's path). A refusal
+ * its device page (hypervisor calls off the caller's path), unless (a)
+ * brings them made ahead for that domain, port and page (a->ahead; made
+ * for another, they are closed here). A refusal
  * there (a port not unbound for dom0, a
  * page not the guest's) leaves that vif dead, logged, with
  * NOXS_VIF_BAD_SETUP in its stats and, when the page is mapped, in its
@@ -92,6 +113,23 @@ void lvmd_netpath_stop(struct lvmd_netpath *np);
 int lvmd_netpath_add(struct lvmd_netpath *np,
 		     const struct lvmd_netpath_vif_args *a, char *err,
 		     size_t errlen);
+
+/*
+ * lvmd_netpath_ahead_make() - bind (remote_port) of (domid) and map its
+ * device page (page_mfn) for the data path, from any thread (a pool's
+ * refill): what the thread would do when it takes the vif, done before
+ * the create so that after it dom0 is done sooner. Returns 0 with (*out)
+ * made, or -errno with one line in (err) and (*out) empty ({-1, NULL}).
+ */
+int lvmd_netpath_ahead_make(struct lvmd_netpath *np, uint32_t domid,
+			    uint32_t remote_port, uint64_t page_mfn,
+			    struct lvmd_netpath_ahead *out, char *err,
+			    size_t errlen);
+
+/* lvmd_netpath_ahead_close() - undo (a) (unbind, unmap), not handed to a
+ * vif; left empty. NULL-safe, idempotent; nothing for a zeroed one. */
+void lvmd_netpath_ahead_close(struct lvmd_netpath *np,
+			      struct lvmd_netpath_ahead *a);
 
 /*
  * lvmd_netpath_kick() - wake the thread to take the vifs added since the

@@ -58,6 +58,8 @@ struct lvmd_pools {
 					shells ahead for */
 	struct lvmd_netdev *nd;      /* the thread's netlink socket; NULL:
 					no vif is made ahead */
+	struct lvmd_netpath *np;     /* lvmd's data path (l->netpath): the
+					vifs' ends made ahead are its */
 	char bridge[LVM_IFNAME_MAX + 1]; /* lvmd's bridge, for those vifs */
 };
 
@@ -68,6 +70,7 @@ struct discard {
 	xc_interface *xch;
 	xenevtchn_handle *xce;
 	const char *reg_dir;
+	struct lvmd_netpath *np;
 };
 
 /* shell_free: (x), a struct lvmd_shell no create took, released: its
@@ -81,7 +84,7 @@ static void shell_free(void *arg, void *x)
 	lvmd_port_release_ahead(d->xce, &ls->cons_lport);
 	lvmd_port_release_ahead(d->xce, &ls->sys_lport);
 	lvm_reg_discard_new(d->reg_dir, ls->sh.domid, &ls->rec_fd);
-	lvmd_vif_ready_close(ls->vif, &ls->nvifs);
+	lvmd_vif_ready_close(d->np, ls->vif, &ls->nvifs);
 	lvm_shell_discard(d->xch, &ls->sh);
 	free(ls);
 }
@@ -144,7 +147,8 @@ static void make_vifs(struct lvmd_pools *ps, struct lvmd_shell *ls,
 
 	if (!n || !ps->nd || !ps->bridge[0])
 		return;
-	if (lvmd_vif_ready_make(ps->xch, ps->nd, ls->sh.domid, n, ps->bridge,
+	if (lvmd_vif_ready_make(ps->xch, ps->nd, ps->np, ls->sh.domid,
+				lvm_shell_noxs_mfn(&ls->sh), n, ps->bridge,
 				ls->vif, err, sizeof(err)) < 0) {
 		lvm_log_warn(0, "pool %u MiB x %u vCPUs: d%u: its vif left to the create: %s",
 			     ls->sh.memory_mb, ls->sh.vcpus, ls->sh.domid, err);
@@ -253,7 +257,7 @@ static void *refill(void *arg)
 		if (x) {
 			pthread_mutex_unlock(&ps->mu);
 			shell_free(&(struct discard){ ps->xch, ps->xce,
-						      ps->reg_dir }, x);
+						      ps->reg_dir, ps->np }, x);
 			pthread_mutex_lock(&ps->mu);
 			worked = true;
 			continue;
@@ -304,7 +308,7 @@ static void *refill(void *arg)
 		if (!lvmd_pool_done(&ps->p, job, x) && x) {
 			pthread_mutex_unlock(&ps->mu);
 			shell_free(&(struct discard){ ps->xch, ps->xce,
-						      ps->reg_dir }, x);
+						      ps->reg_dir, ps->np }, x);
 			pthread_mutex_lock(&ps->mu);
 			worked = true;
 		}
@@ -342,6 +346,7 @@ int lvmd_pools_start(struct lvmd *l)
 	ps->instance = l->instance;
 	ps->xce = l->xce;
 	ps->reg_dir = l->reg_dir;
+	ps->np = l->netpath;
 	ps->xch = xc_interface_open(NULL, NULL, 0);
 	if (!ps->xch)
 		return lvm_log_err(errno ? errno : EIO,
@@ -376,7 +381,7 @@ void lvmd_pools_stop(struct lvmd *l)
 		ps->running = false;
 	}
 	lvmd_pool_fini(&ps->p, shell_free,
-		       &(struct discard){ l->xch, l->xce, l->reg_dir });
+		       &(struct discard){ l->xch, l->xce, l->reg_dir, l->netpath });
 	lvm_image_free(ps->img);     /* the thread has stopped */
 	ps->img = NULL;
 	lvm_engine_reap();           /* claims after its last turn: before
@@ -495,7 +500,7 @@ bool lvmd_pools_steal(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
 		return false;
 	lvm_log_info("pool: discarding a %u MiB shell (d%u) for a %u MiB request",
 		     *freed_mb, ((struct lvmd_shell *)x)->sh.domid, memory_mb);
-	shell_free(&(struct discard){ l->xch, l->xce, l->reg_dir }, x);
+	shell_free(&(struct discard){ l->xch, l->xce, l->reg_dir, l->netpath }, x);
 	return true;
 }
 

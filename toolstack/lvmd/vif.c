@@ -178,18 +178,21 @@ static int add_record(struct lvmd *l, struct guest *g, unsigned i,
 	return slot;
 }
 
-void lvmd_vif_ready_close(struct lvmd_vif_ready *r, unsigned *n)
+void lvmd_vif_ready_close(struct lvmd_netpath *np, struct lvmd_vif_ready *r,
+			  unsigned *n)
 {
 	for (unsigned i = 0; i < *n; i++) {
 		if (r[i].tap_fd >= 0)
 			close(r[i].tap_fd);
 		r[i].tap_fd = -1;
+		lvmd_netpath_ahead_close(np, &r[i].np);
 	}
 	*n = 0;
 }
 
 int lvmd_vif_ready_make(xc_interface *xch, struct lvmd_netdev *nd,
-			uint32_t domid, unsigned n, const char *bridge,
+			struct lvmd_netpath *np, uint32_t domid,
+			uint64_t page_mfn, unsigned n, const char *bridge,
 			struct lvmd_vif_ready *out, char *err, size_t errlen)
 {
 	char name[LVM_IFNAME_MAX + 1];
@@ -224,9 +227,20 @@ int lvmd_vif_ready_make(xc_interface *xch, struct lvmd_netdev *nd,
 		r->mtu = VIF_MTU_DEFAULT;
 		snprintf(r->bridge, sizeof(r->bridge), "%s", bridge);
 		made = i + 1;
+		/* The data path's end too; without it the data path binds and
+		 * maps when it takes the vif, as for a cold create. */
+		if (np && page_mfn) {
+			char aerr[160];
+
+			if (lvmd_netpath_ahead_make(np, domid, r->port,
+						    page_mfn, &r->np, aerr,
+						    sizeof(aerr)) < 0)
+				lvm_log_warn(0, "vif%u of d%u: %s; left to the "
+					     "create", i, domid, aerr);
+		}
 	}
 	if (rc < 0)
-		lvmd_vif_ready_close(out, &made);
+		lvmd_vif_ready_close(np, out, &made);
 	return rc;
 }
 
@@ -329,6 +343,12 @@ static int serve(struct lvmd *l, struct guest *g, unsigned i, bool adopt,
 	a.remote_port = g->rec.vif_port[i];
 	a.tap_fd = fd;               /* the data path's from here on */
 	a.adopt = adopt;
+	/* The data path's end made ahead for this port, if any: its from
+	 * here on too. */
+	if (!adopt && i < g->nvif_ready && ready_port == a.remote_port) {
+		a.ahead = g->vif_ready[i].np;
+		g->vif_ready[i].np = (struct lvmd_netpath_ahead){ .lport = -1 };
+	}
 	if (!adopt)
 		a.hello_len = gw_hello(l, g, i, a.hello);
 	rc = lvmd_netpath_add(l->netpath, &a, err, errlen);
@@ -382,7 +402,7 @@ static int start(struct lvmd *l, struct guest *g, bool adopt)
 		lvmd_netpath_kick(l->netpath); /* no settle() after adopt() */
 out:
 	/* What the pool shell made ahead and no vif took goes now. */
-	lvmd_vif_ready_close(g->vif_ready, &g->nvif_ready);
+	lvmd_vif_ready_close(l->netpath, g->vif_ready, &g->nvif_ready);
 	if (rc < 0) {
 		lvm_log_err(0, "%s (d%u): %s", r->name, r->domid, err);
 		snprintf(g->attach_err, sizeof(g->attach_err), "%s", err);
