@@ -343,9 +343,9 @@ static int serve(struct lvmd *l, struct guest *g, unsigned i, bool adopt,
 	a.remote_port = g->rec.vif_port[i];
 	a.tap_fd = fd;               /* the data path's from here on */
 	a.adopt = adopt;
-	/* The data path's end made ahead for this port, if any: its from
-	 * here on too. */
-	if (!adopt && i < g->nvif_ready && ready_port == a.remote_port) {
+	/* The data path's end made ahead, if any: its from here on too (it
+	 * checks that it was made for this domain, port and page). */
+	if (!adopt && i < g->nvif_ready) {
 		a.ahead = g->vif_ready[i].np;
 		g->vif_ready[i].np = (struct lvmd_netpath_ahead){ .lport = -1 };
 	}
