@@ -155,3 +155,25 @@ int noxs_guest_view_read(const volatile struct noxs_page *p, uint32_t ndevs,
 			rc = -NOXS_EPROTO;
 	return rc;
 }
+
+int noxs_vifmem_check(const struct noxs_vifmem *m)
+{
+	uint64_t span;
+
+	if (m->nvifs == 0 || m->nvifs > NOXS_MAX_VIFS)
+		return -1;
+	if (m->buf_pages == 0 || m->buf_pages > NOXS_VIF_BUF_PAGES_MAX ||
+	    m->buf_size == 0 || m->buf_size > m->buf_pages * 4096u)
+		return -1;
+	if (m->va % 4096u != 0 || m->stride % 4096u != 0 ||
+	    m->stride < (1u + m->buf_pages) * 4096u)
+		return -1;
+	span = (uint64_t)m->nvifs * m->stride;
+	if (m->va + span < m->va)
+		return -1;
+	if (m->rx_bufs == 0 || m->rx_bufs > NOXS_VIF_RING_SIZE ||
+	    m->buf_len < NOXS_VIF_FRAME_MAX ||
+	    (uint64_t)m->rx_bufs * m->buf_len > m->buf_size)
+		return -1;
+	return 0;
+}

@@ -59,6 +59,25 @@ int vring_check_region(uint32_t buf_pages, uint32_t buf_size)
 	return NOXS_VIF_OK;
 }
 
+void vring_rings_setup(volatile struct noxs_vif_rings *r,
+		       const uint64_t *buf_mfn, uint32_t buf_pages,
+		       uint32_t rx_bufs, uint32_t buf_len)
+{
+	volatile uint8_t *b = (volatile uint8_t *)r;
+
+	for (size_t i = 0; i < sizeof(*r); i++)
+		b[i] = 0;
+	for (uint32_t i = 0; i < buf_pages && i < NOXS_VIF_BUF_PAGES_MAX; i++)
+		r->buf_mfn[i] = buf_mfn[i];
+	for (uint32_t j = 0; j < rx_bufs && j < NOXS_VIF_RING_SIZE; j++) {
+		r->rx[j].offset = j * buf_len;
+		r->rx[j].len = NOXS_VIF_FRAME_MAX;
+		r->rx[j].id = (uint16_t)j;
+	}
+	WMB();
+	r->rx_idx.req_prod = rx_bufs;
+}
+
 int vring_check_config(const struct noxs_vif_config *c)
 {
 	uint8_t any = 0, pad = 0;
@@ -122,6 +141,16 @@ void vring_front_init(struct vring_front *f,
 	f->rsp_cons = 0;
 	idx->req_prod = 0;
 	idx->rsp_prod = 0;
+}
+
+void vring_front_resume(struct vring_front *f,
+			volatile struct noxs_vif_ring_idx *idx,
+			volatile struct noxs_vif_desc *slots, uint32_t req_prod)
+{
+	f->idx = idx;
+	f->slots = slots;
+	f->req_prod = req_prod;
+	f->rsp_cons = 0;
 }
 
 uint32_t vring_front_free(const struct vring_front *f)

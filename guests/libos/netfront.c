@@ -2,11 +2,17 @@
  * netfront.c — the frontend of a noxs vif (see libos/netfront.h and
  * docs/noxs.md, "Vifs"): rings page, buffer region, RX and TX.
  *
- * Memory: per vif, one page-aligned rings page and a page-aligned region
- * of NETFRONT_BUFS buffers in the image's bss. Buffer ids are per ring:
- * RX id i is buffer i, TX id i is buffer NETFRONT_RX_BUFS + i. The
- * region's frames are listed as machine frames (start_info's mfn_list),
- * which is what dom0's foreign mapping of a PV guest takes.
+ * Memory: vif id i (< NETFRONT_MAX) has mem[i]: one page-aligned rings
+ * page and right after it a region of NETFRONT_BUFS buffers, in the
+ * image's bss. Buffer ids are per ring: RX id i is buffer i, TX id i is
+ * buffer NETFRONT_RX_BUFS + i. The region's frames are listed as machine
+ * frames (start_info's mfn_list), which is what dom0's foreign mapping of
+ * a PV guest takes. The image declares that memory in an ELF note
+ * (struct noxs_vifmem), so that the toolstack that built it may connect a
+ * vif ahead: set its rings page up exactly as open() would
+ * (vring_rings_setup()) and offer it in the vif record before the
+ * guest's first instruction. open() then takes the rings as they are and
+ * offers nothing: dom0's first frames may already be waiting in them.
  *
  * Notifications: while an event is handled (RX frames handed to the
  * stack, which answers with ACKs), TX requests are published every
@@ -62,6 +68,38 @@ static struct {
 } mem[NETFRONT_MAX] __attribute__((aligned(PAGE)));
 
 _Static_assert(sizeof(mem[0]) % PAGE == 0, "netfront memory in pages");
+_Static_assert(__builtin_offsetof(__typeof__(mem[0]), region) == PAGE,
+	       "the region right after the rings page");
+
+/* The note that declares mem[] (docs/noxs.md, "A vif connected ahead"):
+ * a standard ELF note, 4-byte aligned like every note of the PT_NOTE
+ * segment (libos.ld). */
+struct vifmem_elf_note {
+	uint32_t namesz;
+	uint32_t descsz;
+	uint32_t type;
+	char name[(sizeof(NOXS_NOTE_NAME) + 3) & ~3u];
+	struct noxs_vifmem desc;
+} __attribute__((packed, aligned(4)));
+
+_Static_assert(sizeof(struct noxs_vifmem) == 32, "vifmem descriptor");
+
+__attribute__((section(".note.lvm"), used, aligned(4)))
+static const struct vifmem_elf_note vifmem_note = {
+	.namesz = sizeof(NOXS_NOTE_NAME),
+	.descsz = sizeof(struct noxs_vifmem),
+	.type = NOXS_NOTE_VIFMEM,
+	.name = NOXS_NOTE_NAME,
+	.desc = {
+		.va = (uintptr_t)&mem[0],
+		.stride = sizeof(mem[0]),
+		.nvifs = NETFRONT_MAX,
+		.buf_pages = NETFRONT_REGION / PAGE,
+		.buf_size = NETFRONT_REGION,
+		.rx_bufs = NETFRONT_RX_BUFS,
+		.buf_len = NETFRONT_BUF_SIZE,
+	},
+};
 _Static_assert(NETFRONT_REGION / PAGE <= NOXS_VIF_BUF_PAGES_MAX,
 	       "region fits the vif record");
 _Static_assert(NETFRONT_RX_BUFS <= NOXS_VIF_RING_SIZE &&
@@ -223,20 +261,39 @@ static void offer(struct netfront *nf)
 	evtchn_send(nf->port);
 }
 
+/* Whether dom0 connected vif (nf) ahead: its record offers this vif's
+ * own rings page and region, frontend state CONNECTED, before the guest
+ * offered anything (the toolstack set them up from the image's note). */
+static int connected_ahead(const struct netfront *nf)
+{
+	volatile struct noxs_page *p = libos_noxs_page();
+	volatile struct noxs_vif *v = &p->vifs[nf->id];
+
+	return p->devs[nf->slot].fe_state == NOXS_DEV_STATE_CONNECTED &&
+	       v->ring_mfn == mfn_of((const void *)nf->rings) &&
+	       v->buf_pages == NETFRONT_REGION / PAGE &&
+	       v->buf_size == NETFRONT_REGION;
+}
+
 int netfront_open(uint16_t id, netfront_rx_fn *rx, netfront_state_fn *state,
 		  void *arg, struct netfront **out)
 {
 	const struct noxs_page *np = libos_noxs();
+	uint64_t mfns[NETFRONT_REGION / PAGE];
 	struct netfront *nf;
-	int slot, rc;
+	int slot, rc, ahead;
 
 	if (np == NULL || libos_start_info() == NULL || id >= NOXS_MAX_VIFS)
 		return -XEN_ENODEV;
 	slot = find_slot(np, id);
 	if (slot < 0)
 		return -XEN_ENODEV;
-	if (nfronts == NETFRONT_MAX)
+	/* vif id i is mem[i], as the image's note declares. */
+	if (id >= NETFRONT_MAX || nfronts == NETFRONT_MAX)
 		return -XEN_ENOSPC;
+	for (unsigned int i = 0; i < nfronts; i++)
+		if (fronts[i].id == id)
+			return -XEN_EBUSY;
 	nf = &fronts[nfronts];
 	memset(nf, 0, sizeof(*nf));
 	memcpy(&nf->config, np->devs[slot].config, sizeof(nf->config));
@@ -246,25 +303,33 @@ int netfront_open(uint16_t id, netfront_rx_fn *rx, netfront_state_fn *state,
 	nf->id = id;
 	nf->slot = (uint32_t)slot;
 	nf->port = np->devs[slot].evtchn;
-	nf->rings = &mem[nfronts].rings;
-	nf->region = mem[nfronts].region;
+	nf->rings = &mem[id].rings;
+	nf->region = mem[id].region;
 	nf->tx_taken = -1;
 	nf->rx_fn = rx;
 	nf->state_fn = state;
 	nf->arg = arg;
-	memset((void *)nf->rings, 0, sizeof(*nf->rings));
-	for (uint32_t i = 0; i < NETFRONT_REGION / PAGE; i++)
-		nf->rings->buf_mfn[i] = mfn_of(nf->region + i * PAGE);
-	vring_front_init(&nf->tx, &nf->rings->tx_idx, nf->rings->tx);
-	vring_front_init(&nf->rx, &nf->rings->rx_idx, nf->rings->rx);
+	ahead = connected_ahead(nf);
+	if (!ahead) {
+		for (uint32_t i = 0; i < NETFRONT_REGION / PAGE; i++)
+			mfns[i] = mfn_of(nf->region + i * PAGE);
+		vring_rings_setup(nf->rings, mfns, NETFRONT_REGION / PAGE,
+				  NETFRONT_RX_BUFS, NETFRONT_BUF_SIZE);
+	}
+	/* Either way RX buffer i is posted as request i (vring_rings_setup). */
+	vring_front_resume(&nf->tx, &nf->rings->tx_idx, nf->rings->tx, 0);
+	vring_front_resume(&nf->rx, &nf->rings->rx_idx, nf->rings->rx,
+			   NETFRONT_RX_BUFS);
 	for (uint16_t i = 0; i < NETFRONT_RX_BUFS; i++)
-		post_rx(nf, i);
-	vring_front_push(&nf->rx);
+		nf->rx_cap[i] = NOXS_VIF_FRAME_MAX;
 	rc = libos_loop_watch(nf->port, on_event, nf);
 	if (rc < 0)
 		return rc;
 	nfronts++;
-	offer(nf);
+	if (ahead)
+		printk("netfront: vif%u connected ahead by dom0\n", id);
+	else
+		offer(nf);
 	*out = nf;
 	return 0;
 }

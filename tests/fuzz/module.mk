@@ -35,7 +35,7 @@ netpath_FUZZ_SRCS := tests/fuzz/fuzz_netpath.c toolstack/lvmd/netcopy.c \
 # The guest image checker (lvm_image_load's ELF and notes checks).
 FUZZERS += image
 image_FUZZ_SRCS := tests/fuzz/fuzz_image.c toolstack/engine/elfnote.c \
-	unikernel/appnote.c
+	unikernel/appnote.c noxs/noxs.c
 image_FUZZ_LIBS := -lelf
 
 # The bzImage header check.

@@ -49,7 +49,7 @@ UNIT_TESTS += image
 image_SRCS := tests/unit/test_image.c toolstack/engine/image.c \
 	toolstack/engine/bzimage.c toolstack/engine/fileid.c \
 	toolstack/engine/elfnote.c toolstack/engine/error.c toolstack/proto/escape.c \
-	unikernel/appnote.c \
+	unikernel/appnote.c noxs/noxs.c \
 	toolstack/engine/regfile.c
 image_LIBS := -lelf
 image_CFLAGS := $(XEN_HOST_CFLAGS)

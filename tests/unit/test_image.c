@@ -49,6 +49,8 @@ struct spec {
 	uint32_t virt_base_size;     /* 0: no VIRT_BASE note */
 	uint64_t virt_base;
 	struct noxs_spec noxs[2];
+	uint32_t vifmem_descsz[2];   /* 0: no such note */
+	struct noxs_vifmem vifmem[2];
 	bool ph_note;                /* notes reachable through PT_NOTE */
 	bool sh_note;                /* ... and/or through an SHT_NOTE section */
 	size_t truncate;             /* non-zero: file cut to this size */
@@ -117,6 +119,10 @@ static uint8_t *make_elf(const struct spec *s, size_t *notes_size)
 		if (s->noxs[i].descsz)
 			put_note(b, &off, "lvm-noxs", 1, &s->noxs[i].vaddr,
 				 s->noxs[i].descsz);
+	for (i = 0; i < 2; i++)
+		if (s->vifmem_descsz[i])
+			put_note(b, &off, "lvm-noxs", NOXS_NOTE_VIFMEM,
+				 &s->vifmem[i], s->vifmem_descsz[i]);
 	*notes_size = off - NOTES_OFF;
 
 	ph[n++] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_X,
@@ -408,6 +414,78 @@ static void test_noxs_bad(void **state)
 	assert_int_equal(expect(&s), -EINVAL);
 }
 
+/* A vifs' memory note: one vif of a rings page and a one-page region
+ * filling the .bss-like (writable) segment, the device page elsewhere. */
+static struct spec vifmem_spec(void)
+{
+	struct spec s = good_spec();
+
+	s.noxs[0] = (struct noxs_spec){ 8, 0x1000 };
+	s.vifmem_descsz[0] = sizeof(struct noxs_vifmem);
+	s.vifmem[0] = (struct noxs_vifmem){
+		.va = BSS_VADDR, .stride = 0x2000, .nvifs = 1,
+		.buf_pages = 1, .buf_size = 4096, .rx_bufs = 2,
+		.buf_len = 2048,
+	};
+	return s;
+}
+
+static void test_vifmem_good(void **state)
+{
+	struct spec s = vifmem_spec();
+	struct lvm_image *img;
+
+	(void)state;
+	assert_int_equal(load_spec(&s, &img), 0);
+	assert_memory_equal(&img->vifmem, &s.vifmem[0], sizeof(img->vifmem));
+	lvm_image_free(img);
+	/* seen twice (segment and section), agreeing */
+	s.sh_note = true;
+	s.vifmem_descsz[1] = s.vifmem_descsz[0];
+	s.vifmem[1] = s.vifmem[0];
+	assert_int_equal(load_spec(&s, &img), 0);
+	assert_int_equal(img->vifmem.nvifs, 1);
+	lvm_image_free(img);
+	/* none declared: zero */
+	s = good_spec();
+	s.noxs[0] = (struct noxs_spec){ 8, 0x1000 };
+	assert_int_equal(load_spec(&s, &img), 0);
+	assert_int_equal(img->vifmem.nvifs, 0);
+	assert_int_equal(img->vifmem.va, 0);
+	lvm_image_free(img);
+}
+
+static void test_vifmem_bad(void **state)
+{
+	struct spec s;
+
+	(void)state;
+	s = vifmem_spec();
+	s.vifmem_descsz[0] = 28;                      /* wrong size */
+	assert_int_equal(expect(&s), -EINVAL);
+	s = vifmem_spec();
+	s.noxs[0].descsz = 0;                         /* no device page */
+	assert_int_equal(expect(&s), -EINVAL);
+	s = vifmem_spec();
+	s.vifmem[0].va = 0x1000;                      /* not writable */
+	s.noxs[0].vaddr = BSS_VADDR;
+	assert_int_equal(expect(&s), -EINVAL);
+	s = vifmem_spec();
+	s.vifmem[0].nvifs = 2;                        /* past the segment */
+	assert_int_equal(expect(&s), -EINVAL);
+	s = vifmem_spec();
+	s.noxs[0].vaddr = BSS_VADDR + 0x1000;         /* on the device page */
+	assert_int_equal(expect(&s), -EINVAL);
+	s = vifmem_spec();
+	s.vifmem[0].rx_bufs = 3;                      /* a bad layout */
+	assert_int_equal(expect(&s), -EINVAL);
+	s = vifmem_spec();                            /* two that disagree */
+	s.vifmem_descsz[1] = s.vifmem_descsz[0];
+	s.vifmem[1] = s.vifmem[0];
+	s.vifmem[1].rx_bufs = 1;
+	assert_int_equal(expect(&s), -EINVAL);
+}
+
 static void test_noxs_page_straddles_segment_end(void **state)
 {
 	struct spec s = good_spec();
@@ -478,6 +556,13 @@ static void test_real_guests(void **state)
 	assert_string_equal(img->app.name, "daytime");
 	assert_int_equal(img->app.devices, APP_DEV_VIF);
 	assert_int_equal(img->app.memory_mb, 2);
+	/* libos's netfront declares its vifs' memory (netfront.c) */
+	assert_int_equal(img->vifmem.nvifs, 2);
+	assert_int_equal(img->vifmem.buf_pages, 48);
+	assert_int_equal(img->vifmem.rx_bufs, 64);
+	assert_int_equal(img->vifmem.buf_len, 2048);
+	assert_int_equal(img->vifmem.va % 4096, 0);
+	assert_true(img->vifmem.va + 2ull * img->vifmem.stride <= img->load.hi);
 	lvm_image_free(img);
 
 	/* the hand-wired test guests have none */
@@ -536,6 +621,8 @@ int main(void)
 		cmocka_unit_test(test_good_noxs),
 		cmocka_unit_test(test_notes_in_sections_only),
 		cmocka_unit_test(test_noxs_bad),
+		cmocka_unit_test(test_vifmem_good),
+		cmocka_unit_test(test_vifmem_bad),
 		cmocka_unit_test(test_noxs_page_straddles_segment_end),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_real_guests),

@@ -59,6 +59,7 @@ static struct {
 static int guest_fd = -1;
 static long maps_live;               /* pages mapped, not unmapped */
 static unsigned binds, page_maps;    /* binds; maps of the device page */
+static unsigned map_calls;           /* foreign maps made */
 static int dummy_xce, dummy_xfm;
 
 xenevtchn_handle *__wrap_xenevtchn_open(void *logger, unsigned flags)
@@ -204,6 +205,7 @@ void *__wrap_xenforeignmemory_map(xenforeignmemory_handle *h, uint32_t dom,
 		}
 	}
 	__atomic_add_fetch(&maps_live, (long)n, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&map_calls, 1, __ATOMIC_SEQ_CST);
 	if (n == 1 && arr[0] == MFN_PAGE)
 		__atomic_add_fetch(&page_maps, 1, __ATOMIC_SEQ_CST);
 	return base;
@@ -751,6 +753,98 @@ static void test_ahead_mismatch(void **state)
 	assert_int_equal(binds, b0 + 1);
 }
 
+/* (g)'s vif made ahead into (ah), its rings page and region mapped too,
+ * their frames in (mfn) (1 + REGION_PAGES). */
+static void rings_made_ahead(struct guest *g, struct lvmd_netpath_ahead *ah,
+			     uint64_t *mfn)
+{
+	char err[256];
+
+	for (uint32_t i = 0; i <= REGION_PAGES; i++)
+		mfn[i] = i ? MFN_REGION + i - 1 : MFN_RINGS;
+	assert_int_equal(lvmd_netpath_ahead_make(g->np, DOMID, REMOTE, MFN_PAGE,
+						 ah, err, sizeof(err)), 0);
+	assert_int_equal(lvmd_netpath_ahead_rings(g->np, ah, mfn,
+						  1 + REGION_PAGES, err,
+						  sizeof(err)), 0);
+}
+
+/* A vif connected ahead (docs/noxs.md): its rings page and region mapped
+ * with its end made ahead and the rings page set up as the guest's open
+ * would; the offer naming them connects with no map at take, and a frame
+ * from the TAP lands in RX buffer 0, posted by that set-up. */
+static void test_rings_ahead(void **state)
+{
+	struct guest *g = *state;
+	struct lvmd_netpath_ahead ah;
+	uint64_t mfn[1 + REGION_PAGES];
+	uint16_t cap_of[NOXS_VIF_RING_SIZE];
+	struct noxs_vif_desc d;
+	uint8_t frame[60];
+	char err[256];
+	unsigned c0;
+
+	rings_made_ahead(g, &ah, mfn);
+	vring_rings_setup(ah.rings, mfn + 1, REGION_PAGES, 4, 2048);
+	assert_int_equal(g->rings->rx_idx.req_prod, 4); /* the guest's page */
+	vring_front_resume(&g->rx, &g->rings->rx_idx, g->rings->rx, 4);
+	for (int i = 0; i < 4; i++)
+		cap_of[i] = NOXS_VIF_FRAME_MAX;
+	c0 = map_calls;
+	g->page->devs[SLOT].fe_state = NOXS_DEV_STATE_CONNECTED; /* the offer */
+	g->a.ahead = ah;
+	assert_int_equal(lvmd_netpath_add(g->np, &g->a, err, sizeof(err)), 0);
+	lvmd_netpath_kick(g->np);
+	assert_true(wait_u32(&g->page->devs[SLOT].be_state,
+			     NOXS_DEV_STATE_CONNECTED));
+	assert_int_equal(map_calls, c0);
+	memset(frame, 0x5a, sizeof(frame));
+	assert_int_equal(send(g->tap[1], frame, sizeof(frame), 0), 60);
+	assert_true(wait_u32(&g->rings->rx_idx.rsp_prod, 1));
+	assert_int_equal(vring_front_take(&g->rx, &d, cap_of), 1);
+	assert_int_equal(d.id, 0);
+	assert_int_equal(d.len, 60);
+	assert_memory_equal(g->region, frame, 60);
+}
+
+/* Mapped ahead, but the offer names another region: those mappings go
+ * and the offer's frames are mapped at the connect. */
+static void test_rings_ahead_other_offer(void **state)
+{
+	struct guest *g = *state;
+	struct lvmd_netpath_ahead ah;
+	uint64_t mfn[1 + REGION_PAGES];
+	char err[256];
+	unsigned c0;
+	long live;
+
+	rings_made_ahead(g, &ah, mfn);
+	live = __atomic_load_n(&maps_live, __ATOMIC_SEQ_CST);
+	c0 = map_calls;
+	g->page->vifs[VIF].buf_pages = REGION_PAGES - 1;
+	g->page->vifs[VIF].buf_size = (REGION_PAGES - 1) * PAGE;
+	g->page->devs[SLOT].fe_state = NOXS_DEV_STATE_CONNECTED;
+	g->a.ahead = ah;
+	assert_int_equal(lvmd_netpath_add(g->np, &g->a, err, sizeof(err)), 0);
+	lvmd_netpath_kick(g->np);
+	assert_true(wait_u32(&g->page->devs[SLOT].be_state,
+			     NOXS_DEV_STATE_CONNECTED));
+	assert_int_equal(map_calls, c0 + 2);            /* rings, region */
+	assert_int_equal(__atomic_load_n(&maps_live, __ATOMIC_SEQ_CST),
+			 live - (1 + REGION_PAGES) + (1 + REGION_PAGES - 1));
+	/* A refused frame: nothing stays mapped. */
+	assert_int_equal(lvmd_netpath_ahead_make(g->np, DOMID, REMOTE + 1,
+						 MFN_PAGE, &ah, err,
+						 sizeof(err)), 0);
+	live = __atomic_load_n(&maps_live, __ATOMIC_SEQ_CST);
+	mfn[2] = GUEST_PAGES;
+	assert_true(lvmd_netpath_ahead_rings(g->np, &ah, mfn, 1 + REGION_PAGES,
+					     err, sizeof(err)) < 0);
+	assert_null(ah.rings);
+	assert_int_equal(__atomic_load_n(&maps_live, __ATOMIC_SEQ_CST), live);
+	lvmd_netpath_ahead_close(g->np, &ah);
+}
+
 static void test_add_checks(void **state)
 {
 	struct guest *g = *state;
@@ -842,6 +936,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_taken_at_kick, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_rings_ahead, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_rings_ahead_other_offer,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

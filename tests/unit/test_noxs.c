@@ -384,12 +384,53 @@ static void test_view_ndevs_out_of_range(void **state)
 	assert_int_equal(v.state, NOXS_STATE_READY);
 }
 
+/* A guest's declared vif memory: libos's own layout passes; each field
+ * out of its bounds fails. */
+static void test_vifmem_check(void **state)
+{
+	const struct noxs_vifmem good = {
+		.va = 0x2c000, .stride = 49 * 4096, .nvifs = 2,
+		.buf_pages = 48, .buf_size = 48 * 4096, .rx_bufs = 64,
+		.buf_len = 2048,
+	};
+	struct noxs_vifmem m;
+
+	(void)state;
+	assert_int_equal(noxs_vifmem_check(&good), 0);
+#define BAD(field, value)                                   \
+	do {                                                \
+		m = good;                                   \
+		m.field = value;                            \
+		assert_int_equal(noxs_vifmem_check(&m), -1); \
+	} while (0)
+	BAD(nvifs, 0);
+	BAD(nvifs, NOXS_MAX_VIFS + 1);
+	BAD(va, 0x2c800);                       /* not page-aligned */
+	BAD(va, UINT64_MAX - 4095);             /* the span wraps */
+	BAD(stride, 49 * 4096 + 8);
+	BAD(stride, 48 * 4096);                 /* region past its stride */
+	BAD(buf_pages, 0);
+	BAD(buf_pages, NOXS_VIF_BUF_PAGES_MAX + 1);
+	BAD(buf_size, 0);
+	BAD(buf_size, 48 * 4096 + 1);
+	BAD(rx_bufs, 0);
+	BAD(rx_bufs, NOXS_VIF_RING_SIZE + 1);
+	BAD(buf_len, NOXS_VIF_FRAME_MAX - 1);
+	BAD(buf_len, 4096);                     /* 64 x 4096 past the region */
+#undef BAD
+	m = good;
+	m.nvifs = NOXS_MAX_VIFS;
+	m.buf_len = NOXS_VIF_FRAME_MAX;
+	assert_int_equal(noxs_vifmem_check(&m), 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_init_fills_header),
+		T(test_vifmem_check),
 		T(test_init_zeroes_old_content),
 		T(test_init_rejects_missing_name),
 		T(test_init_name_bounds),

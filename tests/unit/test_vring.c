@@ -350,6 +350,68 @@ static void test_front_hostile(void **state)
 			 -NOXS_VIF_BAD_INDEX);
 }
 
+/* A rings page set up ahead (vring_rings_setup(), as dom0 does for a vif
+ * connected ahead) is what the guest's open would have made: the frames
+ * listed, RX buffer j posted as request j, published; a front resumed
+ * over it and dom0's back started at 0 then move frames as after an
+ * ordinary open. */
+static void test_rings_setup_ahead(void **state)
+{
+	struct noxs_vif_rings *r = test_malloc(sizeof(*r));
+	uint64_t mfn[48];
+	struct vring_front f;
+	struct vring_back b;
+	struct noxs_vif_desc d;
+	uint16_t cap[NOXS_VIF_RING_SIZE];
+	uint32_t arg;
+
+	(void)state;
+	memset(r, 0xa5, sizeof(*r));            /* whatever was there goes */
+	for (uint32_t i = 0; i < 48; i++)
+		mfn[i] = 0x1000 + i;
+	vring_rings_setup(r, mfn, 48, 40, 2048);
+	assert_int_equal(r->rx_idx.req_prod, 40);
+	assert_int_equal(r->rx_idx.rsp_prod, 0);
+	assert_int_equal(r->tx_idx.req_prod, 0);
+	assert_int_equal(r->tx_idx.rsp_prod, 0);
+	for (uint32_t i = 0; i < NOXS_VIF_BUF_PAGES_MAX; i++)
+		assert_int_equal(r->buf_mfn[i], i < 48 ? 0x1000 + i : 0);
+	for (uint32_t j = 40; j < NOXS_VIF_RING_SIZE; j++)
+		assert_int_equal(r->rx[j].len, 0);
+	for (size_t i = 0; i < sizeof(r->reserved); i++)
+		assert_int_equal(r->reserved[i], 0);
+
+	vring_front_resume(&f, &r->rx_idx, r->rx, 40);
+	assert_int_equal(vring_front_free(&f), NOXS_VIF_RING_SIZE - 40);
+	assert_int_equal(vring_front_push(&f), 0);      /* already published */
+	vring_back_init(&b, &r->rx_idx, r->rx, 48 * 4096);
+	for (uint16_t j = 0; j < 40; j++) {
+		assert_int_equal(vring_back_take(&b, &d, &arg), 1);
+		assert_int_equal(d.id, j);
+		assert_int_equal(d.offset, j * 2048u);
+		assert_int_equal(d.len, NOXS_VIF_FRAME_MAX);
+		assert_int_equal(d.flags, 0);
+		cap[j] = NOXS_VIF_FRAME_MAX;
+		d.len = 60;
+		d.status = NOXS_VIF_STATUS_OK;
+		assert_int_equal(vring_back_respond(&b, &d), 0);
+	}
+	assert_int_equal(vring_back_take(&b, &d, &arg), 0);
+	assert_int_equal(vring_back_push(&b), 1);
+	for (uint16_t j = 0; j < 40; j++) {
+		assert_int_equal(vring_front_take(&f, &d, cap), 1);
+		assert_int_equal(d.id, j);
+		assert_int_equal(d.len, 60);
+	}
+	assert_int_equal(vring_front_take(&f, &d, cap), 0);
+	/* The front posts on after the requests made for it. */
+	d = (struct noxs_vif_desc){ .offset = 0, .len = 100, .id = 0 };
+	assert_int_equal(vring_front_post(&f, &d), 0);
+	assert_int_equal(vring_front_push(&f), 1);
+	assert_int_equal(r->rx_idx.req_prod, 41);
+	test_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_check_rsp),
 		cmocka_unit_test(test_check_region_and_config),
 		cmocka_unit_test(test_reason_names),
+		cmocka_unit_test(test_rings_setup_ahead),
 		cmocka_unit_test_setup_teardown(test_round_trip, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_full_and_nothing_pending,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <noxs/abi.h>
+#include <noxs/noxs.h>
 #include <xen/elfnote.h>
 
 #include "elfnote.h"
@@ -29,6 +30,9 @@ struct note_scan {
 	int noxs_count;
 	bool noxs_bad;               /* wrong size, or notes that disagree */
 	uint64_t noxs_vaddr;
+	int vifmem_count;
+	bool vifmem_bad;             /* wrong size, or notes that disagree */
+	struct noxs_vifmem vifmem;
 	int app_count;
 	bool app_bad;                /* does not parse, or notes disagree */
 	struct app_note app;
@@ -96,11 +100,18 @@ static void scan_xen_note(struct note_scan *s, uint32_t type,
 	}
 }
 
+static void scan_vifmem_note(struct note_scan *s, const unsigned char *desc,
+			     size_t descsz);
+
 static void scan_noxs_note(struct note_scan *s, uint32_t type,
 			   const unsigned char *desc, size_t descsz)
 {
 	uint64_t vaddr;
 
+	if (type == NOXS_NOTE_VIFMEM) {
+		scan_vifmem_note(s, desc, descsz);
+		return;
+	}
 	if (type != NOXS_NOTE_PAGE)
 		return;
 	if (descsz != sizeof(uint64_t)) {
@@ -111,6 +122,27 @@ static void scan_noxs_note(struct note_scan *s, uint32_t type,
 	if (s->noxs_count++ > 0 && vaddr != s->noxs_vaddr)
 		s->noxs_bad = true;
 	s->noxs_vaddr = vaddr;
+}
+
+static void scan_vifmem_note(struct note_scan *s, const unsigned char *desc,
+			     size_t descsz)
+{
+	struct noxs_vifmem m;
+
+	if (descsz != sizeof(m)) {
+		s->vifmem_bad = true;
+		return;
+	}
+	m.va = read_le(desc, 8);
+	m.stride = (uint32_t)read_le(desc + 8, 4);
+	m.nvifs = (uint32_t)read_le(desc + 12, 4);
+	m.buf_pages = (uint32_t)read_le(desc + 16, 4);
+	m.buf_size = (uint32_t)read_le(desc + 20, 4);
+	m.rx_bufs = (uint32_t)read_le(desc + 24, 4);
+	m.buf_len = (uint32_t)read_le(desc + 28, 4);
+	if (s->vifmem_count++ > 0 && memcmp(&m, &s->vifmem, sizeof(m)) != 0)
+		s->vifmem_bad = true;
+	s->vifmem = m;
 }
 
 static void scan_app_note(struct note_scan *s, uint32_t type,
@@ -205,6 +237,47 @@ static bool page_in_load(Elf *e, size_t phnum, uint64_t vaddr)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * span_writable() - whether [va, va + len) lies wholly inside the memory
+ * image of one writable (PF_W) PT_LOAD segment.
+ */
+static bool span_writable(Elf *e, size_t phnum, uint64_t va, uint64_t len)
+{
+	GElf_Phdr ph;
+
+	if (len == 0 || va > UINT64_MAX - len)
+		return false;
+	for (size_t i = 0; i < phnum; i++) {
+		if (gelf_getphdr(e, (int)i, &ph) == NULL ||
+		    ph.p_type != PT_LOAD || !(ph.p_flags & PF_W))
+			continue;
+		if (ph.p_memsz > UINT64_MAX - ph.p_vaddr)
+			continue;
+		if (va >= ph.p_vaddr && va + len <= ph.p_vaddr + ph.p_memsz)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * vifmem_ok() - whether (s)'s vif memory note holds: a layout
+ * noxs_vifmem_check() accepts, inside one writable segment, clear of the
+ * device page (a note with no device page has nothing to serve).
+ */
+static bool vifmem_ok(Elf *e, size_t phnum, const struct note_scan *s)
+{
+	const struct noxs_vifmem *m = &s->vifmem;
+	uint64_t len;
+
+	if (s->noxs_count == 0 || noxs_vifmem_check(m) != 0)
+		return false;
+	len = (uint64_t)m->nvifs * m->stride;
+	if (!span_writable(e, phnum, m->va, len))
+		return false;
+	return s->noxs_vaddr + NOXS_PAGE_SIZE <= m->va ||
+	       s->noxs_vaddr >= m->va + len;
 }
 
 /*
@@ -304,7 +377,11 @@ int lvm_elf_parse(void *buf, size_t size, struct lvm_elf_info *info)
 	     !page_in_load(e, phnum, s.noxs_vaddr)))
 		goto out;
 
+	if (s.vifmem_bad || (s.vifmem_count > 0 && !vifmem_ok(e, phnum, &s)))
+		goto out;
+
 	info->virt_base = s.have_virt_base ? s.virt_base : 0;
+	info->vifmem = s.vifmem;     /* zero without such a note */
 	info->noxs_vaddr = s.noxs_count > 0 ? s.noxs_vaddr : 0;
 	info->has_app = s.app_count > 0;
 	if (info->has_app)

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <noxs/abi.h>
+
 #include "unikernel/appnote.h"
 
 /*
@@ -41,6 +43,8 @@ struct lvm_elf_info {
 	uint64_t virt_base;          /* VIRT_BASE note; 0 if absent, as the
 					domain builder defaults it */
 	uint64_t noxs_vaddr;         /* device page; 0 without a noxs note */
+	struct noxs_vifmem vifmem;   /* the vifs' memory (noxs/abi.h), nvifs
+					0 without such a note */
 	bool has_app;                /* an application note (lvm build) */
 	struct app_note app;         /* its contents, checked */
 	struct lvm_elf_load load;    /* for our own builder */
@@ -56,7 +60,11 @@ struct lvm_elf_info {
  * address whose whole page lies inside one PT_LOAD segment's memory image
  * (p_vaddr .. p_vaddr + p_memsz); several such notes must agree. A note
  * named APP_NOTE_NAME of type APP_NOTE_TYPE (unikernel/appnote.h) must
- * parse, and several must agree. Notes of other names or types are
+ * parse, and several must agree. A NOXS_NOTE_NAME note of type
+ * NOXS_NOTE_VIFMEM (the vifs' memory, struct noxs_vifmem) must be 32
+ * bytes, pass noxs_vifmem_check(), lie inside one writable PT_LOAD
+ * segment's memory clear of the device page, and come with a device
+ * page note; several must agree. Notes of other names or types are
  * ignored. (load) is filled for images our builder can load: at most
  * LVM_ELF_SEGS_MAX PT_LOAD segments, each inside the file and the address
  * space, none below VIRT_BASE, the entry inside them and the hypercall
@@ -64,7 +72,7 @@ struct lvm_elf_info {
  * false and the image is still accepted. (buf) is only read, but libelf
  * takes it as writable.
  * Returns 0 and fills (*info), -ENOEXEC (not such an ELF, or no or
- * malformed Xen notes), -EINVAL (a bad noxs note), -EBADMSG (a bad
+ * malformed Xen notes), -EINVAL (a bad noxs note of either type), -EBADMSG (a bad
  * application note).
  */
 int lvm_elf_parse(void *buf, size_t size, struct lvm_elf_info *info);

@@ -62,6 +62,8 @@ struct lvm_image {
 	size_t blob_size;
 	uint64_t virt_base;          /* from the Xen notes */
 	uint64_t noxs_vaddr;         /* device page address; 0 if no noxs note */
+	struct noxs_vifmem vifmem;   /* its vifs' memory (noxs/abi.h, checked
+					by elfnote.c); nvifs 0: not declared */
 	bool bzimage;                /* a Linux bzImage: its ELF and notes are
 					checked by libxenguest at build time */
 	bool has_app;                /* built by lvm build: (app) is valid */
@@ -210,6 +212,12 @@ struct lvm_built {
 	uint32_t store_port;
 	struct noxs_page *noxs_copy; /* what dom0 wrote into the device page;
 					engine-allocated, NULL without noxs */
+	uint32_t vif0_frames;        /* our builder, for an image that
+					declares its vifs' memory (noxs/abi.h,
+					struct noxs_vifmem): vif 0's rings
+					page and region, 1 + buf_pages frames
+					in vif0_mfn; 0: none */
+	uint64_t vif0_mfn[1 + NOXS_VIF_BUF_PAGES_MAX];
 	uint64_t start_info_mfn;
 	void *start_info;            /* start info, mapped read-write by a
 					shell built ahead, or NULL: the
@@ -317,6 +325,15 @@ bool lvm_shell_fits(const struct lvm_shell *sh, const struct lvm_image *img);
  * whose image has no device page. NULL-safe.
  */
 uint64_t lvm_shell_noxs_mfn(const struct lvm_shell *sh);
+
+/*
+ * lvm_shell_vif0() - a warm shell's vif 0 memory as its image declares it
+ * (struct noxs_vifmem): its rings page's machine frame, then its
+ * region's, into (*mfn) (lvm_built's vif0_mfn, valid while the shell
+ * is). Returns how many (1 + the region's frames), or 0 for a shell not
+ * built ahead by our builder or an image that declares none. NULL-safe.
+ */
+uint32_t lvm_shell_vif0(const struct lvm_shell *sh, const uint64_t **mfn);
 
 /*
  * lvm_shell_discard() - destroy the domain of an unused shell (warm or

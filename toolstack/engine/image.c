@@ -84,6 +84,7 @@ int lvm_image_load(const char *path, struct lvm_image **out,
 		img->bzimage = true;
 		info.virt_base = 0;
 		info.noxs_vaddr = 0;
+		info.vifmem = (struct noxs_vifmem){ 0 };
 		info.has_app = false;
 		info.load.ok = false;
 		rc = 0;
@@ -100,14 +101,17 @@ int lvm_image_load(const char *path, struct lvm_image **out,
 		goto out;
 	}
 	if (rc) {
-		lvm_error_set(err, -rc, "image %s: bad %s note (it must hold "
-			      "one 8-byte, page-aligned address inside a "
-			      "loaded segment)", path, NOXS_NOTE_NAME);
+		lvm_error_set(err, -rc, "image %s: bad %s note (the device "
+			      "page's: one 8-byte, page-aligned address inside "
+			      "a loaded segment; the vifs' memory: a 32-byte "
+			      "layout inside a writable segment, clear of the "
+			      "device page)", path, NOXS_NOTE_NAME);
 		goto out;
 	}
 	lvm_file_id_of(&st, &img->file);
 	img->virt_base = info.virt_base;
 	img->noxs_vaddr = info.noxs_vaddr;
+	img->vifmem = info.vifmem;
 	img->has_app = info.has_app;
 	img->load = info.load;
 	if (info.has_app)

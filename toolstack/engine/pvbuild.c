@@ -638,6 +638,25 @@ static int boot(xc_interface *xch, uint32_t domid, const uint8_t *handle,
 	return 0;
 }
 
+/* vif0_frames() - the frames of vif 0's memory as (img) declares it (its
+ * rings page, then its region), for a vif connected ahead; none when the
+ * image declares none or it is not inside the loaded image. */
+static void vif0_frames(const struct lvm_pv *pv, const struct lvm_layout *lo,
+			const struct lvm_image *img, struct lvm_built *out)
+{
+	const struct noxs_vifmem *m = &img->vifmem;
+	uint64_t pfn = (m->va - lo->virt_base) / PAGE;
+	uint32_t n = 1 + m->buf_pages;
+
+	out->vif0_frames = 0;
+	if (m->nvifs == 0 || m->va < lo->virt_base || n > 1 + NOXS_VIF_BUF_PAGES_MAX ||
+	    pfn < lo->image_pfn || pfn + n > lo->kernel_end)
+		return;
+	for (uint32_t k = 0; k < n; k++)
+		out->vif0_mfn[k] = pv->p2m[pfn + k];
+	out->vif0_frames = n;
+}
+
 int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 		 const struct lvm_finish_req *req, bool ahead,
 		 struct lvm_built *out, struct lvm_error *err)
@@ -740,6 +759,7 @@ int lvm_pv_build(xc_interface *xch, struct lvm_shell *sh, struct lvm_pv *pv,
 	out->footprint_pages = (uint32_t)lo.footprint;
 	out->noxs_copy = copy;
 	out->t = sh->t;
+	vif0_frames(pv, &lo, img, out);
 	/* The console ring and device page, mapped ahead at these frames:
 	 * handed over; and these frames, for the next premaps. */
 	at = (uint64_t)lo.console_pfn << 32 | noxs_gfn;

@@ -110,6 +110,16 @@ uint64_t lvm_shell_noxs_mfn(const struct lvm_shell *sh)
 	return w ? w->b.noxs_mfn : 0;
 }
 
+uint32_t lvm_shell_vif0(const struct lvm_shell *sh, const uint64_t **mfn)
+{
+	const struct lvm_warm *w = sh ? sh->warm : NULL;
+
+	if (!w || !w->b.vif0_frames)
+		return 0;
+	*mfn = w->b.vif0_mfn;
+	return w->b.vif0_frames;
+}
+
 /* destroy() - end (sh)'s domain and its warm state. */
 static void destroy(xc_interface *xch, struct lvm_shell *sh,
 		    struct lvm_warm *w)

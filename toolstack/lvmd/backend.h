@@ -227,6 +227,7 @@ int lvmd_vif_check(struct lvmd *l, const struct lvm_vif *vifs, unsigned n,
 		   bool xenstore, char *err, size_t errlen);
 
 struct lvmd_vif_ready;
+struct lvmd_vif_mem;
 struct lvmd_netdev;
 struct lvmd_netpath;
 
@@ -237,14 +238,20 @@ struct lvmd_netpath;
  * and the shell's device page (page_mfn, a shell built ahead), the data
  * path's end of each too (lvmd_netpath_ahead_make(): the port bound, the
  * page mapped), or left to the data path when the create's vif is taken
- * if it cannot be made (logged). For the refill thread: it uses only its
+ * if it cannot be made (logged); with (mem) (vif 0's memory, as the
+ * image declares it) and the data path's end made, vif 0 connected
+ * ahead: its rings page and region mapped for the data path
+ * (lvmd_netpath_ahead_rings()), the rings page set up
+ * (vring_rings_setup()) and the offer kept for the create's vif record
+ * (not made, logged, if they cannot be mapped). For the refill thread: it uses only its
  * own handles (xch), (nd), the data path's own handles (np) and touches
  * nothing else of lvmd's. Returns 0, or -errno with one line in (err)
  * and nothing left but the ports (which go with the domain).
  */
 int lvmd_vif_ready_make(xc_interface *xch, struct lvmd_netdev *nd,
 			struct lvmd_netpath *np, uint32_t domid,
-			uint64_t page_mfn, unsigned n, const char *bridge,
+			uint64_t page_mfn, const struct lvmd_vif_mem *mem,
+			unsigned n, const char *bridge,
 			struct lvmd_vif_ready *out, char *err, size_t errlen);
 
 /* lvmd_vif_ready_close() - close what the (*n) ready vifs (r) still hold

@@ -70,6 +70,9 @@ struct np_vif {
 	enum np_state st;
 	void *rings_map, *region_map;
 	uint32_t region_pages;
+	struct lvmd_netpath_ahead pre; /* rings and region mapped ahead
+					(pre.rings), until the connect uses
+					or drops them */
 	struct np_io io;
 	uint32_t reason;
 	uint64_t tat, defer_ns;      /* budget; defer_ns 0: not deferred */
@@ -233,13 +236,40 @@ static void disconnect(struct lvmd_netpath *np, struct np_vif *v,
 	publish(np, v);
 }
 
-/* Map what the guest declared once, start both rings; 0 or a verdict. */
+/* The rings page and region mapped ahead for (v), unless a connect
+ * took them. */
+static void drop_pre(struct lvmd_netpath *np, struct np_vif *v)
+{
+	if (v->pre.region)
+		xenforeignmemory_unmap(np->xfm, v->pre.region,
+				       v->pre.region_pages);
+	if (v->pre.rings)
+		xenforeignmemory_unmap(np->xfm, v->pre.rings, 1);
+	v->pre.rings = v->pre.region = NULL;
+}
+
+/* Map what the guest declared once, start both rings; 0 or a verdict.
+ * An offer of the rings page and region mapped ahead (a vif connected
+ * ahead) takes those mappings: the same frames of the guest's own
+ * memory, whatever its rings page now lists. */
 static int map_rings(struct lvmd_netpath *np, struct np_vif *v,
 		     const struct np_offer *o)
 {
 	xen_pfn_t ring = (xen_pfn_t)o->ring_mfn, pfns[NOXS_VIF_BUF_PAGES_MAX];
 	int errs[NOXS_VIF_BUF_PAGES_MAX], rerr = 0;
 	volatile struct noxs_vif_rings *r;
+
+	if (v->pre.rings && o->ring_mfn == v->pre.ring_mfn &&
+	    o->buf_pages == v->pre.region_pages) {
+		v->rings_map = v->pre.rings;
+		v->region_map = v->pre.region;
+		v->region_pages = v->pre.region_pages;
+		v->pre.rings = v->pre.region = NULL;
+		np_io_init(&v->io, v->rings_map, v->region_map, o->buf_size,
+			   v->a.tap_fd, v->a.adopt);
+		return NOXS_VIF_OK;
+	}
+	drop_pre(np, v);
 
 	v->rings_map = xenforeignmemory_map(np->xfm, v->a.domid,
 					    PROT_READ | PROT_WRITE, 1, &ring,
@@ -415,6 +445,7 @@ static uint64_t run_due(struct lvmd_netpath *np, uint64_t now)
 static void release(struct lvmd_netpath *np, struct np_vif *v)
 {
 	unmap_rings(np, v);
+	drop_pre(np, v);
 	if (v->page)
 		xenforeignmemory_unmap(np->xfm, (void *)v->page, 1);
 	if (v->lport >= 0)
@@ -749,6 +780,10 @@ int lvmd_netpath_add(struct lvmd_netpath *np,
 	    a->ahead.page_mfn == a->page_mfn) {
 		v->lport = a->ahead.lport;
 		v->page = a->ahead.page;
+		v->pre.rings = a->ahead.rings;
+		v->pre.region = a->ahead.region;
+		v->pre.ring_mfn = a->ahead.ring_mfn;
+		v->pre.region_pages = a->ahead.region_pages;
 	}
 	v->a.ahead = (struct lvmd_netpath_ahead){ .lport = -1 };
 	e.data.ptr = v;
@@ -811,11 +846,48 @@ int lvmd_netpath_ahead_make(struct lvmd_netpath *np, uint32_t domid,
 	return 0;
 }
 
+int lvmd_netpath_ahead_rings(struct lvmd_netpath *np,
+			     struct lvmd_netpath_ahead *a, const uint64_t *mfn,
+			     uint32_t frames, char *err, size_t errlen)
+{
+	xen_pfn_t pfns[1 + NOXS_VIF_BUF_PAGES_MAX];
+
+	if (!np || !a || !a->page || a->rings || frames < 2 ||
+	    frames > 1 + NOXS_VIF_BUF_PAGES_MAX)
+		return lvm_errf(err, errlen, EINVAL,
+				"netpath: bad arguments for rings mapped ahead");
+	for (uint32_t i = 0; i < frames; i++)
+		pfns[i] = (xen_pfn_t)mfn[i];
+	a->rings = xenforeignmemory_map(np->xfm, a->domid,
+					PROT_READ | PROT_WRITE, 1, pfns, NULL);
+	if (a->rings)
+		a->region = xenforeignmemory_map(np->xfm, a->domid,
+						 PROT_READ | PROT_WRITE,
+						 frames - 1, pfns + 1, NULL);
+	if (!a->rings || !a->region) {
+		int e = errno ? errno : EIO;
+
+		if (a->rings)
+			xenforeignmemory_unmap(np->xfm, a->rings, 1);
+		a->rings = a->region = NULL;
+		return lvm_errf(err, errlen, e,
+				"d%u: mapping its vif's rings and region for "
+				"the data path", a->domid);
+	}
+	a->ring_mfn = mfn[0];
+	a->region_pages = frames - 1;
+	return 0;
+}
+
 void lvmd_netpath_ahead_close(struct lvmd_netpath *np,
 			      struct lvmd_netpath_ahead *a)
 {
 	if (!np || !a || !a->page)   /* no page: nothing was made */
 		return;
+	if (a->region)
+		xenforeignmemory_unmap(np->xfm, a->region, a->region_pages);
+	if (a->rings)
+		xenforeignmemory_unmap(np->xfm, a->rings, 1);
 	xenforeignmemory_unmap(np->xfm, a->page, 1);
 	if (a->lport >= 0)
 		xenevtchn_unbind(np->xce, (evtchn_port_t)a->lport);

@@ -47,6 +47,12 @@ struct lvmd_netpath_ahead {
 	void *page;                  /* the device page; NULL: none made */
 	uint32_t domid, remote_port; /* what it was made for: an add with */
 	uint64_t page_mfn;           /* other values closes it instead */
+	void *rings, *region;        /* a vif connected ahead: its rings page
+					and region mapped too
+					(lvmd_netpath_ahead_rings()); NULL:
+					not */
+	uint64_t ring_mfn;           /* ... the rings page's frame */
+	uint32_t region_pages;
 };
 
 struct lvmd_netpath_vif_args {
@@ -125,6 +131,18 @@ int lvmd_netpath_ahead_make(struct lvmd_netpath *np, uint32_t domid,
 			    uint32_t remote_port, uint64_t page_mfn,
 			    struct lvmd_netpath_ahead *out, char *err,
 			    size_t errlen);
+
+/*
+ * lvmd_netpath_ahead_rings() - for a vif connected ahead (docs/noxs.md):
+ * map, on the thread's handle, the rings page (mfn[0]) and the region
+ * (the (frames) - 1 frames after it) of (a)'s domain, which its image
+ * declares as the vif's memory, so that the connect at take maps nothing
+ * when the offer names that rings page and region size. Returns 0 with
+ * (a->rings) set, or -errno with one line in (err) and nothing mapped.
+ */
+int lvmd_netpath_ahead_rings(struct lvmd_netpath *np,
+			     struct lvmd_netpath_ahead *a, const uint64_t *mfn,
+			     uint32_t frames, char *err, size_t errlen);
 
 /* lvmd_netpath_ahead_close() - undo (a) (unbind, unmap), not handed to a
  * vif; left empty. NULL-safe, idempotent; nothing for a zeroed one. */

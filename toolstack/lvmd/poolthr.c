@@ -143,13 +143,15 @@ static void make_vifs(struct lvmd_pools *ps, struct lvmd_shell *ls,
 		      const struct lvm_image *img)
 {
 	unsigned n = vifs_of(img);
+	struct lvmd_vif_mem mem = { .layout = &img->vifmem };
 	char err[200];
 
 	if (!n || !ps->nd || !ps->bridge[0])
 		return;
+	mem.frames = lvm_shell_vif0(&ls->sh, &mem.mfn);
 	if (lvmd_vif_ready_make(ps->xch, ps->nd, ps->np, ls->sh.domid,
-				lvm_shell_noxs_mfn(&ls->sh), n, ps->bridge,
-				ls->vif, err, sizeof(err)) < 0) {
+				lvm_shell_noxs_mfn(&ls->sh), &mem, n,
+				ps->bridge, ls->vif, err, sizeof(err)) < 0) {
 		lvm_log_warn(0, "pool %u MiB x %u vCPUs: d%u: its vif left to the create: %s",
 			     ls->sh.memory_mb, ls->sh.vcpus, ls->sh.domid, err);
 		return;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <noxs/noxs.h>
+#include <noxs/vring.h>
 
 #include "backend.h"
 #include "guest.h"
@@ -139,12 +140,16 @@ static int find_slot(const struct noxs_page *p, unsigned id)
 /*
  * add_record: vif (i)'s port allocated in (g) for dom0 and its device
  * record appended to dom0's copy of the page, then to the page itself
- * (the guest has not run: the page is dom0's to write). The slot, or
- * -errno with one line in (err).
+ * (the guest has not run: the page is dom0's to write), with the port
+ * and, for a vif connected ahead, the offer of (ahead), the vif made
+ * ahead in the pool shell (or NULL). The slot, or -errno with one line
+ * in (err).
  */
 static int add_record(struct lvmd *l, struct guest *g, unsigned i,
-		      uint32_t ready_port, char *err, size_t errlen)
+		      const struct lvmd_vif_ready *ahead, char *err,
+		      size_t errlen)
 {
+	uint32_t ready_port = ahead ? ahead->port : 0;
 	const struct lvm_vif *v = &g->rec.vifs[i];
 	struct noxs_page *copy = g->rec.noxs_copy;
 	volatile struct noxs_page *p = g->noxs_page;
@@ -170,6 +175,20 @@ static int add_record(struct lvmd *l, struct guest *g, unsigned i,
 		return lvm_errf(err, errlen, ENOSPC,
 				"vif%u: no free device record in the device page",
 				i);
+	/* Connected ahead: the offer the guest's front would make, made
+	 * for it (its rings page is set up): the data path connects at
+	 * take, and the guest finds its vif connected when it starts. */
+	if (ahead && ahead->ring_mfn) {
+		struct noxs_vif o = {
+			.ring_mfn = ahead->ring_mfn,
+			.buf_pages = ahead->buf_pages,
+			.buf_size = ahead->buf_size,
+		};
+
+		copy->vifs[i] = o;
+		memcpy((void *)&p->vifs[i], &o, sizeof(o));
+		copy->devs[slot].fe_state = NOXS_DEV_STATE_CONNECTED;
+	}
 	memcpy((void *)&p->devs[slot], &copy->devs[slot],
 	       sizeof(copy->devs[slot]));
 	__atomic_thread_fence(__ATOMIC_RELEASE);
@@ -190,9 +209,37 @@ void lvmd_vif_ready_close(struct lvmd_netpath *np, struct lvmd_vif_ready *r,
 	*n = 0;
 }
 
+/* rings_ahead: vif 0 of the shell connected ahead (vifready.h): its
+ * rings page and region, in (mem), mapped for the data path next to its
+ * end made ahead (r->np), the rings page set up as the guest's front
+ * would, and the offer kept in (r) for the create. Not made (logged) if
+ * they cannot be mapped. */
+static void rings_ahead(struct lvmd_netpath *np, uint32_t domid,
+			const struct lvmd_vif_mem *mem,
+			struct lvmd_vif_ready *r)
+{
+	const struct noxs_vifmem *m = mem->layout;
+	char err[160];
+
+	if (!r->np.page || mem->frames != 1 + m->buf_pages)
+		return;
+	if (lvmd_netpath_ahead_rings(np, &r->np, mem->mfn, mem->frames, err,
+				     sizeof(err)) < 0) {
+		lvm_log_warn(0, "vif0 of d%u: %s; connected at the guest's "
+			     "offer", domid, err);
+		return;
+	}
+	vring_rings_setup(r->np.rings, mem->mfn + 1, m->buf_pages,
+			  m->rx_bufs, m->buf_len);
+	r->ring_mfn = mem->mfn[0];
+	r->buf_pages = m->buf_pages;
+	r->buf_size = m->buf_size;
+}
+
 int lvmd_vif_ready_make(xc_interface *xch, struct lvmd_netdev *nd,
 			struct lvmd_netpath *np, uint32_t domid,
-			uint64_t page_mfn, unsigned n, const char *bridge,
+			uint64_t page_mfn, const struct lvmd_vif_mem *mem,
+			unsigned n, const char *bridge,
 			struct lvmd_vif_ready *out, char *err, size_t errlen)
 {
 	char name[LVM_IFNAME_MAX + 1];
@@ -238,6 +285,8 @@ int lvmd_vif_ready_make(xc_interface *xch, struct lvmd_netdev *nd,
 				lvm_log_warn(0, "vif%u of d%u: %s; left to the "
 					     "create", i, domid, aerr);
 		}
+		if (i == 0 && mem && mem->frames)
+			rings_ahead(np, domid, mem, r);
 	}
 	if (rc < 0)
 		lvmd_vif_ready_close(np, out, &made);
@@ -311,11 +360,12 @@ static int serve(struct lvmd *l, struct guest *g, unsigned i, bool adopt,
 	const struct lvm_vif *v = &g->rec.vifs[i];
 	struct lvmd_netpath_vif_args a;
 	char name[LVM_IFNAME_MAX + 1];
-	uint32_t ready_port = i < g->nvif_ready ? g->vif_ready[i].port : 0;
+	const struct lvmd_vif_ready *ready = i < g->nvif_ready ?
+						    &g->vif_ready[i] : NULL;
 	int slot, fd, rc;
 
 	slot = adopt ? find_slot(g->rec.noxs_copy, i) :
-		       add_record(l, g, i, ready_port, err, errlen);
+		       add_record(l, g, i, ready, err, errlen);
 	if (slot < 0)
 		return adopt ? lvm_errf(err, errlen, EPROTO,
 					"vif%u: no device record in the device page",

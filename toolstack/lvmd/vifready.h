@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <lvm.h>
+#include <noxs/abi.h>
 
 #include "netpath.h"
 
@@ -19,8 +20,11 @@
  * pool pays neither the device nor its port: the guest's event channel
  * port for dom0 (unbound), its TAP device lvm<domid>.<id>, already on
  * (bridge) with MTU (mtu) and set up, and, for a shell built ahead, the
- * data path's end: that port bound and the device page mapped for it.
- * Whoever holds one closes what it has not handed to the data path with
+ * data path's end: that port bound and the device page mapped for it;
+ * and, when its image declares its vifs' memory, vif 0 connected ahead:
+ * its rings page set up in the shell, offered in its vif record at the
+ * create (docs/noxs.md, "A vif connected ahead"), so that the guest finds
+ * it connected when it starts. Whoever holds one closes what it has not handed to the data path with
  * lvmd_vif_ready_close().
  */
 struct lvmd_vif_ready {
@@ -31,6 +35,20 @@ struct lvmd_vif_ready {
 	struct lvmd_netpath_ahead np; /* the data path's end made ahead too
 					(port bound, device page mapped);
 					page NULL: not made */
+	uint64_t ring_mfn;           /* connected ahead: the guest's rings
+					page, set up as its front would
+					(vring_rings_setup()), offered at the
+					create with the region below (the
+					vif record); 0: not */
+	uint32_t buf_pages, buf_size;
+};
+
+/* A shell's vif 0 memory as its image declares it (lvm_shell_vif0()):
+ * the layout and the frames, rings page first. */
+struct lvmd_vif_mem {
+	const struct noxs_vifmem *layout;
+	const uint64_t *mfn;
+	uint32_t frames;             /* 1 + layout->buf_pages; 0: none */
 };
 
 #endif

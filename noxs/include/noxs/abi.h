@@ -25,6 +25,8 @@
 
 #define NOXS_NOTE_NAME "lvm-noxs"    /* ELF note name, NUL included in namesz */
 #define NOXS_NOTE_PAGE 1             /* desc: uint64_t vaddr of the page */
+#define NOXS_NOTE_VIFMEM 2           /* desc: struct noxs_vifmem (vifs
+					a toolstack may connect ahead) */
 
 #define NOXS_MAGIC 0x53584f4eu       /* "NOXS" in memory order */
 #define NOXS_VERSION 1u
@@ -151,6 +153,28 @@ struct noxs_vif {
 	uint32_t reason_arg;         /* ts: the offending index or id */
 	uint32_t disconnect_seq;     /* ts: +1 per disconnect */
 	uint32_t pad;                /* zero */
+};
+
+/*
+ * A guest's vif memory, declared in its image (ELF note NOXS_NOTE_NAME of
+ * type NOXS_NOTE_VIFMEM, this 32-byte descriptor): vif id i (< nvifs) has
+ * its rings page at va + i * stride and its buffer region of buf_pages
+ * frames right after it, in the image's own zeroed memory, and opens its
+ * rings as vring_rings_setup() sets them (noxs/vring.h): RX buffer j < rx_bufs
+ * at offset j * buf_len, posted as RX request j. A toolstack that built the
+ * image may then connect such a vif before the guest's first instruction
+ * ("A vif connected ahead", docs/noxs.md). The descriptor comes from an
+ * image file: untrusted, checked in full by the toolstack.
+ */
+struct noxs_vifmem {
+	uint64_t va;                 /* vif 0's rings page, page-aligned */
+	uint32_t stride;             /* bytes from one vif's memory to the
+					next: a page multiple */
+	uint32_t nvifs;              /* vif ids 0..nvifs-1 (<= NOXS_MAX_VIFS) */
+	uint32_t buf_pages;          /* region frames (1..NOXS_VIF_BUF_PAGES_MAX) */
+	uint32_t buf_size;           /* region bytes used (<= buf_pages * 4096) */
+	uint32_t rx_bufs;            /* RX buffers posted at open (1..ring size) */
+	uint32_t buf_len;            /* bytes per buffer (>= NOXS_VIF_FRAME_MAX) */
 };
 
 /*

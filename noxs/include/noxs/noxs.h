@@ -88,4 +88,16 @@ struct noxs_guest_view {
 int noxs_guest_view_read(const volatile struct noxs_page *p, uint32_t ndevs,
 			 uint32_t request_seq, struct noxs_guest_view *out);
 
+/*
+ * noxs_vifmem_check() - check a guest's declared vif memory (m) (struct
+ * noxs_vifmem, from its image's note) as a layout: 1 <= nvifs <=
+ * NOXS_MAX_VIFS; va and stride page-aligned, each vif's rings page and
+ * region (1..NOXS_VIF_BUF_PAGES_MAX frames, 1 <= buf_size <= its bytes)
+ * inside its stride, the whole span not wrapping; 1 <= rx_bufs <=
+ * NOXS_VIF_RING_SIZE buffers of buf_len >= NOXS_VIF_FRAME_MAX bytes
+ * inside buf_size. Where the span lies in the image is the caller's to
+ * check. Returns 0 or -1.
+ */
+int noxs_vifmem_check(const struct noxs_vifmem *m);
+
 #endif

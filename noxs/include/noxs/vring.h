@@ -65,6 +65,18 @@ int vring_check_rsp(const struct noxs_vif_desc *d, uint32_t cap);
 int vring_check_region(uint32_t buf_pages, uint32_t buf_size);
 
 /*
+ * vring_rings_setup() - [guest at open, or the toolstack ahead] a vif's
+ * rings page (r) as a front opens it: zeroed, the region's (buf_pages)
+ * machine frames (buf_mfn) listed, RX request j < (rx_bufs) for buffer j
+ * (offset j * buf_len, length NOXS_VIF_FRAME_MAX, id j) written, then
+ * (write fence) RX req_prod = rx_bufs. The caller checked the layout
+ * (noxs_vifmem_check(), noxs/noxs.h).
+ */
+void vring_rings_setup(volatile struct noxs_vif_rings *r,
+		       const uint64_t *buf_mfn, uint32_t buf_pages,
+		       uint32_t rx_bufs, uint32_t buf_len);
+
+/*
  * vring_check_config() - [guest] check a vif's static settings (c), from
  * the checked copy of the device page: a unicast, non-zero MAC, the MTU
  * in [NOXS_VIF_MTU_MIN, NOXS_VIF_MTU_MAX], a prefix <= 32, zero padding.
@@ -99,6 +111,17 @@ struct vring_back {
 void vring_front_init(struct vring_front *f,
 		      volatile struct noxs_vif_ring_idx *idx,
 		      volatile struct noxs_vif_desc *slots);
+
+/*
+ * vring_front_resume() - [guest] a requester over (idx, slots) already
+ * set up, (req_prod) requests already published there (by
+ * vring_rings_setup()), no response taken yet; the shared indices are
+ * left as they are.
+ */
+void vring_front_resume(struct vring_front *f,
+			volatile struct noxs_vif_ring_idx *idx,
+			volatile struct noxs_vif_desc *slots,
+			uint32_t req_prod);
 
 /* vring_front_free() - [guest] slots free for new requests. */
 uint32_t vring_front_free(const struct vring_front *f);

@@ -43,8 +43,10 @@ typedef void netfront_state_fn(void *arg, enum netfront_state state);
  * (libos/loop.h), where (rx) and (state) are called with (arg).
  * Returns 0 with *(out) set, -XEN_ENODEV when the page has no such vif
  * (or there is no valid page), -XEN_EINVAL for settings that fail the
- * check or a port out of range, -XEN_ENOSPC past NETFRONT_MAX vifs or
- * when the loop watches too many ports.
+ * check or a port out of range, -XEN_ENOSPC for an id from NETFRONT_MAX
+ * on (vif id i uses the memory the image declares for it, docs/noxs.md)
+ * or when the loop watches too many ports, -XEN_EBUSY for a vif opened
+ * already. A vif dom0 connected ahead is taken as it is (no offer).
  */
 int netfront_open(uint16_t id, netfront_rx_fn *rx, netfront_state_fn *state,
 		  void *arg, struct netfront **out);
