@@ -649,8 +649,9 @@ static void vif0_frames(const struct lvm_pv *pv, const struct lvm_layout *lo,
 	uint32_t n = 1 + m->buf_pages;
 
 	out->vif0_frames = 0;
-	if (m->nvifs == 0 || m->va < lo->virt_base || n > 1 + NOXS_VIF_BUF_PAGES_MAX ||
-	    pfn < lo->image_pfn || pfn + n > lo->kernel_end)
+	if (m->nvifs == 0 || m->va < lo->virt_base ||
+	    n > 1 + NOXS_VIF_BUF_PAGES_MAX || pfn < lo->image_pfn ||
+	    pfn + n > lo->kernel_end)
 		return;
 	for (uint32_t k = 0; k < n; k++)
 		out->vif0_mfn[k] = pv->p2m[pfn + k];
