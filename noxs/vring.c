@@ -131,18 +131,6 @@ static void copy_desc(volatile struct noxs_vif_desc *dst,
 	dst->pad = 0;
 }
 
-void vring_front_init(struct vring_front *f,
-		      volatile struct noxs_vif_ring_idx *idx,
-		      volatile struct noxs_vif_desc *slots)
-{
-	f->idx = idx;
-	f->slots = slots;
-	f->req_prod = 0;
-	f->rsp_cons = 0;
-	idx->req_prod = 0;
-	idx->rsp_prod = 0;
-}
-
 void vring_front_resume(struct vring_front *f,
 			volatile struct noxs_vif_ring_idx *idx,
 			volatile struct noxs_vif_desc *slots, uint32_t req_prod)
@@ -151,6 +139,15 @@ void vring_front_resume(struct vring_front *f,
 	f->slots = slots;
 	f->req_prod = req_prod;
 	f->rsp_cons = 0;
+}
+
+void vring_front_init(struct vring_front *f,
+		      volatile struct noxs_vif_ring_idx *idx,
+		      volatile struct noxs_vif_desc *slots)
+{
+	vring_front_resume(f, idx, slots, 0);
+	idx->req_prod = 0;
+	idx->rsp_prod = 0;
 }
 
 uint32_t vring_front_free(const struct vring_front *f)

@@ -101,7 +101,25 @@ static void scan_xen_note(struct note_scan *s, uint32_t type,
 }
 
 static void scan_vifmem_note(struct note_scan *s, const unsigned char *desc,
-			     size_t descsz);
+			     size_t descsz)
+{
+	struct noxs_vifmem m;
+
+	if (descsz != sizeof(m)) {
+		s->vifmem_bad = true;
+		return;
+	}
+	m.va = read_le(desc, 8);
+	m.stride = (uint32_t)read_le(desc + 8, 4);
+	m.nvifs = (uint32_t)read_le(desc + 12, 4);
+	m.buf_pages = (uint32_t)read_le(desc + 16, 4);
+	m.buf_size = (uint32_t)read_le(desc + 20, 4);
+	m.rx_bufs = (uint32_t)read_le(desc + 24, 4);
+	m.buf_len = (uint32_t)read_le(desc + 28, 4);
+	if (s->vifmem_count++ > 0 && memcmp(&m, &s->vifmem, sizeof(m)) != 0)
+		s->vifmem_bad = true;
+	s->vifmem = m;
+}
 
 static void scan_noxs_note(struct note_scan *s, uint32_t type,
 			   const unsigned char *desc, size_t descsz)
@@ -122,27 +140,6 @@ static void scan_noxs_note(struct note_scan *s, uint32_t type,
 	if (s->noxs_count++ > 0 && vaddr != s->noxs_vaddr)
 		s->noxs_bad = true;
 	s->noxs_vaddr = vaddr;
-}
-
-static void scan_vifmem_note(struct note_scan *s, const unsigned char *desc,
-			     size_t descsz)
-{
-	struct noxs_vifmem m;
-
-	if (descsz != sizeof(m)) {
-		s->vifmem_bad = true;
-		return;
-	}
-	m.va = read_le(desc, 8);
-	m.stride = (uint32_t)read_le(desc + 8, 4);
-	m.nvifs = (uint32_t)read_le(desc + 12, 4);
-	m.buf_pages = (uint32_t)read_le(desc + 16, 4);
-	m.buf_size = (uint32_t)read_le(desc + 20, 4);
-	m.rx_bufs = (uint32_t)read_le(desc + 24, 4);
-	m.buf_len = (uint32_t)read_le(desc + 28, 4);
-	if (s->vifmem_count++ > 0 && memcmp(&m, &s->vifmem, sizeof(m)) != 0)
-		s->vifmem_bad = true;
-	s->vifmem = m;
 }
 
 static void scan_app_note(struct note_scan *s, uint32_t type,
@@ -217,33 +214,11 @@ static void scan_sections(struct note_scan *s, Elf *e)
 }
 
 /*
- * page_in_load() - whether the page at (vaddr) lies wholly inside the
- * memory image of one PT_LOAD segment.
+ * span_in_load() - whether [va, va + len) lies wholly inside the memory
+ * image of one PT_LOAD segment, a writable (PF_W) one if (writable).
  */
-static bool page_in_load(Elf *e, size_t phnum, uint64_t vaddr)
-{
-	GElf_Phdr ph;
-	size_t i;
-
-	if (vaddr > UINT64_MAX - NOXS_PAGE_SIZE)
-		return false;
-	for (i = 0; i < phnum; i++) {
-		if (gelf_getphdr(e, (int)i, &ph) == NULL || ph.p_type != PT_LOAD)
-			continue;
-		if (ph.p_memsz > UINT64_MAX - ph.p_vaddr)
-			continue;
-		if (vaddr >= ph.p_vaddr &&
-		    vaddr + NOXS_PAGE_SIZE <= ph.p_vaddr + ph.p_memsz)
-			return true;
-	}
-	return false;
-}
-
-/*
- * span_writable() - whether [va, va + len) lies wholly inside the memory
- * image of one writable (PF_W) PT_LOAD segment.
- */
-static bool span_writable(Elf *e, size_t phnum, uint64_t va, uint64_t len)
+static bool span_in_load(Elf *e, size_t phnum, uint64_t va, uint64_t len,
+			 bool writable)
 {
 	GElf_Phdr ph;
 
@@ -251,7 +226,7 @@ static bool span_writable(Elf *e, size_t phnum, uint64_t va, uint64_t len)
 		return false;
 	for (size_t i = 0; i < phnum; i++) {
 		if (gelf_getphdr(e, (int)i, &ph) == NULL ||
-		    ph.p_type != PT_LOAD || !(ph.p_flags & PF_W))
+		    ph.p_type != PT_LOAD || (writable && !(ph.p_flags & PF_W)))
 			continue;
 		if (ph.p_memsz > UINT64_MAX - ph.p_vaddr)
 			continue;
@@ -274,7 +249,7 @@ static bool vifmem_ok(Elf *e, size_t phnum, const struct note_scan *s)
 	if (s->noxs_count == 0 || noxs_vifmem_check(m) != 0)
 		return false;
 	len = (uint64_t)m->nvifs * m->stride;
-	if (!span_writable(e, phnum, m->va, len))
+	if (!span_in_load(e, phnum, m->va, len, true))
 		return false;
 	return s->noxs_vaddr + NOXS_PAGE_SIZE <= m->va ||
 	       s->noxs_vaddr >= m->va + len;
@@ -374,7 +349,7 @@ int lvm_elf_parse(void *buf, size_t size, struct lvm_elf_info *info)
 		goto out;
 	if (s.noxs_count > 0 &&
 	    (s.noxs_vaddr == 0 || s.noxs_vaddr % NOXS_PAGE_SIZE != 0 ||
-	     !page_in_load(e, phnum, s.noxs_vaddr)))
+	     !span_in_load(e, phnum, s.noxs_vaddr, NOXS_PAGE_SIZE, false)))
 		goto out;
 
 	if (s.vifmem_bad || (s.vifmem_count > 0 && !vifmem_ok(e, phnum, &s)))
