@@ -31,18 +31,22 @@
 #            is asked for): command and lvmd's total;
 #   process  lvm-bench-reply -f (fork+exec) of the static
 #            lvm-bench-daytimed on the bridge's address: start to first
-#            byte;
+#            byte; 1 + P samples a round from one client process, the
+#            first a warm-up, not counted (as for library);
 #   fresh    the same process from a new copy of its binary each time
 #            (copied before t0): its code in pages never run before. In
 #            the box QEMU translates code the first time it runs from a
 #            page, and a guest's image is always in new pages, so this is
 #            the box's like for like for a guest; on hardware it costs
 #            what the process does;
-#   library  the same two through liblvm in-process: lvm-bench-reply -L
-#            (lvm_create() on its main thread, its handle opened and
-#            used once before t0, the connects from a thread made
-#            before t0) for daytime,
-#            lvm-bench-lvm (create call to ready mark) for noop.
+#   library  the same two through liblvm in-process, by a client that
+#            lives on, as a platform's engine does: for daytime
+#            lvm-bench-reply -L -n (lvm_create() on its main thread, the
+#            connects from a thread made before t0, 1 + P creates a
+#            round from one process), for noop lvm-bench-lvm (create
+#            call to ready mark, 1 + P creates a round); the first of
+#            each a warm-up, not counted (its client code cold). Also
+#            lvmd's queue and the client's request -> reply for daytime.
 # While no connect has brought a reply, a new one starts every STEP_MS ms
 # (default 10; lvm-bench-reply -w), the earlier ones left open (at most
 # 64: bench/netconn.h), for every series alike. For vif,
@@ -228,10 +232,14 @@ create_one() {
 vif_one() { create_one vif "vf-$1" "$day" --vif "ip=198.18.6.$(($1 % 250 + 1))"; }
 late_one() { create_one late "lt-$1" "$day" --vif "ip=198.18.7.$(($1 % 250 + 1)),mtu=1400"; }
 novif_one() { create_one novif "nv-$1" "$noop"; }
-# proc_one: the static daytime process, fork+exec to first byte.
-proc_one() {
-	bench_reply "$STATE/proc" -f -a "$BRADDR" -p 1313 -t 10000 -w "$STEP_MS" -- \
-		lvm-bench-daytimed -a "$BRADDR" -p 1313 -1 || die "daytimed"
+# procs: the static daytime process, fork+exec to first byte, 1 + P
+# times from one client process (its first sample a warm-up, as for the
+# library's).
+procs() {
+	local out
+	out=$(lvm-bench-reply -c -f -n $((P + 1)) -a "$BRADDR" -p 1313 -t 10000 -w "$STEP_MS" -- \
+		lvm-bench-daytimed -a "$BRADDR" -p 1313 -1 2>&1) || die "daytimed: $out"
+	rows proc <<<"$out"
 }
 
 # fresh_one: the same process from a new copy of its binary (made before
@@ -243,32 +251,50 @@ fresh_one() {
 		"$STATE/daytimed.copy" -a "$BRADDR" -p 1313 -1 || die "daytimed (a fresh copy)"
 }
 
-# lib_day_one I: daytime with a vif through liblvm (lvm-bench-reply -L:
-# lvm_create() in-process, its handle opened beforehand): create call to
-# first byte, and to the call's return; lvmd's total.
-lib_day_one() {
-	local o=$STATE/out.json a=198.18.$((12 + $1 / 250)).$(($1 % 250 + 1))
-	bench_reply "$STATE/libday" -a "$a" -p 13 -t 30000 -w "$STEP_MS" -o "$o" -L "$day" \
-		-N "dl-$1" -V "ip=$a" || { guest_diag "dl-$1" "$a"; die "daytime dl-$1 (library)"; }
-	hit "$o" "dl-$1"
-	ns_ms "$(field total_ns "$o")" >>"$STATE/libday.lvmd"
-	lvm destroy "dl-$1" >/dev/null || die "lvm destroy dl-$1"
+# rows KIND: lvm-bench-reply -c's rows on stdin, but for its header,
+# into KIND's files: reply, cmd (the command's exit or the create call's
+# return), tries, conn; with -L also lvmd, queue, rtt (the client's
+# request -> reply), and a pool hit wanted of each. The first sample (the
+# warm-up of a client that lives on: its code cold) goes to KIND-cold's
+# reply and cmd alone.
+rows() {
+	awk -F, -v s="$STATE/$1" -v c="$STATE/$1-cold" 'NR == 2 {
+		print $1 >>(c ".reply"); print $2 >>(c ".cmd")
+	} NR > 2 {
+		print $1 >>(s ".reply"); print $2 >>(s ".cmd")
+		print $3 >>(s ".tries"); print $4 >>(s ".conn")
+		if (NF < 8) next
+		print $6 >>(s ".lvmd"); print $7 >>(s ".queue"); print $8 >>(s ".rtt")
+		if ($5 != 1) miss++
+	} END { exit miss > 0 }'
+}
+# lib_day R: daytime with a vif through liblvm, 1 + P creates by one
+# client process, as a platform's engine makes them (lvm-bench-reply -L
+# -n: lvm_create() in-process, the connects from a thread made before
+# t0; each guest destroyed and the pools full again between samples,
+# untimed), the first a warm-up: create call to first byte, and to the
+# call's return; lvmd's total, its queue, the client's round trip.
+lib_day() {
+	local out
+	out=$(lvm-bench-reply -c -a "198.18.$((100 + $1)).1" -p 13 -t 30000 -w "$STEP_MS" \
+		-n $((P + 1)) -L "$day" -N "dl-$1" 2>&1) || die "daytime dl-$1-* (library): $out"
+	rows libday <<<"$out" || die "daytime dl-$1-* (library): not every create a pool hit: $out"
 }
 # lib_noop R: P noop creates through liblvm (lvm-bench-lvm, pool of 2
 # built ahead for noop refilled before each): create call to ready mark.
 lib_noop() {
-	lvm-bench-lvm -k "$noop" -M 4 -p "nl-$1" -n "$P" -w 0 -P 2 -I "$noop" \
+	lvm-bench-lvm -k "$noop" -M 4 -p "nl-$1" -n "$P" -w 1 -P 2 -I "$noop" \
 		-e hit -t 60 >"$STATE/nooplib.csv" || die "lvm-bench-lvm noop (library)"
 	awk -F, '$4 == "running" { print $7 }' "$STATE/nooplib.csv" >>"$STATE/libnoop.ready"
 }
 
 # Warm-up, not counted: one of each.
 pool "$noop"; noop_one 0; pool "$noop"; novif_one 0
-pool "$day"; day_one 0; pool "$day"; vif_one 0; pool "$day"; late_one 0; proc_one; fresh_one
-pool "$day"; lib_day_one 0
+pool "$day"; day_one 0; pool "$day"; vif_one 0; pool "$day"; late_one 0; procs; fresh_one
+pool "$day"; lib_day 0
 lib_noop 0
 rm -f "$STATE"/*.cmd "$STATE"/*.ready "$STATE"/*.cmdready "$STATE"/*.reply \
-	"$STATE"/*.lvmd "$STATE"/*.tries "$STATE"/*.conn "$STATE"/*.other
+	"$STATE"/*.lvmd "$STATE"/*.tries "$STATE"/*.conn "$STATE"/*.other "$STATE"/*.rtt
 for ph in $PHASES; do rm -f "$STATE"/*."$ph"; done
 n=0
 for r in $(seq 1 "$ROUNDS"); do
@@ -278,13 +304,14 @@ for r in $(seq 1 "$ROUNDS"); do
 	for i in $(seq 1 "$P"); do pool "$noop"; novif_one $((n + i)); done
 	pool "$day"
 	for i in $(seq 1 "$P"); do pool "$day"; day_one $((n + i)); done
-	for i in $(seq 1 "$P"); do pool "$day"; lib_day_one $((n + i)); done
+	pool "$day"; lib_day "$r"
 	for i in $(seq 1 "$P"); do pool "$day"; vif_one $((n + i)); done
 	for i in $(seq 1 "$P"); do pool "$day"; late_one $((n + i)); done
 	for i in $(seq 1 "$P"); do pool "$day"; day_one $((800 + n + i)) once; done
 	[ "$SEEDED" = 1 ] &&
 		for i in $(seq 1 "$P"); do pool "$day"; day_one $((500 + n + i)) seeded; done
-	for i in $(seq 1 "$P"); do proc_one; fresh_one; done
+	procs
+	for i in $(seq 1 "$P"); do fresh_one; done
 	n=$((n + P))
 	echo "  round $r: medians so far: daytime reply $(pct 50 "$STATE/day.reply") ms (library $(pct 50 "$STATE/libday.reply")), noop create-to-ready $(pct 50 "$STATE/noop.cmdready") ms (library $(pct 50 "$STATE/libnoop.ready")), process reply $(pct 50 "$STATE/proc.reply") ms"
 done
@@ -303,10 +330,15 @@ row "lvm daytime, one connect (no retry), command" "$STATE/once.reply"
 [ "$SEEDED" = 1 ] && row "lvm daytime, ARP entry set beforehand" "$STATE/seeded.reply"
 row "process daytimed, fork+exec -> first byte" "$STATE/proc.reply"
 row "  the same, a fresh copy of its binary" "$STATE/fresh.reply"
+row "  the first start by a client (not counted)" "$STATE/proc-cold.reply"
 row "lvm daytime, library: call -> first byte" "$STATE/libday.reply"
 row "  its create call's return" "$STATE/libday.cmd"
 row "  its connection established" "$STATE/libday.conn"
 row "  its lvmd create" "$STATE/libday.lvmd"
+row "    of it queued (received -> read)" "$STATE/libday.queue"
+row "  its request -> reply, as the client saw it" "$STATE/libday.rtt"
+row "  the first create of a client (not counted)" "$STATE/libday-cold.reply"
+row "    its create call's return" "$STATE/libday-cold.cmd"
 row "lvm noop, library: call -> ready mark" "$STATE/libnoop.ready"
 row "lvm daytime with vif (TAP made ahead), command" "$STATE/vif.cmd"
 row "  its lvmd create" "$STATE/vif.lvmd"

@@ -13,7 +13,8 @@
  *                   [-r REQUEST] [-c] [-f] [-o FILE] [-s START_NS]
  *                   [-- CMD [ARG...]]
  *   lvm-bench-reply -a ADDR -p PORT -L IMAGE -N NAME [-V VIFSPEC] [-M MIB]
- *                   [-t TIMEOUT_MS] [-w STEP_MS] [-r REQUEST] [-c] [-o FILE]
+ *                   [-n N] [-t TIMEOUT_MS] [-w STEP_MS] [-r REQUEST] [-c]
+ *                   [-o FILE]
  *
  * -r sends REQUEST (its bytes as given) on each connection once it is
  * made, for a server that speaks second (HTTP: "GET / HTTP/1.0\r\n\r\n");
@@ -24,19 +25,28 @@
  * to FILE (truncated per sample).
  *
  * -L is the library path: the guest NAME from IMAGE (MIB MiB, default 4;
- * one vif VIFSPEC, lvm_vif_parse()'s syntax) created by lvm_create()
- * through a handle to lvmd ($LVM_SOCKET, else liblvm's default) opened
- * before t0 and used once before it (an lvm_info() of NAME: the client
- * warm, as a library client that keeps its handle is; with
+ * one vif at ADDR, the rest of it from VIFSPEC, lvm_vif_parse()'s syntax
+ * with no ip) created by lvm_create() through a handle to lvmd
+ * ($LVM_SOCKET, else liblvm's default) opened before t0 and used once
+ * before it (an lvm_info() of NAME: the handle connected and used; with
  * LVM_BENCH_REPLY_COLD set in the environment, not used: a process
- * started for one call); "command" is then the create
- * call's return, and -o FILE gets lvmd's "pool_hit" and "total_ns", one
- * per line. The guest is left running (the caller destroys it).
+ * started for one call); "command" is then the create call's return, and
+ * -o FILE gets lvmd's "pool_hit", "total_ns", "queue_ns" and the
+ * client's "client_ns" (request sent -> reply read), one per line. The
+ * guest is left running (the caller destroys it). With -n N, one process
+ * makes N such samples, as a library client that lives on does (a
+ * serverless platform's engine): sample i creates NAME-i at ADDR + i
+ * and, once it answered, destroys it and waits for lvmd's pools to be
+ * full again (not timed); its client code is warm from the second
+ * sample on. -c then adds lvmd's figures to each row (below).
  *
  * -c prints CSV: the header
  * "reply_ms,command_ms,tries,connected_ms", then one row per sample
  * (command_ms empty without CMD; connected_ms: the connection that
- * brought the reply established); else one line per sample. Default timeout 10000 ms, step
+ * brought the reply established); with -L, also "pool_hit,lvmd_ms,
+ * queue_ms,roundtrip_ms" (lvmd's request received -> reply, of it the
+ * request queued, and the client's request sent -> reply read); else
+ * one line per sample. Default timeout 10000 ms, step
  * 50 ms. Exit status 0, or 1 with one line on stderr: no reply by the
  * timeout, CMD failing to start or exiting non-zero, bad usage.
  */
@@ -84,6 +94,7 @@ struct child {
 	pid_t pid;              /* -1: the library's create (-L) */
 	const struct opts *o;
 	char err[256];          /* -L: lvm_create()'s error line */
+	struct lvm_timing t;    /* -L: lvm_create()'s timing */
 	pthread_t waiter;
 	atomic_bool done;
 	int status;             /* set before done */
@@ -125,9 +136,13 @@ static void library_create(struct child *c)
 	rc = lvm_config_set_str(&cfg.name, o->name);
 	if (rc == 0)
 		rc = lvm_config_set_str(&cfg.kernel, o->image);
-	if (rc == 0 && o->vif) {
+	if (rc == 0 && o->vif)
 		rc = lvm_vif_parse(o->vif, &cfg.vifs[0], c->err,
 				   sizeof(c->err));
+	if (rc == 0) {
+		/* The vif's address is the one the connects go to. */
+		memcpy(cfg.vifs[0].ip, &o->sa.sin_addr, 4);
+		cfg.vifs[0].has_ip = true;
 		cfg.nvifs = 1;
 	}
 	if (rc == 0) {
@@ -145,11 +160,15 @@ static void library_create(struct child *c)
 	}
 	lvm_config_clear(&cfg);
 	if (rc == 0 && o->out && (f = fopen(o->out, "w")) != NULL) {
-		fprintf(f, "{\n  \"pool_hit\": %s,\n  \"total_ns\": %llu\n}\n",
+		fprintf(f, "{\n  \"pool_hit\": %s,\n  \"total_ns\": %llu,\n"
+			"  \"queue_ns\": %llu,\n  \"client_ns\": %llu\n}\n",
 			t.pool_hit ? "true" : "false",
-			(unsigned long long)t.total_ns);
+			(unsigned long long)t.total_ns,
+			(unsigned long long)t.queue_ns,
+			(unsigned long long)t.client_ns);
 		fclose(f);
 	}
+	c->t = t;
 	c->status = rc == 0 ? 0 : 1 << 8; /* as an exit status of 1 */
 	atomic_store(&c->done, true);
 }
@@ -365,7 +384,12 @@ static int sample(const struct opts *o)
 			strerror(-rc));
 		return 1;
 	}
-	if (o->csv && child)
+	if (o->csv && o->image)
+		printf("%.3f,%.3f,%u,%.3f,%d,%.3f,%.3f,%.3f\n",
+		       ms(t0, reply_ns), ms(t0, c.exit_ns), tries,
+		       ms(t0, conn_ns), c.t.pool_hit, ms(0, c.t.total_ns),
+		       ms(0, c.t.queue_ns), ms(0, c.t.client_ns));
+	else if (o->csv && child)
 		printf("%.3f,%.3f,%u,%.3f\n", ms(t0, reply_ns),
 		       ms(t0, c.exit_ns), tries, ms(t0, conn_ns));
 	else if (o->csv)
@@ -380,14 +404,56 @@ static int sample(const struct opts *o)
 	return 0;
 }
 
+/*
+ * -L -n: after a sample, its guest destroyed and lvmd's pools full again
+ * (every pool at its target, none preparing), by the timeout. 0, or
+ * -errno after one line on stderr.
+ */
+static int next_sample(const struct opts *o)
+{
+	uint64_t deadline = lvm_now_ns() + o->timeout_ms * 1000000u;
+	struct lvm_pool_info *p;
+	uint64_t other;
+	size_t n, i;
+	bool full;
+	int rc;
+
+	rc = lvm_destroy(o->h, o->name);
+	if (rc < 0) {
+		fprintf(stderr, TOOL ": lvm_destroy() of %s: %s\n", o->name,
+			lvm_last_error(o->h));
+		return rc;
+	}
+	for (;;) {
+		rc = lvm_pool_list(o->h, &p, &n, &other);
+		if (rc < 0) {
+			fprintf(stderr, TOOL ": lvm_pool_list(): %s\n",
+				lvm_last_error(o->h));
+			return rc;
+		}
+		full = true;
+		for (i = 0; i < n; i++)
+			full &= p[i].ready >= p[i].target && !p[i].preparing;
+		free(p);
+		if (full)
+			return 0;
+		if (lvm_now_ns() > deadline) {
+			fprintf(stderr, TOOL ": lvmd's pools not full again "
+				"within %lu ms\n", o->timeout_ms);
+			return -ETIMEDOUT;
+		}
+		usleep(2000);
+	}
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: " TOOL " -a ADDR -p PORT [-t TIMEOUT_MS] [-n N] "
 	      "[-w STEP_MS] [-r REQUEST] [-c] [-f] [-o FILE] [-s START_NS] "
 	      "[-- CMD [ARG...]]\n"
 	      "       " TOOL " -a ADDR -p PORT -L IMAGE -N NAME [-V VIFSPEC] "
-	      "[-M MIB] [-t TIMEOUT_MS] [-w STEP_MS] [-r REQUEST] [-c] "
-	      "[-o FILE]\n", f);
+	      "[-M MIB] [-n N] [-t TIMEOUT_MS] [-w STEP_MS] [-r REQUEST] "
+	      "[-c] [-o FILE]\n", f);
 }
 
 /* A positive number into (*v); 0 or -EINVAL. */
@@ -442,10 +508,30 @@ static int parse(int argc, char **argv, struct opts *o)
 		return -EINVAL;
 	}
 	if ((o->image || o->name || o->vif) &&
-	    (!o->image || !o->name || o->cmd || o->start_ns || o->n != 1 ||
+	    (!o->image || !o->name || o->cmd || o->start_ns ||
 	     o->fork_exec)) {
 		fprintf(stderr, TOOL ": -L IMAGE needs -N NAME and takes no "
-			"CMD, -s, -n or -f\n");
+			"CMD, -s or -f\n");
+		return -EINVAL;
+	}
+	if (o->vif) {
+		struct lvm_vif v;
+		char err[200];
+
+		if (lvm_vif_parse(o->vif, &v, err, sizeof(err)) < 0) {
+			fprintf(stderr, TOOL ": -V %s: %s\n", o->vif, err);
+			return -EINVAL;
+		}
+		if (v.has_ip) {
+			fprintf(stderr, TOOL ": -V takes no ip: the vif's "
+				"address is -a's\n");
+			return -EINVAL;
+		}
+	}
+	if (o->image && o->n > 1 &&
+	    (ntohl(o->sa.sin_addr.s_addr) & 0xff) + o->n > 255) {
+		fprintf(stderr, TOOL ": -n %lu addresses from %s pass the "
+			"end of its /24\n", o->n, inet_ntoa(o->sa.sin_addr));
 		return -EINVAL;
 	}
 	return 0;
@@ -470,9 +556,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		/* One request before t0 (an info on the name, which has no
-		 * guest yet): the sample's client is warm, as a library
-		 * client that keeps its handle is, not a process started for
-		 * one call. */
+		 * guest yet): the handle connected and used, as a library
+		 * client that keeps its handle has it; the create's own code
+		 * is warm only from the second sample of -n on. */
 		if (!getenv("LVM_BENCH_REPLY_COLD")) {
 			struct lvm_info info;
 
@@ -481,12 +567,24 @@ int main(int argc, char **argv)
 		}
 	}
 	if (o.csv)
-		printf("reply_ms,command_ms,tries,connected_ms\n");
-	for (unsigned long i = 0; i < o.n; i++)
-		if (sample(&o)) {
+		printf("reply_ms,command_ms,tries,connected_ms%s\n",
+		       o.image ? ",pool_hit,lvmd_ms,queue_ms,roundtrip_ms" : "");
+	for (unsigned long i = 0; i < o.n; i++) {
+		struct opts so = o;
+		char name[LVM_NAME_MAX + 1];
+
+		if (o.image && o.n > 1) {
+			snprintf(name, sizeof(name), "%s-%lu", o.name, i);
+			so.name = name;
+			so.sa.sin_addr.s_addr =
+				htonl(ntohl(o.sa.sin_addr.s_addr) + (uint32_t)i);
+		}
+		if (sample(&so) ||
+		    (o.image && o.n > 1 && next_sample(&so) < 0)) {
 			lvm_close(o.h);
 			return 1;
 		}
+	}
 	lvm_close(o.h);
 	return 0;
 }

@@ -68,7 +68,7 @@ for i in $(seq 1 12); do
 	else
 		how=library
 		out=$(lvm-bench-reply -a "$a" -p 13 -t 15000 -w 20 -L "$img" \
-			-N "c$i" -V "ip=$a" 2>&1)
+			-N "c$i" 2>&1)
 	fi
 	rc=$?
 	seen
