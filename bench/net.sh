@@ -59,8 +59,9 @@
 # discarding on TCP 9; NET_LINUX=0 leaves it out). Then isolation: NSTREAMS (10)
 # sink guests streamed to at full speed, ISO_ROUNDS (3) rounds of P noop
 # creates with the streams stopped (SIGSTOP: the network idle) and
-# running, and as a reference a static no-op's spawn after each create
-# (what the streams do to any process's start). Prints medians, p10/p90, ratios and PASS/FAIL against issue
+# running, by the command and through liblvm (1 + P from one client, the
+# first a warm-up), and as a reference a static no-op's spawn after each
+# command (what the streams do to any process's start). Prints medians, p10/p90, ratios and PASS/FAIL against issue
 # 11's targets. Exits 0 when the run itself worked (a FAIL is a figure).
 # NET_LVMD (default lvmd) and NET_GUESTS (default the build's guests
 # directory, for daytime.xen and sink.xen) run another lvmd and other
@@ -459,16 +460,26 @@ iso() {
 	lvm-bench-spawn -n 1 -w 0 -m fork "$BUILD/bin/lvm-bench-trivial" 2>"$STATE/err" |
 		awk -F, '/^start,/ { print $7 }' >>"$STATE/$1.isospawn" || die "lvm-bench-spawn: $(cat "$STATE/err")"
 }
+# iso_lib KIND R: the same noop creates through liblvm, 1 + P from one
+# client (lvm-bench-lvm, the pool full before each), the first a warm-up:
+# create call to its return.
+iso_lib() {
+	lvm-bench-lvm -k "$noop" -M 4 -p "il-$1-$2" -n "$P" -w 1 -P 2 -I "$noop" \
+		-e hit -t 60 >"$STATE/isolib.csv" || die "lvm-bench-lvm noop (isolation, $1)"
+	awk -F, '$4 == "returned" { print $7 }' "$STATE/isolib.csv" >>"$STATE/$1.isolib"
+}
 n=0
 for r in $(seq 1 "$ISO_ROUNDS"); do
 	kill -STOP $STREAM_PIDS
 	streamed_us=$((streamed_us + $(now_us) - run0))
 	sleep 0.5
 	for i in $(seq 1 "$P"); do iso idle $((n + i)); done
+	iso_lib idle "$r"
 	kill -CONT $STREAM_PIDS
 	run0=$(now_us)
 	sleep 0.5
 	for i in $(seq 1 "$P"); do iso busy $((n + i)); done
+	iso_lib busy "$r"
 	n=$((n + P))
 done
 kill $STREAM_PIDS
@@ -484,10 +495,14 @@ row "network idle, command" "$STATE/idle.iso"
 row "  lvmd" "$STATE/idle.isolvmd"
 row "streams running, command" "$STATE/busy.iso"
 row "  lvmd" "$STATE/busy.isolvmd"
+row "network idle, library (call -> return)" "$STATE/idle.isolib"
+row "streams running, library" "$STATE/busy.isolib"
 row "network idle, a static no-op's spawn" "$STATE/idle.isospawn"
 row "streams running, the same" "$STATE/busy.isospawn"
 r4=$(ratio "$(pct 50 "$STATE/busy.iso")" "$(pct 50 "$STATE/idle.iso")")
 echo "  create while streaming / idle (command): $r4 $(verdict "$r4" 1.2) (target <= 1.2; lvmd's own: $(ratio "$(pct 50 "$STATE/busy.isolvmd")" "$(pct 50 "$STATE/idle.isolvmd")"))"
+r7=$(ratio "$(pct 50 "$STATE/busy.isolib")" "$(pct 50 "$STATE/idle.isolib")")
+echo "  create while streaming / idle (library):  $r7 $(verdict "$r7" 1.2) (target <= 1.2)"
 echo "  a process's spawn while streaming / idle (no target, the machine's own): $(ratio "$(pct 50 "$STATE/busy.isospawn")" "$(pct 50 "$STATE/idle.isospawn")")"
 [ "$(brmac)" = "$BRMAC0" ] && echo "bench-net: the bridge kept its MAC" ||
 	echo "bench-net: the bridge's MAC changed: $BRMAC0 -> $(brmac)"
