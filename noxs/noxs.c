@@ -162,8 +162,7 @@ int noxs_vifmem_check(const struct noxs_vifmem *m)
 
 	if (m->nvifs == 0 || m->nvifs > NOXS_MAX_VIFS)
 		return -1;
-	if (m->buf_pages == 0 || m->buf_pages > NOXS_VIF_BUF_PAGES_MAX ||
-	    m->buf_size == 0 || m->buf_size > m->buf_pages * 4096u)
+	if (!noxs_vif_region_ok(m->buf_pages, m->buf_size))
 		return -1;
 	if (m->va % 4096u != 0 || m->stride % 4096u != 0 ||
 	    m->stride < (1u + m->buf_pages) * 4096u)

@@ -52,11 +52,8 @@ int vring_check_rsp(const struct noxs_vif_desc *d, uint32_t cap)
 
 int vring_check_region(uint32_t buf_pages, uint32_t buf_size)
 {
-	if (buf_pages == 0 || buf_pages > NOXS_VIF_BUF_PAGES_MAX)
-		return NOXS_VIF_BAD_SETUP;
-	if (buf_size == 0 || buf_size > buf_pages * 4096u)
-		return NOXS_VIF_BAD_SETUP;
-	return NOXS_VIF_OK;
+	return noxs_vif_region_ok(buf_pages, buf_size) ? NOXS_VIF_OK :
+							NOXS_VIF_BAD_SETUP;
 }
 
 void vring_rings_setup(volatile struct noxs_vif_rings *r,

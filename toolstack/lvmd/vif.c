@@ -178,10 +178,10 @@ static int add_record(struct lvmd *l, struct guest *g, unsigned i,
 	/* Connected ahead: the offer the guest's front would make, made
 	 * for it (its rings page is set up): the data path connects at
 	 * take, and the guest finds its vif connected when it starts. */
-	if (ahead && ahead->ring_mfn) {
+	if (ahead && ahead->np.rings) {
 		struct noxs_vif o = {
-			.ring_mfn = ahead->ring_mfn,
-			.buf_pages = ahead->buf_pages,
+			.ring_mfn = ahead->np.ring_mfn,
+			.buf_pages = ahead->np.region_pages,
 			.buf_size = ahead->buf_size,
 		};
 
@@ -231,8 +231,6 @@ static void rings_ahead(struct lvmd_netpath *np, uint32_t domid,
 	}
 	vring_rings_setup(r->np.rings, mem->mfn + 1, m->buf_pages,
 			  m->rx_bufs, m->buf_len);
-	r->ring_mfn = mem->mfn[0];
-	r->buf_pages = m->buf_pages;
 	r->buf_size = m->buf_size;
 }
 

@@ -35,12 +35,12 @@ struct lvmd_vif_ready {
 	struct lvmd_netpath_ahead np; /* the data path's end made ahead too
 					(port bound, device page mapped);
 					page NULL: not made */
-	uint64_t ring_mfn;           /* connected ahead: the guest's rings
-					page, set up as its front would
-					(vring_rings_setup()), offered at the
-					create with the region below (the
-					vif record); 0: not */
-	uint32_t buf_pages, buf_size;
+	uint32_t buf_size;           /* connected ahead (np.rings mapped: the
+					guest's rings page set up as its
+					front would, vring_rings_setup()):
+					the region's bytes, offered at the
+					create with np.ring_mfn and
+					np.region_pages (the vif record) */
 };
 
 /* A shell's vif 0 memory as its image declares it (lvm_shell_vif0()):

@@ -89,6 +89,19 @@ int noxs_guest_view_read(const volatile struct noxs_page *p, uint32_t ndevs,
 			 uint32_t request_seq, struct noxs_guest_view *out);
 
 /*
+ * noxs_vif_region_ok() - whether a vif's buffer region of (buf_pages)
+ * frames and (buf_size) bytes is one the protocol allows: 1 <= buf_pages
+ * <= NOXS_VIF_BUF_PAGES_MAX and 1 <= buf_size <= buf_pages * 4096. The
+ * one rule for a region offered at connect (vring_check_region()) and
+ * one declared in an image (noxs_vifmem_check()).
+ */
+static inline int noxs_vif_region_ok(uint32_t buf_pages, uint32_t buf_size)
+{
+	return buf_pages != 0 && buf_pages <= NOXS_VIF_BUF_PAGES_MAX &&
+	       buf_size != 0 && buf_size <= buf_pages * 4096u;
+}
+
+/*
  * noxs_vifmem_check() - check a guest's declared vif memory (m) (struct
  * noxs_vifmem, from its image's note) as a layout: 1 <= nvifs <=
  * NOXS_MAX_VIFS; va and stride page-aligned, each vif's rings page and
