@@ -39,6 +39,9 @@
 #            page, and a guest's image is always in new pages, so this is
 #            the box's like for like for a guest; on hardware it costs
 #            what the process does;
+#   container the same process in `docker run -d --rm --network host`
+#            of a busybox image (where dockerd answers: the box's
+#            --containers): start of docker run to first byte;
 #   library  the same two through liblvm in-process, by a client that
 #            lives on, as a platform's engine does: for daytime
 #            lvm-bench-reply -L -n (lvm_create() on its main thread, the
@@ -115,6 +118,7 @@ cleanup() {
 		lvm destroy "$g" >/dev/null 2>&1
 	done
 	kill "$LVMD_PID" 2>/dev/null
+	[ -n "${CTR:-}" ] && { docker rm -f lvm-net-day; docker rmi "$CTR_IMAGE"; } >/dev/null 2>&1
 }
 trap cleanup EXIT
 [ -d "/sys/class/net/$BR/bridge" ] || die "lvmd made no bridge $BR"
@@ -252,6 +256,31 @@ fresh_one() {
 		"$STATE/daytimed.copy" -a "$BRADDR" -p 1313 -1 || die "daytimed (a fresh copy)"
 }
 
+# The container: the same static daytime process in `docker run -d --rm
+# --network host` of a busybox image imported from the box's root file
+# system (the containers layer, xenbox --containers), the binary bound in
+# read-only; start of `docker run` to first byte. Only where dockerd
+# answers and that file system is here; else a line says why not.
+CTR_ROOTFS=/usr/share/xenbox/rootfs CTR_IMAGE=lvm-net-day:bench CTR=
+if ! command -v docker >/dev/null || ! docker info >/dev/null 2>&1; then
+	CTR_WHY="no Docker in this dom0 (the box's --containers)"
+elif [ ! -d "$CTR_ROOTFS" ]; then
+	CTR_WHY="no busybox root file system at $CTR_ROOTFS to import"
+elif ! tar -C "$CTR_ROOTFS" -c . | docker import - "$CTR_IMAGE" >/dev/null; then
+	CTR_WHY="docker import of $CTR_ROOTFS failed"
+else
+	CTR=1
+fi
+# ctr_one: one container, start to first byte; gone before the next.
+ctr_one() {
+	bench_reply "$STATE/ctr" -a "$BRADDR" -p 1314 -t 120000 -w "$STEP_MS" -o "$STATE/out" -- \
+		docker run -d --rm --name lvm-net-day --network host \
+		-v "$BUILD/bin/lvm-bench-daytimed:/daytimed:ro" "$CTR_IMAGE" \
+		/daytimed -a "$BRADDR" -p 1314 -1 || die "docker run: $(cat "$STATE/out")"
+	docker rm -f lvm-net-day >/dev/null 2>&1
+	return 0
+}
+
 # rows KIND: lvm-bench-reply -c's rows on stdin, but for its header,
 # into KIND's files: reply, cmd (the command's exit or the create call's
 # return), tries, conn; with -L also lvmd, queue, rtt (the client's
@@ -293,6 +322,7 @@ lib_noop() {
 pool "$noop"; noop_one 0; pool "$noop"; novif_one 0
 pool "$day"; day_one 0; pool "$day"; vif_one 0; pool "$day"; late_one 0; procs; fresh_one
 pool "$day"; lib_day 0
+[ -n "$CTR" ] && ctr_one
 lib_noop 0
 rm -f "$STATE"/*.cmd "$STATE"/*.ready "$STATE"/*.cmdready "$STATE"/*.reply \
 	"$STATE"/*.lvmd "$STATE"/*.tries "$STATE"/*.conn "$STATE"/*.other "$STATE"/*.rtt
@@ -313,6 +343,7 @@ for r in $(seq 1 "$ROUNDS"); do
 		for i in $(seq 1 "$P"); do pool "$day"; day_one $((500 + n + i)) seeded; done
 	procs
 	for i in $(seq 1 "$P"); do fresh_one; done
+	[ -n "$CTR" ] && for i in $(seq 1 "$P"); do ctr_one; done
 	n=$((n + P))
 	echo "  round $r: medians so far: daytime reply $(pct 50 "$STATE/day.reply") ms (library $(pct 50 "$STATE/libday.reply")), noop create-to-ready $(pct 50 "$STATE/noop.cmdready") ms (library $(pct 50 "$STATE/libnoop.ready")), process reply $(pct 50 "$STATE/proc.reply") ms"
 done
@@ -371,10 +402,13 @@ echo "  library: daytime first reply / process first reply:  $r6 $(verdict "$r6"
 # Not a target: the comparison with the process's code as new to the
 # machine as a guest's image always is (see fresh above).
 echo "  against the process from a fresh copy of its binary (no target): command $(ratio "$dr" "$(pct 50 "$STATE/fresh.reply")"), library $(ratio "$ldr" "$(pct 50 "$STATE/fresh.reply")")"
-if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
-	echo "  container: docker is here but not measured by this script: N/A"
+if [ -n "$CTR" ]; then
+	cr=$(pct 50 "$STATE/ctr.reply")
+	row "container daytimed, docker run --network host" "$STATE/ctr.reply"
+	row "  its command, spawn -> exit (detached)" "$STATE/ctr.cmd"
+	echo "  against the container (no target): command $(ratio "$dr" "$cr"), library $(ratio "$ldr" "$cr")"
 else
-	echo "  container (docker run --network host): N/A, no Docker in this dom0"
+	echo "  container (docker run --network host): N/A, $CTR_WHY"
 fi
 
 # linux_stream UNIKERNEL_MBPS: the same stream to the stock Linux guest
