@@ -50,6 +50,9 @@
 #            call to ready mark, 1 + P creates a round); the first of
 #            each a warm-up, not counted (its client code cold). Also
 #            lvmd's queue and the client's request -> reply for daytime.
+# The lvm commands of noop, vif, late, novif and isolation are timed by
+# lvm-bench-cmd (its fork to the command's exit), as the rest of the
+# harness times commands; the daytime series by lvm-bench-reply.
 # While no connect has brought a reply, a new one starts every STEP_MS ms
 # (default 10; lvm-bench-reply -w), the earlier ones left open (at most
 # 64: bench/netconn.h), for every series alike. For vif,
@@ -90,12 +93,20 @@ die() {
 LVMD=${NET_LVMD:-lvmd} GDIR=${NET_GUESTS:-$BUILD/guests}
 noop=$BUILD/guests/noop.xen day=$GDIR/daytime.xen sink=$GDIR/sink.xen
 for f in "$noop" "$day" "$sink"; do [ -f "$f" ] || die "no guest image $f"; done
-for t in "$LVMD" lvm-bench-reply lvm-bench-daytimed lvm-bench-stream lvm-bench-lvm lvm-bench-spawn lvm-bench-trivial; do
+for t in "$LVMD" lvm-bench-reply lvm-bench-daytimed lvm-bench-stream lvm-bench-lvm lvm-bench-spawn lvm-bench-trivial lvm-bench-cmd; do
 	command -v "$t" >/dev/null || die "no $t in $BUILD/bin"
 done
 [ -e /dev/net/tun ] || die "no /dev/net/tun in this dom0"
 now_us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
-ms_since() { awk -v a="$1" -v b="$(now_us)" 'BEGIN { printf "%.3f\n", (b - a) / 1000 }'; }
+# cmd_ms OUT CMD...: CMD timed from its fork to its exit by lvm-bench-cmd,
+# as the rest of the harness times commands (not from this shell, whose
+# own fork would be in the figure); the milliseconds on stdout, CMD's
+# output in OUT. Fails as CMD does.
+cmd_ms() {
+	local out=$1
+	shift
+	lvm-bench-cmd -- "$@" 2>"$out" | awk -F, '$4 == "returned" { print $7; ok = 1 } END { exit !ok }'
+}
 # pct P FILE: the P-th percentile of FILE's numbers (nearest rank).
 pct() { sort -n "$2" | awk -v p="$1" '{ v[NR] = $1 } END { i = int((NR - 1) * p / 100 + 0.5) + 1; print (NR ? v[i] : "-") }'; }
 field() { sed -n "s/^ *\"$1\": *\([0-9a-z]*\),\{0,1\}$/\1/p" "$2" | head -n1; }
@@ -132,10 +143,9 @@ echo "bench-net: $ROUNDS rounds of $P samples per kind, connects every $STEP_MS 
 
 # noop_one I: one noop create (--timing: lvmd replies at the ready mark).
 noop_one() {
-	local o=$STATE/out.json t0
-	t0=$(now_us)
-	lvm create "$noop" --name "noop-$1" --json --timing >"$o" || die "lvm create noop-$1: $(cat "$o")"
-	local c; c=$(ms_since "$t0")
+	local o=$STATE/out.json c
+	c=$(cmd_ms "$o" lvm create "$noop" --name "noop-$1" --json --timing) ||
+		die "lvm create noop-$1: $(cat "$o")"
 	hit "$o" "noop-$1"
 	local tot rdy; tot=$(field total_ns "$o") rdy=$(field ready_ns "$o")
 	[ -n "$rdy" ] || die "noop-$1: no ready mark: $(cat "$o")"
@@ -220,11 +230,10 @@ phase_row() {
 # KIND.lvmd; then destroyed (a guest gone already is fine: noop powers
 # off at once).
 create_one() {
-	local kind=$1 name=$2 o=$STATE/out.json t0
+	local kind=$1 name=$2 o=$STATE/out.json
 	shift 2
-	t0=$(now_us)
-	lvm create "$@" --name "$name" --json >"$o" || die "lvm create $name: $(cat "$o")"
-	ms_since "$t0" >>"$STATE/$kind.cmd"
+	cmd_ms "$o" lvm create "$@" --name "$name" --json >>"$STATE/$kind.cmd" ||
+		die "lvm create $name: $(cat "$o")"
 	hit "$o" "$name"
 	ns_ms "$(field total_ns "$o")" >>"$STATE/$kind.lvmd"
 	phases "$o" "$kind"
@@ -481,11 +490,10 @@ for i in $(seq 1 "$NSTREAMS"); do
 done
 sleep 1
 iso() {
-	local o=$STATE/out.json t0
+	local o=$STATE/out.json
 	pool "$noop"
-	t0=$(now_us)
-	lvm create "$noop" --name "iso-$2" --json >"$o" || die "lvm create iso-$2: $(cat "$o")"
-	ms_since "$t0" >>"$STATE/$1.iso"
+	cmd_ms "$o" lvm create "$noop" --name "iso-$2" --json >>"$STATE/$1.iso" ||
+		die "lvm create iso-$2: $(cat "$o")"
 	hit "$o" "iso-$2"
 	ns_ms "$(field total_ns "$o")" >>"$STATE/$1.isolvmd"
 	lvm destroy "iso-$2" >/dev/null || die "lvm destroy iso-$2"
