@@ -319,13 +319,17 @@ lib_day() {
 		-n $((P + 1)) -L "$day" -N "dl-$1" 2>&1) || die "daytime dl-$1-* (library): $out"
 	rows libday <<<"$out" || die "daytime dl-$1-* (library): not every create a pool hit: $out"
 }
-# lib_noop R: P noop creates through liblvm (lvm-bench-lvm, pool of 2
-# built ahead for noop refilled before each): create call to ready mark.
-lib_noop() {
-	lvm-bench-lvm -k "$noop" -M 4 -p "nl-$1" -n "$P" -w 1 -P 2 -I "$noop" \
-		-e hit -t 60 >"$STATE/nooplib.csv" || die "lvm-bench-lvm noop (library)"
-	awk -F, '$4 == "running" { print $7 }' "$STATE/nooplib.csv" >>"$STATE/libnoop.ready"
+# noops PREFIX CLOCK FILE: 1 + P noop creates through liblvm from one
+# client (lvm-bench-lvm, the pool of 2 built ahead for noop refilled
+# before each), the first a warm-up; each one's CLOCK ("running": the
+# create call to the ready mark; "returned": to its return) into FILE.
+noops() {
+	lvm-bench-lvm -k "$noop" -M 4 -p "$1" -n "$P" -w 1 -P 2 -I "$noop" \
+		-e hit -t 60 >"$STATE/nooplib.csv" || die "lvm-bench-lvm noop ($1)"
+	awk -F, -v k="$2" '$4 == k { print $7 }' "$STATE/nooplib.csv" >>"$3"
 }
+# lib_noop R: the library's noop series, create call to ready mark.
+lib_noop() { noops "nl-$1" running "$STATE/libnoop.ready"; }
 
 # Warm-up, not counted: one of each.
 pool "$noop"; noop_one 0; pool "$noop"; novif_one 0
@@ -502,14 +506,9 @@ iso() {
 	lvm-bench-spawn -n 1 -w 0 -m fork "$BUILD/bin/lvm-bench-trivial" 2>"$STATE/err" |
 		awk -F, '/^start,/ { print $7 }' >>"$STATE/$1.isospawn" || die "lvm-bench-spawn: $(cat "$STATE/err")"
 }
-# iso_lib KIND R: the same noop creates through liblvm, 1 + P from one
-# client (lvm-bench-lvm, the pool full before each), the first a warm-up:
-# create call to its return.
-iso_lib() {
-	lvm-bench-lvm -k "$noop" -M 4 -p "il-$1-$2" -n "$P" -w 1 -P 2 -I "$noop" \
-		-e hit -t 60 >"$STATE/isolib.csv" || die "lvm-bench-lvm noop (isolation, $1)"
-	awk -F, '$4 == "returned" { print $7 }' "$STATE/isolib.csv" >>"$STATE/$1.isolib"
-}
+# iso_lib KIND R: the same noop creates through liblvm (noops): create
+# call to its return.
+iso_lib() { noops "il-$1-$2" returned "$STATE/$1.isolib"; }
 n=0
 for r in $(seq 1 "$ISO_ROUNDS"); do
 	kill -STOP $STREAM_PIDS

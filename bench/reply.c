@@ -31,8 +31,7 @@
  * before it (an lvm_info() of NAME: the handle connected and used; with
  * LVM_BENCH_REPLY_COLD set in the environment, not used: a process
  * started for one call); "command" is then the create call's return, and
- * -o FILE gets lvmd's "pool_hit", "total_ns", "queue_ns" and the
- * client's "client_ns" (request sent -> reply read), one per line. The
+ * -o FILE gets lvmd's "pool_hit" and "total_ns", one per line. The
  * guest is left running (the caller destroys it). With -n N, one process
  * makes N such samples, as a library client that lives on does (a
  * serverless platform's engine): sample i creates NAME-i at ADDR + i
@@ -94,7 +93,7 @@ struct child {
 	pid_t pid;              /* -1: the library's create (-L) */
 	const struct opts *o;
 	char err[256];          /* -L: lvm_create()'s error line */
-	struct lvm_timing t;    /* -L: lvm_create()'s timing */
+	struct lvm_timing t;    /* -L: lvm_create()'s timing (zero before) */
 	pthread_t waiter;
 	atomic_bool done;
 	int status;             /* set before done */
@@ -125,7 +124,6 @@ static void library_create(struct child *c)
 {
 	const struct opts *o = c->o;
 	struct lvm_config cfg;
-	struct lvm_timing t = { 0 };
 	struct lvm_info info;
 	FILE *f;
 	int rc;
@@ -146,7 +144,7 @@ static void library_create(struct child *c)
 		cfg.nvifs = 1;
 	}
 	if (rc == 0) {
-		rc = lvm_create(o->h, &cfg, 0, &info, &t);
+		rc = lvm_create(o->h, &cfg, 0, &info, &c->t);
 		c->exit_ns = lvm_now_ns();
 		if (rc < 0)
 			snprintf(c->err, sizeof(c->err), "%s",
@@ -160,15 +158,11 @@ static void library_create(struct child *c)
 	}
 	lvm_config_clear(&cfg);
 	if (rc == 0 && o->out && (f = fopen(o->out, "w")) != NULL) {
-		fprintf(f, "{\n  \"pool_hit\": %s,\n  \"total_ns\": %llu,\n"
-			"  \"queue_ns\": %llu,\n  \"client_ns\": %llu\n}\n",
-			t.pool_hit ? "true" : "false",
-			(unsigned long long)t.total_ns,
-			(unsigned long long)t.queue_ns,
-			(unsigned long long)t.client_ns);
+		fprintf(f, "{\n  \"pool_hit\": %s,\n  \"total_ns\": %llu\n}\n",
+			c->t.pool_hit ? "true" : "false",
+			(unsigned long long)c->t.total_ns);
 		fclose(f);
 	}
-	c->t = t;
 	c->status = rc == 0 ? 0 : 1 << 8; /* as an exit status of 1 */
 	atomic_store(&c->done, true);
 }
