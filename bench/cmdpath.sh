@@ -19,7 +19,8 @@
 #   echo       lvm-bench-floor list against lvm-bench-floor serve, a
 #              server that answers at once: a round trip with no work
 # and from create's own figures (--json): lvmd's time (request received ->
-# reply), the client's (request sent -> reply decoded), lvmd's queue
+# reply), the client's (request sent -> reply read; the request's encoding
+# before it and the reply's decoding after it apart), lvmd's queue
 # (request received -> work started), and with --timing the ready mark.
 # Prints medians, p10, p90, each kind's N, the breakdown and the ratios
 # the issue asks for. LVM=PATH and LVMD=PROGRAM time another lvm and lvmd
@@ -61,6 +62,8 @@ create1() {
 	awk -F, '/^start,/ { print $7 }' <<<"$row" >>"$STATE/$kind.ms"
 	ms_of "$(field total_ns <"$STATE/out")" >>"$STATE/$kind.lvmd.ms"
 	ms_of "$(field client_ns <"$STATE/out")" >>"$STATE/$kind.client.ms"
+	ms_of "$(field encode_ns <"$STATE/out")" >>"$STATE/$kind.encode.ms"
+	ms_of "$(field decode_ns <"$STATE/out")" >>"$STATE/$kind.decode.ms"
 	ms_of "$(field queue_ns <"$STATE/out")" >>"$STATE/$kind.queue.ms"
 	[ -z "$opt" ] || ms_of "$(field ready_ns <"$STATE/out")" >>"$STATE/$kind.ready.ms"
 	"$LVM" destroy "$kind$i" || die "lvm destroy $kind$i"
@@ -115,14 +118,16 @@ row "lvm list" "$STATE/list.ms"
 row "lvm create" "$STATE/create.ms"
 row " lvmd: received->reply" "$STATE/create.lvmd.ms"
 row " lvmd: queue" "$STATE/create.queue.ms"
-row " client: sent->reply" "$STATE/create.client.ms"
+row " client: encode" "$STATE/create.encode.ms"
+row " client: sent->read" "$STATE/create.client.ms"
+row " client: decode" "$STATE/create.decode.ms"
 row "lvm create --timing" "$STATE/create-t.ms"
 row " lvmd: received->reply" "$STATE/create-t.lvmd.ms"
-row " client: sent->reply" "$STATE/create-t.client.ms"
+row " client: sent->read" "$STATE/create-t.client.ms"
 row " ready mark" "$STATE/create-t.ready.ms"
 row "lvm create --paused" "$STATE/create-p.ms"
 row " lvmd: received->reply" "$STATE/create-p.lvmd.ms"
-row " client: sent->reply" "$STATE/create-p.client.ms"
+row " client: sent->read" "$STATE/create-p.client.ms"
 spawn=$(pct 0.5 <"$STATE/spawn.ms")
 paste -d' ' "$STATE/create.client.ms" "$STATE/create.lvmd.ms" | awk '{ print $1 - $2 }' >"$STATE/gap.ms"
 row " client - lvmd (each)" "$STATE/gap.ms"

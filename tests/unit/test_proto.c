@@ -127,29 +127,50 @@ static void test_decode_refused(void **state)
 	}
 }
 
-static void test_send_recv_socketpair(void **state)
+/* read_parse: lvm_proto_read() and lvm_proto_parse(), as liblvm reads a reply. */
+static int read_parse(int fd, json_object **out)
+{
+	char *body;
+	size_t n;
+	int rc = lvm_proto_read(fd, &body, &n);
+
+	if (rc < 0)
+		return rc;
+	rc = lvm_proto_parse(body, n, out);
+	free(body);
+	return rc;
+}
+
+static void test_write_read_socketpair(void **state)
 {
 	json_object *o = json_object_new_object(), *back = NULL;
+	char *buf;
+	size_t len;
 	int sv[2];
 
 	(void)state;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	json_object_object_add(o, "ok", json_object_new_boolean(1));
-	assert_int_equal(lvm_proto_send(sv[0], o), 0);
+	assert_int_equal(lvm_proto_encode(o, &buf, &len), 0);
+	assert_int_equal(lvm_proto_write(sv[0], buf, len), 0);
+	free(buf);
 	/* Raw bytes after the message stay in the socket. */
 	assert_int_equal(write(sv[0], "raw", 3), 3);
-	assert_int_equal(lvm_proto_recv(sv[1], &back), 0);
+	assert_int_equal(read_parse(sv[1], &back), 0);
 	assert_true(json_object_is_type(back, json_type_object));
+	assert_true(json_object_get_boolean(json_object_object_get(back, "ok")));
 	char raw[4] = { 0 };
 	assert_int_equal(read(sv[1], raw, 3), 3);
 	assert_string_equal(raw, "raw");
 	json_object_put(back);
 	json_object_put(o);
-	close(sv[0]);
+	/* A peer gone: -EPIPE, and no SIGPIPE. */
 	close(sv[1]);
+	assert_int_equal(lvm_proto_write(sv[0], "x", 1), -EPIPE);
+	close(sv[0]);
 }
 
-static void test_recv_truncated_and_oversize(void **state)
+static void test_read_truncated_oversize_and_bad(void **state)
 {
 	char buf[16];
 	json_object *o = NULL;
@@ -160,15 +181,23 @@ static void test_recv_truncated_and_oversize(void **state)
 	size_t n = frame(buf, 10, "{\"a\"", 4);
 	assert_int_equal(write(sv[0], buf, n), (ssize_t)n);
 	close(sv[0]);
-	assert_int_equal(lvm_proto_recv(sv[1], &o), -ECONNRESET);
+	assert_int_equal(read_parse(sv[1], &o), -ECONNRESET);
 	close(sv[1]);
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	n = frame(buf, LVM_PROTO_MAX + 1, "", 0);
 	assert_int_equal(write(sv[0], buf, n), (ssize_t)n);
-	assert_int_equal(lvm_proto_recv(sv[1], &o), -EMSGSIZE);
+	assert_int_equal(read_parse(sv[1], &o), -EMSGSIZE);
 	close(sv[0]);
-	assert_int_equal(lvm_proto_recv(sv[1], &o), -ECONNRESET);
+	assert_int_equal(read_parse(sv[1], &o), -ECONNRESET);
+	close(sv[1]);
+
+	/* A whole frame whose text is not one object: read, then refused. */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	n = frame(buf, 3, "[1]", 3);
+	assert_int_equal(write(sv[0], buf, n), (ssize_t)n);
+	assert_int_equal(read_parse(sv[1], &o), -EPROTO);
+	close(sv[0]);
 	close(sv[1]);
 	assert_null(o);
 }
@@ -871,8 +900,8 @@ int main(void)
 		cmocka_unit_test(test_decode_needs_more),
 		cmocka_unit_test(test_decode_two_messages),
 		cmocka_unit_test(test_decode_refused),
-		cmocka_unit_test(test_send_recv_socketpair),
-		cmocka_unit_test(test_recv_truncated_and_oversize),
+		cmocka_unit_test(test_write_read_socketpair),
+		cmocka_unit_test(test_read_truncated_oversize_and_bad),
 		cmocka_unit_test(test_request_create_roundtrip),
 		cmocka_unit_test(test_request_create_vifs_roundtrip),
 		cmocka_unit_test(test_info_vifs_roundtrip),

@@ -223,7 +223,10 @@ struct lvm_timing {
 					record written (below) */
 	uint64_t unpause_ns;
 	uint64_t total_ns;           /* request received → reply sent */
-	uint64_t client_ns;          /* as the caller saw it: send → reply */
+	uint64_t client_ns;          /* as the caller saw it: the request's
+					first byte sent → the reply's last
+					byte read (its JSON: encode_ns,
+					decode_ns) */
 	bool has_ready;
 	uint64_t ready_ns;           /* guest's ready mark − request received */
 	uint64_t claim_ns;           /* taking a ready shell from lvmd's pool
@@ -237,6 +240,10 @@ struct lvm_timing {
 					shell) */
 	uint64_t log_ns;             /* console log opened */
 	uint64_t save_ns;            /* the guest's record written */
+	/* In the caller (liblvm), around client_ns: */
+	uint64_t encode_ns;          /* the request built and encoded */
+	uint64_t decode_ns;          /* the reply decoded, this timing
+					included */
 };
 
 /* One guest, as lvm_info() and lvm_list() report it. */
@@ -445,7 +452,8 @@ int lvm_console_attach(lvm_t *h, const char *target);
 
 /*
  * lvm_info_json(), lvm_timing_json() - (info) or (t) as one JSON object,
- * in the field names of lvmd's protocol (the timing also has client_ns).
+ * in the field names of lvmd's protocol (the timing also has client_ns,
+ * encode_ns and decode_ns).
  * Returns malloc'd text (free it with free()), or NULL with errno ENOMEM.
  */
 char *lvm_info_json(const struct lvm_info *info);

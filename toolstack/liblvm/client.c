@@ -24,6 +24,9 @@
 struct lvm {
 	int fd;
 	unsigned busy_us;            /* lvm_set_busy_wait() */
+	uint64_t sent_ns, read_ns;   /* the last roundtrip(): its request's
+					first byte handed to the socket, its
+					reply's last byte read */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char err[512];
 };
@@ -141,24 +144,37 @@ static int transport(lvm_t *h, int rc)
 /*
  * roundtrip: send (req) (consumed) on (fd), read the reply into (*reply)
  * when it is ok. Returns 0, the reply's -errno (its line in h->err), or a
- * transport error.
+ * transport error. Times the exchange itself, its JSON apart (h->sent_ns,
+ * h->read_ns).
  */
 static int roundtrip(lvm_t *h, int fd, json_object *req, json_object **reply)
 {
 	json_object *rep = NULL;
 	char line[LVM_ESCAPE_LEN(400)];
+	char *buf;
+	size_t len;
 	const char *msg;
 	int rc, e;
 
 	if (!req)
 		return fail(h, ENOMEM, "out of memory");
 	h->err[0] = '\0';
-	rc = lvm_proto_send(fd, req);
+	rc = lvm_proto_encode(req, &buf, &len);
 	json_object_put(req);
 	if (rc < 0)
 		return transport(h, rc);
+	h->sent_ns = lvm_now_ns();
+	rc = lvm_proto_write(fd, buf, len);
+	free(buf);
+	if (rc < 0)
+		return transport(h, rc);
 	busy_wait(h, fd);
-	rc = lvm_proto_recv(fd, &rep);
+	rc = lvm_proto_read(fd, &buf, &len);
+	if (rc < 0)
+		return transport(h, rc);
+	h->read_ns = lvm_now_ns();
+	rc = lvm_proto_parse(buf, len, &rep);
+	free(buf);
 	if (rc < 0)
 		return transport(h, rc);
 	if (lvm_proto_parse_reply(rep, &e, &msg) < 0) {
@@ -265,9 +281,14 @@ int lvm_create(lvm_t *h, const struct lvm_config *cfg, unsigned flags,
 			rc = transport(h, -EPROTO);
 			goto out;
 		}
-		timing->client_ns = lvm_now_ns() - t0;
 	}
 	rc = reply_info(h, rep, info);
+	if (rc == 0 && timing) {
+		/* The exchange, and the JSON on this side of it. */
+		timing->encode_ns = h->sent_ns - t0;
+		timing->client_ns = h->read_ns - h->sent_ns;
+		timing->decode_ns = lvm_now_ns() - h->read_ns;
+	}
 out:
 	json_object_put(rep);
 	free(kernel);

@@ -34,13 +34,22 @@ json_object *lvm_jsonform_info(const struct lvm_info *info)
 
 json_object *lvm_jsonform_timing(const struct lvm_timing *t)
 {
+	const struct {
+		const char *key;
+		uint64_t v;
+	} own[] = { /* the caller's, not lvmd's: not in the protocol */
+		{ "client_ns", t->client_ns },
+		{ "encode_ns", t->encode_ns },
+		{ "decode_ns", t->decode_ns },
+	};
 	json_object *o = lvm_proto_timing_to_json(t);
 
-	if (o && json_object_object_add(o, "client_ns",
-					json_object_new_uint64(t->client_ns)) < 0) {
-		json_object_put(o);
-		o = NULL;
-	}
+	for (size_t i = 0; o && i < sizeof(own) / sizeof(own[0]); i++)
+		if (json_object_object_add(o, own[i].key,
+					   json_object_new_uint64(own[i].v)) < 0) {
+			json_object_put(o);
+			o = NULL;
+		}
 	return o;
 }
 

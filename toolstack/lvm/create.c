@@ -117,7 +117,9 @@ static void print_timing(const struct lvm_timing *t, bool noxs)
 		{ " save", offsetof(struct lvm_timing, save_ns), "record written" },
 		{ "unpause", offsetof(struct lvm_timing, unpause_ns), "the guest let run (0: after the reply)" },
 		{ "total", offsetof(struct lvm_timing, total_ns), "in lvmd: request received -> reply" },
-		{ "client", offsetof(struct lvm_timing, client_ns), "in lvm: request sent -> reply received" },
+		{ "encode", offsetof(struct lvm_timing, encode_ns), "in lvm: request built and encoded" },
+		{ "client", offsetof(struct lvm_timing, client_ns), "in lvm: request sent -> reply read" },
+		{ "decode", offsetof(struct lvm_timing, decode_ns), "in lvm: reply decoded" },
 	};
 	char ms[32];
 

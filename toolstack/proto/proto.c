@@ -64,8 +64,8 @@ static uint32_t get_le32(const unsigned char *p)
 	       (uint32_t)p[3] << 24;
 }
 
-/* parse_body: exactly one JSON object in (n) bytes at (s), no NUL. */
-static int parse_body(const char *s, size_t n, json_object **out)
+/* lvm_proto_parse: exactly one JSON object in (n) bytes at (s), no NUL. */
+int lvm_proto_parse(const char *s, size_t n, json_object **out)
 {
 	json_tokener *tok;
 	json_object *obj;
@@ -106,37 +106,28 @@ int lvm_proto_decode(const void *buf, size_t len, size_t *used,
 		return -EMSGSIZE;
 	if (len - LVM_PROTO_HDR < n)
 		return 0;
-	rc = parse_body((const char *)p + LVM_PROTO_HDR, n, out);
+	rc = lvm_proto_parse((const char *)p + LVM_PROTO_HDR, n, out);
 	if (rc < 0)
 		return rc;
 	*used = LVM_PROTO_HDR + n;
 	return 1;
 }
 
-int lvm_proto_send(int fd, json_object *msg)
+int lvm_proto_write(int fd, const char *buf, size_t len)
 {
-	char *buf = NULL;
-	size_t len, off = 0;
+	size_t off = 0;
 	ssize_t r;
-	int rc;
 
-	rc = lvm_proto_encode(msg, &buf, &len);
-	if (rc < 0)
-		return rc;
 	while (off < len) {
 		r = send(fd, buf + off, len - off, MSG_NOSIGNAL);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			rc = -errno;
-			goto out;
+			return -errno;
 		}
 		off += (size_t)r;
 	}
-	rc = 0;
-out:
-	free(buf);
-	return rc;
+	return 0;
 }
 
 /* read_full: (n) bytes into (buf); -ECONNRESET on an early end. */
@@ -159,11 +150,11 @@ static int read_full(int fd, void *buf, size_t n)
 	return 0;
 }
 
-int lvm_proto_recv(int fd, json_object **out)
+int lvm_proto_read(int fd, char **body, size_t *len)
 {
 	unsigned char hdr[LVM_PROTO_HDR];
-	char *body = NULL;
 	uint32_t n;
+	char *b;
 	int rc;
 
 	rc = read_full(fd, hdr, sizeof(hdr));
@@ -172,14 +163,17 @@ int lvm_proto_recv(int fd, json_object **out)
 	n = get_le32(hdr);
 	if (n == 0 || n > LVM_PROTO_MAX)
 		return -EMSGSIZE;
-	body = malloc(n);
-	if (!body)
+	b = malloc(n);
+	if (!b)
 		return -ENOMEM;
-	rc = read_full(fd, body, n);
-	if (rc == 0)
-		rc = parse_body(body, n, out);
-	free(body);
-	return rc;
+	rc = read_full(fd, b, n);
+	if (rc < 0) {
+		free(b);
+		return rc;
+	}
+	*body = b;
+	*len = n;
+	return 0;
 }
 
 /* ---- requests ---- */

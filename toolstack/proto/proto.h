@@ -68,19 +68,23 @@ int lvm_proto_decode(const void *buf, size_t len, size_t *used,
 		     json_object **out);
 
 /*
- * lvm_proto_send() - write (msg) framed to the blocking socket (fd),
- * whole. Returns 0, -EMSGSIZE, -ENOMEM, or the -errno of write (-EPIPE
- * when the peer went away; SIGPIPE is not raised).
+ * A blocking socket's exchange, in halves, so that a caller can time the
+ * exchange apart from its JSON (liblvm: its request sent -> the reply
+ * read):
+ * lvm_proto_write() - write the (len) bytes lvm_proto_encode() made at
+ * (buf) to the blocking socket (fd), whole. Returns 0 or the -errno of
+ * write (-EPIPE when the peer went away; SIGPIPE is not raised).
+ * lvm_proto_read() - read one framed message's JSON text, unparsed, into
+ * (*body) (malloc'd, (*len) bytes), exactly the message's bytes, nothing
+ * after it. Returns 0, -ECONNRESET (closed before a whole message),
+ * -EMSGSIZE, -ENOMEM, or the -errno of read.
+ * lvm_proto_parse() - that text as exactly one JSON object into (*out).
+ * Returns 0, -EPROTO (bad syntax, trailing bytes, NUL bytes, too deep, not
+ * an object), -ENOMEM.
  */
-int lvm_proto_send(int fd, json_object *msg);
-
-/*
- * lvm_proto_recv() - read one framed message from the blocking socket
- * (fd) into (*out). Reads exactly the message's bytes, nothing after it.
- * Returns 0, -ECONNRESET (closed before a whole message), -EMSGSIZE,
- * -EPROTO, -ENOMEM, or the -errno of read.
- */
-int lvm_proto_recv(int fd, json_object **out);
+int lvm_proto_write(int fd, const char *buf, size_t len);
+int lvm_proto_read(int fd, char **body, size_t *len);
+int lvm_proto_parse(const char *body, size_t len, json_object **out);
 
 /* The creation part of a request; strings may be NULL. */
 struct lvm_req_cfg {
