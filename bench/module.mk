@@ -13,7 +13,8 @@ BENCH_TOOL := bench/tool.c $(BENCH_COMMON)
 
 BENCH_TOOLS := lvm-bench-stats lvm-bench-spawn lvm-bench-cmd lvm-bench-libxl \
 	lvm-bare-build lvm-bench-lvm lvm-bench-reply lvm-bench-stream \
-	lvm-bench-evtbind lvm-bench-trivial lvm-bench-floor lvm-bench-daytimed
+	lvm-bench-evtbind lvm-bench-trivial lvm-bench-floor lvm-bench-daytimed \
+	lvm-bench-clock
 
 lvm-bench-stats_SRCS := bench/stats_main.c bench/summary.c bench/stats.c \
 	$(BENCH_COMMON)
@@ -60,6 +61,9 @@ lvm-bench-trivial_STATIC := 1
 lvm-bench-floor_SRCS := bench/floor.c
 lvm-bench-floor_STATIC := 1
 CFLAGS_bench/floor.c += $(TOOLSTACK_INC)
+# Whether dom0's monotonic clock, which times everything, stood still.
+lvm-bench-clock_SRCS := bench/clockcheck.c
+lvm-bench-clock_LIBS := -lpthread
 # The daytime process of the create-to-first-reply comparison: static too.
 lvm-bench-daytimed_SRCS := bench/daytimed.c bench/netconn.c
 lvm-bench-daytimed_STATIC := 1

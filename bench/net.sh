@@ -93,7 +93,7 @@ die() {
 LVMD=${NET_LVMD:-lvmd} GDIR=${NET_GUESTS:-$BUILD/guests}
 noop=$BUILD/guests/noop.xen day=$GDIR/daytime.xen sink=$GDIR/sink.xen
 for f in "$noop" "$day" "$sink"; do [ -f "$f" ] || die "no guest image $f"; done
-for t in "$LVMD" lvm-bench-reply lvm-bench-daytimed lvm-bench-stream lvm-bench-lvm lvm-bench-spawn lvm-bench-trivial lvm-bench-cmd; do
+for t in "$LVMD" lvm-bench-reply lvm-bench-daytimed lvm-bench-stream lvm-bench-lvm lvm-bench-spawn lvm-bench-trivial lvm-bench-cmd lvm-bench-clock; do
 	command -v "$t" >/dev/null || die "no $t in $BUILD/bin"
 done
 [ -e /dev/net/tun ] || die "no /dev/net/tun in this dom0"
@@ -118,6 +118,7 @@ hit() { grep -qE '"pool_hit": ?true' "$1" || die "$2: not a pool hit: $(cat "$1"
 
 rm -rf "$STATE"
 echo "bench-net: $LVMD, guests $day and $sink"
+echo "dom0's clock (every figure below is on it): $(lvm-bench-clock 2>&1)"
 "$LVMD" -d -S "$STATE" -c /dev/null -P 4:1:2 || die "lvmd did not start"
 export LVM_SOCKET=$STATE/lvmd.sock
 LVMD_PID=$(cat "$STATE/lvmd.pid")

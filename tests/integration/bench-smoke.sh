@@ -20,6 +20,12 @@ info "$(grep -a 'bench: done' "$out.log")"
 [ "$(head -n1 "$out/raw.csv")" = "experiment,system,mode,clock,running_guests,iteration,ms" ] ||
 	fail "raw.csv has no header: $(head -n1 "$out/raw.csv")"
 rows() { grep -c "^$1," "$out/raw.csv"; }
+# The clock every figure is on, checked at the start and the end.
+for w in start end; do
+	grep -Eq "^dom0's clock at the $w: CLOCK_MONOTONIC over 2 s on [0-9]+ CPUs: longest stand-still [0-9.]+ ms" "$out/meta.txt" ||
+		fail "meta.txt lacks dom0's clock at the $w: $(grep "clock" "$out/meta.txt")"
+done
+info "$(grep "^dom0's clock at the start" "$out/meta.txt")"
 [ "$(rows start,process,fork-exec,exited,0)" -eq 20 ] || fail "not 20 fork-exec samples"
 [ "$(rows start,process,posix-spawn,exited,0)" -eq 20 ] || fail "not 20 posix-spawn samples"
 [ "$(rows start,process,fork-exec-fresh,exited,0)" -eq 20 ] || fail "not 20 fork-exec-fresh samples"

@@ -1,0 +1,135 @@
+/*
+ * clockcheck.c — lvm-bench-clock [-s SECONDS]: is dom0's monotonic clock
+ * sound enough to time with? Every duration the harness takes is on
+ * CLOCK_MONOTONIC. In a PV dom0 that is Xen's PV clock, which Linux keeps
+ * from going back across vCPUs: where the vCPUs' scales of Xen's time
+ * drift apart, a read on the vCPU that lags returns the last value given
+ * out, the same reading again, until its own catches up. In the box that
+ * has lasted milliseconds (docs/benchmarks.md, "Reading the numbers from
+ * the box").
+ *
+ * One thread per online CPU, each bound to it, reads the clock and the
+ * TSC in turn for SECONDS (default 2, at most 60) and keeps the longest
+ * stretch over which the clock gave one reading, on the TSC (its rate
+ * from the same run), and any step back. Prints one line; exit 0, or 1
+ * with one line on stderr (bad usage, no thread).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CPUS_MAX 64
+
+struct probe {
+	int cpu;
+	uint64_t ns;                 /* the run's length, on the clock */
+	uint64_t cycles;             /* the same, on the TSC */
+	uint64_t reads, repeats, back;
+	uint64_t still;              /* the longest one reading, TSC cycles */
+	pthread_t th;
+};
+
+static uint64_t run_ns;
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void *probe(void *arg)
+{
+	struct probe *p = arg;
+	cpu_set_t set;
+	uint64_t t0, tsc0, prev, t, tsc, since;
+
+	CPU_ZERO(&set);
+	CPU_SET(p->cpu, &set);
+	/* Unbound, it still measures: on whichever CPU it runs. */
+	(void)pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	t0 = prev = mono_ns();
+	tsc0 = since = __builtin_ia32_rdtsc();
+	do {
+		t = mono_ns();
+		tsc = __builtin_ia32_rdtsc();
+		p->reads++;
+		if (t == prev) {     /* since: when this reading came first */
+			p->repeats++;
+			if (tsc - since > p->still)
+				p->still = tsc - since;
+		} else {
+			since = tsc;
+			if (t < prev)
+				p->back++;
+		}
+		prev = t;
+	} while (prev < t0 + run_ns);
+	p->ns = prev - t0;
+	p->cycles = __builtin_ia32_rdtsc() - tsc0;
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static struct probe p[CPUS_MAX];
+	double still_ms = 0;
+	uint64_t reads = 0, repeats = 0, back = 0;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	int c, s = 2, started = 0;
+	char *end;
+
+	while ((c = getopt(argc, argv, "s:")) != -1) {
+		if (c != 's')
+			goto usage;
+		s = (int)strtol(optarg, &end, 10);
+		if (*end || s < 1 || s > 60)
+			goto usage;
+	}
+	if (optind != argc)
+		goto usage;
+	if (n < 1)
+		n = 1;
+	if (n > CPUS_MAX)
+		n = CPUS_MAX;
+	run_ns = (uint64_t)s * 1000000000u;
+	for (int i = 0; i < n; i++) {
+		p[i].cpu = i;
+		if (pthread_create(&p[i].th, NULL, probe, &p[i]) == 0)
+			started++;
+		else
+			p[i].cpu = -1;
+	}
+	if (!started) {
+		fprintf(stderr, "lvm-bench-clock: cannot start a thread: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	for (int i = 0; i < n; i++) {
+		double per_ms;
+
+		if (p[i].cpu < 0)
+			continue;
+		pthread_join(p[i].th, NULL);
+		per_ms = (double)p[i].cycles / ((double)p[i].ns / 1e6);
+		if (per_ms > 0 && p[i].still / per_ms > still_ms)
+			still_ms = p[i].still / per_ms;
+		reads += p[i].reads;
+		repeats += p[i].repeats;
+		back += p[i].back;
+	}
+	printf("CLOCK_MONOTONIC over %d s on %d CPUs: longest stand-still %.3f ms (TSC), %llu of %llu readings a repeat, %llu steps back\n",
+	       s, started, still_ms, (unsigned long long)repeats,
+	       (unsigned long long)reads, (unsigned long long)back);
+	return 0;
+usage:
+	fprintf(stderr, "usage: lvm-bench-clock [-s SECONDS (1-60)]\n");
+	return 1;
+}
