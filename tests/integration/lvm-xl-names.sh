@@ -5,6 +5,8 @@
 #     `xentop -b` show it by name;
 #   - it goes with the guest: after lvm destroy, /local/domain/<domid> is
 #     gone and xl list no longer names it;
+#   - the code holder of its image is named lvm-code-noop.xen, and its
+#     name goes with it when lvmd stops (it destroys its holders);
 #   - with `-x` (xenstore_names no) nothing is written;
 #   - a bad xenstore_names value in lvmd.conf: one line, lvmd does not
 #     start.
@@ -33,12 +35,22 @@ info "xl list: $(xl list | awk '$1 == "xn1"')"
 top=$(xentop -b -i 1 2>&1) || fail "xentop -b failed: $top"
 grep -qE '^ *xn1 ' <<<"$top" || fail "xentop does not show xn1: $top"
 info "xentop: $(grep -E '^ *xn1 ' <<<"$top" | tr -s ' ' | cut -c1-60)"
+# The image's code holder (a handle 6c766d00-6364-…, uuid.h) by name.
+hd=$(xl list -v | awk '$7 ~ /^6c766d00-6364-/ { print $2 }')
+[ "$(wc -w <<<"$hd")" = 1 ] || fail "not one code holder: $(xl list -v)"
+wait_for 10 xs_name_is "$hd" lvm-code-noop.xen ||
+	fail "/local/domain/$hd/name is '$(xenstore-read /local/domain/$hd/name 2>&1)', not lvm-code-noop.xen"
+xl_has lvm-code-noop.xen || fail "xl list does not name the holder: $(xl list)"
+info "xl list: $(xl list | awk '$1 == "lvm-code-noop.xen"')"
 
 lvm destroy xn1 || fail "destroy xn1"
 wait_for 10 xs_gone "$d" || fail "/local/domain/$d stays after xn1 is gone"
 xl_lacks xn1 || fail "xl list still names xn1"
 info "gone from XenStore and xl list with the guest"
 lvmd_stop
+xs_gone "$hd" || fail "the holder's name stays after lvmd stopped: $(xl list -v)"
+xl_lacks lvm-code-noop.xen || fail "xl list still names the holder"
+info "the holder's name gone with it when lvmd stopped"
 
 # -x: nothing published.
 lvmd_start -x

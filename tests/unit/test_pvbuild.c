@@ -408,7 +408,7 @@ static int reset(void **state)
 	(void)state;
 	lvm_engine_reap();
 	lvm_code_drop_all(XCH);
-	lvm_code_enable(false, 0);
+	lvm_code_enable(false, 0, NULL, NULL);
 	if (F.ram != NULL)
 		munmap(F.ram, RAM_PAGES * PAGE);
 	if (F.fd > 0)
@@ -433,7 +433,7 @@ static int teardown(void **state)
 	(void)state;
 	lvm_engine_reap();
 	lvm_code_drop_all(XCH);
-	lvm_code_enable(false, 0);
+	lvm_code_enable(false, 0, NULL, NULL);
 	if (F.ram != NULL)
 		munmap(F.ram, RAM_PAGES * PAGE);
 	if (F.fd > 0)
@@ -1095,10 +1095,33 @@ static unsigned code_checks(const struct lvm_image *img,
 	return shared;
 }
 
+/* What lvm_code_enable()'s watch was told. */
+static struct {
+	unsigned made, dropped;
+	uint32_t domid;
+	char image[256];
+} W;
+
+static void watch(void *arg, uint32_t domid, const char *image, bool made)
+{
+	assert_ptr_equal(arg, &W);
+	if (made) {
+		W.made++;
+		W.domid = domid;
+		snprintf(W.image, sizeof(W.image), "%s", image);
+	} else {
+		assert_null(image);
+		assert_int_equal(domid, W.domid);
+		W.dropped++;
+	}
+}
+
 /*
  * share_code on: the first build of an image makes its holder (one
  * domain, its frames written once), and each build maps it; sharing off
- * maps nothing; lvm_code_drop_all() destroys the holder once.
+ * maps nothing; lvm_code_drop_all() destroys the holder once. The watch
+ * is told of the holder once when made, with the image's path, and once
+ * when it is dropped.
  */
 static void test_code_shared(void **state)
 {
@@ -1118,12 +1141,15 @@ static void test_code_shared(void **state)
 	assert_int_equal(F.holders + F.mmu_calls, 0);
 	lvm_built_release(&b);
 
-	lvm_code_enable(true, 0x1234);
+	memset(&W, 0, sizeof(W));
+	lvm_code_enable(true, 0x1234, watch, &W);
 	assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh, &E), 0);
 	assert_int_equal(lvm_layout_compute(256, 0, img->load.lo, img->load.hi,
 					    &lo), 0);
 	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
 	assert_int_equal(F.holders, 1);
+	assert_int_equal(W.made, 1);
+	assert_string_equal(W.image, img->path);
 	assert_int_equal(F.mmu_calls, 1);
 	n = code_checks(img, &lo);
 	assert_int_equal(b.code_pages, n);
@@ -1141,11 +1167,16 @@ static void test_code_shared(void **state)
 	lvm_built_release(&b);
 
 	assert_int_equal(F.holders_destroyed, 0);
+	assert_int_equal(W.made, 1);
+	assert_int_equal(W.dropped, 0);
 	lvm_code_drop_all(XCH);
 	assert_int_equal(F.holders_destroyed, 1);
+	assert_int_equal(W.dropped, 1);
 	lvm_code_drop_all(XCH);
 	assert_int_equal(F.holders_destroyed, 1);
+	assert_int_equal(W.dropped, 1);
 	assert_int_equal(F.destroyed, 0);
+	lvm_code_enable(true, 0x1234, NULL, NULL);
 	lvm_image_free(img);
 }
 
@@ -1160,7 +1191,7 @@ static void test_code_ahead(void **state)
 	struct lvm_shell sh;
 
 	(void)state;
-	lvm_code_enable(true, 0x1234);
+	lvm_code_enable(true, 0x1234, NULL, NULL);
 	assert_int_equal(lvm_shell_prepare(XCH, 4, 1, UUID, false, &sh, &E), 0);
 	assert_int_equal(lvm_shell_premap(&sh, 64, &E), 0);
 	assert_int_equal(lvm_shell_finish(XCH, &sh, &req, &b, &E), 0);
@@ -1193,7 +1224,8 @@ static void test_code_failures(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(holder) / sizeof(holder[0]); i++) {
 		reset(NULL);
-		lvm_code_enable(true, 0x1234);
+		memset(&W, 0, sizeof(W));
+		lvm_code_enable(true, 0x1234, watch, &W);
 		assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh,
 						   &E), 0);
 		F.fail_fn = holder[i];
@@ -1206,10 +1238,13 @@ static void test_code_failures(void **state)
 		assert_int_equal(F.mmu_calls, 0);
 		assert_int_equal(F.holders_destroyed, F.holders);
 		assert_int_equal(F.destroyed, 0);
+		/* a holder never made is never named, nor unnamed */
+		assert_int_equal(W.made + W.dropped, 0);
 		lvm_built_release(&b);
 	}
+	lvm_code_enable(true, 0x1234, NULL, NULL);
 	reset(NULL);
-	lvm_code_enable(true, 0x1234);
+	lvm_code_enable(true, 0x1234, NULL, NULL);
 	assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh, &E), 0);
 	F.fail_fn = "mmu_update";
 	F.fail_errno = EINVAL;
@@ -1220,7 +1255,7 @@ static void test_code_failures(void **state)
 	/* ... and a shell destroyed behind lvmd's back: ESRCH, as the
 	 * build's look at the domain would say. */
 	reset(NULL);
-	lvm_code_enable(true, 0x1234);
+	lvm_code_enable(true, 0x1234, NULL, NULL);
 	assert_int_equal(lvm_shell_prepare(XCH, 1, 1, UUID, false, &sh, &E), 0);
 	F.fail_fn = "mmu_update";
 	F.fail_errno = EINVAL;
@@ -1248,7 +1283,7 @@ static void test_code_lru(void **state)
 	unsigned i;
 
 	(void)state;
-	lvm_code_enable(true, 0x1234);
+	lvm_code_enable(true, 0x1234, NULL, NULL);
 	for (i = 0; i < 9; i++)
 		img[i] = image(names[i]);
 	/* build(i): one guest of image i. */

@@ -52,6 +52,7 @@ struct holder {
 	uint32_t shared;             /* nonzero entries of mfn[] */
 	uint64_t used;               /* for the least recently used */
 	unsigned busy;               /* builds mapping it now: not dropped */
+	bool told;                   /* code.watch told it was made */
 };
 
 static struct {
@@ -60,13 +61,18 @@ static struct {
 	uint32_t instance;
 	uint64_t clock;
 	struct holder *h[CODE_MAX];
+	lvm_code_watch_fn *watch;    /* set before any build: read unlocked */
+	void *watch_arg;
 } code = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
-void lvm_code_enable(bool on, uint32_t instance)
+void lvm_code_enable(bool on, uint32_t instance, lvm_code_watch_fn *watch,
+		     void *arg)
 {
 	pthread_mutex_lock(&code.mu);
 	code.on = on;
 	code.instance = instance;
+	code.watch = watch;
+	code.watch_arg = arg;
 	pthread_mutex_unlock(&code.mu);
 }
 
@@ -119,6 +125,8 @@ static void holder_drop(xc_interface *xch, struct holder *h)
 {
 	if (h == NULL)
 		return;
+	if (h->told && code.watch)
+		code.watch(code.watch_arg, h->domid, NULL, false);
 	if (h->domid)
 		lvm_domain_destroy(xch, h->domid, NULL);
 	free(h->mfn);
@@ -217,6 +225,10 @@ static int holder_make(xc_interface *xch, const struct lvm_image *img,
 	}
 	munmap(mem, (size_t)h->shared * PAGE);
 	free(pfns);
+	if (code.watch) {
+		code.watch(code.watch_arg, domid, img->path, true);
+		h->told = true;
+	}
 	*out = h;
 	return 0;
 fail:

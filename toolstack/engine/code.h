@@ -25,10 +25,20 @@
 struct lvm_image;
 struct lvm_layout;
 
+/* lvm_code_watch_fn - told of each holder after it is made (made true,
+ * with the image's path) and before it is destroyed (made false, image
+ * NULL), on the thread that does it (a build's, or lvm_code_drop_all()'s,
+ * the table's lock held then): lvmd names the holders where Xen's own
+ * tools look. It must not call back into this file. */
+typedef void lvm_code_watch_fn(void *arg, uint32_t domid, const char *image,
+			       bool made);
+
 /* lvm_code_enable() - share (on) or not from now on; holders get handles
  * of kind LVM_UUID_CODE of the lvmd (instance) (uuid.h), so that a
- * restarted lvmd destroys those of its previous run. */
-void lvm_code_enable(bool on, uint32_t instance);
+ * restarted lvmd destroys those of its previous run. (watch) (NULL: none)
+ * is told of the holders with (arg); set it before any build runs. */
+void lvm_code_enable(bool on, uint32_t instance, lvm_code_watch_fn *watch,
+		     void *arg);
 
 /* lvm_code_page_shared() - whether the page at (va) of (img) is shared. */
 int lvm_code_page_shared(const struct lvm_image *img, uint64_t va);

@@ -70,6 +70,14 @@ extern const struct lvmd_backend lvmd_backend_names;    /* xsname.c */
 /* lvmd_names_kick() - at the end of a turn of the loop: wake the names
  * backend's thread if this turn queued it work (xsname.c). */
 void lvmd_names_kick(struct lvmd *l);
+/* lvmd_names_holder() - lvm_code_watch_fn (code.h), (arg) the lvmd: a
+ * code holder named "lvm-code-IMAGE" when made, its name gone with it;
+ * any thread. lvmd_names_forget() - (domid)'s name removed: a domain of
+ * a previous lvmd destroyed at the start. Both queue for the names
+ * thread, and do nothing without it. */
+void lvmd_names_holder(void *arg, uint32_t domid, const char *image,
+		       bool made);
+void lvmd_names_forget(struct lvmd *l, uint32_t domid);
 
 /*
  * A guest's control: how it is built and asked to stop. One per guest,

@@ -671,7 +671,7 @@ int main(int argc, char **argv)
 	 * (steps.h). */
 	lvm_steps_on_tsc(l.tsc_khz);
 	lvmd_adopt(&l);
-	lvm_code_enable(l.share_code, l.instance);
+	lvm_code_enable(l.share_code, l.instance, lvmd_names_holder, &l);
 	if (lvmd_pools_start(&l) < 0)
 		goto out;
 	write_pid(o.state);

@@ -13,6 +13,9 @@
  * own XenStore connection, it writes them in batches, one transaction per
  * batch, a few milliseconds after it was woken. With
  * no xenstored at lvmd's start, or `xenstore_names no`, nothing is queued.
+ * The code holders (toolstack/engine/code.c) are named too, from the
+ * thread that makes or drops them: "lvm-code-" and their image's file
+ * name.
  * A request is dropped (and counted in the log) when more than
  * QUEUE_MAX wait: a name is a convenience for other tools, never worth
  * lvmd's memory or time.
@@ -51,14 +54,16 @@ struct lvmd_xsname {
 	unsigned queued;
 	unsigned long dropped;       /* under mu */
 	bool stop;
-	bool kick;                   /* the control thread's: queued since
-					the last lvmd_names_kick() */
+	bool kick;                   /* queued since the last
+					lvmd_names_kick() (atomic: a
+					holder's is queued from a build's
+					thread) */
 	struct xs_handle *xs;        /* the thread's own */
 	unsigned long written, removed, failed; /* the thread's */
 };
 
 /* put: queue a request for (domid), for the thread woken at the turn's
- * end; under no lock, on the control thread. */
+ * end; under no lock. */
 static void put(struct lvmd_xsname *x, uint32_t domid, const char *name,
 		bool forget)
 {
@@ -87,16 +92,15 @@ static void put(struct lvmd_xsname *x, uint32_t domid, const char *name,
 	x->tail = &r->next;
 	x->queued++;
 	pthread_mutex_unlock(&x->mu);
-	x->kick = true;
+	__atomic_store_n(&x->kick, true, __ATOMIC_RELAXED);
 }
 
 void lvmd_names_kick(struct lvmd *l)
 {
 	struct lvmd_xsname *x = l->xsname;
 
-	if (!x || !x->kick)
+	if (!x || !__atomic_exchange_n(&x->kick, false, __ATOMIC_RELAXED))
 		return;
-	x->kick = false;
 	pthread_mutex_lock(&x->mu);
 	pthread_cond_signal(&x->cv);
 	pthread_mutex_unlock(&x->mu);
@@ -244,6 +248,30 @@ static void names_detach(struct lvmd *l, struct guest *g, bool gone)
 		return;
 	g->xsname_on = false;
 	put(l->xsname, g->rec.domid, NULL, true);
+}
+
+void lvmd_names_holder(void *arg, uint32_t domid, const char *image,
+		       bool made)
+{
+	struct lvmd *l = arg;
+	const char *base = image ? strrchr(image, '/') : NULL;
+	char name[LVM_NAME_MAX + 1];
+
+	if (!l->xsname)
+		return;
+	if (!made) {
+		put(l->xsname, domid, NULL, true);
+		return;
+	}
+	snprintf(name, sizeof(name), "lvm-code-%s",
+		 base ? base + 1 : image ? image : "");
+	put(l->xsname, domid, name, false);
+}
+
+void lvmd_names_forget(struct lvmd *l, uint32_t domid)
+{
+	if (l->xsname)
+		put(l->xsname, domid, NULL, true);
 }
 
 /* names_teardown: at lvmd's exit: write what is queued, stop the
