@@ -44,12 +44,15 @@ json_object *lvm_jsonform_timing(const struct lvm_timing *t)
 	};
 	json_object *o = lvm_proto_timing_to_json(t);
 
-	for (size_t i = 0; o && i < sizeof(own) / sizeof(own[0]); i++)
-		if (json_object_object_add(o, own[i].key,
-					   json_object_new_uint64(own[i].v)) < 0) {
+	for (size_t i = 0; o && i < sizeof(own) / sizeof(own[0]); i++) {
+		json_object *v = json_object_new_uint64(own[i].v);
+
+		if (!v || json_object_object_add(o, own[i].key, v) < 0) {
+			json_object_put(v);
 			json_object_put(o);
 			o = NULL;
 		}
+	}
 	return o;
 }
 

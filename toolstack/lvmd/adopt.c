@@ -134,8 +134,7 @@ static void settle_one(struct lvmd *l, const xc_domaininfo_t *di,
 		lvm_log_info("d%u (%s): a code holder of a previous lvmd; destroyed (its guests keep its pages)",
 			     di->domain, u);
 		lvmd_names_forget(l, di->domain); /* its name, if it had one */
-	}
-	else
+	} else
 		lvm_log_warn(0, "d%u (%s): a guest of ours that no record names (its create was cut short); destroyed",
 			     di->domain, u);
 }
