@@ -21,8 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "toolstack/common/clock.h"
 
 #define CPUS_MAX 64
 
@@ -37,14 +38,6 @@ struct probe {
 
 static uint64_t run_ns;
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void *probe(void *arg)
 {
 	struct probe *p = arg;
@@ -55,11 +48,11 @@ static void *probe(void *arg)
 	CPU_SET(p->cpu, &set);
 	/* Unbound, it still measures: on whichever CPU it runs. */
 	(void)pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-	t0 = prev = mono_ns();
-	tsc0 = since = __builtin_ia32_rdtsc();
+	t0 = prev = lvm_now_ns();
+	tsc0 = since = lvm_rdtsc();
 	do {
-		t = mono_ns();
-		tsc = __builtin_ia32_rdtsc();
+		t = lvm_now_ns();
+		tsc = lvm_rdtsc();
 		p->reads++;
 		if (t == prev) {     /* since: when this reading came first */
 			p->repeats++;
@@ -73,7 +66,7 @@ static void *probe(void *arg)
 		prev = t;
 	} while (prev < t0 + run_ns);
 	p->ns = prev - t0;
-	p->cycles = __builtin_ia32_rdtsc() - tsc0;
+	p->cycles = lvm_rdtsc() - tsc0;
 	return NULL;
 }
 
