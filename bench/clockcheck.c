@@ -1,7 +1,6 @@
 /*
  * clockcheck.c — lvm-bench-clock [-s SECONDS]: is dom0's monotonic clock
- * sound enough to time with? Every duration the harness takes is on
- * CLOCK_MONOTONIC. In a PV dom0 that is Xen's PV clock, which Linux keeps
+ * sound enough to time with? In a PV dom0 that is Xen's PV clock, which Linux keeps
  * from going back across vCPUs: where the vCPUs' scales of Xen's time
  * drift apart, a read on the vCPU that lags returns the last value given
  * out, the same reading again, until its own catches up. In the box that
@@ -11,8 +10,11 @@
  * One thread per online CPU, each bound to it, reads the clock and the
  * TSC in turn for SECONDS (default 2, at most 60) and keeps the longest
  * stretch over which the clock gave one reading, on the TSC (its rate
- * from the same run), and any step back. Prints one line; exit 0, or 1
- * with one line on stderr (bad usage, no thread).
+ * from the same run), and any step back. Prints one line, which ends
+ * with the clock the harness's tools time on (bench/timer.h: the TSC at
+ * Xen's rate where Xen gives it, which a stand-still does not touch;
+ * else CLOCK_MONOTONIC); exit 0, or 1 with one line on stderr (bad
+ * usage, no thread).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -23,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench/timer.h"
 #include "toolstack/common/clock.h"
 
 #define CPUS_MAX 64
@@ -74,7 +77,7 @@ int main(int argc, char **argv)
 {
 	static struct probe p[CPUS_MAX];
 	double still_ms = 0;
-	uint64_t reads = 0, repeats = 0, back = 0;
+	uint64_t reads = 0, repeats = 0, back = 0, khz;
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	int c, s = 2, started = 0;
 	char *end;
@@ -118,9 +121,15 @@ int main(int argc, char **argv)
 		repeats += p[i].repeats;
 		back += p[i].back;
 	}
-	printf("CLOCK_MONOTONIC over %d s on %d CPUs: longest stand-still %.3f ms (TSC), %llu of %llu readings a repeat, %llu steps back\n",
+	khz = lvm_bench_timer_init();
+	printf("CLOCK_MONOTONIC over %d s on %d CPUs: longest stand-still %.3f ms (TSC), %llu of %llu readings a repeat, %llu steps back; ",
 	       s, started, still_ms, (unsigned long long)repeats,
 	       (unsigned long long)reads, (unsigned long long)back);
+	if (khz)
+		printf("the harness times on the TSC at %llu kHz (Xen's rate)\n",
+		       (unsigned long long)khz);
+	else
+		printf("the harness times on CLOCK_MONOTONIC (no rate from Xen)\n");
 	return 0;
 usage:
 	fprintf(stderr, "usage: lvm-bench-clock [-s SECONDS (1-60)]\n");

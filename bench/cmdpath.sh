@@ -96,7 +96,7 @@ libs=$(LD_TRACE_LOADED_OBJECTS=1 "$LVM" --version 2>&1)
 if grep -q '^lvm ' <<<"$libs"; then libs="static, no shared library"
 else libs="dynamic, $(grep -c '=>' <<<"$libs") shared libraries: $(awk '/=>/ { printf "%s ", $1 }' <<<"$libs")"; fi
 echo "bench-cmdpath: $N rounds; lvm: $libs; $(stat -c %s "$LVM") bytes"
-echo "dom0's clock (every figure below is on it): $(lvm-bench-clock 2>&1)"
+echo "dom0's clock: $(lvm-bench-clock 2>&1)"
 # Warm-up, not counted.
 "$LVM" create "$img" --name warm >/dev/null && "$LVM" destroy warm
 for i in $(seq 1 "$N"); do

@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/timer.h"
 #include "bench/tool.h"
 #include "bench/watch.h"
 
@@ -73,6 +74,7 @@ int main(int argc, char **argv)
 	rc = lvm_tool_parse(&tool, argc, argv);
 	if (rc >= 0)
 		return rc;
+	lvm_bench_timer_init();
 	if (optind >= argc || (file == NULL) != (text == NULL)) {
 		usage(stderr);
 		return 1;
@@ -90,7 +92,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lvm-bench-cmd: dup: %s\n", strerror(errno));
 		goto out;
 	}
-	t0 = lvm_now_ns();
+	t0 = lvm_bench_now();
 	deadline = lvm_tool_deadline(timeout);
 	pid = fork();
 	if (pid == 0) {
@@ -130,7 +132,7 @@ int main(int argc, char **argv)
 		     deadline > now ? (int)((deadline - now) / 1000000u) + 1 : 0;
 		poll(p, (nfds_t)n, ms);
 		if (!exited && waitpid(pid, &st, WNOHANG) == pid) {
-			t_ret = lvm_now_ns();
+			t_ret = lvm_bench_now();
 			exited = true;
 			pid = -1;
 			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
@@ -143,7 +145,7 @@ int main(int argc, char **argv)
 		if (file != NULL && !w.found) {
 			lvm_watch_poll(&w);
 			if (w.found)
-				t_run = lvm_now_ns();
+				t_run = lvm_bench_now();
 		}
 		if (exited && (file == NULL || w.found))
 			break;

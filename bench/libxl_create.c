@@ -36,6 +36,7 @@
 #include <libxl_utils.h>
 #include <xentoollog.h>
 
+#include "bench/timer.h"
 #include "bench/tool.h"
 #include "bench/watch.h"
 
@@ -109,7 +110,7 @@ static int round_once(libxl_ctx *ctx, const struct opts *o, const char *name,
 			goto out;
 	}
 
-	t0 = lvm_now_ns();
+	t0 = lvm_bench_now();
 	deadline = lvm_tool_deadline(o->g.timeout);
 	if (libxl_domain_create_new(ctx, &dc, &domid, NULL, NULL) != 0) {
 		fprintf(stderr, "lvm-bench-libxl: creating %s failed\n", name);
@@ -121,7 +122,7 @@ static int round_once(libxl_ctx *ctx, const struct opts *o, const char *name,
 		rc = -EIO;
 		goto out;
 	}
-	*ms_ret = lvm_ms(t0, lvm_now_ns());
+	*ms_ret = lvm_ms(t0, lvm_bench_now());
 	if (o->console_dir != NULL) {
 		for (;;) {
 			lvm_watch_poll(&w);
@@ -146,7 +147,7 @@ static int round_once(libxl_ctx *ctx, const struct opts *o, const char *name,
 				nanosleep(&tick, NULL);
 			}
 		}
-		*ms_run = lvm_ms(t0, lvm_now_ns());
+		*ms_run = lvm_ms(t0, lvm_bench_now());
 	}
 	rc = 0;
 out:
@@ -262,6 +263,7 @@ int main(int argc, char **argv)
 	rc = lvm_tool_parse(&tool, argc, argv);
 	if (rc >= 0)
 		return rc;
+	lvm_bench_timer_init();
 	if (optind != argc ||
 	    (o.g.destroy == NULL && (o.g.kernel == NULL ||
 				     (o.console_dir == NULL) != (o.text == NULL)))) {

@@ -40,6 +40,7 @@
 #include <lvm.h>
 
 #include "bench/lvmclock.h"
+#include "bench/timer.h"
 #include "bench/tool.h"
 
 #define TOOL "lvm-bench-lvm"
@@ -169,9 +170,9 @@ static int round_once(lvm_t *h, const struct opts *o, const char *name,
 			goto out;
 	}
 
-	t0 = lvm_now_ns();
+	t0 = lvm_bench_now();
 	rc = lvm_create(h, &cfg, 0, &info, &t);
-	*ms_ret = lvm_ms(t0, lvm_now_ns());
+	*ms_ret = lvm_ms(t0, lvm_bench_now());
 	if (rc < 0) {
 		fprintf(stderr, TOOL ": creating %s: %s\n", name,
 			lvm_last_error(h));
@@ -340,6 +341,7 @@ int main(int argc, char **argv)
 	rc = lvm_tool_parse(&tool, argc, argv);
 	if (rc >= 0)
 		return rc;
+	lvm_bench_timer_init();
 	if (optind != argc || (o.g.destroy && o.fill) ||
 	    (!o.g.destroy && !o.fill && o.g.kernel == NULL)) {
 		usage(stderr);

@@ -8,8 +8,12 @@
 #   NAME_LIBS := ...
 
 BENCH_COMMON := bench/csv.c bench/sample.c
-# The measuring tools' common command line and measurement loop.
-BENCH_TOOL := bench/tool.c $(BENCH_COMMON)
+# The measuring tools' common command line and measurement loop, and the
+# clock they time on (timer.h: the TSC at Xen's rate).
+BENCH_TIMER := bench/timer.c
+BENCH_TIMER_LIBS := -lxenctrl -lxentoollog
+CFLAGS_bench/timer.c += $(XEN_HOST_CFLAGS)
+BENCH_TOOL := bench/tool.c $(BENCH_TIMER) $(BENCH_COMMON)
 
 BENCH_TOOLS := lvm-bench-stats lvm-bench-spawn lvm-bench-cmd lvm-bench-libxl \
 	lvm-bare-build lvm-bench-lvm lvm-bench-reply lvm-bench-stream \
@@ -21,26 +25,30 @@ lvm-bench-stats_SRCS := bench/stats_main.c bench/summary.c bench/stats.c \
 lvm-bench-stats_LIBS := -lm
 
 lvm-bench-spawn_SRCS := bench/spawn.c $(BENCH_TOOL)
+lvm-bench-spawn_LIBS := $(BENCH_TIMER_LIBS)
 
 lvm-bench-cmd_SRCS := bench/cmdtime.c bench/watch.c $(BENCH_TOOL)
+lvm-bench-cmd_LIBS := $(BENCH_TIMER_LIBS)
 
 lvm-bench-libxl_SRCS := bench/libxl_create.c bench/watch.c $(BENCH_TOOL)
-lvm-bench-libxl_LIBS := -lxenlight -lxentoollog
+lvm-bench-libxl_LIBS := -lxenlight $(BENCH_TIMER_LIBS)
 
 # lvm-bench-lvm: lvm's library (liblvm's client API, lvm.h) to lvmd.
 lvm-bench-lvm_SRCS := bench/lvm_create.c bench/lvmclock.c $(BENCH_TOOL)
-lvm-bench-lvm_LIBS := $(LIBLVM_A) $(LIBLVM_LDLIBS) -lm
+lvm-bench-lvm_LIBS := $(LIBLVM_A) $(LIBLVM_LDLIBS) $(BENCH_TIMER_LIBS) -lm
 CFLAGS_bench/lvm_create.c += $(TOOLSTACK_INC)
 $(BUILD)/bin/lvm-bench-lvm: $(LIBLVM_A)
 
 # The networking figures (bench/net.sh): create to first reply, and a
 # TCP stream to a guest's discard port.
 # lvm-bench-reply -L: the library's create (liblvm, as lvm-bench-lvm).
-lvm-bench-reply_SRCS := bench/reply.c bench/netconn.c
-lvm-bench-reply_LIBS := $(LIBLVM_A) $(LIBLVM_LDLIBS) -lpthread
+lvm-bench-reply_SRCS := bench/reply.c bench/netconn.c $(BENCH_TIMER)
+lvm-bench-reply_LIBS := $(LIBLVM_A) $(LIBLVM_LDLIBS) $(BENCH_TIMER_LIBS) \
+	-lpthread
 CFLAGS_bench/reply.c += $(TOOLSTACK_INC)
 $(BUILD)/bin/lvm-bench-reply: $(LIBLVM_A)
-lvm-bench-stream_SRCS := bench/stream.c bench/netconn.c
+lvm-bench-stream_SRCS := bench/stream.c bench/netconn.c $(BENCH_TIMER)
+lvm-bench-stream_LIBS := $(BENCH_TIMER_LIBS)
 
 # lvm-bench-evtbind: an event channel bind's cost against dom0's ports.
 lvm-bench-evtbind_SRCS := bench/evtbind.c
@@ -62,8 +70,8 @@ lvm-bench-floor_SRCS := bench/floor.c
 lvm-bench-floor_STATIC := 1
 CFLAGS_bench/floor.c += $(TOOLSTACK_INC)
 # Whether dom0's monotonic clock, which times everything, stood still.
-lvm-bench-clock_SRCS := bench/clockcheck.c
-lvm-bench-clock_LIBS := -lpthread
+lvm-bench-clock_SRCS := bench/clockcheck.c $(BENCH_TIMER)
+lvm-bench-clock_LIBS := $(BENCH_TIMER_LIBS) -lpthread
 # The daytime process of the create-to-first-reply comparison: static too.
 lvm-bench-daytimed_SRCS := bench/daytimed.c bench/netconn.c
 lvm-bench-daytimed_STATIC := 1

@@ -118,7 +118,7 @@ hit() { grep -qE '"pool_hit": ?true' "$1" || die "$2: not a pool hit: $(cat "$1"
 
 rm -rf "$STATE"
 echo "bench-net: $LVMD, guests $day and $sink"
-echo "dom0's clock (every figure below is on it): $(lvm-bench-clock 2>&1)"
+echo "dom0's clock: $(lvm-bench-clock 2>&1)"
 "$LVMD" -d -S "$STATE" -c /dev/null -P 4:1:2 || die "lvmd did not start"
 export LVM_SOCKET=$STATE/lvmd.sock
 LVMD_PID=$(cat "$STATE/lvmd.pid")

@@ -20,7 +20,9 @@
  * made, for a server that speaks second (HTTP: "GET / HTTP/1.0\r\n\r\n");
  * a connection that takes less than all of it is tried again.
  * Without CMD, t0 is the tool's own start, or START_NS (CLOCK_MONOTONIC,
- * nanoseconds: a library client's create call) with -s. -n repeats the
+ * nanoseconds: a library client's create call) with -s. Times are taken
+ * on the harness's clock (bench/timer.h: in dom0 the TSC at Xen's rate),
+ * with -s on CLOCK_MONOTONIC. -n repeats the
  * sample N times (CMD started each time). -o sends CMD's standard output
  * to FILE (truncated per sample).
  *
@@ -68,6 +70,7 @@
 #include <lvm.h>
 
 #include "bench/netconn.h"
+#include "bench/timer.h"
 #include "toolstack/common/clock.h"
 
 #define TOOL "lvm-bench-reply"
@@ -109,7 +112,7 @@ static void *wait_child(void *arg)
 	do {
 		w = waitpid(c->pid, &st, 0);
 	} while (w < 0 && errno == EINTR);
-	c->exit_ns = lvm_now_ns();
+	c->exit_ns = lvm_bench_now();
 	c->status = w < 0 ? -1 : st;
 	atomic_store(&c->done, true);
 	return NULL;
@@ -145,14 +148,14 @@ static void library_create(struct child *c)
 	}
 	if (rc == 0) {
 		rc = lvm_create(o->h, &cfg, 0, &info, &c->t);
-		c->exit_ns = lvm_now_ns();
+		c->exit_ns = lvm_bench_now();
 		if (rc < 0)
 			snprintf(c->err, sizeof(c->err), "%s",
 				 lvm_last_error(o->h));
 		else
 			lvm_info_clear(&info);
 	} else {
-		c->exit_ns = lvm_now_ns();
+		c->exit_ns = lvm_bench_now();
 		if (!c->err[0])
 			snprintf(c->err, sizeof(c->err), "%s", strerror(-rc));
 	}
@@ -243,7 +246,7 @@ static int first_byte(const struct opts *o, uint64_t deadline,
 		*tries += n;
 		if (fd < 0)
 			return fd;
-		*conn_ns = lvm_now_ns();
+		*conn_ns = lvm_bench_now();
 		if (o->req && send(fd, o->req, strlen(o->req), MSG_NOSIGNAL) !=
 				      (ssize_t)strlen(o->req)) {
 			close(fd);      /* reset, or a full buffer: again */
@@ -253,7 +256,7 @@ static int first_byte(const struct opts *o, uint64_t deadline,
 		if (rc > 0) {
 			ssize_t r = read(fd, &b, 1);
 
-			*reply_ns = lvm_now_ns();
+			*reply_ns = lvm_bench_now();
 			rc = r == 1 ? 0 : -EAGAIN; /* closed or reset: again */
 		} else if (rc == 0) {
 			rc = -ETIMEDOUT;
@@ -264,9 +267,10 @@ static int first_byte(const struct opts *o, uint64_t deadline,
 	}
 }
 
-static double ms(uint64_t from, uint64_t to)
+/* lvmd's and liblvm's figures, nanoseconds on their own clock, in ms. */
+static double ns_ms(uint64_t ns)
 {
-	return (double)(to - from) / 1e6;
+	return (double)ns / 1e6;
 }
 
 /* -L: the connects, in a thread made before t0 and let go at t0. */
@@ -314,8 +318,8 @@ static int library_sample(const struct opts *o, struct child *c,
 		pthread_barrier_destroy(&k.go);
 		return -rc;
 	}
-	*t0 = lvm_now_ns();
-	k.deadline = *t0 + o->timeout_ms * 1000000u;
+	*t0 = lvm_bench_now();
+	k.deadline = lvm_now_ns() + o->timeout_ms * 1000000u;
 	pthread_barrier_wait(&k.go);
 	library_create(c);
 	pthread_join(k.thread, NULL);
@@ -330,8 +334,11 @@ static int library_sample(const struct opts *o, struct child *c,
 /* One sample: 0 after printing it, or 1 after one line on stderr. */
 static int sample(const struct opts *o)
 {
-	uint64_t t0 = o->start_ns ? o->start_ns : lvm_now_ns();
-	uint64_t deadline = t0 + o->timeout_ms * 1000000u, reply_ns = 0;
+	/* t0 on the harness's clock, or -s's on CLOCK_MONOTONIC (main()
+	 * then times on that); the deadline on CLOCK_MONOTONIC. */
+	uint64_t t0 = o->start_ns ? o->start_ns : lvm_bench_now();
+	uint64_t deadline = (o->start_ns ? o->start_ns : lvm_now_ns()) +
+			    o->timeout_ms * 1000000u, reply_ns = 0;
 	uint64_t conn_ns = 0;
 	struct child c = { .pid = -1 };
 	bool child = o->cmd || o->image;
@@ -380,20 +387,20 @@ static int sample(const struct opts *o)
 	}
 	if (o->csv && o->image)
 		printf("%.3f,%.3f,%u,%.3f,%d,%.3f,%.3f,%.3f\n",
-		       ms(t0, reply_ns), ms(t0, c.exit_ns), tries,
-		       ms(t0, conn_ns), c.t.pool_hit, ms(0, c.t.total_ns),
-		       ms(0, c.t.queue_ns), ms(0, c.t.client_ns));
+		       lvm_ms(t0, reply_ns), lvm_ms(t0, c.exit_ns), tries,
+		       lvm_ms(t0, conn_ns), c.t.pool_hit, ns_ms(c.t.total_ns),
+		       ns_ms(c.t.queue_ns), ns_ms(c.t.client_ns));
 	else if (o->csv && child)
-		printf("%.3f,%.3f,%u,%.3f\n", ms(t0, reply_ns),
-		       ms(t0, c.exit_ns), tries, ms(t0, conn_ns));
+		printf("%.3f,%.3f,%u,%.3f\n", lvm_ms(t0, reply_ns),
+		       lvm_ms(t0, c.exit_ns), tries, lvm_ms(t0, conn_ns));
 	else if (o->csv)
-		printf("%.3f,,%u,%.3f\n", ms(t0, reply_ns), tries,
-		       ms(t0, conn_ns));
+		printf("%.3f,,%u,%.3f\n", lvm_ms(t0, reply_ns), tries,
+		       lvm_ms(t0, conn_ns));
 	else if (child)
 		printf("reply %.3f ms, command %.3f ms, %u connects\n",
-		       ms(t0, reply_ns), ms(t0, c.exit_ns), tries);
+		       lvm_ms(t0, reply_ns), lvm_ms(t0, c.exit_ns), tries);
 	else
-		printf("reply %.3f ms, %u connects\n", ms(t0, reply_ns), tries);
+		printf("reply %.3f ms, %u connects\n", lvm_ms(t0, reply_ns), tries);
 	fflush(stdout);
 	return 0;
 }
@@ -540,6 +547,9 @@ int main(int argc, char **argv)
 
 	if (parse(argc, argv, &o) < 0)
 		return 1;
+	/* -s gives t0 on CLOCK_MONOTONIC: the rest of the sample is on it. */
+	if (!o.start_ns)
+		lvm_bench_timer_init();
 	if (o.image) {
 		const char *sock = getenv("LVM_SOCKET");
 

@@ -62,11 +62,6 @@ int lvm_sample_write(FILE *f, const struct lvm_sample_tag *t, const char *clock,
 	return lvm_csv_write_row(f, row, 7);
 }
 
-double lvm_ms(uint64_t t0, uint64_t t1)
-{
-	return (double)(t1 - t0) / 1e6;
-}
-
 int lvm_parse_count(const char *s, long min, long max, long *out)
 {
 	char *end;

@@ -73,9 +73,6 @@ int lvm_sample_tag_option(struct lvm_sample_tag *t, int opt, const char *arg);
 int lvm_sample_write(FILE *f, const struct lvm_sample_tag *t, const char *clock,
 		     long iteration, double ms);
 
-/* lvm_ms() - the milliseconds from (t0) to (t1), both from lvm_now_ns(). */
-double lvm_ms(uint64_t t0, uint64_t t1);
-
 /*
  * lvm_parse_count() - (s), decimal digits only (no sign, no spaces), as an
  * integer in [(min), (max)] into (*out). Returns 0 or -EINVAL.

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench/timer.h"
 #include "bench/tool.h"
 
 extern char **environ;
@@ -89,7 +90,7 @@ static int option(void *ctx, int opt, const char *arg)
 static int round_once(void *ctx, long i, double *ms)
 {
 	struct spawn *s = ctx;
-	uint64_t t0 = lvm_now_ns();
+	uint64_t t0 = lvm_bench_now();
 	int rc;
 
 	(void)i;
@@ -100,7 +101,7 @@ static int round_once(void *ctx, long i, double *ms)
 				      : strerror(-rc));
 		return rc;
 	}
-	ms[0] = lvm_ms(t0, lvm_now_ns());
+	ms[0] = lvm_ms(t0, lvm_bench_now());
 	return 0;
 }
 
@@ -129,6 +130,7 @@ int main(int argc, char **argv)
 	rc = lvm_tool_parse(&tool, argc, argv);
 	if (rc >= 0)
 		return rc;
+	lvm_bench_timer_init();
 	if (optind >= argc) {
 		usage(stderr);
 		return 1;

@@ -3,7 +3,8 @@
  * discard service (the sink guest, TCP port 9), for the throughput and
  * isolation figures. Connects (retried until the timeout, netconn.h),
  * writes zeros for SECONDS or until SIGTERM/SIGINT, and prints the bytes
- * sent and MB/s (10^6 bytes per second) over the time it wrote.
+ * sent and MB/s (10^6 bytes per second) over the time it wrote, timed
+ * on the harness's clock (bench/timer.h).
  *
  *   lvm-bench-stream -a ADDR [-p PORT] [-d SECONDS] [-b BYTES]
  *                    [-t TIMEOUT_MS]
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "bench/netconn.h"
+#include "bench/timer.h"
 #include "toolstack/common/clock.h"
 
 #define TOOL "lvm-bench-stream"
@@ -91,6 +93,7 @@ int main(int argc, char **argv)
 	}
 	if (!addr || lvm_netconn_addr(addr, port, &to) < 0)
 		goto bad;
+	lvm_bench_timer_init();
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -107,9 +110,9 @@ int main(int argc, char **argv)
 		free(buf);
 		return 1;
 	}
-	t0 = lvm_now_ns();
-	rc = pump(fd, buf, size, t0 + secs * 1000000000u, &sent);
-	t1 = lvm_now_ns();
+	t0 = lvm_bench_now();
+	rc = pump(fd, buf, size, lvm_now_ns() + secs * 1000000000u, &sent);
+	t1 = lvm_bench_now();
 	close(fd);
 	free(buf);
 	if (rc < 0) {
@@ -117,8 +120,8 @@ int main(int argc, char **argv)
 			addr, port, sent, strerror(-rc));
 		return 1;
 	}
-	printf("%llu,%.3f,%.2f\n", sent, (double)(t1 - t0) / 1e9,
-	       (double)sent / ((double)(t1 - t0) / 1e3));
+	printf("%llu,%.3f,%.2f\n", sent, lvm_ms(t0, t1) / 1e3,
+	       (double)sent / (lvm_ms(t0, t1) * 1e3));
 	return 0;
 bad:
 	fputs("usage: " TOOL " -a ADDR [-p PORT] [-d SECONDS] [-b BYTES] "

@@ -126,13 +126,18 @@ printf '%s\n' "$out" | sed 's/^/    /'
 for phase in queue prepare load build devices unpause total encode client decode ready; do
 	grep -q "^  $phase " <<<"$out" || fail "--timing lacks '$phase'"
 done
+grep -Eq "^  clock    the TSC at [1-9][0-9]* kHz \(Xen's rate\)$" <<<"$out" ||
+	fail "--timing does not say its clock is the TSC at Xen's rate"
 wait_for 30 lvm_gone t1 || fail "t1 not reaped"
-# The phases are timed on dom0's TSC at Xen's rate (steps.h), the
-# client's wait on its monotonic clock: a wrong rate shows as phases
-# beyond lvmd's total, or a total beyond the client's wait from its
-# request's send to its reply's read. The client's JSON on each side of
-# that wait is timed too.
+# lvmd's times and the client's are all on dom0's TSC at Xen's rate
+# (steps.h; the reply's tsc_khz): a wrong rate, or two clocks, shows as
+# phases beyond lvmd's total, or a total beyond the client's wait from
+# its request's send to its reply's read. The client's JSON on each side
+# of that wait is timed too.
 out=$(lvm create "$img" --name t2 --json) || fail "create --json: $out"
+khz=$(json_field tsc_khz <<<"$out") xl_khz=$(xl info | awk '$1 == "cpu_mhz" { sub(/\./, "", $3); print $3 + 0 }')
+[ -n "$khz" ] && [ "$khz" = "$xl_khz" ] ||
+	fail "the reply's tsc_khz ${khz:-none} is not Xen's rate (xl info: ${xl_khz:-none} kHz)"
 tot=$(json_field total_ns <<<"$out") cli=$(json_field client_ns <<<"$out") sum=0
 for phase in queue claim prepare load build devices unpause; do
 	v=$(json_field "${phase}_ns" <<<"$out")
@@ -140,10 +145,10 @@ for phase in queue claim prepare load build devices unpause; do
 done
 [ "${tot:-0}" -gt 0 ] && [ "$sum" -le "$tot" ] && [ "$tot" -le "${cli:-0}" ] ||
 	fail "timing out of order: phases $sum ns, total ${tot:-none} ns, client ${cli:-none} ns"
-# (Either may read 0: dom0's clock in the box can stand still for a
-# fraction of a millisecond when its vCPUs' clocks drift apart.)
+# (Neither reads 0 on the TSC, as it could on dom0's CLOCK_MONOTONIC,
+# which in the box can stand still for milliseconds.)
 enc=$(json_field encode_ns <<<"$out") dec=$(json_field decode_ns <<<"$out")
-[[ "$enc" =~ ^[0-9]+$ && "$dec" =~ ^[0-9]+$ ]] ||
+[[ "$enc" =~ ^[1-9][0-9]*$ && "$dec" =~ ^[1-9][0-9]*$ ]] ||
 	fail "the client's JSON not timed: encode ${enc:-none} ns, decode ${dec:-none} ns"
 info "phases $sum ns <= lvmd's total $tot ns <= the client's $cli ns (its JSON: encode $enc ns, decode $dec ns)"
 wait_for 30 lvm_gone t2 || fail "t2 not reaped"

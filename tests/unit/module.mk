@@ -265,6 +265,11 @@ UNIT_TESTS += bench_lvmclock
 bench_lvmclock_SRCS := tests/unit/test_bench_lvmclock.c bench/lvmclock.c
 bench_lvmclock_LIBS := -lm
 
+UNIT_TESTS += bench_timer
+bench_timer_SRCS := tests/unit/test_bench_timer.c bench/timer.c
+bench_timer_LIBS := -lxenctrl -lxentoollog
+bench_timer_CFLAGS := $(XEN_HOST_CFLAGS)
+
 # lvmd's image cache, over a stub of the engine's image loading.
 UNIT_TESTS += images
 images_SRCS := tests/unit/test_images.c toolstack/lvmd/images.c \

@@ -2,7 +2,8 @@
  * test_client.c — unit tests for liblvm's client (toolstack/liblvm/
  * client.c) against a fake lvmd: a child process on a UNIX socket that
  * answers each request with scripted bytes. Covers reaching lvmd, error
- * replies, malformed and missing replies, and list pages.
+ * replies, malformed and missing replies, list pages, and the clock of a
+ * create's round trip.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -405,6 +406,35 @@ static void test_top_refused(void **state)
 	lvm_close(h);
 }
 
+/* The client's round trip is on the clock of lvmd's times: the TSC at the
+ * reply's tsc_khz, or CLOCK_MONOTONIC without one. Each reply comes 50 ms
+ * after its request; at 1 kHz, each TSC tick (well under a ns) reads as a
+ * millisecond. */
+static void test_create_timing_clock(void **state)
+{
+	static const char *const script[] = {
+		"~{\"ok\":true,\"timing\":{\"total_ns\":7,\"tsc_khz\":1}}",
+		"~{\"ok\":true,\"timing\":{\"total_ns\":7}}",
+		NULL,
+	};
+	struct lvm_timing t;
+	struct lvm_config cfg;
+	lvm_t *h;
+
+	h = start(state, script);
+	config_a(&cfg);
+	assert_int_equal(lvm_create(h, &cfg, 0, NULL, &t), 0);
+	assert_int_equal(t.tsc_khz, 1);
+	assert_int_equal(t.total_ns, 7);
+	assert_true(t.client_ns > 1000000000000ull);
+	assert_int_equal(lvm_create(h, &cfg, 0, NULL, &t), 0);
+	assert_int_equal(t.tsc_khz, 0);
+	assert_true(t.client_ns >= 50000000u && t.client_ns < 5000000000ull);
+	assert_true(t.decode_ns < 5000000000ull);
+	lvm_config_clear(&cfg);
+	lvm_close(h);
+}
+
 int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -419,6 +449,7 @@ int main(void)
 		T(test_list_empty),
 		T(test_top_pages),
 		T(test_top_refused),
+		T(test_create_timing_clock),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

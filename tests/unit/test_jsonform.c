@@ -36,7 +36,8 @@ static void test_printed(void **state)
 	struct lvm_timing t = { .pool_hit = true, .queue_ns = 1,
 				.total_ns = 4294967296ull, .client_ns = 9,
 				.encode_ns = 10, .decode_ns = 11,
-				.has_ready = true, .ready_ns = 123456789 };
+				.has_ready = true, .ready_ns = 123456789,
+				.tsc_khz = 2893202 };
 	struct lvm_info i = { .domid = 7, .state = LVM_STATE_PAUSED,
 			      .memory_mb = 4, .vcpus = 1 };
 
@@ -56,6 +57,7 @@ static void test_printed(void **state)
 		"  \"log_ns\":0,\n"
 		"  \"save_ns\":0,\n"
 		"  \"ready_ns\":123456789,\n"
+		"  \"tsc_khz\":2893202,\n"
 		"  \"pool_hit\":true,\n"
 		"  \"client_ns\":9,\n"
 		"  \"encode_ns\":10,\n"

@@ -40,4 +40,19 @@ static inline uint64_t lvm_rdtsc(void)
 	return __builtin_ia32_rdtsc();
 }
 
+/*
+ * lvm_tsc_ns() - the nanoseconds from TSC reading (from) to (to) at (khz)
+ * (not 0; Xen's figure, xc_physinfo's cpu_khz): 0 if the TSC went back (a
+ * vCPU moved to a CPU whose TSC lags), UINT64_MAX past what 64 bits hold.
+ */
+static inline uint64_t lvm_tsc_ns(uint64_t from, uint64_t to, uint64_t khz)
+{
+	unsigned __int128 ns;
+
+	if (to <= from)
+		return 0;
+	ns = (unsigned __int128)(to - from) * 1000000u / khz;
+	return ns > UINT64_MAX ? UINT64_MAX : (uint64_t)ns;
+}
+
 #endif

@@ -46,22 +46,6 @@ static inline uint64_t lvm_step_at(uint64_t ns, uint64_t tsc)
 		       tsc : ns;
 }
 
-/*
- * lvm_steps_tsc_ns() - the nanoseconds from TSC reading (from) to (to) at
- * (khz) (not 0): 0 if the TSC went back (a vCPU moved to a CPU whose TSC
- * lags), UINT64_MAX past what 64 bits hold.
- */
-static inline uint64_t lvm_steps_tsc_ns(uint64_t from, uint64_t to,
-					uint64_t khz)
-{
-	unsigned __int128 ns;
-
-	if (to <= from)
-		return 0;
-	ns = (unsigned __int128)(to - from) * 1000000u / khz;
-	return ns > UINT64_MAX ? UINT64_MAX : (uint64_t)ns;
-}
-
 /* lvm_step_ns() - nanoseconds from (start), an lvm_step_start(), to now. */
 static inline uint64_t lvm_step_ns(uint64_t start)
 {
@@ -70,7 +54,7 @@ static inline uint64_t lvm_step_ns(uint64_t start)
 
 	if (!khz)
 		return lvm_now_ns() - start;
-	return lvm_steps_tsc_ns(start, lvm_rdtsc(), khz);
+	return lvm_tsc_ns(start, lvm_rdtsc(), khz);
 }
 
 #endif

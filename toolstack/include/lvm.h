@@ -244,6 +244,9 @@ struct lvm_timing {
 	uint64_t encode_ns;          /* the request built and encoded */
 	uint64_t decode_ns;          /* the reply decoded, this timing
 					included */
+	uint64_t tsc_khz;            /* the clock of lvmd's times and of
+					client_ns: the TSC at this rate
+					(Xen's), or 0: CLOCK_MONOTONIC */
 };
 
 /* One guest, as lvm_info() and lvm_list() report it. */

@@ -138,6 +138,11 @@ static void print_timing(const struct lvm_timing *t, bool noxs)
 		printf("  %-8s %10s     %s\n", "ready", "-",
 		       noxs ? "no ready mark within 5 s" :
 			      "no ready mark: the guest has no noxs device page");
+	if (t->tsc_khz)
+		printf("  clock    the TSC at %llu kHz (Xen's rate)\n",
+		       (unsigned long long)t->tsc_khz);
+	else
+		printf("  clock    CLOCK_MONOTONIC\n");
 }
 
 static int print_json(const struct lvm_info *info, const struct lvm_timing *t)

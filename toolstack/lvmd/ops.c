@@ -64,6 +64,8 @@ static void op_create(struct lvmd *l, struct client *c,
 
 	t.queue_ns = lvm_step_ns(s_recv);
 	rc = lvmd_create(l, cfg, NULL, tsc_recv, &g, &t, err, sizeof(err));
+	/* The clock of the reply's times, for the client's to match. */
+	t.tsc_khz = lvm_steps_khz;
 	if (rc < 0) {
 		lvmd_client_fail(l, c, -rc, "%s", err);
 		lvmd_pools_kick(l);

@@ -40,17 +40,22 @@ static void poll_guest(struct lvmd *l, struct guest *g)
 	if (g->has_ready || v.state < NOXS_STATE_READY || !g->t_recv_ns)
 		return;
 	/*
-	 * "Ready" is measured on dom0's clock: from the create request to the
-	 * moment lvmd sees the READY state (the guest notifies the sysctl
-	 * port when it sets it). The guest's own TSC mark is tighter, but is
-	 * only comparable with dom0's TSC when Xen gives guests the native
-	 * TSC; where it does and the mark is plausible, it is used instead.
+	 * "Ready" is measured on the steps' clock (steps.h: dom0's TSC at
+	 * Xen's rate, or CLOCK_MONOTONIC), as the rest of the create's
+	 * timing: from the create request to the moment lvmd sees the READY
+	 * state (the guest notifies the sysctl port when it sets it). The
+	 * guest's own TSC mark is tighter, but is only comparable with dom0's
+	 * TSC when Xen gives guests the native TSC; where it does and the
+	 * mark is plausible, it is used instead.
 	 */
 	g->has_ready = true;
-	g->ready_ns = lvm_now_ns() - g->t_recv_ns;
+	g->ready_ns = copy->create_tsc ?
+			      lvm_step_ns(lvm_step_at(g->t_recv_ns,
+						      copy->create_tsc)) :
+			      lvm_now_ns() - g->t_recv_ns;
 	khz = copy->tsc_khz ? copy->tsc_khz : l->tsc_khz;
 	if (khz && copy->create_tsc && v.ready_tsc >= copy->create_tsc) {
-		uint64_t ns = lvm_steps_tsc_ns(copy->create_tsc, v.ready_tsc,
+		uint64_t ns = lvm_tsc_ns(copy->create_tsc, v.ready_tsc,
 					       khz);
 
 		if (ns <= g->ready_ns)

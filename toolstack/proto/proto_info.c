@@ -362,6 +362,8 @@ json_object *lvm_proto_timing_to_json(const struct lvm_timing *t)
 							   timing_fields[i].off));
 	if (t->has_ready)
 		rc |= lvm_json_add_u64(o, "ready_ns", t->ready_ns);
+	if (t->tsc_khz)
+		rc |= lvm_json_add_u64(o, "tsc_khz", t->tsc_khz);
 	rc |= json_object_object_add(o, "pool_hit",
 				     json_object_new_boolean(t->pool_hit)) < 0;
 	if (rc) {
@@ -385,6 +387,8 @@ int lvm_proto_timing_from_json(json_object *o, struct lvm_timing *t)
 		*(uint64_t *)((char *)t + timing_fields[i].off) = v;
 	}
 	if (lvm_json_get_opt_u64(o, "ready_ns", &t->has_ready, &t->ready_ns) < 0)
+		return -EPROTO;
+	if (lvm_json_get_u64(o, "tsc_khz", false, UINT32_MAX, &t->tsc_khz) < 0)
 		return -EPROTO;
 	{
 		json_object *h;
