@@ -7,6 +7,10 @@
 #     gone and xl list no longer names it;
 #   - the code holder of its image is named lvm-code-noop.xen, and its
 #     name goes with it when lvmd stops (it destroys its holders);
+#   - the pools' shells are named lvm-pool:IMAGE (built ahead) or
+#     lvm-pool:MIBM (a shape's), with no request to lvmd after they were
+#     made; a guest claimed from one has its own name, the refills are
+#     named, and the shells' names go when lvmd stops;
 #   - with `-x` (xenstore_names no) nothing is written;
 #   - a bad xenstore_names value in lvmd.conf: one line, lvmd does not
 #     start.
@@ -51,6 +55,41 @@ lvmd_stop
 xs_gone "$hd" || fail "the holder's name stays after lvmd stopped: $(xl list -v)"
 xl_lacks lvm-code-noop.xen || fail "xl list still names the holder"
 info "the holder's name gone with it when lvmd stopped"
+
+# The pools' shells: named while shells, their own once guests.
+shells_named() { [ "$(xl list | awk -v n="$1" '$1 == n' | wc -l)" = "$2" ]; }
+lvmd_start -c /dev/null -P "4:1:2:$img" -P "8:1:2"
+# Not a request to lvmd until they are named: the refill thread's news
+# wakes the names thread itself.
+wait_for 20 shells_named lvm-pool:noop.xen 2 ||
+	fail "not 2 shells named lvm-pool:noop.xen: $(xl list)"
+wait_for 10 shells_named lvm-pool:8M 2 || fail "not 2 shells named lvm-pool:8M: $(xl list)"
+wait_for 20 pool_ready_is 4x1 2 || fail "pool 4x1 not warm: $(lvm pool)"
+wait_for 20 pool_ready_is 8x1 2 || fail "pool 8x1 not full: $(lvm pool)"
+shells=$(xl list | awk '$1 ~ /^lvm-pool:/ { print $2 }')
+info "xl list: $(xl list | awk '$1 ~ /^lvm-pool:/ { printf "%s (d%s) ", $1, $2 }')"
+out=$(lvm create "$img" --name xp1 --json) || fail "create xp1: $out"
+[ "$(json_field pool_hit <<<"$out")" = true ] || fail "xp1 not from the pool: $out"
+d1=$(lvm_domid xp1)
+grep -qx "$d1" <<<"$shells" || fail "xp1 (d$d1) was not one of the shells named: $shells"
+wait_for 10 xs_name_is "$d1" xp1 || fail "xp1 (d$d1) is named '$(xenstore-read /local/domain/$d1/name 2>&1)'"
+out=$(lvm create "$img" --name xp2 --memory 8 --json) || fail "create xp2: $out"
+[ "$(json_field pool_hit <<<"$out")" = true ] || fail "xp2 not from the pool: $out"
+d2=$(lvm_domid xp2)
+grep -qx "$d2" <<<"$shells" || fail "xp2 (d$d2) was not one of the shells named: $shells"
+wait_for 10 xs_name_is "$d2" xp2 || fail "xp2 (d$d2) is named '$(xenstore-read /local/domain/$d2/name 2>&1)'"
+info "claimed: xp1 (d$d1) and xp2 (d$d2) by their own names"
+wait_for 20 shells_named lvm-pool:noop.xen 2 || fail "the refill of 4x1 not named: $(xl list)"
+wait_for 20 shells_named lvm-pool:8M 2 || fail "the refill of 8x1 not named: $(xl list)"
+shells=$(xl list | awk '$1 ~ /^lvm-pool:/ { print $2 }')
+lvm destroy xp1 || fail "destroy xp1"
+lvm destroy xp2 || fail "destroy xp2"
+lvmd_stop
+xl_lacks lvm-pool:noop.xen && xl_lacks lvm-pool:8M || fail "shells still named after lvmd stopped: $(xl list)"
+for d in $shells; do
+	xs_gone "$d" || fail "shell d$d's name stays after lvmd stopped"
+done
+info "the refills named, and every shell's name gone when lvmd stopped"
 
 # -x: nothing published.
 lvmd_start -x

@@ -130,13 +130,16 @@ static void settle_one(struct lvmd *l, const xc_domaininfo_t *di,
 	if (what == LVMD_SETTLE_DESTROY_SHELL)
 		lvm_log_info("d%u (%s): a shell of a previous lvmd; destroyed",
 			     di->domain, u);
-	else if (what == LVMD_SETTLE_DESTROY_CODE) {
+	else if (what == LVMD_SETTLE_DESTROY_CODE)
 		lvm_log_info("d%u (%s): a code holder of a previous lvmd; destroyed (its guests keep its pages)",
 			     di->domain, u);
-		lvmd_names_forget(l, di->domain); /* its name, if it had one */
-	} else
+	else
 		lvm_log_warn(0, "d%u (%s): a guest of ours that no record names (its create was cut short); destroyed",
 			     di->domain, u);
+	/* A shell's or a holder's name, if it had one (xsname.c). */
+	if (what == LVMD_SETTLE_DESTROY_SHELL ||
+	    what == LVMD_SETTLE_DESTROY_CODE)
+		lvmd_names_forget(l, di->domain);
 }
 
 /* settle: every domain the hypervisor holds, but the dying. */

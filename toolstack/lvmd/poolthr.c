@@ -52,6 +52,7 @@ struct lvmd_pools {
 	xenevtchn_handle *xce;       /* lvmd's (l->xce): shells' ports are
 					bound ahead on it */
 	uint32_t instance;           /* lvmd's, for the shells' uuids */
+	struct lvmd *l;              /* for the shells' names (xsname.c) */
 	const char *reg_dir;         /* lvmd's registry: the shells' record
 					files are made there ahead */
 	struct lvm_image *img;       /* the thread's: the last image it built
@@ -71,6 +72,7 @@ struct discard {
 	xenevtchn_handle *xce;
 	const char *reg_dir;
 	struct lvmd_netpath *np;
+	struct lvmd *l;              /* for its name (xsname.c) */
 };
 
 /* shell_free: (x), a struct lvmd_shell no create took, released: its
@@ -81,6 +83,7 @@ static void shell_free(void *arg, void *x)
 	const struct discard *d = arg;
 	struct lvmd_shell *ls = x;
 
+	lvmd_names_forget(d->l, ls->sh.domid);
 	lvmd_port_release_ahead(d->xce, &ls->cons_lport);
 	lvmd_port_release_ahead(d->xce, &ls->sys_lport);
 	lvm_reg_discard_new(d->reg_dir, ls->sh.domid, &ls->rec_fd);
@@ -109,6 +112,23 @@ static void bind_ahead(struct lvmd_pools *ps, struct lvmd_shell *ls)
 	if (rc < 0)
 		lvm_log_warn(-rc, "pool %u MiB x %u vCPUs: d%u: its ports left to the create",
 			     sh->memory_mb, sh->vcpus, sh->domid);
+}
+
+/* shell_name: a shell's name for Xen's tools (xsname.c), into (buf):
+ * "lvm-pool:" and the file name of the image it is built ahead for (cut
+ * to fit), or its size ("lvm-pool:4M"). */
+static void shell_name(char buf[LVM_NAME_MAX + 1],
+		       const struct lvmd_pool_job *job)
+{
+	const char *base = strrchr(job->image, '/');
+
+	if (job->image[0])
+		snprintf(buf, LVM_NAME_MAX + 1, "lvm-pool:%.*s",
+			 LVM_NAME_MAX - (int)strlen("lvm-pool:"),
+			 base ? base + 1 : job->image);
+	else
+		snprintf(buf, LVM_NAME_MAX + 1, "lvm-pool:%uM",
+			 job->memory_mb);
 }
 
 /*
@@ -176,6 +196,7 @@ static struct lvmd_shell *make(struct lvmd_pools *ps,
 {
 	struct lvm_image **cached = &ps->img;
 	xc_interface *xch = ps->xch;
+	char name[LVM_NAME_MAX + 1];
 	struct lvmd_shell *ls;
 	struct lvm_shell *sh;
 	uint8_t uuid[16];
@@ -215,6 +236,8 @@ static struct lvmd_shell *make(struct lvmd_pools *ps,
 	ls->rec_fd = rc < 0 ? -1 : rc;
 	if (job->image[0])
 		make_vifs(ps, ls, *cached);
+	shell_name(name, job);
+	lvmd_names_shell(ps->l, sh->domid, name);
 	return ls;
 }
 
@@ -259,7 +282,8 @@ static void *refill(void *arg)
 		if (x) {
 			pthread_mutex_unlock(&ps->mu);
 			shell_free(&(struct discard){ ps->xch, ps->xce,
-						      ps->reg_dir, ps->np }, x);
+						      ps->reg_dir, ps->np,
+						      ps->l }, x);
 			pthread_mutex_lock(&ps->mu);
 			worked = true;
 			continue;
@@ -310,7 +334,8 @@ static void *refill(void *arg)
 		if (!lvmd_pool_done(&ps->p, job, x) && x) {
 			pthread_mutex_unlock(&ps->mu);
 			shell_free(&(struct discard){ ps->xch, ps->xce,
-						      ps->reg_dir, ps->np }, x);
+						      ps->reg_dir, ps->np,
+						      ps->l }, x);
 			pthread_mutex_lock(&ps->mu);
 			worked = true;
 		}
@@ -346,6 +371,7 @@ int lvmd_pools_start(struct lvmd *l)
 	int r;
 
 	ps->instance = l->instance;
+	ps->l = l;
 	ps->xce = l->xce;
 	ps->reg_dir = l->reg_dir;
 	ps->np = l->netpath;
@@ -383,7 +409,8 @@ void lvmd_pools_stop(struct lvmd *l)
 		ps->running = false;
 	}
 	lvmd_pool_fini(&ps->p, shell_free,
-		       &(struct discard){ l->xch, l->xce, l->reg_dir, l->netpath });
+		       &(struct discard){ l->xch, l->xce, l->reg_dir, l->netpath,
+					  l });
 	lvm_image_free(ps->img);     /* the thread has stopped */
 	ps->img = NULL;
 	lvm_engine_reap();           /* claims after its last turn: before
@@ -438,6 +465,12 @@ struct lvmd_shell *lvmd_pools_claim(struct lvmd *l, uint32_t memory_mb,
 	else
 		x = lvmd_pool_claim(&ps->p, memory_mb, vcpus, fits, img);
 	pthread_mutex_unlock(&ps->mu);
+	/* Its name as a shell removed, queued: before its guest's, if it
+	 * gets one (xsname.c writes in order). Only noxs creates claim
+	 * shells (create.c): a XenStore-mode guest's tree is the engine's,
+	 * written on this thread, and this removal could land after it. */
+	if (x)
+		lvmd_names_forget(l, ((struct lvmd_shell *)x)->sh.domid);
 	return x;
 }
 
@@ -502,7 +535,8 @@ bool lvmd_pools_steal(struct lvmd *l, uint32_t memory_mb, uint32_t vcpus,
 		return false;
 	lvm_log_info("pool: discarding a %u MiB shell (d%u) for a %u MiB request",
 		     *freed_mb, ((struct lvmd_shell *)x)->sh.domid, memory_mb);
-	shell_free(&(struct discard){ l->xch, l->xce, l->reg_dir, l->netpath }, x);
+	shell_free(&(struct discard){ l->xch, l->xce, l->reg_dir, l->netpath,
+					  l }, x);
 	return true;
 }
 

@@ -9,13 +9,19 @@
  * malloc, under a mutex no one holds for long); the thread of this file's
  * own is woken at the end of the loop's turn (lvmd_names_kick()), after
  * the create's reply has gone: a wake-up of a thread asleep on another CPU
- * costs a system call and an interrupt (0.1 to 3 ms in the box). With its
+ * costs a system call and an interrupt (0.1 to 3 ms in the box). What
+ * another thread queues (the refill thread's shells and holders) wakes it
+ * at once: no create waits on that thread, and the control thread may
+ * have no turn for a long while. With its
  * own XenStore connection, it writes them in batches, one transaction per
  * batch, a few milliseconds after it was woken. With
  * no xenstored at lvmd's start, or `xenstore_names no`, nothing is queued.
  * The code holders (toolstack/engine/code.c) are named too, from the
  * thread that makes or drops them: "lvm-code-" and their image's file
- * name.
+ * name. So are the pools' shells (poolthr.c), "lvm-pool:" and their
+ * image's file name or their size, until a create claims one; the
+ * requests are written in the order they were queued, so a claimed
+ * shell's name is removed before its guest's is written.
  * A request is dropped (and counted in the log) when more than
  * QUEUE_MAX wait: a name is a convenience for other tools, never worth
  * lvmd's memory or time.
@@ -54,16 +60,19 @@ struct lvmd_xsname {
 	unsigned queued;
 	unsigned long dropped;       /* under mu */
 	bool stop;
-	bool kick;                   /* queued since the last
-					lvmd_names_kick() (atomic: a
-					holder's is queued from a build's
-					thread) */
+	bool kick;                   /* queued by the control thread since
+					the last lvmd_names_kick() (atomic:
+					set under mu, read without it) */
+	pthread_t control;           /* lvmd's control thread: its
+					requests wait for the turn's end */
 	struct xs_handle *xs;        /* the thread's own */
 	unsigned long written, removed, failed; /* the thread's */
 };
 
-/* put: queue a request for (domid), for the thread woken at the turn's
- * end; under no lock. */
+/* put: queue a request for (domid); under no lock. From the control
+ * thread, for the names thread woken at the turn's end; from another
+ * (a build's, the refill thread), woken now: it may be the only news in
+ * a while, and no create waits on that thread. */
 static void put(struct lvmd_xsname *x, uint32_t domid, const char *name,
 		bool forget)
 {
@@ -91,8 +100,11 @@ static void put(struct lvmd_xsname *x, uint32_t domid, const char *name,
 	*x->tail = r;
 	x->tail = &r->next;
 	x->queued++;
+	if (pthread_equal(pthread_self(), x->control))
+		__atomic_store_n(&x->kick, true, __ATOMIC_RELAXED);
+	else
+		pthread_cond_signal(&x->cv);
 	pthread_mutex_unlock(&x->mu);
-	__atomic_store_n(&x->kick, true, __ATOMIC_RELAXED);
 }
 
 void lvmd_names_kick(struct lvmd *l)
@@ -213,6 +225,7 @@ static int names_setup(struct lvmd *l)
 	pthread_mutex_init(&x->mu, NULL);
 	pthread_cond_init(&x->cv, NULL);
 	x->tail = &x->head;
+	x->control = pthread_self(); /* setup runs on it (main.c) */
 	r = pthread_create(&x->thr, NULL, thread_main, x);
 	if (r != 0) {
 		xs_close(x->xs);
@@ -272,6 +285,12 @@ void lvmd_names_forget(struct lvmd *l, uint32_t domid)
 {
 	if (l->xsname)
 		put(l->xsname, domid, NULL, true);
+}
+
+void lvmd_names_shell(struct lvmd *l, uint32_t domid, const char *name)
+{
+	if (l->xsname)
+		put(l->xsname, domid, name, false);
 }
 
 /* names_teardown: at lvmd's exit: write what is queued, stop the
