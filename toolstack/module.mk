@@ -194,7 +194,7 @@ ALL_TARGETS += $(LVM_SYMBOLS_CHK)
 # lightvm-oci: the OCI runtime (toolstack/oci/oci.h, docs/oci.md), a liblvm
 # client like the lvm command, with json-c for config.json and its state.
 OCI_SRCS := $(addprefix toolstack/oci/, log.c main.c spec.c standin.c state.c) \
-	toolstack/common/rootpath.c
+	toolstack/common/rootpath.c toolstack/common/filecopy.c
 
 $(BUILD)/bin/lightvm-oci: $(call host_objs,$(OCI_SRCS)) $(LIBLVM_SO)
 	$(quiet) LD $@

@@ -35,6 +35,7 @@
 #include "manifest.h"
 #include "sdk.h"
 #include "toolstack/common/errf.h"
+#include "toolstack/common/filecopy.h"
 
 /* A file or directory of the application's own tree (`root`). */
 struct ovl {
@@ -523,38 +524,6 @@ out:
 	return rc;
 }
 
-/* copy: (from) to the new file (to): a hard link where it can be. */
-static int copy(const char *from, const char *to)
-{
-	char buf[65536];
-	int in, out, rc = 0;
-	ssize_t r;
-
-	/* The SDK's kernel is a symbolic link: link what it names. */
-	if (linkat(AT_FDCWD, from, AT_FDCWD, to, AT_SYMLINK_FOLLOW) == 0)
-		return 0;
-	in = open(from, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return -errno;
-	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (out < 0) {
-		rc = -errno;
-		close(in);
-		return rc;
-	}
-	while ((r = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)r) != r) {
-			rc = -EIO;
-			break;
-		}
-	if (r < 0)
-		rc = -errno;
-	close(in);
-	if (close(out) < 0 && rc == 0)
-		rc = -errno;
-	return rc;
-}
-
 /* ---- the build id ---- */
 
 static void hash_str(struct sha256_ctx *h, const char *s)
@@ -728,7 +697,7 @@ static int outputs(struct vm *v)
 		rc = lvm_errf(v->err, v->errlen, errno, "%s: %s", tmp_cpio,
 			      strerror(errno));
 	if (rc == 0) {
-		rc = copy(v->kernel, tmp_k);
+		rc = lvm_file_place(v->kernel, tmp_k);
 		if (rc < 0)
 			lvm_errf(v->err, v->errlen, -rc, "the kernel %s: %s", v->kernel,
 				 strerror(-rc));

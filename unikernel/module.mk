@@ -5,7 +5,7 @@
 # tree), the flags, the module table (guests/libos/modules), which module
 # defines which symbol, and a stamp over all of it.
 
-BUILD_SRCS := toolstack/common/rootpath.c $(addprefix unikernel/, appnote.c build.c closure.c cpio.c \
+BUILD_SRCS := toolstack/common/rootpath.c toolstack/common/filecopy.c $(addprefix unikernel/, appnote.c build.c closure.c cpio.c \
 	file.c linux.c main.c manifest.c newapp.c sdk.c) toolstack/liblvm/cfgkeys.c
 BUILD_LDLIBS := -lxlutil -lelf -lnettle -llzma
 

@@ -311,6 +311,9 @@ appnote_CFLAGS := $(XEN_HOST_CFLAGS)
 UNIT_TESTS += sdk
 sdk_SRCS := tests/unit/test_sdk.c unikernel/sdk.c unikernel/file.c
 
+UNIT_TESTS += filecopy
+filecopy_SRCS := tests/unit/test_filecopy.c toolstack/common/filecopy.c
+
 UNIT_TESTS += closure
 closure_SRCS := tests/unit/test_closure.c unikernel/closure.c toolstack/common/rootpath.c
 closure_LIBS := -lelf

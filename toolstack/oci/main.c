@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "oci.h"
+#include "toolstack/common/filecopy.h"
 
 #ifndef LVM_VERSION
 #define LVM_VERSION "0.1"
@@ -249,33 +250,6 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-static int copy_file(const char *from, const char *to)
-{
-	char buf[65536];
-	int in = open(from, O_RDONLY | O_CLOEXEC), out, rc = 0;
-	ssize_t n;
-
-	if (in < 0)
-		return -errno;
-	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (out < 0) {
-		rc = -errno;
-		close(in);
-		return rc;
-	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n) {
-			rc = errno ? -errno : -EIO;
-			break;
-		}
-	if (n < 0)
-		rc = -errno;
-	close(in);
-	if (close(out) < 0 && !rc)
-		rc = -errno;
-	return rc;
-}
-
 /* send_pty: a new pty's master to (path) (SCM_RIGHTS); its slave in *slave. */
 static int send_pty(const char *path, int *slave)
 {
@@ -455,12 +429,6 @@ static int lvm_build(const char *program, char **argv)
 		    *line ? line : "lvm-build failed");
 }
 
-/* place: (from) as the new file (to): a hard link, else a copy. */
-static int place(const char *from, const char *to)
-{
-	return link(from, to) == 0 ? 0 : copy_file(from, to);
-}
-
 /* cpio_entry: one newc entry (a file of (n) bytes, or the trailer when
  * (data) is NULL) to (f). */
 static void cpio_entry(FILE *f, const char *name, const char *data, size_t n)
@@ -488,7 +456,7 @@ static int initramfs(const char *from, const char *to, const char *argv,
 		     size_t argvlen, const char *env, size_t envlen)
 {
 	static const char zeros[4];
-	int rc = copy_file(from, to);
+	int rc = lvm_file_copy(from, to);
 	FILE *f;
 	long end;
 
@@ -568,7 +536,7 @@ static int linux_vm(const struct opts *o, const char *dir,
 		return fail("%s", errbuf);
 	}
 	snprintf(path, sizeof(path), "%s/" OCI_LINUX_NAME ".vmlinuz", vm);
-	if ((rc = place(path, k)) == 0) {
+	if ((rc = lvm_file_place(path, k)) == 0) {
 		snprintf(path, sizeof(path), "%s/" OCI_LINUX_NAME ".cpio.xz",
 			 vm);
 		rc = initramfs(path, r, argv, argvlen, env, envlen);
@@ -710,7 +678,7 @@ static int cmd_create(const struct opts *o)
 		/* the image copied out of the root fs: lvmd may not see the
 		 * bundle's mounts, and the file cannot change under the guest */
 		snprintf(kernel, sizeof(kernel), "%s/image.xen", c.dir);
-		if ((rc = copy_file(image, kernel)) < 0) {
+		if ((rc = lvm_file_copy(image, kernel)) < 0) {
 			fail("cannot copy the image %s: %s", image,
 			     strerror(-rc));
 			lvm_config_clear(&cfg);
