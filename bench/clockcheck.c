@@ -1,11 +1,11 @@
 /*
  * clockcheck.c — lvm-bench-clock [-s SECONDS]: is dom0's monotonic clock
- * sound enough to time with? In a PV dom0 that is Xen's PV clock, which Linux keeps
- * from going back across vCPUs: where the vCPUs' scales of Xen's time
- * drift apart, a read on the vCPU that lags returns the last value given
- * out, the same reading again, until its own catches up. In the box that
- * has lasted milliseconds (docs/benchmarks.md, "Reading the numbers from
- * the box").
+ * sound enough to time with? In a PV dom0 it is Xen's PV clock, which
+ * Linux keeps from going back across vCPUs: where the vCPUs' scales of
+ * Xen's time drift apart, a read on the vCPU that lags returns the last
+ * value given out, the same reading again, until its own catches up. In
+ * the box that has lasted milliseconds (docs/benchmarks.md, "Reading the
+ * numbers from the box").
  *
  * One thread per online CPU, each bound to it, reads the clock and the
  * TSC in turn for SECONDS (default 2, at most 60) and keeps the longest

@@ -10,7 +10,8 @@
 #   - the pools' shells are named lvm-pool:IMAGE (built ahead) or
 #     lvm-pool:MIBM (a shape's), with no request to lvmd after they were
 #     made; a guest claimed from one has its own name, the refills are
-#     named, and the shells' names go when lvmd stops;
+#     named, and the shells' names go when lvmd stops, or, when it was
+#     killed, when the next lvmd destroys its shells;
 #   - with `-x` (xenstore_names no) nothing is written;
 #   - a bad xenstore_names value in lvmd.conf: one line, lvmd does not
 #     start.
@@ -90,6 +91,21 @@ for d in $shells; do
 	xs_gone "$d" || fail "shell d$d's name stays after lvmd stopped"
 done
 info "the refills named, and every shell's name gone when lvmd stopped"
+
+# A killed lvmd's shells: the next lvmd destroys them, and their names.
+lvmd_start -c /dev/null -P "4:1:2:$img"
+wait_for 20 shells_named lvm-pool:noop.xen 2 || fail "not 2 shells named: $(xl list)"
+old=$(xl list | awk '$1 == "lvm-pool:noop.xen" { print $2 }')
+kill -9 "$LVMD_PID"
+wait_for 10 lvmd_dead || fail "lvmd survived SIGKILL"
+LVMD_PID=
+LVMD_KEEP_STATE=1 lvmd_start -c /dev/null
+for d in $old; do
+	wait_for 10 xs_gone "$d" || fail "the killed lvmd's shell d$d keeps its name: $(xl list)"
+done
+xl_lacks lvm-pool:noop.xen || fail "xl list still names a shell: $(xl list)"
+info "the killed lvmd's shells ($(echo $old)) destroyed by the next, and their names"
+lvmd_stop
 
 # -x: nothing published.
 lvmd_start -x

@@ -252,6 +252,16 @@ static void failed(struct lvmd_pools *ps, const struct lvmd_pool_job *job,
 			     job->memory_mb, job->vcpus, err->msg, BACKOFF_MS);
 }
 
+/* discard_unlocked: on the refill thread, with ps->mu held: the shell
+ * (x) discarded with its own handles, the mutex let go meanwhile. */
+static void discard_unlocked(struct lvmd_pools *ps, void *x)
+{
+	pthread_mutex_unlock(&ps->mu);
+	shell_free(&(struct discard){ ps->xch, ps->xce, ps->reg_dir, ps->np,
+				      ps->l }, x);
+	pthread_mutex_lock(&ps->mu);
+}
+
 static void *refill(void *arg)
 {
 	struct lvmd_pools *ps = arg;
@@ -280,11 +290,7 @@ static void *refill(void *arg)
 		pthread_mutex_lock(&ps->mu);
 		x = lvmd_pool_excess(&ps->p);
 		if (x) {
-			pthread_mutex_unlock(&ps->mu);
-			shell_free(&(struct discard){ ps->xch, ps->xce,
-						      ps->reg_dir, ps->np,
-						      ps->l }, x);
-			pthread_mutex_lock(&ps->mu);
+			discard_unlocked(ps, x);
 			worked = true;
 			continue;
 		}
@@ -332,11 +338,7 @@ static void *refill(void *arg)
 			failed(ps, job, &err);
 		}
 		if (!lvmd_pool_done(&ps->p, job, x) && x) {
-			pthread_mutex_unlock(&ps->mu);
-			shell_free(&(struct discard){ ps->xch, ps->xce,
-						      ps->reg_dir, ps->np,
-						      ps->l }, x);
-			pthread_mutex_lock(&ps->mu);
+			discard_unlocked(ps, x);
 			worked = true;
 		}
 	}
