@@ -78,11 +78,13 @@ void lvmd_names_kick(struct lvmd *l);
 void lvmd_names_holder(void *arg, uint32_t domid, const char *image,
 		       bool made);
 void lvmd_names_forget(struct lvmd *l, uint32_t domid);
-/* lvmd_names_shell() - a pool's shell (domid) named (name) ("lvm-pool:
- * ..."), from any thread; a claimed or discarded shell's name goes with
- * lvmd_names_forget(). Queued for the names thread, and nothing without
- * it. */
-void lvmd_names_shell(struct lvmd *l, uint32_t domid, const char *name);
+/* lvmd_names_shell() - a pool's shell (domid) named "lvm-pool:" and the
+ * file name of the (image) it is built ahead for, or, for "", its size
+ * ("lvm-pool:4M"); from any thread. A claimed or discarded shell's name
+ * goes with lvmd_names_forget(). Queued for the names thread, and nothing
+ * without it. */
+void lvmd_names_shell(struct lvmd *l, uint32_t domid, const char *image,
+		      uint32_t memory_mb);
 
 /*
  * A guest's control: how it is built and asked to stop. One per guest,

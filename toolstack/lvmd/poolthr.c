@@ -114,23 +114,6 @@ static void bind_ahead(struct lvmd_pools *ps, struct lvmd_shell *ls)
 			     sh->memory_mb, sh->vcpus, sh->domid);
 }
 
-/* shell_name: a shell's name for Xen's tools (xsname.c), into (buf):
- * "lvm-pool:" and the file name of the image it is built ahead for (cut
- * to fit), or its size ("lvm-pool:4M"). */
-static void shell_name(char buf[LVM_NAME_MAX + 1],
-		       const struct lvmd_pool_job *job)
-{
-	const char *base = strrchr(job->image, '/');
-
-	if (job->image[0])
-		snprintf(buf, LVM_NAME_MAX + 1, "lvm-pool:%.*s",
-			 LVM_NAME_MAX - (int)strlen("lvm-pool:"),
-			 base ? base + 1 : job->image);
-	else
-		snprintf(buf, LVM_NAME_MAX + 1, "lvm-pool:%uM",
-			 job->memory_mb);
-}
-
 /*
  * image: the image at (path) as the file is now (what a claim checks
  * against): the thread's last image (*cached) if the file is unchanged,
@@ -196,7 +179,6 @@ static struct lvmd_shell *make(struct lvmd_pools *ps,
 {
 	struct lvm_image **cached = &ps->img;
 	xc_interface *xch = ps->xch;
-	char name[LVM_NAME_MAX + 1];
 	struct lvmd_shell *ls;
 	struct lvm_shell *sh;
 	uint8_t uuid[16];
@@ -236,8 +218,7 @@ static struct lvmd_shell *make(struct lvmd_pools *ps,
 	ls->rec_fd = rc < 0 ? -1 : rc;
 	if (job->image[0])
 		make_vifs(ps, ls, *cached);
-	shell_name(name, job);
-	lvmd_names_shell(ps->l, sh->domid, name);
+	lvmd_names_shell(ps->l, sh->domid, job->image, job->memory_mb);
 	return ls;
 }
 

@@ -263,11 +263,21 @@ static void names_detach(struct lvmd *l, struct guest *g, bool gone)
 	put(l->xsname, g->rec.domid, NULL, true);
 }
 
+/* image_name: (prefix) and the file name of (image) (cut to fit), the
+ * name of a domain lvmd keeps for that image, into (buf). */
+static void image_name(char buf[LVM_NAME_MAX + 1], const char *prefix,
+		       const char *image)
+{
+	const char *base = strrchr(image, '/');
+
+	snprintf(buf, LVM_NAME_MAX + 1, "%s%s", prefix,
+		 base ? base + 1 : image);
+}
+
 void lvmd_names_holder(void *arg, uint32_t domid, const char *image,
 		       bool made)
 {
 	struct lvmd *l = arg;
-	const char *base = image ? strrchr(image, '/') : NULL;
 	char name[LVM_NAME_MAX + 1];
 
 	if (!l->xsname)
@@ -276,8 +286,7 @@ void lvmd_names_holder(void *arg, uint32_t domid, const char *image,
 		put(l->xsname, domid, NULL, true);
 		return;
 	}
-	snprintf(name, sizeof(name), "lvm-code-%s",
-		 base ? base + 1 : image ? image : "");
+	image_name(name, "lvm-code-", image ? image : "");
 	put(l->xsname, domid, name, false);
 }
 
@@ -287,10 +296,18 @@ void lvmd_names_forget(struct lvmd *l, uint32_t domid)
 		put(l->xsname, domid, NULL, true);
 }
 
-void lvmd_names_shell(struct lvmd *l, uint32_t domid, const char *name)
+void lvmd_names_shell(struct lvmd *l, uint32_t domid, const char *image,
+		      uint32_t memory_mb)
 {
-	if (l->xsname)
-		put(l->xsname, domid, name, false);
+	char name[LVM_NAME_MAX + 1];
+
+	if (!l->xsname)
+		return;
+	if (image[0])
+		image_name(name, "lvm-pool:", image);
+	else
+		snprintf(name, sizeof(name), "lvm-pool:%uM", memory_mb);
+	put(l->xsname, domid, name, false);
 }
 
 /* names_teardown: at lvmd's exit: write what is queued, stop the
