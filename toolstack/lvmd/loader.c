@@ -86,6 +86,8 @@ static int start(struct lvmd *l)
 			lvmd_loader_stop(l);
 			return -r;
 		}
+		/* Named for ps -L and top -H; a name is only a label. */
+		(void)pthread_setname_np(ld->thr[i], "lvmd-loader");
 		ld->nthr++;
 	}
 	return 0;

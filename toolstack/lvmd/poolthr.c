@@ -373,6 +373,7 @@ int lvmd_pools_start(struct lvmd *l)
 		ps->nd = NULL;
 		return lvm_log_err(r, "pool: cannot start the refill thread");
 	}
+	(void)pthread_setname_np(ps->thr, "lvmd-refill"); /* for ps -L */
 	ps->running = true;
 	return 0;
 }

@@ -233,6 +233,7 @@ static int names_setup(struct lvmd *l)
 		lvm_log_warn(r, "names: cannot start its thread; guests' names not published");
 		return 0;
 	}
+	(void)pthread_setname_np(x->thr, "lvmd-names"); /* for ps -L */
 	l->xsname = x;
 	return 0;
 }
