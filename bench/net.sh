@@ -552,6 +552,21 @@ echo "  create while streaming / idle (command): $r4 $(iso_verdict "$r4") (targe
 r7=$(ratio "$(pct 50 "$STATE/busy.isolib")" "$(pct 50 "$STATE/idle.isolib")")
 echo "  create while streaming / idle (library):  $r7 $(iso_verdict "$r7") (target <= 1.2)"
 echo "  a process's spawn while streaming / idle (no target, the machine's own): $(ratio "$(pct 50 "$STATE/busy.isospawn")" "$(pct 50 "$STATE/idle.isospawn")")"
+# The data path thread's scheduling class (lvmd.conf's data_path_yield,
+# toolstack/lvmd/netyield.h): under which one the streams ran.
+dp_class() {
+	local t
+	for t in /proc/"$LVMD_PID"/task/*; do
+		[ "$(cat "$t/comm" 2>/dev/null)" = lvmd-netpath ] || continue
+		case $(awk '{ print $41 }' "$t/stat") in
+		5) echo "SCHED_IDLE" ;; 0) echo "the normal class" ;; *) echo "policy $(awk '{ print $41 }' "$t/stat")" ;;
+		esac
+		return
+	done
+	echo "no data path thread"
+}
+starved=$(grep 'netpath: starved' "$STATE/lvmd.log" | tail -n 1 | sed -n 's/.*(\([0-9]*\) time(s) so far).*/\1/p')
+echo "  the data path thread: $(dp_class) at the end; starved into the normal class ${starved:-0} time(s) in this run"
 [ "$(brmac)" = "$BRMAC0" ] && echo "bench-net: the bridge kept its MAC" ||
 	echo "bench-net: the bridge's MAC changed: $BRMAC0 -> $(brmac)"
 echo "bench-net: done, dom0 load $(load)"

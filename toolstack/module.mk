@@ -118,7 +118,7 @@ LVMD_SRCS += toolstack/lvmd/settle.c
 LVMD_SRCS += $(addprefix toolstack/lvmd/, bucket.c logprune.c)
 # The vifs' data path thread (netpath.h) and its pure copy logic, over the
 # vif rings' checks.
-LVMD_SRCS += $(addprefix toolstack/lvmd/, netcopy.c netpath.c) \
+LVMD_SRCS += $(addprefix toolstack/lvmd/, netcopy.c netpath.c netyield.c) \
 	$(NOXS_VRING_SRCS)
 LVMD_SRCS += toolstack/lvmd/vifaddr.c toolstack/lvmd/vifindex.c
 LVMD_LDLIBS := -lxenevtchn -lxenforeignmemory -ljson-c -lpthread

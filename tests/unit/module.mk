@@ -174,6 +174,7 @@ netpath_SRCS := tests/unit/test_netpath.c toolstack/lvmd/netcopy.c \
 UNIT_TESTS += netpath_thread
 netpath_thread_SRCS := tests/unit/test_netpath_thread.c \
 	toolstack/lvmd/netpath.c toolstack/lvmd/netcopy.c \
+	toolstack/lvmd/netyield.c \
 	toolstack/lvmd/bucket.c toolstack/engine/log.c $(NOXS_VRING_SRCS)
 NETPATH_TEST_WRAPS := xenevtchn_open xenevtchn_close xenevtchn_fd \
 	xenevtchn_pending xenevtchn_unmask xenevtchn_notify \
@@ -182,6 +183,14 @@ NETPATH_TEST_WRAPS := xenevtchn_open xenevtchn_close xenevtchn_fd \
 netpath_thread_LIBS := $(foreach f,$(NETPATH_TEST_WRAPS),-Wl,--wrap=$(f)) \
 	-lxenevtchn -lxenforeignmemory -lpthread
 netpath_thread_CFLAGS := $(XEN_HOST_CFLAGS) $(TOOLSTACK_INC)
+
+# The data path thread's scheduling class: its moves, its readings'
+# parsers, and a thread starved on this machine's kernel.
+UNIT_TESTS += netyield
+netyield_SRCS := tests/unit/test_netyield.c toolstack/lvmd/netyield.c \
+	toolstack/engine/log.c
+netyield_LIBS := -lpthread
+netyield_CFLAGS := $(TOOLSTACK_INC)
 
 UNIT_TESTS += logprune
 logprune_SRCS := tests/unit/test_logprune.c toolstack/lvmd/logprune.c

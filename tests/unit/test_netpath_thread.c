@@ -301,7 +301,8 @@ static int setup(void **state)
 	g->page->vifs[VIF].buf_size = REGION_PAGES * PAGE;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK,
 				    0, g->tap), 0);
-	assert_int_equal(lvmd_netpath_start(&g->np, err, sizeof(err)), 0);
+	assert_int_equal(lvmd_netpath_start(&g->np, false, err, sizeof(err)),
+			 0);
 	g->a = (struct lvmd_netpath_vif_args){
 		.domid = DOMID, .id = VIF, .dev_slot = SLOT,
 		.page_mfn = MFN_PAGE, .remote_port = REMOTE,

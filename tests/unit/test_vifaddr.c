@@ -472,6 +472,31 @@ static void test_netconf(void **state)
 	assert_int_equal(lvmd_netconf_set(&n, LVMD_CONF_BRIDGE_CREATE, "no", err,
 					  sizeof(err)), 0);
 	assert_false(n.create);
+	/* data_path_yield: on by default, yes or no, nothing else */
+	assert_true(n.yield);
+	assert_int_equal(lvmd_netconf_set(&n, LVMD_CONF_DATA_PATH_YIELD, "off",
+					  err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "bad data_path_yield 'off': want yes or no");
+	assert_true(n.yield);
+	assert_int_equal(lvmd_netconf_set(&n, LVMD_CONF_DATA_PATH_YIELD, "no",
+					  err, sizeof(err)), 0);
+	assert_false(n.yield);
+	assert_int_equal(lvmd_netconf_set(&n, LVMD_CONF_DATA_PATH_YIELD, "yes",
+					  err, sizeof(err)), 0);
+	assert_true(n.yield);
+}
+
+/* The setting's line: its keyword, and the value after it. */
+static void test_yield_line(void **state)
+{
+	char line[] = "  data_path_yield   no  # a comment";
+	char bad[] = "data_path_yieldno";
+	const char *spec;
+
+	(void)state;
+	assert_int_equal(lvmd_conf_line(line, &spec), LVMD_CONF_DATA_PATH_YIELD);
+	assert_string_equal(spec, "no");
+	assert_int_equal(lvmd_conf_line(bad, &spec), -EINVAL);
 }
 
 int main(void)
@@ -482,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_lowest_free_reused),
 		cmocka_unit_test(test_never_handed),
 		cmocka_unit_test(test_bad_subnets),
+		cmocka_unit_test(test_yield_line),
 		cmocka_unit_test(test_slash16_whole),
 		T(test_resolve_defaults),
 		T(test_resolve_given),

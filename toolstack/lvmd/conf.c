@@ -1,7 +1,7 @@
 /*
  * conf.c — one line of lvmd.conf (see conf.h): comments, blanks, the
  * keyword of its setting; and the values of the network settings (bridge,
- * subnet, bridge_create). The pool spec after `pool` is pool.c's
+ * subnet, bridge_create, data_path_yield). The pool spec after `pool` is pool.c's
  * lvmd_pool_parse(); the numbers after the others are main.c's.
  */
 #include <errno.h>
@@ -22,6 +22,7 @@ static const char *const keywords[] = {
 	[LVMD_CONF_BRIDGE_CREATE] = "bridge_create",
 	[LVMD_CONF_XS_NAMES] = "xenstore_names",
 	[LVMD_CONF_SHARE_CODE] = "share_code",
+	[LVMD_CONF_DATA_PATH_YIELD] = "data_path_yield",
 };
 
 int lvmd_conf_line(char *line, const char **spec)
@@ -63,6 +64,7 @@ void lvmd_netconf_default(struct lvmd_netconf *n)
 	n->addr[3] = 1;
 	n->prefix = 16;
 	n->create = true;
+	n->yield = true;
 }
 
 int lvmd_netconf_set(struct lvmd_netconf *n, int k, const char *spec,
@@ -101,6 +103,13 @@ int lvmd_netconf_set(struct lvmd_netconf *n, int k, const char *spec,
 				        "bad bridge_create '%s': want yes or no",
 				        LVM_ESCAPED(spec, 40));
 		n->create = spec[0] == 'y';
+		return 0;
+	case LVMD_CONF_DATA_PATH_YIELD:
+		if (strcmp(spec, "yes") && strcmp(spec, "no"))
+			return lvm_errf(err, errlen, EINVAL,
+				        "bad data_path_yield '%s': want yes or no",
+				        LVM_ESCAPED(spec, 40));
+		n->yield = spec[0] == 'y';
 		return 0;
 	}
 	return lvm_errf(err, errlen, EINVAL, "not a network setting");

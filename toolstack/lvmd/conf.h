@@ -18,7 +18,8 @@ enum {
 	LVMD_CONF_BRIDGE_CREATE,     /* bridge_create yes|no */
 	LVMD_CONF_XS_NAMES,          /* xenstore_names yes|no */
 	LVMD_CONF_SHARE_CODE,        /* share_code yes|no */
-	LVMD_CONF_LAST = LVMD_CONF_SHARE_CODE,
+	LVMD_CONF_DATA_PATH_YIELD,   /* data_path_yield yes|no */
+	LVMD_CONF_LAST = LVMD_CONF_DATA_PATH_YIELD,
 };
 
 /*
@@ -33,14 +34,16 @@ int lvmd_conf_line(char *line, const char **spec);
 struct lvmd_netconf;
 
 /* lvmd_netconf_default() - the network settings' defaults: bridge lvmbr0,
- * subnet 198.18.0.1/16 (the bridge's own address), bridge_create yes. */
+ * subnet 198.18.0.1/16 (the bridge's own address), bridge_create yes,
+ * data_path_yield yes. */
 void lvmd_netconf_default(struct lvmd_netconf *n);
 
 /*
  * lvmd_netconf_set() - the value (spec) of network setting (k)
  * (LVMD_CONF_BRIDGE: an interface name; LVMD_CONF_SUBNET: the bridge's
  * address with the subnet's prefix, 8..30, neither the subnet's network
- * nor its broadcast address; LVMD_CONF_BRIDGE_CREATE: yes or no) into
+ * nor its broadcast address; LVMD_CONF_BRIDGE_CREATE and
+ * LVMD_CONF_DATA_PATH_YIELD: yes or no) into
  * (n). Returns 0, or -EINVAL with one line in (err) (what is wanted,
  * without a prefix); (n) is then unchanged.
  */

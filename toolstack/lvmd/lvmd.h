@@ -34,7 +34,8 @@
  *   console.c, sysctl.c, xenstore.c, vif.c   the backends; sysctl.c
  *               and xenstore.c also hold the two controls (noxs,
  *               XenStore); vif.c's TAPs and bridge through netdev.c, its
- *               frames moved by the data path thread (netpath.h);
+ *               frames moved by the data path thread (netpath.h),
+ *               whose scheduling class netyield.c keeps (netyield.h);
  *               xenstore.c's guests' vifs (the kernel's netback) put
  *               on their bridge by xsvif.c (xsvif.h)
  *   table.c     the guest table (guest.h): lookups, records, doom marks;

@@ -69,7 +69,10 @@ static const char usage[] =
 	"                `xenstore_names yes|no` (no: as -x),\n"
 	"                `share_code yes|no` (default yes: the guests of one\n"
 	"                image of our library OS map one read-only copy of\n"
-	"                its code), '#' comments\n"
+	"                its code),\n"
+	"                `data_path_yield yes|no` (default yes: the vifs' data\n"
+	"                path runs as SCHED_IDLE while dom0 has CPU to spare,\n"
+	"                so that traffic does not delay a create), '#' comments\n"
 	"  -P MEM:VCPUS:N[:IMAGE]  keep N pre-created shells of MEM MiB and\n"
 	"                VCPUS vCPUs ready, built ahead for IMAGE if given\n"
 	"                (repeatable; after the file's pools)\n"
@@ -387,7 +390,7 @@ static int read_conf(struct lvmd *l, const char *path, bool must)
 			continue;
 		snprintf(where, sizeof(where), "%s:%u", path, n);
 		if (rc < 0) {
-			lvm_log_err(0, "%s: unknown setting (want `pool MEM VCPUS N [IMAGE]`, `console_log_budget MIB`, `console_logs_kept N`, `bridge NAME`, `subnet A.B.C.D/P`, `bridge_create yes|no`, `xenstore_names yes|no` or `share_code yes|no`)",
+			lvm_log_err(0, "%s: unknown setting (want `pool MEM VCPUS N [IMAGE]`, `console_log_budget MIB`, `console_logs_kept N`, `bridge NAME`, `subnet A.B.C.D/P`, `bridge_create yes|no`, `xenstore_names yes|no`, `share_code yes|no` or `data_path_yield yes|no`)",
 				    where);
 			break;
 		}

@@ -18,6 +18,9 @@ struct lvmd_netconf {
 					guests' gateway */
 	uint8_t prefix;              /* the subnet's prefix (default 16) */
 	bool create;                 /* make the bridge if missing (default) */
+	bool yield;                  /* the data path as SCHED_IDLE while
+					dom0 has CPU to spare (default;
+					netyield.h) */
 };
 
 #endif

@@ -38,6 +38,7 @@
 #include "bucket.h"
 #include "netcopy.h"
 #include "netpath.h"
+#include "netyield.h"
 #include "toolstack/common/clock.h"
 #include "toolstack/common/errf.h"
 #include "toolstack/engine/log.h"
@@ -100,6 +101,8 @@ struct lvmd_netpath {
 	size_t nports;
 	struct np_vif *qhead, *qtail; /* vifs with work this turn */
 	size_t ndeferred;
+	bool yield_wanted;           /* set before the thread starts */
+	struct lvmd_yield yield;     /* the thread's scheduling class */
 };
 
 /* epoll tags other than a vif pointer. */
@@ -584,6 +587,7 @@ static void *thread_main(void *arg)
 	int n, timeout;
 	bool stop = false, cmds;
 
+	lvmd_yield_start(&np->yield, np->yield_wanted);
 	while (!stop) {
 		timeout = np->qhead ? 0 : wait_ms(next);
 		n = epoll_wait(np->epfd, evs, 64, timeout);
@@ -592,6 +596,7 @@ static void *thread_main(void *arg)
 			break;
 		}
 		now = lvm_now_ns();
+		lvmd_yield_tick(&np->yield, now);
 		cmds = false;
 		for (int i = 0; i < n; i++) {
 			void *p = evs[i].data.ptr;
@@ -643,6 +648,7 @@ static void *thread_main(void *arg)
 		pthread_mutex_lock(&np->mu);
 	}
 	pthread_mutex_unlock(&np->mu);
+	lvmd_yield_stop(&np->yield);
 	return NULL;
 }
 
@@ -663,7 +669,8 @@ static void close_handles(struct lvmd_netpath *np)
 	free(np);
 }
 
-int lvmd_netpath_start(struct lvmd_netpath **out, char *err, size_t errlen)
+int lvmd_netpath_start(struct lvmd_netpath **out, bool yield, char *err,
+		       size_t errlen)
 {
 	struct lvmd_netpath *np = calloc(1, sizeof(*np));
 	struct epoll_event e = { .events = EPOLLIN };
@@ -672,6 +679,7 @@ int lvmd_netpath_start(struct lvmd_netpath **out, char *err, size_t errlen)
 	if (!np)
 		return lvm_errf(err, errlen, ENOMEM, "netpath: no memory");
 	np->epfd = np->evfd = -1;
+	np->yield_wanted = yield;
 	pthread_mutex_init(&np->mu, NULL);
 	np->xce = xenevtchn_open(NULL, 0);
 	np->xfm = xenforeignmemory_open(NULL, 0);
@@ -709,6 +717,7 @@ int lvmd_netpath_start(struct lvmd_netpath **out, char *err, size_t errlen)
 		lvm_errf(err, errlen, -rc, "netpath: starting its thread");
 		goto out;
 	}
+	(void)pthread_setname_np(np->thr, "lvmd-netpath"); /* for ps -L */
 	np->started = true;
 	*out = np;
 	return 0;

@@ -93,10 +93,13 @@ struct lvmd_netpath_stats {
 };
 
 /*
- * lvmd_netpath_start() - open the thread's handles and start it.
- * Returns 0 with (*out) set, or -errno with one line in (err).
+ * lvmd_netpath_start() - open the thread's handles and start it; with
+ * (yield), it runs as SCHED_IDLE while dom0 has CPU to spare
+ * (netyield.h, lvmd.conf's data_path_yield). Returns 0 with (*out) set,
+ * or -errno with one line in (err).
  */
-int lvmd_netpath_start(struct lvmd_netpath **out, char *err, size_t errlen);
+int lvmd_netpath_start(struct lvmd_netpath **out, bool yield, char *err,
+		       size_t errlen);
 
 /* lvmd_netpath_stop() - stop the thread, release every vif. NULL-safe. */
 void lvmd_netpath_stop(struct lvmd_netpath *np);

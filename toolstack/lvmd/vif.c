@@ -491,7 +491,7 @@ static int setup(struct lvmd *l)
 	char err[200];
 	int rc;
 
-	rc = lvmd_netpath_start(&l->netpath, err, sizeof(err));
+	rc = lvmd_netpath_start(&l->netpath, l->net.yield, err, sizeof(err));
 	if (rc < 0)
 		return lvm_log_err(-rc, "vif: %s", err);
 	rc = lvmd_netdev_open(&l->netdev, err, sizeof(err));
