@@ -499,6 +499,25 @@ static void test_yield_line(void **state)
 	assert_int_equal(lvmd_conf_line(bad, &spec), -EINVAL);
 }
 
+/* Every yes-or-no setting says the same, with its own keyword. */
+static void test_yesno(void **state)
+{
+	char err[200];
+	bool b = true;
+
+	(void)state;
+	assert_int_equal(lvmd_conf_yesno(LVMD_CONF_SHARE_CODE, "nah", &b, err,
+					 sizeof(err)), -EINVAL);
+	assert_string_equal(err, "bad share_code 'nah': want yes or no");
+	assert_true(b);
+	assert_int_equal(lvmd_conf_yesno(LVMD_CONF_XS_NAMES, "Yes", &b, err,
+					 sizeof(err)), -EINVAL);
+	assert_string_equal(err, "bad xenstore_names 'Yes': want yes or no");
+	assert_int_equal(lvmd_conf_yesno(LVMD_CONF_XS_NAMES, "no", &b, err,
+					 sizeof(err)), 0);
+	assert_false(b);
+}
+
 int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -508,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_never_handed),
 		cmocka_unit_test(test_bad_subnets),
 		cmocka_unit_test(test_yield_line),
+		cmocka_unit_test(test_yesno),
 		cmocka_unit_test(test_slash16_whole),
 		T(test_resolve_defaults),
 		T(test_resolve_given),

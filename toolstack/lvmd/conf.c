@@ -54,6 +54,17 @@ int lvmd_conf_line(char *line, const char **spec)
 	return -EINVAL;
 }
 
+int lvmd_conf_yesno(int k, const char *spec, bool *out, char *err,
+		    size_t errlen)
+{
+	if (strcmp(spec, "yes") && strcmp(spec, "no"))
+		return lvm_errf(err, errlen, EINVAL,
+			        "bad %s '%s': want yes or no", keywords[k],
+			        LVM_ESCAPED(spec, 40));
+	*out = spec[0] == 'y';
+	return 0;
+}
+
 void lvmd_netconf_default(struct lvmd_netconf *n)
 {
 	memset(n, 0, sizeof(*n));
@@ -98,19 +109,11 @@ int lvmd_netconf_set(struct lvmd_netconf *n, int k, const char *spec,
 		n->prefix = prefix;
 		return 0;
 	case LVMD_CONF_BRIDGE_CREATE:
-		if (strcmp(spec, "yes") && strcmp(spec, "no"))
-			return lvm_errf(err, errlen, EINVAL,
-				        "bad bridge_create '%s': want yes or no",
-				        LVM_ESCAPED(spec, 40));
-		n->create = spec[0] == 'y';
-		return 0;
 	case LVMD_CONF_DATA_PATH_YIELD:
-		if (strcmp(spec, "yes") && strcmp(spec, "no"))
-			return lvm_errf(err, errlen, EINVAL,
-				        "bad data_path_yield '%s': want yes or no",
-				        LVM_ESCAPED(spec, 40));
-		n->yield = spec[0] == 'y';
-		return 0;
+		return lvmd_conf_yesno(k, spec,
+				       k == LVMD_CONF_BRIDGE_CREATE ? &n->create :
+								      &n->yield,
+				       err, errlen);
 	}
 	return lvm_errf(err, errlen, EINVAL, "not a network setting");
 }

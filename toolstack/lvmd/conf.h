@@ -6,6 +6,7 @@
 #ifndef LVMD_CONF_H
 #define LVMD_CONF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The settings a line can hold. */
@@ -30,6 +31,14 @@ enum {
  * comment line, -EINVAL for anything else (an unknown setting).
  */
 int lvmd_conf_line(char *line, const char **spec);
+
+/*
+ * lvmd_conf_yesno() - the value (spec) of a yes-or-no setting (k) into
+ * (*out). Returns 0, or -EINVAL with one line in (err) ("bad KEYWORD
+ * 'SPEC': want yes or no"); (*out) is then unchanged.
+ */
+int lvmd_conf_yesno(int k, const char *spec, bool *out, char *err,
+		    size_t errlen);
 
 struct lvmd_netconf;
 

@@ -345,16 +345,15 @@ static int net_setting(struct lvmd *l, int k, const char *spec,
 static int setting(struct lvmd *l, int k, const char *spec, const char *where)
 {
 	if (k == LVMD_CONF_XS_NAMES || k == LVMD_CONF_SHARE_CODE) {
-		const char *name = k == LVMD_CONF_XS_NAMES ? "xenstore_names" :
-				   "share_code";
+		char err[256];
 
-		if (strcmp(spec, "yes") && strcmp(spec, "no")) {
-			lvm_log_err(0, "%s: bad %s '%s': want yes or no",
-				    where, name, LVM_ESCAPED(spec, 40));
+		if (lvmd_conf_yesno(k, spec,
+				    k == LVMD_CONF_XS_NAMES ? &l->xs_names :
+							      &l->share_code,
+				    err, sizeof(err)) < 0) {
+			lvm_log_err(0, "%s: %s", where, err);
 			return -EINVAL;
 		}
-		*(k == LVMD_CONF_XS_NAMES ? &l->xs_names : &l->share_code) =
-			spec[0] == 'y';
 		return 0;
 	}
 	if (k >= LVMD_CONF_BRIDGE)

@@ -232,29 +232,25 @@ void lvmd_yield_tick(struct lvmd_yield *y, uint64_t now)
 		return;
 	}
 	m = lvmd_yield_decide(&y->last, &s, y->on, now - y->since_ns);
-	if (m == LVMD_YIELD_TO_NORMAL) {
-		rc = set_class(false);
-		if (rc == 0)
-			rc = take(y, now, true, &s); /* the idle time's base */
+	if (m != LVMD_YIELD_STAY) {
+		bool idle = m == LVMD_YIELD_TO_IDLE;
+
+		rc = set_class(idle);
+		if (rc == 0 && !idle) /* dom0's idle time counts from now */
+			rc = take(y, now, true, &s);
 		if (rc < 0) {
-			give_up(y, rc, "leaving SCHED_IDLE");
+			give_up(y, rc, idle ? "going back to SCHED_IDLE" :
+					      "leaving SCHED_IDLE");
 			return;
 		}
-		y->on = false;
+		y->on = idle;
 		y->since_ns = now;
-		y->starved++;
-		/* (lvmd's log limits how often one line is said.) */
-		lvm_log_info("netpath: starved by other work on dom0's CPUs: the data path runs in the normal scheduling class until they have idle time (%" PRIu64 " time(s) so far)",
-			     y->starved);
-	} else if (m == LVMD_YIELD_TO_IDLE) {
-		rc = set_class(true);
-		if (rc < 0) {
-			give_up(y, rc, "going back to SCHED_IDLE");
-			return;
-		}
-		y->on = true;
-		y->since_ns = now;
-		y->spared++;
+		if (idle)
+			y->spared++;
+		else
+			/* (lvmd's log limits how often one line is said.) */
+			lvm_log_info("netpath: starved by other work on dom0's CPUs: the data path runs in the normal scheduling class until they have idle time (%" PRIu64 " time(s) so far)",
+				     ++y->starved);
 	}
 	y->last = s;
 }
