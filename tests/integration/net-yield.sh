@@ -2,10 +2,11 @@
 # The vifs' data path gives way to everything else in dom0 while dom0 has
 # CPU to spare, and takes its share back when it is starved (issue 11,
 # the isolation of the planes; toolstack/lvmd/netyield.h):
-#   - lvmd's data path thread (named lvmd-netpath) is SCHED_IDLE;
+#   - lvmd's data path thread (named lvmd-netpath) is SCHED_IDLE, and
+#     `lvm top` says so;
 #   - with a busy loop on every CPU of dom0, a daytime guest still answers
-#     over TCP, the thread is back in the normal class, and lvmd.log says
-#     why, once;
+#     over TCP, the thread is back in the normal class, and lvmd.log and
+#     `lvm top` say why, once;
 #   - once the loops stop and traffic comes, it is SCHED_IDLE again;
 #   - `data_path_yield no` in lvmd.conf keeps it in the normal class from
 #     the start; a bad value is refused in one line and no lvmd runs.
@@ -30,12 +31,22 @@ policy() {
 }
 is_policy() { [ "$(policy)" = "$1" ]; }
 daytime() { nc -w 10 "$DT" 13 </dev/null; }
+# top_says LINE: lvm top's frame has the data path's LINE.
+top_says() {
+	local f
+	f=$(lvm top -b -n 1) || fail "lvm top: $f"
+	grep -qxF "data path: $1" <<<"$f" ||
+		fail "lvm top does not say 'data path: $1': $(grep -i 'data path' <<<"$f")"
+}
 
 lvmd_start -c /dev/null
 # (after lvmd_start, which sets its own)
 trap 'rc=$?; [ -n "$HOGS" ] && kill $HOGS 2>/dev/null; (exit $rc); lvmd_cleanup' EXIT
 wait_for 10 is_policy 5 ||
 	fail "the data path thread's policy is '$(policy)', not SCHED_IDLE (5), with dom0 idle"
+top_says "yielding (SCHED_IDLE), starved into the normal class 0 time(s)"
+lvm top --json -n 1 | grep -q '"data_path":"yielding","data_path_starved":0' ||
+	fail "lvm top --json: $(lvm top --json -n 1 | grep -o '"data_path[^,]*,[^,]*')"
 out=$(lvm create "$img" --name dt --vif "ip=$DT" 2>&1) || fail "create daytime: $out"
 wait_for 30 ping -c 1 -W 1 "$DT" >/dev/null ||
 	fail "daytime ($DT) does not answer ping: $(tail -n 3 "$(lvm_console_log dt)")"
@@ -59,6 +70,7 @@ wait_for 10 is_policy 0 ||
 n=$(grep -c 'netpath: starved by other work' "$LVMD_STATE/lvmd.log")
 [ "$n" = 1 ] || fail "$n lines of starvation in lvmd.log, not 1: $(grep netpath "$LVMD_STATE/lvmd.log")"
 info "normal class: $(grep 'netpath: starved' "$LVMD_STATE/lvmd.log" | sed 's/^.*netpath/netpath/')"
+top_says "normal scheduling class, starved into the normal class 1 time(s)"
 kill $HOGS
 wait $HOGS 2>/dev/null
 HOGS=
@@ -67,6 +79,7 @@ wait_for 20 eval 'ping -c 1 -W 1 "$DT" >/dev/null; is_policy 5' ||
 	fail "the data path did not go back to SCHED_IDLE once dom0 was idle (policy $(policy))"
 line=$(daytime)
 is_daytime_line "$line" || fail "daytime's line over TCP after the loops: '$line'"
+top_says "yielding (SCHED_IDLE), starved into the normal class 1 time(s)"
 info "loops stopped: SCHED_IDLE again"
 lvm destroy dt >/dev/null || fail "destroy dt"
 lvmd_stop
@@ -77,6 +90,7 @@ echo 'data_path_yield no' >"$conf"
 lvmd_start -c "$conf"
 wait_for 10 eval '[ -n "$(policy)" ]' || fail "no lvmd-netpath thread"
 is_policy 0 || fail "data_path_yield no: policy $(policy), not the normal class (0)"
+top_says "normal scheduling class, starved into the normal class 0 time(s)"
 info "data_path_yield no: the normal class"
 lvmd_stop
 

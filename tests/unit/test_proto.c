@@ -598,7 +598,9 @@ static void test_top_roundtrip(void **state)
 	struct lvm_top t = { .time_ns = 123456789012ull, .uptime_ns = 99,
 		.requests = 1ull << 40, .nops = 2, .cpu_ns = UINT64_MAX,
 		.rss_kib = 4096, .nguests = 2, .pools = pools, .npools = 1,
-		.other_misses = 5, .guests = g, .nguests_listed = 2 };
+		.other_misses = 5, .guests = g, .nguests_listed = 2,
+		.data_path = LVM_DATA_PATH_YIELDING,
+		.data_path_starved = 7 };
 	struct lvm_top back = { 0 };
 	json_object *rep, *arr, *re;
 	size_t cap = 0;
@@ -648,6 +650,8 @@ static void test_top_roundtrip(void **state)
 	assert_int_equal(back.npools, 1);
 	assert_memory_equal(back.pools, pools, sizeof(pools[0]));
 	assert_int_equal(back.other_misses, 5);
+	assert_int_equal(back.data_path, LVM_DATA_PATH_YIELDING);
+	assert_int_equal(back.data_path_starved, 7);
 	assert_int_equal(back.nguests_listed, 2);
 	assert_memory_equal(back.guests, g, sizeof(g));
 	/* a second page appends */
@@ -692,6 +696,10 @@ static void test_top_refused(void **state)
 		"{\"time_ns\":1,\"uptime_ns\":1,\"requests\":1,\"ops\":{},\"cpu_ns\":1,\"rss_kib\":1,\"nguests\":0}",
 		/* no clock */
 		"{\"uptime_ns\":1,\"requests\":1,\"ops\":{},\"cpu_ns\":1,\"rss_kib\":1,\"nguests\":0,\"pools\":[]}",
+		/* a data path class that is none of lvmd's */
+		"{\"time_ns\":1,\"uptime_ns\":1,\"requests\":1,\"ops\":{},\"cpu_ns\":1,\"rss_kib\":1,\"nguests\":0,\"pools\":[],\"data_path\":\"sleepy\"}",
+		/* ... or not a string */
+		"{\"time_ns\":1,\"uptime_ns\":1,\"requests\":1,\"ops\":{},\"cpu_ns\":1,\"rss_kib\":1,\"nguests\":0,\"pools\":[],\"data_path\":2}",
 	};
 	struct lvm_top_guest g;
 	struct lvm_top t = { 0 };
@@ -712,6 +720,17 @@ static void test_top_refused(void **state)
 		free(t.pools);
 		t.pools = NULL;
 	}
+	/* an lvmd that says nothing of its data path: none, none starved */
+	o = json_tokener_parse("{\"time_ns\":1,\"uptime_ns\":1,\"requests\":1,\"ops\":{},\"cpu_ns\":1,\"rss_kib\":1,\"nguests\":0,\"pools\":[]}");
+	assert_non_null(o);
+	t.data_path = LVM_DATA_PATH_NORMAL;
+	t.data_path_starved = 9;
+	assert_int_equal(lvm_proto_top_head_from_json(o, &t), 0);
+	assert_int_equal(t.data_path, LVM_DATA_PATH_NONE);
+	assert_int_equal(t.data_path_starved, 0);
+	json_object_put(o);
+	free(t.pools);
+	t.pools = NULL;
 	/* seventeen kinds of requests do not fit */
 	o = json_tokener_parse("{\"time_ns\":1,\"uptime_ns\":1,\"requests\":1,\"cpu_ns\":1,\"rss_kib\":1,\"nguests\":0,\"pools\":[],\"ops\":{"
 		"\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,\"f\":1,\"g\":1,\"h\":1,\"i\":1,"

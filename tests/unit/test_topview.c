@@ -202,6 +202,8 @@ static void test_text_frame(void **state)
 	assert_non_null(strstr(s, "requests: top 50\n"));
 	assert_non_null(strstr(s, "pool 4x1: ready 6/8, preparing 2, hits 40, misses 2\n"));
 	assert_non_null(strstr(s, "NAME "));
+	/* an lvmd without a data path says nothing of it */
+	assert_null(strstr(s, "data path"));
 	/* no rates yet: '-' */
 	assert_non_null(strstr(s, "spin                     3 running          0     1      9.00      -         0         -         -         -       -       -\n"));
 	free(s);
@@ -214,6 +216,18 @@ static void test_text_frame(void **state)
 	assert_true(strstr(s, "spin ") < strstr(s, "web "));
 	assert_true(strstr(s, "web ") < strstr(s, "idle "));
 	free(s);
+
+	/* the data path's class, when lvmd says */
+	b.data_path = LVM_DATA_PATH_YIELDING;
+	s = frame(&a, &b, 0);
+	assert_non_null(strstr(s, "pools: 1, misses without a pool 0\ndata path: yielding (SCHED_IDLE), starved into the normal class 0 time(s)\n"));
+	free(s);
+	b.data_path = LVM_DATA_PATH_NORMAL;
+	b.data_path_starved = 3;
+	s = frame(&a, &b, 0);
+	assert_non_null(strstr(s, "data path: normal scheduling class, starved into the normal class 3 time(s)\n"));
+	free(s);
+	b.data_path = LVM_DATA_PATH_NONE;
 
 	/* a terminal too short: the rest counted */
 	s = frame(&a, &b, 1);

@@ -502,6 +502,17 @@ struct lvm_top_op {
 };
 
 /* A snapshot of lvmd and its guests, as lvm_top() returns it. */
+/* The scheduling class of lvmd's data path thread (lvmd.conf's
+ * data_path_yield). */
+enum lvm_data_path {
+	LVM_DATA_PATH_NONE = 0,      /* no data path (no vif backend), or an
+					lvmd that does not say */
+	LVM_DATA_PATH_NORMAL = 1,    /* the normal class: not yielding, or
+					starved by other work */
+	LVM_DATA_PATH_YIELDING = 2,  /* SCHED_IDLE: gives its CPU to any other
+					work of dom0 */
+};
+
 struct lvm_top {
 	uint64_t time_ns;            /* lvmd's monotonic clock when taken:
 					rates come from two snapshots */
@@ -518,6 +529,10 @@ struct lvm_top {
 	struct lvm_top_guest *guests; /* by domain id; malloc'd */
 	size_t nguests_listed;       /* those in (guests): guests gone between
 					two pages of the answer are not */
+	enum lvm_data_path data_path; /* the vifs' data path thread's
+					scheduling class now */
+	uint64_t data_path_starved;  /* times it was starved back into the
+					normal class since lvmd started */
 };
 
 /*

@@ -181,6 +181,12 @@ void lvm_top_print(FILE *f, const struct lvm_top *cur,
 	}
 	fprintf(f, "pools: %zu, misses without a pool %llu\n", cur->npools,
 		(unsigned long long)cur->other_misses);
+	if (cur->data_path != LVM_DATA_PATH_NONE)
+		fprintf(f, "data path: %s, starved into the normal class %llu time(s)\n",
+			cur->data_path == LVM_DATA_PATH_YIELDING ?
+				"yielding (SCHED_IDLE)" :
+				"normal scheduling class",
+			(unsigned long long)cur->data_path_starved);
 	fprintf(f, "\n%-20s %5s %-9s %8s %5s %9s %6s %9s %9s %9s %9s %7s %7s\n",
 		"NAME", "ID", "STATE", "MEM(MiB)", "VCPUS", "CPU(s)", "CPU%",
 		"CONS(B)", "CONS(B/s)", "RX(B/s)", "TX(B/s)", "RXPK/s",

@@ -101,6 +101,14 @@ struct lvmd_netpath_stats {
 int lvmd_netpath_start(struct lvmd_netpath **out, bool yield, char *err,
 		       size_t errlen);
 
+/*
+ * lvmd_netpath_class() - the thread's scheduling class as of its last
+ * turn: (*yielding) SCHED_IDLE now, (*starved) the times it went back to
+ * the normal class (netyield.h). Never waits.
+ */
+void lvmd_netpath_class(struct lvmd_netpath *np, bool *yielding,
+			uint64_t *starved);
+
 /* lvmd_netpath_stop() - stop the thread, release every vif. NULL-safe. */
 void lvmd_netpath_stop(struct lvmd_netpath *np);
 

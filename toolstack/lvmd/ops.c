@@ -473,6 +473,14 @@ static void top_head(struct lvmd *l, struct lvm_top *t,
 	t->pools = pools;
 	t->npools = lvmd_pools_stats(l, pools, LVMD_POOL_SHAPES,
 				     &t->other_misses);
+	if (l->netpath) {
+		bool yielding;
+
+		lvmd_netpath_class(l->netpath, &yielding,
+				   &t->data_path_starved);
+		t->data_path = yielding ? LVM_DATA_PATH_YIELDING :
+					  LVM_DATA_PATH_NORMAL;
+	}
 }
 
 /* top_guest: (g)'s counters, its domain's figures from (di). */

@@ -73,6 +73,14 @@ int lvm_proto_top_head_to_json(json_object *rep, const struct lvm_top *t)
 	rc |= lvm_json_add_u64(rep, "cpu_ns", t->cpu_ns);
 	rc |= lvm_json_add_u64(rep, "rss_kib", t->rss_kib);
 	rc |= lvm_json_add_u64(rep, "nguests", t->nguests);
+	if (t->data_path != LVM_DATA_PATH_NONE) {
+		rc |= lvm_json_add_str(rep, "data_path",
+				       t->data_path == LVM_DATA_PATH_YIELDING ?
+					       "yielding" :
+					       "normal");
+		rc |= lvm_json_add_u64(rep, "data_path_starved",
+				       t->data_path_starved);
+	}
 	if (rc)
 		return -ENOMEM;
 	return lvm_proto_pools_to_json(rep, t->pools, t->npools,
@@ -82,6 +90,7 @@ int lvm_proto_top_head_to_json(json_object *rep, const struct lvm_top *t)
 int lvm_proto_top_head_from_json(json_object *rep, struct lvm_top *t)
 {
 	json_object *ops;
+	const char *dp = NULL;
 	uint64_t v;
 	int rc;
 
@@ -92,9 +101,21 @@ int lvm_proto_top_head_from_json(json_object *rep, struct lvm_top *t)
 	    lvm_json_get_u64(rep, "requests", true, UINT64_MAX, &t->requests) < 0 ||
 	    lvm_json_get_u64(rep, "cpu_ns", true, UINT64_MAX, &t->cpu_ns) < 0 ||
 	    lvm_json_get_u64(rep, "rss_kib", true, UINT64_MAX, &t->rss_kib) < 0 ||
-	    lvm_json_get_u64(rep, "nguests", true, UINT32_MAX, &v) < 0)
+	    lvm_json_get_u64(rep, "nguests", true, UINT32_MAX, &v) < 0 ||
+	    lvm_json_get_str(rep, "data_path", false, 16, &dp) < 0 ||
+	    lvm_json_get_u64(rep, "data_path_starved", false, UINT64_MAX,
+			     &t->data_path_starved) < 0)
 		return -EPROTO;
 	t->nguests = (uint32_t)v;
+	/* Optional: an older lvmd does not say. */
+	if (!dp)
+		t->data_path = LVM_DATA_PATH_NONE;
+	else if (!strcmp(dp, "yielding"))
+		t->data_path = LVM_DATA_PATH_YIELDING;
+	else if (!strcmp(dp, "normal"))
+		t->data_path = LVM_DATA_PATH_NORMAL;
+	else
+		return -EPROTO;
 	t->nops = 0;
 	json_object_object_foreach(ops, key, val) {
 		struct lvm_top_op *o = &t->ops[t->nops];
