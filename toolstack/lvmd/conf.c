@@ -1,7 +1,8 @@
 /*
  * conf.c — one line of lvmd.conf (see conf.h): comments, blanks, the
- * keyword of its setting; and the values of the network settings (bridge,
- * subnet, bridge_create, data_path_yield). The pool spec after `pool` is pool.c's
+ * keyword of its setting; the yes-or-no settings' values; and the values
+ * of the network settings (bridge, subnet, bridge_create,
+ * data_path_yield). The pool spec after `pool` is pool.c's
  * lvmd_pool_parse(); the numbers after the others are main.c's.
  */
 #include <errno.h>
@@ -57,6 +58,8 @@ int lvmd_conf_line(char *line, const char **spec)
 int lvmd_conf_yesno(int k, const char *spec, bool *out, char *err,
 		    size_t errlen)
 {
+	if (k < LVMD_CONF_POOL || k > LVMD_CONF_LAST)
+		return lvm_errf(err, errlen, EINVAL, "not a setting");
 	if (strcmp(spec, "yes") && strcmp(spec, "no"))
 		return lvm_errf(err, errlen, EINVAL,
 			        "bad %s '%s': want yes or no", keywords[k],
