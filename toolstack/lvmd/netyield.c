@@ -169,15 +169,20 @@ static int probe(void)
 	return rc;
 }
 
-/* give_up: the thread in the normal class for good, with the reason. */
+/* give_up: the thread in the normal class for good, with the reason (or,
+ * should the class not change back, in SCHED_IDLE, said as an error). */
 static void give_up(struct lvmd_yield *y, int rc, const char *what)
 {
-	if (y->on)
-		(void)set_class(false);
-	y->on = false;
+	int r = y->on ? set_class(false) : 0;
+
+	y->on = r < 0;
 	y->usable = false;
-	lvm_log_warn(-rc, "netpath: %s; the data path stays in the normal scheduling class",
-		     what);
+	if (r < 0)
+		lvm_log_err(-r, "netpath: %s, and it cannot leave SCHED_IDLE: the data path stays there",
+			    what);
+	else
+		lvm_log_warn(-rc, "netpath: %s; the data path stays in the normal scheduling class",
+			     what);
 }
 
 void lvmd_yield_start(struct lvmd_yield *y, bool enabled)
