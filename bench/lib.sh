@@ -92,6 +92,8 @@ bench_progress() {
 # wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds, for at
 # most SECONDS.
 . "$(dirname "${BASH_SOURCE[0]}")/wait_for.sh"
+# thread_policy PID NAME: a thread's scheduling policy by its name.
+. "$(dirname "${BASH_SOURCE[0]}")/threads.sh"
 
 # bench_reply PREFIX OPTIONS... [-- CMD...]: one sample of lvm-bench-reply
 # -c OPTIONS (the connect retried at once from the start until the first

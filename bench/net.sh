@@ -555,15 +555,12 @@ echo "  a process's spawn while streaming / idle (no target, the machine's own):
 # The data path thread's scheduling class (lvmd.conf's data_path_yield,
 # toolstack/lvmd/netyield.h): under which one the streams ran.
 dp_class() {
-	local t
-	for t in /proc/"$LVMD_PID"/task/*; do
-		[ "$(cat "$t/comm" 2>/dev/null)" = lvmd-netpath ] || continue
-		case $(awk '{ print $41 }' "$t/stat") in
-		5) echo "SCHED_IDLE" ;; 0) echo "the normal class" ;; *) echo "policy $(awk '{ print $41 }' "$t/stat")" ;;
-		esac
-		return
-	done
-	echo "no data path thread"
+	local p
+
+	p=$(thread_policy "$LVMD_PID" lvmd-netpath) || { echo "no data path thread"; return; }
+	case $p in
+	5) echo "SCHED_IDLE" ;; 0) echo "the normal class" ;; *) echo "policy $p" ;;
+	esac
 }
 starved=$(grep 'netpath: starved' "$STATE/lvmd.log" | tail -n 1 | sed -n 's/.*(\([0-9]*\) time(s) so far).*/\1/p')
 echo "  the data path thread: $(dp_class) at the end; starved into the normal class ${starved:-0} time(s) in this run"

@@ -20,6 +20,7 @@ info() { echo "  $*"; }
 
 # wait_for SECONDS CMD...
 . "$(dirname "${BASH_SOURCE[0]}")/../../bench/wait_for.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../../bench/threads.sh"
 
 # domain_exists NAME: the hypervisor still has a domain called NAME.
 domain_exists() { xl domid "$1" >/dev/null 2>&1; }

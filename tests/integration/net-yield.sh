@@ -19,16 +19,9 @@ img=$LVM_BUILD/guests/daytime.xen
 DT=198.18.0.13
 HOGS=
 
-# policy: the data path thread's scheduling policy (/proc/.../stat's 41st
-# field: 5 SCHED_IDLE, 0 the normal class); nothing without that thread.
-policy() {
-	local t
-	for t in /proc/"$(cat "$LVMD_STATE/lvmd.pid")"/task/*; do
-		[ "$(cat "$t/comm" 2>/dev/null)" = lvmd-netpath ] || continue
-		awk '{ print $41 }' "$t/stat"
-		return
-	done
-}
+# policy: the data path thread's scheduling policy (5 SCHED_IDLE, 0 the
+# normal class); nothing without that thread.
+policy() { thread_policy "$(cat "$LVMD_STATE/lvmd.pid")" lvmd-netpath; }
 is_policy() { [ "$(policy)" = "$1" ]; }
 daytime() { nc -w 10 "$DT" 13 </dev/null; }
 # top_says LINE: lvm top's frame has the data path's LINE.

@@ -24,7 +24,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,10 +102,9 @@ struct lvmd_netpath {
 	struct np_vif *qhead, *qtail; /* vifs with work this turn */
 	size_t ndeferred;
 	bool yield_wanted;           /* set before the thread starts */
-	struct lvmd_yield yield;     /* the thread's scheduling class */
-	/* ... as the control thread reads it (lvmd_netpath_class()) */
-	_Atomic bool yielding;
-	_Atomic uint64_t starved;
+	struct lvmd_yield yield;     /* the thread's scheduling class (read
+					by the control thread through
+					lvmd_netpath_class()) */
 };
 
 /* epoll tags other than a vif pointer. */
@@ -592,8 +590,6 @@ static void *thread_main(void *arg)
 	bool stop = false, cmds;
 
 	lvmd_yield_start(&np->yield, np->yield_wanted);
-	atomic_store_explicit(&np->yielding, np->yield.on,
-			      memory_order_relaxed);
 	while (!stop) {
 		timeout = np->qhead ? 0 : wait_ms(next);
 		n = epoll_wait(np->epfd, evs, 64, timeout);
@@ -603,10 +599,6 @@ static void *thread_main(void *arg)
 		}
 		now = lvm_now_ns();
 		lvmd_yield_tick(&np->yield, now);
-		atomic_store_explicit(&np->yielding, np->yield.on,
-				      memory_order_relaxed);
-		atomic_store_explicit(&np->starved, np->yield.starved,
-				      memory_order_relaxed);
 		cmds = false;
 		for (int i = 0; i < n; i++) {
 			void *p = evs[i].data.ptr;
@@ -667,8 +659,7 @@ static void *thread_main(void *arg)
 void lvmd_netpath_class(struct lvmd_netpath *np, bool *yielding,
 			uint64_t *starved)
 {
-	*yielding = atomic_load_explicit(&np->yielding, memory_order_relaxed);
-	*starved = atomic_load_explicit(&np->starved, memory_order_relaxed);
+	lvmd_yield_state(&np->yield, yielding, starved);
 }
 
 static void close_handles(struct lvmd_netpath *np)

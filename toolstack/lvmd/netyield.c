@@ -190,8 +190,13 @@ void lvmd_yield_start(struct lvmd_yield *y, bool enabled)
 	uint64_t now = lvm_now_ns();
 	int rc;
 
-	memset(y, 0, sizeof(*y));
+	/* Field by field: on and starved may be read meanwhile. */
+	y->usable = false;
 	y->sched_fd = y->stat_fd = -1;
+	memset(&y->last, 0, sizeof(y->last));
+	y->since_ns = 0;
+	atomic_store_explicit(&y->on, false, memory_order_relaxed);
+	atomic_store_explicit(&y->starved, 0, memory_order_relaxed);
 	if (!enabled)
 		return;
 	y->sched_fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
@@ -250,14 +255,18 @@ void lvmd_yield_tick(struct lvmd_yield *y, uint64_t now)
 		}
 		y->on = idle;
 		y->since_ns = now;
-		if (idle)
-			y->spared++;
-		else
+		if (!idle)
 			/* (lvmd's log limits how often one line is said.) */
 			lvm_log_info("netpath: starved by other work on dom0's CPUs: the data path runs in the normal scheduling class until they have idle time (%" PRIu64 " time(s) so far)",
 				     ++y->starved);
 	}
 	y->last = s;
+}
+
+void lvmd_yield_state(struct lvmd_yield *y, bool *on, uint64_t *starved)
+{
+	*on = atomic_load_explicit(&y->on, memory_order_relaxed);
+	*starved = atomic_load_explicit(&y->starved, memory_order_relaxed);
 }
 
 void lvmd_yield_stop(struct lvmd_yield *y)

@@ -16,6 +16,7 @@
 #ifndef LVMD_NETYIELD_H
 #define LVMD_NETYIELD_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -38,12 +39,16 @@ struct lvmd_yield_sample {
 };
 
 struct lvmd_yield {
-	bool on;                     /* SCHED_IDLE now */
+	/* The thread's own. */
 	bool usable;                 /* the files and the class are there */
 	int sched_fd, stat_fd;
 	struct lvmd_yield_sample last;
 	uint64_t since_ns;           /* in the present class since */
-	uint64_t starved, spared;    /* times it went normal, idle again */
+	/* Written by the thread when they change, read by any thread
+	 * (lvmd_yield_state()). */
+	_Atomic bool on;             /* SCHED_IDLE now */
+	_Atomic uint64_t starved;    /* times it went back to the normal
+					class */
 };
 
 /* What lvmd_yield_decide() says. */
@@ -92,6 +97,13 @@ void lvmd_yield_start(struct lvmd_yield *y, bool enabled);
  * class), read, decide and change class. Cheap between checks.
  */
 void lvmd_yield_tick(struct lvmd_yield *y, uint64_t now_ns);
+
+/*
+ * lvmd_yield_state() - from any thread: (*on) whether the thread yields
+ * now, (*starved) how many times it went back to the normal class. Never
+ * waits; (y) must have been through lvmd_yield_start() or be zeroed.
+ */
+void lvmd_yield_state(struct lvmd_yield *y, bool *on, uint64_t *starved);
 
 /* lvmd_yield_stop() - close what lvmd_yield_start() opened. */
 void lvmd_yield_stop(struct lvmd_yield *y);
